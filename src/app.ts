@@ -1,0 +1,126 @@
+// Builds the Fastify app: plugins, every domain's routes, the admin-key check and the one error handler.
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { apiKeyFromHeaders, authenticateApiKey } from './access/api-keys.ts';
+import type { Config } from './config.ts';
+import { cookieDeclaration } from './cookies/declaration.ts';
+import { demoRoutes } from './demo/routes.ts';
+import { AppError, httpStatusOf } from './lib/errors.ts';
+import { reportRoutes } from './reports/routes.ts';
+import type { Storage } from './storage/database.ts';
+import { createIngestor, type Ingestor } from './tracking/ingest.ts';
+import { trackingRoutes } from './tracking/routes.ts';
+import { websiteRoutes } from './websites/routes.ts';
+import { WebsiteCache } from './websites/website-cache.ts';
+
+export interface AppOptions {
+  config: Config;
+  storage: Storage;
+  /** Fastify logger; off in tests. */
+  logger?: boolean | { level: string };
+  demoWebsiteId?: string;
+}
+
+export interface SpoorApp {
+  app: FastifyInstance;
+  ingestor: Ingestor;
+}
+
+const TRACKER_PATH = new URL('../tracker/dist/spoor.js', import.meta.url);
+
+export async function buildApp(options: AppOptions): Promise<SpoorApp> {
+  const { config, storage } = options;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: config.trustProxy,
+    bodyLimit: 1_048_576,
+    ...(config.tls ? { https: config.tls } : {}),
+  }) as unknown as FastifyInstance;
+
+  // sendBeacon and CORS-simple fetch send JSON as text/plain; treat it as JSON.
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new AppError('bad_request', 'The body is not valid JSON.'), undefined);
+    }
+  });
+
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('rate_limited', `Too many requests from this client; try again in ${Math.ceil(context.ttl / 1000)} s.`),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Spoor API', version: '0.1.0', description: 'Engagement tracking for outbound marketing.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  setErrorHandling(app);
+
+  // Every /api route needs an admin API key.
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/api/')) await authenticateApiKey(storage.db, apiKeyFromHeaders(request.headers));
+  });
+
+  const websites = new WebsiteCache(storage.db);
+  const ingestor = createIngestor(storage, config.maxBatchSize);
+  app.addHook('onClose', async () => ingestor.close());
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/cookies.json', { schema: { tags: ['privacy'], summary: 'Every cookie Spoor sets (machine-readable).' } }, async () =>
+    cookieDeclaration(),
+  );
+  trackingRoutes(app, {
+    ingestor,
+    websites,
+    collectBodyLimit: config.collectBodyLimit,
+    collectRateLimit: config.collectRateLimit,
+    trackerPath: TRACKER_PATH,
+  });
+  websiteRoutes(app, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
+  reportRoutes(app, { db: storage.db });
+  if (options.demoWebsiteId) demoRoutes(app, { websiteId: options.demoWebsiteId });
+
+  return { app, ingestor };
+}
+
+function setErrorHandling(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: 'not_found', message: `Nothing here: ${request.method} ${request.url.split('?')[0]}` });
+  });
+
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) {
+      return reply
+        .code(httpStatusOf[error.code])
+        .send({ error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
+    }
+    const fastifyError = error as FastifyError;
+    if (fastifyError.validation) {
+      return reply.code(400).send({ error: 'bad_request', message: `Invalid request: ${fastifyError.message}.` });
+    }
+    switch (fastifyError.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return reply.code(413).send({ error: 'payload_too_large', message: 'The request body is too large.' });
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return reply
+          .code(415)
+          .send({ error: 'unsupported_media_type', message: 'Send the body as application/json or text/plain.' });
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        return reply.code(400).send({ error: 'bad_request', message: 'The body is not valid JSON.' });
+    }
+    if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+      return reply.code(fastifyError.statusCode).send({ error: 'bad_request', message: fastifyError.message });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send({ error: 'internal', message: 'Something went wrong on our side; nothing was recorded.' });
+  });
+}

@@ -1,0 +1,41 @@
+// Renders the cookie declaration (JSON for GET /cookies.json, Markdown for docs/cookies.md).
+import { COOKIES, type CookieVariant } from './definitions.ts';
+
+export function cookieDeclaration() {
+  return { cookies: COOKIES };
+}
+
+function attributes(v: CookieVariant): string {
+  const parts = [
+    v.setBy === 'server' ? 'set by the server' : 'set by the script',
+    v.httpOnly ? 'HttpOnly' : 'readable by the script',
+    v.secure === true ? 'Secure' : v.secure === false ? 'not Secure' : 'Secure when the page is https',
+    `SameSite=${v.sameSite}`,
+  ];
+  return parts.join(', ');
+}
+
+export function cookieDeclarationMarkdown(): string {
+  const lines = [
+    '# Cookies Spoor sets',
+    '',
+    '<!-- Generated from src/cookies/definitions.ts by `npm run docs:cookies`; a test fails when this file is stale. -->',
+    '',
+    'The same list is served as JSON at `GET /cookies.json` for consent tools.',
+    'No cookie holds personal data: ids are random (128 bits) and mean nothing outside Spoor.',
+    'Under anonymize (no consent, or Global Privacy Control when the website honours it) none of',
+    'these cookies is set, and existing ones are deleted.',
+    '',
+    '| cookie | essential | purpose | party | lifetime | attributes |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const cookie of COOKIES) {
+    for (const variant of cookie.variants) {
+      lines.push(
+        `| \`${cookie.name}\` | ${cookie.essential ? 'yes' : 'no'} | ${cookie.purpose} | ${variant.party}: ${variant.when} | ${cookie.lifetime} | ${attributes(variant)} |`,
+      );
+    }
+  }
+  lines.push('');
+  return lines.join('\n');
+}

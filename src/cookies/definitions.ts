@@ -1,0 +1,104 @@
+// Every cookie Spoor sets, described once: the code that sets a cookie reads its name and attributes
+// from here, and the public declaration (GET /cookies.json, docs/cookies.md) is generated from it.
+
+export type CookieParty = 'third-party (tracking host)' | 'first-party (your site)';
+
+export interface CookieVariant {
+  party: CookieParty;
+  setBy: 'server' | 'script';
+  httpOnly: boolean;
+  secure: boolean | 'when the page is https';
+  sameSite: 'None' | 'Lax' | 'Strict';
+  when: string;
+}
+
+export interface CookieDefinition {
+  name: string;
+  essential: boolean;
+  purpose: string;
+  lifetime: string;
+  containsPersonalData: false;
+  variants: CookieVariant[];
+}
+
+export const VISITOR_COOKIE = 'spoor_vid';
+export const VISIT_COOKIE = 'spoor_sid';
+
+/** Browsers cap cookie lifetimes at 400 days (RFC 6265bis); we never ask for more. */
+export const MAX_COOKIE_AGE_DAYS = 400;
+
+export const COOKIES: readonly CookieDefinition[] = [
+  {
+    name: VISITOR_COOKIE,
+    essential: false,
+    purpose:
+      'Identifies a browser (a random id, no personal data) so its visits can be grouped and, after a form submission or a tracked email click, tied to a contact.',
+    lifetime:
+      "The website's visitor-cookie lifetime (default 2 years), capped at 400 days by browsers; renewed on every visit.",
+    containsPersonalData: false,
+    variants: [
+      {
+        party: 'third-party (tracking host)',
+        setBy: 'server',
+        httpOnly: true,
+        secure: true,
+        sameSite: 'None',
+        when: 'Third-party mode: set by the collect response on the tracking host.',
+      },
+      {
+        party: 'first-party (your site)',
+        setBy: 'script',
+        httpOnly: false,
+        secure: 'when the page is https',
+        sameSite: 'Lax',
+        when: 'Third-party mode: the mirror the script writes on your domain, for browsers that block third-party cookies.',
+      },
+      {
+        party: 'first-party (your site)',
+        setBy: 'server',
+        httpOnly: true,
+        secure: true,
+        sameSite: 'Lax',
+        when: "First-party mode: set by the collect response served through your site's reverse proxy.",
+      },
+    ],
+  },
+  {
+    name: VISIT_COOKIE,
+    essential: false,
+    purpose: 'Groups page loads into one visit and lets engaged time be attributed (a random id, no personal data).',
+    lifetime: "The website's visit timeout (default 30 minutes), sliding: renewed on every page view and engagement update.",
+    containsPersonalData: false,
+    variants: [
+      {
+        party: 'third-party (tracking host)',
+        setBy: 'server',
+        httpOnly: true,
+        secure: true,
+        sameSite: 'None',
+        when: 'Third-party mode: set by the collect response on the tracking host.',
+      },
+      {
+        party: 'first-party (your site)',
+        setBy: 'script',
+        httpOnly: false,
+        secure: 'when the page is https',
+        sameSite: 'Lax',
+        when: 'Third-party mode: the mirror the script writes on your domain.',
+      },
+      {
+        party: 'first-party (your site)',
+        setBy: 'server',
+        httpOnly: true,
+        secure: true,
+        sameSite: 'Lax',
+        when: "First-party mode: set by the collect response served through your site's reverse proxy.",
+      },
+    ],
+  },
+];
+
+/** Seconds for Max-Age from a lifetime in days, within the browsers' 400-day cap. */
+export function cappedMaxAgeSeconds(days: number): number {
+  return Math.min(days, MAX_COOKIE_AGE_DAYS) * 86_400;
+}

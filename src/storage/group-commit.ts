@@ -1,0 +1,88 @@
+// Group commit: jobs that arrive while a transaction is being written wait and go together into the
+// next one, so many concurrent requests share one durable commit (one fsync on SQLite, one
+// round trip sequence on PostgreSQL) and each caller is answered only after its job is committed.
+
+interface Pending<Job, Result> {
+  job: Job;
+  resolve: (result: Result) => void;
+  reject: (error: unknown) => void;
+}
+
+export type BatchRunner<Job, Result> = (jobs: Job[]) => Promise<Result[]>;
+
+export class GroupCommit<Job, Result> {
+  private queue: Pending<Job, Result>[] = [];
+  private writing = false;
+  private scheduled = false;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly runBatch: BatchRunner<Job, Result>,
+    private readonly maxBatch: number,
+    /** Attempts per batch: PostgreSQL may abort a transaction on a conflict with another node. */
+    private readonly attempts = 3,
+  ) {}
+
+  submit(job: Job): Promise<Result> {
+    if (this.closed) return Promise.reject(new Error('The event writer is shutting down.'));
+    return new Promise<Result>((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once everything submitted so far is written (or has failed). */
+  async drain(): Promise<void> {
+    if (!this.writing && this.queue.length === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.drain();
+  }
+
+  private schedule(): void {
+    if (this.writing || this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate lets every request already parsed in this turn of the event loop join the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        await this.writeBatch(batch);
+      }
+    } finally {
+      this.writing = false;
+      for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  private async writeBatch(batch: Pending<Job, Result>[]): Promise<void> {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.attempts; attempt++) {
+      try {
+        const results = await this.runBatch(batch.map((p) => p.job));
+        batch.forEach((pending, i) => pending.resolve(results[i] as Result));
+        return;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    if (batch.length === 1) {
+      batch[0]?.reject(lastError);
+      return;
+    }
+    // One job must not sink the others: write them one by one so only the faulty one fails.
+    for (const pending of batch) await this.writeBatch([pending]);
+  }
+}

@@ -1,0 +1,18 @@
+// Applies the numbered migrations in order; the same files run on SQLite and PostgreSQL.
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import * as foundation from './migrations/001-foundation.ts';
+import type { Database } from './schema.ts';
+
+const migrations: Record<string, Migration> = {
+  '001-foundation': foundation,
+};
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    const name = failed ? ` (${failed.migrationName})` : '';
+    throw new Error(`Database migration failed${name}: ${(error as Error | undefined)?.message ?? 'unknown error'}`);
+  }
+}

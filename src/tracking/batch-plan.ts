@@ -1,0 +1,359 @@
+// Turns a batch of tracking events plus what storage already holds into the rows to write.
+// Pure: no I/O, so visit grouping, dedup and rollup arithmetic are tested without a database.
+import { newId } from '../lib/ids.ts';
+import { utcDay } from '../lib/time.ts';
+import type { PageviewsTable, VisitorsTable, VisitsTable } from '../storage/schema.ts';
+import { sketchEntry } from '../reports/visitor-sketch.ts';
+import type { EngagementEvent, IngestOutcome, PageviewEvent, TrackingEvent } from './events.ts';
+import { decideVisit } from './visit-rules.ts';
+
+/** Engaged time reported beyond the time elapsed since the page view is not believed. */
+const ENGAGED_CLOCK_SLACK_MS = 5_000;
+
+export interface KnownVisit {
+  id: string;
+  websiteId: string;
+  visitorId: string;
+  startedAt: number;
+  lastSeenAt: number;
+  pageviews: number;
+  bot: number;
+}
+
+export interface KnownPageview {
+  websiteId: string;
+  eventId: string;
+  visitId: string | null;
+  visitorId: string | null;
+  occurredAt: number;
+  path: string;
+  engagedMs: number;
+  bot: number;
+}
+
+/** What the store loaded for this batch. */
+export interface BatchState {
+  visitors: Map<string, { contactId: string | null }>;
+  aliases: Map<string, string>;
+  /** Most recent visit per `${visitorId}|${websiteId}`. */
+  latestVisits: Map<string, KnownVisit>;
+  /** Page views already stored, by `${websiteId}|${eventId}` (retries and engagement targets). */
+  pageviews: Map<string, KnownPageview>;
+}
+
+export interface StatsDelta {
+  website_id: string;
+  day: string;
+  bot: number;
+  pageviews: number;
+  anonymous_pageviews: number;
+  visits: number;
+  bounces: number;
+  engaged_ms: number;
+}
+
+export interface WritePlan {
+  newVisitors: VisitorsTable[];
+  newAliases: { alias_id: string; visitor_id: string }[];
+  touchedVisitors: Set<string>;
+  newVisits: VisitsTable[];
+  /** Increments for visits stored before this batch. */
+  visitIncrements: Map<string, { pageviews: number; engagedMs: number; lastSeenAt: number }>;
+  newPageviews: PageviewsTable[];
+  /** New engaged totals for page views stored before this batch. */
+  pageviewEngaged: Map<string, { websiteId: string; eventId: string; engagedMs: number }>;
+  dailyStats: Map<string, StatsDelta>;
+  dailyPages: Map<string, { website_id: string; day: string; bot: number; path: string; pageviews: number; engaged_ms: number }>;
+  dailyReferrers: Map<string, { website_id: string; day: string; bot: number; referrer_host: string; visits: number }>;
+  dailyCampaigns: Map<
+    string,
+    { website_id: string; day: string; bot: number; utm_source: string; utm_medium: string; utm_campaign: string; visits: number }
+  >;
+  sketch: Map<string, { website_id: string; day: string; bot: number; kind: string; reg: number; rho: number }>;
+}
+
+export interface BatchPlan {
+  plan: WritePlan;
+  outcomes: IngestOutcome[];
+}
+
+const key = (...parts: (string | number)[]) => parts.join('|');
+
+export function emptyPlan(): WritePlan {
+  return {
+    newVisitors: [],
+    newAliases: [],
+    touchedVisitors: new Set(),
+    newVisits: [],
+    visitIncrements: new Map(),
+    newPageviews: [],
+    pageviewEngaged: new Map(),
+    dailyStats: new Map(),
+    dailyPages: new Map(),
+    dailyReferrers: new Map(),
+    dailyCampaigns: new Map(),
+    sketch: new Map(),
+  };
+}
+
+export function planBatch(events: readonly TrackingEvent[], state: BatchState): BatchPlan {
+  const planner = new Planner(state);
+  const outcomes = events.map((event) =>
+    event.kind === 'pageview' ? planner.pageview(event) : planner.engagement(event),
+  );
+  return { plan: planner.plan, outcomes };
+}
+
+class Planner {
+  readonly plan = emptyPlan();
+  private readonly newVisitsById = new Map<string, VisitsTable>();
+  private readonly newPageviewsByKey = new Map<string, PageviewsTable>();
+  private readonly knownVisitsById = new Map<string, KnownVisit>();
+
+  constructor(private readonly state: BatchState) {
+    for (const visit of state.latestVisits.values()) this.knownVisitsById.set(visit.id, visit);
+  }
+
+  pageview(event: PageviewEvent): IngestOutcome {
+    const pvKey = key(event.websiteId, event.eventId);
+    const existing = this.state.pageviews.get(pvKey);
+    if (existing) return { visitorId: existing.visitorId, visitId: existing.visitId };
+
+    const day = utcDay(event.receivedAt);
+    const bot = event.bot ? 1 : 0;
+    const stats = this.stats(event.websiteId, day, bot);
+    stats.pageviews += 1;
+    this.page(event.websiteId, day, bot, event.attribution.path).pageviews += 1;
+
+    let visitorId: string | null = null;
+    let visitId: string | null = null;
+    if (event.anonymous) {
+      stats.anonymous_pageviews += 1;
+    } else {
+      visitorId = this.resolveVisitor(event);
+      visitId = this.continueOrStartVisit(event, visitorId, day, bot);
+    }
+
+    const row: PageviewsTable = {
+      website_id: event.websiteId,
+      event_id: event.eventId,
+      visit_id: visitId,
+      visitor_id: visitorId,
+      occurred_at: event.receivedAt,
+      url: event.url,
+      path: event.attribution.path,
+      title: event.title,
+      referrer: event.referrer,
+      engaged_ms: 0,
+      bot,
+      bot_reason: event.bot,
+      anonymous: event.anonymous ? 1 : 0,
+    };
+    this.plan.newPageviews.push(row);
+    this.newPageviewsByKey.set(pvKey, row);
+    this.state.pageviews.set(pvKey, {
+      websiteId: event.websiteId,
+      eventId: event.eventId,
+      visitId,
+      visitorId,
+      occurredAt: event.receivedAt,
+      path: row.path,
+      engagedMs: 0,
+      bot,
+    });
+    return { visitorId, visitId };
+  }
+
+  engagement(event: EngagementEvent): IngestOutcome {
+    const pvKey = key(event.websiteId, event.pageviewEventId);
+    const target = this.state.pageviews.get(pvKey);
+    // Time for a page view we never stored (lost, or from another website) has nothing to attach to.
+    if (!target) return this.identifiersOf(event);
+
+    const believable = Math.max(0, event.receivedAt - target.occurredAt + ENGAGED_CLOCK_SLACK_MS);
+    const engaged = Math.min(event.engagedMs, believable);
+    const delta = engaged - target.engagedMs;
+    if (delta > 0) {
+      target.engagedMs = engaged;
+      const fresh = this.newPageviewsByKey.get(pvKey);
+      if (fresh) fresh.engaged_ms = engaged;
+      else this.plan.pageviewEngaged.set(pvKey, { websiteId: target.websiteId, eventId: target.eventId, engagedMs: engaged });
+
+      const day = utcDay(target.occurredAt);
+      this.stats(target.websiteId, day, target.bot).engaged_ms += delta;
+      this.page(target.websiteId, day, target.bot, target.path).engaged_ms += delta;
+      if (target.visitId) this.touchVisit(target.visitId, 0, delta, event.receivedAt);
+    } else if (target.visitId) {
+      this.touchVisit(target.visitId, 0, 0, event.receivedAt);
+    }
+    return { visitorId: target.visitorId, visitId: target.visitId };
+  }
+
+  /** Engagement for an unknown page view still answers with the browser's ids so cookies stay put. */
+  private identifiersOf(event: EngagementEvent): IngestOutcome {
+    if (event.anonymous) return { visitorId: null, visitId: null };
+    const visitorId = this.lookupVisitor(event.cookieVisitorId) ?? this.lookupVisitor(event.mirrorVisitorId);
+    if (!visitorId) return { visitorId: null, visitId: null };
+    const latest = this.state.latestVisits.get(key(visitorId, event.websiteId));
+    return { visitorId, visitId: latest?.id ?? null };
+  }
+
+  private lookupVisitor(id: string | null): string | null {
+    if (!id) return null;
+    if (this.state.visitors.has(id)) return id;
+    return this.state.aliases.get(id) ?? null;
+  }
+
+  /**
+   * The tracking-host cookie and the first-party mirror name the same browser. Whichever is known wins
+   * (the cookie first); an unknown other id becomes an alias so both keep resolving to one visitor.
+   */
+  private resolveVisitor(event: PageviewEvent): string {
+    const fromCookie = this.lookupVisitor(event.cookieVisitorId);
+    const fromMirror = this.lookupVisitor(event.mirrorVisitorId);
+    let visitorId = fromCookie ?? fromMirror;
+    if (!visitorId) {
+      visitorId = event.cookieVisitorId ?? event.mirrorVisitorId ?? newId();
+      this.state.visitors.set(visitorId, { contactId: null });
+      this.plan.newVisitors.push({
+        id: visitorId,
+        created_at: event.receivedAt,
+        last_seen_at: event.receivedAt,
+        contact_id: null,
+      });
+    }
+    for (const other of [event.cookieVisitorId, event.mirrorVisitorId]) {
+      if (other && other !== visitorId && !this.lookupVisitor(other)) {
+        this.state.aliases.set(other, visitorId);
+        this.plan.newAliases.push({ alias_id: other, visitor_id: visitorId });
+      }
+    }
+    this.plan.touchedVisitors.add(visitorId);
+    return visitorId;
+  }
+
+  private continueOrStartVisit(event: PageviewEvent, visitorId: string, day: string, bot: number): string {
+    const visitKey = key(visitorId, event.websiteId);
+    const latest = this.state.latestVisits.get(visitKey);
+    const decision = decideVisit(latest, event.receivedAt, event.visitTimeoutMinutes);
+    if (decision.kind === 'continue' && latest) {
+      if (latest.pageviews === 1) this.stats(event.websiteId, utcDay(latest.startedAt), latest.bot).bounces -= 1;
+      latest.pageviews += 1;
+      latest.lastSeenAt = Math.max(latest.lastSeenAt, event.receivedAt);
+      this.touchVisit(latest.id, 1, 0, event.receivedAt);
+      return latest.id;
+    }
+
+    const identified = this.state.visitors.get(visitorId)?.contactId ? 1 : 0;
+    const a = event.attribution;
+    const visit: VisitsTable = {
+      id: newId(),
+      website_id: event.websiteId,
+      visitor_id: visitorId,
+      started_at: event.receivedAt,
+      last_seen_at: event.receivedAt,
+      pageviews: 1,
+      engaged_ms: 0,
+      entry_path: a.path,
+      referrer: event.referrer,
+      referrer_host: a.referrerHost,
+      utm_source: a.utmSource,
+      utm_medium: a.utmMedium,
+      utm_campaign: a.utmCampaign,
+      utm_term: a.utmTerm,
+      utm_content: a.utmContent,
+      bot,
+      bot_reason: event.bot,
+      identified,
+    };
+    this.plan.newVisits.push(visit);
+    this.newVisitsById.set(visit.id, visit);
+    const known: KnownVisit = {
+      id: visit.id,
+      websiteId: event.websiteId,
+      visitorId,
+      startedAt: event.receivedAt,
+      lastSeenAt: event.receivedAt,
+      pageviews: 1,
+      bot,
+    };
+    this.state.latestVisits.set(visitKey, known);
+    this.knownVisitsById.set(visit.id, known);
+
+    const stats = this.stats(event.websiteId, day, bot);
+    stats.visits += 1;
+    stats.bounces += 1; // a one-page visit is a bounce until its second page view
+    if (a.referrerHost) this.referrer(event.websiteId, day, bot, a.referrerHost).visits += 1;
+    if (a.utmSource || a.utmMedium || a.utmCampaign) {
+      this.campaign(event.websiteId, day, bot, a.utmSource ?? '', a.utmMedium ?? '', a.utmCampaign ?? '').visits += 1;
+    }
+    const { reg, rho } = sketchEntry(visitorId);
+    this.raiseSketch(event.websiteId, day, bot, 'all', reg, rho);
+    if (identified) this.raiseSketch(event.websiteId, day, bot, 'identified', reg, rho);
+    return visit.id;
+  }
+
+  private touchVisit(visitId: string, pageviews: number, engagedMs: number, at: number): void {
+    const known = this.knownVisitsById.get(visitId);
+    if (known) known.lastSeenAt = Math.max(known.lastSeenAt, at);
+    const fresh = this.newVisitsById.get(visitId);
+    if (fresh) {
+      fresh.pageviews += pageviews;
+      fresh.engaged_ms += engagedMs;
+      fresh.last_seen_at = Math.max(fresh.last_seen_at, at);
+      return;
+    }
+    const increment = this.plan.visitIncrements.get(visitId) ?? { pageviews: 0, engagedMs: 0, lastSeenAt: 0 };
+    increment.pageviews += pageviews;
+    increment.engagedMs += engagedMs;
+    increment.lastSeenAt = Math.max(increment.lastSeenAt, at);
+    this.plan.visitIncrements.set(visitId, increment);
+  }
+
+  private stats(websiteId: string, day: string, bot: number): StatsDelta {
+    const k = key(websiteId, day, bot);
+    let row = this.plan.dailyStats.get(k);
+    if (!row) {
+      row = { website_id: websiteId, day, bot, pageviews: 0, anonymous_pageviews: 0, visits: 0, bounces: 0, engaged_ms: 0 };
+      this.plan.dailyStats.set(k, row);
+    }
+    return row;
+  }
+
+  private page(websiteId: string, day: string, bot: number, path: string) {
+    const k = key(websiteId, day, bot, path);
+    let row = this.plan.dailyPages.get(k);
+    if (!row) {
+      row = { website_id: websiteId, day, bot, path, pageviews: 0, engaged_ms: 0 };
+      this.plan.dailyPages.set(k, row);
+    }
+    return row;
+  }
+
+  private referrer(websiteId: string, day: string, bot: number, host: string) {
+    const k = key(websiteId, day, bot, host);
+    let row = this.plan.dailyReferrers.get(k);
+    if (!row) {
+      row = { website_id: websiteId, day, bot, referrer_host: host, visits: 0 };
+      this.plan.dailyReferrers.set(k, row);
+    }
+    return row;
+  }
+
+  private campaign(websiteId: string, day: string, bot: number, source: string, medium: string, campaign: string) {
+    const k = key(websiteId, day, bot, source, medium, campaign);
+    let row = this.plan.dailyCampaigns.get(k);
+    if (!row) {
+      row = { website_id: websiteId, day, bot, utm_source: source, utm_medium: medium, utm_campaign: campaign, visits: 0 };
+      this.plan.dailyCampaigns.set(k, row);
+    }
+    return row;
+  }
+
+  private raiseSketch(websiteId: string, day: string, bot: number, kind: string, reg: number, rho: number): void {
+    const k = key(websiteId, day, bot, kind, reg);
+    const row = this.plan.sketch.get(k);
+    if (!row) this.plan.sketch.set(k, { website_id: websiteId, day, bot, kind, reg, rho });
+    else if (rho > row.rho) row.rho = rho;
+  }
+}

@@ -1,0 +1,128 @@
+// Accepting one collect request: website and origin checks, consent, bot label, then the shared ingest.
+import { AppError } from '../lib/errors.ts';
+import { isWellFormedId } from '../lib/ids.ts';
+import { isOriginAllowed } from '../websites/origin-rules.ts';
+import type { Website } from '../websites/website.ts';
+import { attributePageview } from './attribution.ts';
+import { classifyBot } from './bot-rules.ts';
+import { decideConsent } from './consent-rules.ts';
+import type { IngestOutcome, TrackingEvent } from './events.ts';
+import type { Ingestor } from './ingest.ts';
+import { expireTrackingCookies, setTrackingCookies, type TrackingMode } from './tracking-cookies.ts';
+
+export interface CollectBody {
+  w: string;
+  e: string;
+  t: 'pv' | 'en';
+  u?: string;
+  r?: string;
+  ti?: string;
+  p?: string;
+  ms?: number;
+  v?: string;
+  s?: string;
+  a?: number;
+  g?: number;
+  wd?: number;
+  fp?: number;
+}
+
+export interface CollectRequest {
+  body: CollectBody;
+  /** Origin header, or the origin of Referer when a browser sent no Origin. */
+  origin: string | null;
+  userAgent: string | undefined;
+  gpcHeader: boolean;
+  visitorCookie: string | null;
+  /** The request carried a visitor or visit cookie (to be deleted when the hit is anonymous). */
+  carriesTrackingCookies: boolean;
+  receivedAt: number;
+}
+
+export interface CollectResult {
+  outcome: IngestOutcome;
+  anonymous: boolean;
+  setCookies: string[];
+  website: Website;
+}
+
+// Browsers may put NUL in titles; PostgreSQL refuses it in text, so it never reaches storage.
+const clean = (value: string | undefined, max: number): string | null =>
+  value === undefined || value === '' ? null : value.replace(/\u0000/g, '').slice(0, max);
+
+function checkPageUrl(url: string | undefined): string {
+  if (!url) throw new AppError('bad_request', 'A page view needs "u", the page URL.');
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return url;
+  } catch {}
+  throw new AppError('bad_request', '"u" must be an absolute http(s) URL.');
+}
+
+export async function collect(
+  request: CollectRequest,
+  findWebsite: (id: string) => Promise<Website | undefined>,
+  ingestor: Ingestor,
+): Promise<CollectResult> {
+  const { body } = request;
+  const website = await findWebsite(body.w);
+  if (!website) throw new AppError('forbidden', `Website "${body.w}" is not registered with this Spoor.`);
+  if (!request.origin) {
+    throw new AppError('forbidden', `The request has no Origin; events for website "${website.name}" must come from its pages.`);
+  }
+  if (!isOriginAllowed(request.origin, website.allowedOrigins)) {
+    throw new AppError('forbidden', `Origin ${request.origin} is not allowed for website "${website.name}".`);
+  }
+
+  const consent = decideConsent({
+    pageAnonymize: body.a === 1,
+    gpcHeader: request.gpcHeader,
+    gpcScript: body.g === 1,
+    gpcMode: website.gpcMode,
+  });
+  const mode: TrackingMode = body.fp === 1 ? 'first-party' : 'third-party';
+  const common = {
+    websiteId: website.id,
+    eventId: body.e,
+    receivedAt: request.receivedAt,
+    anonymous: consent.anonymize,
+    cookieVisitorId: isWellFormedId(request.visitorCookie) ? request.visitorCookie : null,
+    // In first-party mode the script cannot read the HttpOnly cookie and sends no mirror.
+    mirrorVisitorId: mode === 'third-party' && isWellFormedId(body.v) ? body.v : null,
+    bot: classifyBot({ userAgent: request.userAgent, webdriver: body.wd === 1 }),
+    visitTimeoutMinutes: website.visitTimeoutMinutes,
+  };
+
+  let event: TrackingEvent;
+  if (body.t === 'pv') {
+    const url = checkPageUrl(body.u);
+    const referrer = clean(body.r, 2048);
+    event = {
+      ...common,
+      kind: 'pageview',
+      url: clean(url, 2048)!,
+      title: clean(body.ti, 512),
+      referrer,
+      attribution: attributePageview(url, referrer),
+    };
+  } else {
+    if (!isWellFormedId(body.p) || body.ms === undefined) {
+      throw new AppError('bad_request', 'An engagement update needs "p" (the page view\'s event id) and "ms".');
+    }
+    event = { ...common, kind: 'engagement', pageviewEventId: body.p, engagedMs: body.ms };
+  }
+
+  const outcome = await ingestor.ingest(event);
+  let setCookies: string[] = [];
+  if (consent.anonymize) {
+    if (request.carriesTrackingCookies) setCookies = expireTrackingCookies(mode);
+  } else if (outcome.visitorId && outcome.visitId) {
+    setCookies = setTrackingCookies(
+      { visitorId: outcome.visitorId, visitId: outcome.visitId },
+      mode,
+      website.visitorCookieDays,
+      website.visitTimeoutMinutes,
+    );
+  }
+  return { outcome, anonymous: consent.anonymize, setCookies, website };
+}

@@ -1,0 +1,154 @@
+// HTTP for tracking: the collect endpoint and the tracking script.
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { VISIT_COOKIE, VISITOR_COOKIE } from '../cookies/definitions.ts';
+import { ID_PATTERN } from '../lib/ids.ts';
+import type { WebsiteCache } from '../websites/website-cache.ts';
+import { type CollectBody, collect } from './collect.ts';
+import type { Ingestor } from './ingest.ts';
+import { readCookie } from './tracking-cookies.ts';
+
+export interface TrackingDeps {
+  ingestor: Ingestor;
+  websites: WebsiteCache;
+  collectBodyLimit: number;
+  collectRateLimit: number;
+  trackerPath: URL;
+}
+
+const Id = Type.String({ pattern: ID_PATTERN.source });
+const Flag = Type.Optional(Type.Literal(1));
+const CollectSchema = Type.Object({
+  w: Type.String({ minLength: 1, maxLength: 64 }),
+  e: Id,
+  t: Type.Union([Type.Literal('pv'), Type.Literal('en')]),
+  u: Type.Optional(Type.String({ maxLength: 2048 })),
+  r: Type.Optional(Type.String({ maxLength: 2048 })),
+  ti: Type.Optional(Type.String({ maxLength: 512 })),
+  p: Type.Optional(Id),
+  ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),
+  v: Type.Optional(Id),
+  s: Type.Optional(Id),
+  a: Flag,
+  g: Flag,
+  wd: Flag,
+  fp: Flag,
+});
+
+function requestOrigin(headers: Record<string, string | string[] | undefined>): string | null {
+  const origin = headers['origin'];
+  if (typeof origin === 'string' && origin !== 'null') return origin;
+  const referer = headers['referer'];
+  if (typeof referer !== 'string') return null;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return null;
+  }
+}
+
+function loadTracker(path: URL): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new Error(`The tracking script is not built (${path.pathname}). Run "npm run build:tracker".`);
+  }
+}
+
+export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
+  const tracker = loadTracker(deps.trackerPath);
+  const trackerGzip = gzipSync(tracker, { level: 9 });
+  const perWebsite = new Map<string, { plain: string; gzip: Buffer }>();
+
+  app.options('/c', { schema: { hide: true } }, async (request, reply) => {
+    // Only a client that chose application/json preflights; the POST itself checks the origin.
+    const origin = request.headers.origin;
+    if (origin) reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true');
+    reply
+      .header('access-control-allow-methods', 'POST')
+      .header('access-control-allow-headers', 'content-type')
+      .header('access-control-max-age', '86400')
+      .header('vary', 'Origin')
+      .code(204)
+      .send();
+  });
+
+  app.post<{ Body: CollectBody }>(
+    '/c',
+    {
+      bodyLimit: deps.collectBodyLimit,
+      config: { rateLimit: { max: deps.collectRateLimit, timeWindow: 60_000 } },
+      schema: {
+        tags: ['tracking'],
+        summary: 'Record a page view or an engaged-time update (the tracking script calls this).',
+        body: CollectSchema,
+      },
+    },
+    async (request, reply) => {
+      const origin = requestOrigin(request.headers);
+      const cookieHeader = request.headers.cookie;
+      const visitorCookie = readCookie(cookieHeader, VISITOR_COOKIE);
+      const result = await collect(
+        {
+          body: request.body,
+          origin,
+          userAgent: request.headers['user-agent'],
+          gpcHeader: request.headers['sec-gpc'] === '1',
+          visitorCookie,
+          carriesTrackingCookies: visitorCookie !== null || readCookie(cookieHeader, VISIT_COOKIE) !== null,
+          receivedAt: Date.now(),
+        },
+        (id) => deps.websites.get(id),
+        deps.ingestor,
+      );
+      if (origin) reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true');
+      reply.header('vary', 'Origin').header('cache-control', 'no-store');
+      if (result.setCookies.length > 0) reply.header('set-cookie', result.setCookies);
+      const { website, outcome } = result;
+      return result.anonymous || !outcome.visitorId
+        ? { ok: true, anon: true }
+        : {
+            ok: true,
+            v: outcome.visitorId,
+            s: outcome.visitId,
+            vt: website.visitTimeoutMinutes * 60,
+            vd: website.visitorCookieDays,
+          };
+    },
+  );
+
+  const sendScript = (acceptEncoding: string | undefined, plain: string, gzip: Buffer) =>
+    acceptEncoding?.includes('gzip') ? { body: gzip, encoding: 'gzip' } : { body: plain, encoding: undefined };
+
+  app.get('/spoor.js', { schema: { tags: ['tracking'], summary: 'The tracking script (reads its settings from the page).' } }, async (request, reply) => {
+    const { body, encoding } = sendScript(request.headers['accept-encoding'], tracker, trackerGzip);
+    if (encoding) reply.header('content-encoding', encoding);
+    reply.header('vary', 'Accept-Encoding').header('cache-control', 'public, max-age=300');
+    return reply.type('text/javascript; charset=utf-8').send(body);
+  });
+
+  app.get<{ Params: { file: string } }>(
+    '/s/:file',
+    { schema: { tags: ['tracking'], summary: "The tracking script with a website's settings built in: /s/{websiteId}.js" } },
+    async (request, reply) => {
+      const match = /^([A-Za-z0-9_-]{1,64})\.js$/.exec(request.params.file);
+      const website = match ? await deps.websites.get(match[1]!) : undefined;
+      if (!website) {
+        return reply.code(404).type('text/javascript; charset=utf-8').send('/* Spoor: no such website */');
+      }
+      let script = perWebsite.get(website.id);
+      if (!script) {
+        const plain = `window.__spoor={w:${JSON.stringify(website.id)}};\n${tracker}`;
+        script = { plain, gzip: gzipSync(plain, { level: 9 }) };
+        if (perWebsite.size > 1000) perWebsite.clear();
+        perWebsite.set(website.id, script);
+      }
+      const { body, encoding } = sendScript(request.headers['accept-encoding'], script.plain, script.gzip);
+      if (encoding) reply.header('content-encoding', encoding);
+      reply.header('vary', 'Accept-Encoding').header('cache-control', 'public, max-age=300');
+      return reply.type('text/javascript; charset=utf-8').send(body);
+    },
+  );
+}

@@ -1,0 +1,237 @@
+// Storage for tracking: loads what a batch of events needs and writes the batch's plan in one transaction.
+import type { Kysely, Transaction } from 'kysely';
+import type { Engine } from '../storage/database.ts';
+import type { Database } from '../storage/schema.ts';
+import { MINUTE_MS } from '../lib/time.ts';
+import type { BatchState, KnownPageview, KnownVisit, WritePlan } from './batch-plan.ts';
+import type { TrackingEvent } from './events.ts';
+
+type Tx = Transaction<Database> | Kysely<Database>;
+
+/** Raised when another node stored one of this batch's page views first; the batch is retried. */
+export class ConcurrentDuplicateError extends Error {}
+
+const CHUNK = 400;
+
+function chunks<T>(rows: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK));
+  return out;
+}
+
+const sortedValues = <T>(map: Map<string, T>): T[] =>
+  [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+
+export async function loadBatchState(tx: Tx, engine: Engine, events: readonly TrackingEvent[]): Promise<BatchState> {
+  const lock = engine === 'postgres';
+  const websiteIds = [...new Set(events.map((e) => e.websiteId))];
+
+  const pageviewIds = new Set<string>();
+  for (const e of events) pageviewIds.add(e.kind === 'pageview' ? e.eventId : e.pageviewEventId);
+  const pageviews = new Map<string, KnownPageview>();
+  let pvQuery = tx
+    .selectFrom('pageviews')
+    .select(['website_id', 'event_id', 'visit_id', 'visitor_id', 'occurred_at', 'path', 'engaged_ms', 'bot'])
+    .where('website_id', 'in', websiteIds)
+    .where('event_id', 'in', [...pageviewIds])
+    .orderBy('website_id')
+    .orderBy('event_id');
+  if (lock) pvQuery = pvQuery.forUpdate();
+  for (const row of await pvQuery.execute()) {
+    pageviews.set(`${row.website_id}|${row.event_id}`, {
+      websiteId: row.website_id,
+      eventId: row.event_id,
+      visitId: row.visit_id,
+      visitorId: row.visitor_id,
+      occurredAt: Number(row.occurred_at),
+      path: row.path,
+      engagedMs: Number(row.engaged_ms),
+      bot: row.bot,
+    });
+  }
+
+  const candidateIds = new Set<string>();
+  for (const e of events) {
+    if (e.anonymous) continue;
+    if (e.cookieVisitorId) candidateIds.add(e.cookieVisitorId);
+    if (e.mirrorVisitorId) candidateIds.add(e.mirrorVisitorId);
+  }
+  for (const pv of pageviews.values()) if (pv.visitorId) candidateIds.add(pv.visitorId);
+
+  const aliases = new Map<string, string>();
+  if (candidateIds.size > 0) {
+    const rows = await tx
+      .selectFrom('visitor_aliases')
+      .select(['alias_id', 'visitor_id'])
+      .where('alias_id', 'in', [...candidateIds])
+      .execute();
+    for (const row of rows) aliases.set(row.alias_id, row.visitor_id);
+  }
+  const visitorIds = [...new Set([...candidateIds, ...aliases.values()])].sort();
+  const visitors = new Map<string, { contactId: string | null }>();
+  if (visitorIds.length > 0) {
+    let query = tx.selectFrom('visitors').select(['id', 'contact_id']).where('id', 'in', visitorIds).orderBy('id');
+    // Row locks serialise visit decisions for one browser across nodes.
+    if (lock) query = query.forUpdate();
+    for (const row of await query.execute()) visitors.set(row.id, { contactId: row.contact_id });
+  }
+
+  const latestVisits = new Map<string, KnownVisit>();
+  if (visitors.size > 0) {
+    const earliest = Math.min(...events.map((e) => e.receivedAt));
+    const longestTimeout = Math.max(...events.map((e) => e.visitTimeoutMinutes));
+    const rows = await tx
+      .selectFrom('visits')
+      .select(['id', 'website_id', 'visitor_id', 'started_at', 'last_seen_at', 'pageviews', 'bot'])
+      .where('visitor_id', 'in', [...visitors.keys()])
+      .where('website_id', 'in', websiteIds)
+      .where('last_seen_at', '>=', earliest - longestTimeout * MINUTE_MS)
+      .execute();
+    for (const row of rows) {
+      const k = `${row.visitor_id}|${row.website_id}`;
+      const lastSeenAt = Number(row.last_seen_at);
+      const current = latestVisits.get(k);
+      if (current && current.lastSeenAt >= lastSeenAt) continue;
+      latestVisits.set(k, {
+        id: row.id,
+        websiteId: row.website_id,
+        visitorId: row.visitor_id,
+        startedAt: Number(row.started_at),
+        lastSeenAt,
+        pageviews: row.pageviews,
+        bot: row.bot,
+      });
+    }
+  }
+  return { visitors, aliases, latestVisits, pageviews };
+}
+
+export async function writePlan(tx: Tx, plan: WritePlan, now: number): Promise<void> {
+  for (const rows of chunks(plan.newVisitors)) {
+    await tx
+      .insertInto('visitors')
+      .values(rows)
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+  for (const rows of chunks(plan.newAliases)) {
+    await tx
+      .insertInto('visitor_aliases')
+      .values(rows)
+      .onConflict((oc) => oc.column('alias_id').doNothing())
+      .execute();
+  }
+  const touched = [...plan.touchedVisitors].sort();
+  for (const ids of chunks(touched)) {
+    await tx
+      .updateTable('visitors')
+      .set({ last_seen_at: now })
+      .where('id', 'in', ids)
+      .where('last_seen_at', '<', now)
+      .execute();
+  }
+  for (const rows of chunks(plan.newVisits)) await tx.insertInto('visits').values(rows).execute();
+  for (const [id, inc] of [...plan.visitIncrements.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    await tx
+      .updateTable('visits')
+      .set((eb) => ({
+        pageviews: eb('pageviews', '+', inc.pageviews),
+        engaged_ms: eb('engaged_ms', '+', inc.engagedMs),
+        last_seen_at: eb
+          .case()
+          .when('last_seen_at', '<', inc.lastSeenAt)
+          .then(inc.lastSeenAt)
+          .else(eb.ref('last_seen_at'))
+          .end(),
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+  for (const rows of chunks(plan.newPageviews)) {
+    const inserted = await tx
+      .insertInto('pageviews')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['website_id', 'event_id']).doNothing())
+      .returning('event_id')
+      .execute();
+    if (inserted.length !== rows.length) throw new ConcurrentDuplicateError('A page view was stored concurrently.');
+  }
+  for (const pv of sortedValues(plan.pageviewEngaged)) {
+    await tx
+      .updateTable('pageviews')
+      .set({ engaged_ms: pv.engagedMs })
+      .where('website_id', '=', pv.websiteId)
+      .where('event_id', '=', pv.eventId)
+      .where('engaged_ms', '<', pv.engagedMs)
+      .execute();
+  }
+  await writeRollups(tx, plan);
+}
+
+async function writeRollups(tx: Tx, plan: WritePlan): Promise<void> {
+  for (const rows of chunks(sortedValues(plan.dailyStats))) {
+    await tx
+      .insertInto('daily_stats')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.columns(['website_id', 'day', 'bot']).doUpdateSet((eb) => ({
+          pageviews: eb('daily_stats.pageviews', '+', eb.ref('excluded.pageviews')),
+          anonymous_pageviews: eb('daily_stats.anonymous_pageviews', '+', eb.ref('excluded.anonymous_pageviews')),
+          visits: eb('daily_stats.visits', '+', eb.ref('excluded.visits')),
+          bounces: eb('daily_stats.bounces', '+', eb.ref('excluded.bounces')),
+          engaged_ms: eb('daily_stats.engaged_ms', '+', eb.ref('excluded.engaged_ms')),
+        })),
+      )
+      .execute();
+  }
+  for (const rows of chunks(sortedValues(plan.dailyPages))) {
+    await tx
+      .insertInto('daily_pages')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.columns(['website_id', 'day', 'bot', 'path']).doUpdateSet((eb) => ({
+          pageviews: eb('daily_pages.pageviews', '+', eb.ref('excluded.pageviews')),
+          engaged_ms: eb('daily_pages.engaged_ms', '+', eb.ref('excluded.engaged_ms')),
+        })),
+      )
+      .execute();
+  }
+  for (const rows of chunks(sortedValues(plan.dailyReferrers))) {
+    await tx
+      .insertInto('daily_referrers')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.columns(['website_id', 'day', 'bot', 'referrer_host']).doUpdateSet((eb) => ({
+          visits: eb('daily_referrers.visits', '+', eb.ref('excluded.visits')),
+        })),
+      )
+      .execute();
+  }
+  for (const rows of chunks(sortedValues(plan.dailyCampaigns))) {
+    await tx
+      .insertInto('daily_campaigns')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.columns(['website_id', 'day', 'bot', 'utm_source', 'utm_medium', 'utm_campaign']).doUpdateSet((eb) => ({
+          visits: eb('daily_campaigns.visits', '+', eb.ref('excluded.visits')),
+        })),
+      )
+      .execute();
+  }
+  for (const rows of chunks(sortedValues(plan.sketch))) {
+    await tx
+      .insertInto('daily_visitor_sketch')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.columns(['website_id', 'day', 'bot', 'kind', 'reg']).doUpdateSet((eb) => ({
+          rho: eb
+            .case()
+            .when('excluded.rho', '>', eb.ref('daily_visitor_sketch.rho'))
+            .then(eb.ref('excluded.rho'))
+            .else(eb.ref('daily_visitor_sketch.rho'))
+            .end(),
+        })),
+      )
+      .execute();
+  }
+}

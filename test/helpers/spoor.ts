@@ -1,0 +1,49 @@
+// Starts Spoor in this process on a test database, the way main.ts does, for HTTP-level tests.
+import type { FastifyInstance } from 'fastify';
+import { createApiKey } from '../../src/access/api-keys.ts';
+import { buildApp } from '../../src/app.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import type { Storage } from '../../src/storage/database.ts';
+import type { Ingestor } from '../../src/tracking/ingest.ts';
+import type { TestDatabase } from './engines.ts';
+
+export interface RunningSpoor {
+  app: FastifyInstance;
+  storage: Storage;
+  ingestor: Ingestor;
+  apiKey: string;
+  config: Config;
+  /** Admin request headers. */
+  auth: { authorization: string };
+  close(): Promise<void>;
+}
+
+export async function startSpoor(database: TestDatabase, overrides: Partial<Config> = {}): Promise<RunningSpoor> {
+  const config: Config = { ...loadConfig({ SPOOR_DEMO: 'false' }), ...overrides };
+  const storage = database.open();
+  const { app, ingestor } = await buildApp({ config, storage });
+  await app.ready();
+  const apiKey = await createApiKey(storage.db, 'test');
+  return {
+    app,
+    storage,
+    ingestor,
+    apiKey,
+    config,
+    auth: { authorization: `Bearer ${apiKey}` },
+    close: async () => {
+      await app.close();
+      await storage.close();
+    },
+  };
+}
+
+export const CHROME_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+let counter = 0;
+/** A well-formed, unique event id. */
+export function eventId(): string {
+  counter += 1;
+  return `evt${Date.now().toString(36)}${counter.toString(36).padStart(6, '0')}${Math.random().toString(36).slice(2, 8)}`;
+}

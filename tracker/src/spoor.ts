@@ -1,0 +1,240 @@
+// Spoor's browser tracker: page views, engaged time, SPA navigation and consent, speaking the wire
+// protocol in docs/collect-protocol.md. Bundled to tracker/dist/spoor.js; budget 2,048 bytes gzipped,
+// so the code favours short forms over ceremony. The exported helpers are pure and unit-tested.
+
+type Consent = { anonymize?: unknown; Anonymize?: unknown } | null | undefined;
+type Hit = Record<string, string | number | undefined>;
+type Reply = { v?: string; s?: string; vt?: number; vd?: number };
+interface TrackingApi {
+  reconfigureTracking(o?: Consent): void;
+}
+
+declare global {
+  interface Window {
+    /** Prepended by `GET /s/{websiteId}.js`. */
+    __spoor?: { w?: string };
+    Spoor?: TrackingApi;
+    /** Outbound-marketing alias, for pages migrated from Dynamics 365. */
+    MsCrmMkt?: TrackingApi;
+    spoorConfigureTracking?: () => Consent;
+    d365mktConfigureTracking?: () => Consent;
+  }
+}
+
+/**
+ * Domains to try, shortest first, when looking for the site's registrable domain: the browser
+ * refuses a cookie on a public suffix (co.uk), so the first one that sticks is the registrable
+ * domain without shipping a public-suffix list. IP literals and single labels get none (host-only).
+ */
+export const cookieDomains = (host: string): string[] => {
+  const labels = host.split('.');
+  const out: string[] = [];
+  if (!/^[\d.]*$|:/.test(host))
+    for (let i = labels.length - 2; i >= 0; i--) out.push(labels.slice(i).join('.'));
+  return out;
+};
+
+/** Both spellings count (D365 pages use `Anonymize`); only an explicit `true` anonymizes. */
+export const isAnonymous = (o: Consent): boolean => !!o && (o.anonymize === true || o.Anonymize === true);
+
+/** The collect endpoint next to the script: `…/s/{id}.js` and `…/spoor.js` both live at the host root. */
+export const collectUrl = (src: string): string => src.replace(/[?#].*/, '').replace(/(\/s)?\/[^/]*$/, '/c');
+
+/** 128 random bits as 22 base64url characters, the shape the server accepts for ids. */
+export const newId = (): string =>
+  btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))))
+    .slice(0, 22)
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
+
+// Everything that touches the page runs inside try/catch: a tracker must never break the site. (Outside
+// a browser, e.g. when the unit tests import this file, `window` is missing and this simply does nothing.)
+try {
+  const g = window;
+  const d = document;
+  const n = navigator;
+  const L = location;
+  const VID = 'spoor_vid';
+  const SID = 'spoor_sid';
+  const me = d.currentScript as HTMLScriptElement | null;
+  const mkt = d.querySelector<HTMLElement>('.d365-mkt-config');
+  let w = g.__spoor?.w || me?.dataset.website;
+  let url = me?.src ? collectUrl(me.src) : '';
+  if (!w && mkt) {
+    w = mkt.dataset.websiteId;
+    // data-hostname names the tracking host; the script itself may come from anywhere (a CDN).
+    if (mkt.dataset.hostname) url = 'https://' + mkt.dataset.hostname + '/c';
+  }
+
+  // The API doubles as the "already running" flag, so a page that includes the script twice tracks once.
+  if (w && url && !g.Spoor) {
+    // First-party mode: the customer's proxy serves us on the page's origin and the server sets HttpOnly
+    // cookies itself, so the script neither reads nor writes cookies.
+    const fp = url.indexOf(L.origin + '/') === 0;
+    const secure = L.protocol === 'https:' ? '; Secure' : '';
+    const domains = cookieDomains(L.hostname).map((x) => '; Domain=' + x);
+    let home: string | undefined;
+    let anon: boolean;
+    let pid: string;
+    let href: string;
+    let ms = 0;
+    let sentMs = 0;
+    let since = 0;
+
+    const safe =
+      <A extends unknown[]>(f: (...a: A) => void) =>
+      (...a: A): void => {
+        try {
+          f(...a);
+        } catch {}
+      };
+    const setCookie = (k: string, v: string, age: number, domain: string) => {
+      // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is async and absent from Safari.
+      d.cookie = k + '=' + v + '; Max-Age=' + age + '; Path=/; SameSite=Lax' + domain + secure;
+    };
+    const readCookie = (k: string) => (d.cookie.match('(?:^|; )' + k + '=([^;]+)') || [])[1];
+    // Probed once, on the first write: the shortest candidate a random test cookie sticks on.
+    const homeDomain = (): string => {
+      if (home == null) {
+        home = '';
+        for (const c of domains) {
+          const t = newId();
+          setCookie('spoor_t', t, 9, c);
+          if (d.cookie.indexOf('spoor_t=' + t) >= 0) {
+            setCookie('spoor_t', '', 0, c);
+            home = c;
+            break;
+          }
+        }
+      }
+      return home;
+    };
+    // Deletes on every candidate and host-only, so no copy survives whatever domain it was set on.
+    const clearMirrors = () => {
+      for (const c of domains.concat('')) {
+        setCookie(VID, '', 0, c);
+        setCookie(SID, '', 0, c);
+      }
+    };
+    const body = (o: Hit): Hit => {
+      o.w = w;
+      o.e = newId();
+      if (anon) o.a = 1;
+      else if (!fp) {
+        o.v = readCookie(VID);
+        o.s = readCookie(SID);
+      }
+      if ((n as { globalPrivacyControl?: boolean }).globalPrivacyControl) o.g = 1;
+      if (n.webdriver) o.wd = 1;
+      if (fp) o.fp = 1;
+      return o;
+    };
+    // A string body goes as text/plain: a CORS-simple request, so no preflight.
+    const init = (b: string): RequestInit => ({
+      method: 'POST',
+      body: b,
+      keepalive: true,
+      credentials: 'include',
+    });
+    const mirror = (j: Reply) => {
+      if (fp || anon) return;
+      // No `v` means the server counted the hit anonymously (e.g. GPC on a website that honours it).
+      if (j.v) {
+        setCookie(VID, j.v, (j.vd as number) * 86400, homeDomain());
+        setCookie(SID, j.s as string, j.vt as number, homeDomain());
+      } else clearMirrors();
+    };
+    // Page views are retried once with the same event id (the server stores it once); 4xx is final.
+    const post = (b: string, again?: 1) => {
+      fetch(url, init(b))
+        .then((r) => {
+          if (r.status > 499) throw 0;
+          if (r.ok) return r.json().then(mirror);
+        })
+        .catch(() => again && setTimeout(post, 1e3, b));
+    };
+    // Engaged time accrues only while the tab is visible and the window focused.
+    // `stop` is for pagehide, which can come while the page still reads as visible and focused.
+    const tick = (stop?: boolean) => {
+      const now = performance.now();
+      if (since) ms += now - since;
+      since = !stop && d.visibilityState === 'visible' && d.hasFocus() ? now : 0;
+    };
+    // `ms` is cumulative and the server keeps its maximum, so only growth is worth a request.
+    const flush = (force?: 1) => {
+      const m = Math.min(Math.round(ms), 864e5);
+      if (m > sentMs || force) {
+        sentMs = m;
+        const b = JSON.stringify(body({ t: 'en', p: pid, ms: m }));
+        // sendBeacon survives unload; when its queue is full it says so and fetch takes over.
+        if (!n.sendBeacon(url, b)) fetch(url, init(b)).catch(() => {});
+      }
+    };
+    const pageView = (referrer: string) => {
+      href = L.href;
+      ms = sentMs = 0;
+      const o = body({ t: 'pv', u: href, r: referrer, ti: d.title });
+      pid = o.e as string;
+      post(JSON.stringify(o), 1);
+    };
+    // Comparing whole hrefs means popstate+hashchange, or replaceState to the same URL, count once.
+    // (No href yet = still prerendering: the first view will carry the URL it ends up on.)
+    const navigate = safe(() => {
+      if (href && L.href !== href) {
+        tick();
+        flush();
+        pageView(href);
+      }
+    });
+    const lifecycle = safe((e: Event) => {
+      const gone = e.type === 'pagehide';
+      tick(gone);
+      if (gone || d.visibilityState === 'hidden') flush();
+    });
+
+    try {
+      const f = g.spoorConfigureTracking || g.d365mktConfigureTracking;
+      anon = isAnonymous(f?.());
+    } catch {
+      // A consent hook that fails has not given consent.
+      anon = true;
+    }
+    if (anon && !fp) clearMirrors();
+
+    g.Spoor = g.MsCrmMkt = {
+      reconfigureTracking: safe((o: Consent) => {
+        const was = anon;
+        anon = isAnonymous(o);
+        if (anon && !fp) clearMirrors();
+        // An immediate hit carrying a:1 makes the server expire its HttpOnly cookies now, not on the next page.
+        if (anon && !was) {
+          tick();
+          flush(1);
+        }
+      }),
+    };
+
+    for (const k of ['pushState', 'replaceState'] as const) {
+      const orig = history[k];
+      history[k] = function (this: History, ...a: Parameters<History['pushState']>) {
+        // The page's own call runs outside our try/catch: its errors are its own to see.
+        orig.apply(this, a);
+        navigate();
+      };
+    }
+    addEventListener('popstate', navigate);
+    addEventListener('hashchange', navigate);
+    addEventListener('focus', lifecycle);
+    addEventListener('blur', lifecycle);
+    addEventListener('pagehide', lifecycle);
+    d.addEventListener('visibilitychange', lifecycle);
+
+    // A prerendered page (speculation rules) is only a view once the visitor actually navigates to it.
+    const start = safe(() => {
+      tick();
+      pageView(d.referrer);
+    });
+    if ((d as { prerendering?: boolean }).prerendering) d.addEventListener('prerenderingchange', start);
+    else start();
+  }
+} catch {}
