@@ -160,10 +160,11 @@ try {
       if (since) ms += now - since;
       since = !stop && d.visibilityState === 'visible' && d.hasFocus() ? now : 0;
     };
-    // `ms` is cumulative and the server keeps its maximum, so only growth is worth a request.
+    // `ms` is cumulative and the server keeps its maximum, so only growth is worth a request. Callers
+    // tick() first. No pid yet = prerendering, nothing to attach time to.
     const flush = (force?: 1) => {
       const m = Math.min(Math.round(ms), 864e5);
-      if (m > sentMs || force) {
+      if (pid && (m > sentMs || force)) {
         sentMs = m;
         const b = JSON.stringify(body({ t: 'en', p: pid, ms: m }));
         // sendBeacon survives unload; when its queue is full it says so and fetch takes over.
@@ -173,7 +174,13 @@ try {
     const pageView = (referrer: string) => {
       href = L.href;
       ms = sentMs = 0;
-      const o = body({ t: 'pv', u: href, r: referrer, ti: d.title });
+      // Cut to the protocol's limits: one over-long referrer must not cost the whole page view a 400.
+      const o = body({
+        t: 'pv',
+        u: href.slice(0, 2048),
+        r: referrer.slice(0, 2048),
+        ti: d.title.slice(0, 512),
+      });
       pid = o.e as string;
       post(JSON.stringify(o), 1);
     };
