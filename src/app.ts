@@ -51,11 +51,18 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
-      new AppError('rate_limited', `Too many requests from this client; try again in ${Math.ceil(context.ttl / 1000)} s.`),
+      new AppError(
+        'rate_limited',
+        `Too many requests from this client; try again in ${Math.ceil(context.ttl / 1000)} s.`,
+      ),
   });
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Spoor API', version: '0.1.0', description: 'Engagement tracking for outbound marketing.' },
+      info: {
+        title: 'Spoor API',
+        version: '0.1.0',
+        description: 'Engagement tracking for outbound marketing.',
+      },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
     },
@@ -66,7 +73,8 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
 
   // Every /api route needs an admin API key.
   app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/api/')) await authenticateApiKey(storage.db, apiKeyFromHeaders(request.headers));
+    if (request.url.startsWith('/api/'))
+      await authenticateApiKey(storage.db, apiKeyFromHeaders(request.headers));
   });
 
   const websites = new WebsiteCache(storage.db);
@@ -74,8 +82,10 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   app.addHook('onClose', async () => ingestor.close());
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
-  app.get('/cookies.json', { schema: { tags: ['privacy'], summary: 'Every cookie Spoor sets (machine-readable).' } }, async () =>
-    cookieDeclaration(),
+  app.get(
+    '/cookies.json',
+    { schema: { tags: ['privacy'], summary: 'Every cookie Spoor sets (machine-readable).' } },
+    async () => cookieDeclaration(),
   );
   trackingRoutes(app, {
     ingestor,
@@ -93,34 +103,47 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
 
 function setErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ error: 'not_found', message: `Nothing here: ${request.method} ${request.url.split('?')[0]}` });
+    reply
+      .code(404)
+      .send({ error: 'not_found', message: `Nothing here: ${request.method} ${request.url.split('?')[0]}` });
   });
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
-      return reply
-        .code(httpStatusOf[error.code])
-        .send({ error: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
+      return reply.code(httpStatusOf[error.code]).send({
+        error: error.code,
+        message: error.message,
+        ...(error.details ? { details: error.details } : {}),
+      });
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {
-      return reply.code(400).send({ error: 'bad_request', message: `Invalid request: ${fastifyError.message}.` });
+      return reply
+        .code(400)
+        .send({ error: 'bad_request', message: `Invalid request: ${fastifyError.message}.` });
     }
     switch (fastifyError.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return reply.code(413).send({ error: 'payload_too_large', message: 'The request body is too large.' });
-      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return reply
-          .code(415)
-          .send({ error: 'unsupported_media_type', message: 'Send the body as application/json or text/plain.' });
+          .code(413)
+          .send({ error: 'payload_too_large', message: 'The request body is too large.' });
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return reply.code(415).send({
+          error: 'unsupported_media_type',
+          message: 'Send the body as application/json or text/plain.',
+        });
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
         return reply.code(400).send({ error: 'bad_request', message: 'The body is not valid JSON.' });
     }
     if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-      return reply.code(fastifyError.statusCode).send({ error: 'bad_request', message: fastifyError.message });
+      return reply
+        .code(fastifyError.statusCode)
+        .send({ error: 'bad_request', message: fastifyError.message });
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.code(500).send({ error: 'internal', message: 'Something went wrong on our side; nothing was recorded.' });
+    return reply
+      .code(500)
+      .send({ error: 'internal', message: 'Something went wrong on our side; nothing was recorded.' });
   });
 }

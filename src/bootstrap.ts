@@ -21,8 +21,7 @@ export async function bootstrap(db: Kysely<Database>, config: Config): Promise<B
   if ((await countApiKeys(db)) === 0) {
     if (config.bootstrapApiKey) {
       await insertApiKey(db, newId(), 'bootstrap', sha256Hex(config.bootstrapApiKey), Date.now());
-    }
-    else {
+    } else {
       newApiKey = await createApiKey(db, 'admin (first start)');
     }
   }
@@ -30,9 +29,17 @@ export async function bootstrap(db: Kysely<Database>, config: Config): Promise<B
 }
 
 async function ensureDemoWebsite(db: Kysely<Database>, config: Config): Promise<string> {
-  const setting = await db.selectFrom('settings').select('value').where('key', '=', DEMO_SETTING).executeTakeFirst();
+  const setting = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', DEMO_SETTING)
+    .executeTakeFirst();
   if (setting && (await findWebsite(db, setting.value))) return setting.value;
-  const origins = new Set([new URL(config.publicUrl).origin, `http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`]);
+  const origins = new Set([
+    new URL(config.publicUrl).origin,
+    `http://localhost:${config.port}`,
+    `http://127.0.0.1:${config.port}`,
+  ]);
   const website = await registerWebsite(db, { name: 'Demo shop', allowedOrigins: [...origins] });
   await db
     .insertInto('settings')

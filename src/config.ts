@@ -63,7 +63,9 @@ function bootstrapKey(env: Env): string | undefined {
   const key = env['SPOOR_BOOTSTRAP_API_KEY'];
   if (!key) return undefined;
   if (!/^spk_[A-Za-z0-9_-]{24,}$/.test(key)) {
-    throw new ConfigError('SPOOR_BOOTSTRAP_API_KEY must look like spk_ followed by at least 24 of A-Z a-z 0-9 _ -.');
+    throw new ConfigError(
+      'SPOOR_BOOTSTRAP_API_KEY must look like spk_ followed by at least 24 of A-Z a-z 0-9 _ -.',
+    );
   }
   return key;
 }
@@ -78,7 +80,10 @@ export function loadConfig(env: Env = process.env): Config {
       `DATABASE_URL must start with "sqlite:" (a file path or :memory:) or "postgres://"; got "${databaseUrl}".`,
     );
   }
-  const publicUrl = (env['SPOOR_PUBLIC_URL'] || `${tls ? 'https' : 'http'}://localhost:${port}`).replace(/\/+$/, '');
+  const publicUrl = (env['SPOOR_PUBLIC_URL'] || `${tls ? 'https' : 'http'}://localhost:${port}`).replace(
+    /\/+$/,
+    '',
+  );
   try {
     new URL(publicUrl);
   } catch {

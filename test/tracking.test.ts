@@ -58,8 +58,11 @@ describeEachEngine('tracking', (engine) => {
     const raw = res.headers['set-cookie'];
     return raw === undefined ? [] : Array.isArray(raw) ? (raw as string[]) : [raw as string];
   };
-  const valueOf = (cookies: string[], name: string) =>
-    cookies.find((c) => c.startsWith(`${name}=`))?.split(';')[0]?.slice(name.length + 1);
+  const cookieValue = (cookies: string[], name: string) =>
+    cookies
+      .find((c) => c.startsWith(`${name}=`))
+      ?.split(';')[0]
+      ?.slice(name.length + 1);
 
   async function report(query = '') {
     const today = new Date().toISOString().slice(0, 10);
@@ -72,21 +75,31 @@ describeEachEngine('tracking', (engine) => {
   }
 
   const storedPageviews = async () =>
-    (await spoor.storage.db.selectFrom('pageviews').selectAll().where('website_id', '=', websiteId).execute()).length;
+    (await spoor.storage.db.selectFrom('pageviews').selectAll().where('website_id', '=', websiteId).execute())
+      .length;
 
   describe('admin API', () => {
     it('refuses requests without a valid API key', async () => {
       const none = await spoor.app.inject({ url: '/api/websites' });
       expect(none.statusCode).toBe(401);
       expect(none.json().message).toMatch(/API key/);
-      const wrong = await spoor.app.inject({ url: '/api/websites', headers: { authorization: 'Bearer spk_nope' } });
+      const wrong = await spoor.app.inject({
+        url: '/api/websites',
+        headers: { authorization: 'Bearer spk_nope' },
+      });
       expect(wrong.statusCode).toBe(401);
     });
 
     it('registers a website with defaults and returns its snippets', async () => {
       const res = await spoor.app.inject({ url: `/api/websites/${websiteId}`, headers: spoor.auth });
       const site = res.json();
-      expect(site).toMatchObject({ name: 'Shop', allowedOrigins: [SITE], visitTimeoutMinutes: 30, visitorCookieDays: 730, gpcMode: 'anonymize' });
+      expect(site).toMatchObject({
+        name: 'Shop',
+        allowedOrigins: [SITE],
+        visitTimeoutMinutes: 30,
+        visitorCookieDays: 730,
+        gpcMode: 'anonymize',
+      });
       expect(site.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
       expect(site.snippets.thirdParty).toContain(`/s/${websiteId}.js`);
       expect(site.snippets.outboundMarketingCompatible).toContain(`data-website-id="${websiteId}"`);
@@ -99,7 +112,12 @@ describeEachEngine('tracking', (engine) => {
       [{ name: 'x', allowedOrigins: [SITE], visitTimeoutMinutes: 0 }, /visitTimeoutMinutes/],
       [{ name: 'x', allowedOrigins: [SITE], gpcMode: 'sometimes' }, /gpcMode/],
     ])('refuses bad website settings %j', async (payload, message) => {
-      const res = await spoor.app.inject({ method: 'POST', url: '/api/websites', headers: spoor.auth, payload });
+      const res = await spoor.app.inject({
+        method: 'POST',
+        url: '/api/websites',
+        headers: spoor.auth,
+        payload,
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().message).toMatch(message);
     });
@@ -120,7 +138,13 @@ describeEachEngine('tracking', (engine) => {
 
   describe('collect', () => {
     it('records a page view and sets both cookies with their attributes', async () => {
-      const res = await hit({ body: { u: `${SITE}/start?utm_source=mail&utm_campaign=spring`, r: 'https://news.example.org/x', ti: 'Start' } });
+      const res = await hit({
+        body: {
+          u: `${SITE}/start?utm_source=mail&utm_campaign=spring`,
+          r: 'https://news.example.org/x',
+          ti: 'Start',
+        },
+      });
       expect(res.statusCode).toBe(200);
       const body = res.json();
       expect(body.ok).toBe(true);
@@ -138,11 +162,23 @@ describeEachEngine('tracking', (engine) => {
       }
       expect(visitor).toContain('Max-Age=34560000'); // 730 days asked, 400 days is what browsers keep
       expect(visit).toContain('Max-Age=1800');
-      expect(valueOf(cookies, 'spoor_vid')).toBe(body.v);
-      expect(valueOf(cookies, 'spoor_sid')).toBe(body.s);
+      expect(cookieValue(cookies, 'spoor_vid')).toBe(body.v);
+      expect(cookieValue(cookies, 'spoor_sid')).toBe(body.s);
 
-      const stored = await spoor.storage.db.selectFrom('visits').selectAll().where('id', '=', body.s).executeTakeFirstOrThrow();
-      expect(stored).toMatchObject({ visitor_id: body.v, entry_path: '/start', referrer_host: 'news.example.org', utm_source: 'mail', utm_campaign: 'spring', pageviews: 1, bot: 0 });
+      const stored = await spoor.storage.db
+        .selectFrom('visits')
+        .selectAll()
+        .where('id', '=', body.s)
+        .executeTakeFirstOrThrow();
+      expect(stored).toMatchObject({
+        visitor_id: body.v,
+        entry_path: '/start',
+        referrer_host: 'news.example.org',
+        utm_source: 'mail',
+        utm_campaign: 'spring',
+        pageviews: 1,
+        bot: 0,
+      });
     });
 
     it('groups page views into a visit and starts a new one after the timeout', async () => {
@@ -158,7 +194,12 @@ describeEachEngine('tracking', (engine) => {
       const third = (await hit({ cookie, body: { u: `${SITE}/c` } })).json();
       expect(third.v).toBe(first.v);
       expect(third.s).not.toBe(first.s);
-      const visits = await spoor.storage.db.selectFrom('visits').select(['id', 'pageviews']).where('visitor_id', '=', first.v).orderBy('started_at').execute();
+      const visits = await spoor.storage.db
+        .selectFrom('visits')
+        .select(['id', 'pageviews'])
+        .where('visitor_id', '=', first.v)
+        .orderBy('started_at')
+        .execute();
       expect(visits).toEqual([
         { id: first.s, pageviews: 2 },
         { id: third.s, pageviews: 1 },
@@ -219,13 +260,23 @@ describeEachEngine('tracking', (engine) => {
       await hit({ body: { t: 'en', p: pvId, ms: 9_000 } }); // out of order
       vi.setSystemTime(start + 30_000);
       await hit({ body: { t: 'en', p: pvId, ms: 3_600_000 } }); // more than elapsed: capped
-      const row = await spoor.storage.db.selectFrom('pageviews').select('engaged_ms').where('event_id', '=', pvId).executeTakeFirstOrThrow();
+      const row = await spoor.storage.db
+        .selectFrom('pageviews')
+        .select('engaged_ms')
+        .where('event_id', '=', pvId)
+        .executeTakeFirstOrThrow();
       expect(Number(row.engaged_ms)).toBe(35_000);
-      const visit = await spoor.storage.db.selectFrom('visits').select('engaged_ms').where('id', '=', pv.s).executeTakeFirstOrThrow();
+      const visit = await spoor.storage.db
+        .selectFrom('visits')
+        .select('engaged_ms')
+        .where('id', '=', pv.s)
+        .executeTakeFirstOrThrow();
       expect(Number(visit.engaged_ms)).toBe(35_000);
       const r = await report();
       expect(r.averageEngagedSeconds).toBe(35);
-      expect(r.topPages).toEqual([{ path: '/read', pageviews: 1, engagedSeconds: 35, averageEngagedSeconds: 35 }]);
+      expect(r.topPages).toEqual([
+        { path: '/read', pageviews: 1, engagedSeconds: 35, averageEngagedSeconds: 35 },
+      ]);
     });
 
     it('ignores engagement for an unknown page view', async () => {
@@ -237,7 +288,10 @@ describeEachEngine('tracking', (engine) => {
 
   describe('consent', () => {
     it('anonymize: no cookies, existing ones deleted, page view counted without identifiers', async () => {
-      const res = await hit({ body: { a: 1 }, cookie: 'spoor_vid=someOldVisitorId000000; spoor_sid=someOldVisitId00000000' });
+      const res = await hit({
+        body: { a: 1 },
+        cookie: 'spoor_vid=someOldVisitorId000000; spoor_sid=someOldVisitId00000000',
+      });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ ok: true, anon: true });
       const cookies = cookiesOf(res);
@@ -245,10 +299,20 @@ describeEachEngine('tracking', (engine) => {
       for (const c of cookies) expect(c).toMatch(/^spoor_(vid|sid)=; Max-Age=0/);
       const clean = await hit({ body: { a: 1 } });
       expect(cookiesOf(clean)).toEqual([]);
-      const rows = await spoor.storage.db.selectFrom('pageviews').selectAll().where('website_id', '=', websiteId).execute();
+      const rows = await spoor.storage.db
+        .selectFrom('pageviews')
+        .selectAll()
+        .where('website_id', '=', websiteId)
+        .execute();
       expect(rows).toHaveLength(2);
       for (const row of rows) expect(row).toMatchObject({ anonymous: 1, visitor_id: null, visit_id: null });
-      expect(await spoor.storage.db.selectFrom('visitors').selectAll().where('id', '=', 'someOldVisitorId000000').execute()).toEqual([]);
+      expect(
+        await spoor.storage.db
+          .selectFrom('visitors')
+          .selectAll()
+          .where('id', '=', 'someOldVisitorId000000')
+          .execute(),
+      ).toEqual([]);
       const r = await report();
       expect(r).toMatchObject({ pageviews: 2, anonymousPageviews: 2, visits: 0, uniqueVisitors: 0 });
     });
@@ -259,7 +323,12 @@ describeEachEngine('tracking', (engine) => {
       expect(cookiesOf(honoured)).toEqual([]);
       const viaScript = await hit({ body: { g: 1 } });
       expect(viaScript.json().anon).toBe(true);
-      await spoor.app.inject({ method: 'PATCH', url: `/api/websites/${websiteId}`, headers: spoor.auth, payload: { gpcMode: 'ignore' } });
+      await spoor.app.inject({
+        method: 'PATCH',
+        url: `/api/websites/${websiteId}`,
+        headers: spoor.auth,
+        payload: { gpcMode: 'ignore' },
+      });
       const ignored = await hit({ headers: { 'sec-gpc': '1' } });
       expect(ignored.json().v).toBeTruthy();
       expect(cookiesOf(ignored)).toHaveLength(2);
@@ -275,7 +344,9 @@ describeEachEngine('tracking', (engine) => {
         expect(c).toMatch(/; Secure/);
       }
       // The mirror is ignored in first-party mode: only the server-set cookie identifies the browser.
-      const again = (await hit({ body: { fp: 1, v: 'someoneElsesId00000000' }, cookie: `spoor_vid=${res.json().v}` })).json();
+      const again = (
+        await hit({ body: { fp: 1, v: 'someoneElsesId00000000' }, cookie: `spoor_vid=${res.json().v}` })
+      ).json();
       expect(again.v).toBe(res.json().v);
     });
   });
@@ -283,30 +354,52 @@ describeEachEngine('tracking', (engine) => {
   describe('bots', () => {
     it('labels bots, keeps them, and leaves them out of reports unless asked', async () => {
       await hit();
-      await hit({ headers: { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' } });
+      await hit({
+        headers: { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' },
+      });
       await hit({ body: { wd: 1 } });
-      const rows = await spoor.storage.db.selectFrom('pageviews').select(['bot', 'bot_reason']).where('website_id', '=', websiteId).execute();
+      const rows = await spoor.storage.db
+        .selectFrom('pageviews')
+        .select(['bot', 'bot_reason'])
+        .where('website_id', '=', websiteId)
+        .execute();
       rows.sort((x, y) => String(x.bot_reason).localeCompare(String(y.bot_reason)));
       expect(rows).toEqual([
         { bot: 0, bot_reason: null },
         { bot: 1, bot_reason: 'user-agent' },
         { bot: 1, bot_reason: 'webdriver' },
       ]);
-      expect(await report()).toMatchObject({ pageviews: 1, visits: 1, uniqueVisitors: 1, includesBots: false });
-      expect(await report('&bots=include')).toMatchObject({ pageviews: 3, visits: 3, uniqueVisitors: 3, includesBots: true });
+      expect(await report()).toMatchObject({
+        pageviews: 1,
+        visits: 1,
+        uniqueVisitors: 1,
+        includesBots: false,
+      });
+      expect(await report('&bots=include')).toMatchObject({
+        pageviews: 3,
+        visits: 3,
+        uniqueVisitors: 3,
+        includesBots: true,
+      });
     });
   });
 
   describe('reports', () => {
     it('sums visits, visitors, bounce rate, pages, referrers and campaigns', async () => {
       // Visitor A: two-page visit from a campaign. Visitor B: one-page visit from a referrer (a bounce).
-      const a = (await hit({ body: { u: `${SITE}/?utm_source=news&utm_medium=email&utm_campaign=spring` } })).json();
+      const a = (
+        await hit({ body: { u: `${SITE}/?utm_source=news&utm_medium=email&utm_campaign=spring` } })
+      ).json();
       await hit({ cookie: `spoor_vid=${a.v}`, body: { u: `${SITE}/pricing`, r: `${SITE}/` } });
       await hit({ body: { u: `${SITE}/pricing`, r: 'https://www.google.com/' } });
       await hit({ body: { a: 1, u: `${SITE}/pricing` } });
       // Visitor C is a known contact.
       const c = (await hit({ body: { u: `${SITE}/` } })).json();
-      await spoor.storage.db.updateTable('visitors').set({ contact_id: 'contact-1' }).where('id', '=', c.v).execute();
+      await spoor.storage.db
+        .updateTable('visitors')
+        .set({ contact_id: 'contact-1' })
+        .where('id', '=', c.v)
+        .execute();
       await spoor.storage.db.updateTable('visits').set({ identified: 1 }).where('id', '=', c.s).execute();
 
       const r = await report();
@@ -329,12 +422,22 @@ describeEachEngine('tracking', (engine) => {
     });
 
     it('refuses a bad range', async () => {
-      for (const q of ['from=yesterday&to=2026-01-01', 'from=2026-02-01&to=2026-01-01', 'from=2020-01-01&to=2026-01-01']) {
-        const res = await spoor.app.inject({ url: `/api/websites/${websiteId}/report?${q}`, headers: spoor.auth });
+      for (const q of [
+        'from=yesterday&to=2026-01-01',
+        'from=2026-02-01&to=2026-01-01',
+        'from=2020-01-01&to=2026-01-01',
+      ]) {
+        const res = await spoor.app.inject({
+          url: `/api/websites/${websiteId}/report?${q}`,
+          headers: spoor.auth,
+        });
         expect(res.statusCode).toBe(400);
         expect(res.json().message).toBeTruthy();
       }
-      const missing = await spoor.app.inject({ url: `/api/websites/${websiteId}/report`, headers: spoor.auth });
+      const missing = await spoor.app.inject({
+        url: `/api/websites/${websiteId}/report`,
+        headers: spoor.auth,
+      });
       expect(missing.statusCode).toBe(400);
     });
   });
@@ -345,29 +448,82 @@ describeEachEngine('tracking', (engine) => {
         name: 'malformed JSON',
         status: 400,
         message: /not valid JSON/,
-        send: () => spoor.app.inject({ method: 'POST', url: '/c', headers: { 'content-type': 'text/plain', origin: SITE }, payload: '{"w":' }),
+        send: () =>
+          spoor.app.inject({
+            method: 'POST',
+            url: '/c',
+            headers: { 'content-type': 'text/plain', origin: SITE },
+            payload: '{"w":',
+          }),
       },
       {
         name: 'malformed JSON as application/json',
         status: 400,
         message: /JSON/,
-        send: () => spoor.app.inject({ method: 'POST', url: '/c', headers: { 'content-type': 'application/json', origin: SITE }, payload: '{"w":' }),
+        send: () =>
+          spoor.app.inject({
+            method: 'POST',
+            url: '/c',
+            headers: { 'content-type': 'application/json', origin: SITE },
+            payload: '{"w":',
+          }),
       },
-      { name: 'wrong type', status: 400, message: /ms/, send: () => hit({ body: { t: 'en', p: eventId(), ms: 'lots' } }) },
+      {
+        name: 'wrong type',
+        status: 400,
+        message: /ms/,
+        send: () => hit({ body: { t: 'en', p: eventId(), ms: 'lots' } }),
+      },
       { name: 'unknown event type', status: 400, message: /t/, send: () => hit({ body: { t: 'purchase' } }) },
       { name: 'bad event id', status: 400, message: /e/, send: () => hit({ body: { e: 'short' } }) },
-      { name: 'page view without URL', status: 400, message: /"u"/, send: () => hit({ body: { u: undefined } }) },
-      { name: 'javascript: URL', status: 400, message: /"u"/, send: () => hit({ body: { u: 'javascript:alert(1)' } }) },
-      { name: 'engagement without page view id', status: 400, message: /"p"/, send: () => hit({ body: { t: 'en', ms: 5 } }) },
-      { name: 'oversized body', status: 413, message: /too large/, send: () => hit({ body: { ti: 'x'.repeat(10_000) } }) },
-      { name: 'unknown website', status: 403, message: /not registered/, send: () => hit({ body: { w: 'noSuchWebsite' } }) },
-      { name: 'origin not allowed', status: 403, message: /https:\/\/evil\.test is not allowed/, send: () => hit({ origin: 'https://evil.test' }) },
+      {
+        name: 'page view without URL',
+        status: 400,
+        message: /"u"/,
+        send: () => hit({ body: { u: undefined } }),
+      },
+      {
+        name: 'javascript: URL',
+        status: 400,
+        message: /"u"/,
+        send: () => hit({ body: { u: 'javascript:alert(1)' } }),
+      },
+      {
+        name: 'engagement without page view id',
+        status: 400,
+        message: /"p"/,
+        send: () => hit({ body: { t: 'en', ms: 5 } }),
+      },
+      {
+        name: 'oversized body',
+        status: 413,
+        message: /too large/,
+        send: () => hit({ body: { ti: 'x'.repeat(10_000) } }),
+      },
+      {
+        name: 'unknown website',
+        status: 403,
+        message: /not registered/,
+        send: () => hit({ body: { w: 'noSuchWebsite' } }),
+      },
+      {
+        name: 'origin not allowed',
+        status: 403,
+        message: /https:\/\/evil\.test is not allowed/,
+        send: () => hit({ origin: 'https://evil.test' }),
+      },
       { name: 'no origin', status: 403, message: /no Origin/, send: () => hit({ origin: null }) },
       {
         name: 'unsupported media type',
         status: 415,
         message: /application\/json or text\/plain/,
-        send: () => spoor.app.inject({ method: 'POST', url: '/c', headers: { 'content-type': 'application/xml', origin: SITE }, payload: '<a/>' }),
+        send: () =>
+          spoor.app.inject({
+            method: 'POST',
+            url: '/c',
+            headers: { 'content-type': 'application/xml', origin: SITE },
+            payload: '<a/>',
+          }),
       },
     ];
     it.each(cases)('$name → $status', async ({ status, message, send }) => {
@@ -392,7 +548,10 @@ describeEachEngine('tracking', (engine) => {
       expect(generic.headers['content-type']).toMatch(/javascript/);
       const perSite = await spoor.app.inject({ url: `/s/${websiteId}.js` });
       expect(perSite.body.startsWith(`window.__spoor={w:"${websiteId}"};`)).toBe(true);
-      const gz = await spoor.app.inject({ url: `/s/${websiteId}.js`, headers: { 'accept-encoding': 'gzip, br' } });
+      const gz = await spoor.app.inject({
+        url: `/s/${websiteId}.js`,
+        headers: { 'accept-encoding': 'gzip, br' },
+      });
       expect(gz.headers['content-encoding']).toBe('gzip');
       const unknown = await spoor.app.inject({ url: '/s/nope.js' });
       expect(unknown.statusCode).toBe(404);
@@ -402,7 +561,9 @@ describeEachEngine('tracking', (engine) => {
       const res = await spoor.app.inject({ url: '/docs/json' });
       expect(res.statusCode).toBe(200);
       const doc = res.json();
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/c', '/api/websites', '/api/websites/{id}/report']));
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining(['/c', '/api/websites', '/api/websites/{id}/report']),
+      );
     });
   });
 });
@@ -412,7 +573,12 @@ describe('rate limit', () => {
     const database = await createTestDatabase('sqlite');
     const spoor = await startSpoor(database, { collectRateLimit: 3 });
     try {
-      const site = await spoor.app.inject({ method: 'POST', url: '/api/websites', headers: spoor.auth, payload: { name: 'S', allowedOrigins: [SITE] } });
+      const site = await spoor.app.inject({
+        method: 'POST',
+        url: '/api/websites',
+        headers: spoor.auth,
+        payload: { name: 'S', allowedOrigins: [SITE] },
+      });
       const send = () =>
         spoor.app.inject({
           method: 'POST',

@@ -2,13 +2,15 @@
 // serves at /spoor.js and, with a one-line settings prefix, at /s/{websiteId}.js. Prints its size,
 // because the script has a 2,048-byte gzip budget (enforced by tracker/spoor.test.ts).
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outfile = join(here, 'dist', 'spoor.js');
+// An explicit output path lets the size test build a private copy instead of rewriting dist/ under
+// other test files that may be reading it.
+const outfile = process.argv[2] ?? join(here, 'dist', 'spoor.js');
 
 await build({
   entryPoints: [join(here, 'src', 'spoor.ts')],
@@ -25,4 +27,6 @@ await build({
 
 const code = readFileSync(outfile);
 const gzip = gzipSync(code, { level: 9 }).length;
-console.log(`tracker/dist/spoor.js: ${code.length} bytes raw, ${gzip} bytes gzipped (budget 2048)`);
+console.log(
+  `${relative(process.cwd(), outfile)}: ${code.length} bytes raw, ${gzip} bytes gzipped (budget 2048)`,
+);

@@ -1,10 +1,12 @@
 // The tracker's size budget (2,048 bytes gzipped, as served) and its pure helpers, as tables of cases.
 // Browser behaviour (cookies, beacons, SPA navigation) is covered by the playwright suites in test/.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { collectUrl, cookieDomains, isAnonymous, newId } from './src/spoor.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -12,8 +14,11 @@ const BUDGET = 2048;
 
 describe('tracker bundle', () => {
   // Built here rather than trusting a stale dist/: the budget applies to what the sources produce now.
-  execFileSync(process.execPath, ['tracker/build.mjs'], { cwd: root, stdio: 'pipe' });
-  const code = readFileSync(new URL('./dist/spoor.js', import.meta.url));
+  // Into a private file, so suites reading tracker/dist/spoor.js never see it half-written.
+  const dir = mkdtempSync(join(tmpdir(), 'spoor-tracker-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  execFileSync(process.execPath, ['tracker/build.mjs', join(dir, 'spoor.js')], { cwd: root, stdio: 'pipe' });
+  const code = readFileSync(join(dir, 'spoor.js'));
 
   it(`stays within ${BUDGET} bytes gzipped, including the /s/{id}.js prefix`, () => {
     const prefix = 'window.__spoor={w:"AAAAAAAAAAAAAAAAAAAAAA"};';

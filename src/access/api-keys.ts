@@ -15,14 +15,19 @@ export async function createApiKey(db: Kysely<Database>, name: string): Promise<
 }
 
 /** Reads "Authorization: Bearer <key>" or "X-Api-Key: <key>". */
-export function apiKeyFromHeaders(headers: Record<string, string | string[] | undefined>): string | undefined {
+export function apiKeyFromHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): string | undefined {
   const auth = headers['authorization'];
   if (typeof auth === 'string' && auth.toLowerCase().startsWith('bearer ')) return auth.slice(7).trim();
   const header = headers['x-api-key'];
   return typeof header === 'string' ? header.trim() : undefined;
 }
 
-export async function authenticateApiKey(db: Kysely<Database>, key: string | undefined): Promise<{ id: string }> {
+export async function authenticateApiKey(
+  db: Kysely<Database>,
+  key: string | undefined,
+): Promise<{ id: string }> {
   if (!key) {
     throw new AppError('unauthorized', 'This endpoint needs an API key: send "Authorization: Bearer <key>".');
   }

@@ -2,7 +2,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 
-export async function insertApiKey(db: Kysely<Database>, id: string, name: string, keyHash: string, now: number) {
+export async function insertApiKey(
+  db: Kysely<Database>,
+  id: string,
+  name: string,
+  keyHash: string,
+  now: number,
+) {
   await db.insertInto('api_keys').values({ id, name, key_hash: keyHash, created_at: now }).execute();
 }
 

@@ -66,8 +66,10 @@ export const COOKIES: readonly CookieDefinition[] = [
   {
     name: VISIT_COOKIE,
     essential: false,
-    purpose: 'Groups page loads into one visit and lets engaged time be attributed (a random id, no personal data).',
-    lifetime: "The website's visit timeout (default 30 minutes), sliding: renewed on every page view and engagement update.",
+    purpose:
+      'Groups page loads into one visit and lets engaged time be attributed (a random id, no personal data).',
+    lifetime:
+      "The website's visit timeout (default 30 minutes), sliding: renewed on every page view and engagement update.",
     containsPersonalData: false,
     variants: [
       {

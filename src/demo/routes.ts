@@ -17,12 +17,22 @@ ${body}
 
 export function demoRoutes(app: FastifyInstance, deps: { websiteId: string }) {
   const html = (title: string, body: string) => page(deps.websiteId, title, body);
-  const send = (content: string) => async (_request: unknown, reply: { type: (t: string) => { send: (b: string) => unknown } }) =>
-    reply.type('text/html; charset=utf-8').send(content);
+  const send =
+    (content: string) =>
+    async (_request: unknown, reply: { type: (t: string) => { send: (b: string) => unknown } }) =>
+      reply.type('text/html; charset=utf-8').send(content);
 
   app.get('/demo', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/demo/'));
-  app.get('/demo/', { schema: { hide: true } }, send(html('Spoor demo', '<h1>Spoor demo shop</h1><p>Browse around; every page view is recorded.</p>')));
-  app.get('/demo/pricing', { schema: { hide: true } }, send(html('Pricing — Spoor demo', '<h1>Pricing</h1><p>Everything is free in the demo.</p>')));
+  app.get(
+    '/demo/',
+    { schema: { hide: true } },
+    send(html('Spoor demo', '<h1>Spoor demo shop</h1><p>Browse around; every page view is recorded.</p>')),
+  );
+  app.get(
+    '/demo/pricing',
+    { schema: { hide: true } },
+    send(html('Pricing — Spoor demo', '<h1>Pricing</h1><p>Everything is free in the demo.</p>')),
+  );
   app.get(
     '/demo/app',
     { schema: { hide: true } },

@@ -14,12 +14,16 @@ const ReportQuery = Type.Object({
 });
 
 export function reportRoutes(app: FastifyInstance, deps: { db: Kysely<Database> }) {
-  app.get<{ Params: { id: string }; Querystring: { from: string; to: string; bots?: string; limit?: number } }>(
+  app.get<{
+    Params: { id: string };
+    Querystring: { from: string; to: string; bots?: string; limit?: number };
+  }>(
     '/api/websites/:id/report',
     {
       schema: {
         tags: ['reports'],
-        summary: 'Visits, page views, visitors, bounce rate, engaged time, top pages, referrers and campaigns.',
+        summary:
+          'Visits, page views, visitors, bounce rate, engaged time, top pages, referrers and campaigns.',
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
         querystring: ReportQuery,
       },

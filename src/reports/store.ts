@@ -38,7 +38,11 @@ export async function sumDailyStats(db: Kysely<Database>, range: ReportRange) {
 export async function topPages(db: Kysely<Database>, range: ReportRange, limit: number) {
   const rows = await db
     .selectFrom('daily_pages')
-    .select((eb) => ['path', eb.fn.sum<number>('pageviews').as('pageviews'), eb.fn.sum<number>('engaged_ms').as('engaged_ms')])
+    .select((eb) => [
+      'path',
+      eb.fn.sum<number>('pageviews').as('pageviews'),
+      eb.fn.sum<number>('engaged_ms').as('engaged_ms'),
+    ])
     .where('website_id', '=', range.websiteId)
     .where('day', '>=', range.fromDay)
     .where('day', '<=', range.toDay)
@@ -89,7 +93,12 @@ export async function topCampaigns(db: Kysely<Database>, range: ReportRange, lim
 }
 
 /** Exact distinct visitors (all, and identified) of the visits that started in [fromMs, toMs). */
-export async function countDistinctVisitors(db: Kysely<Database>, range: ReportRange, fromMs: number, toMs: number) {
+export async function countDistinctVisitors(
+  db: Kysely<Database>,
+  range: ReportRange,
+  fromMs: number,
+  toMs: number,
+) {
   const row = await db
     .selectFrom('visits')
     .select([

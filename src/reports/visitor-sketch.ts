@@ -17,7 +17,8 @@ export function sketchEntry(visitorId: string): SketchEntry {
   const lo = digest.readUInt32BE(4);
   const reg = hi >>> (32 - SKETCH_PRECISION);
   const restHi = hi & ((1 << (32 - SKETCH_PRECISION)) - 1);
-  const rho = restHi !== 0 ? Math.clz32(restHi) - SKETCH_PRECISION + 1 : 32 - SKETCH_PRECISION + Math.clz32(lo) + 1;
+  const rho =
+    restHi !== 0 ? Math.clz32(restHi) - SKETCH_PRECISION + 1 : 32 - SKETCH_PRECISION + Math.clz32(lo) + 1;
   return { reg, rho };
 }
 

@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely';
 import { AppError } from '../lib/errors.ts';
 import { DAY_MS, isIsoDay } from '../lib/time.ts';
 import type { Database } from '../storage/schema.ts';
-import { estimateCardinality } from './visitor-sketch.ts';
 import {
   countDistinctVisitors,
   mergedSketch,
@@ -13,6 +12,7 @@ import {
   topPages,
   topReferrers,
 } from './store.ts';
+import { estimateCardinality } from './visitor-sketch.ts';
 
 /** Up to this many visits in the range, unique visitors are counted exactly; beyond, estimated (±1.6 %). */
 export const EXACT_UNIQUE_VISITS_LIMIT = 200_000;
@@ -30,7 +30,8 @@ const ratio = (num: number, den: number) => (den > 0 ? Math.round((num / den) * 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
 export function checkRange(from: string, to: string): { fromMs: number; toMs: number } {
-  if (!isIsoDay(from) || !isIsoDay(to)) throw new AppError('bad_request', '"from" and "to" must be dates like 2026-01-31.');
+  if (!isIsoDay(from) || !isIsoDay(to))
+    throw new AppError('bad_request', '"from" and "to" must be dates like 2026-01-31.');
   const fromMs = Date.parse(`${from}T00:00:00Z`);
   const toMs = Date.parse(`${to}T00:00:00Z`) + DAY_MS;
   if (toMs <= fromMs) throw new AppError('bad_request', '"to" must not be before "from".');
@@ -64,7 +65,10 @@ export async function websiteReport(db: Kysely<Database>, query: ReportQuery) {
     identifiedVisitors = counted.identified;
     method = 'exact';
   } else {
-    const [all, identified] = await Promise.all([mergedSketch(db, range, 'all'), mergedSketch(db, range, 'identified')]);
+    const [all, identified] = await Promise.all([
+      mergedSketch(db, range, 'all'),
+      mergedSketch(db, range, 'identified'),
+    ]);
     uniqueVisitors = estimateCardinality(all);
     identifiedVisitors = Math.min(uniqueVisitors, estimateCardinality(identified));
     method = 'estimate';

@@ -72,7 +72,7 @@ export class GroupCommit<Job, Result> {
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       try {
         const results = await this.runBatch(batch.map((p) => p.job));
-        batch.forEach((pending, i) => pending.resolve(results[i] as Result));
+        for (const [i, pending] of batch.entries()) pending.resolve(results[i] as Result);
         return;
       } catch (error) {
         lastError = error;

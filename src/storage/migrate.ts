@@ -13,6 +13,8 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const name = failed ? ` (${failed.migrationName})` : '';
-    throw new Error(`Database migration failed${name}: ${(error as Error | undefined)?.message ?? 'unknown error'}`);
+    throw new Error(
+      `Database migration failed${name}: ${(error as Error | undefined)?.message ?? 'unknown error'}`,
+    );
   }
 }

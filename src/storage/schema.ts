@@ -140,4 +140,3 @@ export interface Database {
   daily_campaigns: DailyCampaignsTable;
   daily_visitor_sketch: DailyVisitorSketchTable;
 }
-

@@ -2,8 +2,8 @@
 // Pure: no I/O, so visit grouping, dedup and rollup arithmetic are tested without a database.
 import { newId } from '../lib/ids.ts';
 import { utcDay } from '../lib/time.ts';
-import type { PageviewsTable, VisitorsTable, VisitsTable } from '../storage/schema.ts';
 import { sketchEntry } from '../reports/visitor-sketch.ts';
+import type { PageviewsTable, VisitorsTable, VisitsTable } from '../storage/schema.ts';
 import type { EngagementEvent, IngestOutcome, PageviewEvent, TrackingEvent } from './events.ts';
 import { decideVisit } from './visit-rules.ts';
 
@@ -63,13 +63,30 @@ export interface WritePlan {
   /** New engaged totals for page views stored before this batch. */
   pageviewEngaged: Map<string, { websiteId: string; eventId: string; engagedMs: number }>;
   dailyStats: Map<string, StatsDelta>;
-  dailyPages: Map<string, { website_id: string; day: string; bot: number; path: string; pageviews: number; engaged_ms: number }>;
-  dailyReferrers: Map<string, { website_id: string; day: string; bot: number; referrer_host: string; visits: number }>;
+  dailyPages: Map<
+    string,
+    { website_id: string; day: string; bot: number; path: string; pageviews: number; engaged_ms: number }
+  >;
+  dailyReferrers: Map<
+    string,
+    { website_id: string; day: string; bot: number; referrer_host: string; visits: number }
+  >;
   dailyCampaigns: Map<
     string,
-    { website_id: string; day: string; bot: number; utm_source: string; utm_medium: string; utm_campaign: string; visits: number }
+    {
+      website_id: string;
+      day: string;
+      bot: number;
+      utm_source: string;
+      utm_medium: string;
+      utm_campaign: string;
+      visits: number;
+    }
   >;
-  sketch: Map<string, { website_id: string; day: string; bot: number; kind: string; reg: number; rho: number }>;
+  sketch: Map<
+    string,
+    { website_id: string; day: string; bot: number; kind: string; reg: number; rho: number }
+  >;
 }
 
 export interface BatchPlan {
@@ -177,7 +194,12 @@ class Planner {
       target.engagedMs = engaged;
       const fresh = this.newPageviewsByKey.get(pvKey);
       if (fresh) fresh.engaged_ms = engaged;
-      else this.plan.pageviewEngaged.set(pvKey, { websiteId: target.websiteId, eventId: target.eventId, engagedMs: engaged });
+      else
+        this.plan.pageviewEngaged.set(pvKey, {
+          websiteId: target.websiteId,
+          eventId: target.eventId,
+          engagedMs: engaged,
+        });
 
       const day = utcDay(target.occurredAt);
       this.stats(target.websiteId, day, target.bot).engaged_ms += delta;
@@ -237,7 +259,8 @@ class Planner {
     const latest = this.state.latestVisits.get(visitKey);
     const decision = decideVisit(latest, event.receivedAt, event.visitTimeoutMinutes);
     if (decision.kind === 'continue' && latest) {
-      if (latest.pageviews === 1) this.stats(event.websiteId, utcDay(latest.startedAt), latest.bot).bounces -= 1;
+      if (latest.pageviews === 1)
+        this.stats(event.websiteId, utcDay(latest.startedAt), latest.bot).bounces -= 1;
       latest.pageviews += 1;
       latest.lastSeenAt = Math.max(latest.lastSeenAt, event.receivedAt);
       this.touchVisit(latest.id, 1, 0, event.receivedAt);
@@ -285,7 +308,14 @@ class Planner {
     stats.bounces += 1; // a one-page visit is a bounce until its second page view
     if (a.referrerHost) this.referrer(event.websiteId, day, bot, a.referrerHost).visits += 1;
     if (a.utmSource || a.utmMedium || a.utmCampaign) {
-      this.campaign(event.websiteId, day, bot, a.utmSource ?? '', a.utmMedium ?? '', a.utmCampaign ?? '').visits += 1;
+      this.campaign(
+        event.websiteId,
+        day,
+        bot,
+        a.utmSource ?? '',
+        a.utmMedium ?? '',
+        a.utmCampaign ?? '',
+      ).visits += 1;
     }
     const { reg, rho } = sketchEntry(visitorId);
     this.raiseSketch(event.websiteId, day, bot, 'all', reg, rho);
@@ -314,7 +344,16 @@ class Planner {
     const k = key(websiteId, day, bot);
     let row = this.plan.dailyStats.get(k);
     if (!row) {
-      row = { website_id: websiteId, day, bot, pageviews: 0, anonymous_pageviews: 0, visits: 0, bounces: 0, engaged_ms: 0 };
+      row = {
+        website_id: websiteId,
+        day,
+        bot,
+        pageviews: 0,
+        anonymous_pageviews: 0,
+        visits: 0,
+        bounces: 0,
+        engaged_ms: 0,
+      };
       this.plan.dailyStats.set(k, row);
     }
     return row;
@@ -340,17 +379,39 @@ class Planner {
     return row;
   }
 
-  private campaign(websiteId: string, day: string, bot: number, source: string, medium: string, campaign: string) {
+  private campaign(
+    websiteId: string,
+    day: string,
+    bot: number,
+    source: string,
+    medium: string,
+    campaign: string,
+  ) {
     const k = key(websiteId, day, bot, source, medium, campaign);
     let row = this.plan.dailyCampaigns.get(k);
     if (!row) {
-      row = { website_id: websiteId, day, bot, utm_source: source, utm_medium: medium, utm_campaign: campaign, visits: 0 };
+      row = {
+        website_id: websiteId,
+        day,
+        bot,
+        utm_source: source,
+        utm_medium: medium,
+        utm_campaign: campaign,
+        visits: 0,
+      };
       this.plan.dailyCampaigns.set(k, row);
     }
     return row;
   }
 
-  private raiseSketch(websiteId: string, day: string, bot: number, kind: string, reg: number, rho: number): void {
+  private raiseSketch(
+    websiteId: string,
+    day: string,
+    bot: number,
+    kind: string,
+    reg: number,
+    rho: number,
+  ): void {
     const k = key(websiteId, day, bot, kind, reg);
     const row = this.plan.sketch.get(k);
     if (!row) this.plan.sketch.set(k, { website_id: websiteId, day, bot, kind, reg, rho });

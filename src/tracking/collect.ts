@@ -48,7 +48,7 @@ export interface CollectResult {
 
 // Browsers may put NUL in titles; PostgreSQL refuses it in text, so it never reaches storage.
 const clean = (value: string | undefined, max: number): string | null =>
-  value === undefined || value === '' ? null : value.replace(/\u0000/g, '').slice(0, max);
+  value === undefined || value === '' ? null : value.replaceAll('\0', '').slice(0, max);
 
 function checkPageUrl(url: string | undefined): string {
   if (!url) throw new AppError('bad_request', 'A page view needs "u", the page URL.');
@@ -68,7 +68,10 @@ export async function collect(
   const website = await findWebsite(body.w);
   if (!website) throw new AppError('forbidden', `Website "${body.w}" is not registered with this Spoor.`);
   if (!request.origin) {
-    throw new AppError('forbidden', `The request has no Origin; events for website "${website.name}" must come from its pages.`);
+    throw new AppError(
+      'forbidden',
+      `The request has no Origin; events for website "${website.name}" must come from its pages.`,
+    );
   }
   if (!isOriginAllowed(request.origin, website.allowedOrigins)) {
     throw new AppError('forbidden', `Origin ${request.origin} is not allowed for website "${website.name}".`);
@@ -107,7 +110,10 @@ export async function collect(
     };
   } else {
     if (!isWellFormedId(body.p) || body.ms === undefined) {
-      throw new AppError('bad_request', 'An engagement update needs "p" (the page view\'s event id) and "ms".');
+      throw new AppError(
+        'bad_request',
+        'An engagement update needs "p" (the page view\'s event id) and "ms".',
+      );
     }
     event = { ...common, kind: 'engagement', pageviewEventId: body.p, engagedMs: body.ms };
   }

@@ -14,7 +14,12 @@ describe('decideConsent', () => {
     'page=$page Sec-GPC=$header navigator.gpc=$script mode=$mode → anonymize=$anonymize',
     ({ page, header, script, mode, anonymize, reason }) => {
       expect(
-        decideConsent({ pageAnonymize: page, gpcHeader: header, gpcScript: script, gpcMode: mode as GpcMode }),
+        decideConsent({
+          pageAnonymize: page,
+          gpcHeader: header,
+          gpcScript: script,
+          gpcMode: mode as GpcMode,
+        }),
       ).toEqual({ anonymize, reason });
     },
   );

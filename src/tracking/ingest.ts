@@ -1,7 +1,8 @@
 // The one ingest path for tracking events: every collect request goes through `ingest`, which answers
 // only once the event is committed, sharing each commit with whatever else arrived meanwhile.
-import { GroupCommit } from '../storage/group-commit.ts';
+
 import type { Storage } from '../storage/database.ts';
+import { GroupCommit } from '../storage/group-commit.ts';
 import { planBatch } from './batch-plan.ts';
 import type { IngestOutcome, TrackingEvent } from './events.ts';
 import { loadBatchState, writePlan } from './store.ts';

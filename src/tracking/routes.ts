@@ -65,7 +65,8 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
   app.options('/c', { schema: { hide: true } }, async (request, reply) => {
     // Only a client that chose application/json preflights; the POST itself checks the origin.
     const origin = request.headers.origin;
-    if (origin) reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true');
+    if (origin)
+      reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true');
     reply
       .header('access-control-allow-methods', 'POST')
       .header('access-control-allow-headers', 'content-type')
@@ -103,7 +104,10 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
         (id) => deps.websites.get(id),
         deps.ingestor,
       );
-      if (origin) reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true');
+      if (origin)
+        reply
+          .header('access-control-allow-origin', origin)
+          .header('access-control-allow-credentials', 'true');
       reply.header('vary', 'Origin').header('cache-control', 'no-store');
       if (result.setCookies.length > 0) reply.header('set-cookie', result.setCookies);
       const { website, outcome } = result;
@@ -120,18 +124,29 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
   );
 
   const sendScript = (acceptEncoding: string | undefined, plain: string, gzip: Buffer) =>
-    acceptEncoding?.includes('gzip') ? { body: gzip, encoding: 'gzip' } : { body: plain, encoding: undefined };
+    acceptEncoding?.includes('gzip')
+      ? { body: gzip, encoding: 'gzip' }
+      : { body: plain, encoding: undefined };
 
-  app.get('/spoor.js', { schema: { tags: ['tracking'], summary: 'The tracking script (reads its settings from the page).' } }, async (request, reply) => {
-    const { body, encoding } = sendScript(request.headers['accept-encoding'], tracker, trackerGzip);
-    if (encoding) reply.header('content-encoding', encoding);
-    reply.header('vary', 'Accept-Encoding').header('cache-control', 'public, max-age=300');
-    return reply.type('text/javascript; charset=utf-8').send(body);
-  });
+  app.get(
+    '/spoor.js',
+    { schema: { tags: ['tracking'], summary: 'The tracking script (reads its settings from the page).' } },
+    async (request, reply) => {
+      const { body, encoding } = sendScript(request.headers['accept-encoding'], tracker, trackerGzip);
+      if (encoding) reply.header('content-encoding', encoding);
+      reply.header('vary', 'Accept-Encoding').header('cache-control', 'public, max-age=300');
+      return reply.type('text/javascript; charset=utf-8').send(body);
+    },
+  );
 
   app.get<{ Params: { file: string } }>(
     '/s/:file',
-    { schema: { tags: ['tracking'], summary: "The tracking script with a website's settings built in: /s/{websiteId}.js" } },
+    {
+      schema: {
+        tags: ['tracking'],
+        summary: "The tracking script with a website's settings built in: /s/{websiteId}.js",
+      },
+    },
     async (request, reply) => {
       const match = /^([A-Za-z0-9_-]{1,64})\.js$/.exec(request.params.file);
       const website = match ? await deps.websites.get(match[1]!) : undefined;

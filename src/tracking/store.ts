@@ -1,8 +1,8 @@
 // Storage for tracking: loads what a batch of events needs and writes the batch's plan in one transaction.
 import type { Kysely, Transaction } from 'kysely';
+import { MINUTE_MS } from '../lib/time.ts';
 import type { Engine } from '../storage/database.ts';
 import type { Database } from '../storage/schema.ts';
-import { MINUTE_MS } from '../lib/time.ts';
 import type { BatchState, KnownPageview, KnownVisit, WritePlan } from './batch-plan.ts';
 import type { TrackingEvent } from './events.ts';
 
@@ -22,7 +22,11 @@ function chunks<T>(rows: readonly T[]): T[][] {
 const sortedValues = <T>(map: Map<string, T>): T[] =>
   [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 
-export async function loadBatchState(tx: Tx, engine: Engine, events: readonly TrackingEvent[]): Promise<BatchState> {
+export async function loadBatchState(
+  tx: Tx,
+  engine: Engine,
+  events: readonly TrackingEvent[],
+): Promise<BatchState> {
   const lock = engine === 'postgres';
   const websiteIds = [...new Set(events.map((e) => e.websiteId))];
 
@@ -70,7 +74,11 @@ export async function loadBatchState(tx: Tx, engine: Engine, events: readonly Tr
   const visitorIds = [...new Set([...candidateIds, ...aliases.values()])].sort();
   const visitors = new Map<string, { contactId: string | null }>();
   if (visitorIds.length > 0) {
-    let query = tx.selectFrom('visitors').select(['id', 'contact_id']).where('id', 'in', visitorIds).orderBy('id');
+    let query = tx
+      .selectFrom('visitors')
+      .select(['id', 'contact_id'])
+      .where('id', 'in', visitorIds)
+      .orderBy('id');
     // Row locks serialise visit decisions for one browser across nodes.
     if (lock) query = query.forUpdate();
     for (const row of await query.execute()) visitors.set(row.id, { contactId: row.contact_id });
@@ -154,7 +162,8 @@ export async function writePlan(tx: Tx, plan: WritePlan, now: number): Promise<v
       .onConflict((oc) => oc.columns(['website_id', 'event_id']).doNothing())
       .returning('event_id')
       .execute();
-    if (inserted.length !== rows.length) throw new ConcurrentDuplicateError('A page view was stored concurrently.');
+    if (inserted.length !== rows.length)
+      throw new ConcurrentDuplicateError('A page view was stored concurrently.');
   }
   for (const pv of sortedValues(plan.pageviewEngaged)) {
     await tx
@@ -176,7 +185,11 @@ async function writeRollups(tx: Tx, plan: WritePlan): Promise<void> {
       .onConflict((oc) =>
         oc.columns(['website_id', 'day', 'bot']).doUpdateSet((eb) => ({
           pageviews: eb('daily_stats.pageviews', '+', eb.ref('excluded.pageviews')),
-          anonymous_pageviews: eb('daily_stats.anonymous_pageviews', '+', eb.ref('excluded.anonymous_pageviews')),
+          anonymous_pageviews: eb(
+            'daily_stats.anonymous_pageviews',
+            '+',
+            eb.ref('excluded.anonymous_pageviews'),
+          ),
           visits: eb('daily_stats.visits', '+', eb.ref('excluded.visits')),
           bounces: eb('daily_stats.bounces', '+', eb.ref('excluded.bounces')),
           engaged_ms: eb('daily_stats.engaged_ms', '+', eb.ref('excluded.engaged_ms')),
@@ -212,9 +225,11 @@ async function writeRollups(tx: Tx, plan: WritePlan): Promise<void> {
       .insertInto('daily_campaigns')
       .values(rows)
       .onConflict((oc) =>
-        oc.columns(['website_id', 'day', 'bot', 'utm_source', 'utm_medium', 'utm_campaign']).doUpdateSet((eb) => ({
-          visits: eb('daily_campaigns.visits', '+', eb.ref('excluded.visits')),
-        })),
+        oc
+          .columns(['website_id', 'day', 'bot', 'utm_source', 'utm_medium', 'utm_campaign'])
+          .doUpdateSet((eb) => ({
+            visits: eb('daily_campaigns.visits', '+', eb.ref('excluded.visits')),
+          })),
       )
       .execute();
   }

@@ -10,10 +10,17 @@ export interface CookieIds {
 
 function attributes(mode: TrackingMode): string {
   // Third-party cookies must be SameSite=None to reach the tracking host from customer pages.
-  return mode === 'third-party' ? 'Path=/; Secure; HttpOnly; SameSite=None' : 'Path=/; Secure; HttpOnly; SameSite=Lax';
+  return mode === 'third-party'
+    ? 'Path=/; Secure; HttpOnly; SameSite=None'
+    : 'Path=/; Secure; HttpOnly; SameSite=Lax';
 }
 
-export function setTrackingCookies(ids: CookieIds, mode: TrackingMode, visitorCookieDays: number, visitTimeoutMinutes: number) {
+export function setTrackingCookies(
+  ids: CookieIds,
+  mode: TrackingMode,
+  visitorCookieDays: number,
+  visitTimeoutMinutes: number,
+) {
   const attrs = attributes(mode);
   return [
     `${VISITOR_COOKIE}=${ids.visitorId}; Max-Age=${cappedMaxAgeSeconds(visitorCookieDays)}; ${attrs}`,

@@ -13,7 +13,11 @@ export type VisitDecision = { kind: 'continue'; visitId: string } | { kind: 'sta
  * Activity exactly at the boundary still belongs to the visit; a clock that went backwards
  * (events from a slow retry) never splits a visit.
  */
-export function decideVisit(latest: OpenVisit | undefined, now: number, timeoutMinutes: number): VisitDecision {
+export function decideVisit(
+  latest: OpenVisit | undefined,
+  now: number,
+  timeoutMinutes: number,
+): VisitDecision {
   if (!latest) return { kind: 'start' };
   const idleMs = now - latest.lastSeenAt;
   return idleMs <= timeoutMinutes * MINUTE_MS ? { kind: 'continue', visitId: latest.id } : { kind: 'start' };

@@ -26,8 +26,10 @@ export function checkOriginPattern(pattern: string): string | null {
   const candidate = pattern.replace('://*.', '://wildcard.');
   try {
     const url = new URL(candidate);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return `"${pattern}" must start with https:// or http://`;
-    if (url.pathname !== '/' || url.search || url.hash) return `"${pattern}" must be an origin, without a path`;
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      return `"${pattern}" must start with https:// or http://`;
+    if (url.pathname !== '/' || url.search || url.hash)
+      return `"${pattern}" must be an origin, without a path`;
     return null;
   } catch {
     return `"${pattern}" is not an origin like https://www.example.com`;

@@ -3,7 +3,13 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
-import { changeWebsite, getWebsite, registerWebsite, snippetsFor, type WebsiteInput } from './manage-websites.ts';
+import {
+  changeWebsite,
+  getWebsite,
+  registerWebsite,
+  snippetsFor,
+  type WebsiteInput,
+} from './manage-websites.ts';
 import { listWebsites } from './store.ts';
 import type { WebsiteCache } from './website-cache.ts';
 
@@ -16,9 +22,15 @@ const WebsiteBody = Type.Object({
 });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
-export function websiteRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; cache: WebsiteCache; publicUrl: string }) {
+export function websiteRoutes(
+  app: FastifyInstance,
+  deps: { db: Kysely<Database>; cache: WebsiteCache; publicUrl: string },
+) {
   const { db, cache, publicUrl } = deps;
-  const withSnippets = <W extends Parameters<typeof snippetsFor>[0]>(w: W) => ({ ...w, snippets: snippetsFor(w, publicUrl) });
+  const withSnippets = <W extends Parameters<typeof snippetsFor>[0]>(w: W) => ({
+    ...w,
+    snippets: snippetsFor(w, publicUrl),
+  });
 
   app.post<{ Body: WebsiteInput }>(
     '/api/websites',
@@ -38,7 +50,14 @@ export function websiteRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
 
   app.patch<{ Params: { id: string }; Body: WebsiteInput }>(
     '/api/websites/:id',
-    { schema: { tags: ['websites'], summary: "Change a website's settings.", params: IdParams, body: WebsiteBody } },
+    {
+      schema: {
+        tags: ['websites'],
+        summary: "Change a website's settings.",
+        params: IdParams,
+        body: WebsiteBody,
+      },
+    },
     async (request) => {
       const website = await changeWebsite(db, request.params.id, request.body);
       cache.forget(website.id);

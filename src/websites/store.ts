@@ -16,7 +16,12 @@ function toWebsite(row: Selectable<WebsitesTable>): Website {
   };
 }
 
-export async function insertWebsite(db: Kysely<Database>, id: string, settings: WebsiteSettings, now: number) {
+export async function insertWebsite(
+  db: Kysely<Database>,
+  id: string,
+  settings: WebsiteSettings,
+  now: number,
+) {
   await db
     .insertInto('websites')
     .values({
@@ -32,7 +37,12 @@ export async function insertWebsite(db: Kysely<Database>, id: string, settings: 
     .execute();
 }
 
-export async function updateWebsite(db: Kysely<Database>, id: string, settings: WebsiteSettings, now: number) {
+export async function updateWebsite(
+  db: Kysely<Database>,
+  id: string,
+  settings: WebsiteSettings,
+  now: number,
+) {
   const result = await db
     .updateTable('websites')
     .set({

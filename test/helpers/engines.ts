@@ -76,7 +76,9 @@ export function withSearchPath(url: string, schema: string): string {
 export const engines: EngineName[] = postgresUrl ? ['sqlite', 'postgres'] : ['sqlite'];
 
 if (!postgresUrl) {
-  console.warn('[spoor tests] SPOOR_TEST_POSTGRES_URL not set: PostgreSQL variants are skipped on this machine.');
+  console.warn(
+    '[spoor tests] SPOOR_TEST_POSTGRES_URL not set: PostgreSQL variants are skipped on this machine.',
+  );
 }
 
 /** describe() once per engine, named after it. */

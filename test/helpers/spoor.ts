@@ -18,7 +18,10 @@ export interface RunningSpoor {
   close(): Promise<void>;
 }
 
-export async function startSpoor(database: TestDatabase, overrides: Partial<Config> = {}): Promise<RunningSpoor> {
+export async function startSpoor(
+  database: TestDatabase,
+  overrides: Partial<Config> = {},
+): Promise<RunningSpoor> {
   const config: Config = { ...loadConfig({ SPOOR_DEMO: 'false' }), ...overrides };
   const storage = database.open();
   const { app, ingestor } = await buildApp({ config, storage });

@@ -95,7 +95,11 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('anonymous', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('pageviews_pk', ['website_id', 'event_id'])
     .execute();
-  await db.schema.createIndex('pageviews_by_visit').on('pageviews').columns(['visit_id', 'occurred_at']).execute();
+  await db.schema
+    .createIndex('pageviews_by_visit')
+    .on('pageviews')
+    .columns(['visit_id', 'occurred_at'])
+    .execute();
   await db.schema
     .createIndex('pageviews_by_website_time')
     .on('pageviews')

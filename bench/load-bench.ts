@@ -1,0 +1,77 @@
+// Part 1: durable collect under load. For each connection count, the bare server and Spoor are driven
+// alternately with the same kind of traffic; after each Spoor run the report API must count every
+// page view that was answered 2xx.
+import { utcDay } from '../src/lib/time.ts';
+import { collectBodyMaker } from './collect-bodies.ts';
+import { type LoadResult, runLoad } from './load.ts';
+import type { Child } from './processes.ts';
+import type { BenchSettings } from './settings.ts';
+import type { SpoorChild } from './spoor-child.ts';
+
+export interface LoadRow {
+  connections: number;
+  bare: LoadResult;
+  spoor: LoadResult;
+  /** Page views the report API counts for this run's website. */
+  stored: number;
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export function describeLoad(label: string, r: LoadResult): string {
+  return `${label.padEnd(6)} ${fmt(r.requestsPerSecond).padStart(7)} req/s  p50 ${fmt(r.p50Ms, 2)} ms  p99 ${fmt(r.p99Ms, 2)} ms  errors ${r.errors}`;
+}
+
+/** Waits until the report's page-view count stops moving (the last commits land after the load stops). */
+async function settledPageviews(spoor: SpoorChild, websiteId: string, from: string): Promise<number> {
+  let previous = -1;
+  for (let i = 0; i < 50; i++) {
+    const { pageviews } = await spoor.report(websiteId, from, utcDay(Date.now()));
+    if (pageviews === previous) return pageviews;
+    previous = pageviews;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return previous;
+}
+
+export async function benchLoad(
+  engine: string,
+  spoor: SpoorChild,
+  bare: Child,
+  settings: BenchSettings,
+  seed: number,
+): Promise<LoadRow[]> {
+  const warmSeconds = Math.min(3, settings.durationSeconds);
+  console.log(`  warming up both servers (${warmSeconds} s each at 16 connections)`);
+  const warmSite = await spoor.registerWebsite(`warm-up ${engine}`);
+  await runLoad(bare.url, 16, warmSeconds, collectBodyMaker('bare', settings.visitorPool, seed));
+  await runLoad(spoor.url, 16, warmSeconds, collectBodyMaker(warmSite, settings.visitorPool, seed));
+
+  const rows: LoadRow[] = [];
+  for (const connections of settings.connections) {
+    const bareResult = await runLoad(bare.url, connections, settings.durationSeconds, collectBodyMaker('bare', settings.visitorPool, seed));
+    console.log(`  ${String(connections).padStart(3)} conn  ${describeLoad('bare', bareResult)}`);
+
+    const websiteId = await spoor.registerWebsite(`load ${engine} ${connections}`);
+    const from = utcDay(Date.now());
+    const spoorResult = await runLoad(
+      spoor.url,
+      connections,
+      settings.durationSeconds,
+      collectBodyMaker(websiteId, settings.visitorPool, seed + connections),
+    );
+    const stored = await settledPageviews(spoor, websiteId, from);
+    const verdict =
+      stored === spoorResult.ok
+        ? 'every 2xx stored'
+        : stored > spoorResult.ok
+          ? `${stored - spoorResult.ok} more stored than answered (in flight when the load stopped)`
+          : `${spoorResult.ok - stored} ANSWERED BUT NOT STORED`;
+    console.log(`  ${String(connections).padStart(3)} conn  ${describeLoad('spoor', spoorResult)}`);
+    console.log(
+      `           ratio ${fmt(spoorResult.requestsPerSecond / bareResult.requestsPerSecond, 2)}  ·  2xx ${spoorResult.ok}, stored ${stored}: ${verdict}`,
+    );
+    rows.push({ connections, bare: bareResult, spoor: spoorResult, stored });
+  }
+  return rows;
+}

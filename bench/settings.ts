@@ -1,0 +1,74 @@
+// The benchmark's own settings (BENCH_* and SPOOR_BENCH_POSTGRES_URL), read once; Spoor's settings stay in src/config.ts.
+import { fileURLToPath } from 'node:url';
+
+export interface BenchSettings {
+  /** Seconds per load run (each connection count, each server). */
+  durationSeconds: number;
+  connections: number[];
+  /** Synthetic page views behind the report query. */
+  pageviews: number;
+  postgresUrl: string;
+  /** Engines to try; PostgreSQL is skipped with a note when it cannot be reached. */
+  engines: ('sqlite' | 'postgres')[];
+  runLoad: boolean;
+  runReport: boolean;
+  /** Write a V8 CPU profile of every Spoor child under load (bench/.tmp/profiles). */
+  cpuProfile: boolean;
+  /** Distinct visitor ids mixed into the load. */
+  visitorPool: number;
+}
+
+export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
+export const REPO_DIR = fileURLToPath(new URL('..', import.meta.url));
+export const TMP_DIR = fileURLToPath(new URL('./.tmp/', import.meta.url));
+
+type Env = Record<string, string | undefined>;
+
+function positiveInteger(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw.replace(/_/g, ''));
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number; got "${raw}".`);
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(raw);
+}
+
+export function loadBenchSettings(env: Env = process.env): BenchSettings {
+  const connections = (env['BENCH_CONNECTIONS'] || '1,16,64').split(',').map((c) => {
+    const n = Number(c.trim());
+    if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_CONNECTIONS must list whole numbers; got "${c}".`);
+    return n;
+  });
+  const engines = (env['BENCH_ENGINES'] || 'sqlite,postgres').split(',').map((e) => {
+    const name = e.trim();
+    if (name !== 'sqlite' && name !== 'postgres') throw new Error(`BENCH_ENGINES lists sqlite and/or postgres; got "${e}".`);
+    return name;
+  });
+  return {
+    durationSeconds: positiveInteger(env, 'BENCH_DURATION', 10),
+    connections,
+    pageviews: positiveInteger(env, 'BENCH_PAGEVIEWS', 10_000_000),
+    postgresUrl: env['SPOOR_BENCH_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/test',
+    engines,
+    runLoad: flag(env, 'BENCH_LOAD', true),
+    runReport: flag(env, 'BENCH_REPORT', true),
+    cpuProfile: flag(env, 'BENCH_CPU_PROF', false),
+    visitorPool: positiveInteger(env, 'BENCH_VISITORS', 1000),
+  };
+}
+
+/** A run that skipped part of the bench writes its page beside the cache, not over docs/benchmarks.md. */
+export function isCompleteRun(settings: BenchSettings): boolean {
+  return (
+    settings.runLoad &&
+    settings.runReport &&
+    settings.engines.includes('sqlite') &&
+    settings.engines.includes('postgres') &&
+    !process.env['BENCH_CONNECTIONS']
+  );
+}

@@ -1,0 +1,77 @@
+// Spoor as a child process, started the way an operator starts it, plus the admin API calls the bench needs.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { type Child, freePort, startChild } from './processes.ts';
+import { TMP_DIR } from './settings.ts';
+
+export interface SpoorChild extends Child {
+  apiKey: string;
+  registerWebsite(name: string): Promise<string>;
+  report(websiteId: string, from: string, to: string): Promise<SpoorReport>;
+}
+
+export interface SpoorReport {
+  pageviews: number;
+  visits: number;
+  uniqueVisitors: number;
+  uniqueVisitorsMethod: 'exact' | 'estimate';
+}
+
+export interface SpoorStart {
+  name: string;
+  databaseUrl: string;
+  /** Write a V8 CPU profile to bench/.tmp/profiles/<profileName> when the child exits. */
+  profileName?: string;
+  /** An admin key already stored in the database (the bootstrap key only installs into a key-less one). */
+  apiKey?: string;
+}
+
+export const PROFILE_DIR = join(TMP_DIR, 'profiles');
+
+export function newApiKey(): string {
+  return `spk_bench${randomBytes(24).toString('base64url')}`;
+}
+
+export async function startSpoor(options: SpoorStart): Promise<SpoorChild> {
+  const apiKey = options.apiKey ?? newApiKey();
+  const port = await freePort();
+  const profile = options.profileName
+    ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${options.profileName}`]
+    : [];
+  const child = await startChild({
+    name: options.name,
+    nodeArgs: ['--import', 'tsx', ...profile, 'src/main.ts'],
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: options.databaseUrl,
+      SPOOR_DEMO: 'false',
+      SPOOR_LOG_LEVEL: 'warn',
+      SPOOR_COLLECT_RATE_LIMIT: '10000000',
+      SPOOR_BOOTSTRAP_API_KEY: apiKey,
+    },
+    port,
+    readyPath: '/healthz',
+  });
+  const auth = { authorization: `Bearer ${apiKey}` };
+
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(child.url + path, {
+      method,
+      headers: body === undefined ? auth : { ...auth, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${options.name}: ${method} ${path} answered ${response.status}: ${text}`);
+    return JSON.parse(text) as T;
+  }
+
+  return {
+    ...child,
+    apiKey,
+    registerWebsite: async (name) =>
+      (await call<{ id: string }>('POST', '/api/websites', { name, allowedOrigins: ['https://bench.example'] })).id,
+    report: (websiteId, from, to) =>
+      call<SpoorReport>('GET', `/api/websites/${encodeURIComponent(websiteId)}/report?from=${from}&to=${to}`),
+  };
+}

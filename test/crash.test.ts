@@ -1,0 +1,130 @@
+// Nothing acknowledged is lost: SIGKILL the server under load, then every answered event must be stored.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStorage } from '../src/storage/database.ts';
+import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
+import { startSpoorProcess } from './helpers/server-process.ts';
+import { CHROME_UA, eventId } from './helpers/spoor.ts';
+
+const SITE = 'https://www.shop.test';
+const CONCURRENCY = 48;
+
+describeEachEngine('crash safety', (engine) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+  });
+  afterAll(async () => database.drop());
+
+  it('keeps every acknowledged event when the process is killed with SIGKILL under load', async () => {
+    const server = await startSpoorProcess(database.url);
+    const created = await fetch(`${server.url}/api/websites`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Crash', allowedOrigins: [SITE] }),
+    });
+    expect(created.status).toBe(201);
+    const websiteId = (await created.json()).id as string;
+
+    const acknowledged: string[] = [];
+    let failedAfterKill = 0;
+    let stop = false;
+    const worker = async (n: number) => {
+      while (!stop) {
+        const e = eventId();
+        try {
+          const res = await fetch(`${server.url}/c`, {
+            method: 'POST',
+            headers: { 'content-type': 'text/plain', origin: SITE, 'user-agent': CHROME_UA },
+            body: JSON.stringify({
+              w: websiteId,
+              e,
+              t: 'pv',
+              u: `${SITE}/p${n % 7}`,
+              v: `crashVisitor${String(n).padStart(10, '0')}`,
+            }),
+          });
+          if (res.status === 200) acknowledged.push(e);
+          await res.arrayBuffer();
+        } catch {
+          failedAfterKill += 1;
+          if (stop) return;
+        }
+      }
+    };
+    const workers = Array.from({ length: CONCURRENCY }, (_, n) => worker(n));
+    // Kill once a good number of events have been answered, so the kill lands mid-stream.
+    while (acknowledged.length < 1500) await new Promise((r) => setTimeout(r, 20));
+    await server.kill('SIGKILL');
+    stop = true;
+    await Promise.all(workers);
+
+    expect(server.child.signalCode).toBe('SIGKILL');
+    const storage = openStorage(
+      database.engine === 'sqlite' ? database.url : process.env['SPOOR_TEST_POSTGRES_URL']!,
+      {
+        schema: database.schema,
+      },
+    );
+    try {
+      const stored = new Set(
+        (
+          await storage.db
+            .selectFrom('pageviews')
+            .select('event_id')
+            .where('website_id', '=', websiteId)
+            .execute()
+        ).map((r) => r.event_id),
+      );
+      const lost = acknowledged.filter((e) => !stored.has(e));
+      expect(acknowledged.length).toBeGreaterThanOrEqual(1500);
+      expect(failedAfterKill).toBeGreaterThan(0); // requests were in flight when it died
+      expect(lost).toEqual([]);
+      // Rollups were written in the same transactions as the events.
+      const stats = await storage.db
+        .selectFrom('daily_stats')
+        .select('pageviews')
+        .where('website_id', '=', websiteId)
+        .execute();
+      expect(stats.reduce((sum, r) => sum + Number(r.pageviews), 0)).toBe(stored.size);
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+describe('graceful stop', () => {
+  it('answers in-flight events before exiting on SIGTERM', async () => {
+    const database = await createTestDatabase('sqlite');
+    const server = await startSpoorProcess(database.url);
+    try {
+      const res = await fetch(`${server.url}/api/websites`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Stop', allowedOrigins: [SITE] }),
+      });
+      const websiteId = (await res.json()).id;
+      const inflight = Array.from({ length: 50 }, () =>
+        fetch(`${server.url}/c`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain', origin: SITE, 'user-agent': CHROME_UA },
+          body: JSON.stringify({ w: websiteId, e: eventId(), t: 'pv', u: `${SITE}/` }),
+        }).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 5));
+      await server.kill('SIGTERM');
+      const statuses = await Promise.all(inflight);
+      const answered = statuses.filter((s) => s === 200).length;
+      const storage = database.open();
+      const stored = await storage.db.selectFrom('pageviews').select('event_id').execute();
+      await storage.close();
+      expect(server.child.exitCode).toBe(0);
+      expect(stored.length).toBeGreaterThanOrEqual(answered);
+    } finally {
+      await server.kill('SIGKILL');
+      await database.drop();
+    }
+  });
+});

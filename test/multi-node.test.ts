@@ -1,0 +1,106 @@
+// Several Spoor processes on one PostgreSQL behave as one service: no state a node needs lives in another's memory.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/engines.ts';
+import { type SpoorProcess, startSpoorProcess } from './helpers/server-process.ts';
+import { CHROME_UA, eventId } from './helpers/spoor.ts';
+
+const SITE = 'https://www.shop.test';
+
+describe.runIf(postgresUrl)('two nodes on one PostgreSQL', () => {
+  let database: TestDatabase;
+  let nodes: SpoorProcess[] = [];
+  let websiteId: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    nodes = await Promise.all([startSpoorProcess(database.url), startSpoorProcess(database.url)]);
+    // Each node was started with its own bootstrap key; only a node that found no key installed its own.
+    // Registering through whichever key works proves the nodes share one key table.
+    for (const node of nodes) {
+      const res = await fetch(`${node.url}/api/websites`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${node.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Shared', allowedOrigins: [SITE] }),
+      });
+      if (res.status === 201) {
+        websiteId = (await res.json()).id;
+        break;
+      }
+    }
+    expect(websiteId).toBeTruthy();
+  });
+  afterAll(async () => {
+    await Promise.all(nodes.map((n) => n.kill('SIGKILL')));
+    await database.drop();
+  });
+
+  const collect = async (node: SpoorProcess, body: Record<string, unknown>, cookie?: string) => {
+    const res = await fetch(`${node.url}/c`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'text/plain',
+        origin: SITE,
+        'user-agent': CHROME_UA,
+        ...(cookie ? { cookie } : {}),
+      },
+      body: JSON.stringify({ w: websiteId, e: eventId(), t: 'pv', u: `${SITE}/`, ...body }),
+    });
+    expect(res.status).toBe(200);
+    return res.json();
+  };
+
+  it('continues one visit while its page views alternate between nodes', async () => {
+    const first = await collect(nodes[0]!, {});
+    const cookie = `spoor_vid=${first.v}`;
+    const visits = new Set<string>([first.s]);
+    for (let i = 0; i < 6; i++) visits.add((await collect(nodes[i % 2]!, { u: `${SITE}/p${i}` }, cookie)).s);
+    expect([...visits]).toEqual([first.s]);
+  });
+
+  it('stores an event retried on both nodes at once exactly once', async () => {
+    const e = eventId();
+    const body = JSON.stringify({ w: websiteId, e, t: 'pv', u: `${SITE}/dup` });
+    const statuses = await Promise.all(
+      [0, 1, 0, 1, 0, 1].map(async (i) => {
+        const res = await fetch(`${nodes[i]!.url}/c`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain', origin: SITE, 'user-agent': CHROME_UA },
+          body,
+        });
+        return res.status;
+      }),
+    );
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+    const storage = database.open();
+    const rows = await storage.db
+      .selectFrom('pageviews')
+      .select('event_id')
+      .where('event_id', '=', e)
+      .execute();
+    const pages = await storage.db
+      .selectFrom('daily_pages')
+      .select('pageviews')
+      .where('path', '=', '/dup')
+      .execute();
+    await storage.close();
+    expect(rows).toHaveLength(1);
+    expect(pages.reduce((s, r) => s + Number(r.pageviews), 0)).toBe(1);
+  });
+
+  it('one visitor hammering both nodes concurrently still has one visit and exact counts', async () => {
+    const first = await collect(nodes[0]!, { u: `${SITE}/burst` });
+    const cookie = `spoor_vid=${first.v}`;
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => collect(nodes[i % 2]!, { u: `${SITE}/burst` }, cookie)),
+    );
+    expect(new Set(results.map((r) => r.s))).toEqual(new Set([first.s]));
+    const storage = database.open();
+    const visit = await storage.db
+      .selectFrom('visits')
+      .select('pageviews')
+      .where('id', '=', first.s)
+      .executeTakeFirstOrThrow();
+    await storage.close();
+    expect(visit.pageviews).toBe(41);
+  });
+});
