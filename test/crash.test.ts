@@ -15,7 +15,7 @@ describeEachEngine('crash safety', (engine) => {
   });
   afterAll(async () => database.drop());
 
-  it('keeps every acknowledged event when the process is killed with SIGKILL under load', async () => {
+  it('keeps every acknowledged event when the process is killed with SIGKILL under load', { timeout: 120_000 }, async () => {
     const server = await startSpoorProcess(database.url);
     const created = await fetch(`${server.url}/api/websites`, {
       method: 'POST',
@@ -93,7 +93,7 @@ describeEachEngine('crash safety', (engine) => {
 });
 
 describe('graceful stop', () => {
-  it('answers in-flight events before exiting on SIGTERM', async () => {
+  it('answers in-flight events before exiting on SIGTERM', { timeout: 120_000 }, async () => {
     const database = await createTestDatabase('sqlite');
     const server = await startSpoorProcess(database.url);
     try {

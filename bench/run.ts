@@ -1,0 +1,132 @@
+// npm run bench: durable collect under load against a bare node:http baseline, and the website report
+// over a month of synthetic traffic, on SQLite and (when reachable) PostgreSQL. Writes docs/benchmarks.md.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchLoad, type LoadRow } from './load-bench.ts';
+import { describeMachine } from './machine.ts';
+import { type Child, freePort, startChild } from './processes.ts';
+import { summarizeProfile } from './profile-summary.ts';
+import { createSchema, dropSchema, probePostgres, urlWithSearchPath } from './postgres.ts';
+import { benchReport, type ReportBenchResult } from './report-bench.ts';
+import { isCompleteRun, loadBenchSettings, REPO_DIR, TMP_DIR } from './settings.ts';
+import { PROFILE_DIR, startSpoor } from './spoor-child.ts';
+import { benchmarkPage, type EngineLoad } from './write-doc.ts';
+
+type Engine = 'sqlite' | 'postgres';
+
+async function loadOnEngine(
+  engine: Engine,
+  bare: Child,
+  settings: ReturnType<typeof loadBenchSettings>,
+  seed: number,
+): Promise<{ rows: LoadRow[]; profile: string[] | null }> {
+  const tag = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  let databaseUrl: string;
+  let dispose: () => Promise<void>;
+  if (engine === 'sqlite') {
+    const file = join(TMP_DIR, `load-${tag}.db`);
+    databaseUrl = `sqlite:${file}`;
+    dispose = async () => {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    };
+  } else {
+    const schema = `spoor_bench_load_${tag}`;
+    await createSchema(settings.postgresUrl, schema);
+    databaseUrl = urlWithSearchPath(settings.postgresUrl, schema);
+    dispose = () => dropSchema(settings.postgresUrl, schema);
+  }
+  const profileName = settings.cpuProfile ? `spoor-${engine}-${tag}.cpuprofile` : undefined;
+  try {
+    const spoor = await startSpoor({ name: `Spoor (${engine})`, databaseUrl, ...(profileName ? { profileName } : {}) });
+    let rows: LoadRow[];
+    try {
+      rows = await benchLoad(engine, spoor, bare, settings, seed);
+    } catch (error) {
+      console.error(`Spoor's last output:\n${spoor.output()}`);
+      throw error;
+    } finally {
+      await spoor.stop();
+    }
+    let profile: string[] | null = null;
+    if (profileName) {
+      profile = summarizeProfile(join(PROFILE_DIR, profileName));
+      console.log(`  CPU profile of Spoor (${engine}), ${join(PROFILE_DIR, profileName)}:`);
+      for (const line of profile) console.log(`    ${line}`);
+    }
+    return { rows, profile };
+  } finally {
+    await dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  const settings = loadBenchSettings();
+  mkdirSync(TMP_DIR, { recursive: true });
+  const started = new Date();
+
+  let postgresVersion: string | null = null;
+  const engines: Engine[] = [];
+  const notes: string[] = [];
+  for (const engine of settings.engines) {
+    if (engine === 'sqlite') {
+      engines.push(engine);
+      continue;
+    }
+    const probe = await probePostgres(settings.postgresUrl);
+    if (probe.ok) {
+      postgresVersion = probe.version;
+      engines.push(engine);
+    } else {
+      const note = `PostgreSQL skipped: ${settings.postgresUrl.replace(/\/\/[^@]*@/, '//…@')} is not reachable (${probe.reason}).`;
+      console.warn(note);
+      notes.push(note);
+    }
+  }
+  const machine = describeMachine(postgresVersion);
+  console.log(
+    `Spoor bench on ${machine.cpu} ×${machine.cores}, ${machine.memoryGiB} GiB, Node ${machine.node}, SQLite ${machine.sqlite}` +
+      (postgresVersion ? `, PostgreSQL ${postgresVersion}` : ''),
+  );
+
+  const loads: EngineLoad[] = [];
+  if (settings.runLoad) {
+    console.log(`\nDurable collect: ${settings.durationSeconds} s per run, connections ${settings.connections.join(', ')}`);
+    const port = await freePort();
+    const bare = await startChild({
+      name: 'bare node:http server',
+      nodeArgs: ['--import', 'tsx', 'bench/bare-server.ts', String(port)],
+      env: {},
+      port,
+      readyPath: '/healthz',
+    });
+    try {
+      for (const engine of engines) {
+        console.log(`\n[${engine}] load`);
+        const { rows, profile } = await loadOnEngine(engine, bare, settings, 42);
+        loads.push({ engine, rows, profile });
+      }
+    } finally {
+      await bare.stop();
+    }
+  }
+
+  const reports: ReportBenchResult[] = [];
+  if (settings.runReport) {
+    for (const engine of engines) {
+      console.log(`\n[${engine}] report over ${settings.pageviews.toLocaleString('en-US')} page views`);
+      reports.push(await benchReport(engine, settings.pageviews, settings.postgresUrl));
+    }
+  }
+
+  const page = benchmarkPage({ started, finished: new Date(), machine, settings, loads, reports, notes });
+  const complete = isCompleteRun(settings) && engines.includes('postgres');
+  const out = complete ? join(REPO_DIR, 'docs', 'benchmarks.md') : join(TMP_DIR, 'benchmarks-partial.md');
+  writeFileSync(out, page);
+  console.log(`\nWrote ${out}${complete ? '' : ' (a partial run does not replace docs/benchmarks.md)'}.`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
