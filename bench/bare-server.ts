@@ -10,7 +10,11 @@ const server = createServer((request, response) => {
   request.on('end', () => {
     const body = Buffer.concat(chunks);
     const status =
-      request.method === 'POST' && request.url === '/c' && body.length > 0 ? 204 : request.url === '/healthz' ? 200 : 404;
+      request.method === 'POST' && request.url === '/c' && body.length > 0
+        ? 204
+        : request.url === '/healthz'
+          ? 200
+          : 404;
     response.writeHead(status, { 'access-control-allow-origin': request.headers.origin ?? '*' });
     response.end();
   });

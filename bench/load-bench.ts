@@ -16,7 +16,8 @@ export interface LoadRow {
   stored: number;
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export function describeLoad(label: string, r: LoadResult): string {
   return `${label.padEnd(6)} ${fmt(r.requestsPerSecond).padStart(7)} req/s  p50 ${fmt(r.p50Ms, 2)} ms  p99 ${fmt(r.p99Ms, 2)} ms  errors ${r.errors}`;
@@ -49,7 +50,12 @@ export async function benchLoad(
 
   const rows: LoadRow[] = [];
   for (const connections of settings.connections) {
-    const bareResult = await runLoad(bare.url, connections, settings.durationSeconds, collectBodyMaker('bare', settings.visitorPool, seed));
+    const bareResult = await runLoad(
+      bare.url,
+      connections,
+      settings.durationSeconds,
+      collectBodyMaker('bare', settings.visitorPool, seed),
+    );
     console.log(`  ${String(connections).padStart(3)} conn  ${describeLoad('bare', bareResult)}`);
 
     const websiteId = await spoor.registerWebsite(`load ${engine} ${connections}`);

@@ -23,25 +23,39 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[index]!;
 }
 
-export async function runLoad(url: string, connections: number, durationSeconds: number, bodies: BodyMaker): Promise<LoadResult> {
+export async function runLoad(
+  url: string,
+  connections: number,
+  durationSeconds: number,
+  bodies: BodyMaker,
+): Promise<LoadResult> {
   let latencies = new Float64Array(1 << 16);
   let count = 0;
   let ok = 0;
-  const instance = autocannon({
-    url: `${url}/c`,
-    connections,
-    duration: durationSeconds,
-    method: 'POST',
-    headers: {
-      'content-type': 'text/plain;charset=UTF-8',
-      origin: BENCH_ORIGIN,
-      referer: `${BENCH_ORIGIN}/`,
-      'user-agent': CHROME_USER_AGENT,
-      'accept-language': 'en-GB,en;q=0.9',
-    },
-    requests: [{ setupRequest: (request) => ({ ...request, body: bodies.next() }) }],
+  let resolveDone: (result: autocannon.Result) => void = () => {};
+  let rejectDone: (error: unknown) => void = () => {};
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
   });
-  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+  const instance = autocannon(
+    {
+      url: `${url}/c`,
+      connections,
+      duration: durationSeconds,
+      method: 'POST',
+      headers: {
+        'content-type': 'text/plain;charset=UTF-8',
+        origin: BENCH_ORIGIN,
+        referer: `${BENCH_ORIGIN}/`,
+        'user-agent': CHROME_USER_AGENT,
+        'accept-language': 'en-GB,en;q=0.9',
+      },
+      requests: [{ setupRequest: (request) => ({ ...request, body: bodies.next() }) }],
+    },
+    (error, result) => (error ? rejectDone(error) : resolveDone(result)),
+  );
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
     if (count === latencies.length) {
       const grown = new Float64Array(latencies.length * 2);
       grown.set(latencies);
@@ -50,10 +64,7 @@ export async function runLoad(url: string, connections: number, durationSeconds:
     latencies[count++] = responseTime;
     if (statusCode >= 200 && statusCode < 300) ok += 1;
   });
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    instance.on('done', resolve);
-    instance.on('error', reject);
-  });
+  const result = await done;
   const sorted = latencies.subarray(0, count).sort();
   return {
     connections,

@@ -18,9 +18,14 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
 }
 
 /** The server version, or the reason PostgreSQL cannot be used. */
-export async function probePostgres(url: string): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
+export async function probePostgres(
+  url: string,
+): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
   try {
-    const version = await withClient(url, async (c) => (await c.query('show server_version')).rows[0].server_version);
+    const version = await withClient(
+      url,
+      async (c) => (await c.query('show server_version')).rows[0].server_version,
+    );
     return { ok: true, version: String(version) };
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
@@ -47,5 +52,7 @@ export function urlWithSearchPath(url: string, schema: string): string {
   const parsed = new URL(url);
   parsed.searchParams.set('options', `-c search_path=${checkSchemaName(schema)}`);
   // URLSearchParams writes spaces as "+", which libpq-style parsers do not decode in options.
-  return parsed.toString().replace(/options=[^&]*/, `options=${encodeURIComponent(`-c search_path=${schema}`)}`);
+  return parsed
+    .toString()
+    .replace(/options=[^&]*/, `options=${encodeURIComponent(`-c search_path=${schema}`)}`);
 }

@@ -42,7 +42,10 @@ export function summarizeProfile(file: string, top = 25): string[] {
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
   const nodeTime = new Map<number, number>();
-  profile.samples.forEach((id, i) => nodeTime.set(id, (nodeTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i]!;
+    nodeTime.set(id, (nodeTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
 
   const label = (n: ProfileNode) =>
     SPECIAL.has(n.callFrame.functionName)
@@ -62,7 +65,9 @@ export function summarizeProfile(file: string, top = 25): string[] {
     }
     busy += micros;
     self.set(label(node), (self.get(label(node)) ?? 0) + micros);
-    const mod = SPECIAL.has(node.callFrame.functionName) ? node.callFrame.functionName : moduleOf(node.callFrame.url);
+    const mod = SPECIAL.has(node.callFrame.functionName)
+      ? node.callFrame.functionName
+      : moduleOf(node.callFrame.url);
     modules.set(mod, (modules.get(mod) ?? 0) + micros);
     // Inclusive time of our own code: count each src/ function once per stack.
     const seen = new Set<string>();

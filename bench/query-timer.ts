@@ -1,9 +1,19 @@
 // A Kysely plugin that adds up the time of each kind of statement (from build to result), so the
 // bench can say where a bulk load spends its time without touching the code under test.
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import type {
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
 
 function tableOf(node: unknown): string {
-  const n = node as { into?: { table?: { identifier?: { name?: string } } }; table?: { table?: { identifier?: { name?: string } } } };
+  const n = node as {
+    into?: { table?: { identifier?: { name?: string } } };
+    table?: { table?: { identifier?: { name?: string } } };
+  };
   return n.into?.table?.identifier?.name ?? n.table?.table?.identifier?.name ?? '?';
 }
 

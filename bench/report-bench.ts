@@ -61,7 +61,11 @@ function addDays(day: string, n: number): string {
 
 async function readMarker(storage: Storage, pageviews: number): Promise<GenerationRecord | undefined> {
   try {
-    const row = await storage.db.selectFrom('settings').select('value').where('key', '=', MARKER_KEY).executeTakeFirst();
+    const row = await storage.db
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', MARKER_KEY)
+      .executeTakeFirst();
     if (!row) return undefined;
     const record = JSON.parse(row.value) as GenerationRecord;
     return record.counts.pageviews === pageviews ? record : undefined;
@@ -73,7 +77,8 @@ async function readMarker(storage: Storage, pageviews: number): Promise<Generati
 /** Forgets what can no longer matter, as loadBatchState would not load it: visits past their timeout, old page views. */
 function prune(state: BatchState, earliest: number, timeoutMinutes: number): void {
   const visitHorizon = earliest - timeoutMinutes * 60_000;
-  for (const [key, visit] of state.latestVisits) if (visit.lastSeenAt < visitHorizon) state.latestVisits.delete(key);
+  for (const [key, visit] of state.latestVisits)
+    if (visit.lastSeenAt < visitHorizon) state.latestVisits.delete(key);
   const pageviewHorizon = earliest - 60 * 60_000;
   for (const [key, pv] of state.pageviews) if (pv.occurredAt < pageviewHorizon) state.pageviews.delete(key);
 }
@@ -93,7 +98,12 @@ async function generate(storage: Storage, engine: string, pageviews: number): Pr
     visitTimeoutMinutes: website.visitTimeoutMinutes,
     seed: SEED,
   });
-  const state: BatchState = { visitors: new Map(), aliases: new Map(), latestVisits: new Map(), pageviews: new Map() };
+  const state: BatchState = {
+    visitors: new Map(),
+    aliases: new Map(),
+    latestVisits: new Map(),
+    pageviews: new Map(),
+  };
   const timer = new QueryTimer();
   const db = storage.db.withPlugin(timer);
   const phase = { generateMs: 0, planMs: 0, waitMs: 0, writeMs: 0 };
@@ -152,7 +162,15 @@ async function generate(storage: Storage, engine: string, pageviews: number): Pr
     share('  begin/commit and gaps', phase.writeMs - statementsMs),
     share('waiting for the writer', phase.waitMs),
   ];
-  return { websiteId: website.id, from, to, counts: { ...generator.counts }, seconds: wallMs / 1000, breakdown, databaseBytes: null };
+  return {
+    websiteId: website.id,
+    from,
+    to,
+    counts: { ...generator.counts },
+    seconds: wallMs / 1000,
+    breakdown,
+    databaseBytes: null,
+  };
 }
 
 async function writeMarker(storage: Storage, record: GenerationRecord): Promise<void> {
@@ -231,13 +249,17 @@ export async function benchReport(
   let record = await readMarker(storage, pageviews);
   const generatedNow = !record;
   if (record) {
-    console.log(`  reusing the cached ${fmt(pageviews)}-page-view data set (generated in ${record.seconds.toFixed(0)} s)`);
+    console.log(
+      `  reusing the cached ${fmt(pageviews)}-page-view data set (generated in ${record.seconds.toFixed(0)} s)`,
+    );
   } else {
     await storage.close();
     await target.reset();
     storage = target.open();
     await migrateToLatest(storage.db);
-    console.log(`  generating ${fmt(pageviews)} page views through planBatch + writePlan (${BATCH_EVENTS} events per transaction)`);
+    console.log(
+      `  generating ${fmt(pageviews)} page views through planBatch + writePlan (${BATCH_EVENTS} events per transaction)`,
+    );
     record = await generate(storage, engine, pageviews);
     record.databaseBytes = await target.size(storage);
     await writeMarker(storage, record);
@@ -249,13 +271,22 @@ export async function benchReport(
   }
   await migrateToLatest(storage.db);
 
-  const query = { websiteId: record.websiteId, from: record.from, to: record.to, includeBots: false, limit: 10 };
+  const query = {
+    websiteId: record.websiteId,
+    from: record.from,
+    to: record.to,
+    includeBots: false,
+    limit: 10,
+  };
   const report = await websiteReport(storage.db, query);
   const inProcess = await timeRuns(10, 3, () => websiteReport(storage.db, query));
   console.log(
     `  websiteReport ${record.from}..${record.to}: median ${inProcess.medianMs.toFixed(1)} ms, max ${inProcess.maxMs.toFixed(1)} ms (10 runs after 3 warm-ups)`,
   );
-  const check = report.pageviews === record.counts.pageviews ? 'equals the generated count' : `≠ generated ${record.counts.pageviews}`;
+  const check =
+    report.pageviews === record.counts.pageviews
+      ? 'equals the generated count'
+      : `≠ generated ${record.counts.pageviews}`;
   console.log(
     `  report sums ${fmt(report.pageviews)} page views (${check}), ${fmt(report.visits)} visits, ` +
       `${fmt(report.uniqueVisitors)} unique visitors (${report.uniqueVisitorsMethod}; ${fmt(record.counts.visitors)} generated)`,
@@ -265,10 +296,16 @@ export async function benchReport(
   await storage.db.deleteFrom('api_keys').execute();
   await storage.close();
   let http: ReportTiming | null = null;
-  const spoor = await startSpoor({ name: `Spoor (${engine}, report data)`, databaseUrl: target.databaseUrl, apiKey: newApiKey() });
+  const spoor = await startSpoor({
+    name: `Spoor (${engine}, report data)`,
+    databaseUrl: target.databaseUrl,
+    apiKey: newApiKey(),
+  });
   try {
     http = await timeRuns(10, 2, () => spoor.report(record.websiteId, record.from, record.to));
-    console.log(`  GET /api/websites/:id/report: median ${http.medianMs.toFixed(1)} ms, max ${http.maxMs.toFixed(1)} ms`);
+    console.log(
+      `  GET /api/websites/:id/report: median ${http.medianMs.toFixed(1)} ms, max ${http.maxMs.toFixed(1)} ms`,
+    );
   } finally {
     await spoor.stop();
     const cleanup = target.open();

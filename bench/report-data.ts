@@ -136,7 +136,13 @@ function dailyRhythm(fraction: number): number {
 }
 
 export class TrafficGenerator {
-  readonly counts: TrafficCounts = { pageviews: 0, anonymousPageviews: 0, engagements: 0, visitsStarted: 0, visitors: 0 };
+  readonly counts: TrafficCounts = {
+    pageviews: 0,
+    anonymousPageviews: 0,
+    engagements: 0,
+    visitsStarted: 0,
+    visitors: 0,
+  };
   private readonly random: Random;
   private readonly heap = new EventHeap();
   private readonly visitors: string[] = [];
@@ -240,10 +246,16 @@ export class TrafficGenerator {
     if (anonymous) this.counts.anonymousPageviews += 1;
 
     // Next page after 10 s + ~1 min, always well inside the visit timeout.
-    const gap = visit.remaining > 0 ? Math.min(10 * SECOND + this.random.exponential(60 * SECOND), 20 * 60 * SECOND) : 0;
+    const gap =
+      visit.remaining > 0
+        ? Math.min(10 * SECOND + this.random.exponential(60 * SECOND), 20 * 60 * SECOND)
+        : 0;
     if (visit.remaining > 0) this.heap.push({ at: at + Math.floor(gap), seq: this.seq++, visit });
     if (this.random.next() < 0.7) {
-      const dwell = visit.remaining > 0 ? gap * this.random.next() : Math.min(this.random.exponential(45 * SECOND), 600 * SECOND);
+      const dwell =
+        visit.remaining > 0
+          ? gap * this.random.next()
+          : Math.min(this.random.exponential(45 * SECOND), 600 * SECOND);
       const ms = Math.floor(dwell * (0.5 + this.random.next() / 2));
       this.heap.push({ at: at + Math.floor(dwell) + 1, seq: this.seq++, visit, engagement: { eventId, ms } });
     }

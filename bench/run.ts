@@ -5,9 +5,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchLoad, type LoadRow } from './load-bench.ts';
 import { describeMachine } from './machine.ts';
+import { createSchema, dropSchema, probePostgres, urlWithSearchPath } from './postgres.ts';
 import { type Child, freePort, startChild } from './processes.ts';
 import { summarizeProfile } from './profile-summary.ts';
-import { createSchema, dropSchema, probePostgres, urlWithSearchPath } from './postgres.ts';
 import { benchReport, type ReportBenchResult } from './report-bench.ts';
 import { isCompleteRun, loadBenchSettings, REPO_DIR, TMP_DIR } from './settings.ts';
 import { PROFILE_DIR, startSpoor } from './spoor-child.ts';
@@ -38,7 +38,11 @@ async function loadOnEngine(
   }
   const profileName = settings.cpuProfile ? `spoor-${engine}-${tag}.cpuprofile` : undefined;
   try {
-    const spoor = await startSpoor({ name: `Spoor (${engine})`, databaseUrl, ...(profileName ? { profileName } : {}) });
+    const spoor = await startSpoor({
+      name: `Spoor (${engine})`,
+      databaseUrl,
+      ...(profileName ? { profileName } : {}),
+    });
     let rows: LoadRow[];
     try {
       rows = await benchLoad(engine, spoor, bare, settings, seed);
@@ -91,7 +95,9 @@ async function main(): Promise<void> {
 
   const loads: EngineLoad[] = [];
   if (settings.runLoad) {
-    console.log(`\nDurable collect: ${settings.durationSeconds} s per run, connections ${settings.connections.join(', ')}`);
+    console.log(
+      `\nDurable collect: ${settings.durationSeconds} s per run, connections ${settings.connections.join(', ')}`,
+    );
     const port = await freePort();
     const bare = await startChild({
       name: 'bare node:http server',

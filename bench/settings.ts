@@ -28,7 +28,8 @@ function positiveInteger(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw.replace(/_/g, ''));
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number; got "${raw}".`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive whole number; got "${raw}".`);
   return value;
 }
 
@@ -41,12 +42,14 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
 export function loadBenchSettings(env: Env = process.env): BenchSettings {
   const connections = (env['BENCH_CONNECTIONS'] || '1,16,64').split(',').map((c) => {
     const n = Number(c.trim());
-    if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_CONNECTIONS must list whole numbers; got "${c}".`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`BENCH_CONNECTIONS must list whole numbers; got "${c}".`);
     return n;
   });
   const engines = (env['BENCH_ENGINES'] || 'sqlite,postgres').split(',').map((e) => {
     const name = e.trim();
-    if (name !== 'sqlite' && name !== 'postgres') throw new Error(`BENCH_ENGINES lists sqlite and/or postgres; got "${e}".`);
+    if (name !== 'sqlite' && name !== 'postgres')
+      throw new Error(`BENCH_ENGINES lists sqlite and/or postgres; got "${e}".`);
     return name;
   });
   return {

@@ -62,7 +62,8 @@ export async function startSpoor(options: SpoorStart): Promise<SpoorChild> {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    if (!response.ok) throw new Error(`${options.name}: ${method} ${path} answered ${response.status}: ${text}`);
+    if (!response.ok)
+      throw new Error(`${options.name}: ${method} ${path} answered ${response.status}: ${text}`);
     return JSON.parse(text) as T;
   }
 
@@ -70,7 +71,12 @@ export async function startSpoor(options: SpoorStart): Promise<SpoorChild> {
     ...child,
     apiKey,
     registerWebsite: async (name) =>
-      (await call<{ id: string }>('POST', '/api/websites', { name, allowedOrigins: ['https://bench.example'] })).id,
+      (
+        await call<{ id: string }>('POST', '/api/websites', {
+          name,
+          allowedOrigins: ['https://bench.example'],
+        })
+      ).id,
     report: (websiteId, from, to) =>
       call<SpoorReport>('GET', `/api/websites/${encodeURIComponent(websiteId)}/report?from=${from}&to=${to}`),
   };

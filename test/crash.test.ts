@@ -15,7 +15,9 @@ describeEachEngine('crash safety', (engine) => {
   });
   afterAll(async () => database.drop());
 
-  it('keeps every acknowledged event when the process is killed with SIGKILL under load', { timeout: 120_000 }, async () => {
+  it('keeps every acknowledged event when the process is killed with SIGKILL under load', {
+    timeout: 120_000,
+  }, async () => {
     const server = await startSpoorProcess(database.url);
     const created = await fetch(`${server.url}/api/websites`, {
       method: 'POST',

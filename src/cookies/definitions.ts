@@ -98,6 +98,24 @@ export const COOKIES: readonly CookieDefinition[] = [
       },
     ],
   },
+  {
+    name: 'spoor_t',
+    essential: false,
+    purpose:
+      'A throw-away probe: the script writes it to find the widest domain of your site that accepts cookies, then deletes it at once. Holds a random value only.',
+    lifetime: 'At most 9 seconds; deleted immediately after the check.',
+    containsPersonalData: false,
+    variants: [
+      {
+        party: 'first-party (your site)',
+        setBy: 'script',
+        httpOnly: false,
+        secure: 'when the page is https',
+        sameSite: 'Lax',
+        when: 'Third-party mode, only when identifiers are allowed, before the first mirror cookie is written.',
+      },
+    ],
+  },
 ];
 
 /** Seconds for Max-Age from a lifetime in days, within the browsers' 400-day cap. */

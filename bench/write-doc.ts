@@ -1,0 +1,166 @@
+// Renders docs/benchmarks.md from one bench run.
+import type { LoadRow } from './load-bench.ts';
+import type { Machine } from './machine.ts';
+import type { ReportBenchResult } from './report-bench.ts';
+import type { BenchSettings } from './settings.ts';
+
+export interface EngineLoad {
+  engine: 'sqlite' | 'postgres';
+  rows: LoadRow[];
+  profile: string[] | null;
+}
+
+export interface BenchRun {
+  started: Date;
+  finished: Date;
+  machine: Machine;
+  settings: BenchSettings;
+  loads: EngineLoad[];
+  reports: ReportBenchResult[];
+  notes: string[];
+}
+
+/** The issue's bar for durable collect on SQLite at 64 connections. */
+export const TARGET = { connections: 64, minRatio: 0.5, maxP99Ms: 25 };
+
+const ENGINE_NAME = { sqlite: 'SQLite', postgres: 'PostgreSQL' } as const;
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
+const mib = (bytes: number | null) =>
+  bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toLocaleString('en-US', { maximumFractionDigits: 0 })} MiB`;
+
+function loadTable(load: EngineLoad): string[] {
+  const lines = [
+    '| connections | bare req/s | Spoor req/s | Spoor/bare | Spoor p50 | Spoor p99 | bare p50 / p99 | Spoor errors | 2xx answered → stored |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const r of load.rows) {
+    const stored = r.stored === r.spoor.ok ? `${int(r.stored)} ✓` : `${int(r.spoor.ok)} → ${int(r.stored)}`;
+    lines.push(
+      `| ${r.connections} | ${int(r.bare.requestsPerSecond)} | ${int(r.spoor.requestsPerSecond)} | ${(r.spoor.requestsPerSecond / r.bare.requestsPerSecond).toFixed(2)} | ${ms(r.spoor.p50Ms)} ms | ${ms(r.spoor.p99Ms)} ms | ${ms(r.bare.p50Ms)} / ${ms(r.bare.p99Ms)} ms | ${int(r.spoor.errors)} | ${stored} |`,
+    );
+  }
+  return lines;
+}
+
+function targetVerdict(run: BenchRun): string[] {
+  const sqlite = run.loads.find((l) => l.engine === 'sqlite');
+  const row = sqlite?.rows.find((r) => r.connections === TARGET.connections);
+  if (!row) return [`Not measured: this run had no SQLite load run at ${TARGET.connections} connections.`];
+  const ratio = row.spoor.requestsPerSecond / row.bare.requestsPerSecond;
+  const ratioMet = ratio >= TARGET.minRatio;
+  const p99Met = row.spoor.p99Ms <= TARGET.maxP99Ms;
+  const lost = row.stored < row.spoor.ok;
+  return [
+    `| target (SQLite, ${TARGET.connections} connections) | measured | met? |`,
+    '|---|---:|---|',
+    `| durable collect ≥ ${TARGET.minRatio * 100} % of bare req/s | ${(ratio * 100).toFixed(0)} % (${int(row.spoor.requestsPerSecond)} of ${int(row.bare.requestsPerSecond)}) | ${ratioMet ? '**yes**' : '**no**'} |`,
+    `| p99 ≤ ${TARGET.maxP99Ms} ms | ${ms(row.spoor.p99Ms)} ms | ${p99Met ? '**yes**' : '**no**'} |`,
+    `| every 2xx stored | ${int(row.spoor.ok)} answered, ${int(row.stored)} stored | ${lost ? '**no**' : '**yes**'} |`,
+    '',
+    ratioMet && p99Met && !lost
+      ? '**Both targets were met on this run.**'
+      : `**${[!ratioMet && 'The throughput target', !p99Met && 'the p99 target', lost && 'durability'].filter(Boolean).join(' and ')} ${!ratioMet && !p99Met ? 'were' : 'was'} not met on this run.**`,
+  ];
+}
+
+function reportSection(reports: ReportBenchResult[], pageviews: number): string[] {
+  if (reports.length === 0) return ['Not run (BENCH_REPORT=false).'];
+  const lines = [
+    `Range: ${reports[0]!.generation.from} to ${reports[0]!.generation.to} (30 UTC days), ${int(pageviews)} synthetic page views, bots excluded, top 10 of each list.`,
+    '',
+    '| engine | websiteReport median | max | min | through HTTP median / max | page views summed | visits | unique visitors (generated) | uniques |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const r of reports) {
+    const summed =
+      r.pageviews === r.generation.counts.pageviews
+        ? `${int(r.pageviews)} ✓`
+        : `${int(r.pageviews)} ≠ ${int(r.generation.counts.pageviews)}`;
+    lines.push(
+      `| ${ENGINE_NAME[r.engine]} | ${ms(r.inProcess.medianMs)} ms | ${ms(r.inProcess.maxMs)} ms | ${ms(r.inProcess.minMs)} ms | ${r.http ? `${ms(r.http.medianMs)} / ${ms(r.http.maxMs)} ms` : 'n/a'} | ${summed} | ${int(r.visits)} | ${int(r.uniqueVisitors)} (${int(r.generation.counts.visitors)}) | ${r.uniqueVisitorsMethod} |`,
+    );
+  }
+  lines.push('', '### Loading the data set', '');
+  lines.push(
+    '| engine | page views | engaged-time events | time | page views/s | events/s | database size | this run |',
+  );
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---|');
+  for (const r of reports) {
+    const g = r.generation;
+    lines.push(
+      `| ${ENGINE_NAME[r.engine]} | ${int(g.counts.pageviews)} | ${int(g.counts.engagements)} | ${int(g.seconds)} s | ${int(g.counts.pageviews / g.seconds)} | ${int((g.counts.pageviews + g.counts.engagements) / g.seconds)} | ${mib(g.databaseBytes)} | ${r.generatedNow ? 'generated' : 'cached from an earlier run'} |`,
+    );
+  }
+  for (const r of reports) {
+    lines.push(
+      '',
+      `Where the load time went on ${ENGINE_NAME[r.engine]} (share of wall time; statement times include Kysely's query building):`,
+      '',
+      '```',
+    );
+    lines.push(...r.generation.breakdown, '```');
+  }
+  return lines;
+}
+
+export function benchmarkPage(run: BenchRun): string {
+  const { machine, settings } = run;
+  const minutes = (run.finished.getTime() - run.started.getTime()) / 60_000;
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\` on ${run.started.toISOString().slice(0, 16).replace('T', ' ')} UTC (the run took ${minutes.toFixed(0)} min). Re-run it to refresh this page; numbers from another machine are not comparable.`,
+    '',
+    '## Machine',
+    '',
+    `- CPU: ${machine.cpu}, ${machine.cores} cores (load generator, Spoor and the database share them)`,
+    `- Memory: ${machine.memoryGiB} GiB`,
+    `- OS: ${machine.os}`,
+    `- Node.js ${machine.node}; SQLite ${machine.sqlite} (better-sqlite3); PostgreSQL ${machine.postgres ?? 'not available'}`,
+    '',
+    '## Command and settings',
+    '',
+    '```sh',
+    `BENCH_DURATION=${settings.durationSeconds} BENCH_PAGEVIEWS=${settings.pageviews} npm run bench`,
+    '```',
+    '',
+    `- ${settings.durationSeconds} s per load run, after a warm-up of both servers; connections ${settings.connections.join(', ')}; bare and Spoor alternate at each step.`,
+    `- Spoor runs as \`node --import tsx src/main.ts\` with \`SPOOR_DEMO=false\`, \`SPOOR_LOG_LEVEL=warn\`, \`SPOOR_COLLECT_RATE_LIMIT=10000000\` (the limiter runs but never trips) and default group commit (\`SPOOR_MAX_BATCH=256\`), on a fresh SQLite file (WAL, \`synchronous=FULL\`) or a fresh PostgreSQL schema (\`fsync\`, \`synchronous_commit\` as the server is configured).`,
+    '- The bare server is `bench/bare-server.ts`: `node:http`, reads the body, answers 204.',
+    `- Load: autocannon in the bench's own process; every request is a new page view (\`text/plain\` JSON as in [collect-protocol.md](collect-protocol.md), unique \`e\`, one of ${int(settings.visitorPool)} visitor ids in \`v\`, Zipf-distributed paths, some referrers and UTM tags), \`Origin: https://bench.example\`, a desktop Chrome User-Agent. Latency percentiles are computed from every response's own time.`,
+    `- Report data: ${int(settings.pageviews)} page views over 30 days for one website (~2 000 paths, ~50 referrer hosts, 20 campaigns, ~3 page views per visit, ~1.5 visits per visitor, 5 % anonymous, 70 % of page views send engaged time), fed through the real \`planBatch\` and \`writePlan\` in transactions of 20 000 events; the loaded database is cached under \`bench/.tmp/\` (SQLite) or in the schema \`spoor_bench_report_${settings.pageviews}\` (PostgreSQL).`,
+    ...run.notes.map((n) => `- ${n}`),
+    '',
+    '## Durable collect (`POST /c`)',
+    '',
+  ];
+  for (const load of run.loads) {
+    lines.push(`### ${ENGINE_NAME[load.engine]}`, '', ...loadTable(load), '');
+  }
+  if (run.loads.length === 0) lines.push('Not run (BENCH_LOAD=false).', '');
+  lines.push('### Against the target', '', ...targetVerdict(run), '');
+  lines.push('## Report query', '', ...reportSection(run.reports, settings.pageviews), '');
+  for (const load of run.loads) {
+    if (!load.profile) continue;
+    lines.push(
+      `## CPU profile of Spoor under load (${ENGINE_NAME[load.engine]})`,
+      '',
+      '```',
+      ...load.profile,
+      '```',
+      '',
+    );
+  }
+  lines.push(
+    '## How to read this',
+    '',
+    "The bare server is the ceiling for this machine: it does no parsing beyond reading the body and stores nothing, so its req/s is mostly what the load generator, Node's HTTP stack and the kernel allow. Spoor/bare is the share of that ceiling Spoor keeps while validating each event, applying consent and bot rules, deciding visits and answering only after the event is committed to disk. On a 2-core machine the load generator takes roughly one core, so both servers compete with it; absolute req/s on a dedicated server will be higher, the ratio is the comparable figure.",
+    '',
+    'At 1 connection every request waits for its own commit, so that row shows the latency of one durable write. With more connections, requests that arrive while a commit is in progress go together into the next one (group commit), which is why throughput grows with concurrency while p99 stays bounded. "2xx answered → stored" is the durability check: after each run the report API must count at least every page view that was answered 2xx (✓ means exactly equal).',
+    '',
+    'The report reads only the daily rollups (and, for ranges up to 200 000 visits, the visits table for exact uniques), so its time depends on days × distinct paths/referrers/campaigns, not on the number of page views. Above 200 000 visits unique visitors come from the HyperLogLog sketches (`estimate`, ±1.6 %); the generated count is shown beside it.',
+    '',
+  );
+  return lines.join('\n');
+}
