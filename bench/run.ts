@@ -10,7 +10,7 @@ import { type Child, freePort, startChild } from './processes.ts';
 import { summarizeProfile } from './profile-summary.ts';
 import { benchReport, type ReportBenchResult } from './report-bench.ts';
 import { isCompleteRun, loadBenchSettings, REPO_DIR, TMP_DIR } from './settings.ts';
-import { PROFILE_DIR, startSpoor } from './spoor-child.ts';
+import { mainThreadProfile, startSpoor } from './spoor-child.ts';
 import { benchmarkPage, type EngineLoad } from './write-doc.ts';
 
 type Engine = 'sqlite' | 'postgres';
@@ -36,12 +36,12 @@ async function loadOnEngine(
     databaseUrl = urlWithSearchPath(settings.postgresUrl, schema);
     dispose = () => dropSchema(settings.postgresUrl, schema);
   }
-  const profileName = settings.cpuProfile ? `spoor-${engine}-${tag}.cpuprofile` : undefined;
+  const profileDir = settings.cpuProfile ? `spoor-${engine}-${tag}` : undefined;
   try {
     const spoor = await startSpoor({
       name: `Spoor (${engine})`,
       databaseUrl,
-      ...(profileName ? { profileName } : {}),
+      ...(profileDir ? { profileDir } : {}),
     });
     let rows: LoadRow[];
     try {
@@ -53,9 +53,10 @@ async function loadOnEngine(
       await spoor.stop();
     }
     let profile: string[] | null = null;
-    if (profileName) {
-      profile = summarizeProfile(join(PROFILE_DIR, profileName));
-      console.log(`  CPU profile of Spoor (${engine}), ${join(PROFILE_DIR, profileName)}:`);
+    if (profileDir) {
+      const file = mainThreadProfile(profileDir);
+      profile = summarizeProfile(file);
+      console.log(`  CPU profile of Spoor (${engine}), ${file}:`);
       for (const line of profile) console.log(`    ${line}`);
     }
     return { rows, profile };

@@ -1,5 +1,6 @@
 // Spoor as a child process, started the way an operator starts it, plus the admin API calls the bench needs.
 import { randomBytes } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Child, freePort, startChild } from './processes.ts';
 import { TMP_DIR } from './settings.ts';
@@ -20,13 +21,24 @@ export interface SpoorReport {
 export interface SpoorStart {
   name: string;
   databaseUrl: string;
-  /** Write a V8 CPU profile to bench/.tmp/profiles/<profileName> when the child exits. */
-  profileName?: string;
+  /** Write V8 CPU profiles (one per thread) into bench/.tmp/profiles/<profileDir> when the child exits. */
+  profileDir?: string;
   /** An admin key already stored in the database (the bootstrap key only installs into a key-less one). */
   apiKey?: string;
 }
 
 export const PROFILE_DIR = join(TMP_DIR, 'profiles');
+
+/** The main thread's profile: the largest one (tsx's module loader runs in a second thread with its own). */
+export function mainThreadProfile(profileDir: string): string {
+  const dir = join(PROFILE_DIR, profileDir);
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => ({ path: join(dir, f), size: statSync(join(dir, f)).size }))
+    .sort((a, b) => b.size - a.size);
+  if (!files[0]) throw new Error(`No CPU profile was written to ${dir}.`);
+  return files[0].path;
+}
 
 export function newApiKey(): string {
   return `spk_bench${randomBytes(24).toString('base64url')}`;
@@ -35,8 +47,8 @@ export function newApiKey(): string {
 export async function startSpoor(options: SpoorStart): Promise<SpoorChild> {
   const apiKey = options.apiKey ?? newApiKey();
   const port = await freePort();
-  const profile = options.profileName
-    ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${options.profileName}`]
+  const profile = options.profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILE_DIR, options.profileDir)}`]
     : [];
   const child = await startChild({
     name: options.name,
