@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { apiKeyFromHeaders, authenticateApiKey } from './access/api-keys.ts';
 import type { Config } from './config.ts';
 import { cookieDeclaration } from './cookies/declaration.ts';
@@ -81,7 +82,14 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   const ingestor = createIngestor(storage, config.maxBatchSize);
   app.addHook('onClose', async () => ingestor.close());
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(storage.db);
+      return { ok: true };
+    } catch {
+      return reply.code(503).send({ ok: false, error: 'unavailable', message: 'The database is not answering.' });
+    }
+  });
   app.get(
     '/cookies.json',
     { schema: { tags: ['privacy'], summary: 'Every cookie Spoor sets (machine-readable).' } },
