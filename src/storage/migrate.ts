@@ -1,10 +1,12 @@
 // Applies the numbered migrations in order; the same files run on SQLite and PostgreSQL.
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as foundation from './migrations/001-foundation.ts';
+import * as contactsForms from './migrations/002-contacts-forms.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
+  '002-contacts-forms': contactsForms,
 };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {

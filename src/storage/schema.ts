@@ -21,6 +21,8 @@ export interface WebsitesTable {
   visit_timeout_minutes: number;
   visitor_cookie_days: number;
   gpc_mode: 'anonymize' | 'ignore';
+  /** Days after which anonymous tracking data is deleted; null keeps it. */
+  retention_days: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -59,6 +61,8 @@ export interface VisitsTable {
   bot: number;
   bot_reason: string | null;
   identified: number;
+  /** The contact this visit belongs to (set when the browser is identified, kept when it changes hands). */
+  contact_id: string | null;
 }
 
 export interface PageviewsTable {
@@ -126,6 +130,70 @@ export interface DailyVisitorSketchTable {
   rho: number;
 }
 
+export interface ContactsTable {
+  id: string;
+  email: string | null;
+  email_match: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  company: string | null;
+  phone: string | null;
+  job_title: string | null;
+  country: string | null;
+  /** JSON object of custom field values, keyed by contact_fields.key. */
+  custom: string;
+  /** The contact ticked "remember me": prefill may show their values. */
+  prefill_allowed: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ContactFieldsTable {
+  key: string;
+  label: string;
+  type: 'text' | 'number' | 'boolean' | 'date';
+  created_at: number;
+}
+
+export interface FormsTable {
+  id: string;
+  name: string;
+  website_id: string | null;
+  /** JSON FormDefinition (src/forms/form-definition.ts). */
+  definition: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface FormSubmissionsTable {
+  id: string;
+  form_id: string;
+  submission_key: string;
+  received_at: number;
+  status: 'pending' | 'processed' | 'failed';
+  payload: string;
+  visitor_id: string | null;
+  anonymous: number;
+  contact_id: string | null;
+  outcome: 'created' | 'updated' | null;
+  error: string | null;
+}
+
+export interface ContactMergesTable {
+  id: string;
+  winner_id: string;
+  loser_id: string;
+  merged_at: number;
+  reason: string;
+  loser_snapshot: string;
+}
+
+export interface PrefillTokensTable {
+  token_hash: string;
+  contact_id: string;
+  created_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -139,4 +207,10 @@ export interface Database {
   daily_referrers: DailyReferrersTable;
   daily_campaigns: DailyCampaignsTable;
   daily_visitor_sketch: DailyVisitorSketchTable;
+  contacts: ContactsTable;
+  contact_fields: ContactFieldsTable;
+  forms: FormsTable;
+  form_submissions: FormSubmissionsTable;
+  contact_merges: ContactMergesTable;
+  prefill_tokens: PrefillTokensTable;
 }

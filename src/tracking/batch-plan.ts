@@ -267,7 +267,8 @@ class Planner {
       return latest.id;
     }
 
-    const identified = this.state.visitors.get(visitorId)?.contactId ? 1 : 0;
+    const contactId = this.state.visitors.get(visitorId)?.contactId ?? null;
+    const identified = contactId ? 1 : 0;
     const a = event.attribution;
     const visit: VisitsTable = {
       id: newId(),
@@ -288,6 +289,7 @@ class Planner {
       bot,
       bot_reason: event.bot,
       identified,
+      contact_id: contactId,
     };
     this.plan.newVisits.push(visit);
     this.newVisitsById.set(visit.id, visit);

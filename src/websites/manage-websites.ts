@@ -32,7 +32,8 @@ export async function registerWebsite(db: Kysely<Database>, input: WebsiteInput)
 
 export async function changeWebsite(db: Kysely<Database>, id: string, input: WebsiteInput): Promise<Website> {
   const current = await getWebsite(db, id);
-  const settings = checkSettings({ ...current, ...input });
+  const { id: _id, createdAt: _c, updatedAt: _u, ...currentSettings } = current;
+  const settings = checkSettings({ ...currentSettings, ...input });
   await updateWebsite(db, id, settings, Date.now());
   return (await findWebsite(db, id))!;
 }

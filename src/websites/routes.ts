@@ -19,6 +19,7 @@ const WebsiteBody = Type.Object({
   visitTimeoutMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
   visitorCookieDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 730 })),
   gpcMode: Type.Optional(Type.Union([Type.Literal('anonymize'), Type.Literal('ignore')])),
+  retentionDays: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 3650 }), Type.Null()])),
 });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 

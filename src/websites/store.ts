@@ -11,6 +11,7 @@ function toWebsite(row: Selectable<WebsitesTable>): Website {
     visitTimeoutMinutes: row.visit_timeout_minutes,
     visitorCookieDays: row.visitor_cookie_days,
     gpcMode: row.gpc_mode,
+    retentionDays: row.retention_days,
     createdAt: new Date(Number(row.created_at)).toISOString(),
     updatedAt: new Date(Number(row.updated_at)).toISOString(),
   };
@@ -31,6 +32,7 @@ export async function insertWebsite(
       visit_timeout_minutes: settings.visitTimeoutMinutes,
       visitor_cookie_days: settings.visitorCookieDays,
       gpc_mode: settings.gpcMode,
+      retention_days: settings.retentionDays,
       created_at: now,
       updated_at: now,
     })
@@ -51,6 +53,7 @@ export async function updateWebsite(
       visit_timeout_minutes: settings.visitTimeoutMinutes,
       visitor_cookie_days: settings.visitorCookieDays,
       gpc_mode: settings.gpcMode,
+      retention_days: settings.retentionDays,
       updated_at: now,
     })
     .where('id', '=', id)

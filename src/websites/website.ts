@@ -8,6 +8,8 @@ export interface Website {
   visitTimeoutMinutes: number;
   visitorCookieDays: number;
   gpcMode: GpcMode;
+  /** Days after which anonymous tracking data is deleted; null keeps it. */
+  retentionDays: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -18,10 +20,12 @@ export interface WebsiteSettings {
   visitTimeoutMinutes: number;
   visitorCookieDays: number;
   gpcMode: GpcMode;
+  retentionDays: number | null;
 }
 
 export const WEBSITE_DEFAULTS = {
   visitTimeoutMinutes: 30,
   visitorCookieDays: 730,
   gpcMode: 'anonymize',
+  retentionDays: null,
 } as const satisfies Partial<WebsiteSettings>;
