@@ -83,8 +83,6 @@ function prune(state: BatchState, earliest: number, timeoutMinutes: number): voi
   for (const [key, pv] of state.pageviews) if (pv.occurredAt < pageviewHorizon) state.pageviews.delete(key);
 }
 
-const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 async function generate(storage: Storage, engine: string, pageviews: number): Promise<GenerationRecord> {
   const started = performance.now();
   const website = await registerWebsite(storage.db, { name: 'Report bench', allowedOrigins: [SITE] });
@@ -106,21 +104,13 @@ async function generate(storage: Storage, engine: string, pageviews: number): Pr
   };
   const timer = new QueryTimer();
   const db = storage.db.withPlugin(timer);
-  const phase = { generateMs: 0, planMs: 0, waitMs: 0, writeMs: 0 };
-  let writing: Promise<void> = Promise.resolve();
+  const phase = { generateMs: 0, planMs: 0, writeMs: 0 };
   let nextReport = pageviews / 20;
   let lastReport = { at: started, pageviews: 0 };
 
   for (;;) {
-    // Generate in slices so the previous batch's statements (PostgreSQL) progress meanwhile.
     let t = performance.now();
-    const events = [];
-    while (events.length < BATCH_EVENTS) {
-      const slice = generator.nextBatch(Math.min(2_000, BATCH_EVENTS - events.length));
-      if (slice.length === 0) break;
-      events.push(...slice);
-      if (engine === 'postgres') await yieldToIo();
-    }
+    const events = generator.nextBatch(BATCH_EVENTS);
     phase.generateMs += performance.now() - t;
     if (events.length === 0) break;
 
@@ -130,14 +120,9 @@ async function generate(storage: Storage, engine: string, pageviews: number): Pr
     phase.planMs += performance.now() - t;
 
     t = performance.now();
-    await writing;
-    phase.waitMs += performance.now() - t;
     const now = events[events.length - 1]!.receivedAt;
-    writing = (async () => {
-      const writeStart = performance.now();
-      await db.transaction().execute((tx) => writePlan(tx, plan, now));
-      phase.writeMs += performance.now() - writeStart;
-    })();
+    await db.transaction().execute((tx) => writePlan(tx, plan, now));
+    phase.writeMs += performance.now() - t;
 
     if (generator.counts.pageviews >= nextReport) {
       nextReport += pageviews / 20;
@@ -149,7 +134,6 @@ async function generate(storage: Storage, engine: string, pageviews: number): Pr
       lastReport = { at, pageviews: generator.counts.pageviews };
     }
   }
-  await writing;
   const wallMs = performance.now() - started;
   const share = (label: string, ms: number) =>
     `${label.padEnd(30)} ${((100 * ms) / wallMs).toFixed(1).padStart(5)} %  ${(ms / 1000).toFixed(1).padStart(7)} s`;
@@ -160,7 +144,6 @@ async function generate(storage: Storage, engine: string, pageviews: number): Pr
     share('writePlan transactions', phase.writeMs),
     ...timer.summary(wallMs).map((line) => `  ${line}`),
     share('  begin/commit and gaps', phase.writeMs - statementsMs),
-    share('waiting for the writer', phase.waitMs),
   ];
   return {
     websiteId: website.id,

@@ -6,6 +6,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { apiKeyFromHeaders, authenticateApiKey } from './access/api-keys.ts';
 import type { Config } from './config.ts';
+import { contactRoutes } from './contacts/routes.ts';
 import { cookieDeclaration } from './cookies/declaration.ts';
 import { demoRoutes } from './demo/routes.ts';
 import { AppError, httpStatusOf } from './lib/errors.ts';
@@ -87,7 +88,9 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       await sql`select 1`.execute(storage.db);
       return { ok: true };
     } catch {
-      return reply.code(503).send({ ok: false, error: 'unavailable', message: 'The database is not answering.' });
+      return reply
+        .code(503)
+        .send({ ok: false, error: 'unavailable', message: 'The database is not answering.' });
     }
   });
   app.get(
@@ -104,6 +107,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   });
   websiteRoutes(app, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
   reportRoutes(app, { db: storage.db });
+  contactRoutes(app, { db: storage.db });
   if (options.demoWebsiteId) demoRoutes(app, { websiteId: options.demoWebsiteId });
 
   return { app, ingestor };

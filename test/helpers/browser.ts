@@ -1,9 +1,15 @@
 // Real-browser test rig: Debian's Chromium (playwright-core), a customer site on https://www.shop.test and
 // Spoor on https://track.spoor.test, two registrable domains over TLS with one self-signed certificate.
 // The customer site also reverse-proxies /spoor/* to Spoor, as docs/tracking.md tells operators to.
-import { randomBytes, createHash, X509Certificate } from 'node:crypto';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, request as httpsRequest, type Server, type ServerResponse } from 'node:https';
+import {
+  createServer,
+  request as httpsRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +49,10 @@ export async function makeCertificate(): Promise<Certificate> {
       { name: 'extKeyUsage', serverAuth: true },
       {
         name: 'subjectAltName',
-        altNames: [...dns.map((value) => ({ type: 2 as const, value })), { type: 7 as const, ip: '127.0.0.1' }],
+        altNames: [
+          ...dns.map((value) => ({ type: 2 as const, value })),
+          { type: 7 as const, ip: '127.0.0.1' },
+        ],
       },
     ],
   });
@@ -88,15 +97,18 @@ export interface TestSites {
   close(): Promise<void>;
 }
 
-/** A minimal HTML page: `head` goes before the snippet (consent hooks must be defined first). */
-export function pageHtml({ title, head = '', snippet, body = '' }: PageParts): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title>${head}${snippet}</head><body><h1>${title}</h1>${body}</body></html>`;
-}
-interface PageParts {
+export interface PageParts {
   title: string;
+  /** Goes in <head>, before the snippet: consent hooks must exist before the script runs. */
   head?: string;
-  snippet: string;
   body?: string;
+  /** The tracking snippet, placed at the end of <body> as docs/tracking.md allows. */
+  snippet: string;
+}
+
+/** A minimal HTML page carrying a tracking snippet. */
+export function pageHtml({ title, head = '', body = '', snippet }: PageParts): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title><link rel="icon" href="data:,">${head}</head><body><h1>${title}</h1>${body}${snippet}</body></html>`;
 }
 
 /** Starts Spoor with TLS and the customer site (pages plus the /spoor/ proxy) on loopback. */
@@ -161,7 +173,15 @@ export async function startSites(database: TestDatabase): Promise<TestSites> {
 }
 
 // Hop-by-hop headers belong to one connection and are never forwarded (RFC 9110 §7.6.1).
-const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer'];
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-connection',
+  'te',
+  'trailer',
+];
 
 /** /spoor/X → /X on Spoor, as the nginx and Caddy configurations in docs/tracking.md do. */
 function proxyToSpoor(
@@ -283,7 +303,10 @@ export async function openBrowser(sites: TestSites, options: BrowserOptions = {}
 }
 
 /** A plain (non-persistent) browser, for tests that need several throwaway contexts. */
-export async function launchBrowser(sites: TestSites, options: { automated?: boolean } = {}): Promise<Browser> {
+export async function launchBrowser(
+  sites: TestSites,
+  options: { automated?: boolean } = {},
+): Promise<Browser> {
   if (!chromiumPath) throw new Error('Chromium is not available.');
   return chromium.launch(launchOptions(sites.certificate, options.automated ?? false));
 }
@@ -341,7 +364,9 @@ export async function waitFor<T>(
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -350,4 +375,29 @@ export async function waitFor<T>(
 /** A unique path prefix, so tests sharing one customer site never serve each other's pages. */
 export function uniquePath(name: string): string {
   return `/${name}-${randomBytes(4).toString('hex')}`;
+}
+
+/** The page views Spoor stored for a website. */
+export function storedPageviews(sites: TestSites, websiteId: string) {
+  return sites.spoor.storage.db
+    .selectFrom('pageviews')
+    .selectAll()
+    .where('website_id', '=', websiteId)
+    .orderBy('occurred_at')
+    .execute();
+}
+
+/** The visits Spoor stored for a website. */
+export function storedVisits(sites: TestSites, websiteId: string) {
+  return sites.spoor.storage.db
+    .selectFrom('visits')
+    .selectAll()
+    .where('website_id', '=', websiteId)
+    .orderBy('started_at')
+    .execute();
+}
+
+/** Every spoor_* cookie the browser holds, on any domain. */
+export async function spoorCookies(context: BrowserContext) {
+  return (await context.cookies()).filter((c) => c.name.startsWith('spoor_'));
 }

@@ -59,11 +59,23 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('error', 'text')
     .addUniqueConstraint('form_submissions_once', ['form_id', 'submission_key'])
     .execute();
-  await db.schema.createIndex('form_submissions_by_contact').on('form_submissions').columns(['contact_id', 'received_at']).execute();
-  await db.schema.createIndex('form_submissions_by_status').on('form_submissions').columns(['status', 'received_at']).execute();
+  await db.schema
+    .createIndex('form_submissions_by_contact')
+    .on('form_submissions')
+    .columns(['contact_id', 'received_at'])
+    .execute();
+  await db.schema
+    .createIndex('form_submissions_by_status')
+    .on('form_submissions')
+    .columns(['status', 'received_at'])
+    .execute();
 
   await db.schema.alterTable('visits').addColumn('contact_id', 'text').execute();
-  await db.schema.createIndex('visits_by_contact').on('visits').columns(['contact_id', 'started_at']).execute();
+  await db.schema
+    .createIndex('visits_by_contact')
+    .on('visits')
+    .columns(['contact_id', 'started_at'])
+    .execute();
   await db.schema.createIndex('visitors_by_contact').on('visitors').column('contact_id').execute();
 
   await db.schema
@@ -83,14 +95,25 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('contact_id', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('prefill_tokens_by_contact').on('prefill_tokens').column('contact_id').execute();
+  await db.schema
+    .createIndex('prefill_tokens_by_contact')
+    .on('prefill_tokens')
+    .column('contact_id')
+    .execute();
 
   await db.schema.alterTable('websites').addColumn('retention_days', 'integer').execute();
 }
 
 export async function down(db: AnyDb): Promise<void> {
   await db.schema.alterTable('websites').dropColumn('retention_days').execute();
-  for (const table of ['prefill_tokens', 'contact_merges', 'form_submissions', 'forms', 'contact_fields', 'contacts']) {
+  for (const table of [
+    'prefill_tokens',
+    'contact_merges',
+    'form_submissions',
+    'forms',
+    'contact_fields',
+    'contacts',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
   await db.schema.dropIndex('visitors_by_contact').execute();

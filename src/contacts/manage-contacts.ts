@@ -1,0 +1,171 @@
+// Creating, changing, reading and listing contacts, with every value cleaned and checked first.
+import { AppError } from '../lib/errors.ts';
+import { newId } from '../lib/ids.ts';
+import type { Contact, ContactValues, CustomFieldDefinition, CustomValue } from './contact.ts';
+import { STANDARD_FIELDS } from './contact.ts';
+import { cleanCustomField, cleanStandardField, type FieldProblem, isProblem } from './contact-rules.ts';
+import {
+  type ContactRow,
+  type Db,
+  findContact,
+  findContactRow,
+  insertContact,
+  insertCustomField,
+  listCustomFields,
+  pageContacts,
+  toContact,
+  updateContactRow,
+} from './store.ts';
+
+const COLUMN = {
+  email: 'email',
+  firstName: 'first_name',
+  lastName: 'last_name',
+  company: 'company',
+  phone: 'phone',
+  jobTitle: 'job_title',
+  country: 'country',
+} as const;
+
+export class ContactValidationError extends AppError {
+  constructor(readonly problems: FieldProblem[]) {
+    super(
+      'unprocessable',
+      `Some values are not valid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`,
+      {
+        fields: Object.fromEntries(problems.map((p) => [p.field, p.message])),
+      },
+    );
+  }
+}
+
+/**
+ * Merges incoming values over a stored row. Only fields present in `values` change; a present empty
+ * value clears the field. Unknown custom fields are refused so typos do not silently vanish.
+ */
+export function applyValues(
+  base: ContactRow,
+  values: ContactValues,
+  definitions: readonly CustomFieldDefinition[],
+): { row: ContactRow } | { problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  const row: ContactRow = { ...base, custom: { ...base.custom } };
+  for (const field of STANDARD_FIELDS) {
+    if (!(field in values)) continue;
+    const cleaned = cleanStandardField(field, values[field]);
+    if (isProblem(cleaned)) problems.push(cleaned);
+    else row[COLUMN[field]] = cleaned.value;
+  }
+  for (const [key, value] of Object.entries(values.custom ?? {})) {
+    const definition = definitions.find((d) => d.key === key);
+    if (!definition) {
+      problems.push({
+        field: key,
+        message: 'is not a contact field (define it under /api/contact-fields first)',
+      });
+      continue;
+    }
+    const cleaned = cleanCustomField(definition, value);
+    if (isProblem(cleaned)) problems.push(cleaned);
+    else row.custom[key] = cleaned.value as CustomValue;
+  }
+  return problems.length > 0 ? { problems } : { row };
+}
+
+export const EMPTY_ROW: ContactRow = {
+  email: null,
+  first_name: null,
+  last_name: null,
+  company: null,
+  phone: null,
+  job_title: null,
+  country: null,
+  custom: {},
+};
+
+export async function createContact(db: Db, values: ContactValues): Promise<Contact> {
+  const result = applyValues(EMPTY_ROW, values, await listCustomFields(db));
+  if ('problems' in result) throw new ContactValidationError(result.problems);
+  const id = newId();
+  await insertContact(db, id, result.row, Date.now());
+  return (await findContact(db, id))!;
+}
+
+export async function changeContact(db: Db, id: string, values: ContactValues): Promise<Contact> {
+  const current = await findContactRow(db, id);
+  if (!current) throw new AppError('not_found', `No contact with id "${id}".`);
+  const base: ContactRow = {
+    email: current.email,
+    first_name: current.first_name,
+    last_name: current.last_name,
+    company: current.company,
+    phone: current.phone,
+    job_title: current.job_title,
+    country: current.country,
+    custom: JSON.parse(current.custom),
+  };
+  const result = applyValues(base, values, await listCustomFields(db));
+  if ('problems' in result) throw new ContactValidationError(result.problems);
+  await updateContactRow(db, id, result.row, Date.now());
+  return (await findContact(db, id))!;
+}
+
+export async function getContact(db: Db, id: string): Promise<Contact> {
+  const contact = await findContact(db, id);
+  if (!contact) throw new AppError('not_found', `No contact with id "${id}".`);
+  return contact;
+}
+
+export interface ContactPage {
+  contacts: Contact[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+function decodeCursor(cursor: string | undefined) {
+  if (!cursor) return undefined;
+  const match = /^(\d{1,15})\.([A-Za-z0-9_-]{1,64})$/.exec(cursor);
+  if (!match) throw new AppError('bad_request', 'cursor is not one this API returned.');
+  return { createdAt: Number(match[1]), id: match[2]! };
+}
+
+export async function listContacts(
+  db: Db,
+  query: { search?: string; limit: number; cursor?: string },
+): Promise<ContactPage> {
+  const rows = await pageContacts(db, {
+    search: query.search?.trim() || undefined,
+    limit: query.limit + 1,
+    after: decodeCursor(query.cursor),
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    contacts: page.map(toContact),
+    nextCursor: rows.length > query.limit && last ? `${Number(last.created_at)}.${last.id}` : null,
+  };
+}
+
+const FIELD_KEY = /^[a-z][a-z0-9_]{0,39}$/;
+
+export async function defineCustomField(
+  db: Db,
+  field: CustomFieldDefinition,
+): Promise<CustomFieldDefinition> {
+  if (!FIELD_KEY.test(field.key)) {
+    throw new AppError(
+      'bad_request',
+      'key must start with a letter and use only a-z, 0-9 and _ (at most 40).',
+    );
+  }
+  if (
+    (STANDARD_FIELDS as readonly string[]).includes(field.key) ||
+    Object.values(COLUMN).includes(field.key as never)
+  ) {
+    throw new AppError('conflict', `"${field.key}" is a standard field.`);
+  }
+  if (!(await insertCustomField(db, field, Date.now()))) {
+    throw new AppError('conflict', `A contact field "${field.key}" already exists.`);
+  }
+  return field;
+}

@@ -1,0 +1,144 @@
+// Storage for contacts and custom field definitions.
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { ContactFieldsTable, ContactsTable, Database } from '../storage/schema.ts';
+import type { Contact, CustomFieldDefinition, CustomValue } from './contact.ts';
+
+export type Db = Kysely<Database> | Transaction<Database>;
+
+/** Column values of a contact as stored (standard fields already cleaned). */
+export interface ContactRow {
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  company: string | null;
+  phone: string | null;
+  job_title: string | null;
+  country: string | null;
+  custom: Record<string, CustomValue>;
+}
+
+export function toContact(row: Selectable<ContactsTable>): Contact {
+  return {
+    id: row.id,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    company: row.company,
+    phone: row.phone,
+    jobTitle: row.job_title,
+    country: row.country,
+    custom: JSON.parse(row.custom) as Record<string, CustomValue>,
+    prefillAllowed: row.prefill_allowed === 1,
+    createdAt: new Date(Number(row.created_at)).toISOString(),
+    updatedAt: new Date(Number(row.updated_at)).toISOString(),
+  };
+}
+
+const emailMatch = (email: string | null) => (email ? email.toLowerCase() : null);
+
+export async function insertContact(db: Db, id: string, row: ContactRow, now: number): Promise<void> {
+  await db
+    .insertInto('contacts')
+    .values({
+      id,
+      ...row,
+      email_match: emailMatch(row.email),
+      custom: JSON.stringify(row.custom),
+      prefill_allowed: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+}
+
+export async function updateContactRow(db: Db, id: string, row: ContactRow, now: number): Promise<void> {
+  await db
+    .updateTable('contacts')
+    .set({ ...row, email_match: emailMatch(row.email), custom: JSON.stringify(row.custom), updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function setPrefillAllowed(db: Db, id: string, allowed: boolean): Promise<void> {
+  await db
+    .updateTable('contacts')
+    .set({ prefill_allowed: allowed ? 1 : 0 })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function findContactRow(db: Db, id: string) {
+  return db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findContact(db: Db, id: string): Promise<Contact | undefined> {
+  const row = await findContactRow(db, id);
+  return row ? toContact(row) : undefined;
+}
+
+/** Contacts whose email matches (case-insensitively), oldest first. */
+export async function findContactsByEmail(db: Db, email: string) {
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('email_match', '=', email.toLowerCase())
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export interface ContactPageQuery {
+  search?: string;
+  limit: number;
+  /** Opaque position from the previous page: `${createdAt}.${id}`. */
+  after?: { createdAt: number; id: string };
+}
+
+export async function pageContacts(db: Db, query: ContactPageQuery) {
+  let q = db.selectFrom('contacts').selectAll();
+  if (query.search) {
+    const like = `%${query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) =>
+      eb.or(
+        ['email_match', 'first_name', 'last_name', 'company'].map((column) =>
+          eb(eb.fn('lower', [eb.ref(column as 'email_match')]), 'like', eb.val(like)),
+        ),
+      ),
+    );
+  }
+  if (query.after) {
+    const { createdAt, id } = query.after;
+    q = q.where((eb) =>
+      eb.or([
+        eb('created_at', '>', createdAt),
+        eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)]),
+      ]),
+    );
+  }
+  return q.orderBy('created_at').orderBy('id').limit(query.limit).execute();
+}
+
+export async function countContacts(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('contacts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+function toDefinition(row: Selectable<ContactFieldsTable>): CustomFieldDefinition {
+  return { key: row.key, label: row.label, type: row.type };
+}
+
+export async function listCustomFields(db: Db): Promise<CustomFieldDefinition[]> {
+  return (await db.selectFrom('contact_fields').selectAll().orderBy('key').execute()).map(toDefinition);
+}
+
+export async function insertCustomField(db: Db, field: CustomFieldDefinition, now: number): Promise<boolean> {
+  const result = await db
+    .insertInto('contact_fields')
+    .values({ ...field, created_at: now })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}

@@ -1,0 +1,134 @@
+// Contacts API: create, validate, change, search, page, custom fields — on SQLite and PostgreSQL.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
+import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+
+describeEachEngine('contacts API', (engine) => {
+  let database: TestDatabase;
+  let spoor: RunningSpoor;
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    spoor = await startSpoor(database);
+  });
+  afterAll(async () => {
+    await spoor.close();
+    await database.drop();
+  });
+
+  const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
+    spoor.app.inject({
+      method,
+      url,
+      headers: spoor.auth,
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+
+  it('creates a contact with a normalised email and reads it back', async () => {
+    const res = await api('POST', '/api/contacts', {
+      email: '  Ada.Lovelace@Example.COM ',
+      firstName: ' Ada ',
+      lastName: 'Lovelace',
+    });
+    expect(res.statusCode).toBe(201);
+    const contact = res.json();
+    expect(contact).toMatchObject({
+      email: 'Ada.Lovelace@example.com',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      company: null,
+      custom: {},
+    });
+    expect(contact.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect((await api('GET', `/api/contacts/${contact.id}`)).json()).toEqual(contact);
+  });
+
+  it('refuses invalid values with a message per field and stores nothing', async () => {
+    const before = (await api('GET', '/api/contacts?limit=500')).json().contacts.length;
+    const res = await api('POST', '/api/contacts', {
+      email: 'not-an-email',
+      phone: 'call me maybe',
+      custom: { nope: 1 },
+    });
+    expect(res.statusCode).toBe(422);
+    const body = res.json();
+    expect(body.details.fields).toEqual({
+      email: 'is not a valid email address',
+      phone: 'is not a phone number',
+      nope: 'is not a contact field (define it under /api/contact-fields first)',
+    });
+    expect((await api('GET', '/api/contacts?limit=500')).json().contacts.length).toBe(before);
+    expect((await api('POST', '/api/contacts', { firstName: ['not', 'text'] })).statusCode).toBe(400);
+    expect((await api('GET', '/api/contacts/unknown-id')).statusCode).toBe(404);
+  });
+
+  it('defines typed custom fields and converts values to their type', async () => {
+    expect(
+      (await api('POST', '/api/contact-fields', { key: 'employees', label: 'Employees', type: 'number' }))
+        .statusCode,
+    ).toBe(201);
+    expect(
+      (await api('POST', '/api/contact-fields', { key: 'newsletter', label: 'Newsletter', type: 'boolean' }))
+        .statusCode,
+    ).toBe(201);
+    expect(
+      (await api('POST', '/api/contact-fields', { key: 'employees', label: 'Again', type: 'text' }))
+        .statusCode,
+    ).toBe(409);
+    expect(
+      (await api('POST', '/api/contact-fields', { key: 'email', label: 'Email', type: 'text' })).statusCode,
+    ).toBe(409);
+    expect(
+      (await api('POST', '/api/contact-fields', { key: 'Bad Key', label: 'x', type: 'text' })).statusCode,
+    ).toBe(400);
+    const created = await api('POST', '/api/contacts', {
+      email: 'grace@example.com',
+      custom: { employees: '250', newsletter: 'yes' },
+    });
+    expect(created.json().custom).toEqual({ employees: 250, newsletter: true });
+    const bad = await api('POST', '/api/contacts', { email: 'x@example.com', custom: { employees: 'many' } });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().details.fields).toEqual({ employees: 'must be a number' });
+  });
+
+  it('changes only the fields given; null clears one', async () => {
+    const contact = (
+      await api('POST', '/api/contacts', { email: 'linus@example.com', firstName: 'Linus', company: 'OSDL' })
+    ).json();
+    const changed = await api('PATCH', `/api/contacts/${contact.id}`, {
+      company: null,
+      jobTitle: 'Maintainer',
+    });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toMatchObject({
+      email: 'linus@example.com',
+      firstName: 'Linus',
+      company: null,
+      jobTitle: 'Maintainer',
+    });
+  });
+
+  it('searches by email, name or company and pages with a cursor', async () => {
+    for (let i = 0; i < 7; i++) {
+      await api('POST', '/api/contacts', { email: `pager${i}@paging.example`, company: 'Paging Ltd' });
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const url: string = `/api/contacts?q=paging&limit=3${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = (await api('GET', url)).json();
+      seen.push(...page.contacts.map((c: { email: string }) => c.email));
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(Array.from({ length: 7 }, (_, i) => `pager${i}@paging.example`));
+    expect(
+      (await api('GET', '/api/contacts?q=LOVELACE'))
+        .json()
+        .contacts.map((c: { lastName: string }) => c.lastName),
+    ).toEqual(['Lovelace']);
+    expect((await api('GET', '/api/contacts?q=100%25')).json().contacts).toEqual([]);
+    expect((await api('GET', '/api/contacts?cursor=garbage')).statusCode).toBe(400);
+  });
+});
