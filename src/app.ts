@@ -9,6 +9,8 @@ import type { Config } from './config.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieDeclaration } from './cookies/declaration.ts';
 import { demoRoutes } from './demo/routes.ts';
+import { formRoutes } from './forms/routes.ts';
+import { startSubmissionWorker } from './forms/submission-worker.ts';
 import { AppError, httpStatusOf } from './lib/errors.ts';
 import { reportRoutes } from './reports/routes.ts';
 import type { Storage } from './storage/database.ts';
@@ -40,6 +42,21 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     bodyLimit: 1_048_576,
     ...(config.tls ? { https: config.tls } : {}),
   }) as unknown as FastifyInstance;
+
+  // HTML forms on hosted pages post url-encoded bodies; a repeated key becomes an array.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      const fields: Record<string, string | string[]> = {};
+      for (const [key, value] of new URLSearchParams(body as string)) {
+        const existing = fields[key];
+        fields[key] =
+          existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+      }
+      done(null, fields);
+    },
+  );
 
   // sendBeacon and CORS-simple fetch send JSON as text/plain; treat it as JSON.
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => {
@@ -108,6 +125,16 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   websiteRoutes(app, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
   reportRoutes(app, { db: storage.db });
   contactRoutes(app, { db: storage.db });
+  app.register(import('./contacts/import-routes.ts'), { db: storage.db });
+  formRoutes(app, {
+    storage,
+    websites,
+    publicUrl: config.publicUrl,
+    formRateLimit: config.formRateLimit,
+    prefillCookieDays: config.prefillCookieDays,
+  });
+  const stopWorker = startSubmissionWorker(storage);
+  app.addHook('onClose', async () => stopWorker());
   if (options.demoWebsiteId) demoRoutes(app, { websiteId: options.demoWebsiteId });
 
   return { app, ingestor };

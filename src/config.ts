@@ -16,6 +16,10 @@ export interface Config {
   tls: { key: string; cert: string } | undefined;
   /** Requests per minute per client IP on public tracking endpoints (per node). */
   collectRateLimit: number;
+  /** Form submissions per minute per client IP (per node). */
+  formRateLimit: number;
+  /** Lifetime of the prefill cookie for contacts who chose "remember me". */
+  prefillCookieDays: number;
   /** Largest collect body accepted, in bytes. */
   collectBodyLimit: number;
   /** Group commit: largest number of events written in one transaction. */
@@ -99,6 +103,8 @@ export function loadConfig(env: Env = process.env): Config {
     tls,
     collectRateLimit: integer(env, 'SPOOR_COLLECT_RATE_LIMIT', 600, 1, 10_000_000),
     collectBodyLimit: integer(env, 'SPOOR_COLLECT_BODY_LIMIT', 8192, 256, 1_048_576),
+    formRateLimit: integer(env, 'SPOOR_FORM_RATE_LIMIT', 30, 1, 10_000_000),
+    prefillCookieDays: integer(env, 'SPOOR_PREFILL_DAYS', 90, 1, 400),
     maxBatchSize: integer(env, 'SPOOR_MAX_BATCH', 256, 1, 10_000),
     logLevel: env['SPOOR_LOG_LEVEL'] || 'info',
     bootstrapApiKey: bootstrapKey(env),

@@ -142,3 +142,48 @@ export async function insertCustomField(db: Db, field: CustomFieldDefinition, no
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
+
+/** For each email match key, the oldest contact with it (bulk matching, e.g. CSV import). */
+export async function findOldestContactsByEmail(
+  db: Db,
+  matches: readonly string[],
+): Promise<Map<string, Selectable<ContactsTable>>> {
+  const oldest = new Map<string, Selectable<ContactsTable>>();
+  // Chunked to stay far below both engines' limits on bound parameters.
+  for (let i = 0; i < matches.length; i += 1000) {
+    const rows = await db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('email_match', 'in', matches.slice(i, i + 1000))
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    for (const row of rows)
+      if (row.email_match && !oldest.has(row.email_match)) oldest.set(row.email_match, row);
+  }
+  return oldest;
+}
+
+/** Inserts many contacts with multi-row statements. */
+export async function insertContacts(
+  db: Db,
+  contacts: readonly { id: string; row: ContactRow }[],
+  now: number,
+): Promise<void> {
+  for (let i = 0; i < contacts.length; i += 1000) {
+    await db
+      .insertInto('contacts')
+      .values(
+        contacts.slice(i, i + 1000).map(({ id, row }) => ({
+          id,
+          ...row,
+          email_match: emailMatch(row.email),
+          custom: JSON.stringify(row.custom),
+          prefill_allowed: 0,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute();
+  }
+}

@@ -159,6 +159,7 @@ export interface FormsTable {
   id: string;
   name: string;
   website_id: string | null;
+  page_slug: string | null;
   /** JSON FormDefinition (src/forms/form-definition.ts). */
   definition: string;
   created_at: number;

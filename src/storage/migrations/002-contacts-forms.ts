@@ -38,6 +38,8 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('website_id', 'text')
+    /** The hosted marketing page's path segment (/p/{slug}), unique across forms. */
+    .addColumn('page_slug', 'text', (c) => c.unique())
     .addColumn('definition', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())

@@ -1,0 +1,76 @@
+// Admin API for importing contacts from CSV: the body is streamed straight into the import, never buffered.
+import type { Readable } from 'node:stream';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { AppError } from '../lib/errors.ts';
+import type { Database } from '../storage/schema.ts';
+import { type ImportOptions, importContacts } from './csv-import.ts';
+import { listCustomFields } from './store.ts';
+
+/** Largest CSV body accepted (200 MiB, about two million typical rows). */
+export const IMPORT_BODY_LIMIT = 200 * 1024 * 1024;
+
+const tooLarge = () =>
+  new AppError('payload_too_large', `The CSV is larger than ${IMPORT_BODY_LIMIT} bytes; split the file.`);
+
+interface ImportQuery {
+  onDuplicate?: ImportOptions['onDuplicate'];
+  unknownColumns?: ImportOptions['unknownColumns'];
+}
+
+/**
+ * Registered as its own plugin (an encapsulated scope), so the text/csv parser reaches only this route and
+ * hands it the raw stream; any other content type is a 415.
+ */
+export default async function contactImportRoutes(
+  scope: FastifyInstance,
+  deps: { db: Kysely<Database>; batchSize?: number },
+) {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('text/csv', (request, payload, done) => {
+    // Fastify leaves body limits to stream parsers: refuse a declared size here, count the rest in the import.
+    if (Number(request.headers['content-length']) > IMPORT_BODY_LIMIT) done(tooLarge(), undefined);
+    else done(null, payload);
+  });
+
+  scope.post<{ Querystring: ImportQuery; Body: Readable | undefined }>(
+    '/api/contacts/import',
+    {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      schema: {
+        tags: ['contacts'],
+        summary: 'Import contacts from a CSV file (text/csv body, header row first).',
+        consumes: ['text/csv'],
+        querystring: Type.Object({
+          onDuplicate: Type.Optional(Type.Union([Type.Literal('update'), Type.Literal('skip')])),
+          unknownColumns: Type.Optional(Type.Union([Type.Literal('refuse'), Type.Literal('ignore')])),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      if (!body) throw new AppError('bad_request', 'The body is empty: send the CSV file as text/csv.');
+      const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1];
+      try {
+        return await importContacts(
+          deps.db,
+          // Not destroyed on an early error, so the client still receives the answer.
+          body.iterator({ destroyOnReturn: false }),
+          await listCustomFields(deps.db),
+          {
+            onDuplicate: request.query.onDuplicate ?? 'update',
+            unknownColumns: request.query.unknownColumns ?? 'refuse',
+            maxBytes: IMPORT_BODY_LIMIT,
+            ...(charset ? { charset } : {}),
+            ...(deps.batchSize ? { batchSize: deps.batchSize } : {}),
+          },
+        );
+      } catch (error) {
+        // The rest of the body is not worth reading: answer, then close the connection.
+        if (!body.readableEnded) reply.header('connection', 'close');
+        throw error;
+      }
+    },
+  );
+}

@@ -1,0 +1,48 @@
+// Defining forms through the API: every definition is checked before it is stored.
+import type { Db } from '../contacts/store.ts';
+import { listCustomFields } from '../contacts/store.ts';
+import { AppError } from '../lib/errors.ts';
+import { newId } from '../lib/ids.ts';
+import { findWebsite } from '../websites/store.ts';
+import type { Form } from './form.ts';
+import { checkFormInput, type FormInput, toDefinition } from './form-definition.ts';
+import { findForm, insertForm, pageSlugTaken, updateForm } from './store.ts';
+
+async function checkInput(db: Db, input: FormInput, formId: string | null): Promise<void> {
+  const custom = (await listCustomFields(db)).map((f) => f.key);
+  const problems = checkFormInput(input, custom);
+  if (input.websiteId && !(await findWebsite(db, input.websiteId)))
+    problems.push(`No website with id "${input.websiteId}".`);
+  if (input.page && (await pageSlugTaken(db, input.page.slug, formId))) {
+    problems.push(`The page slug "${input.page.slug}" is used by another form.`);
+  }
+  if (problems.length > 0) throw new AppError('bad_request', problems.join(' '), { problems });
+}
+
+export async function defineForm(db: Db, input: FormInput): Promise<Form> {
+  await checkInput(db, input, null);
+  const id = newId();
+  await insertForm(
+    db,
+    { id, name: input.name, websiteId: input.websiteId ?? null, definition: toDefinition(input) },
+    Date.now(),
+  );
+  return (await findForm(db, id))!;
+}
+
+export async function redefineForm(db: Db, id: string, input: FormInput): Promise<Form> {
+  await getForm(db, id);
+  await checkInput(db, input, id);
+  await updateForm(
+    db,
+    { id, name: input.name, websiteId: input.websiteId ?? null, definition: toDefinition(input) },
+    Date.now(),
+  );
+  return (await findForm(db, id))!;
+}
+
+export async function getForm(db: Db, id: string): Promise<Form> {
+  const form = await findForm(db, id);
+  if (!form) throw new AppError('not_found', `No form with id "${id}".`);
+  return form;
+}

@@ -1,0 +1,58 @@
+// Prefill: a contact who ticked "remember me" gets a random token (cookie); forms fill their
+// prefill-marked fields from it. The token carries no personal data and only its hash is stored.
+import { randomBytes } from 'node:crypto';
+import { STANDARD_FIELDS, type StandardField } from '../contacts/contact.ts';
+import { type Db, findContact, setPrefillAllowed } from '../contacts/store.ts';
+import { sha256Hex } from '../lib/ids.ts';
+import type { Form } from './form.ts';
+
+export const PREFILL_COOKIE = 'spoor_pf';
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/** Records the contact's choice; returns a new token when they chose to be remembered. */
+export async function rememberChoice(
+  db: Db,
+  contactId: string,
+  remember: boolean,
+  now: number,
+): Promise<string | null> {
+  await setPrefillAllowed(db, contactId, remember);
+  if (!remember) {
+    // Unticking "remember me" withdraws prefill everywhere, as Dynamics 365 does.
+    await db.deleteFrom('prefill_tokens').where('contact_id', '=', contactId).execute();
+    return null;
+  }
+  const token = randomBytes(32).toString('base64url');
+  await db
+    .insertInto('prefill_tokens')
+    .values({ token_hash: sha256Hex(token), contact_id: contactId, created_at: now })
+    .execute();
+  return token;
+}
+
+/** The prefill-marked fields' values for the token's contact; empty unless every gate is open. */
+export async function prefillValues(
+  db: Db,
+  form: Form,
+  token: string | null,
+  maxAgeDays: number,
+): Promise<Record<string, string>> {
+  if (!form.definition.prefill || !token || !TOKEN.test(token)) return {};
+  const row = await db
+    .selectFrom('prefill_tokens')
+    .selectAll()
+    .where('token_hash', '=', sha256Hex(token))
+    .executeTakeFirst();
+  if (!row || Date.now() - Number(row.created_at) > maxAgeDays * 86_400_000) return {};
+  const contact = await findContact(db, row.contact_id);
+  if (!contact?.prefillAllowed) return {};
+  const values: Record<string, string> = {};
+  for (const field of form.definition.fields) {
+    if (!field.prefill) continue;
+    const value = (STANDARD_FIELDS as readonly string[]).includes(field.key)
+      ? contact[field.key as StandardField]
+      : contact.custom[field.key];
+    if (value !== null && value !== undefined) values[field.key] = String(value);
+  }
+  return values;
+}

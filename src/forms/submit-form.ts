@@ -1,0 +1,190 @@
+// Accepting a form submission: check it, store it durably, then match it to a contact, link the
+// browser and remember the prefill choice. A submission that fails after it was stored is retried
+// by the submission worker; a repeated submission key (double click, retry) is processed once.
+import { applyValues, ContactValidationError, EMPTY_ROW } from '../contacts/manage-contacts.ts';
+import { type Db, listCustomFields } from '../contacts/store.ts';
+import { matchOrCreateContact, toContactValues } from '../identity/match-contact.ts';
+import { createVisitor, linkVisitor, resolveVisitor } from '../identity/store.ts';
+import { AppError } from '../lib/errors.ts';
+import { isWellFormedId, newId } from '../lib/ids.ts';
+import type { Storage } from '../storage/database.ts';
+import type { Form } from './form.ts';
+import type { AfterSubmit } from './form-definition.ts';
+import { rememberChoice } from './prefill.ts';
+import { findSubmissionByKey, insertSubmission, lockSubmission, markSubmission } from './store.ts';
+import { checkSubmission } from './validate-submission.ts';
+
+export interface SubmissionRequest {
+  form: Form;
+  fields: Record<string, unknown>;
+  /** One-time token rendered into the form; repeats of it are the same submission. */
+  submissionKey: string | null;
+  honeypot: string | null;
+  rememberMe: boolean;
+  /** No cookie may be read, set or linked (the page's consent, or GPC). */
+  anonymous: boolean;
+  cookieVisitorId: string | null;
+  mirrorVisitorId: string | null;
+  receivedAt: number;
+}
+
+export interface SubmissionResult {
+  submissionId: string;
+  contactId: string | null;
+  afterSubmit: AfterSubmit;
+  /** The browser's visitor id, to (re)set its cookie; null when anonymous. */
+  visitorId: string | null;
+  /** A new prefill token for the cookie, when the contact chose "remember me". */
+  prefillToken: string | null;
+}
+
+/** Field errors, shown beside the fields (422). */
+export class FormValidationError extends AppError {
+  constructor(readonly fieldErrors: Record<string, string>) {
+    super('unprocessable', 'Please correct the highlighted fields.', { fields: fieldErrors });
+  }
+}
+
+interface StoredPayload {
+  values: Record<string, string | null>;
+  consents: Record<string, boolean>;
+  rememberMe: boolean;
+  cookieVisitorId: string | null;
+  mirrorVisitorId: string | null;
+}
+
+const SUBMISSION_KEY = /^[A-Za-z0-9_-]{16,64}$/;
+
+export async function submitForm(storage: Storage, request: SubmissionRequest): Promise<SubmissionResult> {
+  const { form } = request;
+  const quietResult = {
+    submissionId: '',
+    contactId: null,
+    afterSubmit: form.definition.afterSubmit,
+    visitorId: null,
+    prefillToken: null,
+  };
+  // Bots that fill the hidden honeypot get the same answer as people and leave nothing behind.
+  if (request.honeypot) return quietResult;
+
+  const checked = checkSubmission(form.definition, request.fields);
+  if (!checked.ok) throw new FormValidationError(checked.errors);
+  const contactCheck = applyValues(
+    EMPTY_ROW,
+    toContactValues(checked.value.contactValues),
+    await listCustomFields(storage.db),
+  );
+  if ('problems' in contactCheck) throw new ContactValidationError(contactCheck.problems);
+
+  const submissionKey =
+    request.submissionKey && SUBMISSION_KEY.test(request.submissionKey) ? request.submissionKey : newId();
+  const payload: StoredPayload = {
+    values: checked.value.contactValues,
+    consents: checked.value.consents,
+    rememberMe: request.rememberMe,
+    cookieVisitorId:
+      request.anonymous || !isWellFormedId(request.cookieVisitorId) ? null : request.cookieVisitorId,
+    mirrorVisitorId:
+      request.anonymous || !isWellFormedId(request.mirrorVisitorId) ? null : request.mirrorVisitorId,
+  };
+  const id = newId();
+  const stored = await insertSubmission(storage.db, {
+    id,
+    form_id: form.id,
+    submission_key: submissionKey,
+    received_at: request.receivedAt,
+    status: 'pending',
+    payload: JSON.stringify(payload),
+    visitor_id: null,
+    anonymous: request.anonymous ? 1 : 0,
+    contact_id: null,
+    outcome: null,
+    error: null,
+  });
+  if (!stored) {
+    const first = await findSubmissionByKey(storage.db, form.id, submissionKey);
+    return {
+      ...quietResult,
+      submissionId: first?.id ?? '',
+      contactId: first?.contact_id ?? null,
+      visitorId: first?.visitor_id ?? null,
+    };
+  }
+
+  try {
+    const processed = await processSubmission(storage, id);
+    return { submissionId: id, afterSubmit: form.definition.afterSubmit, ...processed };
+  } catch {
+    // Stored, so not lost: the worker retries it. The person still gets their thank-you.
+    return { ...quietResult, submissionId: id };
+  }
+}
+
+export interface ProcessedSubmission {
+  contactId: string | null;
+  visitorId: string | null;
+  prefillToken: string | null;
+}
+
+/** Matches, links and remembers one stored submission, all in one transaction. Safe to call twice. */
+export async function processSubmission(
+  storage: Storage,
+  submissionId: string,
+): Promise<ProcessedSubmission> {
+  try {
+    return await storage.db.transaction().execute(async (tx) => {
+      const row = await lockSubmission(tx, submissionId, storage.engine);
+      if (!row) throw new AppError('not_found', `No submission "${submissionId}".`);
+      if (row.status !== 'pending')
+        return { contactId: row.contact_id, visitorId: row.visitor_id, prefillToken: null };
+      const form = await tx
+        .selectFrom('forms')
+        .select('definition')
+        .where('id', '=', row.form_id)
+        .executeTakeFirstOrThrow();
+      const definition = JSON.parse(form.definition) as Form['definition'];
+      const payload = JSON.parse(row.payload) as StoredPayload;
+      const now = Date.now();
+
+      const visitor = row.anonymous ? null : await browserVisitor(tx, payload, now);
+      const match = await matchOrCreateContact(tx, storage.engine, {
+        rule: definition.matchFields,
+        onMatch: definition.onMatch,
+        values: payload.values,
+        browserContactId: visitor?.contactId ?? null,
+        now,
+      });
+      if (visitor) await linkVisitor(tx, visitor.id, match.contactId);
+      const prefillToken =
+        !row.anonymous && definition.prefill
+          ? await rememberChoice(tx, match.contactId, payload.rememberMe, now)
+          : null;
+      await tx
+        .updateTable('form_submissions')
+        .set({
+          status: 'processed',
+          contact_id: match.contactId,
+          outcome: match.outcome,
+          visitor_id: visitor?.id ?? null,
+        })
+        .where('id', '=', submissionId)
+        .execute();
+      return { contactId: match.contactId, visitorId: visitor?.id ?? null, prefillToken };
+    });
+  } catch (error) {
+    // Invalid data cannot get better by retrying; anything else stays pending for the worker.
+    if (error instanceof ContactValidationError) {
+      await markSubmission(storage.db, submissionId, { status: 'failed', error: error.message });
+    }
+    throw error;
+  }
+}
+
+/** The submitting browser's visitor; a browser we never saw (no script ran) becomes one now. */
+async function browserVisitor(tx: Db, payload: StoredPayload, now: number) {
+  const known = await resolveVisitor(tx, [payload.cookieVisitorId, payload.mirrorVisitorId]);
+  if (known) return known;
+  const id = payload.cookieVisitorId ?? payload.mirrorVisitorId ?? newId();
+  await createVisitor(tx, id, now);
+  return { id, contactId: null };
+}

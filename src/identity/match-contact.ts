@@ -1,0 +1,154 @@
+// Finds the contact a submission belongs to under a form's duplicate-detection rule, or creates one;
+// merges contacts the submission proves to be one person (the oldest keeps its id).
+import { type ContactValues, STANDARD_FIELDS, type StandardField } from '../contacts/contact.ts';
+import { applyValues, ContactValidationError, EMPTY_ROW } from '../contacts/manage-contacts.ts';
+import {
+  type Db,
+  findContactsByEmail,
+  insertContact,
+  listCustomFields,
+  updateContactRow,
+} from '../contacts/store.ts';
+import { newId } from '../lib/ids.ts';
+import type { Engine } from '../storage/database.ts';
+import type { ContactsTable } from '../storage/schema.ts';
+import { contactMatches, type MatchField, matchKey } from './match-rules.ts';
+import { lockMatchKey, mergeContactInto } from './store.ts';
+
+export interface MatchOutcome {
+  contactId: string;
+  outcome: 'created' | 'updated';
+  /** Contacts merged into the winner by this submission. */
+  merged: string[];
+}
+
+const COLUMN: Record<StandardField, keyof ContactsTable> = {
+  email: 'email',
+  firstName: 'first_name',
+  lastName: 'last_name',
+  company: 'company',
+  phone: 'phone',
+  jobTitle: 'job_title',
+  country: 'country',
+};
+
+/** Form values (keyed by field key) as contact values: standard fields, the rest custom. */
+export function toContactValues(values: Record<string, string | null>): ContactValues {
+  const contact: ContactValues = { custom: {} };
+  for (const [key, value] of Object.entries(values)) {
+    if (value === null) continue; // a blank on a form never erases what we know
+    if ((STANDARD_FIELDS as readonly string[]).includes(key)) contact[key as StandardField] = value;
+    else contact.custom![key] = value;
+  }
+  return contact;
+}
+
+function comparable(row: ContactsTable): Record<string, unknown> {
+  const values: Record<string, unknown> = { ...JSON.parse(row.custom) };
+  for (const field of STANDARD_FIELDS) values[field] = row[COLUMN[field]];
+  return values;
+}
+
+async function candidates(db: Db, rule: readonly MatchField[], values: Record<string, string | null>) {
+  if (rule.includes('email') && values['email']) return findContactsByEmail(db, values['email']);
+  // Narrow by the first standard field of the rule; rules over custom fields alone scan all contacts.
+  const standard = rule.find((f): f is StandardField => (STANDARD_FIELDS as readonly string[]).includes(f));
+  let query = db.selectFrom('contacts').selectAll();
+  const value = standard ? values[standard] : null;
+  if (standard && value) {
+    const column = COLUMN[standard] as 'first_name';
+    query = query.where((eb) => eb(eb.fn('lower', [eb.ref(column)]), '=', value.trim().toLowerCase()));
+  }
+  return query.orderBy('created_at').orderBy('id').execute();
+}
+
+export interface MatchRequest {
+  rule: readonly MatchField[];
+  onMatch: 'update' | 'create';
+  values: Record<string, string | null>;
+  /** The contact the submitting browser already belongs to, if any. */
+  browserContactId: string | null;
+  now: number;
+}
+
+export async function matchOrCreateContact(
+  db: Db,
+  engine: Engine,
+  request: MatchRequest,
+): Promise<MatchOutcome> {
+  const definitions = await listCustomFields(db);
+  const contactValues = toContactValues(request.values);
+  const applied = applyValues(EMPTY_ROW, contactValues, definitions);
+  if ('problems' in applied) throw new ContactValidationError(applied.problems);
+
+  const key = request.onMatch === 'update' ? matchKey(request.rule, request.values) : null;
+  if (key === null) {
+    const id = newId();
+    await insertContact(db, id, applied.row, request.now);
+    return { contactId: id, outcome: 'created', merged: [] };
+  }
+
+  await lockMatchKey(db, engine, key);
+  const matches = (await candidates(db, request.rule, request.values)).filter((row) =>
+    contactMatches(request.rule, request.values, comparable(row)),
+  );
+  if (matches.length === 0) {
+    const id = newId();
+    await insertContact(db, id, applied.row, request.now);
+    return { contactId: id, outcome: 'created', merged: [] };
+  }
+
+  // Matches come oldest first: the oldest contact keeps its id; the others are the same person.
+  const [winner, ...duplicates] = matches as [ContactsTable, ...ContactsTable[]];
+  const merged: string[] = [];
+  for (const loser of duplicates) {
+    await mergeContactInto(db, winner.id, loser.id, 'duplicate-detection', request.now);
+    merged.push(loser.id);
+  }
+  // The browser already belongs to another contact with the same email address: one person, two records.
+  const sameEmail = request.values['email']?.toLowerCase();
+  if (request.browserContactId && request.browserContactId !== winner.id && sameEmail) {
+    const browserContact = (await findContactsByEmail(db, sameEmail)).find(
+      (c) => c.id === request.browserContactId,
+    );
+    if (browserContact) {
+      const [older, newer] =
+        Number(browserContact.created_at) < Number(winner.created_at)
+          ? [browserContact, winner]
+          : [winner, browserContact];
+      await mergeContactInto(db, older.id, newer.id, 'same-browser-same-email', request.now);
+      merged.push(newer.id);
+      return updateWith(db, older.id, contactValues, definitions, request.now, merged);
+    }
+  }
+  return updateWith(db, winner.id, contactValues, definitions, request.now, merged);
+}
+
+async function updateWith(
+  db: Db,
+  contactId: string,
+  values: ContactValues,
+  definitions: Awaited<ReturnType<typeof listCustomFields>>,
+  now: number,
+  merged: string[],
+): Promise<MatchOutcome> {
+  const current = await db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('id', '=', contactId)
+    .executeTakeFirstOrThrow();
+  const base = {
+    email: current.email,
+    first_name: current.first_name,
+    last_name: current.last_name,
+    company: current.company,
+    phone: current.phone,
+    job_title: current.job_title,
+    country: current.country,
+    custom: JSON.parse(current.custom),
+  };
+  const applied = applyValues(base, values, definitions);
+  if ('problems' in applied) throw new ContactValidationError(applied.problems);
+  await updateContactRow(db, contactId, applied.row, now);
+  return { contactId, outcome: 'updated', merged };
+}
