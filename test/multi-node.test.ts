@@ -14,25 +14,27 @@ describe.runIf(postgresUrl)('two nodes on one PostgreSQL', () => {
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
     nodes = await Promise.all([startSpoorProcess(database.url), startSpoorProcess(database.url)]);
-    // Each node was started with its own bootstrap key; only a node that found no key installed its own.
-    // Registering through whichever key works proves the nodes share one key table.
-    for (const node of nodes) {
-      const res = await fetch(`${node.url}/api/websites`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${node.apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'Shared', allowedOrigins: [SITE] }),
-      });
-      if (res.status === 201) {
-        websiteId = (await res.json()).id;
-        break;
-      }
-    }
+    websiteId = (await adminPost('/api/websites', { name: 'Shared', allowedOrigins: [SITE] })).id;
     expect(websiteId).toBeTruthy();
   });
   afterAll(async () => {
     await Promise.all(nodes.map((n) => n.kill('SIGKILL')));
     await database.drop();
   });
+
+  /** Each node was started with its own bootstrap key; only a node that found no key installed its own,
+   *  so whichever key works proves the nodes share one key table. */
+  async function adminPost(path: string, body: unknown) {
+    for (const node of nodes) {
+      const res = await fetch(`${node.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${node.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (res.status === 201) return res.json();
+    }
+    throw new Error(`POST ${path} failed on every node`);
+  }
 
   const collect = async (node: SpoorProcess, body: Record<string, unknown>, cookie?: string) => {
     const res = await fetch(`${node.url}/c`, {
@@ -102,5 +104,37 @@ describe.runIf(postgresUrl)('two nodes on one PostgreSQL', () => {
       .executeTakeFirstOrThrow();
     await storage.close();
     expect(visit.pageviews).toBe(41);
+  });
+
+  it('two simultaneous submissions with the same email, one to each node, make exactly one contact', async () => {
+    const form = await adminPost('/api/forms', {
+      name: 'Race',
+      websiteId,
+      fields: [{ key: 'email', type: 'email', label: 'Email', required: true }],
+    });
+    for (let round = 0; round < 10; round++) {
+      const email = `race${round}@example.com`;
+      const statuses = await Promise.all(
+        nodes.map(async (node, i) => {
+          const res = await fetch(`${node.url}/f/${form.id}`, {
+            method: 'POST',
+            headers: { 'content-type': 'text/plain', origin: SITE, 'user-agent': CHROME_UA },
+            body: JSON.stringify({ email: i === 0 ? email : email.toUpperCase() }),
+          });
+          return res.status;
+        }),
+      );
+      expect(statuses).toEqual([200, 200]);
+    }
+    const storage = database.open();
+    const contacts = await storage.db
+      .selectFrom('contacts')
+      .select('email_match')
+      .where('email_match', 'like', 'race%')
+      .execute();
+    await storage.close();
+    expect(contacts.map((c) => c.email_match).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `race${i}@example.com`),
+    );
   });
 });
