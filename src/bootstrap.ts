@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import { createApiKey } from './access/api-keys.ts';
 import { countApiKeys, insertApiKey } from './access/store.ts';
 import type { Config } from './config.ts';
+import { defineForm } from './forms/manage-forms.ts';
+import { findFormByPageSlug } from './forms/store.ts';
 import { newId, sha256Hex } from './lib/ids.ts';
 import type { Database } from './storage/schema.ts';
 import { registerWebsite } from './websites/manage-websites.ts';
@@ -46,5 +48,33 @@ async function ensureDemoWebsite(db: Kysely<Database>, config: Config): Promise<
     .values({ key: DEMO_SETTING, value: website.id })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: website.id }))
     .execute();
+  await ensureDemoForm(db, website.id);
   return website.id;
+}
+
+export const DEMO_PAGE_SLUG = 'demo-signup';
+
+/** A hosted marketing page with a sign-up form, so the tour can show identity end to end. */
+async function ensureDemoForm(db: Kysely<Database>, websiteId: string): Promise<void> {
+  if (await findFormByPageSlug(db, DEMO_PAGE_SLUG)) return;
+  await defineForm(db, {
+    name: 'Demo sign-up',
+    websiteId,
+    fields: [
+      { key: 'email', type: 'email', label: 'Email', required: true, prefill: true },
+      { key: 'firstName', type: 'text', label: 'First name', prefill: true },
+      { key: 'company', type: 'text', label: 'Company' },
+      { key: 'consent_news', type: 'consent', label: 'Send me the newsletter' },
+    ],
+    prefill: true,
+    afterSubmit: {
+      kind: 'message',
+      text: 'Thanks — you are signed up. Your earlier visits are now part of your history.',
+    },
+    page: {
+      slug: DEMO_PAGE_SLUG,
+      title: 'Sign up for the demo newsletter',
+      intro: 'One email a month. Unsubscribe any time.',
+    },
+  });
 }

@@ -1,6 +1,6 @@
 // Wiring only: config → storage → migrations → first-start set-up → app → listen.
 import { buildApp } from './app.ts';
-import { bootstrap } from './bootstrap.ts';
+import { bootstrap, DEMO_PAGE_SLUG } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openStorage } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrate.ts';
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     `Spoor is running on ${storage.engine === 'sqlite' ? `SQLite (${config.databaseUrl.slice(7)})` : 'PostgreSQL'}.`,
     `  tracking host   ${base}`,
     demoWebsiteId ? `  demo page       ${base}/demo/` : '',
+    demoWebsiteId ? `  demo sign-up    ${base}/p/${DEMO_PAGE_SLUG}` : '',
     `  API docs        ${base}/docs`,
     `  cookie list     ${base}/cookies.json`,
     newApiKey

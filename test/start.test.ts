@@ -52,6 +52,11 @@ describe('first start', () => {
       ).json();
       expect(report.pageviews).toBe(1);
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+
+      // The demo sign-up page is a hosted marketing page whose form identifies the visitor.
+      const signup = await fetch(`${server.url}/p/demo-signup`);
+      expect(signup.status).toBe(200);
+      expect(await signup.text()).toContain('<h1>Sign up for the demo newsletter</h1>');
     } finally {
       await server.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ function page(websiteId: string, title: string, body: string): string {
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem}nav a{margin-right:1rem}</style>
 <script async src="/s/${websiteId}.js"></script>
 </head><body>
-<nav><a href="/demo/">Home</a><a href="/demo/pricing?utm_source=demo&utm_medium=nav&utm_campaign=tour">Pricing</a><a href="/demo/app">App (SPA)</a></nav>
+<nav><a href="/demo/">Home</a><a href="/demo/pricing?utm_source=demo&utm_medium=nav&utm_campaign=tour">Pricing</a><a href="/demo/app">App (SPA)</a><a href="/p/demo-signup">Sign up</a></nav>
 ${body}
 <p><small>This page carries Spoor's tracking snippet. See the report with
 <code>curl -H "Authorization: Bearer $KEY" "/api/websites/${websiteId}/report?from=…&to=…"</code>.</small></p>
