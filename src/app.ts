@@ -11,7 +11,10 @@ import { cookieDeclaration } from './cookies/declaration.ts';
 import { demoRoutes } from './demo/routes.ts';
 import { formRoutes } from './forms/routes.ts';
 import { startSubmissionWorker } from './forms/submission-worker.ts';
+import { historyRoutes } from './history/routes.ts';
 import { AppError, httpStatusOf } from './lib/errors.ts';
+import { startRetentionJob } from './privacy/retention-job.ts';
+import { privacyRoutes } from './privacy/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import type { Storage } from './storage/database.ts';
 import { createIngestor, type Ingestor } from './tracking/ingest.ts';
@@ -135,6 +138,17 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   });
   const stopWorker = startSubmissionWorker(storage);
   app.addHook('onClose', async () => stopWorker());
+  historyRoutes(app, { db: storage.db });
+  privacyRoutes(app, { storage });
+  const stopRetention = startRetentionJob(storage, {
+    intervalMs: config.retentionIntervalMinutes * 60_000,
+    onPass: (result) => {
+      if (result.visits + result.anonymousPageviews + result.visitors > 0)
+        app.log.info({ retention: result }, 'retention: deleted anonymous tracking data past its period');
+    },
+    onError: (error) => app.log.error({ err: error }, 'retention pass failed; the next pass retries'),
+  });
+  app.addHook('onClose', async () => stopRetention());
   if (options.demoWebsiteId) demoRoutes(app, { websiteId: options.demoWebsiteId });
 
   return { app, ingestor };

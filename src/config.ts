@@ -20,6 +20,8 @@ export interface Config {
   formRateLimit: number;
   /** Lifetime of the prefill cookie for contacts who chose "remember me". */
   prefillCookieDays: number;
+  /** Minutes between passes of the retention job (it also runs on start). */
+  retentionIntervalMinutes: number;
   /** Largest collect body accepted, in bytes. */
   collectBodyLimit: number;
   /** Group commit: largest number of events written in one transaction. */
@@ -105,6 +107,7 @@ export function loadConfig(env: Env = process.env): Config {
     collectBodyLimit: integer(env, 'SPOOR_COLLECT_BODY_LIMIT', 8192, 256, 1_048_576),
     formRateLimit: integer(env, 'SPOOR_FORM_RATE_LIMIT', 30, 1, 10_000_000),
     prefillCookieDays: integer(env, 'SPOOR_PREFILL_DAYS', 90, 1, 400),
+    retentionIntervalMinutes: integer(env, 'SPOOR_RETENTION_INTERVAL_MINUTES', 60, 1, 10_080),
     maxBatchSize: integer(env, 'SPOOR_MAX_BATCH', 256, 1, 10_000),
     logLevel: env['SPOOR_LOG_LEVEL'] || 'info',
     bootstrapApiKey: bootstrapKey(env),

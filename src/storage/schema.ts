@@ -195,6 +195,15 @@ export interface PrefillTokensTable {
   created_at: number;
 }
 
+/** Audit of an erasure: which contact id, when, and counts of what went. No personal data. */
+export interface ContactErasuresTable {
+  id: string;
+  contact_id: string;
+  erased_at: number;
+  /** JSON object of deleted row counts by kind (see src/privacy/erase-contact.ts). */
+  counts: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -214,4 +223,5 @@ export interface Database {
   form_submissions: FormSubmissionsTable;
   contact_merges: ContactMergesTable;
   prefill_tokens: PrefillTokensTable;
+  contact_erasures: ContactErasuresTable;
 }

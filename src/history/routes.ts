@@ -1,0 +1,32 @@
+// Admin API for a contact's history (needs an API key; see app.ts).
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../storage/schema.ts';
+import { getContactHistory } from './contact-history.ts';
+
+export function historyRoutes(app: FastifyInstance, deps: { db: Kysely<Database> }) {
+  const { db } = deps;
+
+  app.get<{ Params: { id: string }; Querystring: { limit?: number; cursor?: string } }>(
+    '/api/contacts/:id/history',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary:
+          "A contact's interactions, newest first: visits with their page views, form submissions. " +
+          'A merged-away id answers 404 naming the surviving contact.',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+          cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+        }),
+      },
+    },
+    async (request) =>
+      getContactHistory(db, request.params.id, {
+        limit: request.query.limit ?? 50,
+        cursor: request.query.cursor,
+      }),
+  );
+}

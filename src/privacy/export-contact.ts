@@ -1,0 +1,128 @@
+// Exporting a contact (right of access / portability): everything Spoor holds about them as one JSON
+// document. Prefill tokens appear as a count only: their hashes are credentials, not data about anyone.
+import { toContact } from '../contacts/store.ts';
+import { requireContact } from '../history/require-contact.ts';
+import type { Storage } from '../storage/database.ts';
+import {
+  aliasesOf,
+  countPrefillTokens,
+  linkedVisitors,
+  mergesWonBy,
+  pageviewsOfVisits,
+  submissionsOfContact,
+  visitsOfContact,
+} from './store.ts';
+
+/** Raised whenever the document's shape changes incompatibly. */
+export const EXPORT_SCHEMA_VERSION = 1;
+
+const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A stored contact row (a merge snapshot) with its custom fields opened up. */
+function snapshot(text: string): unknown {
+  const row = parseJson(text);
+  if (row && typeof row === 'object' && 'custom' in row && typeof row.custom === 'string') {
+    return { ...row, custom: parseJson(row.custom) };
+  }
+  return row;
+}
+
+export async function exportContact(storage: Storage, contactId: string, now = Date.now()) {
+  // One snapshot, so the parts agree with each other (a SQLite transaction is one already).
+  let transaction = storage.db.transaction();
+  if (storage.engine === 'postgres') transaction = transaction.setIsolationLevel('repeatable read');
+  return transaction.execute(async (tx) => {
+    const contact = toContact(await requireContact(tx, contactId));
+    const visitors = await linkedVisitors(tx, contactId);
+    const aliases = await aliasesOf(
+      tx,
+      visitors.map((v) => v.id),
+    );
+    const visits = await visitsOfContact(tx, contactId);
+    const pageviews = await pageviewsOfVisits(
+      tx,
+      visits.map((v) => v.id),
+    );
+    const pageviewsByVisit = new Map<string, typeof pageviews>();
+    for (const p of pageviews) {
+      const list = pageviewsByVisit.get(p.visit_id ?? '') ?? [];
+      list.push(p);
+      pageviewsByVisit.set(p.visit_id ?? '', list);
+    }
+    const submissions = await submissionsOfContact(tx, contactId);
+    const merges = await mergesWonBy(tx, contactId);
+
+    return {
+      schemaVersion: EXPORT_SCHEMA_VERSION,
+      generatedAt: iso(now),
+      contactId,
+      contact,
+      visitors: visitors.map((v) => ({
+        id: v.id,
+        firstSeenAt: iso(v.created_at),
+        lastSeenAt: iso(v.last_seen_at),
+        /** Other ids the same browser is known by (a first-party cookie that disagreed). */
+        aliases: aliases.filter((a) => a.visitor_id === v.id).map((a) => a.alias_id),
+      })),
+      visits: visits.map((v) => ({
+        id: v.id,
+        website: { id: v.website_id, name: v.website_name },
+        visitorId: v.visitor_id,
+        startedAt: iso(v.started_at),
+        lastSeenAt: iso(v.last_seen_at),
+        entryPath: v.entry_path,
+        referrer: v.referrer,
+        referrerHost: v.referrer_host,
+        utm: {
+          source: v.utm_source,
+          medium: v.utm_medium,
+          campaign: v.utm_campaign,
+          term: v.utm_term,
+          content: v.utm_content,
+        },
+        pageviewCount: v.pageviews,
+        engagedMs: Number(v.engaged_ms),
+        bot: v.bot_reason,
+        identified: v.identified === 1,
+        pageviews: (pageviewsByVisit.get(v.id) ?? []).map((p) => ({
+          eventId: p.event_id,
+          at: iso(p.occurred_at),
+          url: p.url,
+          path: p.path,
+          title: p.title,
+          referrer: p.referrer,
+          engagedMs: Number(p.engaged_ms),
+        })),
+      })),
+      formSubmissions: submissions.map((s) => ({
+        id: s.id,
+        form: { id: s.form_id, name: s.form_name },
+        receivedAt: iso(s.received_at),
+        status: s.status,
+        outcome: s.outcome,
+        anonymous: s.anonymous === 1,
+        visitorId: s.visitor_id,
+        payload: parseJson(s.payload),
+        error: s.error,
+      })),
+      merges: merges.map((m) => ({
+        id: m.id,
+        mergedContactId: m.loser_id,
+        mergedAt: iso(m.merged_at),
+        reason: m.reason,
+        mergedContactSnapshot: snapshot(m.loser_snapshot),
+      })),
+      prefillTokens: { count: await countPrefillTokens(tx, contactId) },
+    };
+  });
+}
+
+export type ContactExport = Awaited<ReturnType<typeof exportContact>>;
