@@ -2,6 +2,7 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { Ajv } from 'ajv';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { apiKeyFromHeaders, authenticateApiKey } from './access/api-keys.ts';
@@ -37,14 +38,35 @@ export interface SpoorApp {
 
 const TRACKER_PATH = new URL('../tracker/dist/spoor.js', import.meta.url);
 
+function requestForLog(request: { method: string; url: string; id: string }) {
+  return { id: request.id, method: request.method, url: request.url.split('?')[0] };
+}
+
 export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   const { config, storage } = options;
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Client IP addresses are personal data: Spoor keeps none, so its logs do not either.
+    logger: options.logger
+      ? { ...(typeof options.logger === 'object' ? options.logger : {}), serializers: { req: requestForLog } }
+      : false,
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
     ...(config.tls ? { https: config.tls } : {}),
   }) as unknown as FastifyInstance;
+
+  // Query strings and paths are text and need coercing ("limit=10" → 10); JSON bodies are typed and must
+  // not be: coercion would turn 0 or "" into null and quietly clear a setting.
+  const validatorOptions = {
+    useDefaults: true,
+    removeAdditional: true,
+    allErrors: false,
+    strict: false,
+  } as const;
+  const bodyValidator = new Ajv({ ...validatorOptions, coerceTypes: false });
+  const urlValidator = new Ajv({ ...validatorOptions, coerceTypes: 'array' });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodyValidator : urlValidator).compile(schema),
+  );
 
   // HTML forms on hosted pages post url-encoded bodies; a repeated key becomes an array.
   app.addContentTypeParser(

@@ -1,8 +1,6 @@
 // The only reader of process.env: every setting Spoor takes, validated once at start-up.
 import { readFileSync } from 'node:fs';
 
-export type IpMode = 'drop' | 'truncate' | 'hash';
-
 export interface Config {
   host: string;
   port: number;

@@ -111,6 +111,9 @@ describeEachEngine('tracking', (engine) => {
       [{ name: 'x', allowedOrigins: ['www.shop.test'] }, /origin/],
       [{ name: 'x', allowedOrigins: [SITE], visitTimeoutMinutes: 0 }, /visitTimeoutMinutes/],
       [{ name: 'x', allowedOrigins: [SITE], gpcMode: 'sometimes' }, /gpcMode/],
+      // JSON bodies are not coerced: 0, false and "" must not quietly become null (retention off).
+      [{ name: 'x', allowedOrigins: [SITE], retentionDays: 0 }, /retentionDays/],
+      [{ name: 'x', allowedOrigins: [SITE], retentionDays: '30' }, /retentionDays/],
     ])('refuses bad website settings %j', async (payload, message) => {
       const res = await spoor.app.inject({
         method: 'POST',
@@ -475,6 +478,12 @@ describeEachEngine('tracking', (engine) => {
         send: () => hit({ body: { t: 'en', p: eventId(), ms: 'lots' } }),
       },
       { name: 'unknown event type', status: 400, message: /t/, send: () => hit({ body: { t: 'purchase' } }) },
+      {
+        name: 'a number where text belongs',
+        status: 400,
+        message: /w/,
+        send: () => hit({ body: { w: 12345 } }),
+      },
       { name: 'bad event id', status: 400, message: /e/, send: () => hit({ body: { e: 'short' } }) },
       {
         name: 'page view without URL',

@@ -23,6 +23,7 @@ export interface CookieDefinition {
 
 export const VISITOR_COOKIE = 'spoor_vid';
 export const VISIT_COOKIE = 'spoor_sid';
+export const PREFILL_COOKIE = 'spoor_pf';
 
 /** Browsers cap cookie lifetimes at 400 days (RFC 6265bis); we never ask for more. */
 export const MAX_COOKIE_AGE_DAYS = 400;
@@ -95,6 +96,33 @@ export const COOKIES: readonly CookieDefinition[] = [
         secure: true,
         sameSite: 'Lax',
         when: "First-party mode: set by the collect response served through your site's reverse proxy.",
+      },
+    ],
+  },
+  {
+    name: PREFILL_COOKIE,
+    essential: false,
+    purpose:
+      'Lets a form fill in the fields the marketer marked for prefill, for a contact who ticked "remember me". Holds a random token (only its hash is stored); no readable personal data.',
+    lifetime:
+      'SPOOR_PREFILL_DAYS (default 90 days); removed from use at once when the contact submits without "remember me".',
+    containsPersonalData: false,
+    variants: [
+      {
+        party: 'first-party (your site)',
+        setBy: 'server',
+        httpOnly: true,
+        secure: true,
+        sameSite: 'Lax',
+        when: 'Set by the form submission response of a hosted marketing page (path /f/), only with consent and "remember me".',
+      },
+      {
+        party: 'first-party (your site)',
+        setBy: 'script',
+        httpOnly: false,
+        secure: 'when the page is https',
+        sameSite: 'Lax',
+        when: 'Embedded forms: the form loader keeps the token on your domain, only with consent and "remember me".',
       },
     ],
   },

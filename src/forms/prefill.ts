@@ -4,9 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { STANDARD_FIELDS, type StandardField } from '../contacts/contact.ts';
 import { type Db, findContact, setPrefillAllowed } from '../contacts/store.ts';
 import { sha256Hex } from '../lib/ids.ts';
+
+export { PREFILL_COOKIE } from '../cookies/definitions.ts';
+
 import type { Form } from './form.ts';
 
-export const PREFILL_COOKIE = 'spoor_pf';
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /** Records the contact's choice; returns a new token when they chose to be remembered. */
