@@ -3,19 +3,15 @@
 // The customer site also reverse-proxies /spoor/* to Spoor, as docs/tracking.md tells operators to.
 import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import {
-  createServer,
-  request as httpsRequest,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type LaunchOptions, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type LaunchOptions, type Page } from 'playwright-core';
 import { generate } from 'selfsigned';
-import type { TestDatabase } from './engines.ts';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './engines.ts';
 import { freePort } from './server-process.ts';
 import { CHROME_UA, type RunningSpoor, startSpoor } from './spoor.ts';
 
@@ -134,7 +130,7 @@ export async function startSites(database: TestDatabase): Promise<TestSites> {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('no such page');
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
   });
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
   const shopOrigin = `https://www.shop.test:${(shop.address() as AddressInfo).port}`;
@@ -259,7 +255,8 @@ function launchOptions(certificate: Certificate, automated: boolean): LaunchOpti
       `--ignore-certificate-errors-spki-list=${certificate.spkiHash}`,
       ...(automated ? [] : ['--disable-blink-features=AutomationControlled']),
     ],
-    ...(automated ? {} : { ignoreDefaultArgs: ['--enable-automation'] }),
+    // Playwright turns the back/forward cache off; visitors' browsers have it on, so we keep it.
+    ignoreDefaultArgs: ['--disable-back-forward-cache', ...(automated ? [] : ['--enable-automation'])],
   };
 }
 
@@ -292,23 +289,15 @@ export async function openBrowser(sites: TestSites, options: BrowserOptions = {}
     );
   }
   const page = context.pages()[0] ?? (await context.newPage());
+  let closed: Promise<void> | undefined;
   return {
     context,
     page,
-    close: async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
+    close: () => {
+      closed ??= context.close().finally(() => rmSync(profile, { recursive: true, force: true }));
+      return closed;
     },
   };
-}
-
-/** A plain (non-persistent) browser, for tests that need several throwaway contexts. */
-export async function launchBrowser(
-  sites: TestSites,
-  options: { automated?: boolean } = {},
-): Promise<Browser> {
-  if (!chromiumPath) throw new Error('Chromium is not available.');
-  return chromium.launch(launchOptions(sites.certificate, options.automated ?? false));
 }
 
 /** A hit as the script sent it to the collect endpoint. */
@@ -317,19 +306,26 @@ export type SentHit = Record<string, string | number | undefined>;
 export interface CollectTraffic {
   /** Every body the page posted to a collect endpoint, in the order sent. */
   hits: SentHit[];
+  /** The URL each of `hits` was posted to. */
+  targets: string[];
   pageviews(): SentHit[];
   /** Resolves once every collect request sent so far has been answered (or failed). */
   settled(): Promise<void>;
 }
 
-/** Watches what the tracking script sends from a page (fetch and sendBeacon alike). */
+/**
+ * Watches what the tracking script sends from a page (fetch and sendBeacon alike). Playwright reports no
+ * request a document sends while it unloads (the pagehide beacon), so those are checked in storage instead.
+ */
 export function watchCollect(page: Page): CollectTraffic {
   const hits: SentHit[] = [];
+  const targets: string[] = [];
   let pending = 0;
   const isCollect = (url: string) => /\/c$/.test(new URL(url).pathname);
   page.on('request', (request) => {
     if (request.method() !== 'POST' || !isCollect(request.url())) return;
     pending += 1;
+    targets.push(request.url());
     try {
       hits.push(JSON.parse(request.postData() ?? '{}'));
     } catch {
@@ -343,8 +339,11 @@ export function watchCollect(page: Page): CollectTraffic {
   page.on('requestfailed', done);
   return {
     hits,
+    targets,
     pageviews: () => hits.filter((h) => h.t === 'pv'),
-    settled: () => waitFor('collect requests to be answered', async () => pending <= 0),
+    settled: async () => {
+      await waitFor('collect requests to be answered', () => pending <= 0);
+    },
   };
 }
 
@@ -400,4 +399,55 @@ export function storedVisits(sites: TestSites, websiteId: string) {
 /** Every spoor_* cookie the browser holds, on any domain. */
 export async function spoorCookies(context: BrowserContext) {
   return (await context.cookies()).filter((c) => c.name.startsWith('spoor_'));
+}
+
+export interface BrowserSuite {
+  /** The running sites (available inside tests and hooks). */
+  readonly sites: TestSites;
+  /** Opens a fresh browser profile; it is closed after the test. */
+  open(options?: BrowserOptions): Promise<TestBrowser>;
+  /** Waits until at least `n` page views of the website are stored, and returns them all. */
+  pageviews(websiteId: string, n: number): ReturnType<typeof storedPageviews>;
+}
+
+/**
+ * Registers the hooks of a browser suite (call inside describe): one SQLite database and one pair of sites
+ * for the file, a fresh browser profile per test. SQLite only: storage parity between the engines is the
+ * HTTP suite's job (test/tracking.test.ts); this suite is about what the browser does.
+ */
+export function setUpBrowserSuite(): BrowserSuite {
+  let database: TestDatabase | undefined;
+  let sites: TestSites | undefined;
+  let open: TestBrowser[] = [];
+  beforeAll(async () => {
+    database = await createTestDatabase('sqlite');
+    sites = await startSites(database);
+  });
+  afterEach(async () => {
+    const closing = open;
+    open = [];
+    await Promise.all(closing.map((b) => b.close()));
+  });
+  afterAll(async () => {
+    await sites?.close();
+    await database?.drop();
+  });
+  return {
+    get sites() {
+      if (!sites) throw new Error('The sites are not started yet.');
+      return sites;
+    },
+    async open(options) {
+      if (!sites) throw new Error('The sites are not started yet.');
+      const browser = await openBrowser(sites, options);
+      open.push(browser);
+      return browser;
+    },
+    pageviews(websiteId, n) {
+      return waitFor(`${n} stored page view(s)`, async () => {
+        const rows = await storedPageviews(this.sites, websiteId);
+        return rows.length >= n && rows;
+      });
+    },
+  };
 }

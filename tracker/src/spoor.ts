@@ -118,7 +118,7 @@ try {
     };
     const body = (o: Hit): Hit => {
       o.w = w;
-      o.e = newId();
+      o.e = o.e || newId();
       if (anon) o.a = 1;
       else if (!fp) {
         o.v = readCookie(VID);
@@ -144,14 +144,20 @@ try {
         setCookie(SID, j.s as string, j.vt as number, homeDomain());
       } else clearMirrors();
     };
-    // Page views are retried once with the same event id (the server stores it once); 4xx is final.
-    const post = (b: string, again?: 1) => {
-      fetch(url, init(b))
-        .then((r) => {
-          if (r.status > 499) throw 0;
-          if (r.ok) return r.json().then(mirror);
-        })
-        .catch(() => again && setTimeout(post, 1e3, b));
+    // Page views go out one at a time, each composed once the reply to the one before is in, so that it
+    // carries the ids (cookies, mirrors) that reply set: an app that navigates right after load, before Spoor
+    // has answered, must not count as a second, new visitor. A failed page view is retried once with the
+    // same event id (the server stores it once); 4xx is final.
+    let queue: Promise<unknown> = Promise.resolve();
+    const post = (o: Hit, again?: 1) => {
+      queue = queue.then(() =>
+        fetch(url, init(JSON.stringify(body(o))))
+          .then((r) => {
+            if (r.status > 499) throw 0;
+            if (r.ok) return r.json().then(mirror);
+          })
+          .catch(() => again && setTimeout(post, 1e3, o)),
+      );
     };
     // Engaged time accrues only while the tab is visible and the window focused.
     // `stop` is for pagehide, which can come while the page still reads as visible and focused.
@@ -174,15 +180,12 @@ try {
     const pageView = (referrer: string) => {
       href = L.href;
       ms = sentMs = 0;
+      pid = newId();
       // Cut to the protocol's limits: one over-long referrer must not cost the whole page view a 400.
-      const o = body({
-        t: 'pv',
-        u: href.slice(0, 2048),
-        r: referrer.slice(0, 2048),
-        ti: d.title.slice(0, 512),
-      });
-      pid = o.e as string;
-      post(JSON.stringify(o), 1);
+      post(
+        { t: 'pv', e: pid, u: href.slice(0, 2048), r: referrer.slice(0, 2048), ti: d.title.slice(0, 512) },
+        1,
+      );
     };
     // Comparing whole hrefs means popstate+hashchange, or replaceState to the same URL, count once.
     // (No href yet = still prerendering: the first view will carry the URL it ends up on.)
@@ -243,5 +246,8 @@ try {
     });
     if ((d as { prerendering?: boolean }).prerendering) d.addEventListener('prerenderingchange', start);
     else start();
+    // Back/forward cache: the browser shows this document again without loading it, so no code above runs
+    // again. The visitor sees the page anew, as after a load that was not cached: a new view.
+    addEventListener('pageshow', (e) => (e as PageTransitionEvent).persisted && start());
   }
 } catch {}
