@@ -150,7 +150,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   websiteRoutes(app, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
   reportRoutes(app, { db: storage.db });
   contactRoutes(app, { db: storage.db });
-  app.register(import('./contacts/import-routes.ts'), { db: storage.db });
+  app.register(import('./contacts/import-routes.ts'), { storage });
   formRoutes(app, {
     storage,
     websites,
@@ -205,7 +205,7 @@ function setErrorHandling(app: FastifyInstance): void {
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return reply.code(415).send({
           error: 'unsupported_media_type',
-          message: 'Send the body as application/json or text/plain.',
+          message: `This endpoint does not accept ${request.headers['content-type'] ?? 'a body without a content type'}. JSON endpoints take application/json (the collect endpoint also text/plain), the CSV import text/csv; /docs lists each.`,
         });
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       case 'FST_ERR_CTP_INVALID_JSON_BODY':

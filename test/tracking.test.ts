@@ -525,7 +525,7 @@ describeEachEngine('tracking', (engine) => {
       {
         name: 'unsupported media type',
         status: 415,
-        message: /application\/json or text\/plain/,
+        message: /does not accept application\/xml/,
         send: () =>
           spoor.app.inject({
             method: 'POST',

@@ -49,6 +49,24 @@ describe('mapColumns', () => {
   });
 
   it.each([
+    [
+      ['email', 'First Met'],
+      [{ standard: 'email' }, { custom: 'first_met' }],
+    ],
+    // A loose spelling of a key never takes a standard field's column; the exact key does.
+    [
+      ['E-mail', 'e_mail'],
+      [{ standard: 'email' }, { custom: 'e_mail' }],
+    ],
+  ] as const)('with keys first_met and e_mail: %j → %j', (cells, targets) => {
+    const more: CustomFieldDefinition[] = [
+      { key: 'first_met', label: 'First met', type: 'date' },
+      { key: 'e_mail', label: 'Old address', type: 'text' },
+    ];
+    expect(mapColumns(header(...cells), more, 'refuse').targets).toEqual(targets);
+  });
+
+  it.each([
     [['first name'], 'refuse', 'The CSV has no email column; contacts are matched by email.'],
     [['email', 'Shoe size', 'Pet'], 'refuse', 'Unknown columns: "Shoe size", "Pet".'],
     [['email', 'e-mail'], 'refuse', 'The columns "email" and "e-mail" are the same field.'],

@@ -1,16 +1,19 @@
 // Imports contacts from a CSV stream in batches: maps the header to fields, validates every row, matches
 // existing contacts by email, and reports each rejected row with its reason. Memory stays bounded.
+import { MATCH_PRESETS, matchKey } from '../identity/match-rules.ts';
+import { lockMatchKeys } from '../identity/store.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
+import type { Storage } from '../storage/database.ts';
 import type { ContactValues, CustomFieldDefinition, StandardField } from './contact.ts';
 import { normalizeEmail } from './contact-rules.ts';
 import { CsvParser, type CsvRecord } from './csv-parse.ts';
 import { applyValues, EMPTY_ROW } from './manage-contacts.ts';
 import {
   type ContactRow,
-  type Db,
   findOldestContactsByEmail,
   insertContacts,
+  refreshContactStatistics,
   updateContactRow,
 } from './store.ts';
 
@@ -103,9 +106,12 @@ export function mapColumns(
   const seen = new Map<string, string>();
   const targets = names.map((name): ColumnTarget => {
     if (name === '') return null; // spreadsheets add unnamed trailing columns
-    // A custom field's key wins over an alias, so a field defined as "position" gets its column.
-    const custom = definitions.find((d) => d.key === name.toLowerCase());
+    // A custom field's exact key wins over an alias (a field defined as "position" gets its column); a
+    // looser spelling of a key ("First met" for first_met) comes after the aliases.
+    const exact = definitions.find((d) => d.key === name.toLowerCase());
     const standard = ALIASES[squash(name)];
+    const loose = definitions.find((d) => squash(d.key) === squash(name));
+    const custom = exact ?? (standard ? undefined : loose);
     const target: ColumnTarget = custom ? { custom: custom.key } : standard ? { standard } : null;
     if (!target) {
       unknown.push(name);
@@ -194,14 +200,22 @@ export interface BatchCounts {
  * earlier row created. A matched contact keeps its stored email spelling.
  */
 export async function writeBatch(
-  db: Db,
+  storage: Pick<Storage, 'db' | 'engine'>,
   rows: readonly ParsedRow[],
   definitions: readonly CustomFieldDefinition[],
   onDuplicate: ImportOptions['onDuplicate'],
 ): Promise<BatchCounts> {
-  return db.transaction().execute(async (trx) => {
+  return storage.db.transaction().execute(async (trx) => {
     const counts: BatchCounts = { created: 0, updated: 0, skipped: 0 };
-    const stored = await findOldestContactsByEmail(trx, [...new Set(rows.map((r) => r.match))]);
+    const emails = [...new Set(rows.map((r) => r.match))];
+    // The locks forms take under the default (email) rule, so a submission and an import of one address
+    // cannot both create a contact.
+    await lockMatchKeys(
+      trx,
+      storage.engine,
+      emails.map((email) => matchKey(MATCH_PRESETS.email, { email })!),
+    );
+    const stored = await findOldestContactsByEmail(trx, emails);
     const touched = new Map<string, { id: string; row: ContactRow; isNew: boolean; changed: boolean }>();
     for (const parsed of rows) {
       let target = touched.get(parsed.match);
@@ -251,6 +265,8 @@ function toContactRow(stored: Omit<ContactRow, 'custom'> & { custom: string }): 
   };
 }
 
+export const describeBytes = (n: number) => (n >= 1048576 ? `${n / 1048576} MiB` : `${n} bytes`);
+
 function openDecoder(charset: string | undefined): TextDecoder {
   try {
     return new TextDecoder(charset ?? 'utf-8');
@@ -264,7 +280,7 @@ function openDecoder(charset: string | undefined): TextDecoder {
  * pieces. Batches already written stay written if a later part of the import fails.
  */
 export async function importContacts(
-  db: Db,
+  storage: Pick<Storage, 'db' | 'engine'>,
   body: AsyncIterable<Uint8Array | string>,
   definitions: readonly CustomFieldDefinition[],
   options: ImportOptions,
@@ -285,14 +301,21 @@ export async function importContacts(
   let columns: ColumnMap | undefined;
   let recordNumber = 0;
   let batch: ParsedRow[] = [];
+  let createdAtLastAnalysis = 0;
 
   const flush = async () => {
     if (batch.length === 0) return;
-    const counts = await writeBatch(db, batch, definitions, options.onDuplicate);
+    const counts = await writeBatch(storage, batch, definitions, options.onDuplicate);
     summary.created += counts.created;
     summary.updated += counts.updated;
     summary.skipped += counts.skipped;
     batch = [];
+    // A fast-growing table outruns PostgreSQL's statistics and the email lookup turns into a full scan;
+    // refreshing them each time the import doubles what it added keeps the lookup on its index.
+    if (summary.created - createdAtLastAnalysis >= Math.max(10_000, createdAtLastAnalysis)) {
+      createdAtLastAnalysis = summary.created;
+      await refreshContactStatistics(storage.db, storage.engine);
+    }
   };
   const take = async (records: CsvRecord[]) => {
     for (const record of records) {
@@ -324,7 +347,8 @@ export async function importContacts(
       await flush();
       throw new AppError(
         'payload_too_large',
-        `The CSV is larger than ${options.maxBytes} bytes; the import stopped there (details.imported says what was stored).`,
+        `The CSV is larger than ${describeBytes(options.maxBytes)}; the import stopped there ` +
+          '(details.imported says what was stored).',
         { imported: summary },
       );
     }

@@ -2,17 +2,32 @@
 import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import { AppError } from '../lib/errors.ts';
-import type { Database } from '../storage/schema.ts';
-import { type ImportOptions, importContacts } from './csv-import.ts';
+import type { Storage } from '../storage/database.ts';
+import { describeBytes, type ImportOptions, importContacts } from './csv-import.ts';
 import { listCustomFields } from './store.ts';
 
 /** Largest CSV body accepted (200 MiB, about two million typical rows). */
 export const IMPORT_BODY_LIMIT = 200 * 1024 * 1024;
 
 const tooLarge = () =>
-  new AppError('payload_too_large', `The CSV is larger than ${IMPORT_BODY_LIMIT} bytes; split the file.`);
+  new AppError(
+    'payload_too_large',
+    `The CSV is larger than ${describeBytes(IMPORT_BODY_LIMIT)}; split the file.`,
+  );
+
+const ImportSummarySchema = Type.Object({
+  rows: Type.Integer({ description: 'data rows read (blank lines not counted)' }),
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  skipped: Type.Integer(),
+  rejected: Type.Integer(),
+  errors: Type.Array(Type.Object({ row: Type.Integer(), reason: Type.String() }), {
+    description: 'the first 1,000 rejected rows; row 1 is the first record after the header',
+  }),
+  errorsTruncated: Type.Boolean(),
+  ignoredColumns: Type.Array(Type.String()),
+});
 
 interface ImportQuery {
   onDuplicate?: ImportOptions['onDuplicate'];
@@ -23,10 +38,7 @@ interface ImportQuery {
  * Registered as its own plugin (an encapsulated scope), so the text/csv parser reaches only this route and
  * hands it the raw stream; any other content type is a 415.
  */
-export default async function contactImportRoutes(
-  scope: FastifyInstance,
-  deps: { db: Kysely<Database>; batchSize?: number },
-) {
+export default async function contactImportRoutes(scope: FastifyInstance, deps: { storage: Storage }) {
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser('text/csv', (request, payload, done) => {
     // Fastify leaves body limits to stream parsers: refuse a declared size here, count the rest in the import.
@@ -42,10 +54,20 @@ export default async function contactImportRoutes(
         tags: ['contacts'],
         summary: 'Import contacts from a CSV file (text/csv body, header row first).',
         consumes: ['text/csv'],
+        description: 'See docs/contacts.md: header names, matching by email, and what each count means.',
         querystring: Type.Object({
-          onDuplicate: Type.Optional(Type.Union([Type.Literal('update'), Type.Literal('skip')])),
-          unknownColumns: Type.Optional(Type.Union([Type.Literal('refuse'), Type.Literal('ignore')])),
+          onDuplicate: Type.Optional(
+            Type.Union([Type.Literal('update'), Type.Literal('skip')], {
+              description: 'a row whose email matches a contact: update it (default) or skip the row',
+            }),
+          ),
+          unknownColumns: Type.Optional(
+            Type.Union([Type.Literal('refuse'), Type.Literal('ignore')], {
+              description: 'columns that are no contact field: refuse the file (default) or ignore them',
+            }),
+          ),
         }),
+        response: { 200: ImportSummarySchema },
       },
     },
     async (request, reply) => {
@@ -54,16 +76,15 @@ export default async function contactImportRoutes(
       const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1];
       try {
         return await importContacts(
-          deps.db,
+          deps.storage,
           // Not destroyed on an early error, so the client still receives the answer.
           body.iterator({ destroyOnReturn: false }),
-          await listCustomFields(deps.db),
+          await listCustomFields(deps.storage.db),
           {
             onDuplicate: request.query.onDuplicate ?? 'update',
             unknownColumns: request.query.unknownColumns ?? 'refuse',
             maxBytes: IMPORT_BODY_LIMIT,
             ...(charset ? { charset } : {}),
-            ...(deps.batchSize ? { batchSize: deps.batchSize } : {}),
           },
         );
       } catch (error) {

@@ -188,17 +188,6 @@ export async function insertContacts(
   }
 }
 
-/**
- * PostgreSQL: takes duplicate-detection locks (as identity's lockMatchKey does) for many keys at once, in
- * one fixed order so two bulk writers cannot deadlock. SQLite runs one write transaction at a time anyway.
- */
-export async function lockMatchKeys(db: Db, engine: 'sqlite' | 'postgres', keys: readonly string[]) {
-  if (engine !== 'postgres' || keys.length === 0) return;
-  await sql`select pg_advisory_xact_lock(h) from (
-    select distinct hashtextextended(k, 0) as h from unnest(${keys}::text[]) as k order by h
-  ) as ordered`.execute(db);
-}
-
 /** PostgreSQL: refreshes the planner's statistics for contacts after a bulk load (SQLite needs none). */
 export async function refreshContactStatistics(db: Db, engine: 'sqlite' | 'postgres') {
   if (engine === 'postgres') await sql`analyze contacts`.execute(db);

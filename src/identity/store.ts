@@ -68,11 +68,24 @@ export async function linkVisitor(
   return 'first';
 }
 
-/** Serialises submissions that could match the same person (PostgreSQL; SQLite has one writer anyway). */
-export async function lockMatchKey(db: Db, engine: 'sqlite' | 'postgres', key: string): Promise<void> {
-  if (engine !== 'postgres') return;
-  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db);
+/**
+ * Serialises writers that could match the same person — form submissions, CSV imports — until their
+ * transaction ends (PostgreSQL; SQLite has one writer anyway). Keys are locked in one order so two
+ * writers holding several keys cannot deadlock.
+ */
+export async function lockMatchKeys(
+  db: Db,
+  engine: 'sqlite' | 'postgres',
+  keys: readonly string[],
+): Promise<void> {
+  if (engine !== 'postgres' || keys.length === 0) return;
+  await sql`select pg_advisory_xact_lock(h) from (
+    select distinct hashtextextended(k, 0) as h from unnest(${keys}::text[]) as k order by h
+  ) as ordered`.execute(db);
 }
+
+export const lockMatchKey = (db: Db, engine: 'sqlite' | 'postgres', key: string) =>
+  lockMatchKeys(db, engine, [key]);
 
 /** Moves everything of `loserId` to `winnerId`, keeps an audit record with the loser's data, deletes the loser. */
 export async function mergeContactInto(
