@@ -10,11 +10,15 @@ async function main(): Promise<void> {
   const storage = openStorage(config.databaseUrl);
   await migrateToLatest(storage.db);
   const { newApiKey, demoWebsiteId } = await bootstrap(storage.db, config);
-  const { app } = await buildApp({ config, storage, logger: { level: config.logLevel }, demoWebsiteId });
+  const { app, ingestor } = await buildApp({ config, storage, logger: { level: config.logLevel }, demoWebsiteId });
 
   const shutdown = async (signal: string) => {
     app.log.info(`${signal}: finishing in-flight events, then stopping`);
-    await app.close();
+    // Keep-alive connections can hold app.close() open for the keep-alive timeout (72 s); what must
+    // finish is the event writer, so after a grace period drain it and go.
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref());
+    await Promise.race([app.close(), grace]);
+    await ingestor.close();
     await storage.close();
     process.exit(0);
   };
