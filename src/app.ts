@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieDeclaration } from './cookies/declaration.ts';
 import { demoRoutes } from './demo/routes.ts';
+import { formLoaderRoutes } from './forms/loader-routes.ts';
 import { formRoutes } from './forms/routes.ts';
 import { startSubmissionWorker } from './forms/submission-worker.ts';
 import { historyRoutes } from './history/routes.ts';
@@ -158,6 +159,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     formRateLimit: config.formRateLimit,
     prefillCookieDays: config.prefillCookieDays,
   });
+  formLoaderRoutes(app);
   const stopWorker = startSubmissionWorker(storage);
   app.addHook('onClose', async () => stopWorker());
   historyRoutes(app, { db: storage.db });

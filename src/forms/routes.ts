@@ -75,7 +75,7 @@ const FormBody = Type.Object({
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 /** What the embed loader needs to draw a form: no match rules, no internal settings. */
-function publicDefinition(form: Form) {
+function publicDefinition(form: Form, extra: { prefillDays: number; gpc: boolean }) {
   const { fields, submitLabel, prefill, afterSubmit } = form.definition;
   return {
     id: form.id,
@@ -93,6 +93,7 @@ function publicDefinition(form: Form) {
     prefill,
     afterSubmit,
     token: newId(),
+    ...extra,
   };
 }
 
@@ -148,7 +149,8 @@ export function formRoutes(app: FastifyInstance, deps: FormRouteDeps): void {
     return form;
   }
 
-  app.options('/f/:id', { schema: { hide: true } }, async (request, reply) => {
+  // The prefill GET carries X-Spoor-Prefill, so browsers preflight /f/{id}/prefill as well.
+  const preflight = async (request: FastifyRequest, reply: FastifyReply) => {
     const origin = request.headers.origin;
     if (origin)
       reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true');
@@ -158,7 +160,9 @@ export function formRoutes(app: FastifyInstance, deps: FormRouteDeps): void {
       .header('vary', 'Origin')
       .code(204)
       .send();
-  });
+  };
+  app.options('/f/:id', { schema: { hide: true } }, preflight);
+  app.options('/f/:id/prefill', { schema: { hide: true } }, preflight);
 
   app.get<{ Params: { id: string } }>(
     '/f/:id',
@@ -174,7 +178,12 @@ export function formRoutes(app: FastifyInstance, deps: FormRouteDeps): void {
       const form = await publicForm(id);
       await allowCors(request, reply, form);
       reply.header('cache-control', 'no-store');
-      return publicDefinition(form);
+      const website = form.websiteId ? await deps.websites.get(form.websiteId) : undefined;
+      // gpc: the loader treats Global Privacy Control as "anonymous" exactly when the website does.
+      return publicDefinition(form, {
+        prefillDays: deps.prefillCookieDays,
+        gpc: website?.gpcMode === 'anonymize',
+      });
     },
   );
 

@@ -230,6 +230,8 @@ export interface BrowserOptions {
   gpc?: boolean;
   /** Overrides the user agent (default: a desktop Chrome one; with `automated`, Chromium's own). */
   userAgent?: string;
+  /** false: pages run no script at all (a visitor with JavaScript turned off). */
+  javaScriptEnabled?: boolean;
 }
 
 export interface TestBrowser {
@@ -278,6 +280,7 @@ export async function openBrowser(sites: TestSites, options: BrowserOptions = {}
     context = await chromium.launchPersistentContext(profile, {
       ...launchOptions(sites.certificate, options.automated ?? false),
       ...(userAgent ? { userAgent } : {}),
+      ...(options.javaScriptEnabled === false ? { javaScriptEnabled: false } : {}),
     });
   } catch (error) {
     rmSync(profile, { recursive: true, force: true });
@@ -450,4 +453,26 @@ export function setUpBrowserSuite(): BrowserSuite {
       });
     },
   };
+}
+
+/** An admin API call on the running Spoor (API key included); fails the test on anything but 2xx. */
+export async function adminApi<T>(
+  sites: TestSites,
+  method: string,
+  url: string,
+  payload?: unknown,
+): Promise<T> {
+  const res = await sites.spoor.app.inject({
+    method: method as 'GET',
+    url,
+    headers: sites.spoor.auth,
+    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+  });
+  if (res.statusCode >= 300) throw new Error(`${method} ${url} answered ${res.statusCode}: ${res.body}`);
+  return res.json() as T;
+}
+
+/** The form embed snippet as docs/forms.md gives it: the element, then the loader from the tracking host. */
+export function formEmbed(sites: TestSites, formId: string): string {
+  return `<div data-spoor-form="${formId}"></div><script async src="${sites.trackOrigin}/forms.js"></script>`;
 }

@@ -7,6 +7,8 @@ type Hit = Record<string, string | number | undefined>;
 type Reply = { v?: string; s?: string; vt?: number; vd?: number };
 interface TrackingApi {
   reconfigureTracking(o?: Consent): void;
+  /** The page's current choice (hook, then reconfigureTracking); the form loader reads it. */
+  anonymize: boolean;
 }
 
 declare global {
@@ -211,10 +213,11 @@ try {
     }
     if (anon && !fp) clearMirrors();
 
-    g.Spoor = g.MsCrmMkt = {
+    const api: TrackingApi = {
+      anonymize: anon,
       reconfigureTracking: safe((o: Consent) => {
         const was = anon;
-        anon = isAnonymous(o);
+        api.anonymize = anon = isAnonymous(o);
         if (anon && !fp) clearMirrors();
         // An immediate hit carrying a:1 makes the server expire its HttpOnly cookies now, not on the next page.
         if (anon && !was) {
@@ -223,6 +226,7 @@ try {
         }
       }),
     };
+    g.Spoor = g.MsCrmMkt = api;
 
     for (const k of ['pushState', 'replaceState'] as const) {
       const orig = history[k];
