@@ -147,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     collectBodyLimit: config.collectBodyLimit,
     collectRateLimit: config.collectRateLimit,
     trackerPath: TRACKER_PATH,
+    ownOrigin: new URL(config.publicUrl).origin,
   });
   websiteRoutes(app, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
   reportRoutes(app, { db: storage.db });

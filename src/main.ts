@@ -10,7 +10,12 @@ async function main(): Promise<void> {
   const storage = openStorage(config.databaseUrl);
   await migrateToLatest(storage.db);
   const { newApiKey, demoWebsiteId } = await bootstrap(storage.db, config);
-  const { app, ingestor } = await buildApp({ config, storage, logger: { level: config.logLevel }, demoWebsiteId });
+  const { app, ingestor } = await buildApp({
+    config,
+    storage,
+    logger: { level: config.logLevel },
+    demoWebsiteId,
+  });
 
   const shutdown = async (signal: string) => {
     app.log.info(`${signal}: finishing in-flight events, then stopping`);

@@ -83,10 +83,16 @@ export function renderPage(form: Form, state: RenderState = {}): string {
     ? `<script async src="${h(state.trackingScriptSrc)}"></script>`
     : '';
   // With JavaScript on, the page may identify the visitor: clear the anonymous flag unless GPC says otherwise.
-  const consent = `<script>document.addEventListener('submit',function(e){var a=e.target.querySelector('input[name=_a]');if(a)a.value=${state.gpcAnonymizes ? "navigator.globalPrivacyControl?'1':'0'" : "'0'"}},true)</script>`;
+  const anonymous = state.gpcAnonymizes ? '!!navigator.globalPrivacyControl' : 'false';
+  const consent = `<script>document.addEventListener('submit',function(e){var a=e.target.querySelector('input[name=_a]');if(a)a.value=${anonymous}?'1':'0'},true)</script>`;
+  // Prefill (only when the visitor may be identified): the HttpOnly token cookie travels to /f/ by itself.
+  const prefill =
+    form.definition.prefill && !(state.errors && Object.keys(state.errors).length > 0)
+      ? `<script>if(!(${anonymous}))document.addEventListener('DOMContentLoaded',function(){var f=document.querySelector('form[data-spoor-form-id]');fetch('/f/${h(form.id)}/prefill',{credentials:'same-origin'}).then(function(r){return r.json()}).then(function(d){var v=d.values||{},k,el;for(k in v){el=f.elements.namedItem(k);if(el&&'value' in el&&!el.value)el.value=v[k]}if(Object.keys(v).length&&f.elements.namedItem('_remember'))f.elements.namedItem('_remember').checked=true})['catch'](function(){})})</script>`
+      : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${h(page.title)}</title><style>${STYLE}</style>${tracking}${consent}</head>
+<title>${h(page.title)}</title><style>${STYLE}</style>${tracking}${consent}${prefill}</head>
 <body><main><h1>${h(page.title)}</h1>${page.intro ? `<p>${h(page.intro)}</p>` : ''}
 ${renderForm(form, state)}
 </main></body></html>`;

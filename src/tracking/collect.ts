@@ -59,11 +59,15 @@ function checkPageUrl(url: string | undefined): string {
   throw new AppError('bad_request', '"u" must be an absolute http(s) URL.');
 }
 
-export async function collect(
-  request: CollectRequest,
-  findWebsite: (id: string) => Promise<Website | undefined>,
-  ingestor: Ingestor,
-): Promise<CollectResult> {
+export interface CollectContext {
+  findWebsite: (id: string) => Promise<Website | undefined>;
+  ingestor: Ingestor;
+  /** Spoor's own origin: its hosted marketing pages may send events for any website. */
+  ownOrigin: string;
+}
+
+export async function collect(request: CollectRequest, context: CollectContext): Promise<CollectResult> {
+  const { findWebsite, ingestor } = context;
   const { body } = request;
   const website = await findWebsite(body.w);
   if (!website) throw new AppError('forbidden', `Website "${body.w}" is not registered with this Spoor.`);
@@ -73,7 +77,7 @@ export async function collect(
       `The request has no Origin; events for website "${website.name}" must come from its pages.`,
     );
   }
-  if (!isOriginAllowed(request.origin, website.allowedOrigins)) {
+  if (request.origin !== context.ownOrigin && !isOriginAllowed(request.origin, website.allowedOrigins)) {
     throw new AppError('forbidden', `Origin ${request.origin} is not allowed for website "${website.name}".`);
   }
 

@@ -16,6 +16,8 @@ export interface TrackingDeps {
   collectBodyLimit: number;
   collectRateLimit: number;
   trackerPath: URL;
+  /** Origin of SPOOR_PUBLIC_URL: pages Spoor serves itself (hosted marketing pages) are always allowed. */
+  ownOrigin: string;
 }
 
 const Id = Type.String({ pattern: ID_PATTERN.source });
@@ -101,8 +103,7 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
           carriesTrackingCookies: visitorCookie !== null || readCookie(cookieHeader, VISIT_COOKIE) !== null,
           receivedAt: Date.now(),
         },
-        (id) => deps.websites.get(id),
-        deps.ingestor,
+        { findWebsite: (id) => deps.websites.get(id), ingestor: deps.ingestor, ownOrigin: deps.ownOrigin },
       );
       if (origin)
         reply

@@ -27,8 +27,8 @@ describe.skipIf(!chromiumPath)('browser: hosted marketing pages', () => {
 
   /** A website whose pages include Spoor's own hosted pages, and a form with a page on it. */
   async function hostedForm(sites: TestSites) {
-    // The hosted page lives on the tracking host, so that origin must be allowed for the tracker's hits.
-    const site = await sites.registerWebsite({ allowedOrigins: [sites.shopOrigin, sites.trackOrigin] });
+    // The hosted page lives on the tracking host; Spoor's own origin needs no entry in allowedOrigins.
+    const site = await sites.registerWebsite({ allowedOrigins: [sites.shopOrigin] });
     const slug = uniquePath('webinar').slice(1);
     const form = await adminApi<{ id: string }>(sites, 'POST', '/api/forms', {
       name: 'Webinar sign-up',
@@ -140,5 +140,50 @@ describe.skipIf(!chromiumPath)('browser: hosted marketing pages', () => {
     const history = await adminApi<HistoryJson>(sites, 'GET', `/api/contacts/${contact.id}/history`);
     expect(history.items.map((i) => i.type)).toEqual(['form_submission']);
     expect(await spoorCookies(context)).toEqual([]);
+  });
+
+  it('prefills a returning contact who chose "remember me", and stops when they untick it', async () => {
+    const { sites } = suite;
+    const site = await sites.registerWebsite({ allowedOrigins: [sites.shopOrigin] });
+    const slug = uniquePath('newsletter').slice(1);
+    await adminApi<{ id: string }>(sites, 'POST', '/api/forms', {
+      name: 'Newsletter',
+      websiteId: site.id,
+      fields: [
+        { key: 'email', type: 'email', label: 'Email', required: true, prefill: true },
+        { key: 'firstName', type: 'text', label: 'First name', prefill: true },
+        { key: 'company', type: 'text', label: 'Company' },
+      ],
+      prefill: true,
+      submitLabel: 'Subscribe',
+      page: { slug, title: 'Newsletter' },
+    });
+    const url = `${sites.trackOrigin}/p/${slug}`;
+    const { page } = await suite.open();
+    const email = uniqueEmail('remember');
+
+    await page.goto(url);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('First name').fill('Katherine');
+    await page.getByLabel('Company').fill('NASA');
+    await page.getByLabel(/Remember me/).check();
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    await page.getByRole('status').waitFor();
+
+    await page.goto(url);
+    await expect.poll(() => page.getByLabel('Email').inputValue()).toBe(email);
+    expect(await page.getByLabel('First name').inputValue()).toBe('Katherine');
+    expect(await page.getByLabel('Company').inputValue()).toBe(''); // not marked for prefill
+    expect(await page.getByLabel(/Remember me/).isChecked()).toBe(true);
+
+    // Submitting without "remember me" withdraws the choice.
+    await page.getByLabel(/Remember me/).uncheck();
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    await page.getByRole('status').waitFor();
+    await page.goto(url);
+    const prefillAnswer = page.waitForResponse((r) => r.url().endsWith('/prefill'));
+    await page.reload();
+    expect(await (await prefillAnswer).json()).toEqual({ values: {} });
+    expect(await page.getByLabel('Email').inputValue()).toBe('');
   });
 });
