@@ -9,11 +9,28 @@ export interface BotSignals {
   webdriver: boolean;
 }
 
+// Browsers send a handful of distinct user agents; remember verdicts instead of running isbot's large
+// regular expression on every hit.
+const verdicts = new Map<string, BotReason | null>();
+
+function classifyUserAgent(userAgent: string): BotReason | null {
+  let verdict = verdicts.get(userAgent);
+  if (verdict === undefined) {
+    // isbot already matches "HeadlessChrome"; name it apart because it is the commonest scraper signature.
+    verdict = /HeadlessChrome|PhantomJS|SlimerJS|Electron\/.*Headless/i.test(userAgent)
+      ? 'headless'
+      : isbot(userAgent)
+        ? 'user-agent'
+        : null;
+    if (verdicts.size >= 5_000) verdicts.clear();
+    verdicts.set(userAgent, verdict);
+  }
+  return verdict;
+}
+
 export function classifyBot({ userAgent, webdriver }: BotSignals): BotReason | null {
   if (!userAgent || userAgent.trim() === '') return 'no-user-agent';
-  // isbot already matches "HeadlessChrome"; name it apart because it is the commonest scraper signature.
-  if (/HeadlessChrome|PhantomJS|SlimerJS|Electron\/.*Headless/i.test(userAgent)) return 'headless';
-  if (isbot(userAgent)) return 'user-agent';
-  if (webdriver) return 'webdriver';
-  return null;
+  const byUserAgent = classifyUserAgent(userAgent);
+  if (byUserAgent) return byUserAgent;
+  return webdriver ? 'webdriver' : null;
 }

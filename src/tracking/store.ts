@@ -1,5 +1,5 @@
 // Storage for tracking: loads what a batch of events needs and writes the batch's plan in one transaction.
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { MINUTE_MS } from '../lib/time.ts';
 import type { Engine } from '../storage/database.ts';
 import type { Database } from '../storage/schema.ts';
@@ -139,21 +139,18 @@ export async function writePlan(tx: Tx, plan: WritePlan, now: number): Promise<v
       .execute();
   }
   for (const rows of chunks(plan.newVisits)) await tx.insertInto('visits').values(rows).execute();
-  for (const [id, inc] of [...plan.visitIncrements.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    await tx
-      .updateTable('visits')
-      .set((eb) => ({
-        pageviews: eb('pageviews', '+', inc.pageviews),
-        engaged_ms: eb('engaged_ms', '+', inc.engagedMs),
-        last_seen_at: eb
-          .case()
-          .when('last_seen_at', '<', inc.lastSeenAt)
-          .then(inc.lastSeenAt)
-          .else(eb.ref('last_seen_at'))
-          .end(),
-      }))
-      .where('id', '=', id)
-      .execute();
+  // One statement for all visits this batch continues (UPDATE … FROM VALUES runs on both engines).
+  const increments = [...plan.visitIncrements.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const rows of chunks(increments)) {
+    const values = sql.join(
+      rows.map(([id, inc]) => sql`(${id}, ${inc.pageviews}, ${inc.engagedMs}, ${inc.lastSeenAt})`),
+    );
+    await sql`update visits set
+        pageviews = visits.pageviews + cast(v.column2 as integer),
+        engaged_ms = visits.engaged_ms + cast(v.column3 as bigint),
+        last_seen_at = case when visits.last_seen_at < cast(v.column4 as bigint) then cast(v.column4 as bigint) else visits.last_seen_at end
+      from (values ${values}) as v
+      where visits.id = v.column1`.execute(tx);
   }
   for (const rows of chunks(plan.newPageviews)) {
     const inserted = await tx
@@ -165,14 +162,12 @@ export async function writePlan(tx: Tx, plan: WritePlan, now: number): Promise<v
     if (inserted.length !== rows.length)
       throw new ConcurrentDuplicateError('A page view was stored concurrently.');
   }
-  for (const pv of sortedValues(plan.pageviewEngaged)) {
-    await tx
-      .updateTable('pageviews')
-      .set({ engaged_ms: pv.engagedMs })
-      .where('website_id', '=', pv.websiteId)
-      .where('event_id', '=', pv.eventId)
-      .where('engaged_ms', '<', pv.engagedMs)
-      .execute();
+  for (const rows of chunks(sortedValues(plan.pageviewEngaged))) {
+    const values = sql.join(rows.map((pv) => sql`(${pv.websiteId}, ${pv.eventId}, ${pv.engagedMs})`));
+    await sql`update pageviews set engaged_ms = cast(v.column3 as bigint)
+      from (values ${values}) as v
+      where pageviews.website_id = v.column1 and pageviews.event_id = v.column2
+        and pageviews.engaged_ms < cast(v.column3 as bigint)`.execute(tx);
   }
   await writeRollups(tx, plan);
 }
