@@ -172,6 +172,35 @@ describe.skipIf(!chromiumPath)('browser: cookies and visits', () => {
     });
   });
 
+  it('a visitor who leaves before the first reply, third-party cookies blocked, is the same visitor on the next page', async () => {
+    const { sites } = suite;
+    const site = await sites.registerWebsite();
+    const path = uniquePath('quick');
+    sites.setPage(`${path}/a`, pageHtml({ title: 'A', snippet: site.snippets.thirdParty }));
+    sites.setPage(`${path}/b`, pageHtml({ title: 'B', snippet: site.snippets.thirdParty }));
+    const browser = await suite.open(); // third-party cookies blocked
+    // The first hit is answered late: the visitor has moved on before any reply could write the mirror.
+    let held = false;
+    await browser.page.route(
+      (url) => url.pathname.endsWith('/c'),
+      async (route) => {
+        if (!held) {
+          held = true;
+          await new Promise((resolve) => setTimeout(resolve, 1500));
+        }
+        await route.continue().catch(() => {});
+      },
+    );
+    const traffic = watchCollect(browser.page);
+    await browser.page.goto(`${sites.shopOrigin}${path}/a`);
+    await waitFor('the first page view to be sent', async () => traffic.pageviews().length === 1);
+    await browser.page.goto(`${sites.shopOrigin}${path}/b`);
+    const views = await suite.pageviews(site.id, 2);
+    expect(views[1]!.visitor_id).toBe(views[0]!.visitor_id);
+    expect(views[1]!.visit_id).toBe(views[0]!.visit_id);
+    expect(await sites.report(site.id)).toMatchObject({ pageviews: 2, visits: 1, uniqueVisitors: 1 });
+  });
+
   it('first-party mode: HttpOnly SameSite=Lax cookies on the site itself, none visible to the page', async () => {
     const { sites } = suite;
     const site = await sites.registerWebsite();

@@ -123,7 +123,12 @@ try {
       o.e = o.e || newId();
       if (anon) o.a = 1;
       else if (!fp) {
-        o.v = readCookie(VID);
+        let v = readCookie(VID);
+        // A browser we have not met names itself (the server adopts a well-formed new id), and the mirror is
+        // written now: a visitor who leaves before the first reply, with third-party cookies blocked, is
+        // still the same visitor on the next page. The reply rewrites it with the real lifetime.
+        if (!v) setCookie(VID, (v = newId()), 86400, homeDomain());
+        o.v = v;
         o.s = readCookie(SID);
       }
       if ((n as { globalPrivacyControl?: boolean }).globalPrivacyControl) o.g = 1;
