@@ -519,3 +519,36 @@ describeEachEngine('forms', (engine) => {
     expect(JSON.stringify(body)).not.toContain('matchFields');
   });
 });
+
+describe('form rate limit', () => {
+  it('answers 429 with a clear message past the per-client limit and stores nothing more', async () => {
+    const database = await createTestDatabase('sqlite');
+    const spoor = await startSpoor(database, { formRateLimit: 2 });
+    try {
+      const form = await spoor.app.inject({
+        method: 'POST',
+        url: '/api/forms',
+        headers: spoor.auth,
+        payload: {
+          name: 'Limited',
+          fields: [{ key: 'email', type: 'email', label: 'Email', required: true }],
+        },
+      });
+      const send = (i: number) =>
+        spoor.app.inject({
+          method: 'POST',
+          url: `/f/${form.json().id}`,
+          headers: { 'content-type': 'application/json' },
+          payload: { email: `limit${i}@example.com` },
+        });
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await send(i)).statusCode);
+      expect(statuses).toEqual([200, 200, 429, 429]);
+      expect((await send(9)).json().message).toMatch(/Too many requests/);
+      expect(await spoor.storage.db.selectFrom('form_submissions').selectAll().execute()).toHaveLength(2);
+    } finally {
+      await spoor.close();
+      await database.drop();
+    }
+  });
+});
