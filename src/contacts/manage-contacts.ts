@@ -6,6 +6,7 @@ import { STANDARD_FIELDS } from './contact.ts';
 import { cleanCustomField, cleanStandardField, type FieldProblem, isProblem } from './contact-rules.ts';
 import {
   type ContactRow,
+  contactRowOf,
   type Db,
   findContact,
   findContactRow,
@@ -94,17 +95,7 @@ export async function createContact(db: Db, values: ContactValues): Promise<Cont
 export async function changeContact(db: Db, id: string, values: ContactValues): Promise<Contact> {
   const current = await findContactRow(db, id);
   if (!current) throw new AppError('not_found', `No contact with id "${id}".`);
-  const base: ContactRow = {
-    email: current.email,
-    first_name: current.first_name,
-    last_name: current.last_name,
-    company: current.company,
-    phone: current.phone,
-    job_title: current.job_title,
-    country: current.country,
-    custom: JSON.parse(current.custom),
-  };
-  const result = applyValues(base, values, await listCustomFields(db));
+  const result = applyValues(contactRowOf(current), values, await listCustomFields(db));
   if ('problems' in result) throw new ContactValidationError(result.problems);
   await updateContactRow(db, id, result.row, Date.now());
   return (await findContact(db, id))!;

@@ -34,6 +34,20 @@ export function toContact(row: Selectable<ContactsTable>): Contact {
   };
 }
 
+/** The editable values of a stored contact, as applyValues takes them. */
+export function contactRowOf(row: Selectable<ContactsTable>): ContactRow {
+  return {
+    email: row.email,
+    first_name: row.first_name,
+    last_name: row.last_name,
+    company: row.company,
+    phone: row.phone,
+    job_title: row.job_title,
+    country: row.country,
+    custom: JSON.parse(row.custom) as Record<string, CustomValue>,
+  };
+}
+
 const emailMatch = (email: string | null) => (email ? email.toLowerCase() : null);
 
 export async function insertContact(db: Db, id: string, row: ContactRow, now: number): Promise<void> {

@@ -3,6 +3,7 @@
 import { type ContactValues, STANDARD_FIELDS, type StandardField } from '../contacts/contact.ts';
 import { applyValues, ContactValidationError, EMPTY_ROW } from '../contacts/manage-contacts.ts';
 import {
+  contactRowOf,
   type Db,
   findContactsByEmail,
   insertContact,
@@ -137,17 +138,7 @@ async function updateWith(
     .selectAll()
     .where('id', '=', contactId)
     .executeTakeFirstOrThrow();
-  const base = {
-    email: current.email,
-    first_name: current.first_name,
-    last_name: current.last_name,
-    company: current.company,
-    phone: current.phone,
-    job_title: current.job_title,
-    country: current.country,
-    custom: JSON.parse(current.custom),
-  };
-  const applied = applyValues(base, values, definitions);
+  const applied = applyValues(contactRowOf(current), values, definitions);
   if ('problems' in applied) throw new ContactValidationError(applied.problems);
   await updateContactRow(db, contactId, applied.row, now);
   return { contactId, outcome: 'updated', merged };
