@@ -3,9 +3,18 @@
 import { newId } from '../lib/ids.ts';
 import { utcDay } from '../lib/time.ts';
 import { sketchEntry } from '../reports/visitor-sketch.ts';
-import type { PageviewsTable, VisitorsTable, VisitsTable } from '../storage/schema.ts';
+import type { PageviewsTable, VisitsTable } from '../storage/schema.ts';
 import type { EngagementEvent, IngestOutcome, PageviewEvent, TrackingEvent } from './events.ts';
 import { decideVisit } from './visit-rules.ts';
+import {
+  campaignDelta,
+  emptyPlan,
+  pageDelta,
+  raiseSketch,
+  referrerDelta,
+  statsDelta,
+  type WritePlan,
+} from './write-plan.ts';
 
 /** Engaged time reported beyond the time elapsed since the page view is not believed. */
 const ENGAGED_CLOCK_SLACK_MS = 5_000;
@@ -41,53 +50,7 @@ export interface BatchState {
   pageviews: Map<string, KnownPageview>;
 }
 
-export interface StatsDelta {
-  website_id: string;
-  day: string;
-  bot: number;
-  pageviews: number;
-  anonymous_pageviews: number;
-  visits: number;
-  bounces: number;
-  engaged_ms: number;
-}
-
-export interface WritePlan {
-  newVisitors: VisitorsTable[];
-  newAliases: { alias_id: string; visitor_id: string }[];
-  touchedVisitors: Set<string>;
-  newVisits: VisitsTable[];
-  /** Increments for visits stored before this batch. */
-  visitIncrements: Map<string, { pageviews: number; engagedMs: number; lastSeenAt: number }>;
-  newPageviews: PageviewsTable[];
-  /** New engaged totals for page views stored before this batch. */
-  pageviewEngaged: Map<string, { websiteId: string; eventId: string; engagedMs: number }>;
-  dailyStats: Map<string, StatsDelta>;
-  dailyPages: Map<
-    string,
-    { website_id: string; day: string; bot: number; path: string; pageviews: number; engaged_ms: number }
-  >;
-  dailyReferrers: Map<
-    string,
-    { website_id: string; day: string; bot: number; referrer_host: string; visits: number }
-  >;
-  dailyCampaigns: Map<
-    string,
-    {
-      website_id: string;
-      day: string;
-      bot: number;
-      utm_source: string;
-      utm_medium: string;
-      utm_campaign: string;
-      visits: number;
-    }
-  >;
-  sketch: Map<
-    string,
-    { website_id: string; day: string; bot: number; kind: string; reg: number; rho: number }
-  >;
-}
+export type { WritePlan } from './write-plan.ts';
 
 export interface BatchPlan {
   plan: WritePlan;
@@ -95,23 +58,6 @@ export interface BatchPlan {
 }
 
 const key = (...parts: (string | number)[]) => parts.join('|');
-
-export function emptyPlan(): WritePlan {
-  return {
-    newVisitors: [],
-    newAliases: [],
-    touchedVisitors: new Set(),
-    newVisits: [],
-    visitIncrements: new Map(),
-    newPageviews: [],
-    pageviewEngaged: new Map(),
-    dailyStats: new Map(),
-    dailyPages: new Map(),
-    dailyReferrers: new Map(),
-    dailyCampaigns: new Map(),
-    sketch: new Map(),
-  };
-}
 
 export function planBatch(events: readonly TrackingEvent[], state: BatchState): BatchPlan {
   const planner = new Planner(state);
@@ -138,9 +84,9 @@ class Planner {
 
     const day = utcDay(event.receivedAt);
     const bot = event.bot ? 1 : 0;
-    const stats = this.stats(event.websiteId, day, bot);
+    const stats = statsDelta(this.plan, event.websiteId, day, bot);
     stats.pageviews += 1;
-    this.page(event.websiteId, day, bot, event.attribution.path).pageviews += 1;
+    pageDelta(this.plan, event.websiteId, day, bot, event.attribution.path).pageviews += 1;
 
     let visitorId: string | null = null;
     let visitId: string | null = null;
@@ -202,8 +148,8 @@ class Planner {
         });
 
       const day = utcDay(target.occurredAt);
-      this.stats(target.websiteId, day, target.bot).engaged_ms += delta;
-      this.page(target.websiteId, day, target.bot, target.path).engaged_ms += delta;
+      statsDelta(this.plan, target.websiteId, day, target.bot).engaged_ms += delta;
+      pageDelta(this.plan, target.websiteId, day, target.bot, target.path).engaged_ms += delta;
       if (target.visitId) this.touchVisit(target.visitId, 0, delta, event.receivedAt);
     } else if (target.visitId) {
       this.touchVisit(target.visitId, 0, 0, event.receivedAt);
@@ -260,7 +206,7 @@ class Planner {
     const decision = decideVisit(latest, event.receivedAt, event.visitTimeoutMinutes);
     if (decision.kind === 'continue' && latest) {
       if (latest.pageviews === 1)
-        this.stats(event.websiteId, utcDay(latest.startedAt), latest.bot).bounces -= 1;
+        statsDelta(this.plan, event.websiteId, utcDay(latest.startedAt), latest.bot).bounces -= 1;
       latest.pageviews += 1;
       latest.lastSeenAt = Math.max(latest.lastSeenAt, event.receivedAt);
       this.touchVisit(latest.id, 1, 0, event.receivedAt);
@@ -305,12 +251,13 @@ class Planner {
     this.state.latestVisits.set(visitKey, known);
     this.knownVisitsById.set(visit.id, known);
 
-    const stats = this.stats(event.websiteId, day, bot);
+    const stats = statsDelta(this.plan, event.websiteId, day, bot);
     stats.visits += 1;
     stats.bounces += 1; // a one-page visit is a bounce until its second page view
-    if (a.referrerHost) this.referrer(event.websiteId, day, bot, a.referrerHost).visits += 1;
+    if (a.referrerHost) referrerDelta(this.plan, event.websiteId, day, bot, a.referrerHost).visits += 1;
     if (a.utmSource || a.utmMedium || a.utmCampaign) {
-      this.campaign(
+      campaignDelta(
+        this.plan,
         event.websiteId,
         day,
         bot,
@@ -320,8 +267,8 @@ class Planner {
       ).visits += 1;
     }
     const { reg, rho } = sketchEntry(visitorId);
-    this.raiseSketch(event.websiteId, day, bot, 'all', reg, rho);
-    if (identified) this.raiseSketch(event.websiteId, day, bot, 'identified', reg, rho);
+    raiseSketch(this.plan, event.websiteId, day, bot, 'all', reg, rho);
+    if (identified) raiseSketch(this.plan, event.websiteId, day, bot, 'identified', reg, rho);
     return visit.id;
   }
 
@@ -340,83 +287,5 @@ class Planner {
     increment.engagedMs += engagedMs;
     increment.lastSeenAt = Math.max(increment.lastSeenAt, at);
     this.plan.visitIncrements.set(visitId, increment);
-  }
-
-  private stats(websiteId: string, day: string, bot: number): StatsDelta {
-    const k = key(websiteId, day, bot);
-    let row = this.plan.dailyStats.get(k);
-    if (!row) {
-      row = {
-        website_id: websiteId,
-        day,
-        bot,
-        pageviews: 0,
-        anonymous_pageviews: 0,
-        visits: 0,
-        bounces: 0,
-        engaged_ms: 0,
-      };
-      this.plan.dailyStats.set(k, row);
-    }
-    return row;
-  }
-
-  private page(websiteId: string, day: string, bot: number, path: string) {
-    const k = key(websiteId, day, bot, path);
-    let row = this.plan.dailyPages.get(k);
-    if (!row) {
-      row = { website_id: websiteId, day, bot, path, pageviews: 0, engaged_ms: 0 };
-      this.plan.dailyPages.set(k, row);
-    }
-    return row;
-  }
-
-  private referrer(websiteId: string, day: string, bot: number, host: string) {
-    const k = key(websiteId, day, bot, host);
-    let row = this.plan.dailyReferrers.get(k);
-    if (!row) {
-      row = { website_id: websiteId, day, bot, referrer_host: host, visits: 0 };
-      this.plan.dailyReferrers.set(k, row);
-    }
-    return row;
-  }
-
-  private campaign(
-    websiteId: string,
-    day: string,
-    bot: number,
-    source: string,
-    medium: string,
-    campaign: string,
-  ) {
-    const k = key(websiteId, day, bot, source, medium, campaign);
-    let row = this.plan.dailyCampaigns.get(k);
-    if (!row) {
-      row = {
-        website_id: websiteId,
-        day,
-        bot,
-        utm_source: source,
-        utm_medium: medium,
-        utm_campaign: campaign,
-        visits: 0,
-      };
-      this.plan.dailyCampaigns.set(k, row);
-    }
-    return row;
-  }
-
-  private raiseSketch(
-    websiteId: string,
-    day: string,
-    bot: number,
-    kind: string,
-    reg: number,
-    rho: number,
-  ): void {
-    const k = key(websiteId, day, bot, kind, reg);
-    const row = this.plan.sketch.get(k);
-    if (!row) this.plan.sketch.set(k, { website_id: websiteId, day, bot, kind, reg, rho });
-    else if (rho > row.rho) row.rho = rho;
   }
 }
