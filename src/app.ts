@@ -11,6 +11,7 @@ import { contactRoutes } from './contacts/routes.ts';
 import { cookieDeclaration } from './cookies/declaration.ts';
 import { demoRoutes } from './demo/routes.ts';
 import { formLoaderRoutes } from './forms/loader-routes.ts';
+import { publicFormRoutes } from './forms/public-routes.ts';
 import { formRoutes } from './forms/routes.ts';
 import { startSubmissionWorker } from './forms/submission-worker.ts';
 import { historyRoutes } from './history/routes.ts';
@@ -153,7 +154,8 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   reportRoutes(app, { db: storage.db });
   contactRoutes(app, { db: storage.db });
   app.register(import('./contacts/import-routes.ts'), { storage });
-  formRoutes(app, {
+  formRoutes(app, { db: storage.db });
+  publicFormRoutes(app, {
     storage,
     websites,
     publicUrl: config.publicUrl,

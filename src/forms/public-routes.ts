@@ -1,0 +1,247 @@
+// Public HTTP for forms: the embed definition, submissions, prefill and hosted marketing pages.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ContactValidationError } from '../contacts/manage-contacts.ts';
+import { VISITOR_COOKIE } from '../cookies/definitions.ts';
+import { AppError } from '../lib/errors.ts';
+import { newId } from '../lib/ids.ts';
+import type { Storage } from '../storage/database.ts';
+import { readCookie, setTrackingCookies } from '../tracking/tracking-cookies.ts';
+import { isOriginAllowed } from '../websites/origin-rules.ts';
+import type { WebsiteCache } from '../websites/website-cache.ts';
+import type { Form } from './form.ts';
+import { PREFILL_COOKIE, prefillValues } from './prefill.ts';
+import { renderPage, renderThankYou } from './render-page.ts';
+import { findForm, findFormByPageSlug } from './store.ts';
+import { FormValidationError, submitForm } from './submit-form.ts';
+
+export interface FormRouteDeps {
+  storage: Storage;
+  websites: WebsiteCache;
+  publicUrl: string;
+  formRateLimit: number;
+  prefillCookieDays: number;
+}
+
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+/** What the embed loader needs to draw a form: no match rules, no internal settings. */
+function publicDefinition(form: Form, extra: { prefillDays: number; gpc: boolean }) {
+  const { fields, submitLabel, prefill, afterSubmit } = form.definition;
+  return {
+    id: form.id,
+    fields: fields.map(({ key, type, label, required, options, maxLength, prefill: p, defaultValue }) => ({
+      key,
+      type,
+      label,
+      required: required ?? false,
+      ...(options ? { options } : {}),
+      ...(maxLength ? { maxLength } : {}),
+      ...(p ? { prefill: true } : {}),
+      ...(type === 'hidden' && defaultValue !== undefined ? { defaultValue } : {}),
+    })),
+    submitLabel,
+    prefill,
+    afterSubmit,
+    token: newId(),
+    ...extra,
+  };
+}
+
+export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): void {
+  const { storage } = deps;
+  const db = storage.db;
+  const selfOrigin = new URL(deps.publicUrl).origin;
+
+  /** Embedded forms may be used from their website's allowed origins; hosted pages from Spoor's own. */
+  async function allowCors(request: FastifyRequest, reply: FastifyReply, form: Form): Promise<void> {
+    const origin = request.headers.origin;
+    if (!origin || origin === selfOrigin) return;
+    const website = form.websiteId ? await deps.websites.get(form.websiteId) : undefined;
+    if (!website || !isOriginAllowed(origin, website.allowedOrigins)) {
+      throw new AppError('forbidden', `Origin ${origin} may not use this form.`);
+    }
+    reply
+      .header('access-control-allow-origin', origin)
+      .header('access-control-allow-credentials', 'true')
+      .header('vary', 'Origin');
+  }
+
+  async function publicForm(id: string): Promise<Form> {
+    const form = await findForm(db, id);
+    if (!form) throw new AppError('not_found', 'This form does not exist.');
+    return form;
+  }
+
+  // The prefill GET carries X-Spoor-Prefill, so browsers preflight /f/{id}/prefill as well.
+  const preflight = async (request: FastifyRequest, reply: FastifyReply) => {
+    const origin = request.headers.origin;
+    if (origin)
+      reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true');
+    reply
+      .header('access-control-allow-methods', 'GET, POST')
+      .header('access-control-allow-headers', 'content-type, x-spoor-prefill')
+      .header('vary', 'Origin')
+      .code(204)
+      .send();
+  };
+  app.options('/f/:id', { schema: { hide: true } }, preflight);
+  app.options('/f/:id/prefill', { schema: { hide: true } }, preflight);
+
+  app.get<{ Params: { id: string } }>(
+    '/f/:id',
+    {
+      schema: {
+        tags: ['forms'],
+        summary: 'A form definition for the embed loader (/f/{id}.json).',
+        params: IdParams,
+      },
+    },
+    async (request, reply) => {
+      const id = request.params.id.replace(/\.json$/, '');
+      const form = await publicForm(id);
+      await allowCors(request, reply, form);
+      reply.header('cache-control', 'no-store');
+      const website = form.websiteId ? await deps.websites.get(form.websiteId) : undefined;
+      // gpc: the loader treats Global Privacy Control as "anonymous" exactly when the website does.
+      return publicDefinition(form, {
+        prefillDays: deps.prefillCookieDays,
+        gpc: website?.gpcMode === 'anonymize',
+      });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/f/:id/prefill',
+    {
+      config: { rateLimit: { max: deps.formRateLimit * 4, timeWindow: 60_000 } },
+      schema: {
+        tags: ['forms'],
+        summary: "Prefill values for a returning contact who chose 'remember me'.",
+        params: IdParams,
+      },
+    },
+    async (request, reply) => {
+      const form = await publicForm(request.params.id);
+      await allowCors(request, reply, form);
+      reply.header('cache-control', 'no-store');
+      const header = request.headers['x-spoor-prefill'];
+      const token =
+        (typeof header === 'string' ? header : null) ?? readCookie(request.headers.cookie, PREFILL_COOKIE);
+      return { values: await prefillValues(db, form, token, deps.prefillCookieDays) };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    '/f/:id',
+    {
+      bodyLimit: 65_536,
+      config: { rateLimit: { max: deps.formRateLimit, timeWindow: 60_000 } },
+      schema: {
+        tags: ['forms'],
+        summary: 'Submit a form (HTML form post, or JSON from the embed loader).',
+        params: IdParams,
+        body: Type.Record(Type.String(), Type.Unknown()),
+      },
+    },
+    async (request, reply) => {
+      const form = await publicForm(request.params.id);
+      const html = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ?? false;
+      await allowCors(request, reply, form);
+      const body = request.body ?? {};
+      const website = form.websiteId ? await deps.websites.get(form.websiteId) : undefined;
+      const gpc = website?.gpcMode === 'anonymize' && request.headers['sec-gpc'] === '1';
+      const flag = (name: string) => ['1', 'on', 'true', 1, true].includes(body[name] as never);
+      try {
+        const result = await submitForm(storage, {
+          form,
+          fields: body,
+          submissionKey: typeof body['_token'] === 'string' ? body['_token'] : null,
+          honeypot: typeof body['_hp'] === 'string' && body['_hp'] !== '' ? body['_hp'] : null,
+          rememberMe: flag('_remember'),
+          anonymous: flag('_a') || gpc,
+          cookieVisitorId: readCookie(request.headers.cookie, VISITOR_COOKIE),
+          mirrorVisitorId: typeof body['_v'] === 'string' ? body['_v'] : null,
+          receivedAt: Date.now(),
+        });
+        const cookies: string[] = [];
+        if (result.visitorId && website) {
+          // Same attributes as the collect endpoint sets: the form post reached the tracking host.
+          cookies.push(
+            ...setTrackingCookies(
+              { visitorId: result.visitorId, visitId: newId() },
+              'third-party',
+              website.visitorCookieDays,
+              website.visitTimeoutMinutes,
+            ).slice(0, 1),
+          );
+        }
+        if (result.prefillToken) {
+          cookies.push(
+            `${PREFILL_COOKIE}=${result.prefillToken}; Max-Age=${deps.prefillCookieDays * 86_400}; Path=/f/; Secure; HttpOnly; SameSite=Lax`,
+          );
+        }
+        if (cookies.length > 0) reply.header('set-cookie', cookies);
+        const after = result.afterSubmit;
+        if (html) {
+          if (after.kind === 'redirect') return reply.redirect(after.url, 303);
+          return reply.type('text/html; charset=utf-8').send(renderThankYou(form, after.text));
+        }
+        return {
+          ok: true,
+          ...(after.kind === 'redirect' ? { redirect: after.url } : { message: after.text }),
+          ...(result.prefillToken ? { prefill: result.prefillToken } : {}),
+        };
+      } catch (error) {
+        if (html && (error instanceof FormValidationError || error instanceof ContactValidationError)) {
+          const errors =
+            error instanceof FormValidationError
+              ? error.fieldErrors
+              : (error.details?.['fields'] as Record<string, string>);
+          const src = website ? `/s/${website.id}.js` : null;
+          return reply
+            .code(422)
+            .type('text/html; charset=utf-8')
+            .send(
+              renderPage(form, {
+                values: body,
+                errors,
+                trackingScriptSrc: src,
+                gpcAnonymizes: website?.gpcMode === 'anonymize',
+              }),
+            );
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.get<{ Params: { slug: string } }>(
+    '/p/:slug',
+    {
+      schema: {
+        tags: ['forms'],
+        summary: 'A hosted marketing page with its form.',
+        params: Type.Object({ slug: Type.String({ maxLength: 80 }) }),
+      },
+    },
+    async (request, reply) => {
+      const form = await findFormByPageSlug(db, request.params.slug);
+      if (!form)
+        return reply
+          .code(404)
+          .type('text/html; charset=utf-8')
+          .send('<!doctype html><title>Not found</title><h1>This page does not exist.</h1>');
+      const website = form.websiteId ? await deps.websites.get(form.websiteId) : undefined;
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(
+          renderPage(form, {
+            trackingScriptSrc: website ? `/s/${website.id}.js` : null,
+            gpcAnonymizes: website?.gpcMode === 'anonymize',
+          }),
+        );
+    },
+  );
+}
