@@ -67,12 +67,15 @@ export async function benchLoad(
       collectBodyMaker(websiteId, settings.visitorPool, seed + connections),
     );
     const stored = await settledPageviews(spoor, websiteId, from);
+    const inFlight = spoorResult.sent - spoorResult.responses;
     const verdict =
-      stored === spoorResult.ok
-        ? 'every 2xx stored'
-        : stored > spoorResult.ok
-          ? `${stored - spoorResult.ok} more stored than answered (in flight when the load stopped)`
-          : `${spoorResult.ok - stored} ANSWERED BUT NOT STORED`;
+      stored < spoorResult.ok
+        ? `${spoorResult.ok - stored} ANSWERED 2xx BUT NOT STORED`
+        : stored === spoorResult.ok
+          ? 'every 2xx stored'
+          : stored <= spoorResult.ok + inFlight
+            ? `every 2xx stored, plus ${stored - spoorResult.ok} of the ${inFlight} still in flight when the load stopped`
+            : `${stored - spoorResult.ok - inFlight} MORE STORED THAN SENT`;
     console.log(`  ${String(connections).padStart(3)} conn  ${describeLoad('spoor', spoorResult)}`);
     console.log(
       `           ratio ${fmt(spoorResult.requestsPerSecond / bareResult.requestsPerSecond, 2)}  ·  2xx ${spoorResult.ok}, stored ${stored}: ${verdict}`,

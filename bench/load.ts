@@ -8,6 +8,8 @@ export interface LoadResult {
   durationSeconds: number;
   /** Responses per second (any status). */
   requestsPerSecond: number;
+  /** Requests written to the wire; the last `connections` of them may be unanswered when the run stops. */
+  sent: number;
   responses: number;
   ok: number;
   /** Non-2xx responses plus connection errors and timeouts. */
@@ -70,6 +72,7 @@ export async function runLoad(
     connections,
     durationSeconds: result.duration,
     requestsPerSecond: count / result.duration,
+    sent: result.requests.sent,
     responses: count,
     ok,
     errors: count - ok + result.errors,

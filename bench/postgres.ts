@@ -17,19 +17,48 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
   }
 }
 
-/** The server version, or the reason PostgreSQL cannot be used. */
+const REPORTED_SETTINGS = ['fsync', 'synchronous_commit', 'shared_buffers', 'work_mem', 'autovacuum'];
+
+function showSetting(r: { name: string; setting: string; unit: string | null }): string {
+  if (r.unit === '8kB') return `${r.name}=${(Number(r.setting) * 8) / 1024} MB`;
+  if (r.unit === 'kB') return `${r.name}=${Number(r.setting) / 1024} MB`;
+  return `${r.name}=${r.setting}`;
+}
+
+/** The server version and the settings that shape the numbers, or the reason PostgreSQL cannot be used. */
 export async function probePostgres(
   url: string,
-): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
+): Promise<{ ok: true; version: string; settings: string } | { ok: false; reason: string }> {
   try {
-    const version = await withClient(
-      url,
-      async (c) => (await c.query('show server_version')).rows[0].server_version,
-    );
-    return { ok: true, version: String(version) };
+    return await withClient(url, async (c) => {
+      const version = String((await c.query('show server_version')).rows[0].server_version);
+      const result = await c.query(
+        'select name, setting, unit from pg_settings where name = any($1) order by name',
+        [REPORTED_SETTINGS],
+      );
+      const settings = (result.rows as { name: string; setting: string; unit: string | null }[])
+        .map(showSetting)
+        .join(', ');
+      return { ok: true as const, version, settings };
+    });
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   }
+}
+
+/**
+ * VACUUM (ANALYZE) every table of a schema: what autovacuum does after a bulk load. Without it the
+ * planner keeps the statistics of the empty tables and the upserted rollups carry their dead rows.
+ */
+export async function vacuumSchema(url: string, schema: string): Promise<void> {
+  await withClient(url, async (c) => {
+    const result = await c.query('select tablename from pg_tables where schemaname = $1', [
+      checkSchemaName(schema),
+    ]);
+    for (const { tablename } of result.rows as { tablename: string }[]) {
+      await c.query(`vacuum (analyze) ${schema}.${checkSchemaName(tablename)}`);
+    }
+  });
 }
 
 export async function schemaExists(url: string, schema: string): Promise<boolean> {

@@ -22,12 +22,31 @@ function killAllNow(): void {
   running.clear();
 }
 
+/** Async clean-ups (temporary databases) still owed; run on Ctrl-C, since `finally` blocks are skipped then. */
+const cleanups = new Set<() => Promise<void>>();
+
+/** Registers a clean-up for interruption; the returned function runs it now (once) and unregisters it. */
+export function owed(cleanup: () => Promise<void>): () => Promise<void> {
+  let done = false;
+  const once = async () => {
+    if (done) return;
+    done = true;
+    cleanups.delete(once);
+    await cleanup();
+  };
+  cleanups.add(once);
+  return once;
+}
+
 process.once('exit', killAllNow);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    console.error(`\n${signal}: stopping the bench's child processes.`);
+    console.error(`\n${signal}: stopping the bench's child processes and removing its temporary databases.`);
     killAllNow();
-    process.exit(130);
+    const timeout = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
+    void Promise.race([Promise.allSettled([...cleanups].map((c) => c())), timeout]).then(() =>
+      process.exit(130),
+    );
   });
 }
 

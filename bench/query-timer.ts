@@ -25,6 +25,11 @@ function labelOf(node: RootOperationNode): string {
       return `update ${tableOf(node)}`;
     case 'SelectQueryNode':
       return 'select';
+    case 'RawNode': {
+      // Raw SQL: name it by its first words ("update visits").
+      const first = (node as { sqlFragments?: readonly string[] }).sqlFragments?.[0] ?? '';
+      return first.trim().split(/\s+/).slice(0, 2).join(' ').toLowerCase() || 'raw';
+    }
     default:
       return node.kind.replace(/Node$/, '');
   }

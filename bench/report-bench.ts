@@ -1,7 +1,7 @@
 // Part 2: the website report over a month of synthetic traffic. The traffic goes through the real
 // planner (planBatch) and writer (writePlan), so rows and rollups are exactly what ingest would store;
 // the loaded database is cached (SQLite file / PostgreSQL schema named after the page-view count).
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { websiteReport } from '../src/reports/website-report.ts';
 import { openStorage, type Storage } from '../src/storage/database.ts';
@@ -10,7 +10,7 @@ import type { BatchState } from '../src/tracking/batch-plan.ts';
 import { planBatch } from '../src/tracking/batch-plan.ts';
 import { writePlan } from '../src/tracking/store.ts';
 import { registerWebsite } from '../src/websites/manage-websites.ts';
-import { createSchema, dropSchema, schemaExists, urlWithSearchPath } from './postgres.ts';
+import { createSchema, dropSchema, schemaExists, urlWithSearchPath, vacuumSchema } from './postgres.ts';
 import { QueryTimer } from './query-timer.ts';
 import { SITE, type TrafficCounts, TrafficGenerator } from './report-data.ts';
 import { TMP_DIR } from './settings.ts';
@@ -21,8 +21,13 @@ const START_DAY = '2025-03-01';
 const DAYS = 30;
 const BATCH_EVENTS = 20_000;
 const SEED = 20_250_301;
+/** Bump when report-data.ts changes what it generates, so cached data sets are rebuilt. */
+const GENERATOR_VERSION = 1;
 
 export interface GenerationRecord {
+  generatorVersion: number;
+  /** Spoor's commit when the data set was loaded (the load time measures that writePlan). */
+  code?: string;
   websiteId: string;
   from: string;
   to: string;
@@ -31,6 +36,8 @@ export interface GenerationRecord {
   /** Share of wall time per phase and statement kind, largest first. */
   breakdown: string[];
   databaseBytes: number | null;
+  /** PostgreSQL: VACUUM (ANALYZE) ran after the load. */
+  vacuumed?: boolean;
 }
 
 export interface ReportTiming {
@@ -68,7 +75,9 @@ async function readMarker(storage: Storage, pageviews: number): Promise<Generati
       .executeTakeFirst();
     if (!row) return undefined;
     const record = JSON.parse(row.value) as GenerationRecord;
-    return record.counts.pageviews === pageviews ? record : undefined;
+    // Data sets cached before the version was recorded are version 1.
+    const version = record.generatorVersion ?? 1;
+    return record.counts.pageviews === pageviews && version === GENERATOR_VERSION ? record : undefined;
   } catch {
     return undefined; // no settings table yet: an interrupted or foreign database
   }
@@ -83,7 +92,12 @@ function prune(state: BatchState, earliest: number, timeoutMinutes: number): voi
   for (const [key, pv] of state.pageviews) if (pv.occurredAt < pageviewHorizon) state.pageviews.delete(key);
 }
 
-async function generate(storage: Storage, engine: string, pageviews: number): Promise<GenerationRecord> {
+async function generate(
+  storage: Storage,
+  engine: string,
+  pageviews: number,
+  code: string,
+): Promise<GenerationRecord> {
   const started = performance.now();
   const website = await registerWebsite(storage.db, { name: 'Report bench', allowedOrigins: [SITE] });
   const from = START_DAY;
@@ -146,6 +160,8 @@ async function generate(storage: Storage, engine: string, pageviews: number): Pr
     share('  begin/commit and gaps', phase.writeMs - statementsMs),
   ];
   return {
+    generatorVersion: GENERATOR_VERSION,
+    code,
     websiteId: website.id,
     from,
     to,
@@ -186,6 +202,8 @@ interface Target {
   /** Throw away a partial data set before generating. */
   reset(): Promise<void>;
   size(storage: Storage): Promise<number | null>;
+  /** What the engine's background maintenance would have done after a bulk load. */
+  maintain(): Promise<boolean>;
 }
 
 function sqliteTarget(pageviews: number): Target {
@@ -197,7 +215,8 @@ function sqliteTarget(pageviews: number): Target {
     reset: async () => {
       for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
     },
-    size: async () => (existsSync(file) ? (await import('node:fs')).statSync(file).size : null),
+    size: async () => (existsSync(file) ? statSync(file).size : null),
+    maintain: async () => false,
   };
 }
 
@@ -219,6 +238,10 @@ function postgresTarget(url: string, pageviews: number): Target {
       );
       return Number(row.rows[0]?.bytes ?? 0);
     },
+    maintain: async () => {
+      await vacuumSchema(url, schema);
+      return true;
+    },
   };
 }
 
@@ -226,6 +249,8 @@ export async function benchReport(
   engine: 'sqlite' | 'postgres',
   pageviews: number,
   postgresUrl: string,
+  /** Spoor's commit when this bench process started (it loaded that src/, whatever lands later). */
+  code: string,
 ): Promise<ReportBenchResult> {
   const target = engine === 'sqlite' ? sqliteTarget(pageviews) : postgresTarget(postgresUrl, pageviews);
   let storage = target.open();
@@ -243,8 +268,7 @@ export async function benchReport(
     console.log(
       `  generating ${fmt(pageviews)} page views through planBatch + writePlan (${BATCH_EVENTS} events per transaction)`,
     );
-    record = await generate(storage, engine, pageviews);
-    record.databaseBytes = await target.size(storage);
+    record = await generate(storage, engine, pageviews, code);
     await writeMarker(storage, record);
     console.log(
       `  generated in ${record.seconds.toFixed(0)} s: ${fmt(record.counts.pageviews / record.seconds)} page views/s, ` +
@@ -253,6 +277,14 @@ export async function benchReport(
     for (const line of record.breakdown) console.log(`      ${line}`);
   }
   await migrateToLatest(storage.db);
+  if (record.vacuumed === undefined) {
+    const t = performance.now();
+    record.vacuumed = await target.maintain();
+    if (record.vacuumed)
+      console.log(`  VACUUM (ANALYZE) after the load: ${((performance.now() - t) / 1000).toFixed(0)} s`);
+    record.databaseBytes = await target.size(storage);
+    await writeMarker(storage, record);
+  }
 
   const query = {
     websiteId: record.websiteId,

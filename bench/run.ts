@@ -4,9 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchLoad, type LoadRow } from './load-bench.ts';
-import { describeMachine } from './machine.ts';
+import { codeVersion, describeMachine } from './machine.ts';
 import { createSchema, dropSchema, probePostgres, urlWithSearchPath } from './postgres.ts';
-import { type Child, freePort, startChild } from './processes.ts';
+import { type Child, freePort, owed, startChild } from './processes.ts';
 import { summarizeProfile } from './profile-summary.ts';
 import { benchReport, type ReportBenchResult } from './report-bench.ts';
 import { isCompleteRun, loadBenchSettings, REPO_DIR, TMP_DIR } from './settings.ts';
@@ -27,14 +27,14 @@ async function loadOnEngine(
   if (engine === 'sqlite') {
     const file = join(TMP_DIR, `load-${tag}.db`);
     databaseUrl = `sqlite:${file}`;
-    dispose = async () => {
+    dispose = owed(async () => {
       for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-    };
+    });
   } else {
     const schema = `spoor_bench_load_${tag}`;
     await createSchema(settings.postgresUrl, schema);
     databaseUrl = urlWithSearchPath(settings.postgresUrl, schema);
-    dispose = () => dropSchema(settings.postgresUrl, schema);
+    dispose = owed(() => dropSchema(settings.postgresUrl, schema));
   }
   const profileDir = settings.cpuProfile ? `spoor-${engine}-${tag}` : undefined;
   try {
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   mkdirSync(TMP_DIR, { recursive: true });
   const started = new Date();
 
-  let postgresVersion: string | null = null;
+  let postgres: { version: string; settings: string } | null = null;
   const engines: Engine[] = [];
   const notes: string[] = [];
   for (const engine of settings.engines) {
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     }
     const probe = await probePostgres(settings.postgresUrl);
     if (probe.ok) {
-      postgresVersion = probe.version;
+      postgres = { version: probe.version, settings: probe.settings };
       engines.push(engine);
     } else {
       const note = `PostgreSQL skipped: ${settings.postgresUrl.replace(/\/\/[^@]*@/, '//…@')} is not reachable (${probe.reason}).`;
@@ -88,10 +88,16 @@ async function main(): Promise<void> {
       notes.push(note);
     }
   }
-  const machine = describeMachine(postgresVersion);
+  const machine = describeMachine(postgres);
+  const code = codeVersion();
+  if (machine.loadAverage > machine.cores * 0.75) {
+    console.warn(
+      `Warning: the machine is busy (load average ${machine.loadAverage.toFixed(1)} on ${machine.cores} cores); figures will be low and noisy.`,
+    );
+  }
   console.log(
     `Spoor bench on ${machine.cpu} ×${machine.cores}, ${machine.memoryGiB} GiB, Node ${machine.node}, SQLite ${machine.sqlite}` +
-      (postgresVersion ? `, PostgreSQL ${postgresVersion}` : ''),
+      (postgres ? `, PostgreSQL ${postgres.version} (${postgres.settings})` : ''),
   );
 
   const loads: EngineLoad[] = [];
@@ -122,12 +128,22 @@ async function main(): Promise<void> {
   if (settings.runReport) {
     for (const engine of engines) {
       console.log(`\n[${engine}] report over ${settings.pageviews.toLocaleString('en-US')} page views`);
-      reports.push(await benchReport(engine, settings.pageviews, settings.postgresUrl));
+      reports.push(await benchReport(engine, settings.pageviews, settings.postgresUrl, code));
     }
   }
 
-  const page = benchmarkPage({ started, finished: new Date(), machine, settings, loads, reports, notes });
-  const complete = isCompleteRun(settings) && engines.includes('postgres');
+  const page = benchmarkPage({
+    started,
+    finished: new Date(),
+    machine,
+    settings,
+    loads,
+    reports,
+    notes,
+    code,
+  });
+  // A run without PostgreSQL (not reachable) is still complete: the page says it was skipped.
+  const complete = isCompleteRun(settings);
   const out = complete ? join(REPO_DIR, 'docs', 'benchmarks.md') : join(TMP_DIR, 'benchmarks-partial.md');
   writeFileSync(out, page);
   console.log(`\nWrote ${out}${complete ? '' : ' (a partial run does not replace docs/benchmarks.md)'}.`);

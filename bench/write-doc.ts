@@ -18,6 +18,8 @@ export interface BenchRun {
   loads: EngineLoad[];
   reports: ReportBenchResult[];
   notes: string[];
+  /** Spoor's commit (see codeVersion). */
+  code: string;
 }
 
 /** The issue's bar for durable collect on SQLite at 64 connections. */
@@ -35,7 +37,13 @@ function loadTable(load: EngineLoad): string[] {
     '|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of load.rows) {
-    const stored = r.stored === r.spoor.ok ? `${int(r.stored)} ✓` : `${int(r.spoor.ok)} → ${int(r.stored)}`;
+    const inFlight = r.spoor.sent - r.spoor.responses;
+    const stored =
+      r.stored === r.spoor.ok
+        ? `${int(r.stored)} ✓`
+        : r.stored > r.spoor.ok && r.stored <= r.spoor.ok + inFlight
+          ? `${int(r.spoor.ok)} → ${int(r.stored)} ✓ (+${r.stored - r.spoor.ok} in flight at stop)`
+          : `${int(r.spoor.ok)} → ${int(r.stored)} ✗`;
     lines.push(
       `| ${r.connections} | ${int(r.bare.requestsPerSecond)} | ${int(r.spoor.requestsPerSecond)} | ${(r.spoor.requestsPerSecond / r.bare.requestsPerSecond).toFixed(2)} | ${ms(r.spoor.p50Ms)} ms | ${ms(r.spoor.p99Ms)} ms | ${ms(r.bare.p50Ms)} / ${ms(r.bare.p99Ms)} ms | ${int(r.spoor.errors)} | ${stored} |`,
     );
@@ -50,7 +58,7 @@ function targetVerdict(run: BenchRun): string[] {
   const ratio = row.spoor.requestsPerSecond / row.bare.requestsPerSecond;
   const ratioMet = ratio >= TARGET.minRatio;
   const p99Met = row.spoor.p99Ms <= TARGET.maxP99Ms;
-  const lost = row.stored < row.spoor.ok;
+  const lost = row.stored < row.spoor.ok || row.stored > row.spoor.sent;
   return [
     `| target (SQLite, ${TARGET.connections} connections) | measured | met? |`,
     '|---|---:|---|',
@@ -83,13 +91,13 @@ function reportSection(reports: ReportBenchResult[], pageviews: number): string[
   }
   lines.push('', '### Loading the data set', '');
   lines.push(
-    '| engine | page views | engaged-time events | time | page views/s | events/s | database size | this run |',
+    '| engine | page views | engaged-time events | time | page views/s | events/s | database size | loaded |',
   );
   lines.push('|---|---:|---:|---:|---:|---:|---:|---|');
   for (const r of reports) {
     const g = r.generation;
     lines.push(
-      `| ${ENGINE_NAME[r.engine]} | ${int(g.counts.pageviews)} | ${int(g.counts.engagements)} | ${int(g.seconds)} s | ${int(g.counts.pageviews / g.seconds)} | ${int((g.counts.pageviews + g.counts.engagements) / g.seconds)} | ${mib(g.databaseBytes)} | ${r.generatedNow ? 'generated' : 'cached from an earlier run'} |`,
+      `| ${ENGINE_NAME[r.engine]} | ${int(g.counts.pageviews)} | ${int(g.counts.engagements)} | ${int(g.seconds)} s | ${int(g.counts.pageviews / g.seconds)} | ${int((g.counts.pageviews + g.counts.engagements) / g.seconds)} | ${mib(g.databaseBytes)} | ${r.generatedNow ? 'in this run' : 'by an earlier run'}${r.generation.code ? `, Spoor ${r.generation.code}` : ''} |`,
     );
   }
   for (const r of reports) {
@@ -110,14 +118,17 @@ export function benchmarkPage(run: BenchRun): string {
   const lines = [
     '# Benchmarks',
     '',
-    `Written by \`npm run bench\` on ${run.started.toISOString().slice(0, 16).replace('T', ' ')} UTC (the run took ${minutes.toFixed(0)} min). Re-run it to refresh this page; numbers from another machine are not comparable.`,
+    `Written by \`npm run bench\` on ${run.started.toISOString().slice(0, 16).replace('T', ' ')} UTC (the run took ${minutes.toFixed(0)} min) against Spoor at commit ${run.code}. Re-run it to refresh this page; numbers from another machine are not comparable.`,
     '',
     '## Machine',
     '',
     `- CPU: ${machine.cpu}, ${machine.cores} cores (load generator, Spoor and the database share them)`,
     `- Memory: ${machine.memoryGiB} GiB`,
-    `- OS: ${machine.os}`,
+    `- OS: ${machine.os}; 1-minute load average when the run started: ${machine.loadAverage.toFixed(2)}`,
     `- Node.js ${machine.node}; SQLite ${machine.sqlite} (better-sqlite3); PostgreSQL ${machine.postgres ?? 'not available'}`,
+    ...(machine.postgresSettings
+      ? [`- PostgreSQL settings: ${machine.postgresSettings} (same host, over TCP on 127.0.0.1)`]
+      : []),
     '',
     '## Command and settings',
     '',
@@ -125,11 +136,18 @@ export function benchmarkPage(run: BenchRun): string {
     `BENCH_DURATION=${settings.durationSeconds} BENCH_PAGEVIEWS=${settings.pageviews} npm run bench`,
     '```',
     '',
+    'Knobs: `BENCH_DURATION` (s per load run, default 10), `BENCH_PAGEVIEWS` (default 10000000), `BENCH_CONNECTIONS` (default 1,16,64), `BENCH_ENGINES` (default sqlite,postgres), `BENCH_LOAD` / `BENCH_REPORT` (false skips that part), `BENCH_VISITORS` (default 1000), `BENCH_CPU_PROF=true` (profiles Spoor under load and adds a summary here), `SPOOR_BENCH_POSTGRES_URL` (default postgres://postgres@127.0.0.1:5432/test). A run that skips a part or changes the connections writes `bench/.tmp/benchmarks-partial.md` instead of this page. The first run with a new `BENCH_PAGEVIEWS` generates its data set (see the loading table for how long that took); later runs reuse it.',
+    '',
     `- ${settings.durationSeconds} s per load run, after a warm-up of both servers; connections ${settings.connections.join(', ')}; bare and Spoor alternate at each step.`,
     `- Spoor runs as \`node --import tsx src/main.ts\` with \`SPOOR_DEMO=false\`, \`SPOOR_LOG_LEVEL=warn\`, \`SPOOR_COLLECT_RATE_LIMIT=10000000\` (the limiter runs but never trips) and default group commit (\`SPOOR_MAX_BATCH=256\`), on a fresh SQLite file (WAL, \`synchronous=FULL\`) or a fresh PostgreSQL schema (\`fsync\`, \`synchronous_commit\` as the server is configured).`,
     '- The bare server is `bench/bare-server.ts`: `node:http`, reads the body, answers 204.',
     `- Load: autocannon in the bench's own process; every request is a new page view (\`text/plain\` JSON as in [collect-protocol.md](collect-protocol.md), unique \`e\`, one of ${int(settings.visitorPool)} visitor ids in \`v\`, Zipf-distributed paths, some referrers and UTM tags), \`Origin: https://bench.example\`, a desktop Chrome User-Agent. Latency percentiles are computed from every response's own time.`,
     `- Report data: ${int(settings.pageviews)} page views over 30 days for one website (~2 000 paths, ~50 referrer hosts, 20 campaigns, ~3 page views per visit, ~1.5 visits per visitor, 5 % anonymous, 70 % of page views send engaged time), fed through the real \`planBatch\` and \`writePlan\` in transactions of 20 000 events; the loaded database is cached under \`bench/.tmp/\` (SQLite) or in the schema \`spoor_bench_report_${settings.pageviews}\` (PostgreSQL).`,
+    ...(run.reports.some((r) => r.generation.vacuumed)
+      ? [
+          '- PostgreSQL report data: after loading, the bench runs `VACUUM (ANALYZE)` on each table of the report schema, as autovacuum would on a normal server (it is off on this one). Without it the planner still believes the tables are empty and the upserted rollups carry hundreds of thousands of dead rows; on the machine below, the 10M-page-view report took 204 ms (median) before this step and 53 ms after it.',
+        ]
+      : []),
     ...run.notes.map((n) => `- ${n}`),
     '',
     '## Durable collect (`POST /c`)',
@@ -155,9 +173,9 @@ export function benchmarkPage(run: BenchRun): string {
   lines.push(
     '## How to read this',
     '',
-    "The bare server is the ceiling for this machine: it does no parsing beyond reading the body and stores nothing, so its req/s is mostly what the load generator, Node's HTTP stack and the kernel allow. Spoor/bare is the share of that ceiling Spoor keeps while validating each event, applying consent and bot rules, deciding visits and answering only after the event is committed to disk. On a 2-core machine the load generator takes roughly one core, so both servers compete with it; absolute req/s on a dedicated server will be higher, the ratio is the comparable figure.",
+    "The bare server is the ceiling for this machine: it does no parsing beyond reading the body and stores nothing, so its req/s is mostly what the load generator, Node's HTTP stack and the kernel allow. Spoor/bare is the share of that ceiling Spoor keeps while validating each event, applying consent and bot rules, deciding visits and answering only after the event is committed to disk. On a 2-core machine the load generator takes roughly one core, so both servers compete with it; absolute req/s on a dedicated server will be higher, the ratio is the comparable figure. On a shared virtual machine repeated runs can differ by a few tens of percent (disk flush latency varies most), so compare figures from the same run.",
     '',
-    'At 1 connection every request waits for its own commit, so that row shows the latency of one durable write. With more connections, requests that arrive while a commit is in progress go together into the next one (group commit), which is why throughput grows with concurrency while p99 stays bounded. "2xx answered → stored" is the durability check: after each run the report API must count at least every page view that was answered 2xx (✓ means exactly equal).',
+    'At 1 connection every request waits for its own commit, so that row shows the latency of one durable write. With more connections, requests that arrive while a commit is in progress go together into the next one (group commit), which is why throughput grows with concurrency while p99 stays bounded. "2xx answered → stored" is the durability check: after each run the report API must count every page view that was answered 2xx; it may count up to one more per connection, for requests that were already sent when autocannon stopped and were committed after it stopped listening (✓ when the count lies between the two).',
     '',
     'The report reads only the daily rollups (and, for ranges up to 200 000 visits, the visits table for exact uniques), so its time depends on days × distinct paths/referrers/campaigns, not on the number of page views. Above 200 000 visits unique visitors come from the HyperLogLog sketches (`estimate`, ±1.6 %); the generated count is shown beside it.',
     '',
