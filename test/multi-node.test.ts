@@ -137,4 +137,15 @@ describe.runIf(postgresUrl)('two nodes on one PostgreSQL', () => {
       Array.from({ length: 10 }, (_, i) => `race${i}@example.com`),
     );
   });
+
+  it("a new browser's first page views, sent at once to both nodes, make one visitor and one visit", async () => {
+    for (let round = 0; round < 5; round++) {
+      const mirror = `newBrowser${round}${Date.now().toString(36)}`.padEnd(22, 'x');
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => collect(nodes[i % 2]!, { v: mirror, u: `${SITE}/first${i}` })),
+      );
+      expect(new Set(results.map((r) => r.v))).toEqual(new Set([mirror]));
+      expect(new Set(results.map((r) => r.s)).size).toBe(1);
+    }
+  });
 });

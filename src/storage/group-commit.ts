@@ -12,7 +12,8 @@ export type BatchRunner<Job, Result> = (jobs: Job[]) => Promise<Result[]>;
 
 export class GroupCommit<Job, Result> {
   private queue: Pending<Job, Result>[] = [];
-  private writing = false;
+  /** Batches being written right now. */
+  private writing = 0;
   private scheduled = false;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
@@ -20,7 +21,12 @@ export class GroupCommit<Job, Result> {
   constructor(
     private readonly runBatch: BatchRunner<Job, Result>,
     private readonly maxBatch: number,
-    /** Attempts per batch: PostgreSQL may abort a transaction on a conflict with another node. */
+    /**
+     * Batches written at once. SQLite has one writer, so 1; PostgreSQL can commit several batches on
+     * separate connections while one waits for the disk (row locks keep one browser's events in order).
+     */
+    private readonly concurrency = 1,
+    /** Attempts per batch: PostgreSQL may abort a transaction on a conflict with another writer. */
     private readonly attempts = 3,
   ) {}
 
@@ -34,7 +40,7 @@ export class GroupCommit<Job, Result> {
 
   /** Resolves once everything submitted so far is written (or has failed). */
   async drain(): Promise<void> {
-    if (!this.writing && this.queue.length === 0) return;
+    if (this.writing === 0 && this.queue.length === 0) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -44,26 +50,24 @@ export class GroupCommit<Job, Result> {
   }
 
   private schedule(): void {
-    if (this.writing || this.scheduled) return;
+    if (this.writing >= this.concurrency || this.scheduled) return;
     this.scheduled = true;
     // setImmediate lets every request already parsed in this turn of the event loop join the batch.
     setImmediate(() => {
       this.scheduled = false;
-      void this.flush();
+      this.startWriters();
     });
   }
 
-  private async flush(): Promise<void> {
-    if (this.writing) return;
-    this.writing = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        await this.writeBatch(batch);
-      }
-    } finally {
-      this.writing = false;
-      for (const wake of this.idleWaiters.splice(0)) wake();
+  private startWriters(): void {
+    while (this.queue.length > 0 && this.writing < this.concurrency) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.writing += 1;
+      void this.writeBatch(batch).finally(() => {
+        this.writing -= 1;
+        if (this.queue.length > 0) this.schedule();
+        else if (this.writing === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+      });
     }
   }
 

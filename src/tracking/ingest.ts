@@ -12,6 +12,9 @@ export interface Ingestor {
   close(): Promise<void>;
 }
 
+/** Batches committed at once on PostgreSQL (each on its own pooled connection; the pool has 10). */
+const POSTGRES_WRITERS = 4;
+
 export function createIngestor(storage: Storage, maxBatch: number): Ingestor {
   const writer = new GroupCommit<TrackingEvent, IngestOutcome>(
     (events) =>
@@ -22,6 +25,7 @@ export function createIngestor(storage: Storage, maxBatch: number): Ingestor {
         return outcomes;
       }),
     maxBatch,
+    storage.engine === 'postgres' ? POSTGRES_WRITERS : 1,
   );
   return { ingest: (event) => writer.submit(event), close: () => writer.close() };
 }

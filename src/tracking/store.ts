@@ -72,16 +72,22 @@ export async function loadBatchState(
     for (const row of rows) aliases.set(row.alias_id, row.visitor_id);
   }
   const visitorIds = [...new Set([...candidateIds, ...aliases.values()])].sort();
+  // Visit decisions for one browser must not race: concurrent batches (several writers per node, several
+  // nodes) take a transaction lock on every id the browser is known by — also ids not stored yet, which
+  // a row lock could not cover — in one global order, so they cannot deadlock.
+  if (lock && visitorIds.length > 0) {
+    await sql`select pg_advisory_xact_lock(h) from (
+      select distinct hashtextextended(k, 1) as h from unnest(${visitorIds}::text[]) as k order by h
+    ) as ordered`.execute(tx);
+  }
   const visitors = new Map<string, { contactId: string | null }>();
   if (visitorIds.length > 0) {
-    let query = tx
+    const rows = await tx
       .selectFrom('visitors')
       .select(['id', 'contact_id'])
       .where('id', 'in', visitorIds)
-      .orderBy('id');
-    // Row locks serialise visit decisions for one browser across nodes.
-    if (lock) query = query.forUpdate();
-    for (const row of await query.execute()) visitors.set(row.id, { contactId: row.contact_id });
+      .execute();
+    for (const row of rows) visitors.set(row.id, { contactId: row.contact_id });
   }
 
   const latestVisits = new Map<string, KnownVisit>();
