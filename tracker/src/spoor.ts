@@ -127,7 +127,10 @@ try {
         // A browser we have not met names itself (the server adopts a well-formed new id), and the mirror is
         // written now: a visitor who leaves before the first reply, with third-party cookies blocked, is
         // still the same visitor on the next page. The reply rewrites it with the real lifetime.
-        if (!v) setCookie(VID, (v = newId()), 86400, homeDomain());
+        if (!v) {
+          v = newId();
+          setCookie(VID, v, 86400, homeDomain());
+        }
         o.v = v;
         o.s = readCookie(SID);
       }
