@@ -2,7 +2,7 @@
 // was identified) with their page views, form submissions, cursor paging, merged ids and bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
-import { CHROME_UA, eventId, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { CHROME_UA, eventId, type RunningSpoor, startSpoor, submitFormAsBrowser } from './helpers/spoor.ts';
 
 const SHOP = 'https://www.shop.test';
 const BLOG = 'https://blog.shop.test';
@@ -73,20 +73,8 @@ describeEachEngine('contact history', (engine) => {
     return res.json() as { id: string; name: string };
   }
 
-  async function submit(formId: string, fields: Record<string, unknown>, cookie?: string) {
-    const res = await spoor.app.inject({
-      method: 'POST',
-      url: `/f/${formId}`,
-      headers: {
-        'content-type': 'text/plain;charset=UTF-8',
-        'user-agent': CHROME_UA,
-        origin: SHOP,
-        ...(cookie ? { cookie } : {}),
-      },
-      payload: JSON.stringify(fields),
-    });
-    expect(res.statusCode, res.body).toBe(200);
-  }
+  const submit = (formId: string, fields: Record<string, unknown>, cookie?: string) =>
+    submitFormAsBrowser(spoor, formId, fields, { origin: SHOP, ...(cookie ? { cookie } : {}) });
 
   async function pageview(
     options: { website?: string; origin?: string; cookie?: string; url?: string; title?: string } = {},

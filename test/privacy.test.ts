@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRetention } from '../src/privacy/apply-retention.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
-import { CHROME_UA, eventId, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { CHROME_UA, eventId, type RunningSpoor, startSpoor, submitFormAsBrowser } from './helpers/spoor.ts';
 
 const SHOP = 'https://www.shop.test';
 const DAY = 86_400_000;
@@ -68,21 +68,8 @@ describeEachEngine('privacy', (engine) => {
     return res.json() as { id: string; name: string };
   }
 
-  async function submit(formId: string, fields: Record<string, unknown>, cookie?: string) {
-    const res = await spoor.app.inject({
-      method: 'POST',
-      url: `/f/${formId}`,
-      headers: {
-        'content-type': 'text/plain;charset=UTF-8',
-        'user-agent': CHROME_UA,
-        origin: SHOP,
-        ...(cookie ? { cookie } : {}),
-      },
-      payload: JSON.stringify(fields),
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    return res.json() as { prefill?: string };
-  }
+  const submit = (formId: string, fields: Record<string, unknown>, cookie?: string) =>
+    submitFormAsBrowser(spoor, formId, fields, { origin: SHOP, ...(cookie ? { cookie } : {}) });
 
   async function pageview(
     options: {

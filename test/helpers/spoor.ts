@@ -50,3 +50,25 @@ export function eventId(): string {
   counter += 1;
   return `evt${Date.now().toString(36)}${counter.toString(36).padStart(6, '0')}${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/** Submits a form as the embed loader does (JSON as text/plain from an allowed origin); expects 200. */
+export async function submitFormAsBrowser(
+  spoor: RunningSpoor,
+  formId: string,
+  fields: Record<string, unknown>,
+  options: { origin: string; cookie?: string },
+): Promise<{ ok: boolean; prefill?: string }> {
+  const res = await spoor.app.inject({
+    method: 'POST',
+    url: `/f/${formId}`,
+    headers: {
+      'content-type': 'text/plain;charset=UTF-8',
+      'user-agent': CHROME_UA,
+      origin: options.origin,
+      ...(options.cookie ? { cookie: options.cookie } : {}),
+    },
+    payload: JSON.stringify(fields),
+  });
+  if (res.statusCode !== 200) throw new Error(`form submission answered ${res.statusCode}: ${res.body}`);
+  return res.json();
+}
