@@ -51,18 +51,7 @@ export function contactRowOf(row: Selectable<ContactsTable>): ContactRow {
 const emailMatch = (email: string | null) => (email ? email.toLowerCase() : null);
 
 export async function insertContact(db: Db, id: string, row: ContactRow, now: number): Promise<void> {
-  await db
-    .insertInto('contacts')
-    .values({
-      id,
-      ...row,
-      email_match: emailMatch(row.email),
-      custom: JSON.stringify(row.custom),
-      prefill_allowed: 0,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  await insertContacts(db, [{ id, row }], now);
 }
 
 export async function updateContactRow(db: Db, id: string, row: ContactRow, now: number): Promise<void> {

@@ -4,8 +4,7 @@
 // only with consent do the visitor id mirror and the "remember me" prefill token travel. Bundled to
 // tracker/dist/forms.js and served at /forms.js. Text from the server goes into the page only as text
 // (textContent, values, DOM properties), never as markup. The exported helpers are pure and unit-tested.
-
-type Consent = { anonymize?: unknown; Anonymize?: unknown } | null | undefined;
+import { type Consent, isAnonymous } from './consent.ts';
 
 /** A field as GET /f/{id}.json describes it. */
 export interface PublicField {
@@ -49,8 +48,7 @@ interface Page {
 
 export const PREFILL_COOKIE = 'spoor_pf';
 
-/** Same rule as the tracker: both spellings count, only an explicit `true` anonymizes. */
-export const isAnonymous = (o: Consent): boolean => !!o && (o.anonymize === true || o.Anonymize === true);
+export { isAnonymous };
 
 /**
  * Whether this submission must be anonymous: GPC when the website honours it (the page cannot override

@@ -1,8 +1,8 @@
 // Spoor's browser tracker: page views, engaged time, SPA navigation and consent, speaking the wire
 // protocol in docs/collect-protocol.md. Bundled to tracker/dist/spoor.js; budget 2,048 bytes gzipped,
 // so the code favours short forms over ceremony. The exported helpers are pure and unit-tested.
+import { type Consent, isAnonymous } from './consent.ts';
 
-type Consent = { anonymize?: unknown; Anonymize?: unknown } | null | undefined;
 type Hit = Record<string, string | number | undefined>;
 type Reply = { v?: string; s?: string; vt?: number; vd?: number };
 interface TrackingApi {
@@ -36,8 +36,7 @@ export const cookieDomains = (host: string): string[] => {
   return out;
 };
 
-/** Both spellings count (D365 pages use `Anonymize`); only an explicit `true` anonymizes. */
-export const isAnonymous = (o: Consent): boolean => !!o && (o.anonymize === true || o.Anonymize === true);
+export { isAnonymous };
 
 /** The collect endpoint next to the script: `…/s/{id}.js` and `…/spoor.js` both live at the host root. */
 export const collectUrl = (src: string): string => src.replace(/[?#].*/, '').replace(/(\/s)?\/[^/]*$/, '/c');
