@@ -10,15 +10,21 @@ import type { Config } from './config.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieDeclaration } from './cookies/declaration.ts';
 import { demoRoutes } from './demo/routes.ts';
+import { engagementRoutes } from './engagement/routes.ts';
 import { formLoaderRoutes } from './forms/loader-routes.ts';
 import { publicFormRoutes } from './forms/public-routes.ts';
 import { formRoutes } from './forms/routes.ts';
 import { startSubmissionWorker } from './forms/submission-worker.ts';
 import { historyRoutes } from './history/routes.ts';
 import { AppError, httpStatusOf } from './lib/errors.ts';
+import { listRoutes } from './lists/routes.ts';
+import { messageRoutes } from './messages/routes.ts';
 import { startRetentionJob } from './privacy/retention-job.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { loadInstallSecrets } from './secrets/install-secrets.ts';
+import { sendRoutes } from './sending/routes.ts';
+import { startSendWorker } from './sending/send-worker.ts';
 import type { Storage } from './storage/database.ts';
 import { createIngestor, type Ingestor } from './tracking/ingest.ts';
 import { trackingRoutes } from './tracking/routes.ts';
@@ -176,6 +182,16 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     onError: (error) => app.log.error({ err: error }, 'retention pass failed; the next pass retries'),
   });
   app.addHook('onClose', async () => stopRetention());
+
+  // Email: lists, messages, sends (a durable job on every node) and the engagement endpoints.
+  const secrets = await loadInstallSecrets(storage.db, config.tokenKeys);
+  listRoutes(app, { db: storage.db });
+  messageRoutes(app, { db: storage.db });
+  sendRoutes(app, { db: storage.db });
+  engagementRoutes(app, { storage, config, secrets });
+  const stopSending = startSendWorker({ storage, config, secrets });
+  app.addHook('onClose', async () => stopSending());
+
   if (options.demoWebsiteId) demoRoutes(app, { websiteId: options.demoWebsiteId });
 
   return { app, ingestor };

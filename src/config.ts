@@ -1,5 +1,6 @@
 // The only reader of process.env: every setting Spoor takes, validated once at start-up.
 import { readFileSync } from 'node:fs';
+import type { SigningKey } from './lib/tokens.ts';
 
 export interface Config {
   host: string;
@@ -27,6 +28,40 @@ export interface Config {
   logLevel: string;
   /** An admin API key to install when the database has none (for scripted deployments). */
   bootstrapApiKey: string | undefined;
+  /** Outgoing mail. */
+  smtp: SmtpConfig;
+  /** Sender when a message names none, e.g. "Acme <news@acme.example>". */
+  emailFrom: string;
+  /** Whether contacts who never chose allow email open/click tracking. */
+  emailTrackingDefault: boolean;
+  /** Keys that sign email tokens, newest first; undefined = keys kept in the database. */
+  tokenKeys: SigningKey[] | undefined;
+  /** How often each node's send worker looks for work, in ms. */
+  sendPollMs: number;
+  /** First retry delay after a temporary (4xx) SMTP refusal, in ms; doubles per attempt. */
+  smtpRetryBaseMs: number;
+  /** SMTP attempts per recipient before a temporary refusal counts as a soft bounce. */
+  smtpMaxAttempts: number;
+  /** A file of extra machine-open proxy ranges (CIDR per line), e.g. Apple's published egress list. */
+  machineRangesFile: string | undefined;
+}
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+  secure: boolean;
+  /** Refuse to send unless STARTTLS succeeds. */
+  requireTls: boolean;
+  /** Check the server's certificate (turn off only for a test server with a self-signed one). */
+  rejectUnauthorized: boolean;
+  user: string | undefined;
+  password: string | undefined;
+  /** Open connections per node. */
+  pool: number;
+  /** Messages per second per node; 0 = as fast as the server takes them. */
+  rate: number;
+  dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -74,6 +109,57 @@ function bootstrapKey(env: Env): string | undefined {
   return key;
 }
 
+function tokenKeys(env: Env): SigningKey[] | undefined {
+  const raw = env['SPOOR_TOKEN_KEYS'];
+  if (!raw) return undefined;
+  const keys = raw.split(',').map((entry) => {
+    const match = /^\s*(\d{1,3}):([A-Za-z0-9_+/=-]+)\s*$/.exec(entry);
+    const secret = match ? Buffer.from(match[2] as string, 'base64') : Buffer.alloc(0);
+    const version = Number(match?.[1]);
+    if (!match || version < 1 || version > 255 || secret.length < 32) {
+      throw new ConfigError(
+        'SPOOR_TOKEN_KEYS must be a comma-separated list of version:base64-secret (versions 1-255, secrets of at least 32 bytes), newest first.',
+      );
+    }
+    return { version, secret };
+  });
+  if (new Set(keys.map((key) => key.version)).size !== keys.length)
+    throw new ConfigError('SPOOR_TOKEN_KEYS names a key version twice.');
+  return keys;
+}
+
+function dkim(env: Env): SmtpConfig['dkim'] {
+  const domainName = env['SPOOR_DKIM_DOMAIN'];
+  const keySelector = env['SPOOR_DKIM_SELECTOR'];
+  const keyFile = env['SPOOR_DKIM_KEY_FILE'];
+  if (!domainName && !keySelector && !keyFile) return undefined;
+  if (!domainName || !keySelector || !keyFile)
+    throw new ConfigError(
+      'DKIM needs all of SPOOR_DKIM_DOMAIN, SPOOR_DKIM_SELECTOR and SPOOR_DKIM_KEY_FILE.',
+    );
+  try {
+    return { domainName, keySelector, privateKey: readFileSync(keyFile, 'utf8') };
+  } catch (error) {
+    throw new ConfigError(`Cannot read the DKIM private key: ${(error as Error).message}`);
+  }
+}
+
+function smtp(env: Env): SmtpConfig {
+  const secure = boolean(env, 'SPOOR_SMTP_SECURE', false);
+  return {
+    host: env['SPOOR_SMTP_HOST'] || 'localhost',
+    port: integer(env, 'SPOOR_SMTP_PORT', secure ? 465 : 587, 1, 65535),
+    secure,
+    requireTls: boolean(env, 'SPOOR_SMTP_REQUIRE_TLS', false),
+    rejectUnauthorized: boolean(env, 'SPOOR_SMTP_TLS_VERIFY', true),
+    user: env['SPOOR_SMTP_USER'] || undefined,
+    password: env['SPOOR_SMTP_PASSWORD'] || undefined,
+    pool: integer(env, 'SPOOR_SMTP_POOL', 5, 1, 100),
+    rate: integer(env, 'SPOOR_SMTP_RATE', 0, 0, 100_000),
+    dkim: dkim(env),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 8080, 0, 65535);
   const host = env['HOST'] || '0.0.0.0';
@@ -109,5 +195,13 @@ export function loadConfig(env: Env = process.env): Config {
     maxBatchSize: integer(env, 'SPOOR_MAX_BATCH', 256, 1, 10_000),
     logLevel: env['SPOOR_LOG_LEVEL'] || 'info',
     bootstrapApiKey: bootstrapKey(env),
+    smtp: smtp(env),
+    emailFrom: env['SPOOR_EMAIL_FROM'] || `Spoor <spoor@${new URL(publicUrl).hostname}>`,
+    emailTrackingDefault: boolean(env, 'SPOOR_EMAIL_TRACKING_DEFAULT', true),
+    tokenKeys: tokenKeys(env),
+    sendPollMs: integer(env, 'SPOOR_SEND_POLL_MS', 1000, 10, 600_000),
+    smtpRetryBaseMs: integer(env, 'SPOOR_SMTP_RETRY_MS', 60_000, 1, 86_400_000),
+    smtpMaxAttempts: integer(env, 'SPOOR_SMTP_MAX_ATTEMPTS', 4, 1, 20),
+    machineRangesFile: env['SPOOR_MACHINE_RANGES_FILE'] || undefined,
   };
 }

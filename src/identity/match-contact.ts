@@ -1,5 +1,7 @@
 // Finds the contact a submission belongs to under a form's duplicate-detection rule, or creates one;
 // merges contacts the submission proves to be one person (the oldest keeps its id).
+
+import type { Selectable } from 'kysely';
 import { type ContactValues, STANDARD_FIELDS, type StandardField } from '../contacts/contact.ts';
 import { applyValues, ContactValidationError, EMPTY_ROW } from '../contacts/manage-contacts.ts';
 import {
@@ -44,7 +46,7 @@ export function toContactValues(values: Record<string, string | null>): ContactV
   return contact;
 }
 
-function comparable(row: ContactsTable): Record<string, unknown> {
+function comparable(row: Selectable<ContactsTable>): Record<string, unknown> {
   const values: Record<string, unknown> = { ...JSON.parse(row.custom) };
   for (const field of STANDARD_FIELDS) values[field] = row[COLUMN[field]];
   return values;
@@ -100,7 +102,7 @@ export async function matchOrCreateContact(
   }
 
   // Matches come oldest first: the oldest contact keeps its id; the others are the same person.
-  const [winner, ...duplicates] = matches as [ContactsTable, ...ContactsTable[]];
+  const [winner, ...duplicates] = matches as [Selectable<ContactsTable>, ...Selectable<ContactsTable>[]];
   const merged: string[] = [];
   for (const loser of duplicates) {
     await mergeContactInto(db, winner.id, loser.id, 'duplicate-detection', request.now);

@@ -3,12 +3,14 @@ import { type Kysely, type Migration, Migrator, PostgresAdapter, sql } from 'kys
 import * as foundation from './migrations/001-foundation.ts';
 import * as contactsForms from './migrations/002-contacts-forms.ts';
 import * as privacy from './migrations/003-privacy.ts';
+import * as email from './migrations/004-email.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
   '001-foundation': foundation,
   '002-contacts-forms': contactsForms,
   '003-privacy': privacy,
+  '004-email': email,
 };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {

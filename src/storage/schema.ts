@@ -1,5 +1,6 @@
 // Table types for Kysely: the one description of Spoor's storage, shared by SQLite and PostgreSQL.
 // Instants are epoch milliseconds (bigint in PostgreSQL, parsed back to number); days are 'YYYY-MM-DD' (UTC).
+import type { Generated } from 'kysely';
 
 export interface SettingsTable {
   key: string;
@@ -144,6 +145,10 @@ export interface ContactsTable {
   custom: string;
   /** The contact ticked "remember me": prefill may show their values. */
   prefill_allowed: number;
+  /** Email open/click tracking: null = the install's default, 0/1 = the contact's own choice. */
+  email_tracking: number | null;
+  /** 1 = never send this contact marketing email. */
+  do_not_email: Generated<number>;
   created_at: number;
   updated_at: number;
 }
@@ -204,6 +209,142 @@ export interface ContactErasuresTable {
   counts: string;
 }
 
+export interface ListsTable {
+  id: string;
+  name: string;
+  description: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type ListMemberStatus = 'subscribed' | 'unsubscribed';
+
+export interface ListMembersTable {
+  list_id: string;
+  contact_id: string;
+  status: ListMemberStatus;
+  /** How the contact came onto the list: 'api', 'form', 'import'. */
+  source: string;
+  added_at: number;
+  unsubscribed_at: number | null;
+  /** The send whose email led to the unsubscribe. */
+  unsubscribed_send_id: string | null;
+}
+
+export interface MessagesTable {
+  id: string;
+  name: string;
+  subject: string;
+  /** Liquid template; merge fields read the contact ({{ contact.first_name }}). */
+  html: string;
+  /** Plain-text template; null = made from the HTML. */
+  text: string | null;
+  from_name: string | null;
+  from_email: string | null;
+  reply_to: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type SendStatus = 'queued' | 'preparing' | 'sending' | 'done' | 'cancelled';
+
+/** One sending of a message to lists; the message is copied in so later edits change nothing sent. */
+export interface SendsTable {
+  id: string;
+  message_id: string;
+  /** JSON array of list ids. */
+  list_ids: string;
+  status: SendStatus;
+  subject: string;
+  html: string;
+  text: string | null;
+  from_name: string | null;
+  from_email: string | null;
+  reply_to: string | null;
+  created_at: number;
+  prepared_at: number | null;
+  finished_at: number | null;
+  /** List memberships found, a contact on two lists counted twice. */
+  recipients_total: Generated<number>;
+  /** Memberships that named a contact already on the send. */
+  duplicates: Generated<number>;
+  lease_owner: string | null;
+  lease_until: number | null;
+}
+
+export interface SendLinksTable {
+  send_id: string;
+  position: number;
+  url: string;
+  /** 1 = the hidden link no person sees. */
+  honeypot: Generated<number>;
+}
+
+export type RecipientStatus =
+  | 'pending'
+  | 'sending'
+  | 'sent'
+  | 'blocked'
+  | 'hard_bounce'
+  | 'soft_bounce'
+  | 'unconfirmed';
+
+export type BlockReason = 'unsubscribed' | 'do_not_email' | 'no_address' | 'hard_bounced';
+
+export interface SendRecipientsTable {
+  send_id: string;
+  contact_id: string;
+  email: string | null;
+  status: RecipientStatus;
+  block_reason: BlockReason | null;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<number>;
+  last_response: string | null;
+  sent_at: number | null;
+  smtp_message_id: string | null;
+}
+
+export type EmailEventKind = 'open' | 'click' | 'unsubscribe';
+
+export interface EmailEventsTable {
+  id: string;
+  send_id: string;
+  /** null when the contact had not allowed tracking (counted, attached to no one). */
+  contact_id: string | null;
+  recipient_key: string;
+  kind: EmailEventKind;
+  link_position: number | null;
+  occurred_at: number;
+  machine: Generated<number>;
+  machine_reason: string | null;
+  implied: Generated<number>;
+  source_hash: string | null;
+  user_agent: string | null;
+}
+
+export interface SendCountersTable {
+  send_id: string;
+  name: string;
+  value: number;
+}
+
+export interface SendEngagementTable {
+  send_id: string;
+  recipient_key: string;
+  /** 'open', 'click' or 'link:N'. */
+  scope: string;
+  human: Generated<number>;
+  machine: Generated<number>;
+}
+
+export interface EmailSuppressionsTable {
+  email_match: string;
+  reason: string;
+  send_id: string | null;
+  detail: string | null;
+  created_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -224,4 +365,14 @@ export interface Database {
   contact_merges: ContactMergesTable;
   prefill_tokens: PrefillTokensTable;
   contact_erasures: ContactErasuresTable;
+  lists: ListsTable;
+  list_members: ListMembersTable;
+  messages: MessagesTable;
+  sends: SendsTable;
+  send_links: SendLinksTable;
+  send_recipients: SendRecipientsTable;
+  email_events: EmailEventsTable;
+  send_counters: SendCountersTable;
+  send_engagement: SendEngagementTable;
+  email_suppressions: EmailSuppressionsTable;
 }
