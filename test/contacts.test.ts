@@ -131,4 +131,57 @@ describeEachEngine('contacts API', (engine) => {
     expect((await api('GET', '/api/contacts?q=100%25')).json().contacts).toEqual([]);
     expect((await api('GET', '/api/contacts?cursor=garbage')).statusCode).toBe(400);
   });
+  it('keeps email permissions: tracking choice (null = install default) and do-not-email', async () => {
+    const plain = await api('POST', '/api/contacts', { email: 'perm-default@example.com' });
+    expect(plain.json()).toMatchObject({ emailTracking: null, doNotEmail: false });
+
+    const chosen = await api('POST', '/api/contacts', {
+      email: 'perm-chosen@example.com',
+      emailTracking: false,
+      doNotEmail: true,
+    });
+    expect(chosen.statusCode, chosen.body).toBe(201);
+    const id = chosen.json().id;
+    expect(chosen.json()).toMatchObject({ emailTracking: false, doNotEmail: true });
+    const stored = await spoor.storage.db
+      .selectFrom('contacts')
+      .select(['email_tracking', 'do_not_email'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect({ tracking: stored.email_tracking, dne: Number(stored.do_not_email) }).toEqual({
+      tracking: 0,
+      dne: 1,
+    });
+
+    // Other changes leave them alone; each can be set and cleared on its own.
+    expect((await api('PATCH', `/api/contacts/${id}`, { company: 'Acme' })).json()).toMatchObject({
+      company: 'Acme',
+      emailTracking: false,
+      doNotEmail: true,
+    });
+    expect((await api('PATCH', `/api/contacts/${id}`, { emailTracking: true })).json()).toMatchObject({
+      emailTracking: true,
+      doNotEmail: true,
+    });
+    expect(
+      (await api('PATCH', `/api/contacts/${id}`, { emailTracking: null, doNotEmail: false })).json(),
+    ).toMatchObject({ emailTracking: null, doNotEmail: false });
+
+    const exported = await spoor.app.inject({ url: `/api/contacts/${id}/export`, headers: spoor.auth });
+    expect(exported.json().contact).toMatchObject({ emailTracking: null, doNotEmail: false });
+
+    for (const body of [
+      { emailTracking: 'yes' },
+      { emailTracking: 1 },
+      { doNotEmail: null },
+      { doNotEmail: 'true' },
+    ]) {
+      const res = await api('PATCH', `/api/contacts/${id}`, body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+    }
+    expect((await api('GET', `/api/contacts/${id}`)).json()).toMatchObject({
+      emailTracking: null,
+      doNotEmail: false,
+    });
+  });
 });

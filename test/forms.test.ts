@@ -2,6 +2,7 @@
 // identity, merges, consent, prefill, hosted pages and bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retryPendingSubmissions } from '../src/forms/submission-worker.ts';
+import { unsubscribeFromLists } from '../src/lists/store.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
 
@@ -499,6 +500,154 @@ describeEachEngine('forms', (engine) => {
       expect(res.statusCode).toBe(303);
       expect(res.headers.location).toBe('https://www.shop.test/thanks');
       expect((await spoor.app.inject({ url: '/p/no-such-page' })).statusCode).toBe(404);
+    });
+  });
+
+  describe('list subscriptions', () => {
+    async function list(name: string) {
+      const res = await spoor.app.inject({
+        method: 'POST',
+        url: '/api/lists',
+        headers: spoor.auth,
+        payload: { name },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    }
+    const membershipsOf = async (contactId: string) => {
+      const res = await spoor.app.inject({ url: `/api/contacts/${contactId}/lists`, headers: spoor.auth });
+      return (res.json().lists as { listId: string; status: string; source: string }[]).map((m) => ({
+        listId: m.listId,
+        status: m.status,
+        source: m.source,
+      }));
+    };
+
+    it('subscribes the submitter: always to one list, to another only when the box is ticked', async () => {
+      const customers = await list('Customers');
+      const newsletter = await list('Newsletter');
+      const form = await defineForm({
+        lists: [{ listId: customers }, { listId: newsletter, consentField: 'consent_news' }],
+      });
+      expect(
+        (await spoor.app.inject({ url: `/api/forms/${form.id}`, headers: spoor.auth })).json().definition
+          .lists,
+      ).toEqual([{ listId: customers }, { listId: newsletter, consentField: 'consent_news' }]);
+
+      expect((await submit(form.id, { email: 'quiet@lists.example' })).statusCode).toBe(200);
+      const [quiet] = await contactsByEmail('quiet@lists.example');
+      expect(await membershipsOf(quiet!.id)).toEqual([
+        { listId: customers, status: 'subscribed', source: 'form' },
+      ]);
+
+      expect((await submit(form.id, { email: 'keen@lists.example', consent_news: 'on' })).statusCode).toBe(
+        200,
+      );
+      const [keen] = await contactsByEmail('keen@lists.example');
+      expect(await membershipsOf(keen!.id)).toEqual([
+        { listId: customers, status: 'subscribed', source: 'form' },
+        { listId: newsletter, status: 'subscribed', source: 'form' },
+      ]);
+    });
+
+    it('a person who unsubscribed earlier and ticks the box again is subscribed again', async () => {
+      const newsletter = await list('Newsletter again');
+      const form = await defineForm({ lists: [{ listId: newsletter, consentField: 'consent_news' }] });
+      await submit(form.id, { email: 'returning@lists.example', consent_news: true });
+      const [contact] = await contactsByEmail('returning@lists.example');
+      await unsubscribeFromLists(db(), contact!.id, [newsletter], { sendId: 'send-1', now: Date.now() });
+      expect(await membershipsOf(contact!.id)).toEqual([
+        { listId: newsletter, status: 'unsubscribed', source: 'form' },
+      ]);
+
+      // Submitting without ticking changes nothing; ticking is asking.
+      await submit(form.id, { email: 'returning@lists.example' });
+      expect((await membershipsOf(contact!.id))[0]!.status).toBe('unsubscribed');
+      await submit(form.id, { email: 'returning@lists.example', consent_news: 'on' });
+      expect(await membershipsOf(contact!.id)).toEqual([
+        { listId: newsletter, status: 'subscribed', source: 'form' },
+      ]);
+    });
+
+    it('a submission retried by the worker subscribes too', async () => {
+      const listId = await list('Retried');
+      const form = await defineForm({ lists: [{ listId }] });
+      await db()
+        .insertInto('form_submissions')
+        .values({
+          id: `retry-${engine}-lists`,
+          form_id: form.id,
+          submission_key: `key-${engine}-lists-retry`,
+          received_at: Date.now() - 120_000,
+          status: 'pending',
+          payload: JSON.stringify({
+            values: { email: 'retried@lists.example' },
+            consents: {},
+            rememberMe: false,
+            cookieVisitorId: null,
+            mirrorVisitorId: null,
+          }),
+          visitor_id: null,
+          anonymous: 1,
+          contact_id: null,
+          outcome: null,
+          error: null,
+        })
+        .execute();
+      await retryPendingSubmissions(spoor.storage);
+      const [contact] = await contactsByEmail('retried@lists.example');
+      expect(await membershipsOf(contact!.id)).toEqual([{ listId, status: 'subscribed', source: 'form' }]);
+    });
+
+    it('a list deleted after the form was defined is skipped, the submission still works', async () => {
+      const gone = await list('Gone');
+      const kept = await list('Kept');
+      const form = await defineForm({ lists: [{ listId: gone }, { listId: kept }] });
+      expect(
+        (await spoor.app.inject({ method: 'DELETE', url: `/api/lists/${gone}`, headers: spoor.auth }))
+          .statusCode,
+      ).toBe(200);
+      expect((await submit(form.id, { email: 'after-delete@lists.example' })).statusCode).toBe(200);
+      const [contact] = await contactsByEmail('after-delete@lists.example');
+      expect(await membershipsOf(contact!.id)).toEqual([
+        { listId: kept, status: 'subscribed', source: 'form' },
+      ]);
+      const orphans = await db()
+        .selectFrom('list_members')
+        .select('contact_id')
+        .where('list_id', '=', gone)
+        .execute();
+      expect(orphans).toEqual([]);
+    });
+
+    it('checks the lists when the form is defined', async () => {
+      const listId = await list('Checked');
+      const define = (lists: unknown) =>
+        spoor.app.inject({
+          method: 'POST',
+          url: '/api/forms',
+          headers: spoor.auth,
+          payload: {
+            name: 'Lists',
+            fields: [
+              { key: 'email', type: 'email', label: 'Email' },
+              { key: 'firstName', type: 'text', label: 'First name' },
+              { key: 'news', type: 'consent', label: 'News please' },
+            ],
+            lists,
+          },
+        });
+      const unknown = await define([{ listId }, { listId: 'no-such-list' }]);
+      expect(unknown.statusCode).toBe(422);
+      expect(unknown.json().details).toEqual({ unknownListIds: ['no-such-list'] });
+      const notConsent = await define([{ listId, consentField: 'firstName' }]);
+      expect(notConsent.statusCode).toBe(400);
+      expect(notConsent.json().message).toContain('"firstName", which is not a consent box of this form');
+      expect((await define([{ listId, consentField: 'nope' }])).statusCode).toBe(400);
+      expect((await define([{ listId }, { listId }])).statusCode).toBe(400);
+      expect((await define([{}])).statusCode).toBe(400);
+      expect((await define('newsletter')).statusCode).toBe(400);
+      expect((await define([{ listId, consentField: 'news' }])).statusCode).toBe(201);
     });
   });
 

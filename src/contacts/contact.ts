@@ -25,6 +25,10 @@ export interface Contact {
   custom: Record<string, CustomValue>;
   /** The contact ticked "remember me": forms may prefill their values. */
   prefillAllowed: boolean;
+  /** Email open/click tracking: true/false is the contact's own choice, null follows the install default. */
+  emailTracking: boolean | null;
+  /** Never send this contact marketing email. */
+  doNotEmail: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -33,6 +37,13 @@ export interface Contact {
 export type ContactValues = Partial<Record<StandardField, string | null>> & {
   custom?: Record<string, unknown>;
 };
+
+/** Email permissions as the API sets them; absent = unchanged. */
+export interface EmailPermissions {
+  /** null = follow the install's default (SPOOR_EMAIL_TRACKING_DEFAULT). */
+  emailTracking?: boolean | null;
+  doNotEmail?: boolean;
+}
 
 export interface CustomFieldDefinition {
   key: string;

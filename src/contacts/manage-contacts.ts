@@ -1,7 +1,13 @@
 // Creating, changing, reading and listing contacts, with every value cleaned and checked first.
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
-import type { Contact, ContactValues, CustomFieldDefinition, CustomValue } from './contact.ts';
+import type {
+  Contact,
+  ContactValues,
+  CustomFieldDefinition,
+  CustomValue,
+  EmailPermissions,
+} from './contact.ts';
 import { STANDARD_FIELDS } from './contact.ts';
 import { cleanCustomField, cleanStandardField, type FieldProblem, isProblem } from './contact-rules.ts';
 import {
@@ -14,6 +20,7 @@ import {
   insertCustomField,
   listCustomFields,
   pageContacts,
+  setEmailPermissions,
   toContact,
   updateContactRow,
 } from './store.ts';
@@ -84,20 +91,35 @@ export const EMPTY_ROW: ContactRow = {
   custom: {},
 };
 
-export async function createContact(db: Db, values: ContactValues): Promise<Contact> {
+/** Runs `work` in a transaction, or in the caller's when it already has one. */
+function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}
+
+export async function createContact(db: Db, values: ContactValues & EmailPermissions): Promise<Contact> {
   const result = applyValues(EMPTY_ROW, values, await listCustomFields(db));
   if ('problems' in result) throw new ContactValidationError(result.problems);
   const id = newId();
-  await insertContact(db, id, result.row, Date.now());
+  await inTransaction(db, async (tx) => {
+    await insertContact(tx, id, result.row, Date.now());
+    await setEmailPermissions(tx, id, values);
+  });
   return (await findContact(db, id))!;
 }
 
-export async function changeContact(db: Db, id: string, values: ContactValues): Promise<Contact> {
+export async function changeContact(
+  db: Db,
+  id: string,
+  values: ContactValues & EmailPermissions,
+): Promise<Contact> {
   const current = await findContactRow(db, id);
   if (!current) throw new AppError('not_found', `No contact with id "${id}".`);
   const result = applyValues(contactRowOf(current), values, await listCustomFields(db));
   if ('problems' in result) throw new ContactValidationError(result.problems);
-  await updateContactRow(db, id, result.row, Date.now());
+  await inTransaction(db, async (tx) => {
+    await updateContactRow(tx, id, result.row, Date.now());
+    await setEmailPermissions(tx, id, values);
+  });
   return (await findContact(db, id))!;
 }
 

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
-import type { ContactValues, CustomFieldDefinition } from './contact.ts';
+import type { ContactValues, CustomFieldDefinition, EmailPermissions } from './contact.ts';
 import {
   changeContact,
   createContact,
@@ -25,13 +25,20 @@ const ContactBody = Type.Object({
   custom: Type.Optional(
     Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])),
   ),
+  emailTracking: Type.Optional(
+    Type.Union([Type.Boolean(), Type.Null()], {
+      description: "Email open/click tracking: the contact's own choice, or null for the install default.",
+    }),
+  ),
+  doNotEmail: Type.Optional(Type.Boolean({ description: 'Never send this contact marketing email.' })),
 });
+type ContactBodyValues = ContactValues & EmailPermissions;
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 export function contactRoutes(app: FastifyInstance, deps: { db: Kysely<Database> }) {
   const { db } = deps;
 
-  app.post<{ Body: ContactValues }>(
+  app.post<{ Body: ContactBodyValues }>(
     '/api/contacts',
     { schema: { tags: ['contacts'], summary: 'Create a contact.', body: ContactBody } },
     async (request, reply) => reply.code(201).send(await createContact(db, request.body)),
@@ -64,7 +71,7 @@ export function contactRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
     async (request) => getContact(db, request.params.id),
   );
 
-  app.patch<{ Params: { id: string }; Body: ContactValues }>(
+  app.patch<{ Params: { id: string }; Body: ContactBodyValues }>(
     '/api/contacts/:id',
     {
       schema: {

@@ -1,7 +1,7 @@
 // Storage for contacts and custom field definitions.
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { ContactFieldsTable, ContactsTable, Database } from '../storage/schema.ts';
-import type { Contact, CustomFieldDefinition, CustomValue } from './contact.ts';
+import type { Contact, CustomFieldDefinition, CustomValue, EmailPermissions } from './contact.ts';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -29,6 +29,8 @@ export function toContact(row: Selectable<ContactsTable>): Contact {
     country: row.country,
     custom: JSON.parse(row.custom) as Record<string, CustomValue>,
     prefillAllowed: row.prefill_allowed === 1,
+    emailTracking: row.email_tracking === null ? null : Number(row.email_tracking) === 1,
+    doNotEmail: Number(row.do_not_email) === 1,
     createdAt: new Date(Number(row.created_at)).toISOString(),
     updatedAt: new Date(Number(row.updated_at)).toISOString(),
   };
@@ -68,6 +70,16 @@ export async function setPrefillAllowed(db: Db, id: string, allowed: boolean): P
     .set({ prefill_allowed: allowed ? 1 : 0 })
     .where('id', '=', id)
     .execute();
+}
+
+/** Sets the email permissions given (absent ones stay as they are). */
+export async function setEmailPermissions(db: Db, id: string, permissions: EmailPermissions): Promise<void> {
+  const values: { email_tracking?: number | null; do_not_email?: number } = {};
+  if (permissions.emailTracking !== undefined)
+    values.email_tracking = permissions.emailTracking === null ? null : permissions.emailTracking ? 1 : 0;
+  if (permissions.doNotEmail !== undefined) values.do_not_email = permissions.doNotEmail ? 1 : 0;
+  if (Object.keys(values).length === 0) return;
+  await db.updateTable('contacts').set(values).where('id', '=', id).execute();
 }
 
 export async function findContactRow(db: Db, id: string) {

@@ -32,6 +32,12 @@ export interface FormField {
   prefill?: boolean;
 }
 
+/** A list the submitter joins; with `consentField`, only when that consent box was ticked. */
+export interface FormListSubscription {
+  listId: string;
+  consentField?: string;
+}
+
 export type AfterSubmit = { kind: 'message'; text: string } | { kind: 'redirect'; url: string };
 
 export interface FormDefinition {
@@ -46,6 +52,8 @@ export interface FormDefinition {
   submitLabel: string;
   /** Hosted marketing page, served at /p/{slug}. */
   page: { slug: string; title: string; intro: string } | null;
+  /** Lists the submitter joins (absent in definitions stored before lists existed). */
+  lists?: FormListSubscription[];
 }
 
 export interface FormInput {
@@ -58,6 +66,7 @@ export interface FormInput {
   prefill?: boolean;
   submitLabel?: string;
   page?: { slug: string; title: string; intro?: string } | null;
+  lists?: FormListSubscription[];
 }
 
 const KEY = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
@@ -113,6 +122,17 @@ export function checkFormInput(input: FormInput, customFieldKeys: readonly strin
   if (input.prefill && !input.fields.some((f) => f.prefill)) {
     problems.push('Prefill is on but no field is marked for prefill.');
   }
+  const listed = new Set<string>();
+  for (const subscription of input.lists ?? []) {
+    if (listed.has(subscription.listId)) problems.push(`List "${subscription.listId}" is named twice.`);
+    listed.add(subscription.listId);
+    const box = subscription.consentField;
+    if (box !== undefined && !input.fields.some((f) => f.key === box && f.type === 'consent')) {
+      problems.push(
+        `The subscription to list "${subscription.listId}" waits on "${box}", which is not a consent box of this form.`,
+      );
+    }
+  }
   return problems;
 }
 
@@ -133,5 +153,9 @@ export function toDefinition(input: FormInput): FormDefinition {
     page: input.page
       ? { slug: input.page.slug, title: input.page.title, intro: input.page.intro ?? '' }
       : null,
+    lists: (input.lists ?? []).map(({ listId, consentField }) => ({
+      listId,
+      ...(consentField === undefined ? {} : { consentField }),
+    })),
   };
 }

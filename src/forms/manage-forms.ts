@@ -3,6 +3,7 @@ import type { Db } from '../contacts/store.ts';
 import { listCustomFields } from '../contacts/store.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
+import { existingListIds } from '../lists/store.ts';
 import { findWebsite } from '../websites/store.ts';
 import type { Form } from './form.ts';
 import { checkFormInput, type FormInput, toDefinition } from './form-definition.ts';
@@ -17,6 +18,14 @@ async function checkInput(db: Db, input: FormInput, formId: string | null): Prom
     problems.push(`The page slug "${input.page.slug}" is used by another form.`);
   }
   if (problems.length > 0) throw new AppError('bad_request', problems.join(' '), { problems });
+  const listIds = (input.lists ?? []).map((s) => s.listId);
+  const lists = await existingListIds(db, listIds);
+  const unknown = listIds.filter((id) => !lists.has(id));
+  if (unknown.length > 0) {
+    throw new AppError('unprocessable', `No list with id ${unknown.map((id) => `"${id}"`).join(', ')}.`, {
+      unknownListIds: unknown,
+    });
+  }
 }
 
 export async function defineForm(db: Db, input: FormInput): Promise<Form> {

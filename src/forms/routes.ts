@@ -53,6 +53,17 @@ const FormBody = Type.Object({
       Type.Null(),
     ]),
   ),
+  lists: Type.Optional(
+    Type.Array(
+      Type.Object({
+        listId: Type.String({ minLength: 1, maxLength: 64 }),
+        consentField: Type.Optional(
+          Type.String({ maxLength: 40, description: 'Subscribe only when this consent box is ticked.' }),
+        ),
+      }),
+      { maxItems: 20, description: 'Lists the submitter joins (as their own request: resubscribes).' },
+    ),
+  ),
 });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 

@@ -7,6 +7,7 @@ import { matchOrCreateContact, toContactValues } from '../identity/match-contact
 import { createVisitor, linkVisitor, resolveVisitor } from '../identity/store.ts';
 import { AppError } from '../lib/errors.ts';
 import { isWellFormedId, newId } from '../lib/ids.ts';
+import { subscribeToLists } from '../lists/store.ts';
 import type { Storage } from '../storage/database.ts';
 import type { Form } from './form.ts';
 import type { AfterSubmit } from './form-definition.ts';
@@ -155,6 +156,11 @@ export async function processSubmission(
         now,
       });
       if (visitor) await linkVisitor(tx, visitor.id, match.contactId);
+      // The person asked for these lists, so an earlier unsubscribe gives way; an unticked box changes nothing.
+      const listIds = (definition.lists ?? [])
+        .filter((s) => s.consentField === undefined || payload.consents[s.consentField] === true)
+        .map((s) => s.listId);
+      await subscribeToLists(tx, match.contactId, listIds, { source: 'form', resubscribe: true, now });
       const prefillToken =
         !row.anonymous && definition.prefill
           ? await rememberChoice(tx, match.contactId, payload.rememberMe, now)

@@ -1,6 +1,7 @@
 // Storage for mailing lists and their members. An unsubscribe keeps the member row (status
 // 'unsubscribed'), so later sends to the list block the contact instead of forgetting the choice.
 import type { Db } from '../contacts/store.ts';
+import type { ListMemberStatus } from '../storage/schema.ts';
 
 export type MembershipSource = 'api' | 'form' | 'import';
 
@@ -84,4 +85,284 @@ export async function removeMember(db: Db, listId: string, contactId: string): P
     .where('contact_id', '=', contactId)
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
+}
+
+// ---- Lists and bulk membership (admin API) ----
+
+export async function insertList(
+  db: Db,
+  list: { id: string; name: string; description: string | null },
+  now: number,
+): Promise<void> {
+  await db
+    .insertInto('lists')
+    .values({ ...list, created_at: now, updated_at: now })
+    .execute();
+}
+
+export async function findListRow(db: Db, id: string) {
+  return db.selectFrom('lists').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function allListRows(db: Db) {
+  return db.selectFrom('lists').selectAll().orderBy('created_at').orderBy('id').execute();
+}
+
+/** Member counts by list and status; `listId` narrows to one list. */
+export async function memberCounts(db: Db, listId?: string) {
+  let query = db
+    .selectFrom('list_members')
+    .select((eb) => ['list_id', 'status', eb.fn.countAll<number | string>().as('n')])
+    .groupBy(['list_id', 'status']);
+  if (listId) query = query.where('list_id', '=', listId);
+  const counts = new Map<string, { subscribed: number; unsubscribed: number }>();
+  for (const row of await query.execute()) {
+    const entry = counts.get(row.list_id) ?? { subscribed: 0, unsubscribed: 0 };
+    entry[row.status] = Number(row.n);
+    counts.set(row.list_id, entry);
+  }
+  return counts;
+}
+
+export async function updateListRow(
+  db: Db,
+  id: string,
+  values: { name: string; description: string | null },
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable('lists')
+    .set({ ...values, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Deletes a list with its memberships; returns how many memberships went. */
+export async function deleteListRows(db: Db, id: string): Promise<number> {
+  const members = await db.deleteFrom('list_members').where('list_id', '=', id).executeTakeFirst();
+  await db.deleteFrom('lists').where('id', '=', id).execute();
+  return Number(members.numDeletedRows);
+}
+
+/** Sends that have not yet taken their recipients from their lists (they still need the lists). */
+export async function unpreparedSends(db: Db) {
+  return db
+    .selectFrom('sends')
+    .select(['id', 'list_ids'])
+    .where('status', 'in', ['queued', 'preparing'])
+    .execute();
+}
+
+/** Which of these ids are contacts. */
+export async function existingContactIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('contacts')
+      .select('id')
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const row of rows) found.add(row.id);
+  }
+  return found;
+}
+
+/**
+ * Subscribes many contacts (all known to exist) at once, with subscribeContact's rule for those who
+ * unsubscribed earlier. Returns per-outcome counts.
+ */
+export async function subscribeContacts(
+  db: Db,
+  listId: string,
+  contactIds: readonly string[],
+  options: { source: MembershipSource; resubscribe: boolean; now: number },
+) {
+  const counts = { added: 0, already: 0, keptUnsubscribed: 0, resubscribed: 0 };
+  for (let i = 0; i < contactIds.length; i += 500) {
+    const chunk = contactIds.slice(i, i + 500);
+    const existing = await db
+      .selectFrom('list_members')
+      .select(['contact_id', 'status'])
+      .where('list_id', '=', listId)
+      .where('contact_id', 'in', chunk)
+      .execute();
+    const statusOf = new Map(existing.map((row) => [row.contact_id, row.status]));
+    const fresh = chunk.filter((id) => !statusOf.has(id));
+    if (fresh.length > 0) {
+      const inserted = await db
+        .insertInto('list_members')
+        .values(
+          fresh.map((contactId) => ({
+            list_id: listId,
+            contact_id: contactId,
+            status: 'subscribed' as const,
+            source: options.source,
+            added_at: options.now,
+            unsubscribed_at: null,
+            unsubscribed_send_id: null,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['list_id', 'contact_id']).doNothing())
+        .returning('contact_id')
+        .execute();
+      counts.added += inserted.length;
+      // Added by someone else in the meantime.
+      counts.already += fresh.length - inserted.length;
+    }
+    counts.already += existing.filter((row) => row.status === 'subscribed').length;
+    const unsubscribed = existing.filter((row) => row.status === 'unsubscribed').map((row) => row.contact_id);
+    if (unsubscribed.length === 0) continue;
+    if (!options.resubscribe) {
+      counts.keptUnsubscribed += unsubscribed.length;
+      continue;
+    }
+    const updated = await db
+      .updateTable('list_members')
+      .set({
+        status: 'subscribed',
+        source: options.source,
+        added_at: options.now,
+        unsubscribed_at: null,
+        unsubscribed_send_id: null,
+      })
+      .where('list_id', '=', listId)
+      .where('contact_id', 'in', unsubscribed)
+      .where('status', '=', 'unsubscribed')
+      .executeTakeFirst();
+    counts.resubscribed += Number(updated.numUpdatedRows);
+    counts.already += unsubscribed.length - Number(updated.numUpdatedRows);
+  }
+  return counts;
+}
+
+export async function findMember(db: Db, listId: string, contactId: string) {
+  return db
+    .selectFrom('list_members')
+    .selectAll()
+    .where('list_id', '=', listId)
+    .where('contact_id', '=', contactId)
+    .executeTakeFirst();
+}
+
+export interface MemberPageQuery {
+  status?: ListMemberStatus;
+  limit: number;
+  /** Position after the previous page: its last member's added_at and contact id. */
+  after?: { addedAt: number; contactId: string };
+}
+
+/** A list's members with the contact's name and address, oldest membership first. */
+export async function pageMembers(db: Db, listId: string, query: MemberPageQuery) {
+  let q = db
+    .selectFrom('list_members as m')
+    .innerJoin('contacts as c', 'c.id', 'm.contact_id')
+    .select([
+      'm.contact_id',
+      'm.status',
+      'm.source',
+      'm.added_at',
+      'm.unsubscribed_at',
+      'm.unsubscribed_send_id',
+      'c.email',
+      'c.first_name',
+      'c.last_name',
+    ])
+    .where('m.list_id', '=', listId);
+  if (query.status) q = q.where('m.status', '=', query.status);
+  if (query.after) {
+    const { addedAt, contactId } = query.after;
+    q = q.where((eb) =>
+      eb.or([
+        eb('m.added_at', '>', addedAt),
+        eb.and([eb('m.added_at', '=', addedAt), eb('m.contact_id', '>', contactId)]),
+      ]),
+    );
+  }
+  return q.orderBy('m.added_at').orderBy('m.contact_id').limit(query.limit).execute();
+}
+
+/** A contact's lists, by list name. */
+export async function membershipsOf(db: Db, contactId: string) {
+  return db
+    .selectFrom('list_members as m')
+    .innerJoin('lists as l', 'l.id', 'm.list_id')
+    .select([
+      'm.list_id',
+      'l.name',
+      'm.status',
+      'm.source',
+      'm.added_at',
+      'm.unsubscribed_at',
+      'm.unsubscribed_send_id',
+    ])
+    .where('m.contact_id', '=', contactId)
+    .orderBy('l.name')
+    .orderBy('m.list_id')
+    .execute();
+}
+
+/**
+ * Gives a merged-away contact's memberships to the contact that stays. Where both are on a list, an
+ * unsubscribe by either record wins: it is the same person, and their "no" must hold.
+ */
+export async function moveMemberships(db: Db, fromContactId: string, toContactId: string): Promise<void> {
+  const moving = await db
+    .selectFrom('list_members')
+    .selectAll()
+    .where('contact_id', '=', fromContactId)
+    .execute();
+  for (const row of moving) {
+    const kept = await findMember(db, row.list_id, toContactId);
+    if (!kept) {
+      await db
+        .updateTable('list_members')
+        .set({ contact_id: toContactId })
+        .where('list_id', '=', row.list_id)
+        .where('contact_id', '=', fromContactId)
+        .execute();
+      continue;
+    }
+    if (row.status === 'unsubscribed' && kept.status === 'subscribed') {
+      await db
+        .updateTable('list_members')
+        .set({
+          status: 'unsubscribed',
+          unsubscribed_at: row.unsubscribed_at,
+          unsubscribed_send_id: row.unsubscribed_send_id,
+        })
+        .where('list_id', '=', row.list_id)
+        .where('contact_id', '=', toContactId)
+        .execute();
+    }
+    await db
+      .deleteFrom('list_members')
+      .where('list_id', '=', row.list_id)
+      .where('contact_id', '=', fromContactId)
+      .execute();
+  }
+}
+
+/** Deletes every membership of a contact (erasure); returns how many went. */
+export async function deleteMembershipsOf(db: Db, contactId: string): Promise<number> {
+  const result = await db.deleteFrom('list_members').where('contact_id', '=', contactId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Which of these ids are lists. */
+export async function existingListIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('lists').select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Subscribes a contact to each of these lists that still exists (a form may outlive a list). */
+export async function subscribeToLists(
+  db: Db,
+  contactId: string,
+  listIds: readonly string[],
+  options: { source: MembershipSource; resubscribe: boolean; now: number },
+): Promise<void> {
+  const existing = await existingListIds(db, listIds);
+  for (const listId of listIds)
+    if (existing.has(listId)) await subscribeContact(db, listId, contactId, options);
 }

@@ -5,10 +5,15 @@
 // The work that is the same for every recipient (parsing templates, finding links, deriving the text
 // template) happens once in prepareMessage; rendering one recipient is then two template renders and
 // string replacements, which keeps a large send fast.
-import { convert } from 'html-to-text';
+import { randomBytes } from 'node:crypto';
 import { Liquid, type Template } from 'liquidjs';
 import type { RecipientTrackingUrls } from '../engagement/tracking-urls.ts';
 import { AppError } from '../lib/errors.ts';
+import { escapeHtml } from '../lib/html.ts';
+import { markLinks, markTextLinks } from './email-links.ts';
+import { textFromHtml, textTemplateFromHtml } from './text-part.ts';
+
+export { UNTRACKED_ATTRIBUTE } from './email-links.ts';
 
 export interface MessageContent {
   subject: string;
@@ -25,7 +30,8 @@ export interface LinkEntry {
 }
 
 /** What the merge fields can read: the contact's standard fields and custom values. */
-export type MergeContact = Record<string, string | number | boolean | null | undefined> & {
+export type MergeContact = {
+  [field: string]: string | number | boolean | null | undefined | Record<string, unknown>;
   custom?: Record<string, unknown>;
 };
 
@@ -42,19 +48,24 @@ export interface PreparedMessage {
   render(contact: MergeContact, urls: RecipientTrackingUrls | null): RenderedEmail;
 }
 
-/** Put on a link to leave it untracked: `<a href="…" data-spoor-untracked>`. */
-export const UNTRACKED_ATTRIBUTE = 'data-spoor-untracked';
+function emailEngine(escapeOutput: boolean): Liquid {
+  const engine = new Liquid({
+    ...(escapeOutput ? { outputEscape: 'escape' as const } : {}),
+    ownPropertyOnly: true,
+    strictFilters: true,
+    // No file system: an include would otherwise read any file the server can.
+    templates: {},
+    // A template is the marketer's, but a runaway loop must not stall a send or a preview.
+    parseLimit: 5_000_000,
+    renderLimit: 2_000,
+    memoryLimit: 50_000_000,
+  });
+  for (const tag of ['include', 'render', 'layout']) delete engine.tags[tag];
+  return engine;
+}
 
-const LINK_SENTINEL = (position: number) => `https://spoor.invalid/link/${position}/`;
-const LINK_SENTINEL_PATTERN = /https:\/\/spoor\.invalid\/link\/(\d+)\//g;
-const UNSUBSCRIBE_SENTINEL = 'https://spoor.invalid/unsubscribe/';
-/** An anchor start tag; attribute values may contain ">" inside quotes. */
-const ANCHOR_TAG = /<a\b(?:[^>"']|"[^"]*"|'[^']*')*>/gi;
-const HREF_ATTRIBUTE = /(\shref\s*=\s*)("([^"]*)"|'([^']*)')/i;
-const TEXT_URL = /https?:\/\/[^\s<>"'\])]+/g;
-
-const htmlEngine = new Liquid({ outputEscape: 'escape', ownPropertyOnly: true, strictFilters: true });
-const textEngine = new Liquid({ ownPropertyOnly: true, strictFilters: true });
+const htmlEngine = emailEngine(true);
+const textEngine = emailEngine(false);
 
 function parse(engine: Liquid, source: string, part: string): Template[] {
   try {
@@ -64,56 +75,8 @@ function parse(engine: Liquid, source: string, part: string): Template[] {
   }
 }
 
-function decodeHref(value: string): string {
-  return value
-    .replace(/&amp;/g, '&')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .trim();
-}
-
-function isTrackable(url: string): boolean {
-  // A link built from merge fields differs per contact; a stored destination cannot stand for it.
-  return /^https?:\/\//i.test(url) && !url.includes('{{') && !url.includes('{%');
-}
-
-/** Swaps each tracked link's href for its sentinel and records it in `links`. */
-function markLinks(html: string, links: LinkEntry[]): string {
-  return html.replace(ANCHOR_TAG, (tag) => {
-    if (tag.toLowerCase().includes(UNTRACKED_ATTRIBUTE)) return tag;
-    const href = HREF_ATTRIBUTE.exec(tag);
-    if (!href) return tag;
-    const url = decodeHref(href[3] ?? href[4] ?? '');
-    if (!isTrackable(url)) return tag;
-    const position = links.length;
-    links.push({ position, url, honeypot: false });
-    return tag.replace(HREF_ATTRIBUTE, `$1"${LINK_SENTINEL(position)}"`);
-  });
-}
-
-/** Links of a hand-written text part: the same URL as an HTML link shares its position. */
-function markTextLinks(text: string, links: LinkEntry[]): string {
-  return text.replace(TEXT_URL, (url) => {
-    if (!isTrackable(url)) return url;
-    const known = links.find((link) => link.url === url);
-    const position = known?.position ?? links.length;
-    if (!known) links.push({ position, url, honeypot: false });
-    return LINK_SENTINEL(position);
-  });
-}
-
-function textFromHtml(html: string): string {
-  return convert(html, {
-    wordwrap: false,
-    selectors: [
-      { selector: 'img', format: 'skip' },
-      { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
-    ],
-  });
-}
-
 function withHoneypot(html: string, url: string): string {
-  const link = `<a href="${url}" style="display:none;font-size:0;line-height:0;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all" aria-hidden="true" tabindex="-1"></a>`;
+  const link = `<a href="${escapeHtml(url)}" style="display:none;font-size:0;line-height:0;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all" aria-hidden="true" tabindex="-1"></a>`;
   const body = /<body\b[^>]*>/i.exec(html);
   if (!body) return link + html;
   const at = body.index + body[0].length;
@@ -121,42 +84,65 @@ function withHoneypot(html: string, url: string): string {
 }
 
 function withPixel(html: string, url: string): string {
-  const pixel = `<img src="${url}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0;margin:0;padding:0">`;
-  const close = html.search(/<\/body\s*>/i);
-  return close === -1 ? html + pixel : html.slice(0, close) + pixel + html.slice(close);
+  const pixel = `<img src="${escapeHtml(url)}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0;margin:0;padding:0">`;
+  // The last </body>: an earlier one may sit in a comment or a conditional block.
+  const matches = [...html.matchAll(/<\/body\s*>/gi)];
+  const close = matches[matches.length - 1]?.index;
+  return close === undefined ? html + pixel : html.slice(0, close) + pixel + html.slice(close);
 }
 
 export function prepareMessage(content: MessageContent): PreparedMessage {
+  // Placeholders carry a random part so no merge value can pose as one.
+  const nonce = randomBytes(6).toString('hex');
+  const sentinel = (position: number) => `https://spoor.invalid/${nonce}/link/${position}/`;
+  const sentinelPattern = new RegExp(`https://spoor\\.invalid/${nonce}/link/(\\d+)/`, 'g');
+  const unsubscribeSentinel = `https://spoor.invalid/${nonce}/unsubscribe/`;
+
   const links: LinkEntry[] = [];
-  const markedHtml = markLinks(content.html, links);
-  const textSource = content.text === null ? textFromHtml(markedHtml) : markTextLinks(content.text, links);
-  const honeypot: LinkEntry = { position: links.length, url: 'about:blank', honeypot: true };
+  const markedHtml = markLinks(content.html, links, sentinel);
   const templates = {
     subject: parse(textEngine, content.subject, 'subject'),
     html: parse(htmlEngine, markedHtml, 'HTML body'),
-    text: parse(textEngine, textSource, content.text === null ? 'HTML body' : 'text part'),
+    text: null as Template[] | null,
   };
+  if (content.text !== null) {
+    templates.text = parse(textEngine, markTextLinks(content.text, links, sentinel), 'text part');
+  } else {
+    const derived = textTemplateFromHtml(markedHtml);
+    if (derived !== null) {
+      try {
+        templates.text = textEngine.parse(derived);
+      } catch {
+        // Left null: each rendered email is converted instead.
+      }
+    }
+  }
+  const honeypot: LinkEntry = { position: links.length, url: 'about:blank', honeypot: true };
   const original = new Map(links.map((link) => [link.position, link.url]));
 
   return {
     links: [...links, honeypot],
     render(contact, urls) {
-      const data = { contact, unsubscribe_url: UNSUBSCRIBE_SENTINEL };
+      const data = { contact, unsubscribe_url: unsubscribeSentinel };
       const linkOf = (position: number) => (urls ? urls.click(position) : (original.get(position) ?? ''));
-      const finish = (rendered: string, escapeForHtml: boolean) =>
-        rendered
-          .replace(LINK_SENTINEL_PATTERN, (_match, position: string) => {
-            const url = linkOf(Number(position));
-            return escapeForHtml ? url.replace(/&/g, '&amp;') : url;
-          })
-          .replaceAll(UNSUBSCRIBE_SENTINEL, urls?.unsubscribe ?? '#unsubscribe');
+      const unsubscribe = urls?.unsubscribe ?? '#unsubscribe';
+      const finish = (rendered: string, forHtml: boolean) => {
+        const escapeUrl = forHtml ? escapeHtml : (url: string) => url;
+        return rendered
+          .replace(sentinelPattern, (_match, position: string) => escapeUrl(linkOf(Number(position))))
+          .replaceAll(unsubscribeSentinel, escapeUrl(unsubscribe));
+      };
       try {
         const subject = textEngine
           .renderSync(templates.subject, data)
           .replace(/[\r\n]+/g, ' ')
           .trim();
-        let html = finish(htmlEngine.renderSync(templates.html, data), true);
-        const text = finish(textEngine.renderSync(templates.text, data), false);
+        const renderedHtml = htmlEngine.renderSync(templates.html, data);
+        const text = finish(
+          templates.text ? textEngine.renderSync(templates.text, data) : textFromHtml(renderedHtml),
+          false,
+        );
+        let html = finish(renderedHtml, true);
         if (urls) html = withPixel(withHoneypot(html, urls.click(honeypot.position)), urls.pixel);
         return { subject, html, text };
       } catch (error) {

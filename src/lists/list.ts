@@ -1,0 +1,45 @@
+// A mailing list and its members as the API shows them.
+import type { ListMemberStatus } from '../storage/schema.ts';
+
+export interface MailingList {
+  id: string;
+  name: string;
+  description: string | null;
+  /** Members by status; unsubscribed members stay on the list so no later send reaches them. */
+  members: { subscribed: number; unsubscribed: number };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ListMember {
+  contactId: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  status: ListMemberStatus;
+  /** How the contact came onto the list: 'api', 'form' or 'import'. */
+  source: string;
+  addedAt: string;
+  unsubscribedAt: string | null;
+  /** The send whose email led to the unsubscribe, when one did. */
+  unsubscribedSendId: string | null;
+}
+
+/** One of a contact's lists. */
+export interface Membership {
+  listId: string;
+  listName: string;
+  status: ListMemberStatus;
+  source: string;
+  addedAt: string;
+  unsubscribedAt: string | null;
+  unsubscribedSendId: string | null;
+}
+
+/** What adding members in bulk did, contact by contact counted. */
+export interface AddMembersResult {
+  added: number;
+  already: number;
+  keptUnsubscribed: number;
+  resubscribed: number;
+}
