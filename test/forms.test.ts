@@ -1,7 +1,9 @@
 // Forms end to end over HTTP on SQLite and PostgreSQL: definitions, submissions, duplicate detection,
 // identity, merges, consent, prefill, hosted pages and bad input.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retryPendingSubmissions } from '../src/forms/submission-worker.ts';
+import { newId } from '../src/lib/ids.ts';
 import { unsubscribeFromLists } from '../src/lists/store.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
@@ -169,6 +171,71 @@ describeEachEngine('forms', (engine) => {
         .where('form_id', '=', always.id)
         .execute();
       expect(subs.map((s) => s.contact_id)).toEqual([older!.id, older!.id]);
+    });
+
+    it('a merge keeps every "no": unsubscribes, do-not-email and a tracking refusal survive on the winner', async () => {
+      const always = await defineForm({ onMatch: 'create' });
+      await submit(always.id, { email: 'choices@example.com', firstName: 'Old' });
+      await submit(always.id, { email: 'choices@example.com', firstName: 'New' });
+      const [older, newer] = await contactsByEmail('choices@example.com');
+      const now = Date.now();
+      const listOnlyOld = newId();
+      const listBoth = newId();
+      const listOnlyNew = newId();
+      await db()
+        .insertInto('lists')
+        .values(
+          [listOnlyOld, listBoth, listOnlyNew].map((id) => ({
+            id,
+            name: id,
+            description: null,
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .execute();
+      const member = (list_id: string, contact_id: string, status: 'subscribed' | 'unsubscribed') => ({
+        list_id,
+        contact_id,
+        status,
+        source: 'api',
+        added_at: now,
+        unsubscribed_at: status === 'unsubscribed' ? now : null,
+        unsubscribed_send_id: null,
+      });
+      await db()
+        .insertInto('list_members')
+        .values([
+          member(listOnlyOld, older!.id, 'subscribed'),
+          member(listBoth, older!.id, 'subscribed'),
+          member(listBoth, newer!.id, 'unsubscribed'),
+          member(listOnlyNew, newer!.id, 'subscribed'),
+        ])
+        .execute();
+      await db().updateTable('contacts').set({ email_tracking: 1 }).where('id', '=', older!.id).execute();
+      await db()
+        .updateTable('contacts')
+        .set({ email_tracking: 0, do_not_email: 1 })
+        .where('id', '=', newer!.id)
+        .execute();
+
+      await submit((await defineForm()).id, { email: 'choices@example.com' });
+      const [survivor, ...rest] = await contactsByEmail('choices@example.com');
+      expect(rest).toHaveLength(0);
+      expect(survivor).toMatchObject({ id: older!.id, email_tracking: 0, do_not_email: 1 });
+      const memberships = await db()
+        .selectFrom('list_members')
+        .select(['list_id', 'contact_id', 'status'])
+        .where('list_id', 'in', [listOnlyOld, listBoth, listOnlyNew])
+        .orderBy('list_id')
+        .execute();
+      expect(memberships).toEqual(
+        [
+          { list_id: listOnlyOld, contact_id: older!.id, status: 'subscribed' },
+          { list_id: listBoth, contact_id: older!.id, status: 'unsubscribed' },
+          { list_id: listOnlyNew, contact_id: older!.id, status: 'subscribed' },
+        ].sort((a, b) => (a.list_id < b.list_id ? -1 : 1)),
+      );
     });
   });
 

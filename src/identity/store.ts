@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../contacts/store.ts';
 import { newId } from '../lib/ids.ts';
+import { moveMemberships } from '../lists/store.ts';
 
 /** The visitor a browser's ids name (tracking-host cookie first, then the first-party mirror). */
 export async function resolveVisitor(
@@ -115,6 +116,9 @@ export async function mergeContactInto(
       country: fill('country'),
       custom: JSON.stringify(custom),
       prefill_allowed: Math.max(winner.prefill_allowed, loser.prefill_allowed),
+      // A "no" from either record is the person's "no": to marketing email and to being tracked.
+      do_not_email: Math.max(Number(winner.do_not_email), Number(loser.do_not_email)),
+      email_tracking: mergedTrackingChoice(winner.email_tracking, loser.email_tracking),
       updated_at: now,
     })
     .where('id', '=', winnerId)
@@ -137,6 +141,8 @@ export async function mergeContactInto(
     .set({ winner_id: winnerId })
     .where('winner_id', '=', loserId)
     .execute();
+  await moveMemberships(db, loserId, winnerId);
+  await moveEmailRecords(db, loserId, winnerId);
   await db
     .insertInto('contact_merges')
     .values({
@@ -149,6 +155,33 @@ export async function mergeContactInto(
     })
     .execute();
   await db.deleteFrom('contacts').where('id', '=', loserId).execute();
+}
+
+/** Explicit refusal wins, then explicit consent, else the install default (null). */
+function mergedTrackingChoice(a: number | null, b: number | null): number | null {
+  if (a === 0 || b === 0) return 0;
+  return a ?? b;
+}
+
+/** The loser's emails and interactions become the winner's; where both got the same send, the winner's row stands. */
+async function moveEmailRecords(db: Db, loserId: string, winnerId: string): Promise<void> {
+  await db
+    .updateTable('email_events')
+    .set({ contact_id: winnerId })
+    .where('contact_id', '=', loserId)
+    .execute();
+  await db
+    .deleteFrom('send_recipients')
+    .where('contact_id', '=', loserId)
+    .where('send_id', 'in', (q) =>
+      q.selectFrom('send_recipients').select('send_id').where('contact_id', '=', winnerId),
+    )
+    .execute();
+  await db
+    .updateTable('send_recipients')
+    .set({ contact_id: winnerId })
+    .where('contact_id', '=', loserId)
+    .execute();
 }
 
 function stripNulls(record: Record<string, unknown>): Record<string, unknown> {
