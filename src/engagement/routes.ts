@@ -1,8 +1,30 @@
-// HTTP for email engagement: open pixel, click redirect, one-click unsubscribe, insights (being built).
-import type { FastifyInstance } from 'fastify';
+// HTTP for email engagement: the open pixel, the click redirect, one-click unsubscribe (RFC 8058) and
+// a send's insights. Tokens are verified here; the destination of a click comes from storage only.
+import { Type } from '@sinclair/typebox';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
+import { VISITOR_COOKIE } from '../cookies/definitions.ts';
+import { AppError, httpStatusOf } from '../lib/errors.ts';
+import type { TokenClaims } from '../lib/tokens.ts';
 import type { InstallSecrets } from '../secrets/install-secrets.ts';
 import type { Storage } from '../storage/database.ts';
+import { readCookie, setTrackingCookies } from '../tracking/tracking-cookies.ts';
+import { WEBSITE_DEFAULTS } from '../websites/website.ts';
+import type { EngagementHit, HitKind } from './engagement-hit.ts';
+import { createEngagementWriter } from './engagement-writer.ts';
+import { getSendInsights } from './insights.ts';
+import { type Link, LinkCache } from './link-cache.ts';
+import { loadMachineRanges } from './machine-ranges.ts';
+import { checkOneClickBody, parseMultipartFields } from './one-click-body.ts';
+import {
+  confirmUnsubscribePage,
+  errorPage,
+  honeypotPage,
+  invalidLinkPage,
+  unsubscribedPage,
+} from './pages.ts';
+import { CLICK_PATH, PIXEL_PATH, UNSUBSCRIBE_PATH } from './tracking-urls.ts';
+import { WindowCounter } from './window-counter.ts';
 
 export interface EngagementDeps {
   storage: Storage;
@@ -10,4 +32,186 @@ export interface EngagementDeps {
   secrets: InstallSecrets;
 }
 
-export function engagementRoutes(_app: FastifyInstance, _deps: EngagementDeps): void {}
+/** A transparent 1×1 GIF, 43 bytes. */
+const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
+const NO_CACHE = 'no-store, no-cache, must-revalidate, max-age=0';
+const ONE_CLICK_BODY_LIMIT = 4_096;
+
+export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): void {
+  const { storage, config, secrets } = deps;
+  const writer = createEngagementWriter(storage, {
+    maxBatch: config.maxBatchSize,
+    trackingDefault: config.emailTrackingDefault,
+  });
+  app.addHook('onClose', async () => writer.close());
+  const ranges = loadMachineRanges(config.machineRangesFile);
+  const links = new LinkCache(storage.db);
+  const pixelLimit = new WindowCounter(config.collectRateLimit, 60_000);
+
+  const hitOf = (
+    request: FastifyRequest,
+    kind: HitKind,
+    claims: TokenClaims,
+    link?: Link,
+  ): EngagementHit => ({
+    kind,
+    sendId: claims.sendId,
+    contactId: claims.contactId,
+    recipientKey: secrets.hash(claims.sendId, claims.contactId),
+    position: claims.position,
+    honeypot: link?.honeypot ?? false,
+    method: request.method,
+    userAgent: request.headers['user-agent'] ?? null,
+    network: ranges.classify(request.ip),
+    sourceHash: secrets.hash(request.ip ?? ''),
+    visitorCookie: kind === 'click' ? readCookie(request.headers.cookie, VISITOR_COOKIE) : null,
+    at: Date.now(),
+  });
+
+  const invalid = (reply: FastifyReply) =>
+    reply
+      .code(404)
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(invalidLinkPage());
+
+  app.register(async (scope) => {
+    // Only here: RFC 8058 asks mail providers for multipart/form-data; nothing else in Spoor takes it.
+    scope.addContentTypeParser(
+      'multipart/form-data',
+      { parseAs: 'string', bodyLimit: ONE_CLICK_BODY_LIMIT },
+      (request, body, done) => {
+        try {
+          done(null, parseMultipartFields(body as string, request.headers['content-type'] ?? ''));
+        } catch (error) {
+          done(error as Error, undefined);
+        }
+      },
+    );
+    // People (and mail providers) meet these endpoints, not API clients: errors are short pages.
+    scope.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+      const status = statusOf(error);
+      if (status >= 500) request.log.error({ err: error }, 'email engagement request failed');
+      const message =
+        status >= 500 ? 'Something went wrong on our side; please try again in a moment.' : error.message;
+      return reply
+        .code(status)
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(errorPage(status === 429 ? 'Too many requests' : 'This request cannot be handled', message));
+    });
+
+    // The pixel answers its GIF to everything under its path, whatever the token: it is never refused.
+    scope.get(`${PIXEL_PATH}*`, { schema: { hide: true } }, async (request, reply) => {
+      const file = (request.params as { '*': string })['*'];
+      const claims = file.endsWith('.gif') ? secrets.signer.verify(file.slice(0, -4), 'open') : null;
+      if (claims && pixelLimit.allow(request.ip ?? '')) {
+        try {
+          await writer.record(hitOf(request, 'open', claims));
+        } catch (error) {
+          request.log.error({ err: error }, 'an email open could not be recorded');
+        }
+      }
+      return reply
+        .header('cache-control', NO_CACHE)
+        .header('pragma', 'no-cache')
+        .header('expires', '0')
+        .type('image/gif')
+        .send(GIF);
+    });
+
+    scope.route({
+      method: ['GET', 'HEAD'],
+      url: `${CLICK_PATH}*`,
+      exposeHeadRoute: false,
+      config: { rateLimit: { max: config.collectRateLimit, timeWindow: 60_000 } },
+      schema: { hide: true },
+      handler: async (request, reply) => {
+        const claims = secrets.signer.verify((request.params as { '*': string })['*'], 'click');
+        const link = claims ? await links.get(claims.sendId, claims.position) : null;
+        if (!claims || !link) return invalid(reply);
+        if (!link.honeypot && !/^https?:\/\//i.test(link.url)) return invalid(reply);
+        let visitorId: string | null = null;
+        try {
+          visitorId = (await writer.record(hitOf(request, 'click', claims, link))).visitorId;
+        } catch (error) {
+          // The person still gets where the email promised; only the count is lost, and logged.
+          request.log.error({ err: error }, 'an email click could not be recorded');
+        }
+        reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex');
+        if (link.honeypot) return reply.type('text/html; charset=utf-8').send(honeypotPage());
+        if (visitorId) reply.header('set-cookie', visitorCookie(visitorId));
+        return reply.redirect(link.url, 302);
+      },
+    });
+
+    const unsubscribeRoute = {
+      config: { rateLimit: { max: config.formRateLimit, timeWindow: 60_000 } },
+      schema: { hide: true },
+    };
+    scope.get(`${UNSUBSCRIBE_PATH}:token`, unsubscribeRoute, async (request, reply) => {
+      if (!secrets.signer.verify((request.params as { token: string }).token, 'unsubscribe'))
+        return invalid(reply);
+      // A GET changes nothing: scanners fetch every link. The page's button POSTs.
+      return reply
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(confirmUnsubscribePage());
+    });
+
+    scope.post(
+      `${UNSUBSCRIBE_PATH}:token`,
+      { ...unsubscribeRoute, bodyLimit: ONE_CLICK_BODY_LIMIT },
+      async (request, reply) => {
+        const claims = secrets.signer.verify((request.params as { token: string }).token, 'unsubscribe');
+        if (!claims) return invalid(reply);
+        const type = request.headers['content-type'];
+        if (type && !/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) {
+          throw new AppError(
+            'bad_request',
+            'A one-click unsubscribe is posted as multipart/form-data or application/x-www-form-urlencoded.',
+          );
+        }
+        checkOneClickBody(request.body);
+        await writer.record(hitOf(request, 'unsubscribe', claims));
+        // RFC 8058: a plain 200, no redirect, no cookies.
+        return reply
+          .header('cache-control', 'no-store')
+          .type('text/html; charset=utf-8')
+          .send(unsubscribedPage());
+      },
+    );
+  });
+
+  app.get<{ Params: { id: string } }>(
+    '/api/sends/:id/insights',
+    {
+      schema: {
+        tags: ['email'],
+        summary:
+          'Insights of a send: recipients, sent, blocked by reason, delivered, bounces, opens and clicks ' +
+          '(human and machine apart), rates, unsubscribes and clicks per link. Read from counters kept up as events arrive.',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+      },
+    },
+    async (request) => getSendInsights(storage.db, request.params.id),
+  );
+}
+
+/** The visitor cookie on the tracking host, exactly as the collect endpoint sets it in third-party mode. */
+function visitorCookie(visitorId: string): string {
+  const cookies = setTrackingCookies(
+    { visitorId, visitId: visitorId },
+    'third-party',
+    WEBSITE_DEFAULTS.visitorCookieDays,
+    WEBSITE_DEFAULTS.visitTimeoutMinutes,
+  );
+  return cookies.find((cookie) => cookie.startsWith(`${VISITOR_COOKIE}=`)) as string;
+}
+
+function statusOf(error: FastifyError | AppError): number {
+  if (error instanceof AppError) return httpStatusOf[error.code];
+  if ((error as FastifyError).validation) return 400;
+  const status = (error as FastifyError).statusCode;
+  return status && status >= 400 && status < 600 ? status : 500;
+}

@@ -1,14 +1,15 @@
 // A contact's history: every interaction, newest first, one page at a time. Each source answers the
 // page's worth of its own items after the cursor; the merge keeps the newest `limit` of them.
 import type { Db } from '../contacts/store.ts';
+import { emailItems } from './email-items.ts';
 import { formSubmissionItems } from './form-submission-items.ts';
 import { boundFor, compareItems, decodeCursor, encodeCursor, type Position } from './history-cursor.ts';
 import type { HistoryItem, HistorySource } from './history-item.ts';
 import { requireContact } from './require-contact.ts';
 import { visitItems } from './visit-items.ts';
 
-/** Every kind of interaction a history shows. New kinds (email, offers, events) are added here. */
-export const SOURCES: readonly HistorySource[] = [visitItems, formSubmissionItems];
+/** Every kind of interaction a history shows. New kinds (offers, events) are added here. */
+export const SOURCES: readonly HistorySource[] = [visitItems, formSubmissionItems, emailItems];
 
 export interface HistoryPage {
   contactId: string;

@@ -1,6 +1,6 @@
 // The items of a contact's history: one typed entry per interaction, newest first. Each kind comes
-// from its own source (visit-items.ts, form-submission-items.ts); email, offer and event sources join
-// the union and the SOURCES list in contact-history.ts without touching the others.
+// from its own source (visit-items.ts, form-submission-items.ts, email-items.ts); offer and event
+// sources join the union and the SOURCES list in contact-history.ts without touching the others.
 import type { Db } from '../contacts/store.ts';
 import type { SourceBound } from './history-cursor.ts';
 
@@ -51,7 +51,21 @@ export interface FormSubmissionItem {
   values: Record<string, string | null>;
 }
 
-export type HistoryItem = VisitItem | FormSubmissionItem;
+export interface EmailItem {
+  type: 'email';
+  at: string;
+  id: string;
+  event: 'open' | 'click' | 'unsubscribe';
+  /** The send (one mailing of a message); subject as sent. Null fields: the send was deleted. */
+  send: { id: string; subject: string | null };
+  message: { id: string | null; name: string | null };
+  /** Clicks: the link by its position in the message (the honeypot has no URL to show). */
+  link: { position: number; url: string | null; honeypot: boolean } | null;
+  /** Set when the open was a machine's or the click a scanner's (the reason); kept, not hidden. */
+  machine: string | null;
+}
+
+export type HistoryItem = VisitItem | FormSubmissionItem | EmailItem;
 export type HistoryItemType = HistoryItem['type'];
 
 /** One kind of interaction. `list` answers newest first, at most `limit`, strictly after `bound`. */

@@ -1,11 +1,13 @@
-// Erasing a contact (right to erasure): their personal data, interactions and browser mappings go in
-// one transaction, and an audit entry without personal data records that it happened.
+// Erasing a contact (right to erasure): their personal data, interactions (web and email), list
+// memberships and browser mappings go in one transaction, and an audit entry without personal data
+// records that it happened.
 import type { Db } from '../contacts/store.ts';
 import { requireContact } from '../history/require-contact.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { Storage } from '../storage/database.ts';
 import {
+  deleteContactEmailRows,
   deleteContactPageviews,
   deleteContactRows,
   deleteContactVisits,
@@ -24,6 +26,9 @@ export interface ErasureCounts {
   visitorAliases: number;
   prefillTokens: number;
   mergeRecords: number;
+  emailEvents: number;
+  listMemberships: number;
+  sendRecipients: number;
 }
 
 export interface Erasure {
@@ -54,6 +59,8 @@ async function eraseIn(tx: Db, engine: Storage['engine'], contactId: string, now
   if (!(await lockContact(tx, engine, contactId))) {
     throw new AppError('not_found', `No contact with id "${contactId}".`);
   }
+  // Email rows before browsers: the engagement writer locks recipients before it links a browser.
+  const email = await deleteContactEmailRows(tx, contactId);
   // Page views before browsers, the order the tracking writer locks in; then once more after the
   // browsers are locked, for page views committed by writes that held those browsers meanwhile.
   let pageviews = await deleteContactPageviews(tx, contactId);
@@ -72,6 +79,9 @@ async function eraseIn(tx: Db, engine: Storage['engine'], contactId: string, now
     visitorAliases: browsers.aliases,
     prefillTokens: rows.prefillTokens,
     mergeRecords: rows.mergeRecords,
+    emailEvents: email.emailEvents,
+    listMemberships: email.listMemberships,
+    sendRecipients: email.sendRecipients,
   };
   const erasureId = newId();
   await insertErasure(tx, { id: erasureId, contactId, erasedAt: now, counts: { ...deleted } });

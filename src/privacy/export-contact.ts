@@ -6,9 +6,12 @@ import type { Storage } from '../storage/database.ts';
 import {
   aliasesOf,
   countPrefillTokens,
+  emailEventsOf,
   linkedVisitors,
+  listMembershipsOf,
   mergesWonBy,
   pageviewsOfVisits,
+  sendRecipientsOf,
   submissionsOfContact,
   visitsOfContact,
 } from './store.ts';
@@ -59,6 +62,9 @@ export async function exportContact(storage: Storage, contactId: string, now = D
     }
     const submissions = await submissionsOfContact(tx, contactId);
     const merges = await mergesWonBy(tx, contactId);
+    const memberships = await listMembershipsOf(tx, contactId);
+    const emails = await sendRecipientsOf(tx, contactId);
+    const emailEvents = await emailEventsOf(tx, contactId);
 
     return {
       schemaVersion: EXPORT_SCHEMA_VERSION,
@@ -121,6 +127,43 @@ export async function exportContact(storage: Storage, contactId: string, now = D
         mergedContactSnapshot: snapshot(m.loser_snapshot),
       })),
       prefillTokens: { count: await countPrefillTokens(tx, contactId) },
+      listMemberships: memberships.map((m) => ({
+        list: { id: m.list_id, name: m.list_name },
+        status: m.status,
+        source: m.source,
+        addedAt: iso(m.added_at),
+        unsubscribedAt: m.unsubscribed_at === null ? null : iso(m.unsubscribed_at),
+        unsubscribedBySendId: m.unsubscribed_send_id,
+      })),
+      emailsSent: emails.map((e) => ({
+        sendId: e.send_id,
+        messageId: e.message_id,
+        subject: e.subject,
+        email: e.email,
+        status: e.status,
+        blockReason: e.block_reason,
+        attempts: Number(e.attempts),
+        sentAt: e.sent_at === null ? null : iso(e.sent_at),
+        lastResponse: e.last_response,
+      })),
+      /** Opens, clicks and unsubscribes made with tracking consent (without it they name no one). */
+      emailEvents: emailEvents.map((e) => ({
+        id: e.id,
+        sendId: e.send_id,
+        kind: e.kind,
+        at: iso(e.occurred_at),
+        link:
+          e.link_position === null
+            ? null
+            : {
+                position: Number(e.link_position),
+                url: Number(e.honeypot) === 1 ? null : e.url,
+                honeypot: Number(e.honeypot) === 1,
+              },
+        machine: Number(e.machine) === 1 ? e.machine_reason : null,
+        implied: Number(e.implied) === 1,
+        userAgent: e.user_agent,
+      })),
     };
   });
 }

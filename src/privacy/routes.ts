@@ -39,7 +39,8 @@ export function privacyRoutes(app: FastifyInstance, deps: { storage: Storage }) 
         tags: ['privacy'],
         summary:
           'Erase a contact: their data, form submissions, visits and page views, prefill tokens, merge ' +
-          'snapshots and linked browsers, in one transaction. Answers the counts of what was deleted.',
+          'snapshots, linked browsers, email events, list memberships and email recipient rows, in one ' +
+          'transaction. Answers the counts of what was deleted.',
         params: IdParams,
       },
     },

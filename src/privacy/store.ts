@@ -108,6 +108,64 @@ export async function countPrefillTokens(db: Db, contactId: string): Promise<num
   return Number(row.n);
 }
 
+/**
+ * The contact's email opens, clicks and unsubscribes: those attached to them (made with tracking
+ * consent). Events made without consent name no one and are not theirs to export. The open a click
+ * implies shares the click's instant and follows it.
+ */
+export async function emailEventsOf(db: Db, contactId: string) {
+  return db
+    .selectFrom('email_events')
+    .leftJoin('send_links', (join) =>
+      join
+        .onRef('send_links.send_id', '=', 'email_events.send_id')
+        .onRef('send_links.position', '=', 'email_events.link_position'),
+    )
+    .select([
+      'email_events.id',
+      'email_events.send_id',
+      'email_events.kind',
+      'email_events.link_position',
+      'send_links.url',
+      'send_links.honeypot',
+      'email_events.occurred_at',
+      'email_events.machine',
+      'email_events.machine_reason',
+      'email_events.implied',
+      'email_events.user_agent',
+    ])
+    .where('email_events.contact_id', '=', contactId)
+    .orderBy('email_events.occurred_at')
+    .orderBy('email_events.implied')
+    .orderBy('email_events.id')
+    .execute();
+}
+
+export async function listMembershipsOf(db: Db, contactId: string) {
+  return db
+    .selectFrom('list_members')
+    .leftJoin('lists', 'lists.id', 'list_members.list_id')
+    .selectAll('list_members')
+    .select('lists.name as list_name')
+    .where('list_members.contact_id', '=', contactId)
+    .orderBy('list_members.added_at')
+    .orderBy('list_members.list_id')
+    .execute();
+}
+
+/** The emails sent (or blocked, or bounced) to the contact, one row per send. */
+export async function sendRecipientsOf(db: Db, contactId: string) {
+  return db
+    .selectFrom('send_recipients')
+    .leftJoin('sends', 'sends.id', 'send_recipients.send_id')
+    .selectAll('send_recipients')
+    .select(['sends.subject', 'sends.message_id'])
+    .where('send_recipients.contact_id', '=', contactId)
+    .orderBy('send_recipients.sent_at')
+    .orderBy('send_recipients.send_id')
+    .execute();
+}
+
 /** Locks the contact row (PostgreSQL) so merges and erasures of it take turns. False when it is gone. */
 export async function lockContact(db: Db, engine: Engine, contactId: string): Promise<boolean> {
   let query = db.selectFrom('contacts').select('id').where('id', '=', contactId);
@@ -162,6 +220,25 @@ export async function deleteVisitors(db: Db, visitorIds: readonly string[]) {
       .executeTakeFirst(),
   );
   return { visitors, aliases };
+}
+
+/**
+ * Deletes the contact's email data. Recipient rows go first: the engagement writer reads them with a
+ * share lock, so a click being recorded for this contact finishes before (and its event is deleted
+ * here) or finds the recipient gone and records nothing. Per-send counters stay (aggregates); events
+ * made without tracking consent name no one, and with the contact id gone nothing links them to anyone.
+ */
+export async function deleteContactEmailRows(db: Db, contactId: string) {
+  const sendRecipients = deleted(
+    await db.deleteFrom('send_recipients').where('contact_id', '=', contactId).executeTakeFirst(),
+  );
+  const emailEvents = deleted(
+    await db.deleteFrom('email_events').where('contact_id', '=', contactId).executeTakeFirst(),
+  );
+  const listMemberships = deleted(
+    await db.deleteFrom('list_members').where('contact_id', '=', contactId).executeTakeFirst(),
+  );
+  return { sendRecipients, emailEvents, listMemberships };
 }
 
 export async function deleteContactRows(db: Db, contactId: string) {

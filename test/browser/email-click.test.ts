@@ -1,0 +1,150 @@
+// A tracked email link clicked in a real Chromium on the cross-site setup: the email (as the recipient got
+// it) links to Spoor on https://track.spoor.test, which records the click and redirects to the customer's
+// page on https://www.shop.test; the visit that follows is the contact's, in their history. Without tracking
+// consent the click still lands but the browser is not identified. Both engines: the click identifies the
+// browser in the engagement writer, the visit is written by the tracking writer.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  adminApi,
+  chromiumPath,
+  openBrowser,
+  pageHtml,
+  spoorCookies,
+  startSites,
+  type TestBrowser,
+  type TestSites,
+  uniquePath,
+  waitFor,
+} from '../helpers/browser.ts';
+import { createSendFixture, type FixtureRecipient } from '../helpers/email-fixtures.ts';
+import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts';
+
+interface HistoryItem {
+  type: string;
+  event?: string;
+  link?: { url: string | null } | null;
+  machine?: string | null;
+  contactId?: string;
+  pageviews?: { path: string }[];
+}
+
+describe.skipIf(!chromiumPath)('browser: tracked email click', () => {
+  describeEachEngine('email click', (engine) => {
+    let database: TestDatabase;
+    let sites: TestSites;
+    let browsers: TestBrowser[] = [];
+
+    beforeAll(async () => {
+      database = await createTestDatabase(engine);
+      sites = await startSites(database);
+    });
+    afterEach(async () => {
+      await Promise.all(browsers.map((b) => b.close()));
+      browsers = [];
+    });
+    afterAll(async () => {
+      await sites?.close();
+      await database?.drop();
+    });
+
+    /** A landing page with the tracking snippet, and a send whose email links to it. */
+    async function emailToLandingPage(recipient: FixtureRecipient) {
+      const site = await sites.registerWebsite();
+      const path = uniquePath('spring-sale');
+      sites.setPage(path, pageHtml({ title: 'Spring sale', snippet: site.snippets.thirdParty }));
+      const landing = `${sites.shopOrigin}${path}?utm_source=email&utm_campaign=spring`;
+      const fixture = await createSendFixture(sites.spoor, {
+        recipients: [recipient],
+        publicUrl: sites.trackOrigin,
+        html: `<html><body><p>Hi {{ contact.first_name }},</p><p><a id="sale" href="${landing.replace(/&/g, '&amp;')}">See the sale</a></p></body></html>`,
+      });
+      return { site, path, landing, fixture, contact: fixture.contacts[0]! };
+    }
+
+    /** Shows the email as a mail client would and clicks its link; resolves on the landing page. */
+    async function clickInEmail(html: string, landing: string) {
+      const browser = await openBrowser(sites, { thirdPartyCookies: true });
+      browsers.push(browser);
+      await browser.page.setContent(html);
+      await Promise.all([browser.page.waitForURL(landing), browser.page.click('#sale')]);
+      return browser;
+    }
+
+    const historyOf = (contactId: string) =>
+      adminApi<{ items: HistoryItem[] }>(sites, 'GET', `/api/contacts/${contactId}/history`);
+
+    it('lands on the customer site and the visit that follows is in the contact history', async () => {
+      const { site, path, landing, fixture, contact } = await emailToLandingPage({ tracking: true });
+      // What the recipient clicks is Spoor's redirect, not the destination.
+      expect(contact.html).toContain(`${sites.trackOrigin}/e/c/`);
+      expect(contact.html).not.toContain(path);
+      const browser = await clickInEmail(contact.html, landing);
+
+      const [pageview] = await waitFor('the landing page view', async () => {
+        const rows = await sites.spoor.storage.db
+          .selectFrom('pageviews')
+          .selectAll()
+          .where('website_id', '=', site.id)
+          .execute();
+        return rows.length > 0 && rows;
+      });
+      expect(pageview).toMatchObject({ path, anonymous: 0, bot: 0 });
+      // The browser kept the visitor id the click gave it on the tracking host.
+      const cookies = await spoorCookies(browser.context);
+      const trackingVisitor = cookies.find((c) => c.domain === 'track.spoor.test' && c.name === 'spoor_vid');
+      expect(trackingVisitor?.value).toBe(pageview!.visitor_id);
+
+      const items = await waitFor('the visit in the contact history', async () => {
+        const { items } = await historyOf(contact.id);
+        return items.some((i) => i.type === 'visit') && items;
+      });
+      const visit = items.find((i) => i.type === 'visit');
+      expect(visit?.pageviews?.map((p) => p.path)).toEqual([path]);
+      const click = items.find((i) => i.type === 'email' && i.event === 'click');
+      expect(click).toMatchObject({ link: { url: landing }, machine: null });
+      // Showing the email loaded its pixel: an open, a person's.
+      expect(items.some((i) => i.type === 'email' && i.event === 'open' && i.machine === null)).toBe(true);
+
+      const insights = await adminApi<{ clicks: { human: { unique: number } } }>(
+        sites,
+        'GET',
+        `/api/sends/${fixture.sendId}/insights`,
+      );
+      expect(insights.clicks.human.unique).toBe(1);
+    });
+
+    it('without tracking consent the click lands, is counted, and the visit stays anonymous', async () => {
+      const { site, landing, fixture, contact } = await emailToLandingPage({ tracking: false });
+      const browser = await clickInEmail(contact.html, landing);
+      const [pageview] = await waitFor('the landing page view', async () => {
+        const rows = await sites.spoor.storage.db
+          .selectFrom('pageviews')
+          .selectAll()
+          .where('website_id', '=', site.id)
+          .execute();
+        return rows.length > 0 && rows;
+      });
+      const visits = await sites.spoor.storage.db
+        .selectFrom('visits')
+        .selectAll()
+        .where('id', '=', pageview!.visit_id!)
+        .execute();
+      expect(visits.map((v) => v.contact_id)).toEqual([null]);
+      expect((await historyOf(contact.id)).items).toEqual([]);
+      // The tracking host's visitor cookie is the one the page view set, not one from the click.
+      const visitor = await sites.spoor.storage.db
+        .selectFrom('visitors')
+        .selectAll()
+        .where('id', '=', pageview!.visitor_id!)
+        .executeTakeFirst();
+      expect(visitor?.contact_id).toBeNull();
+      const insights = await adminApi<{ clicks: { human: { unique: number } } }>(
+        sites,
+        'GET',
+        `/api/sends/${fixture.sendId}/insights`,
+      );
+      expect(insights.clicks.human.unique).toBe(1);
+      expect(browser.page.url()).toBe(landing);
+    });
+  });
+});
