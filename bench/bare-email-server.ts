@@ -4,7 +4,7 @@
 import { createServer } from 'node:http';
 
 const port = Number(process.argv[2] ?? process.env['PORT'] ?? 0);
-const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
 
 const server = createServer((request, response) => {
   const url = request.url ?? '';

@@ -3,14 +3,16 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { sql } from 'kysely';
 import { apiKeyFromHeaders, authenticateApiKey } from './access/api-keys.ts';
 import type { Config } from './config.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieDeclaration } from './cookies/declaration.ts';
 import { demoRoutes } from './demo/routes.ts';
+import { PIXEL_GIF, PIXEL_HEADERS } from './engagement/pixel-gif.ts';
 import { engagementRoutes } from './engagement/routes.ts';
+import { PIXEL_PATH } from './engagement/tracking-urls.ts';
 import { formLoaderRoutes } from './forms/loader-routes.ts';
 import { publicFormRoutes } from './forms/public-routes.ts';
 import { formRoutes } from './forms/routes.ts';
@@ -59,6 +61,13 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       : false,
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
+    // A URL Fastify cannot even parse (bad percent-encoding) gets the same clear 400 as any bad request,
+    // except under the open pixel's path, which answers its GIF to everything.
+    frameworkErrors: (error, request, reply) => {
+      const raw = reply as unknown as FastifyReply;
+      if (request.url.startsWith(PIXEL_PATH)) return raw.code(200).headers(PIXEL_HEADERS).send(PIXEL_GIF);
+      return raw.code(400).send({ error: 'bad_request', message: `Invalid request: ${error.message}.` });
+    },
     ...(config.tls ? { https: config.tls } : {}),
   }) as unknown as FastifyInstance;
 

@@ -23,6 +23,7 @@ import {
   invalidLinkPage,
   unsubscribedPage,
 } from './pages.ts';
+import { PIXEL_GIF, PIXEL_HEADERS } from './pixel-gif.ts';
 import { CLICK_PATH, PIXEL_PATH, UNSUBSCRIBE_PATH } from './tracking-urls.ts';
 import { WindowCounter } from './window-counter.ts';
 
@@ -32,9 +33,6 @@ export interface EngagementDeps {
   secrets: InstallSecrets;
 }
 
-/** A transparent 1×1 GIF, 43 bytes. */
-const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
-const NO_CACHE = 'no-store, no-cache, must-revalidate, max-age=0';
 const ONE_CLICK_BODY_LIMIT = 4_096;
 
 export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): void {
@@ -112,12 +110,7 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
           request.log.error({ err: error }, 'an email open could not be recorded');
         }
       }
-      return reply
-        .header('cache-control', NO_CACHE)
-        .header('pragma', 'no-cache')
-        .header('expires', '0')
-        .type('image/gif')
-        .send(GIF);
+      return reply.headers(PIXEL_HEADERS).send(PIXEL_GIF);
     });
 
     scope.route({

@@ -1,6 +1,61 @@
-// HTTP for sends (being built).
+// Admin API for sends: create (202, the workers take it from there), read progress, page, cancel.
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
+import { cancelSend, createSend, getSend, listSends } from './manage-sends.ts';
 
-export function sendRoutes(_app: FastifyInstance, _deps: { db: Kysely<Database> }): void {}
+const Id = Type.String({ minLength: 1, maxLength: 64 });
+const IdParams = Type.Object({ id: Id });
+
+export function sendRoutes(app: FastifyInstance, deps: { db: Kysely<Database> }): void {
+  const { db } = deps;
+
+  app.post<{ Body: { messageId: string; listIds: string[] } }>(
+    '/api/sends',
+    {
+      schema: {
+        tags: ['email'],
+        summary: 'Send a message to one or more lists (queued; answers 202 at once).',
+        body: Type.Object({
+          messageId: Id,
+          listIds: Type.Array(Id, { minItems: 1, maxItems: 50 }),
+        }),
+      },
+    },
+    async (request, reply) => reply.code(202).send(await createSend(db, request.body)),
+  );
+
+  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+    '/api/sends',
+    {
+      schema: {
+        tags: ['email'],
+        summary: 'Sends, newest first.',
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+          cursor: Type.Optional(Type.String({ maxLength: 100 })),
+        }),
+      },
+    },
+    async (request) => listSends(db, { limit: request.query.limit ?? 20, cursor: request.query.cursor }),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/sends/:id',
+    { schema: { tags: ['email'], summary: 'A send with its status and progress.', params: IdParams } },
+    async (request) => getSend(db, request.params.id),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/sends/:id/cancel',
+    {
+      schema: {
+        tags: ['email'],
+        summary: 'Stop a send: nothing more is attempted; what was sent stays sent.',
+        params: IdParams,
+      },
+    },
+    async (request) => cancelSend(db, request.params.id),
+  );
+}

@@ -1,0 +1,219 @@
+// Sending a prepared send: recipients due are claimed as 'sending' (committed) before they are handed
+// to SMTP, at most one per SMTP connection at a time, so a crash leaves at most that many unconfirmed.
+// Each outcome is recorded as it arrives, together with the next claim, in one transaction.
+import type { Config } from '../config.ts';
+import { trackingUrlsFor } from '../engagement/tracking-urls.ts';
+import { mergeContactOf } from '../messages/merge-contact.ts';
+import { type PreparedMessage, prepareMessage } from '../messages/render-email.ts';
+import type { InstallSecrets } from '../secrets/install-secrets.ts';
+import { COUNTER } from '../send-counters/counter-names.ts';
+import { addToCounters } from '../send-counters/store.ts';
+import type { Storage } from '../storage/database.ts';
+import { composeEmail, senderOf } from './compose-email.ts';
+import { blockReasonOf } from './permission-rules.ts';
+import { listIdsOf, snapshotOf } from './prepare-send.ts';
+import { messageIdFor, sendHeaderValue } from './send-header.ts';
+import { pauseAfterUnreached, planAfterAttempt, type SmtpVerdict } from './smtp-outcome.ts';
+import {
+  advanceStatus,
+  type ContactRow,
+  contactsByIds,
+  type DueRecipient,
+  dueRecipients,
+  markBlocked,
+  markSending,
+  membershipsNow,
+  openRecipients,
+  recordAttempt,
+  type SendRow,
+  stillWorking,
+  suppressAddress,
+  suppressedAmong,
+} from './store.ts';
+import type { MailTransport } from './transport.ts';
+
+export interface DeliveryContext {
+  storage: Storage;
+  config: Config;
+  secrets: InstallSecrets;
+  transport: MailTransport;
+  owner: string;
+  shouldStop: () => boolean;
+  /** Shared by the node's sends: the SMTP server is the same for all of them. */
+  unreached: { failures: number; pausedUntil: number };
+}
+
+/** 'done'; or come back no earlier than `notBefore` (retries not yet due, server unreachable, stopped). */
+export type DeliveryResult = { done: true } | { done: false; notBefore: number };
+
+interface Claimed {
+  recipient: DueRecipient & { email: string };
+  contact: ContactRow;
+}
+
+interface Finished {
+  claimed: Claimed;
+  verdict: SmtpVerdict;
+  messageId: string;
+}
+
+type Db = Parameters<typeof addToCounters>[0];
+
+export async function deliverSend(context: DeliveryContext, send: SendRow): Promise<DeliveryResult> {
+  const { storage, config, owner } = context;
+  const prepared = prepareMessage(snapshotOf(send));
+  const window = config.smtp.pool;
+  const inFlight = new Set<Promise<void>>();
+  let finished: Finished[] = [];
+  let active = true;
+  let wake: () => void = () => {};
+
+  for (;;) {
+    const now = Date.now();
+    const canClaim: boolean = active && !context.shouldStop() && now >= context.unreached.pausedUntil;
+    const free: number = canClaim ? window - inFlight.size : 0;
+    const batch = finished;
+    finished = [];
+    const claim: { claimed: Claimed[]; active: boolean } = await storage.db
+      .transaction()
+      .execute(async (trx) => {
+        await recordFinished(trx, context, send, batch, now);
+        if (free <= 0) return { claimed: [], active };
+        if (!(await stillWorking(trx, send.id, owner, 'sending'))) return { claimed: [], active: false };
+        return { claimed: await claimDue(trx, send, now, free), active: true };
+      });
+    active = claim.active;
+    for (const claimed of claim.claimed) {
+      const attempt = attemptOne(context, send, prepared, claimed).then((done) => {
+        inFlight.delete(attempt);
+        finished.push(done);
+        wake();
+      });
+      inFlight.add(attempt);
+    }
+
+    if (inFlight.size === 0 && finished.length === 0 && claim.claimed.length === 0) {
+      if (!active || context.shouldStop()) return { done: false, notBefore: Date.now() };
+      if (context.unreached.pausedUntil > Date.now())
+        return { done: false, notBefore: context.unreached.pausedUntil };
+      const { open, nextDue } = await openRecipients(storage.db, send.id);
+      if (open > 0) return { done: false, notBefore: nextDue ?? Date.now() };
+      await advanceStatus(storage.db, send.id, owner, 'sending', 'done', Date.now());
+      return { done: true };
+    }
+    if (finished.length === 0 && inFlight.size > 0) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      // Let answers arriving together be recorded in one transaction.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
+/** Claims up to `limit` due recipients, re-checking permission first (a big send runs for hours). */
+async function claimDue(trx: Db, send: SendRow, now: number, limit: number): Promise<Claimed[]> {
+  const due = await dueRecipients(trx, send.id, now, limit);
+  if (due.length === 0) return [];
+  const ids = due.map((recipient) => recipient.contact_id);
+  const contacts = await contactsByIds(trx, ids);
+  const memberships = await membershipsNow(trx, listIdsOf(send), ids);
+  const suppressed = await suppressedAmong(
+    trx,
+    due.flatMap((recipient) => (recipient.email ? [recipient.email] : [])),
+  );
+  const claimed: Claimed[] = [];
+  const blocked = new Map<string, number>();
+  for (const recipient of due) {
+    const contact = contacts.get(recipient.contact_id);
+    const counts = memberships.get(recipient.contact_id) ?? { memberships: 0, subscribed: 0 };
+    const reason = contact
+      ? blockReasonOf({
+          ...counts,
+          doNotEmail: contact.do_not_email === 1,
+          email: recipient.email,
+          suppressed: recipient.email !== null && suppressed.has(recipient.email.toLowerCase()),
+        })
+      : 'no_address';
+    if (reason === null && contact && recipient.email) {
+      claimed.push({ recipient: { ...recipient, email: recipient.email }, contact });
+    } else if (await markBlocked(trx, send.id, recipient.contact_id, reason ?? 'no_address')) {
+      const name = COUNTER.blocked(reason ?? 'no_address');
+      blocked.set(name, (blocked.get(name) ?? 0) + 1);
+    }
+  }
+  await markSending(
+    trx,
+    send.id,
+    claimed.map((entry) => entry.recipient.contact_id),
+  );
+  await addToCounters(trx, send.id, blocked);
+  return claimed;
+}
+
+async function attemptOne(
+  context: DeliveryContext,
+  send: SendRow,
+  prepared: PreparedMessage,
+  claimed: Claimed,
+): Promise<Finished> {
+  const { config, secrets } = context;
+  const contactId = claimed.recipient.contact_id;
+  const messageId = messageIdFor(secrets, config.publicUrl, send.id, contactId);
+  let verdict: SmtpVerdict;
+  try {
+    const urls = trackingUrlsFor(config.publicUrl, secrets.signer, send.id, contactId);
+    const rendered = prepared.render(mergeContactOf(claimed.contact), urls);
+    verdict = await context.transport.deliver(
+      composeEmail({
+        to: claimed.recipient.email,
+        from: senderOf(send, config.emailFrom),
+        replyTo: send.reply_to,
+        rendered,
+        urls,
+        messageId,
+        sendHeader: sendHeaderValue(secrets, send.id, contactId),
+      }),
+    );
+  } catch (error) {
+    // Rendering failed for this contact (a merge value the template cannot take): nothing was sent.
+    verdict = {
+      kind: 'refused_temporarily',
+      response: `not sent: ${(error as Error).message}`.slice(0, 500),
+    };
+  }
+  return { claimed, verdict, messageId };
+}
+
+async function recordFinished(
+  trx: Db,
+  context: DeliveryContext,
+  send: SendRow,
+  batch: Finished[],
+  now: number,
+): Promise<void> {
+  const policy = { retryBaseMs: context.config.smtpRetryBaseMs, maxAttempts: context.config.smtpMaxAttempts };
+  const counters = new Map<string, number>();
+  for (const { claimed, verdict, messageId } of batch) {
+    if (verdict.kind === 'not_reached') {
+      context.unreached.failures += 1;
+      context.unreached.pausedUntil = now + pauseAfterUnreached(policy, context.unreached.failures);
+    } else {
+      context.unreached.failures = 0;
+    }
+    const plan = planAfterAttempt(verdict, claimed.recipient.attempts, policy, now);
+    const recorded = await recordAttempt(trx, send.id, claimed.recipient.contact_id, {
+      status: plan.status,
+      attempts: plan.attempts,
+      next_attempt_at: plan.nextAttemptAt,
+      last_response: plan.lastResponse,
+      sent_at: plan.status === 'sent' ? now : null,
+      smtp_message_id: messageId,
+    });
+    // Not recorded: another node declared it unconfirmed after this one lost the send.
+    if (!recorded) continue;
+    for (const [name, delta] of plan.counters) counters.set(name, (counters.get(name) ?? 0) + delta);
+    if (plan.suppress) await suppressAddress(trx, claimed.recipient.email, send.id, plan.lastResponse, now);
+  }
+  await addToCounters(trx, send.id, counters);
+}

@@ -1,0 +1,174 @@
+// Sends as the API shows them: creating one (a snapshot of the message, queued for the workers),
+// reading progress from the per-send counters, paging, and cancelling.
+
+import type { Db } from '../contacts/store.ts';
+import { AppError } from '../lib/errors.ts';
+import { newId } from '../lib/ids.ts';
+import { prepareMessage } from '../messages/render-email.ts';
+import { COUNTER } from '../send-counters/counter-names.ts';
+import type { BlockReason, SendStatus } from '../storage/schema.ts';
+import {
+  cancelSend as cancelStoredSend,
+  countersOfSends,
+  existingListIds,
+  findMessage,
+  findSend,
+  insertSend,
+  pageSends,
+  type SendRow,
+} from './store.ts';
+
+export interface SendProgress {
+  /** Memberships found on the lists (a contact on two lists counts twice). */
+  recipients: number;
+  duplicates: number;
+  blocked: {
+    total: number;
+    unsubscribed: number;
+    doNotEmail: number;
+    noAddress: number;
+    hardBounced: number;
+  };
+  /** Final and not blocked: accepted, bounced or unconfirmed (recipients − duplicates − blocked, once done). */
+  sent: number;
+  accepted: number;
+  hardBounces: number;
+  softBounces: number;
+  /** Handed to SMTP when a node died; may have been delivered, never sent again. */
+  unconfirmed: number;
+  /** Temporary refusals so far (each retried later). */
+  deferrals: number;
+  /** Not final yet: waiting, being sent, or waiting for a retry. */
+  pending: number;
+}
+
+export interface Send {
+  id: string;
+  messageId: string;
+  listIds: string[];
+  status: SendStatus;
+  subject: string;
+  createdAt: string;
+  preparedAt: string | null;
+  finishedAt: string | null;
+  progress: SendProgress;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+
+export function progressOf(counters: ReadonlyMap<string, number>): SendProgress {
+  const get = (name: string) => counters.get(name) ?? 0;
+  const blockedBy = (reason: BlockReason) => get(COUNTER.blocked(reason));
+  const blocked = {
+    unsubscribed: blockedBy('unsubscribed'),
+    doNotEmail: blockedBy('do_not_email'),
+    noAddress: blockedBy('no_address'),
+    hardBounced: blockedBy('hard_bounced'),
+  };
+  const blockedTotal = blocked.unsubscribed + blocked.doNotEmail + blocked.noAddress + blocked.hardBounced;
+  const recipients = get(COUNTER.recipients);
+  const duplicates = get(COUNTER.duplicates);
+  const sent = get(COUNTER.sent);
+  return {
+    recipients,
+    duplicates,
+    blocked: { total: blockedTotal, ...blocked },
+    sent,
+    accepted: get(COUNTER.accepted),
+    hardBounces: get(COUNTER.hardBounces),
+    softBounces: get(COUNTER.softBounces),
+    unconfirmed: get(COUNTER.unconfirmed),
+    deferrals: get(COUNTER.deferrals),
+    pending: Math.max(0, recipients - duplicates - blockedTotal - sent),
+  };
+}
+
+function toSend(row: SendRow, counters: ReadonlyMap<string, number>): Send {
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    listIds: JSON.parse(row.list_ids) as string[],
+    status: row.status,
+    subject: row.subject,
+    createdAt: iso(row.created_at)!,
+    preparedAt: iso(row.prepared_at),
+    finishedAt: iso(row.finished_at),
+    progress: progressOf(counters),
+  };
+}
+
+export async function createSend(db: Db, input: { messageId: string; listIds: string[] }): Promise<Send> {
+  const listIds = [...new Set(input.listIds)];
+  const message = await findMessage(db, input.messageId);
+  if (!message) throw new AppError('unprocessable', `There is no message with id "${input.messageId}".`);
+  const known = await existingListIds(db, listIds);
+  const unknown = listIds.filter((id) => !known.has(id));
+  if (unknown.length > 0)
+    throw new AppError(
+      'unprocessable',
+      `There is no list with id ${unknown.map((id) => `"${id}"`).join(', ')}.`,
+      { unknownListIds: unknown },
+    );
+  // A template that does not parse fails here, not hours later in the worker.
+  prepareMessage({ subject: message.subject, html: message.html, text: message.text });
+  const now = Date.now();
+  const row = {
+    id: newId(),
+    message_id: message.id,
+    list_ids: JSON.stringify(listIds),
+    status: 'queued' as const,
+    subject: message.subject,
+    html: message.html,
+    text: message.text,
+    from_name: message.from_name,
+    from_email: message.from_email,
+    reply_to: message.reply_to,
+    created_at: now,
+    prepared_at: null,
+    finished_at: null,
+    lease_owner: null,
+    lease_until: null,
+  };
+  await insertSend(db, row);
+  return toSend({ ...row, recipients_total: 0, duplicates: 0 }, new Map());
+}
+
+export async function getSend(db: Db, id: string): Promise<Send> {
+  const row = await findSend(db, id);
+  if (!row) throw new AppError('not_found', `There is no send with id "${id}".`);
+  const counters = await countersOfSends(db, [id]);
+  return toSend(row, counters.get(id) ?? new Map());
+}
+
+function decodeCursor(cursor: string | undefined) {
+  if (!cursor) return undefined;
+  const match = /^(\d{1,15})\.([A-Za-z0-9_-]{1,64})$/.exec(cursor);
+  if (!match) throw new AppError('bad_request', 'cursor is not one this API returned.');
+  return { createdAt: Number(match[1]), id: match[2]! };
+}
+
+export async function listSends(
+  db: Db,
+  query: { limit: number; cursor?: string | undefined },
+): Promise<{ sends: Send[]; nextCursor: string | null }> {
+  const rows = await pageSends(db, { limit: query.limit + 1, after: decodeCursor(query.cursor) });
+  const page = rows.slice(0, query.limit);
+  const counters = await countersOfSends(
+    db,
+    page.map((row) => row.id),
+  );
+  const last = page[page.length - 1];
+  return {
+    sends: page.map((row) => toSend(row, counters.get(row.id) ?? new Map())),
+    nextCursor: rows.length > query.limit && last ? `${Number(last.created_at)}.${last.id}` : null,
+  };
+}
+
+/** Stops attempting the rest; what was already sent stays sent, in-flight emails finish. */
+export async function cancelSend(db: Db, id: string): Promise<Send> {
+  const row = await findSend(db, id);
+  if (!row) throw new AppError('not_found', `There is no send with id "${id}".`);
+  if (!(await cancelStoredSend(db, id, Date.now())))
+    throw new AppError('conflict', `This send is already ${row.status === 'done' ? 'done' : 'cancelled'}.`);
+  return getSend(db, id);
+}
