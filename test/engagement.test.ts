@@ -196,6 +196,8 @@ describeEachEngine('email engagement', (engine) => {
         `/e/o/${'A'.repeat(5000)}.gif`,
         '/e/o/%00%01.gif',
         '/e/o/..%2F..%2Fetc%2Fpasswd.gif',
+        '/e/o/%ff%fe.gif',
+        '/e/o/%zz.gif',
         ...Array.from({ length: 5 }, (_, i) => `/e/o/${i + 1}.gif`),
       ];
       for (const url of bad) expectGif(await get(url));
