@@ -18,6 +18,7 @@ import {
 } from '../helpers/browser.ts';
 import { createSendFixture, type FixtureRecipient } from '../helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts';
 
 interface HistoryItem {
   type: string;
@@ -32,11 +33,27 @@ describe.skipIf(!chromiumPath)('browser: tracked email click', () => {
   describeEachEngine('email click', (engine) => {
     let database: TestDatabase;
     let sites: TestSites;
+    let sink: SmtpSink;
     let browsers: TestBrowser[] = [];
 
     beforeAll(async () => {
       database = await createTestDatabase(engine);
-      sites = await startSites(database);
+      sink = await startSmtpSink();
+      sites = await startSites(database, {
+        sendPollMs: 50,
+        smtp: {
+          host: '127.0.0.1',
+          port: sink.port,
+          secure: false,
+          requireTls: false,
+          rejectUnauthorized: false,
+          user: undefined,
+          password: undefined,
+          pool: 1,
+          rate: 0,
+          dkim: undefined,
+        },
+      });
     });
     afterEach(async () => {
       await Promise.all(browsers.map((b) => b.close()));
@@ -44,6 +61,7 @@ describe.skipIf(!chromiumPath)('browser: tracked email click', () => {
     });
     afterAll(async () => {
       await sites?.close();
+      await sink?.close();
       await database?.drop();
     });
 
@@ -111,6 +129,52 @@ describe.skipIf(!chromiumPath)('browser: tracked email click', () => {
         `/api/sends/${fixture.sendId}/insights`,
       );
       expect(insights.clicks.human.unique).toBe(1);
+    });
+
+    it('a link in an email received over SMTP identifies the browser for the visit on the customer site', async () => {
+      const site = await sites.registerWebsite();
+      const path = uniquePath('autumn-sale');
+      sites.setPage(path, pageHtml({ title: 'Autumn sale', snippet: site.snippets.thirdParty }));
+      const landing = `${sites.shopOrigin}${path}`;
+      const address = `reader-${engine}@mail.example`;
+      const contact = await adminApi<{ id: string }>(sites, 'POST', '/api/contacts', {
+        email: address,
+        firstName: 'Rhea',
+        emailTracking: true,
+      });
+      const list = await adminApi<{ id: string }>(sites, 'POST', '/api/lists', { name: 'Readers' });
+      await adminApi(sites, 'POST', `/api/lists/${list.id}/members`, { contactIds: [contact.id] });
+      const message = await adminApi<{ id: string }>(sites, 'POST', '/api/messages', {
+        name: 'Autumn sale',
+        subject: 'Autumn sale',
+        html: `<html><body><p>Hi {{ contact.first_name }}</p><p><a id="sale" href="${landing}">See the sale</a></p></body></html>`,
+      });
+      const send = await adminApi<{ id: string }>(sites, 'POST', '/api/sends', {
+        messageId: message.id,
+        listIds: [list.id],
+      });
+      await sink.waitForMessages(sink.messages.length + 1, 10_000);
+      const received = sink.receivedBy(address);
+      expect(received).toHaveLength(1);
+      const html = String(received[0]!.parsed.html);
+      expect(html).toContain(`${sites.trackOrigin}/e/c/`);
+      // A person reads and clicks later than a gateway scans on delivery: move the delivery back.
+      await sites.spoor.storage.db
+        .updateTable('send_recipients')
+        .set({ sent_at: Date.now() - 600_000 })
+        .where('send_id', '=', send.id)
+        .execute();
+
+      await clickInEmail(html, landing);
+      const items = await waitFor('the visit in the contact history', async () => {
+        const { items } = await historyOf(contact.id);
+        return items.some((i) => i.type === 'visit') && items;
+      });
+      expect(items.find((i) => i.type === 'visit')?.pageviews?.map((p) => p.path)).toEqual([path]);
+      expect(items.find((i) => i.type === 'email' && i.event === 'click')).toMatchObject({
+        link: { url: landing },
+        machine: null,
+      });
     });
 
     it('without tracking consent the click lands, is counted, and the visit stays anonymous', async () => {

@@ -1,6 +1,7 @@
 // Real-browser test rig: Debian's Chromium (playwright-core), a customer site on https://www.shop.test and
 // Spoor on https://track.spoor.test, two registrable domains over TLS with one self-signed certificate.
 // The customer site also reverse-proxies /spoor/* to Spoor, as docs/tracking.md tells operators to.
+
 import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type LaunchOptions, type Page } from 'playwright-core';
 import { generate } from 'selfsigned';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { Config } from '../../src/config.ts';
 import { createTestDatabase, type TestDatabase } from './engines.ts';
 import { freePort } from './server-process.ts';
 import { CHROME_UA, type RunningSpoor, startSpoor } from './spoor.ts';
@@ -108,7 +110,10 @@ export function pageHtml({ title, head = '', body = '', snippet }: PageParts): s
 }
 
 /** Starts Spoor with TLS and the customer site (pages plus the /spoor/ proxy) on loopback. */
-export async function startSites(database: TestDatabase): Promise<TestSites> {
+export async function startSites(
+  database: TestDatabase,
+  overrides: Partial<Config> = {},
+): Promise<TestSites> {
   const certificate = await makeCertificate();
   const spoorPort = await freePort();
   const trackHost = `track.spoor.test:${spoorPort}`;
@@ -118,6 +123,7 @@ export async function startSites(database: TestDatabase): Promise<TestSites> {
     publicUrl: trackOrigin,
     trustProxy: true,
     collectRateLimit: 1_000_000,
+    ...overrides,
   });
   await spoor.app.listen({ port: spoorPort, host: '127.0.0.1' });
 
