@@ -1,0 +1,169 @@
+// Part 3 of npm run bench: the email endpoints and sending. For one engine: store a delivered send,
+// start Spoor on that database, drive the open pixel and the click redirect with genuine signed URLs
+// against the bare server answering the same GIF / 302 (alternating at each connection count), check
+// that every answered request is an event in the database, then measure sending throughput.
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { countEmailEvents, type GetLoadResult, runGetLoad, seedEmailSend } from './email-load.ts';
+import { createSchema, dropSchema, urlWithSearchPath } from './postgres.ts';
+import { type Child, freePort, owed, startChild } from './processes.ts';
+import { benchSendThroughput, type SendThroughputResult } from './send-throughput.ts';
+import { TMP_DIR } from './settings.ts';
+import { startSpoor } from './spoor-child.ts';
+
+export interface EmailLoadRow {
+  connections: number;
+  bare: GetLoadResult;
+  spoor: GetLoadResult;
+  /** Events of this kind stored during the Spoor run. */
+  stored: number;
+}
+
+export interface EmailBenchResult {
+  engine: 'sqlite' | 'postgres';
+  recipients: number;
+  pixel: EmailLoadRow[];
+  click: EmailLoadRow[];
+  send: SendThroughputResult;
+}
+
+export interface EmailBenchSettings {
+  durationSeconds: number;
+  connections: number[];
+  postgresUrl: string;
+  /** Contacts on the stored send (pixel and click URLs are drawn from them at random). */
+  recipients: number;
+  /** Recipients of the sending-throughput run. */
+  sendRecipients: number;
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function describe(label: string, r: GetLoadResult): string {
+  return `${label.padEnd(6)} ${fmt(r.requestsPerSecond).padStart(7)} req/s  p50 ${fmt(r.p50Ms, 2)} ms  p99 ${fmt(r.p99Ms, 2)} ms  errors ${r.errors}`;
+}
+
+export async function startBareEmailServer(): Promise<Child> {
+  const port = await freePort();
+  return startChild({
+    name: 'bare node:http GIF/302 server',
+    nodeArgs: ['--import', 'tsx', 'bench/bare-email-server.ts', String(port)],
+    env: {},
+    port,
+    readyPath: '/healthz',
+  });
+}
+
+async function temporaryDatabase(
+  engine: 'sqlite' | 'postgres',
+  postgresUrl: string,
+): Promise<{ url: string; dispose: () => Promise<void> }> {
+  const tag = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  if (engine === 'sqlite') {
+    const file = join(TMP_DIR, `email-${tag}.db`);
+    return {
+      url: `sqlite:${file}`,
+      dispose: owed(async () => {
+        for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+      }),
+    };
+  }
+  const schema = `spoor_bench_email_${tag}`;
+  await createSchema(postgresUrl, schema);
+  return {
+    url: urlWithSearchPath(postgresUrl, schema),
+    dispose: owed(() => dropSchema(postgresUrl, schema)),
+  };
+}
+
+export async function benchEmail(
+  engine: 'sqlite' | 'postgres',
+  bare: Child,
+  settings: EmailBenchSettings,
+  seed: number,
+): Promise<EmailBenchResult> {
+  const database = await temporaryDatabase(engine, settings.postgresUrl);
+  try {
+    console.log(`  storing a delivered send to ${fmt(settings.recipients)} contacts`);
+    const data = await seedEmailSend(database.url, settings.recipients);
+    const spoor = await startSpoor({ name: `Spoor (${engine})`, databaseUrl: database.url });
+    const pixel: EmailLoadRow[] = [];
+    const click: EmailLoadRow[] = [];
+    try {
+      const warm = Math.min(3, settings.durationSeconds);
+      await runGetLoad(bare.url, data.pixelPaths, 200, 16, warm, seed);
+      await runGetLoad(spoor.url, data.pixelPaths, 200, 16, warm, seed);
+      await runGetLoad(spoor.url, data.clickPaths, 302, 16, warm, seed);
+      for (const [kind, paths, status, rows] of [
+        ['pixel', data.pixelPaths, 200, pixel],
+        ['click', data.clickPaths, 302, click],
+      ] as const) {
+        for (const connections of settings.connections) {
+          const bareResult = await runGetLoad(
+            bare.url,
+            paths,
+            status,
+            connections,
+            settings.durationSeconds,
+            seed,
+          );
+          console.log(`  ${kind} ${String(connections).padStart(3)} conn  ${describe('bare', bareResult)}`);
+          const before = await countEmailEvents(database.url, data.sendId);
+          const spoorResult = await runGetLoad(
+            spoor.url,
+            paths,
+            status,
+            connections,
+            settings.durationSeconds,
+            seed + connections,
+          );
+          // The last commits land just after the load stops; wait until the count settles.
+          let stored = -1;
+          for (let i = 0; i < 50; i++) {
+            const after = await countEmailEvents(database.url, data.sendId);
+            const now = kind === 'pixel' ? after.opens - before.opens : after.clicks - before.clicks;
+            if (now === stored) break;
+            stored = now;
+            await new Promise((resolve) => setTimeout(resolve, 200));
+          }
+          const inFlight = spoorResult.sent - spoorResult.responses;
+          const verdict =
+            stored < spoorResult.ok
+              ? `${spoorResult.ok - stored} ANSWERED BUT NOT STORED`
+              : stored <= spoorResult.ok + inFlight
+                ? 'every answered request stored'
+                : `${stored - spoorResult.ok - inFlight} MORE STORED THAN SENT`;
+          console.log(`  ${kind} ${String(connections).padStart(3)} conn  ${describe('spoor', spoorResult)}`);
+          console.log(
+            `           ratio ${fmt(spoorResult.requestsPerSecond / bareResult.requestsPerSecond, 2)}  ·  answered ${spoorResult.ok}, stored ${stored}: ${verdict}`,
+          );
+          rows.push({ connections, bare: bareResult, spoor: spoorResult, stored });
+        }
+      }
+    } catch (error) {
+      console.error(`Spoor's last output:\n${spoor.output()}`);
+      throw error;
+    } finally {
+      await spoor.stop();
+    }
+    console.log(`  sending ${fmt(settings.sendRecipients)} messages to a loopback SMTP sink`);
+    const sendDatabase = await temporaryDatabase(engine, settings.postgresUrl);
+    let send: SendThroughputResult;
+    try {
+      send = await benchSendThroughput({
+        recipients: settings.sendRecipients,
+        databaseUrl: sendDatabase.url,
+      });
+    } finally {
+      await sendDatabase.dispose();
+    }
+    console.log(
+      `  send: ${fmt(send.messagesPerSecond)} messages/s (pool ${send.pool}), preparing ${fmt(send.prepareMs)} ms`,
+    );
+    return { engine, recipients: settings.recipients, pixel, click, send };
+  } finally {
+    await database.dispose();
+  }
+}
