@@ -117,7 +117,10 @@ describe('email journey', () => {
       expect(toAda.parsed.subject).toBe('Spring sale, Ada');
       expect(String(toAda.parsed.text)).toContain('Hi Ada');
       // Headers as they arrived (mailparser reshapes List-* headers; read the raw, unfolded lines).
-      const rawHeaders = toAda.raw.toString('utf8').split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+      const rawHeaders = toAda.raw
+        .toString('utf8')
+        .split(/\r?\n\r?\n/)[0]!
+        .replace(/\r?\n[ \t]+/g, ' ');
       const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'im').exec(rawHeaders)?.[1];
       expect(header('List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
       const unsubscribeHeader = header('List-Unsubscribe') ?? '';

@@ -1,6 +1,6 @@
 // Opens the database named by DATABASE_URL (SQLite file or PostgreSQL) behind one typed Kysely handle.
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
@@ -11,6 +11,8 @@ export type Engine = 'sqlite' | 'postgres';
 export interface Storage {
   db: Kysely<Database>;
   engine: Engine;
+  /** SQLite only: the database file, so another thread can open its own connection (none for :memory:). */
+  sqliteFile?: string;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,8 @@ export function openStorage(databaseUrl: string, options: OpenOptions = {}): Sto
   return openPostgres(databaseUrl, options);
 }
 
-function openSqlite(path: string): Storage {
+/** A connection to a SQLite file with Spoor's settings; every connection to the file must be opened so. */
+export function openSqliteConnection(path: string): SqliteDatabase.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SqliteDatabase(path);
   // WAL lets reports read while ingest writes; synchronous=FULL makes every commit reach the disk
@@ -38,19 +41,37 @@ function openSqlite(path: string): Storage {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  // Checkpoint after ~40 MB of WAL rather than 4 MB: the pages ingest rewrites in every commit (visits,
+  // visitors, index pages) are then copied into the database file once per many commits, not every few.
+  sqlite.pragma('wal_autocheckpoint = 10000');
+  return sqlite;
+}
+
+function openSqlite(path: string): Storage {
+  const sqlite = openSqliteConnection(path);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, engine: 'sqlite', close: () => db.destroy() };
+  return {
+    db,
+    engine: 'sqlite',
+    ...(path === ':memory:' ? {} : { sqliteFile: resolve(path) }),
+    close: () => db.destroy(),
+  };
 }
 
 /**
  * Kysely prepares every query anew; on the ingest path the same few statements repeat thousands of
  * times a second, so keep prepared statements by their SQL text (bounded, oldest dropped first).
+ *
+ * Transactions begin IMMEDIATE: the tracking writer has its own connection in another thread, and a
+ * deferred transaction that read before that writer committed could not write afterwards (SQLITE_BUSY
+ * without waiting); taking the write lock at BEGIN makes it wait its turn (busy_timeout) instead.
  */
 function withStatementCache(sqlite: SqliteDatabase.Database, limit = 2_000) {
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => sqlite.close(),
-    prepare(source: string) {
+    prepare(text: string) {
+      const source = text === 'begin' ? 'begin immediate' : text;
       let statement = cache.get(source);
       if (!statement) {
         statement = sqlite.prepare(source);

@@ -17,30 +17,30 @@ function tag(params: URLSearchParams, name: string): string | null {
 }
 
 /** The registrable part is not computed: www. is dropped so "www.x.com" and "x.com" group together. */
-function hostOf(url: string): string | null {
+function hostOf(url: URL): string {
+  const host = url.hostname.toLowerCase();
+  return host.startsWith('www.') ? host.slice(4) : host;
+}
+
+function parse(url: string | URL): URL | null {
+  if (typeof url !== 'string') return url;
   try {
-    const host = new URL(url).hostname.toLowerCase();
-    return host.startsWith('www.') ? host.slice(4) : host;
+    return new URL(url);
   } catch {
     return null;
   }
 }
 
-export function attributePageview(pageUrl: string, referrer: string | null): Attribution {
-  let path = '/';
-  let params = new URLSearchParams();
-  let pageHost: string | null = null;
-  try {
-    const url = new URL(pageUrl);
-    path = url.pathname || '/';
-    params = url.searchParams;
-    pageHost = hostOf(pageUrl);
-  } catch {
-    // The collect schema only admits absolute URLs; keep the defaults for anything odd.
-  }
-  const refHost = referrer ? hostOf(referrer) : null;
+/** The page URL may come already parsed (collect checks it), so it is parsed once per page view. */
+export function attributePageview(pageUrl: string | URL, referrer: string | null): Attribution {
+  // The collect schema only admits absolute URLs; keep the defaults for anything odd.
+  const url = parse(pageUrl);
+  const params = url ? url.searchParams : new URLSearchParams();
+  const pageHost = url ? hostOf(url) : null;
+  const ref = referrer ? parse(referrer) : null;
+  const refHost = ref ? hostOf(ref) : null;
   return {
-    path,
+    path: url?.pathname || '/',
     // A referrer on the same site is navigation, not a source.
     referrerHost: refHost && refHost !== pageHost ? refHost : null,
     utmSource: tag(params, 'utm_source'),

@@ -50,11 +50,11 @@ export interface CollectResult {
 const clean = (value: string | undefined, max: number): string | null =>
   value === undefined || value === '' ? null : value.replaceAll('\0', '').slice(0, max);
 
-function checkPageUrl(url: string | undefined): string {
+function checkPageUrl(url: string | undefined): URL {
   if (!url) throw new AppError('bad_request', 'A page view needs "u", the page URL.');
   try {
     const parsed = new URL(url);
-    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return url;
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return parsed;
   } catch {}
   throw new AppError('bad_request', '"u" must be an absolute http(s) URL.');
 }
@@ -107,7 +107,7 @@ export async function collect(request: CollectRequest, context: CollectContext):
     event = {
       ...common,
       kind: 'pageview',
-      url: clean(url, 2048)!,
+      url: clean(body.u, 2048)!,
       title: clean(body.ti, 512),
       referrer,
       attribution: attributePageview(url, referrer),

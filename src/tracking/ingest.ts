@@ -3,9 +3,9 @@
 
 import type { Storage } from '../storage/database.ts';
 import { GroupCommit } from '../storage/group-commit.ts';
-import { planBatch } from './batch-plan.ts';
+import { commitBatch } from './commit-batch.ts';
 import type { IngestOutcome, TrackingEvent } from './events.ts';
-import { loadBatchState, writePlan } from './store.ts';
+import { startWriterThread } from './writer-thread.ts';
 
 export interface Ingestor {
   ingest(event: TrackingEvent): Promise<IngestOutcome>;
@@ -14,18 +14,25 @@ export interface Ingestor {
 
 /** Batches committed at once on PostgreSQL (each on its own pooled connection; the pool has 10). */
 const POSTGRES_WRITERS = 4;
+/** Batches handed to the SQLite writer thread at once (it merges them; this only bounds the queue). */
+const THREAD_HANDOVERS = 16;
 
 export function createIngestor(storage: Storage, maxBatch: number): Ingestor {
+  // A SQLite commit (and its fsync) blocks the thread that makes it, so a SQLite file is written from a
+  // thread of its own and the event loop keeps serving requests meanwhile; the same commitBatch runs there.
+  // Batches are handed over as they form; the thread merges those that wait into one transaction.
+  const file = storage.engine === 'sqlite' ? storage.sqliteFile : undefined;
+  const thread = file ? startWriterThread({ file, maxBatch }) : null;
   const writer = new GroupCommit<TrackingEvent, IngestOutcome>(
-    (events) =>
-      storage.db.transaction().execute(async (tx) => {
-        const state = await loadBatchState(tx, storage.engine, events);
-        const { plan, outcomes } = planBatch(events, state);
-        await writePlan(tx, plan, Math.max(...events.map((e) => e.receivedAt)));
-        return outcomes;
-      }),
+    thread ? (events) => thread.commit(events) : (events) => commitBatch(storage, events),
     maxBatch,
-    storage.engine === 'postgres' ? POSTGRES_WRITERS : 1,
+    thread ? THREAD_HANDOVERS : storage.engine === 'postgres' ? POSTGRES_WRITERS : 1,
   );
-  return { ingest: (event) => writer.submit(event), close: () => writer.close() };
+  return {
+    ingest: (event) => writer.submit(event),
+    close: async () => {
+      await writer.close();
+      await thread?.close();
+    },
+  };
 }
