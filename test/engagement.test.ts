@@ -843,35 +843,63 @@ describeEachEngine('email engagement', (engine) => {
   });
 
   describe('rate limits', () => {
-    it('over the limit the pixel still answers its GIF and records nothing; clicks and unsubscribes get a clear 429', async () => {
+    it('limits per recipient, not per address: a mail proxy carrying many people is never throttled', async () => {
       const limited = await startSpoor(database, { collectRateLimit: 2, formRateLimit: 1 });
       try {
-        const fixture = await createSendFixture(limited);
-        const { urls } = fixture.contacts[0]!;
-        const ip = '192.0.2.77';
+        const fixture = await createSendFixture(limited, { recipients: [{}, {}, {}, {}] });
+        // Everyone's opens and clicks come through one proxy address, more of them than the per-address limit.
+        const proxy = '192.0.2.77';
         const hit = (url: string, method: 'GET' | 'POST' = 'GET') =>
           limited.app.inject({
             method,
             url: pathOf(url),
-            remoteAddress: ip,
+            remoteAddress: proxy,
             headers: { 'user-agent': CHROME_UA },
           });
-        for (let i = 0; i < 4; i++) expectGif(await hit(urls.pixel));
-        const opens = (await eventsOf(fixture.sendId)).filter((e) => e.kind === 'open');
-        expect(opens).toHaveLength(2);
+        for (const contact of fixture.contacts) {
+          expectGif(await hit(contact.urls.pixel));
+          expect((await hit(contact.urls.click(0))).statusCode).toBe(302);
+        }
+        const events = await eventsOf(fixture.sendId);
+        expect(events.filter((e) => e.kind === 'open' && e.implied === 0)).toHaveLength(4);
+        expect(events.filter((e) => e.kind === 'click')).toHaveLength(4);
+      } finally {
+        await limited.app.close();
+        await limited.storage.close();
+      }
+    });
 
-        expect((await hit(urls.click(0))).statusCode).toBe(302);
-        expect((await hit(urls.click(0))).statusCode).toBe(302);
-        const third = await hit(urls.click(0));
+    it('one recipient hammering: answered (GIF, redirect) but recorded only up to the limit; unsubscribes get a 429', async () => {
+      const fixture = await send(recipients({}));
+      const { urls } = fixture.contacts[0]!;
+      const hit = (url: string, method: 'GET' | 'POST' = 'GET') =>
+        spoor.app.inject({ method, url: pathOf(url), headers: { 'user-agent': CHROME_UA } });
+      for (let i = 0; i < 35; i++) expectGif(await hit(urls.pixel));
+      for (let i = 0; i < 35; i++) expect((await hit(urls.click(0))).statusCode).toBe(302);
+      const events = await eventsOf(fixture.sendId);
+      expect(events.filter((e) => e.kind === 'open' && e.implied === 0)).toHaveLength(30);
+      expect(events.filter((e) => e.kind === 'click')).toHaveLength(30);
+
+      for (let i = 0; i < 10; i++) expect((await hit(urls.unsubscribe, 'POST')).statusCode).toBe(200);
+      const again = await hit(urls.unsubscribe, 'POST');
+      expect(again.statusCode).toBe(429);
+      expect(again.headers['location']).toBeUndefined();
+      expect(again.body).toContain('Too many requests');
+    });
+
+    it('invalid tokens are limited per address: guessing soon gets a 429', async () => {
+      const limited = await startSpoor(database, { collectRateLimit: 2, formRateLimit: 1 });
+      try {
+        const hit = (url: string) => limited.app.inject({ method: 'GET', url, remoteAddress: '192.0.2.99' });
+        expect((await hit('/e/c/AAAA')).statusCode).toBe(404);
+        expect((await hit('/e/c/AAAB')).statusCode).toBe(404);
+        const third = await hit('/e/c/AAAC');
         expect(third.statusCode).toBe(429);
-        expect(third.headers['location']).toBeUndefined();
-        expect(third.body).toMatch(/Too many requests from this client; try again in \d+ s\./);
-
-        expect((await hit(urls.unsubscribe)).statusCode).toBe(200);
-        expect((await hit(urls.unsubscribe, 'POST')).statusCode).toBe(200);
-        const again = await hit(urls.unsubscribe, 'POST');
-        expect(again.statusCode).toBe(429);
-        expect(again.body).toContain('Too many requests');
+        expect(third.body).toContain('Too many requests');
+        expect((await hit('/e/u/AAAA')).statusCode).toBe(404);
+        expect((await hit('/e/u/AAAB')).statusCode).toBe(429);
+        // The pixel is never refused.
+        for (let i = 0; i < 5; i++) expectGif(await hit('/e/o/AAAA.gif'));
       } finally {
         await limited.app.close();
         await limited.storage.close();

@@ -34,6 +34,16 @@ export interface EngagementDeps {
 }
 
 const ONE_CLICK_BODY_LIMIT = 4_096;
+/**
+ * Limits per recipient (per token), not per client address: opens and clicks of thousands of people
+ * arrive through a few mail-proxy and gateway addresses (Gmail, Apple, Safe Links), and a limit per
+ * address would silently drop their data. Over these a hit is still answered (the GIF, the redirect)
+ * but not recorded; a person's link always works.
+ */
+const RECORDED_OPENS_PER_RECIPIENT_PER_MINUTE = 30;
+const RECORDED_CLICKS_PER_RECIPIENT_PER_MINUTE = 30;
+/** Unsubscribes are idempotent; more than this per recipient per minute is abuse and gets a 429. */
+const UNSUBSCRIBE_REQUESTS_PER_RECIPIENT_PER_MINUTE = 10;
 
 export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): void {
   const { storage, config, secrets } = deps;
@@ -44,7 +54,13 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
   app.addHook('onClose', async () => writer.close());
   const ranges = loadMachineRanges(config.machineRangesFile);
   const links = new LinkCache(storage.db);
-  const pixelLimit = new WindowCounter(config.collectRateLimit, 60_000);
+  const openLimit = new WindowCounter(RECORDED_OPENS_PER_RECIPIENT_PER_MINUTE, 60_000);
+  const clickLimit = new WindowCounter(RECORDED_CLICKS_PER_RECIPIENT_PER_MINUTE, 60_000);
+  const unsubscribeLimit = new WindowCounter(UNSUBSCRIBE_REQUESTS_PER_RECIPIENT_PER_MINUTE, 60_000);
+  // Invalid tokens are limited per client address: guessing and enumerating get a 429 soon.
+  const invalidClickLimit = new WindowCounter(config.collectRateLimit, 60_000);
+  const invalidUnsubscribeLimit = new WindowCounter(config.formRateLimit, 60_000);
+  const recipientOf = (claims: TokenClaims) => `${claims.sendId}:${claims.contactId}`;
 
   const hitOf = (
     request: FastifyRequest,
@@ -66,12 +82,16 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
     at: Date.now(),
   });
 
-  const invalid = (reply: FastifyReply) =>
-    reply
+  const tooMany = () =>
+    new AppError('rate_limited', 'Too many requests for this link; try again in a minute.');
+  const invalid = (request: FastifyRequest, reply: FastifyReply, limit: WindowCounter) => {
+    if (!limit.allow(request.ip ?? '')) throw tooMany();
+    return reply
       .code(404)
       .header('cache-control', 'no-store')
       .type('text/html; charset=utf-8')
       .send(invalidLinkPage());
+  };
 
   app.register(async (scope) => {
     // Only here: RFC 8058 asks mail providers for multipart/form-data; nothing else in Spoor takes it.
@@ -103,7 +123,7 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
     scope.get(`${PIXEL_PATH}*`, { schema: { hide: true } }, async (request, reply) => {
       const file = (request.params as { '*': string })['*'];
       const claims = file.endsWith('.gif') ? secrets.signer.verify(file.slice(0, -4), 'open') : null;
-      if (claims && pixelLimit.allow(request.ip ?? '')) {
+      if (claims && openLimit.allow(recipientOf(claims))) {
         try {
           await writer.record(hitOf(request, 'open', claims));
         } catch (error) {
@@ -117,16 +137,17 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
       method: ['GET', 'HEAD'],
       url: `${CLICK_PATH}*`,
       exposeHeadRoute: false,
-      config: { rateLimit: { max: config.collectRateLimit, timeWindow: 60_000 } },
       schema: { hide: true },
       handler: async (request, reply) => {
         const claims = secrets.signer.verify((request.params as { '*': string })['*'], 'click');
         const link = claims ? await links.get(claims.sendId, claims.position) : null;
-        if (!claims || !link) return invalid(reply);
-        if (!link.honeypot && !/^https?:\/\//i.test(link.url)) return invalid(reply);
+        if (!claims || !link) return invalid(request, reply, invalidClickLimit);
+        if (!link.honeypot && !/^https?:\/\//i.test(link.url))
+          return invalid(request, reply, invalidClickLimit);
         let visitorId: string | null = null;
         try {
-          visitorId = (await writer.record(hitOf(request, 'click', claims, link))).visitorId;
+          if (clickLimit.allow(recipientOf(claims)))
+            visitorId = (await writer.record(hitOf(request, 'click', claims, link))).visitorId;
         } catch (error) {
           // The person still gets where the email promised; only the count is lost, and logged.
           request.log.error({ err: error }, 'an email click could not be recorded');
@@ -138,13 +159,14 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
       },
     });
 
-    const unsubscribeRoute = {
-      config: { rateLimit: { max: config.formRateLimit, timeWindow: 60_000 } },
-      schema: { hide: true },
+    const unsubscribeRoute = { schema: { hide: true } };
+    const unsubscribeClaims = (request: FastifyRequest) => {
+      const claims = secrets.signer.verify((request.params as { token: string }).token, 'unsubscribe');
+      if (claims && !unsubscribeLimit.allow(recipientOf(claims))) throw tooMany();
+      return claims;
     };
     scope.get(`${UNSUBSCRIBE_PATH}:token`, unsubscribeRoute, async (request, reply) => {
-      if (!secrets.signer.verify((request.params as { token: string }).token, 'unsubscribe'))
-        return invalid(reply);
+      if (!unsubscribeClaims(request)) return invalid(request, reply, invalidUnsubscribeLimit);
       // A GET changes nothing: scanners fetch every link. The page's button POSTs.
       return reply
         .header('cache-control', 'no-store')
@@ -156,8 +178,8 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
       `${UNSUBSCRIBE_PATH}:token`,
       { ...unsubscribeRoute, bodyLimit: ONE_CLICK_BODY_LIMIT },
       async (request, reply) => {
-        const claims = secrets.signer.verify((request.params as { token: string }).token, 'unsubscribe');
-        if (!claims) return invalid(reply);
+        const claims = unsubscribeClaims(request);
+        if (!claims) return invalid(request, reply, invalidUnsubscribeLimit);
         const type = request.headers['content-type'];
         if (type && !/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) {
           throw new AppError(
