@@ -1,7 +1,8 @@
 // Network ranges of mail proxies and security gateways (resources/machine-ranges/, plus an operator's
 // file such as Apple's daily egress list): tells which kind of machine, if any, a client address is.
 import { readFileSync } from 'node:fs';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { AddressRangeSet } from './address-ranges.ts';
 
 /** Which kind of machine network an address belongs to; the rules decide what that means per event. */
 export type NetworkLabel = 'apple-mpp' | 'google-image-proxy' | 'security-gateway' | 'proxy-range';
@@ -44,17 +45,15 @@ export function parseRanges(
   return ranges;
 }
 
-function blockListOf(text: string, source: string): BlockList {
-  const list = new BlockList();
-  for (const range of parseRanges(text, source)) list.addSubnet(range.network, range.prefix, range.type);
-  return list;
+function rangeSetOf(text: string, source: string): AddressRangeSet {
+  return new AddressRangeSet(parseRanges(text, source));
 }
 
 /** Loads the shipped lists and, when given, the operator's extra file (labelled "proxy-range"). */
 export function loadMachineRanges(extraFile: string | undefined): MachineRanges {
-  const lists: { label: NetworkLabel; list: BlockList }[] = SHIPPED.map(({ label, file }) => {
+  const lists: { label: NetworkLabel; list: AddressRangeSet }[] = SHIPPED.map(({ label, file }) => {
     const url = new URL(file, RESOURCES);
-    return { label, list: blockListOf(readFileSync(url, 'utf8'), url.pathname) };
+    return { label, list: rangeSetOf(readFileSync(url, 'utf8'), url.pathname) };
   });
   if (extraFile) {
     let text: string;
@@ -63,12 +62,12 @@ export function loadMachineRanges(extraFile: string | undefined): MachineRanges 
     } catch (error) {
       throw new Error(`SPOOR_MACHINE_RANGES_FILE cannot be read: ${(error as Error).message}`);
     }
-    lists.push({ label: 'proxy-range', list: blockListOf(text, extraFile) });
+    lists.push({ label: 'proxy-range', list: rangeSetOf(text, extraFile) });
   }
   return rangesOf(lists);
 }
 
-export function rangesOf(lists: readonly { label: NetworkLabel; list: BlockList }[]): MachineRanges {
+export function rangesOf(lists: readonly { label: NetworkLabel; list: AddressRangeSet }[]): MachineRanges {
   return {
     classify(ip) {
       if (!ip) return null;
@@ -76,8 +75,7 @@ export function rangesOf(lists: readonly { label: NetworkLabel; list: BlockList 
       const address = ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
       const version = isIP(address);
       if (version === 0) return null;
-      const type = version === 4 ? 'ipv4' : 'ipv6';
-      for (const { label, list } of lists) if (list.check(address, type)) return label;
+      for (const { label, list } of lists) if (list.has(address)) return label;
       return null;
     },
   };
