@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchEmail, type EmailBenchResult, startBareEmailServer } from './email-bench.ts';
 import { benchLoad, type LoadRow } from './load-bench.ts';
 import { codeVersion, describeMachine } from './machine.ts';
 import { createSchema, dropSchema, probePostgres, urlWithSearchPath } from './postgres.ts';
@@ -124,6 +125,35 @@ async function main(): Promise<void> {
     }
   }
 
+  const emails: EmailBenchResult[] = [];
+  if (settings.runEmail) {
+    console.log(
+      `\nEmail open pixel and click redirect: ${settings.durationSeconds} s per run; sending throughput`,
+    );
+    const bareEmail = await startBareEmailServer();
+    try {
+      for (const engine of engines) {
+        console.log(`\n[${engine}] email`);
+        emails.push(
+          await benchEmail(
+            engine,
+            bareEmail,
+            {
+              durationSeconds: settings.durationSeconds,
+              connections: settings.connections,
+              postgresUrl: settings.postgresUrl,
+              recipients: settings.emailRecipients,
+              sendRecipients: settings.sendRecipients,
+            },
+            43,
+          ),
+        );
+      }
+    } finally {
+      await bareEmail.stop();
+    }
+  }
+
   const reports: ReportBenchResult[] = [];
   if (settings.runReport) {
     for (const engine of engines) {
@@ -138,6 +168,7 @@ async function main(): Promise<void> {
     machine,
     settings,
     loads,
+    emails,
     reports,
     notes,
     code,

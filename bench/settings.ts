@@ -16,6 +16,12 @@ export interface BenchSettings {
   cpuProfile: boolean;
   /** Distinct visitor ids mixed into the load. */
   visitorPool: number;
+  /** The email part: open pixel and click redirect under load, sending throughput. */
+  runEmail: boolean;
+  /** Contacts on the stored send whose pixel and links the email load fetches. */
+  emailRecipients: number;
+  /** Messages in the sending-throughput run. */
+  sendRecipients: number;
 }
 
 export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -62,6 +68,9 @@ export function loadBenchSettings(env: Env = process.env): BenchSettings {
     runReport: flag(env, 'BENCH_REPORT', true),
     cpuProfile: flag(env, 'BENCH_CPU_PROF', false),
     visitorPool: positiveInteger(env, 'BENCH_VISITORS', 1000),
+    runEmail: flag(env, 'BENCH_EMAIL', true),
+    emailRecipients: positiveInteger(env, 'BENCH_EMAIL_RECIPIENTS', 20_000),
+    sendRecipients: positiveInteger(env, 'BENCH_SEND_RECIPIENTS', 5_000),
   };
 }
 
@@ -70,6 +79,7 @@ export function isCompleteRun(settings: BenchSettings): boolean {
   return (
     settings.runLoad &&
     settings.runReport &&
+    settings.runEmail &&
     settings.engines.includes('sqlite') &&
     settings.engines.includes('postgres') &&
     !process.env['BENCH_CONNECTIONS']

@@ -1,4 +1,5 @@
 // Renders docs/benchmarks.md from one bench run.
+import type { EmailBenchResult, EmailLoadRow } from './email-bench.ts';
 import type { LoadRow } from './load-bench.ts';
 import type { Machine } from './machine.ts';
 import type { ReportBenchResult } from './report-bench.ts';
@@ -16,6 +17,7 @@ export interface BenchRun {
   machine: Machine;
   settings: BenchSettings;
   loads: EngineLoad[];
+  emails: EmailBenchResult[];
   reports: ReportBenchResult[];
   notes: string[];
   /** Spoor's commit (see codeVersion). */
@@ -70,6 +72,84 @@ function targetVerdict(run: BenchRun): string[] {
       ? '**Both targets were met on this run.**'
       : `**${[!ratioMet && 'The throughput target', !p99Met && 'the p99 target', lost && 'durability'].filter(Boolean).join(' and ')} ${!ratioMet && !p99Met ? 'were' : 'was'} not met on this run.**`,
   ];
+}
+
+/** The email issue's bar: pixel and click at 64 connections ≥ 50 % of bare; click p99 ≤ 25 ms. */
+export const EMAIL_TARGET = { connections: 64, minRatio: 0.5, clickMaxP99Ms: 25 };
+
+function emailTable(rows: EmailLoadRow[]): string[] {
+  const lines = [
+    '| connections | bare req/s | Spoor req/s | Spoor/bare | Spoor p50 | Spoor p99 | bare p50 / p99 | Spoor errors | answered → stored |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const r of rows) {
+    const inFlight = r.spoor.sent - r.spoor.responses;
+    const stored =
+      r.stored === r.spoor.ok
+        ? `${int(r.stored)} ✓`
+        : r.stored > r.spoor.ok && r.stored <= r.spoor.ok + inFlight
+          ? `${int(r.spoor.ok)} → ${int(r.stored)} ✓ (+${r.stored - r.spoor.ok} in flight at stop)`
+          : `${int(r.spoor.ok)} → ${int(r.stored)} ✗`;
+    lines.push(
+      `| ${r.connections} | ${int(r.bare.requestsPerSecond)} | ${int(r.spoor.requestsPerSecond)} | ${(r.spoor.requestsPerSecond / r.bare.requestsPerSecond).toFixed(2)} | ${ms(r.spoor.p50Ms)} ms | ${ms(r.spoor.p99Ms)} ms | ${ms(r.bare.p50Ms)} / ${ms(r.bare.p99Ms)} ms | ${int(r.spoor.errors)} | ${stored} |`,
+    );
+  }
+  return lines;
+}
+
+function emailSection(run: BenchRun): string[] {
+  if (run.emails.length === 0) return ['Not run (BENCH_EMAIL=false).'];
+  const lines = [
+    `A send to ${int(run.emails[0]!.recipients)} contacts (tracking allowed, delivered an hour before) is stored first; each request fetches the pixel or one of three tracked links of a random recipient with its genuine signed token, as a mail client or browser would (GET, desktop Chrome User-Agent). Spoor answers only after the event is committed (group commit); the bare server (\`bench/bare-email-server.ts\`) answers the same 43-byte GIF or 302 without checking anything. "answered → stored" counts the open or click events in the database after the run.`,
+    '',
+  ];
+  for (const email of run.emails) {
+    lines.push(
+      `### ${ENGINE_NAME[email.engine]}: open pixel (\`GET /e/o/{token}.gif\`)`,
+      '',
+      ...emailTable(email.pixel),
+      '',
+    );
+    lines.push(
+      `### ${ENGINE_NAME[email.engine]}: click redirect (\`GET /e/c/{token}\`)`,
+      '',
+      ...emailTable(email.click),
+      '',
+    );
+  }
+  lines.push('### Against the target', '');
+  lines.push('| target (64 connections) | engine | measured | met? |', '|---|---|---:|---|');
+  for (const email of run.emails) {
+    for (const [name, rows] of [
+      ['pixel', email.pixel],
+      ['click', email.click],
+    ] as const) {
+      const row = rows.find((r) => r.connections === EMAIL_TARGET.connections);
+      if (!row) continue;
+      const ratio = row.spoor.requestsPerSecond / row.bare.requestsPerSecond;
+      lines.push(
+        `| ${name} ≥ ${EMAIL_TARGET.minRatio * 100} % of bare req/s | ${ENGINE_NAME[email.engine]} | ${(ratio * 100).toFixed(0)} % | ${ratio >= EMAIL_TARGET.minRatio ? '**yes**' : '**no**'} |`,
+      );
+      if (name === 'click')
+        lines.push(
+          `| click p99 ≤ ${EMAIL_TARGET.clickMaxP99Ms} ms | ${ENGINE_NAME[email.engine]} | ${ms(row.spoor.p99Ms)} ms | ${row.spoor.p99Ms <= EMAIL_TARGET.clickMaxP99Ms ? '**yes**' : '**no**'} |`,
+        );
+    }
+  }
+  lines.push('', '### Sending throughput', '');
+  lines.push(
+    'A queued send to a list, through the real send worker: preparing recipients, Liquid rendering, signing a token for every link, the pixel and the unsubscribe URL, nodemailer over a pooled connection to a loopback SMTP server (`smtp-server`, in the bench process, counting messages), and each outcome written.',
+    '',
+    '| engine | messages | SMTP connections | preparing | sending | messages/s |',
+    '|---|---:|---:|---:|---:|---:|',
+  );
+  for (const email of run.emails) {
+    const s = email.send;
+    lines.push(
+      `| ${ENGINE_NAME[email.engine]} | ${int(s.recipients)} | ${s.pool} | ${int(s.prepareMs)} ms | ${(s.sendMs / 1000).toFixed(1)} s | ${int(s.messagesPerSecond)} |`,
+    );
+  }
+  return lines;
 }
 
 function reportSection(reports: ReportBenchResult[], pageviews: number): string[] {
@@ -136,7 +216,7 @@ export function benchmarkPage(run: BenchRun): string {
     `BENCH_DURATION=${settings.durationSeconds} BENCH_PAGEVIEWS=${settings.pageviews} npm run bench`,
     '```',
     '',
-    'Knobs: `BENCH_DURATION` (s per load run, default 10), `BENCH_PAGEVIEWS` (default 10000000), `BENCH_CONNECTIONS` (default 1,16,64), `BENCH_ENGINES` (default sqlite,postgres), `BENCH_LOAD` / `BENCH_REPORT` (false skips that part), `BENCH_VISITORS` (default 1000), `BENCH_CPU_PROF=true` (profiles Spoor under load and adds a summary here), `SPOOR_BENCH_POSTGRES_URL` (default postgres://postgres@127.0.0.1:5432/test). A run that skips a part or changes the connections writes `bench/.tmp/benchmarks-partial.md` instead of this page. The first run with a new `BENCH_PAGEVIEWS` generates its data set (see the loading table for how long that took); later runs reuse it.',
+    'Knobs: `BENCH_DURATION` (s per load run, default 10), `BENCH_PAGEVIEWS` (default 10000000), `BENCH_CONNECTIONS` (default 1,16,64), `BENCH_ENGINES` (default sqlite,postgres), `BENCH_LOAD` / `BENCH_EMAIL` / `BENCH_REPORT` (false skips that part), `BENCH_EMAIL_RECIPIENTS` (default 20000), `BENCH_SEND_RECIPIENTS` (default 5000), `BENCH_VISITORS` (default 1000), `BENCH_CPU_PROF=true` (profiles Spoor under load and adds a summary here), `SPOOR_BENCH_POSTGRES_URL` (default postgres://postgres@127.0.0.1:5432/test). A run that skips a part or changes the connections writes `bench/.tmp/benchmarks-partial.md` instead of this page. The first run with a new `BENCH_PAGEVIEWS` generates its data set (see the loading table for how long that took); later runs reuse it.',
     '',
     `- ${settings.durationSeconds} s per load run, after a warm-up of both servers; connections ${settings.connections.join(', ')}; bare and Spoor alternate at each step.`,
     `- Spoor runs as \`node --import tsx src/main.ts\` with \`SPOOR_DEMO=false\`, \`SPOOR_LOG_LEVEL=warn\`, \`SPOOR_COLLECT_RATE_LIMIT=10000000\` (the limiter runs but never trips) and default group commit (\`SPOOR_MAX_BATCH=256\`), on a fresh SQLite file (WAL, \`synchronous=FULL\`) or a fresh PostgreSQL schema (\`fsync\`, \`synchronous_commit\` as the server is configured).`,
@@ -158,6 +238,7 @@ export function benchmarkPage(run: BenchRun): string {
   }
   if (run.loads.length === 0) lines.push('Not run (BENCH_LOAD=false).', '');
   lines.push('### Against the target', '', ...targetVerdict(run), '');
+  lines.push('## Email: open pixel, click redirect, sending', '', ...emailSection(run), '');
   lines.push('## Report query', '', ...reportSection(run.reports, settings.pageviews), '');
   for (const load of run.loads) {
     if (!load.profile) continue;
