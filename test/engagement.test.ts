@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenSigner } from '../src/lib/tokens.ts';
+import { rotateStoredTokenKey } from '../src/secrets/install-secrets.ts';
 import { COUNTER } from '../src/send-counters/counter-names.ts';
 import { addToCounters } from '../src/send-counters/store.ts';
 import {
@@ -411,6 +412,38 @@ describeEachEngine('email engagement', (engine) => {
       } finally {
         await strict.app.close();
         await strict.storage.close();
+      }
+    });
+  });
+
+  describe('key rotation', () => {
+    it('a node started before another rotated the key accepts links signed with the new key', async () => {
+      const own = await createTestDatabase(engine);
+      const running = await startSpoor(own);
+      try {
+        // Another node rotates and restarts: it signs with version 2, which the running node has not loaded.
+        await rotateStoredTokenKey(running.storage.db);
+        const fixture = await createSendFixture(running);
+        const url = fixture.contacts[0]!.urls.click(0);
+        expect(Buffer.from(tokenOf(url), 'base64url')[0]).toBe(2);
+        const res = await running.app.inject({
+          method: 'GET',
+          url: pathOf(url),
+          headers: { 'user-agent': CHROME_UA },
+        });
+        expect(res.statusCode).toBe(302);
+        expect(res.headers['location']).toBe(SALE);
+        // A version no node has stays refused.
+        const unknown = Buffer.from(tokenOf(url), 'base64url');
+        unknown[0] = 9;
+        const forged = await running.app.inject({
+          method: 'GET',
+          url: `/e/c/${unknown.toString('base64url')}`,
+        });
+        expect(forged.statusCode).toBe(404);
+      } finally {
+        await running.close();
+        await own.drop();
       }
     });
   });

@@ -122,7 +122,7 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
     // The pixel answers its GIF to everything under its path, whatever the token: it is never refused.
     scope.get(`${PIXEL_PATH}*`, { schema: { hide: true } }, async (request, reply) => {
       const file = (request.params as { '*': string })['*'];
-      const claims = file.endsWith('.gif') ? secrets.signer.verify(file.slice(0, -4), 'open') : null;
+      const claims = file.endsWith('.gif') ? await secrets.verify(file.slice(0, -4), 'open') : null;
       if (claims && openLimit.allow(recipientOf(claims))) {
         try {
           await writer.record(hitOf(request, 'open', claims));
@@ -139,7 +139,7 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
       exposeHeadRoute: false,
       schema: { hide: true },
       handler: async (request, reply) => {
-        const claims = secrets.signer.verify((request.params as { '*': string })['*'], 'click');
+        const claims = await secrets.verify((request.params as { '*': string })['*'], 'click');
         const link = claims ? await links.get(claims.sendId, claims.position) : null;
         if (!claims || !link) return invalid(request, reply, invalidClickLimit);
         if (!link.honeypot && !/^https?:\/\//i.test(link.url))
@@ -160,13 +160,13 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
     });
 
     const unsubscribeRoute = { schema: { hide: true } };
-    const unsubscribeClaims = (request: FastifyRequest) => {
-      const claims = secrets.signer.verify((request.params as { token: string }).token, 'unsubscribe');
+    const unsubscribeClaims = async (request: FastifyRequest) => {
+      const claims = await secrets.verify((request.params as { token: string }).token, 'unsubscribe');
       if (claims && !unsubscribeLimit.allow(recipientOf(claims))) throw tooMany();
       return claims;
     };
     scope.get(`${UNSUBSCRIBE_PATH}:token`, unsubscribeRoute, async (request, reply) => {
-      if (!unsubscribeClaims(request)) return invalid(request, reply, invalidUnsubscribeLimit);
+      if (!(await unsubscribeClaims(request))) return invalid(request, reply, invalidUnsubscribeLimit);
       // A GET changes nothing: scanners fetch every link. The page's button POSTs.
       return reply
         .header('cache-control', 'no-store')
@@ -178,7 +178,7 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
       `${UNSUBSCRIBE_PATH}:token`,
       { ...unsubscribeRoute, bodyLimit: ONE_CLICK_BODY_LIMIT },
       async (request, reply) => {
-        const claims = unsubscribeClaims(request);
+        const claims = await unsubscribeClaims(request);
         if (!claims) return invalid(request, reply, invalidUnsubscribeLimit);
         const type = request.headers['content-type'];
         if (type && !/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) {

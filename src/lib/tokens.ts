@@ -48,6 +48,12 @@ export class TokenSigner {
     return Buffer.concat([body, mac(this.current.secret, body)]).toString('base64url');
   }
 
+  /** Whether this signer holds the key of the version a token names (false for garbage). */
+  knowsVersionOf(token: string): boolean {
+    const version = Buffer.from(token.slice(0, 4), 'base64url')[0];
+    return version !== undefined && this.byVersion.has(version);
+  }
+
   /** The claims of a genuine token of this kind; null for anything altered, truncated, forged or of another kind. */
   verify(token: string, kind: TokenKind): TokenClaims | null {
     if (typeof token !== 'string' || token.length > 400 || !/^[A-Za-z0-9_-]+$/.test(token)) return null;
