@@ -232,6 +232,48 @@ describe('email journey', () => {
       expect(progress?.status).toBe('done');
       expect(progress?.progress.blocked).toMatchObject({ hardBounced: 1, doNotEmail: 1, unsubscribed: 1 });
 
+      // The suppression list shows the bounced address; Gil's export holds it, and erasing Gil removes it
+      // (no other contact has the address). Lifting one that is not there is a clear 404.
+      const listed = await api<{ suppressions: { email: string; reason: string; sendId: string }[] }>(
+        'GET',
+        '/api/suppressions?email=GONE@mail.example',
+      );
+      expect(listed.suppressions).toEqual([
+        expect.objectContaining({ email: 'gone@mail.example', reason: 'hard_bounce', sendId: send.id }),
+      ]);
+      // Lifting it lets the next send attempt the address again (it bounces again and is suppressed again).
+      const lifted = await fetch(`${base}/api/suppressions/gone%40mail.example`, {
+        method: 'DELETE',
+        headers: spoor.auth,
+      });
+      expect(lifted.status).toBe(204);
+      const attemptsBefore = sink.attempts('gone@mail.example');
+      const third = await api<{ id: string }>('POST', '/api/sends', {
+        messageId: message.id,
+        listIds: [news.id],
+      });
+      let thirdProgress: { status: string; progress: { hardBounces: number } } | undefined;
+      for (let i = 0; i < 200 && thirdProgress?.status !== 'done'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        thirdProgress = await api('GET', `/api/sends/${third.id}`);
+      }
+      expect(thirdProgress?.progress.hardBounces).toBe(1);
+      expect(sink.attempts('gone@mail.example')).toBe(attemptsBefore + 1);
+      const gilExport = await api<{ suppressions: { email: string }[] }>(
+        'GET',
+        `/api/contacts/${gil.id}/export`,
+      );
+      expect(gilExport.suppressions.map((s) => s.email)).toEqual(['gone@mail.example']);
+      const erased = await api<{ deleted: { suppressions: number } }>('DELETE', `/api/contacts/${gil.id}`);
+      expect(erased.deleted.suppressions).toBe(1);
+      expect((await api<{ suppressions: unknown[] }>('GET', '/api/suppressions')).suppressions).toEqual([]);
+      const lift = await fetch(`${base}/api/suppressions/nobody%40mail.example`, {
+        method: 'DELETE',
+        headers: spoor.auth,
+      });
+      expect(lift.status).toBe(404);
+      expect((await lift.json()).message).toContain('not on the suppression list');
+
       // The privacy export holds Ada's email events; Ben's events name no one.
       const exported = await api<{ emailEvents: unknown[] }>('GET', `/api/contacts/${ada.id}/export`);
       expect(exported.emailEvents.length).toBeGreaterThanOrEqual(4);

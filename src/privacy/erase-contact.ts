@@ -11,7 +11,9 @@ import {
   deleteContactPageviews,
   deleteContactRows,
   deleteContactVisits,
+  deleteOrphanSuppression,
   deleteVisitors,
+  emailMatchOf,
   insertErasure,
   lockContact,
   lockLinkedVisitors,
@@ -29,6 +31,8 @@ export interface ErasureCounts {
   emailEvents: number;
   listMemberships: number;
   sendRecipients: number;
+  /** The address's suppression entry, when no other contact has the address. */
+  suppressions: number;
 }
 
 export interface Erasure {
@@ -68,7 +72,9 @@ async function eraseIn(tx: Db, engine: Storage['engine'], contactId: string, now
   pageviews += await deleteContactPageviews(tx, contactId);
   const visits = await deleteContactVisits(tx, contactId);
   const browsers = await deleteVisitors(tx, visitorIds);
+  const emailMatch = await emailMatchOf(tx, contactId);
   const rows = await deleteContactRows(tx, contactId);
+  const suppressions = await deleteOrphanSuppression(tx, emailMatch);
 
   const deleted: ErasureCounts = {
     contacts: rows.contacts,
@@ -82,6 +88,7 @@ async function eraseIn(tx: Db, engine: Storage['engine'], contactId: string, now
     emailEvents: email.emailEvents,
     listMemberships: email.listMemberships,
     sendRecipients: email.sendRecipients,
+    suppressions,
   };
   const erasureId = newId();
   await insertErasure(tx, { id: erasureId, contactId, erasedAt: now, counts: { ...deleted } });

@@ -7,12 +7,14 @@ import {
   aliasesOf,
   countPrefillTokens,
   emailEventsOf,
+  emailMatchOf,
   linkedVisitors,
   listMembershipsOf,
   mergesWonBy,
   pageviewsOfVisits,
   sendRecipientsOf,
   submissionsOfContact,
+  suppressionsOf,
   visitsOfContact,
 } from './store.ts';
 
@@ -65,6 +67,7 @@ export async function exportContact(storage: Storage, contactId: string, now = D
     const memberships = await listMembershipsOf(tx, contactId);
     const emails = await sendRecipientsOf(tx, contactId);
     const emailEvents = await emailEventsOf(tx, contactId);
+    const suppressions = await suppressionsOf(tx, await emailMatchOf(tx, contactId));
 
     return {
       schemaVersion: EXPORT_SCHEMA_VERSION,
@@ -163,6 +166,14 @@ export async function exportContact(storage: Storage, contactId: string, now = D
         machine: Number(e.machine) === 1 ? e.machine_reason : null,
         implied: Number(e.implied) === 1,
         userAgent: e.user_agent,
+      })),
+      /** The contact's address on the suppression list (never attempted again after a hard bounce). */
+      suppressions: suppressions.map((s) => ({
+        email: s.email_match,
+        reason: s.reason,
+        sendId: s.send_id,
+        detail: s.detail,
+        at: iso(s.created_at),
       })),
     };
   });

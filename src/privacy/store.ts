@@ -411,3 +411,36 @@ export async function deleteOrphanVisitorBatch(
   );
   return { scanned: ids.length, lastId: ids[ids.length - 1] ?? afterId, visitors, aliases };
 }
+
+/** Suppression-list entries for an address (a hard bounce keeps it from being emailed again). */
+export async function suppressionsOf(db: Db, emailMatch: string | null) {
+  if (!emailMatch) return [];
+  return db.selectFrom('email_suppressions').selectAll().where('email_match', '=', emailMatch).execute();
+}
+
+/**
+ * Deletes the suppression of an erased contact's address unless another contact still has that
+ * address (then the entry protects them, and names no one by itself).
+ */
+export async function deleteOrphanSuppression(db: Db, emailMatch: string | null): Promise<number> {
+  if (!emailMatch) return 0;
+  const others = await db
+    .selectFrom('contacts')
+    .select('id')
+    .where('email_match', '=', emailMatch)
+    .limit(1)
+    .executeTakeFirst();
+  if (others) return 0;
+  return deleted(
+    await db.deleteFrom('email_suppressions').where('email_match', '=', emailMatch).executeTakeFirst(),
+  );
+}
+
+export async function emailMatchOf(db: Db, contactId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('contacts')
+    .select('email_match')
+    .where('id', '=', contactId)
+    .executeTakeFirst();
+  return row?.email_match ?? null;
+}

@@ -10,11 +10,13 @@ import type { BlockReason, SendStatus } from '../storage/schema.ts';
 import {
   cancelSend as cancelStoredSend,
   countersOfSends,
+  deleteSuppression,
   existingListIds,
   findMessage,
   findSend,
   insertSend,
   pageSends,
+  pageSuppressions,
   type SendRow,
 } from './store.ts';
 
@@ -171,4 +173,41 @@ export async function cancelSend(db: Db, id: string): Promise<Send> {
   if (!(await cancelStoredSend(db, id, Date.now())))
     throw new AppError('conflict', `This send is already ${row.status === 'done' ? 'done' : 'cancelled'}.`);
   return getSend(db, id);
+}
+
+export interface Suppression {
+  email: string;
+  reason: string;
+  sendId: string | null;
+  /** The SMTP server's answer that caused it. */
+  detail: string | null;
+  createdAt: string;
+}
+
+/** The suppression list: addresses never attempted again (a hard bounce). */
+export async function listSuppressions(
+  db: Db,
+  query: { email?: string | undefined; cursor?: string | undefined; limit: number },
+): Promise<{ suppressions: Suppression[]; nextCursor: string | null }> {
+  const after = query.cursor ? Buffer.from(query.cursor, 'base64url').toString('utf8') : undefined;
+  const rows = await pageSuppressions(db, { email: query.email, after, limit: query.limit + 1 });
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    suppressions: page.map((row) => ({
+      email: row.email_match,
+      reason: row.reason,
+      sendId: row.send_id,
+      detail: row.detail,
+      createdAt: new Date(Number(row.created_at)).toISOString(),
+    })),
+    nextCursor:
+      rows.length > query.limit && last ? Buffer.from(last.email_match).toString('base64url') : null,
+  };
+}
+
+/** Lifts a suppression (the mailbox works again); later sends attempt the address. */
+export async function liftSuppression(db: Db, email: string): Promise<void> {
+  if (!(await deleteSuppression(db, email)))
+    throw new AppError('not_found', `The address "${email}" is not on the suppression list.`);
 }

@@ -3,7 +3,14 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
-import { cancelSend, createSend, getSend, listSends } from './manage-sends.ts';
+import {
+  cancelSend,
+  createSend,
+  getSend,
+  liftSuppression,
+  listSends,
+  listSuppressions,
+} from './manage-sends.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const IdParams = Type.Object({ id: Id });
@@ -57,5 +64,41 @@ export function sendRoutes(app: FastifyInstance, deps: { db: Kysely<Database> })
       },
     },
     async (request) => cancelSend(db, request.params.id),
+  );
+
+  app.get<{ Querystring: { email?: string; limit?: number; cursor?: string } }>(
+    '/api/suppressions',
+    {
+      schema: {
+        tags: ['email'],
+        summary: 'Addresses never attempted again (hard bounces), in address order; ?email= looks one up.',
+        querystring: Type.Object({
+          email: Type.Optional(Type.String({ minLength: 3, maxLength: 320 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+          cursor: Type.Optional(Type.String({ maxLength: 600 })),
+        }),
+      },
+    },
+    async (request) =>
+      listSuppressions(db, {
+        email: request.query.email,
+        cursor: request.query.cursor,
+        limit: request.query.limit ?? 100,
+      }),
+  );
+
+  app.delete<{ Params: { email: string } }>(
+    '/api/suppressions/:email',
+    {
+      schema: {
+        tags: ['email'],
+        summary: 'Lift a suppression (the mailbox works again): later sends attempt the address.',
+        params: Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }) }),
+      },
+    },
+    async (request, reply) => {
+      await liftSuppression(db, request.params.email);
+      return reply.code(204).send();
+    },
   );
 }

@@ -461,3 +461,30 @@ export async function openRecipients(db: Db, sendId: string) {
     .executeTakeFirstOrThrow();
   return { open: Number(row.open), nextDue: row.next_due === null ? null : Number(row.next_due) };
 }
+
+export interface SuppressionRow {
+  email_match: string;
+  reason: string;
+  send_id: string | null;
+  detail: string | null;
+  created_at: number;
+}
+
+/** Suppressed addresses in address order, after `after` (a cursor: the last address of the previous page). */
+export async function pageSuppressions(
+  db: Db,
+  query: { email?: string | undefined; after?: string | undefined; limit: number },
+): Promise<SuppressionRow[]> {
+  let select = db.selectFrom('email_suppressions').selectAll().orderBy('email_match').limit(query.limit);
+  if (query.email) select = select.where('email_match', '=', query.email.toLowerCase());
+  if (query.after) select = select.where('email_match', '>', query.after);
+  return select.execute();
+}
+
+export async function deleteSuppression(db: Db, email: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('email_suppressions')
+    .where('email_match', '=', email.toLowerCase())
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
