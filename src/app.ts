@@ -18,6 +18,7 @@ import { publicFormRoutes } from './forms/public-routes.ts';
 import { formRoutes } from './forms/routes.ts';
 import { startSubmissionWorker } from './forms/submission-worker.ts';
 import { historyRoutes } from './history/routes.ts';
+import { verifyHandoff } from './identity/handoff.ts';
 import { AppError, httpStatusOf } from './lib/errors.ts';
 import { listRoutes } from './lists/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
@@ -157,6 +158,8 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     { schema: { tags: ['privacy'], summary: 'Every cookie Spoor sets (machine-readable).' } },
     async () => cookieDeclaration(),
   );
+  // Install secrets sign email tokens and email-click handoffs (read by tracking and engagement).
+  const secrets = await loadInstallSecrets(storage.db, config.tokenKeys);
   trackingRoutes(app, {
     ingestor,
     websites,
@@ -164,6 +167,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     collectRateLimit: config.collectRateLimit,
     trackerPath: TRACKER_PATH,
     ownOrigin: new URL(config.publicUrl).origin,
+    handoffVisitor: (token) => verifyHandoff(secrets.hash, token, Date.now()),
   });
   websiteRoutes(app, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
   reportRoutes(app, { db: storage.db });
@@ -193,7 +197,6 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   app.addHook('onClose', async () => stopRetention());
 
   // Email: lists, messages, sends (a durable job on every node) and the engagement endpoints.
-  const secrets = await loadInstallSecrets(storage.db, config.tokenKeys);
   listRoutes(app, { db: storage.db });
   messageRoutes(app, { db: storage.db });
   sendRoutes(app, { db: storage.db });

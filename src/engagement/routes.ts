@@ -4,11 +4,13 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import { VISITOR_COOKIE } from '../cookies/definitions.ts';
+import { signHandoff, withHandoff } from '../identity/handoff.ts';
 import { AppError, httpStatusOf } from '../lib/errors.ts';
 import type { TokenClaims } from '../lib/tokens.ts';
 import type { InstallSecrets } from '../secrets/install-secrets.ts';
 import type { Storage } from '../storage/database.ts';
 import { readCookie, setTrackingCookies } from '../tracking/tracking-cookies.ts';
+import { TrackedOrigins } from '../websites/tracked-origins.ts';
 import { WEBSITE_DEFAULTS } from '../websites/website.ts';
 import type { EngagementHit, HitKind } from './engagement-hit.ts';
 import { createEngagementWriter } from './engagement-writer.ts';
@@ -54,6 +56,7 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
   app.addHook('onClose', async () => writer.close());
   const ranges = loadMachineRanges(config.machineRangesFile);
   const links = new LinkCache(storage.db);
+  const trackedOrigins = new TrackedOrigins(storage.db);
   const openLimit = new WindowCounter(RECORDED_OPENS_PER_RECIPIENT_PER_MINUTE, 60_000);
   const clickLimit = new WindowCounter(RECORDED_CLICKS_PER_RECIPIENT_PER_MINUTE, 60_000);
   const unsubscribeLimit = new WindowCounter(UNSUBSCRIBE_REQUESTS_PER_RECIPIENT_PER_MINUTE, 60_000);
@@ -154,8 +157,14 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
         }
         reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex');
         if (link.honeypot) return reply.type('text/html; charset=utf-8').send(honeypotPage());
-        if (visitorId) reply.header('set-cookie', visitorCookie(visitorId));
-        return reply.redirect(link.url, 302);
+        if (!visitorId) return reply.redirect(link.url, 302);
+        reply.header('set-cookie', visitorCookie(visitorId));
+        // Browsers that block third-party cookies never send that cookie from the customer's site: a
+        // short-lived handoff in the landing URL tells the site's script who this browser is (only for
+        // pages that carry Spoor's script; another company's site gets the plain destination).
+        const destination = new URL(link.url);
+        if (!(await trackedOrigins.includes(destination.origin))) return reply.redirect(link.url, 302);
+        return reply.redirect(withHandoff(link.url, signHandoff(secrets.hash, visitorId, Date.now())), 302);
       },
     });
 

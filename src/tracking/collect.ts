@@ -25,6 +25,7 @@ export interface CollectBody {
   g?: number;
   wd?: number;
   fp?: number;
+  h?: string;
 }
 
 export interface CollectRequest {
@@ -64,6 +65,8 @@ export interface CollectContext {
   ingestor: Ingestor;
   /** Spoor's own origin: its hosted marketing pages may send events for any website. */
   ownOrigin: string;
+  /** The visitor a genuine email-click handoff token names (src/identity/handoff.ts), or null. */
+  handoffVisitor?: (token: string) => string | null;
 }
 
 export async function collect(request: CollectRequest, context: CollectContext): Promise<CollectResult> {
@@ -93,7 +96,14 @@ export async function collect(request: CollectRequest, context: CollectContext):
     eventId: body.e,
     receivedAt: request.receivedAt,
     anonymous: consent.anonymize,
-    cookieVisitorId: isWellFormedId(request.visitorCookie) ? request.visitorCookie : null,
+    // Without its own cookie (third-party cookies blocked, or a first visit in first-party mode), a
+    // browser arriving from an email click is the visitor the click identified, when the hit carries
+    // a genuine handoff: that id then stands where the tracking host's cookie would.
+    cookieVisitorId: isWellFormedId(request.visitorCookie)
+      ? request.visitorCookie
+      : body.h && !consent.anonymize
+        ? (context.handoffVisitor?.(body.h) ?? null)
+        : null,
     // In first-party mode the script cannot read the HttpOnly cookie and sends no mirror.
     mirrorVisitorId: mode === 'third-party' && isWellFormedId(body.v) ? body.v : null,
     bot: classifyBot({ userAgent: request.userAgent, webdriver: body.wd === 1 }),

@@ -18,6 +18,8 @@ export interface TrackingDeps {
   trackerPath: URL;
   /** Origin of SPOOR_PUBLIC_URL: pages Spoor serves itself (hosted marketing pages) are always allowed. */
   ownOrigin: string;
+  /** The visitor a genuine email-click handoff names, or null. */
+  handoffVisitor: (token: string) => string | null;
 }
 
 const Id = Type.String({ pattern: ID_PATTERN.source });
@@ -37,6 +39,8 @@ const CollectSchema = Type.Object({
   g: Flag,
   wd: Flag,
   fp: Flag,
+  /** A handoff from an email click (src/identity/handoff.ts): `visitorId.expiry.mac`. */
+  h: Type.Optional(Type.String({ maxLength: 200 })),
 });
 
 function requestOrigin(headers: Record<string, string | string[] | undefined>): string | null {
@@ -103,7 +107,12 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
           carriesTrackingCookies: visitorCookie !== null || readCookie(cookieHeader, VISIT_COOKIE) !== null,
           receivedAt: Date.now(),
         },
-        { findWebsite: (id) => deps.websites.get(id), ingestor: deps.ingestor, ownOrigin: deps.ownOrigin },
+        {
+          findWebsite: (id) => deps.websites.get(id),
+          ingestor: deps.ingestor,
+          ownOrigin: deps.ownOrigin,
+          handoffVisitor: deps.handoffVisitor,
+        },
       );
       if (origin)
         reply

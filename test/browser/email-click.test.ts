@@ -177,6 +177,46 @@ describe.skipIf(!chromiumPath)('browser: tracked email click', () => {
       });
     });
 
+    it('with third-party cookies blocked, the handoff in the landing URL makes the visit the contact’s', async () => {
+      const { site, path, landing, fixture, contact } = await emailToLandingPage({ tracking: true });
+      // Debian's Chromium blocks third-party cookies by default, as Safari and Firefox do.
+      const browser = await openBrowser(sites);
+      browsers.push(browser);
+      await browser.page.setContent(contact.html);
+      await Promise.all([browser.page.waitForURL(/spoor_h=/), browser.page.click('#sale')]);
+      // The script sends the handoff with its first page view and takes it out of the address bar.
+      await waitFor('the handoff removed from the address bar', () => browser.page.url() === landing);
+
+      const [pageview] = await waitFor('the landing page view', async () => {
+        const rows = await sites.spoor.storage.db
+          .selectFrom('pageviews')
+          .selectAll()
+          .where('website_id', '=', site.id)
+          .execute();
+        return rows.length > 0 && rows;
+      });
+      expect(pageview).toMatchObject({ path, anonymous: 0 });
+      expect(pageview!.url).toBe(landing);
+      // No tracking-host cookie reached the site's requests, yet the page view is the clicked browser's.
+      const visitor = await sites.spoor.storage.db
+        .selectFrom('visitors')
+        .selectAll()
+        .where('id', '=', pageview!.visitor_id!)
+        .executeTakeFirst();
+      expect(visitor?.contact_id).toBe(contact.id);
+      const items = await waitFor('the visit in the contact history', async () => {
+        const { items } = await historyOf(contact.id);
+        return items.some((i) => i.type === 'visit') && items;
+      });
+      expect(items.find((i) => i.type === 'visit')?.pageviews?.map((p) => p.path)).toEqual([path]);
+      // The site's own first-party mirror now names that visitor, so later visits stay the contact's.
+      const mirror = (await spoorCookies(browser.context)).find(
+        (c) => c.name === 'spoor_vid' && c.domain.endsWith('shop.test'),
+      );
+      expect(mirror?.value).toBe(pageview!.visitor_id);
+      expect(fixture.sendId).toBeTruthy();
+    });
+
     it('without tracking consent the click lands, is counted, and the visit stays anonymous', async () => {
       const { site, landing, fixture, contact } = await emailToLandingPage({ tracking: false });
       const browser = await clickInEmail(contact.html, landing);

@@ -81,6 +81,15 @@ try {
     let ms = 0;
     let sentMs = 0;
     let since = 0;
+    // An email click hands its browser over in the landing URL (spoor_h, see src/identity/handoff.ts):
+    // it goes with the hits until the server answers, and never into the address bar or a recorded URL.
+    let h = (L.search.match(/[?&]spoor_h=([^&#]*)/) || [])[1];
+    if (h)
+      history.replaceState(
+        history.state,
+        '',
+        L.href.replace(/([?&])spoor_h=[^&#]*&?/, '$1').replace(/[?&](#|$)/, '$1'),
+      );
 
     const safe =
       <A extends unknown[]>(f: (...a: A) => void) =>
@@ -133,6 +142,7 @@ try {
         o.v = v;
         o.s = readCookie(SID);
       }
+      if (h && !anon) o.h = h;
       if ((n as { globalPrivacyControl?: boolean }).globalPrivacyControl) o.g = 1;
       if (n.webdriver) o.wd = 1;
       if (fp) o.fp = 1;
@@ -146,6 +156,7 @@ try {
       credentials: 'include',
     });
     const mirror = (j: Reply) => {
+      h = '';
       if (fp || anon) return;
       // No `v` means the server counted the hit anonymously (e.g. GPC on a website that honours it).
       if (j.v) {
