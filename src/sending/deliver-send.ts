@@ -197,7 +197,15 @@ async function recordFinished(
   for (const { claimed, verdict, messageId } of batch) {
     if (verdict.kind === 'not_reached') {
       context.unreached.failures += 1;
-      context.unreached.pausedUntil = now + pauseAfterUnreached(policy, context.unreached.failures);
+      const pauseMs = pauseAfterUnreached(policy, context.unreached.failures);
+      context.unreached.pausedUntil = now + pauseMs;
+      // Operators need to see this (nothing is bounced, the send just waits for the server); once per
+      // doubling of the failures, so a long outage does not flood the log.
+      const failures = context.unreached.failures;
+      if ((failures & (failures - 1)) === 0)
+        console.error(
+          `send ${send.id}: the SMTP server ${context.config.smtp.host}:${context.config.smtp.port} could not be reached (${verdict.response}); recipients stay pending, retrying in ${Math.round(pauseMs / 1000)} s (failure ${failures})`,
+        );
     } else {
       context.unreached.failures = 0;
     }
