@@ -636,6 +636,18 @@ describeEachEngine('forms', (engine) => {
       ]);
     });
 
+    it('a list without a box never undoes an unsubscribe when the form is sent again', async () => {
+      const updates = await list('Product updates');
+      const form = await defineForm({ lists: [{ listId: updates }] });
+      await submit(form.id, { email: 'contact-form@lists.example' });
+      const [contact] = await contactsByEmail('contact-form@lists.example');
+      await unsubscribeFromLists(db(), contact!.id, [updates], { sendId: 'send-2', now: Date.now() });
+      await submit(form.id, { email: 'contact-form@lists.example' });
+      expect(await membershipsOf(contact!.id)).toEqual([
+        { listId: updates, status: 'unsubscribed', source: 'form' },
+      ]);
+    });
+
     it('a submission retried by the worker subscribes too', async () => {
       const listId = await list('Retried');
       const form = await defineForm({ lists: [{ listId }] });

@@ -156,11 +156,26 @@ export async function processSubmission(
         now,
       });
       if (visitor) await linkVisitor(tx, visitor.id, match.contactId);
-      // The person asked for these lists, so an earlier unsubscribe gives way; an unticked box changes nothing.
-      const listIds = (definition.lists ?? [])
-        .filter((s) => s.consentField === undefined || payload.consents[s.consentField] === true)
-        .map((s) => s.listId);
-      await subscribeToLists(tx, match.contactId, listIds, { source: 'form', resubscribe: true, now });
+      // A ticked consent box is the person asking for that list, so an earlier unsubscribe gives way.
+      // A list the form subscribes to without a box only adds newcomers: sending the form again (a
+      // contact form, an event sign-up) must not undo an unsubscribe. An unticked box changes nothing.
+      const lists = definition.lists ?? [];
+      const asked = lists.filter(
+        (s) => s.consentField !== undefined && payload.consents[s.consentField] === true,
+      );
+      const implied = lists.filter((s) => s.consentField === undefined);
+      await subscribeToLists(
+        tx,
+        match.contactId,
+        asked.map((s) => s.listId),
+        { source: 'form', resubscribe: true, now },
+      );
+      await subscribeToLists(
+        tx,
+        match.contactId,
+        implied.map((s) => s.listId),
+        { source: 'form', resubscribe: false, now },
+      );
       const prefillToken =
         !row.anonymous && definition.prefill
           ? await rememberChoice(tx, match.contactId, payload.rememberMe, now)
