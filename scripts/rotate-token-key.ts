@@ -14,4 +14,6 @@ const storage = openStorage(config.databaseUrl);
 await migrateToLatest(storage.db);
 const version = await rotateStoredTokenKey(storage.db);
 await storage.close();
-console.log(`Email tokens are now signed with key version ${version}; restart the nodes to sign with it (nodes not yet restarted already accept it).`);
+console.log(
+  `Email tokens are now signed with key version ${version}; restart the nodes to sign with it (nodes not yet restarted already accept it).`,
+);

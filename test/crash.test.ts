@@ -1,9 +1,12 @@
-// Nothing acknowledged is lost: SIGKILL the server under load, then every answered event must be stored.
+// Nothing acknowledged is lost: SIGKILL the server under load, then every answered event (a collect
+// request, an email click) must be stored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COUNTER } from '../src/send-counters/counter-names.ts';
 import { openStorage } from '../src/storage/database.ts';
+import { createSendFixture, pathOf } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { startSpoorProcess } from './helpers/server-process.ts';
-import { CHROME_UA, eventId } from './helpers/spoor.ts';
+import { CHROME_UA, eventId, startSpoor } from './helpers/spoor.ts';
 
 const SITE = 'https://www.shop.test';
 const CONCURRENCY = 48;
@@ -88,6 +91,82 @@ describeEachEngine('crash safety', (engine) => {
         .where('website_id', '=', websiteId)
         .execute();
       expect(stats.reduce((sum, r) => sum + Number(r.pageviews), 0)).toBe(stored.size);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('keeps every answered email click when the process is killed with SIGKILL under load', {
+    timeout: 120_000,
+  }, async () => {
+    // A delivered send to enough people that no one passes the per-recipient limit on recorded clicks.
+    const setup = await startSpoor(database);
+    const fixture = await createSendFixture(setup, {
+      recipients: Array.from({ length: 300 }, () => ({ tracking: true })),
+    });
+    await setup.close();
+    const positions = fixture.links.filter((link) => !link.honeypot).map((link) => link.position);
+    const server = await startSpoorProcess(database.url);
+
+    const answered = new Map<string, number>();
+    let failedAfterKill = 0;
+    let next = 0;
+    let stop = false;
+    const worker = async () => {
+      while (!stop) {
+        const n = next++;
+        const contact = fixture.contacts[n % fixture.contacts.length]!;
+        const position = positions[Math.floor(n / fixture.contacts.length) % positions.length]!;
+        try {
+          const res = await fetch(`${server.url}${pathOf(contact.urls.click(position))}`, {
+            redirect: 'manual',
+            headers: { 'user-agent': CHROME_UA },
+          });
+          await res.arrayBuffer();
+          if (res.status === 302) {
+            const key = `${contact.id} ${position}`;
+            answered.set(key, (answered.get(key) ?? 0) + 1);
+          }
+        } catch {
+          failedAfterKill += 1;
+          if (stop) return;
+        }
+      }
+    };
+    const count = () => [...answered.values()].reduce((sum, n) => sum + n, 0);
+    const workers = Array.from({ length: CONCURRENCY }, () => worker());
+    while (count() < 1500) await new Promise((r) => setTimeout(r, 20));
+    await server.kill('SIGKILL');
+    stop = true;
+    await Promise.all(workers);
+
+    expect(server.child.signalCode).toBe('SIGKILL');
+    const storage = openStorage(
+      database.engine === 'sqlite' ? database.url : process.env['SPOOR_TEST_POSTGRES_URL']!,
+      { schema: database.schema },
+    );
+    try {
+      const rows = await storage.db
+        .selectFrom('email_events')
+        .select(['contact_id', 'link_position', storage.db.fn.countAll<number>().as('n')])
+        .where('send_id', '=', fixture.sendId)
+        .where('kind', '=', 'click')
+        .groupBy(['contact_id', 'link_position'])
+        .execute();
+      const stored = new Map(rows.map((r) => [`${r.contact_id} ${r.link_position}`, Number(r.n)]));
+      const lost = [...answered].filter(([key, n]) => (stored.get(key) ?? 0) < n);
+      expect(count()).toBeGreaterThanOrEqual(1500);
+      expect(failedAfterKill).toBeGreaterThan(0); // requests were in flight when it died
+      expect(lost).toEqual([]);
+      // Counters were written in the same transactions as the events.
+      const clicks = await storage.db
+        .selectFrom('send_counters')
+        .select('value')
+        .where('send_id', '=', fixture.sendId)
+        .where('name', 'in', [COUNTER.clicks('human'), COUNTER.clicks('machine')])
+        .execute();
+      const storedClicks = [...stored.values()].reduce((sum, n) => sum + n, 0);
+      expect(clicks.reduce((sum, r) => sum + Number(r.value), 0)).toBe(storedClicks);
     } finally {
       await storage.close();
     }

@@ -1,15 +1,12 @@
 // The one ingest path for email engagement: every open, click and unsubscribe is a hit submitted here,
 // answered only once its transaction is committed, and committed together with whatever hits arrived
-// meanwhile (group commit). Per batch: load, classify (engagement-plan.ts), write, identify browsers.
-import type { Db } from '../contacts/store.ts';
-import { createVisitor, linkVisitor, resolveVisitor } from '../identity/store.ts';
-import { isWellFormedId, newId } from '../lib/ids.ts';
-import { unsubscribeFromLists } from '../lists/store.ts';
+// meanwhile (group commit). On a SQLite file the batches are committed by the writer thread that also
+// commits tracking events (src/ingest/), so no commit or fsync runs on the event loop.
+import { type IngestWriter, sqliteIngestWriter } from '../ingest/writer-thread.ts';
 import type { Storage } from '../storage/database.ts';
 import { GroupCommit } from '../storage/group-commit.ts';
+import { commitHits } from './commit-hits.ts';
 import type { EngagementHit, HitOutcome } from './engagement-hit.ts';
-import { planEngagement } from './engagement-plan.ts';
-import { applyWrites, insertIdentifiedVisitors, loadPlanState, lockRecipients } from './store.ts';
 
 export interface EngagementWriter {
   record(hit: EngagementHit): Promise<HitOutcome>;
@@ -18,76 +15,26 @@ export interface EngagementWriter {
 
 /** Batches committed at once on PostgreSQL, as the tracking ingest does (the pool has 10 connections). */
 const POSTGRES_WRITERS = 4;
+/** Batches handed to the SQLite writer thread at once (it merges them; this only bounds the queue). */
+const THREAD_HANDOVERS = 16;
 
 export function createEngagementWriter(
   storage: Storage,
   options: { maxBatch: number; trackingDefault: boolean },
 ): EngagementWriter {
+  const thread: IngestWriter | null = sqliteIngestWriter(storage, options.maxBatch);
   const writer = new GroupCommit<EngagementHit, HitOutcome>(
-    (hits) => commitHits(storage, hits, options.trackingDefault),
+    thread
+      ? (hits) => thread.commitHits(hits, options.trackingDefault)
+      : (hits) => commitHits(storage, hits, options.trackingDefault),
     options.maxBatch,
-    storage.engine === 'postgres' ? POSTGRES_WRITERS : 1,
+    thread ? THREAD_HANDOVERS : storage.engine === 'postgres' ? POSTGRES_WRITERS : 1,
   );
-  return { record: (hit) => writer.submit(hit), close: () => writer.close() };
-}
-
-export async function commitHits(
-  storage: Storage,
-  hits: EngagementHit[],
-  trackingDefault: boolean,
-): Promise<HitOutcome[]> {
-  return storage.db.transaction().execute(async (tx) => {
-    await lockRecipients(
-      tx,
-      storage.engine,
-      hits.map((hit) => hit.recipientKey),
-    );
-    const state = await loadPlanState(tx, storage.engine, hits, trackingDefault);
-    const { writes, outcomes } = planEngagement(hits, state);
-    await applyWrites(tx, writes);
-    // Browsers without a visitor id yet (most email clicks) get new visitors, already the contact's:
-    // one insert for the batch. Browsers that have one are resolved and linked one by one.
-    const fresh: { id: string; contactId: string; at: number }[] = [];
-    for (const request of writes.identify) {
-      const outcome = outcomes[request.hitIndex] as HitOutcome;
-      if (isWellFormedId(request.visitorCookie)) {
-        outcome.visitorId = await identifyBrowser(tx, request.visitorCookie, request.contactId, request.at);
-      } else {
-        outcome.visitorId = newId();
-        fresh.push({ id: outcome.visitorId, contactId: request.contactId, at: request.at });
-      }
-    }
-    await insertIdentifiedVisitors(tx, fresh);
-    for (const request of writes.unsubscribes) {
-      const outcome = outcomes[request.hitIndex] as HitOutcome;
-      outcome.unsubscribed = await unsubscribeFromLists(tx, request.contactId, request.listIds, {
-        sendId: request.sendId,
-        now: request.at,
-      });
-    }
-    return outcomes;
-  });
-}
-
-/**
- * A person clicked with tracking consent: this browser is theirs. The browser keeps the visitor id it
- * already has on the tracking host (its earlier anonymous visits join the contact); a browser without
- * one gets a new visitor.
- */
-async function identifyBrowser(
-  tx: Db,
-  cookie: string | null,
-  contactId: string,
-  now: number,
-): Promise<string> {
-  const cookieId = isWellFormedId(cookie) ? cookie : null;
-  const known = cookieId ? await resolveVisitor(tx, [cookieId]) : null;
-  let visitorId = known?.id;
-  if (!visitorId) {
-    // A well-formed id the database no longer knows (retention) is adopted, as the collect endpoint does.
-    visitorId = cookieId ?? newId();
-    await createVisitor(tx, visitorId, now);
-  }
-  await linkVisitor(tx, visitorId, contactId);
-  return visitorId;
+  return {
+    record: (hit) => writer.submit(hit),
+    close: async () => {
+      await writer.close();
+      await thread?.release();
+    },
+  };
 }

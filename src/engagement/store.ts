@@ -36,7 +36,7 @@ export async function lockRecipients(
   ) as ordered`.execute(db);
 }
 
-function parseListIds(text: string): string[] {
+export function parseListIds(text: string): string[] {
   try {
     const parsed: unknown = JSON.parse(text);
     return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];

@@ -62,9 +62,10 @@ function openSqlite(path: string): Storage {
  * Kysely prepares every query anew; on the ingest path the same few statements repeat thousands of
  * times a second, so keep prepared statements by their SQL text (bounded, oldest dropped first).
  *
- * Transactions begin IMMEDIATE: the tracking writer has its own connection in another thread, and a
- * deferred transaction that read before that writer committed could not write afterwards (SQLITE_BUSY
- * without waiting); taking the write lock at BEGIN makes it wait its turn (busy_timeout) instead.
+ * Transactions begin IMMEDIATE: the ingest writer (collect and email engagement) has its own connection
+ * in another thread, and a deferred transaction that read before that writer committed could not write
+ * afterwards (SQLITE_BUSY without waiting); taking the write lock at BEGIN makes it wait its turn
+ * (busy_timeout) instead.
  */
 function withStatementCache(sqlite: SqliteDatabase.Database, limit = 2_000) {
   const cache = new Map<string, SqliteDatabase.Statement>();

@@ -1,11 +1,11 @@
 // The one ingest path for tracking events: every collect request goes through `ingest`, which answers
 // only once the event is committed, sharing each commit with whatever else arrived meanwhile.
 
+import { sqliteIngestWriter } from '../ingest/writer-thread.ts';
 import type { Storage } from '../storage/database.ts';
 import { GroupCommit } from '../storage/group-commit.ts';
 import { commitBatch } from './commit-batch.ts';
 import type { IngestOutcome, TrackingEvent } from './events.ts';
-import { startWriterThread } from './writer-thread.ts';
 
 export interface Ingestor {
   ingest(event: TrackingEvent): Promise<IngestOutcome>;
@@ -18,13 +18,12 @@ const POSTGRES_WRITERS = 4;
 const THREAD_HANDOVERS = 16;
 
 export function createIngestor(storage: Storage, maxBatch: number): Ingestor {
-  // A SQLite commit (and its fsync) blocks the thread that makes it, so a SQLite file is written from a
-  // thread of its own and the event loop keeps serving requests meanwhile; the same commitBatch runs there.
-  // Batches are handed over as they form; the thread merges those that wait into one transaction.
-  const file = storage.engine === 'sqlite' ? storage.sqliteFile : undefined;
-  const thread = file ? startWriterThread({ file, maxBatch }) : null;
+  // A SQLite commit (and its fsync) blocks the thread that makes it, so a SQLite file is written by the
+  // writer thread (src/ingest/), shared with the email engagement writer, and the event loop keeps
+  // serving requests meanwhile. Batches are handed over as they form; the thread merges those that wait.
+  const thread = sqliteIngestWriter(storage, maxBatch);
   const writer = new GroupCommit<TrackingEvent, IngestOutcome>(
-    thread ? (events) => thread.commit(events) : (events) => commitBatch(storage, events),
+    thread ? (events) => thread.commitEvents(events) : (events) => commitBatch(storage, events),
     maxBatch,
     thread ? THREAD_HANDOVERS : storage.engine === 'postgres' ? POSTGRES_WRITERS : 1,
   );
@@ -32,7 +31,7 @@ export function createIngestor(storage: Storage, maxBatch: number): Ingestor {
     ingest: (event) => writer.submit(event),
     close: async () => {
       await writer.close();
-      await thread?.close();
+      await thread?.release();
     },
   };
 }

@@ -1,0 +1,168 @@
+// The SQLite writer thread, seen from the event loop. On a SQLite file, one worker_thread per storage
+// handle owns a second connection to the file and commits both kinds of hot-path work: tracking batches
+// (collect) and engagement batches (pixel, click, unsubscribe). Each batch is answered with its outcomes
+// once its transaction is committed. The tracking ingestor and the engagement writer each hold the
+// thread; it stops when the last of them releases it.
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { EngagementHit, HitOutcome } from '../engagement/engagement-hit.ts';
+import type { Storage } from '../storage/database.ts';
+import type { IngestOutcome, TrackingEvent } from '../tracking/events.ts';
+import type { WriterData, WriterJob, WriterReply, WriterRequest } from './writer-thread-main.ts';
+
+export interface IngestWriter {
+  commitEvents(events: TrackingEvent[]): Promise<IngestOutcome[]>;
+  commitHits(hits: EngagementHit[], trackingDefault: boolean): Promise<HitOutcome[]>;
+  /** This holder is done: once every holder is, the thread finishes its batches and closes its connection. */
+  release(): Promise<void>;
+}
+
+interface Thread {
+  run(job: WriterJob): Promise<unknown[]>;
+  close(): Promise<void>;
+}
+
+const WRITER_ENTRY = new URL('./writer-thread-main.ts', import.meta.url).href;
+/** How often the checkpoint thread copies committed WAL frames into the database file. */
+const CHECKPOINT_INTERVAL_MS = 20;
+
+/** One thread per storage handle (so per SQLite file in a running server), with how many hold it. */
+const threads = new WeakMap<Storage, { thread: Thread; holders: number }>();
+
+/**
+ * The writer thread of this storage, started on first use; null where commits stay in process:
+ * PostgreSQL (no thread blocks on it) and `:memory:` SQLite (one connection only).
+ */
+export function sqliteIngestWriter(storage: Storage, maxBatch: number): IngestWriter | null {
+  const file = storage.engine === 'sqlite' ? storage.sqliteFile : undefined;
+  if (!file) return null;
+  let shared = threads.get(storage);
+  if (!shared) {
+    shared = { thread: startThread({ file, maxBatch }), holders: 0 };
+    threads.set(storage, shared);
+  }
+  shared.holders += 1;
+  const { thread } = shared;
+  let released = false;
+  return {
+    commitEvents: (events) => thread.run({ kind: 'events', events }) as Promise<IngestOutcome[]>,
+    commitHits: (hits, trackingDefault) =>
+      thread.run({ kind: 'hits', hits, trackingDefault }) as Promise<HitOutcome[]>,
+    async release() {
+      if (released) return;
+      released = true;
+      const current = threads.get(storage);
+      if (current?.thread !== thread || --current.holders > 0) return;
+      threads.delete(storage);
+      await thread.close();
+    },
+  };
+}
+
+/**
+ * The thread runs TypeScript as this process does: it registers tsx's loader, then imports its entry
+ * (a loader given to this process with --import does not reach worker threads on Node 20).
+ */
+function bootstrap(entry: string): string {
+  const require = createRequire(import.meta.url);
+  const manifest = require('tsx/package.json') as {
+    exports: { './esm/api': { import: { default: string } } };
+  };
+  const api = new URL(
+    manifest.exports['./esm/api'].import.default,
+    pathToFileURL(require.resolve('tsx/package.json')),
+  );
+  return `import(${JSON.stringify(api.href)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
+}
+
+function startThread(data: WriterData): Thread {
+  const pending = new Map<number, { resolve: (o: unknown[]) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  let worker: Worker | null = null;
+  let checkpointer: { stop(): Promise<void> } | null = null;
+
+  const spawn = (): Worker => {
+    const w = new Worker(bootstrap(WRITER_ENTRY), { eval: true, workerData: data });
+    w.unref();
+    checkpointer ??= startCheckpointThread(data.file);
+    w.on('message', (reply: WriterReply) => {
+      const waiter = pending.get(reply.id);
+      if (!waiter) return;
+      pending.delete(reply.id);
+      if (pending.size === 0) w.unref();
+      if (reply.ok) waiter.resolve(reply.outcomes);
+      else waiter.reject(Object.assign(new Error(reply.message), { code: reply.code }));
+    });
+    const fail = (error: Error) => {
+      if (worker === w) worker = null;
+      for (const waiter of pending.values()) waiter.reject(error);
+      pending.clear();
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => fail(new Error(`The SQLite writer thread stopped (exit code ${code}).`)));
+    return w;
+  };
+
+  return {
+    run(job) {
+      worker ??= spawn();
+      const w = worker;
+      const id = nextId++;
+      return new Promise<unknown[]>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        // Referenced while a batch is out, so the process waits for its commit.
+        w.ref();
+        w.postMessage({ id, ...job } satisfies WriterRequest);
+      });
+    },
+    async close() {
+      await checkpointer?.stop();
+      checkpointer = null;
+      const w = worker;
+      worker = null;
+      if (!w) return;
+      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      w.ref();
+      w.postMessage({ close: true } satisfies WriterRequest);
+      await exited;
+    },
+  };
+}
+
+/**
+ * The checkpoint thread: its own connection to the file, copying committed WAL frames into the
+ * database every few milliseconds with a PASSIVE checkpoint, which never blocks the writer. Left to the
+ * writer, a checkpoint (thousands of pages copied, then an fsync of the database file) stalled every
+ * hit waiting behind it; now the writer's own automatic checkpoint finds little left to copy before
+ * the WAL restarts. Plain JavaScript: it needs neither tsx nor any of Spoor's modules to start.
+ */
+const CHECKPOINT_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const sqlite = new (require(workerData.driver))(workerData.file);
+sqlite.pragma('busy_timeout = 5000');
+sqlite.pragma('synchronous = FULL');
+const timer = setInterval(() => {
+  try { sqlite.pragma('wal_checkpoint(PASSIVE)'); } catch {} // busy: the next tick tries again
+}, workerData.intervalMs);
+parentPort.once('message', () => { clearInterval(timer); sqlite.close(); parentPort.close(); });
+`;
+
+function startCheckpointThread(file: string): { stop(): Promise<void> } {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(CHECKPOINT_THREAD, {
+    eval: true,
+    workerData: { file, driver, intervalMs: CHECKPOINT_INTERVAL_MS },
+  });
+  worker.unref();
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  // Only a help: without it the writer checkpoints by itself (wal_autocheckpoint), as before.
+  worker.on('error', () => {});
+  return {
+    async stop() {
+      worker.ref();
+      worker.postMessage('close');
+      await exited;
+    },
+  };
+}
