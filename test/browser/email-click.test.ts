@@ -210,10 +210,13 @@ describe.skipIf(!chromiumPath)('browser: tracked email click', () => {
       });
       expect(items.find((i) => i.type === 'visit')?.pageviews?.map((p) => p.path)).toEqual([path]);
       // The site's own first-party mirror now names that visitor, so later visits stay the contact's.
-      const mirror = (await spoorCookies(browser.context)).find(
-        (c) => c.name === 'spoor_vid' && c.domain.endsWith('shop.test'),
+      // (The reply to the page view rewrites the mirror; the page view may be stored just before.)
+      const mirror = await waitFor('the mirror naming the clicked visitor', async () =>
+        (await spoorCookies(browser.context)).find(
+          (c) => c.name === 'spoor_vid' && c.domain.endsWith('shop.test') && c.value === pageview!.visitor_id,
+        ),
       );
-      expect(mirror?.value).toBe(pageview!.visitor_id);
+      expect(mirror.value).toBe(pageview!.visitor_id);
       expect(fixture.sendId).toBeTruthy();
     });
 
