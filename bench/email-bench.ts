@@ -131,7 +131,7 @@ export async function benchEmail(
           const inFlight = spoorResult.sent - spoorResult.responses;
           const verdict =
             stored < spoorResult.ok
-              ? `${spoorResult.ok - stored} ANSWERED BUT NOT STORED`
+              ? `${spoorResult.ok - stored} ANSWERED BUT NOT STORED (or over the limit of 30 recorded hits per recipient per minute: with BENCH_EMAIL_RECIPIENTS this low, raise it)`
               : stored <= spoorResult.ok + inFlight
                 ? 'every answered request stored'
                 : `${stored - spoorResult.ok - inFlight} MORE STORED THAN SENT`;

@@ -2,7 +2,6 @@
 // leaves it: links, recipients delivered an hour ago), then the open pixel and the click redirect are
 // driven with genuine signed URLs of random recipients, each against the bare server answering the same
 // GIF / 302. After each Spoor run every answered request must be an event in the database.
-import autocannon from 'autocannon';
 import { CLICK_PATH, PIXEL_PATH, trackingUrlsFor } from '../src/engagement/tracking-urls.ts';
 import { newId } from '../src/lib/ids.ts';
 import { prepareMessage } from '../src/messages/render-email.ts';
@@ -10,6 +9,7 @@ import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import { openStorage } from '../src/storage/database.ts';
 import { migrateToLatest } from '../src/storage/migrate.ts';
 import { CHROME_USER_AGENT } from './collect-bodies.ts';
+import { type LoadResult, runAutocannon } from './load.ts';
 import { Random } from './random.ts';
 
 export interface EmailBenchData {
@@ -170,23 +170,8 @@ export async function countEmailEvents(
   }
 }
 
-export interface GetLoadResult {
-  connections: number;
-  durationSeconds: number;
-  requestsPerSecond: number;
-  sent: number;
-  responses: number;
-  /** Responses with the expected status (200 for the pixel, 302 for a click). */
-  ok: number;
-  errors: number;
-  p50Ms: number;
-  p99Ms: number;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
-}
+/** A load run of GETs; `ok` counts responses with the expected status (200 pixel, 302 click). */
+export type GetLoadResult = LoadResult;
 
 /** GETs random paths of `paths` from `connections` clients for `durationSeconds`, as a mail client or browser would. */
 export async function runGetLoad(
@@ -198,48 +183,22 @@ export async function runGetLoad(
   seed: number,
 ): Promise<GetLoadResult> {
   const random = new Random(seed);
-  let latencies = new Float64Array(1 << 16);
-  let count = 0;
-  let ok = 0;
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: baseUrl,
-        connections,
-        duration: durationSeconds,
-        method: 'GET',
-        headers: { 'user-agent': CHROME_USER_AGENT, accept: 'image/avif,image/webp,*/*' },
-        requests: [
-          {
-            setupRequest: (request) => ({
-              ...request,
-              path: paths[Math.floor(random.next() * paths.length)] as string,
-            }),
-          },
-        ],
-      },
-      (error, done) => (error ? reject(error) : resolve(done)),
-    );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (count === latencies.length) {
-        const grown = new Float64Array(latencies.length * 2);
-        grown.set(latencies);
-        latencies = grown;
-      }
-      latencies[count++] = responseTime;
-      if (statusCode === expectStatus) ok += 1;
-    });
-  });
-  const sorted = latencies.subarray(0, count).sort();
-  return {
-    connections,
-    durationSeconds: result.duration,
-    requestsPerSecond: count / result.duration,
-    sent: result.requests.sent,
-    responses: count,
-    ok,
-    errors: count - ok + result.errors,
-    p50Ms: percentile(sorted, 50),
-    p99Ms: percentile(sorted, 99),
-  };
+  return runAutocannon(
+    {
+      url: baseUrl,
+      connections,
+      duration: durationSeconds,
+      method: 'GET',
+      headers: { 'user-agent': CHROME_USER_AGENT, accept: 'image/avif,image/webp,*/*' },
+      requests: [
+        {
+          setupRequest: (request) => ({
+            ...request,
+            path: paths[Math.floor(random.next() * paths.length)] as string,
+          }),
+        },
+      ],
+    },
+    (status) => status === expectStatus,
+  );
 }

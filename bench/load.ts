@@ -19,10 +19,48 @@ export interface LoadResult {
   maxMs: number;
 }
 
-function percentile(sorted: Float64Array, p: number): number {
+export function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[index]!;
+}
+
+/**
+ * Drives `options` with autocannon and measures every response's own time; `isOk` says which statuses
+ * count as served (2xx for collect, the GIF's 200 or the redirect's 302 for email links).
+ */
+export async function runAutocannon(
+  options: autocannon.Options,
+  isOk: (statusCode: number) => boolean,
+): Promise<LoadResult> {
+  let latencies = new Float64Array(1 << 16);
+  let count = 0;
+  let ok = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(options, (error, done) => (error ? reject(error) : resolve(done)));
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (count === latencies.length) {
+        const grown = new Float64Array(latencies.length * 2);
+        grown.set(latencies);
+        latencies = grown;
+      }
+      latencies[count++] = responseTime;
+      if (isOk(statusCode)) ok += 1;
+    });
+  });
+  const sorted = latencies.subarray(0, count).sort();
+  return {
+    connections: options.connections ?? 1,
+    durationSeconds: result.duration,
+    requestsPerSecond: count / result.duration,
+    sent: result.requests.sent,
+    responses: count,
+    ok,
+    errors: count - ok + result.errors,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    maxMs: percentile(sorted, 100),
+  };
 }
 
 export async function runLoad(
@@ -31,16 +69,7 @@ export async function runLoad(
   durationSeconds: number,
   bodies: BodyMaker,
 ): Promise<LoadResult> {
-  let latencies = new Float64Array(1 << 16);
-  let count = 0;
-  let ok = 0;
-  let resolveDone: (result: autocannon.Result) => void = () => {};
-  let rejectDone: (error: unknown) => void = () => {};
-  const done = new Promise<autocannon.Result>((resolve, reject) => {
-    resolveDone = resolve;
-    rejectDone = reject;
-  });
-  const instance = autocannon(
+  return runAutocannon(
     {
       url: `${url}/c`,
       connections,
@@ -55,29 +84,6 @@ export async function runLoad(
       },
       requests: [{ setupRequest: (request) => ({ ...request, body: bodies.next() }) }],
     },
-    (error, result) => (error ? rejectDone(error) : resolveDone(result)),
+    (status) => status >= 200 && status < 300,
   );
-  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-    if (count === latencies.length) {
-      const grown = new Float64Array(latencies.length * 2);
-      grown.set(latencies);
-      latencies = grown;
-    }
-    latencies[count++] = responseTime;
-    if (statusCode >= 200 && statusCode < 300) ok += 1;
-  });
-  const result = await done;
-  const sorted = latencies.subarray(0, count).sort();
-  return {
-    connections,
-    durationSeconds: result.duration,
-    requestsPerSecond: count / result.duration,
-    sent: result.requests.sent,
-    responses: count,
-    ok,
-    errors: count - ok + result.errors,
-    p50Ms: percentile(sorted, 50),
-    p99Ms: percentile(sorted, 99),
-    maxMs: percentile(sorted, 100),
-  };
 }

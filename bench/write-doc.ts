@@ -33,12 +33,13 @@ const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
 const mib = (bytes: number | null) =>
   bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toLocaleString('en-US', { maximumFractionDigits: 0 })} MiB`;
 
-function loadTable(load: EngineLoad): string[] {
+/** Rows of a load run: bare and Spoor alternating per connection count, and what Spoor stored. */
+function loadTable(rows: readonly (LoadRow | EmailLoadRow)[], storedLabel: string): string[] {
   const lines = [
-    '| connections | bare req/s | Spoor req/s | Spoor/bare | Spoor p50 | Spoor p99 | bare p50 / p99 | Spoor errors | 2xx answered → stored |',
+    `| connections | bare req/s | Spoor req/s | Spoor/bare | Spoor p50 | Spoor p99 | bare p50 / p99 | Spoor errors | ${storedLabel} |`,
     '|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
-  for (const r of load.rows) {
+  for (const r of rows) {
     const inFlight = r.spoor.sent - r.spoor.responses;
     const stored =
       r.stored === r.spoor.ok
@@ -77,26 +78,6 @@ function targetVerdict(run: BenchRun): string[] {
 /** The email issue's bar: pixel and click at 64 connections ≥ 50 % of bare; click p99 ≤ 25 ms. */
 export const EMAIL_TARGET = { connections: 64, minRatio: 0.5, clickMaxP99Ms: 25 };
 
-function emailTable(rows: EmailLoadRow[]): string[] {
-  const lines = [
-    '| connections | bare req/s | Spoor req/s | Spoor/bare | Spoor p50 | Spoor p99 | bare p50 / p99 | Spoor errors | answered → stored |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---|',
-  ];
-  for (const r of rows) {
-    const inFlight = r.spoor.sent - r.spoor.responses;
-    const stored =
-      r.stored === r.spoor.ok
-        ? `${int(r.stored)} ✓`
-        : r.stored > r.spoor.ok && r.stored <= r.spoor.ok + inFlight
-          ? `${int(r.spoor.ok)} → ${int(r.stored)} ✓ (+${r.stored - r.spoor.ok} in flight at stop)`
-          : `${int(r.spoor.ok)} → ${int(r.stored)} ✗`;
-    lines.push(
-      `| ${r.connections} | ${int(r.bare.requestsPerSecond)} | ${int(r.spoor.requestsPerSecond)} | ${(r.spoor.requestsPerSecond / r.bare.requestsPerSecond).toFixed(2)} | ${ms(r.spoor.p50Ms)} ms | ${ms(r.spoor.p99Ms)} ms | ${ms(r.bare.p50Ms)} / ${ms(r.bare.p99Ms)} ms | ${int(r.spoor.errors)} | ${stored} |`,
-    );
-  }
-  return lines;
-}
-
 function emailSection(run: BenchRun): string[] {
   if (run.emails.length === 0) return ['Not run (BENCH_EMAIL=false).'];
   const lines = [
@@ -107,13 +88,13 @@ function emailSection(run: BenchRun): string[] {
     lines.push(
       `### ${ENGINE_NAME[email.engine]}: open pixel (\`GET /e/o/{token}.gif\`)`,
       '',
-      ...emailTable(email.pixel),
+      ...loadTable(email.pixel, 'answered → stored'),
       '',
     );
     lines.push(
       `### ${ENGINE_NAME[email.engine]}: click redirect (\`GET /e/c/{token}\`)`,
       '',
-      ...emailTable(email.click),
+      ...loadTable(email.click, 'answered → stored'),
       '',
     );
   }
@@ -234,7 +215,7 @@ export function benchmarkPage(run: BenchRun): string {
     '',
   ];
   for (const load of run.loads) {
-    lines.push(`### ${ENGINE_NAME[load.engine]}`, '', ...loadTable(load), '');
+    lines.push(`### ${ENGINE_NAME[load.engine]}`, '', ...loadTable(load.rows, '2xx answered → stored'), '');
   }
   if (run.loads.length === 0) lines.push('Not run (BENCH_LOAD=false).', '');
   lines.push('### Against the target', '', ...targetVerdict(run), '');
