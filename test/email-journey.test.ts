@@ -4,10 +4,9 @@
 // one-click unsubscribe fetched over real HTTP the way a mail client, a browser and a mailbox provider
 // would — and finally what Spoor recorded: insights, history, memberships and the privacy export.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SmtpConfig } from '../src/config.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { freePort } from './helpers/server-process.ts';
-import { type ReceivedMessage, type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
+import { type ReceivedMessage, type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
 import { CHROME_UA, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
 
 const APPLE_MAIL_UA =
@@ -30,23 +29,11 @@ describe('email journey', () => {
       });
       const port = await freePort();
       base = `http://127.0.0.1:${port}`;
-      const smtp: SmtpConfig = {
-        host: '127.0.0.1',
-        port: sink.port,
-        secure: false,
-        requireTls: false,
-        rejectUnauthorized: false,
-        user: undefined,
-        password: undefined,
-        pool: 2,
-        rate: 0,
-        dkim: undefined,
-      };
       spoor = await startSpoor(database, {
         publicUrl: base,
         emailFrom: 'Shop News <news@shop.example>',
         sendPollMs: 50,
-        smtp,
+        smtp: smtpConfigFor(sink, { pool: 2 }),
       });
       await spoor.app.listen({ port, host: '127.0.0.1' });
     });
@@ -65,6 +52,16 @@ describe('email journey', () => {
       const text = await response.text();
       if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
       return JSON.parse(text) as T;
+    }
+
+    /** A send as GET /api/sends/{id} shows it once it is done (or after 10 s, whatever it is then). */
+    async function finished<T extends { status: string }>(id: string): Promise<T> {
+      let send = await api<T>('GET', `/api/sends/${id}`);
+      for (let i = 0; i < 200 && send.status !== 'done'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        send = await api<T>('GET', `/api/sends/${id}`);
+      }
+      return send;
     }
 
     const contact = (values: Record<string, unknown>) => api<{ id: string }>('POST', '/api/contacts', values);
@@ -102,12 +99,7 @@ describe('email journey', () => {
         listIds: [news.id, offers.id],
       });
       expect(send.status).toBe('queued');
-      let status = send.status;
-      for (let i = 0; i < 200 && status !== 'done'; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        status = (await api<{ status: string }>('GET', `/api/sends/${send.id}`)).status;
-      }
-      expect(status).toBe('done');
+      expect((await finished(send.id)).status).toBe('done');
 
       // What arrived: one email each for Ada (on both lists), Ben and the bouncing address; none for Cy.
       const toAda = emailTo('ada@mail.example');
@@ -224,11 +216,9 @@ describe('email journey', () => {
         messageId: message.id,
         listIds: [news.id],
       });
-      let progress: { status: string; progress: { blocked: Record<string, number> } } | undefined;
-      for (let i = 0; i < 200 && progress?.status !== 'done'; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        progress = await api('GET', `/api/sends/${again.id}`);
-      }
+      const progress = await finished<{ status: string; progress: { blocked: Record<string, number> } }>(
+        again.id,
+      );
       expect(progress?.status).toBe('done');
       expect(progress?.progress.blocked).toMatchObject({ hardBounced: 1, doNotEmail: 1, unsubscribed: 1 });
 
@@ -252,11 +242,7 @@ describe('email journey', () => {
         messageId: message.id,
         listIds: [news.id],
       });
-      let thirdProgress: { status: string; progress: { hardBounces: number } } | undefined;
-      for (let i = 0; i < 200 && thirdProgress?.status !== 'done'; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        thirdProgress = await api('GET', `/api/sends/${third.id}`);
-      }
+      const thirdProgress = await finished<{ status: string; progress: { hardBounces: number } }>(third.id);
       expect(thirdProgress?.progress.hardBounces).toBe(1);
       expect(sink.attempts('gone@mail.example')).toBe(attemptsBefore + 1);
       const gilExport = await api<{ suppressions: { email: string }[] }>(

@@ -4,34 +4,17 @@
 // cancel, and a clear 4xx for bad input on every endpoint.
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { SmtpConfig } from '../src/config.ts';
 import { subscribeContact, unsubscribeFromLists } from '../src/lists/store.ts';
 import { type InstallSecrets, loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import { parseSendHeader } from '../src/sending/send-header.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { freePort } from './helpers/server-process.ts';
-import { type ReceivedMessage, type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
-import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { type ReceivedMessage, type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
+import { type RunningSpoor, sendFinished, startSpoor } from './helpers/spoor.ts';
 
 const PUBLIC_URL = 'https://track.spoor.test';
 const RETRY_BASE_MS = 150;
 let counter = 0;
-
-function smtpTo(sink: { port: number }, overrides: Partial<SmtpConfig> = {}): SmtpConfig {
-  return {
-    host: '127.0.0.1',
-    port: sink.port,
-    secure: false,
-    requireTls: false,
-    rejectUnauthorized: false,
-    user: undefined,
-    password: undefined,
-    pool: 3,
-    rate: 0,
-    dkim: undefined,
-    ...overrides,
-  };
-}
 
 /** Fixtures written the way the lists and messages parts store them. */
 function fixtures(spoor: RunningSpoor) {
@@ -92,17 +75,6 @@ async function startSend(spoor: RunningSpoor, messageId: string, listIds: string
   return res.json() as { id: string; status: string };
 }
 
-async function sendFinished(spoor: RunningSpoor, id: string, timeoutMs = 25_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await spoor.app.inject({ method: 'GET', url: `/api/sends/${id}`, headers: spoor.auth });
-    const send = res.json();
-    if (send.status === 'done' || send.status === 'cancelled') return send;
-    if (Date.now() > deadline) throw new Error(`send ${id} still ${send.status}: ${res.body}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 function hrefs(html: string): string[] {
   return [...html.matchAll(/<a\b[^>]*?href="([^"]*)"/gi)].map((m) => m[1]!.replaceAll('&amp;', '&'));
 }
@@ -139,7 +111,7 @@ describeEachEngine('sending', (engine) => {
       sendPollMs: 50,
       smtpRetryBaseMs: RETRY_BASE_MS,
       smtpMaxAttempts: 3,
-      smtp: smtpTo(sink, {
+      smtp: smtpConfigFor(sink, {
         dkim: { domainName: 'spoor.test', keySelector: 'mail2026', privateKey },
       }),
     });
@@ -517,7 +489,7 @@ describeEachEngine('sending: SMTP settings and an unreachable server', (engine) 
       sendPollMs: 50,
       smtpRetryBaseMs: 100,
       smtpMaxAttempts: 2,
-      smtp: smtpTo({ port }),
+      smtp: smtpConfigFor({ port }),
     });
     let sink: SmtpSink | undefined;
     try {
@@ -559,7 +531,7 @@ describeEachEngine('sending: SMTP settings and an unreachable server', (engine) 
     const spoor = await startSpoor(database, {
       publicUrl: PUBLIC_URL,
       sendPollMs: 50,
-      smtp: smtpTo(sink, { requireTls: true, user: 'mailer', password: 's3cret', pool: 1, rate: 50 }),
+      smtp: smtpConfigFor(sink, { requireTls: true, user: 'mailer', password: 's3cret', pool: 1, rate: 50 }),
     });
     try {
       const fx = fixtures(spoor);

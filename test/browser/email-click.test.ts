@@ -18,7 +18,7 @@ import {
 } from '../helpers/browser.ts';
 import { createSendFixture, type FixtureRecipient } from '../helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines.ts';
-import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts';
+import { type SmtpSink, smtpConfigFor, startSmtpSink } from '../helpers/smtp-sink.ts';
 
 interface HistoryItem {
   type: string;
@@ -41,18 +41,7 @@ describe.skipIf(!chromiumPath)('browser: tracked email click', () => {
       sink = await startSmtpSink();
       sites = await startSites(database, {
         sendPollMs: 50,
-        smtp: {
-          host: '127.0.0.1',
-          port: sink.port,
-          secure: false,
-          requireTls: false,
-          rejectUnauthorized: false,
-          user: undefined,
-          password: undefined,
-          pool: 1,
-          rate: 0,
-          dkim: undefined,
-        },
+        smtp: smtpConfigFor(sink, { pool: 1 }),
       });
     });
     afterEach(async () => {

@@ -4,6 +4,7 @@
 // STARTTLS (smtp-server's built-in self-signed certificate) and a login can be required.
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import type { SmtpConfig } from '../../src/config.ts';
 
 export interface ReceivedMessage {
   envelope: { mailFrom: string; rcptTo: string[] };
@@ -141,5 +142,22 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       }
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Spoor's SMTP settings for sending to a sink (or any loopback port), plain SMTP unless overridden. */
+export function smtpConfigFor(sink: { port: number }, overrides: Partial<SmtpConfig> = {}): SmtpConfig {
+  return {
+    host: '127.0.0.1',
+    port: sink.port,
+    secure: false,
+    requireTls: false,
+    rejectUnauthorized: false,
+    user: undefined,
+    password: undefined,
+    pool: 3,
+    rate: 0,
+    dkim: undefined,
+    ...overrides,
   };
 }

@@ -72,3 +72,15 @@ export async function submitFormAsBrowser(
   if (res.statusCode !== 200) throw new Error(`form submission answered ${res.statusCode}: ${res.body}`);
   return res.json();
 }
+
+/** Waits until a send is done or cancelled (through the admin API) and returns it. */
+export async function sendFinished(spoor: RunningSpoor, id: string, timeoutMs = 25_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await spoor.app.inject({ method: 'GET', url: `/api/sends/${id}`, headers: spoor.auth });
+    const send = res.json();
+    if (send.status === 'done' || send.status === 'cancelled') return send;
+    if (Date.now() > deadline) throw new Error(`send ${id} still ${send.status}: ${res.body}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
