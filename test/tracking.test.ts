@@ -599,7 +599,8 @@ describe('rate limit', () => {
       for (let i = 0; i < 5; i++) statuses.push((await send()).statusCode);
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
       const limited = await send();
-      expect(limited.json().message).toMatch(/Too many requests/);
+      expect(limited.json().message).toMatch(/Too many requests from this client; try again in \d+ s/);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
       const count = await spoor.storage.db.selectFrom('pageviews').selectAll().execute();
       expect(count).toHaveLength(3);
     } finally {

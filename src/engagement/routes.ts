@@ -6,7 +6,9 @@ import type { Config } from '../config.ts';
 import { VISITOR_COOKIE } from '../cookies/definitions.ts';
 import { signHandoff, withHandoff } from '../identity/handoff.ts';
 import { AppError, httpStatusOf } from '../lib/errors.ts';
+import { Memo } from '../lib/memo.ts';
 import type { TokenClaims } from '../lib/tokens.ts';
+import { WindowCounter } from '../lib/window-counter.ts';
 import type { InstallSecrets } from '../secrets/install-secrets.ts';
 import type { Storage } from '../storage/database.ts';
 import { readCookie, setTrackingCookies } from '../tracking/tracking-cookies.ts';
@@ -27,7 +29,6 @@ import {
 } from './pages.ts';
 import { PIXEL_GIF, PIXEL_HEADERS } from './pixel-gif.ts';
 import { CLICK_PATH, PIXEL_PATH, UNSUBSCRIBE_PATH } from './tracking-urls.ts';
-import { WindowCounter } from './window-counter.ts';
 
 export interface EngagementDeps {
   storage: Storage;
@@ -64,6 +65,10 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
   const invalidClickLimit = new WindowCounter(config.collectRateLimit, 60_000);
   const invalidUnsubscribeLimit = new WindowCounter(config.formRateLimit, 60_000);
   const recipientOf = (claims: TokenClaims) => `${claims.sendId}:${claims.contactId}`;
+  // The same recipients and addresses come back (opens repeat, proxies carry many people): remember
+  // their keyed hashes rather than computing two HMACs for every hit. Memory only, bounded.
+  const recipientKeys = new Memo(100_000);
+  const sourceHashes = new Memo(100_000);
 
   const hitOf = (
     request: FastifyRequest,
@@ -74,13 +79,13 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
     kind,
     sendId: claims.sendId,
     contactId: claims.contactId,
-    recipientKey: secrets.hash(claims.sendId, claims.contactId),
+    recipientKey: recipientKeys.get(recipientOf(claims), () => secrets.hash(claims.sendId, claims.contactId)),
     position: claims.position,
     honeypot: link?.honeypot ?? false,
     method: request.method,
     userAgent: request.headers['user-agent'] ?? null,
     network: ranges.classify(request.ip),
-    sourceHash: secrets.hash(request.ip ?? ''),
+    sourceHash: sourceHashes.get(request.ip ?? '', () => secrets.hash(request.ip ?? '')),
     visitorCookie: kind === 'click' ? readCookie(request.headers.cookie, VISITOR_COOKIE) : null,
     at: Date.now(),
   });

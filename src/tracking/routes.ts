@@ -4,7 +4,9 @@ import { gzipSync } from 'node:zlib';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { VISIT_COOKIE, VISITOR_COOKIE } from '../cookies/definitions.ts';
+import { AppError } from '../lib/errors.ts';
 import { ID_PATTERN } from '../lib/ids.ts';
+import { WindowCounter } from '../lib/window-counter.ts';
 import type { WebsiteCache } from '../websites/website-cache.ts';
 import { type CollectBody, collect } from './collect.ts';
 import type { Ingestor } from './ingest.ts';
@@ -82,11 +84,19 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
       .send();
   });
 
+  // Per client address, checked before the body is read (the way a flood is cheapest to turn away).
+  const perClient = new WindowCounter(deps.collectRateLimit, 60_000);
+
   app.post<{ Body: CollectBody }>(
     '/c',
     {
       bodyLimit: deps.collectBodyLimit,
-      config: { rateLimit: { max: deps.collectRateLimit, timeWindow: 60_000 } },
+      onRequest: (request, reply, done) => {
+        if (perClient.allow(request.ip ?? '')) return done();
+        const seconds = perClient.secondsLeft();
+        reply.header('retry-after', String(seconds));
+        done(new AppError('rate_limited', `Too many requests from this client; try again in ${seconds} s.`));
+      },
       schema: {
         tags: ['tracking'],
         summary: 'Record a page view or an engaged-time update (the tracking script calls this).',

