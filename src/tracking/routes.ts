@@ -8,7 +8,7 @@ import { AppError } from '../lib/errors.ts';
 import { ID_PATTERN } from '../lib/ids.ts';
 import { WindowCounter } from '../lib/window-counter.ts';
 import type { WebsiteCache } from '../websites/website-cache.ts';
-import { type CollectBody, collect } from './collect.ts';
+import { type CollectBody, type CollectContext, collect } from './collect.ts';
 import type { Ingestor } from './ingest.ts';
 import { readCookie } from './tracking-cookies.ts';
 
@@ -84,6 +84,13 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
       .send();
   });
 
+  // Made once: closures made per request cost time (tsx names every function it creates).
+  const collectContext: CollectContext = {
+    findWebsite: (id) => deps.websites.get(id),
+    ingestor: deps.ingestor,
+    ownOrigin: deps.ownOrigin,
+    handoffVisitor: deps.handoffVisitor,
+  };
   // Per client address, checked before the body is read (the way a flood is cheapest to turn away).
   const perClient = new WindowCounter(deps.collectRateLimit, 60_000);
 
@@ -117,12 +124,7 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
           carriesTrackingCookies: visitorCookie !== null || readCookie(cookieHeader, VISIT_COOKIE) !== null,
           receivedAt: Date.now(),
         },
-        {
-          findWebsite: (id) => deps.websites.get(id),
-          ingestor: deps.ingestor,
-          ownOrigin: deps.ownOrigin,
-          handoffVisitor: deps.handoffVisitor,
-        },
+        collectContext,
       );
       if (origin)
         reply
