@@ -24,7 +24,6 @@ export interface BodyMaker {
 
 export function collectBodyMaker(websiteId: string, visitorPool: number, seed: number): BodyMaker {
   const random = new Random(seed);
-  const runTag = randomBytes(6).toString('base64url');
   const visitors = Array.from({ length: visitorPool }, () => randomBytes(16).toString('base64url'));
   const path = zipfSampler(200, 1.05, random);
   let made = 0;
@@ -38,7 +37,8 @@ export function collectBodyMaker(websiteId: string, visitorPool: number, seed: n
       if (roll < 0.05) url += `?utm_source=newsletter&utm_medium=email&utm_campaign=launch-${random.int(5)}`;
       const body: Record<string, string> = {
         w: websiteId,
-        e: `bn${runTag}${made.toString(36).padStart(8, '0')}`,
+        // As the tracking script makes them (tracker/src/spoor.ts eventId): time in base 36, then random.
+        e: `${Date.now().toString(36).padStart(8, '0')}${randomBytes(12).toString('base64url')}`,
         t: 'pv',
         u: url,
         ti: n === 0 ? 'Bench shop' : `Item ${n} · Bench shop`,

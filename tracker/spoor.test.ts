@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collectUrl, cookieDomains, isAnonymous, newId } from './src/spoor.ts';
+import { collectUrl, cookieDomains, eventId, isAnonymous, newId } from './src/spoor.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BUDGET = 2048;
@@ -76,6 +76,18 @@ describe('collectUrl', () => {
     ['http://localhost:3000/s/abc.js', 'http://localhost:3000/c'],
   ])('%s → %s', (src, expected) => {
     expect(collectUrl(src)).toBe(expected);
+  });
+});
+
+describe('eventId', () => {
+  it('is an id the server accepts, unique, and in time order', async () => {
+    const first = Array.from({ length: 500 }, eventId);
+    expect(new Set(first).size).toBe(500);
+    for (const id of first) expect(id).toMatch(/^[0-9a-z]{8}[A-Za-z0-9_-]{16}$/);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const later = eventId();
+    expect(first.every((id) => id.slice(0, 8) <= later.slice(0, 8))).toBe(true);
+    expect(Number.parseInt(later.slice(0, 8), 36)).toBeGreaterThanOrEqual(Date.now() - 1_000);
   });
 });
 

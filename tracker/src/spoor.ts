@@ -48,6 +48,13 @@ export const newId = (): string =>
     .replace(/\+/g, '-')
     .replace(/\//g, '_');
 
+/**
+ * An event's id: the time in base 36 (8 characters, in order until 2059) and 96 random bits. Page views
+ * of the same moment then sit side by side in the server's index instead of all over it; the random
+ * part keeps ids unique. Visitor ids stay wholly random.
+ */
+export const eventId = (): string => Date.now().toString(36).padStart(8, '0') + newId().slice(0, 16);
+
 // Everything that touches the page runs inside try/catch: a tracker must never break the site. (Outside
 // a browser, e.g. when the unit tests import this file, `window` is missing and this simply does nothing.)
 try {
@@ -128,7 +135,7 @@ try {
     };
     const body = (o: Hit): Hit => {
       o.w = w;
-      o.e = o.e || newId();
+      o.e = o.e || eventId();
       if (anon) o.a = 1;
       else if (!fp) {
         let v = readCookie(VID);
@@ -200,7 +207,7 @@ try {
     const pageView = (referrer: string) => {
       href = L.href;
       ms = sentMs = 0;
-      pid = newId();
+      pid = eventId();
       // Cut to the protocol's limits: one over-long referrer must not cost the whole page view a 400.
       post(
         { t: 'pv', e: pid, u: href.slice(0, 2048), r: referrer.slice(0, 2048), ti: d.title.slice(0, 512) },
