@@ -32,6 +32,7 @@ export interface WebsitesTable {
 export interface VisitorsTable {
   id: string;
   created_at: number;
+  /** Moved when a visit starts, else at most every 5 minutes (VISITOR_SEEN_STEP_MS): not per page view. */
   last_seen_at: number;
   /** Set when identity links this browser to a contact (forms, email clicks). */
   contact_id: string | null;

@@ -99,7 +99,7 @@ describe('planBatch', () => {
 
   it('continuing a stored one-page visit takes back its bounce on the day the visit started', () => {
     const state = emptyState();
-    state.visitors.set('visitorA000000000000000', { contactId: null });
+    state.visitors.set('visitorA000000000000000', { contactId: null, lastSeenAt: T0 - 5 * MIN });
     state.latestVisits.set('visitorA000000000000000|w1', {
       id: 'visit0',
       websiteId: 'w1',
@@ -114,6 +114,34 @@ describe('planBatch', () => {
     expect(plan.newVisits).toEqual([]);
     expect(plan.visitIncrements.get('visit0')).toEqual({ pageviews: 2, engagedMs: 0, lastSeenAt: T0 + MIN });
     expect(plan.dailyStats.get('w1|2026-11-20|0')).toMatchObject({ pageviews: 2, visits: 0, bounces: -1 });
+  });
+
+  it("moves a visitor's last_seen_at on when a visit starts, and otherwise once it is five minutes behind", () => {
+    const seen = (lastSeenAt: number, events: PageviewEvent[]) => {
+      const state = emptyState();
+      state.visitors.set('visitorA000000000000000', { contactId: null, lastSeenAt });
+      state.latestVisits.set('visitorA000000000000000|w1', {
+        id: 'visit0',
+        websiteId: 'w1',
+        visitorId: 'visitorA000000000000000',
+        startedAt: lastSeenAt,
+        lastSeenAt,
+        pageviews: 3,
+        bot: 0,
+      });
+      const { plan } = planBatch(events, state);
+      return { touched: [...plan.touchedVisitors], after: state.visitors.get('visitorA000000000000000') };
+    };
+    expect(seen(T0 - 4 * MIN, [pv('e1', T0), pv('e2', T0 + 30_000)]).touched).toEqual([]);
+    // Touched to the batch's last instant, which writePlan stamps.
+    expect(seen(T0 - 5 * MIN, [pv('e1', T0), pv('e2', T0 + 30_000)])).toEqual({
+      touched: ['visitorA000000000000000'],
+      after: { contactId: null, lastSeenAt: T0 + 30_000 },
+    });
+    expect(seen(T0 - 31 * MIN, [pv('e1', T0)]).touched).toEqual(['visitorA000000000000000']);
+    expect(planBatch([pv('e1', T0)], emptyState()).plan.touchedVisitors).toEqual(
+      new Set(['visitorA000000000000000']),
+    );
   });
 
   it('anonymous page views carry no identifiers and count apart', () => {

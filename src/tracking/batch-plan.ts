@@ -1,7 +1,7 @@
 // Turns a batch of tracking events plus what storage already holds into the rows to write.
 // Pure: no I/O, so visit grouping, dedup and rollup arithmetic are tested without a database.
 import { newId } from '../lib/ids.ts';
-import { utcDay } from '../lib/time.ts';
+import { DAY_MS, MINUTE_MS, utcDay } from '../lib/time.ts';
 import { sketchEntry } from '../reports/visitor-sketch.ts';
 import type { PageviewsTable, VisitsTable } from '../storage/schema.ts';
 import type { EngagementEvent, IngestOutcome, PageviewEvent, TrackingEvent } from './events.ts';
@@ -18,6 +18,19 @@ import {
 
 /** Engaged time reported beyond the time elapsed since the page view is not believed. */
 const ENGAGED_CLOCK_SLACK_MS = 5_000;
+
+/**
+ * visitors.last_seen_at is moved on when a visit starts and otherwise only once it is this far behind:
+ * it serves retention (days) and the contact export, and writing it on every page view dirtied one more
+ * random page of the visitors table per page view.
+ */
+export const VISITOR_SEEN_STEP_MS = 5 * MINUTE_MS;
+
+export interface KnownVisitor {
+  contactId: string | null;
+  /** As stored: decides whether this batch moves it on. */
+  lastSeenAt: number;
+}
 
 export interface KnownVisit {
   id: string;
@@ -42,9 +55,9 @@ export interface KnownPageview {
 
 /** What the store loaded for this batch. */
 export interface BatchState {
-  visitors: Map<string, { contactId: string | null }>;
+  visitors: Map<string, KnownVisitor>;
   aliases: Map<string, string>;
-  /** Most recent visit per `${visitorId}|${websiteId}`. */
+  /** Per `${visitorId}|${websiteId}`, the visit started last, if it was seen within the batch's reach. */
   latestVisits: Map<string, KnownVisit>;
   /** Page views already stored, by `${websiteId}|${eventId}` (retries and engagement targets). */
   pageviews: Map<string, KnownPageview>;
@@ -57,10 +70,13 @@ export interface BatchPlan {
   outcomes: IngestOutcome[];
 }
 
-const key = (...parts: (string | number)[]) => parts.join('|');
+const key = (a: string, b: string) => `${a}|${b}`;
 
 export function planBatch(events: readonly TrackingEvent[], state: BatchState): BatchPlan {
-  const planner = new Planner(state);
+  // The instant writePlan stamps on the visitors it touches (the callers' `now`).
+  let now = Number.NEGATIVE_INFINITY;
+  for (const e of events) if (e.receivedAt > now) now = e.receivedAt;
+  const planner = new Planner(state, now);
   const outcomes = events.map((event) =>
     event.kind === 'pageview' ? planner.pageview(event) : planner.engagement(event),
   );
@@ -72,8 +88,13 @@ class Planner {
   private readonly newVisitsById = new Map<string, VisitsTable>();
   private readonly newPageviewsByKey = new Map<string, PageviewsTable>();
   private readonly knownVisitsById = new Map<string, KnownVisit>();
+  /** The UTC day last computed: a batch's instants nearly all fall on one day (toISOString per event showed in profiles). */
+  private day = { start: 0, end: 0, text: '' };
 
-  constructor(private readonly state: BatchState) {
+  constructor(
+    private readonly state: BatchState,
+    private readonly now: number,
+  ) {
     for (const visit of state.latestVisits.values()) this.knownVisitsById.set(visit.id, visit);
   }
 
@@ -82,7 +103,7 @@ class Planner {
     const existing = this.state.pageviews.get(pvKey);
     if (existing) return { visitorId: existing.visitorId, visitId: existing.visitId };
 
-    const day = utcDay(event.receivedAt);
+    const day = this.dayOf(event.receivedAt);
     const bot = event.bot ? 1 : 0;
     const stats = statsDelta(this.plan, event.websiteId, day, bot);
     stats.pageviews += 1;
@@ -147,7 +168,7 @@ class Planner {
           engagedMs: engaged,
         });
 
-      const day = utcDay(target.occurredAt);
+      const day = this.dayOf(target.occurredAt);
       statsDelta(this.plan, target.websiteId, day, target.bot).engaged_ms += delta;
       pageDelta(this.plan, target.websiteId, day, target.bot, target.path).engaged_ms += delta;
       if (target.visitId) this.touchVisit(target.visitId, 0, delta, event.receivedAt);
@@ -182,7 +203,7 @@ class Planner {
     let visitorId = fromCookie ?? fromMirror;
     if (!visitorId) {
       visitorId = event.cookieVisitorId ?? event.mirrorVisitorId ?? newId();
-      this.state.visitors.set(visitorId, { contactId: null });
+      this.state.visitors.set(visitorId, { contactId: null, lastSeenAt: event.receivedAt });
       this.plan.newVisitors.push({
         id: visitorId,
         created_at: event.receivedAt,
@@ -196,8 +217,15 @@ class Planner {
         this.plan.newAliases.push({ alias_id: other, visitor_id: visitorId });
       }
     }
-    this.plan.touchedVisitors.add(visitorId);
     return visitorId;
+  }
+
+  /** Moves visitors.last_seen_at on to `now` (as writePlan will) when a visit starts or it fell behind. */
+  private seeVisitor(visitorId: string, at: number, visitStarted: boolean): void {
+    const visitor = this.state.visitors.get(visitorId);
+    if (!visitor || (!visitStarted && at - visitor.lastSeenAt < VISITOR_SEEN_STEP_MS)) return;
+    this.plan.touchedVisitors.add(visitorId);
+    if (visitor.lastSeenAt < this.now) visitor.lastSeenAt = this.now;
   }
 
   private continueOrStartVisit(event: PageviewEvent, visitorId: string, day: string, bot: number): string {
@@ -206,10 +234,11 @@ class Planner {
     const decision = decideVisit(latest, event.receivedAt, event.visitTimeoutMinutes);
     if (decision.kind === 'continue' && latest) {
       if (latest.pageviews === 1)
-        statsDelta(this.plan, event.websiteId, utcDay(latest.startedAt), latest.bot).bounces -= 1;
+        statsDelta(this.plan, event.websiteId, this.dayOf(latest.startedAt), latest.bot).bounces -= 1;
       latest.pageviews += 1;
       latest.lastSeenAt = Math.max(latest.lastSeenAt, event.receivedAt);
       this.touchVisit(latest.id, 1, 0, event.receivedAt);
+      this.seeVisitor(visitorId, event.receivedAt, false);
       return latest.id;
     }
 
@@ -250,6 +279,7 @@ class Planner {
     };
     this.state.latestVisits.set(visitKey, known);
     this.knownVisitsById.set(visit.id, known);
+    this.seeVisitor(visitorId, event.receivedAt, true);
 
     const stats = statsDelta(this.plan, event.websiteId, day, bot);
     stats.visits += 1;
@@ -270,6 +300,14 @@ class Planner {
     raiseSketch(this.plan, event.websiteId, day, bot, 'all', reg, rho);
     if (identified) raiseSketch(this.plan, event.websiteId, day, bot, 'identified', reg, rho);
     return visit.id;
+  }
+
+  private dayOf(at: number): string {
+    if (at < this.day.start || at >= this.day.end) {
+      const start = Math.floor(at / DAY_MS) * DAY_MS;
+      this.day = { start, end: start + DAY_MS, text: utcDay(start) };
+    }
+    return this.day.text;
   }
 
   private touchVisit(visitId: string, pageviews: number, engagedMs: number, at: number): void {

@@ -3,7 +3,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { MINUTE_MS } from '../lib/time.ts';
 import type { Engine } from '../storage/database.ts';
 import type { Database } from '../storage/schema.ts';
-import type { BatchState, KnownPageview, KnownVisit, WritePlan } from './batch-plan.ts';
+import type { BatchState, KnownPageview, KnownVisit, KnownVisitor, WritePlan } from './batch-plan.ts';
 import type { TrackingEvent } from './events.ts';
 
 type Tx = Transaction<Database> | Kysely<Database>;
@@ -12,6 +12,16 @@ type Tx = Transaction<Database> | Kysely<Database>;
 export class ConcurrentDuplicateError extends Error {}
 
 const CHUNK = 400;
+
+interface LatestVisitRow {
+  id: string;
+  website_id: string;
+  visitor_id: string;
+  started_at: number;
+  last_seen_at: number;
+  pageviews: number;
+  bot: number;
+}
 
 function chunks<T>(rows: readonly T[]): T[][] {
   const out: T[][] = [];
@@ -80,41 +90,43 @@ export async function loadBatchState(
       select distinct hashtextextended(k, 1) as h from unnest(${visitorIds}::text[]) as k order by h
     ) as ordered`.execute(tx);
   }
-  const visitors = new Map<string, { contactId: string | null }>();
+  const visitors = new Map<string, KnownVisitor>();
   if (visitorIds.length > 0) {
     const rows = await tx
       .selectFrom('visitors')
-      .select(['id', 'contact_id'])
+      .select(['id', 'contact_id', 'last_seen_at'])
       .where('id', 'in', visitorIds)
       .execute();
-    for (const row of rows) visitors.set(row.id, { contactId: row.contact_id });
+    for (const row of rows)
+      visitors.set(row.id, { contactId: row.contact_id, lastSeenAt: Number(row.last_seen_at) });
   }
 
   const latestVisits = new Map<string, KnownVisit>();
   if (visitors.size > 0) {
     const earliest = Math.min(...events.map((e) => e.receivedAt));
     const longestTimeout = Math.max(...events.map((e) => e.visitTimeoutMinutes));
-    const rows = await tx
-      .selectFrom('visits')
-      .select(['id', 'website_id', 'visitor_id', 'started_at', 'last_seen_at', 'pageviews', 'bot'])
-      .where('visitor_id', 'in', [...visitors.keys()])
-      .where('website_id', 'in', websiteIds)
-      .where('last_seen_at', '>=', earliest - longestTimeout * MINUTE_MS)
-      .execute();
-    for (const row of rows) {
-      const k = `${row.visitor_id}|${row.website_id}`;
-      const lastSeenAt = Number(row.last_seen_at);
-      const current = latestVisits.get(k);
-      if (current && current.lastSeenAt >= lastSeenAt) continue;
-      latestVisits.set(k, {
-        id: row.id,
-        websiteId: row.website_id,
-        visitorId: row.visitor_id,
-        startedAt: Number(row.started_at),
-        lastSeenAt,
-        pageviews: row.pageviews,
-        bot: row.bot,
-      });
+    const since = earliest - longestTimeout * MINUTE_MS;
+    const pairs = [...visitors.keys()].flatMap((visitorId) => websiteIds.map((w) => [visitorId, w] as const));
+    for (const rows of chunks(pairs)) {
+      const keys = sql.join(rows.map(([visitorId, websiteId]) => sql`(${visitorId}, ${websiteId})`));
+      // Per browser and website the visit started last (see migration 005), if still within reach.
+      const found = await sql<LatestVisitRow>`select id, website_id, visitor_id, started_at, last_seen_at,
+          pageviews, bot from visits
+        where last_seen_at >= ${since} and id in (
+          select (select v.id from visits as v where v.visitor_id = k.column1 and v.website_id = k.column2
+            order by v.started_at desc limit 1)
+          from (values ${keys}) as k)`.execute(tx);
+      for (const row of found.rows) {
+        latestVisits.set(`${row.visitor_id}|${row.website_id}`, {
+          id: row.id,
+          websiteId: row.website_id,
+          visitorId: row.visitor_id,
+          startedAt: Number(row.started_at),
+          lastSeenAt: Number(row.last_seen_at),
+          pageviews: Number(row.pageviews),
+          bot: Number(row.bot),
+        });
+      }
     }
   }
   return { visitors, aliases, latestVisits, pageviews };

@@ -1,0 +1,99 @@
+// What the SQLite writer thread remembers of the browsers it wrote: visitor rows, aliases and each
+// browser's latest visit per website, so that a returning browser's page view needs no reads.
+//
+// Entries are exactly what the database holds (or holds no row for), kept so by three rules:
+// - the writer's own transactions: the planner updates the very objects it was handed (a visit's page
+//   views and last_seen_at, a visitor's last_seen_at) the way writePlan updates the rows, and `remember`
+//   adds the rows it created once the transaction committed (and forgets a visit it changed without
+//   holding it); a failed transaction `clear`s everything;
+// - other connections (identity linking, merges, erasure, retention through Kysely): `PRAGMA data_version`
+//   changes only when another connection committed, and then everything is dropped;
+// - other writers on the same connection (the email engagement writer links visitors to contacts):
+//   `total_changes()` moved since the writer's last commit, and everything is dropped too.
+import type { BatchState, KnownVisit, KnownVisitor, WritePlan } from './batch-plan.ts';
+
+/** Browsers remembered; past it the longest-remembered are forgotten (and read again when they return). */
+const BROWSER_CACHE_LIMIT = 50_000;
+
+export class BrowserCache {
+  /** By visitor id; null: no such visitor. */
+  private readonly visitors = new Map<string, KnownVisitor | null>();
+  /** Alias id → visitor id; null: not an alias. */
+  private readonly aliases = new Map<string, string | null>();
+  /** By `${visitorId}|${websiteId}`: the visit started last, however long ago; null: none. */
+  private readonly latestVisits = new Map<string, KnownVisit | null>();
+  private version: unknown = null;
+  private changes: unknown = null;
+
+  constructor(private readonly limit = BROWSER_CACHE_LIMIT) {}
+
+  /** The visitor the id names, if any: remembered, or read (inside the transaction) and remembered. */
+  visitor(id: string, read: (id: string) => KnownVisitor | null): KnownVisitor | null {
+    return recall(this.visitors, id, read);
+  }
+
+  /** The visitor id the alias points to, if it is one. */
+  alias(id: string, read: (id: string) => string | null): string | null {
+    return recall(this.aliases, id, read);
+  }
+
+  /** The browser's visit on the website that started last, if any (however long ago). */
+  latestVisit(key: string, read: () => KnownVisit | null): KnownVisit | null {
+    return recall(this.latestVisits, key, read);
+  }
+
+  /** At the start of each transaction: drops everything unless only this writer changed the database. */
+  check(version: unknown, changes: unknown): void {
+    if (version !== this.version || changes !== this.changes) this.clear();
+    this.version = version;
+  }
+
+  /**
+   * After a commit: the rows the batch created (what it read is remembered already, and what it changed
+   * was changed in place), and the connection's change count to compare against.
+   */
+  remember(state: BatchState, plan: WritePlan, changes: unknown): void {
+    for (const { id } of plan.newVisitors) this.visitors.set(id, state.visitors.get(id) ?? null);
+    for (const a of plan.newAliases) this.aliases.set(a.alias_id, a.visitor_id);
+    for (const v of plan.newVisits) {
+      const key = `${v.visitor_id}|${v.website_id}`;
+      this.latestVisits.set(key, state.latestVisits.get(key) ?? null);
+    }
+    // Engaged time for a page of a visit past its timeout moves that visit on in the database, yet the
+    // planner did not hold it as the browser's latest (out of reach): forget it, to be read again.
+    for (const pv of state.pageviews.values()) {
+      if (pv.visitId === null || !plan.visitIncrements.has(pv.visitId)) continue;
+      const key = `${pv.visitorId}|${pv.websiteId}`;
+      if (state.latestVisits.get(key)?.id !== pv.visitId && this.latestVisits.get(key)?.id === pv.visitId)
+        this.latestVisits.delete(key);
+    }
+    for (const map of [this.visitors, this.aliases, this.latestVisits]) forgetOldest(map, this.limit);
+    this.changes = changes;
+  }
+
+  clear(): void {
+    this.visitors.clear();
+    this.aliases.clear();
+    this.latestVisits.clear();
+    this.changes = null;
+  }
+}
+
+function recall<T>(map: Map<string, T | null>, key: string, read: (key: string) => T | null): T | null {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = read(key);
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** Drops the entries first inserted until a tenth below the limit, so trimming is not needed every batch. */
+function forgetOldest(map: Map<string, unknown>, limit: number): void {
+  if (map.size <= limit) return;
+  let excess = map.size - Math.floor(limit * 0.9);
+  for (const key of map.keys()) {
+    if (excess-- <= 0) break;
+    map.delete(key);
+  }
+}
