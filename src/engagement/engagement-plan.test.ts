@@ -3,7 +3,6 @@ import type { EngagementHit } from './engagement-hit.ts';
 import {
   type EngagementWrites,
   type EventRow,
-  engagementKey,
   type KnownEvent,
   type PlanState,
   planEngagement,
@@ -21,7 +20,8 @@ const HONEYPOT = 9;
 /** Storage as the plan sees it, kept in memory: batches are planned against it and applied to it. */
 class Memory {
   events = new Map<string, EventRow>();
-  engagement = new Map<string, Tally>();
+  /** By recentKey, then scope. */
+  engagement = new Map<string, Map<string, Tally>>();
   counters = new Map<string, number>();
   private ids = 0;
 
@@ -59,7 +59,12 @@ class Memory {
           .filter(([, r]) => r.tracking !== undefined)
           .map(([c, r]) => [c, r.tracking as boolean]),
       ),
-      engagement: new Map([...this.engagement].map(([k, v]) => [k, { ...v }])),
+      engagement: new Map(
+        [...this.engagement].map(([k, scopes]) => [
+          k,
+          new Map([...scopes].map(([scope, t]) => [scope, { ...t }])),
+        ]),
+      ),
       recent,
     };
     const result = planEngagement(hits, state, () => `e${++this.ids}`);
@@ -74,11 +79,12 @@ class Memory {
       row.machine = 1;
       row.machine_reason = reason;
     }
-    for (const row of writes.engagement)
-      this.engagement.set(engagementKey(row.send_id, row.recipient_key, row.scope), {
-        human: row.human,
-        machine: row.machine,
-      });
+    for (const row of writes.engagement) {
+      const key = recentKey(row.send_id, row.recipient_key);
+      const scopes = this.engagement.get(key) ?? new Map<string, Tally>();
+      scopes.set(row.scope, { human: row.human, machine: row.machine });
+      this.engagement.set(key, scopes);
+    }
     for (const [name, delta] of writes.counters.get('s1') ?? [])
       this.counters.set(name, (this.counters.get(name) ?? 0) + delta);
   }

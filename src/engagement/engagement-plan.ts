@@ -40,9 +40,13 @@ export interface PlanState {
   recipients: Map<string, { sentAt: number | null }>;
   /** Existing contacts: whether their opens and clicks may be attached to them (default applied). */
   tracking: Map<string, boolean>;
-  /** By engagementKey(send, recipient, scope). */
-  engagement: Map<string, Tally>;
-  /** Recent events of clicking recipients, by recentKey(send, recipient), oldest first. */
+  /** Tallies by recentKey(send, recipient), then by scope; the planner moves and adds them in place. */
+  engagement: Map<string, Map<string, Tally>>;
+  /**
+   * Recent events by recentKey(send, recipient): for a clicking recipient at least its clicks and implied
+   * opens since the batch's look back (more may be there; the rules compare instants). The planner
+   * appends the batch's events.
+   */
   recent: Map<string, KnownEvent[]>;
 }
 
@@ -71,8 +75,11 @@ export interface EngagementRow {
 
 export interface EngagementWrites {
   events: EventRow[];
-  /** Stored events that turned out to be a machine's. */
-  relabels: { id: string; reason: string }[];
+  /**
+   * Stored events that turned out to be a machine's. Found by the recipient and instant as well as the
+   * id: the recipient's index leads to them (nothing indexes events by id alone).
+   */
+  relabels: { id: string; sendId: string; recipientKey: string; at: number; reason: string }[];
   engagement: EngagementRow[];
   /** Counter deltas per send. */
   counters: Map<string, Map<string, number>>;
@@ -82,8 +89,7 @@ export interface EngagementWrites {
 }
 
 export const recipientOf = (sendId: string, contactId: string) => `${sendId}\u0000${contactId}`;
-export const engagementKey = (sendId: string, recipientKey: string, scope: string) =>
-  `${sendId}\u0000${recipientKey}\u0000${scope}`;
+/** A recipient of a send, as the state keys its tallies and recent events. */
 export const recentKey = (sendId: string, recipientKey: string) => `${sendId}\u0000${recipientKey}`;
 
 const NOT_RECORDED: HitOutcome = {
@@ -93,6 +99,16 @@ const NOT_RECORDED: HitOutcome = {
   visitorId: null,
   unsubscribed: 0,
 };
+const HUMAN = { machine: false, reason: null };
+
+/** A fresh outcome (the writer fills in visitorId and unsubscribed). */
+const recorded = (verdict: { machine: boolean; reason: string | null }): HitOutcome => ({
+  recorded: true,
+  machine: verdict.machine,
+  reason: verdict.reason,
+  visitorId: null,
+  unsubscribed: 0,
+});
 
 // PostgreSQL refuses NUL in text; a user agent is a label, 512 characters are plenty.
 const cleanUserAgent = (ua: string | null) => (ua ? ua.replaceAll('\0', '').slice(0, 512) : null);
@@ -117,8 +133,10 @@ class Planner {
     unsubscribes: [],
   };
   private readonly planned = new Map<string, EventRow>();
-  /** Tallies changed by this batch, by engagementKey. */
-  private readonly dirty = new Map<string, { sendId: string; recipientKey: string; scope: string }>();
+  /** The batch's recipients, each looked up in the state once. */
+  private readonly slots = new Map<string, Slot>();
+  /** Tallies changed by this batch (by identity), with where they belong. */
+  private readonly dirty = new Map<Tally, { slot: Slot; scope: string }>();
 
   constructor(
     private readonly state: PlanState,
@@ -129,22 +147,26 @@ class Planner {
     const send = this.state.sends.get(hit.sendId);
     const recipient = this.state.recipients.get(recipientOf(hit.sendId, hit.contactId));
     if (!send || !recipient) return NOT_RECORDED;
+    const slot = this.slot(hit);
     const consent = this.state.tracking.get(hit.contactId) === true;
     const msSinceDelivery = recipient.sentAt === null ? null : hit.at - recipient.sentAt;
-    const signals = { method: hit.method, userAgent: hit.userAgent, network: hit.network, msSinceDelivery };
-
+    // Objects are written out in full on this path: spreading them cost more than the rest of a hit.
     if (hit.kind === 'open') {
-      const verdict = classifyOpen(signals);
-      this.addEvent(hit, consent, 'open', verdict.machine ? 'machine' : 'human', verdict.reason, false);
-      return { ...NOT_RECORDED, recorded: true, ...verdict };
+      const verdict = classifyOpen({
+        method: hit.method,
+        userAgent: hit.userAgent,
+        network: hit.network,
+        msSinceDelivery,
+      });
+      this.addEvent(hit, slot, consent, 'open', verdict.machine ? 'machine' : 'human', verdict.reason, false);
+      return recorded(verdict);
     }
 
     if (hit.kind === 'unsubscribe') {
-      const tally = this.tally(hit, 'unsubscribe');
       // Once per recipient: repeating the POST (mail clients retry) changes nothing more.
-      if (tally.human === 0) {
-        this.add(hit, 'unsubscribe', 'human', 1);
-        this.addEvent(hit, consent, 'unsubscribe', 'human', null, false);
+      if (this.tally(slot, 'unsubscribe').human === 0) {
+        this.add(slot, 'unsubscribe', 'human', 1);
+        this.addEvent(hit, slot, consent, 'unsubscribe', 'human', null, false);
       }
       this.writes.unsubscribes.push({
         hitIndex: index,
@@ -153,12 +175,15 @@ class Planner {
         listIds: send.listIds,
         at: hit.at,
       });
-      return { ...NOT_RECORDED, recorded: true };
+      return recorded(HUMAN);
     }
 
-    const earlier = this.recent(hit).filter((event) => event.kind === 'click');
+    const earlier = slot.recent.filter((event) => event.kind === 'click');
     const verdict = classifyClick({
-      ...signals,
+      method: hit.method,
+      userAgent: hit.userAgent,
+      network: hit.network,
+      msSinceDelivery,
       honeypot: hit.honeypot,
       position: hit.position,
       at: hit.at,
@@ -166,14 +191,15 @@ class Planner {
       earlier,
     });
     if (verdict.reason === 'honeypot') {
-      for (const click of nearHoneypot(earlier, hit.at)) this.relabel(hit, click, 'near-honeypot');
+      for (const click of nearHoneypot(earlier, hit.at)) this.relabel(slot, click, 'near-honeypot');
     } else if (verdict.reason === 'burst') {
-      for (const click of burstMembers(earlier, hit)) this.relabel(hit, click, 'burst');
+      for (const click of burstMembers(earlier, hit)) this.relabel(slot, click, 'burst');
     }
     const who: Audience = verdict.machine ? 'machine' : 'human';
-    this.addEvent(hit, consent, 'click', who, verdict.reason, false);
+    this.addEvent(hit, slot, consent, 'click', who, verdict.reason, false);
     // A click implies an open: the first of its class makes the recipient an opener of that class.
-    if (this.tally(hit, 'open')[who] === 0) this.addEvent(hit, consent, 'open', who, verdict.reason, true);
+    if (this.tally(slot, 'open')[who] === 0)
+      this.addEvent(hit, slot, consent, 'open', who, verdict.reason, true);
     // The writer resolves the browser and fills in the outcome's visitorId.
     if (who === 'human' && consent) {
       this.writes.identify.push({
@@ -183,15 +209,14 @@ class Planner {
         at: hit.at,
       });
     }
-    return { ...NOT_RECORDED, recorded: true, ...verdict };
+    return recorded(verdict);
   }
 
   finish(): EngagementWrites {
-    for (const [key, { sendId, recipientKey, scope }] of this.dirty) {
-      const tally = this.state.engagement.get(key) as Tally;
+    for (const [tally, { slot, scope }] of this.dirty) {
       this.writes.engagement.push({
-        send_id: sendId,
-        recipient_key: recipientKey,
+        send_id: slot.sendId,
+        recipient_key: slot.recipientKey,
         scope,
         human: tally.human,
         machine: tally.machine,
@@ -200,28 +225,43 @@ class Planner {
     return this.writes;
   }
 
-  private recent(hit: EngagementHit): KnownEvent[] {
+  private slot(hit: EngagementHit): Slot {
     const key = recentKey(hit.sendId, hit.recipientKey);
-    let events = this.state.recent.get(key);
-    if (!events) {
-      events = [];
-      this.state.recent.set(key, events);
+    let slot = this.slots.get(key);
+    if (!slot) {
+      let tallies = this.state.engagement.get(key);
+      if (!tallies) {
+        tallies = new Map();
+        this.state.engagement.set(key, tallies);
+      }
+      let recent = this.state.recent.get(key);
+      if (!recent) {
+        recent = [];
+        this.state.recent.set(key, recent);
+      }
+      let counters = this.writes.counters.get(hit.sendId);
+      if (!counters) {
+        counters = new Map();
+        this.writes.counters.set(hit.sendId, counters);
+      }
+      slot = { sendId: hit.sendId, recipientKey: hit.recipientKey, tallies, recent, counters };
+      this.slots.set(key, slot);
     }
-    return events;
+    return slot;
   }
 
-  private tally(hit: { sendId: string; recipientKey: string }, scope: string): Tally {
-    const key = engagementKey(hit.sendId, hit.recipientKey, scope);
-    let tally = this.state.engagement.get(key);
+  private tally(slot: Slot, scope: string): Tally {
+    let tally = slot.tallies.get(scope);
     if (!tally) {
       tally = { human: 0, machine: 0 };
-      this.state.engagement.set(key, tally);
+      slot.tallies.set(scope, tally);
     }
     return tally;
   }
 
   private addEvent(
     hit: EngagementHit,
+    slot: Slot,
     consent: boolean,
     kind: EmailEventKind,
     who: Audience,
@@ -245,12 +285,12 @@ class Planner {
     };
     this.writes.events.push(row);
     this.planned.set(row.id, row);
-    if (kind === 'open') this.add(hit, 'open', who, 1);
+    if (kind === 'open') this.add(slot, 'open', who, 1);
     if (kind === 'click') {
-      this.add(hit, 'click', who, 1);
-      this.add(hit, `link:${hit.position}`, who, 1);
+      this.add(slot, 'click', who, 1);
+      this.add(slot, `link:${hit.position}`, who, 1);
     }
-    this.recent(hit).push({
+    slot.recent.push({
       id: row.id,
       kind,
       position: kind === 'click' ? hit.position : -1,
@@ -264,7 +304,7 @@ class Planner {
   }
 
   /** Turns a human event into a machine one, with its counters and the open it implied. */
-  private relabel(hit: EngagementHit, event: KnownEvent, reason: string): void {
+  private relabel(slot: Slot, event: KnownEvent, reason: string): void {
     if (event.machine) return;
     event.machine = true;
     event.reason = reason;
@@ -273,15 +313,21 @@ class Planner {
       planned.machine = 1;
       planned.machine_reason = reason;
     } else {
-      this.writes.relabels.push({ id: event.id, reason });
+      this.writes.relabels.push({
+        id: event.id,
+        sendId: slot.sendId,
+        recipientKey: slot.recipientKey,
+        at: event.at,
+        reason,
+      });
     }
     const scopes = event.kind === 'click' ? ['click', `link:${event.position}`] : [event.kind];
     for (const scope of scopes) {
-      this.add(hit, scope, 'human', -1);
-      this.add(hit, scope, 'machine', 1);
+      this.add(slot, scope, 'human', -1);
+      this.add(slot, scope, 'machine', 1);
     }
     if (event.kind !== 'click') return;
-    const impliedOpen = this.recent(hit).find(
+    const impliedOpen = slot.recent.find(
       (e) =>
         e.kind === 'open' &&
         e.implied &&
@@ -289,39 +335,52 @@ class Planner {
         e.at === event.at &&
         e.sourceHash === event.sourceHash,
     );
-    if (impliedOpen) this.relabel(hit, impliedOpen, reason);
+    if (impliedOpen) this.relabel(slot, impliedOpen, reason);
   }
 
   /** Adds to a recipient's tally in a scope and to the send's total and unique counters. */
-  private add(hit: EngagementHit, scope: string, who: Audience, delta: number): void {
-    const tally = this.tally(hit, scope);
+  private add(slot: Slot, scope: string, who: Audience, delta: number): void {
+    const tally = this.tally(slot, scope);
     const before = tally[who];
     tally[who] = before + delta;
-    this.dirty.set(engagementKey(hit.sendId, hit.recipientKey, scope), {
-      sendId: hit.sendId,
-      recipientKey: hit.recipientKey,
-      scope,
-    });
-    const names = counterNames(scope, who);
-    if (names.total) this.count(hit.sendId, names.total, delta);
-    if (before === 0 && tally[who] > 0) this.count(hit.sendId, names.unique, 1);
-    if (before > 0 && tally[who] === 0) this.count(hit.sendId, names.unique, -1);
-  }
-
-  private count(sendId: string, name: string, delta: number): void {
-    let counters = this.writes.counters.get(sendId);
-    if (!counters) {
-      counters = new Map();
-      this.writes.counters.set(sendId, counters);
-    }
-    counters.set(name, (counters.get(name) ?? 0) + delta);
+    if (!this.dirty.has(tally)) this.dirty.set(tally, { slot, scope });
+    const names = counterNames(scope)[who];
+    if (names.total) count(slot.counters, names.total, delta);
+    if (before === 0 && tally[who] > 0) count(slot.counters, names.unique, 1);
+    if (before > 0 && tally[who] === 0) count(slot.counters, names.unique, -1);
   }
 }
 
-function counterNames(scope: string, who: Audience): { total: string | null; unique: string } {
-  if (scope === 'open') return { total: COUNTER.opens(who), unique: COUNTER.uniqueOpens(who) };
-  if (scope === 'click') return { total: COUNTER.clicks(who), unique: COUNTER.uniqueClicks(who) };
-  if (scope === 'unsubscribe') return { total: null, unique: COUNTER.unsubscribes };
-  const position = Number(scope.slice('link:'.length));
-  return { total: COUNTER.linkClicks(position, who), unique: COUNTER.linkUniqueClicks(position, who) };
+/** A recipient of the batch: its tallies and recent events in the state, its send's counter deltas. */
+interface Slot {
+  sendId: string;
+  recipientKey: string;
+  tallies: Map<string, Tally>;
+  recent: KnownEvent[];
+  counters: Map<string, number>;
+}
+
+function count(counters: Map<string, number>, name: string, delta: number): void {
+  counters.set(name, (counters.get(name) ?? 0) + delta);
+}
+
+type CounterNames = Record<Audience, { total: string | null; unique: string }>;
+/** Names by scope, made once: every hit moves several counters. Scopes are few (link positions). */
+const namesByScope = new Map<string, CounterNames>();
+
+function counterNames(scope: string): CounterNames {
+  let names = namesByScope.get(scope);
+  if (!names) {
+    const of = (who: Audience) => {
+      if (scope === 'open') return { total: COUNTER.opens(who), unique: COUNTER.uniqueOpens(who) };
+      if (scope === 'click') return { total: COUNTER.clicks(who), unique: COUNTER.uniqueClicks(who) };
+      if (scope === 'unsubscribe') return { total: null, unique: COUNTER.unsubscribes };
+      const position = Number(scope.slice('link:'.length));
+      return { total: COUNTER.linkClicks(position, who), unique: COUNTER.linkUniqueClicks(position, who) };
+    };
+    names = { human: of('human'), machine: of('machine') };
+    if (namesByScope.size >= 1_000) namesByScope.clear();
+    namesByScope.set(scope, names);
+  }
+  return names;
 }

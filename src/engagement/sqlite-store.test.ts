@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStorage, type Storage } from '../storage/database.ts';
+import { openSqliteConnection, openStorage, type Storage } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { commitHits } from './commit-hits.ts';
 import type { EngagementHit, HitOutcome } from './engagement-hit.ts';
 import { createEngagementWriter } from './engagement-writer.ts';
+import { sqliteHitWriter } from './sqlite-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'spoor-engagement-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -173,6 +174,11 @@ function traffic(): EngagementHit[][] {
   hit(47, { kind: 'click', contactId: a, sendId: 'send-unknown000000000', position: 1 });
   hit(48, { kind: 'unsubscribe', contactId: d, method: 'POST' });
   hit(49, { kind: 'open', contactId: d, userAgent: null });
+  // A burst across batches: its first click was stored (and remembered by the thread) a batch before.
+  hit(60, { kind: 'click', contactId: d, position: 1, sourceHash: 'scanner' });
+  for (const contactId of [a, b, c, d]) hit(61, { kind: 'open', contactId });
+  hit(62, { kind: 'click', contactId: d, position: 2, sourceHash: 'scanner', at: T0 + 60_500 });
+  hit(62, { kind: 'click', contactId: d, position: 3, sourceHash: 'scanner', at: T0 + 61_000 });
   const batches: EngagementHit[][] = [];
   for (let i = 0; i < hits.length; i += 5) batches.push(hits.slice(i, i + 5));
   return batches;
@@ -235,6 +241,8 @@ describe('email engagement in the SQLite writer thread', () => {
     // The traffic exercises what it should: machines, relabels, identified browsers, unsubscribes.
     expect(expected.events.some((e) => e.machine_reason === 'burst')).toBe(true);
     expect(expected.events.some((e) => e.machine_reason === 'near-honeypot')).toBe(true);
+    const scanned = expected.events.filter((e) => e.source_hash === 'scanner' && e.kind === 'click');
+    expect(scanned.map((e) => e.machine_reason)).toEqual(['burst', 'burst', 'burst']);
     expect(expected.visits).toEqual([
       { id: 'visit00000000000000001', contact_id: CONTACTS[0]?.id, identified: 1 },
     ]);
@@ -271,6 +279,86 @@ describe('email engagement in the SQLite writer thread', () => {
     const opens = await storage.db.selectFrom('email_events').select('occurred_at').execute();
     expect(opens.map((o) => Number(o.occurred_at)).sort()).toEqual([first.at, T0 + 90_000]);
     await writer.close();
+    await storage.close();
+  });
+
+  it('forgets what it remembered about recipients once another connection has written the file', async () => {
+    const storage = await freshFile('remembered.db');
+    const connection = openSqliteConnection(join(dir, 'remembered.db'));
+    const write = sqliteHitWriter(connection);
+    const [a, , , d] = CONTACTS.map((x) => x.id) as [string, string, string, string];
+    const click = (contactId: string, at: number): EngagementHit => ({
+      kind: 'click',
+      sendId: SEND,
+      contactId,
+      recipientKey: `key-${contactId}`,
+      position: 1,
+      honeypot: false,
+      method: 'GET',
+      userAgent: CHROME,
+      network: null,
+      sourceHash: `source-${at}`,
+      visitorCookie: null,
+      at,
+    });
+    const attached = async (at: number) =>
+      (
+        await storage.db
+          .selectFrom('email_events')
+          .select('contact_id')
+          .where('occurred_at', '=', at)
+          .execute()
+      )
+        .map((e) => e.contact_id)
+        .sort();
+
+    // Remembered: a, who allows tracking, and d. Then the main thread records a's refusal and takes
+    // d off the send (as erasure does); the writer's next batch must see both.
+    const [first] = write([click(a, T0 + 100_000), click(d, T0 + 100_000)], true);
+    expect(first?.visitorId).toBeTruthy();
+    await storage.db.updateTable('contacts').set({ email_tracking: 0 }).where('id', '=', a).execute();
+    await storage.db.deleteFrom('send_recipients').where('contact_id', '=', d).execute();
+
+    const [refused, erased] = write([click(a, T0 + 200_000), click(d, T0 + 200_000)], true);
+    expect(refused).toMatchObject({ recorded: true, visitorId: null });
+    expect(erased).toMatchObject({ recorded: false });
+    expect(await attached(T0 + 100_000)).toEqual([a, a, d, d]); // each click and the open it implied
+    expect(await attached(T0 + 200_000)).toEqual([null]); // a's click, counted but attached to no one
+    connection.close();
+    await storage.close();
+  });
+
+  it('forgets what a rolled-back batch changed', async () => {
+    const storage = await freshFile('rolled-back.db');
+    const connection = openSqliteConnection(join(dir, 'rolled-back.db'));
+    const write = sqliteHitWriter(connection);
+    const a = CONTACTS[0]?.id as string;
+    const open = (at: number, recipientKey = `key-${a}`): EngagementHit => ({
+      kind: 'open',
+      sendId: SEND,
+      contactId: a,
+      recipientKey,
+      position: 0,
+      honeypot: false,
+      method: 'GET',
+      userAgent: CHROME,
+      network: null,
+      sourceHash: 'source',
+      visitorCookie: null,
+      at,
+    });
+    write([open(T0 + 100_000)], true); // stored, and remembered: one open
+    // A batch that fails after planning (an event without a recipient key): nothing of it is stored.
+    expect(() => write([open(T0 + 200_000), open(T0 + 200_000, null as unknown as string)], true)).toThrow();
+    write([open(T0 + 300_000)], true);
+    const tallies = await storage.db.selectFrom('send_engagement').select(['scope', 'human']).execute();
+    expect(tallies).toEqual([{ scope: 'open', human: 2 }]);
+    const counters = await storage.db.selectFrom('send_counters').select(['name', 'value']).execute();
+    expect(Object.fromEntries(counters.map((c) => [c.name, Number(c.value)]))).toEqual({
+      'open:human': 2,
+      'unique_open:human': 1,
+    });
+    connection.close();
     await storage.close();
   });
 });

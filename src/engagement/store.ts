@@ -9,7 +9,6 @@ import type { Engine } from '../storage/database.ts';
 import type { EngagementHit } from './engagement-hit.ts';
 import {
   type EngagementWrites,
-  engagementKey,
   type KnownEvent,
   type PlanState,
   recentKey,
@@ -35,6 +34,14 @@ export async function lockRecipients(
     select distinct hashtextextended(k, 0) as h from unnest(${keys}::text[]) as k order by h
   ) as ordered`.execute(db);
 }
+
+/**
+ * The events a click's look back needs (clicks, and the opens clicks implied), word for word the
+ * condition of email_events_clicks_by_recipient: a query must repeat it for the index to serve it.
+ * Other opens never decide a verdict, and leaving them out of the index saves a page write per open.
+ */
+export const LOOKED_BACK = "kind = 'click' or implied = 1";
+const lookedBack = sql<boolean>`(${sql.raw(LOOKED_BACK)})`;
 
 export function parseListIds(text: string): string[] {
   try {
@@ -88,14 +95,15 @@ export async function loadPlanState(
         c.email_tracking === null ? trackingDefault : Number(c.email_tracking) === 1,
       ]),
     ),
-    engagement: new Map(
-      tallies.map((t) => [
-        engagementKey(t.send_id, t.recipient_key, t.scope),
-        { human: Number(t.human), machine: Number(t.machine) },
-      ]),
-    ),
+    engagement: new Map(),
     recent: new Map(),
   };
+  for (const t of tallies) {
+    const key = recentKey(t.send_id, t.recipient_key);
+    const scopes = state.engagement.get(key) ?? new Map();
+    scopes.set(t.scope, { human: Number(t.human), machine: Number(t.machine) });
+    state.engagement.set(key, scopes);
+  }
 
   // Only clicks look back (bursts, the honeypot window); opens and unsubscribes need no history.
   const clicks = hits.filter((hit) => hit.kind === 'click');
@@ -118,7 +126,7 @@ export async function loadPlanState(
       .where('send_id', 'in', unique(clicks.map((hit) => hit.sendId)))
       .where('recipient_key', 'in', unique(clicks.map((hit) => hit.recipientKey)))
       .where('occurred_at', '>=', since)
-      .where('kind', 'in', ['click', 'open'])
+      .where(lookedBack)
       .orderBy('occurred_at')
       .orderBy('id')
       .execute();
@@ -153,13 +161,16 @@ export async function applyWrites(db: Db, writes: EngagementWrites): Promise<voi
         .execute();
     }
   }
-  const byReason = new Map<string, string[]>();
-  for (const { id, reason } of writes.relabels) byReason.set(reason, [...(byReason.get(reason) ?? []), id]);
-  for (const [reason, ids] of byReason) {
+  // Relabels are rare (bursts, honeypot hits); each finds its event through the recipient's index.
+  for (const r of writes.relabels) {
     await db
       .updateTable('email_events')
-      .set({ machine: 1, machine_reason: reason })
-      .where('id', 'in', ids)
+      .set({ machine: 1, machine_reason: r.reason })
+      .where('send_id', '=', r.sendId)
+      .where('recipient_key', '=', r.recipientKey)
+      .where('occurred_at', '=', r.at)
+      .where('id', '=', r.id)
+      .where(lookedBack)
       .execute();
   }
   if (writes.engagement.length > 0) {

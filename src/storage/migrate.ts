@@ -4,6 +4,8 @@ import * as foundation from './migrations/001-foundation.ts';
 import * as contactsForms from './migrations/002-contacts-forms.ts';
 import * as privacy from './migrations/003-privacy.ts';
 import * as email from './migrations/004-email.ts';
+import * as visitsByStart from './migrations/005-visits-by-start.ts';
+import * as emailEventLayout from './migrations/006-email-event-layout.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -11,6 +13,8 @@ const migrations: Record<string, Migration> = {
   '002-contacts-forms': contactsForms,
   '003-privacy': privacy,
   '004-email': email,
+  '005-visits-by-start': visitsByStart,
+  '006-email-event-layout': emailEventLayout,
 };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
