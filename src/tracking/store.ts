@@ -110,12 +110,22 @@ export async function loadBatchState(
     for (const rows of chunks(pairs)) {
       const keys = sql.join(rows.map(([visitorId, websiteId]) => sql`(${visitorId}, ${websiteId})`));
       // Per browser and website the visit started last (see migration 005), if still within reach.
-      const found = await sql<LatestVisitRow>`select id, website_id, visitor_id, started_at, last_seen_at,
-          pageviews, bot from visits
-        where last_seen_at >= ${since} and id in (
-          select (select v.id from visits as v where v.visitor_id = k.column1 and v.website_id = k.column2
-            order by v.started_at desc limit 1)
-          from (values ${keys}) as k)`.execute(tx);
+      // PostgreSQL: a lateral join, one backward index scan per key (with "id in (…)" it chose to scan
+      // every visit for the last_seen_at filter, batch after batch). SQLite has no LATERAL.
+      const found =
+        engine === 'postgres'
+          ? await sql<LatestVisitRow>`select v.id, v.website_id, v.visitor_id, v.started_at, v.last_seen_at,
+              v.pageviews, v.bot from (values ${keys}) as k (visitor_id, website_id)
+            cross join lateral (select id, website_id, visitor_id, started_at, last_seen_at, pageviews, bot
+              from visits where visitor_id = k.visitor_id and website_id = k.website_id
+              order by started_at desc limit 1) as v
+            where v.last_seen_at >= ${since}`.execute(tx)
+          : await sql<LatestVisitRow>`select id, website_id, visitor_id, started_at, last_seen_at,
+              pageviews, bot from visits
+            where last_seen_at >= ${since} and id in (
+              select (select v.id from visits as v where v.visitor_id = k.column1 and v.website_id = k.column2
+                order by v.started_at desc limit 1)
+              from (values ${keys}) as k)`.execute(tx);
       for (const row of found.rows) {
         latestVisits.set(`${row.visitor_id}|${row.website_id}`, {
           id: row.id,
