@@ -17,6 +17,11 @@ export interface EngagementWriter {
 const POSTGRES_WRITERS = 4;
 /** Batches handed to the SQLite writer thread at once (it merges them; this only bounds the queue). */
 const THREAD_HANDOVERS = 16;
+/**
+ * Waiting hits handed to the thread without waiting for the end of the event loop's turn, so the thread
+ * commits while the loop parses the rest (decision 005: ~+10 % req/s at 64 connections, paired runs).
+ */
+const THREAD_HAND_OVER_AT = 16;
 
 export function createEngagementWriter(
   storage: Storage,
@@ -29,6 +34,8 @@ export function createEngagementWriter(
       : (hits) => commitHits(storage, hits, options.trackingDefault),
     options.maxBatch,
     thread ? THREAD_HANDOVERS : storage.engine === 'postgres' ? POSTGRES_WRITERS : 1,
+    undefined,
+    thread ? THREAD_HAND_OVER_AT : 0,
   );
   return {
     record: (hit) => writer.submit(hit),

@@ -28,13 +28,22 @@ export class GroupCommit<Job, Result> {
     private readonly concurrency = 1,
     /** Attempts per batch: PostgreSQL may abort a transaction on a conflict with another writer. */
     private readonly attempts = 3,
+    /**
+     * Hand a batch over as soon as this many jobs wait (and a writer is free), before the event loop's
+     * turn ends. Under load a turn parses every waiting request; without this the writer thread only
+     * starts once all of them are parsed, and the loop then idles while it commits (the two alternate
+     * instead of overlapping). 0: only at the end of the turn.
+     */
+    private readonly handOverAt = 0,
   ) {}
 
   submit(job: Job): Promise<Result> {
     if (this.closed) return Promise.reject(new Error('The event writer is shutting down.'));
     return new Promise<Result>((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
-      this.schedule();
+      if (this.handOverAt > 0 && this.queue.length >= this.handOverAt && this.writing < this.concurrency)
+        this.startWriters();
+      else this.schedule();
     });
   }
 

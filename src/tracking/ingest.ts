@@ -16,6 +16,11 @@ export interface Ingestor {
 const POSTGRES_WRITERS = 4;
 /** Batches handed to the SQLite writer thread at once (it merges them; this only bounds the queue). */
 const THREAD_HANDOVERS = 16;
+/**
+ * Waiting events handed to the thread without waiting for the end of the event loop's turn, so the thread
+ * commits while the loop parses the rest (decision 005: ~+10 % req/s at 64 connections, paired runs).
+ */
+const THREAD_HAND_OVER_AT = 16;
 
 export function createIngestor(storage: Storage, maxBatch: number): Ingestor {
   // A SQLite commit (and its fsync) blocks the thread that makes it, so a SQLite file is written by the
@@ -26,6 +31,8 @@ export function createIngestor(storage: Storage, maxBatch: number): Ingestor {
     thread ? (events) => thread.commitEvents(events) : (events) => commitBatch(storage, events),
     maxBatch,
     thread ? THREAD_HANDOVERS : storage.engine === 'postgres' ? POSTGRES_WRITERS : 1,
+    undefined,
+    thread ? THREAD_HAND_OVER_AT : 0,
   );
   return {
     ingest: (event) => writer.submit(event),

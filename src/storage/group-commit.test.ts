@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from './group-commit.ts';
+
+/** A runner that records the batches it is given and answers each job doubled. */
+function recordingRunner() {
+  const batches: number[][] = [];
+  const run = async (jobs: number[]) => {
+    batches.push([...jobs]);
+    return jobs.map((job) => job * 2);
+  };
+  return { batches, run };
+}
+
+describe('GroupCommit', () => {
+  it('without a hand-over size, waits for the end of the turn and commits what arrived together', async () => {
+    const { batches, run } = recordingRunner();
+    const writer = new GroupCommit(run, 100, 1);
+    const results = [1, 2, 3, 4].map((job) => writer.submit(job));
+    expect(batches).toEqual([]);
+    expect(await Promise.all(results)).toEqual([2, 4, 6, 8]);
+    expect(batches).toEqual([[1, 2, 3, 4]]);
+  });
+
+  it('with a hand-over size, hands a batch over as soon as that many wait, before the turn ends', async () => {
+    const { batches, run } = recordingRunner();
+    const writer = new GroupCommit(run, 100, 1, 3, 2);
+    const results = [1, 2, 3, 4, 5].map((job) => writer.submit(job));
+    // The first two went at once; the rest wait for the writer to be free again.
+    expect(batches).toEqual([[1, 2]]);
+    expect(await Promise.all(results)).toEqual([2, 4, 6, 8, 10]);
+    expect(batches.flat()).toEqual([1, 2, 3, 4, 5]);
+    expect(batches[0]).toEqual([1, 2]);
+  });
+
+  it('never exceeds its writers: with one busy, jobs past the hand-over size keep waiting', async () => {
+    let release = () => {};
+    const batches: number[][] = [];
+    const writer = new GroupCommit(
+      async (jobs: number[]) => {
+        batches.push([...jobs]);
+        if (batches.length === 1) await new Promise<void>((resolve) => (release = resolve));
+        return jobs;
+      },
+      100,
+      1,
+      3,
+      2,
+    );
+    const results = [1, 2, 3, 4, 5, 6].map((job) => writer.submit(job));
+    expect(batches).toEqual([[1, 2]]);
+    release();
+    expect(await Promise.all(results)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(batches).toEqual([
+      [1, 2],
+      [3, 4, 5, 6],
+    ]);
+  });
+});
