@@ -65,6 +65,21 @@ export interface BatchState {
 
 export type { WritePlan } from './write-plan.ts';
 
+/** The browser ids a batch may need from storage: cookies and mirrors of identified hits, and the visitors of page views it updates. */
+export function candidateVisitorIds(
+  events: readonly TrackingEvent[],
+  pageviews: ReadonlyMap<string, KnownPageview>,
+): Set<string> {
+  const ids = new Set<string>();
+  for (const e of events) {
+    if (e.anonymous) continue;
+    if (e.cookieVisitorId) ids.add(e.cookieVisitorId);
+    if (e.mirrorVisitorId) ids.add(e.mirrorVisitorId);
+  }
+  for (const pv of pageviews.values()) if (pv.visitorId) ids.add(pv.visitorId);
+  return ids;
+}
+
 export interface BatchPlan {
   plan: WritePlan;
   outcomes: IngestOutcome[];

@@ -6,6 +6,7 @@ import type SqliteDatabase from 'better-sqlite3';
 import { MINUTE_MS } from '../lib/time.ts';
 import {
   type BatchState,
+  candidateVisitorIds,
   type KnownPageview,
   type KnownVisit,
   type KnownVisitor,
@@ -128,13 +129,7 @@ export function sqliteBatchWriter(sqlite: SqliteDatabase.Database): SqliteBatchW
       });
     }
 
-    const candidateIds = new Set<string>();
-    for (const e of events) {
-      if (e.anonymous) continue;
-      if (e.cookieVisitorId) candidateIds.add(e.cookieVisitorId);
-      if (e.mirrorVisitorId) candidateIds.add(e.mirrorVisitorId);
-    }
-    for (const pv of pageviews.values()) if (pv.visitorId) candidateIds.add(pv.visitorId);
+    const candidateIds = candidateVisitorIds(events, pageviews);
 
     const aliases = new Map<string, string>();
     for (const id of candidateIds) {

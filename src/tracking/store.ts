@@ -3,7 +3,14 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { MINUTE_MS } from '../lib/time.ts';
 import type { Engine } from '../storage/database.ts';
 import type { Database } from '../storage/schema.ts';
-import type { BatchState, KnownPageview, KnownVisit, KnownVisitor, WritePlan } from './batch-plan.ts';
+import {
+  type BatchState,
+  candidateVisitorIds,
+  type KnownPageview,
+  type KnownVisit,
+  type KnownVisitor,
+  type WritePlan,
+} from './batch-plan.ts';
 import type { TrackingEvent } from './events.ts';
 
 type Tx = Transaction<Database> | Kysely<Database>;
@@ -64,13 +71,7 @@ export async function loadBatchState(
     });
   }
 
-  const candidateIds = new Set<string>();
-  for (const e of events) {
-    if (e.anonymous) continue;
-    if (e.cookieVisitorId) candidateIds.add(e.cookieVisitorId);
-    if (e.mirrorVisitorId) candidateIds.add(e.mirrorVisitorId);
-  }
-  for (const pv of pageviews.values()) if (pv.visitorId) candidateIds.add(pv.visitorId);
+  const candidateIds = candidateVisitorIds(events, pageviews);
 
   const aliases = new Map<string, string>();
   if (candidateIds.size > 0) {
