@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'tracker/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'tracker/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
+    exclude: ['bench/.tmp/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Browser and crash suites start servers and Chromium; two cores are all CI has.

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { countEmailEvents, type GetLoadResult, runGetLoad, seedEmailSend } from './email-load.ts';
+import { pairedLoad, sliceSeconds } from './paired.ts';
 import { createSchema, dropSchema, urlWithSearchPath } from './postgres.ts';
 import { type Child, freePort, owed, startChild } from './processes.ts';
 import { benchSendThroughput, type SendThroughputResult } from './send-throughput.ts';
@@ -18,6 +19,8 @@ export interface EmailLoadRow {
   spoor: GetLoadResult;
   /** Events of this kind stored during the Spoor run. */
   stored: number;
+  /** Spoor/bare of each pair of slices (bench/paired.ts). */
+  sliceRatios: number[];
 }
 
 export interface EmailBenchResult {
@@ -30,6 +33,8 @@ export interface EmailBenchResult {
 
 export interface EmailBenchSettings {
   durationSeconds: number;
+  /** Alternating bare/Spoor slices per load run (bench/paired.ts). */
+  slices: number;
   connections: number[];
   postgresUrl: string;
   /** Contacts on the stored send (pixel and click URLs are drawn from them at random). */
@@ -101,24 +106,23 @@ export async function benchEmail(
         ['click', data.clickPaths, 302, click],
       ] as const) {
         for (const connections of settings.connections) {
-          const bareResult = await runGetLoad(
-            bare.url,
-            paths,
-            status,
-            connections,
-            settings.durationSeconds,
-            seed,
+          const before = await countEmailEvents(database.url, data.sendId);
+          const seconds = sliceSeconds(settings.durationSeconds, settings.slices);
+          const {
+            bare: bareResult,
+            spoor: spoorResult,
+            sliceRatios,
+          } = await pairedLoad(settings.slices, (server, slice) =>
+            runGetLoad(
+              server === 'bare' ? bare.url : spoor.url,
+              paths,
+              status,
+              connections,
+              seconds,
+              seed + connections * 100 + slice,
+            ),
           );
           console.log(`  ${kind} ${String(connections).padStart(3)} conn  ${describe('bare', bareResult)}`);
-          const before = await countEmailEvents(database.url, data.sendId);
-          const spoorResult = await runGetLoad(
-            spoor.url,
-            paths,
-            status,
-            connections,
-            settings.durationSeconds,
-            seed + connections,
-          );
           // The last commits land just after the load stops; wait until the count settles.
           let stored = -1;
           for (let i = 0; i < 50; i++) {
@@ -137,9 +141,9 @@ export async function benchEmail(
                 : `${stored - spoorResult.ok - inFlight} MORE STORED THAN SENT`;
           console.log(`  ${kind} ${String(connections).padStart(3)} conn  ${describe('spoor', spoorResult)}`);
           console.log(
-            `           ratio ${fmt(spoorResult.requestsPerSecond / bareResult.requestsPerSecond, 2)}  ·  answered ${spoorResult.ok}, stored ${stored}: ${verdict}`,
+            `           ratio ${fmt(spoorResult.requestsPerSecond / bareResult.requestsPerSecond, 2)} (slices ${sliceRatios.map((r) => fmt(r, 2)).join(', ')})  ·  answered ${spoorResult.ok}, stored ${stored}: ${verdict}`,
           );
-          rows.push({ connections, bare: bareResult, spoor: spoorResult, stored });
+          rows.push({ connections, bare: bareResult, spoor: spoorResult, stored, sliceRatios });
         }
       }
     } catch (error) {

@@ -4,6 +4,7 @@
 import { utcDay } from '../src/lib/time.ts';
 import { collectBodyMaker } from './collect-bodies.ts';
 import { type LoadResult, runLoad } from './load.ts';
+import { pairedLoad, sliceSeconds } from './paired.ts';
 import type { Child } from './processes.ts';
 import type { BenchSettings } from './settings.ts';
 import type { SpoorChild } from './spoor-child.ts';
@@ -14,6 +15,8 @@ export interface LoadRow {
   spoor: LoadResult;
   /** Page views the report API counts for this run's website. */
   stored: number;
+  /** Spoor/bare of each pair of slices (bench/paired.ts). */
+  sliceRatios: number[];
 }
 
 const fmt = (n: number, digits = 0) =>
@@ -49,22 +52,20 @@ export async function benchLoad(
   await runLoad(spoor.url, 16, warmSeconds, collectBodyMaker(warmSite, settings.visitorPool, seed));
 
   const rows: LoadRow[] = [];
+  const seconds = sliceSeconds(settings.durationSeconds, settings.slices);
   for (const connections of settings.connections) {
-    const bareResult = await runLoad(
-      bare.url,
-      connections,
-      settings.durationSeconds,
-      collectBodyMaker('bare', settings.visitorPool, seed),
-    );
-    console.log(`  ${String(connections).padStart(3)} conn  ${describeLoad('bare', bareResult)}`);
-
     const websiteId = await spoor.registerWebsite(`load ${engine} ${connections}`);
     const from = utcDay(Date.now());
-    const spoorResult = await runLoad(
-      spoor.url,
-      connections,
-      settings.durationSeconds,
-      collectBodyMaker(websiteId, settings.visitorPool, seed + connections),
+    const bodies = {
+      bare: collectBodyMaker('bare', settings.visitorPool, seed),
+      spoor: collectBodyMaker(websiteId, settings.visitorPool, seed + connections),
+    };
+    const {
+      bare: bareResult,
+      spoor: spoorResult,
+      sliceRatios,
+    } = await pairedLoad(settings.slices, (server) =>
+      runLoad(server === 'bare' ? bare.url : spoor.url, connections, seconds, bodies[server]),
     );
     const stored = await settledPageviews(spoor, websiteId, from);
     const inFlight = spoorResult.sent - spoorResult.responses;
@@ -74,13 +75,14 @@ export async function benchLoad(
         : stored === spoorResult.ok
           ? 'every 2xx stored'
           : stored <= spoorResult.ok + inFlight
-            ? `every 2xx stored, plus ${stored - spoorResult.ok} of the ${inFlight} still in flight when the load stopped`
+            ? `every 2xx stored, plus ${stored - spoorResult.ok} of the ${inFlight} still in flight when a slice stopped`
             : `${stored - spoorResult.ok - inFlight} MORE STORED THAN SENT`;
+    console.log(`  ${String(connections).padStart(3)} conn  ${describeLoad('bare', bareResult)}`);
     console.log(`  ${String(connections).padStart(3)} conn  ${describeLoad('spoor', spoorResult)}`);
     console.log(
-      `           ratio ${fmt(spoorResult.requestsPerSecond / bareResult.requestsPerSecond, 2)}  ·  2xx ${spoorResult.ok}, stored ${stored}: ${verdict}`,
+      `           ratio ${fmt(spoorResult.requestsPerSecond / bareResult.requestsPerSecond, 2)} (slices ${sliceRatios.map((r) => fmt(r, 2)).join(', ')})  ·  2xx ${spoorResult.ok}, stored ${stored}: ${verdict}`,
     );
-    rows.push({ connections, bare: bareResult, spoor: spoorResult, stored });
+    rows.push({ connections, bare: bareResult, spoor: spoorResult, stored, sliceRatios });
   }
   return rows;
 }

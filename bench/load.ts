@@ -17,6 +17,8 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** Every response's time in ms, sorted (so slices of one measurement can be merged). */
+  latencies: Float64Array;
 }
 
 export function percentile(sorted: Float64Array, p: number): number {
@@ -60,6 +62,36 @@ export async function runAutocannon(
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
     maxMs: percentile(sorted, 100),
+    latencies: sorted,
+  };
+}
+
+/** One result from slices of the same measurement: counts and durations add up, percentiles over all responses. */
+export function mergeLoads(slices: readonly LoadResult[]): LoadResult {
+  const first = slices[0];
+  if (!first) throw new Error('mergeLoads needs at least one slice.');
+  const total = (pick: (r: LoadResult) => number) => slices.reduce((sum, r) => sum + pick(r), 0);
+  const latencies = new Float64Array(total((r) => r.latencies.length));
+  let at = 0;
+  for (const r of slices) {
+    latencies.set(r.latencies, at);
+    at += r.latencies.length;
+  }
+  latencies.sort();
+  const durationSeconds = total((r) => r.durationSeconds);
+  const responses = total((r) => r.responses);
+  return {
+    connections: first.connections,
+    durationSeconds,
+    requestsPerSecond: responses / durationSeconds,
+    sent: total((r) => r.sent),
+    responses,
+    ok: total((r) => r.ok),
+    errors: total((r) => r.errors),
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    maxMs: percentile(latencies, 100),
+    latencies,
   };
 }
 

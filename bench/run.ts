@@ -140,6 +140,7 @@ async function main(): Promise<void> {
             bareEmail,
             {
               durationSeconds: settings.durationSeconds,
+              slices: settings.slices,
               connections: settings.connections,
               postgresUrl: settings.postgresUrl,
               recipients: settings.emailRecipients,

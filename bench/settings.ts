@@ -2,8 +2,10 @@
 import { fileURLToPath } from 'node:url';
 
 export interface BenchSettings {
-  /** Seconds per load run (each connection count, each server). */
+  /** Seconds per load run (each connection count, each server), split into `slices`. */
   durationSeconds: number;
+  /** Alternating bare/Spoor slices per load run (bench/paired.ts). */
+  slices: number;
   connections: number[];
   /** Synthetic page views behind the report query. */
   pageviews: number;
@@ -60,6 +62,7 @@ export function loadBenchSettings(env: Env = process.env): BenchSettings {
   });
   return {
     durationSeconds: positiveInteger(env, 'BENCH_DURATION', 10),
+    slices: positiveInteger(env, 'BENCH_SLICES', 4),
     connections,
     pageviews: positiveInteger(env, 'BENCH_PAGEVIEWS', 10_000_000),
     postgresUrl: env['SPOOR_BENCH_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/test',

@@ -2,6 +2,7 @@
 import type { EmailBenchResult, EmailLoadRow } from './email-bench.ts';
 import type { LoadRow } from './load-bench.ts';
 import type { Machine } from './machine.ts';
+import { sliceSeconds } from './paired.ts';
 import type { ReportBenchResult } from './report-bench.ts';
 import type { BenchSettings } from './settings.ts';
 
@@ -33,11 +34,14 @@ const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
 const mib = (bytes: number | null) =>
   bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toLocaleString('en-US', { maximumFractionDigits: 0 })} MiB`;
 
-/** Rows of a load run: bare and Spoor alternating per connection count, and what Spoor stored. */
+const sliceRange = (ratios: readonly number[]) =>
+  ratios.length === 0 ? 'n/a' : `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+
+/** Rows of a load run: bare and Spoor in alternating slices per connection count, and what Spoor stored. */
 function loadTable(rows: readonly (LoadRow | EmailLoadRow)[], storedLabel: string): string[] {
   const lines = [
-    `| connections | bare req/s | Spoor req/s | Spoor/bare | Spoor p50 | Spoor p99 | bare p50 / p99 | Spoor errors | ${storedLabel} |`,
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    `| connections | bare req/s | Spoor req/s | Spoor/bare | slice pairs (min–max) | Spoor p50 | Spoor p99 | bare p50 / p99 | Spoor errors | ${storedLabel} |`,
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of rows) {
     const inFlight = r.spoor.sent - r.spoor.responses;
@@ -48,7 +52,7 @@ function loadTable(rows: readonly (LoadRow | EmailLoadRow)[], storedLabel: strin
           ? `${int(r.spoor.ok)} → ${int(r.stored)} ✓ (+${r.stored - r.spoor.ok} in flight at stop)`
           : `${int(r.spoor.ok)} → ${int(r.stored)} ✗`;
     lines.push(
-      `| ${r.connections} | ${int(r.bare.requestsPerSecond)} | ${int(r.spoor.requestsPerSecond)} | ${(r.spoor.requestsPerSecond / r.bare.requestsPerSecond).toFixed(2)} | ${ms(r.spoor.p50Ms)} ms | ${ms(r.spoor.p99Ms)} ms | ${ms(r.bare.p50Ms)} / ${ms(r.bare.p99Ms)} ms | ${int(r.spoor.errors)} | ${stored} |`,
+      `| ${r.connections} | ${int(r.bare.requestsPerSecond)} | ${int(r.spoor.requestsPerSecond)} | ${(r.spoor.requestsPerSecond / r.bare.requestsPerSecond).toFixed(2)} | ${sliceRange(r.sliceRatios)} | ${ms(r.spoor.p50Ms)} ms | ${ms(r.spoor.p99Ms)} ms | ${ms(r.bare.p50Ms)} / ${ms(r.bare.p99Ms)} ms | ${int(r.spoor.errors)} | ${stored} |`,
     );
   }
   return lines;
@@ -194,12 +198,12 @@ export function benchmarkPage(run: BenchRun): string {
     '## Command and settings',
     '',
     '```sh',
-    `BENCH_DURATION=${settings.durationSeconds} BENCH_PAGEVIEWS=${settings.pageviews} npm run bench`,
+    `BENCH_DURATION=${settings.durationSeconds} BENCH_SLICES=${settings.slices} BENCH_PAGEVIEWS=${settings.pageviews} npm run bench`,
     '```',
     '',
-    'Knobs: `BENCH_DURATION` (s per load run, default 10), `BENCH_PAGEVIEWS` (default 10000000), `BENCH_CONNECTIONS` (default 1,16,64), `BENCH_ENGINES` (default sqlite,postgres), `BENCH_LOAD` / `BENCH_EMAIL` / `BENCH_REPORT` (false skips that part), `BENCH_EMAIL_RECIPIENTS` (default 20000), `BENCH_SEND_RECIPIENTS` (default 5000), `BENCH_VISITORS` (default 1000), `BENCH_CPU_PROF=true` (profiles Spoor under load and adds a summary here), `SPOOR_BENCH_POSTGRES_URL` (default postgres://postgres@127.0.0.1:5432/test). A run that skips a part or changes the connections writes `bench/.tmp/benchmarks-partial.md` instead of this page. The first run with a new `BENCH_PAGEVIEWS` generates its data set (see the loading table for how long that took); later runs reuse it.',
+    'Knobs: `BENCH_DURATION` (s per load run, default 10), `BENCH_SLICES` (alternating slices it is split into, default 4), `BENCH_PAGEVIEWS` (default 10000000), `BENCH_CONNECTIONS` (default 1,16,64), `BENCH_ENGINES` (default sqlite,postgres), `BENCH_LOAD` / `BENCH_EMAIL` / `BENCH_REPORT` (false skips that part), `BENCH_EMAIL_RECIPIENTS` (default 20000), `BENCH_SEND_RECIPIENTS` (default 5000), `BENCH_VISITORS` (default 1000), `BENCH_CPU_PROF=true` (profiles Spoor under load and adds a summary here), `SPOOR_BENCH_POSTGRES_URL` (default postgres://postgres@127.0.0.1:5432/test). A run that skips a part or changes the connections writes `bench/.tmp/benchmarks-partial.md` instead of this page. The first run with a new `BENCH_PAGEVIEWS` generates its data set (see the loading table for how long that took); later runs reuse it.',
     '',
-    `- ${settings.durationSeconds} s per load run, after a warm-up of both servers; connections ${settings.connections.join(', ')}; bare and Spoor alternate at each step.`,
+    `- ${settings.durationSeconds} s per server and connection count, after a warm-up of both servers; connections ${settings.connections.join(', ')}. Each run is ${settings.slices} slices of ${sliceSeconds(settings.durationSeconds, settings.slices).toFixed(1)} s per server in the order bare, Spoor, Spoor, bare, bare, Spoor, … (\`bench/paired.ts\`): this machine's speed drifts by tens of percent within minutes, and alternating slices put both servers under the same drift. Req/s and percentiles are over all slices of a server; Spoor/bare is the ratio of those totals, and the slice-pair range shows how far single pairs strayed.`,
     `- Spoor runs as \`node --import tsx src/main.ts\` with \`SPOOR_DEMO=false\`, \`SPOOR_LOG_LEVEL=warn\`, \`SPOOR_COLLECT_RATE_LIMIT=10000000\` (the limiter runs but never trips) and default group commit (\`SPOOR_MAX_BATCH=256\`), on a fresh SQLite file (WAL, \`synchronous=FULL\`) or a fresh PostgreSQL schema (\`fsync\`, \`synchronous_commit\` as the server is configured).`,
     '- The bare server is `bench/bare-server.ts`: `node:http`, reads the body, answers 204.',
     `- Load: autocannon in the bench's own process; every request is a new page view (\`text/plain\` JSON as in [collect-protocol.md](collect-protocol.md), unique \`e\`, one of ${int(settings.visitorPool)} visitor ids in \`v\`, Zipf-distributed paths, some referrers and UTM tags), \`Origin: https://bench.example\`, a desktop Chrome User-Agent. Latency percentiles are computed from every response's own time.`,
@@ -235,7 +239,7 @@ export function benchmarkPage(run: BenchRun): string {
   lines.push(
     '## How to read this',
     '',
-    "The bare server is the ceiling for this machine: it does no parsing beyond reading the body and stores nothing, so its req/s is mostly what the load generator, Node's HTTP stack and the kernel allow. Spoor/bare is the share of that ceiling Spoor keeps while validating each event, applying consent and bot rules, deciding visits and answering only after the event is committed to disk. On a 2-core machine the load generator takes roughly one core, so both servers compete with it; absolute req/s on a dedicated server will be higher, the ratio is the comparable figure. On a shared virtual machine repeated runs can differ by a few tens of percent (disk flush latency varies most), so compare figures from the same run.",
+    "The bare server is the ceiling for this machine: it does no parsing beyond reading the body and stores nothing, so its req/s is mostly what the load generator, Node's HTTP stack and the kernel allow. Spoor/bare is the share of that ceiling Spoor keeps while validating each event, applying consent and bot rules, deciding visits and answering only after the event is committed to disk. On a 2-core machine the load generator takes roughly one core, so both servers compete with it; absolute req/s on a dedicated server will be higher, the ratio is the comparable figure. On a shared virtual machine the speed drifts by tens of percent within minutes; the alternating slices put both servers under the same drift, and the slice-pair range shows how much it moved. Compare figures from the same run.",
     '',
     'At 1 connection every request waits for its own commit, so that row shows the latency of one durable write. With more connections, requests that arrive while a commit is in progress go together into the next one (group commit), which is why throughput grows with concurrency while p99 stays bounded. "2xx answered → stored" is the durability check: after each run the report API must count every page view that was answered 2xx; it may count up to one more per connection, for requests that were already sent when autocannon stopped and were committed after it stopped listening (✓ when the count lies between the two).',
     '',
