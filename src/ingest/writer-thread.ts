@@ -119,7 +119,11 @@ function startThread(data: WriterData): Thread {
         pending.set(id, { resolve, reject });
         // Referenced while a batch is out, so the process waits for its commit.
         w.ref();
-        w.postMessage({ id, ...job } satisfies WriterRequest);
+        const request: WriterRequest =
+          job.kind === 'events'
+            ? { id, kind: 'events', events: job.events }
+            : { id, kind: 'hits', hits: job.hits, trackingDefault: job.trackingDefault };
+        w.postMessage(request);
       });
     },
     async close() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attributePageview } from './attribution.ts';
+import { attributePageview, pageFacts } from './attribution.ts';
 
 describe('attributePageview', () => {
   it.each([
@@ -75,5 +75,23 @@ describe('attributePageview', () => {
     },
   ])('$name', ({ url, referrer, expected }) => {
     expect(attributePageview(url, referrer)).toEqual(expected);
+  });
+});
+
+describe('pageFacts', () => {
+  it.each([
+    ['https://shop.test/a?utm_source=x', { host: 'shop.test', path: '/a', utmSource: 'x' }],
+    ['http://www.shop.test', { host: 'shop.test', path: '/', utmSource: null }],
+    ['ftp://shop.test/file', null],
+    ['javascript:alert(1)', null],
+    ['/relative/path', null],
+    ['', null],
+  ])('%s', (url, expected) => {
+    // Asked twice: the second answer comes from the memo and must be the same.
+    for (let i = 0; i < 2; i++) {
+      const facts = pageFacts(url);
+      if (expected === null) expect(facts).toBeNull();
+      else expect(facts).toMatchObject(expected);
+    }
   });
 });

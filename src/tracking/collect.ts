@@ -3,7 +3,7 @@ import { AppError } from '../lib/errors.ts';
 import { isWellFormedId } from '../lib/ids.ts';
 import { isOriginAllowed } from '../websites/origin-rules.ts';
 import type { Website } from '../websites/website.ts';
-import { attributePageview } from './attribution.ts';
+import { attributionOf, type PageFacts, pageFacts } from './attribution.ts';
 import { classifyBot } from './bot-rules.ts';
 import { decideConsent } from './consent-rules.ts';
 import type { IngestOutcome, TrackingEvent } from './events.ts';
@@ -51,13 +51,11 @@ export interface CollectResult {
 const clean = (value: string | undefined, max: number): string | null =>
   value === undefined || value === '' ? null : value.replaceAll('\0', '').slice(0, max);
 
-function checkPageUrl(url: string | undefined): URL {
+function checkPageUrl(url: string | undefined): PageFacts {
   if (!url) throw new AppError('bad_request', 'A page view needs "u", the page URL.');
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return parsed;
-  } catch {}
-  throw new AppError('bad_request', '"u" must be an absolute http(s) URL.');
+  const facts = pageFacts(url);
+  if (!facts) throw new AppError('bad_request', '"u" must be an absolute http(s) URL.');
+  return facts;
 }
 
 /**
@@ -114,36 +112,38 @@ export async function collect(request: CollectRequest, context: CollectContext):
     gpcMode: website.gpcMode,
   });
   const mode: TrackingMode = body.fp === 1 ? 'first-party' : 'third-party';
-  const common = {
-    websiteId: website.id,
-    eventId: body.e,
-    receivedAt: request.receivedAt,
-    anonymous: consent.anonymize,
-    // Without its own cookie (third-party cookies blocked, or a first visit in first-party mode), a
-    // browser arriving from an email click is the visitor the click identified, when the hit carries
-    // a genuine handoff: that id then stands where the tracking host's cookie would.
-    cookieVisitorId: isWellFormedId(request.visitorCookie)
-      ? request.visitorCookie
-      : body.h && !consent.anonymize
-        ? (context.handoffVisitor?.(body.h) ?? null)
-        : null,
-    // In first-party mode the script cannot read the HttpOnly cookie and sends no mirror.
-    mirrorVisitorId: mode === 'third-party' && isWellFormedId(body.v) ? body.v : null,
-    bot: classifyBot({ userAgent: request.userAgent, webdriver: body.wd === 1 }),
-    visitTimeoutMinutes: website.visitTimeoutMinutes,
-  };
+  // Without its own cookie (third-party cookies blocked, or a first visit in first-party mode), a
+  // browser arriving from an email click is the visitor the click identified, when the hit carries a
+  // genuine handoff: that id then stands where the tracking host's cookie would.
+  const cookieVisitorId = isWellFormedId(request.visitorCookie)
+    ? request.visitorCookie
+    : body.h && !consent.anonymize
+      ? (context.handoffVisitor?.(body.h) ?? null)
+      : null;
+  // In first-party mode the script cannot read the HttpOnly cookie and sends no mirror.
+  const mirrorVisitorId = mode === 'third-party' && isWellFormedId(body.v) ? body.v : null;
+  const bot = classifyBot({ userAgent: request.userAgent, webdriver: body.wd === 1 });
 
+  // Each event is one object literal with every field: spreading shared fields into it and adding
+  // more ({ ...common, kind, … }) cost ~2 µs per request on Node 20, a visible part of the endpoint.
   let event: TrackingEvent;
   if (body.t === 'pv') {
-    const url = checkPageUrl(body.u);
+    const page = checkPageUrl(body.u);
     const referrer = clean(body.r, 2048);
     event = {
-      ...common,
       kind: 'pageview',
+      websiteId: website.id,
+      eventId: body.e,
+      receivedAt: request.receivedAt,
+      anonymous: consent.anonymize,
+      cookieVisitorId,
+      mirrorVisitorId,
+      bot,
+      visitTimeoutMinutes: website.visitTimeoutMinutes,
       url: clean(body.u, 2048)!,
       title: clean(body.ti, 512),
       referrer,
-      attribution: attributePageview(url, referrer),
+      attribution: attributionOf(page, referrer),
     };
   } else {
     if (!isWellFormedId(body.p) || body.ms === undefined) {
@@ -152,7 +152,19 @@ export async function collect(request: CollectRequest, context: CollectContext):
         'An engagement update needs "p" (the page view\'s event id) and "ms".',
       );
     }
-    event = { ...common, kind: 'engagement', pageviewEventId: body.p, engagedMs: body.ms };
+    event = {
+      kind: 'engagement',
+      websiteId: website.id,
+      eventId: body.e,
+      receivedAt: request.receivedAt,
+      anonymous: consent.anonymize,
+      cookieVisitorId,
+      mirrorVisitorId,
+      bot,
+      visitTimeoutMinutes: website.visitTimeoutMinutes,
+      pageviewEventId: body.p,
+      engagedMs: body.ms,
+    };
   }
 
   const outcome = await ingestor.ingest(event);
