@@ -33,6 +33,15 @@ const WRITER_ENTRY = new URL('./writer-thread-main.ts', import.meta.url).href;
  */
 const CHECKPOINT_INTERVAL_MS = 100;
 
+/**
+ * How the event loop hands work to the thread (GroupCommit options), the same for tracking events and
+ * email hits:
+ * - up to 16 batches out at once (the thread merges those that wait; this only bounds the queue);
+ * - 16 waiting jobs are handed over without waiting for the end of the loop's turn, so the thread
+ *   commits while the loop parses the rest (decision 005: ~+10 % req/s at 64 connections).
+ */
+export const THREAD_GROUP_COMMIT = { concurrency: 16, handOverAt: 16 } as const;
+
 /** One thread per storage handle (so per SQLite file in a running server), with how many hold it. */
 const threads = new WeakMap<Storage, { thread: Thread; holders: number }>();
 

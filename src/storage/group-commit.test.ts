@@ -14,7 +14,7 @@ function recordingRunner() {
 describe('GroupCommit', () => {
   it('without a hand-over size, waits for the end of the turn and commits what arrived together', async () => {
     const { batches, run } = recordingRunner();
-    const writer = new GroupCommit(run, 100, 1);
+    const writer = new GroupCommit(run, { maxBatch: 100 });
     const results = [1, 2, 3, 4].map((job) => writer.submit(job));
     expect(batches).toEqual([]);
     expect(await Promise.all(results)).toEqual([2, 4, 6, 8]);
@@ -23,7 +23,7 @@ describe('GroupCommit', () => {
 
   it('with a hand-over size, hands a batch over as soon as that many wait, before the turn ends', async () => {
     const { batches, run } = recordingRunner();
-    const writer = new GroupCommit(run, 100, 1, 3, 2);
+    const writer = new GroupCommit(run, { maxBatch: 100, handOverAt: 2 });
     const results = [1, 2, 3, 4, 5].map((job) => writer.submit(job));
     // The first two went at once; the rest wait for the writer to be free again.
     expect(batches).toEqual([[1, 2]]);
@@ -41,10 +41,7 @@ describe('GroupCommit', () => {
         if (batches.length === 1) await new Promise<void>((resolve) => (release = resolve));
         return jobs;
       },
-      100,
-      1,
-      3,
-      2,
+      { maxBatch: 100, handOverAt: 2 },
     );
     const results = [1, 2, 3, 4, 5, 6].map((job) => writer.submit(job));
     expect(batches).toEqual([[1, 2]]);

@@ -10,6 +10,25 @@ interface Pending<Job, Result> {
 
 export type BatchRunner<Job, Result> = (jobs: Job[]) => Promise<Result[]>;
 
+export interface GroupCommitOptions {
+  /** Jobs per batch at most. */
+  maxBatch: number;
+  /**
+   * Batches written at once. SQLite has one writer, so 1; PostgreSQL can commit several batches on
+   * separate connections while one waits for the disk (row locks keep one browser's events in order).
+   */
+  concurrency?: number;
+  /** Attempts per batch: PostgreSQL may abort a transaction on a conflict with another writer. */
+  attempts?: number;
+  /**
+   * Hand a batch over as soon as this many jobs wait (and a writer is free), before the event loop's
+   * turn ends. Under load a turn parses every waiting request; without this the writer thread only
+   * starts once all of them are parsed, and the loop then idles while it commits (the two alternate
+   * instead of overlapping). 0: only at the end of the turn.
+   */
+  handOverAt?: number;
+}
+
 export class GroupCommit<Job, Result> {
   private queue: Pending<Job, Result>[] = [];
   /** Batches being written right now. */
@@ -17,25 +36,20 @@ export class GroupCommit<Job, Result> {
   private scheduled = false;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
+  private readonly maxBatch: number;
+  private readonly concurrency: number;
+  private readonly attempts: number;
+  private readonly handOverAt: number;
 
   constructor(
     private readonly runBatch: BatchRunner<Job, Result>,
-    private readonly maxBatch: number,
-    /**
-     * Batches written at once. SQLite has one writer, so 1; PostgreSQL can commit several batches on
-     * separate connections while one waits for the disk (row locks keep one browser's events in order).
-     */
-    private readonly concurrency = 1,
-    /** Attempts per batch: PostgreSQL may abort a transaction on a conflict with another writer. */
-    private readonly attempts = 3,
-    /**
-     * Hand a batch over as soon as this many jobs wait (and a writer is free), before the event loop's
-     * turn ends. Under load a turn parses every waiting request; without this the writer thread only
-     * starts once all of them are parsed, and the loop then idles while it commits (the two alternate
-     * instead of overlapping). 0: only at the end of the turn.
-     */
-    private readonly handOverAt = 0,
-  ) {}
+    options: GroupCommitOptions,
+  ) {
+    this.maxBatch = options.maxBatch;
+    this.concurrency = options.concurrency ?? 1;
+    this.attempts = options.attempts ?? 3;
+    this.handOverAt = options.handOverAt ?? 0;
+  }
 
   submit(job: Job): Promise<Result> {
     if (this.closed) return Promise.reject(new Error('The event writer is shutting down.'));

@@ -1,7 +1,7 @@
 // The one ingest path for tracking events: every collect request goes through `ingest`, which answers
 // only once the event is committed, sharing each commit with whatever else arrived meanwhile.
 
-import { sqliteIngestWriter } from '../ingest/writer-thread.ts';
+import { sqliteIngestWriter, THREAD_GROUP_COMMIT } from '../ingest/writer-thread.ts';
 import type { Storage } from '../storage/database.ts';
 import { GroupCommit } from '../storage/group-commit.ts';
 import { commitBatch } from './commit-batch.ts';
@@ -14,13 +14,6 @@ export interface Ingestor {
 
 /** Batches committed at once on PostgreSQL (each on its own pooled connection; the pool has 10). */
 const POSTGRES_WRITERS = 4;
-/** Batches handed to the SQLite writer thread at once (it merges them; this only bounds the queue). */
-const THREAD_HANDOVERS = 16;
-/**
- * Waiting events handed to the thread without waiting for the end of the event loop's turn, so the thread
- * commits while the loop parses the rest (decision 005: ~+10 % req/s at 64 connections, paired runs).
- */
-const THREAD_HAND_OVER_AT = 16;
 
 export function createIngestor(storage: Storage, maxBatch: number): Ingestor {
   // A SQLite commit (and its fsync) blocks the thread that makes it, so a SQLite file is written by the
@@ -29,10 +22,12 @@ export function createIngestor(storage: Storage, maxBatch: number): Ingestor {
   const thread = sqliteIngestWriter(storage, maxBatch);
   const writer = new GroupCommit<TrackingEvent, IngestOutcome>(
     thread ? (events) => thread.commitEvents(events) : (events) => commitBatch(storage, events),
-    maxBatch,
-    thread ? THREAD_HANDOVERS : storage.engine === 'postgres' ? POSTGRES_WRITERS : 1,
-    undefined,
-    thread ? THREAD_HAND_OVER_AT : 0,
+    {
+      maxBatch,
+      ...(thread
+        ? THREAD_GROUP_COMMIT
+        : { concurrency: storage.engine === 'postgres' ? POSTGRES_WRITERS : 1 }),
+    },
   );
   return {
     ingest: (event) => writer.submit(event),
