@@ -25,13 +25,13 @@ interface Thread {
 
 const WRITER_ENTRY = new URL('./writer-thread-main.ts', import.meta.url).href;
 /**
- * How often the checkpoint thread copies committed WAL frames into the database file. A page rewritten
- * by many commits is copied once per checkpoint, so a longer interval copies fewer pages: under collect
- * load at 64 connections, 1.3–1.5 page copies (a WAL read and a database write each) per request at
- * 20 ms, 0.6–0.75 at 100 ms, 0.4–0.5 at 250 ms (syscalls counted with `perf stat`, decision 006). At
- * 100 ms the WAL still stays far below the writer's own automatic checkpoint (10 000 frames).
+ * How often the checkpoint thread copies committed WAL frames into the database file. A longer interval
+ * copies fewer pages (a page many commits rewrite is copied once per checkpoint: under collect load
+ * 1.3–1.5 copies per request at 20 ms, 0.6–0.75 at 100 ms), but each checkpoint then writes more at
+ * once and the writer's fsyncs queue behind it: click p99 at 64 connections rose from 21–30 ms to
+ * 25–39 ms at 100 ms and 26–36 ms at 50 ms, for no throughput that held up (decision 006).
  */
-const CHECKPOINT_INTERVAL_MS = 100;
+const CHECKPOINT_INTERVAL_MS = 20;
 
 /**
  * How the event loop hands work to the thread (GroupCommit options), the same for tracking events and
@@ -151,7 +151,7 @@ function startThread(data: WriterData): Thread {
 
 /**
  * The checkpoint thread: its own connection to the file, copying committed WAL frames into the
- * database every 100 ms with a PASSIVE checkpoint, which never blocks the writer. Left to the
+ * database every few milliseconds with a PASSIVE checkpoint, which never blocks the writer. Left to the
  * writer, a checkpoint (thousands of pages copied, then an fsync of the database file) stalled every
  * hit waiting behind it; now the writer's own automatic checkpoint finds little left to copy before
  * the WAL restarts. Plain JavaScript: it needs neither tsx nor any of Spoor's modules to start.
