@@ -124,27 +124,30 @@ export async function collect(request: CollectRequest, context: CollectContext):
   const mirrorVisitorId = mode === 'third-party' && isWellFormedId(body.v) ? body.v : null;
   const bot = classifyBot({ userAgent: request.userAgent, webdriver: body.wd === 1 });
 
-  // Each event is one object literal with every field: spreading shared fields into it and adding
-  // more ({ ...common, kind, … }) cost ~2 µs per request on Node 20, a visible part of the endpoint.
+  // The shared fields, then the kind's own assigned onto the same object. Spreading the shared fields
+  // into a new literal ({ ...common, kind, … }) cost ~5 µs per request on Node 20, most of what this
+  // function cost (decision 006).
+  const common = {
+    websiteId: website.id,
+    eventId: body.e,
+    receivedAt: request.receivedAt,
+    anonymous: consent.anonymize,
+    cookieVisitorId,
+    mirrorVisitorId,
+    bot,
+    visitTimeoutMinutes: website.visitTimeoutMinutes,
+  };
   let event: TrackingEvent;
   if (body.t === 'pv') {
     const page = checkPageUrl(body.u);
     const referrer = clean(body.r, 2048);
-    event = {
-      kind: 'pageview',
-      websiteId: website.id,
-      eventId: body.e,
-      receivedAt: request.receivedAt,
-      anonymous: consent.anonymize,
-      cookieVisitorId,
-      mirrorVisitorId,
-      bot,
-      visitTimeoutMinutes: website.visitTimeoutMinutes,
+    event = Object.assign(common, {
+      kind: 'pageview' as const,
       url: clean(body.u, 2048)!,
       title: clean(body.ti, 512),
       referrer,
       attribution: attributionOf(page, referrer),
-    };
+    });
   } else {
     if (!isWellFormedId(body.p) || body.ms === undefined) {
       throw new AppError(
@@ -152,19 +155,11 @@ export async function collect(request: CollectRequest, context: CollectContext):
         'An engagement update needs "p" (the page view\'s event id) and "ms".',
       );
     }
-    event = {
-      kind: 'engagement',
-      websiteId: website.id,
-      eventId: body.e,
-      receivedAt: request.receivedAt,
-      anonymous: consent.anonymize,
-      cookieVisitorId,
-      mirrorVisitorId,
-      bot,
-      visitTimeoutMinutes: website.visitTimeoutMinutes,
+    event = Object.assign(common, {
+      kind: 'engagement' as const,
       pageviewEventId: body.p,
       engagedMs: body.ms,
-    };
+    });
   }
 
   const outcome = await ingestor.ingest(event);
