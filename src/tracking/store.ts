@@ -2,7 +2,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { MINUTE_MS } from '../lib/time.ts';
 import type { Engine } from '../storage/database.ts';
-import type { Database } from '../storage/schema.ts';
+import type { Database, VisitsTable } from '../storage/schema.ts';
 import {
   type BatchState,
   candidateVisitorIds,
@@ -20,15 +20,10 @@ export class ConcurrentDuplicateError extends Error {}
 
 const CHUNK = 400;
 
-interface LatestVisitRow {
-  id: string;
-  website_id: string;
-  visitor_id: string;
-  started_at: number;
-  last_seen_at: number;
-  pageviews: number;
-  bot: number;
-}
+type LatestVisitRow = Pick<
+  VisitsTable,
+  'id' | 'website_id' | 'visitor_id' | 'started_at' | 'last_seen_at' | 'pageviews' | 'bot'
+>;
 
 function chunks<T>(rows: readonly T[]): T[][] {
   const out: T[][] = [];
