@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchCeiling, type CeilingRow } from './ceiling-bench.ts';
 import { benchEmail, type EmailBenchResult, startBareEmailServer } from './email-bench.ts';
 import { benchLoad, type LoadRow } from './load-bench.ts';
 import { codeVersion, describeMachine } from './machine.ts';
@@ -12,7 +13,7 @@ import { summarizeProfile } from './profile-summary.ts';
 import { benchReport, type ReportBenchResult } from './report-bench.ts';
 import { isCompleteRun, loadBenchSettings, REPO_DIR, TMP_DIR } from './settings.ts';
 import { mainThreadProfile, startSpoor } from './spoor-child.ts';
-import { benchmarkPage, type EngineLoad } from './write-doc.ts';
+import { benchmarkPage, type EngineLoad, TARGET } from './write-doc.ts';
 
 type Engine = 'sqlite' | 'postgres';
 
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
   );
 
   const loads: EngineLoad[] = [];
+  const ceiling: CeilingRow[] = [];
   if (settings.runLoad) {
     console.log(
       `\nDurable collect: ${settings.durationSeconds} s per run, connections ${settings.connections.join(', ')}`,
@@ -120,6 +122,8 @@ async function main(): Promise<void> {
         const { rows, profile } = await loadOnEngine(engine, bare, settings, 42);
         loads.push({ engine, rows, profile });
       }
+      console.log(`\n[ceiling] Spoor's HTTP path with lighter stores, ${TARGET.connections} connections`);
+      ceiling.push(...(await benchCeiling(bare, settings, TARGET.connections, 44)));
     } finally {
       await bare.stop();
     }
@@ -169,6 +173,7 @@ async function main(): Promise<void> {
     machine,
     settings,
     loads,
+    ceiling,
     emails,
     reports,
     notes,

@@ -25,6 +25,9 @@ export interface SpoorStart {
   profileDir?: string;
   /** An admin key already stored in the database (the bootstrap key only installs into a key-less one). */
   apiKey?: string;
+  /** The script to run instead of src/main.ts (bench/ceiling-server.ts), and its own settings. */
+  entry?: string;
+  extraEnv?: Record<string, string>;
 }
 
 export const PROFILE_DIR = join(TMP_DIR, 'profiles');
@@ -52,7 +55,7 @@ export async function startSpoor(options: SpoorStart): Promise<SpoorChild> {
     : [];
   const child = await startChild({
     name: options.name,
-    nodeArgs: ['--import', 'tsx', ...profile, 'src/main.ts'],
+    nodeArgs: ['--import', 'tsx', ...profile, options.entry ?? 'src/main.ts'],
     env: {
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -61,6 +64,7 @@ export async function startSpoor(options: SpoorStart): Promise<SpoorChild> {
       SPOOR_LOG_LEVEL: 'warn',
       SPOOR_COLLECT_RATE_LIMIT: '10000000',
       SPOOR_BOOTSTRAP_API_KEY: apiKey,
+      ...options.extraEnv,
     },
     port,
     readyPath: '/healthz',

@@ -1,4 +1,5 @@
 // Renders docs/benchmarks.md from one bench run.
+import type { CeilingRow } from './ceiling-bench.ts';
 import type { EmailBenchResult, EmailLoadRow } from './email-bench.ts';
 import type { LoadRow } from './load-bench.ts';
 import type { Machine } from './machine.ts';
@@ -18,6 +19,8 @@ export interface BenchRun {
   machine: Machine;
   settings: BenchSettings;
   loads: EngineLoad[];
+  /** Spoor's HTTP path with collect's store swapped out (bench/ceiling-bench.ts). */
+  ceiling: CeilingRow[];
   emails: EmailBenchResult[];
   reports: ReportBenchResult[];
   notes: string[];
@@ -177,6 +180,36 @@ function reportSection(reports: ReportBenchResult[], pageviews: number): string[
   return lines;
 }
 
+const CEILING_STORE = {
+  none: 'no store: answered at once, kept nowhere',
+  log: 'a durable append-only log: one write and one fdatasync per group, pipelined',
+} as const;
+
+/** The SQLite row at the target's connection count beside Spoor's HTTP path with lighter stores. */
+function ceilingSection(run: BenchRun): string[] {
+  if (run.ceiling.length === 0) return ['Not run (BENCH_LOAD=false).'];
+  const lines = [
+    `Spoor's own HTTP path (\`bench/ceiling-server.ts\`: the same app, validation, consent, bot rules, cookies and answer) with collect's events sent somewhere lighter than the tables, each driven against the bare server in alternating slices like the rows above. The first ratio is the most any store could keep on this machine; the second the most a durable store could (decision 007).`,
+    '',
+    '| collect stores its events in | connections | bare req/s | Spoor req/s | Spoor/bare | slice pairs (min–max) | Spoor p99 |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of run.ceiling) {
+    lines.push(
+      `| ${CEILING_STORE[r.mode]} | ${r.connections} | ${int(r.bare.requestsPerSecond)} | ${int(r.spoor.requestsPerSecond)} | ${(r.spoor.requestsPerSecond / r.bare.requestsPerSecond).toFixed(2)} | ${sliceRange(r.sliceRatios)} | ${ms(r.spoor.p99Ms)} ms |`,
+    );
+  }
+  const sqlite = run.loads
+    .find((l) => l.engine === 'sqlite')
+    ?.rows.find((r) => r.connections === run.ceiling[0]!.connections);
+  if (sqlite) {
+    lines.push(
+      `| the SQLite tables (Spoor as shipped, from the table above) | ${sqlite.connections} | ${int(sqlite.bare.requestsPerSecond)} | ${int(sqlite.spoor.requestsPerSecond)} | ${(sqlite.spoor.requestsPerSecond / sqlite.bare.requestsPerSecond).toFixed(2)} | ${sliceRange(sqlite.sliceRatios)} | ${ms(sqlite.spoor.p99Ms)} ms |`,
+    );
+  }
+  return lines;
+}
+
 export function benchmarkPage(run: BenchRun): string {
   const { machine, settings } = run;
   const minutes = (run.finished.getTime() - run.started.getTime()) / 60_000;
@@ -223,6 +256,7 @@ export function benchmarkPage(run: BenchRun): string {
   }
   if (run.loads.length === 0) lines.push('Not run (BENCH_LOAD=false).', '');
   lines.push('### Against the target', '', ...targetVerdict(run), '');
+  lines.push('### What this machine allows', '', ...ceilingSection(run), '');
   lines.push('## Email: open pixel, click redirect, sending', '', ...emailSection(run), '');
   lines.push('## Report query', '', ...reportSection(run.reports, settings.pageviews), '');
   for (const load of run.loads) {

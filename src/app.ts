@@ -46,6 +46,11 @@ export interface AppOptions {
   /** Fastify logger; off in tests. */
   logger?: boolean | { level: string };
   demoWebsiteId?: string;
+  /**
+   * Where collect's events go; by default the durable ingest of `storage` (tracking/ingest.ts). The
+   * bench's ceiling runs (bench/ceiling-server.ts) pass other ones to measure the HTTP path alone.
+   */
+  ingestor?: Ingestor;
 }
 
 export interface SpoorApp {
@@ -160,7 +165,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   });
 
   const websites = new WebsiteCache(storage.db);
-  const ingestor = createIngestor(storage, config.maxBatchSize);
+  const ingestor = options.ingestor ?? createIngestor(storage, config.maxBatchSize);
   app.addHook('onClose', async () => ingestor.close());
 
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
