@@ -1,15 +1,18 @@
-// Spoor with its event store swapped out, for the bench's ceiling runs (bench/ceiling-bench.ts): the
-// same configuration, app, routes, validation, consent, cookies and answers as src/main.ts, but collect's
-// events go to one of two stand-ins instead of the SQLite tables:
-// - `none`: answered at once, stored nowhere: what HTTP and collect's own work allow on this machine;
+// Spoor with its event stores swapped out, for the bench's ceiling runs (bench/ceiling-bench.ts): the
+// same configuration, app, routes, validation, consent, token checks, cookies and answers as
+// src/main.ts, but collect's events and the email endpoints' hits go to one of two stand-ins instead of
+// the database tables:
+// - `none`: answered at once, stored nowhere: what HTTP and the routes' own work allow on this machine;
 // - `log`: appended to a file and answered once an fdatasync covering them has finished, with the next
-//   group written while one is being synced: the cheapest durable store there is.
+//   group gathering while one is being synced: the cheapest durable store there is.
 // Neither is a way to run Spoor; they show how much of the bare server's rate any durable store could
 // keep here, and so how much of the gap is the tables' (decision 007).
 import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
 import { buildApp } from '../src/app.ts';
 import { bootstrap } from '../src/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
+import type { EngagementHit, HitOutcome } from '../src/engagement/engagement-hit.ts';
+import type { EngagementWriter } from '../src/engagement/engagement-writer.ts';
 import { newId } from '../src/lib/ids.ts';
 import { openStorage } from '../src/storage/database.ts';
 import { migrateToLatest } from '../src/storage/migrate.ts';
@@ -19,23 +22,33 @@ import type { Ingestor } from '../src/tracking/ingest.ts';
 export type CeilingMode = 'none' | 'log';
 
 /** The ids a stored event would be answered with: the browser's own, or a new one, and a new visit. */
-const outcomeOf = (event: TrackingEvent): IngestOutcome => ({
+const eventOutcome = (event: TrackingEvent): IngestOutcome => ({
   visitorId: event.anonymous ? null : (event.cookieVisitorId ?? event.mirrorVisitorId ?? newId()),
   visitId: event.anonymous ? null : newId(),
 });
 
-function answerAtOnce(): Ingestor {
-  return { ingest: async (event) => outcomeOf(event), close: async () => {} };
+/** A person's hit, recorded: a click hands its browser a visitor id, as the real writer does. */
+const hitOutcome = (hit: EngagementHit): HitOutcome => ({
+  recorded: true,
+  machine: false,
+  reason: null,
+  visitorId: hit.kind === 'click' ? (hit.visitorCookie ?? newId()) : null,
+  unsubscribed: 0,
+});
+
+interface Store {
+  /** Keeps the line `line()` makes (called only by a store that writes one). */
+  keep(line: () => string): Promise<void>;
+  close(): Promise<void>;
 }
 
 interface Waiting {
-  outcome: IngestOutcome;
-  resolve: (outcome: IngestOutcome) => void;
+  resolve: () => void;
   reject: (error: Error) => void;
 }
 
-/** Group commit to an append-only file, one write and one fdatasync per group, pipelined. */
-function durableLog(file: string): Ingestor {
+/** Group commit to an append-only file: one write and one fdatasync per group, the next group forming meanwhile. */
+function durableLog(file: string): Store {
   const fd = openSync(file, 'a');
   let waiting: Waiting[] = [];
   let lines: string[] = [];
@@ -52,7 +65,7 @@ function durableLog(file: string): Ingestor {
       busy = false;
       for (const w of group) {
         if (error) w.reject(error);
-        else w.resolve(w.outcome);
+        else w.resolve();
       }
       flush();
     };
@@ -68,17 +81,42 @@ function durableLog(file: string): Ingestor {
   };
 
   return {
-    ingest: (event) =>
+    keep: (line) =>
       new Promise((resolve, reject) => {
-        const outcome = outcomeOf(event);
-        waiting.push({ outcome, resolve, reject });
-        lines.push(`${JSON.stringify(event)}\t${outcome.visitorId}\t${outcome.visitId}`);
+        waiting.push({ resolve, reject });
+        lines.push(line());
         flush();
       }),
     close: async () => {
       while (busy || waiting.length > 0) await new Promise((r) => setTimeout(r, 5));
       closeSync(fd);
     },
+  };
+}
+
+/** Collect's stand-in: answered at once (`store` null), or once the event's line is on disk. */
+function ingestorOn(store: Store | null): Ingestor {
+  if (!store) return { ingest: async (event) => eventOutcome(event), close: async () => {} };
+  return {
+    ingest: async (event) => {
+      const outcome = eventOutcome(event);
+      await store.keep(() => `${JSON.stringify(event)}\t${outcome.visitorId}\t${outcome.visitId}`);
+      return outcome;
+    },
+    close: () => store.close(),
+  };
+}
+
+/** The email endpoints' stand-in, the same way. */
+function engagementWriterOn(store: Store | null): EngagementWriter {
+  if (!store) return { record: async (hit) => hitOutcome(hit), close: async () => {} };
+  return {
+    record: async (hit) => {
+      const outcome = hitOutcome(hit);
+      await store.keep(() => `${JSON.stringify(hit)}\t${outcome.visitorId}`);
+      return outcome;
+    },
+    close: async () => {},
   };
 }
 
@@ -91,8 +129,14 @@ async function main(): Promise<void> {
   const storage = openStorage(config.databaseUrl);
   await migrateToLatest(storage.db);
   await bootstrap(storage.db, config);
-  const ingestor = mode === 'none' ? answerAtOnce() : durableLog(logFile as string);
-  const { app } = await buildApp({ config, storage, logger: { level: config.logLevel }, ingestor });
+  const store = mode === 'none' ? null : durableLog(logFile as string);
+  const { app } = await buildApp({
+    config,
+    storage,
+    logger: { level: config.logLevel },
+    ingestor: ingestorOn(store),
+    engagementWriter: engagementWriterOn(store),
+  });
   process.once('SIGTERM', () => {
     void app
       .close()

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchEmailCeiling, type CeilingRow } from './ceiling-bench.ts';
 import { countEmailEvents, type GetLoadResult, runGetLoad, seedEmailSend } from './email-load.ts';
 import { pairedLoad, sliceSeconds } from './paired.ts';
 import { createSchema, dropSchema, urlWithSearchPath } from './postgres.ts';
@@ -28,6 +29,8 @@ export interface EmailBenchResult {
   recipients: number;
   pixel: EmailLoadRow[];
   click: EmailLoadRow[];
+  /** Spoor's HTTP path with lighter stores, on the same send (empty when not run). */
+  ceiling: CeilingRow[];
   send: SendThroughputResult;
 }
 
@@ -41,6 +44,8 @@ export interface EmailBenchSettings {
   recipients: number;
   /** Recipients of the sending-throughput run. */
   sendRecipients: number;
+  /** Connections of the ceiling runs (bench/ceiling-bench.ts) after Spoor's; null: none. */
+  ceilingConnections: number | null;
 }
 
 const fmt = (n: number, digits = 0) =>
@@ -152,6 +157,23 @@ export async function benchEmail(
     } finally {
       await spoor.stop();
     }
+    let ceiling: CeilingRow[] = [];
+    if (settings.ceilingConnections !== null) {
+      console.log(
+        `  ceiling: Spoor's HTTP path with lighter stores, ${settings.ceilingConnections} connections`,
+      );
+      ceiling = await benchEmailCeiling(
+        bare,
+        database.url,
+        data,
+        {
+          durationSeconds: settings.durationSeconds,
+          slices: settings.slices,
+          connections: settings.ceilingConnections,
+        },
+        seed,
+      );
+    }
     console.log(`  sending ${fmt(settings.sendRecipients)} messages to a loopback SMTP sink`);
     const sendDatabase = await temporaryDatabase(engine, settings.postgresUrl);
     let send: SendThroughputResult;
@@ -166,7 +188,7 @@ export async function benchEmail(
     console.log(
       `  send: ${fmt(send.messagesPerSecond)} messages/s (pool ${send.pool}), preparing ${fmt(send.prepareMs)} ms`,
     );
-    return { engine, recipients: settings.recipients, pixel, click, send };
+    return { engine, recipients: settings.recipients, pixel, click, ceiling, send };
   } finally {
     await database.dispose();
   }

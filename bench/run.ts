@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchCeiling, type CeilingRow } from './ceiling-bench.ts';
+import { benchCollectCeiling, type CeilingRow } from './ceiling-bench.ts';
 import { benchEmail, type EmailBenchResult, startBareEmailServer } from './email-bench.ts';
 import { benchLoad, type LoadRow } from './load-bench.ts';
 import { codeVersion, describeMachine } from './machine.ts';
@@ -13,7 +13,7 @@ import { summarizeProfile } from './profile-summary.ts';
 import { benchReport, type ReportBenchResult } from './report-bench.ts';
 import { isCompleteRun, loadBenchSettings, REPO_DIR, TMP_DIR } from './settings.ts';
 import { mainThreadProfile, startSpoor } from './spoor-child.ts';
-import { benchmarkPage, type EngineLoad, TARGET } from './write-doc.ts';
+import { benchmarkPage, EMAIL_TARGET, type EngineLoad, TARGET } from './write-doc.ts';
 
 type Engine = 'sqlite' | 'postgres';
 
@@ -123,7 +123,18 @@ async function main(): Promise<void> {
         loads.push({ engine, rows, profile });
       }
       console.log(`\n[ceiling] Spoor's HTTP path with lighter stores, ${TARGET.connections} connections`);
-      ceiling.push(...(await benchCeiling(bare, settings, TARGET.connections, 44)));
+      ceiling.push(
+        ...(await benchCollectCeiling(
+          bare,
+          {
+            durationSeconds: settings.durationSeconds,
+            slices: settings.slices,
+            connections: TARGET.connections,
+            visitorPool: settings.visitorPool,
+          },
+          44,
+        )),
+      );
     } finally {
       await bare.stop();
     }
@@ -149,10 +160,12 @@ async function main(): Promise<void> {
               postgresUrl: settings.postgresUrl,
               recipients: settings.emailRecipients,
               sendRecipients: settings.sendRecipients,
+              ceilingConnections: engine === 'sqlite' ? EMAIL_TARGET.connections : null,
             },
             43,
           ),
         );
+        ceiling.push(...(emails.at(-1)?.ceiling ?? []));
       }
     } finally {
       await bareEmail.stop();

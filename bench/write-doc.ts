@@ -19,7 +19,7 @@ export interface BenchRun {
   machine: Machine;
   settings: BenchSettings;
   loads: EngineLoad[];
-  /** Spoor's HTTP path with collect's store swapped out (bench/ceiling-bench.ts). */
+  /** Spoor's HTTP path with its stores swapped out (bench/ceiling-bench.ts): collect, pixel, click. */
   ceiling: CeilingRow[];
   emails: EmailBenchResult[];
   reports: ReportBenchResult[];
@@ -181,31 +181,38 @@ function reportSection(reports: ReportBenchResult[], pageviews: number): string[
 }
 
 const CEILING_STORE = {
-  none: 'no store: answered at once, kept nowhere',
-  log: 'a durable append-only log: one write and one fdatasync per group, pipelined',
+  none: 'nowhere: answered at once',
+  log: 'a durable append-only log (one write + one fdatasync per group, pipelined)',
 } as const;
 
-/** The SQLite row at the target's connection count beside Spoor's HTTP path with lighter stores. */
+const ENDPOINT_NAME = { collect: 'collect', pixel: 'open pixel', click: 'click redirect' } as const;
+
+/** Spoor as shipped on SQLite, at the ceiling's connection count, for one endpoint. */
+function shippedRow(run: BenchRun, endpoint: CeilingRow['endpoint'], connections: number) {
+  if (endpoint === 'collect')
+    return run.loads.find((l) => l.engine === 'sqlite')?.rows.find((r) => r.connections === connections);
+  const email = run.emails.find((e) => e.engine === 'sqlite');
+  return email?.[endpoint].find((r) => r.connections === connections);
+}
+
+/** Per endpoint: Spoor's HTTP path with lighter stores, then Spoor as shipped, each against bare. */
 function ceilingSection(run: BenchRun): string[] {
-  if (run.ceiling.length === 0) return ['Not run (BENCH_LOAD=false).'];
+  if (run.ceiling.length === 0) return ['Not run (BENCH_LOAD=false and BENCH_EMAIL=false).'];
   const lines = [
-    `Spoor's own HTTP path (\`bench/ceiling-server.ts\`: the same app, validation, consent, bot rules, cookies and answer) with collect's events sent somewhere lighter than the tables, each driven against the bare server in alternating slices like the rows above. The first ratio is the most any store could keep on this machine; the second the most a durable store could (decision 007).`,
+    "Spoor's own HTTP path (`bench/ceiling-server.ts`: the same app, routes, validation, consent and bot rules, token checks, cookies and answers) with the events and hits sent somewhere lighter than the tables, each driven against the same bare server in alternating slices like the rows above (on the database the email runs seeded, for the pixel and the click). Per endpoint, the first ratio is the most any store could keep on this machine, the second the most a durable store could, the third what Spoor keeps (decision 007).",
     '',
-    '| collect stores its events in | connections | bare req/s | Spoor req/s | Spoor/bare | slice pairs (min–max) | Spoor p99 |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| endpoint | events stored in | connections | bare req/s | Spoor req/s | Spoor/bare | slice pairs (min–max) | Spoor p99 |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const r of run.ceiling) {
-    lines.push(
-      `| ${CEILING_STORE[r.mode]} | ${r.connections} | ${int(r.bare.requestsPerSecond)} | ${int(r.spoor.requestsPerSecond)} | ${(r.spoor.requestsPerSecond / r.bare.requestsPerSecond).toFixed(2)} | ${sliceRange(r.sliceRatios)} | ${ms(r.spoor.p99Ms)} ms |`,
-    );
-  }
-  const sqlite = run.loads
-    .find((l) => l.engine === 'sqlite')
-    ?.rows.find((r) => r.connections === run.ceiling[0]!.connections);
-  if (sqlite) {
-    lines.push(
-      `| the SQLite tables (Spoor as shipped, from the table above) | ${sqlite.connections} | ${int(sqlite.bare.requestsPerSecond)} | ${int(sqlite.spoor.requestsPerSecond)} | ${(sqlite.spoor.requestsPerSecond / sqlite.bare.requestsPerSecond).toFixed(2)} | ${sliceRange(sqlite.sliceRatios)} | ${ms(sqlite.spoor.p99Ms)} ms |`,
-    );
+  const row = (endpoint: string, store: string, r: Omit<CeilingRow, 'endpoint' | 'mode'>) =>
+    `| ${endpoint} | ${store} | ${r.connections} | ${int(r.bare.requestsPerSecond)} | ${int(r.spoor.requestsPerSecond)} | ${(r.spoor.requestsPerSecond / r.bare.requestsPerSecond).toFixed(2)} | ${sliceRange(r.sliceRatios)} | ${ms(r.spoor.p99Ms)} ms |`;
+  for (const endpoint of ['collect', 'pixel', 'click'] as const) {
+    const rows = run.ceiling.filter((r) => r.endpoint === endpoint);
+    if (rows.length === 0) continue;
+    for (const r of rows) lines.push(row(ENDPOINT_NAME[endpoint], CEILING_STORE[r.mode], r));
+    const shipped = shippedRow(run, endpoint, rows[0]!.connections);
+    if (shipped)
+      lines.push(row(ENDPOINT_NAME[endpoint], '**the SQLite tables (Spoor as shipped)**', shipped));
   }
   return lines;
 }
@@ -256,8 +263,8 @@ export function benchmarkPage(run: BenchRun): string {
   }
   if (run.loads.length === 0) lines.push('Not run (BENCH_LOAD=false).', '');
   lines.push('### Against the target', '', ...targetVerdict(run), '');
-  lines.push('### What this machine allows', '', ...ceilingSection(run), '');
   lines.push('## Email: open pixel, click redirect, sending', '', ...emailSection(run), '');
+  lines.push('## What this machine allows', '', ...ceilingSection(run), '');
   lines.push('## Report query', '', ...reportSection(run.reports, settings.pageviews), '');
   for (const load of run.loads) {
     if (!load.profile) continue;
@@ -273,7 +280,7 @@ export function benchmarkPage(run: BenchRun): string {
   lines.push(
     '## How to read this',
     '',
-    "The bare server is the ceiling for this machine: it does no parsing beyond reading the body and stores nothing, so its req/s is mostly what the load generator, Node's HTTP stack and the kernel allow. Spoor/bare is the share of that ceiling Spoor keeps while validating each event, applying consent and bot rules, deciding visits and answering only after the event is committed to disk. On a 2-core machine the load generator takes roughly one core, so both servers compete with it; absolute req/s on a dedicated server will be higher, the ratio is the comparable figure. On a shared virtual machine the speed drifts by tens of percent within minutes; the alternating slices put both servers under the same drift, and the slice-pair range shows how much it moved. Compare figures from the same run. \"What this machine allows\" separates Spoor's HTTP path from its store: the same app with collect's events kept nowhere, then in a bare append-only log made durable per group; on a machine where even that log keeps less than half of the bare rate, no durable store that also indexes its events can reach the target there.",
+    'The bare server is the ceiling for this machine: it does no parsing beyond reading the body and stores nothing, so its req/s is mostly what the load generator, Node\'s HTTP stack and the kernel allow. Spoor/bare is the share of that ceiling Spoor keeps while validating each event, applying consent and bot rules, deciding visits and answering only after the event is committed to disk. On a 2-core machine the load generator takes roughly one core, so both servers compete with it; absolute req/s on a dedicated server will be higher, the ratio is the comparable figure. On a shared virtual machine the speed drifts by tens of percent within minutes; the alternating slices put both servers under the same drift, and the slice-pair range shows how much it moved. Compare figures from the same run. "What this machine allows" separates Spoor\'s HTTP path from its store: the same app with the events kept nowhere, then in a bare append-only log made durable per group. Where even that log keeps about half of the bare rate or less, a store that also indexes each event (and a durable store must, for visits, uniques and look-ups) cannot reach the target on that machine.',
     '',
     'At 1 connection every request waits for its own commit, so that row shows the latency of one durable write. With more connections, requests that arrive while a commit is in progress go together into the next one (group commit), which is why throughput grows with concurrency while p99 stays bounded. "2xx answered → stored" is the durability check: after each run the report API must count every page view that was answered 2xx; it may count up to one more per connection, for requests that were already sent when autocannon stopped and were committed after it stopped listening (✓ when the count lies between the two).',
     '',

@@ -16,6 +16,7 @@ import type { Config } from './config.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieDeclaration } from './cookies/declaration.ts';
 import { demoRoutes } from './demo/routes.ts';
+import type { EngagementWriter } from './engagement/engagement-writer.ts';
 import { PIXEL_GIF, PIXEL_HEADERS } from './engagement/pixel-gif.ts';
 import { engagementRoutes } from './engagement/routes.ts';
 import { PIXEL_PATH } from './engagement/tracking-urls.ts';
@@ -51,6 +52,8 @@ export interface AppOptions {
    * bench's ceiling runs (bench/ceiling-server.ts) pass other ones to measure the HTTP path alone.
    */
   ingestor?: Ingestor;
+  /** Where email hits go; by default the durable engagement writer of `storage` (the same bench runs). */
+  engagementWriter?: EngagementWriter;
 }
 
 export interface SpoorApp {
@@ -225,7 +228,12 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   listRoutes(app, { db: storage.db });
   messageRoutes(app, { db: storage.db });
   sendRoutes(app, { db: storage.db });
-  engagementRoutes(app, { storage, config, secrets });
+  engagementRoutes(app, {
+    storage,
+    config,
+    secrets,
+    ...(options.engagementWriter ? { writer: options.engagementWriter } : {}),
+  });
   const stopSending = startSendWorker({ storage, config, secrets });
   app.addHook('onClose', async () => stopSending());
 
