@@ -1,21 +1,17 @@
-// Spoor with its event stores swapped out, for the bench's ceiling runs (bench/ceiling-bench.ts): the
-// same configuration, app, routes, validation, consent, token checks, cookies and answers as
-// src/main.ts, but collect's events and the email endpoints' hits go to one of two stand-ins instead of
-// the database tables:
+// Spoor with its event stores swapped out, for the bench's ceiling runs (bench/ceiling-bench.ts): started
+// by the same function as src/main.ts (src/server.ts), so with the same configuration, app, routes,
+// validation, consent, token checks, cookies and answers, but collect's events and the email
+// endpoints' hits go to one of two stand-ins instead of the database tables:
 // - `none`: answered at once, stored nowhere: what HTTP and the routes' own work allow on this machine;
 // - `log`: appended to a file and answered once an fdatasync covering them has finished, with the next
 //   group gathering while one is being synced: the cheapest durable store there is.
 // Neither is a way to run Spoor; they show how much of the bare server's rate any durable store could
 // keep here, and so how much of the gap is the tables' (decision 007).
 import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
-import { buildApp } from '../src/app.ts';
-import { bootstrap } from '../src/bootstrap.ts';
-import { loadConfig } from '../src/config.ts';
 import type { EngagementHit, HitOutcome } from '../src/engagement/engagement-hit.ts';
 import type { EngagementWriter } from '../src/engagement/engagement-writer.ts';
 import { newId } from '../src/lib/ids.ts';
-import { openStorage } from '../src/storage/database.ts';
-import { migrateToLatest } from '../src/storage/migrate.ts';
+import { runServer } from '../src/server.ts';
 import type { IngestOutcome, TrackingEvent } from '../src/tracking/events.ts';
 import type { Ingestor } from '../src/tracking/ingest.ts';
 
@@ -125,25 +121,8 @@ async function main(): Promise<void> {
   const logFile = process.env['SPOOR_BENCH_CEILING_LOG'];
   if (mode !== 'none' && mode !== 'log') throw new Error('SPOOR_BENCH_CEILING must be "none" or "log".');
   if (mode === 'log' && !logFile) throw new Error('SPOOR_BENCH_CEILING_LOG must name the log file.');
-  const config = loadConfig();
-  const storage = openStorage(config.databaseUrl);
-  await migrateToLatest(storage.db);
-  await bootstrap(storage.db, config);
   const store = mode === 'none' ? null : durableLog(logFile as string);
-  const { app } = await buildApp({
-    config,
-    storage,
-    logger: { level: config.logLevel },
-    ingestor: ingestorOn(store),
-    engagementWriter: engagementWriterOn(store),
-  });
-  process.once('SIGTERM', () => {
-    void app
-      .close()
-      .then(() => storage.close())
-      .then(() => process.exit(0));
-  });
-  await app.listen({ host: config.host, port: config.port });
+  await runServer({ ingestor: ingestorOn(store), engagementWriter: engagementWriterOn(store) });
 }
 
 main().catch((error: unknown) => {
