@@ -778,8 +778,13 @@ describeEachEngine('email engagement', (engine) => {
     it("shows the contact's opens, clicks (with the link) and unsubscribes, machine ones labelled", async () => {
       const fixture = await send();
       const [contact] = fixture.contacts;
+      // History orders events of the same millisecond by their (random) ids; on a fast machine these
+      // three requests can share one, so each waits for the clock to move on.
+      const nextMillisecond = () => new Promise((resolve) => setTimeout(resolve, 2));
       await get(contact!.urls.pixel, { ua: 'Mozilla/5.0' });
+      await nextMillisecond();
       await get(contact!.urls.click(1));
+      await nextMillisecond();
       await oneClick(contact!.urls.unsubscribe);
       const res = await spoor.app.inject({
         method: 'GET',

@@ -29,12 +29,26 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
     provider: { getMigrations: async () => migrations },
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (!error && !failed) return;
+    if (!failed && attempt < INTROSPECTION_ATTEMPTS && isSchemaDroppedMeanwhile(error)) continue;
     const name = failed ? ` (${failed.migrationName})` : '';
     throw new Error(
       `Database migration failed${name}: ${(error as Error | undefined)?.message ?? 'unknown error'}`,
     );
   }
+}
+
+/**
+ * Before migrating, Kysely lists the tables of every schema in the PostgreSQL database, checking
+ * `has_schema_privilege` for each; a schema dropped while that query runs (another Spoor database in
+ * the same PostgreSQL being removed, or a test's) makes it fail with "schema … does not exist"
+ * (3F000) although ours is fine. Nothing was migrated then, so the check is simply made again.
+ */
+const INTROSPECTION_ATTEMPTS = 3;
+
+function isSchemaDroppedMeanwhile(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === '3F000';
 }
