@@ -1,5 +1,6 @@
+import { isIPv4 } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { AddressRangeSet } from './address-ranges.ts';
+import { AddressRangeSet, ipv4Number } from './address-ranges.ts';
 
 const set = new AddressRangeSet([
   { network: '17.0.0.0', prefix: 8, type: 'ipv4' },
@@ -46,5 +47,27 @@ describe('address ranges', () => {
     expect(big.has('24.147.223.1')).toBe(true);
     expect(big.has('24.147.224.1')).toBe(false);
     expect(big.has('19.255.255.255')).toBe(false);
+  });
+
+  it.each([
+    ['0.0.0.0', 0],
+    ['127.0.0.1', 0x7f000001],
+    ['255.255.255.255', 0xffffffff],
+    ['10.1.200.9', 0x0a01c809],
+    ['256.1.1.1', null],
+    ['1.2.3', null],
+    ['1.2.3.4.5', null],
+    ['1..2.3', null],
+    ['.1.2.3', null],
+    ['1.2.3.', null],
+    ['01.2.3.4', null],
+    ['1.2.3.04', null],
+    ['1.2.3.1000', null],
+    ['1.2.3.4 ', null],
+    ['::ffff:1.2.3.4', null],
+    ['', null],
+  ])('ipv4Number(%j) → %s, as node:net judges it', (address, expected) => {
+    expect(ipv4Number(address)).toBe(expected);
+    expect(expected !== null).toBe(isIPv4(address));
   });
 });
