@@ -3,9 +3,8 @@
 // connection. Kysely built and compiled every batch's list-sized SQL anew, which cost the thread more
 // than SQLite itself; here every statement is compiled once and run per row. What a batch reads about
 // its recipients is remembered for the next ones (recipient-cache.ts) until another connection writes.
-import { randomFillSync } from 'node:crypto';
 import type SqliteDatabase from 'better-sqlite3';
-import { isWellFormedId } from '../lib/ids.ts';
+import { isWellFormedId, newId } from '../lib/ids.ts';
 import type { EmailEventKind } from '../storage/schema.ts';
 import type { EngagementHit, HitOutcome } from './engagement-hit.ts';
 import {
@@ -24,23 +23,6 @@ export type SqliteHitWriter = (hits: EngagementHit[], trackingDefault: boolean) 
 
 type Row = Record<string, unknown>;
 const nullableNumber = (value: unknown) => (value == null ? null : Number(value));
-
-/**
- * 128 random bits in base64url, as newId() makes them, drawn from a buffer filled a few hundred at a
- * time: one call into the random source per batch instead of one per event.
- */
-function pooledIds(): () => string {
-  const pool = Buffer.alloc(16 * 256);
-  let at = pool.length;
-  return () => {
-    if (at === pool.length) {
-      randomFillSync(pool);
-      at = 0;
-    }
-    at += 16;
-    return pool.toString('base64url', at - 16, at);
-  };
-}
 
 /** Recipients remembered across batches: about 0.6 KB each, some 12 MB when full. */
 const CACHED_RECIPIENTS = 20_000;
@@ -83,7 +65,6 @@ export function sqliteHitWriter(sqlite: SqliteDatabase.Database, limit = CACHED_
   );
   const unsubscribe = prepare(`update list_members set status = 'unsubscribed', unsubscribed_at = ?,
     unsubscribed_send_id = ? where contact_id = ? and list_id = ? and status = 'subscribed'`);
-  const makeId = pooledIds();
 
   const dataVersion = sqlite.prepare('pragma data_version').pluck();
   const cache = new RecipientCache(limit);
@@ -248,14 +229,14 @@ export function sqliteHitWriter(sqlite: SqliteDatabase.Database, limit = CACHED_
     // state this transaction sees.
     cache.sync(dataVersion.get() as number);
     const { state, batch } = loadPlanState(hits, trackingDefault);
-    const { writes, outcomes } = planEngagement(hits, state, makeId);
+    const { writes, outcomes } = planEngagement(hits, state, newId);
     applyWrites(writes);
     for (const request of writes.identify) {
       const outcome = outcomes[request.hitIndex] as HitOutcome;
       if (isWellFormedId(request.visitorCookie)) {
         outcome.visitorId = identifyBrowser(request.visitorCookie, request.contactId, request.at);
       } else {
-        outcome.visitorId = makeId();
+        outcome.visitorId = newId();
         insertVisitor.run(outcome.visitorId, request.at, request.at, request.contactId);
       }
     }
