@@ -1,5 +1,5 @@
 // What this machine allows. Spoor's own HTTP path (bench/ceiling-server.ts) with the events stored
-// nowhere, then in a bare append-only log made durable per group, each driven against the bare server
+// nowhere, then in a bare log file made durable per group, each driven against the bare server
 // in alternating slices at the target's connection count, like the load runs: for collect (part 1) and
 // for the open pixel and click redirect (part 3, on the database the email runs seeded, so tokens and
 // links are checked as in Spoor). Read beside Spoor's own row: the first ratio is the most any store

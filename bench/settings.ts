@@ -88,3 +88,20 @@ export function isCompleteRun(settings: BenchSettings): boolean {
     !process.env['BENCH_CONNECTIONS']
   );
 }
+
+/** bench/light-load.ts: wrk against each server (decision 008). */
+export interface LightLoadSettings {
+  /** Seconds per wrk run. */
+  seconds: number;
+  /** Pairs of runs (bare, then the server measured, in ABBA order) per server. */
+  rounds: number;
+  connections: number;
+}
+
+export function loadLightLoadSettings(env: Env = process.env): LightLoadSettings {
+  return {
+    seconds: positiveInteger(env, 'BENCH_LIGHT_SECONDS', 4),
+    rounds: positiveInteger(env, 'BENCH_LIGHT_ROUNDS', 4),
+    connections: positiveInteger(env, 'BENCH_LIGHT_CONNECTIONS', 64),
+  };
+}
