@@ -7,7 +7,7 @@
 //   group gathering while one is being synced: the cheapest durable store there is. The file is written
 //   once with zeros first and then overwritten from its start again and again, as SQLite reuses its WAL
 //   after a checkpoint: an fdatasync that must also journal a growing file's size costs about twice the
-//   CPU and three times the wait here (decision 007).
+//   CPU and three times the wait here (decision 008).
 // Neither is a way to run Spoor; they show how much of the bare server's rate any durable store could
 // keep here, and so how much of the gap is the tables' (decision 007).
 import { closeSync, fdatasync, fdatasyncSync, openSync, writeSync } from 'node:fs';

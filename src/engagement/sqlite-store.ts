@@ -229,7 +229,7 @@ export function sqliteHitWriter(sqlite: SqliteDatabase.Database, limit = CACHED_
     // state this transaction sees.
     cache.sync(dataVersion.get() as number);
     const { state, batch } = loadPlanState(hits, trackingDefault);
-    const { writes, outcomes } = planEngagement(hits, state, newId);
+    const { writes, outcomes } = planEngagement(hits, state);
     applyWrites(writes);
     for (const request of writes.identify) {
       const outcome = outcomes[request.hitIndex] as HitOutcome;
