@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { utcDay } from '../src/lib/time.ts';
+import { settledPageviews } from './load-bench.ts';
 import { sliceOrder } from './paired.ts';
 import { type Child, freePort, owed, startChild } from './processes.ts';
 import { type LightLoadSettings, loadLightLoadSettings, REPO_DIR, TMP_DIR } from './settings.ts';
@@ -135,18 +136,6 @@ async function startSpoorTarget(
   return { spoor, websites: { warmUp, measured: await spoor.registerWebsite('light load') } };
 }
 
-/** Page views the report counts, once the last commits have landed. */
-async function storedPageviews(spoor: SpoorChild, website: string): Promise<number> {
-  let previous = -1;
-  for (;;) {
-    const day = utcDay(Date.now());
-    const { pageviews } = await spoor.report(website, day, day);
-    if (pageviews === previous) return pageviews;
-    previous = pageviews;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
 function table(rows: Row[], settings: LightLoadSettings): string {
   const lines = [
     `wrk, 1 thread, ${settings.connections} connections, ${settings.rounds} × ${settings.seconds} s per server against as many bare runs (ABBA); CPU from /proc per answered request.`,
@@ -216,13 +205,14 @@ async function main(): Promise<void> {
         for (const suffix of ['', '-wal', '-shm', '.log']) rmSync(file + suffix, { force: true });
       });
       const { spoor, websites } = await startSpoorTarget(name, file, ceiling);
+      const from = utcDay(Date.now());
       try {
         const row = await measure(name, bare, spoor, websites, settings);
         if (!ceiling) {
           const answered = requests(row.target) - failures(row.target);
           row.stored = {
             answered,
-            stored: await storedPageviews(spoor, websites.measured),
+            stored: await settledPageviews(spoor, websites.measured, from),
             inFlight: settings.connections * row.target.runs.length,
           };
         }

@@ -27,7 +27,7 @@ export function describeLoad(label: string, r: LoadResult): string {
 }
 
 /** Waits until the report's page-view count stops moving (the last commits land after the load stops). */
-async function settledPageviews(spoor: SpoorChild, websiteId: string, from: string): Promise<number> {
+export async function settledPageviews(spoor: SpoorChild, websiteId: string, from: string): Promise<number> {
   let previous = -1;
   for (let i = 0; i < 50; i++) {
     const { pageviews } = await spoor.report(websiteId, from, utcDay(Date.now()));
