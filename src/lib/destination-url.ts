@@ -7,7 +7,7 @@ export const MAX_DESTINATION_LENGTH = 4096;
 
 // Raw C0 controls, DEL and C1 controls; and their percent-encoded forms, which a later decoder (or a
 // careless server behind the link) would turn back into line breaks in a header.
-const RAW_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const RAW_CONTROL = /\p{Cc}/u;
 const ENCODED_CONTROL = /%(?:[01][0-9a-f]|7f)/i;
 /** Printable ASCII without spaces: already safe in a header, so kept byte for byte. */
 const PLAIN = /^[\u0021-\u007e]+$/;

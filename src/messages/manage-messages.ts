@@ -68,11 +68,11 @@ function refuseLinks(refused: RefusedLink[]): void {
   const first = refused[0];
   if (!first) return;
   const field = first.part === 'HTML body' ? 'html' : 'text';
-  const escape =
+  const optOut =
     first.part === 'HTML body' ? `, or mark the link ${UNTRACKED_ATTRIBUTE} to send it as written` : '';
   throw new AppError(
     'unprocessable',
-    `A link in the ${first.part} cannot be tracked. ${first.problem} Correct the address${escape}.`,
+    `A link in the ${first.part} cannot be tracked. ${first.problem} Correct the address${optOut}.`,
     {
       fields: { [field]: first.problem },
       links: refused.map(({ part, url, problem }) => ({ part, url, problem })),
