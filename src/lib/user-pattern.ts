@@ -23,14 +23,49 @@ function describe(message: string): string {
   return `it is not a valid regular expression (${message.replace(/^error parsing regexp: /, '')})`;
 }
 
+const UNICODE_ESCAPE = /\\u(?:\{([0-9a-fA-F]{1,6})\}|([0-9a-fA-F]{4}))/y;
+
 /**
- * Compiles `source` as RE2. JavaScript spellings RE2 lacks (`\u00e9`, `\u{1F600}`, `(?<name>…)`) are
- * translated first, so a pattern written for a browser keeps its meaning; syntax that needs
- * backtracking (backreferences, lookaround) is refused with a reason a person can act on.
+ * JavaScript's `\u00e9` and `\u{1F600}` (and an escaped surrogate pair) as RE2's `\x{…}`; every other
+ * escape is left for RE2 to accept or refuse. (re2js's translateRegExp is looser: it turns unknown
+ * escapes such as `\k<name>` into plain letters, silently changing what a pattern means.)
+ */
+function fromJavaScript(source: string): string {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    if (source[i] !== '\\') {
+      out += source[i];
+      continue;
+    }
+    UNICODE_ESCAPE.lastIndex = i;
+    const escape = UNICODE_ESCAPE.exec(source);
+    if (!escape) {
+      out += source.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    let code = Number.parseInt(escape[1] ?? escape[2]!, 16);
+    i += escape[0].length - 1;
+    UNICODE_ESCAPE.lastIndex = i + 1;
+    const low = code >= 0xd800 && code <= 0xdbff ? UNICODE_ESCAPE.exec(source) : null;
+    const lowCode = low?.[2] ? Number.parseInt(low[2], 16) : 0;
+    if (low && lowCode >= 0xdc00 && lowCode <= 0xdfff) {
+      code = 0x10000 + ((code - 0xd800) << 10) + (lowCode - 0xdc00);
+      i += low[0].length;
+    }
+    out += `\\x{${code.toString(16)}}`;
+  }
+  return out;
+}
+
+/**
+ * Compiles `source` as RE2. JavaScript's \u escapes are translated first, so a pattern written for a
+ * browser keeps its meaning; syntax that needs backtracking (backreferences, lookaround) is refused
+ * with a reason a person can act on.
  */
 export function compileUserPattern(source: string): CompiledPattern {
   try {
-    return { ok: true, pattern: RE2JS.compile(RE2JS.translateRegExp(source)) };
+    return { ok: true, pattern: RE2JS.compile(fromJavaScript(source)) };
   } catch (error) {
     return { ok: false, problem: describe(error instanceof Error ? error.message : String(error)) };
   }
