@@ -38,14 +38,14 @@ function fromJavaScript(source: string): string {
       continue;
     }
     UNICODE_ESCAPE.lastIndex = i;
-    const escape = UNICODE_ESCAPE.exec(source);
-    if (!escape) {
+    const unicode = UNICODE_ESCAPE.exec(source);
+    if (!unicode) {
       out += source.slice(i, i + 2);
       i++;
       continue;
     }
-    let code = Number.parseInt(escape[1] ?? escape[2]!, 16);
-    i += escape[0].length - 1;
+    let code = Number.parseInt(unicode[1] ?? unicode[2]!, 16);
+    i += unicode[0].length - 1;
     UNICODE_ESCAPE.lastIndex = i + 1;
     const low = code >= 0xd800 && code <= 0xdbff ? UNICODE_ESCAPE.exec(source) : null;
     const lowCode = low?.[2] ? Number.parseInt(low[2], 16) : 0;
