@@ -13,6 +13,13 @@ export const invalidLinkPage = () =>
     '<h1>This link is not valid</h1><p>The link may have been changed or copied incompletely. Please use the link exactly as it appears in the email.</p>',
   );
 
+/** A click whose stored destination cannot be a redirect (stored before destinations were normalised). */
+export const unusableDestinationPage = () =>
+  page(
+    'This link cannot be opened',
+    '<h1>This link cannot be opened</h1><p>The address this link leads to is not valid, so we cannot take you there. Please let the sender know.</p>',
+  );
+
 /** GET never unsubscribes (mail scanners fetch links); the button POSTs the one-click body. */
 export const confirmUnsubscribePage = () =>
   page(

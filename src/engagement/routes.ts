@@ -5,6 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Config } from '../config.ts';
 import { VISITOR_COOKIE } from '../cookies/definitions.ts';
 import { signHandoff, withHandoff } from '../identity/handoff.ts';
+import { redirectTargetOf } from '../lib/destination-url.ts';
 import { AppError, httpStatusOf } from '../lib/errors.ts';
 import { Memo } from '../lib/memo.ts';
 import type { TokenClaims } from '../lib/tokens.ts';
@@ -26,6 +27,7 @@ import {
   honeypotPage,
   invalidLinkPage,
   unsubscribedPage,
+  unusableDestinationPage,
 } from './pages.ts';
 import { PIXEL_GIF, PIXEL_HEADERS } from './pixel-gif.ts';
 import { CLICK_PATH, PIXEL_PATH, UNSUBSCRIBE_PATH } from './tracking-urls.ts';
@@ -166,14 +168,17 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
         }
         reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex');
         if (link.honeypot) return reply.type('text/html; charset=utf-8').send(honeypotPage());
-        if (!visitorId) return reply.redirect(link.url, 302);
+        // Normalised again: a destination stored before saves were normalised must not make a 500.
+        const target = redirectTargetOf(link.url);
+        if (!target) return reply.code(422).type('text/html; charset=utf-8').send(unusableDestinationPage());
+        if (!visitorId) return reply.redirect(target, 302);
         reply.header('set-cookie', visitorCookie(visitorId));
         // Browsers that block third-party cookies never send that cookie from the customer's site: a
         // short-lived handoff in the landing URL tells the site's script who this browser is (only for
         // pages that carry Spoor's script; another company's site gets the plain destination).
-        const destination = new URL(link.url);
-        if (!(await trackedOrigins.includes(destination.origin))) return reply.redirect(link.url, 302);
-        return reply.redirect(withHandoff(link.url, signHandoff(secrets.hash, visitorId, Date.now())), 302);
+        const destination = new URL(target);
+        if (!(await trackedOrigins.includes(destination.origin))) return reply.redirect(target, 302);
+        return reply.redirect(withHandoff(target, signHandoff(secrets.hash, visitorId, Date.now())), 302);
       },
     });
 

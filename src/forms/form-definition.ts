@@ -1,6 +1,9 @@
 // What a marketer defines for a form: its fields, how submissions find contacts, and what follows.
 import { STANDARD_FIELDS } from '../contacts/contact.ts';
 import { MATCH_PRESETS, type MatchField, type MatchPreset } from '../identity/match-rules.ts';
+import { normaliseDestination } from '../lib/destination-url.ts';
+import { AppError } from '../lib/errors.ts';
+import { compileUserPattern } from '../lib/user-pattern.ts';
 
 export type FieldType =
   | 'text'
@@ -37,6 +40,9 @@ export interface FormListSubscription {
   listId: string;
   consentField?: string;
 }
+
+/** The thank-you text of a form that sets none (and of one whose stored redirect cannot be followed). */
+export const DEFAULT_THANK_YOU = 'Thank you!';
 
 export type AfterSubmit = { kind: 'message'; text: string } | { kind: 'redirect'; url: string };
 
@@ -91,13 +97,6 @@ export function checkFormInput(input: FormInput, customFieldKeys: readonly strin
     if (field.type === 'select' && (!field.options || field.options.length === 0)) {
       problems.push(`Select field "${field.key}" needs options.`);
     }
-    if (field.pattern !== undefined) {
-      try {
-        new RegExp(field.pattern, 'u');
-      } catch {
-        problems.push(`Field "${field.key}" has a pattern that is not a valid regular expression.`);
-      }
-    }
     if (field.prefill && (field.type === 'hidden' || field.type === 'consent')) {
       problems.push(`Field "${field.key}" cannot be prefilled (hidden fields and consent boxes never are).`);
     }
@@ -136,6 +135,34 @@ export function checkFormInput(input: FormInput, customFieldKeys: readonly strin
   return problems;
 }
 
+/**
+ * What a well-formed definition asks for that Spoor cannot do (a pattern RE2 cannot run, a redirect that
+ * cannot be a safe Location): each a sentence naming the field. Returns the input with the redirect URL
+ * in its stored, normalised form.
+ */
+export function refineFormInput(input: FormInput): { input: FormInput; problems: string[] } {
+  const problems: string[] = [];
+  for (const field of input.fields) {
+    if (field.pattern === undefined) continue;
+    const compiled = compileUserPattern(field.pattern);
+    if (!compiled.ok) {
+      problems.push(
+        `Field "${field.key}" has a pattern Spoor cannot use: ${compiled.problem}. Patterns use RE2 syntax, which always runs in linear time.`,
+      );
+    }
+  }
+  let afterSubmit = input.afterSubmit;
+  if (afterSubmit?.kind === 'redirect') {
+    try {
+      afterSubmit = { kind: 'redirect', url: normaliseDestination(afterSubmit.url) };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      problems.push(`The redirect cannot be used. ${error.message}`);
+    }
+  }
+  return { input: afterSubmit ? { ...input, afterSubmit } : input, problems };
+}
+
 export function resolveMatchFields(rule: FormInput['matchRule']): MatchField[] {
   if (rule === undefined) return [...MATCH_PRESETS.email];
   if (typeof rule === 'string') return [...MATCH_PRESETS[rule]];
@@ -147,7 +174,7 @@ export function toDefinition(input: FormInput): FormDefinition {
     fields: input.fields,
     matchFields: resolveMatchFields(input.matchRule),
     onMatch: input.onMatch ?? 'update',
-    afterSubmit: input.afterSubmit ?? { kind: 'message', text: 'Thank you!' },
+    afterSubmit: input.afterSubmit ?? { kind: 'message', text: DEFAULT_THANK_YOU },
     prefill: input.prefill ?? false,
     submitLabel: input.submitLabel ?? 'Submit',
     page: input.page

@@ -6,10 +6,11 @@ import { newId } from '../lib/ids.ts';
 import { existingListIds } from '../lists/store.ts';
 import { findWebsite } from '../websites/store.ts';
 import type { Form } from './form.ts';
-import { checkFormInput, type FormInput, toDefinition } from './form-definition.ts';
+import { checkFormInput, type FormInput, refineFormInput, toDefinition } from './form-definition.ts';
 import { findForm, insertForm, pageSlugTaken, updateForm } from './store.ts';
 
-async function checkInput(db: Db, input: FormInput, formId: string | null): Promise<void> {
+/** The input as it will be stored; bad input is a 400, a well-formed one Spoor cannot use a 422. */
+async function checkInput(db: Db, input: FormInput, formId: string | null): Promise<FormInput> {
   const custom = (await listCustomFields(db)).map((f) => f.key);
   const problems = checkFormInput(input, custom);
   if (input.websiteId && !(await findWebsite(db, input.websiteId)))
@@ -18,6 +19,10 @@ async function checkInput(db: Db, input: FormInput, formId: string | null): Prom
     problems.push(`The page slug "${input.page.slug}" is used by another form.`);
   }
   if (problems.length > 0) throw new AppError('bad_request', problems.join(' '), { problems });
+  const refined = refineFormInput(input);
+  if (refined.problems.length > 0) {
+    throw new AppError('unprocessable', refined.problems.join(' '), { problems: refined.problems });
+  }
   const listIds = (input.lists ?? []).map((s) => s.listId);
   const lists = await existingListIds(db, listIds);
   const unknown = listIds.filter((id) => !lists.has(id));
@@ -26,14 +31,15 @@ async function checkInput(db: Db, input: FormInput, formId: string | null): Prom
       unknownListIds: unknown,
     });
   }
+  return refined.input;
 }
 
 export async function defineForm(db: Db, input: FormInput): Promise<Form> {
-  await checkInput(db, input, null);
+  const checked = await checkInput(db, input, null);
   const id = newId();
   await insertForm(
     db,
-    { id, name: input.name, websiteId: input.websiteId ?? null, definition: toDefinition(input) },
+    { id, name: checked.name, websiteId: checked.websiteId ?? null, definition: toDefinition(checked) },
     Date.now(),
   );
   return (await findForm(db, id))!;
@@ -41,10 +47,10 @@ export async function defineForm(db: Db, input: FormInput): Promise<Form> {
 
 export async function redefineForm(db: Db, id: string, input: FormInput): Promise<Form> {
   await getForm(db, id);
-  await checkInput(db, input, id);
+  const checked = await checkInput(db, input, id);
   await updateForm(
     db,
-    { id, name: input.name, websiteId: input.websiteId ?? null, definition: toDefinition(input) },
+    { id, name: checked.name, websiteId: checked.websiteId ?? null, definition: toDefinition(checked) },
     Date.now(),
   );
   return (await findForm(db, id))!;

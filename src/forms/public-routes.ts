@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ContactValidationError } from '../contacts/manage-contacts.ts';
 import { VISITOR_COOKIE } from '../cookies/definitions.ts';
+import { redirectTargetOf } from '../lib/destination-url.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { Storage } from '../storage/database.ts';
@@ -10,6 +11,7 @@ import { readCookie, setTrackingCookies } from '../tracking/tracking-cookies.ts'
 import { isOriginAllowed } from '../websites/origin-rules.ts';
 import type { WebsiteCache } from '../websites/website-cache.ts';
 import type { Form } from './form.ts';
+import { DEFAULT_THANK_YOU } from './form-definition.ts';
 import { PREFILL_COOKIE, prefillValues } from './prefill.ts';
 import { renderPage, renderThankYou } from './render-page.ts';
 import { findForm, findFormByPageSlug } from './store.ts';
@@ -183,13 +185,16 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
         }
         if (cookies.length > 0) reply.header('set-cookie', cookies);
         const after = result.afterSubmit;
+        // A redirect stored before URLs were normalised may not fit a Location header: thank instead.
+        const target = after.kind === 'redirect' ? redirectTargetOf(after.url) : null;
+        const thanks = after.kind === 'message' ? after.text : DEFAULT_THANK_YOU;
         if (html) {
-          if (after.kind === 'redirect') return reply.redirect(after.url, 303);
-          return reply.type('text/html; charset=utf-8').send(renderThankYou(form, after.text));
+          if (target) return reply.redirect(target, 303);
+          return reply.type('text/html; charset=utf-8').send(renderThankYou(form, thanks));
         }
         return {
           ok: true,
-          ...(after.kind === 'redirect' ? { redirect: after.url } : { message: after.text }),
+          ...(target ? { redirect: target } : { message: thanks }),
           ...(result.prefillToken ? { prefill: result.prefillToken } : {}),
         };
       } catch (error) {

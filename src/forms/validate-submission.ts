@@ -1,6 +1,7 @@
 // Checks submitted values against a form's fields: per-field messages a person can act on. Pure.
 
 import { normalizeEmail } from '../contacts/contact-rules.ts';
+import { matchesWhole } from '../lib/user-pattern.ts';
 import type { FormDefinition, FormField } from './form-definition.ts';
 
 export interface CheckedSubmission {
@@ -48,7 +49,9 @@ function checkField(field: FormField, value: string | null): string | null {
       if (!field.options?.includes(value)) return `${field.label} must be one of the choices.`;
       break;
   }
-  if (field.pattern && !new RegExp(`^(?:${field.pattern})$`, 'u').test(value)) {
+  // A stored pattern RE2 cannot run (saved before patterns were checked) is skipped: refusing every
+  // submission would break the form, and the value is still bounded and typed above.
+  if (field.pattern && matchesWhole(field.pattern, value) === false) {
     return field.patternMessage ?? `${field.label} is not in the expected format.`;
   }
   return null;

@@ -1,71 +1,153 @@
-// Finds the links of a message once, for every recipient: each trackable href (an <a>, or a VML button
-// Outlook draws) is recorded by its position and swapped for a placeholder that rendering replaces.
+// Finds the links of a message once, for every recipient: each trackable href (an <a>, an <area>, or a
+// VML button Outlook draws) is recorded by its position and swapped for a placeholder that rendering
+// replaces. The HTML is read by an HTML parser (parse5), as a mail client reads it; only the href
+// attributes change, by their source offsets, so the rest of the author's HTML stays byte for byte.
+import { type DefaultTreeAdapterMap, parse, parseFragment } from 'parse5';
+import { normaliseDestination } from '../lib/destination-url.ts';
+import { AppError } from '../lib/errors.ts';
 import type { LinkEntry } from './render-email.ts';
 
 /** Put on a link to leave it untracked: `<a href="…" data-spoor-untracked>`. Removed from the email. */
 export const UNTRACKED_ATTRIBUTE = 'data-spoor-untracked';
 
-/** Anchors and VML shapes (bulletproof buttons in Outlook); attribute values may hold ">" in quotes. */
-const LINK_TAG = /<(?:a|v:[a-z]+)(?=[\s>/])(?:[^>"']|"[^"]*"|'[^']*')*>/gi;
-const ATTRIBUTE = /\s+([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?/g;
+/** A link whose destination cannot be stored (it stays as written, untracked); saving refuses it. */
+export interface RefusedLink {
+  part: 'HTML body' | 'text part';
+  url: string;
+  problem: string;
+}
+
+type Node = DefaultTreeAdapterMap['node'];
+type Element = DefaultTreeAdapterMap['element'];
+
 /** A URL in plain text; trailing punctuation is trimmed afterwards. */
 const TEXT_URL = /https?:\/\/[^\s<>"'\]]+/gi;
-
-const NAMED: Record<string, string> = { amp: '&', quot: '"', apos: "'", lt: '<', gt: '>' };
-
-/** An attribute value as the browser reads it: quotes off, character references decoded. */
-export function decodeAttribute(raw: string): string {
-  const unquoted = /^(["']).*\1$/s.test(raw) ? raw.slice(1, -1) : raw;
-  return unquoted
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (reference, name: string) => {
-      if (name[0] !== '#') return NAMED[name.toLowerCase()] ?? reference;
-      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : reference;
-    })
-    .trim();
-}
+/** `<!--[if mso]> … <![endif]-->`: Outlook reads what is inside as HTML, so its links are links. */
+const CONDITIONAL_COMMENT = /^<!--\[if [^\]]*\]>/i;
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
 export function isTrackable(url: string): boolean {
   // A link built from merge fields differs per contact; a stored destination cannot stand for it.
   return /^https?:\/\/[^/\s]/i.test(url) && !url.includes('{{') && !url.includes('{%');
 }
 
-interface Attribute {
-  name: string;
-  value: string | undefined;
-  start: number;
-  end: number;
+const isLinkElement = (tag: string) => tag === 'a' || tag === 'area' || tag.startsWith('v:');
+
+/** An href as a browser follows it: surrounding whitespace off, tabs and line breaks inside dropped. */
+const urlOf = (value: string) => value.replace(/[\t\n\r]/g, '').trim();
+
+interface Found {
+  element: Element;
+  /** Where the HTML the element was parsed from starts in the message (inside a conditional comment). */
+  shift: number;
 }
 
-function attributesOf(tag: string): Attribute[] {
-  const attributes: Attribute[] = [];
-  const nameEnd = /^<[^\s>/]+/.exec(tag)![0].length;
-  ATTRIBUTE.lastIndex = nameEnd;
-  for (let match = ATTRIBUTE.exec(tag); match; match = ATTRIBUTE.exec(tag)) {
-    attributes.push({
-      name: match[1]!.toLowerCase(),
-      value: match[2],
-      start: match.index,
-      end: match.index + match[0].length,
-    });
+/** Link elements in source order, and the first `<base href>` outside comments. */
+function findLinks(html: string): { found: Found[]; base: string | null } {
+  const found = new Map<number, Found>();
+  let base: string | null = null;
+  const walk = (node: Node, shift: number, source: string) => {
+    if (node.nodeName === '#comment') {
+      const at = node.sourceCodeLocation;
+      const raw = at ? source.slice(at.startOffset, at.endOffset) : '';
+      const opening = CONDITIONAL_COMMENT.exec(raw)?.[0];
+      if (at && opening) {
+        const inner = raw.slice(opening.length, raw.endsWith('-->') ? -3 : undefined);
+        const start = at.startOffset + opening.length;
+        const fragment = parseFragment(inner, { sourceCodeLocationInfo: true });
+        for (const child of fragment.childNodes) walk(child, shift + start, inner);
+      }
+      return;
+    }
+    if ('tagName' in node) {
+      const start = node.sourceCodeLocation?.startTag?.startOffset;
+      // Elements the parser re-creates (misnested formatting) have no source of their own: skipped.
+      if (start !== undefined && isLinkElement(node.tagName))
+        found.set(shift + start, { element: node, shift });
+      if (node.tagName === 'base' && base === null && shift === 0) {
+        const href = node.attrs.find((a) => a.name === 'href');
+        if (href) base = urlOf(href.value);
+      }
+    }
+    if ('content' in node) walk(node.content, shift, source);
+    if ('childNodes' in node) for (const child of node.childNodes) walk(child, shift, source);
+  };
+  walk(parse(html, { sourceCodeLocationInfo: true }), 0, html);
+  return { found: [...found.entries()].sort(([a], [b]) => a - b).map(([, f]) => f), base };
+}
+
+/**
+ * The destination a link leads to: relative hrefs resolved against an absolute http(s) `<base href>`
+ * (in-page anchors excepted), as the clients that honour `<base>` do; null when it is not tracked.
+ */
+function destinationOf(href: string, base: string | null): string | null {
+  if (href === '' || href.startsWith('#') || href.includes('{{') || href.includes('{%')) return null;
+  let url = href;
+  if (!SCHEME.test(href) && base && isTrackable(base)) {
+    try {
+      url = new URL(href, base).href;
+    } catch {
+      return null;
+    }
   }
-  return attributes;
+  return isTrackable(url) ? url : null;
 }
 
-/** Swaps each tracked link's href for `sentinel(position)` and records it in `links`. */
-export function markLinks(html: string, links: LinkEntry[], sentinel: (position: number) => string): string {
-  return html.replace(LINK_TAG, (tag) => {
-    const attributes = attributesOf(tag);
-    const untracked = attributes.find((a) => a.name === UNTRACKED_ATTRIBUTE);
-    if (untracked) return tag.slice(0, untracked.start) + tag.slice(untracked.end);
-    const href = attributes.find((a) => a.name === 'href');
-    if (!href?.value) return tag;
-    const url = decodeAttribute(href.value);
-    if (!isTrackable(url)) return tag;
+/** The stored form of a destination, or null after noting why it cannot be stored. */
+function store(url: string, part: RefusedLink['part'], refused: RefusedLink[]): string | null {
+  try {
+    return normaliseDestination(url);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    refused.push({ part, url, problem: error.message });
+    return null;
+  }
+}
+
+/**
+ * Swaps each tracked link's href for `sentinel(position)` and records it in `links`. Links in plain
+ * comments are left alone; links whose destination cannot be stored stay as written and go in `refused`.
+ */
+export function markLinks(
+  html: string,
+  links: LinkEntry[],
+  sentinel: (position: number) => string,
+  refused: RefusedLink[] = [],
+): string {
+  const { found, base } = findLinks(html);
+  const edits: { start: number; end: number; text: string }[] = [];
+  for (const { element, shift } of found) {
+    const at = element.sourceCodeLocation?.attrs ?? {};
+    const untracked = at[UNTRACKED_ATTRIBUTE];
+    if (untracked) {
+      let start = shift + untracked.startOffset;
+      while (start > 0 && /\s/.test(html[start - 1]!)) start--;
+      edits.push({ start, end: shift + untracked.endOffset, text: '' });
+      continue;
+    }
+    const href = element.attrs.find((a) => a.name === 'href');
+    const span = at['href'];
+    if (!href || !span) continue;
+    const destination = destinationOf(urlOf(href.value), base);
+    const url = destination === null ? null : store(destination, 'HTML body', refused);
+    if (url === null) continue;
     const position = links.length;
     links.push({ position, url, honeypot: false });
-    return `${tag.slice(0, href.start)} href="${sentinel(position)}"${tag.slice(href.end)}`;
-  });
+    const start = shift + span.startOffset;
+    // The attribute's name as written (HREF stays HREF); the value always double-quoted.
+    edits.push({
+      start,
+      end: shift + span.endOffset,
+      text: `${html.slice(start, start + 4)}="${sentinel(position)}"`,
+    });
+  }
+  let out = '';
+  let from = 0;
+  for (const edit of edits) {
+    out += html.slice(from, edit.start) + edit.text;
+    from = edit.end;
+  }
+  return out + html.slice(from);
 }
 
 /** Splits what follows a URL in prose off it: a sentence's full stop, an unmatched ")". */
@@ -85,10 +167,13 @@ export function markTextLinks(
   text: string,
   links: LinkEntry[],
   sentinel: (position: number) => string,
+  refused: RefusedLink[] = [],
 ): string {
   return text.replace(TEXT_URL, (candidate) => {
-    const { url, rest } = trimUrl(candidate);
-    if (!isTrackable(url)) return candidate;
+    const { url: written, rest } = trimUrl(candidate);
+    if (!isTrackable(written)) return candidate;
+    const url = store(written, 'text part', refused);
+    if (url === null) return candidate;
     const known = links.find((link) => link.url === url);
     const position = known?.position ?? links.length;
     if (!known) links.push({ position, url, honeypot: false });

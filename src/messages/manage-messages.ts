@@ -6,7 +6,7 @@ import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { mergeContactOf } from './merge-contact.ts';
 import type { Message, MessageInput, MessageSummary } from './message.ts';
-import { prepareMessage } from './render-email.ts';
+import { prepareMessage, type RefusedLink, UNTRACKED_ATTRIBUTE } from './render-email.ts';
 import {
   deleteMessageRow,
   findMessageRow,
@@ -57,8 +57,27 @@ function checkValues(values: MessageValues): MessageValues {
   }
   const checked = { ...values, name, from_name: fromName, from_email: fromEmail, reply_to: replyTo };
   // Parsing finds invalid Liquid; one render finds what only shows when it runs (a runaway loop).
-  prepareMessage({ subject: checked.subject, html: checked.html, text: checked.text }).render({}, null);
+  const prepared = prepareMessage({ subject: checked.subject, html: checked.html, text: checked.text });
+  prepared.render({}, null);
+  refuseLinks(prepared.refusedLinks);
   return checked;
+}
+
+/** A tracked link is a redirect Spoor will answer: its destination must be one it can send people to. */
+function refuseLinks(refused: RefusedLink[]): void {
+  const first = refused[0];
+  if (!first) return;
+  const field = first.part === 'HTML body' ? 'html' : 'text';
+  const optOut =
+    first.part === 'HTML body' ? `, or mark the link ${UNTRACKED_ATTRIBUTE} to send it as written` : '';
+  throw new AppError(
+    'unprocessable',
+    `A link in the ${first.part} cannot be tracked. ${first.problem} Correct the address${optOut}.`,
+    {
+      fields: { [field]: first.problem },
+      links: refused.map(({ part, url, problem }) => ({ part, url, problem })),
+    },
+  );
 }
 
 function valuesOf(input: MessageInput, base?: MessageRow): MessageValues {

@@ -10,10 +10,10 @@ import { Liquid, type Template } from 'liquidjs';
 import type { RecipientTrackingUrls } from '../engagement/tracking-urls.ts';
 import { AppError } from '../lib/errors.ts';
 import { escapeHtml } from '../lib/html.ts';
-import { markLinks, markTextLinks } from './email-links.ts';
+import { markLinks, markTextLinks, type RefusedLink } from './email-links.ts';
 import { textFromHtml, textTemplateFromHtml } from './text-part.ts';
 
-export { UNTRACKED_ATTRIBUTE } from './email-links.ts';
+export { type RefusedLink, UNTRACKED_ATTRIBUTE } from './email-links.ts';
 
 export interface MessageContent {
   subject: string;
@@ -44,6 +44,8 @@ export interface RenderedEmail {
 export interface PreparedMessage {
   /** The send's link table: tracked links by position, the honeypot last. */
   links: LinkEntry[];
+  /** Links whose destination cannot be stored: left untracked here; saving a message refuses them. */
+  refusedLinks: RefusedLink[];
   /** `urls` null renders a preview: original links, no pixel, no honeypot. */
   render(contact: MergeContact, urls: RecipientTrackingUrls | null): RenderedEmail;
 }
@@ -99,14 +101,19 @@ export function prepareMessage(content: MessageContent): PreparedMessage {
   const unsubscribeSentinel = `https://spoor.invalid/${nonce}/unsubscribe/`;
 
   const links: LinkEntry[] = [];
-  const markedHtml = markLinks(content.html, links, sentinel);
+  const refusedLinks: RefusedLink[] = [];
+  const markedHtml = markLinks(content.html, links, sentinel, refusedLinks);
   const templates = {
     subject: parse(textEngine, content.subject, 'subject'),
     html: parse(htmlEngine, markedHtml, 'HTML body'),
     text: null as Template[] | null,
   };
   if (content.text !== null) {
-    templates.text = parse(textEngine, markTextLinks(content.text, links, sentinel), 'text part');
+    templates.text = parse(
+      textEngine,
+      markTextLinks(content.text, links, sentinel, refusedLinks),
+      'text part',
+    );
   } else {
     const derived = textTemplateFromHtml(markedHtml);
     if (derived !== null) {
@@ -122,6 +129,7 @@ export function prepareMessage(content: MessageContent): PreparedMessage {
 
   return {
     links: [...links, honeypot],
+    refusedLinks,
     render(contact, urls) {
       const data = { contact, unsubscribe_url: unsubscribeSentinel };
       const linkOf = (position: number) => (urls ? urls.click(position) : (original.get(position) ?? ''));
