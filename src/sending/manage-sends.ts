@@ -1,5 +1,5 @@
 // Sends as the API shows them: creating one (a snapshot of the message, queued for the workers),
-// reading progress from the per-send counters, paging, and cancelling.
+// reading progress from the per-send counters, paging, cancelling, and resuming a paused send.
 
 import type { Db } from '../contacts/store.ts';
 import { AppError } from '../lib/errors.ts';
@@ -17,6 +17,7 @@ import {
   insertSend,
   pageSends,
   pageSuppressions,
+  resumePausedSend,
   type SendRow,
 } from './store.ts';
 
@@ -40,6 +41,8 @@ export interface SendProgress {
   unconfirmed: number;
   /** Temporary refusals so far (each retried later). */
   deferrals: number;
+  /** Refusals for a reason that is not the recipient's (relay, sender, policy, content) so far; never suppress. */
+  policyRefusals: number;
   /** Not final yet: waiting, being sent, or waiting for a retry. */
   pending: number;
 }
@@ -53,6 +56,8 @@ export interface Send {
   createdAt: string;
   preparedAt: string | null;
   finishedAt: string | null;
+  /** Why the send is paused (what to fix before resuming); null otherwise. */
+  error: string | null;
   progress: SendProgress;
 }
 
@@ -81,6 +86,7 @@ export function progressOf(counters: ReadonlyMap<string, number>): SendProgress 
     softBounces: get(COUNTER.softBounces),
     unconfirmed: get(COUNTER.unconfirmed),
     deferrals: get(COUNTER.deferrals),
+    policyRefusals: get(COUNTER.policyRefusals),
     pending: Math.max(0, recipients - duplicates - blockedTotal - sent),
   };
 }
@@ -95,6 +101,7 @@ function toSend(row: SendRow, counters: ReadonlyMap<string, number>): Send {
     createdAt: iso(row.created_at)!,
     preparedAt: iso(row.prepared_at),
     finishedAt: iso(row.finished_at),
+    error: row.error ?? null,
     progress: progressOf(counters),
   };
 }
@@ -132,7 +139,7 @@ export async function createSend(db: Db, input: { messageId: string; listIds: st
     lease_until: null,
   };
   await insertSend(db, row);
-  return toSend({ ...row, recipients_total: 0, duplicates: 0 }, new Map());
+  return toSend({ ...row, recipients_total: 0, duplicates: 0, error: null, refusal_streak: 0 }, new Map());
 }
 
 export async function getSend(db: Db, id: string): Promise<Send> {
@@ -172,6 +179,15 @@ export async function cancelSend(db: Db, id: string): Promise<Send> {
   if (!row) throw new AppError('not_found', `There is no send with id "${id}".`);
   if (!(await cancelStoredSend(db, id, Date.now())))
     throw new AppError('conflict', `This send is already ${row.status === 'done' ? 'done' : 'cancelled'}.`);
+  return getSend(db, id);
+}
+
+/** Sends a paused send on, once the relay is fixed; recipients still waiting are tried again at once. */
+export async function resumeSend(db: Db, id: string): Promise<Send> {
+  const row = await findSend(db, id);
+  if (!row) throw new AppError('not_found', `There is no send with id "${id}".`);
+  if (!(await resumePausedSend(db, id, Date.now())))
+    throw new AppError('conflict', `This send is ${row.status}, not paused: there is nothing to resume.`);
   return getSend(db, id);
 }
 

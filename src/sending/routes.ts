@@ -1,4 +1,5 @@
-// Admin API for sends: create (202, the workers take it from there), read progress, page, cancel.
+// Admin API for sends: create (202, the workers take it from there), read progress, page, cancel,
+// resume a paused one.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -10,6 +11,7 @@ import {
   liftSuppression,
   listSends,
   listSuppressions,
+  resumeSend,
 } from './manage-sends.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
@@ -64,6 +66,20 @@ export function sendRoutes(app: FastifyInstance, deps: { db: Kysely<Database> })
       },
     },
     async (request) => cancelSend(db, request.params.id),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/sends/:id/resume',
+    {
+      schema: {
+        tags: ['email'],
+        summary:
+          'Resume a paused send (status "paused", its "error" says why) once the relay is fixed: ' +
+          'every recipient still waiting is tried again at once. 409 unless the send is paused.',
+        params: IdParams,
+      },
+    },
+    async (request) => resumeSend(db, request.params.id),
   );
 
   app.get<{ Querystring: { email?: string; limit?: number; cursor?: string } }>(

@@ -73,15 +73,38 @@ export async function countersOfSends(db: Db, sendIds: readonly string[]) {
   return bySend;
 }
 
-/** Stops a send that is still under way; false when it had already finished or been cancelled. */
+/** Stops a send that is still under way or paused; false when it had already finished or been cancelled. */
 export async function cancelSend(db: Db, id: string, now: number): Promise<boolean> {
   const result = await db
     .updateTable('sends')
     .set({ status: 'cancelled', finished_at: now })
     .where('id', '=', id)
-    .where('status', 'in', ACTIVE_STATUSES)
+    .where('status', 'in', [...ACTIVE_STATUSES, 'paused'])
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Sends a paused send on: the workers take it again, and every recipient still waiting (those the
+ * relay refused before the pause included) gets a fresh set of tries at once. False unless paused.
+ */
+export async function resumePausedSend(db: Db, id: string, now: number): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('sends')
+      .set({ status: 'sending', error: null, refusal_streak: 0 })
+      .where('id', '=', id)
+      .where('status', '=', 'paused')
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    await trx
+      .updateTable('send_recipients')
+      .set({ attempts: 0, next_attempt_at: now })
+      .where('send_id', '=', id)
+      .where('status', '=', 'pending')
+      .execute();
+    return true;
+  });
 }
 
 // ---- leases: one node works on a send at a time ----
@@ -445,6 +468,26 @@ export async function suppressAddress(
       created_at: now,
     })
     .onConflict((oc) => oc.column('email_match').doNothing())
+    .execute();
+}
+
+/**
+ * Records the run of refusals that were not the recipients'; with `pauseError`, also pauses the send
+ * (only while it is sending: a cancel meanwhile wins, and the first reason given stays).
+ */
+export async function recordRefusalStreak(
+  db: Db,
+  sendId: string,
+  streak: number,
+  pauseError: string | null,
+): Promise<void> {
+  await db.updateTable('sends').set({ refusal_streak: streak }).where('id', '=', sendId).execute();
+  if (pauseError === null) return;
+  await db
+    .updateTable('sends')
+    .set({ status: 'paused', error: pauseError })
+    .where('id', '=', sendId)
+    .where('status', '=', 'sending')
     .execute();
 }
 
