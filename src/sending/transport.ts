@@ -44,6 +44,7 @@ export interface MailTransport {
 /** What this module needs of nodemailer's pool resources (not part of its typed API). */
 interface PoolResource extends EventEmitter {
   available: boolean;
+  _closed: boolean;
   connection?: { quit(): void };
 }
 
@@ -111,23 +112,34 @@ export function createMailTransport(smtp: SmtpConfig): MailTransport {
 
 /**
  * nodemailer's pool closes a connection by closing its socket, without QUIT (only its idle timer
- * says QUIT); so the connections that are free are ended here, each waited for until it is gone.
+ * says QUIT); so every open connection is ended here, each waited for until it is gone. One that has
+ * just delivered becomes free a moment after its answer (nodemailer releases it on the next tick):
+ * it is waited for too, and left alone if the pool hands it another message first.
  */
 async function quitIdle(transporter: Transporter): Promise<void> {
   const pool = transporter.transporter as unknown as { _connections?: PoolResource[] };
-  const idle = (pool._connections ?? []).filter((resource) => resource.available && resource.connection);
+  const open = (pool._connections ?? []).filter((resource) => resource.connection && !resource._closed);
   await Promise.all(
-    idle.map(
+    open.map(
       (resource) =>
         new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, QUIT_REPLY_MS);
+          const quit = () => {
+            if (!resource.available) return;
+            // Not handed another message while it says goodbye.
+            resource.available = false;
+            resource.connection?.quit();
+          };
+          const timer = setTimeout(() => {
+            resource.off('available', quit);
+            resolve();
+          }, QUIT_REPLY_MS);
           resource.once('close', () => {
             clearTimeout(timer);
+            resource.off('available', quit);
             resolve();
           });
-          // Not handed another message while it says goodbye.
-          resource.available = false;
-          resource.connection?.quit();
+          if (resource.available) quit();
+          else resource.once('available', quit);
         }),
     ),
   );
