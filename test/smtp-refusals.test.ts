@@ -264,7 +264,7 @@ async function startRecordingSmtp(refuse: Set<string>) {
   };
 }
 
-describe('SMTP sessions', () => {
+describe('SMTP sessions and settings', () => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
@@ -299,6 +299,28 @@ describe('SMTP sessions', () => {
     for (const session of server.sessions) {
       expect(session.commands).toContain('MAIL');
       expect(session.commands.at(-1)).toBe('QUIT');
+    }
+  });
+
+  it('a login the relay refuses pauses the send instead of retrying it forever', async () => {
+    const sink = await startSmtpSink({ tls: true, auth: { user: 'mailer', pass: 's3cret' } });
+    const spoor = await startSpoor(database, {
+      publicUrl: PUBLIC_URL,
+      sendPollMs: 50,
+      smtpPauseAfterRefusals: 2,
+      smtp: smtpConfigFor(sink, { requireTls: true, user: 'mailer', password: 'wrong', pool: 1 }),
+    });
+    try {
+      const id = await mailing(spoor, ['l1@example.com', 'l2@example.com', 'l3@example.com']);
+      const paused = await sendStatus(spoor, id, 'paused');
+      expect(paused.error).toMatch(
+        /^The relay refused 2 recipients in a row for a reason that is not theirs: .*535/,
+      );
+      expect(paused.progress).toMatchObject({ hardBounces: 0, softBounces: 0, accepted: 0 });
+      expect(sink.messages).toHaveLength(0);
+    } finally {
+      await spoor.close();
+      await sink.close();
     }
   });
 
