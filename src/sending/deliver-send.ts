@@ -82,7 +82,10 @@ export async function deliverSend(context: DeliveryContext, send: SendRow): Prom
     const claim: { claimed: Claimed[]; active: boolean } = await storage.db
       .transaction()
       .execute(async (trx) => {
-        await recordFinished(trx, context, send, batch, now, refusals);
+        // Once this pass paused the send it claims no more, even if someone resumes it meanwhile:
+        // the next pass starts from the stored state (a fresh count of refusals).
+        if (await recordFinished(trx, context, send, batch, now, refusals))
+          return { claimed: [], active: false };
         if (free <= 0) return { claimed: [], active };
         if (!(await stillWorking(trx, send.id, owner, 'sending'))) return { claimed: [], active: false };
         return { claimed: await claimDue(trx, send, now, free), active: true };
@@ -190,6 +193,7 @@ async function attemptOne(
   return { claimed, verdict, messageId };
 }
 
+/** Records a batch of outcomes; true when it paused the send. */
 async function recordFinished(
   trx: Db,
   context: DeliveryContext,
@@ -197,7 +201,7 @@ async function recordFinished(
   batch: Finished[],
   now: number,
   refusals: { streak: number },
-): Promise<void> {
+): Promise<boolean> {
   const policy = { retryBaseMs: context.config.smtpRetryBaseMs, maxAttempts: context.config.smtpMaxAttempts };
   const counters = new Map<string, number>();
   const streakBefore = refusals.streak;
@@ -241,17 +245,14 @@ async function recordFinished(
     }
   }
   await addToCounters(trx, send.id, counters);
+  const limit = context.config.smtpPauseAfterRefusals;
+  const pause = refusals.streak >= limit && streakBefore < limit;
   if (refusals.streak !== streakBefore) {
-    const limit = context.config.smtpPauseAfterRefusals;
-    const pause = refusals.streak >= limit && streakBefore < limit;
-    await recordRefusalStreak(
-      trx,
-      send.id,
-      refusals.streak,
-      pause ? pauseErrorFor(refusals.streak, lastRefusal) : null,
-    );
-    if (pause) console.error(`send ${send.id}: paused: ${pauseErrorFor(refusals.streak, lastRefusal)}`);
+    const error = pause ? pauseErrorFor(refusals.streak, lastRefusal) : null;
+    await recordRefusalStreak(trx, send.id, refusals.streak, error);
+    if (error) console.error(`send ${send.id}: paused: ${error}`);
   }
+  return pause;
 }
 
 /** What GET /api/sends/{id} shows for a send paused by refusals. */
