@@ -117,6 +117,14 @@ describeEachEngine('SMTP refusals', (engine) => {
     );
     expect(paused.progress).toMatchObject({ hardBounces: 0, softBounces: 0, accepted: 0, policyRefusals: 3 });
     for (const address of addresses) expect(await suppressed(spoor, address)).toBe(false);
+    // Each refusal is recorded on its recipient, who waits (pending) for the send to be resumed.
+    const refused = (await api(spoor, 'GET', `/api/sends/${id}/recipients?status=pending`)).body.recipients;
+    expect(refused).toHaveLength(6);
+    expect(
+      refused.filter(
+        (r: { lastResponse: string | null }) => r.lastResponse === '554 5.7.1 Relay access denied',
+      ),
+    ).toHaveLength(3);
     // Paused means paused: no worker takes it up again by itself.
     const tried = addresses.map((address) => sink.attempts(address));
     await new Promise((r) => setTimeout(r, 20 * 50));
@@ -162,6 +170,18 @@ describeEachEngine('SMTP refusals', (engine) => {
     expect(await suppressed(spoor, 'content@example.com')).toBe(false);
     // Retried like a temporary refusal (a content filter may change its mind), then a soft bounce.
     expect(sink.attempts('content@example.com')).toBe(3);
+    const { body } = await api(spoor, 'GET', `/api/sends/${id}/recipients`);
+    const byEmail = new Map(body.recipients.map((r: { email: string }) => [r.email, r]));
+    expect(byEmail.get('content@example.com')).toMatchObject({
+      status: 'soft_bounce',
+      attempts: 3,
+      lastResponse: '550 5.7.1 Message content rejected',
+    });
+    expect(byEmail.get('unknown@example.com')).toMatchObject({
+      status: 'hard_bounce',
+      lastResponse: '550 5.1.1 <unknown@example.com>: User unknown',
+    });
+    expect(byEmail.get('ok1@example.com')).toMatchObject({ status: 'sent', attempts: 1 });
     expect(sink.attempts('unknown@example.com')).toBe(1);
     for (const address of ['ok1@example.com', 'ok2@example.com'])
       expect(sink.receivedBy(address)).toHaveLength(1);
@@ -191,6 +211,17 @@ describeEachEngine('SMTP refusals', (engine) => {
     expect(cancelled.body.status).toBe('cancelled');
     expect((await api(spoor, 'POST', `/api/sends/${id}/resume`)).status).toBe(409);
     expect((await api(spoor, 'POST', '/api/sends/nope/resume')).status).toBe(404);
+    expect((await api(spoor, 'GET', '/api/sends/nope/recipients')).status).toBe(404);
+    expect((await api(spoor, 'GET', `/api/sends/${id}/recipients?status=lost`)).status).toBe(400);
+    const page = await api(spoor, 'GET', `/api/sends/${id}/recipients?limit=2`);
+    expect(page.body.recipients).toHaveLength(2);
+    const rest = await api(
+      spoor,
+      'GET',
+      `/api/sends/${id}/recipients?limit=2&cursor=${page.body.nextCursor}`,
+    );
+    expect(rest.body).toMatchObject({ nextCursor: null });
+    expect(rest.body.recipients).toHaveLength(1);
   });
 });
 

@@ -6,7 +6,7 @@ import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { prepareMessage } from '../messages/render-email.ts';
 import { COUNTER } from '../send-counters/counter-names.ts';
-import type { BlockReason, SendStatus } from '../storage/schema.ts';
+import type { BlockReason, RecipientStatus, SendStatus } from '../storage/schema.ts';
 import {
   cancelSend as cancelStoredSend,
   countersOfSends,
@@ -15,6 +15,7 @@ import {
   findMessage,
   findSend,
   insertSend,
+  pageRecipients,
   pageSends,
   pageSuppressions,
   resumePausedSend,
@@ -189,6 +190,45 @@ export async function resumeSend(db: Db, id: string): Promise<Send> {
   if (!(await resumePausedSend(db, id, Date.now())))
     throw new AppError('conflict', `This send is ${row.status}, not paused: there is nothing to resume.`);
   return getSend(db, id);
+}
+
+export interface SendRecipient {
+  contactId: string;
+  email: string | null;
+  status: RecipientStatus;
+  blockReason: BlockReason | null;
+  attempts: number;
+  /** The SMTP server's last answer for this recipient (a refusal's reason included). */
+  lastResponse: string | null;
+  sentAt: string | null;
+}
+
+/** A send's recipients with what happened to each, a page at a time in contact id order. */
+export async function listRecipients(
+  db: Db,
+  id: string,
+  query: { status?: RecipientStatus | undefined; cursor?: string | undefined; limit: number },
+): Promise<{ recipients: SendRecipient[]; nextCursor: string | null }> {
+  if (!(await findSend(db, id))) throw new AppError('not_found', `There is no send with id "${id}".`);
+  const rows = await pageRecipients(db, id, {
+    status: query.status,
+    after: query.cursor,
+    limit: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    recipients: page.map((row) => ({
+      contactId: row.contact_id,
+      email: row.email,
+      status: row.status,
+      blockReason: row.block_reason,
+      attempts: Number(row.attempts),
+      lastResponse: row.last_response,
+      sentAt: iso(row.sent_at),
+    })),
+    nextCursor: rows.length > query.limit && last ? last.contact_id : null,
+  };
 }
 
 export interface Suppression {

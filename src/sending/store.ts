@@ -505,6 +505,23 @@ export async function openRecipients(db: Db, sendId: string) {
   return { open: Number(row.open), nextDue: row.next_due === null ? null : Number(row.next_due) };
 }
 
+/** A send's recipients in contact id order after `after` (a cursor), optionally of one status. */
+export async function pageRecipients(
+  db: Db,
+  sendId: string,
+  query: { status?: RecipientStatus | undefined; after?: string | undefined; limit: number },
+) {
+  return db
+    .selectFrom('send_recipients')
+    .select(['contact_id', 'email', 'status', 'block_reason', 'attempts', 'last_response', 'sent_at'])
+    .where('send_id', '=', sendId)
+    .$if(query.status !== undefined, (qb) => qb.where('status', '=', query.status!))
+    .$if(query.after !== undefined, (qb) => qb.where('contact_id', '>', query.after!))
+    .orderBy('contact_id')
+    .limit(query.limit)
+    .execute();
+}
+
 export interface SuppressionRow {
   email_match: string;
   reason: string;
