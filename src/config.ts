@@ -42,6 +42,8 @@ export interface Config {
   smtpRetryBaseMs: number;
   /** SMTP attempts per recipient before a temporary refusal counts as a soft bounce. */
   smtpMaxAttempts: number;
+  /** Refusals not the recipients' (relay, sender, policy) in a row that pause a send. */
+  smtpPauseAfterRefusals: number;
   /** A file of extra machine-open proxy ranges (CIDR per line), e.g. Apple's published egress list. */
   machineRangesFile: string | undefined;
 }
@@ -202,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
     sendPollMs: integer(env, 'SPOOR_SEND_POLL_MS', 1000, 10, 600_000),
     smtpRetryBaseMs: integer(env, 'SPOOR_SMTP_RETRY_MS', 60_000, 1, 86_400_000),
     smtpMaxAttempts: integer(env, 'SPOOR_SMTP_MAX_ATTEMPTS', 4, 1, 20),
+    smtpPauseAfterRefusals: integer(env, 'SPOOR_SMTP_PAUSE_AFTER_REFUSALS', 5, 1, 1_000_000),
     machineRangesFile: env['SPOOR_MACHINE_RANGES_FILE'] || undefined,
   };
 }

@@ -176,6 +176,7 @@ describeEachEngine('sending', (engine) => {
       softBounces: 0,
       unconfirmed: 0,
       deferrals: 0,
+      policyRefusals: 0,
       pending: 0,
     });
     const rows = await recipientRows(created.id);

@@ -22,6 +22,8 @@ export const COUNTER = {
   unconfirmed: 'unconfirmed',
   /** Temporary refusals that will be retried (not final; not part of the PRODUCT formulas). */
   deferrals: 'deferral',
+  /** Refusals for a reason that is not the recipient's (relay, sender, policy, content); never suppress. */
+  policyRefusals: 'policy_refusal',
   opens: (who: Audience) => `open:${who}`,
   uniqueOpens: (who: Audience) => `unique_open:${who}`,
   clicks: (who: Audience) => `click:${who}`,

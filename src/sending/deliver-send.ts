@@ -1,6 +1,8 @@
 // Sending a prepared send: recipients due are claimed as 'sending' (committed) before they are handed
 // to SMTP, at most one per SMTP connection at a time, so a crash leaves at most that many unconfirmed.
-// Each outcome is recorded as it arrives, together with the next claim, in one transaction.
+// Each outcome is recorded as it arrives, together with the next claim, in one transaction. When the
+// relay refuses recipient after recipient for reasons not theirs, the send pauses instead of burning
+// through the list: a misconfigured relay must never turn a whole list into bounces.
 import type { Config } from '../config.ts';
 import { trackingUrlsFor } from '../engagement/tracking-urls.ts';
 import { mergeContactOf } from '../messages/merge-contact.ts';
@@ -25,6 +27,7 @@ import {
   membershipsNow,
   openRecipients,
   recordAttempt,
+  recordRefusalStreak,
   type SendRow,
   stillWorking,
   suppressAddress,
@@ -67,6 +70,8 @@ export async function deliverSend(context: DeliveryContext, send: SendRow): Prom
   let finished: Finished[] = [];
   let active = true;
   let wake: () => void = () => {};
+  // This node holds the send's lease, so its count is the send's; stored as it changes (other nodes).
+  const refusals = { streak: Number(send.refusal_streak) };
 
   for (;;) {
     const now = Date.now();
@@ -77,7 +82,10 @@ export async function deliverSend(context: DeliveryContext, send: SendRow): Prom
     const claim: { claimed: Claimed[]; active: boolean } = await storage.db
       .transaction()
       .execute(async (trx) => {
-        await recordFinished(trx, context, send, batch, now);
+        // Once this pass paused the send it claims no more, even if someone resumes it meanwhile:
+        // the next pass starts from the stored state (a fresh count of refusals).
+        if (await recordFinished(trx, context, send, batch, now, refusals))
+          return { claimed: [], active: false };
         if (free <= 0) return { claimed: [], active };
         if (!(await stillWorking(trx, send.id, owner, 'sending'))) return { claimed: [], active: false };
         return { claimed: await claimDue(trx, send, now, free), active: true };
@@ -185,15 +193,19 @@ async function attemptOne(
   return { claimed, verdict, messageId };
 }
 
+/** Records a batch of outcomes; true when it paused the send. */
 async function recordFinished(
   trx: Db,
   context: DeliveryContext,
   send: SendRow,
   batch: Finished[],
   now: number,
-): Promise<void> {
+  refusals: { streak: number },
+): Promise<boolean> {
   const policy = { retryBaseMs: context.config.smtpRetryBaseMs, maxAttempts: context.config.smtpMaxAttempts };
   const counters = new Map<string, number>();
+  const streakBefore = refusals.streak;
+  let lastRefusal = '';
   for (const { claimed, verdict, messageId } of batch) {
     if (verdict.kind === 'not_reached') {
       context.unreached.failures += 1;
@@ -222,6 +234,29 @@ async function recordFinished(
     if (!recorded) continue;
     for (const [name, delta] of plan.counters) counters.set(name, (counters.get(name) ?? 0) + delta);
     if (plan.suppress) await suppressAddress(trx, claimed.recipient.email, send.id, plan.lastResponse, now);
+    // Recipient after recipient: only first tries count (one recipient refused on every retry is
+    // that recipient's domain, not the relay). A reply about an address (accepted, or refused as
+    // unknown) shows the relay works; temporary refusals and unreachable servers say nothing.
+    if (verdict.kind === 'refused_by_policy') {
+      if (claimed.recipient.attempts === 0) refusals.streak += 1;
+      lastRefusal = verdict.response;
+    } else if (verdict.kind === 'accepted' || verdict.kind === 'refused_permanently') {
+      refusals.streak = 0;
+    }
   }
   await addToCounters(trx, send.id, counters);
+  const limit = context.config.smtpPauseAfterRefusals;
+  const pause = refusals.streak >= limit && streakBefore < limit;
+  if (refusals.streak !== streakBefore) {
+    const error = pause ? pauseErrorFor(refusals.streak, lastRefusal) : null;
+    await recordRefusalStreak(trx, send.id, refusals.streak, error);
+    if (error) console.error(`send ${send.id}: paused: ${error}`);
+  }
+  return pause;
+}
+
+/** What GET /api/sends/{id} shows for a send paused by refusals. */
+export function pauseErrorFor(streak: number, response: string): string {
+  const reply = response.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  return `The relay refused ${streak} recipients in a row for a reason that is not theirs: ${reply}. Fix the relay settings, then resume the send.`;
 }

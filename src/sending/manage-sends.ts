@@ -1,12 +1,12 @@
 // Sends as the API shows them: creating one (a snapshot of the message, queued for the workers),
-// reading progress from the per-send counters, paging, and cancelling.
+// reading progress from the per-send counters, paging, cancelling, and resuming a paused send.
 
 import type { Db } from '../contacts/store.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { prepareMessage } from '../messages/render-email.ts';
 import { COUNTER } from '../send-counters/counter-names.ts';
-import type { BlockReason, SendStatus } from '../storage/schema.ts';
+import type { BlockReason, RecipientStatus, SendStatus } from '../storage/schema.ts';
 import {
   cancelSend as cancelStoredSend,
   countersOfSends,
@@ -15,8 +15,10 @@ import {
   findMessage,
   findSend,
   insertSend,
+  pageRecipients,
   pageSends,
   pageSuppressions,
+  resumePausedSend,
   type SendRow,
 } from './store.ts';
 
@@ -40,6 +42,8 @@ export interface SendProgress {
   unconfirmed: number;
   /** Temporary refusals so far (each retried later). */
   deferrals: number;
+  /** Refusals for a reason that is not the recipient's (relay, sender, policy, content) so far; never suppress. */
+  policyRefusals: number;
   /** Not final yet: waiting, being sent, or waiting for a retry. */
   pending: number;
 }
@@ -53,6 +57,8 @@ export interface Send {
   createdAt: string;
   preparedAt: string | null;
   finishedAt: string | null;
+  /** Why the send is paused (what to fix before resuming); null otherwise. */
+  error: string | null;
   progress: SendProgress;
 }
 
@@ -81,6 +87,7 @@ export function progressOf(counters: ReadonlyMap<string, number>): SendProgress 
     softBounces: get(COUNTER.softBounces),
     unconfirmed: get(COUNTER.unconfirmed),
     deferrals: get(COUNTER.deferrals),
+    policyRefusals: get(COUNTER.policyRefusals),
     pending: Math.max(0, recipients - duplicates - blockedTotal - sent),
   };
 }
@@ -95,6 +102,7 @@ function toSend(row: SendRow, counters: ReadonlyMap<string, number>): Send {
     createdAt: iso(row.created_at)!,
     preparedAt: iso(row.prepared_at),
     finishedAt: iso(row.finished_at),
+    error: row.error ?? null,
     progress: progressOf(counters),
   };
 }
@@ -132,7 +140,7 @@ export async function createSend(db: Db, input: { messageId: string; listIds: st
     lease_until: null,
   };
   await insertSend(db, row);
-  return toSend({ ...row, recipients_total: 0, duplicates: 0 }, new Map());
+  return toSend({ ...row, recipients_total: 0, duplicates: 0, error: null, refusal_streak: 0 }, new Map());
 }
 
 export async function getSend(db: Db, id: string): Promise<Send> {
@@ -173,6 +181,54 @@ export async function cancelSend(db: Db, id: string): Promise<Send> {
   if (!(await cancelStoredSend(db, id, Date.now())))
     throw new AppError('conflict', `This send is already ${row.status === 'done' ? 'done' : 'cancelled'}.`);
   return getSend(db, id);
+}
+
+/** Sends a paused send on, once the relay is fixed; recipients still waiting are tried again at once. */
+export async function resumeSend(db: Db, id: string): Promise<Send> {
+  const row = await findSend(db, id);
+  if (!row) throw new AppError('not_found', `There is no send with id "${id}".`);
+  if (!(await resumePausedSend(db, id, Date.now())))
+    throw new AppError('conflict', `This send is ${row.status}, not paused: there is nothing to resume.`);
+  return getSend(db, id);
+}
+
+export interface SendRecipient {
+  contactId: string;
+  email: string | null;
+  status: RecipientStatus;
+  blockReason: BlockReason | null;
+  attempts: number;
+  /** The SMTP server's last answer for this recipient (a refusal's reason included). */
+  lastResponse: string | null;
+  sentAt: string | null;
+}
+
+/** A send's recipients with what happened to each, a page at a time in contact id order. */
+export async function listRecipients(
+  db: Db,
+  id: string,
+  query: { status?: RecipientStatus | undefined; cursor?: string | undefined; limit: number },
+): Promise<{ recipients: SendRecipient[]; nextCursor: string | null }> {
+  if (!(await findSend(db, id))) throw new AppError('not_found', `There is no send with id "${id}".`);
+  const rows = await pageRecipients(db, id, {
+    status: query.status,
+    after: query.cursor,
+    limit: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    recipients: page.map((row) => ({
+      contactId: row.contact_id,
+      email: row.email,
+      status: row.status,
+      blockReason: row.block_reason,
+      attempts: Number(row.attempts),
+      lastResponse: row.last_response,
+      sentAt: iso(row.sent_at),
+    })),
+    nextCursor: rows.length > query.limit && last ? last.contact_id : null,
+  };
 }
 
 export interface Suppression {

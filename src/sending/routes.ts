@@ -1,19 +1,31 @@
-// Admin API for sends: create (202, the workers take it from there), read progress, page, cancel.
+// Admin API for sends: create (202, the workers take it from there), read progress, page, cancel,
+// resume a paused one.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Database } from '../storage/schema.ts';
+import type { Database, RecipientStatus } from '../storage/schema.ts';
 import {
   cancelSend,
   createSend,
   getSend,
   liftSuppression,
+  listRecipients,
   listSends,
   listSuppressions,
+  resumeSend,
 } from './manage-sends.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const IdParams = Type.Object({ id: Id });
+const RECIPIENT_STATUSES = [
+  'pending',
+  'sending',
+  'sent',
+  'blocked',
+  'hard_bounce',
+  'soft_bounce',
+  'unconfirmed',
+] as const satisfies readonly RecipientStatus[];
 
 export function sendRoutes(app: FastifyInstance, deps: { db: Kysely<Database> }): void {
   const { db } = deps;
@@ -64,6 +76,47 @@ export function sendRoutes(app: FastifyInstance, deps: { db: Kysely<Database> })
       },
     },
     async (request) => cancelSend(db, request.params.id),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/sends/:id/resume',
+    {
+      schema: {
+        tags: ['email'],
+        summary:
+          'Resume a paused send (status "paused", its "error" says why) once the relay is fixed: ' +
+          'every recipient still waiting is tried again at once. 409 unless the send is paused.',
+        params: IdParams,
+      },
+    },
+    async (request) => resumeSend(db, request.params.id),
+  );
+
+  app.get<{
+    Params: { id: string };
+    Querystring: { status?: RecipientStatus; limit?: number; cursor?: string };
+  }>(
+    '/api/sends/:id/recipients',
+    {
+      schema: {
+        tags: ['email'],
+        summary:
+          "A send's recipients, each with its status, tries and the SMTP server's last answer " +
+          '(why it was refused), in contact id order; ?status= keeps one status.',
+        params: IdParams,
+        querystring: Type.Object({
+          status: Type.Optional(Type.Union(RECIPIENT_STATUSES.map((status) => Type.Literal(status)))),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+          cursor: Type.Optional(Id),
+        }),
+      },
+    },
+    async (request) =>
+      listRecipients(db, request.params.id, {
+        status: request.query.status,
+        cursor: request.query.cursor,
+        limit: request.query.limit ?? 100,
+      }),
   );
 
   app.get<{ Querystring: { email?: string; limit?: number; cursor?: string } }>(

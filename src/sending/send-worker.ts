@@ -123,7 +123,11 @@ export function startSendWorker(deps: SendWorkerDeps): () => Promise<void> {
       } catch (error) {
         console.error(`send worker: ${(error as Error).message}; retrying`);
       }
-      if (!worked && !stopping) await sleep(config.sendPollMs);
+      if (!worked && !stopping) {
+        // Nothing to send now: end the open SMTP sessions properly instead of leaving them to time out.
+        await transport.quitIdle().catch(() => {});
+        if (!stopping) await sleep(config.sendPollMs);
+      }
     }
   })();
 
@@ -134,6 +138,6 @@ export function startSendWorker(deps: SendWorkerDeps): () => Promise<void> {
       sleeper.resolve();
     }
     await running;
-    transport.close();
+    await transport.close();
   };
 }

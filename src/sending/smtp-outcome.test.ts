@@ -9,18 +9,26 @@ import {
 } from './smtp-outcome.ts';
 
 // Shapes as nodemailer 10 builds them (smtp-connection _formatError).
-const rcpt = (code: number): SmtpError => ({
-  message: `Can't send mail - all recipients were rejected: ${code} nope`,
+const rcpt = (code: number, text = 'nope'): SmtpError => ({
+  message: `Can't send mail - all recipients were rejected: ${code} ${text}`,
   code: 'EENVELOPE',
   responseCode: code,
-  response: `${code} nope`,
+  response: `${code} ${text}`,
   command: 'RCPT TO',
 });
 
 describe('classifySmtpError', () => {
   it.each<[string, SmtpError, boolean, SmtpVerdict['kind']]>([
-    ['550 to RCPT TO', rcpt(550), false, 'refused_permanently'],
-    ['551 to RCPT TO', rcpt(551), false, 'refused_permanently'],
+    ['550 5.1.1 to RCPT TO', rcpt(550, '5.1.1 <a@b.example>: User unknown'), false, 'refused_permanently'],
+    ['551 user not local', rcpt(551, '5.1.6 User has moved'), false, 'refused_permanently'],
+    [
+      '554 5.7.1 relay access denied',
+      rcpt(554, '5.7.1 <a@b.example>: Relay access denied'),
+      false,
+      'refused_by_policy',
+    ],
+    ['552 5.2.2 mailbox full', rcpt(552, '5.2.2 Mailbox full'), false, 'refused_temporarily'],
+    ['550 with nothing to read', rcpt(550), false, 'refused_temporarily'],
     ['450 to RCPT TO', rcpt(450), false, 'refused_temporarily'],
     ['452 to RCPT TO', rcpt(452), false, 'refused_temporarily'],
     ['421 to RCPT TO (server going away)', rcpt(421), false, 'not_reached'],
@@ -30,12 +38,12 @@ describe('classifySmtpError', () => {
       {
         message: 'Message failed',
         code: 'EMESSAGE',
-        responseCode: 554,
-        response: '554 spam',
+        responseCode: 550,
+        response: '550 5.7.1 Message content rejected',
         command: 'DATA',
       },
       true,
-      'refused_permanently',
+      'refused_by_policy',
     ],
     [
       '451 after the message',
@@ -51,7 +59,13 @@ describe('classifySmtpError', () => {
     ],
     [
       '554 to the DATA command',
-      { message: 'Data command failed', code: 'EENVELOPE', responseCode: 554, command: 'DATA' },
+      {
+        message: 'Data command failed',
+        code: 'EENVELOPE',
+        responseCode: 554,
+        response: '554 5.1.1 <a@b.example>: Recipient address rejected',
+        command: 'DATA',
+      },
       false,
       'refused_permanently',
     ],
@@ -59,13 +73,19 @@ describe('classifySmtpError', () => {
       '550 to MAIL FROM: the sender, not the recipient',
       { message: 'Mail command failed', code: 'EENVELOPE', responseCode: 550, command: 'MAIL FROM' },
       false,
+      'refused_by_policy',
+    ],
+    [
+      '451 to MAIL FROM: wait',
+      { message: 'Mail command failed', code: 'EENVELOPE', responseCode: 451, command: 'MAIL FROM' },
+      false,
       'not_reached',
     ],
     [
       '535 failed login',
       { message: 'Invalid login', code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN' },
       false,
-      'not_reached',
+      'refused_by_policy',
     ],
     [
       'connection refused',
@@ -148,6 +168,20 @@ describe('planAfterAttempt', () => {
       2,
       { status: 'soft_bounce', attempts: 3, suppress: false },
       { [COUNTER.sent]: 1, [COUNTER.softBounces]: 1 },
+    ],
+    [
+      'a refusal not the recipient’s is retried, never suppressed',
+      'refused_by_policy',
+      0,
+      { status: 'pending', attempts: 1, nextAttemptAt: now + 1000, suppress: false },
+      { [COUNTER.policyRefusals]: 1 },
+    ],
+    [
+      'and after the last try is a soft bounce, still not suppressed',
+      'refused_by_policy',
+      2,
+      { status: 'soft_bounce', attempts: 3, suppress: false },
+      { [COUNTER.sent]: 1, [COUNTER.softBounces]: 1, [COUNTER.policyRefusals]: 1 },
     ],
     ['not reached: no try counted, no counter', 'not_reached', 2, { status: 'pending', attempts: 2 }, {}],
     [

@@ -1,12 +1,15 @@
 // What an SMTP attempt means for the recipient, and what happens to them next. Pure: the worker hands
 // in nodemailer's result and records the plan.
 //
-// Only a reply about this recipient or this message (to RCPT TO or DATA) says anything about the
-// address. A refused sender, failed login or TLS, or a dropped connection is the sending side's
-// problem: the recipient is tried again later and never bounced for it. A connection that broke after
-// the whole message was handed over may have delivered it, so it is never sent again (unconfirmed).
+// Only a reply about this recipient or this message (to RCPT TO or DATA) can say anything about the
+// address, and only when it is about the address itself (smtp-refusal.ts): a refusal for the relay,
+// the sender, the content or policy is never the recipient's fault and never suppresses. A connection
+// that cannot be made or breaks is the sending side's problem: the recipient is tried again later.
+// A connection that broke after the whole message was handed over may have delivered it, so it is
+// never sent again (unconfirmed).
 import { COUNTER } from '../send-counters/counter-names.ts';
 import type { RecipientStatus } from '../storage/schema.ts';
+import { classifyRefusal } from './smtp-refusal.ts';
 
 /** The fields of a nodemailer error that matter here. */
 export interface SmtpError {
@@ -20,11 +23,17 @@ export interface SmtpError {
 export type SmtpVerdict =
   /** 250 after the message: accepted for delivery. */
   | { kind: 'accepted'; response: string }
-  /** 5xx to RCPT TO or the message: the address does not work (hard bounce). */
+  /** 5xx to RCPT TO or the message about the address (5.1.1 …): it does not work (hard bounce). */
   | { kind: 'refused_permanently'; response: string }
-  /** 4xx to RCPT TO or the message: try the recipient again later (soft bounce after the last try). */
+  /** 4xx, a full mailbox or an unreadable 5xx: try again later (soft bounce after the last try). */
   | { kind: 'refused_temporarily'; response: string }
-  /** The message never got to the server (connection, TLS, login, sender refused): try again, no bounce. */
+  /**
+   * 5xx for a reason that is not the recipient's: relaying, the sender, login, content, policy,
+   * security, the receiving system. Tried again like a temporary refusal, never suppressed; many in a
+   * row pause the send until an operator resumes it (the relay needs fixing, not the list).
+   */
+  | { kind: 'refused_by_policy'; response: string }
+  /** The message never got to the server (connection, TLS, a 4xx to the session): try again, no bounce. */
   | { kind: 'not_reached'; response: string }
   /** The connection broke after the whole message was handed over: it may have been delivered. */
   | { kind: 'uncertain'; response: string };
@@ -44,10 +53,19 @@ export function classifySmtpError(error: SmtpError, messageHandedOver: boolean):
       RECIPIENT_COMMANDS.has(error.command ?? '') ||
       (error.code === 'EMESSAGE' && error.command !== 'MAIL FROM');
     // 503 is a bad command sequence (the session, not the message); 421 is the server going away.
-    if (!aboutRecipient || code === 503 || code === 421) return { kind: 'not_reached', response };
-    return code >= 500
-      ? { kind: 'refused_permanently', response }
-      : { kind: 'refused_temporarily', response };
+    if (code === 503 || code === 421) return { kind: 'not_reached', response };
+    if (!aboutRecipient)
+      // A 5xx to the greeting, login, STARTTLS or MAIL FROM refuses the sending side for good until
+      // someone fixes the settings: counted towards pausing the send. A 4xx there only waits.
+      return code >= 500 ? { kind: 'refused_by_policy', response } : { kind: 'not_reached', response };
+    switch (classifyRefusal(code, response)) {
+      case 'address':
+        return { kind: 'refused_permanently', response };
+      case 'not_recipient':
+        return { kind: 'refused_by_policy', response };
+      case 'temporary':
+        return { kind: 'refused_temporarily', response };
+    }
   }
   // nodemailer checked the address itself and refused it before talking to the server.
   if (error.code === 'EENVELOPE' && error.command === 'API' && /recipient/i.test(error.message))
@@ -96,21 +114,29 @@ export function planAfterAttempt(
         counters: counted(COUNTER.sent, COUNTER.hardBounces),
         suppress: true,
       };
-    case 'refused_temporarily': {
+    // A refusal that is not the recipient's is retried the same way (a blocklist entry or a content
+    // filter may be lifted) and ends, after the last try, as a soft bounce: not delivered, never
+    // suppressed. A relay refusing everyone pauses the send long before (deliver-send.ts).
+    case 'refused_temporarily':
+    case 'refused_by_policy': {
       const attempts = attemptsBefore + 1;
       if (attempts >= policy.maxAttempts)
         return {
           ...base,
           status: 'soft_bounce',
           attempts,
-          counters: counted(COUNTER.sent, COUNTER.softBounces),
+          counters: counted(
+            COUNTER.sent,
+            COUNTER.softBounces,
+            ...(verdict.kind === 'refused_by_policy' ? [COUNTER.policyRefusals] : []),
+          ),
         };
       return {
         ...base,
         status: 'pending',
         attempts,
         nextAttemptAt: now + retryDelayMs(policy.retryBaseMs, attempts),
-        counters: counted(COUNTER.deferrals),
+        counters: counted(verdict.kind === 'refused_by_policy' ? COUNTER.policyRefusals : COUNTER.deferrals),
       };
     }
     case 'not_reached':

@@ -73,15 +73,38 @@ export async function countersOfSends(db: Db, sendIds: readonly string[]) {
   return bySend;
 }
 
-/** Stops a send that is still under way; false when it had already finished or been cancelled. */
+/** Stops a send that is still under way or paused; false when it had already finished or been cancelled. */
 export async function cancelSend(db: Db, id: string, now: number): Promise<boolean> {
   const result = await db
     .updateTable('sends')
     .set({ status: 'cancelled', finished_at: now })
     .where('id', '=', id)
-    .where('status', 'in', ACTIVE_STATUSES)
+    .where('status', 'in', [...ACTIVE_STATUSES, 'paused'])
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Sends a paused send on: the workers take it again, and every recipient still waiting (those the
+ * relay refused before the pause included) gets a fresh set of tries at once. False unless paused.
+ */
+export async function resumePausedSend(db: Db, id: string, now: number): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('sends')
+      .set({ status: 'sending', error: null, refusal_streak: 0 })
+      .where('id', '=', id)
+      .where('status', '=', 'paused')
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    await trx
+      .updateTable('send_recipients')
+      .set({ attempts: 0, next_attempt_at: now })
+      .where('send_id', '=', id)
+      .where('status', '=', 'pending')
+      .execute();
+    return true;
+  });
 }
 
 // ---- leases: one node works on a send at a time ----
@@ -448,6 +471,26 @@ export async function suppressAddress(
     .execute();
 }
 
+/**
+ * Records the run of refusals that were not the recipients'; with `pauseError`, also pauses the send
+ * (only while it is sending: a cancel meanwhile wins, and the first reason given stays).
+ */
+export async function recordRefusalStreak(
+  db: Db,
+  sendId: string,
+  streak: number,
+  pauseError: string | null,
+): Promise<void> {
+  await db.updateTable('sends').set({ refusal_streak: streak }).where('id', '=', sendId).execute();
+  if (pauseError === null) return;
+  await db
+    .updateTable('sends')
+    .set({ status: 'paused', error: pauseError })
+    .where('id', '=', sendId)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
 /** Recipients not yet final, and when the earliest pending one is due. */
 export async function openRecipients(db: Db, sendId: string) {
   const row = await db
@@ -460,6 +503,23 @@ export async function openRecipients(db: Db, sendId: string) {
     .where('status', 'in', ['pending', 'sending'])
     .executeTakeFirstOrThrow();
   return { open: Number(row.open), nextDue: row.next_due === null ? null : Number(row.next_due) };
+}
+
+/** A send's recipients in contact id order after `after` (a cursor), optionally of one status. */
+export async function pageRecipients(
+  db: Db,
+  sendId: string,
+  query: { status?: RecipientStatus | undefined; after?: string | undefined; limit: number },
+) {
+  return db
+    .selectFrom('send_recipients')
+    .select(['contact_id', 'email', 'status', 'block_reason', 'attempts', 'last_response', 'sent_at'])
+    .where('send_id', '=', sendId)
+    .$if(query.status !== undefined, (qb) => qb.where('status', '=', query.status!))
+    .$if(query.after !== undefined, (qb) => qb.where('contact_id', '>', query.after!))
+    .orderBy('contact_id')
+    .limit(query.limit)
+    .execute();
 }
 
 export interface SuppressionRow {

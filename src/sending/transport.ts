@@ -1,5 +1,7 @@
 // The SMTP side of sending: one pooled nodemailer transport per node built from the SMTP settings
 // (connections, rate, TLS, login, DKIM), and deliver(), which turns nodemailer's answer into a verdict.
+// Connections end with QUIT: a relay logs a session dropped without it as a lost connection.
+import type { EventEmitter } from 'node:events';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { SmtpConfig } from '../config.ts';
 import { classifySmtpError, type SmtpError, type SmtpVerdict } from './smtp-outcome.ts';
@@ -33,8 +35,21 @@ export const DKIM_SIGNED_HEADERS = [
 export interface MailTransport {
   /** Sends one email; never throws for an SMTP outcome, only reports it. */
   deliver(mail: SendMailOptions & { messageId: string }): Promise<SmtpVerdict>;
-  close(): void;
+  /** Ends the connections not carrying a message with QUIT and waits for the server's reply. */
+  quitIdle(): Promise<void>;
+  /** quitIdle(), then closes the pool for good. */
+  close(): Promise<void>;
 }
+
+/** What this module needs of nodemailer's pool resources (not part of its typed API). */
+interface PoolResource extends EventEmitter {
+  available: boolean;
+  _closed: boolean;
+  connection?: { quit(): void };
+}
+
+/** How long to wait for the reply to QUIT before the socket is simply closed. */
+const QUIT_REPLY_MS = 2_000;
 
 export function createMailTransport(smtp: SmtpConfig): MailTransport {
   const transporter: Transporter = nodemailer.createTransport({
@@ -87,6 +102,45 @@ export function createMailTransport(smtp: SmtpConfig): MailTransport {
         handedOver.delete(mail.messageId);
       }
     },
-    close: () => transporter.close(),
+    quitIdle: () => quitIdle(transporter),
+    async close() {
+      await quitIdle(transporter);
+      transporter.close();
+    },
   };
+}
+
+/**
+ * nodemailer's pool closes a connection by closing its socket, without QUIT (only its idle timer
+ * says QUIT); so every open connection is ended here, each waited for until it is gone. One that has
+ * just delivered becomes free a moment after its answer (nodemailer releases it on the next tick):
+ * it is waited for too, and left alone if the pool hands it another message first.
+ */
+async function quitIdle(transporter: Transporter): Promise<void> {
+  const pool = transporter.transporter as unknown as { _connections?: PoolResource[] };
+  const open = (pool._connections ?? []).filter((resource) => resource.connection && !resource._closed);
+  await Promise.all(
+    open.map(
+      (resource) =>
+        new Promise<void>((resolve) => {
+          const quit = () => {
+            if (!resource.available) return;
+            // Not handed another message while it says goodbye.
+            resource.available = false;
+            resource.connection?.quit();
+          };
+          const timer = setTimeout(() => {
+            resource.off('available', quit);
+            resolve();
+          }, QUIT_REPLY_MS);
+          resource.once('close', () => {
+            clearTimeout(timer);
+            resource.off('available', quit);
+            resolve();
+          });
+          if (resource.available) quit();
+          else resource.once('available', quit);
+        }),
+    ),
+  );
 }

@@ -6,6 +6,7 @@ import * as privacy from './migrations/003-privacy.ts';
 import * as email from './migrations/004-email.ts';
 import * as visitsByStart from './migrations/005-visits-by-start.ts';
 import * as emailEventLayout from './migrations/006-email-event-layout.ts';
+import * as sendPause from './migrations/007-send-pause.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '004-email': email,
   '005-visits-by-start': visitsByStart,
   '006-email-event-layout': emailEventLayout,
+  '007-send-pause': sendPause,
 };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {

@@ -247,7 +247,8 @@ export interface MessagesTable {
   updated_at: number;
 }
 
-export type SendStatus = 'queued' | 'preparing' | 'sending' | 'done' | 'cancelled';
+/** `paused`: the relay refused recipient after recipient for reasons not theirs; waits for a resume. */
+export type SendStatus = 'queued' | 'preparing' | 'sending' | 'paused' | 'done' | 'cancelled';
 
 /** One sending of a message to lists; the message is copied in so later edits change nothing sent. */
 export interface SendsTable {
@@ -271,6 +272,10 @@ export interface SendsTable {
   duplicates: Generated<number>;
   lease_owner: string | null;
   lease_until: number | null;
+  /** Why the send is paused, for a person to read; null otherwise. */
+  error: Generated<string | null>;
+  /** Refusals not the recipients' in a row (reset by an acceptance or an address refusal). */
+  refusal_streak: Generated<number>;
 }
 
 export interface SendLinksTable {

@@ -63,6 +63,9 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
 
   const serverOptions: SMTPServerOptions = {
     logger: false,
+    // Replies carry exactly the refusal's text, as a real server words it ("554 5.7.1 Relay access
+    // denied"); smtp-server would otherwise put its own enhanced code (550 → 5.1.1) before it.
+    hideENHANCEDSTATUSCODES: true,
     disabledCommands: [...(options.tls ? [] : ['STARTTLS']), ...(options.auth ? [] : ['AUTH'])],
     authOptional: !options.auth,
     onAuth(auth, _session, callback) {
