@@ -1,6 +1,5 @@
-// HTTP for email engagement: the open pixel, the click redirect, one-click unsubscribe (RFC 8058) and
-// a send's insights. Tokens are verified here; the destination of a click comes from storage only.
-import { Type } from '@sinclair/typebox';
+// HTTP for email engagement: the open pixel, the click redirect and one-click unsubscribe (RFC 8058).
+// Tokens are verified here; the destination of a click comes from storage only. Insights: insights-routes.ts.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import { VISITOR_COOKIE } from '../cookies/definitions.ts';
@@ -16,7 +15,6 @@ import { TrackedOrigins } from '../websites/tracked-origins.ts';
 import { WEBSITE_DEFAULTS } from '../websites/website.ts';
 import type { EngagementHit, HitKind } from './engagement-hit.ts';
 import { createEngagementWriter, type EngagementWriter } from './engagement-writer.ts';
-import { getSendInsights } from './insights.ts';
 import { type Link, LinkCache } from './link-cache.ts';
 import { loadMachineRanges } from './machine-ranges.ts';
 import { checkOneClickBody, parseMultipartFields } from './one-click-body.ts';
@@ -215,20 +213,6 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
       },
     );
   });
-
-  app.get<{ Params: { id: string } }>(
-    '/api/sends/:id/insights',
-    {
-      schema: {
-        tags: ['email'],
-        summary:
-          'Insights of a send: recipients, sent, blocked by reason, delivered, bounces, opens and clicks ' +
-          '(human and machine apart), rates, unsubscribes and clicks per link. Read from counters kept up as events arrive.',
-        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
-      },
-    },
-    async (request) => getSendInsights(storage.db, request.params.id),
-  );
 }
 
 /** The visitor cookie on the tracking host, exactly as the collect endpoint sets it in third-party mode. */
