@@ -40,6 +40,7 @@ import type { Storage } from './storage/database.ts';
 import { createIngestor, type Ingestor } from './tracking/ingest.ts';
 import { trackingRoutes } from './tracking/routes.ts';
 import { websiteRoutes } from './websites/routes.ts';
+import { TrackedOrigins } from './websites/tracked-origins.ts';
 import { WebsiteCache } from './websites/website-cache.ts';
 
 export interface AppOptions {
@@ -194,6 +195,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     trackerPath: TRACKER_PATH,
     ownOrigin: new URL(config.publicUrl).origin,
     handoffVisitor: (token) => verifyHandoff(secrets.hash, token, Date.now()),
+    trackedOrigins: new TrackedOrigins(storage.db),
   });
   adminApi(app, storage.db, (admin) => {
     websiteRoutes(admin, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
