@@ -27,6 +27,7 @@ import { formRoutes } from './forms/routes.ts';
 import { startSubmissionWorker } from './forms/submission-worker.ts';
 import { historyRoutes } from './history/routes.ts';
 import { verifyHandoff } from './identity/handoff.ts';
+import { clientGone, isClientHangUp } from './lib/client-hang-up.ts';
 import { AppError, httpStatusOf } from './lib/errors.ts';
 import { listRoutes } from './lists/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
@@ -284,6 +285,12 @@ function setErrorHandling(app: FastifyInstance): void {
       return reply
         .code(fastifyError.statusCode)
         .send({ error: 'bad_request', message: fastifyError.message });
+    }
+    if (isClientHangUp(fastifyError, clientGone(request.raw))) {
+      request.log.debug({ err: error }, 'the client hung up before its request was complete');
+      return reply
+        .code(400)
+        .send({ error: 'bad_request', message: 'The request ended before its body did.' });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply
