@@ -6,6 +6,7 @@ import { VISITOR_COOKIE } from '../cookies/definitions.ts';
 import { signHandoff, withHandoff } from '../identity/handoff.ts';
 import { AppError, httpStatusOf } from '../lib/errors.ts';
 import { Memo } from '../lib/memo.ts';
+import { rateLimited } from '../lib/rate-limited.ts';
 import type { TokenClaims } from '../lib/tokens.ts';
 import { WindowCounter } from '../lib/window-counter.ts';
 import type { InstallSecrets } from '../secrets/install-secrets.ts';
@@ -92,10 +93,10 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
     at: Date.now(),
   });
 
-  const tooMany = () =>
-    new AppError('rate_limited', 'Too many requests for this link; try again in a minute.');
+  const tooMany = (reply: FastifyReply, limit: WindowCounter) =>
+    rateLimited(reply, limit.secondsLeft(), 'requests for this link');
   const invalid = (request: FastifyRequest, reply: FastifyReply, limit: WindowCounter) => {
-    if (!limit.allow(request.ip ?? '')) throw tooMany();
+    if (!limit.allow(request.ip ?? '')) throw tooMany(reply, limit);
     return reply
       .code(404)
       .header('cache-control', 'no-store')
@@ -176,13 +177,13 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
     });
 
     const unsubscribeRoute = { schema: { hide: true } };
-    const unsubscribeClaims = async (request: FastifyRequest) => {
+    const unsubscribeClaims = async (request: FastifyRequest, reply: FastifyReply) => {
       const claims = await secrets.verify((request.params as { token: string }).token, 'unsubscribe');
-      if (claims && !unsubscribeLimit.allow(recipientOf(claims))) throw tooMany();
+      if (claims && !unsubscribeLimit.allow(recipientOf(claims))) throw tooMany(reply, unsubscribeLimit);
       return claims;
     };
     scope.get(`${UNSUBSCRIBE_PATH}:token`, unsubscribeRoute, async (request, reply) => {
-      if (!(await unsubscribeClaims(request))) return invalid(request, reply, invalidUnsubscribeLimit);
+      if (!(await unsubscribeClaims(request, reply))) return invalid(request, reply, invalidUnsubscribeLimit);
       // A GET changes nothing: scanners fetch every link. The page's button POSTs.
       return reply
         .header('cache-control', 'no-store')
@@ -194,7 +195,7 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
       `${UNSUBSCRIBE_PATH}:token`,
       { ...unsubscribeRoute, bodyLimit: ONE_CLICK_BODY_LIMIT },
       async (request, reply) => {
-        const claims = await unsubscribeClaims(request);
+        const claims = await unsubscribeClaims(request, reply);
         if (!claims) return invalid(request, reply, invalidUnsubscribeLimit);
         const type = request.headers['content-type'];
         if (type && !/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) {

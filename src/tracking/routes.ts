@@ -4,8 +4,8 @@ import { gzipSync } from 'node:zlib';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { VISIT_COOKIE, VISITOR_COOKIE } from '../cookies/definitions.ts';
-import { AppError } from '../lib/errors.ts';
 import { ID_PATTERN } from '../lib/ids.ts';
+import { rateLimited } from '../lib/rate-limited.ts';
 import { WindowCounter } from '../lib/window-counter.ts';
 import { answerPreflight, type PreflightRule } from '../websites/cors-preflight.ts';
 import type { TrackedOrigins } from '../websites/tracked-origins.ts';
@@ -103,9 +103,7 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
       bodyLimit: deps.collectBodyLimit,
       onRequest: (request, reply, done) => {
         if (perClient.allow(request.ip ?? '')) return done();
-        const seconds = perClient.secondsLeft();
-        reply.header('retry-after', String(seconds));
-        done(new AppError('rate_limited', `Too many requests from this client; try again in ${seconds} s.`));
+        done(rateLimited(reply, perClient.secondsLeft()));
       },
       schema: {
         tags: ['tracking'],
