@@ -1,4 +1,4 @@
-// Builds the Fastify app: plugins, every domain's routes, the admin-key check and the one error handler.
+// Builds the Fastify app: plugins, every domain's routes (the admin API in its keyed scope) and the one error handler.
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,12 +11,13 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { sql } from 'kysely';
-import { apiKeyFromHeaders, authenticateApiKey } from './access/api-keys.ts';
+import { adminApi, refuseUnguardedAdminRoutes } from './access/admin-api.ts';
 import type { Config } from './config.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieDeclaration } from './cookies/declaration.ts';
 import { demoRoutes } from './demo/routes.ts';
 import type { EngagementWriter } from './engagement/engagement-writer.ts';
+import { insightsRoutes } from './engagement/insights-routes.ts';
 import { PIXEL_GIF, PIXEL_HEADERS } from './engagement/pixel-gif.ts';
 import { engagementRoutes } from './engagement/routes.ts';
 import { PIXEL_PATH } from './engagement/tracking-urls.ts';
@@ -26,6 +27,7 @@ import { formRoutes } from './forms/routes.ts';
 import { startSubmissionWorker } from './forms/submission-worker.ts';
 import { historyRoutes } from './history/routes.ts';
 import { verifyHandoff } from './identity/handoff.ts';
+import { clientGone, isClientHangUp } from './lib/client-hang-up.ts';
 import { AppError, httpStatusOf } from './lib/errors.ts';
 import { listRoutes } from './lists/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
@@ -39,6 +41,7 @@ import type { Storage } from './storage/database.ts';
 import { createIngestor, type Ingestor } from './tracking/ingest.ts';
 import { trackingRoutes } from './tracking/routes.ts';
 import { websiteRoutes } from './websites/routes.ts';
+import { TrackedOrigins } from './websites/tracked-origins.ts';
 import { WebsiteCache } from './websites/website-cache.ts';
 
 export interface AppOptions {
@@ -152,20 +155,17 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
         version: '0.1.0',
         description: 'Engagement tracking for outbound marketing.',
       },
+      // No global requirement: admin routes declare theirs (admin-api.ts); the rest are public.
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
-      security: [{ apiKey: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   setErrorHandling(app);
 
-  // Every /api route needs an admin API key. A callback hook, not an async one: the tracking endpoints
-  // pass through it thousands of times a second and should not pay for a promise each time.
-  app.addHook('onRequest', (request, _reply, done) => {
-    if (!request.url.startsWith('/api/')) return done();
-    authenticateApiKey(storage.db, apiKeyFromHeaders(request.headers)).then(() => done(), done);
-  });
+  // Every /api route needs an admin API key, attached to the route itself, never to a spelling of the URL:
+  // routes under /api mount only through adminApi below, or the app refuses to start.
+  refuseUnguardedAdminRoutes(app);
 
   const websites = new WebsiteCache(storage.db);
   const ingestor = options.ingestor ?? createIngestor(storage, config.maxBatchSize);
@@ -196,12 +196,21 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     trackerPath: TRACKER_PATH,
     ownOrigin: new URL(config.publicUrl).origin,
     handoffVisitor: (token) => verifyHandoff(secrets.hash, token, Date.now()),
+    trackedOrigins: new TrackedOrigins(storage.db),
   });
-  websiteRoutes(app, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
-  reportRoutes(app, { db: storage.db });
-  contactRoutes(app, { db: storage.db });
-  app.register(import('./contacts/import-routes.ts'), { storage });
-  formRoutes(app, { db: storage.db });
+  adminApi(app, storage.db, (admin) => {
+    websiteRoutes(admin, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
+    reportRoutes(admin, { db: storage.db });
+    contactRoutes(admin, { db: storage.db });
+    admin.register(import('./contacts/import-routes.ts'), { storage });
+    formRoutes(admin, { db: storage.db });
+    historyRoutes(admin, { db: storage.db });
+    privacyRoutes(admin, { storage });
+    listRoutes(admin, { db: storage.db });
+    messageRoutes(admin, { db: storage.db });
+    sendRoutes(admin, { db: storage.db });
+    insightsRoutes(admin, { db: storage.db });
+  });
   publicFormRoutes(app, {
     storage,
     websites,
@@ -212,8 +221,6 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   formLoaderRoutes(app);
   const stopWorker = startSubmissionWorker(storage);
   app.addHook('onClose', async () => stopWorker());
-  historyRoutes(app, { db: storage.db });
-  privacyRoutes(app, { storage });
   const stopRetention = startRetentionJob(storage, {
     intervalMs: config.retentionIntervalMinutes * 60_000,
     onPass: (result) => {
@@ -224,10 +231,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   });
   app.addHook('onClose', async () => stopRetention());
 
-  // Email: lists, messages, sends (a durable job on every node) and the engagement endpoints.
-  listRoutes(app, { db: storage.db });
-  messageRoutes(app, { db: storage.db });
-  sendRoutes(app, { db: storage.db });
+  // Email: the engagement endpoints and sends (a durable job on every node).
   engagementRoutes(app, {
     storage,
     config,
@@ -281,6 +285,12 @@ function setErrorHandling(app: FastifyInstance): void {
       return reply
         .code(fastifyError.statusCode)
         .send({ error: 'bad_request', message: fastifyError.message });
+    }
+    if (isClientHangUp(fastifyError, clientGone(request.raw))) {
+      request.log.debug({ err: error }, 'the client hung up before its request was complete');
+      return reply
+        .code(400)
+        .send({ error: 'bad_request', message: 'The request ended before its body did.' });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply

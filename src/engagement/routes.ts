@@ -1,6 +1,5 @@
-// HTTP for email engagement: the open pixel, the click redirect, one-click unsubscribe (RFC 8058) and
-// a send's insights. Tokens are verified here; the destination of a click comes from storage only.
-import { Type } from '@sinclair/typebox';
+// HTTP for email engagement: the open pixel, the click redirect and one-click unsubscribe (RFC 8058).
+// Tokens are verified here; the destination of a click comes from storage only. Insights: insights-routes.ts.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import { VISITOR_COOKIE } from '../cookies/definitions.ts';
@@ -8,6 +7,7 @@ import { signHandoff, withHandoff } from '../identity/handoff.ts';
 import { redirectTargetOf } from '../lib/destination-url.ts';
 import { AppError, httpStatusOf } from '../lib/errors.ts';
 import { Memo } from '../lib/memo.ts';
+import { rateLimited } from '../lib/rate-limited.ts';
 import type { TokenClaims } from '../lib/tokens.ts';
 import { WindowCounter } from '../lib/window-counter.ts';
 import type { InstallSecrets } from '../secrets/install-secrets.ts';
@@ -17,7 +17,6 @@ import { TrackedOrigins } from '../websites/tracked-origins.ts';
 import { WEBSITE_DEFAULTS } from '../websites/website.ts';
 import type { EngagementHit, HitKind } from './engagement-hit.ts';
 import { createEngagementWriter, type EngagementWriter } from './engagement-writer.ts';
-import { getSendInsights } from './insights.ts';
 import { type Link, LinkCache } from './link-cache.ts';
 import { loadMachineRanges } from './machine-ranges.ts';
 import { checkOneClickBody, parseMultipartFields } from './one-click-body.ts';
@@ -96,10 +95,10 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
     at: Date.now(),
   });
 
-  const tooMany = () =>
-    new AppError('rate_limited', 'Too many requests for this link; try again in a minute.');
+  const tooMany = (reply: FastifyReply, limit: WindowCounter) =>
+    rateLimited(reply, limit.secondsLeft(), 'requests for this link');
   const invalid = (request: FastifyRequest, reply: FastifyReply, limit: WindowCounter) => {
-    if (!limit.allow(request.ip ?? '')) throw tooMany();
+    if (!limit.allow(request.ip ?? '')) throw tooMany(reply, limit);
     return reply
       .code(404)
       .header('cache-control', 'no-store')
@@ -183,13 +182,13 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
     });
 
     const unsubscribeRoute = { schema: { hide: true } };
-    const unsubscribeClaims = async (request: FastifyRequest) => {
+    const unsubscribeClaims = async (request: FastifyRequest, reply: FastifyReply) => {
       const claims = await secrets.verify((request.params as { token: string }).token, 'unsubscribe');
-      if (claims && !unsubscribeLimit.allow(recipientOf(claims))) throw tooMany();
+      if (claims && !unsubscribeLimit.allow(recipientOf(claims))) throw tooMany(reply, unsubscribeLimit);
       return claims;
     };
     scope.get(`${UNSUBSCRIBE_PATH}:token`, unsubscribeRoute, async (request, reply) => {
-      if (!(await unsubscribeClaims(request))) return invalid(request, reply, invalidUnsubscribeLimit);
+      if (!(await unsubscribeClaims(request, reply))) return invalid(request, reply, invalidUnsubscribeLimit);
       // A GET changes nothing: scanners fetch every link. The page's button POSTs.
       return reply
         .header('cache-control', 'no-store')
@@ -201,7 +200,7 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
       `${UNSUBSCRIBE_PATH}:token`,
       { ...unsubscribeRoute, bodyLimit: ONE_CLICK_BODY_LIMIT },
       async (request, reply) => {
-        const claims = await unsubscribeClaims(request);
+        const claims = await unsubscribeClaims(request, reply);
         if (!claims) return invalid(request, reply, invalidUnsubscribeLimit);
         const type = request.headers['content-type'];
         if (type && !/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) {
@@ -220,20 +219,6 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
       },
     );
   });
-
-  app.get<{ Params: { id: string } }>(
-    '/api/sends/:id/insights',
-    {
-      schema: {
-        tags: ['email'],
-        summary:
-          'Insights of a send: recipients, sent, blocked by reason, delivered, bounces, opens and clicks ' +
-          '(human and machine apart), rates, unsubscribes and clicks per link. Read from counters kept up as events arrive.',
-        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
-      },
-    },
-    async (request) => getSendInsights(storage.db, request.params.id),
-  );
 }
 
 /** The visitor cookie on the tracking host, exactly as the collect endpoint sets it in third-party mode. */

@@ -8,6 +8,7 @@ import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { Storage } from '../storage/database.ts';
 import { readCookie, setTrackingCookies } from '../tracking/tracking-cookies.ts';
+import { answerPreflight } from '../websites/cors-preflight.ts';
 import { isOriginAllowed } from '../websites/origin-rules.ts';
 import type { WebsiteCache } from '../websites/website-cache.ts';
 import type { Form } from './form.ts';
@@ -56,13 +57,17 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
   const selfOrigin = new URL(deps.publicUrl).origin;
 
   /** Embedded forms may be used from their website's allowed origins; hosted pages from Spoor's own. */
+  async function originMayUse(origin: string, form: Form): Promise<boolean> {
+    if (origin === selfOrigin) return true;
+    const website = form.websiteId ? await deps.websites.get(form.websiteId) : undefined;
+    return website !== undefined && isOriginAllowed(origin, website.allowedOrigins);
+  }
+  const refusal = (origin: string) => `Origin ${origin} may not use this form.`;
+
   async function allowCors(request: FastifyRequest, reply: FastifyReply, form: Form): Promise<void> {
     const origin = request.headers.origin;
     if (!origin || origin === selfOrigin) return;
-    const website = form.websiteId ? await deps.websites.get(form.websiteId) : undefined;
-    if (!website || !isOriginAllowed(origin, website.allowedOrigins)) {
-      throw new AppError('forbidden', `Origin ${origin} may not use this form.`);
-    }
+    if (!(await originMayUse(origin, form))) throw new AppError('forbidden', refusal(origin));
     reply
       .header('access-control-allow-origin', origin)
       .header('access-control-allow-credentials', 'true')
@@ -75,17 +80,16 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
     return form;
   }
 
-  // The prefill GET carries X-Spoor-Prefill, so browsers preflight /f/{id}/prefill as well.
-  const preflight = async (request: FastifyRequest, reply: FastifyReply) => {
-    const origin = request.headers.origin;
-    if (origin)
-      reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true');
-    reply
-      .header('access-control-allow-methods', 'GET, POST')
-      .header('access-control-allow-headers', 'content-type, x-spoor-prefill')
-      .header('vary', 'Origin')
-      .code(204)
-      .send();
+  // The prefill GET carries X-Spoor-Prefill, so browsers preflight /f/{id}/prefill as well. Approved
+  // only for the origins the form itself accepts (the same rule as the requests that follow).
+  const preflight = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
+    const form = await publicForm(request.params.id.replace(/\.json$/, ''));
+    return answerPreflight(request.headers.origin, reply, {
+      methods: 'GET, POST',
+      headers: 'content-type, x-spoor-prefill',
+      allows: (origin) => originMayUse(origin, form),
+      refusal,
+    });
   };
   app.options('/f/:id', { schema: { hide: true } }, preflight);
   app.options('/f/:id/prefill', { schema: { hide: true } }, preflight);

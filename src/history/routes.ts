@@ -1,4 +1,4 @@
-// Admin API for a contact's history (needs an API key; see app.ts).
+// Admin API for a contact's history (mounted in the admin scope: src/access/admin-api.ts).
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';

@@ -4,9 +4,11 @@ import { gzipSync } from 'node:zlib';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { VISIT_COOKIE, VISITOR_COOKIE } from '../cookies/definitions.ts';
-import { AppError } from '../lib/errors.ts';
 import { ID_PATTERN } from '../lib/ids.ts';
+import { rateLimited } from '../lib/rate-limited.ts';
 import { WindowCounter } from '../lib/window-counter.ts';
+import { answerPreflight, type PreflightRule } from '../websites/cors-preflight.ts';
+import type { TrackedOrigins } from '../websites/tracked-origins.ts';
 import type { WebsiteCache } from '../websites/website-cache.ts';
 import { type CollectBody, type CollectContext, collect } from './collect.ts';
 import type { Ingestor } from './ingest.ts';
@@ -22,6 +24,8 @@ export interface TrackingDeps {
   ownOrigin: string;
   /** The visitor a genuine email-click handoff names, or null. */
   handoffVisitor: (token: string) => string | null;
+  /** Origins some registered website allows (for preflights, which do not name the website). */
+  trackedOrigins: TrackedOrigins;
 }
 
 const Id = Type.String({ pattern: ID_PATTERN.source });
@@ -70,19 +74,18 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
   const trackerGzip = gzipSync(tracker, { level: 9 });
   const perWebsite = new Map<string, { plain: string; gzip: Buffer }>();
 
-  app.options('/c', { schema: { hide: true } }, async (request, reply) => {
-    // Only a client that chose application/json preflights; the POST itself checks the origin.
-    const origin = request.headers.origin;
-    if (origin)
-      reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true');
-    reply
-      .header('access-control-allow-methods', 'POST')
-      .header('access-control-allow-headers', 'content-type')
-      .header('access-control-max-age', '86400')
-      .header('vary', 'Origin')
-      .code(204)
-      .send();
-  });
+  // Only a client that chose application/json preflights. The website is named in the body, which a
+  // preflight does not carry: approve the origins some registered website allows (and Spoor's own pages);
+  // the POST itself then checks the origin against its website.
+  const collectPreflight: PreflightRule = {
+    methods: 'POST',
+    headers: 'content-type',
+    allows: async (origin) => origin === deps.ownOrigin || deps.trackedOrigins.includes(origin),
+    refusal: (origin) => `Origin ${origin} is not allowed by any website registered with this Spoor.`,
+  };
+  app.options('/c', { schema: { hide: true } }, (request, reply) =>
+    answerPreflight(request.headers.origin, reply, collectPreflight),
+  );
 
   // Made once: closures made per request cost time (tsx names every function it creates).
   const collectContext: CollectContext = {
@@ -100,9 +103,7 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
       bodyLimit: deps.collectBodyLimit,
       onRequest: (request, reply, done) => {
         if (perClient.allow(request.ip ?? '')) return done();
-        const seconds = perClient.secondsLeft();
-        reply.header('retry-after', String(seconds));
-        done(new AppError('rate_limited', `Too many requests from this client; try again in ${seconds} s.`));
+        done(rateLimited(reply, perClient.secondsLeft()));
       },
       schema: {
         tags: ['tracking'],

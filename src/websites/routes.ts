@@ -1,4 +1,4 @@
-// Admin API for websites (needs an API key; see app.ts).
+// Admin API for websites (mounted in the admin scope: src/access/admin-api.ts).
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
