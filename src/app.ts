@@ -25,7 +25,7 @@ import { publicFormRoutes } from './forms/public-routes.ts';
 import { formRoutes } from './forms/routes.ts';
 import { startSubmissionWorker } from './forms/submission-worker.ts';
 import { historyRoutes } from './history/routes.ts';
-import { verifyHandoff } from './identity/handoff.ts';
+import { signHandoff, verifyHandoff } from './identity/handoff.ts';
 import { AppError, httpStatusOf } from './lib/errors.ts';
 import { listRoutes } from './lists/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
@@ -196,6 +196,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     trackerPath: TRACKER_PATH,
     ownOrigin: new URL(config.publicUrl).origin,
     handoffVisitor: (token) => verifyHandoff(secrets.hash, token, Date.now()),
+    signHandoff: (visitorId) => signHandoff(secrets.hash, visitorId, Date.now()),
   });
   websiteRoutes(app, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
   reportRoutes(app, { db: storage.db });
@@ -208,6 +209,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     publicUrl: config.publicUrl,
     formRateLimit: config.formRateLimit,
     prefillCookieDays: config.prefillCookieDays,
+    handoffVisitor: (token) => verifyHandoff(secrets.hash, token, Date.now()),
   });
   formLoaderRoutes(app);
   const stopWorker = startSubmissionWorker(storage);
