@@ -26,7 +26,7 @@ import { publicFormRoutes } from './forms/public-routes.ts';
 import { formRoutes } from './forms/routes.ts';
 import { startSubmissionWorker } from './forms/submission-worker.ts';
 import { historyRoutes } from './history/routes.ts';
-import { verifyHandoff } from './identity/handoff.ts';
+import { signHandoff, verifyHandoff } from './identity/handoff.ts';
 import { clientGone, isClientHangUp } from './lib/client-hang-up.ts';
 import { AppError, httpStatusOf } from './lib/errors.ts';
 import { listRoutes } from './lists/routes.ts';
@@ -197,6 +197,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     ownOrigin: new URL(config.publicUrl).origin,
     handoffVisitor: (token) => verifyHandoff(secrets.hash, token, Date.now()),
     trackedOrigins: new TrackedOrigins(storage.db),
+    signHandoff: (visitorId) => signHandoff(secrets.hash, visitorId, Date.now()),
   });
   adminApi(app, storage.db, (admin) => {
     websiteRoutes(admin, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
@@ -217,6 +218,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     publicUrl: config.publicUrl,
     formRateLimit: config.formRateLimit,
     prefillCookieDays: config.prefillCookieDays,
+    handoffVisitor: (token) => verifyHandoff(secrets.hash, token, Date.now()),
   });
   formLoaderRoutes(app);
   const stopWorker = startSubmissionWorker(storage);

@@ -556,7 +556,9 @@ describeEachEngine('tracking', (engine) => {
       expect(generic.statusCode).toBe(200);
       expect(generic.headers['content-type']).toMatch(/javascript/);
       const perSite = await spoor.app.inject({ url: `/s/${websiteId}.js` });
-      expect(perSite.body.startsWith(`window.__spoor={w:"${websiteId}"};`)).toBe(true);
+      // The website id and Spoor's public origin (first-party pages need it to know links to hosted pages).
+      const origin = new URL(spoor.config.publicUrl).origin;
+      expect(perSite.body.startsWith(`window.__spoor={w:"${websiteId}",o:"${origin}"};`)).toBe(true);
       const gz = await spoor.app.inject({
         url: `/s/${websiteId}.js`,
         headers: { 'accept-encoding': 'gzip, br' },

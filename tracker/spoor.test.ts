@@ -21,7 +21,7 @@ describe('tracker bundle', () => {
   const code = readFileSync(join(dir, 'spoor.js'));
 
   it(`stays within ${BUDGET} bytes gzipped, including the /s/{id}.js prefix`, () => {
-    const prefix = 'window.__spoor={w:"AAAAAAAAAAAAAAAAAAAAAA"};';
+    const prefix = 'window.__spoor={w:"AAAAAAAAAAAAAAAAAAAAAA",o:"https://track.example.com"};';
     const served = Buffer.concat([Buffer.from(prefix), code]);
     const size = gzipSync(served, { level: 9 }).length;
     expect(size, `tracker is ${size} bytes gzipped`).toBeLessThanOrEqual(BUDGET);

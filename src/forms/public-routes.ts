@@ -24,6 +24,8 @@ export interface FormRouteDeps {
   publicUrl: string;
   formRateLimit: number;
   prefillCookieDays: number;
+  /** The visitor a genuine handoff (src/identity/handoff.ts) names, or null. */
+  handoffVisitor: (token: string) => string | null;
 }
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
@@ -49,6 +51,11 @@ function publicDefinition(form: Form, extra: { prefillDays: number; gpc: boolean
     token: newId(),
     ...extra,
   };
+}
+
+/** The visitor a submitted or linked handoff names, when it is genuine and unexpired. */
+function handoffOf(token: unknown, verify: FormRouteDeps['handoffVisitor']): string | null {
+  return typeof token === 'string' && token.length <= 200 ? verify(token) : null;
 }
 
 export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): void {
@@ -166,7 +173,9 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
           honeypot: typeof body['_hp'] === 'string' && body['_hp'] !== '' ? body['_hp'] : null,
           rememberMe: flag('_remember'),
           anonymous: flag('_a') || gpc,
-          cookieVisitorId: readCookie(request.headers.cookie, VISITOR_COOKIE),
+          // A hosted page opened from the site's link brings the site's visitor (_h) where it has no cookie.
+          cookieVisitorId:
+            readCookie(request.headers.cookie, VISITOR_COOKIE) ?? handoffOf(body['_h'], deps.handoffVisitor),
           mirrorVisitorId: typeof body['_v'] === 'string' ? body['_v'] : null,
           receivedAt: Date.now(),
         });
@@ -217,6 +226,7 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
                 errors,
                 trackingScriptSrc: src,
                 gpcAnonymizes: website?.gpcMode === 'anonymize',
+                handoff: handoffOf(body['_h'], deps.handoffVisitor) ? (body['_h'] as string) : null,
               }),
             );
         }
@@ -225,13 +235,16 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
     },
   );
 
-  app.get<{ Params: { slug: string } }>(
+  app.get<{ Params: { slug: string }; Querystring: { spoor_h?: string } }>(
     '/p/:slug',
     {
       schema: {
         tags: ['forms'],
         summary: 'A hosted marketing page with its form.',
         params: Type.Object({ slug: Type.String({ maxLength: 80 }) }),
+        querystring: Type.Object({
+          spoor_h: Type.Optional(Type.String({ maxLength: 200, description: "The site's visitor handoff." })),
+        }),
       },
     },
     async (request, reply) => {
@@ -249,6 +262,8 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
           renderPage(form, {
             trackingScriptSrc: website ? `/s/${website.id}.js` : null,
             gpcAnonymizes: website?.gpcMode === 'anonymize',
+            // Carried in the form too: the submission names the visitor even before the script has run.
+            handoff: handoffOf(request.query.spoor_h, deps.handoffVisitor) ? request.query.spoor_h! : null,
           }),
         );
     },

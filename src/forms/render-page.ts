@@ -10,6 +10,8 @@ export interface RenderState {
   /** Tracking script for the page's website, when the form belongs to one. */
   trackingScriptSrc?: string | null;
   gpcAnonymizes?: boolean;
+  /** A genuine handoff from the site's link (spoor_h): the submission names that visitor (docs/forms.md). */
+  handoff?: string | null;
 }
 
 const INPUT_TYPE: Partial<Record<FormField['type'], string>> = {
@@ -68,7 +70,7 @@ ${summary}
 ${fields}
 ${remember}
 <p class="hp" aria-hidden="true"><label>Leave this empty <input type="text" name="_hp" tabindex="-1" autocomplete="off"></label></p>
-<input type="hidden" name="_token" value="${h(newId())}">
+<input type="hidden" name="_token" value="${h(newId())}">${state.handoff ? `\n<input type="hidden" name="_h" value="${h(state.handoff)}">` : ''}
 <input type="hidden" name="_a" value="1">
 <p><button type="submit">${h(form.definition.submitLabel)}</button></p>
 </form>`;

@@ -90,20 +90,30 @@ export interface CollectContext {
   handoffVisitor?: (token: string) => string | null;
 }
 
-export async function collect(request: CollectRequest, context: CollectContext): Promise<CollectResult> {
-  const { findWebsite, ingestor } = context;
-  const { body } = request;
-  const website = await findWebsite(body.w);
-  if (!website) throw new AppError('forbidden', `Website "${body.w}" is not registered with this Spoor.`);
-  if (!request.origin) {
+/** The website a request from a page names, when that page's origin may speak for it; else `403`. */
+export async function websiteForOrigin(
+  context: Pick<CollectContext, 'findWebsite' | 'ownOrigin'>,
+  websiteId: string,
+  origin: string | null,
+): Promise<Website> {
+  const website = await context.findWebsite(websiteId);
+  if (!website) throw new AppError('forbidden', `Website "${websiteId}" is not registered with this Spoor.`);
+  if (!origin) {
     throw new AppError(
       'forbidden',
       `The request has no Origin; events for website "${website.name}" must come from its pages.`,
     );
   }
-  if (request.origin !== context.ownOrigin && !originAllowed(website, request.origin)) {
-    throw new AppError('forbidden', `Origin ${request.origin} is not allowed for website "${website.name}".`);
+  if (origin !== context.ownOrigin && !originAllowed(website, origin)) {
+    throw new AppError('forbidden', `Origin ${origin} is not allowed for website "${website.name}".`);
   }
+  return website;
+}
+
+export async function collect(request: CollectRequest, context: CollectContext): Promise<CollectResult> {
+  const { ingestor } = context;
+  const { body } = request;
+  const website = await websiteForOrigin(context, body.w, request.origin);
 
   const consent = decideConsent({
     pageAnonymize: body.a === 1,

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { VISIT_COOKIE, VISITOR_COOKIE } from '../cookies/definitions.ts';
 import { ID_PATTERN } from '../lib/ids.ts';
 import { rateLimited } from '../lib/rate-limited.ts';
@@ -12,6 +12,7 @@ import type { TrackedOrigins } from '../websites/tracked-origins.ts';
 import type { WebsiteCache } from '../websites/website-cache.ts';
 import { type CollectBody, type CollectContext, collect } from './collect.ts';
 import type { Ingestor } from './ingest.ts';
+import { type HandoffBody, issueHandoff } from './issue-handoff.ts';
 import { readCookie } from './tracking-cookies.ts';
 
 export interface TrackingDeps {
@@ -26,6 +27,8 @@ export interface TrackingDeps {
   handoffVisitor: (token: string) => string | null;
   /** Origins some registered website allows (for preflights, which do not name the website). */
   trackedOrigins: TrackedOrigins;
+  /** A fresh handoff naming this visitor (for links to hosted pages). */
+  signHandoff: (visitorId: string) => string;
 }
 
 const Id = Type.String({ pattern: ID_PATTERN.source });
@@ -47,6 +50,15 @@ const CollectSchema = Type.Object({
   fp: Flag,
   /** A handoff from an email click (src/identity/handoff.ts): `visitorId.expiry.mac`. */
   h: Type.Optional(Type.String({ maxLength: 200 })),
+});
+
+/** What the script sends for a handoff: the fields of a hit that name the browser and its consent. */
+const HandoffSchema = Type.Object({
+  w: Type.String({ minLength: 1, maxLength: 64 }),
+  v: Type.Optional(Id),
+  a: Flag,
+  g: Flag,
+  fp: Flag,
 });
 
 function requestOrigin(headers: Record<string, string | string[] | undefined>): string | null {
@@ -97,14 +109,16 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
   // Per client address, checked before the body is read (the way a flood is cheapest to turn away).
   const perClient = new WindowCounter(deps.collectRateLimit, 60_000);
 
+  const limitPerClient: onRequestHookHandler = (request, reply, done) => {
+    if (perClient.allow(request.ip ?? '')) return done();
+    done(rateLimited(reply, perClient.secondsLeft()));
+  };
+
   app.post<{ Body: CollectBody }>(
     '/c',
     {
       bodyLimit: deps.collectBodyLimit,
-      onRequest: (request, reply, done) => {
-        if (perClient.allow(request.ip ?? '')) return done();
-        done(rateLimited(reply, perClient.secondsLeft()));
-      },
+      onRequest: limitPerClient,
       schema: {
         tags: ['tracking'],
         summary: 'Record a page view or an engaged-time update (the tracking script calls this).',
@@ -146,6 +160,43 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
     },
   );
 
+  // Asked by the script only when a visitor clicks a link to a hosted page (docs/tracking.md).
+  const handoffContext = {
+    findWebsite: collectContext.findWebsite,
+    ownOrigin: deps.ownOrigin,
+    sign: deps.signHandoff,
+  };
+  app.post<{ Body: HandoffBody }>(
+    '/handoff',
+    {
+      bodyLimit: deps.collectBodyLimit,
+      onRequest: limitPerClient,
+      schema: {
+        tags: ['tracking'],
+        summary: "A short-lived handoff naming this browser's visitor, for a link to a hosted page.",
+        body: HandoffSchema,
+      },
+    },
+    async (request, reply) => {
+      const origin = requestOrigin(request.headers);
+      const token = await issueHandoff(
+        {
+          body: request.body,
+          origin,
+          gpcHeader: request.headers['sec-gpc'] === '1',
+          visitorCookie: readCookie(request.headers.cookie, VISITOR_COOKIE),
+        },
+        handoffContext,
+      );
+      if (origin)
+        reply
+          .header('access-control-allow-origin', origin)
+          .header('access-control-allow-credentials', 'true');
+      reply.header('vary', 'Origin').header('cache-control', 'no-store');
+      return token ? { ok: true, h: token } : { ok: true };
+    },
+  );
+
   const sendScript = (acceptEncoding: string | undefined, plain: string, gzip: Buffer) =>
     acceptEncoding?.includes('gzip')
       ? { body: gzip, encoding: 'gzip' }
@@ -178,7 +229,9 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
       }
       let script = perWebsite.get(website.id);
       if (!script) {
-        const plain = `window.__spoor={w:${JSON.stringify(website.id)}};\n${tracker}`;
+        // o: Spoor's public origin, so that in first-party mode too the script knows links to hosted pages.
+        const settings = `{w:${JSON.stringify(website.id)},o:${JSON.stringify(deps.ownOrigin)}}`;
+        const plain = `window.__spoor=${settings};\n${tracker}`;
         script = { plain, gzip: gzipSync(plain, { level: 9 }) };
         if (perWebsite.size > 1000) perWebsite.clear();
         perWebsite.set(website.id, script);

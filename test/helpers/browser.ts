@@ -232,7 +232,7 @@ export interface BrowserOptions {
    * default: the normal tests must look like a person's browser or every visit is labelled a bot.
    */
   automated?: boolean;
-  /** Define navigator.globalPrivacyControl = true before any page script runs. */
+  /** Global Privacy Control on, as the browser itself sends it: navigator.globalPrivacyControl and Sec-GPC: 1. */
   gpc?: boolean;
   /** Overrides the user agent (default: a desktop Chrome one; with `automated`, Chromium's own). */
   userAgent?: string;
@@ -246,7 +246,7 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-function launchOptions(certificate: Certificate, automated: boolean): LaunchOptions {
+function launchOptions(certificate: Certificate, automated: boolean, gpc: boolean): LaunchOptions {
   return {
     executablePath: chromiumPath,
     headless: true,
@@ -262,6 +262,8 @@ function launchOptions(certificate: Certificate, automated: boolean): LaunchOpti
       // Trust exactly our test certificate (Chromium honours this only with a user data dir).
       `--ignore-certificate-errors-spki-list=${certificate.spkiHash}`,
       ...(automated ? [] : ['--disable-blink-features=AutomationControlled']),
+      // Chromium's own GPC (the setting a user turns on): the property and the header on every request.
+      ...(gpc ? ['--enable-features=GlobalPrivacyControl,GlobalPrivacyControlForce'] : []),
     ],
     // Playwright turns the back/forward cache off; visitors' browsers have it on, so we keep it.
     ignoreDefaultArgs: ['--disable-back-forward-cache', ...(automated ? [] : ['--enable-automation'])],
@@ -284,18 +286,13 @@ export async function openBrowser(sites: TestSites, options: BrowserOptions = {}
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(profile, {
-      ...launchOptions(sites.certificate, options.automated ?? false),
+      ...launchOptions(sites.certificate, options.automated ?? false, options.gpc ?? false),
       ...(userAgent ? { userAgent } : {}),
       ...(options.javaScriptEnabled === false ? { javaScriptEnabled: false } : {}),
     });
   } catch (error) {
     rmSync(profile, { recursive: true, force: true });
     throw error;
-  }
-  if (options.gpc) {
-    await context.addInitScript(() =>
-      Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }),
-    );
   }
   const page = context.pages()[0] ?? (await context.newPage());
   let closed: Promise<void> | undefined;

@@ -266,9 +266,11 @@ try {
     box.replaceChildren(form, status);
     box.dataset.spoorState = 'ready';
 
-    // Prefill only with consent; without it an old prefill cookie is removed, like the tracker's own.
-    if (anonymous()) setCookie(prefillCookie('', 0, https));
-    else {
+    // Prefill only with consent; without it an old prefill cookie is removed, like the tracker's own (and
+    // without one, no cookie is written at all, not even an empty one).
+    if (anonymous()) {
+      if (readCookie(d.cookie, PREFILL_COOKIE)) setCookie(prefillCookie('', 0, https));
+    } else {
       const token = def.prefill && readCookie(d.cookie, PREFILL_COOKIE);
       if (token)
         fetch(url + '/prefill', { headers: { 'X-Spoor-Prefill': token } })

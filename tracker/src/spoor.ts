@@ -4,7 +4,7 @@
 import { type Consent, isAnonymous } from './consent.ts';
 
 type Hit = Record<string, string | number | undefined>;
-type Reply = { v?: string; s?: string; vt?: number; vd?: number };
+type Reply = { v?: string; s?: string; vt?: number; vd?: number; h?: string };
 interface TrackingApi {
   reconfigureTracking(o?: Consent): void;
   /** The page's current choice (hook, then reconfigureTracking); the form loader reads it. */
@@ -13,8 +13,8 @@ interface TrackingApi {
 
 declare global {
   interface Window {
-    /** Prepended by `GET /s/{websiteId}.js`. */
-    __spoor?: { w?: string };
+    /** Prepended by `GET /s/{websiteId}.js`: the website id and Spoor's public origin. */
+    __spoor?: { w?: string; o?: string };
     Spoor?: TrackingApi;
     /** Outbound-marketing alias, for pages migrated from Dynamics 365. */
     MsCrmMkt?: TrackingApi;
@@ -63,6 +63,7 @@ try {
   const n = navigator;
   const L = location;
   const VID = 'spoor_vid';
+  const HP = 'spoor_h';
   const SID = 'spoor_sid';
   const me = d.currentScript as HTMLScriptElement | null;
   const mkt = d.querySelector<HTMLElement>('.d365-mkt-config');
@@ -88,6 +89,11 @@ try {
     let ms = 0;
     let sentMs = 0;
     let since = 0;
+    // Global Privacy Control: whether it anonymizes is the website's setting (gpcMode), which only the server
+    // knows. Until a reply says otherwise (it names a visitor), the script writes no cookie at all.
+    const gpc = !!(n as { globalPrivacyControl?: boolean }).globalPrivacyControl;
+    // The visitor the last reply named (none when anonymous): the one a hosted-page link may hand over.
+    let vid: string | undefined;
     // An email click hands its browser over in the landing URL (spoor_h, see src/identity/handoff.ts):
     // it goes with the hits until the server answers, and never into the address bar or a recorded URL.
     let h = (L.search.match(/[?&]spoor_h=([^&#]*)/) || [])[1];
@@ -126,12 +132,14 @@ try {
       }
       return home;
     };
-    // Deletes on every candidate and host-only, so no copy survives whatever domain it was set on.
+    // Deletes on every candidate and host-only, so no copy survives whatever domain it was set on; and
+    // writes nothing at all when there is nothing to delete.
     const clearMirrors = () => {
-      for (const c of domains.concat('')) {
-        setCookie(VID, '', 0, c);
-        setCookie(SID, '', 0, c);
-      }
+      if (readCookie(VID) || readCookie(SID))
+        for (const c of domains.concat('')) {
+          setCookie(VID, '', 0, c);
+          setCookie(SID, '', 0, c);
+        }
     };
     const body = (o: Hit): Hit => {
       o.w = w;
@@ -141,8 +149,9 @@ try {
         let v = readCookie(VID);
         // A browser we have not met names itself (the server adopts a well-formed new id), and the mirror is
         // written now: a visitor who leaves before the first reply, with third-party cookies blocked, is
-        // still the same visitor on the next page. The reply rewrites it with the real lifetime.
-        if (!v) {
+        // still the same visitor on the next page. The reply rewrites it with the real lifetime. Not under
+        // GPC: there the first mirror waits for a reply that names a visitor (the website ignores GPC).
+        if (!v && !gpc) {
           v = newId();
           setCookie(VID, v, 86400, homeDomain());
         }
@@ -150,7 +159,7 @@ try {
         o.s = readCookie(SID);
       }
       if (h && !anon) o.h = h;
-      if ((n as { globalPrivacyControl?: boolean }).globalPrivacyControl) o.g = 1;
+      if (gpc) o.g = 1;
       if (n.webdriver) o.wd = 1;
       if (fp) o.fp = 1;
       return o;
@@ -164,6 +173,7 @@ try {
     });
     const mirror = (j: Reply) => {
       h = '';
+      vid = j.v;
       if (fp || anon) return;
       // No `v` means the server counted the hit anonymously (e.g. GPC on a website that honours it).
       if (j.v) {
@@ -229,6 +239,34 @@ try {
       if (gone || d.visibilityState === 'hidden') flush();
     });
 
+    // Links to Spoor's hosted pages (…/p/…) lead to Spoor's own host, where this site's cookies are out of
+    // reach. A plain click on one waits (at most a second) while Spoor signs a short-lived handoff for the
+    // visitor its last reply named, and goes to the link with it as spoor_h, as an email click does. Nothing
+    // is asked for a page that is never left that way, and nothing at all without identifiers.
+    const hosted = (g.__spoor?.o || url.slice(0, -2)) + '/p/';
+    const handOver = safe((e: MouseEvent) => {
+      const a = (e.target as Element).closest('a');
+      if (
+        a &&
+        vid &&
+        !anon &&
+        !a.href.indexOf(hosted) &&
+        !e.defaultPrevented &&
+        !(e.button || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) &&
+        (!a.target || a.target === '_self')
+      ) {
+        e.preventDefault();
+        const u = new URL(a.href);
+        const go = () => L.assign(u.href);
+        Promise.race([
+          fetch(url.slice(0, -1) + 'handoff', init(JSON.stringify(body({}))))
+            .then((r) => r.json())
+            .then((j: Reply) => j.h && u.searchParams.set(HP, j.h)),
+          new Promise((r) => setTimeout(r, 1e3)),
+        ]).then(go, go);
+      }
+    });
+
     try {
       const f = g.spoorConfigureTracking || g.d365mktConfigureTracking;
       anon = isAnonymous(f?.());
@@ -266,6 +304,7 @@ try {
     addEventListener('focus', lifecycle);
     addEventListener('blur', lifecycle);
     addEventListener('pagehide', lifecycle);
+    d.addEventListener('click', handOver);
     d.addEventListener('visibilitychange', lifecycle);
 
     // A prerendered page (speculation rules) is only a view once the visitor actually navigates to it.
