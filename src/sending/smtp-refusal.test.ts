@@ -212,6 +212,24 @@ const cases: [string, number, string, RefusalClass][] = [
     'not_recipient',
   ],
   ['spam without enhanced code', 554, '554 Message rejected as spam', 'not_recipient'],
+  [
+    'an address code that speaks of relaying is not believed',
+    554,
+    '554 5.1.1 <bob@example.com>: Relay access denied',
+    'not_recipient',
+  ],
+  [
+    'an address code that speaks of a blocklist is not believed',
+    550,
+    '550 5.1.1 Blocked by policy: your IP is listed',
+    'not_recipient',
+  ],
+  [
+    'a disabled mailbox refused for spam is not believed',
+    550,
+    '550 5.2.1 Message rejected as spam',
+    'not_recipient',
+  ],
 ];
 
 describe('classifyRefusal', () => {

@@ -39,6 +39,13 @@ const ABOUT_SENDER =
 const NOT_ABOUT_ADDRESS =
   /relay|denied|spam|polic(?:y|ies)|block|blacklist|blocklist|black list|listed|reputation|content|virus|malware|phish|authenticat|\bauth\b|spf\b|dkim|dmarc|reverse dns|\bptr\b|rdns|not authori[sz]ed|not permitted|not allowed|prohibit|banned|\brbl\b|spamhaus|too (?:large|big)|size (?:limit|exceed)|exceeds? .{0,30}(?:size|limit)|message size|starttls|\btls\b|encrypt|\bhelo\b|\behlo\b|rate limit|too many (?:connections|messages|recipients)|unsolicited|bulk mail|suspicious|not accepted from|client host|access (?:is )?(?:denied|restricted)|refused/i;
 
+/**
+ * Words that outweigh even an address code: a server that says "5.1.1 … Relay access denied" is
+ * refusing Spoor, whatever code it chose, and suppressing on its word would be for good.
+ */
+const PLAINLY_POLICY =
+  /relay|spam|polic(?:y|ies)|block|blacklist|denied|reputation|authenticat|not authori[sz]ed|prohibit|banned|spamhaus|dmarc|\bspf\b|dkim/i;
+
 /** The mailbox is full: wait, it may be emptied. */
 const MAILBOX_FULL =
   /mailbox (?:is )?full|over ?quota|quota (?:exceeded|full)|exceeded (?:storage|the storage|quota)|insufficient (?:system )?storage|storage (?:allocation|limit)|out of storage|not enough space/i;
@@ -74,7 +81,8 @@ export function classifyRefusal(code: number, text: string): RefusalClass {
     case 1:
       // 5.1.1 bad mailbox, 5.1.2 bad domain, 5.1.3 bad syntax, 5.1.4 ambiguous, 5.1.6 moved with no
       // forwarding address, 5.1.10 null MX (RFC 7505): the address cannot be delivered as written.
-      if ([1, 2, 3, 4, 6, 10].includes(detail)) return 'address';
+      if ([1, 2, 3, 4, 6, 10].includes(detail))
+        return PLAINLY_POLICY.test(text) ? 'not_recipient' : 'address';
       // 5.1.7 and 5.1.8: the *sender's* address is bad.
       if (detail === 7 || detail === 8) return 'not_recipient';
       // 5.1.0 "other address status" and the rest: the words decide.
@@ -84,7 +92,10 @@ export function classifyRefusal(code: number, text: string): RefusalClass {
       // is about this mailbox, not the sender; providers answer it for closed accounts (and closed
       // accounts are recycled into spam traps), so it suppresses, unless the words speak of a rate
       // or a quota (Gmail's "receiving mail at a rate that prevents additional messages").
-      if (detail === 1) return /rate|too many|quota|temporar|try again/i.test(text) ? 'temporary' : 'address';
+      if (detail === 1) {
+        if (/rate|too many|quota|temporar|try again/i.test(text)) return 'temporary';
+        return PLAINLY_POLICY.test(text) ? 'not_recipient' : 'address';
+      }
       // 5.2.2 mailbox full: soft, it may be emptied.
       if (detail === 2) return 'temporary';
       // 5.2.3 the message is too long for the mailbox: the message's fault, not the address's.
