@@ -1,5 +1,6 @@
 // Every 429 Spoor gives says when to come back: a Retry-After header (whole seconds, within the limit's
 // one-minute window), from its own window counters and from @fastify/rate-limit alike.
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSendFixture, pathOf } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
@@ -43,9 +44,8 @@ describeEachEngine('Retry-After on every 429', (engine) => {
     await database.drop();
   });
 
-  type Request = Parameters<RunningSpoor['app']['inject']>[0] & object;
   /** Repeats a request from one address until it is refused; the refusal must carry Retry-After. */
-  async function expectRetryAfter(request: (remoteAddress: string) => Request) {
+  async function expectRetryAfter(request: (remoteAddress: string) => InjectOptions) {
     const remoteAddress = nextAddress();
     for (let i = 0; i < 20; i++) {
       const res = await spoor.app.inject(request(remoteAddress));
