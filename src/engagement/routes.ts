@@ -12,7 +12,7 @@ import type { TokenClaims } from '../lib/tokens.ts';
 import { WindowCounter } from '../lib/window-counter.ts';
 import type { InstallSecrets } from '../secrets/install-secrets.ts';
 import type { Storage } from '../storage/database.ts';
-import { unavailableError, unavailableReason } from '../storage/unavailable.ts';
+import { RETRY_AFTER_SECONDS, unavailableError, unavailableReason } from '../storage/unavailable.ts';
 import { readCookie, setTrackingCookies } from '../tracking/tracking-cookies.ts';
 import { TrackedOrigins } from '../websites/tracked-origins.ts';
 import { WEBSITE_DEFAULTS } from '../websites/website.ts';
@@ -135,6 +135,7 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
       const error = unavailable ?? caught;
       const status = statusOf(error);
       if (status >= 500 && !unavailable) request.log.error({ err: error }, 'email engagement request failed');
+      if (unavailable) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       const message =
         status >= 500 ? 'Something went wrong on our side; please try again in a moment.' : error.message;
       return reply
