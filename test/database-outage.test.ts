@@ -4,9 +4,12 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSubmissionWorker } from '../src/forms/submission-worker.ts';
+import { startRetentionJob } from '../src/privacy/retention-job.ts';
+import { openStorage } from '../src/storage/database.ts';
 import { createTestDatabase, engines, type TestDatabase } from './helpers/engines.ts';
 import { type PrivatePostgres, startPrivatePostgres } from './helpers/private-postgres.ts';
-import { type SpoorProcess, startSpoorProcess } from './helpers/server-process.ts';
+import { freePort, type SpoorProcess, startSpoorProcess } from './helpers/server-process.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
 
 const SITE = 'https://www.shop.test';
@@ -281,3 +284,31 @@ for (const engine of engines.filter((e) => e === 'postgres')) {
     });
   });
 }
+
+// The background jobs meet the outage too: each pass fails, none may end the process, the next retries.
+describe('background jobs while the database is away', () => {
+  it('keep running without an unhandled rejection', async () => {
+    // Nothing listens on this port: every query is refused.
+    const storage = openStorage(`postgres://postgres@127.0.0.1:${await freePort()}/none`);
+    const rejections: string[] = [];
+    const onRejection = (error: unknown) => rejections.push(String((error as Error)?.message ?? error));
+    process.on('unhandledRejection', onRejection);
+    let retentionFailures = 0;
+    const stopSubmissions = startSubmissionWorker(storage, 20);
+    const stopRetention = startRetentionJob(storage, {
+      intervalMs: 20,
+      onError: () => {
+        retentionFailures += 1;
+      },
+    });
+    try {
+      await until(() => retentionFailures >= 5);
+    } finally {
+      stopSubmissions();
+      await stopRetention();
+      await storage.close();
+      process.off('unhandledRejection', onRejection);
+    }
+    expect(rejections).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unavailableReason } from './unavailable.ts';
+import { unavailableError, unavailableReason } from './unavailable.ts';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
@@ -57,5 +57,15 @@ describe('unavailableReason', () => {
     ['null', null],
   ])('%s → not an outage', (_name, error) => {
     expect(unavailableReason(error)).toBeNull();
+  });
+
+  it('a request answers 503 for an outage, but a client that hung up is not one', () => {
+    expect(unavailableError(withCode('57P01'))?.message).toBe(
+      'The database is unavailable right now (the database is shutting down); nothing was recorded. Try again in a moment.',
+    );
+    expect(
+      unavailableError(Object.assign(withCode('ECONNRESET', 'aborted'), { statusCode: 400 })),
+    ).toBeNull();
+    expect(unavailableError(new Error('boom'))).toBeNull();
   });
 });

@@ -95,7 +95,10 @@ export class DatabaseUnavailable extends AppError {
 
 /** The error a request gets when `error` means the database is unavailable, or null for any other. */
 export function unavailableError(error: unknown): DatabaseUnavailable | null {
-  if (error instanceof AppError) return null;
+  // An error with an HTTP status is the request's own (a client that hung up mid-body is an
+  // ECONNRESET with status 400): never the database's.
+  if (error instanceof AppError || (error as { statusCode?: unknown } | null)?.statusCode !== undefined)
+    return null;
   const reason = unavailableReason(error);
   return reason ? new DatabaseUnavailable(reason) : null;
 }
