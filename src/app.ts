@@ -10,7 +10,6 @@ import Fastify, {
   type FastifyReply,
   LogController,
 } from 'fastify';
-import { sql } from 'kysely';
 import { adminApi, refuseUnguardedAdminRoutes } from './access/admin-api.ts';
 import type { Config } from './config.ts';
 import { contactRoutes } from './contacts/routes.ts';
@@ -25,10 +24,12 @@ import { formLoaderRoutes } from './forms/loader-routes.ts';
 import { publicFormRoutes } from './forms/public-routes.ts';
 import { formRoutes } from './forms/routes.ts';
 import { startSubmissionWorker } from './forms/submission-worker.ts';
+import { healthRoutes } from './health/routes.ts';
 import { historyRoutes } from './history/routes.ts';
 import { signHandoff, verifyHandoff } from './identity/handoff.ts';
 import { clientGone, isClientHangUp } from './lib/client-hang-up.ts';
 import { AppError, httpStatusOf } from './lib/errors.ts';
+import { outageLog } from './lib/outage-log.ts';
 import { listRoutes } from './lists/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { startRetentionJob } from './privacy/retention-job.ts';
@@ -38,6 +39,7 @@ import { loadInstallSecrets } from './secrets/install-secrets.ts';
 import { sendRoutes } from './sending/routes.ts';
 import { startSendWorker } from './sending/send-worker.ts';
 import type { Storage } from './storage/database.ts';
+import { RETRY_AFTER_SECONDS, unavailableError } from './storage/unavailable.ts';
 import { createIngestor, type Ingestor } from './tracking/ingest.ts';
 import { trackingRoutes } from './tracking/routes.ts';
 import { websiteRoutes } from './websites/routes.ts';
@@ -171,16 +173,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   const ingestor = options.ingestor ?? createIngestor(storage, config.maxBatchSize);
   app.addHook('onClose', async () => ingestor.close());
 
-  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(storage.db);
-      return { ok: true };
-    } catch {
-      return reply
-        .code(503)
-        .send({ ok: false, error: 'unavailable', message: 'The database is not answering.' });
-    }
-  });
+  healthRoutes(app, { storage });
   app.get(
     '/cookies.json',
     { schema: { tags: ['privacy'], summary: 'Every cookie Spoor sets (machine-readable).' } },
@@ -255,8 +248,15 @@ function setErrorHandling(app: FastifyInstance): void {
       .send({ error: 'not_found', message: `Nothing here: ${request.method} ${request.url.split('?')[0]}` });
   });
 
-  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+  const outages = outageLog(app.log);
+  app.addHook('onClose', async () => outages.flush());
+  app.setErrorHandler((caught: FastifyError | AppError, request, reply) => {
+    // A lost connection or a full disk is not the request's fault: 503, logged once per interval.
+    const unavailable = unavailableError(caught);
+    if (unavailable) outages.note('request', unavailable.reason, caught);
+    const error = unavailable ?? caught;
     if (error instanceof AppError) {
+      if (error.code === 'unavailable') reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return reply.code(httpStatusOf[error.code]).send({
         error: error.code,
         message: error.message,

@@ -25,6 +25,8 @@ export interface Config {
   collectBodyLimit: number;
   /** Group commit: largest number of events written in one transaction. */
   maxBatchSize: number;
+  /** SQLite only: the largest the database may grow, in MiB (0: no limit); past it writes get 503. */
+  sqliteMaxSizeMb: number;
   logLevel: string;
   /** An admin API key to install when the database has none (for scripted deployments). */
   bootstrapApiKey: string | undefined;
@@ -195,6 +197,7 @@ export function loadConfig(env: Env = process.env): Config {
     prefillCookieDays: integer(env, 'SPOOR_PREFILL_DAYS', 90, 1, 400),
     retentionIntervalMinutes: integer(env, 'SPOOR_RETENTION_INTERVAL_MINUTES', 60, 1, 10_080),
     maxBatchSize: integer(env, 'SPOOR_MAX_BATCH', 256, 1, 10_000),
+    sqliteMaxSizeMb: integer(env, 'SPOOR_SQLITE_MAX_SIZE_MB', 0, 0, 16_000_000),
     logLevel: env['SPOOR_LOG_LEVEL'] || 'info',
     bootstrapApiKey: bootstrapKey(env),
     smtp: smtp(env),

@@ -11,7 +11,7 @@ export type StoreOverrides = Pick<AppOptions, 'ingestor' | 'engagementWriter'>;
 
 export async function runServer(overrides: StoreOverrides = {}): Promise<void> {
   const config = loadConfig();
-  const storage = openStorage(config.databaseUrl);
+  const storage = openStorage(config.databaseUrl, { sqliteMaxSizeMb: config.sqliteMaxSizeMb });
   await migrateToLatest(storage.db);
   const { newApiKey, demoWebsiteId } = await bootstrap(storage.db, config);
   const { app, ingestor } = await buildApp({

@@ -5,6 +5,8 @@
 import { type IngestWriter, sqliteIngestWriter, THREAD_GROUP_COMMIT } from '../ingest/writer-thread.ts';
 import type { Storage } from '../storage/database.ts';
 import { GroupCommit } from '../storage/group-commit.ts';
+import { isUnavailable } from '../storage/unavailable.ts';
+import { reportingCommits } from '../storage/write-health.ts';
 import { commitHits } from './commit-hits.ts';
 import type { EngagementHit, HitOutcome } from './engagement-hit.ts';
 
@@ -22,11 +24,16 @@ export function createEngagementWriter(
 ): EngagementWriter {
   const thread: IngestWriter | null = sqliteIngestWriter(storage, options.maxBatch);
   const writer = new GroupCommit<EngagementHit, HitOutcome>(
-    thread
-      ? (hits) => thread.commitHits(hits, options.trackingDefault)
-      : (hits) => commitHits(storage, hits, options.trackingDefault),
+    // Each commit is reported to /healthz (storage/write-health.ts).
+    reportingCommits(
+      storage,
+      thread
+        ? (hits) => thread.commitHits(hits, options.trackingDefault)
+        : (hits) => commitHits(storage, hits, options.trackingDefault),
+    ),
     {
       maxBatch: options.maxBatch,
+      failsEveryJob: isUnavailable,
       ...(thread
         ? THREAD_GROUP_COMMIT
         : { concurrency: storage.engine === 'postgres' ? POSTGRES_WRITERS : 1 }),

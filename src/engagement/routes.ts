@@ -7,11 +7,13 @@ import { signHandoff, withHandoff } from '../identity/handoff.ts';
 import { redirectTargetOf } from '../lib/destination-url.ts';
 import { AppError, httpStatusOf } from '../lib/errors.ts';
 import { Memo } from '../lib/memo.ts';
+import { outageLog } from '../lib/outage-log.ts';
 import { rateLimited } from '../lib/rate-limited.ts';
 import type { TokenClaims } from '../lib/tokens.ts';
 import { WindowCounter } from '../lib/window-counter.ts';
 import type { InstallSecrets } from '../secrets/install-secrets.ts';
 import type { Storage } from '../storage/database.ts';
+import { RETRY_AFTER_SECONDS, unavailableError, unavailableReason } from '../storage/unavailable.ts';
 import { readCookie, setTrackingCookies } from '../tracking/tracking-cookies.ts';
 import { TrackedOrigins } from '../websites/tracked-origins.ts';
 import { WEBSITE_DEFAULTS } from '../websites/website.ts';
@@ -69,6 +71,14 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
   // Invalid tokens are limited per client address: guessing and enumerating get a 429 soon.
   const invalidClickLimit = new WindowCounter(config.collectRateLimit, 60_000);
   const invalidUnsubscribeLimit = new WindowCounter(config.formRateLimit, 60_000);
+  // A database outage fails every hit: logged when it starts, then once per interval with a count.
+  const outages = outageLog(app.log);
+  app.addHook('onClose', async () => outages.flush());
+  const logUnrecorded = (what: string, error: unknown) => {
+    const reason = unavailableReason(error);
+    if (reason) outages.note(what, reason, error);
+    else app.log.error({ err: error }, what);
+  };
   const recipientOf = (claims: TokenClaims) => `${claims.sendId}:${claims.contactId}`;
   // The same recipients and addresses come back (opens repeat, proxies carry many people): remember
   // their keyed hashes rather than computing two HMACs for every hit. Memory only, bounded.
@@ -120,9 +130,13 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
       },
     );
     // People (and mail providers) meet these endpoints, not API clients: errors are short pages.
-    scope.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    scope.setErrorHandler((caught: FastifyError | AppError, request, reply) => {
+      const unavailable = unavailableError(caught);
+      if (unavailable) outages.note('email engagement request', unavailable.reason, caught);
+      const error = unavailable ?? caught;
       const status = statusOf(error);
-      if (status >= 500) request.log.error({ err: error }, 'email engagement request failed');
+      if (status >= 500 && !unavailable) request.log.error({ err: error }, 'email engagement request failed');
+      if (unavailable) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       const message =
         status >= 500 ? 'Something went wrong on our side; please try again in a moment.' : error.message;
       return reply
@@ -140,7 +154,7 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
         try {
           await writer.record(hitOf(request, 'open', claims));
         } catch (error) {
-          request.log.error({ err: error }, 'an email open could not be recorded');
+          logUnrecorded('an email open could not be recorded', error);
         }
       }
       return reply.headers(PIXEL_HEADERS).send(PIXEL_GIF);
@@ -163,7 +177,7 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
             visitorId = (await writer.record(hitOf(request, 'click', claims, link))).visitorId;
         } catch (error) {
           // The person still gets where the email promised; only the count is lost, and logged.
-          request.log.error({ err: error }, 'an email click could not be recorded');
+          logUnrecorded('an email click could not be recorded', error);
         }
         reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex');
         if (link.honeypot) return reply.type('text/html; charset=utf-8').send(honeypotPage());

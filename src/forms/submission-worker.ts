@@ -20,8 +20,11 @@ export async function retryPendingSubmissions(storage: Storage, now = Date.now()
 }
 
 export function startSubmissionWorker(storage: Storage, intervalMs = 60_000): () => void {
-  const timer = setInterval(() => void retryPendingSubmissions(storage), intervalMs);
+  // A pass that cannot even list the pending submissions (the database is away) is simply the next
+  // pass's work; a rejected promise left unhandled here would end the process.
+  const pass = () => void retryPendingSubmissions(storage).catch(() => {});
+  const timer = setInterval(pass, intervalMs);
   timer.unref();
-  void retryPendingSubmissions(storage);
+  pass();
   return () => clearInterval(timer);
 }

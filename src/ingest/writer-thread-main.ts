@@ -8,12 +8,15 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import type { EngagementHit } from '../engagement/engagement-hit.ts';
 import { sqliteHitWriter } from '../engagement/sqlite-store.ts';
 import { openSqliteConnection } from '../storage/database.ts';
+import { unavailableReason } from '../storage/unavailable.ts';
 import type { TrackingEvent } from '../tracking/events.ts';
 import { sqliteBatchWriter } from '../tracking/sqlite-store.ts';
 
 export interface WriterData {
   file: string;
   maxBatch: number;
+  /** The size cap of the file (storage/database.ts), 0 for none. */
+  maxSizeMb: number;
 }
 export type WriterJob =
   | { kind: 'events'; events: TrackingEvent[] }
@@ -31,8 +34,8 @@ const mergeable = (a: Job, b: Job) =>
 
 if (parentPort) {
   const port = parentPort;
-  const { file, maxBatch } = workerData as WriterData;
-  const sqlite = openSqliteConnection(file);
+  const { file, maxBatch, maxSizeMb } = workerData as WriterData;
+  const sqlite = openSqliteConnection(file, maxSizeMb);
   const commitEvents = sqliteBatchWriter(sqlite);
   const commitHits = sqliteHitWriter(sqlite);
   const waiting: Job[] = [];
@@ -63,7 +66,11 @@ if (parentPort) {
     );
   };
 
-  /** One transaction for the merged jobs; if it fails, each job alone, so only a faulty one fails. */
+  /**
+   * One transaction for the merged jobs; if it fails, each job alone, so only a faulty one fails. A full
+   * disk or an I/O error is no job's fault: then every job fails at once (retrying each alone would
+   * only repeat the failure, job after job, while the disk is full).
+   */
   const write = (jobs: Job[]) => {
     try {
       const outcomes = commit(jobs);
@@ -74,7 +81,7 @@ if (parentPort) {
         at += size;
       }
     } catch (error) {
-      if (jobs.length === 1) reply(jobs[0] as Job, error, false);
+      if (jobs.length === 1 || unavailableReason(error)) for (const job of jobs) reply(job, error, false);
       else for (const job of jobs) write([job]);
     }
   };

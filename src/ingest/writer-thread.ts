@@ -54,7 +54,7 @@ export function sqliteIngestWriter(storage: Storage, maxBatch: number): IngestWr
   if (!file) return null;
   let shared = threads.get(storage);
   if (!shared) {
-    shared = { thread: startThread({ file, maxBatch }), holders: 0 };
+    shared = { thread: startThread({ file, maxBatch, maxSizeMb: storage.sqliteMaxSizeMb ?? 0 }), holders: 0 };
     threads.set(storage, shared);
   }
   shared.holders += 1;

@@ -7,7 +7,9 @@ export type ErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'unprocessable'
-  | 'rate_limited';
+  | 'rate_limited'
+  /** The database cannot be used right now (connection lost, disk full): nothing was done; retry later. */
+  | 'unavailable';
 
 export class AppError extends Error {
   constructor(
@@ -28,4 +30,5 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unprocessable: 422,
   rate_limited: 429,
+  unavailable: 503,
 };

@@ -4,10 +4,12 @@
 // node first marks what the dead one had handed to SMTP as 'unconfirmed' (never sent twice) and goes on.
 import type { Config } from '../config.ts';
 import { newId } from '../lib/ids.ts';
+import { outageLog } from '../lib/outage-log.ts';
 import type { InstallSecrets } from '../secrets/install-secrets.ts';
 import { COUNTER } from '../send-counters/counter-names.ts';
 import { addToCounters } from '../send-counters/store.ts';
 import type { Storage } from '../storage/database.ts';
+import { unavailableReason } from '../storage/unavailable.ts';
 import { type DeliveryContext, deliverSend } from './deliver-send.ts';
 import { LeaseLost, prepareSend } from './prepare-send.ts';
 import {
@@ -40,6 +42,13 @@ export function startSendWorker(deps: SendWorkerDeps): () => Promise<void> {
   const owner = newId();
   const leaseMs = leaseMsFor(config);
   const transport = createMailTransport(config.smtp);
+  // While the database is away every poll fails: logged when it starts, then once per interval.
+  const outages = outageLog({ error: (_details, message) => console.error(message) });
+  const logFailure = (what: string, error: unknown, then: string) => {
+    const reason = unavailableReason(error);
+    if (reason) outages.note(what, reason, error);
+    else console.error(`${what}: ${(error as Error).message}; ${then}`);
+  };
   let stopping = false;
   let sleeper: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
   const context: DeliveryContext = {
@@ -72,7 +81,7 @@ export function startSendWorker(deps: SendWorkerDeps): () => Promise<void> {
       notBefore = await advance(send, () => stopping || lost);
     } catch (error) {
       if (!(error instanceof LeaseLost)) {
-        console.error(`send ${send.id}: ${(error as Error).message}; another pass retries`);
+        logFailure(`send ${send.id}`, error, 'another pass retries');
         notBefore = Date.now() + config.sendPollMs;
       }
     } finally {
@@ -121,7 +130,7 @@ export function startSendWorker(deps: SendWorkerDeps): () => Promise<void> {
       try {
         worked = await workOnce();
       } catch (error) {
-        console.error(`send worker: ${(error as Error).message}; retrying`);
+        logFailure('send worker', error, 'retrying');
       }
       if (!worked && !stopping) {
         // Nothing to send now: end the open SMTP sessions properly instead of leaving them to time out.
@@ -138,6 +147,7 @@ export function startSendWorker(deps: SendWorkerDeps): () => Promise<void> {
       sleeper.resolve();
     }
     await running;
+    outages.flush();
     await transport.close();
   };
 }

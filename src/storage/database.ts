@@ -13,6 +13,8 @@ export interface Storage {
   engine: Engine;
   /** SQLite only: the database file, so another thread can open its own connection (none for :memory:). */
   sqliteFile?: string;
+  /** SQLite only: the size cap every connection to the file applies (OpenOptions.sqliteMaxSizeMb). */
+  sqliteMaxSizeMb?: number;
   close(): Promise<void>;
 }
 
@@ -24,15 +26,22 @@ export interface OpenOptions {
   /** PostgreSQL only: a schema to create and use (tests give each suite its own). */
   schema?: string;
   poolSize?: number;
+  /**
+   * SQLite only: the largest the database may grow, in MiB (0 or absent: no limit). Past it, commits
+   * fail as on a full disk (SQLITE_FULL): events get 503 and /healthz says why, before the disk itself
+   * fills and takes the rest of the host with it.
+   */
+  sqliteMaxSizeMb?: number;
 }
 
 export function openStorage(databaseUrl: string, options: OpenOptions = {}): Storage {
-  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length));
+  if (databaseUrl.startsWith('sqlite:'))
+    return openSqlite(databaseUrl.slice('sqlite:'.length), options.sqliteMaxSizeMb ?? 0);
   return openPostgres(databaseUrl, options);
 }
 
 /** A connection to a SQLite file with Spoor's settings; every connection to the file must be opened so. */
-export function openSqliteConnection(path: string): SqliteDatabase.Database {
+export function openSqliteConnection(path: string, maxSizeMb = 0): SqliteDatabase.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SqliteDatabase(path);
   // WAL lets reports read while ingest writes; synchronous=FULL makes every commit reach the disk
@@ -47,16 +56,22 @@ export function openSqliteConnection(path: string): SqliteDatabase.Database {
   // 64 MiB of page cache instead of SQLite's 2 MiB: ingest touches index leaves all over the visits and
   // page-view indexes, and every page not in the cache is a read from the file (and a WAL-index lookup).
   sqlite.pragma('cache_size = -65536');
+  // The cap is per connection: every connection that writes must set it.
+  if (maxSizeMb > 0) {
+    const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
+    sqlite.pragma(`max_page_count = ${Math.floor((maxSizeMb * 1_048_576) / pageSize)}`);
+  }
   return sqlite;
 }
 
-function openSqlite(path: string): Storage {
-  const sqlite = openSqliteConnection(path);
+function openSqlite(path: string, maxSizeMb: number): Storage {
+  const sqlite = openSqliteConnection(path, maxSizeMb);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     engine: 'sqlite',
     ...(path === ':memory:' ? {} : { sqliteFile: resolve(path) }),
+    ...(maxSizeMb > 0 ? { sqliteMaxSizeMb: maxSizeMb } : {}),
     close: () => db.destroy(),
   };
 }
@@ -91,8 +106,18 @@ function openPostgres(url: string, options: OpenOptions): Storage {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
+    // A server that does not answer must not hold requests for ever: they get a 503 after this.
+    connectionTimeoutMillis: 5_000,
+    // A peer that vanished without closing (a network cut) is noticed by the OS instead of never.
+    keepAlive: true,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
+  // A connection the server drops (pg_terminate_backend, a restart, a failover) emits 'error', and an
+  // unhandled 'error' event ends the process. An idle one is dropped by the pool, which re-emits it
+  // here; a checked-out one also fails its query, which is where the caller sees (and answers 503).
+  // Either way the next query opens a new connection, so Spoor serves again once the server is back.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', close: () => db.destroy() };
 }

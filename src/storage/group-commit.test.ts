@@ -52,4 +52,29 @@ describe('GroupCommit', () => {
       [3, 4, 5, 6],
     ]);
   });
+
+  it('a faulty job fails alone, but an outage fails the whole batch without retrying job by job', async () => {
+    for (const [name, error, outage, expectedCalls] of [
+      ['faulty job', new Error('bad job'), false, 3 + 3 * 3],
+      ['outage', Object.assign(new Error('disk full'), { code: 'SQLITE_FULL' }), true, 3],
+    ] as const) {
+      let calls = 0;
+      const writer = new GroupCommit(
+        async (jobs: number[]) => {
+          calls += 1;
+          if (outage || jobs.includes(2)) throw error;
+          return jobs;
+        },
+        { maxBatch: 100, failsEveryJob: (e) => (e as { code?: string }).code === 'SQLITE_FULL' },
+      );
+      const results = await Promise.allSettled([1, 2, 3].map((job) => writer.submit(job)));
+      const statuses = results.map((r) => r.status);
+      expect(statuses, name).toEqual(
+        outage ? ['rejected', 'rejected', 'rejected'] : ['fulfilled', 'rejected', 'fulfilled'],
+      );
+      // 3 attempts of the batch; then, for a faulty job only, 3 attempts of each job alone at most.
+      expect(calls, name).toBeLessThanOrEqual(expectedCalls);
+      if (outage) expect(calls, name).toBe(3);
+    }
+  });
 });

@@ -27,6 +27,11 @@ export interface GroupCommitOptions {
    * instead of overlapping). 0: only at the end of the turn.
    */
   handOverAt?: number;
+  /**
+   * Errors that no single job causes (a lost connection, a full disk): a batch failing with one is
+   * failed as a whole instead of being retried job by job, which would only repeat the failure.
+   */
+  failsEveryJob?: (error: unknown) => boolean;
 }
 
 export class GroupCommit<Job, Result> {
@@ -40,6 +45,7 @@ export class GroupCommit<Job, Result> {
   private readonly concurrency: number;
   private readonly attempts: number;
   private readonly handOverAt: number;
+  private readonly failsEveryJob: (error: unknown) => boolean;
 
   constructor(
     private readonly runBatch: BatchRunner<Job, Result>,
@@ -49,6 +55,7 @@ export class GroupCommit<Job, Result> {
     this.concurrency = options.concurrency ?? 1;
     this.attempts = options.attempts ?? 3;
     this.handOverAt = options.handOverAt ?? 0;
+    this.failsEveryJob = options.failsEveryJob ?? (() => false);
   }
 
   submit(job: Job): Promise<Result> {
@@ -105,8 +112,8 @@ export class GroupCommit<Job, Result> {
         lastError = error;
       }
     }
-    if (batch.length === 1) {
-      batch[0]?.reject(lastError);
+    if (batch.length === 1 || this.failsEveryJob(lastError)) {
+      for (const pending of batch) pending.reject(lastError);
       return;
     }
     // One job must not sink the others: write them one by one so only the faulty one fails.

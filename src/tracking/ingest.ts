@@ -4,6 +4,8 @@
 import { sqliteIngestWriter, THREAD_GROUP_COMMIT } from '../ingest/writer-thread.ts';
 import type { Storage } from '../storage/database.ts';
 import { GroupCommit } from '../storage/group-commit.ts';
+import { isUnavailable } from '../storage/unavailable.ts';
+import { reportingCommits } from '../storage/write-health.ts';
 import { commitBatch } from './commit-batch.ts';
 import type { IngestOutcome, TrackingEvent } from './events.ts';
 
@@ -21,9 +23,14 @@ export function createIngestor(storage: Storage, maxBatch: number): Ingestor {
   // serving requests meanwhile. Batches are handed over as they form; the thread merges those that wait.
   const thread = sqliteIngestWriter(storage, maxBatch);
   const writer = new GroupCommit<TrackingEvent, IngestOutcome>(
-    thread ? (events) => thread.commitEvents(events) : (events) => commitBatch(storage, events),
+    // Each commit is reported to /healthz (storage/write-health.ts).
+    reportingCommits(
+      storage,
+      thread ? (events) => thread.commitEvents(events) : (events) => commitBatch(storage, events),
+    ),
     {
       maxBatch,
+      failsEveryJob: isUnavailable,
       ...(thread
         ? THREAD_GROUP_COMMIT
         : { concurrency: storage.engine === 'postgres' ? POSTGRES_WRITERS : 1 }),
