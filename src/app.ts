@@ -251,6 +251,13 @@ function setErrorHandling(app: FastifyInstance): void {
   const outages = outageLog(app.log);
   app.addHook('onClose', async () => outages.flush());
   app.setErrorHandler((caught: FastifyError | AppError, request, reply) => {
+    // A client that hung up mid-request is nobody's failure (and its ECONNRESET is not the database's).
+    if (isClientHangUp(caught, clientGone(request.raw))) {
+      request.log.debug({ err: caught }, 'the client hung up before its request was complete');
+      return reply
+        .code(400)
+        .send({ error: 'bad_request', message: 'The request ended before its body did.' });
+    }
     // A lost connection or a full disk is not the request's fault: 503, logged once per interval.
     const unavailable = unavailableError(caught);
     if (unavailable) outages.note('request', unavailable.reason, caught);
@@ -287,12 +294,6 @@ function setErrorHandling(app: FastifyInstance): void {
       return reply
         .code(fastifyError.statusCode)
         .send({ error: 'bad_request', message: fastifyError.message });
-    }
-    if (isClientHangUp(fastifyError, clientGone(request.raw))) {
-      request.log.debug({ err: error }, 'the client hung up before its request was complete');
-      return reply
-        .code(400)
-        .send({ error: 'bad_request', message: 'The request ended before its body did.' });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply

@@ -113,13 +113,18 @@ describeEachEngine('client hang-ups', (engine) => {
     expect(own.some((line) => line.level === 20 && /hung up/.test(line.msg))).toBe(true);
   });
 
-  it.each([['/test/boom'], ['/test/reset']])(
-    'a real unhandled error is still an error line: %s',
-    async (url) => {
-      const res = await fetch(`http://127.0.0.1:${port}${url}`);
-      expect(res.status).toBe(500);
-      const own = await linesOf(url);
-      expect(own.some((line) => line.level === 50 && line.msg === 'unhandled error')).toBe(true);
-    },
-  );
+  it('a real unhandled error is still an error line', async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/test/boom`);
+    expect(res.status).toBe(500);
+    const own = await linesOf('/test/boom');
+    expect(own.some((line) => line.level === 50 && line.msg === 'unhandled error')).toBe(true);
+  });
+
+  it('a connection reset while the client still waits is the database going away: 503 and an error line', async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/test/reset`);
+    expect(res.status).toBe(503);
+    expect((await res.json()).error).toBe('unavailable');
+    await linesOf('/test/reset');
+    expect(lines.some((line) => line.level === 50 && /database unavailable/.test(line.msg ?? ''))).toBe(true);
+  });
 });
