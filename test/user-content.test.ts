@@ -108,6 +108,15 @@ describeEachEngine('user content', (engine) => {
       expect(res.json().message).toContain('data-spoor-untracked');
     });
 
+    it('HTML nested deeper than the call stack is refused with a 422, not a 500', async () => {
+      const html = `<html><body>${'<div>'.repeat(5_000)}<a href="https://shop.test/deep">Deep</a></body></html>`;
+      const res = await api('POST', '/api/messages', { name: 'Deep', subject: 'S', html });
+      expect(res.statusCode).toBe(422);
+      expect(res.json().message).toMatch(/^The message could not be rendered: /);
+      const withText = await api('POST', '/api/messages', { name: 'Deep', subject: 'S', html, text: 'Hi' });
+      expect(withText.statusCode, withText.body).toBe(201);
+    });
+
     it('destinations stored before normalisation still redirect: no 500, the click is recorded', async () => {
       const fixture = await createSendFixture(spoor, {
         html: '<a href="https://a.test/1">1</a><a href="https://a.test/2">2</a><a href="https://a.test/3">3</a>',

@@ -157,3 +157,12 @@ describe('markTextLinks', () => {
     expect(refused.map((r) => [r.part, r.url])).toEqual([['text part', 'https://a.test/%0A']]);
   });
 });
+
+describe('deeply nested HTML', () => {
+  it('is walked without running out of stack', () => {
+    const html = `${'<div>'.repeat(100_000)}<a href="https://a.test/deep">D</a>`;
+    const { out, links } = mark(html);
+    expect(links).toEqual(['https://a.test/deep']);
+    expect(out.endsWith('<a href="S0">D</a>')).toBe(true);
+  });
+});

@@ -46,18 +46,26 @@ interface Found {
 function findLinks(html: string): { found: Found[]; base: string | null } {
   const found = new Map<number, Found>();
   let base: string | null = null;
-  const walk = (node: Node, shift: number, source: string) => {
+  // Depth-first with a stack of its own: an email may nest elements deeper than the call stack goes.
+  const stack: { node: Node; shift: number; source: string }[] = [
+    { node: parse(html, { sourceCodeLocationInfo: true }), shift: 0, source: html },
+  ];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { node, shift, source } = next;
+    const children = (nodes: Node[], childShift: number, childSource: string) => {
+      for (let i = nodes.length - 1; i >= 0; i--)
+        stack.push({ node: nodes[i]!, shift: childShift, source: childSource });
+    };
     if (node.nodeName === '#comment') {
       const at = node.sourceCodeLocation;
       const raw = at ? source.slice(at.startOffset, at.endOffset) : '';
       const opening = CONDITIONAL_COMMENT.exec(raw)?.[0];
       if (at && opening) {
         const inner = raw.slice(opening.length, raw.endsWith('-->') ? -3 : undefined);
-        const start = at.startOffset + opening.length;
-        const fragment = parseFragment(inner, { sourceCodeLocationInfo: true });
-        for (const child of fragment.childNodes) walk(child, shift + start, inner);
+        const start = shift + at.startOffset + opening.length;
+        children(parseFragment(inner, { sourceCodeLocationInfo: true }).childNodes, start, inner);
       }
-      return;
+      continue;
     }
     if ('tagName' in node) {
       const start = node.sourceCodeLocation?.startTag?.startOffset;
@@ -69,10 +77,9 @@ function findLinks(html: string): { found: Found[]; base: string | null } {
         if (href) base = urlOf(href.value);
       }
     }
-    if ('content' in node) walk(node.content, shift, source);
-    if ('childNodes' in node) for (const child of node.childNodes) walk(child, shift, source);
-  };
-  walk(parse(html, { sourceCodeLocationInfo: true }), 0, html);
+    if ('childNodes' in node) children(node.childNodes, shift, source);
+    if ('content' in node) children([node.content], shift, source);
+  }
   return { found: [...found.entries()].sort(([a], [b]) => a - b).map(([, f]) => f), base };
 }
 

@@ -115,13 +115,12 @@ export function prepareMessage(content: MessageContent): PreparedMessage {
       'text part',
     );
   } else {
-    const derived = textTemplateFromHtml(markedHtml);
-    if (derived !== null) {
-      try {
-        templates.text = textEngine.parse(derived);
-      } catch {
-        // Left null: each rendered email is converted instead.
-      }
+    try {
+      const derived = textTemplateFromHtml(markedHtml);
+      if (derived !== null) templates.text = textEngine.parse(derived);
+    } catch {
+      // Left null: each rendered email is converted instead (HTML nested past the converter's
+      // recursion is then refused by the render, as unprocessable, rather than failing here).
     }
   }
   const honeypot: LinkEntry = { position: links.length, url: 'about:blank', honeypot: true };
