@@ -12,6 +12,7 @@ import Fastify, {
 } from 'fastify';
 import { sql } from 'kysely';
 import { apiKeyFromHeaders, authenticateApiKey } from './access/api-keys.ts';
+import { DEMO_PAGE_SLUG } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieDeclaration } from './cookies/declaration.ts';
@@ -38,6 +39,7 @@ import { startSendWorker } from './sending/send-worker.ts';
 import type { Storage } from './storage/database.ts';
 import { createIngestor, type Ingestor } from './tracking/ingest.ts';
 import { trackingRoutes } from './tracking/routes.ts';
+import { webRoutes } from './web/routes.ts';
 import { websiteRoutes } from './websites/routes.ts';
 import { WebsiteCache } from './websites/website-cache.ts';
 
@@ -238,6 +240,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   app.addHook('onClose', async () => stopSending());
 
   if (options.demoWebsiteId) demoRoutes(app, { websiteId: options.demoWebsiteId });
+  webRoutes(app, options.demoWebsiteId ? { demo: { page: '/demo/', signup: `/p/${DEMO_PAGE_SLUG}` } } : {});
 
   return { app, ingestor };
 }
