@@ -25,7 +25,10 @@ export interface SpoorStart {
   profileDir?: string;
   /** An admin key already stored in the database (the bootstrap key only installs into a key-less one). */
   apiKey?: string;
-  /** The script to run instead of src/main.ts (bench/ceiling-server.ts), and its own settings. */
+  /**
+   * A TypeScript script to run (under tsx) instead of Spoor as shipped, the compiled dist/main.js that
+   * `npm run bench` builds first (bench/ceiling-server.ts), and its own settings.
+   */
   entry?: string;
   extraEnv?: Record<string, string>;
 }
@@ -55,7 +58,7 @@ export async function startSpoor(options: SpoorStart): Promise<SpoorChild> {
     : [];
   const child = await startChild({
     name: options.name,
-    nodeArgs: ['--import', 'tsx', ...profile, options.entry ?? 'src/main.ts'],
+    nodeArgs: options.entry ? ['--import', 'tsx', ...profile, options.entry] : [...profile, 'dist/main.js'],
     env: {
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -11,6 +11,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { adminApi, refuseUnguardedAdminRoutes } from './access/admin-api.ts';
+import { DEMO_PAGE_SLUG } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieDeclaration } from './cookies/declaration.ts';
@@ -42,6 +43,7 @@ import type { Storage } from './storage/database.ts';
 import { RETRY_AFTER_SECONDS, unavailableError } from './storage/unavailable.ts';
 import { createIngestor, type Ingestor } from './tracking/ingest.ts';
 import { trackingRoutes } from './tracking/routes.ts';
+import { webRoutes } from './web/routes.ts';
 import { websiteRoutes } from './websites/routes.ts';
 import { TrackedOrigins } from './websites/tracked-origins.ts';
 import { WebsiteCache } from './websites/website-cache.ts';
@@ -237,6 +239,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   app.addHook('onClose', async () => stopSending());
 
   if (options.demoWebsiteId) demoRoutes(app, { websiteId: options.demoWebsiteId });
+  webRoutes(app, options.demoWebsiteId ? { demo: { page: '/demo/', signup: `/p/${DEMO_PAGE_SLUG}` } } : {});
 
   return { app, ingestor };
 }

@@ -57,6 +57,15 @@ describe('first start', () => {
       const signup = await fetch(`${server.url}/p/demo-signup`);
       expect(signup.status).toBe(200);
       expect(await signup.text()).toContain('<h1>Sign up for the demo newsletter</h1>');
+
+      // The server's own address says what it is and links to everything above, not a JSON 404.
+      const home = await fetch(`${server.url}/`);
+      expect(home.status).toBe(200);
+      expect(home.headers.get('content-type')).toMatch(/^text\/html/);
+      const homePage = await home.text();
+      expect(homePage).toContain('This is a Spoor server');
+      for (const href of ['/demo/', '/p/demo-signup', '/docs', '/cookies.json', '/healthz'])
+        expect(homePage).toContain(`href="${href}"`);
     } finally {
       await server.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });

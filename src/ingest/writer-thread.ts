@@ -23,7 +23,15 @@ interface Thread {
   close(): Promise<void>;
 }
 
-const WRITER_ENTRY = new URL('./writer-thread-main.ts', import.meta.url).href;
+/**
+ * Compiled Spoor (dist/, what `npm start` runs) starts the thread from its JavaScript; under a TypeScript
+ * runner (tests, the bench) this module is itself .ts and so is the entry.
+ */
+const COMPILED = import.meta.url.endsWith('.js');
+const WRITER_ENTRY = new URL(
+  COMPILED ? './writer-thread-main.js' : './writer-thread-main.ts',
+  import.meta.url,
+);
 /**
  * How often the checkpoint thread copies committed WAL frames into the database file. A longer interval
  * copies fewer pages (a page many commits rewrite is copied once per checkpoint: under collect load
@@ -76,10 +84,16 @@ export function sqliteIngestWriter(storage: Storage, maxBatch: number): IngestWr
 }
 
 /**
- * The thread runs TypeScript as this process does: it registers tsx's loader, then imports its entry
- * (a loader given to this process with --import does not reach worker threads on Node 20).
+ * Under a TypeScript runner the thread runs TypeScript as this process does: it registers tsx's loader,
+ * then imports its entry (a loader given to this process with --import does not reach worker threads on
+ * Node 20). Compiled, it is started from its file with no loader.
  */
-function bootstrap(entry: string): string {
+function writerWorker(data: WriterData): Worker {
+  if (COMPILED) return new Worker(WRITER_ENTRY, { workerData: data });
+  return new Worker(tsxBootstrap(WRITER_ENTRY.href), { eval: true, workerData: data });
+}
+
+function tsxBootstrap(entry: string): string {
   const require = createRequire(import.meta.url);
   const manifest = require('tsx/package.json') as {
     exports: { './esm/api': { import: { default: string } } };
@@ -98,7 +112,7 @@ function startThread(data: WriterData): Thread {
   let checkpointer: { stop(): Promise<void> } | null = null;
 
   const spawn = (): Worker => {
-    const w = new Worker(bootstrap(WRITER_ENTRY), { eval: true, workerData: data });
+    const w = writerWorker(data);
     w.unref();
     checkpointer ??= startCheckpointThread(data.file);
     w.on('message', (reply: WriterReply) => {

@@ -1,4 +1,5 @@
-// Runs Spoor as a separate process (npx tsx src/main.ts), as an operator would, for crash and multi-node tests.
+// Runs Spoor as a separate process, as an operator would: the compiled server (node dist/main.js, built
+// by `npm test`'s pretest) or `npm start` itself, for crash, shutdown and multi-node tests.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -23,13 +24,24 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * How the process is started: the compiled entry point directly, or `npm start` as the README says
+ * (without its prestart build, which `npm test` has done: two suites must not rebuild dist/ at once).
+ */
+export type StartCommand = 'node' | 'npm start';
+
 export async function startSpoorProcess(
   databaseUrl: string,
   env: Record<string, string> = {},
+  command: StartCommand = 'node',
 ): Promise<SpoorProcess> {
   const port = await freePort();
   const apiKey = `spk_${randomBytes(18).toString('base64url')}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const [file, args] =
+    command === 'node'
+      ? [process.execPath, ['dist/main.js']]
+      : ['npm', ['start', '--silent', '--ignore-scripts']];
+  const child = spawn(file, args, {
     env: {
       ...process.env,
       PORT: String(port),
