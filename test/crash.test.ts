@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUNTER } from '../src/send-counters/counter-names.ts';
 import { openStorage } from '../src/storage/database.ts';
+import { startCollectLoad } from './helpers/collect-load.ts';
 import { createSendFixture, pathOf } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { startSpoorProcess } from './helpers/server-process.ts';
@@ -30,38 +31,12 @@ describeEachEngine('crash safety', (engine) => {
     expect(created.status).toBe(201);
     const websiteId = (await created.json()).id as string;
 
-    const acknowledged: string[] = [];
-    let failedAfterKill = 0;
-    let stop = false;
-    const worker = async (n: number) => {
-      while (!stop) {
-        const e = eventId();
-        try {
-          const res = await fetch(`${server.url}/c`, {
-            method: 'POST',
-            headers: { 'content-type': 'text/plain', origin: SITE, 'user-agent': CHROME_UA },
-            body: JSON.stringify({
-              w: websiteId,
-              e,
-              t: 'pv',
-              u: `${SITE}/p${n % 7}`,
-              v: `crashVisitor${String(n).padStart(10, '0')}`,
-            }),
-          });
-          if (res.status === 200) acknowledged.push(e);
-          await res.arrayBuffer();
-        } catch {
-          failedAfterKill += 1;
-          if (stop) return;
-        }
-      }
-    };
-    const workers = Array.from({ length: CONCURRENCY }, (_, n) => worker(n));
+    const load = startCollectLoad({ baseUrl: server.url, websiteId, site: SITE, concurrency: CONCURRENCY });
+    const { acknowledged } = load;
     // Kill once a good number of events have been answered, so the kill lands mid-stream.
     while (acknowledged.length < 1500) await new Promise((r) => setTimeout(r, 20));
     await server.kill('SIGKILL');
-    stop = true;
-    await Promise.all(workers);
+    await load.stop();
 
     expect(server.child.signalCode).toBe('SIGKILL');
     const storage = openStorage(
@@ -82,7 +57,7 @@ describeEachEngine('crash safety', (engine) => {
       );
       const lost = acknowledged.filter((e) => !stored.has(e));
       expect(acknowledged.length).toBeGreaterThanOrEqual(1500);
-      expect(failedAfterKill).toBeGreaterThan(0); // requests were in flight when it died
+      expect(load.dropped).toBeGreaterThan(0); // requests were in flight when it died
       expect(lost).toEqual([]);
       // Rollups were written in the same transactions as the events.
       const stats = await storage.db

@@ -2,9 +2,9 @@
 // Ctrl-C sends) stops accepting, answers or refuses what is in flight, commits every acknowledged event
 // and exits 0, with no process left serving.
 import { afterAll, expect, it } from 'vitest';
+import { startCollectLoad } from './helpers/collect-load.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type StartCommand, startSpoorProcess } from './helpers/server-process.ts';
-import { CHROME_UA, eventId } from './helpers/spoor.ts';
 
 const SITE = 'https://www.shop.test';
 const CONCURRENCY = 24;
@@ -33,35 +33,8 @@ describeEachEngine('clean shutdown', (engine) => {
       expect(created.status).toBe(201);
       const websiteId = (await created.json()).id as string;
 
-      const acknowledged: string[] = [];
-      let refusedOrDropped = 0;
-      let stop = false;
-      const worker = async (n: number) => {
-        while (!stop) {
-          const e = eventId();
-          try {
-            const res = await fetch(`${server.url}/c`, {
-              method: 'POST',
-              headers: { 'content-type': 'text/plain', origin: SITE, 'user-agent': CHROME_UA },
-              body: JSON.stringify({
-                w: websiteId,
-                e,
-                t: 'pv',
-                u: `${SITE}/p${n % 5}`,
-                v: `stopVisitor${String(n).padStart(10, '0')}`,
-              }),
-            });
-            await res.arrayBuffer();
-            if (res.status === 200) acknowledged.push(e);
-            else refusedOrDropped += 1;
-          } catch {
-            refusedOrDropped += 1;
-            if (stop) return;
-            await new Promise((r) => setTimeout(r, 10));
-          }
-        }
-      };
-      const workers = Array.from({ length: CONCURRENCY }, (_, n) => worker(n));
+      const load = startCollectLoad({ baseUrl: server.url, websiteId, site: SITE, concurrency: CONCURRENCY });
+      const { acknowledged } = load;
       while (acknowledged.length < 500) await new Promise((r) => setTimeout(r, 20));
 
       server.child.kill(signal);
@@ -75,12 +48,11 @@ describeEachEngine('clean shutdown', (engine) => {
         (res) => res.status,
         () => 'refused',
       );
-      stop = true;
-      await Promise.all(workers);
+      await load.stop();
 
       expect(exitCode).toBe(0);
       expect(afterStop).toBe('refused');
-      expect(refusedOrDropped).toBeGreaterThan(0); // the signal landed while requests were coming in
+      expect(load.refused + load.dropped).toBeGreaterThan(0); // the signal landed while requests were coming in
       expect(server.output()).toContain(`${signal}: finishing in-flight events, then stopping`);
 
       const storage = database.open();

@@ -1,6 +1,7 @@
 // Creating, changing, reading and listing contacts, with every value cleaned and checked first.
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
+import { pageOf } from '../lib/page.ts';
 import type {
   Contact,
   ContactValues,
@@ -151,12 +152,8 @@ export async function listContacts(
     limit: query.limit + 1,
     after: decodeCursor(query.cursor),
   });
-  const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
-  return {
-    contacts: page.map(toContact),
-    nextCursor: rows.length > query.limit && last ? `${Number(last.created_at)}.${last.id}` : null,
-  };
+  const page = pageOf(rows, query.limit, (last) => `${Number(last.created_at)}.${last.id}`);
+  return { contacts: page.rows.map(toContact), nextCursor: page.nextCursor };
 }
 
 const FIELD_KEY = /^[a-z][a-z0-9_]{0,39}$/;

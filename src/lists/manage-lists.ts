@@ -3,6 +3,7 @@
 import { type Db, findContactRow } from '../contacts/store.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
+import { pageOf } from '../lib/page.ts';
 import type { ListMemberStatus } from '../storage/schema.ts';
 import type { AddMembersResult, ListMember, MailingList, Membership } from './list.ts';
 import {
@@ -190,10 +191,9 @@ export async function listMembers(
   const after = decodeCursor(query.cursor);
   await requireList(db, listId);
   const rows = await pageMembers(db, listId, { status: query.status, limit: query.limit + 1, after });
-  const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
+  const page = pageOf(rows, query.limit, (last) => `${Number(last.added_at)}.${last.contact_id}`);
   return {
-    members: page.map((row) => ({
+    members: page.rows.map((row) => ({
       contactId: row.contact_id,
       email: row.email,
       firstName: row.first_name,
@@ -204,7 +204,7 @@ export async function listMembers(
       unsubscribedAt: iso(row.unsubscribed_at),
       unsubscribedSendId: row.unsubscribed_send_id,
     })),
-    nextCursor: rows.length > query.limit && last ? `${Number(last.added_at)}.${last.contact_id}` : null,
+    nextCursor: page.nextCursor,
   };
 }
 

@@ -4,6 +4,7 @@
 import type { Db } from '../contacts/store.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
+import { pageOf } from '../lib/page.ts';
 import { prepareMessage } from '../messages/render-email.ts';
 import { COUNTER } from '../send-counters/counter-names.ts';
 import type { BlockReason, RecipientStatus, SendStatus } from '../storage/schema.ts';
@@ -162,15 +163,14 @@ export async function listSends(
   query: { limit: number; cursor?: string | undefined },
 ): Promise<{ sends: Send[]; nextCursor: string | null }> {
   const rows = await pageSends(db, { limit: query.limit + 1, after: decodeCursor(query.cursor) });
-  const page = rows.slice(0, query.limit);
+  const page = pageOf(rows, query.limit, (last) => `${Number(last.created_at)}.${last.id}`);
   const counters = await countersOfSends(
     db,
-    page.map((row) => row.id),
+    page.rows.map((row) => row.id),
   );
-  const last = page[page.length - 1];
   return {
-    sends: page.map((row) => toSend(row, counters.get(row.id) ?? new Map())),
-    nextCursor: rows.length > query.limit && last ? `${Number(last.created_at)}.${last.id}` : null,
+    sends: page.rows.map((row) => toSend(row, counters.get(row.id) ?? new Map())),
+    nextCursor: page.nextCursor,
   };
 }
 
@@ -215,10 +215,9 @@ export async function listRecipients(
     after: query.cursor,
     limit: query.limit + 1,
   });
-  const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
+  const page = pageOf(rows, query.limit, (last) => last.contact_id);
   return {
-    recipients: page.map((row) => ({
+    recipients: page.rows.map((row) => ({
       contactId: row.contact_id,
       email: row.email,
       status: row.status,
@@ -227,7 +226,7 @@ export async function listRecipients(
       lastResponse: row.last_response,
       sentAt: iso(row.sent_at),
     })),
-    nextCursor: rows.length > query.limit && last ? last.contact_id : null,
+    nextCursor: page.nextCursor,
   };
 }
 
@@ -247,18 +246,16 @@ export async function listSuppressions(
 ): Promise<{ suppressions: Suppression[]; nextCursor: string | null }> {
   const after = query.cursor ? Buffer.from(query.cursor, 'base64url').toString('utf8') : undefined;
   const rows = await pageSuppressions(db, { email: query.email, after, limit: query.limit + 1 });
-  const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
+  const page = pageOf(rows, query.limit, (last) => Buffer.from(last.email_match).toString('base64url'));
   return {
-    suppressions: page.map((row) => ({
+    suppressions: page.rows.map((row) => ({
       email: row.email_match,
       reason: row.reason,
       sendId: row.send_id,
       detail: row.detail,
       createdAt: new Date(Number(row.created_at)).toISOString(),
     })),
-    nextCursor:
-      rows.length > query.limit && last ? Buffer.from(last.email_match).toString('base64url') : null,
+    nextCursor: page.nextCursor,
   };
 }
 
