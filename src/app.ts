@@ -27,10 +27,12 @@ import { startSubmissionWorker } from './forms/submission-worker.ts';
 import { historyRoutes } from './history/routes.ts';
 import { verifyHandoff } from './identity/handoff.ts';
 import { AppError, httpStatusOf } from './lib/errors.ts';
+import { conflictOf } from './lib/unique-violation.ts';
 import { listRoutes } from './lists/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { startRetentionJob } from './privacy/retention-job.ts';
 import { privacyRoutes } from './privacy/routes.ts';
+import { registerRequestInput } from './request-input.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { loadInstallSecrets } from './secrets/install-secrets.ts';
 import { sendRoutes } from './sending/routes.ts';
@@ -113,29 +115,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     (httpPart === 'body' ? bodyValidator : urlValidator).compile(schema),
   );
 
-  // HTML forms on hosted pages post url-encoded bodies; a repeated key becomes an array.
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string' },
-    (_request, body, done) => {
-      const fields: Record<string, string | string[]> = {};
-      for (const [key, value] of new URLSearchParams(body as string)) {
-        const existing = fields[key];
-        fields[key] =
-          existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-      }
-      done(null, fields);
-    },
-  );
-
-  // sendBeacon and CORS-simple fetch send JSON as text/plain; treat it as JSON.
-  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch {
-      done(new AppError('bad_request', 'The body is not valid JSON.'), undefined);
-    }
-  });
+  registerRequestInput(app);
 
   await app.register(rateLimit, {
     global: false,
@@ -249,7 +229,9 @@ function setErrorHandling(app: FastifyInstance): void {
       .send({ error: 'not_found', message: `Nothing here: ${request.method} ${request.url.split('?')[0]}` });
   });
 
-  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+  app.setErrorHandler((caught: FastifyError | AppError, request, reply) => {
+    // A unique constraint hit by two saves at once is the same conflict a store's own check reports.
+    const error = conflictOf(caught) ?? caught;
     if (error instanceof AppError) {
       return reply.code(httpStatusOf[error.code]).send({
         error: error.code,
