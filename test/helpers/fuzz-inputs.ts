@@ -96,20 +96,23 @@ function typesOf(schema: JsonSchema): string[] {
 }
 
 /** A value the schema accepts (as far as generation from it goes: formats and cross-field rules aside). */
-export function validValue(schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
+export function validValue(schema: JsonSchema, depth = 0, key = '', hints: Seeds = {}): fc.Arbitrary<unknown> {
   const variants = (schema['anyOf'] ?? schema['oneOf']) as JsonSchema[] | undefined;
-  if (variants?.length) return fc.oneof(...variants.map((s) => validValue(s, depth + 1)));
+  if (variants?.length) return fc.oneof(...variants.map((s) => validValue(s, depth + 1, key, hints)));
   if ('const' in schema) return fc.constant(schema['const']);
   if (Array.isArray(schema['enum'])) return fc.constantFrom(...(schema['enum'] as unknown[]));
-  const base = validOfType(schema, depth);
+  const base = validOfType(schema, depth, key, hints);
   return schema['nullable'] ? fc.option(base, { nil: null }) : base;
 }
 
-function validOfType(schema: JsonSchema, depth: number): fc.Arbitrary<unknown> {
+function validOfType(schema: JsonSchema, depth: number, key: string, hints: Seeds): fc.Arbitrary<unknown> {
   const type = typesOf(schema)[0];
   switch (type) {
-    case 'string':
-      return validString(schema);
+    case 'string': {
+      // Ids of seeded records where a property names one, so bodies reach past "no such record".
+      const known = hints[key];
+      return known?.length ? fc.oneof(fc.constantFrom(...known), validString(schema)) : validString(schema);
+    }
     case 'integer':
       return fc.integer({ min: schema['minimum'] ?? -1000, max: schema['maximum'] ?? 1_000_000 });
     case 'number':
@@ -123,13 +126,13 @@ function validOfType(schema: JsonSchema, depth: number): fc.Arbitrary<unknown> {
       return fc.boolean();
     case 'array': {
       const items = (schema['items'] as JsonSchema | undefined) ?? {};
-      return fc.array(depth > 4 ? fc.constant(null) : validValue(items, depth + 1), {
+      return fc.array(depth > 4 ? fc.constant(null) : validValue(items, depth + 1, key, hints), {
         minLength: schema['minItems'] ?? 0,
         maxLength: Math.min(schema['maxItems'] ?? 4, 4),
       });
     }
     case 'object':
-      return validObject(schema, depth);
+      return validObject(schema, depth, hints);
     default:
       return fc.jsonValue({ maxDepth: 2 });
   }
@@ -157,23 +160,46 @@ function validString(schema: JsonSchema): fc.Arbitrary<string> {
   );
 }
 
-function validObject(schema: JsonSchema, depth: number): fc.Arbitrary<Record<string, unknown>> {
+function validObject(schema: JsonSchema, depth: number, hints: Seeds): fc.Arbitrary<Record<string, unknown>> {
+  if (!schema['properties'] && (schema['patternProperties'] || schema['additionalProperties'])) return recordOf(hints);
   const properties = (schema['properties'] ?? {}) as Record<string, JsonSchema>;
   const required = (schema['required'] ?? []) as string[];
   const model: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [key, property] of Object.entries(properties))
-    model[key] = depth > 4 ? fc.constant(null) : validValue(property, depth + 1);
+    model[key] = depth > 4 ? fc.constant(null) : validValue(property, depth + 1, key, hints);
   return fc.record(model, { requiredKeys: required.filter((key) => key in model) }) as fc.Arbitrary<
     Record<string, unknown>
   >;
 }
 
+/** A free-form record (a form submission, custom contact fields): the seeded form's fields, and any others. */
+function recordOf(hints: Seeds): fc.Arbitrary<Record<string, unknown>> {
+  const text = fc.oneof(fc.string({ maxLength: 30 }), nastyString());
+  return fc
+    .tuple(
+      fc.record(
+        {
+          email: fc.oneof(fc.constantFrom(...(hints['email'] ?? ['ann@shop.example'])), text),
+          firstName: text,
+          consent_news: fc.constantFrom<unknown>('on', '1', true, 'no', ['on', 'on']),
+          _token: fc.string({ minLength: 16, maxLength: 40 }),
+          _hp: fc.constantFrom('', 'bot'),
+          _remember: fc.constantFrom<unknown>('1', 'on', 0),
+          _v: fc.string({ maxLength: 30 }),
+        },
+        { requiredKeys: [] },
+      ),
+      fc.dictionary(text, nastyValue(), { maxKeys: 3 }),
+    )
+    .map(([known, other]) => ({ ...other, ...known }));
+}
+
 /** A valid-shaped object broken one way: a required field missing, a field of the wrong type, an extra one. */
-function brokenObject(schema: JsonSchema): fc.Arbitrary<unknown> {
+function brokenObject(schema: JsonSchema, hints: Seeds): fc.Arbitrary<unknown> {
   const keys = Object.keys(schema['properties'] ?? {});
   return fc
     .tuple(
-      validValue(schema),
+      validValue(schema, 0, '', hints),
       fc.constantFrom('drop', 'wrong', 'extra'),
       keys.length ? fc.constantFrom(...keys) : fc.constant('x'),
       nastyValue(),
@@ -202,17 +228,39 @@ interface Body {
 const json = (value: unknown): Body => ({ payload: JSON.stringify(value), naturalType: 'application/json' });
 
 /** Bodies for a route: from its schema, broken, random, deep, huge, empty, not JSON at all. */
-export function bodyFor(schema: JsonSchema | undefined): fc.Arbitrary<Body> {
+export function bodyFor(schema: JsonSchema | undefined, hints: Seeds = {}, example?: unknown): fc.Arbitrary<Body> {
   const shape = schema ?? { type: 'object' };
+  const generated = validValue(shape, 0, '', hints);
+  // A known-good body with one property replaced (by a valid-shaped value or anything at all) reaches the
+  // code behind validation far more often than a body generated from the schema alone.
+  const valid =
+    example === undefined
+      ? generated
+      : fc.oneof(
+          generated,
+          fc.constant(example),
+          fc
+            .tuple(
+              fc.constantFrom(...Object.keys(example as object)),
+              fc.oneof(generated, nastyValue()),
+            )
+            .map(([key, other]) => ({
+              ...(example as object),
+              [key]:
+                typeof other === 'object' && other !== null && key in other
+                  ? (other as Record<string, unknown>)[key]
+                  : other,
+            })),
+        );
   return fc.oneof(
-    { arbitrary: validValue(shape).map(json), weight: 5 },
-    { arbitrary: brokenObject(shape).map(json), weight: 5 },
+    { arbitrary: valid.map(json), weight: 5 },
+    { arbitrary: brokenObject(shape, hints).map(json), weight: 5 },
     { arbitrary: fc.jsonValue({ maxDepth: 4 }).map(json), weight: 1 },
     {
       // A deep value in place of one field of an otherwise valid body.
       arbitrary: fc
         .tuple(
-          validValue(shape),
+          valid,
           fc.constantFrom(...Object.keys(shape['properties'] ?? { x: 1 })),
           fc.constantFrom(33, 200, 10_000, 100_000),
           fc.constantFrom<'array' | 'object'>('array', 'object'),
@@ -246,7 +294,7 @@ export function bodyFor(schema: JsonSchema | undefined): fc.Arbitrary<Body> {
       weight: 3,
     },
     {
-      arbitrary: validValue(shape).map((value) => {
+      arbitrary: valid.map((value) => {
         const form = new URLSearchParams();
         if (typeof value === 'object' && value !== null)
           for (const [k, v] of Object.entries(value)) form.append(k, typeof v === 'string' ? v : JSON.stringify(v));
@@ -366,7 +414,12 @@ function headersFor(): fc.Arbitrary<Record<string, string | string[]>> {
 }
 
 /** A request for one route: the authorised one, and the same request with a missing or wrong key. */
-export function requestsFor(route: FuzzRoute, seeds: Seeds, apiKey: string): fc.Arbitrary<FuzzRequest[]> {
+export function requestsFor(
+  route: FuzzRoute,
+  seeds: Seeds,
+  apiKey: string,
+  example?: unknown,
+): fc.Arbitrary<FuzzRequest[]> {
   const parameters = (route.operation['parameters'] ?? []) as JsonSchema[];
   const pathNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   const pathValues = fc.tuple(...pathNames.map((name) => pathValue(seedsFor(route.path, name, seeds))));
@@ -375,7 +428,7 @@ export function requestsFor(route: FuzzRoute, seeds: Seeds, apiKey: string): fc.
   const schema = declaredType ? content?.[declaredType]?.['schema'] : undefined;
   const hasBody = declaredType !== undefined || route.path.endsWith('/import');
   const body = hasBody
-    ? bodyFor(schema)
+    ? bodyFor(schema, bodyHints(seeds), example)
     : fc.oneof({ arbitrary: fc.constant<Body>({}), weight: 5 }, { arbitrary: bodyFor(undefined), weight: 1 });
   return fc
     .tuple(pathValues, queryFor(parameters), body, headersFor(), authFor(apiKey))
@@ -416,4 +469,20 @@ function seedsFor(path: string, param: string, seeds: Seeds): string[] {
   ];
   const found = resource.find(([prefix]) => path.startsWith(prefix));
   return found ? (seeds[found[1]] ?? []) : Object.values(seeds).flat();
+}
+
+/** Body properties that name a seeded record. */
+function bodyHints(seeds: Seeds): Seeds {
+  return {
+    w: seeds['websites'] ?? [],
+    websiteId: seeds['websites'] ?? [],
+    messageId: seeds['messages'] ?? [],
+    listId: seeds['lists'] ?? [],
+    listIds: seeds['lists'] ?? [],
+    contactIds: seeds['contacts'] ?? [],
+    email: ['ann@shop.example', 'new@shop.example'],
+    allowedOrigins: ['https://shop.example', 'https://www.shop.example'],
+    key: ['email', 'firstName', 'size', 'plan'],
+    slug: ['contact-us', 'another-page'],
+  };
 }

@@ -18,7 +18,7 @@ const NOT_FOR_PEOPLE: [RegExp, string][] = [
 
 function unreadable(text: string): string | undefined {
   // What a message quotes back from the request ("No send with id "undefined"") is the client's own words.
-  const ownWords = text.replace(/"[^"]*"/g, '""');
+  const ownWords = text.replace(/"[^"]*"|'[^']*'/g, '""');
   return NOT_FOR_PEOPLE.find(([pattern]) => pattern.test(ownWords))?.[1];
 }
 
