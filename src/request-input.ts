@@ -7,7 +7,11 @@ import { formBodyHoldsNul, NUL_MESSAGE, requestHoldsNul } from './lib/nul.ts';
 
 export function registerRequestInput(app: FastifyInstance): void {
   // One JSON parser for every body: nesting bounded, NUL and prototype keys refused (lib/json-body.ts).
-  const parseJson = (_request: unknown, body: string | Buffer, done: (error: Error | null, value?: unknown) => void) => {
+  const parseJson = (
+    _request: unknown,
+    body: string | Buffer,
+    done: (error: Error | null, value?: unknown) => void,
+  ) => {
     try {
       done(null, parseJsonBody(body as string));
     } catch (error) {

@@ -8,12 +8,20 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { subscribeContact } from '../src/lists/store.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
-import { type FuzzRequest, type FuzzRoute, type JsonSchema, requestsFor, type Seeds } from './helpers/fuzz-inputs.ts';
+import {
+  type FuzzRequest,
+  type FuzzRoute,
+  type JsonSchema,
+  requestsFor,
+  type Seeds,
+} from './helpers/fuzz-inputs.ts';
 import { problemWith } from './helpers/fuzz-verdict.ts';
 import { type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
 import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
 
-const SEED = process.env['FUZZ_SEED'] ? Number(process.env['FUZZ_SEED']) : Math.floor(Math.random() * 2 ** 31);
+const SEED = process.env['FUZZ_SEED']
+  ? Number(process.env['FUZZ_SEED'])
+  : Math.floor(Math.random() * 2 ** 31);
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 30);
 const SITE = 'https://shop.example';
 
@@ -40,7 +48,14 @@ function examples(seeds: Seeds): Record<string, unknown> {
     lists: [{ listId: list, consentField: 'consent_news' }],
   };
   return {
-    'POST /c': { w: website, e: 'evt0123456789abcdef', t: 'pv', u: 'https://shop.example/a?utm_source=x', r: 'https://google.com/', ti: 'Shop' },
+    'POST /c': {
+      w: website,
+      e: 'evt0123456789abcdef',
+      t: 'pv',
+      u: 'https://shop.example/a?utm_source=x',
+      r: 'https://google.com/',
+      ti: 'Shop',
+    },
     'POST /api/websites': { name: 'Blog', allowedOrigins: ['https://blog.example'] },
     'PATCH /api/websites/{id}': { name: 'Shop 2', allowedOrigins: [SITE], gpcMode: 'anonymize' },
     'POST /api/contacts': { email: 'cy@shop.example', firstName: 'Cy', custom: { size: 12 } },
@@ -48,13 +63,20 @@ function examples(seeds: Seeds): Record<string, unknown> {
     'POST /api/contact-fields': { key: 'plan', label: 'Plan', type: 'text' },
     'POST /api/forms': form,
     'PUT /api/forms/{id}': { ...form, page: { slug: 'contact-us', title: 'Talk to us' } },
-    'POST /f/{id}': { email: 'dee@shop.example', firstName: 'Dee', consent_news: 'on', _token: 'tok0123456789abcdef' },
+    'POST /f/{id}': {
+      email: 'dee@shop.example',
+      firstName: 'Dee',
+      consent_news: 'on',
+      _token: 'tok0123456789abcdef',
+    },
     'POST /api/lists': { name: 'Offers', description: 'Monthly offers' },
     'PATCH /api/lists/{id}': { name: 'News 2' },
     'POST /api/lists/{id}/members': { contactIds: [contact], resubscribe: true },
     'POST /api/messages': { name: 'Offer', subject: 'Hi', html: '<p>Hi {{ contact.first_name }}</p>' },
     'PATCH /api/messages/{id}': { subject: 'Hello again', text: null },
     'POST /api/messages/{id}/preview': { contactId: contact },
+    'POST /api/contacts/import':
+      'email,first_name,size\r\neve@shop.example,Eve,12\r\nann@shop.example,Ann,\r\n',
     'POST /api/sends': { messageId: seeds['messages']![0], listIds: [list] },
   };
 }
@@ -69,7 +91,11 @@ async function seed(spoor: RunningSpoor): Promise<Seeds> {
   const contact = await api('POST', '/api/contacts', { email: 'ann@shop.example', firstName: 'Ann' });
   const other = await api('POST', '/api/contacts', { email: 'bob@shop.example' });
   const list = await api('POST', '/api/lists', { name: 'News' });
-  await subscribeContact(spoor.storage.db, list.id, contact.id, { source: 'api', resubscribe: false, now: Date.now() });
+  await subscribeContact(spoor.storage.db, list.id, contact.id, {
+    source: 'api',
+    resubscribe: false,
+    now: Date.now(),
+  });
   const form = await api('POST', '/api/forms', {
     name: 'Contact us',
     websiteId: website.id,
@@ -116,7 +142,9 @@ function describeRequest(request: FuzzRequest): string {
     request.payload === undefined
       ? ''
       : ` body(${request.payload.length}) ${JSON.stringify(String(request.payload).slice(0, 160))}`;
-  const headers = JSON.stringify(request.headers, (_k, v) => (typeof v === 'string' && v.length > 80 ? `${v.slice(0, 80)}…` : v));
+  const headers = JSON.stringify(request.headers, (_k, v) =>
+    typeof v === 'string' && v.length > 80 ? `${v.slice(0, 80)}…` : v,
+  );
   return `${request.method} ${request.url.slice(0, 200)} ${headers}${payload}`;
 }
 
@@ -150,48 +178,54 @@ describeEachEngine('fuzzing every documented route', (engine) => {
     expect(normal.statusCode, `GET /api/websites after ${after}`).toBe(200);
   }
 
-  it(
-    'answers every input below 500, explains every refusal, and stays healthy',
-    async () => {
-      const document = (await spoor.app.inject({ method: 'GET', url: '/docs/json' })).json();
-      const routes = documentedRoutes(document);
-      const failures: string[] = [];
-      const neverAccepted: string[] = [];
-      let covered = 0;
-      let sent = 0;
-      const started = Date.now();
-      for (const [index, route] of routes.entries()) {
-        const example = examples(seeds)[`${route.method} ${route.path}`];
-        const cases = fc.sample(requestsFor(route, seeds, spoor.apiKey, example), {
-          seed: SEED + index,
-          numRuns: RUNS,
-        });
-        let accepted = 0;
-        for (const requests of cases) {
-          for (const request of requests) {
-            sent += 1;
-            const answer = await spoor.app.inject(request as InjectOptions);
-            if (answer.statusCode < 300) accepted += 1;
-            const problem = problemWith(
-              { statusCode: answer.statusCode, headers: answer.headers, body: answer.body },
-              { peopleFacing: PEOPLE_FACING.test(route.path) },
+  it('answers every input below 500, explains every refusal, and stays healthy', async () => {
+    const document = (await spoor.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const routes = documentedRoutes(document);
+    const failures: string[] = [];
+    const neverAccepted: string[] = [];
+    let covered = 0;
+    let sent = 0;
+    const started = Date.now();
+    for (const [index, route] of routes.entries()) {
+      const example = examples(seeds)[`${route.method} ${route.path}`];
+      const cases = fc.sample(requestsFor(route, seeds, spoor.apiKey, example), {
+        seed: SEED + index,
+        numRuns: RUNS,
+      });
+      let accepted = 0;
+      for (const requests of cases) {
+        for (const request of requests) {
+          sent += 1;
+          const answer = await spoor.app.inject(request as InjectOptions);
+          if (answer.statusCode < 300) accepted += 1;
+          const problem = problemWith(
+            { statusCode: answer.statusCode, headers: answer.headers, body: answer.body },
+            {
+              peopleFacing: PEOPLE_FACING.test(route.path),
+              requestText: `${request.url} ${JSON.stringify(request.headers)} ${String(request.payload ?? '')}`,
+            },
+          );
+          if (problem)
+            failures.push(
+              `${route.method} ${route.path} ${problem}\n    request: ${describeRequest(request)}`,
             );
-            if (problem) failures.push(`${route.method} ${route.path} ${problem}\n    request: ${describeRequest(request)}`);
-          }
         }
-        // Not a failure (a route may refuse nearly everything random), but worth seeing when tuning inputs.
-        if (accepted === 0) neverAccepted.push(`${route.method} ${route.path}`);
-        await assertHealthy(`${route.method} ${route.path}`);
-        covered += 1;
       }
-      console.info(
-        `[fuzz ${engine}] ${sent} requests to ${covered} routes in ${((Date.now() - started) / 1000).toFixed(1)} s, seed ${SEED}`,
-      );
-      if (neverAccepted.length) console.info(`[fuzz ${engine}] no 2xx answer from: ${neverAccepted.join(', ')}`);
-      expect(covered).toBe(routes.length);
-      expect(routes.length).toBeGreaterThan(40);
-      expect(failures, `seed ${SEED} (replay with FUZZ_SEED=${SEED}):\n${failures.slice(0, 40).join('\n')}`).toEqual([]);
-    },
-    600_000,
-  );
+      // Not a failure (a route may refuse nearly everything random), but worth seeing when tuning inputs.
+      if (accepted === 0) neverAccepted.push(`${route.method} ${route.path}`);
+      await assertHealthy(`${route.method} ${route.path}`);
+      covered += 1;
+    }
+    console.info(
+      `[fuzz ${engine}] ${sent} requests to ${covered} routes in ${((Date.now() - started) / 1000).toFixed(1)} s, seed ${SEED}`,
+    );
+    if (neverAccepted.length)
+      console.info(`[fuzz ${engine}] no 2xx answer from: ${neverAccepted.join(', ')}`);
+    expect(covered).toBe(routes.length);
+    expect(routes.length).toBeGreaterThan(40);
+    expect(
+      failures,
+      `seed ${SEED} (replay with FUZZ_SEED=${SEED}):\n${failures.slice(0, 40).join('\n')}`,
+    ).toEqual([]);
+  }, 600_000);
 });

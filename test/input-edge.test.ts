@@ -36,7 +36,10 @@ describeEachEngine('input refused at the edge', (engine) => {
 
   function expectRefusal(res: { statusCode: number; body: string }, words: string) {
     expect(res.statusCode, res.body).toBe(400);
-    expect(JSON.parse(res.body)).toMatchObject({ error: 'bad_request', message: expect.stringContaining(words) });
+    expect(JSON.parse(res.body)).toMatchObject({
+      error: 'bad_request',
+      message: expect.stringContaining(words),
+    });
   }
 
   it.each(['text/plain;charset=UTF-8', 'application/json'])(
@@ -68,7 +71,11 @@ describeEachEngine('input refused at the edge', (engine) => {
       if (!path.includes('{')) continue;
       for (const method of Object.keys(operations)) {
         const url = path.replace(/\{\w+\}/g, 'a%00b');
-        const res = await spoor.app.inject({ method: method.toUpperCase() as 'GET', url, headers: spoor.auth });
+        const res = await spoor.app.inject({
+          method: method.toUpperCase() as 'GET',
+          url,
+          headers: spoor.auth,
+        });
         expectRefusal(res, 'NUL character');
         checked += 1;
       }
@@ -78,7 +85,10 @@ describeEachEngine('input refused at the edge', (engine) => {
 
   it.each([
     ['a query value', { method: 'GET', url: '/api/contacts?q=%00' }],
-    ['a JSON body', { method: 'POST', url: '/api/contacts', payload: { email: 'a@shop.example', firstName: 'A\u0000' } }],
+    [
+      'a JSON body',
+      { method: 'POST', url: '/api/contacts', payload: { email: 'a@shop.example', firstName: 'A\u0000' } },
+    ],
     ['a JSON key', { method: 'PATCH', url: '/api/contacts/ID', payload: { custom: { 'a\u0000': 'x' } } }],
     ['a stored header', { method: 'GET', url: '/api/contacts', headers: { 'user-agent': 'Mozilla\u0000' } }],
   ])('refuses NUL in %s', async (_name, request) => {

@@ -33,7 +33,11 @@ describe('parseJsonBody', () => {
 
   it.each([
     ['one level too deep (arrays)', nested(MAX_JSON_DEPTH + 1), `deeper than ${MAX_JSON_DEPTH} levels`],
-    ['one level too deep (objects)', nestedObjects(MAX_JSON_DEPTH + 1), `deeper than ${MAX_JSON_DEPTH} levels`],
+    [
+      'one level too deep (objects)',
+      nestedObjects(MAX_JSON_DEPTH + 1),
+      `deeper than ${MAX_JSON_DEPTH} levels`,
+    ],
     ['100,000 levels', nested(100_000), `deeper than ${MAX_JSON_DEPTH} levels`],
     ['NUL in a value', '{"a":"x\\u0000y"}', 'NUL character'],
     ['NUL in a nested value', '{"a":[{"b":["\\u0000"]}]}', 'NUL character'],

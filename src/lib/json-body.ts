@@ -21,7 +21,10 @@ export function parseJsonBody(text: string): unknown {
     value = JSON.parse(text);
   } catch {
     const empty = text.trim() === '';
-    throw new AppError('bad_request', empty ? 'The body is empty; send a JSON document.' : 'The body is not valid JSON.');
+    throw new AppError(
+      'bad_request',
+      empty ? 'The body is empty; send a JSON document.' : 'The body is not valid JSON.',
+    );
   }
   if (
     text.includes('\\u') ||

@@ -10,7 +10,10 @@ const STORED_HEADERS = ['user-agent', 'referer', 'origin'] as const;
  * True when a request's URL (path ids and query alike, raw or percent-encoded) or a header Spoor stores
  * holds a NUL. "%00" cannot appear by accident: a literal "%00" in a value is sent as "%2500".
  */
-export function requestHoldsNul(url: string, headers: Record<string, string | string[] | undefined>): boolean {
+export function requestHoldsNul(
+  url: string,
+  headers: Record<string, string | string[] | undefined>,
+): boolean {
   if (url.includes('%00') || url.includes('\u0000')) return true;
   for (const name of STORED_HEADERS) {
     const value = headers[name];

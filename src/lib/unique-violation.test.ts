@@ -5,7 +5,9 @@ import { conflictOf, uniqueViolationColumns } from './unique-violation.ts';
 /** A real better-sqlite3 error for a statement run against a table with a unique column and a primary key. */
 function sqliteError(statement: string): unknown {
   const db = new Database(':memory:');
-  db.exec("create table forms (id text primary key, page_slug text unique); insert into forms values ('a', 's')");
+  db.exec(
+    "create table forms (id text primary key, page_slug text unique); insert into forms values ('a', 's')",
+  );
   try {
     db.exec(statement);
   } catch (error) {
@@ -25,9 +27,19 @@ describe('uniqueViolationColumns', () => {
       { code: '23505', detail: 'Key (page_slug)=(spring) already exists.', message: 'duplicate key value' },
       ['page_slug'],
     ],
-    ['PostgreSQL composite key', { code: '23505', detail: 'Key (list_id, contact_id)=(a, b) already exists.' }, ['list_id', 'contact_id']],
+    [
+      'PostgreSQL composite key',
+      { code: '23505', detail: 'Key (list_id, contact_id)=(a, b) already exists.' },
+      ['list_id', 'contact_id'],
+    ],
     ['PostgreSQL without detail', { code: '23505' }, []],
-    ['SQLite other constraint', sqliteError("insert into forms values (null, 'x'); create table t (x text not null); insert into t values (null)"), null],
+    [
+      'SQLite other constraint',
+      sqliteError(
+        "insert into forms values (null, 'x'); create table t (x text not null); insert into t values (null)",
+      ),
+      null,
+    ],
     ['PostgreSQL other error', { code: '22P02', message: 'invalid input syntax' }, null],
     ['plain Error', new Error('UNIQUE constraint failed: forms.page_slug'), null],
     ['not an object', 'boom', null],

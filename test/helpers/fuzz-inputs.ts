@@ -96,7 +96,12 @@ function typesOf(schema: JsonSchema): string[] {
 }
 
 /** A value the schema accepts (as far as generation from it goes: formats and cross-field rules aside). */
-export function validValue(schema: JsonSchema, depth = 0, key = '', hints: Seeds = {}): fc.Arbitrary<unknown> {
+export function validValue(
+  schema: JsonSchema,
+  depth = 0,
+  key = '',
+  hints: Seeds = {},
+): fc.Arbitrary<unknown> {
   const variants = (schema['anyOf'] ?? schema['oneOf']) as JsonSchema[] | undefined;
   if (variants?.length) return fc.oneof(...variants.map((s) => validValue(s, depth + 1, key, hints)));
   if ('const' in schema) return fc.constant(schema['const']);
@@ -161,7 +166,8 @@ function validString(schema: JsonSchema): fc.Arbitrary<string> {
 }
 
 function validObject(schema: JsonSchema, depth: number, hints: Seeds): fc.Arbitrary<Record<string, unknown>> {
-  if (!schema['properties'] && (schema['patternProperties'] || schema['additionalProperties'])) return recordOf(hints);
+  if (!schema['properties'] && (schema['patternProperties'] || schema['additionalProperties']))
+    return recordOf(hints);
   const properties = (schema['properties'] ?? {}) as Record<string, JsonSchema>;
   const required = (schema['required'] ?? []) as string[];
   const model: Record<string, fc.Arbitrary<unknown>> = {};
@@ -216,7 +222,9 @@ function brokenObject(schema: JsonSchema, hints: Seeds): fc.Arbitrary<unknown> {
 }
 
 function deeplyNested(depth: number, kind: 'array' | 'object'): string {
-  return kind === 'array' ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  return kind === 'array'
+    ? `${'['.repeat(depth)}1${']'.repeat(depth)}`
+    : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 }
 
 interface Body {
@@ -228,22 +236,23 @@ interface Body {
 const json = (value: unknown): Body => ({ payload: JSON.stringify(value), naturalType: 'application/json' });
 
 /** Bodies for a route: from its schema, broken, random, deep, huge, empty, not JSON at all. */
-export function bodyFor(schema: JsonSchema | undefined, hints: Seeds = {}, example?: unknown): fc.Arbitrary<Body> {
+export function bodyFor(
+  schema: JsonSchema | undefined,
+  hints: Seeds = {},
+  example?: unknown,
+): fc.Arbitrary<Body> {
   const shape = schema ?? { type: 'object' };
   const generated = validValue(shape, 0, '', hints);
   // A known-good body with one property replaced (by a valid-shaped value or anything at all) reaches the
   // code behind validation far more often than a body generated from the schema alone.
   const valid =
-    example === undefined
+    example === undefined || typeof example !== 'object' || example === null
       ? generated
       : fc.oneof(
           generated,
           fc.constant(example),
           fc
-            .tuple(
-              fc.constantFrom(...Object.keys(example as object)),
-              fc.oneof(generated, nastyValue()),
-            )
+            .tuple(fc.constantFrom(...Object.keys(example as object)), fc.oneof(generated, nastyValue()))
             .map(([key, other]) => ({
               ...(example as object),
               [key]:
@@ -297,7 +306,8 @@ export function bodyFor(schema: JsonSchema | undefined, hints: Seeds = {}, examp
       arbitrary: valid.map((value) => {
         const form = new URLSearchParams();
         if (typeof value === 'object' && value !== null)
-          for (const [k, v] of Object.entries(value)) form.append(k, typeof v === 'string' ? v : JSON.stringify(v));
+          for (const [k, v] of Object.entries(value))
+            form.append(k, typeof v === 'string' ? v : JSON.stringify(v));
         return { payload: form.toString(), naturalType: 'application/x-www-form-urlencoded' };
       }),
       weight: 1,
@@ -328,7 +338,20 @@ function contentTypeFor(natural: string | undefined): fc.Arbitrary<string | stri
   );
 }
 
-const BAD_PATH_SEGMENTS = ['%', '%zz', '%E0%A4%A', '%C0%80', '%FF', '%00', 'a%00b', '%2F', '..', '.', '%2e%2e', ' '];
+const BAD_PATH_SEGMENTS = [
+  '%',
+  '%zz',
+  '%E0%A4%A',
+  '%C0%80',
+  '%FF',
+  '%00',
+  'a%00b',
+  '%2F',
+  '..',
+  '.',
+  '%2e%2e',
+  ' ',
+];
 
 /** Values for a path parameter: seeded records, random strings (encoded), broken percent-encoding. */
 function pathValue(seeded: string[]): fc.Arbitrary<string> {
@@ -336,7 +359,10 @@ function pathValue(seeded: string[]): fc.Arbitrary<string> {
     { arbitrary: seeded.length ? fc.constantFrom(...seeded) : fc.constant('nothing'), weight: 4 },
     { arbitrary: nastyString().map((s) => encodeURIComponent(toWellFormed(s)) || 'x'), weight: 3 },
     { arbitrary: fc.constantFrom(...BAD_PATH_SEGMENTS), weight: 2 },
-    { arbitrary: fc.string({ unit: 'binary', maxLength: 30 }).map((s) => escapeLoosely(s) || 'y'), weight: 1 },
+    {
+      arbitrary: fc.string({ unit: 'binary', maxLength: 30 }).map((s) => escapeLoosely(s) || 'y'),
+      weight: 1,
+    },
   );
 }
 
@@ -347,8 +373,16 @@ function toWellFormed(s: string): string {
 
 /** Percent-encodes only what would break the URL's structure, so raw non-ASCII reaches the router. */
 function escapeLoosely(s: string): string {
-  return toWellFormed(s).replace(/[\u0000-\u0020/?#%\u007f]/g, (c) => encodeURIComponent(c));
+  return [...toWellFormed(s)]
+    .map((c) => (c.charCodeAt(0) <= 0x20 || c === '\u007f' || '/?#%'.includes(c) ? encodeURIComponent(c) : c))
+    .join('');
 }
+
+/** Query values the schema cannot tell a generator (a date's format lives in a description). */
+const QUERY_HINTS: Record<string, string[]> = {
+  from: ['2026-01-01', '1970-01-01', '2026-02-29'],
+  to: ['2026-12-31', '9999-12-31', '2026-13-01'],
+};
 
 function queryFor(parameters: JsonSchema[]): fc.Arbitrary<string> {
   const entries = parameters
@@ -356,11 +390,31 @@ function queryFor(parameters: JsonSchema[]): fc.Arbitrary<string> {
     .map((p) =>
       fc.option(
         fc.oneof(
-          { arbitrary: validValue(p['schema'] ?? {}).map((v) => `${p['name']}=${encodeURIComponent(String(v))}`), weight: 4 },
-          { arbitrary: nastyString().map((v) => `${p['name']}=${encodeURIComponent(toWellFormed(v))}`), weight: 2 },
+          {
+            arbitrary: (QUERY_HINTS[p['name']]
+              ? fc.constantFrom(...QUERY_HINTS[p['name']]!)
+              : validValue(p['schema'] ?? {})
+            ).map((v) => `${p['name']}=${encodeURIComponent(String(v))}`),
+            weight: 4,
+          },
+          {
+            arbitrary: nastyString().map((v) => `${p['name']}=${encodeURIComponent(toWellFormed(v))}`),
+            weight: 2,
+          },
           {
             arbitrary: fc
-              .constantFrom('-1', '0', '99999999999999999999', '1e3', '2147483648', 'NaN', '%zz', '%00', '', '1&x=2')
+              .constantFrom(
+                '-1',
+                '0',
+                '99999999999999999999',
+                '1e3',
+                '2147483648',
+                'NaN',
+                '%zz',
+                '%00',
+                '',
+                '1&x=2',
+              )
               .map((v) => `${p['name']}=${v}`),
             weight: 2,
           },
@@ -396,7 +450,11 @@ function authFor(apiKey: string): fc.Arbitrary<string | string[] | undefined> {
 }
 
 function headersFor(): fc.Arbitrary<Record<string, string | string[]>> {
-  const headerValue = nastyString().map((s) => toWellFormed(s).replace(/[\r\n]/g, ' ').slice(0, 2000));
+  const headerValue = nastyString().map((s) =>
+    toWellFormed(s)
+      .replace(/[\r\n]/g, ' ')
+      .slice(0, 2000),
+  );
   return fc
     .record(
       {
@@ -410,7 +468,10 @@ function headersFor(): fc.Arbitrary<Record<string, string | string[]>> {
       },
       { requiredKeys: [] },
     )
-    .map((h) => Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined)) as Record<string, string>);
+    .map(
+      (h) =>
+        Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined)) as Record<string, string>,
+    );
 }
 
 /** A request for one route: the authorised one, and the same request with a missing or wrong key. */
@@ -422,25 +483,60 @@ export function requestsFor(
 ): fc.Arbitrary<FuzzRequest[]> {
   const parameters = (route.operation['parameters'] ?? []) as JsonSchema[];
   const pathNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-  const pathValues = fc.tuple(...pathNames.map((name) => pathValue(seedsFor(route.path, name, seeds))));
   const content = route.operation['requestBody']?.['content'] as Record<string, JsonSchema> | undefined;
   const declaredType = content ? Object.keys(content)[0] : undefined;
   const schema = declaredType ? content?.[declaredType]?.['schema'] : undefined;
   const hasBody = declaredType !== undefined || route.path.endsWith('/import');
-  const body = hasBody
-    ? bodyFor(schema, bodyHints(seeds), example)
-    : fc.oneof({ arbitrary: fc.constant<Body>({}), weight: 5 }, { arbitrary: bodyFor(undefined), weight: 1 });
+  const hints = bodyHints(seeds);
+
+  // Wild: anything anywhere. Tame: seeded ids, a browser's headers, the declared content type and a
+  // valid-shaped body, so that the code behind validation is reached too.
+  const wild = fc.record({
+    values: fc.tuple(...pathNames.map((name) => pathValue(seedsFor(route.path, name, seeds)))),
+    query: queryFor(parameters),
+    body: hasBody
+      ? bodyFor(schema, hints, example)
+      : fc.oneof(
+          { arbitrary: fc.constant<Body>({}), weight: 5 },
+          { arbitrary: bodyFor(undefined), weight: 1 },
+        ),
+    headers: headersFor(),
+    tame: fc.constant(false),
+  });
+  const tame = fc.record({
+    values: fc.tuple(
+      ...pathNames.map((name) => {
+        const seeded = seedsFor(route.path, name, seeds);
+        return seeded.length ? fc.constantFrom(...seeded) : pathValue([]);
+      }),
+    ),
+    query: queryFor(parameters),
+    body: hasBody
+      ? typeof example === 'string'
+        ? fc.constant<Body>({ payload: example, naturalType: 'text/csv' })
+        : (example === undefined ? validValue(schema ?? {}, 0, '', hints) : fc.constant(example)).map(json)
+      : fc.constant<Body>({}),
+    headers: fc.constant<Record<string, string>>({
+      'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0.0.0 Safari/537.36',
+      origin: 'https://shop.example',
+    }),
+    tame: fc.constant(true),
+  });
   return fc
-    .tuple(pathValues, queryFor(parameters), body, headersFor(), authFor(apiKey))
-    .chain(([values, query, generated, headers, badAuth]) =>
-      contentTypeFor(generated.naturalType ?? declaredType).map((contentType) => {
+    .tuple(fc.oneof({ arbitrary: wild, weight: 3 }, { arbitrary: tame, weight: 1 }), authFor(apiKey))
+    .chain(([{ values, query, body: generated, headers, tame: isTame }, badAuth]) =>
+      (isTame
+        ? fc.constant(declaredType ?? generated.naturalType)
+        : contentTypeFor(generated.naturalType ?? declaredType)
+      ).map((contentType) => {
         let url = route.path;
         pathNames.forEach((name, i) => {
           url = url.replace(`{${name}}`, values[i]!);
         });
         const base: FuzzRequest = { method: route.method, url: url + query, headers: { ...headers } };
         if (generated.payload !== undefined) base.payload = generated.payload;
-        if (contentType !== undefined && generated.payload !== undefined) base.headers['content-type'] = contentType;
+        if (contentType !== undefined && generated.payload !== undefined)
+          base.headers['content-type'] = contentType;
         const withKey: FuzzRequest = {
           ...base,
           headers: { ...base.headers, authorization: `Bearer ${apiKey}` },

@@ -13,20 +13,29 @@ const NOT_FOR_PEOPLE: [RegExp, string][] = [
   [/\bundefined\b/, '"undefined"'],
   [/\[object Object\]/, '"[object Object]"'],
   [/\bNaN\b/, '"NaN"'],
-  [/SQLITE_|SqliteError|invalid byte sequence|duplicate key value|violates .* constraint/i, "the database's words"],
+  [
+    /SQLITE_|SqliteError|invalid byte sequence|duplicate key value|violates .* constraint/i,
+    "the database's words",
+  ],
 ];
 
-function unreadable(text: string): string | undefined {
+function unreadable(text: string, requestText: string): string | undefined {
   // What a message quotes back from the request ("No send with id "undefined"") is the client's own words.
   const ownWords = text.replace(/"[^"]*"|'[^']*'/g, '""');
-  return NOT_FOR_PEOPLE.find(([pattern]) => pattern.test(ownWords))?.[1];
+  return NOT_FOR_PEOPLE.find(([pattern]) => {
+    const found = pattern.exec(ownWords)?.[0];
+    return found !== undefined && !requestText.includes(found.trim());
+  })?.[1];
 }
 
 /**
  * The problem with an answer, or null when it is fine. Error answers are JSON `{ error, message }`; pages
  * meant for people (hosted pages, the per-website script) may answer HTML or JavaScript instead.
  */
-export function problemWith(answer: Answer, options: { peopleFacing: boolean }): string | null {
+export function problemWith(
+  answer: Answer,
+  options: { peopleFacing: boolean; requestText: string },
+): string | null {
   if (answer.statusCode >= 500) return `answered ${answer.statusCode}: ${answer.body.slice(0, 300)}`;
   if (answer.statusCode < 400) return null;
   const type = String(answer.headers['content-type'] ?? '');
@@ -37,15 +46,18 @@ export function problemWith(answer: Answer, options: { peopleFacing: boolean }):
     } catch {
       return `answered ${answer.statusCode} with a body that is not JSON: ${answer.body.slice(0, 200)}`;
     }
-    if (typeof body.error !== 'string' || body.error === '') return `answered ${answer.statusCode} without an error code`;
+    if (typeof body.error !== 'string' || body.error === '')
+      return `answered ${answer.statusCode} without an error code`;
     if (typeof body.message !== 'string' || body.message.trim() === '')
       return `answered ${answer.statusCode} without a message`;
-    const bad = unreadable(body.message);
-    return bad ? `answered ${answer.statusCode} with ${bad} in its message: ${body.message.slice(0, 300)}` : null;
+    const bad = unreadable(body.message, options.requestText);
+    return bad
+      ? `answered ${answer.statusCode} with ${bad} in its message: ${body.message.slice(0, 300)}`
+      : null;
   }
   if (options.peopleFacing && /^text\/(html|javascript)/.test(type)) {
     if (answer.body.trim() === '') return `answered ${answer.statusCode} with an empty page`;
-    const bad = unreadable(answer.body);
+    const bad = unreadable(answer.body, options.requestText);
     return bad ? `answered ${answer.statusCode} with ${bad} on its page` : null;
   }
   return `answered ${answer.statusCode} with ${type || 'no content type'}: ${answer.body.slice(0, 200)}`;
