@@ -22,7 +22,7 @@ import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
 const SEED = process.env['FUZZ_SEED']
   ? Number(process.env['FUZZ_SEED'])
   : Math.floor(Math.random() * 2 ** 31);
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 30);
+const RUNS = Number(process.env['FUZZ_RUNS'] ?? 100);
 const SITE = 'https://shop.example';
 
 console.info(`[fuzz] seed ${SEED} (replay with FUZZ_SEED=${SEED}), ${RUNS} cases per route`);

@@ -384,6 +384,21 @@ const QUERY_HINTS: Record<string, string[]> = {
   to: ['2026-12-31', '9999-12-31', '2026-13-01'],
 };
 
+/** The required query parameters with sensible values, and nothing else. */
+function tameQueryFor(parameters: JsonSchema[]): fc.Arbitrary<string> {
+  const required = parameters.filter((p) => p['in'] === 'query' && p['required']);
+  return fc
+    .tuple(
+      ...required.map((p) =>
+        (QUERY_HINTS[p['name']]
+          ? fc.constant(QUERY_HINTS[p['name']]![0]!)
+          : validValue(p['schema'] ?? {})
+        ).map((v) => `${p['name']}=${encodeURIComponent(String(v))}`),
+      ),
+    )
+    .map((parts) => (parts.length ? `?${parts.join('&')}` : ''));
+}
+
 function queryFor(parameters: JsonSchema[]): fc.Arbitrary<string> {
   const entries = parameters
     .filter((p) => p['in'] === 'query')
@@ -510,7 +525,7 @@ export function requestsFor(
         return seeded.length ? fc.constantFrom(...seeded) : pathValue([]);
       }),
     ),
-    query: queryFor(parameters),
+    query: tameQueryFor(parameters),
     body: hasBody
       ? typeof example === 'string'
         ? fc.constant<Body>({ payload: example, naturalType: 'text/csv' })
@@ -579,6 +594,8 @@ function bodyHints(seeds: Seeds): Seeds {
     email: ['ann@shop.example', 'new@shop.example'],
     allowedOrigins: ['https://shop.example', 'https://www.shop.example'],
     key: ['email', 'firstName', 'size', 'plan'],
+    // Destinations a browser is sent to: non-ASCII paths and IDN hosts must redirect as well as ASCII ones.
+    url: ['https://shop.example/thanks', 'https://shop.example/danke-schön?q=ü', 'https://bücher.example/'],
     slug: ['contact-us', 'another-page'],
   };
 }
