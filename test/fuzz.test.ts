@@ -30,7 +30,7 @@ console.info(`[fuzz] seed ${SEED} (replay with FUZZ_SEED=${SEED}), ${RUNS} cases
 /** Routes people meet in a browser: their refusals may be pages or scripts instead of JSON. */
 const PEOPLE_FACING = /^\/(p|s|f)\//;
 
-/** Known-good bodies by route, which the fuzzer varies one property at a time. */
+/** Known-good bodies by route (one, or a list to use in turn), which the fuzzer varies one property at a time. */
 function examples(seeds: Seeds): Record<string, unknown> {
   const website = seeds['websites']![0];
   const list = seeds['lists']![0];
@@ -62,7 +62,15 @@ function examples(seeds: Seeds): Record<string, unknown> {
     'PATCH /api/contacts/{id}': { lastName: 'Lee', custom: { size: 3 } },
     'POST /api/contact-fields': { key: 'plan', label: 'Plan', type: 'text' },
     'POST /api/forms': form,
-    'PUT /api/forms/{id}': { ...form, page: { slug: 'contact-us', title: 'Talk to us' } },
+    // The seeded form is saved with ASCII and non-ASCII redirects in turn, so submissions meet both.
+    'PUT /api/forms/{id}': [
+      { ...form, page: { slug: 'contact-us', title: 'Talk to us' } },
+      {
+        ...form,
+        page: { slug: 'contact-us', title: 'Talk to us' },
+        afterSubmit: { kind: 'redirect', url: 'https://例え.jp/ありがとう?q=€' },
+      },
+    ],
     'POST /f/{id}': {
       email: 'dee@shop.example',
       firstName: 'Dee',
@@ -188,7 +196,8 @@ describeEachEngine('fuzzing every documented route', (engine) => {
     const started = Date.now();
     for (const [index, route] of routes.entries()) {
       const example = examples(seeds)[`${route.method} ${route.path}`];
-      const cases = fc.sample(requestsFor(route, seeds, spoor.apiKey, example), {
+      const known = example === undefined ? [] : Array.isArray(example) ? example : [example];
+      const cases = fc.sample(requestsFor(route, seeds, spoor.apiKey, known), {
         seed: SEED + index,
         numRuns: RUNS,
       });

@@ -233,6 +233,13 @@ interface Body {
   naturalType?: string;
 }
 
+function urlEncoded(value: unknown): Body {
+  const form = new URLSearchParams();
+  if (typeof value === 'object' && value !== null)
+    for (const [k, v] of Object.entries(value)) form.append(k, typeof v === 'string' ? v : JSON.stringify(v));
+  return { payload: form.toString(), naturalType: 'application/x-www-form-urlencoded' };
+}
+
 const json = (value: unknown): Body => ({ payload: JSON.stringify(value), naturalType: 'application/json' });
 
 /** Bodies for a route: from its schema, broken, random, deep, huge, empty, not JSON at all. */
@@ -302,16 +309,7 @@ export function bodyFor(
       ),
       weight: 3,
     },
-    {
-      arbitrary: valid.map((value) => {
-        const form = new URLSearchParams();
-        if (typeof value === 'object' && value !== null)
-          for (const [k, v] of Object.entries(value))
-            form.append(k, typeof v === 'string' ? v : JSON.stringify(v));
-        return { payload: form.toString(), naturalType: 'application/x-www-form-urlencoded' };
-      }),
-      weight: 1,
-    },
+    { arbitrary: valid.map(urlEncoded), weight: 1 },
   );
 }
 
@@ -494,8 +492,11 @@ export function requestsFor(
   route: FuzzRoute,
   seeds: Seeds,
   apiKey: string,
-  example?: unknown,
+  examples: unknown[] = [],
 ): fc.Arbitrary<FuzzRequest[]> {
+  // Several known-good bodies: each in turn, varied the same ways.
+  if (examples.length > 1) return fc.oneof(...examples.map((e) => requestsFor(route, seeds, apiKey, [e])));
+  const example = examples[0];
   const parameters = (route.operation['parameters'] ?? []) as JsonSchema[];
   const pathNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   const content = route.operation['requestBody']?.['content'] as Record<string, JsonSchema> | undefined;
@@ -529,7 +530,23 @@ export function requestsFor(
     body: hasBody
       ? typeof example === 'string'
         ? fc.constant<Body>({ payload: example, naturalType: 'text/csv' })
-        : (example === undefined ? validValue(schema ?? {}, 0, '', hints) : fc.constant(example)).map(json)
+        : fc.oneof(
+            {
+              arbitrary: (example === undefined
+                ? validValue(schema ?? {}, 0, '', hints)
+                : fc.constant(example)
+              ).map(json),
+              weight: 3,
+            },
+            // The same body as an HTML form posts it (hosted pages do; API routes must refuse it clearly).
+            {
+              arbitrary: (example === undefined
+                ? validValue(schema ?? {}, 0, '', hints)
+                : fc.constant(example)
+              ).map(urlEncoded),
+              weight: 1,
+            },
+          )
       : fc.constant<Body>({}),
     headers: fc.constant<Record<string, string>>({
       'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0.0.0 Safari/537.36',
@@ -541,7 +558,7 @@ export function requestsFor(
     .tuple(fc.oneof({ arbitrary: wild, weight: 3 }, { arbitrary: tame, weight: 1 }), authFor(apiKey))
     .chain(([{ values, query, body: generated, headers, tame: isTame }, badAuth]) =>
       (isTame
-        ? fc.constant(declaredType ?? generated.naturalType)
+        ? fc.constant(generated.naturalType ?? declaredType)
         : contentTypeFor(generated.naturalType ?? declaredType)
       ).map((contentType) => {
         let url = route.path;
@@ -595,7 +612,11 @@ function bodyHints(seeds: Seeds): Seeds {
     allowedOrigins: ['https://shop.example', 'https://www.shop.example'],
     key: ['email', 'firstName', 'size', 'plan'],
     // Destinations a browser is sent to: non-ASCII paths and IDN hosts must redirect as well as ASCII ones.
-    url: ['https://shop.example/thanks', 'https://shop.example/danke-schön?q=ü', 'https://bücher.example/'],
+    url: [
+      'https://shop.example/thanks',
+      'https://shop.example/danke-schön?q=€',
+      'https://例え.jp/ありがとう',
+    ],
     slug: ['contact-us', 'another-page'],
   };
 }
