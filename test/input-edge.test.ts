@@ -100,6 +100,12 @@ describeEachEngine('input refused at the edge', (engine) => {
     expectRefusal(res, 'NUL character');
   });
 
+  it('leaves the open pixel alone: it answers its GIF to anything under its path', async () => {
+    const res = await spoor.app.inject({ method: 'GET', url: '/e/o/a%00b.gif' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('image/gif');
+  });
+
   it('refuses NUL in a hosted page form post', async () => {
     const res = await spoor.app.inject({
       method: 'POST',
