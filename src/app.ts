@@ -229,9 +229,10 @@ function setErrorHandling(app: FastifyInstance): void {
       .send({ error: 'not_found', message: `Nothing here: ${request.method} ${request.url.split('?')[0]}` });
   });
 
-  app.setErrorHandler((caught: FastifyError | AppError, request, reply) => {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     // A unique constraint hit by two saves at once is the same conflict a store's own check reports.
-    const error = conflictOf(caught) ?? caught;
+    const conflict = conflictOf(error);
+    if (conflict) return reply.code(409).send({ error: conflict.code, message: conflict.message });
     if (error instanceof AppError) {
       return reply.code(httpStatusOf[error.code]).send({
         error: error.code,
