@@ -232,7 +232,10 @@ function setErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     // A unique constraint hit by two saves at once is the same conflict a store's own check reports.
     const conflict = conflictOf(error);
-    if (conflict) return reply.code(409).send({ error: conflict.code, message: conflict.message });
+    if (conflict)
+      return reply
+        .code(httpStatusOf[conflict.code])
+        .send({ error: conflict.code, message: conflict.message });
     if (error instanceof AppError) {
       return reply.code(httpStatusOf[error.code]).send({
         error: error.code,
