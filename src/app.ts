@@ -31,11 +31,13 @@ import { signHandoff, verifyHandoff } from './identity/handoff.ts';
 import { clientGone, isClientHangUp } from './lib/client-hang-up.ts';
 import { AppError, httpStatusOf } from './lib/errors.ts';
 import { outageLog } from './lib/outage-log.ts';
+import { conflictOf } from './lib/unique-violation.ts';
 import { listRoutes } from './lists/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { startRetentionJob } from './privacy/retention-job.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { registerRequestInput } from './request-input.ts';
 import { loadInstallSecrets } from './secrets/install-secrets.ts';
 import { sendRoutes } from './sending/routes.ts';
 import { startSendWorker } from './sending/send-worker.ts';
@@ -120,29 +122,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     (httpPart === 'body' ? bodyValidator : urlValidator).compile(schema),
   );
 
-  // HTML forms on hosted pages post url-encoded bodies; a repeated key becomes an array.
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string' },
-    (_request, body, done) => {
-      const fields: Record<string, string | string[]> = {};
-      for (const [key, value] of new URLSearchParams(body as string)) {
-        const existing = fields[key];
-        fields[key] =
-          existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-      }
-      done(null, fields);
-    },
-  );
-
-  // sendBeacon and CORS-simple fetch send JSON as text/plain; treat it as JSON.
-  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch {
-      done(new AppError('bad_request', 'The body is not valid JSON.'), undefined);
-    }
-  });
+  registerRequestInput(app);
 
   await app.register(rateLimit, {
     global: false,
@@ -265,6 +245,12 @@ function setErrorHandling(app: FastifyInstance): void {
     const unavailable = unavailableError(caught);
     if (unavailable) outages.note('request', unavailable.reason, caught);
     const error = unavailable ?? caught;
+    // A unique constraint hit by two saves at once is the same conflict a store's own check reports.
+    const conflict = conflictOf(error);
+    if (conflict)
+      return reply
+        .code(httpStatusOf[conflict.code])
+        .send({ error: conflict.code, message: conflict.message });
     if (error instanceof AppError) {
       if (error.code === 'unavailable') reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return reply.code(httpStatusOf[error.code]).send({

@@ -46,6 +46,8 @@ describe('cleanCustomField', () => {
     ['boolean', 'maybe', { field: 'f', message: 'must be true or false' }],
     ['date', '2026-02-28', { value: '2026-02-28' }],
     ['date', '28/02/2026', { field: 'f', message: 'must be a date like 2026-01-31' }],
+    ['date', '2026-02-30', { field: 'f', message: 'must be a date like 2026-01-31' }],
+    ['date', '2024-02-29', { value: '2024-02-29' }],
     ['text', ' hello ', { value: 'hello' }],
     ['text', '', { value: null }],
   ] as const)('%s %j → %j', (type, value, expected) => {

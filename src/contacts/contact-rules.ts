@@ -1,4 +1,6 @@
 // Pure rules for contact data: email normalisation and validation, field cleaning, custom-field typing.
+
+import { isIsoDay } from '../lib/time.ts';
 import type { CustomFieldDefinition, CustomValue, StandardField } from './contact.ts';
 
 export interface NormalizedEmail {
@@ -79,9 +81,7 @@ export function cleanCustomField(
     }
     case 'date': {
       const text = String(value).trim();
-      return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))
-        ? { value: text }
-        : { field, message: 'must be a date like 2026-01-31' };
+      return isIsoDay(text) ? { value: text } : { field, message: 'must be a date like 2026-01-31' };
     }
   }
 }

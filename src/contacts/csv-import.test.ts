@@ -126,6 +126,7 @@ describe('readRow', () => {
       ['a@example.com', 'Zo\uFFFD'],
       { row: 7, reason: 'the row is not valid text in the declared charset (UTF-8 by default)' },
     ],
+    [['a@example.com', '', '', 'c\u0000t'], { row: 7, reason: 'the row holds a NUL character (U+0000)' }],
   ] as const)('%j → %j', (cells, expected) => {
     expect(readRow({ cells: [...cells] }, 7, columns, definitions)).toEqual(expected);
   });

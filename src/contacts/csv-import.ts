@@ -163,6 +163,9 @@ export function readRow(
     reasons.push(`the row has ${record.cells.length} cells but the header has ${columns.targets.length}`);
   if (record.cells.some((cell) => cell.includes('\uFFFD')))
     reasons.push('the row is not valid text in the declared charset (UTF-8 by default)');
+  // PostgreSQL cannot store NUL; both engines refuse the row alike (as every other input refuses NUL).
+  if (record.cells.some((cell) => cell.includes('\u0000')))
+    reasons.push('the row holds a NUL character (U+0000)');
   if (reasons.length > 0) return { row, reason: reasons.join('; ') };
 
   const values: ContactValues = {};

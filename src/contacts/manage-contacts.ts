@@ -177,5 +177,5 @@ export async function defineCustomField(
   if (!(await insertCustomField(db, field, Date.now()))) {
     throw new AppError('conflict', `A contact field "${field.key}" already exists.`);
   }
-  return field;
+  return { key: field.key, label: field.label, type: field.type };
 }

@@ -152,7 +152,8 @@ export async function listCustomFields(db: Db): Promise<CustomFieldDefinition[]>
 export async function insertCustomField(db: Db, field: CustomFieldDefinition, now: number): Promise<boolean> {
   const result = await db
     .insertInto('contact_fields')
-    .values({ ...field, created_at: now })
+    // Named columns, not a spread: a body's extra properties survive validation and must not reach SQL.
+    .values({ key: field.key, label: field.label, type: field.type, created_at: now })
     .onConflict((oc) => oc.column('key').doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;

@@ -15,14 +15,14 @@ async function checkInput(db: Db, input: FormInput, formId: string | null): Prom
   const problems = checkFormInput(input, custom);
   if (input.websiteId && !(await findWebsite(db, input.websiteId)))
     problems.push(`No website with id "${input.websiteId}".`);
-  if (input.page && (await pageSlugTaken(db, input.page.slug, formId))) {
-    problems.push(`The page slug "${input.page.slug}" is used by another form.`);
-  }
   if (problems.length > 0) throw new AppError('bad_request', problems.join(' '), { problems });
   const refined = refineFormInput(input);
   if (refined.problems.length > 0) {
     throw new AppError('unprocessable', refined.problems.join(' '), { problems: refined.problems });
   }
+  // A conflict, as when two saves race for the slug and the unique constraint decides (app.ts maps that).
+  if (input.page && (await pageSlugTaken(db, input.page.slug, formId)))
+    throw new AppError('conflict', `The page slug "${input.page.slug}" is used by another form.`);
   const listIds = (input.lists ?? []).map((s) => s.listId);
   const lists = await existingListIds(db, listIds);
   const unknown = listIds.filter((id) => !lists.has(id));

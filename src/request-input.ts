@@ -1,0 +1,49 @@
+// What every request passes before a route sees it: the body parsers (JSON, text/plain, url-encoded) and the NUL check.
+import type { FastifyInstance } from 'fastify';
+import { PIXEL_PATH } from './engagement/tracking-urls.ts';
+import { AppError } from './lib/errors.ts';
+import { parseJsonBody } from './lib/json-body.ts';
+import { formBodyHoldsNul, NUL_MESSAGE, requestHoldsNul } from './lib/nul.ts';
+
+export function registerRequestInput(app: FastifyInstance): void {
+  // One JSON parser for every body: nesting bounded, NUL and prototype keys refused (lib/json-body.ts).
+  const parseJson = (
+    _request: unknown,
+    body: string | Buffer,
+    done: (error: Error | null, value?: unknown) => void,
+  ) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  };
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
+  // sendBeacon and CORS-simple fetch send JSON as text/plain; treat it as JSON.
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, parseJson);
+
+  // HTML forms on hosted pages post url-encoded bodies; a repeated key becomes an array.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      if (formBodyHoldsNul(body as string)) return done(new AppError('bad_request', NUL_MESSAGE), undefined);
+      const fields: Record<string, string | string[]> = {};
+      for (const [key, value] of new URLSearchParams(body as string)) {
+        const existing = fields[key];
+        fields[key] =
+          existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+      }
+      done(null, fields);
+    },
+  );
+
+  // NUL in a path id, a query value or a stored header, refused before routing on both engines alike; the
+  // open pixel is left alone, as it answers its GIF to everything under its path.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (requestHoldsNul(request.url, request.headers) && !request.url.startsWith(PIXEL_PATH))
+      return done(new AppError('bad_request', NUL_MESSAGE));
+    done();
+  });
+}
