@@ -1,10 +1,14 @@
 // spoor api-keys list|create|revoke: admin API keys, straight in the database the server uses.
-import { createApiKey, listApiKeys, revokeApiKey } from '../access/api-keys.ts';
 import { parseScopes, SCOPES } from '../access/scopes.ts';
 import { loadConfig } from '../config.ts';
 import { AppError } from '../lib/errors.ts';
 import { CliError, type Command, stringsOption } from './command.ts';
-import { openExistingStorage } from './database.ts';
+
+/** The database and key modules load only when a command runs (--help needs neither). */
+const load = async () => ({
+  ...(await import('./database.ts')),
+  ...(await import('../access/api-keys.ts')),
+});
 
 const DATABASE_NOTE = 'The database is the one DATABASE_URL names (docs/configuration.md).';
 
@@ -28,6 +32,7 @@ Options:
 ${DATABASE_NOTE}`,
   options: { json: { type: 'boolean' } },
   async run(values) {
+    const { openExistingStorage, listApiKeys } = await load();
     const storage = await openExistingStorage(loadConfig(), this.name);
     try {
       const keys = await listApiKeys(storage.db);
@@ -89,6 +94,7 @@ ${DATABASE_NOTE}`,
       throw new CliError(`spoor api-keys create: ${(error as Error).message}`, 2);
     }
     const name = positionals[0]?.trim() || 'admin (spoor api-keys create)';
+    const { openExistingStorage, createApiKey } = await load();
     const storage = await openExistingStorage(loadConfig(), this.name);
     try {
       const key = await createApiKey(storage.db, name, scopes);
@@ -117,6 +123,7 @@ Options:
 ${DATABASE_NOTE}`,
   positionals: { min: 1, max: 1 },
   async run(_values, positionals) {
+    const { openExistingStorage, revokeApiKey } = await load();
     const storage = await openExistingStorage(loadConfig(), this.name);
     try {
       const key = await revokeApiKey(storage.db, positionals[0] as string);

@@ -3,12 +3,8 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { promises as dns } from 'node:dns';
 import { existsSync } from 'node:fs';
-import nodemailer from 'nodemailer';
 import { type Config, ConfigError, loadConfig, type SmtpConfig } from '../config.ts';
-import { openStorage } from '../storage/database.ts';
-import { pendingMigrations } from '../storage/migrate.ts';
 import type { Command } from './command.ts';
-import { sqliteFileOf } from './database.ts';
 
 export type Status = 'ok' | 'warn' | 'fail';
 export interface Check {
@@ -60,6 +56,9 @@ Options:
 
 async function checkDatabase(config: Config): Promise<Check> {
   const name = 'database';
+  const { sqliteFileOf } = await import('./database.ts');
+  const { openStorage } = await import('../storage/database.ts');
+  const { pendingMigrations } = await import('../storage/migrate.ts');
   const file = sqliteFileOf(config.databaseUrl);
   if (file && !existsSync(file))
     return { name, status: 'fail', message: `no database at ${file} (DATABASE_URL=${config.databaseUrl})` };
@@ -96,6 +95,7 @@ function redactPassword(url: string): string {
 async function checkSmtp(smtp: SmtpConfig): Promise<Check> {
   const name = 'smtp';
   const where = `${smtp.host}:${smtp.port}`;
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,

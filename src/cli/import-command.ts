@@ -2,11 +2,8 @@
 // progress bar on a terminal and a summary at the end.
 import { createReadStream, statSync } from 'node:fs';
 import { loadConfig } from '../config.ts';
-import { importContacts } from '../contacts/csv-import.ts';
-import { listCustomFields } from '../contacts/store.ts';
 import { AppError } from '../lib/errors.ts';
 import { CliError, type Command, stringOption } from './command.ts';
-import { openExistingStorage } from './database.ts';
 
 /** Errors listed in the summary; the JSON output has all the import keeps. */
 const LISTED_ERRORS = 20;
@@ -46,6 +43,9 @@ Options:
     const charset = stringOption(values, 'charset');
     const file = positionals[0] as string;
     const size = file === '-' ? undefined : fileSize(file);
+    const { openExistingStorage } = await import('./database.ts');
+    const { importContacts } = await import('../contacts/csv-import.ts');
+    const { listCustomFields } = await import('../contacts/store.ts');
     const storage = await openExistingStorage(loadConfig(), this.name);
     const progress = progressBar(size);
     try {

@@ -1,11 +1,7 @@
 // spoor start, migrate and rotate-token-key: running the server and looking after its database.
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config.ts';
-import { rotateStoredTokenKey } from '../secrets/install-secrets.ts';
-import { openStorage } from '../storage/database.ts';
-import { migrateToLatest } from '../storage/migrate.ts';
 import { CliError, type Command } from './command.ts';
-import { openExistingStorage, requireExistingDatabase, sqliteFileOf } from './database.ts';
 
 export const start: Command = {
   name: 'start',
@@ -39,6 +35,9 @@ Options:
   -h, --help show this help`,
   options: { create: { type: 'boolean' } },
   async run(values) {
+    const { requireExistingDatabase, sqliteFileOf } = await import('./database.ts');
+    const { openStorage } = await import('../storage/database.ts');
+    const { migrateToLatest } = await import('../storage/migrate.ts');
     const config = loadConfig();
     const file = sqliteFileOf(config.databaseUrl);
     const creating = file !== undefined && !existsSync(file);
@@ -82,6 +81,8 @@ Options:
       throw new CliError(
         'SPOOR_TOKEN_KEYS is set: rotate by putting a new key first in that variable instead.',
       );
+    const { openExistingStorage } = await import('./database.ts');
+    const { rotateStoredTokenKey } = await import('../secrets/install-secrets.ts');
     const storage = await openExistingStorage(config, this.name);
     try {
       const version = await rotateStoredTokenKey(storage.db);
