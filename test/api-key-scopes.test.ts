@@ -85,6 +85,20 @@ describeEachEngine('API key scopes on every admin route', (engine) => {
     expect(unmapped).toEqual([]);
   });
 
+  it('treats HEAD (not in the document, made by Fastify for every GET) as a read of the same area', async () => {
+    const head = async (scope: Scope) =>
+      (
+        await spoor.app.inject({
+          method: 'HEAD',
+          url: '/api/websites',
+          headers: { authorization: `Bearer ${keys.get(scope)}` },
+        })
+      ).statusCode;
+    expect(await head('read-only')).toBe(200);
+    expect(await head('tracking')).toBe(200);
+    expect(await head('email')).toBe(403);
+  });
+
   for (const scope of ['read-only', 'tracking', 'email', 'full'] as const) {
     it(`a ${scope} key is refused with 403 exactly where its scope does not reach`, async () => {
       const wrong: string[] = [];

@@ -40,6 +40,9 @@ function spoor(args: string[], env: Record<string, string> = {}, cwd = tmpdir())
   });
 }
 
+const get = (node: SpoorProcess, key: string, path = '/api/websites') =>
+  fetch(`${node.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+
 function emptyDir(): string {
   return mkdtempSync(join(tmpdir(), 'spoor-cli-'));
 }
@@ -185,9 +188,6 @@ describeEachEngine('spoor api-keys', (engine) => {
     await database.drop();
   });
 
-  const get = (node: SpoorProcess, key: string, path = '/api/websites') =>
-    fetch(`${node.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
-
   it('creates a key that works, lists it with its use, and revokes it on every node at once', async () => {
     const created = await spoor(['api-keys', 'create', 'deploy bot', '--scope', 'full'], env);
     expect(created.code, created.stderr).toBe(0);
@@ -242,6 +242,21 @@ describeEachEngine('spoor api-keys', (engine) => {
     });
     const list = await spoor(['api-keys', 'list'], env);
     expect(list.stdout.split('\n').find((l) => l.includes('dashboard'))).toMatch(/dashboard +read-only /);
+  });
+});
+
+describe('spoor start', () => {
+  it('runs the server as npm start does, and stops on SIGTERM', async () => {
+    const database = await createTestDatabase('sqlite');
+    try {
+      const node = await startSpoorProcess(database.url, {}, 'spoor start');
+      expect((await fetch(`${node.url}/healthz`)).status).toBe(200);
+      expect((await get(node, node.apiKey)).status).toBe(200);
+      await node.kill('SIGTERM');
+      expect(node.child.exitCode).toBe(0);
+    } finally {
+      await database.drop();
+    }
   });
 });
 
