@@ -245,6 +245,29 @@ describeEachEngine('spoor api-keys', (engine) => {
   });
 });
 
+describe('spoor rotate-token-key', () => {
+  it('adds a newer signing key, and leaves SPOOR_TOKEN_KEYS to be rotated in the variable', async () => {
+    const database = await createTestDatabase('sqlite');
+    try {
+      const env = { DATABASE_URL: database.url };
+      const first = await spoor(['rotate-token-key'], env);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toMatch(/^Email tokens are now signed with key version 2; restart the nodes/);
+      expect((await spoor(['rotate-token-key'], env)).stdout).toContain('key version 3;');
+      const set = await spoor(['rotate-token-key'], {
+        ...env,
+        SPOOR_TOKEN_KEYS: `1:${Buffer.alloc(32, 7).toString('base64')}`,
+      });
+      expect(set.code).toBe(1);
+      expect(set.stderr).toContain(
+        'SPOOR_TOKEN_KEYS is set: rotate by putting a new key first in that variable',
+      );
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
 describe('spoor start', () => {
   it('runs the server as npm start does, and stops on SIGTERM', async () => {
     const database = await createTestDatabase('sqlite');
