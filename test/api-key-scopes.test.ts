@@ -1,7 +1,9 @@
 // Every admin operation in the OpenAPI document, with a key of each scope: refused with 403 exactly
 // where the scopes say so. The table below names each route's area; a route missing from it fails the
 // suite, so no new route escapes the mapping.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminApi, adminArea, refuseUnguardedAdminRoutes } from '../src/access/admin-api.ts';
 import { createApiKey } from '../src/access/api-keys.ts';
 import type { Scope } from '../src/access/scopes.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
@@ -124,4 +126,27 @@ describeEachEngine('API key scopes on every admin route', (engine) => {
       expect(wrong).toEqual([]);
     });
   }
+});
+
+describe('an admin route outside every area', () => {
+  it('stops start-up, naming the route', async () => {
+    const database = await createTestDatabase('sqlite');
+    const storage = database.open();
+    const app = Fastify();
+    refuseUnguardedAdminRoutes(app);
+    adminApi(app, storage.db, (admin) => {
+      adminArea(admin, 'email', (email) => {
+        email.get('/api/placed', async () => ({}));
+      });
+      admin.get('/api/stray', async () => ({}));
+    });
+    try {
+      await expect(app.ready()).rejects.toThrow(
+        'Admin routes must be mounted in an admin area (adminArea in src/app.ts): GET /api/stray, HEAD /api/stray.',
+      );
+    } finally {
+      await storage.close();
+      await database.drop();
+    }
+  });
 });
