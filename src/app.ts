@@ -10,7 +10,7 @@ import Fastify, {
   type FastifyReply,
   LogController,
 } from 'fastify';
-import { adminApi, refuseUnguardedAdminRoutes } from './access/admin-api.ts';
+import { adminApi, adminArea, refuseUnguardedAdminRoutes } from './access/admin-api.ts';
 import { DEMO_PAGE_SLUG } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import { contactRoutes } from './contacts/routes.ts';
@@ -174,18 +174,25 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     trackedOrigins: new TrackedOrigins(storage.db),
     signHandoff: (visitorId) => signHandoff(secrets.hash, visitorId, Date.now()),
   });
+  // Each domain's routes in the admin area whose scope manages them (docs/api.md, "Scopes").
   adminApi(app, storage.db, (admin) => {
-    websiteRoutes(admin, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
-    reportRoutes(admin, { db: storage.db });
-    contactRoutes(admin, { db: storage.db });
-    admin.register(import('./contacts/import-routes.ts'), { storage });
-    formRoutes(admin, { db: storage.db });
-    historyRoutes(admin, { db: storage.db });
-    privacyRoutes(admin, { storage });
-    listRoutes(admin, { db: storage.db });
-    messageRoutes(admin, { db: storage.db });
-    sendRoutes(admin, { db: storage.db });
-    insightsRoutes(admin, { db: storage.db });
+    adminArea(admin, 'tracking', (tracking) => {
+      websiteRoutes(tracking, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
+      reportRoutes(tracking, { db: storage.db });
+      formRoutes(tracking, { db: storage.db });
+      historyRoutes(tracking, { db: storage.db });
+      privacyRoutes(tracking, { storage });
+    });
+    adminArea(admin, 'contacts', (contacts) => {
+      contactRoutes(contacts, { db: storage.db });
+      contacts.register(import('./contacts/import-routes.ts'), { storage });
+    });
+    adminArea(admin, 'email', (email) => {
+      listRoutes(email, { db: storage.db });
+      messageRoutes(email, { db: storage.db });
+      sendRoutes(email, { db: storage.db });
+      insightsRoutes(email, { db: storage.db });
+    });
   });
   publicFormRoutes(app, {
     storage,

@@ -47,7 +47,7 @@ export async function runServer(overrides: StoreOverrides = {}): Promise<void> {
     `  cookie list     ${base}/cookies.json`,
     newApiKey
       ? `  admin API key   ${newApiKey}   (shown once; send as "Authorization: Bearer <key>")`
-      : '  admin API key   created on first start (make another with "npm run api-key")',
+      : '  admin API key   created on first start (make another with "npx spoor api-keys create")',
     '',
   ];
   console.log(lines.filter((line, i) => line !== '' || i === 0 || i === lines.length - 1).join('\n'));

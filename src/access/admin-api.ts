@@ -1,9 +1,12 @@
 // The admin API's one door: routes mounted through adminApi carry the key check on the route itself (so
 // no spelling of a URL can skip it) and declare it in the OpenAPI document; any other /api route stops startup.
+// Each route also carries its admin area (adminArea), which the key's scopes are checked against.
 import type { FastifyInstance, onRequestHookHandler, RouteOptions } from 'fastify';
 import type { Kysely } from 'kysely';
+import { AppError } from '../lib/errors.ts';
 import type { Database } from '../storage/schema.ts';
 import { apiKeyFromHeaders, authenticateApiKey } from './api-keys.ts';
+import { type AdminArea, describeRefusal, scopesAllow } from './scopes.ts';
 
 /** The OpenAPI security requirement of every admin route (the scheme is declared in app.ts). */
 export const API_KEY_SECURITY = [{ apiKey: [] }];
@@ -25,7 +28,11 @@ export function adminApi(
   mount: (admin: FastifyInstance) => void | Promise<void>,
 ): void {
   const requireApiKey: onRequestHookHandler = (request, _reply, done) => {
-    authenticateApiKey(db, apiKeyFromHeaders(request.headers)).then(() => done(), done);
+    authenticateApiKey(db, apiKeyFromHeaders(request.headers)).then(({ scopes }) => {
+      const area = areaOf(request.routeOptions.config);
+      if (scopesAllow(scopes, area, request.method)) done();
+      else done(new AppError('forbidden', describeRefusal(scopes, area, request.method)));
+    }, done);
   };
   keyChecks.add(requireApiKey);
   app.register(async (admin) => {
@@ -34,6 +41,28 @@ export function adminApi(
       route.schema = { ...route.schema, security: API_KEY_SECURITY };
     });
     await mount(admin);
+  });
+}
+
+/** The admin area a route was mounted in (adminArea), kept in its config. */
+function areaOf(config: unknown): AdminArea | undefined {
+  return (config as { adminArea?: AdminArea } | undefined)?.adminArea;
+}
+
+/**
+ * Mounts `register`'s routes (inside adminApi's mount) as routes of one admin area: the area goes into
+ * each route's own config, where the key check reads it. A route mounted outside any area stops startup.
+ */
+export function adminArea(
+  admin: FastifyInstance,
+  area: AdminArea,
+  register: (scope: FastifyInstance) => void | Promise<void>,
+): void {
+  admin.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...route.config, adminArea: area } as typeof route.config;
+    });
+    await register(scope);
   });
 }
 
@@ -50,10 +79,21 @@ export function refuseUnguardedAdminRoutes(app: FastifyInstance): void {
   });
   app.addHook('onReady', (done) => {
     const open = adminRoutes.filter((route) => !asArray(route.onRequest).some((hook) => keyChecks.has(hook)));
-    if (open.length === 0) return done();
-    const names = open.map((route) => `${route.method} ${route.url}`).join(', ');
-    done(
-      new Error(`Routes under /api must be mounted through adminApi (src/access/admin-api.ts): ${names}.`),
-    );
+    const names = (routes: RouteOptions[]) =>
+      routes.map((route) => `${route.method} ${route.url}`).join(', ');
+    if (open.length > 0)
+      return done(
+        new Error(
+          `Routes under /api must be mounted through adminApi (src/access/admin-api.ts): ${names(open)}.`,
+        ),
+      );
+    const unplaced = adminRoutes.filter((route) => areaOf(route.config) === undefined);
+    if (unplaced.length > 0)
+      return done(
+        new Error(
+          `Admin routes must be mounted in an admin area (adminArea in src/app.ts): ${names(unplaced)}.`,
+        ),
+      );
+    done();
   });
 }

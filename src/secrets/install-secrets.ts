@@ -16,7 +16,7 @@ export interface InstallSecrets {
   readonly signer: TokenSigner;
   /**
    * Verifies a token. A token naming a key version this node does not know yet (another node ran
-   * npm run rotate-token-key and restarted first) makes it re-read the stored keys, at most every
+   * spoor rotate-token-key and restarted first) makes it re-read the stored keys, at most every
    * few seconds, so a rolling restart never turns a genuine link away.
    */
   verify(token: string, kind: TokenKind): Promise<TokenClaims | null>;
@@ -76,7 +76,7 @@ export async function loadInstallSecrets(
 }
 
 /**
- * Adds a new signing key in front of the stored ones (npm run rotate-token-key). Old keys stay, so
+ * Adds a new signing key in front of the stored ones (spoor rotate-token-key). Old keys stay, so
  * every email already sent keeps working; nodes pick the new key up when they restart.
  */
 export async function rotateStoredTokenKey(db: Kysely<Database>): Promise<number> {

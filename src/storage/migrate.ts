@@ -7,6 +7,7 @@ import * as email from './migrations/004-email.ts';
 import * as visitsByStart from './migrations/005-visits-by-start.ts';
 import * as emailEventLayout from './migrations/006-email-event-layout.ts';
 import * as sendPause from './migrations/007-send-pause.ts';
+import * as apiKeyScopes from './migrations/008-api-key-scopes.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -17,24 +18,36 @@ const migrations: Record<string, Migration> = {
   '005-visits-by-start': visitsByStart,
   '006-email-event-layout': emailEventLayout,
   '007-send-pause': sendPause,
+  '008-api-key-scopes': apiKeyScopes,
 };
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+async function migratorFor(db: Kysely<Database>): Promise<Migrator> {
   // Kysely looks for its bookkeeping tables in every schema unless told which; name ours, so that
   // another Spoor database in the same PostgreSQL (another schema) is never mistaken for this one.
   const migrationTableSchema =
     db.getExecutor().adapter instanceof PostgresAdapter
       ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
       : undefined;
-  const migrator = new Migrator({
+  return new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
+}
+
+/** The names of the migrations not yet applied to this database, in order (reads only). */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const all = await (await migratorFor(db)).getMigrations();
+  return all.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+}
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = await migratorFor(db);
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
-    if (!error && !failed) return;
+    if (!error && !failed) return (results ?? []).map((r) => r.migrationName);
     if (!failed && attempt < INTROSPECTION_ATTEMPTS && isSchemaDroppedMeanwhile(error)) continue;
     const name = failed ? ` (${failed.migrationName})` : '';
     throw new Error(

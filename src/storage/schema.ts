@@ -12,6 +12,12 @@ export interface ApiKeysTable {
   name: string;
   key_hash: string;
   created_at: number;
+  /** Comma-separated scopes (src/access/scopes.ts); empty means full. */
+  scopes: string;
+  /** Updated at most once a minute per key. */
+  last_used_at: number | null;
+  /** A revoked key is refused on the next request, on every node. */
+  revoked_at: number | null;
 }
 
 export interface WebsitesTable {

@@ -25,10 +25,10 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * How the process is started: the compiled entry point directly, or `npm start` as the README says
+ * How the process is started: the compiled entry point directly, the CLI's `spoor start`, or `npm start` as the README says
  * (without its prestart build, which `npm test` has done: two suites must not rebuild dist/ at once).
  */
-export type StartCommand = 'node' | 'npm start';
+export type StartCommand = 'node' | 'npm start' | 'spoor start';
 
 export async function startSpoorProcess(
   databaseUrl: string,
@@ -40,7 +40,9 @@ export async function startSpoorProcess(
   const [file, args] =
     command === 'node'
       ? [process.execPath, ['dist/main.js']]
-      : ['npm', ['start', '--silent', '--ignore-scripts']];
+      : command === 'spoor start'
+        ? [process.execPath, ['dist/cli.js', 'start']]
+        : ['npm', ['start', '--silent', '--ignore-scripts']];
   const child = spawn(file, args, {
     env: {
       ...process.env,
