@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificate } from './helpers/browser.ts';
 import { createTestDatabase, postgresUrl, type TestDatabase } from './helpers/engines.ts';
 import {
-  type ProxyName,
   proxyInstalled,
   type Relay,
   type RunningProxy,
@@ -25,41 +24,42 @@ const proxies = (['nginx', 'caddy'] as const).filter((name) => proxyInstalled(na
 
 describe.runIf(postgresUrl && proxies.length > 0)('Spoor behind the documented reverse proxies', () => {
   let database: TestDatabase;
-  let nodes: SpoorProcess[] = [];
-  let websiteId: string;
+  let websiteId: string | undefined;
   const apiKey = `spk_${'proxy'.repeat(6)}`;
 
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
-    const env = {
-      SPOOR_TRUST_PROXY: 'true',
-      SPOOR_BOOTSTRAP_API_KEY: apiKey,
-      SPOOR_COLLECT_RATE_LIMIT: String(RATE_LIMIT),
-    };
-    // One after the other: the first installs the bootstrap key, the second finds it.
-    nodes.push(await startSpoorProcess(database.url, env));
-    nodes.push(await startSpoorProcess(database.url, env));
-    const res = await fetch(`${nodes[0]!.url}/api/websites`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Shop', allowedOrigins: [SITE] }),
-    });
-    websiteId = (await res.json()).id;
   });
   afterAll(async () => {
-    await Promise.all(nodes.map((n) => n.kill('SIGKILL')));
     await database?.drop();
   });
 
-  describe.each(proxies.map((name, i) => [name, i] as [ProxyName, number]))('%s', (name, index) => {
+  describe.each(proxies)('%s', (name) => {
     let dir: string;
+    // Nodes of their own per proxy, so that each proxy's tests meet fresh per-node rate limits.
+    const nodes: SpoorProcess[] = [];
     let relays: Relay[] = [];
     let proxy: RunningProxy;
     let ca: string;
-    // Client addresses of their own per proxy: the nodes' rate limits outlive one proxy's tests.
-    const [clientA, clientB] = [`127.0.0.${10 + 2 * index}`, `127.0.0.${11 + 2 * index}`];
+    const [clientA, clientB] = ['127.0.0.10', '127.0.0.11'];
 
     beforeAll(async () => {
+      const env = {
+        SPOOR_TRUST_PROXY: 'true',
+        SPOOR_BOOTSTRAP_API_KEY: apiKey,
+        SPOOR_COLLECT_RATE_LIMIT: String(RATE_LIMIT),
+      };
+      // One after the other: the first start installs the bootstrap key, the second finds it.
+      nodes.push(await startSpoorProcess(database.url, env));
+      nodes.push(await startSpoorProcess(database.url, env));
+      if (!websiteId) {
+        const res = await fetch(`${nodes[0]!.url}/api/websites`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'Shop', allowedOrigins: [SITE] }),
+        });
+        websiteId = (await res.json()).id;
+      }
       dir = mkdtempSync(join(tmpdir(), `spoor-${name}-`));
       const certificate = await makeCertificate();
       ca = certificate.cert;
@@ -76,6 +76,7 @@ describe.runIf(postgresUrl && proxies.length > 0)('Spoor behind the documented r
     afterAll(async () => {
       await proxy?.stop();
       await Promise.all(relays.map((r) => r.close()));
+      await Promise.all(nodes.map((n) => n.kill('SIGKILL')));
       rmSync(dir, { recursive: true, force: true });
     });
 
@@ -95,12 +96,16 @@ describe.runIf(postgresUrl && proxies.length > 0)('Spoor behind the documented r
       });
       expect(res.status, res.body).toBe(200);
       const storage = database.open();
-      const rows = await storage.db.selectFrom('pageviews').select('event_id').where('event_id', '=', e).execute();
+      const rows = await storage.db
+        .selectFrom('pageviews')
+        .select('event_id')
+        .where('event_id', '=', e)
+        .execute();
       await storage.close();
       expect(rows).toHaveLength(1);
     });
 
-    it("limits each client by the address it connects from, whatever X-Forwarded-For it sends", async () => {
+    it('limits each client by the address it connects from, whatever X-Forwarded-For it sends', async () => {
       // Enough page views to spend client A's allowance on both nodes, each with a made-up address.
       const statuses: number[] = [];
       for (let i = 0; i < 4 * RATE_LIMIT; i++) {
@@ -127,7 +132,8 @@ describe.runIf(postgresUrl && proxies.length > 0)('Spoor behind the documented r
     it('passes a CSV import larger than 1 MB through to Spoor', async () => {
       const rows = 25_000;
       const lines = ['email,firstName,company'];
-      for (let i = 0; i < rows; i++) lines.push(`${name}${i}@example.com,Person ${i},${'Company '.padEnd(150, 'x')}`);
+      for (let i = 0; i < rows; i++)
+        lines.push(`${name}${i}@example.com,Person ${i},${'Company '.padEnd(150, 'x')}`);
       const csv = Buffer.from(`${lines.join('\n')}\n`);
       expect(csv.length).toBeGreaterThan(4 * 1024 * 1024);
       const res = await send(proxy, ca, 'POST', '/api/contacts/import', {

@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createConnection, createServer, type Server } from 'node:net';
+import { type AddressInfo, createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from './server-process.ts';
 
@@ -31,7 +31,7 @@ export interface Relay {
 
 export async function startRelay(target: string): Promise<Relay> {
   const { hostname, port } = new URL(target);
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const relay: Relay = { port: 0, connections: 0, bytesIn: 0, close: async () => {} };
   const server: Server = createServer((client) => {
     relay.connections++;
@@ -48,7 +48,7 @@ export async function startRelay(target: string): Promise<Relay> {
     client.pipe(upstream).pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  relay.port = (server.address() as import('node:net').AddressInfo).port;
+  relay.port = (server.address() as AddressInfo).port;
   relay.close = async () => {
     for (const s of sockets) s.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -118,7 +118,11 @@ async function caddyCommand({ dir, upstreams, certFile, keyFile }: ProxyOptions)
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
   let site = readFileSync('docs/deploy/Caddyfile', 'utf8');
   site = substitute(site, '10.0.0.11:8080 10.0.0.12:8080', upstreams.join(' '));
-  site = substitute(site, 'track.example.com {', `https://localhost:${httpsPort} {\n\ttls ${certFile} ${keyFile}`);
+  site = substitute(
+    site,
+    'track.example.com {',
+    `https://localhost:${httpsPort} {\n\ttls ${certFile} ${keyFile}`,
+  );
   const global = `{\n\tadmin off\n\thttp_port ${httpPort}\n\thttps_port ${httpsPort}\n\tauto_https disable_redirects\n\tstorage file_system ${join(dir, 'data')}\n}\n`;
   writeFileSync(join(dir, 'Caddyfile'), global + site);
   return {
@@ -193,7 +197,11 @@ export function send(
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
         );
         res.on('error', reject);
       },
