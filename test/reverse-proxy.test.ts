@@ -41,7 +41,7 @@ describe.runIf(postgresUrl && proxies.length > 0)('Spoor behind the documented r
     let relays: Relay[] = [];
     let proxy: RunningProxy;
     let ca: string;
-    const [clientA, clientB] = ['127.0.0.10', '127.0.0.11'];
+    const [clientA, clientB, firstPartyProxy] = ['127.0.0.10', '127.0.0.11', '127.0.0.20'];
 
     beforeAll(async () => {
       const env = {
@@ -71,6 +71,7 @@ describe.runIf(postgresUrl && proxies.length > 0)('Spoor behind the documented r
         upstreams: [`127.0.0.1:${relays[0]!.port}`, `127.0.0.1:${relays[1]!.port}`],
         certFile: join(dir, 'cert.pem'),
         keyFile: join(dir, 'key.pem'),
+        firstPartyProxy,
       });
     });
     afterAll(async () => {
@@ -117,6 +118,22 @@ describe.runIf(postgresUrl && proxies.length > 0)('Spoor behind the documented r
       expect([(await pageView(clientB)).status, (await pageView(clientB)).status]).toEqual([200, 200]);
     });
 
+    it("counts the visitors of a first-party site's proxy by their own addresses", async () => {
+      // A customer's site forwarding /spoor/, as docs/tracking.md shows, for many visitors.
+      const visitors = Array.from({ length: 4 * RATE_LIMIT }, (_, i) => `198.51.100.${i + 1}`);
+      const statuses: number[] = [];
+      for (const visitor of visitors) {
+        statuses.push((await pageView(firstPartyProxy, { 'x-forwarded-for': visitor })).status);
+      }
+      expect(statuses).toEqual(visitors.map(() => 200));
+      // One visitor still has one visitor's allowance.
+      const again: number[] = [];
+      for (let i = 0; i < 4 * RATE_LIMIT; i++) {
+        again.push((await pageView(firstPartyProxy, { 'x-forwarded-for': '198.51.100.200' })).status);
+      }
+      expect(again.slice(-2)).toEqual([429, 429]);
+    });
+
     it('keeps connections to the nodes open and shares requests between both nodes', async () => {
       const before = relays.map((r) => ({ connections: r.connections, bytes: r.bytesIn }));
       for (let i = 0; i < 10; i++) {
@@ -144,11 +161,20 @@ describe.runIf(postgresUrl && proxies.length > 0)('Spoor behind the documented r
       expect(JSON.parse(res.body)).toMatchObject({ rows, created: rows, rejected: 0 });
     }, 120_000);
 
+    it('refuses an import over 200 MiB with 413', async () => {
+      const res = await send(proxy, ca, 'POST', '/api/contacts/import', {
+        headers: { ...auth, 'content-type': 'text/csv' },
+        body: 'email\n'.padEnd(64 * 1024, 'x'),
+        declaredLength: 200 * 1024 * 1024 + 1,
+      });
+      expect(res.status).toBe(413);
+    });
+
     it('refuses a body over 1 MB on any other route', async () => {
-      const body = JSON.stringify({ email: 'big@example.com', company: 'x'.repeat(2 * 1024 * 1024) });
       const res = await send(proxy, ca, 'POST', '/api/contacts', {
         headers: { ...auth, 'content-type': 'application/json' },
-        body,
+        body: `{"email":"big@example.com","company":"${'x'.repeat(64 * 1024)}`,
+        declaredLength: 2 * 1024 * 1024,
       });
       expect(res.status).toBe(413);
     });

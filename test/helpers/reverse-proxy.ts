@@ -74,12 +74,14 @@ export interface RunningProxy {
 interface ProxyOptions {
   dir: string;
   upstreams: [string, string];
+  /** A first-party proxy's address, for the configuration's commented first-party lines. */
+  firstPartyProxy: string;
   certFile: string;
   keyFile: string;
 }
 
 /** docs/deploy/nginx.conf, inside the smallest main configuration nginx needs to run as root in a temp dir. */
-async function nginxCommand({ dir, upstreams, certFile, keyFile }: ProxyOptions) {
+async function nginxCommand({ dir, upstreams, certFile, keyFile, firstPartyProxy }: ProxyOptions) {
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
   let site = readFileSync('docs/deploy/nginx.conf', 'utf8');
   site = substitute(site, 'listen 80;', `listen 127.0.0.1:${httpPort};`);
@@ -88,6 +90,9 @@ async function nginxCommand({ dir, upstreams, certFile, keyFile }: ProxyOptions)
   site = substitute(site, 'server 10.0.0.12:8080;', `server ${upstreams[1]};`);
   site = substitute(site, '/etc/ssl/track.example.com.pem', certFile);
   site = substitute(site, '/etc/ssl/track.example.com.key', keyFile);
+  site = substitute(site, '# set_real_ip_from 203.0.113.10;', `set_real_ip_from ${firstPartyProxy};`);
+  site = substitute(site, '# real_ip_header', 'real_ip_header');
+  site = substitute(site, '# real_ip_recursive', 'real_ip_recursive');
   writeFileSync(join(dir, 'spoor.conf'), site);
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => {
     mkdirSync(join(dir, kind));
@@ -114,10 +119,11 @@ async function nginxCommand({ dir, upstreams, certFile, keyFile }: ProxyOptions)
 }
 
 /** docs/deploy/Caddyfile with its site on a test port and certificate, and Caddy's own state in the temp dir. */
-async function caddyCommand({ dir, upstreams, certFile, keyFile }: ProxyOptions) {
+async function caddyCommand({ dir, upstreams, certFile, keyFile, firstPartyProxy }: ProxyOptions) {
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
   let site = readFileSync('docs/deploy/Caddyfile', 'utf8');
   site = substitute(site, '10.0.0.11:8080 10.0.0.12:8080', upstreams.join(' '));
+  site = substitute(site, '# trusted_proxies 203.0.113.10', `trusted_proxies ${firstPartyProxy}`);
   site = substitute(
     site,
     'track.example.com {',
@@ -178,7 +184,17 @@ export function send(
   ca: string,
   method: string,
   path: string,
-  options: { headers?: Record<string, string>; body?: string | Buffer; from?: string } = {},
+  options: {
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    from?: string;
+    /**
+     * Declares a body this long and, as curl does for a large upload, asks whether to send it
+     * (`Expect: 100-continue`); if told to go on, sends `body` again and again until the answer comes.
+     * Used where the answer is a refusal; the connection is then dropped.
+     */
+    declaredLength?: number;
+  } = {},
 ): Promise<ProxyAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -190,24 +206,39 @@ export function send(
         method,
         path,
         agent: false,
-        headers: { host: `localhost:${proxy.port}`, ...options.headers },
+        headers: {
+          host: `localhost:${proxy.port}`,
+          ...options.headers,
+          ...(options.declaredLength
+            ? { 'content-length': String(options.declaredLength), expect: '100-continue' }
+            : {}),
+        },
         ...(options.from ? { localAddress: options.from } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
+        res.on('end', () => {
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
             body: Buffer.concat(chunks).toString(),
-          }),
-        );
+          });
+          if (options.declaredLength) req.destroy();
+        });
         res.on('error', reject);
       },
     );
-    // A proxy may refuse a body before reading all of it; its answer is what the test wants.
     req.on('error', reject);
-    req.end(options.body);
+    if (!options.declaredLength) return req.end(options.body);
+    const chunk = Buffer.from(options.body ?? '');
+    let left = options.declaredLength - 1;
+    const pump = () => {
+      while (left >= chunk.length && !req.destroyed) {
+        left -= chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+    };
+    req.once('continue', pump);
   });
 }
