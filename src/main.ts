@@ -1,9 +1,21 @@
-// Wiring only: runs Spoor (src/server.ts) and turns a configuration error into a readable message.
-import { ConfigError } from './config.ts';
+// Wiring only: runs Spoor (src/server.ts); a start-up failure is one line (src/start-up-failure.ts) and
+// exit code 1, and so is a crash later on, as a JSON log line unless a person is watching the terminal.
+import { jsonLogLine } from './lib/logger.ts';
 import { runServer } from './server.ts';
+import { startupFailureMessage } from './start-up-failure.ts';
+
+process.on('uncaughtException', (thrown: unknown) => {
+  const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+  process.stderr.write(
+    jsonLogLine('fatal', `Spoor stopped on an unexpected error: ${error.message}`, {
+      err: { type: error.name, message: error.message, stack: error.stack },
+    }),
+  );
+  process.exit(1);
+});
 
 runServer().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(`Configuration error: ${error.message}`);
-  else console.error(error);
+  const message = startupFailureMessage(error);
+  process.stderr.write(process.stderr.isTTY ? `${message}\n` : jsonLogLine('fatal', message));
   process.exit(1);
 });

@@ -7,6 +7,7 @@ import * as email from './migrations/004-email.ts';
 import * as visitsByStart from './migrations/005-visits-by-start.ts';
 import * as emailEventLayout from './migrations/006-email-event-layout.ts';
 import * as sendPause from './migrations/007-send-pause.ts';
+import * as sendLastError from './migrations/008-send-last-error.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '005-visits-by-start': visitsByStart,
   '006-email-event-layout': emailEventLayout,
   '007-send-pause': sendPause,
+  '008-send-last-error': sendLastError,
 };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
