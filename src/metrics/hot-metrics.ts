@@ -25,8 +25,11 @@ export class CounterChild {
   }
 }
 
+/** The key of a label set: binding the same set twice (two apps in one process) gives the same child. */
+const keyOf = (labels: Labels) => JSON.stringify(Object.entries(labels).sort());
+
 export class HotCounter implements Collectable {
-  private readonly children: CounterChild[] = [];
+  private readonly children = new Map<string, CounterChild>();
   constructor(
     readonly name: string,
     readonly help: string,
@@ -34,8 +37,12 @@ export class HotCounter implements Collectable {
 
   /** A label set, bound once (at start-up or when a route is added), never per request. */
   bind(labels: Labels): CounterChild {
-    const child = new CounterChild(labels);
-    this.children.push(child);
+    const key = keyOf(labels);
+    let child = this.children.get(key);
+    if (!child) {
+      child = new CounterChild(labels);
+      this.children.set(key, child);
+    }
     return child;
   }
 
@@ -45,7 +52,7 @@ export class HotCounter implements Collectable {
       help: this.help,
       type: 'counter',
       aggregator: 'sum',
-      values: this.children.map((child) => ({ labels: child.labels, value: child.value })),
+      values: [...this.children.values()].map((child) => ({ labels: child.labels, value: child.value })),
     };
   }
 }
@@ -73,7 +80,7 @@ export class HistogramChild {
 }
 
 export class HotHistogram implements Collectable {
-  private readonly children: HistogramChild[] = [];
+  private readonly children = new Map<string, HistogramChild>();
   constructor(
     readonly name: string,
     readonly help: string,
@@ -81,15 +88,19 @@ export class HotHistogram implements Collectable {
   ) {}
 
   bind(labels: Labels): HistogramChild {
-    const child = new HistogramChild(labels, this.bounds);
-    this.children.push(child);
+    const key = keyOf(labels);
+    let child = this.children.get(key);
+    if (!child) {
+      child = new HistogramChild(labels, this.bounds);
+      this.children.set(key, child);
+    }
     return child;
   }
 
   async get() {
     const values: MetricValue[] = [];
     // A route nobody has called yet adds no series (a histogram is sixteen lines per label set).
-    for (const child of this.children) {
+    for (const child of this.children.values()) {
       if (child.count === 0) continue;
       let cumulative = 0;
       for (const [i, bound] of [...this.bounds, Number.POSITIVE_INFINITY].entries()) {
