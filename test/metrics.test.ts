@@ -13,7 +13,7 @@ const TOKEN = 'metrics-token-0123456789abcdef';
 const SITE = 'https://shop.example';
 
 /** The value of one series in Prometheus text (0 when absent, as Prometheus would treat a new series). */
-function valueOf(text: string, series: string): number {
+function seriesValue(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line ? Number(line.slice(series.length + 1)) : 0;
 }
@@ -96,39 +96,39 @@ describeEachEngine('/metrics', (engine) => {
     const after = await scrape();
     // Requests by route pattern (ids in the URL never make a series of their own) and status class.
     expect(
-      valueOf(after, 'spoor_http_requests_total{method="POST",route="/c",status_class="2xx"}') -
-        valueOf(before, 'spoor_http_requests_total{method="POST",route="/c",status_class="2xx"}'),
+      seriesValue(after, 'spoor_http_requests_total{method="POST",route="/c",status_class="2xx"}') -
+        seriesValue(before, 'spoor_http_requests_total{method="POST",route="/c",status_class="2xx"}'),
     ).toBe(3);
     expect(after).toContain('spoor_http_requests_total{method="GET",route="/e/o/*",status_class="2xx"}');
     expect(after).toContain('spoor_http_request_duration_seconds_bucket{method="POST",route="/c",le="+Inf"}');
     expect(after).not.toContain(website.json().id);
     const unmatched = 'spoor_http_requests_total{method="GET",route="(unmatched)",status_class="4xx"}';
     await spoor.app.inject({ method: 'GET', url: `/wp-admin/${eventId()}` });
-    expect(valueOf(await scrape(), unmatched)).toBe(valueOf(after, unmatched) + 1);
+    expect(seriesValue(await scrape(), unmatched)).toBe(seriesValue(after, unmatched) + 1);
     // Group commits: how many events or hits each transaction carried, and how long it took.
     for (const stream of ['tracking', 'engagement']) {
-      expect(valueOf(after, `spoor_commit_batch_size_count{stream="${stream}"}`)).toBeGreaterThan(
-        valueOf(before, `spoor_commit_batch_size_count{stream="${stream}"}`),
+      expect(seriesValue(after, `spoor_commit_batch_size_count{stream="${stream}"}`)).toBeGreaterThan(
+        seriesValue(before, `spoor_commit_batch_size_count{stream="${stream}"}`),
       );
-      expect(valueOf(after, `spoor_commit_batch_size_sum{stream="${stream}"}`)).toBeGreaterThan(
-        valueOf(before, `spoor_commit_batch_size_sum{stream="${stream}"}`),
+      expect(seriesValue(after, `spoor_commit_batch_size_sum{stream="${stream}"}`)).toBeGreaterThan(
+        seriesValue(before, `spoor_commit_batch_size_sum{stream="${stream}"}`),
       );
-      expect(valueOf(after, `spoor_commit_duration_seconds_sum{stream="${stream}"}`)).toBeGreaterThan(
-        valueOf(before, `spoor_commit_duration_seconds_sum{stream="${stream}"}`),
+      expect(seriesValue(after, `spoor_commit_duration_seconds_sum{stream="${stream}"}`)).toBeGreaterThan(
+        seriesValue(before, `spoor_commit_duration_seconds_sum{stream="${stream}"}`),
       );
       expect(after).toContain(`spoor_commit_waiting{stream="${stream}"} `);
     }
     expect(after).toContain('spoor_sqlite_writer_backlog ');
     // Sending: messages the SMTP server accepted, sends by status.
-    expect(valueOf(after, 'spoor_smtp_outcomes_total{verdict="accepted"}')).toBe(
-      valueOf(before, 'spoor_smtp_outcomes_total{verdict="accepted"}') + 1,
+    expect(seriesValue(after, 'spoor_smtp_outcomes_total{verdict="accepted"}')).toBe(
+      seriesValue(before, 'spoor_smtp_outcomes_total{verdict="accepted"}') + 1,
     );
-    expect(valueOf(after, 'spoor_sends{status="done"}')).toBeGreaterThanOrEqual(1);
-    expect(valueOf(after, 'spoor_smtp_unreached_streak')).toBe(0);
+    expect(seriesValue(after, 'spoor_sends{status="done"}')).toBeGreaterThanOrEqual(1);
+    expect(seriesValue(after, 'spoor_smtp_unreached_streak')).toBe(0);
     // Write health and the database pool (PostgreSQL's; SQLite has none).
-    expect(valueOf(after, 'spoor_write_failures')).toBe(0);
+    expect(seriesValue(after, 'spoor_write_failures')).toBe(0);
     if (engine === 'postgres')
-      expect(valueOf(after, 'spoor_db_pool_connections{state="total"}')).toBeGreaterThan(0);
+      expect(seriesValue(after, 'spoor_db_pool_connections{state="total"}')).toBeGreaterThan(0);
     expect(after).toContain('spoor_db_pool_waiting ');
     // The process's own.
     expect(after).toMatch(/^process_cpu_user_seconds_total \d/m);
