@@ -4,6 +4,17 @@ import { jsonLogLine } from './lib/logger.ts';
 import { runServer } from './server.ts';
 import { startupFailureMessage } from './start-up-failure.ts';
 
+// Node's own warnings (deprecations, experimental features) would be plain text on stderr: logged as
+// JSON instead, like every other line.
+process.removeAllListeners('warning');
+process.on('warning', (warning) =>
+  process.stderr.write(
+    jsonLogLine('warn', `${warning.name}: ${warning.message}`, {
+      ...('code' in warning ? { code: (warning as { code?: unknown }).code } : {}),
+    }),
+  ),
+);
+
 process.on('uncaughtException', (thrown: unknown) => {
   const error = thrown instanceof Error ? thrown : new Error(String(thrown));
   process.stderr.write(

@@ -124,7 +124,7 @@ class RouteMeter {
  * Each route gets its own response hook holding its own counters, so a request costs two additions and
  * a bucket search (no label lookup). Requests no route matched are counted by the not-found handler.
  */
-function countRequests(app: FastifyInstance): void {
+export function countRequests(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const meters = new Map(methods.map((method) => [method, new RouteMeter(method, route.url)]));
