@@ -1,5 +1,6 @@
-// Wiring only: runs Spoor (src/server.ts); a start-up failure is one line (src/start-up-failure.ts) and
-// exit code 1, and so is a crash later on, as a JSON log line unless a person is watching the terminal.
+// Wiring only: runs Spoor (src/server.ts). A start-up failure is one line (src/start-up-failure.ts) and
+// exit code 1: JSON like every log line, plain text when a person is watching the terminal. A crash
+// later on is one JSON line too (with its stack), and exit code 1.
 import { jsonLogLine } from './lib/logger.ts';
 import { runServer } from './server.ts';
 import { startupFailureMessage } from './start-up-failure.ts';
