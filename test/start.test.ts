@@ -187,6 +187,39 @@ describe('first start', () => {
   });
 });
 
+describe('at a terminal', () => {
+  it('prints the banner for people instead of a JSON line', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spoor-tty-'));
+    const port = await freePort();
+    // util-linux's script(1) gives the process a pseudo-terminal, as a person's shell would.
+    const child = spawn('script', ['-qec', 'node dist/main.js', '/dev/null'], {
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATABASE_URL: `sqlite:${join(dir, 'spoor.db')}`,
+        SPOOR_DEMO: 'true',
+        SPOOR_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      for (let i = 0; i < 600 && !output.includes('admin API key'); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(output).toContain(`  demo page       http://localhost:${port}/demo/`);
+      expect(output).toMatch(/ {2}admin API key {3}spk_[A-Za-z0-9_-]+ {3}\(shown once/);
+      expect(output).not.toContain('"adminApiKey"');
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a start that cannot succeed', () => {
   it('refuses a bad setting with one clear line', { timeout: 60_000 }, async () => {
     expectOneLineFailure(
