@@ -10,6 +10,7 @@ import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config.ts';
 import { insertContacts } from '../src/contacts/store.ts';
 import { newId } from '../src/lib/ids.ts';
+import { stderrLogger } from '../src/lib/logger.ts';
 import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import { createSend } from '../src/sending/manage-sends.ts';
 import { startSendWorker } from '../src/sending/send-worker.ts';
@@ -143,7 +144,7 @@ export async function benchSendThroughput(
     const secrets = await loadInstallSecrets(storage.db, undefined);
     const send = await createSend(storage.db, { messageId, listIds: [listId] });
     const queuedAt = performance.now();
-    const stop = startSendWorker({ storage, config, secrets });
+    const stop = startSendWorker({ storage, config, secrets, log: stderrLogger });
     let preparedAt = 0;
     try {
       for (;;) {

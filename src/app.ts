@@ -34,6 +34,7 @@ import { outageLog } from './lib/outage-log.ts';
 import { conflictOf } from './lib/unique-violation.ts';
 import { listRoutes } from './lists/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
+import { countUnmatched, metricsRoutes } from './metrics/routes.ts';
 import { startRetentionJob } from './privacy/retention-job.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
@@ -146,6 +147,8 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   setErrorHandling(app);
+  // Before any route: each route added from here on is counted by its pattern.
+  metricsRoutes(app, { config, storage });
 
   // Every /api route needs an admin API key, attached to the route itself, never to a spelling of the URL:
   // routes under /api mount only through adminApi below, or the app refuses to start.
@@ -222,7 +225,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     secrets,
     ...(options.engagementWriter ? { writer: options.engagementWriter } : {}),
   });
-  const stopSending = startSendWorker({ storage, config, secrets });
+  const stopSending = startSendWorker({ storage, config, secrets, log: app.log });
   app.addHook('onClose', async () => stopSending());
 
   if (options.demoWebsiteId) demoRoutes(app, { websiteId: options.demoWebsiteId });
@@ -233,6 +236,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
 
 function setErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
+    countUnmatched(request.method, 404, reply.elapsedTime);
     reply
       .code(404)
       .send({ error: 'not_found', message: `Nothing here: ${request.method} ${request.url.split('?')[0]}` });

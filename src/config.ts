@@ -48,6 +48,12 @@ export interface Config {
   smtpPauseAfterRefusals: number;
   /** A file of extra machine-open proxy ranges (CIDR per line), e.g. Apple's published egress list. */
   machineRangesFile: string | undefined;
+  /** Bearer token that /metrics requires; with neither it nor metricsPort there is no /metrics. */
+  metricsToken: string | undefined;
+  /** A listener of its own for /metrics (then the public one has none). */
+  metricsPort: number | undefined;
+  /** Where that listener binds: loopback unless told otherwise. */
+  metricsHost: string;
 }
 
 export interface SmtpConfig {
@@ -164,6 +170,16 @@ function smtp(env: Env): SmtpConfig {
   };
 }
 
+function metricsToken(env: Env): string | undefined {
+  const token = env['SPOOR_METRICS_TOKEN'];
+  if (!token) return undefined;
+  if (!/^[\x21-\x7e]{16,}$/.test(token))
+    throw new ConfigError(
+      'SPOOR_METRICS_TOKEN must be at least 16 printable characters without spaces (e.g. openssl rand -hex 24).',
+    );
+  return token;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 8080, 0, 65535);
   const host = env['HOST'] || '0.0.0.0';
@@ -209,5 +225,8 @@ export function loadConfig(env: Env = process.env): Config {
     smtpMaxAttempts: integer(env, 'SPOOR_SMTP_MAX_ATTEMPTS', 4, 1, 20),
     smtpPauseAfterRefusals: integer(env, 'SPOOR_SMTP_PAUSE_AFTER_REFUSALS', 5, 1, 1_000_000),
     machineRangesFile: env['SPOOR_MACHINE_RANGES_FILE'] || undefined,
+    metricsToken: metricsToken(env),
+    metricsPort: env['SPOOR_METRICS_PORT'] ? integer(env, 'SPOOR_METRICS_PORT', 0, 1, 65535) : undefined,
+    metricsHost: env['SPOOR_METRICS_HOST'] || '127.0.0.1',
   };
 }

@@ -1,18 +1,22 @@
 // Starting Spoor: config → storage → migrations → first-start set-up → app → listen, with a graceful
 // stop on SIGTERM/SIGINT. src/main.ts runs it as is; the bench's ceiling server (bench/ceiling-server.ts)
 // runs it with other event stores, so that both start exactly alike.
+import type { Server } from 'node:http';
+import { sql } from 'kysely';
 import { type AppOptions, buildApp } from './app.ts';
 import { bootstrap, DEMO_PAGE_SLUG } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
-import { openStorage } from './storage/database.ts';
+import { jsonLogLine } from './lib/logger.ts';
+import { listenForMetrics } from './metrics/routes.ts';
+import { databaseFailure, listenFailure } from './start-up-failure.ts';
+import { openStorage, type Storage } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 
 export type StoreOverrides = Pick<AppOptions, 'ingestor' | 'engagementWriter'>;
 
 export async function runServer(overrides: StoreOverrides = {}): Promise<void> {
   const config = loadConfig();
-  const storage = openStorage(config.databaseUrl, { sqliteMaxSizeMb: config.sqliteMaxSizeMb });
-  await migrateToLatest(storage.db);
+  const storage = await openDatabase(config.databaseUrl, config.sqliteMaxSizeMb);
   const { newApiKey, demoWebsiteId } = await bootstrap(storage.db, config);
   const { app, ingestor } = await buildApp({
     config,
@@ -21,9 +25,11 @@ export async function runServer(overrides: StoreOverrides = {}): Promise<void> {
     demoWebsiteId,
     ...overrides,
   });
+  let metricsListener: Server | null = null;
 
   const shutdown = async (signal: string) => {
     app.log.info(`${signal}: finishing in-flight events, then stopping`);
+    metricsListener?.close();
     // Keep-alive connections can hold app.close() open for the keep-alive timeout (72 s); what must
     // finish is the event writer, so after a grace period drain it and go.
     const grace = new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref());
@@ -35,20 +41,81 @@ export async function runServer(overrides: StoreOverrides = {}): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
-  await app.listen({ host: config.host, port: config.port });
+  await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
+    throw listenFailure('PORT', config.host, config.port, error);
+  });
+  if (config.metricsPort !== undefined) {
+    const port = config.metricsPort;
+    metricsListener = await listenForMetrics(config).catch((error: unknown) => {
+      throw listenFailure('SPOOR_METRICS_PORT', config.metricsHost, port, error);
+    });
+  }
+
   const base = config.publicUrl;
+  const start = {
+    database: storage.engine === 'sqlite' ? `SQLite (${config.databaseUrl.slice(7)})` : 'PostgreSQL',
+    trackingHost: base,
+    ...(demoWebsiteId ? { demoPage: `${base}/demo/`, demoSignup: `${base}/p/${DEMO_PAGE_SLUG}` } : {}),
+    apiDocs: `${base}/docs`,
+    cookieList: `${base}/cookies.json`,
+    ...(config.metricsPort !== undefined
+      ? { metrics: `http://${config.metricsHost}:${config.metricsPort}/metrics` }
+      : config.metricsToken
+        ? { metrics: `${base}/metrics` }
+        : {}),
+    ...(newApiKey ? { adminApiKey: newApiKey } : {}),
+  };
+  // A person at a terminal gets the banner that says where everything is; a supervisor's log (systemd,
+  // Docker, a file) gets the same facts as one JSON line like every other. Written whatever the log
+  // level: a new admin API key is shown only here, once.
+  process.stdout.write(
+    process.stdout.isTTY
+      ? startBanner(start)
+      : jsonLogLine('info', `Spoor is running on ${start.database}`, {
+          ...start,
+          ...(newApiKey ? { adminApiKeyNote: 'shown once; send as "Authorization: Bearer <key>"' } : {}),
+        }),
+  );
+}
+
+/** The database, opened and migrated; a database that cannot be used is one clear start-up failure. */
+async function openDatabase(databaseUrl: string, sqliteMaxSizeMb: number): Promise<Storage> {
+  let storage: Storage | undefined;
+  try {
+    storage = openStorage(databaseUrl, { sqliteMaxSizeMb });
+    await sql`select 1`.execute(storage.db);
+    await migrateToLatest(storage.db);
+    return storage;
+  } catch (error) {
+    await storage?.close().catch(() => {});
+    throw databaseFailure(databaseUrl, error);
+  }
+}
+
+interface StartFacts {
+  database: string;
+  trackingHost: string;
+  demoPage?: string;
+  demoSignup?: string;
+  apiDocs: string;
+  cookieList: string;
+  metrics?: string;
+  adminApiKey?: string;
+}
+
+/** The human start banner (a terminal). */
+export function startBanner(facts: StartFacts): string {
   const lines = [
-    '',
-    `Spoor is running on ${storage.engine === 'sqlite' ? `SQLite (${config.databaseUrl.slice(7)})` : 'PostgreSQL'}.`,
-    `  tracking host   ${base}`,
-    demoWebsiteId ? `  demo page       ${base}/demo/` : '',
-    demoWebsiteId ? `  demo sign-up    ${base}/p/${DEMO_PAGE_SLUG}` : '',
-    `  API docs        ${base}/docs`,
-    `  cookie list     ${base}/cookies.json`,
-    newApiKey
-      ? `  admin API key   ${newApiKey}   (shown once; send as "Authorization: Bearer <key>")`
+    `Spoor is running on ${facts.database}.`,
+    `  tracking host   ${facts.trackingHost}`,
+    ...(facts.demoPage ? [`  demo page       ${facts.demoPage}`] : []),
+    ...(facts.demoSignup ? [`  demo sign-up    ${facts.demoSignup}`] : []),
+    `  API docs        ${facts.apiDocs}`,
+    `  cookie list     ${facts.cookieList}`,
+    ...(facts.metrics ? [`  metrics         ${facts.metrics}`] : []),
+    facts.adminApiKey
+      ? `  admin API key   ${facts.adminApiKey}   (shown once; send as "Authorization: Bearer <key>")`
       : '  admin API key   created on first start (make another with "npx spoor api-keys create")',
-    '',
   ];
-  console.log(lines.filter((line, i) => line !== '' || i === 0 || i === lines.length - 1).join('\n'));
+  return `\n${lines.join('\n')}\n\n`;
 }

@@ -116,6 +116,11 @@ describeEachEngine('SMTP refusals', (engine) => {
       'The relay refused 3 recipients in a row for a reason that is not theirs: 554 5.7.1 Relay access denied. Fix the relay settings, then resume the send.',
     );
     expect(paused.progress).toMatchObject({ hardBounces: 0, softBounces: 0, accepted: 0, policyRefusals: 3 });
+    // The relay's last word, with its time, as for a server that cannot be reached (lastError).
+    expect(paused.lastError.message).toBe(
+      `The SMTP server 127.0.0.1:${sink.port} refused: 554 5.7.1 Relay access denied`,
+    );
+    expect(Number.isNaN(Date.parse(paused.lastError.at))).toBe(false);
     for (const address of addresses) expect(await suppressed(spoor, address)).toBe(false);
     // Each refusal is recorded on its recipient, who waits (pending) for the send to be resumed.
     const refused = (await api(spoor, 'GET', `/api/sends/${id}/recipients?status=pending`)).body.recipients;

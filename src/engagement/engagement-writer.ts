@@ -3,6 +3,7 @@
 // meanwhile (group commit). On a SQLite file the batches are committed by the writer thread that also
 // commits tracking events (src/ingest/), so no commit or fsync runs on the event loop.
 import { type IngestWriter, sqliteIngestWriter, THREAD_GROUP_COMMIT } from '../ingest/writer-thread.ts';
+import { observeCommit, waitingForCommit } from '../metrics/metrics.ts';
 import type { Storage } from '../storage/database.ts';
 import { GroupCommit } from '../storage/group-commit.ts';
 import { isUnavailable } from '../storage/unavailable.ts';
@@ -34,15 +35,21 @@ export function createEngagementWriter(
     {
       maxBatch: options.maxBatch,
       failsEveryJob: isUnavailable,
+      // The writer thread reports its own transactions (it merges the batches handed to it).
       ...(thread
         ? THREAD_GROUP_COMMIT
-        : { concurrency: storage.engine === 'postgres' ? POSTGRES_WRITERS : 1 }),
+        : {
+            concurrency: storage.engine === 'postgres' ? POSTGRES_WRITERS : 1,
+            onCommit: (size, seconds) => observeCommit('engagement', size, seconds),
+          }),
     },
   );
+  const forgetWaiting = waitingForCommit.add({ stream: 'engagement', waiting: () => writer.waiting });
   return {
     record: (hit) => writer.submit(hit),
     close: async () => {
       await writer.close();
+      forgetWaiting();
       await thread?.release();
     },
   };

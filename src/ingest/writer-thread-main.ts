@@ -23,7 +23,13 @@ export type WriterJob =
   | { kind: 'hits'; hits: EngagementHit[]; trackingDefault: boolean };
 export type WriterRequest = (WriterJob & { id: number }) | { close: true };
 export type WriterReply =
-  | { id: number; ok: true; outcomes: unknown[] }
+  | {
+      id: number;
+      ok: true;
+      outcomes: unknown[];
+      /** On the first reply of each transaction: its size and duration (for /metrics). */
+      committed?: { stream: 'tracking' | 'engagement'; size: number; seconds: number };
+    }
   | { id: number; ok: false; message: string; code: string | undefined };
 
 type Job = WriterJob & { id: number };
@@ -46,9 +52,19 @@ if (parentPort) {
     else waiting.push(request);
   };
 
-  const reply = (job: Job, result: unknown[] | unknown, ok: boolean) => {
+  const reply = (
+    job: Job,
+    result: unknown[] | unknown,
+    ok: boolean,
+    committed?: Extract<WriterReply, { ok: true }>['committed'],
+  ) => {
     if (ok) {
-      port.postMessage({ id: job.id, ok, outcomes: result as unknown[] } satisfies WriterReply);
+      port.postMessage({
+        id: job.id,
+        ok,
+        outcomes: result as unknown[],
+        ...(committed ? { committed } : {}),
+      } satisfies WriterReply);
       return;
     }
     const { message, code } = (result ?? {}) as { message?: string; code?: string };
@@ -73,11 +89,17 @@ if (parentPort) {
    */
   const write = (jobs: Job[]) => {
     try {
+      const started = performance.now();
       const outcomes = commit(jobs);
+      const committed = {
+        stream: jobs[0]?.kind === 'events' ? ('tracking' as const) : ('engagement' as const),
+        size: outcomes.length,
+        seconds: (performance.now() - started) / 1000,
+      };
       let at = 0;
-      for (const job of jobs) {
+      for (const [i, job] of jobs.entries()) {
         const size = sizeOf(job);
-        reply(job, outcomes.slice(at, at + size), true);
+        reply(job, outcomes.slice(at, at + size), true, i === 0 ? committed : undefined);
         at += size;
       }
     } catch (error) {

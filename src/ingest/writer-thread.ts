@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EngagementHit, HitOutcome } from '../engagement/engagement-hit.ts';
+import { observeCommit, sqliteWriterBacklog } from '../metrics/metrics.ts';
 import type { Storage } from '../storage/database.ts';
 import type { IngestOutcome, TrackingEvent } from '../tracking/events.ts';
 import type { WriterData, WriterJob, WriterReply, WriterRequest } from './writer-thread-main.ts';
@@ -110,6 +111,7 @@ function startThread(data: WriterData): Thread {
   let nextId = 0;
   let worker: Worker | null = null;
   let checkpointer: { stop(): Promise<void> } | null = null;
+  const forgetBacklog = sqliteWriterBacklog.add(() => pending.size);
 
   const spawn = (): Worker => {
     const w = writerWorker(data);
@@ -120,6 +122,8 @@ function startThread(data: WriterData): Thread {
       if (!waiter) return;
       pending.delete(reply.id);
       if (pending.size === 0) w.unref();
+      if (reply.ok && reply.committed)
+        observeCommit(reply.committed.stream, reply.committed.size, reply.committed.seconds);
       if (reply.ok) waiter.resolve(reply.outcomes);
       else waiter.reject(Object.assign(new Error(reply.message), { code: reply.code }));
     });
@@ -150,6 +154,7 @@ function startThread(data: WriterData): Thread {
       });
     },
     async close() {
+      forgetBacklog();
       await checkpointer?.stop();
       checkpointer = null;
       const w = worker;

@@ -5,8 +5,10 @@
 // through the list: a misconfigured relay must never turn a whole list into bounces.
 import type { Config } from '../config.ts';
 import { trackingUrlsFor } from '../engagement/tracking-urls.ts';
+import type { Logger } from '../lib/logger.ts';
 import { mergeContactOf } from '../messages/merge-contact.ts';
 import { type PreparedMessage, prepareMessage } from '../messages/render-email.ts';
+import { countSmtpOutcome } from '../metrics/metrics.ts';
 import type { InstallSecrets } from '../secrets/install-secrets.ts';
 import { COUNTER } from '../send-counters/counter-names.ts';
 import { addToCounters } from '../send-counters/store.ts';
@@ -27,6 +29,7 @@ import {
   membershipsNow,
   openRecipients,
   recordAttempt,
+  recordLastError,
   recordRefusalStreak,
   type SendRow,
   stillWorking,
@@ -39,6 +42,7 @@ export interface DeliveryContext {
   storage: Storage;
   config: Config;
   secrets: InstallSecrets;
+  log: Logger;
   transport: MailTransport;
   owner: string;
   shouldStop: () => boolean;
@@ -206,20 +210,33 @@ async function recordFinished(
   const counters = new Map<string, number>();
   const streakBefore = refusals.streak;
   let lastRefusal = '';
+  const server = `${context.config.smtp.host}:${context.config.smtp.port}`;
+  let lastError = '';
   for (const { claimed, verdict, messageId } of batch) {
+    countSmtpOutcome(verdict.kind);
     if (verdict.kind === 'not_reached') {
       context.unreached.failures += 1;
       const pauseMs = pauseAfterUnreached(policy, context.unreached.failures);
       context.unreached.pausedUntil = now + pauseMs;
+      lastError = `The SMTP server ${server} could not be reached: ${verdict.response}`;
       // Operators need to see this (nothing is bounced, the send just waits for the server); once per
       // doubling of the failures, so a long outage does not flood the log.
       const failures = context.unreached.failures;
       if ((failures & (failures - 1)) === 0)
-        console.error(
-          `send ${send.id}: the SMTP server ${context.config.smtp.host}:${context.config.smtp.port} could not be reached (${verdict.response}); recipients stay pending, retrying in ${Math.round(pauseMs / 1000)} s (failure ${failures})`,
+        context.log.error(
+          {
+            send: send.id,
+            smtpServer: server,
+            response: verdict.response,
+            failures,
+            retryInSeconds: Math.round(pauseMs / 1000),
+          },
+          `send ${send.id}: the SMTP server ${server} could not be reached (${verdict.response}); recipients stay pending, retrying in ${Math.round(pauseMs / 1000)} s (failure ${failures})`,
         );
     } else {
       context.unreached.failures = 0;
+      if (verdict.kind === 'refused_by_policy')
+        lastError = `The SMTP server ${server} refused: ${verdict.response}`;
     }
     const plan = planAfterAttempt(verdict, claimed.recipient.attempts, policy, now);
     const recorded = await recordAttempt(trx, send.id, claimed.recipient.contact_id, {
@@ -250,8 +267,10 @@ async function recordFinished(
   if (refusals.streak !== streakBefore) {
     const error = pause ? pauseErrorFor(refusals.streak, lastRefusal) : null;
     await recordRefusalStreak(trx, send.id, refusals.streak, error);
-    if (error) console.error(`send ${send.id}: paused: ${error}`);
+    if (error) context.log.error({ send: send.id }, `send ${send.id}: paused: ${error}`);
   }
+  // Shown on GET /api/sends/{id}: a failing server is visible there, not only in the log.
+  if (lastError) await recordLastError(trx, send.id, lastError.slice(0, 1000), now);
   return pause;
 }
 

@@ -60,6 +60,12 @@ export interface Send {
   finishedAt: string | null;
   /** Why the send is paused (what to fix before resuming); null otherwise. */
   error: string | null;
+  /**
+   * The latest time the SMTP server could not be reached, greeted or logged in to (or refused the
+   * sender for a reason not the recipients'), with what it said; null if it never happened. It stays
+   * after the server recovers: compare `at` with the progress.
+   */
+  lastError: { message: string; at: string } | null;
   progress: SendProgress;
 }
 
@@ -104,6 +110,10 @@ function toSend(row: SendRow, counters: ReadonlyMap<string, number>): Send {
     preparedAt: iso(row.prepared_at),
     finishedAt: iso(row.finished_at),
     error: row.error ?? null,
+    lastError:
+      row.last_error && row.last_error_at !== null
+        ? { message: row.last_error, at: iso(row.last_error_at) as string }
+        : null,
     progress: progressOf(counters),
   };
 }
@@ -141,7 +151,18 @@ export async function createSend(db: Db, input: { messageId: string; listIds: st
     lease_until: null,
   };
   await insertSend(db, row);
-  return toSend({ ...row, recipients_total: 0, duplicates: 0, error: null, refusal_streak: 0 }, new Map());
+  return toSend(
+    {
+      ...row,
+      recipients_total: 0,
+      duplicates: 0,
+      error: null,
+      refusal_streak: 0,
+      last_error: null,
+      last_error_at: null,
+    },
+    new Map(),
+  );
 }
 
 export async function getSend(db: Db, id: string): Promise<Send> {

@@ -4,7 +4,9 @@
 // node first marks what the dead one had handed to SMTP as 'unconfirmed' (never sent twice) and goes on.
 import type { Config } from '../config.ts';
 import { newId } from '../lib/ids.ts';
+import type { Logger } from '../lib/logger.ts';
 import { outageLog } from '../lib/outage-log.ts';
+import { smtpUnreached } from '../metrics/metrics.ts';
 import type { InstallSecrets } from '../secrets/install-secrets.ts';
 import { COUNTER } from '../send-counters/counter-names.ts';
 import { addToCounters } from '../send-counters/store.ts';
@@ -26,6 +28,7 @@ export interface SendWorkerDeps {
   storage: Storage;
   config: Config;
   secrets: InstallSecrets;
+  log: Logger;
 }
 
 /**
@@ -38,16 +41,16 @@ export function leaseMsFor(config: Config): number {
 
 /** Starts this node's send worker; the returned function stops it after the current step. */
 export function startSendWorker(deps: SendWorkerDeps): () => Promise<void> {
-  const { storage, config } = deps;
+  const { storage, config, log } = deps;
   const owner = newId();
   const leaseMs = leaseMsFor(config);
   const transport = createMailTransport(config.smtp);
   // While the database is away every poll fails: logged when it starts, then once per interval.
-  const outages = outageLog({ error: (_details, message) => console.error(message) });
+  const outages = outageLog(log);
   const logFailure = (what: string, error: unknown, then: string) => {
     const reason = unavailableReason(error);
     if (reason) outages.note(what, reason, error);
-    else console.error(`${what}: ${(error as Error).message}; ${then}`);
+    else log.error({ err: error }, `${what}: ${(error as Error).message}; ${then}`);
   };
   let stopping = false;
   let sleeper: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
@@ -58,6 +61,7 @@ export function startSendWorker(deps: SendWorkerDeps): () => Promise<void> {
     shouldStop: () => stopping,
     unreached: { failures: 0, pausedUntil: 0 },
   };
+  const forgetUnreached = smtpUnreached.add(() => context.unreached.failures);
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -147,6 +151,7 @@ export function startSendWorker(deps: SendWorkerDeps): () => Promise<void> {
       sleeper.resolve();
     }
     await running;
+    forgetUnreached();
     outages.flush();
     await transport.close();
   };

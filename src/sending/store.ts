@@ -491,6 +491,25 @@ export async function recordRefusalStreak(
     .execute();
 }
 
+/** The SMTP server could not be reached, greeted or logged in to: what it said, and when. */
+export async function recordLastError(db: Db, sendId: string, error: string, at: number): Promise<void> {
+  await db
+    .updateTable('sends')
+    .set({ last_error: error, last_error_at: at })
+    .where('id', '=', sendId)
+    .execute();
+}
+
+/** How many sends there are in each status (for /metrics). */
+export async function countSendsByStatus(db: Db): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('sends')
+    .select(['status', sql<number>`count(*)`.as('n')])
+    .groupBy('status')
+    .execute();
+  return new Map(rows.map((row) => [row.status, Number(row.n)]));
+}
+
 /** Recipients not yet final, and when the earliest pending one is due. */
 export async function openRecipients(db: Db, sendId: string) {
   const row = await db

@@ -15,6 +15,8 @@ export interface Storage {
   sqliteFile?: string;
   /** SQLite only: the size cap every connection to the file applies (OpenOptions.sqliteMaxSizeMb). */
   sqliteMaxSizeMb?: number;
+  /** PostgreSQL only: the pool's connections right now (read by /metrics). */
+  poolStats?: () => { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -119,5 +121,10 @@ function openPostgres(url: string, options: OpenOptions): Storage {
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', close: () => db.destroy() };
+  return {
+    db,
+    engine: 'postgres',
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close: () => db.destroy(),
+  };
 }

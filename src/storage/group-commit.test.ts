@@ -12,6 +12,17 @@ function recordingRunner() {
 }
 
 describe('GroupCommit', () => {
+  it('counts the jobs waiting for their commit and tells of each batch committed', async () => {
+    const { run } = recordingRunner();
+    const committed: number[] = [];
+    const writer = new GroupCommit(run, { maxBatch: 3, onCommit: (size) => committed.push(size) });
+    const results = [1, 2, 3, 4, 5].map((job) => writer.submit(job));
+    expect(writer.waiting).toBe(5);
+    await Promise.all(results);
+    expect(writer.waiting).toBe(0);
+    expect(committed).toEqual([3, 2]);
+  });
+
   it('without a hand-over size, waits for the end of the turn and commits what arrived together', async () => {
     const { batches, run } = recordingRunner();
     const writer = new GroupCommit(run, { maxBatch: 100 });

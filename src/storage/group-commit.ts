@@ -32,6 +32,8 @@ export interface GroupCommitOptions {
    * failed as a whole instead of being retried job by job, which would only repeat the failure.
    */
   failsEveryJob?: (error: unknown) => boolean;
+  /** Told of each batch committed: its size and how long it took (for /metrics). */
+  onCommit?: (size: number, seconds: number) => void;
 }
 
 export class GroupCommit<Job, Result> {
@@ -46,6 +48,9 @@ export class GroupCommit<Job, Result> {
   private readonly attempts: number;
   private readonly handOverAt: number;
   private readonly failsEveryJob: (error: unknown) => boolean;
+  private readonly onCommit: ((size: number, seconds: number) => void) | undefined;
+  /** Jobs in the batches being written. */
+  private jobsWriting = 0;
 
   constructor(
     private readonly runBatch: BatchRunner<Job, Result>,
@@ -56,6 +61,12 @@ export class GroupCommit<Job, Result> {
     this.attempts = options.attempts ?? 3;
     this.handOverAt = options.handOverAt ?? 0;
     this.failsEveryJob = options.failsEveryJob ?? (() => false);
+    this.onCommit = options.onCommit;
+  }
+
+  /** Jobs submitted and not yet committed (or failed): waiting for a batch, or in one being written. */
+  get waiting(): number {
+    return this.queue.length + this.jobsWriting;
   }
 
   submit(job: Job): Promise<Result> {
@@ -93,8 +104,10 @@ export class GroupCommit<Job, Result> {
     while (this.queue.length > 0 && this.writing < this.concurrency) {
       const batch = this.queue.splice(0, this.maxBatch);
       this.writing += 1;
+      this.jobsWriting += batch.length;
       void this.writeBatch(batch).finally(() => {
         this.writing -= 1;
+        this.jobsWriting -= batch.length;
         if (this.queue.length > 0) this.schedule();
         else if (this.writing === 0) for (const wake of this.idleWaiters.splice(0)) wake();
       });
@@ -105,7 +118,9 @@ export class GroupCommit<Job, Result> {
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       try {
+        const started = this.onCommit ? performance.now() : 0;
         const results = await this.runBatch(batch.map((p) => p.job));
+        this.onCommit?.(batch.length, (performance.now() - started) / 1000);
         for (const [i, pending] of batch.entries()) pending.resolve(results[i] as Result);
         return;
       } catch (error) {

@@ -8,6 +8,7 @@ import * as visitsByStart from './migrations/005-visits-by-start.ts';
 import * as emailEventLayout from './migrations/006-email-event-layout.ts';
 import * as sendPause from './migrations/007-send-pause.ts';
 import * as apiKeyScopes from './migrations/008-api-key-scopes.ts';
+import * as sendLastError from './migrations/009-send-last-error.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '006-email-event-layout': emailEventLayout,
   '007-send-pause': sendPause,
   '008-api-key-scopes': apiKeyScopes,
+  '009-send-last-error': sendLastError,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {

@@ -282,6 +282,9 @@ export interface SendsTable {
   error: Generated<string | null>;
   /** Refusals not the recipients' in a row (reset by an acceptance or an address refusal). */
   refusal_streak: Generated<number>;
+  /** The latest failure to reach, greet or log in to the SMTP server while sending, for a person to read. */
+  last_error: Generated<string | null>;
+  last_error_at: Generated<number | null>;
 }
 
 export interface SendLinksTable {

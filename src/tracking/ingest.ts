@@ -2,6 +2,7 @@
 // only once the event is committed, sharing each commit with whatever else arrived meanwhile.
 
 import { sqliteIngestWriter, THREAD_GROUP_COMMIT } from '../ingest/writer-thread.ts';
+import { observeCommit, waitingForCommit } from '../metrics/metrics.ts';
 import type { Storage } from '../storage/database.ts';
 import { GroupCommit } from '../storage/group-commit.ts';
 import { isUnavailable } from '../storage/unavailable.ts';
@@ -31,15 +32,21 @@ export function createIngestor(storage: Storage, maxBatch: number): Ingestor {
     {
       maxBatch,
       failsEveryJob: isUnavailable,
+      // The writer thread reports its own transactions (it merges the batches handed to it).
       ...(thread
         ? THREAD_GROUP_COMMIT
-        : { concurrency: storage.engine === 'postgres' ? POSTGRES_WRITERS : 1 }),
+        : {
+            concurrency: storage.engine === 'postgres' ? POSTGRES_WRITERS : 1,
+            onCommit: (size, seconds) => observeCommit('tracking', size, seconds),
+          }),
     },
   );
+  const forgetWaiting = waitingForCommit.add({ stream: 'tracking', waiting: () => writer.waiting });
   return {
     ingest: (event) => writer.submit(event),
     close: async () => {
       await writer.close();
+      forgetWaiting();
       await thread?.release();
     },
   };
