@@ -96,13 +96,9 @@ async function checkSmtp(smtp: SmtpConfig): Promise<Check> {
   const name = 'smtp';
   const where = `${smtp.host}:${smtp.port}`;
   const { default: nodemailer } = await import('nodemailer');
+  const { smtpConnectionOptions } = await import('../sending/transport.ts');
   const transport = nodemailer.createTransport({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure,
-    requireTLS: smtp.requireTls,
-    tls: { rejectUnauthorized: smtp.rejectUnauthorized },
-    ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
+    ...smtpConnectionOptions(smtp),
     connectionTimeout: TIMEOUT_MS,
     greetingTimeout: TIMEOUT_MS,
     socketTimeout: TIMEOUT_MS,

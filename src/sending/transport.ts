@@ -51,15 +51,22 @@ interface PoolResource extends EventEmitter {
 /** How long to wait for the reply to QUIT before the socket is simply closed. */
 const QUIT_REPLY_MS = 2_000;
 
-export function createMailTransport(smtp: SmtpConfig): MailTransport {
-  const transporter: Transporter = nodemailer.createTransport({
-    pool: true,
+/** Where and how to reach the SMTP server, for the send pool and for `spoor doctor`'s check alike. */
+export function smtpConnectionOptions(smtp: SmtpConfig) {
+  return {
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
     requireTLS: smtp.requireTls,
     tls: { rejectUnauthorized: smtp.rejectUnauthorized },
     ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
+  };
+}
+
+export function createMailTransport(smtp: SmtpConfig): MailTransport {
+  const transporter: Transporter = nodemailer.createTransport({
+    pool: true,
+    ...smtpConnectionOptions(smtp),
     maxConnections: smtp.pool,
     // The pool would resend a message whose connection dropped, maybe after the server took it; the
     // worker decides about retries itself, knowing whether the message was handed over.
