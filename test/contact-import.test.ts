@@ -423,7 +423,10 @@ describeEachEngine('contact CSV import at scale', (engine) => {
         `baseline ${mb(baseline)}, peak during import +${mb(peak - baseline)}, after +${mb(after - baseline)}`,
     );
     expect(fileBytes).toBeGreaterThan(9 * 1048576);
-    expect(peak - baseline).toBeLessThan(fileBytes / 2);
+    // A server that held the body would hold at least its bytes (as Buffers or one-byte strings). What a
+    // streaming import holds is the batches in flight: 1–5 MB seen on Node 20, up to 7.3 MB on Node 24's
+    // PostgreSQL run, whose import goes faster and so has more rows between the parser and the database.
+    expect(peak - baseline).toBeLessThan(fileBytes);
     expect(after - baseline).toBeLessThan(fileBytes / 2);
   });
 
