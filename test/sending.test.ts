@@ -348,6 +348,18 @@ describeEachEngine('sending', (engine) => {
     expect(suppressed).toEqual([]);
   });
 
+  it('refuses a suppression cursor it never gave out (NUL once decoded, or not base64url) with a 400', async () => {
+    for (const cursor of ['AAAA', 'http%3A%2F%2Fx.example%2F%25F1']) {
+      const res = await spoor.app.inject({
+        method: 'GET',
+        url: `/api/suppressions?cursor=${cursor}`,
+        headers: spoor.auth,
+      });
+      expect(res.statusCode, cursor).toBe(400);
+      expect(res.json().message).toBe('cursor is not one this API returned.');
+    }
+  });
+
   it('cancel stops the rest; what was sent stays sent', async () => {
     const list = await fx.list('Cancel');
     const addresses: string[] = [];

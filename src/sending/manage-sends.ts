@@ -179,6 +179,19 @@ function decodeCursor(cursor: string | undefined) {
   return { createdAt: Number(match[1]), id: match[2]! };
 }
 
+/**
+ * A suppression cursor is an address in base64url, as listSuppressions hands it out. Anything else (a
+ * NUL byte or invalid UTF-8 once decoded, which PostgreSQL cannot compare) is refused, not queried.
+ */
+function decodeSuppressionCursor(cursor: string): string {
+  const decoded = /^[A-Za-z0-9_-]{1,700}$/.test(cursor)
+    ? Buffer.from(cursor, 'base64url').toString('utf8')
+    : '';
+  if (decoded === '' || decoded.includes('\u0000') || decoded.includes('\uFFFD'))
+    throw new AppError('bad_request', 'cursor is not one this API returned.');
+  return decoded;
+}
+
 export async function listSends(
   db: Db,
   query: { limit: number; cursor?: string | undefined },
@@ -265,7 +278,7 @@ export async function listSuppressions(
   db: Db,
   query: { email?: string | undefined; cursor?: string | undefined; limit: number },
 ): Promise<{ suppressions: Suppression[]; nextCursor: string | null }> {
-  const after = query.cursor ? Buffer.from(query.cursor, 'base64url').toString('utf8') : undefined;
+  const after = query.cursor === undefined ? undefined : decodeSuppressionCursor(query.cursor);
   const rows = await pageSuppressions(db, { email: query.email, after, limit: query.limit + 1 });
   const page = pageOf(rows, query.limit, (last) => Buffer.from(last.email_match).toString('base64url'));
   return {
