@@ -40,7 +40,7 @@ export function parseCommandArgs(
 ): { values: Values; positionals: string[] } {
   let parsed: { values: Values; positionals: string[] };
   try {
-    parsed = parseArgs({ args, options: command.options ?? {}, allowPositionals: true, strict: true }) as {
+    parsed = parseArgs({ args: dashedIdsAsPositionals(command, args), options: command.options ?? {}, allowPositionals: true, strict: true }) as {
       values: Values;
       positionals: string[];
     };
@@ -52,6 +52,31 @@ export function parseCommandArgs(
     throw usageError(command, `Unexpected argument "${parsed.positionals[max]}".`);
   if (parsed.positionals.length < min) throw usageError(command, 'Missing an argument.');
   return parsed;
+}
+
+/** The shape of Spoor's ids (src/lib/ids.ts): 22 characters of base64url. */
+const GENERATED_ID = /^[A-Za-z0-9_-]{22}$/;
+
+/**
+ * One id in 64 starts with "-", and parseArgs would read it as an unknown option ("spoor api-keys
+ * revoke -Xq…" refused as misuse). An argument shaped like an id that is no option this command
+ * declares, and no option's value, is moved after "--", where parseArgs reads it as a positional.
+ * Every command takes at most one positional, so no order among positionals is lost.
+ */
+export function dashedIdsAsPositionals(command: Command, args: readonly string[]): string[] {
+  const options = command.options ?? {};
+  const takesValue = (arg: string) =>
+    Object.entries(options).some(
+      ([name, option]) => option.type === 'string' && (arg === `--${name}` || (option.short !== undefined && arg === `-${option.short}`)),
+    );
+  const end = args.indexOf('--');
+  const head = end === -1 ? args : args.slice(0, end);
+  const tail = end === -1 ? [] : args.slice(end + 1);
+  const ids = head.filter(
+    (arg, i) => arg.startsWith('-') && GENERATED_ID.test(arg) && !(i > 0 && takesValue(head[i - 1]!)),
+  );
+  if (ids.length === 0) return [...args];
+  return [...head.filter((arg) => !ids.includes(arg)), '--', ...ids, ...tail];
 }
 
 function usageError(command: Command, message: string): CliError {
