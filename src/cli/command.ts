@@ -40,7 +40,12 @@ export function parseCommandArgs(
 ): { values: Values; positionals: string[] } {
   let parsed: { values: Values; positionals: string[] };
   try {
-    parsed = parseArgs({ args: dashedIdsAsPositionals(command, args), options: command.options ?? {}, allowPositionals: true, strict: true }) as {
+    parsed = parseArgs({
+      args: dashedIdsAsPositionals(command, args),
+      options: command.options ?? {},
+      allowPositionals: true,
+      strict: true,
+    }) as {
       values: Values;
       positionals: string[];
     };
@@ -67,7 +72,9 @@ export function dashedIdsAsPositionals(command: Command, args: readonly string[]
   const options = command.options ?? {};
   const takesValue = (arg: string) =>
     Object.entries(options).some(
-      ([name, option]) => option.type === 'string' && (arg === `--${name}` || (option.short !== undefined && arg === `-${option.short}`)),
+      ([name, option]) =>
+        option.type === 'string' &&
+        (arg === `--${name}` || (option.short !== undefined && arg === `-${option.short}`)),
     );
   const end = args.indexOf('--');
   const head = end === -1 ? args : args.slice(0, end);
