@@ -11,8 +11,8 @@
 // Neither is a way to run Spoor; they show how much of the bare server's rate any durable store could
 // keep here, and so how much of the gap is the tables' (decision 007).
 import { closeSync, fdatasync, fdatasyncSync, openSync, writeSync } from 'node:fs';
-import type { EngagementHit, HitOutcome } from '../src/engagement/engagement-hit.ts';
-import type { EngagementWriter } from '../src/engagement/engagement-writer.ts';
+import type { EngagementHit, HitOutcome } from '../src/email/engagement/engagement-hit.ts';
+import type { EngagementWriter } from '../src/email/engagement/engagement-writer.ts';
 import { newId } from '../src/lib/ids.ts';
 import { runServer } from '../src/server.ts';
 import type { IngestOutcome, TrackingEvent } from '../src/tracking/events.ts';

@@ -2,9 +2,9 @@
 // leaves it: links, recipients delivered an hour ago), then the open pixel and the click redirect are
 // driven with genuine signed URLs of random recipients, each against the bare server answering the same
 // GIF / 302. After each Spoor run every answered request must be an event in the database.
-import { CLICK_PATH, PIXEL_PATH, trackingUrlsFor } from '../src/engagement/tracking-urls.ts';
+import { CLICK_PATH, PIXEL_PATH, trackingUrlsFor } from '../src/email/engagement/tracking-urls.ts';
+import { prepareMessage } from '../src/email/messages/render-email.ts';
 import { newId } from '../src/lib/ids.ts';
-import { prepareMessage } from '../src/messages/render-email.ts';
 import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import { openStorage } from '../src/storage/database.ts';
 import { migrateToLatest } from '../src/storage/migrate.ts';

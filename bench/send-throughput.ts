@@ -9,11 +9,11 @@ import { pathToFileURL } from 'node:url';
 import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config.ts';
 import { insertContacts } from '../src/contacts/store.ts';
+import { createSend } from '../src/email/sends/manage-sends.ts';
+import { startSendWorker } from '../src/email/sends/send-worker.ts';
 import { newId } from '../src/lib/ids.ts';
 import { stderrLogger } from '../src/lib/logger.ts';
 import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
-import { createSend } from '../src/sending/manage-sends.ts';
-import { startSendWorker } from '../src/sending/send-worker.ts';
 import { openStorage } from '../src/storage/database.ts';
 import { migrateToLatest } from '../src/storage/migrate.ts';
 

@@ -1,6 +1,6 @@
 // What every request passes before a route sees it: the body parsers (JSON, text/plain, url-encoded) and the NUL check.
 import type { FastifyInstance } from 'fastify';
-import { PIXEL_PATH } from './engagement/tracking-urls.ts';
+import { PIXEL_PATH } from './email/engagement/tracking-urls.ts';
 import { AppError } from './lib/errors.ts';
 import { parseJsonBody } from './lib/json-body.ts';
 import { formBodyHoldsNul, NUL_MESSAGE, requestHoldsNul } from './lib/nul.ts';

@@ -1,7 +1,7 @@
 // Nothing acknowledged is lost: SIGKILL the server under load, then every answered event (a collect
 // request, an email click) must be stored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COUNTER } from '../src/send-counters/counter-names.ts';
+import { COUNTER } from '../src/email/counters/counter-names.ts';
 import { openStorage } from '../src/storage/database.ts';
 import { startCollectLoad } from './helpers/collect-load.ts';
 import { createSendFixture, pathOf } from './helpers/email-fixtures.ts';

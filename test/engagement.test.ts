@@ -3,10 +3,10 @@
 // visitor cookie of a tracked click, insights from counters, history, export and erasure, rate limits.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COUNTER } from '../src/email/counters/counter-names.ts';
+import { addToCounters } from '../src/email/counters/store.ts';
 import { TokenSigner } from '../src/lib/tokens.ts';
 import { rotateStoredTokenKey } from '../src/secrets/install-secrets.ts';
-import { COUNTER } from '../src/send-counters/counter-names.ts';
-import { addToCounters } from '../src/send-counters/store.ts';
 import {
   createSendFixture,
   type FixtureRecipient,

@@ -4,9 +4,9 @@
 // cancel, and a clear 4xx for bad input on every endpoint.
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { parseSendHeader } from '../src/email/sends/send-header.ts';
 import { subscribeContact, unsubscribeFromLists } from '../src/lists/store.ts';
 import { type InstallSecrets, loadInstallSecrets } from '../src/secrets/install-secrets.ts';
-import { parseSendHeader } from '../src/sending/send-header.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { freePort } from './helpers/server-process.ts';
 import { type ReceivedMessage, type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';

@@ -4,8 +4,8 @@
 // mailbox or a 4xx is retried. And every SMTP session Spoor opens ends with QUIT.
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMailTransport } from '../src/email/sends/transport.ts';
 import { subscribeContact } from '../src/lists/store.ts';
-import { createMailTransport } from '../src/sending/transport.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
 import { type RunningSpoor, sendFinished, startSpoor } from './helpers/spoor.ts';

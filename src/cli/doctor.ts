@@ -96,7 +96,7 @@ async function checkSmtp(smtp: SmtpConfig): Promise<Check> {
   const name = 'smtp';
   const where = `${smtp.host}:${smtp.port}`;
   const { default: nodemailer } = await import('nodemailer');
-  const { smtpConnectionOptions } = await import('../sending/transport.ts');
+  const { smtpConnectionOptions } = await import('../email/sends/transport.ts');
   const transport = nodemailer.createTransport({
     ...smtpConnectionOptions(smtp),
     connectionTimeout: TIMEOUT_MS,

@@ -2,6 +2,7 @@
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { pageOf } from '../lib/page.ts';
+import type { Db } from '../storage/schema.ts';
 import type {
   Contact,
   ContactValues,
@@ -14,7 +15,6 @@ import { cleanCustomField, cleanStandardField, type FieldProblem, isProblem } fr
 import {
   type ContactRow,
   contactRowOf,
-  type Db,
   findContact,
   findContactRow,
   insertContact,

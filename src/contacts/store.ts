@@ -1,9 +1,7 @@
 // Storage for contacts and custom field definitions.
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
-import type { ContactFieldsTable, ContactsTable, Database } from '../storage/schema.ts';
+import type { ContactFieldsTable, ContactsTable, Database, Db } from '../storage/schema.ts';
 import type { Contact, CustomFieldDefinition, CustomValue, EmailPermissions } from './contact.ts';
-
-export type Db = Kysely<Database> | Transaction<Database>;
 
 /** Column values of a contact as stored (standard fields already cleaned). */
 export interface ContactRow {

@@ -1,9 +1,10 @@
 // Defining forms through the API: every definition is checked before it is stored.
-import type { Db } from '../contacts/store.ts';
+
 import { listCustomFields } from '../contacts/store.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { existingListIds } from '../lists/store.ts';
+import type { Db } from '../storage/schema.ts';
 import { findWebsite } from '../websites/store.ts';
 import type { Form } from './form.ts';
 import { checkFormInput, type FormInput, refineFormInput, toDefinition } from './form-definition.ts';

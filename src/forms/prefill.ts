@@ -2,8 +2,9 @@
 // prefill-marked fields from it. The token carries no personal data and only its hash is stored.
 import { randomBytes } from 'node:crypto';
 import { STANDARD_FIELDS, type StandardField } from '../contacts/contact.ts';
-import { type Db, findContact, setPrefillAllowed } from '../contacts/store.ts';
+import { findContact, setPrefillAllowed } from '../contacts/store.ts';
 import { sha256Hex } from '../lib/ids.ts';
+import type { Db } from '../storage/schema.ts';
 
 export { PREFILL_COOKIE } from '../cookies/definitions.ts';
 

@@ -1,7 +1,6 @@
 // Storage for forms and form submissions.
 import type { Selectable } from 'kysely';
-import type { Db } from '../contacts/store.ts';
-import type { FormSubmissionsTable, FormsTable } from '../storage/schema.ts';
+import type { Db, FormSubmissionsTable, FormsTable } from '../storage/schema.ts';
 import type { Form } from './form.ts';
 import type { FormDefinition } from './form-definition.ts';
 

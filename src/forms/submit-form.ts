@@ -2,13 +2,14 @@
 // browser and remember the prefill choice. A submission that fails after it was stored is retried
 // by the submission worker; a repeated submission key (double click, retry) is processed once.
 import { applyValues, ContactValidationError, EMPTY_ROW } from '../contacts/manage-contacts.ts';
-import { type Db, listCustomFields } from '../contacts/store.ts';
+import { listCustomFields } from '../contacts/store.ts';
 import { matchOrCreateContact, toContactValues } from '../identity/match-contact.ts';
 import { createVisitor, linkVisitor, resolveVisitor } from '../identity/store.ts';
 import { AppError } from '../lib/errors.ts';
 import { isWellFormedId, newId } from '../lib/ids.ts';
 import { subscribeToLists } from '../lists/store.ts';
 import type { Storage } from '../storage/database.ts';
+import type { Db } from '../storage/schema.ts';
 import type { Form } from './form.ts';
 import type { AfterSubmit } from './form-definition.ts';
 import { rememberChoice } from './prefill.ts';

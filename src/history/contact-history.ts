@@ -1,6 +1,6 @@
 // A contact's history: every interaction, newest first, one page at a time. Each source answers the
 // page's worth of its own items after the cursor; the merge keeps the newest `limit` of them.
-import type { Db } from '../contacts/store.ts';
+import type { Db } from '../storage/schema.ts';
 import { emailItems } from './email-items.ts';
 import { formSubmissionItems } from './form-submission-items.ts';
 import { boundFor, compareItems, decodeCursor, encodeCursor, type Position } from './history-cursor.ts';

@@ -1,7 +1,7 @@
 // History source: the contact's email opens, clicks (with the link) and unsubscribes, each naming the
 // send and its message. Only events made with tracking consent name a contact, so only those appear;
 // machine opens and scanner clicks are shown with their label, not hidden.
-import { emailEventsOfContact } from '../engagement/store.ts';
+import { emailEventsOfContact } from '../email/engagement/store.ts';
 import type { EmailItem, HistorySource } from './history-item.ts';
 
 export const emailItems: HistorySource = {

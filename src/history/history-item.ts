@@ -1,7 +1,7 @@
 // The items of a contact's history: one typed entry per interaction, newest first. Each kind comes
 // from its own source (visit-items.ts, form-submission-items.ts, email-items.ts); offer and event
 // sources join the union and the SOURCES list in contact-history.ts without touching the others.
-import type { Db } from '../contacts/store.ts';
+import type { Db } from '../storage/schema.ts';
 import type { SourceBound } from './history-cursor.ts';
 
 export interface HistoryPageview {

@@ -1,9 +1,10 @@
 // Resolves the contact a per-contact request names. A merged-away id answers 404 naming the survivor
 // rather than silently answering for another id: the caller learns the new id and uses it from then on,
 // and nothing destructive (erasure) ever happens to an id the caller did not name.
-import { type Db, findContactRow } from '../contacts/store.ts';
+import { findContactRow } from '../contacts/store.ts';
 import { survivingContactId } from '../identity/store.ts';
 import { AppError } from '../lib/errors.ts';
+import type { Db } from '../storage/schema.ts';
 
 export async function requireContact(db: Db, contactId: string) {
   const row = await findContactRow(db, contactId);

@@ -1,7 +1,7 @@
 // Storage reads for contact history: a contact's visits, their page views and form submissions,
 // newest first from a cursor bound. The only file in src/history that touches storage.
 import { sql } from 'kysely';
-import type { Db } from '../contacts/store.ts';
+import type { Db } from '../storage/schema.ts';
 import type { SourceBound } from './history-cursor.ts';
 
 /** SQL condition: (at, id) comes after the bound in newest-first order. */

@@ -6,7 +6,6 @@ import { type ContactValues, STANDARD_FIELDS, type StandardField } from '../cont
 import { applyValues, ContactValidationError, EMPTY_ROW } from '../contacts/manage-contacts.ts';
 import {
   contactRowOf,
-  type Db,
   findContactsByEmail,
   insertContact,
   listCustomFields,
@@ -14,7 +13,7 @@ import {
 } from '../contacts/store.ts';
 import { newId } from '../lib/ids.ts';
 import type { Engine } from '../storage/database.ts';
-import type { ContactsTable } from '../storage/schema.ts';
+import type { ContactsTable, Db } from '../storage/schema.ts';
 import { contactMatches, type MatchField, matchKey } from './match-rules.ts';
 import { lockMatchKey, mergeContactInto } from './store.ts';
 

@@ -1,8 +1,8 @@
 // Storage for identity: which browser belongs to which contact, and contact merges.
 import { sql } from 'kysely';
-import type { Db } from '../contacts/store.ts';
 import { newId } from '../lib/ids.ts';
 import { moveMemberships } from '../lists/store.ts';
+import type { Db } from '../storage/schema.ts';
 
 /** The visitor a browser's ids name (tracking-host cookie first, then the first-party mirror). */
 export async function resolveVisitor(

@@ -1,12 +1,12 @@
 // Inside the SQLite writer thread: its own connection to the database file, and the one writer of the
 // hot paths. Two kinds of jobs: tracking batches (tracking/sqlite-store.ts) and email engagement batches
-// (engagement/sqlite-store.ts), both as statements prepared once on this connection. Jobs that arrived
+// (email/engagement/sqlite-store.ts), both as statements prepared once on this connection. Jobs that arrived
 // while a transaction was being written are merged with the waiting jobs of their kind into the next
 // one (up to maxBatch events or hits), so every commit carries as much as it can. Strictly serial: each
 // transaction is committed, and its jobs answered, before the next one begins.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import type { EngagementHit } from '../engagement/engagement-hit.ts';
-import { sqliteHitWriter } from '../engagement/sqlite-store.ts';
+import type { EngagementHit } from '../email/engagement/engagement-hit.ts';
+import { sqliteHitWriter } from '../email/engagement/sqlite-store.ts';
 import { openSqliteConnection } from '../storage/database.ts';
 import { unavailableReason } from '../storage/unavailable.ts';
 import type { TrackingEvent } from '../tracking/events.ts';

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { EngagementHit, HitOutcome } from '../engagement/engagement-hit.ts';
+import type { EngagementHit, HitOutcome } from '../email/engagement/engagement-hit.ts';
 import { observeCommit, sqliteWriterBacklog } from '../metrics/metrics.ts';
 import type { Storage } from '../storage/database.ts';
 import type { IngestOutcome, TrackingEvent } from '../tracking/events.ts';

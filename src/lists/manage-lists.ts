@@ -1,10 +1,10 @@
 // Managing mailing lists through the API: the lists themselves, adding and removing members, paging
 // through them, and a contact's memberships.
-import { type Db, findContactRow } from '../contacts/store.ts';
+import { findContactRow } from '../contacts/store.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { pageOf } from '../lib/page.ts';
-import type { ListMemberStatus } from '../storage/schema.ts';
+import type { Db, ListMemberStatus } from '../storage/schema.ts';
 import type { AddMembersResult, ListMember, MailingList, Membership } from './list.ts';
 import {
   allListRows,

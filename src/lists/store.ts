@@ -1,7 +1,6 @@
 // Storage for mailing lists and their members. An unsubscribe keeps the member row (status
 // 'unsubscribed'), so later sends to the list block the contact instead of forgetting the choice.
-import type { Db } from '../contacts/store.ts';
-import type { ListMemberStatus } from '../storage/schema.ts';
+import type { Db, ListMemberStatus } from '../storage/schema.ts';
 
 export type MembershipSource = 'api' | 'form' | 'import';
 

@@ -1,11 +1,12 @@
 // Erasing a contact (right to erasure): their personal data, interactions (web and email), list
 // memberships and browser mappings go in one transaction, and an audit entry without personal data
 // records that it happened.
-import type { Db } from '../contacts/store.ts';
+
 import { requireContact } from '../history/require-contact.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { Storage } from '../storage/database.ts';
+import type { Db } from '../storage/schema.ts';
 import {
   deleteContactEmailRows,
   deleteContactPageviews,

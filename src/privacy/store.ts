@@ -2,9 +2,8 @@
 // batched deletes of anonymous tracking data past a website's retention period. The only file in
 // src/privacy that touches storage.
 import type { ExpressionBuilder } from 'kysely';
-import type { Db } from '../contacts/store.ts';
 import type { Engine } from '../storage/database.ts';
-import type { Database } from '../storage/schema.ts';
+import type { Database, Db } from '../storage/schema.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // One contact's data

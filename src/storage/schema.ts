@@ -1,6 +1,6 @@
 // Table types for Kysely: the one description of Spoor's storage, shared by SQLite and PostgreSQL.
 // Instants are epoch milliseconds (bigint in PostgreSQL, parsed back to number); days are 'YYYY-MM-DD' (UTC).
-import type { Generated } from 'kysely';
+import type { Generated, Kysely, Transaction } from 'kysely';
 
 export interface SettingsTable {
   key: string;
@@ -391,3 +391,6 @@ export interface Database {
   send_engagement: SendEngagementTable;
   email_suppressions: EmailSuppressionsTable;
 }
+
+/** A connection or a transaction: what every store's functions take. */
+export type Db = Kysely<Database> | Transaction<Database>;

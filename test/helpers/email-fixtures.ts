@@ -1,9 +1,9 @@
 // Sets up a send directly in storage, the way the send job leaves it (message snapshot → prepareMessage →
 // sends, send_links and send_recipients rows, lists with their members), and returns each recipient's
 // signed tracking URLs. For the engagement tests, which must not depend on the SMTP send job.
-import { type RecipientTrackingUrls, trackingUrlsFor } from '../../src/engagement/tracking-urls.ts';
+import { type RecipientTrackingUrls, trackingUrlsFor } from '../../src/email/engagement/tracking-urls.ts';
+import { type LinkEntry, prepareMessage } from '../../src/email/messages/render-email.ts';
 import { newId } from '../../src/lib/ids.ts';
-import { type LinkEntry, prepareMessage } from '../../src/messages/render-email.ts';
 import { type InstallSecrets, loadInstallSecrets } from '../../src/secrets/install-secrets.ts';
 import type { RunningSpoor } from './spoor.ts';
 

@@ -1,0 +1,73 @@
+// One batch of email hits, one transaction: load what the hits need, classify (engagement-plan.ts),
+// write, identify browsers; the outcomes are returned once the transaction is committed. Runs in the
+// SQLite writer thread (src/ingest/) on a SQLite file, in process otherwise.
+
+import { createVisitor, linkVisitor, resolveVisitor } from '../../identity/store.ts';
+import { isWellFormedId, newId } from '../../lib/ids.ts';
+import { unsubscribeFromLists } from '../../lists/store.ts';
+import type { Storage } from '../../storage/database.ts';
+import type { Db } from '../../storage/schema.ts';
+import type { EngagementHit, HitOutcome } from './engagement-hit.ts';
+import { planEngagement } from './engagement-plan.ts';
+import { applyWrites, insertIdentifiedVisitors, loadPlanState, lockRecipients } from './store.ts';
+
+export async function commitHits(
+  storage: Storage,
+  hits: EngagementHit[],
+  trackingDefault: boolean,
+): Promise<HitOutcome[]> {
+  return storage.db.transaction().execute(async (tx) => {
+    await lockRecipients(
+      tx,
+      storage.engine,
+      hits.map((hit) => hit.recipientKey),
+    );
+    const state = await loadPlanState(tx, storage.engine, hits, trackingDefault);
+    const { writes, outcomes } = planEngagement(hits, state);
+    await applyWrites(tx, writes);
+    // Browsers without a visitor id yet (most email clicks) get new visitors, already the contact's:
+    // one insert for the batch. Browsers that have one are resolved and linked one by one.
+    const fresh: { id: string; contactId: string; at: number }[] = [];
+    for (const request of writes.identify) {
+      const outcome = outcomes[request.hitIndex] as HitOutcome;
+      if (isWellFormedId(request.visitorCookie)) {
+        outcome.visitorId = await identifyBrowser(tx, request.visitorCookie, request.contactId, request.at);
+      } else {
+        outcome.visitorId = newId();
+        fresh.push({ id: outcome.visitorId, contactId: request.contactId, at: request.at });
+      }
+    }
+    await insertIdentifiedVisitors(tx, fresh);
+    for (const request of writes.unsubscribes) {
+      const outcome = outcomes[request.hitIndex] as HitOutcome;
+      outcome.unsubscribed = await unsubscribeFromLists(tx, request.contactId, request.listIds, {
+        sendId: request.sendId,
+        now: request.at,
+      });
+    }
+    return outcomes;
+  });
+}
+
+/**
+ * A person clicked with tracking consent: this browser is theirs. The browser keeps the visitor id it
+ * already has on the tracking host (its earlier anonymous visits join the contact); a browser without
+ * one gets a new visitor.
+ */
+async function identifyBrowser(
+  tx: Db,
+  cookie: string | null,
+  contactId: string,
+  now: number,
+): Promise<string> {
+  const cookieId = isWellFormedId(cookie) ? cookie : null;
+  const known = cookieId ? await resolveVisitor(tx, [cookieId]) : null;
+  let visitorId = known?.id;
+  if (!visitorId) {
+    // A well-formed id the database no longer knows (retention) is adopted, as the collect endpoint does.
+    visitorId = cookieId ?? newId();
+    await createVisitor(tx, visitorId, now);
+  }
+  await linkVisitor(tx, visitorId, contactId);
+  return visitorId;
+}

@@ -1,0 +1,254 @@
+// HTTP for email engagement: the open pixel, the click redirect and one-click unsubscribe (RFC 8058).
+// Tokens are verified here; the destination of a click comes from storage only. Insights: insights-routes.ts.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.ts';
+import { VISITOR_COOKIE } from '../../cookies/definitions.ts';
+import { signHandoff, withHandoff } from '../../identity/handoff.ts';
+import { redirectTargetOf } from '../../lib/destination-url.ts';
+import { AppError, httpStatusOf } from '../../lib/errors.ts';
+import { Memo } from '../../lib/memo.ts';
+import { outageLog } from '../../lib/outage-log.ts';
+import { rateLimited } from '../../lib/rate-limited.ts';
+import type { TokenClaims } from '../../lib/tokens.ts';
+import { WindowCounter } from '../../lib/window-counter.ts';
+import type { InstallSecrets } from '../../secrets/install-secrets.ts';
+import type { Storage } from '../../storage/database.ts';
+import { RETRY_AFTER_SECONDS, unavailableError, unavailableReason } from '../../storage/unavailable.ts';
+import { readCookie, setTrackingCookies } from '../../tracking/tracking-cookies.ts';
+import { TrackedOrigins } from '../../websites/tracked-origins.ts';
+import { WEBSITE_DEFAULTS } from '../../websites/website.ts';
+import type { EngagementHit, HitKind } from './engagement-hit.ts';
+import { createEngagementWriter, type EngagementWriter } from './engagement-writer.ts';
+import { type Link, LinkCache } from './link-cache.ts';
+import { loadMachineRanges } from './machine-ranges.ts';
+import { checkOneClickBody, parseMultipartFields } from './one-click-body.ts';
+import {
+  confirmUnsubscribePage,
+  errorPage,
+  honeypotPage,
+  invalidLinkPage,
+  unsubscribedPage,
+  unusableDestinationPage,
+} from './pages.ts';
+import { PIXEL_GIF, PIXEL_HEADERS } from './pixel-gif.ts';
+import { CLICK_PATH, PIXEL_PATH, UNSUBSCRIBE_PATH } from './tracking-urls.ts';
+
+export interface EngagementDeps {
+  storage: Storage;
+  config: Config;
+  secrets: InstallSecrets;
+  /** Where hits go; by default the durable engagement writer of `storage` (the bench's ceiling runs pass another). */
+  writer?: EngagementWriter;
+}
+
+const ONE_CLICK_BODY_LIMIT = 4_096;
+/**
+ * Limits per recipient (per token), not per client address: opens and clicks of thousands of people
+ * arrive through a few mail-proxy and gateway addresses (Gmail, Apple, Safe Links), and a limit per
+ * address would silently drop their data. Over these a hit is still answered (the GIF, the redirect)
+ * but not recorded; a person's link always works.
+ */
+const RECORDED_OPENS_PER_RECIPIENT_PER_MINUTE = 30;
+const RECORDED_CLICKS_PER_RECIPIENT_PER_MINUTE = 30;
+/** Unsubscribes are idempotent; more than this per recipient per minute is abuse and gets a 429. */
+const UNSUBSCRIBE_REQUESTS_PER_RECIPIENT_PER_MINUTE = 10;
+
+export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): void {
+  const { storage, config, secrets } = deps;
+  const writer =
+    deps.writer ??
+    createEngagementWriter(storage, {
+      maxBatch: config.maxBatchSize,
+      trackingDefault: config.emailTrackingDefault,
+    });
+  app.addHook('onClose', async () => writer.close());
+  const ranges = loadMachineRanges(config.machineRangesFile);
+  const links = new LinkCache(storage.db);
+  const trackedOrigins = new TrackedOrigins(storage.db);
+  const openLimit = new WindowCounter(RECORDED_OPENS_PER_RECIPIENT_PER_MINUTE, 60_000);
+  const clickLimit = new WindowCounter(RECORDED_CLICKS_PER_RECIPIENT_PER_MINUTE, 60_000);
+  const unsubscribeLimit = new WindowCounter(UNSUBSCRIBE_REQUESTS_PER_RECIPIENT_PER_MINUTE, 60_000);
+  // Invalid tokens are limited per client address: guessing and enumerating get a 429 soon.
+  const invalidClickLimit = new WindowCounter(config.collectRateLimit, 60_000);
+  const invalidUnsubscribeLimit = new WindowCounter(config.formRateLimit, 60_000);
+  // A database outage fails every hit: logged when it starts, then once per interval with a count.
+  const outages = outageLog(app.log);
+  app.addHook('onClose', async () => outages.flush());
+  const logUnrecorded = (what: string, error: unknown) => {
+    const reason = unavailableReason(error);
+    if (reason) outages.note(what, reason, error);
+    else app.log.error({ err: error }, what);
+  };
+  const recipientOf = (claims: TokenClaims) => `${claims.sendId}:${claims.contactId}`;
+  // The same recipients and addresses come back (opens repeat, proxies carry many people): remember
+  // their keyed hashes rather than computing two HMACs for every hit. Memory only, bounded.
+  const recipientKeys = new Memo(100_000);
+  const sourceHashes = new Memo(100_000);
+
+  const hitOf = (
+    request: FastifyRequest,
+    kind: HitKind,
+    claims: TokenClaims,
+    link?: Link,
+  ): EngagementHit => ({
+    kind,
+    sendId: claims.sendId,
+    contactId: claims.contactId,
+    recipientKey: recipientKeys.get(recipientOf(claims), () => secrets.hash(claims.sendId, claims.contactId)),
+    position: claims.position,
+    honeypot: link?.honeypot ?? false,
+    method: request.method,
+    userAgent: request.headers['user-agent'] ?? null,
+    network: ranges.classify(request.ip),
+    sourceHash: sourceHashes.get(request.ip ?? '', () => secrets.hash(request.ip ?? '')),
+    visitorCookie: kind === 'click' ? readCookie(request.headers.cookie, VISITOR_COOKIE) : null,
+    at: Date.now(),
+  });
+
+  const tooMany = (reply: FastifyReply, limit: WindowCounter) =>
+    rateLimited(reply, limit.secondsLeft(), 'requests for this link');
+  const invalid = (request: FastifyRequest, reply: FastifyReply, limit: WindowCounter) => {
+    if (!limit.allow(request.ip ?? '')) throw tooMany(reply, limit);
+    return reply
+      .code(404)
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(invalidLinkPage());
+  };
+
+  app.register(async (scope) => {
+    // Only here: RFC 8058 asks mail providers for multipart/form-data; nothing else in Spoor takes it.
+    scope.addContentTypeParser(
+      'multipart/form-data',
+      { parseAs: 'string', bodyLimit: ONE_CLICK_BODY_LIMIT },
+      (request, body, done) => {
+        try {
+          done(null, parseMultipartFields(body as string, request.headers['content-type'] ?? ''));
+        } catch (error) {
+          done(error as Error, undefined);
+        }
+      },
+    );
+    // People (and mail providers) meet these endpoints, not API clients: errors are short pages.
+    scope.setErrorHandler((caught: FastifyError | AppError, request, reply) => {
+      const unavailable = unavailableError(caught);
+      if (unavailable) outages.note('email engagement request', unavailable.reason, caught);
+      const error = unavailable ?? caught;
+      const status = statusOf(error);
+      if (status >= 500 && !unavailable) request.log.error({ err: error }, 'email engagement request failed');
+      if (unavailable) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      const message =
+        status >= 500 ? 'Something went wrong on our side; please try again in a moment.' : error.message;
+      return reply
+        .code(status)
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(errorPage(status === 429 ? 'Too many requests' : 'This request cannot be handled', message));
+    });
+
+    // The pixel answers its GIF to everything under its path, whatever the token: it is never refused.
+    scope.get(`${PIXEL_PATH}*`, { schema: { hide: true } }, async (request, reply) => {
+      const file = (request.params as { '*': string })['*'];
+      const claims = file.endsWith('.gif') ? await secrets.verify(file.slice(0, -4), 'open') : null;
+      if (claims && openLimit.allow(recipientOf(claims))) {
+        try {
+          await writer.record(hitOf(request, 'open', claims));
+        } catch (error) {
+          logUnrecorded('an email open could not be recorded', error);
+        }
+      }
+      return reply.headers(PIXEL_HEADERS).send(PIXEL_GIF);
+    });
+
+    scope.route({
+      method: ['GET', 'HEAD'],
+      url: `${CLICK_PATH}*`,
+      exposeHeadRoute: false,
+      schema: { hide: true },
+      handler: async (request, reply) => {
+        const claims = await secrets.verify((request.params as { '*': string })['*'], 'click');
+        const link = claims ? await links.get(claims.sendId, claims.position) : null;
+        if (!claims || !link) return invalid(request, reply, invalidClickLimit);
+        if (!link.honeypot && !/^https?:\/\//i.test(link.url))
+          return invalid(request, reply, invalidClickLimit);
+        let visitorId: string | null = null;
+        try {
+          if (clickLimit.allow(recipientOf(claims)))
+            visitorId = (await writer.record(hitOf(request, 'click', claims, link))).visitorId;
+        } catch (error) {
+          // The person still gets where the email promised; only the count is lost, and logged.
+          logUnrecorded('an email click could not be recorded', error);
+        }
+        reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex');
+        if (link.honeypot) return reply.type('text/html; charset=utf-8').send(honeypotPage());
+        // Normalised again: a destination stored before saves were normalised must not make a 500.
+        const target = redirectTargetOf(link.url);
+        if (!target) return reply.code(422).type('text/html; charset=utf-8').send(unusableDestinationPage());
+        if (!visitorId) return reply.redirect(target, 302);
+        reply.header('set-cookie', visitorCookie(visitorId));
+        // Browsers that block third-party cookies never send that cookie from the customer's site: a
+        // short-lived handoff in the landing URL tells the site's script who this browser is (only for
+        // pages that carry Spoor's script; another company's site gets the plain destination).
+        const destination = new URL(target);
+        if (!(await trackedOrigins.includes(destination.origin))) return reply.redirect(target, 302);
+        return reply.redirect(withHandoff(target, signHandoff(secrets.hash, visitorId, Date.now())), 302);
+      },
+    });
+
+    const unsubscribeRoute = { schema: { hide: true } };
+    const unsubscribeClaims = async (request: FastifyRequest, reply: FastifyReply) => {
+      const claims = await secrets.verify((request.params as { token: string }).token, 'unsubscribe');
+      if (claims && !unsubscribeLimit.allow(recipientOf(claims))) throw tooMany(reply, unsubscribeLimit);
+      return claims;
+    };
+    scope.get(`${UNSUBSCRIBE_PATH}:token`, unsubscribeRoute, async (request, reply) => {
+      if (!(await unsubscribeClaims(request, reply))) return invalid(request, reply, invalidUnsubscribeLimit);
+      // A GET changes nothing: scanners fetch every link. The page's button POSTs.
+      return reply
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(confirmUnsubscribePage());
+    });
+
+    scope.post(
+      `${UNSUBSCRIBE_PATH}:token`,
+      { ...unsubscribeRoute, bodyLimit: ONE_CLICK_BODY_LIMIT },
+      async (request, reply) => {
+        const claims = await unsubscribeClaims(request, reply);
+        if (!claims) return invalid(request, reply, invalidUnsubscribeLimit);
+        const type = request.headers['content-type'];
+        if (type && !/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) {
+          throw new AppError(
+            'bad_request',
+            'A one-click unsubscribe is posted as multipart/form-data or application/x-www-form-urlencoded.',
+          );
+        }
+        checkOneClickBody(request.body);
+        await writer.record(hitOf(request, 'unsubscribe', claims));
+        // RFC 8058: a plain 200, no redirect, no cookies.
+        return reply
+          .header('cache-control', 'no-store')
+          .type('text/html; charset=utf-8')
+          .send(unsubscribedPage());
+      },
+    );
+  });
+}
+
+/** The visitor cookie on the tracking host, exactly as the collect endpoint sets it in third-party mode. */
+function visitorCookie(visitorId: string): string {
+  const cookies = setTrackingCookies(
+    { visitorId, visitId: visitorId },
+    'third-party',
+    WEBSITE_DEFAULTS.visitorCookieDays,
+    WEBSITE_DEFAULTS.visitTimeoutMinutes,
+  );
+  return cookies.find((cookie) => cookie.startsWith(`${VISITOR_COOKIE}=`)) as string;
+}
+
+function statusOf(error: FastifyError | AppError): number {
+  if (error instanceof AppError) return httpStatusOf[error.code];
+  if ((error as FastifyError).validation) return 400;
+  const status = (error as FastifyError).statusCode;
+  return status && status >= 400 && status < 600 ? status : 500;
+}

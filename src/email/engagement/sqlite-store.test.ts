@@ -1,0 +1,364 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openSqliteConnection, openStorage, type Storage } from '../../storage/database.ts';
+import { migrateToLatest } from '../../storage/migrate.ts';
+import { commitHits } from './commit-hits.ts';
+import type { EngagementHit, HitOutcome } from './engagement-hit.ts';
+import { createEngagementWriter } from './engagement-writer.ts';
+import { sqliteHitWriter } from './sqlite-store.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'spoor-engagement-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const T0 = Date.UTC(2026, 10, 21, 9, 0, 0);
+const SEND = 'send0000000000000000a';
+const LISTS = ['list000000000000000a', 'list000000000000000b'];
+/** Tracking choices: allowed, refused, the install's default (allowed here). */
+const CONTACTS = [
+  { id: 'contact0000000000000a', tracking: 1 },
+  { id: 'contact0000000000000b', tracking: 0 },
+  { id: 'contact0000000000000c', tracking: null },
+  { id: 'contact0000000000000d', tracking: 1 },
+];
+const KNOWN_VISITOR = 'visitorKnown0000000000';
+const ALIAS = 'visitorAlias0000000000';
+const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36';
+
+async function freshFile(name: string): Promise<Storage> {
+  const storage = openStorage(`sqlite:${join(dir, name)}`);
+  await migrateToLatest(storage.db);
+  const db = storage.db;
+  const sent = T0 - 3_600_000;
+  await db
+    .insertInto('sends')
+    .values({
+      id: SEND,
+      message_id: 'message0000000000000a',
+      list_ids: JSON.stringify(LISTS),
+      status: 'done',
+      subject: 'Hello',
+      html: '<p>Hi</p>',
+      text: null,
+      from_name: null,
+      from_email: null,
+      reply_to: null,
+      created_at: sent,
+      prepared_at: sent,
+      finished_at: sent,
+      recipients_total: CONTACTS.length,
+      duplicates: 0,
+      lease_owner: null,
+      lease_until: null,
+    })
+    .execute();
+  for (const [i, c] of CONTACTS.entries()) {
+    await db
+      .insertInto('contacts')
+      .values({
+        id: c.id,
+        email: `c${i}@mail.test`,
+        email_match: `c${i}@mail.test`,
+        first_name: null,
+        last_name: null,
+        company: null,
+        phone: null,
+        job_title: null,
+        country: null,
+        custom: '{}',
+        prefill_allowed: 0,
+        email_tracking: c.tracking,
+        created_at: sent,
+        updated_at: sent,
+      })
+      .execute();
+    await db
+      .insertInto('send_recipients')
+      .values({
+        send_id: SEND,
+        contact_id: c.id,
+        email: `c${i}@mail.test`,
+        status: 'sent',
+        block_reason: null,
+        last_response: '250 OK',
+        // The last one got the email seconds ago: its clicks are at delivery.
+        sent_at: i === 3 ? T0 - 5_000 : sent,
+        smtp_message_id: null,
+      })
+      .execute();
+    for (const list of LISTS)
+      await db
+        .insertInto('list_members')
+        .values({
+          list_id: list,
+          contact_id: c.id,
+          status: 'subscribed',
+          source: 'api',
+          added_at: sent,
+          unsubscribed_at: null,
+          unsubscribed_send_id: null,
+        })
+        .execute();
+  }
+  // A browser known from earlier anonymous visits, and an alias of it.
+  await db
+    .insertInto('visitors')
+    .values({ id: KNOWN_VISITOR, created_at: sent, last_seen_at: sent, contact_id: null })
+    .execute();
+  await db.insertInto('visitor_aliases').values({ alias_id: ALIAS, visitor_id: KNOWN_VISITOR }).execute();
+  await db
+    .insertInto('visits')
+    .values({
+      id: 'visit00000000000000001',
+      website_id: 'w1',
+      visitor_id: KNOWN_VISITOR,
+      started_at: sent,
+      last_seen_at: sent,
+      pageviews: 1,
+      engaged_ms: 0,
+      entry_path: '/',
+      referrer: null,
+      referrer_host: null,
+      utm_source: null,
+      utm_medium: null,
+      utm_campaign: null,
+      utm_term: null,
+      utm_content: null,
+      bot: 0,
+      identified: 0,
+      contact_id: null,
+    })
+    .execute();
+  return storage;
+}
+
+/** Opens (person, proxy, bot), clicks (repeats, a burst, the honeypot, at delivery), unsubscribes, unknowns. */
+function traffic(): EngagementHit[][] {
+  const hits: EngagementHit[] = [];
+  const hit = (i: number, h: Partial<EngagementHit> & Pick<EngagementHit, 'kind' | 'contactId'>) =>
+    hits.push({
+      sendId: SEND,
+      recipientKey: `key-${h.contactId}`,
+      position: 0,
+      honeypot: false,
+      method: 'GET',
+      userAgent: CHROME,
+      network: null,
+      sourceHash: `source${i % 3}`,
+      visitorCookie: null,
+      at: T0 + i * 1_000,
+      ...h,
+    });
+  const [a, b, c, d] = CONTACTS.map((x) => x.id) as [string, string, string, string];
+  hit(0, { kind: 'open', contactId: a });
+  hit(1, { kind: 'open', contactId: b, network: 'apple-mpp' });
+  hit(2, { kind: 'open', contactId: c, userAgent: 'GoogleImageProxy' });
+  hit(3, { kind: 'click', contactId: a, position: 1, visitorCookie: KNOWN_VISITOR });
+  hit(4, { kind: 'click', contactId: a, position: 2, visitorCookie: KNOWN_VISITOR });
+  hit(5, { kind: 'click', contactId: b, position: 1 });
+  hit(6, { kind: 'click', contactId: c, position: 1, visitorCookie: ALIAS });
+  hit(7, { kind: 'click', contactId: c, position: 3, visitorCookie: 'not a visitor id!' });
+  hit(8, { kind: 'click', contactId: d, position: 1 });
+  // A burst: three links from one source within a second, then the honeypot.
+  for (const position of [1, 2, 3])
+    hit(30, { kind: 'click', contactId: c, position, sourceHash: 'gateway', at: T0 + 30_000 + position });
+  hit(40, { kind: 'click', contactId: a, position: 1, sourceHash: 'person', visitorCookie: null });
+  hit(41, { kind: 'click', contactId: a, position: 4, honeypot: true, sourceHash: 'gateway' });
+  hit(42, { kind: 'click', contactId: d, position: 2, visitorCookie: 'visitorUnknown00000000' });
+  hit(43, { kind: 'click', contactId: a, position: 1, method: 'HEAD' });
+  hit(44, { kind: 'unsubscribe', contactId: b, method: 'POST' });
+  hit(45, { kind: 'unsubscribe', contactId: b, method: 'POST' });
+  hit(46, { kind: 'open', contactId: 'contact-unknown000000' });
+  hit(47, { kind: 'click', contactId: a, sendId: 'send-unknown000000000', position: 1 });
+  hit(48, { kind: 'unsubscribe', contactId: d, method: 'POST' });
+  hit(49, { kind: 'open', contactId: d, userAgent: null });
+  // A burst across batches: its first click was stored (and remembered by the thread) a batch before.
+  hit(60, { kind: 'click', contactId: d, position: 1, sourceHash: 'scanner' });
+  for (const contactId of [a, b, c, d]) hit(61, { kind: 'open', contactId });
+  hit(62, { kind: 'click', contactId: d, position: 2, sourceHash: 'scanner', at: T0 + 60_500 });
+  hit(62, { kind: 'click', contactId: d, position: 3, sourceHash: 'scanner', at: T0 + 61_000 });
+  const batches: EngagementHit[][] = [];
+  for (let i = 0; i < hits.length; i += 5) batches.push(hits.slice(i, i + 5));
+  return batches;
+}
+
+async function stored(storage: Storage) {
+  const db = storage.db;
+  const events = await db
+    .selectFrom('email_events')
+    .selectAll()
+    .orderBy('occurred_at')
+    .orderBy('recipient_key')
+    .orderBy('kind')
+    .orderBy('implied')
+    .orderBy('link_position')
+    .execute();
+  const visitors = await db.selectFrom('visitors').selectAll().execute();
+  return {
+    events: events.map(({ id: _, ...event }) => event),
+    engagement: await db
+      .selectFrom('send_engagement')
+      .selectAll()
+      .orderBy('recipient_key')
+      .orderBy('scope')
+      .execute(),
+    counters: await db.selectFrom('send_counters').selectAll().orderBy('name').execute(),
+    // New visitors get random ids: compare them by what they hold.
+    visitors: visitors
+      .map((v) => ({ ...v, id: v.id.startsWith('visitor') ? v.id : 'new' }))
+      .sort((x, y) => `${x.contact_id}${x.id}`.localeCompare(`${y.contact_id}${y.id}`)),
+    visits: await db.selectFrom('visits').select(['id', 'contact_id', 'identified']).execute(),
+    members: await db
+      .selectFrom('list_members')
+      .selectAll()
+      .orderBy('list_id')
+      .orderBy('contact_id')
+      .execute(),
+  };
+}
+
+const comparable = (outcome: HitOutcome) => ({
+  ...outcome,
+  visitorId: outcome.visitorId?.startsWith('visitor') ? outcome.visitorId : outcome.visitorId && 'new',
+});
+
+describe('email engagement in the SQLite writer thread', () => {
+  it('stores and answers exactly what the in-process commit does, batch after batch', async () => {
+    const reference = await freshFile('reference.db');
+    const expectedOutcomes: HitOutcome[] = [];
+    for (const batch of traffic()) expectedOutcomes.push(...(await commitHits(reference, batch, true)));
+
+    const threaded = await freshFile('threaded.db');
+    const writer = createEngagementWriter(threaded, { maxBatch: 256, trackingDefault: true });
+    const outcomes: HitOutcome[] = [];
+    for (const batch of traffic())
+      outcomes.push(...(await Promise.all(batch.map((hit) => writer.record(hit)))));
+    await writer.close();
+
+    const expected = await stored(reference);
+    // The traffic exercises what it should: machines, relabels, identified browsers, unsubscribes.
+    expect(expected.events.some((e) => e.machine_reason === 'burst')).toBe(true);
+    expect(expected.events.some((e) => e.machine_reason === 'near-honeypot')).toBe(true);
+    const scanned = expected.events.filter((e) => e.source_hash === 'scanner' && e.kind === 'click');
+    expect(scanned.map((e) => e.machine_reason)).toEqual(['burst', 'burst', 'burst']);
+    expect(expected.visits).toEqual([
+      { id: 'visit00000000000000001', contact_id: CONTACTS[0]?.id, identified: 1 },
+    ]);
+    expect(expected.members.filter((m) => m.status === 'unsubscribed')).toHaveLength(4);
+    expect(outcomes.map(comparable)).toEqual(expectedOutcomes.map(comparable));
+    expect(await stored(threaded)).toEqual(expected);
+    await reference.close();
+    await threaded.close();
+  });
+
+  it('is committed by the thread: while another connection holds the write lock, the event loop runs on', async () => {
+    const storage = await freshFile('locked.db');
+    const writer = createEngagementWriter(storage, { maxBatch: 256, trackingDefault: true });
+    const first = traffic()[0]?.[0] as EngagementHit;
+    await writer.record(first); // starts the thread
+    const lock = new SqliteDatabase(join(dir, 'locked.db'));
+    lock.exec('begin immediate');
+    let answered = false;
+    const pending = writer.record({ ...first, at: T0 + 90_000 }).then((outcome) => {
+      answered = true;
+      return outcome;
+    });
+    // Committed on the event loop, the hit would wait for the lock there (busy_timeout) and stop the timers.
+    let ticks = 0;
+    for (let i = 0; i < 15; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      ticks += 1;
+    }
+    expect(ticks).toBe(15);
+    expect(answered).toBe(false); // never answered before its commit
+    lock.exec('commit');
+    lock.close();
+    expect(await pending).toMatchObject({ recorded: true });
+    const opens = await storage.db.selectFrom('email_events').select('occurred_at').execute();
+    expect(opens.map((o) => Number(o.occurred_at)).sort()).toEqual([first.at, T0 + 90_000]);
+    await writer.close();
+    await storage.close();
+  });
+
+  it('forgets what it remembered about recipients once another connection has written the file', async () => {
+    const storage = await freshFile('remembered.db');
+    const connection = openSqliteConnection(join(dir, 'remembered.db'));
+    const write = sqliteHitWriter(connection);
+    const [a, , , d] = CONTACTS.map((x) => x.id) as [string, string, string, string];
+    const click = (contactId: string, at: number): EngagementHit => ({
+      kind: 'click',
+      sendId: SEND,
+      contactId,
+      recipientKey: `key-${contactId}`,
+      position: 1,
+      honeypot: false,
+      method: 'GET',
+      userAgent: CHROME,
+      network: null,
+      sourceHash: `source-${at}`,
+      visitorCookie: null,
+      at,
+    });
+    const attached = async (at: number) =>
+      (
+        await storage.db
+          .selectFrom('email_events')
+          .select('contact_id')
+          .where('occurred_at', '=', at)
+          .execute()
+      )
+        .map((e) => e.contact_id)
+        .sort();
+
+    // Remembered: a, who allows tracking, and d. Then the main thread records a's refusal and takes
+    // d off the send (as erasure does); the writer's next batch must see both.
+    const [first] = write([click(a, T0 + 100_000), click(d, T0 + 100_000)], true);
+    expect(first?.visitorId).toBeTruthy();
+    await storage.db.updateTable('contacts').set({ email_tracking: 0 }).where('id', '=', a).execute();
+    await storage.db.deleteFrom('send_recipients').where('contact_id', '=', d).execute();
+
+    const [refused, erased] = write([click(a, T0 + 200_000), click(d, T0 + 200_000)], true);
+    expect(refused).toMatchObject({ recorded: true, visitorId: null });
+    expect(erased).toMatchObject({ recorded: false });
+    expect(await attached(T0 + 100_000)).toEqual([a, a, d, d]); // each click and the open it implied
+    expect(await attached(T0 + 200_000)).toEqual([null]); // a's click, counted but attached to no one
+    connection.close();
+    await storage.close();
+  });
+
+  it('forgets what a rolled-back batch changed', async () => {
+    const storage = await freshFile('rolled-back.db');
+    const connection = openSqliteConnection(join(dir, 'rolled-back.db'));
+    const write = sqliteHitWriter(connection);
+    const a = CONTACTS[0]?.id as string;
+    const open = (at: number, recipientKey = `key-${a}`): EngagementHit => ({
+      kind: 'open',
+      sendId: SEND,
+      contactId: a,
+      recipientKey,
+      position: 0,
+      honeypot: false,
+      method: 'GET',
+      userAgent: CHROME,
+      network: null,
+      sourceHash: 'source',
+      visitorCookie: null,
+      at,
+    });
+    write([open(T0 + 100_000)], true); // stored, and remembered: one open
+    // A batch that fails after planning (an event without a recipient key): nothing of it is stored.
+    expect(() => write([open(T0 + 200_000), open(T0 + 200_000, null as unknown as string)], true)).toThrow();
+    write([open(T0 + 300_000)], true);
+    const tallies = await storage.db.selectFrom('send_engagement').select(['scope', 'human']).execute();
+    expect(tallies).toEqual([{ scope: 'open', human: 2 }]);
+    const counters = await storage.db.selectFrom('send_counters').select(['name', 'value']).execute();
+    expect(Object.fromEntries(counters.map((c) => [c.name, Number(c.value)]))).toEqual({
+      'open:human': 2,
+      'unique_open:human': 1,
+    });
+    connection.close();
+    await storage.close();
+  });
+});

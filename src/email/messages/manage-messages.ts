@@ -1,0 +1,142 @@
+// Managing email messages through the API: every save checks the addresses and the templates (a
+// message that cannot render is refused then, not discovered mid-send), and previews for a contact.
+import { normalizeEmail } from '../../contacts/contact-rules.ts';
+import { findContactRow } from '../../contacts/store.ts';
+import { AppError } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import type { Db } from '../../storage/schema.ts';
+import { mergeContactOf } from './merge-contact.ts';
+import type { Message, MessageInput, MessageSummary } from './message.ts';
+import { prepareMessage, type RefusedLink, UNTRACKED_ATTRIBUTE } from './render-email.ts';
+import {
+  deleteMessageRow,
+  findMessageRow,
+  insertMessage,
+  listMessageSummaries,
+  type MessageRow,
+  type MessageValues,
+  toMessage,
+  updateMessage,
+} from './store.ts';
+
+export interface MessagePreview {
+  subject: string;
+  html: string;
+  text: string;
+  /** The tracked links by position, as a send will record them (the hidden honeypot left out). */
+  links: { position: number; url: string }[];
+}
+
+/** Empty and blank optional text means "none". */
+const optional = (value: string | null | undefined) => (value?.trim() ? value : null);
+
+function checkValues(values: MessageValues): MessageValues {
+  const problems: Record<string, string> = {};
+  const name = values.name.trim();
+  if (name === '') problems['name'] = 'is empty';
+  if (values.subject.trim() === '') problems['subject'] = 'is empty';
+  if (values.html.trim() === '') problems['html'] = 'is empty';
+  const fromName = values.from_name?.trim() || null;
+  // A line break in a header value would let it start another header.
+  if (fromName && /[\r\n\p{Cc}]/u.test(fromName)) problems['fromName'] = 'must be one line of text';
+  const address = (field: string, raw: string | null) => {
+    if (raw === null || raw.trim() === '') return null;
+    const normalized = normalizeEmail(raw);
+    if (!normalized) problems[field] = 'is not a valid email address';
+    return normalized?.email ?? null;
+  };
+  const fromEmail = address('fromEmail', values.from_email);
+  const replyTo = address('replyTo', values.reply_to);
+  if (Object.keys(problems).length > 0) {
+    throw new AppError(
+      'unprocessable',
+      `Some values are not valid: ${Object.entries(problems)
+        .map(([field, message]) => `${field} ${message}`)
+        .join('; ')}.`,
+      { fields: problems },
+    );
+  }
+  const checked = { ...values, name, from_name: fromName, from_email: fromEmail, reply_to: replyTo };
+  // Parsing finds invalid Liquid; one render finds what only shows when it runs (a runaway loop).
+  const prepared = prepareMessage({ subject: checked.subject, html: checked.html, text: checked.text });
+  prepared.render({}, null);
+  refuseLinks(prepared.refusedLinks);
+  return checked;
+}
+
+/** A tracked link is a redirect Spoor will answer: its destination must be one it can send people to. */
+function refuseLinks(refused: RefusedLink[]): void {
+  const first = refused[0];
+  if (!first) return;
+  const field = first.part === 'HTML body' ? 'html' : 'text';
+  const optOut =
+    first.part === 'HTML body' ? `, or mark the link ${UNTRACKED_ATTRIBUTE} to send it as written` : '';
+  throw new AppError(
+    'unprocessable',
+    `A link in the ${first.part} cannot be tracked. ${first.problem} Correct the address${optOut}.`,
+    {
+      fields: { [field]: first.problem },
+      links: refused.map(({ part, url, problem }) => ({ part, url, problem })),
+    },
+  );
+}
+
+function valuesOf(input: MessageInput, base?: MessageRow): MessageValues {
+  const pick = <T>(value: T | undefined, fallback: T) => (value === undefined ? fallback : value);
+  return {
+    name: input.name ?? base?.name ?? '',
+    subject: input.subject ?? base?.subject ?? '',
+    html: input.html ?? base?.html ?? '',
+    text: optional(pick(input.text, base?.text ?? null)),
+    from_name: pick(input.fromName, base?.from_name ?? null),
+    from_email: pick(input.fromEmail, base?.from_email ?? null),
+    reply_to: pick(input.replyTo, base?.reply_to ?? null),
+  };
+}
+
+async function requireMessage(db: Db, id: string): Promise<MessageRow> {
+  const row = await findMessageRow(db, id);
+  if (!row) throw new AppError('not_found', `No message with id "${id}".`);
+  return row;
+}
+
+export async function createMessage(db: Db, input: MessageInput): Promise<Message> {
+  const values = checkValues(valuesOf(input));
+  const id = newId();
+  await insertMessage(db, id, values, Date.now());
+  return toMessage((await findMessageRow(db, id))!);
+}
+
+/** Changes the fields given; null clears an optional one (text, fromName, fromEmail, replyTo). */
+export async function changeMessage(db: Db, id: string, input: Partial<MessageInput>): Promise<Message> {
+  const current = await requireMessage(db, id);
+  const values = checkValues(valuesOf(input as MessageInput, current));
+  await updateMessage(db, id, values, Date.now());
+  return toMessage((await findMessageRow(db, id))!);
+}
+
+export async function getMessage(db: Db, id: string): Promise<Message> {
+  return toMessage(await requireMessage(db, id));
+}
+
+export async function listMessages(db: Db): Promise<MessageSummary[]> {
+  return listMessageSummaries(db);
+}
+
+/** Sends copy the message when they are created, so deleting it changes no send, past or queued. */
+export async function deleteMessage(db: Db, id: string): Promise<void> {
+  if (!(await deleteMessageRow(db, id))) throw new AppError('not_found', `No message with id "${id}".`);
+}
+
+/** The message as this contact would get it, with the original links (no tracking, no pixel). */
+export async function previewMessage(db: Db, id: string, contactId: string): Promise<MessagePreview> {
+  const message = await requireMessage(db, id);
+  const contact = await findContactRow(db, contactId);
+  if (!contact) throw new AppError('not_found', `No contact with id "${contactId}".`);
+  const prepared = prepareMessage({ subject: message.subject, html: message.html, text: message.text });
+  const rendered = prepared.render(mergeContactOf(contact), null);
+  return {
+    ...rendered,
+    links: prepared.links.filter((link) => !link.honeypot).map(({ position, url }) => ({ position, url })),
+  };
+}

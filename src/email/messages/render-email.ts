@@ -1,0 +1,160 @@
+// Turns a message into each recipient's email: Liquid merge fields from the contact (HTML output
+// escaped), every http(s) link swapped for that recipient's click URL by its position in the message,
+// a hidden honeypot link, the open pixel, and a plain-text part made from the HTML when none is given.
+//
+// The work that is the same for every recipient (parsing templates, finding links, deriving the text
+// template) happens once in prepareMessage; rendering one recipient is then two template renders and
+// string replacements, which keeps a large send fast.
+import { randomBytes } from 'node:crypto';
+import { Liquid, type Template } from 'liquidjs';
+import { AppError } from '../../lib/errors.ts';
+import { escapeHtml } from '../../lib/html.ts';
+import type { RecipientTrackingUrls } from '../engagement/tracking-urls.ts';
+import { markLinks, markTextLinks, type RefusedLink } from './email-links.ts';
+import { textFromHtml, textTemplateFromHtml } from './text-part.ts';
+
+export { type RefusedLink, UNTRACKED_ATTRIBUTE } from './email-links.ts';
+
+export interface MessageContent {
+  subject: string;
+  html: string;
+  /** Plain-text template; null = made from the HTML. */
+  text: string | null;
+}
+
+export interface LinkEntry {
+  position: number;
+  url: string;
+  /** The hidden link no person sees; a click on it is a machine's. */
+  honeypot: boolean;
+}
+
+/** What the merge fields can read: the contact's standard fields and custom values. */
+export type MergeContact = {
+  [field: string]: string | number | boolean | null | undefined | Record<string, unknown>;
+  custom?: Record<string, unknown>;
+};
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface PreparedMessage {
+  /** The send's link table: tracked links by position, the honeypot last. */
+  links: LinkEntry[];
+  /** Links whose destination cannot be stored: left untracked here; saving a message refuses them. */
+  refusedLinks: RefusedLink[];
+  /** `urls` null renders a preview: original links, no pixel, no honeypot. */
+  render(contact: MergeContact, urls: RecipientTrackingUrls | null): RenderedEmail;
+}
+
+function emailEngine(escapeOutput: boolean): Liquid {
+  const engine = new Liquid({
+    ...(escapeOutput ? { outputEscape: 'escape' as const } : {}),
+    ownPropertyOnly: true,
+    strictFilters: true,
+    // No file system: an include would otherwise read any file the server can.
+    templates: {},
+    // A template is the marketer's, but a runaway loop must not stall a send or a preview.
+    parseLimit: 5_000_000,
+    renderLimit: 2_000,
+    memoryLimit: 50_000_000,
+  });
+  for (const tag of ['include', 'render', 'layout']) delete engine.tags[tag];
+  return engine;
+}
+
+const htmlEngine = emailEngine(true);
+const textEngine = emailEngine(false);
+
+function parse(engine: Liquid, source: string, part: string): Template[] {
+  try {
+    return engine.parse(source);
+  } catch (error) {
+    throw new AppError('unprocessable', `The ${part} is not a valid template: ${(error as Error).message}`);
+  }
+}
+
+function withHoneypot(html: string, url: string): string {
+  const link = `<a href="${escapeHtml(url)}" style="display:none;font-size:0;line-height:0;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all" aria-hidden="true" tabindex="-1"></a>`;
+  const body = /<body\b[^>]*>/i.exec(html);
+  if (!body) return link + html;
+  const at = body.index + body[0].length;
+  return html.slice(0, at) + link + html.slice(at);
+}
+
+function withPixel(html: string, url: string): string {
+  const pixel = `<img src="${escapeHtml(url)}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0;margin:0;padding:0">`;
+  // The last </body>: an earlier one may sit in a comment or a conditional block.
+  const matches = [...html.matchAll(/<\/body\s*>/gi)];
+  const close = matches[matches.length - 1]?.index;
+  return close === undefined ? html + pixel : html.slice(0, close) + pixel + html.slice(close);
+}
+
+export function prepareMessage(content: MessageContent): PreparedMessage {
+  // Placeholders carry a random part so no merge value can pose as one.
+  const nonce = randomBytes(6).toString('hex');
+  const sentinel = (position: number) => `https://spoor.invalid/${nonce}/link/${position}/`;
+  const sentinelPattern = new RegExp(`https://spoor\\.invalid/${nonce}/link/(\\d+)/`, 'g');
+  const unsubscribeSentinel = `https://spoor.invalid/${nonce}/unsubscribe/`;
+
+  const links: LinkEntry[] = [];
+  const refusedLinks: RefusedLink[] = [];
+  const markedHtml = markLinks(content.html, links, sentinel, refusedLinks);
+  const templates = {
+    subject: parse(textEngine, content.subject, 'subject'),
+    html: parse(htmlEngine, markedHtml, 'HTML body'),
+    text: null as Template[] | null,
+  };
+  if (content.text !== null) {
+    templates.text = parse(
+      textEngine,
+      markTextLinks(content.text, links, sentinel, refusedLinks),
+      'text part',
+    );
+  } else {
+    try {
+      const derived = textTemplateFromHtml(markedHtml);
+      if (derived !== null) templates.text = textEngine.parse(derived);
+    } catch {
+      // Left null: each rendered email is converted instead (HTML nested past the converter's
+      // recursion is then refused by the render, as unprocessable, rather than failing here).
+    }
+  }
+  const honeypot: LinkEntry = { position: links.length, url: 'about:blank', honeypot: true };
+  const original = new Map(links.map((link) => [link.position, link.url]));
+
+  return {
+    links: [...links, honeypot],
+    refusedLinks,
+    render(contact, urls) {
+      const data = { contact, unsubscribe_url: unsubscribeSentinel };
+      const linkOf = (position: number) => (urls ? urls.click(position) : (original.get(position) ?? ''));
+      const unsubscribe = urls?.unsubscribe ?? '#unsubscribe';
+      const finish = (rendered: string, forHtml: boolean) => {
+        const escapeUrl = forHtml ? escapeHtml : (url: string) => url;
+        return rendered
+          .replace(sentinelPattern, (_match, position: string) => escapeUrl(linkOf(Number(position))))
+          .replaceAll(unsubscribeSentinel, escapeUrl(unsubscribe));
+      };
+      try {
+        const subject = textEngine
+          .renderSync(templates.subject, data)
+          .replace(/[\r\n]+/g, ' ')
+          .trim();
+        const renderedHtml = htmlEngine.renderSync(templates.html, data);
+        const text = finish(
+          templates.text ? textEngine.renderSync(templates.text, data) : textFromHtml(renderedHtml),
+          false,
+        );
+        let html = finish(renderedHtml, true);
+        if (urls) html = withPixel(withHoneypot(html, urls.click(honeypot.position)), urls.pixel);
+        return { subject, html, text };
+      } catch (error) {
+        throw new AppError('unprocessable', `The message could not be rendered: ${(error as Error).message}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,281 @@
+// Sending a prepared send: recipients due are claimed as 'sending' (committed) before they are handed
+// to SMTP, at most one per SMTP connection at a time, so a crash leaves at most that many unconfirmed.
+// Each outcome is recorded as it arrives, together with the next claim, in one transaction. When the
+// relay refuses recipient after recipient for reasons not theirs, the send pauses instead of burning
+// through the list: a misconfigured relay must never turn a whole list into bounces.
+import type { Config } from '../../config.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { countSmtpOutcome } from '../../metrics/metrics.ts';
+import type { InstallSecrets } from '../../secrets/install-secrets.ts';
+import type { Storage } from '../../storage/database.ts';
+import { COUNTER } from '../counters/counter-names.ts';
+import { addToCounters } from '../counters/store.ts';
+import { trackingUrlsFor } from '../engagement/tracking-urls.ts';
+import { mergeContactOf } from '../messages/merge-contact.ts';
+import { type PreparedMessage, prepareMessage } from '../messages/render-email.ts';
+import { composeEmail, senderOf } from './compose-email.ts';
+import { blockReasonOf } from './permission-rules.ts';
+import { listIdsOf, snapshotOf } from './prepare-send.ts';
+import { messageIdFor, sendHeaderValue } from './send-header.ts';
+import { pauseAfterUnreached, planAfterAttempt, type SmtpVerdict } from './smtp-outcome.ts';
+import {
+  advanceStatus,
+  type ContactRow,
+  contactsByIds,
+  type DueRecipient,
+  dueRecipients,
+  markBlocked,
+  markSending,
+  membershipsNow,
+  openRecipients,
+  recordAttempt,
+  recordLastError,
+  recordRefusalStreak,
+  type SendRow,
+  stillWorking,
+  suppressAddress,
+  suppressedAmong,
+} from './store.ts';
+import type { MailTransport } from './transport.ts';
+
+export interface DeliveryContext {
+  storage: Storage;
+  config: Config;
+  secrets: InstallSecrets;
+  log: Logger;
+  transport: MailTransport;
+  owner: string;
+  shouldStop: () => boolean;
+  /** Shared by the node's sends: the SMTP server is the same for all of them. */
+  unreached: { failures: number; pausedUntil: number };
+}
+
+/** 'done'; or come back no earlier than `notBefore` (retries not yet due, server unreachable, stopped). */
+export type DeliveryResult = { done: true } | { done: false; notBefore: number };
+
+interface Claimed {
+  recipient: DueRecipient & { email: string };
+  contact: ContactRow;
+}
+
+interface Finished {
+  claimed: Claimed;
+  verdict: SmtpVerdict;
+  messageId: string;
+}
+
+type Db = Parameters<typeof addToCounters>[0];
+
+export async function deliverSend(context: DeliveryContext, send: SendRow): Promise<DeliveryResult> {
+  const { storage, config, owner } = context;
+  const prepared = prepareMessage(snapshotOf(send));
+  const window = config.smtp.pool;
+  const inFlight = new Set<Promise<void>>();
+  let finished: Finished[] = [];
+  let active = true;
+  let wake: () => void = () => {};
+  // This node holds the send's lease, so its count is the send's; stored as it changes (other nodes).
+  const refusals = { streak: Number(send.refusal_streak) };
+
+  for (;;) {
+    const now = Date.now();
+    const canClaim: boolean = active && !context.shouldStop() && now >= context.unreached.pausedUntil;
+    const free: number = canClaim ? window - inFlight.size : 0;
+    const batch = finished;
+    finished = [];
+    const claim: { claimed: Claimed[]; active: boolean } = await storage.db
+      .transaction()
+      .execute(async (trx) => {
+        // Once this pass paused the send it claims no more, even if someone resumes it meanwhile:
+        // the next pass starts from the stored state (a fresh count of refusals).
+        if (await recordFinished(trx, context, send, batch, now, refusals))
+          return { claimed: [], active: false };
+        if (free <= 0) return { claimed: [], active };
+        if (!(await stillWorking(trx, send.id, owner, 'sending'))) return { claimed: [], active: false };
+        return { claimed: await claimDue(trx, send, now, free), active: true };
+      });
+    active = claim.active;
+    for (const claimed of claim.claimed) {
+      const attempt = attemptOne(context, send, prepared, claimed).then((done) => {
+        inFlight.delete(attempt);
+        finished.push(done);
+        wake();
+      });
+      inFlight.add(attempt);
+    }
+
+    if (inFlight.size === 0 && finished.length === 0 && claim.claimed.length === 0) {
+      if (!active || context.shouldStop()) return { done: false, notBefore: Date.now() };
+      if (context.unreached.pausedUntil > Date.now())
+        return { done: false, notBefore: context.unreached.pausedUntil };
+      const { open, nextDue } = await openRecipients(storage.db, send.id);
+      if (open > 0) return { done: false, notBefore: nextDue ?? Date.now() };
+      await advanceStatus(storage.db, send.id, owner, 'sending', 'done', Date.now());
+      return { done: true };
+    }
+    if (finished.length === 0 && inFlight.size > 0) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      // Let answers arriving together be recorded in one transaction.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
+/** Claims up to `limit` due recipients, re-checking permission first (a big send runs for hours). */
+async function claimDue(trx: Db, send: SendRow, now: number, limit: number): Promise<Claimed[]> {
+  const due = await dueRecipients(trx, send.id, now, limit);
+  if (due.length === 0) return [];
+  const ids = due.map((recipient) => recipient.contact_id);
+  const contacts = await contactsByIds(trx, ids);
+  const memberships = await membershipsNow(trx, listIdsOf(send), ids);
+  const suppressed = await suppressedAmong(
+    trx,
+    due.flatMap((recipient) => (recipient.email ? [recipient.email] : [])),
+  );
+  const claimed: Claimed[] = [];
+  const blocked = new Map<string, number>();
+  for (const recipient of due) {
+    const contact = contacts.get(recipient.contact_id);
+    const counts = memberships.get(recipient.contact_id) ?? { memberships: 0, subscribed: 0 };
+    const reason = contact
+      ? blockReasonOf({
+          ...counts,
+          doNotEmail: contact.do_not_email === 1,
+          email: recipient.email,
+          suppressed: recipient.email !== null && suppressed.has(recipient.email.toLowerCase()),
+        })
+      : 'no_address';
+    if (reason === null && contact && recipient.email) {
+      claimed.push({ recipient: { ...recipient, email: recipient.email }, contact });
+    } else if (await markBlocked(trx, send.id, recipient.contact_id, reason ?? 'no_address')) {
+      const name = COUNTER.blocked(reason ?? 'no_address');
+      blocked.set(name, (blocked.get(name) ?? 0) + 1);
+    }
+  }
+  await markSending(
+    trx,
+    send.id,
+    claimed.map((entry) => entry.recipient.contact_id),
+  );
+  await addToCounters(trx, send.id, blocked);
+  return claimed;
+}
+
+async function attemptOne(
+  context: DeliveryContext,
+  send: SendRow,
+  prepared: PreparedMessage,
+  claimed: Claimed,
+): Promise<Finished> {
+  const { config, secrets } = context;
+  const contactId = claimed.recipient.contact_id;
+  const messageId = messageIdFor(secrets, config.publicUrl, send.id, contactId);
+  let verdict: SmtpVerdict;
+  try {
+    const urls = trackingUrlsFor(config.publicUrl, secrets.signer, send.id, contactId);
+    const rendered = prepared.render(mergeContactOf(claimed.contact), urls);
+    verdict = await context.transport.deliver(
+      composeEmail({
+        to: claimed.recipient.email,
+        from: senderOf(send, config.emailFrom),
+        replyTo: send.reply_to,
+        rendered,
+        urls,
+        messageId,
+        sendHeader: sendHeaderValue(secrets, send.id, contactId),
+      }),
+    );
+  } catch (error) {
+    // Rendering failed for this contact (a merge value the template cannot take): nothing was sent.
+    verdict = {
+      kind: 'refused_temporarily',
+      response: `not sent: ${(error as Error).message}`.slice(0, 500),
+    };
+  }
+  return { claimed, verdict, messageId };
+}
+
+/** Records a batch of outcomes; true when it paused the send. */
+async function recordFinished(
+  trx: Db,
+  context: DeliveryContext,
+  send: SendRow,
+  batch: Finished[],
+  now: number,
+  refusals: { streak: number },
+): Promise<boolean> {
+  const policy = { retryBaseMs: context.config.smtpRetryBaseMs, maxAttempts: context.config.smtpMaxAttempts };
+  const counters = new Map<string, number>();
+  const streakBefore = refusals.streak;
+  let lastRefusal = '';
+  const server = `${context.config.smtp.host}:${context.config.smtp.port}`;
+  let lastError = '';
+  for (const { claimed, verdict, messageId } of batch) {
+    countSmtpOutcome(verdict.kind);
+    if (verdict.kind === 'not_reached') {
+      context.unreached.failures += 1;
+      const pauseMs = pauseAfterUnreached(policy, context.unreached.failures);
+      context.unreached.pausedUntil = now + pauseMs;
+      lastError = `The SMTP server ${server} could not be reached: ${verdict.response}`;
+      // Operators need to see this (nothing is bounced, the send just waits for the server); once per
+      // doubling of the failures, so a long outage does not flood the log.
+      const failures = context.unreached.failures;
+      if ((failures & (failures - 1)) === 0)
+        context.log.error(
+          {
+            send: send.id,
+            smtpServer: server,
+            response: verdict.response,
+            failures,
+            retryInSeconds: Math.round(pauseMs / 1000),
+          },
+          `send ${send.id}: the SMTP server ${server} could not be reached (${verdict.response}); recipients stay pending, retrying in ${Math.round(pauseMs / 1000)} s (failure ${failures})`,
+        );
+    } else {
+      context.unreached.failures = 0;
+      if (verdict.kind === 'refused_by_policy')
+        lastError = `The SMTP server ${server} refused: ${verdict.response}`;
+    }
+    const plan = planAfterAttempt(verdict, claimed.recipient.attempts, policy, now);
+    const recorded = await recordAttempt(trx, send.id, claimed.recipient.contact_id, {
+      status: plan.status,
+      attempts: plan.attempts,
+      next_attempt_at: plan.nextAttemptAt,
+      last_response: plan.lastResponse,
+      sent_at: plan.status === 'sent' ? now : null,
+      smtp_message_id: messageId,
+    });
+    // Not recorded: another node declared it unconfirmed after this one lost the send.
+    if (!recorded) continue;
+    for (const [name, delta] of plan.counters) counters.set(name, (counters.get(name) ?? 0) + delta);
+    if (plan.suppress) await suppressAddress(trx, claimed.recipient.email, send.id, plan.lastResponse, now);
+    // Recipient after recipient: only first tries count (one recipient refused on every retry is
+    // that recipient's domain, not the relay). A reply about an address (accepted, or refused as
+    // unknown) shows the relay works; temporary refusals and unreachable servers say nothing.
+    if (verdict.kind === 'refused_by_policy') {
+      if (claimed.recipient.attempts === 0) refusals.streak += 1;
+      lastRefusal = verdict.response;
+    } else if (verdict.kind === 'accepted' || verdict.kind === 'refused_permanently') {
+      refusals.streak = 0;
+    }
+  }
+  await addToCounters(trx, send.id, counters);
+  const limit = context.config.smtpPauseAfterRefusals;
+  const pause = refusals.streak >= limit && streakBefore < limit;
+  if (refusals.streak !== streakBefore) {
+    const error = pause ? pauseErrorFor(refusals.streak, lastRefusal) : null;
+    await recordRefusalStreak(trx, send.id, refusals.streak, error);
+    if (error) context.log.error({ send: send.id }, `send ${send.id}: paused: ${error}`);
+  }
+  // Shown on GET /api/sends/{id}: a failing server is visible there, not only in the log.
+  if (lastError) await recordLastError(trx, send.id, lastError.slice(0, 1000), now);
+  return pause;
+}
+
+/** What GET /api/sends/{id} shows for a send paused by refusals. */
+export function pauseErrorFor(streak: number, response: string): string {
+  const reply = response.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  return `The relay refused ${streak} recipients in a row for a reason that is not theirs: ${reply}. Fix the relay settings, then resume the send.`;
+}

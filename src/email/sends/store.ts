@@ -1,0 +1,569 @@
+// Storage for sends: the send rows with their leases, preparing recipients from list memberships,
+// claiming recipients for SMTP and recording what happened to each.
+import { type Insertable, type Selectable, sql } from 'kysely';
+import type {
+  BlockReason,
+  ContactsTable,
+  Db,
+  MessagesTable,
+  RecipientStatus,
+  SendStatus,
+  SendsTable,
+} from '../../storage/schema.ts';
+
+export type SendRow = Selectable<SendsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type ContactRow = Selectable<ContactsTable>;
+
+/** Statuses a send is still being worked on in. */
+export const ACTIVE_STATUSES: SendStatus[] = ['queued', 'preparing', 'sending'];
+
+// ---- the API side ----
+
+export async function findMessage(db: Db, id: string): Promise<MessageRow | undefined> {
+  return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function existingListIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('lists').select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+export async function insertSend(db: Db, row: Insertable<SendsTable>): Promise<void> {
+  await db.insertInto('sends').values(row).execute();
+}
+
+export async function findSend(db: Db, id: string): Promise<SendRow | undefined> {
+  return db.selectFrom('sends').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Newest first; `after` is the last row of the previous page. */
+export async function pageSends(
+  db: Db,
+  options: { limit: number; after?: { createdAt: number; id: string } },
+): Promise<SendRow[]> {
+  const after = options.after;
+  return db
+    .selectFrom('sends')
+    .selectAll()
+    .$if(after !== undefined, (qb) =>
+      qb.where((eb) =>
+        eb.or([
+          eb('created_at', '<', after!.createdAt),
+          eb.and([eb('created_at', '=', after!.createdAt), eb('id', '<', after!.id)]),
+        ]),
+      ),
+    )
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit)
+    .execute();
+}
+
+export async function countersOfSends(db: Db, sendIds: readonly string[]) {
+  const bySend = new Map<string, Map<string, number>>(sendIds.map((id) => [id, new Map()]));
+  if (sendIds.length === 0) return bySend;
+  const rows = await db
+    .selectFrom('send_counters')
+    .select(['send_id', 'name', 'value'])
+    .where('send_id', 'in', sendIds)
+    .execute();
+  for (const row of rows) bySend.get(row.send_id)?.set(row.name, Number(row.value));
+  return bySend;
+}
+
+/** Stops a send that is still under way or paused; false when it had already finished or been cancelled. */
+export async function cancelSend(db: Db, id: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('sends')
+    .set({ status: 'cancelled', finished_at: now })
+    .where('id', '=', id)
+    .where('status', 'in', [...ACTIVE_STATUSES, 'paused'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Sends a paused send on: the workers take it again, and every recipient still waiting (those the
+ * relay refused before the pause included) gets a fresh set of tries at once. False unless paused.
+ */
+export async function resumePausedSend(db: Db, id: string, now: number): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('sends')
+      .set({ status: 'sending', error: null, refusal_streak: 0 })
+      .where('id', '=', id)
+      .where('status', '=', 'paused')
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    await trx
+      .updateTable('send_recipients')
+      .set({ attempts: 0, next_attempt_at: now })
+      .where('send_id', '=', id)
+      .where('status', '=', 'pending')
+      .execute();
+    return true;
+  });
+}
+
+// ---- leases: one node works on a send at a time ----
+
+/** Takes the oldest send under way whose lease is free or expired; the conditional UPDATE decides races. */
+export async function acquireSend(
+  db: Db,
+  owner: string,
+  now: number,
+  leaseMs: number,
+): Promise<SendRow | undefined> {
+  const candidates = await db
+    .selectFrom('sends')
+    .select('id')
+    .where('status', 'in', ACTIVE_STATUSES)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+    .orderBy('created_at')
+    .limit(5)
+    .execute();
+  for (const { id } of candidates) {
+    const taken = await db
+      .updateTable('sends')
+      .set({ lease_owner: owner, lease_until: now + leaseMs })
+      .where('id', '=', id)
+      .where('status', 'in', ACTIVE_STATUSES)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+      .executeTakeFirst();
+    if (Number(taken.numUpdatedRows) > 0) return findSend(db, id);
+  }
+  return undefined;
+}
+
+/** Extends this node's lease; false when another node holds it now or the send is no longer active. */
+export async function renewLease(db: Db, sendId: string, owner: string, until: number): Promise<boolean> {
+  const result = await db
+    .updateTable('sends')
+    .set({ lease_until: until })
+    .where('id', '=', sendId)
+    .where('lease_owner', '=', owner)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Gives the send back; no node takes it before `notBefore` (the next retry due, or now). */
+export async function releaseLease(db: Db, sendId: string, owner: string, notBefore: number): Promise<void> {
+  await db
+    .updateTable('sends')
+    .set({ lease_owner: null, lease_until: notBefore })
+    .where('id', '=', sendId)
+    .where('lease_owner', '=', owner)
+    .execute();
+}
+
+/** Moves the send on from one status to the next, only while this node holds it. */
+export async function advanceStatus(
+  db: Db,
+  sendId: string,
+  owner: string,
+  from: SendStatus,
+  to: SendStatus,
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('sends')
+    .set({
+      status: to,
+      ...(to === 'sending' ? { prepared_at: now } : {}),
+      ...(to === 'done' ? { finished_at: now } : {}),
+    })
+    .where('id', '=', sendId)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Whether this node still holds the send and it is still in `status` (not cancelled meanwhile). */
+export async function stillWorking(db: Db, sendId: string, owner: string, status: SendStatus) {
+  const row = await db
+    .selectFrom('sends')
+    .select('id')
+    .where('id', '=', sendId)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', status)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+// ---- preparing ----
+
+/** The last contact id already expanded into recipients (contacts are taken in id order). */
+export async function preparedUpTo(db: Db, sendId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('send_recipients')
+    .select((eb) => eb.fn.max('contact_id').as('last'))
+    .where('send_id', '=', sendId)
+    .executeTakeFirst();
+  return (row?.last as string | null | undefined) ?? null;
+}
+
+/**
+ * The `chunk`-th contact after `after` on one list (index order), or null when fewer remain. The
+ * smallest of these over the send's lists bounds the next chunk, so no list gives more than `chunk`.
+ */
+export async function chunkBoundOnList(
+  db: Db,
+  listId: string,
+  after: string | null,
+  chunk: number,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('list_members as lm')
+    .innerJoin('contacts as c', 'c.id', 'lm.contact_id')
+    .select('lm.contact_id')
+    .where('lm.list_id', '=', listId)
+    .$if(after !== null, (qb) => qb.where('lm.contact_id', '>', after!))
+    .orderBy('lm.contact_id')
+    .limit(1)
+    .offset(chunk - 1)
+    .executeTakeFirst();
+  return row?.contact_id ?? null;
+}
+
+export interface Candidate {
+  contact_id: string;
+  email: string | null;
+  do_not_email: number;
+  memberships: number;
+  subscribed: number;
+  suppressed: number;
+}
+
+/** One row per contact with memberships on the lists in (after, upTo]: what the permission rule needs. */
+export async function candidatesBetween(
+  db: Db,
+  listIds: readonly string[],
+  after: string | null,
+  upTo: string | null,
+): Promise<Candidate[]> {
+  const rows = await db
+    .selectFrom('list_members as lm')
+    .innerJoin('contacts as c', 'c.id', 'lm.contact_id')
+    .select([
+      'lm.contact_id',
+      'c.email',
+      'c.do_not_email',
+      sql<number>`count(*)`.as('memberships'),
+      sql<number>`sum(case when lm.status = 'subscribed' then 1 else 0 end)`.as('subscribed'),
+      sql<number>`case when exists (select 1 from email_suppressions s where s.email_match = c.email_match) then 1 else 0 end`.as(
+        'suppressed',
+      ),
+    ])
+    .where('lm.list_id', 'in', listIds)
+    .$if(after !== null, (qb) => qb.where('lm.contact_id', '>', after!))
+    .$if(upTo !== null, (qb) => qb.where('lm.contact_id', '<=', upTo!))
+    .groupBy(['lm.contact_id', 'c.email', 'c.do_not_email', 'c.email_match'])
+    .execute();
+  return rows.map((row) => ({
+    ...row,
+    do_not_email: Number(row.do_not_email),
+    memberships: Number(row.memberships),
+    subscribed: Number(row.subscribed),
+    suppressed: Number(row.suppressed),
+  }));
+}
+
+export interface NewRecipient {
+  contact_id: string;
+  email: string | null;
+  status: 'pending' | 'blocked';
+  block_reason: BlockReason | null;
+}
+
+export async function insertRecipients(db: Db, sendId: string, rows: readonly NewRecipient[]) {
+  // Both engines cap bound parameters per statement; 5 per row.
+  for (let at = 0; at < rows.length; at += 1000) {
+    await db
+      .insertInto('send_recipients')
+      .values(rows.slice(at, at + 1000).map((row) => ({ send_id: sendId, ...row })))
+      .onConflict((oc) => oc.columns(['send_id', 'contact_id']).doNothing())
+      .execute();
+  }
+}
+
+/** Adds a chunk's memberships to the send's totals, only while this node holds it and it is preparing. */
+export async function addPreparedTotals(
+  db: Db,
+  sendId: string,
+  owner: string,
+  memberships: number,
+  duplicates: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('sends')
+    .set({
+      recipients_total: sql`recipients_total + ${memberships}`,
+      duplicates: sql`duplicates + ${duplicates}`,
+    })
+    .where('id', '=', sendId)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'preparing')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function insertLinks(
+  db: Db,
+  sendId: string,
+  links: readonly { position: number; url: string; honeypot: boolean }[],
+): Promise<void> {
+  if (links.length === 0) return;
+  await db
+    .insertInto('send_links')
+    .values(
+      links.map((link) => ({
+        send_id: sendId,
+        position: link.position,
+        url: link.url,
+        honeypot: link.honeypot ? 1 : 0,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['send_id', 'position']).doNothing())
+    .execute();
+}
+
+// ---- sending ----
+
+/**
+ * Recipients left 'sending' by a node that is gone: handed to SMTP, outcome unknown. They become
+ * 'unconfirmed' and are never sent again. Returns how many.
+ */
+export async function markInterrupted(db: Db, sendId: string): Promise<number> {
+  const result = await db
+    .updateTable('send_recipients')
+    .set({ status: 'unconfirmed', last_response: 'interrupted while being sent; not sent again' })
+    .where('send_id', '=', sendId)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export interface DueRecipient {
+  contact_id: string;
+  email: string | null;
+  attempts: number;
+}
+
+export async function dueRecipients(db: Db, sendId: string, now: number, limit: number) {
+  const rows = await db
+    .selectFrom('send_recipients')
+    .select(['contact_id', 'email', 'attempts'])
+    .where('send_id', '=', sendId)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .orderBy('next_attempt_at')
+    .limit(limit)
+    .execute();
+  return rows.map((row): DueRecipient => ({ ...row, attempts: Number(row.attempts) }));
+}
+
+export async function contactsByIds(db: Db, ids: readonly string[]): Promise<Map<string, ContactRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('contacts').selectAll().where('id', 'in', ids).execute();
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/** Memberships on the send's lists now, per contact: for the permission re-check before sending. */
+export async function membershipsNow(db: Db, listIds: readonly string[], contactIds: readonly string[]) {
+  const counts = new Map<string, { memberships: number; subscribed: number }>();
+  if (contactIds.length === 0) return counts;
+  const rows = await db
+    .selectFrom('list_members')
+    .select([
+      'contact_id',
+      sql<number>`count(*)`.as('memberships'),
+      sql<number>`sum(case when status = 'subscribed' then 1 else 0 end)`.as('subscribed'),
+    ])
+    .where('list_id', 'in', listIds)
+    .where('contact_id', 'in', contactIds)
+    .groupBy('contact_id')
+    .execute();
+  for (const row of rows)
+    counts.set(row.contact_id, { memberships: Number(row.memberships), subscribed: Number(row.subscribed) });
+  return counts;
+}
+
+export async function suppressedAmong(db: Db, emails: readonly string[]): Promise<Set<string>> {
+  const matches = [...new Set(emails.map((email) => email.toLowerCase()))];
+  if (matches.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('email_suppressions')
+    .select('email_match')
+    .where('email_match', 'in', matches)
+    .execute();
+  return new Set(rows.map((row) => row.email_match));
+}
+
+export async function markSending(db: Db, sendId: string, contactIds: readonly string[]): Promise<void> {
+  if (contactIds.length === 0) return;
+  await db
+    .updateTable('send_recipients')
+    .set({ status: 'sending' })
+    .where('send_id', '=', sendId)
+    .where('contact_id', 'in', contactIds)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+export async function markBlocked(db: Db, sendId: string, contactId: string, reason: BlockReason) {
+  const result = await db
+    .updateTable('send_recipients')
+    .set({ status: 'blocked', block_reason: reason })
+    .where('send_id', '=', sendId)
+    .where('contact_id', '=', contactId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Records an attempt's outcome, only if the recipient is still 'sending': when another node has since
+ * declared it unconfirmed (this node lost its lease), the late answer changes nothing.
+ */
+export async function recordAttempt(
+  db: Db,
+  sendId: string,
+  contactId: string,
+  row: {
+    status: RecipientStatus;
+    attempts: number;
+    next_attempt_at: number;
+    last_response: string;
+    sent_at: number | null;
+    smtp_message_id: string | null;
+  },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('send_recipients')
+    .set(row)
+    .where('send_id', '=', sendId)
+    .where('contact_id', '=', contactId)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function suppressAddress(
+  db: Db,
+  email: string,
+  sendId: string,
+  detail: string,
+  now: number,
+): Promise<void> {
+  await db
+    .insertInto('email_suppressions')
+    .values({
+      email_match: email.toLowerCase(),
+      reason: 'hard_bounce',
+      send_id: sendId,
+      detail,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.column('email_match').doNothing())
+    .execute();
+}
+
+/**
+ * Records the run of refusals that were not the recipients'; with `pauseError`, also pauses the send
+ * (only while it is sending: a cancel meanwhile wins, and the first reason given stays).
+ */
+export async function recordRefusalStreak(
+  db: Db,
+  sendId: string,
+  streak: number,
+  pauseError: string | null,
+): Promise<void> {
+  await db.updateTable('sends').set({ refusal_streak: streak }).where('id', '=', sendId).execute();
+  if (pauseError === null) return;
+  await db
+    .updateTable('sends')
+    .set({ status: 'paused', error: pauseError })
+    .where('id', '=', sendId)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
+/** The SMTP server could not be reached, greeted or logged in to: what it said, and when. */
+export async function recordLastError(db: Db, sendId: string, error: string, at: number): Promise<void> {
+  await db
+    .updateTable('sends')
+    .set({ last_error: error, last_error_at: at })
+    .where('id', '=', sendId)
+    .execute();
+}
+
+/** How many sends there are in each status (for /metrics). */
+export async function countSendsByStatus(db: Db): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('sends')
+    .select(['status', sql<number>`count(*)`.as('n')])
+    .groupBy('status')
+    .execute();
+  return new Map(rows.map((row) => [row.status, Number(row.n)]));
+}
+
+/** Recipients not yet final, and when the earliest pending one is due. */
+export async function openRecipients(db: Db, sendId: string) {
+  const row = await db
+    .selectFrom('send_recipients')
+    .select([
+      sql<number>`count(*)`.as('open'),
+      sql<number | null>`min(case when status = 'pending' then next_attempt_at end)`.as('next_due'),
+    ])
+    .where('send_id', '=', sendId)
+    .where('status', 'in', ['pending', 'sending'])
+    .executeTakeFirstOrThrow();
+  return { open: Number(row.open), nextDue: row.next_due === null ? null : Number(row.next_due) };
+}
+
+/** A send's recipients in contact id order after `after` (a cursor), optionally of one status. */
+export async function pageRecipients(
+  db: Db,
+  sendId: string,
+  query: { status?: RecipientStatus | undefined; after?: string | undefined; limit: number },
+) {
+  return db
+    .selectFrom('send_recipients')
+    .select(['contact_id', 'email', 'status', 'block_reason', 'attempts', 'last_response', 'sent_at'])
+    .where('send_id', '=', sendId)
+    .$if(query.status !== undefined, (qb) => qb.where('status', '=', query.status!))
+    .$if(query.after !== undefined, (qb) => qb.where('contact_id', '>', query.after!))
+    .orderBy('contact_id')
+    .limit(query.limit)
+    .execute();
+}
+
+export interface SuppressionRow {
+  email_match: string;
+  reason: string;
+  send_id: string | null;
+  detail: string | null;
+  created_at: number;
+}
+
+/** Suppressed addresses in address order, after `after` (a cursor: the last address of the previous page). */
+export async function pageSuppressions(
+  db: Db,
+  query: { email?: string | undefined; after?: string | undefined; limit: number },
+): Promise<SuppressionRow[]> {
+  let select = db.selectFrom('email_suppressions').selectAll().orderBy('email_match').limit(query.limit);
+  if (query.email) select = select.where('email_match', '=', query.email.toLowerCase());
+  if (query.after) select = select.where('email_match', '>', query.after);
+  return select.execute();
+}
+
+export async function deleteSuppression(db: Db, email: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('email_suppressions')
+    .where('email_match', '=', email.toLowerCase())
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
