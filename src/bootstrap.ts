@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { defineForm } from './forms/manage-forms.ts';
 import { findFormByPageSlug } from './forms/store.ts';
 import { newId, sha256Hex } from './lib/ids.ts';
+import { readSetting, writeSetting } from './secrets/store.ts';
 import type { Database } from './storage/schema.ts';
 import { registerWebsite } from './websites/manage-websites.ts';
 import { findWebsite } from './websites/store.ts';
@@ -31,23 +32,15 @@ export async function bootstrap(db: Kysely<Database>, config: Config): Promise<B
 }
 
 async function ensureDemoWebsite(db: Kysely<Database>, config: Config): Promise<string> {
-  const setting = await db
-    .selectFrom('settings')
-    .select('value')
-    .where('key', '=', DEMO_SETTING)
-    .executeTakeFirst();
-  if (setting && (await findWebsite(db, setting.value))) return setting.value;
+  const setting = await readSetting(db, DEMO_SETTING);
+  if (setting !== undefined && (await findWebsite(db, setting))) return setting;
   const origins = new Set([
     new URL(config.publicUrl).origin,
     `http://localhost:${config.port}`,
     `http://127.0.0.1:${config.port}`,
   ]);
   const website = await registerWebsite(db, { name: 'Demo shop', allowedOrigins: [...origins] });
-  await db
-    .insertInto('settings')
-    .values({ key: DEMO_SETTING, value: website.id })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: website.id }))
-    .execute();
+  await writeSetting(db, DEMO_SETTING, website.id);
   await ensureDemoForm(db, website.id);
   return website.id;
 }

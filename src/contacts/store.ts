@@ -1,6 +1,6 @@
 // Storage for contacts and custom field definitions.
-import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
-import type { ContactFieldsTable, ContactsTable, Database, Db } from '../storage/schema.ts';
+import { type Selectable, sql, type Updateable } from 'kysely';
+import type { ContactFieldsTable, ContactsTable, Db } from '../storage/schema.ts';
 import type { Contact, CustomFieldDefinition, CustomValue, EmailPermissions } from './contact.ts';
 
 /** Column values of a contact as stored (standard fields already cleaned). */
@@ -87,6 +87,62 @@ export async function findContactRow(db: Db, id: string) {
 export async function findContact(db: Db, id: string): Promise<Contact | undefined> {
   const row = await findContactRow(db, id);
   return row ? toContact(row) : undefined;
+}
+
+/** The columns of the standard fields. */
+export type StandardColumn =
+  | 'email'
+  | 'first_name'
+  | 'last_name'
+  | 'company'
+  | 'phone'
+  | 'job_title'
+  | 'country';
+
+/** A contact row that must exist (read after a match found it in the same transaction). */
+export async function getContactRow(db: Db, id: string) {
+  return db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+/** Contacts whose `column` equals `value` ignoring case (all contacts when value is null), oldest first. */
+export async function findContactsByColumn(db: Db, column: StandardColumn, value: string | null) {
+  let query = db.selectFrom('contacts').selectAll();
+  if (value)
+    query = query.where((eb) => eb(eb.fn('lower', [eb.ref(column)]), '=', value.trim().toLowerCase()));
+  return query.orderBy('created_at').orderBy('id').execute();
+}
+
+/** Locks the contact row (PostgreSQL) so merges and erasures of it take turns. False when it is gone. */
+export async function lockContact(db: Db, engine: 'sqlite' | 'postgres', id: string): Promise<boolean> {
+  let query = db.selectFrom('contacts').select('id').where('id', '=', id);
+  if (engine === 'postgres') query = query.forUpdate();
+  return (await query.executeTakeFirst()) !== undefined;
+}
+
+/** Whether a contact other than `exceptId` has this (matched) address. */
+export async function otherContactHasEmail(db: Db, emailMatch: string, exceptId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('contacts')
+    .select('id')
+    .where('email_match', '=', emailMatch)
+    .where('id', '!=', exceptId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** A merge's combined values, written over the winner's row. */
+export async function setMergedValues(
+  db: Db,
+  id: string,
+  values: Omit<Updateable<ContactsTable>, 'id' | 'created_at'>,
+): Promise<void> {
+  await db.updateTable('contacts').set(values).where('id', '=', id).execute();
+}
+
+export async function deleteContact(db: Db, id: string): Promise<number> {
+  const result = await db.deleteFrom('contacts').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** Contacts whose email matches (case-insensitively), oldest first. */

@@ -9,6 +9,7 @@ import type { Db } from '../storage/schema.ts';
 export { PREFILL_COOKIE } from '../cookies/definitions.ts';
 
 import type { Form } from './form.ts';
+import { deletePrefillTokensOf, findPrefillToken, insertPrefillToken } from './store.ts';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -22,14 +23,11 @@ export async function rememberChoice(
   await setPrefillAllowed(db, contactId, remember);
   if (!remember) {
     // Unticking "remember me" withdraws prefill everywhere, as Dynamics 365 does.
-    await db.deleteFrom('prefill_tokens').where('contact_id', '=', contactId).execute();
+    await deletePrefillTokensOf(db, contactId);
     return null;
   }
   const token = randomBytes(32).toString('base64url');
-  await db
-    .insertInto('prefill_tokens')
-    .values({ token_hash: sha256Hex(token), contact_id: contactId, created_at: now })
-    .execute();
+  await insertPrefillToken(db, sha256Hex(token), contactId, now);
   return token;
 }
 
@@ -41,11 +39,7 @@ export async function prefillValues(
   maxAgeDays: number,
 ): Promise<Record<string, string>> {
   if (!form.definition.prefill || !token || !TOKEN.test(token)) return {};
-  const row = await db
-    .selectFrom('prefill_tokens')
-    .selectAll()
-    .where('token_hash', '=', sha256Hex(token))
-    .executeTakeFirst();
+  const row = await findPrefillToken(db, sha256Hex(token));
   if (!row || Date.now() - Number(row.created_at) > maxAgeDays * 86_400_000) return {};
   const contact = await findContact(db, row.contact_id);
   if (!contact?.prefillAllowed) return {};

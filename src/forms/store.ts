@@ -141,3 +141,87 @@ export async function pendingSubmissions(db: Db, receivedBefore: number, limit: 
     .limit(limit)
     .execute();
 }
+
+/** A processed submission: whose it is, what matching did, and the browser it came from. */
+export async function markProcessed(
+  db: Db,
+  id: string,
+  result: { contactId: string; outcome: 'created' | 'updated'; visitorId: string | null },
+): Promise<void> {
+  await db
+    .updateTable('form_submissions')
+    .set({
+      status: 'processed',
+      contact_id: result.contactId,
+      outcome: result.outcome,
+      visitor_id: result.visitorId,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Prefill tokens (only their hashes are stored)
+
+export async function insertPrefillToken(db: Db, tokenHash: string, contactId: string, now: number) {
+  await db
+    .insertInto('prefill_tokens')
+    .values({ token_hash: tokenHash, contact_id: contactId, created_at: now })
+    .execute();
+}
+
+export async function findPrefillToken(db: Db, tokenHash: string) {
+  return db.selectFrom('prefill_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+const deleted = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
+
+export async function deletePrefillTokensOf(db: Db, contactId: string): Promise<number> {
+  return deleted(
+    await db.deleteFrom('prefill_tokens').where('contact_id', '=', contactId).executeTakeFirst(),
+  );
+}
+
+export async function countPrefillTokens(db: Db, contactId: string): Promise<number> {
+  const row = await db
+    .selectFrom('prefill_tokens')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('contact_id', '=', contactId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One contact's submissions and tokens (the personal-data registry: export, erasure, merge)
+
+export async function submissionsOfContact(db: Db, contactId: string) {
+  return db
+    .selectFrom('form_submissions')
+    .leftJoin('forms', 'forms.id', 'form_submissions.form_id')
+    .selectAll('form_submissions')
+    .select('forms.name as form_name')
+    .where('form_submissions.contact_id', '=', contactId)
+    .orderBy('form_submissions.received_at')
+    .orderBy('form_submissions.id')
+    .execute();
+}
+
+export async function deleteSubmissionsOf(db: Db, contactId: string): Promise<number> {
+  return deleted(
+    await db.deleteFrom('form_submissions').where('contact_id', '=', contactId).executeTakeFirst(),
+  );
+}
+
+/** A merged-away contact's submissions and prefill tokens become the winner's. */
+export async function moveSubmissionsAndTokens(db: Db, fromContactId: string, toContactId: string) {
+  await db
+    .updateTable('form_submissions')
+    .set({ contact_id: toContactId })
+    .where('contact_id', '=', fromContactId)
+    .execute();
+  await db
+    .updateTable('prefill_tokens')
+    .set({ contact_id: toContactId })
+    .where('contact_id', '=', fromContactId)
+    .execute();
+}

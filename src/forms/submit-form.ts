@@ -13,7 +13,14 @@ import type { Db } from '../storage/schema.ts';
 import type { Form } from './form.ts';
 import type { AfterSubmit } from './form-definition.ts';
 import { rememberChoice } from './prefill.ts';
-import { findSubmissionByKey, insertSubmission, lockSubmission, markSubmission } from './store.ts';
+import {
+  findForm,
+  findSubmissionByKey,
+  insertSubmission,
+  lockSubmission,
+  markProcessed,
+  markSubmission,
+} from './store.ts';
 import { checkSubmission } from './validate-submission.ts';
 
 export interface SubmissionRequest {
@@ -139,12 +146,9 @@ export async function processSubmission(
       if (!row) throw new AppError('not_found', `No submission "${submissionId}".`);
       if (row.status !== 'pending')
         return { contactId: row.contact_id, visitorId: row.visitor_id, prefillToken: null };
-      const form = await tx
-        .selectFrom('forms')
-        .select('definition')
-        .where('id', '=', row.form_id)
-        .executeTakeFirstOrThrow();
-      const definition = JSON.parse(form.definition) as Form['definition'];
+      const form = await findForm(tx, row.form_id);
+      if (!form) throw new Error(`The form of submission "${submissionId}" is gone.`);
+      const definition = form.definition;
       const payload = JSON.parse(row.payload) as StoredPayload;
       const now = Date.now();
 
@@ -181,16 +185,11 @@ export async function processSubmission(
         !row.anonymous && definition.prefill
           ? await rememberChoice(tx, match.contactId, payload.rememberMe, now)
           : null;
-      await tx
-        .updateTable('form_submissions')
-        .set({
-          status: 'processed',
-          contact_id: match.contactId,
-          outcome: match.outcome,
-          visitor_id: visitor?.id ?? null,
-        })
-        .where('id', '=', submissionId)
-        .execute();
+      await markProcessed(tx, submissionId, {
+        contactId: match.contactId,
+        outcome: match.outcome,
+        visitorId: visitor?.id ?? null,
+      });
       return { contactId: match.contactId, visitorId: visitor?.id ?? null, prefillToken };
     });
   } catch (error) {

@@ -6,16 +6,20 @@ import { type ContactValues, STANDARD_FIELDS, type StandardField } from '../cont
 import { applyValues, ContactValidationError, EMPTY_ROW } from '../contacts/manage-contacts.ts';
 import {
   contactRowOf,
+  findContactsByColumn,
   findContactsByEmail,
+  getContactRow,
   insertContact,
   listCustomFields,
+  type StandardColumn,
   updateContactRow,
 } from '../contacts/store.ts';
 import { newId } from '../lib/ids.ts';
 import type { Engine } from '../storage/database.ts';
 import type { ContactsTable, Db } from '../storage/schema.ts';
 import { contactMatches, type MatchField, matchKey } from './match-rules.ts';
-import { lockMatchKey, mergeContactInto } from './store.ts';
+import { mergeContacts } from './merge-contacts.ts';
+import { lockMatchKey } from './store.ts';
 
 export interface MatchOutcome {
   contactId: string;
@@ -24,7 +28,7 @@ export interface MatchOutcome {
   merged: string[];
 }
 
-const COLUMN: Record<StandardField, keyof ContactsTable> = {
+const COLUMN: Record<StandardField, StandardColumn> = {
   email: 'email',
   firstName: 'first_name',
   lastName: 'last_name',
@@ -55,13 +59,8 @@ async function candidates(db: Db, rule: readonly MatchField[], values: Record<st
   if (rule.includes('email') && values['email']) return findContactsByEmail(db, values['email']);
   // Narrow by the first standard field of the rule; rules over custom fields alone scan all contacts.
   const standard = rule.find((f): f is StandardField => (STANDARD_FIELDS as readonly string[]).includes(f));
-  let query = db.selectFrom('contacts').selectAll();
   const value = standard ? values[standard] : null;
-  if (standard && value) {
-    const column = COLUMN[standard] as 'first_name';
-    query = query.where((eb) => eb(eb.fn('lower', [eb.ref(column)]), '=', value.trim().toLowerCase()));
-  }
-  return query.orderBy('created_at').orderBy('id').execute();
+  return findContactsByColumn(db, standard ? COLUMN[standard] : 'email', standard && value ? value : null);
 }
 
 export interface MatchRequest {
@@ -104,7 +103,12 @@ export async function matchOrCreateContact(
   const [winner, ...duplicates] = matches as [Selectable<ContactsTable>, ...Selectable<ContactsTable>[]];
   const merged: string[] = [];
   for (const loser of duplicates) {
-    await mergeContactInto(db, winner.id, loser.id, 'duplicate-detection', request.now);
+    await mergeContacts(db, engine, {
+      winnerId: winner.id,
+      loserId: loser.id,
+      reason: 'duplicate-detection',
+      now: request.now,
+    });
     merged.push(loser.id);
   }
   // The browser already belongs to another contact with the same email address: one person, two records.
@@ -118,7 +122,12 @@ export async function matchOrCreateContact(
         Number(browserContact.created_at) < Number(winner.created_at)
           ? [browserContact, winner]
           : [winner, browserContact];
-      await mergeContactInto(db, older.id, newer.id, 'same-browser-same-email', request.now);
+      await mergeContacts(db, engine, {
+        winnerId: older.id,
+        loserId: newer.id,
+        reason: 'same-browser-same-email',
+        now: request.now,
+      });
       merged.push(newer.id);
       return updateWith(db, older.id, contactValues, definitions, request.now, merged);
     }
@@ -134,11 +143,7 @@ async function updateWith(
   now: number,
   merged: string[],
 ): Promise<MatchOutcome> {
-  const current = await db
-    .selectFrom('contacts')
-    .selectAll()
-    .where('id', '=', contactId)
-    .executeTakeFirstOrThrow();
+  const current = await getContactRow(db, contactId);
   const applied = applyValues(contactRowOf(current), values, definitions);
   if ('problems' in applied) throw new ContactValidationError(applied.problems);
   await updateContactRow(db, contactId, applied.row, now);

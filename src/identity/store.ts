@@ -1,7 +1,7 @@
 // Storage for identity: which browser belongs to which contact, and contact merges.
 import { sql } from 'kysely';
 import { newId } from '../lib/ids.ts';
-import { moveMemberships } from '../lists/store.ts';
+import type { Engine } from '../storage/database.ts';
 import type { Db } from '../storage/schema.ts';
 
 /** The visitor a browser's ids name (tracking-host cookie first, then the first-party mirror). */
@@ -88,104 +88,95 @@ export async function lockMatchKeys(
 export const lockMatchKey = (db: Db, engine: 'sqlite' | 'postgres', key: string) =>
   lockMatchKeys(db, engine, [key]);
 
-/** Moves everything of `loserId` to `winnerId`, keeps an audit record with the loser's data, deletes the loser. */
-export async function mergeContactInto(
-  db: Db,
-  winnerId: string,
-  loserId: string,
-  reason: string,
-  now: number,
-): Promise<void> {
-  const loser = await db.selectFrom('contacts').selectAll().where('id', '=', loserId).executeTakeFirst();
-  const winner = await db.selectFrom('contacts').selectAll().where('id', '=', winnerId).executeTakeFirst();
-  if (!loser || !winner) return;
+/** Browsers of a merged-away contact become the winner's. */
+export async function moveVisitors(db: Db, fromContactId: string, toContactId: string): Promise<void> {
+  await db
+    .updateTable('visitors')
+    .set({ contact_id: toContactId })
+    .where('contact_id', '=', fromContactId)
+    .execute();
+}
 
-  // The winner keeps its values; fields it lacks are filled from the loser.
-  const fill = <K extends keyof typeof winner>(k: K) => winner[k] ?? loser[k];
-  const custom = { ...JSON.parse(loser.custom), ...stripNulls(JSON.parse(winner.custom)) };
-  await db
-    .updateTable('contacts')
-    .set({
-      email: fill('email'),
-      email_match: fill('email_match'),
-      first_name: fill('first_name'),
-      last_name: fill('last_name'),
-      company: fill('company'),
-      phone: fill('phone'),
-      job_title: fill('job_title'),
-      country: fill('country'),
-      custom: JSON.stringify(custom),
-      prefill_allowed: Math.max(winner.prefill_allowed, loser.prefill_allowed),
-      // A "no" from either record is the person's "no": to marketing email and to being tracked.
-      do_not_email: Math.max(Number(winner.do_not_email), Number(loser.do_not_email)),
-      email_tracking: mergedTrackingChoice(winner.email_tracking, loser.email_tracking),
-      updated_at: now,
-    })
-    .where('id', '=', winnerId)
-    .execute();
-
-  await db.updateTable('visitors').set({ contact_id: winnerId }).where('contact_id', '=', loserId).execute();
-  await db.updateTable('visits').set({ contact_id: winnerId }).where('contact_id', '=', loserId).execute();
-  await db
-    .updateTable('form_submissions')
-    .set({ contact_id: winnerId })
-    .where('contact_id', '=', loserId)
-    .execute();
-  await db
-    .updateTable('prefill_tokens')
-    .set({ contact_id: winnerId })
-    .where('contact_id', '=', loserId)
-    .execute();
+/** Merge records a merged-away contact had won (snapshots of contacts merged into it) pass to the winner. */
+export async function moveMergeRecords(db: Db, fromContactId: string, toContactId: string): Promise<void> {
   await db
     .updateTable('contact_merges')
-    .set({ winner_id: winnerId })
-    .where('winner_id', '=', loserId)
+    .set({ winner_id: toContactId })
+    .where('winner_id', '=', fromContactId)
     .execute();
-  await moveMemberships(db, loserId, winnerId);
-  await moveEmailRecords(db, loserId, winnerId);
+}
+
+/** The audit record of one merge, with the merged-away contact's row as it was. */
+export async function insertMergeRecord(
+  db: Db,
+  record: { winnerId: string; loserId: string; reason: string; mergedAt: number; loserSnapshot: unknown },
+): Promise<void> {
   await db
     .insertInto('contact_merges')
     .values({
       id: newId(),
-      winner_id: winnerId,
-      loser_id: loserId,
-      merged_at: now,
-      reason,
-      loser_snapshot: JSON.stringify(loser),
+      winner_id: record.winnerId,
+      loser_id: record.loserId,
+      merged_at: record.mergedAt,
+      reason: record.reason,
+      loser_snapshot: JSON.stringify(record.loserSnapshot),
     })
     .execute();
-  await db.deleteFrom('contacts').where('id', '=', loserId).execute();
 }
 
-/** Explicit refusal wins, then explicit consent, else the install default (null). */
-function mergedTrackingChoice(a: number | null, b: number | null): number | null {
-  if (a === 0 || b === 0) return 0;
-  return a ?? b;
-}
-
-/** The loser's emails and interactions become the winner's; where both got the same send, the winner's row stands. */
-async function moveEmailRecords(db: Db, loserId: string, winnerId: string): Promise<void> {
-  await db
-    .updateTable('email_events')
-    .set({ contact_id: winnerId })
-    .where('contact_id', '=', loserId)
-    .execute();
-  await db
-    .deleteFrom('send_recipients')
-    .where('contact_id', '=', loserId)
-    .where('send_id', 'in', (q) =>
-      q.selectFrom('send_recipients').select('send_id').where('contact_id', '=', winnerId),
-    )
-    .execute();
-  await db
-    .updateTable('send_recipients')
-    .set({ contact_id: winnerId })
-    .where('contact_id', '=', loserId)
+export async function linkedVisitors(db: Db, contactId: string) {
+  return db
+    .selectFrom('visitors')
+    .selectAll()
+    .where('contact_id', '=', contactId)
+    .orderBy('created_at')
+    .orderBy('id')
     .execute();
 }
 
-function stripNulls(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== null && v !== undefined));
+export async function aliasesOf(db: Db, visitorIds: readonly string[]) {
+  if (visitorIds.length === 0) return [];
+  return db
+    .selectFrom('visitor_aliases')
+    .selectAll()
+    .where('visitor_id', 'in', [...visitorIds])
+    .orderBy('alias_id')
+    .execute();
+}
+
+/** Merge records where the contact won: they hold snapshots of the contacts merged into it. */
+export async function mergesWonBy(db: Db, contactId: string) {
+  return db
+    .selectFrom('contact_merges')
+    .selectAll()
+    .where('winner_id', '=', contactId)
+    .orderBy('merged_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Locks the browsers linked to the contact, in id order like the tracking writer; returns their ids. */
+export async function lockLinkedVisitors(db: Db, engine: Engine, contactId: string): Promise<string[]> {
+  let query = db.selectFrom('visitors').select('id').where('contact_id', '=', contactId).orderBy('id');
+  if (engine === 'postgres') query = query.forUpdate();
+  return (await query.execute()).map((row) => row.id);
+}
+
+const deleted = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
+
+/** Deletes the contact's browsers and the other ids they were known by. */
+export async function deleteLinkedVisitors(db: Db, engine: Engine, contactId: string) {
+  const visitorIds = await lockLinkedVisitors(db, engine, contactId);
+  if (visitorIds.length === 0) return { visitors: 0, aliases: 0 };
+  const aliases = deleted(
+    await db.deleteFrom('visitor_aliases').where('visitor_id', 'in', visitorIds).executeTakeFirst(),
+  );
+  const visitors = deleted(await db.deleteFrom('visitors').where('id', 'in', visitorIds).executeTakeFirst());
+  return { visitors, aliases };
+}
+
+export async function deleteMergesWonBy(db: Db, contactId: string): Promise<number> {
+  return deleted(await db.deleteFrom('contact_merges').where('winner_id', '=', contactId).executeTakeFirst());
 }
 
 /** Where a merged-away contact id lives on now (follows chains of merges). */

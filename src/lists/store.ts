@@ -365,3 +365,16 @@ export async function subscribeToLists(
   for (const listId of listIds)
     if (existing.has(listId)) await subscribeContact(db, listId, contactId, options);
 }
+
+/** A contact's memberships as the export shows them: in the order they joined, with each list's name. */
+export async function membershipsForExport(db: Db, contactId: string) {
+  return db
+    .selectFrom('list_members')
+    .leftJoin('lists', 'lists.id', 'list_members.list_id')
+    .selectAll('list_members')
+    .select('lists.name as list_name')
+    .where('list_members.contact_id', '=', contactId)
+    .orderBy('list_members.added_at')
+    .orderBy('list_members.list_id')
+    .execute();
+}

@@ -1,40 +1,16 @@
-// Erasing a contact (right to erasure): their personal data, interactions (web and email), list
-// memberships and browser mappings go in one transaction, and an audit entry without personal data
-// records that it happened.
-
+// Erasing a contact (right to erasure): every domain in the personal-data registry deletes what it
+// holds about them, in one transaction, and an audit entry without personal data records that it happened.
+import { lockContact } from '../contacts/store.ts';
 import { requireContact } from '../history/require-contact.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
+import { personalData } from '../platform/personal-data/holders.ts';
 import type { Storage } from '../storage/database.ts';
 import type { Db } from '../storage/schema.ts';
-import {
-  deleteContactEmailRows,
-  deleteContactPageviews,
-  deleteContactRows,
-  deleteContactVisits,
-  deleteOrphanSuppression,
-  deleteVisitors,
-  emailMatchOf,
-  insertErasure,
-  lockContact,
-  lockLinkedVisitors,
-} from './store.ts';
+import { insertErasure } from './store.ts';
 
-export interface ErasureCounts {
-  contacts: number;
-  formSubmissions: number;
-  visits: number;
-  pageviews: number;
-  visitors: number;
-  visitorAliases: number;
-  prefillTokens: number;
-  mergeRecords: number;
-  emailEvents: number;
-  listMemberships: number;
-  sendRecipients: number;
-  /** The address's suppression entry, when no other contact has the address. */
-  suppressions: number;
-}
+/** Rows deleted, by kind (each holder names its own kinds: contacts, visits, emailEvents, …). */
+export type ErasureCounts = Record<string, number>;
 
 export interface Erasure {
   erasureId: string;
@@ -64,33 +40,8 @@ async function eraseIn(tx: Db, engine: Storage['engine'], contactId: string, now
   if (!(await lockContact(tx, engine, contactId))) {
     throw new AppError('not_found', `No contact with id "${contactId}".`);
   }
-  // Email rows before browsers: the engagement writer locks recipients before it links a browser.
-  const email = await deleteContactEmailRows(tx, contactId);
-  // Page views before browsers, the order the tracking writer locks in; then once more after the
-  // browsers are locked, for page views committed by writes that held those browsers meanwhile.
-  let pageviews = await deleteContactPageviews(tx, contactId);
-  const visitorIds = await lockLinkedVisitors(tx, engine, contactId);
-  pageviews += await deleteContactPageviews(tx, contactId);
-  const visits = await deleteContactVisits(tx, contactId);
-  const browsers = await deleteVisitors(tx, visitorIds);
-  const emailMatch = await emailMatchOf(tx, contactId);
-  const rows = await deleteContactRows(tx, contactId);
-  const suppressions = await deleteOrphanSuppression(tx, emailMatch);
-
-  const deleted: ErasureCounts = {
-    contacts: rows.contacts,
-    formSubmissions: rows.formSubmissions,
-    visits,
-    pageviews,
-    visitors: browsers.visitors,
-    visitorAliases: browsers.aliases,
-    prefillTokens: rows.prefillTokens,
-    mergeRecords: rows.mergeRecords,
-    emailEvents: email.emailEvents,
-    listMemberships: email.listMemberships,
-    sendRecipients: email.sendRecipients,
-    suppressions,
-  };
+  const { email_match: emailMatch } = await requireContact(tx, contactId);
+  const deleted = await personalData.eraseContact({ tx, engine, contactId, emailMatch });
   const erasureId = newId();
   await insertErasure(tx, { id: erasureId, contactId, erasedAt: now, counts: { ...deleted } });
   return { erasureId, contactId, erasedAt: new Date(now).toISOString(), deleted };

@@ -1,4 +1,4 @@
-// Storage for install-wide secrets: one row each in `settings`, created once and shared by every node.
+// Storage for install-wide settings and secrets: one row each in `settings`, shared by every node.
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 
@@ -27,4 +27,9 @@ export async function writeSetting(db: Kysely<Database>, key: string, value: str
     .values({ key, value })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
     .execute();
+}
+
+export async function readSetting(db: Kysely<Database>, key: string): Promise<string | undefined> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value;
 }

@@ -1,5 +1,5 @@
 // Storage for tracking: loads what a batch of events needs and writes the batch's plan in one transaction.
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
 import { MINUTE_MS } from '../lib/time.ts';
 import type { Engine } from '../storage/database.ts';
 import type { Database, VisitsTable } from '../storage/schema.ts';
@@ -268,4 +268,88 @@ async function writeRollups(tx: Tx, plan: WritePlan): Promise<void> {
       )
       .execute();
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One contact's visits (the personal-data registry: export, erasure, merge)
+
+/**
+ * The visits that are a contact's: those naming the contact, and any still unattributed visit of a
+ * browser linked to them (the same browser, so the same person's). Visits of a shared browser that
+ * name someone else stay that other person's.
+ */
+function contactVisits(eb: ExpressionBuilder<Database, 'visits'>, contactId: string) {
+  return eb.or([
+    eb('visits.contact_id', '=', contactId),
+    eb.and([
+      eb('visits.contact_id', 'is', null),
+      eb(
+        'visits.visitor_id',
+        'in',
+        eb.selectFrom('visitors').select('visitors.id').where('visitors.contact_id', '=', contactId),
+      ),
+    ]),
+  ]);
+}
+
+export async function visitsOfContact(db: Tx, contactId: string) {
+  return db
+    .selectFrom('visits')
+    .leftJoin('websites', 'websites.id', 'visits.website_id')
+    .selectAll('visits')
+    .select('websites.name as website_name')
+    .where((eb) => contactVisits(eb, contactId))
+    .orderBy('visits.started_at')
+    .orderBy('visits.id')
+    .execute();
+}
+
+export async function pageviewsOfVisits(db: Tx, visitIds: readonly string[]) {
+  const rows = [];
+  for (let i = 0; i < visitIds.length; i += 500) {
+    rows.push(
+      ...(await db
+        .selectFrom('pageviews')
+        .selectAll()
+        .where('visit_id', 'in', visitIds.slice(i, i + 500))
+        .orderBy('occurred_at')
+        .orderBy('event_id')
+        .execute()),
+    );
+  }
+  return rows;
+}
+
+const deletedRows = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
+
+export async function deleteContactPageviews(db: Tx, contactId: string): Promise<number> {
+  return deletedRows(
+    await db
+      .deleteFrom('pageviews')
+      .where('visit_id', 'in', (eb) =>
+        eb
+          .selectFrom('visits')
+          .select('visits.id')
+          .where((v) => contactVisits(v, contactId)),
+      )
+      .executeTakeFirst(),
+  );
+}
+
+export async function deleteContactVisits(db: Tx, contactId: string): Promise<number> {
+  return deletedRows(
+    await db
+      .deleteFrom('visits')
+      .where((eb) => contactVisits(eb, contactId))
+      .executeTakeFirst(),
+  );
+}
+
+/** A merged-away contact's visits become the winner's. */
+export async function moveVisits(db: Tx, fromContactId: string, toContactId: string): Promise<void> {
+  await db
+    .updateTable('visits')
+    .set({ contact_id: toContactId })
+    .where('contact_id', '=', fromContactId)
+    .execute();
 }

@@ -306,3 +306,56 @@ export async function emailEventsOfContact(
     .limit(limit)
     .execute();
 }
+
+// ---- one contact's events (the personal-data registry: export, erasure, merge) ----
+
+/**
+ * The contact's email opens, clicks and unsubscribes: those attached to them (made with tracking
+ * consent). Events made without consent name no one and are not theirs to export. The open a click
+ * implies shares the click's instant and follows it.
+ */
+export async function emailEventsForExport(db: Db, contactId: string) {
+  return db
+    .selectFrom('email_events')
+    .leftJoin('send_links', (join) =>
+      join
+        .onRef('send_links.send_id', '=', 'email_events.send_id')
+        .onRef('send_links.position', '=', 'email_events.link_position'),
+    )
+    .select([
+      'email_events.id',
+      'email_events.send_id',
+      'email_events.kind',
+      'email_events.link_position',
+      'send_links.url',
+      'send_links.honeypot',
+      'email_events.occurred_at',
+      'email_events.machine',
+      'email_events.machine_reason',
+      'email_events.implied',
+      'email_events.user_agent',
+    ])
+    .where('email_events.contact_id', '=', contactId)
+    .orderBy('email_events.occurred_at')
+    .orderBy('email_events.implied')
+    .orderBy('email_events.id')
+    .execute();
+}
+
+/**
+ * Deletes the events attached to the contact. Per-send counters stay (aggregates); events made without
+ * tracking consent name no one, and with the contact id gone nothing links them to anyone.
+ */
+export async function deleteEmailEventsOf(db: Db, contactId: string): Promise<number> {
+  const result = await db.deleteFrom('email_events').where('contact_id', '=', contactId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** A merged-away contact's email events become the winner's. */
+export async function moveEmailEvents(db: Db, fromContactId: string, toContactId: string): Promise<void> {
+  await db
+    .updateTable('email_events')
+    .set({ contact_id: toContactId })
+    .where('contact_id', '=', fromContactId)
+    .execute();
+}

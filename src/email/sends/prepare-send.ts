@@ -18,6 +18,7 @@ import {
   type NewRecipient,
   preparedUpTo,
   type SendRow,
+  smallestContactId,
 } from './store.ts';
 
 /** Contacts per list per transaction. */
@@ -44,16 +45,7 @@ async function prepareChunk(storage: Storage, send: SendRow, owner: string): Pro
       if (bound !== null) bounds.push(bound);
     }
     // The smallest bound in the database's own ordering (its collation need not be JavaScript's).
-    const upTo =
-      bounds.length === 0
-        ? null
-        : (((
-            await trx
-              .selectFrom('contacts')
-              .select((eb) => eb.fn.min('id').as('first'))
-              .where('id', 'in', bounds)
-              .executeTakeFirst()
-          )?.first as string | null | undefined) ?? null);
+    const upTo = await smallestContactId(trx, bounds);
     const candidates = await candidatesBetween(trx, listIds, after, upTo);
 
     const counters = new Map<string, number>();

@@ -228,6 +228,17 @@ export async function chunkBoundOnList(
   return row?.contact_id ?? null;
 }
 
+/** The smallest of these contact ids in the database's own ordering (its collation need not be JavaScript's). */
+export async function smallestContactId(db: Db, ids: readonly string[]): Promise<string | null> {
+  if (ids.length === 0) return null;
+  const row = await db
+    .selectFrom('contacts')
+    .select((eb) => eb.fn.min('id').as('first'))
+    .where('id', 'in', [...ids])
+    .executeTakeFirst();
+  return (row?.first as string | null | undefined) ?? null;
+}
+
 export interface Candidate {
   contact_id: string;
   email: string | null;
@@ -566,4 +577,54 @@ export async function deleteSuppression(db: Db, email: string): Promise<boolean>
     .where('email_match', '=', email.toLowerCase())
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
+}
+
+// ---- one contact's emails (the personal-data registry: export, erasure, merge) ----
+
+/** The emails sent (or blocked, or bounced) to the contact, one row per send. */
+export async function sendRecipientsOf(db: Db, contactId: string) {
+  return db
+    .selectFrom('send_recipients')
+    .leftJoin('sends', 'sends.id', 'send_recipients.send_id')
+    .selectAll('send_recipients')
+    .select(['sends.subject', 'sends.message_id'])
+    .where('send_recipients.contact_id', '=', contactId)
+    .orderBy('send_recipients.sent_at')
+    .orderBy('send_recipients.send_id')
+    .execute();
+}
+
+/**
+ * Deletes the contact's recipient rows. They go before the contact's email events: the engagement
+ * writer reads them with a share lock, so a click being recorded for this contact finishes before (and
+ * its event is deleted after this) or finds the recipient gone and records nothing.
+ */
+export async function deleteRecipientsOf(db: Db, contactId: string): Promise<number> {
+  const result = await db
+    .deleteFrom('send_recipients')
+    .where('contact_id', '=', contactId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** A merged-away contact's recipient rows become the winner's; where both got the same send, the winner's stands. */
+export async function moveRecipients(db: Db, fromContactId: string, toContactId: string): Promise<void> {
+  await db
+    .deleteFrom('send_recipients')
+    .where('contact_id', '=', fromContactId)
+    .where('send_id', 'in', (q) =>
+      q.selectFrom('send_recipients').select('send_id').where('contact_id', '=', toContactId),
+    )
+    .execute();
+  await db
+    .updateTable('send_recipients')
+    .set({ contact_id: toContactId })
+    .where('contact_id', '=', fromContactId)
+    .execute();
+}
+
+/** Suppression-list entries for an address (a hard bounce keeps it from being emailed again). */
+export async function suppressionsOf(db: Db, emailMatch: string | null): Promise<SuppressionRow[]> {
+  if (!emailMatch) return [];
+  return db.selectFrom('email_suppressions').selectAll().where('email_match', '=', emailMatch).execute();
 }
