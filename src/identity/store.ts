@@ -1,5 +1,6 @@
 // Storage for identity: which browser belongs to which contact, and contact merges.
 import { sql } from 'kysely';
+import { findContactRow } from '../contacts/store.ts';
 import { newId } from '../lib/ids.ts';
 import type { Engine } from '../storage/database.ts';
 import type { Db } from '../storage/schema.ts';
@@ -183,8 +184,7 @@ export async function deleteMergesWonBy(db: Db, contactId: string): Promise<numb
 export async function survivingContactId(db: Db, contactId: string): Promise<string | null> {
   let current = contactId;
   for (let hops = 0; hops < 20; hops++) {
-    const exists = await db.selectFrom('contacts').select('id').where('id', '=', current).executeTakeFirst();
-    if (exists) return current;
+    if (await findContactRow(db, current)) return current;
     const merge = await db
       .selectFrom('contact_merges')
       .select('winner_id')
@@ -194,4 +194,39 @@ export async function survivingContactId(db: Db, contactId: string): Promise<str
     current = merge.winner_id;
   }
   return null;
+}
+
+/**
+ * Deletes up to `limit` browsers with no contact, no visit left on any website and no activity since
+ * `cutoff`, with their aliases; walks the visitors table by id from `afterId`.
+ */
+export async function deleteOrphanVisitorBatch(
+  tx: Db,
+  engine: Engine,
+  cutoff: number,
+  afterId: string | null,
+  limit: number,
+): Promise<{ scanned: number; lastId: string | null; visitors: number; aliases: number }> {
+  let query = tx
+    .selectFrom('visitors')
+    .select('id')
+    .where('contact_id', 'is', null)
+    .where('last_seen_at', '<', cutoff)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('visits').select('visits.id').whereRef('visits.visitor_id', '=', 'visitors.id'))),
+    )
+    .orderBy('id')
+    .limit(limit);
+  if (afterId !== null) query = query.where('id', '>', afterId);
+  // A browser that the tracking writer holds is about to get a visit: skip it, do not wait.
+  if (engine === 'postgres') query = query.forUpdate().skipLocked();
+  const ids = (await query.execute()).map((row) => row.id);
+  if (ids.length === 0) return { scanned: 0, lastId: afterId, visitors: 0, aliases: 0 };
+  const aliases = deleted(
+    await tx.deleteFrom('visitor_aliases').where('visitor_id', 'in', ids).executeTakeFirst(),
+  );
+  const visitors = deleted(
+    await tx.deleteFrom('visitors').where('id', 'in', ids).where('contact_id', 'is', null).executeTakeFirst(),
+  );
+  return { scanned: ids.length, lastId: ids[ids.length - 1] ?? afterId, visitors, aliases };
 }

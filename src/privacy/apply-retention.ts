@@ -5,14 +5,12 @@
 // Several nodes may run this at once: every delete is idempotent (it re-checks its conditions), and on
 // PostgreSQL rows another transaction holds are skipped (SKIP LOCKED) rather than waited on, so two
 // passes split the work or leave rows to the next pass; neither fails nor deletes anything it should not.
+
+import { deleteOrphanVisitorBatch } from '../identity/store.ts';
 import { DAY_MS } from '../lib/time.ts';
 import type { Storage } from '../storage/database.ts';
-import {
-  deleteAnonymousPageviewBatch,
-  deleteAnonymousVisitBatch,
-  deleteOrphanVisitorBatch,
-  websitesWithRetention,
-} from './store.ts';
+import { deleteAnonymousPageviewBatch, deleteAnonymousVisitBatch } from '../tracking/store.ts';
+import { websitesWithRetention } from '../websites/store.ts';
 
 export interface RetentionResult {
   /** Websites with a retention period set. */

@@ -353,3 +353,102 @@ export async function moveVisits(db: Tx, fromContactId: string, toContactId: str
     .where('contact_id', '=', fromContactId)
     .execute();
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Retention (privacy/apply-retention.ts): anonymous data past a website's retention period
+
+/**
+ * Deletes up to `limit` anonymous visits of a website whose last activity is before `cutoff`, with
+ * their page views. On PostgreSQL the page views are locked first (the order the tracking writer
+ * locks in), then the visits with SKIP LOCKED, so a visit being identified or written by another
+ * transaction — or being deleted by another node — is left for later rather than waited on.
+ */
+export async function deleteAnonymousVisitBatch(
+  tx: Tx,
+  engine: Engine,
+  websiteId: string,
+  cutoff: number,
+  limit: number,
+): Promise<{ candidates: number; visits: number; pageviews: number }> {
+  const candidates = (
+    await tx
+      .selectFrom('visits')
+      .select('id')
+      .where('website_id', '=', websiteId)
+      // started_at narrows through the (website_id, started_at) index; a visit ends after it starts.
+      .where('started_at', '<', cutoff)
+      .where('last_seen_at', '<', cutoff)
+      .where('contact_id', 'is', null)
+      .orderBy('started_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute()
+  ).map((row) => row.id);
+  if (candidates.length === 0) return { candidates: 0, visits: 0, pageviews: 0 };
+
+  let ids = candidates;
+  if (engine === 'postgres') {
+    await tx
+      .selectFrom('pageviews')
+      .select('event_id')
+      .where('visit_id', 'in', candidates)
+      .orderBy('website_id')
+      .orderBy('event_id')
+      .forUpdate()
+      .execute();
+    ids = (
+      await tx
+        .selectFrom('visits')
+        .select('id')
+        .where('id', 'in', candidates)
+        .where('contact_id', 'is', null)
+        .where('last_seen_at', '<', cutoff)
+        .orderBy('id')
+        .forUpdate()
+        .skipLocked()
+        .execute()
+    ).map((row) => row.id);
+    if (ids.length === 0) return { candidates: candidates.length, visits: 0, pageviews: 0 };
+  }
+  const pageviews = deletedRows(
+    await tx.deleteFrom('pageviews').where('visit_id', 'in', ids).executeTakeFirst(),
+  );
+  const visits = deletedRows(
+    await tx.deleteFrom('visits').where('id', 'in', ids).where('contact_id', 'is', null).executeTakeFirst(),
+  );
+  return { candidates: candidates.length, visits, pageviews };
+}
+
+/**
+ * Deletes up to `limit` page views recorded without identifiers (no visit) before `cutoff`. On
+ * PostgreSQL rows another transaction holds (a late engaged-time update, another node's pass) are skipped.
+ */
+export async function deleteAnonymousPageviewBatch(
+  tx: Tx,
+  engine: Engine,
+  websiteId: string,
+  cutoff: number,
+  limit: number,
+): Promise<{ candidates: number; pageviews: number }> {
+  let query = tx
+    .selectFrom('pageviews')
+    .select('event_id')
+    .where('website_id', '=', websiteId)
+    .where('occurred_at', '<', cutoff)
+    .where('visit_id', 'is', null)
+    .orderBy('occurred_at')
+    .orderBy('event_id')
+    .limit(limit);
+  if (engine === 'postgres') query = query.forUpdate().skipLocked();
+  const ids = (await query.execute()).map((row) => row.event_id);
+  if (ids.length === 0) return { candidates: 0, pageviews: 0 };
+  const pageviews = deletedRows(
+    await tx
+      .deleteFrom('pageviews')
+      .where('website_id', '=', websiteId)
+      .where('event_id', 'in', ids)
+      .where('visit_id', 'is', null)
+      .executeTakeFirst(),
+  );
+  return { candidates: ids.length, pageviews };
+}

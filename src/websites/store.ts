@@ -78,3 +78,14 @@ export async function countWebsites(db: Kysely<Database>): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Websites with a retention period (privacy's retention pass walks them). */
+export async function websitesWithRetention(db: Kysely<Database>) {
+  const rows = await db
+    .selectFrom('websites')
+    .select(['id', 'retention_days'])
+    .where('retention_days', 'is not', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({ id: row.id, retentionDays: Number(row.retention_days) }));
+}
