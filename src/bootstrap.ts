@@ -30,6 +30,12 @@ export async function bootstrap(db: Kysely<Database>, config: Config): Promise<B
   return { newApiKey, demoWebsiteId: config.demo ? await ensureDemoWebsite(db, config) : undefined };
 }
 
+/**
+ * The demo website's id: fixed, so that the README's tour and the demo page can print commands that work
+ * as pasted. Databases whose demo website was made before it was fixed keep theirs (the setting below).
+ */
+export const DEMO_WEBSITE_ID = 'demo';
+
 async function ensureDemoWebsite(db: Kysely<Database>, config: Config): Promise<string> {
   const setting = await db
     .selectFrom('settings')
@@ -37,19 +43,26 @@ async function ensureDemoWebsite(db: Kysely<Database>, config: Config): Promise<
     .where('key', '=', DEMO_SETTING)
     .executeTakeFirst();
   if (setting && (await findWebsite(db, setting.value))) return setting.value;
-  const origins = new Set([
-    new URL(config.publicUrl).origin,
-    `http://localhost:${config.port}`,
-    `http://127.0.0.1:${config.port}`,
-  ]);
-  const website = await registerWebsite(db, { name: 'Demo shop', allowedOrigins: [...origins] });
+  if (!(await findWebsite(db, DEMO_WEBSITE_ID))) {
+    const origins = new Set([
+      new URL(config.publicUrl).origin,
+      `http://localhost:${config.port}`,
+      `http://127.0.0.1:${config.port}`,
+    ]);
+    await registerWebsite(db, { name: 'Demo shop', allowedOrigins: [...origins] }, DEMO_WEBSITE_ID).catch(
+      async (error: unknown) => {
+        // Another node starting on the same database registered it first.
+        if (!(await findWebsite(db, DEMO_WEBSITE_ID))) throw error;
+      },
+    );
+  }
   await db
     .insertInto('settings')
-    .values({ key: DEMO_SETTING, value: website.id })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: website.id }))
+    .values({ key: DEMO_SETTING, value: DEMO_WEBSITE_ID })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: DEMO_WEBSITE_ID }))
     .execute();
-  await ensureDemoForm(db, website.id);
-  return website.id;
+  await ensureDemoForm(db, DEMO_WEBSITE_ID);
+  return DEMO_WEBSITE_ID;
 }
 
 export const DEMO_PAGE_SLUG = 'demo-signup';
