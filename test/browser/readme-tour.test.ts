@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBanner } from '../../src/server.ts';
 import { chromiumPath, watchCollect } from '../helpers/browser.ts';
 import { type SpoorProcess, startSpoorProcess } from '../helpers/server-process.ts';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts';
@@ -192,6 +193,16 @@ describe.skipIf(!chromiumPath)('README: the short tour, as printed', () => {
       .find((line) => String(line['msg']).startsWith('Spoor is running'));
     adminKey = banner?.['adminApiKey'] as string;
     expect(adminKey).toMatch(/^spk_/);
+    // At a terminal the same facts are the banner the README shows (key elided, database in ./data).
+    const printed = /prints where\s+everything is:\n\n```\n([\s\S]*?)```/.exec(README)?.[1];
+    expect(printed, "the README's start banner").toBeDefined();
+    const facts = banner as unknown as Parameters<typeof startBanner>[0];
+    const seen = startBanner({
+      ...facts,
+      database: facts.database.replace(join(dir, 'data'), './data'),
+      adminApiKey: 'spk_…',
+    });
+    expect(seen.trim()).toBe(onOurPort(printed!).trim());
 
     // 1. The demo page, clicked around in, then its campaign link in a private window.
     const open = step(/^Open the demo page/);
@@ -209,7 +220,7 @@ describe.skipIf(!chromiumPath)('README: the short tour, as printed', () => {
     await expect.poll(() => traffic.pageviews().length).toBe(4);
     await traffic.settled();
     await reader.page.goto(onOurPort(demoUrl!));
-    const hint = await reader.page.locator('#report-command').textContent() ?? '';
+    const hint = (await reader.page.locator('#report-command').textContent()) ?? '';
     const campaignLink = await reader.page
       .locator('#campaign-link')
       .evaluate((a) => (a as HTMLAnchorElement).href);
