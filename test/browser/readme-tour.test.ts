@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBanner } from '../../src/server.ts';
+import { accessibilityViolations } from '../helpers/accessibility.ts';
 import { chromiumPath, watchCollect } from '../helpers/browser.ts';
 import { type SpoorProcess, startSpoorProcess } from '../helpers/server-process.ts';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts';
@@ -343,5 +344,23 @@ describe.skipIf(!chromiumPath)('README: the short tour, as printed', () => {
 
     await privateWindow.context.close();
     await reader.context.close();
+  });
+  it('the pages the tour opens have no axe violations, on desktop and phone', {
+    timeout: 60_000,
+  }, async () => {
+    const { context, page } = await openWindow();
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const path of ['/', '/demo/', '/demo/pricing', '/demo/app', '/p/demo-signup']) {
+        const res = await page.goto(`http://localhost:${port}${path}`);
+        expect(res?.status(), path).toBe(200);
+        expect(await accessibilityViolations(page), `${path} at ${width}px`).toEqual([]);
+        // Nothing wider than the window: no sideways scrolling on a phone.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), `${path} at ${width}px`).toBe(
+          width,
+        );
+      }
+    }
+    await context.close();
   });
 });
