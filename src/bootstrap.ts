@@ -89,5 +89,8 @@ async function ensureDemoForm(db: Kysely<Database>, websiteId: string): Promise<
       title: 'Sign up for the demo newsletter',
       intro: 'One email a month. Unsubscribe any time.',
     },
+  }).catch(async (error: unknown) => {
+    // Another node starting on the same database defined it first (the slug is unique).
+    if (!(await findFormByPageSlug(db, DEMO_PAGE_SLUG))) throw error;
   });
 }
