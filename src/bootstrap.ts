@@ -31,7 +31,14 @@ export async function bootstrap(db: Kysely<Database>, config: Config): Promise<B
   return { newApiKey, demoWebsiteId: config.demo ? await ensureDemoWebsite(db, config) : undefined };
 }
 
+/**
+ * The demo website's id: fixed, so that the README's tour and the demo page can print commands that work
+ * as pasted. Databases whose demo website was made before it was fixed keep theirs (the setting below).
+ */
+export const DEMO_WEBSITE_ID = 'demo';
+
 async function ensureDemoWebsite(db: Kysely<Database>, config: Config): Promise<string> {
+<<<<<<< HEAD
   const setting = await readSetting(db, DEMO_SETTING);
   if (setting !== undefined && (await findWebsite(db, setting))) return setting;
   const origins = new Set([
@@ -43,6 +50,34 @@ async function ensureDemoWebsite(db: Kysely<Database>, config: Config): Promise<
   await writeSetting(db, DEMO_SETTING, website.id);
   await ensureDemoForm(db, website.id);
   return website.id;
+=======
+  const setting = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', DEMO_SETTING)
+    .executeTakeFirst();
+  if (setting && (await findWebsite(db, setting.value))) return setting.value;
+  if (!(await findWebsite(db, DEMO_WEBSITE_ID))) {
+    const origins = new Set([
+      new URL(config.publicUrl).origin,
+      `http://localhost:${config.port}`,
+      `http://127.0.0.1:${config.port}`,
+    ]);
+    await registerWebsite(db, { name: 'Demo shop', allowedOrigins: [...origins] }, DEMO_WEBSITE_ID).catch(
+      async (error: unknown) => {
+        // Another node starting on the same database registered it first.
+        if (!(await findWebsite(db, DEMO_WEBSITE_ID))) throw error;
+      },
+    );
+  }
+  await db
+    .insertInto('settings')
+    .values({ key: DEMO_SETTING, value: DEMO_WEBSITE_ID })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: DEMO_WEBSITE_ID }))
+    .execute();
+  await ensureDemoForm(db, DEMO_WEBSITE_ID);
+  return DEMO_WEBSITE_ID;
+>>>>>>> tour
 }
 
 export const DEMO_PAGE_SLUG = 'demo-signup';
@@ -69,5 +104,8 @@ async function ensureDemoForm(db: Kysely<Database>, websiteId: string): Promise<
       title: 'Sign up for the demo newsletter',
       intro: 'One email a month. Unsubscribe any time.',
     },
+  }).catch(async (error: unknown) => {
+    // Another node starting on the same database defined it first (the slug is unique).
+    if (!(await findFormByPageSlug(db, DEMO_PAGE_SLUG))) throw error;
   });
 }

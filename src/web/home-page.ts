@@ -49,6 +49,7 @@ li:first-child{border-top:0}
 a{color:#1a56c4;font-weight:600;min-width:11rem}
 span{color:#4b5365;font-size:.95rem}
 code{background:#eceff4;padding:.1rem .3rem;border-radius:4px}
+.after{margin-top:1.5rem;font-size:.95rem}
 </style></head><body><main>
 <h1>Spoor</h1>
 <p>This is a Spoor server: self-hosted engagement tracking for outbound marketing. Websites send it
@@ -57,5 +58,7 @@ page views, emails send it opens and clicks, and its admin API (with an API key,
 <ul>
 ${list}
 </ul>
+<p class="after">The first admin API key was printed when this server first started; make more, with scopes,
+with <code>npx spoor api-keys create</code>.</p>
 </main></body></html>`;
 }

@@ -19,13 +19,17 @@ function checkSettings(settings: WebsiteSettings): WebsiteSettings {
   return { ...settings, name, allowedOrigins: settings.allowedOrigins.map((o) => o.replace(/\/+$/, '')) };
 }
 
-export async function registerWebsite(db: Kysely<Database>, input: WebsiteInput): Promise<Website> {
+/** `id` is for Spoor's own demo website (a fixed, documented id); every other website gets a random one. */
+export async function registerWebsite(
+  db: Kysely<Database>,
+  input: WebsiteInput,
+  id: string = newId(),
+): Promise<Website> {
   if (!input.name) throw new AppError('bad_request', 'name is required.');
   if (!input.allowedOrigins || input.allowedOrigins.length === 0) {
     throw new AppError('bad_request', 'allowedOrigins is required: the origins whose pages may send events.');
   }
   const settings = checkSettings({ ...WEBSITE_DEFAULTS, ...input } as WebsiteSettings);
-  const id = newId();
   await insertWebsite(db, id, settings, Date.now());
   return (await findWebsite(db, id))!;
 }

@@ -1,0 +1,364 @@
+// The README's "A short tour", run as a reader runs it: Spoor started with `npm start`, the demo page opened in
+// Chromium, and every shell command of the tour's ```sh blocks read from README.md and run with bash exactly as
+// printed. What is substituted is only what the README tells the reader to fill in (a line `NAME=…`: the admin
+// key printed at start, or the `id` in the answer above) and, because this test cannot take port 8080, the port:
+// every `localhost:8080` becomes `localhost:<the port Spoor was started on>`. The SMTP server of step 6 is a
+// local sink instead of Mailpit, given to Spoor from its first start rather than by a restart.
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBanner } from '../../src/server.ts';
+import { accessibilityViolations } from '../helpers/accessibility.ts';
+import { chromiumPath, watchCollect } from '../helpers/browser.ts';
+import { type SpoorProcess, startSpoorProcess } from '../helpers/server-process.ts';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts';
+import { CHROME_UA } from '../helpers/spoor.ts';
+
+const run = promisify(execFile);
+const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+interface Step {
+  title: string;
+  text: string;
+  /** The step's ```sh blocks, each as its commands (a command with continuation lines or a multi-line quote is one). */
+  blocks: string[][];
+}
+
+/** The tour's numbered steps, each with the commands of its ```sh blocks as printed (list indentation removed). */
+function tourSteps(readme: string): Step[] {
+  const start = readme.indexOf('## A short tour');
+  expect(start, 'README.md has a section "A short tour"').toBeGreaterThanOrEqual(0);
+  const end = readme.indexOf('\n## ', start + 1);
+  const section = readme.slice(start, end < 0 ? undefined : end);
+  return section
+    .split(/^(?=\d+\. \*\*)/m)
+    .slice(1)
+    .map((text) => {
+      const title = /^\d+\. \*\*([^*]+)\*\*/.exec(text)?.[1] ?? '';
+      const blocks = [...text.matchAll(/^( *)```sh\n([\s\S]*?)^\1```$/gm)].map(([, indent, body]) =>
+        body!
+          .split('\n')
+          .map((line) => (line.startsWith(indent!) ? line.slice(indent!.length) : line))
+          .join('\n'),
+      );
+      return { title, text, blocks: blocks.map(splitCommands) };
+    });
+}
+
+/** One command per entry: lines joined while they end in `\` or leave a quote open (bash -n says so). */
+function splitCommands(block: string): string[] {
+  const commands: string[] = [];
+  let current: string[] = [];
+  for (const line of block.split('\n')) {
+    if (current.length === 0 && line.trim() === '') continue;
+    current.push(line);
+    if (line.endsWith('\\')) continue;
+    const text = current.join('\n');
+    if (isComplete(text)) {
+      commands.push(text);
+      current = [];
+    }
+  }
+  expect(current, `an unfinished command in the README: ${current.join('\n')}`).toEqual([]);
+  return commands;
+}
+
+/** bash -n parses without running: an unterminated quote is "unexpected EOF". */
+function isComplete(text: string): boolean {
+  return spawnSync('bash', ['-n', '-c', text]).status === 0;
+}
+
+const PLACEHOLDER = /^([A-Z][A-Z0-9_]*)=(\S*…)(\s+#.*)?$/;
+/** A variable set from a word or a command's output, e.g. TODAY=$(date -u +%F). */
+const ASSIGNMENT = /^([A-Z][A-Z0-9_]*)=(\$\([^)]*\)|\S+)$/;
+const TODAY = () => new Date().toISOString().slice(0, 10);
+
+describe.skipIf(!chromiumPath)('README: the short tour, as printed', () => {
+  let dir: string;
+  let sink: SmtpSink;
+  let spoor: SpoorProcess;
+  let browser: Browser;
+  let port: string;
+  let adminKey: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'spoor-tour-'));
+    sink = await startSmtpSink();
+    // Step 6 starts Spoor with SPOOR_SMTP_HOST/SPOOR_SMTP_PORT; the sink listens on 127.0.0.1.
+    spoor = await startSpoorProcess(
+      `sqlite:${join(dir, 'data', 'spoor.db')}`,
+      {
+        SPOOR_DEMO: 'true',
+        SPOOR_BOOTSTRAP_API_KEY: '',
+        SPOOR_LOG_LEVEL: 'warn',
+        SPOOR_SMTP_HOST: sink.host,
+        SPOOR_SMTP_PORT: String(sink.port),
+        SPOOR_SMTP_SECURE: 'false',
+      },
+      'npm start',
+    );
+    port = new URL(spoor.url).port;
+    browser = await chromium.launch({
+      executablePath: chromiumPath!,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-blink-features=AutomationControlled'],
+      ignoreDefaultArgs: ['--enable-automation'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await spoor?.kill('SIGTERM');
+    await sink?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The shell's variables so far (what the reader's terminal holds). */
+  const shell: Record<string, string> = {};
+  let lastAnswer: unknown;
+
+  /** What the README gives at a URL or in a command, for the port this test runs on. */
+  const onOurPort = (text: string) => text.replaceAll('localhost:8080', `localhost:${port}`);
+
+  /** The `id` in an answer: its own, or its first listed item's (a search answers a list). */
+  function idIn(answer: unknown): string {
+    const object = answer as Record<string, unknown>;
+    if (typeof object?.['id'] === 'string') return object['id'];
+    const list = Object.values(object ?? {}).find((v) => Array.isArray(v) && v.length > 0) as
+      | { id?: string }[]
+      | undefined;
+    expect(list?.[0]?.id, `an id in ${JSON.stringify(answer)}`).toEqual(expect.any(String));
+    return list![0]!.id!;
+  }
+
+  /** Runs one printed command as the reader would; returns its parsed JSON answer (or undefined for none). */
+  async function runCommand(printed: string): Promise<unknown> {
+    const placeholder = PLACEHOLDER.exec(printed);
+    if (placeholder) {
+      // The one thing the reader fills in: the printed key, or the id in the answer above.
+      const name = placeholder[1]!;
+      shell[name] = name === 'KEY' ? adminKey : idIn(lastAnswer);
+      return undefined;
+    }
+    const command = onOurPort(printed);
+    const assignment = ASSIGNMENT.exec(command);
+    const script = assignment ? `${command}\nprintf %s "$${assignment[1]}"` : command;
+    const { stdout } = await run('bash', ['-c', script], {
+      env: { ...process.env, ...shell },
+      timeout: 30_000,
+    });
+    if (assignment) {
+      shell[assignment[1]!] = stdout;
+      return undefined;
+    }
+    let answer: unknown;
+    expect(() => (answer = JSON.parse(stdout)), `${printed}\nanswered: ${stdout}`).not.toThrow();
+    // Spoor's error answers are {"error": "<code>", "message": "…"}.
+    expect(typeof (answer as { error?: unknown }).error, `${printed}\nanswered ${stdout}`).not.toBe('string');
+    lastAnswer = answer;
+    return answer;
+  }
+
+  /** Runs commands in order; the JSON answers of those that print one. */
+  async function runCommands(commands: string[]): Promise<unknown[]> {
+    const answers: unknown[] = [];
+    for (const command of commands) {
+      const answer = await runCommand(command);
+      if (answer !== undefined) answers.push(answer);
+    }
+    return answers;
+  }
+
+  /** The steps whose commands were run: every step with a ```sh block must be among them. */
+  const ran = new Set<Step>();
+  /** Every command of a step, block after block. */
+  const runStep = (step: Step) => {
+    ran.add(step);
+    return runCommands(step.blocks.flat());
+  };
+
+  /** A fresh window (a Chromium context: its own cookies, as a private window has). */
+  async function openWindow(): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ userAgent: CHROME_UA });
+    return { context, page: await context.newPage() };
+  }
+
+  it('runs every step, and each shows what the README says', { timeout: 180_000 }, async () => {
+    const steps = tourSteps(README);
+    const step = (title: RegExp) => {
+      const found = steps.find((s) => title.test(s.title));
+      expect(found, `a tour step titled ${title}`).toBeDefined();
+      return found!;
+    };
+
+    // Start: the key is printed once (not at a terminal, in the JSON banner line).
+    const banner = spoor
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => String(line['msg']).startsWith('Spoor is running'));
+    adminKey = banner?.['adminApiKey'] as string;
+    expect(adminKey).toMatch(/^spk_/);
+    // At a terminal the same facts are the banner the README shows (key elided, database in ./data).
+    const printed = /prints where\s+everything is:\n\n```\n([\s\S]*?)```/.exec(README)?.[1];
+    expect(printed, "the README's start banner").toBeDefined();
+    const facts = banner as unknown as Parameters<typeof startBanner>[0];
+    const seen = startBanner({
+      ...facts,
+      database: facts.database.replace(join(dir, 'data'), './data'),
+      adminApiKey: 'spk_…',
+    });
+    expect(seen.trim()).toBe(onOurPort(printed!).trim());
+
+    // 1. The demo page, clicked around in, then its campaign link in a private window.
+    const open = step(/^Open the demo page/);
+    const demoUrl = /at `(http:\/\/localhost:8080\/[^`]*)`/.exec(open.text)?.[1];
+    expect(demoUrl, 'the demo page address in step 1').toBeDefined();
+    expect(banner?.['demoPage']).toBe(onOurPort(demoUrl!));
+    const reader = await openWindow();
+    const traffic = watchCollect(reader.page);
+    await reader.page.goto(onOurPort(demoUrl!));
+    await traffic.settled();
+    await reader.page.getByRole('link', { name: 'Pricing', exact: true }).click();
+    await reader.page.waitForURL(/\/demo\/pricing$/);
+    await reader.page.getByRole('link', { name: 'App (single-page)' }).click();
+    await reader.page.getByRole('button', { name: /next view/ }).click();
+    await expect.poll(() => traffic.pageviews().length).toBe(4);
+    await traffic.settled();
+    await reader.page.goto(onOurPort(demoUrl!));
+    const hint = (await reader.page.locator('#report-command').textContent()) ?? '';
+    const campaignLink = await reader.page
+      .locator('#campaign-link')
+      .evaluate((a) => (a as HTMLAnchorElement).href);
+    expect(await reader.page.locator('#campaign-link').textContent()).toBe(campaignLink);
+    const privateWindow = await openWindow();
+    const privateTraffic = watchCollect(privateWindow.page);
+    await privateWindow.page.goto(campaignLink);
+    await expect.poll(() => privateTraffic.pageviews().length).toBe(1);
+    await privateTraffic.settled();
+    await traffic.settled();
+
+    // 2. Today's report of the demo website: page views of today, and the demo's campaign.
+    const report = step(/^Read the report/);
+    const [answer] = (await runStep(report)) as {
+      from: string;
+      to: string;
+      pageviews: number;
+      topPages: { path: string }[];
+      campaigns: { source: string; medium: string; campaign: string; visits: number }[];
+    }[];
+    expect(answer?.from).toBe(TODAY());
+    expect(answer?.to).toBe(TODAY());
+    expect(answer?.pageviews).toBe(6);
+    expect(answer?.topPages.map((p) => p.path)).toEqual(
+      expect.arrayContaining(['/demo/', '/demo/pricing', '/demo/app', '/demo/app/view-1']),
+    );
+    const campaign = /the demo's `([^`]+)`\s+campaign/.exec(report.text)?.[1];
+    expect(campaign, 'the campaign step 2 names').toBeDefined();
+    expect(answer?.campaigns).toEqual([{ source: 'newsletter', medium: 'email', campaign, visits: 1 }]);
+
+    // The demo page's own hint is a command that works as pasted, with only the key filled in.
+    expect(await runCommands(splitCommands(hint))).toEqual([answer]);
+
+    // 3. A website of one's own, with its snippets.
+    const [website] = (await runStep(step(/^Register your own website/))) as {
+      id: string;
+      name: string;
+      snippets: { thirdParty: string };
+    }[];
+    expect(website?.name).toBe('Shop');
+    expect(website?.snippets.thirdParty).toContain(`/s/${website?.id}.js"></script>`);
+
+    // 5. The demo sign-up page, submitted with the address the step names, in the window that browsed.
+    const identify = step(/^Identify visitors/);
+    const signupPath = /\(`(\/p\/[^`]+)`/.exec(identify.text)?.[1];
+    const email = /with the address `([^`]+)`/.exec(identify.text)?.[1];
+    expect(signupPath && email, 'the sign-up page and address in step 5').toBeTruthy();
+    await reader.page.goto(`http://localhost:${port}${signupPath}`);
+    await reader.page.getByLabel('Email').fill(email!);
+    await reader.page.getByLabel('First name').fill('Ada');
+    await reader.page.getByRole('button', { name: 'Submit' }).click();
+    await reader.page.getByText('you are signed up').waitFor();
+    const [found, history] = (await runStep(identify)) as [{ contacts: { email: string }[] }, unknown];
+    expect(found.contacts.map((c) => c.email)).toEqual([email]);
+    // The visits made before signing up are in the contact's history.
+    expect(JSON.stringify(history)).toContain('/demo/pricing');
+
+    // 6. A list, the contact on it, a message and a send, through the SMTP server.
+    const send = step(/^Send an email/);
+    expect(send.blocks, 'step 6: the commands that send, then those that read the send').toHaveLength(2);
+    ran.add(send);
+    const created = await runCommands(send.blocks[0]!);
+    const [list, members, message, queued] = created as Record<string, unknown>[];
+    expect(list).toMatchObject({ name: 'Newsletter' });
+    expect(members).toMatchObject({ added: 1 });
+    expect(message).toMatchObject({ name: 'Welcome' });
+    expect(queued).toMatchObject({ status: 'queued' });
+    await sink.waitForMessages(1, 30_000);
+    const mail = sink.messages[0]!;
+    expect(mail.envelope.rcptTo).toEqual([email]);
+    expect(mail.parsed.subject).toBe('Welcome, Ada');
+    // "Click its link": Spoor records the click and redirects to the shop, which does not exist; the
+    // browser's request goes to Spoor with its cookies, and Spoor's redirect is answered in its place.
+    const link = /href="([^"]+)"[^>]*>visit the shop/
+      .exec(String(mail.parsed.html))?.[1]
+      ?.replaceAll('&amp;', '&');
+    expect(link, 'the tracked link in the email').toMatch(new RegExp(`^http://localhost:${port}/`));
+    let redirectedTo: string | undefined;
+    await reader.page.route(link!, async (route) => {
+      const response = await route.fetch({ maxRedirects: 0 });
+      redirectedTo = response.headers()['location'];
+      await route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Shop</title>' });
+    });
+    await reader.page.goto(link!);
+    expect(redirectedTo).toBe('https://www.shop.example/');
+    // The reader reads the send once it has gone out (the email arrived); so does this test.
+    await expect
+      .poll(async () => {
+        const res = await fetch(`${spoor.url}/api/sends/${idIn(queued)}`, {
+          headers: { authorization: `Bearer ${adminKey}` },
+        });
+        return ((await res.json()) as { status: string }).status;
+      })
+      .toBe('done');
+    const [progress, insights] = (await runCommands(send.blocks[1]!)) as [
+      { status: string; progress: Record<string, unknown> },
+      Record<string, unknown>,
+    ];
+    expect(progress.status).toBe('done');
+    expect(progress.progress).toMatchObject({ recipients: 1, sent: 1, pending: 0 });
+    expect(insights).toMatchObject({ sent: 1, delivered: 1, links: [{ url: 'https://www.shop.example/' }] });
+    // Human or a scanner's depends on how soon after delivery the click came (the README's "wait a minute").
+    const clicks = insights['clicks'] as Record<string, { total: number }>;
+    expect(Object.values(clicks).reduce((sum, kind) => sum + kind.total, 0)).toBe(1);
+
+    // No step of the tour has shell commands this test did not run.
+    expect(steps.filter((s) => s.blocks.length > 0 && !ran.has(s)).map((s) => s.title)).toEqual([]);
+    expect(steps.filter((s) => s.blocks.length > 0)).toHaveLength(4);
+
+    await privateWindow.context.close();
+    await reader.context.close();
+  });
+  it('the pages the tour opens have no axe violations, on desktop and phone', {
+    timeout: 60_000,
+  }, async () => {
+    const { context, page } = await openWindow();
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const path of ['/', '/demo/', '/demo/pricing', '/demo/app', '/p/demo-signup']) {
+        const res = await page.goto(`http://localhost:${port}${path}`);
+        expect(res?.status(), path).toBe(200);
+        expect(await accessibilityViolations(page), `${path} at ${width}px`).toEqual([]);
+        // Nothing wider than the window: no sideways scrolling on a phone.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), `${path} at ${width}px`).toBe(
+          width,
+        );
+      }
+    }
+    await context.close();
+  });
+});
