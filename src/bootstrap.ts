@@ -38,25 +38,8 @@ export async function bootstrap(db: Kysely<Database>, config: Config): Promise<B
 export const DEMO_WEBSITE_ID = 'demo';
 
 async function ensureDemoWebsite(db: Kysely<Database>, config: Config): Promise<string> {
-<<<<<<< HEAD
   const setting = await readSetting(db, DEMO_SETTING);
   if (setting !== undefined && (await findWebsite(db, setting))) return setting;
-  const origins = new Set([
-    new URL(config.publicUrl).origin,
-    `http://localhost:${config.port}`,
-    `http://127.0.0.1:${config.port}`,
-  ]);
-  const website = await registerWebsite(db, { name: 'Demo shop', allowedOrigins: [...origins] });
-  await writeSetting(db, DEMO_SETTING, website.id);
-  await ensureDemoForm(db, website.id);
-  return website.id;
-=======
-  const setting = await db
-    .selectFrom('settings')
-    .select('value')
-    .where('key', '=', DEMO_SETTING)
-    .executeTakeFirst();
-  if (setting && (await findWebsite(db, setting.value))) return setting.value;
   if (!(await findWebsite(db, DEMO_WEBSITE_ID))) {
     const origins = new Set([
       new URL(config.publicUrl).origin,
@@ -70,14 +53,9 @@ async function ensureDemoWebsite(db: Kysely<Database>, config: Config): Promise<
       },
     );
   }
-  await db
-    .insertInto('settings')
-    .values({ key: DEMO_SETTING, value: DEMO_WEBSITE_ID })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: DEMO_WEBSITE_ID }))
-    .execute();
+  await writeSetting(db, DEMO_SETTING, DEMO_WEBSITE_ID);
   await ensureDemoForm(db, DEMO_WEBSITE_ID);
   return DEMO_WEBSITE_ID;
->>>>>>> tour
 }
 
 export const DEMO_PAGE_SLUG = 'demo-signup';
