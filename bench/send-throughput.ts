@@ -10,12 +10,11 @@ import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config.ts';
 import { insertContacts } from '../src/contacts/store.ts';
 import { createSend } from '../src/email/sends/manage-sends.ts';
-import { startSendWorker } from '../src/email/sends/send-worker.ts';
 import { newId } from '../src/lib/ids.ts';
 import { stderrLogger } from '../src/lib/logger.ts';
-import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import { openStorage } from '../src/storage/database.ts';
 import { migrateToLatest } from '../src/storage/migrate.ts';
+import { startWorkers } from '../src/workers.ts';
 
 export interface SendThroughputResult {
   recipients: number;
@@ -141,10 +140,9 @@ export async function benchSendThroughput(
         dkim: undefined,
       },
     };
-    const secrets = await loadInstallSecrets(storage.db, undefined);
     const send = await createSend(storage.db, { messageId, listIds: [listId] });
     const queuedAt = performance.now();
-    const stop = startSendWorker({ storage, config, secrets, log: stderrLogger });
+    const workers = await startWorkers({ storage, config, log: stderrLogger });
     let preparedAt = 0;
     try {
       for (;;) {
@@ -159,7 +157,7 @@ export async function benchSendThroughput(
         await new Promise((r) => setTimeout(r, 10));
       }
     } finally {
-      await stop();
+      await workers.stop();
     }
     const doneAt = performance.now();
     if (sink.count() !== recipients) throw new Error(`sink received ${sink.count()} of ${recipients}`);

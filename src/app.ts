@@ -23,11 +23,9 @@ import { PIXEL_PATH } from './email/engagement/tracking-urls.ts';
 import { insightsRoutes } from './email/insights/routes.ts';
 import { messageRoutes } from './email/messages/routes.ts';
 import { sendRoutes } from './email/sends/routes.ts';
-import { startSendWorker } from './email/sends/send-worker.ts';
 import { formLoaderRoutes } from './forms/loader-routes.ts';
 import { publicFormRoutes } from './forms/public-routes.ts';
 import { formRoutes } from './forms/routes.ts';
-import { startSubmissionWorker } from './forms/submission-worker.ts';
 import { healthRoutes } from './health/routes.ts';
 import { historyRoutes } from './history/routes.ts';
 import { signHandoff, verifyHandoff } from './identity/handoff.ts';
@@ -37,7 +35,6 @@ import { outageLog } from './lib/outage-log.ts';
 import { conflictOf } from './lib/unique-violation.ts';
 import { listRoutes } from './lists/routes.ts';
 import { countUnmatched, metricsRoutes } from './metrics/routes.ts';
-import { startRetentionJob } from './privacy/retention-job.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { registerRequestInput } from './request-input.ts';
@@ -206,27 +203,14 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     handoffVisitor: (token) => verifyHandoff(secrets.hash, token, Date.now()),
   });
   formLoaderRoutes(app);
-  const stopWorker = startSubmissionWorker(storage);
-  app.addHook('onClose', async () => stopWorker());
-  const stopRetention = startRetentionJob(storage, {
-    intervalMs: config.retentionIntervalMinutes * 60_000,
-    onPass: (result) => {
-      if (result.visits + result.anonymousPageviews + result.visitors > 0)
-        app.log.info({ retention: result }, 'retention: deleted anonymous tracking data past its period');
-    },
-    onError: (error) => app.log.error({ err: error }, 'retention pass failed; the next pass retries'),
-  });
-  app.addHook('onClose', async () => stopRetention());
 
-  // Email: the engagement endpoints and sends (a durable job on every node).
+  // Email: the engagement endpoints (sending is a job: src/workers.ts).
   engagementRoutes(app, {
     storage,
     config,
     secrets,
     ...(options.engagementWriter ? { writer: options.engagementWriter } : {}),
   });
-  const stopSending = startSendWorker({ storage, config, secrets, log: app.log });
-  app.addHook('onClose', async () => stopSending());
 
   if (options.demoWebsiteId) demoRoutes(app, { websiteId: options.demoWebsiteId });
   webRoutes(app, options.demoWebsiteId ? { demo: { page: '/demo/', signup: `/p/${DEMO_PAGE_SLUG}` } } : {});

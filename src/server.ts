@@ -1,4 +1,4 @@
-// Starting Spoor: config → storage → migrations → first-start set-up → app → listen, with a graceful
+// Starting Spoor: config → storage → migrations → first-start set-up → app → workers → listen, with a graceful
 // stop on SIGTERM/SIGINT. src/main.ts runs it as is; the bench's ceiling server (bench/ceiling-server.ts)
 // runs it with other event stores, so that both start exactly alike.
 import type { Server } from 'node:http';
@@ -11,6 +11,7 @@ import { listenForMetrics } from './metrics/routes.ts';
 import { databaseFailure, listenFailure } from './start-up-failure.ts';
 import { openStorage, type Storage } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrate.ts';
+import { startWorkers } from './workers.ts';
 
 export type StoreOverrides = Pick<AppOptions, 'ingestor' | 'engagementWriter'>;
 
@@ -25,6 +26,9 @@ export async function runServer(overrides: StoreOverrides = {}): Promise<void> {
     demoWebsiteId,
     ...overrides,
   });
+  // Background jobs (sending, retention, submission retries) start here, never in an app a test builds;
+  // after the app only so that they log through its logger.
+  const workers = await startWorkers({ storage, config, log: app.log });
   let metricsListener: Server | null = null;
 
   const shutdown = async (signal: string) => {
@@ -33,7 +37,8 @@ export async function runServer(overrides: StoreOverrides = {}): Promise<void> {
     // Keep-alive connections can hold app.close() open for the keep-alive timeout (72 s); what must
     // finish is the event writer, so after a grace period drain it and go.
     const grace = new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref());
-    await Promise.race([app.close(), grace]);
+    // In-flight sends finish their step (the job runner's stop) within the same grace.
+    await Promise.race([Promise.all([app.close(), workers.stop()]), grace]);
     await ingestor.close();
     await storage.close();
     process.exit(0);

@@ -4,8 +4,9 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSubmissionWorker } from '../src/forms/submission-worker.ts';
-import { startRetentionJob } from '../src/privacy/retention-job.ts';
+import { submissionRetryJobKind } from '../src/forms/retry-submissions.ts';
+import { createJobRunner } from '../src/platform/jobs/runner.ts';
+import { retentionJobKind } from '../src/privacy/retention-job.ts';
 import { openStorage } from '../src/storage/database.ts';
 import { createTestDatabase, engines, type TestDatabase } from './helpers/engines.ts';
 import { type PrivatePostgres, startPrivatePostgres } from './helpers/private-postgres.ts';
@@ -293,19 +294,21 @@ describe('background jobs while the database is away', () => {
     const rejections: string[] = [];
     const onRejection = (error: unknown) => rejections.push(String((error as Error)?.message ?? error));
     process.on('unhandledRejection', onRejection);
-    let retentionFailures = 0;
-    const stopSubmissions = startSubmissionWorker(storage, 20);
-    const stopRetention = startRetentionJob(storage, {
-      intervalMs: 20,
-      onError: () => {
-        retentionFailures += 1;
+    let failures = 0;
+    const runner = createJobRunner(storage, {
+      pollMs: 20,
+      leaseMs: 5_000,
+      onPollError: () => {
+        failures += 1;
       },
     });
+    runner.register(submissionRetryJobKind(storage, 20));
+    runner.register(retentionJobKind(storage, { everyMs: 20 }));
+    await runner.start();
     try {
-      await until(() => retentionFailures >= 5);
+      await until(() => failures >= 5);
     } finally {
-      stopSubmissions();
-      await stopRetention();
+      await runner.stop();
       await storage.close();
       process.off('unhandledRejection', onRejection);
     }

@@ -29,12 +29,16 @@ describe('email journey', () => {
       });
       const port = await freePort();
       base = `http://127.0.0.1:${port}`;
-      spoor = await startSpoor(database, {
-        publicUrl: base,
-        emailFrom: 'Shop News <news@shop.example>',
-        sendPollMs: 50,
-        smtp: smtpConfigFor(sink, { pool: 2 }),
-      });
+      spoor = await startSpoor(
+        database,
+        {
+          publicUrl: base,
+          emailFrom: 'Shop News <news@shop.example>',
+          sendPollMs: 50,
+          smtp: smtpConfigFor(sink, { pool: 2 }),
+        },
+        { workers: true },
+      );
       await spoor.app.listen({ port, host: '127.0.0.1' });
     });
     afterAll(async () => {

@@ -2,7 +2,7 @@
 // identity, merges, consent, prefill, hosted pages and bad input.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { retryPendingSubmissions } from '../src/forms/submission-worker.ts';
+import { retryPendingSubmissions } from '../src/forms/retry-submissions.ts';
 import { newId } from '../src/lib/ids.ts';
 import { unsubscribeFromLists } from '../src/lists/store.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';

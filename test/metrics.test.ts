@@ -26,12 +26,16 @@ describeEachEngine('/metrics', (engine) => {
   beforeAll(async () => {
     database = await createTestDatabase(engine);
     sink = await startSmtpSink();
-    spoor = await startSpoor(database, {
-      metricsToken: TOKEN,
-      smtp: smtpConfigFor(sink),
-      sendPollMs: 50,
-      collectRateLimit: 100_000,
-    });
+    spoor = await startSpoor(
+      database,
+      {
+        metricsToken: TOKEN,
+        smtp: smtpConfigFor(sink),
+        sendPollMs: 50,
+        collectRateLimit: 100_000,
+      },
+      { workers: true },
+    );
   });
   afterAll(async () => {
     await spoor.close();

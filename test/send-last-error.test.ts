@@ -16,11 +16,15 @@ describeEachEngine('lastError on a send', (engine) => {
     database = await createTestDatabase(engine);
     // A loopback port nothing listens on: every connection is refused.
     closedPort = await freePort();
-    spoor = await startSpoor(database, {
-      smtp: smtpConfigFor({ port: closedPort }),
-      sendPollMs: 50,
-      smtpRetryBaseMs: 100,
-    });
+    spoor = await startSpoor(
+      database,
+      {
+        smtp: smtpConfigFor({ port: closedPort }),
+        sendPollMs: 50,
+        smtpRetryBaseMs: 100,
+      },
+      { workers: true },
+    );
   });
   afterAll(async () => {
     await spoor.close();

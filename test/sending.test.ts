@@ -105,16 +105,20 @@ describeEachEngine('sending', (engine) => {
         'never@example.com': { code: 452, message: '4.2.2 Mailbox full' },
       },
     });
-    spoor = await startSpoor(database, {
-      publicUrl: PUBLIC_URL,
-      emailFrom: 'Spoor News <news@spoor.test>',
-      sendPollMs: 50,
-      smtpRetryBaseMs: RETRY_BASE_MS,
-      smtpMaxAttempts: 3,
-      smtp: smtpConfigFor(sink, {
-        dkim: { domainName: 'spoor.test', keySelector: 'mail2026', privateKey },
-      }),
-    });
+    spoor = await startSpoor(
+      database,
+      {
+        publicUrl: PUBLIC_URL,
+        emailFrom: 'Spoor News <news@spoor.test>',
+        sendPollMs: 50,
+        smtpRetryBaseMs: RETRY_BASE_MS,
+        smtpMaxAttempts: 3,
+        smtp: smtpConfigFor(sink, {
+          dkim: { domainName: 'spoor.test', keySelector: 'mail2026', privateKey },
+        }),
+      },
+      { workers: true },
+    );
     secrets = await loadInstallSecrets(spoor.storage.db, undefined);
     fx = fixtures(spoor);
   });
@@ -497,13 +501,17 @@ describeEachEngine('sending: SMTP settings and an unreachable server', (engine) 
 
   it('a server that cannot be reached is retried, never bounced; delivery follows once it is up', async () => {
     const port = await freePort();
-    const spoor = await startSpoor(database, {
-      publicUrl: PUBLIC_URL,
-      sendPollMs: 50,
-      smtpRetryBaseMs: 100,
-      smtpMaxAttempts: 2,
-      smtp: smtpConfigFor({ port }),
-    });
+    const spoor = await startSpoor(
+      database,
+      {
+        publicUrl: PUBLIC_URL,
+        sendPollMs: 50,
+        smtpRetryBaseMs: 100,
+        smtpMaxAttempts: 2,
+        smtp: smtpConfigFor({ port }),
+      },
+      { workers: true },
+    );
     let sink: SmtpSink | undefined;
     try {
       const fx = fixtures(spoor);
@@ -541,11 +549,21 @@ describeEachEngine('sending: SMTP settings and an unreachable server', (engine) 
 
   it('logs in over STARTTLS when the settings say so', async () => {
     const sink = await startSmtpSink({ tls: true, auth: { user: 'mailer', pass: 's3cret' } });
-    const spoor = await startSpoor(database, {
-      publicUrl: PUBLIC_URL,
-      sendPollMs: 50,
-      smtp: smtpConfigFor(sink, { requireTls: true, user: 'mailer', password: 's3cret', pool: 1, rate: 50 }),
-    });
+    const spoor = await startSpoor(
+      database,
+      {
+        publicUrl: PUBLIC_URL,
+        sendPollMs: 50,
+        smtp: smtpConfigFor(sink, {
+          requireTls: true,
+          user: 'mailer',
+          password: 's3cret',
+          pool: 1,
+          rate: 50,
+        }),
+      },
+      { workers: true },
+    );
     try {
       const fx = fixtures(spoor);
       const list = await fx.list('Tls');

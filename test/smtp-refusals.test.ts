@@ -89,15 +89,19 @@ describeEachEngine('SMTP refusals', (engine) => {
   beforeAll(async () => {
     database = await createTestDatabase(engine);
     sink = await startSmtpSink();
-    spoor = await startSpoor(database, {
-      publicUrl: PUBLIC_URL,
-      sendPollMs: 50,
-      smtpRetryBaseMs: 100,
-      smtpMaxAttempts: 3,
-      smtpPauseAfterRefusals: 3,
-      // One connection: recipients are tried one after another, as the pause rule counts them.
-      smtp: smtpConfigFor(sink, { pool: 1 }),
-    });
+    spoor = await startSpoor(
+      database,
+      {
+        publicUrl: PUBLIC_URL,
+        sendPollMs: 50,
+        smtpRetryBaseMs: 100,
+        smtpMaxAttempts: 3,
+        smtpPauseAfterRefusals: 3,
+        // One connection: recipients are tried one after another, as the pause rule counts them.
+        smtp: smtpConfigFor(sink, { pool: 1 }),
+      },
+      { workers: true },
+    );
   });
   afterAll(async () => {
     await spoor?.close();
@@ -309,11 +313,15 @@ describe('SMTP sessions and settings', () => {
 
   it('every session ends with QUIT: when there is nothing left to send, and at shutdown', async () => {
     const server = await startRecordingSmtp(new Set(['gone@example.com']));
-    const spoor = await startSpoor(database, {
-      publicUrl: PUBLIC_URL,
-      sendPollMs: 50,
-      smtp: smtpConfigFor({ port: server.port }, { pool: 2 }),
-    });
+    const spoor = await startSpoor(
+      database,
+      {
+        publicUrl: PUBLIC_URL,
+        sendPollMs: 50,
+        smtp: smtpConfigFor({ port: server.port }, { pool: 2 }),
+      },
+      { workers: true },
+    );
     try {
       const first = await mailing(spoor, [
         'a@example.com',
@@ -340,12 +348,16 @@ describe('SMTP sessions and settings', () => {
 
   it('a login the relay refuses pauses the send instead of retrying it forever', async () => {
     const sink = await startSmtpSink({ tls: true, auth: { user: 'mailer', pass: 's3cret' } });
-    const spoor = await startSpoor(database, {
-      publicUrl: PUBLIC_URL,
-      sendPollMs: 50,
-      smtpPauseAfterRefusals: 2,
-      smtp: smtpConfigFor(sink, { requireTls: true, user: 'mailer', password: 'wrong', pool: 1 }),
-    });
+    const spoor = await startSpoor(
+      database,
+      {
+        publicUrl: PUBLIC_URL,
+        sendPollMs: 50,
+        smtpPauseAfterRefusals: 2,
+        smtp: smtpConfigFor(sink, { requireTls: true, user: 'mailer', password: 'wrong', pool: 1 }),
+      },
+      { workers: true },
+    );
     try {
       const id = await mailing(spoor, ['l1@example.com', 'l2@example.com', 'l3@example.com']);
       const paused = await sendStatus(spoor, id, 'paused');

@@ -1,38 +1,26 @@
-// Runs retention on start and then every interval, on every node (see apply-retention.ts for why that
-// is safe). A pass never overlaps the previous one on the same node.
+// Retention as a repeating job: a pass on first start and then every interval, on whichever node takes
+// it (a pass is safe on any node and idempotent: see apply-retention.ts). A pass that fails is retried
+// with backoff; whatever it did not delete is found again by the next one.
+import type { Logger } from '../lib/logger.ts';
+import type { JobKind } from '../platform/jobs/runner.ts';
 import type { Storage } from '../storage/database.ts';
-import { applyRetention, type RetentionResult } from './apply-retention.ts';
+import { applyRetention } from './apply-retention.ts';
 
-export interface RetentionJobOptions {
-  intervalMs: number;
-  onPass?: (result: RetentionResult) => void;
-  onError?: (error: unknown) => void;
-}
+export const RETENTION_JOB = 'privacy.retention';
 
-/** Starts the job; the returned function stops it and waits for a pass in progress to stop. */
-export function startRetentionJob(storage: Storage, options: RetentionJobOptions): () => Promise<void> {
-  const abort = new AbortController();
-  let running: Promise<void> | null = null;
-
-  const pass = () => {
-    if (running || abort.signal.aborted) return;
-    running = applyRetention(storage, Date.now(), { signal: abort.signal })
-      .then((result) => options.onPass?.(result))
-      .catch((error: unknown) => {
-        // Whatever was not deleted is found again by the next pass.
-        if (!abort.signal.aborted) options.onError?.(error);
-      })
-      .finally(() => {
-        running = null;
-      });
-  };
-
-  const timer = setInterval(pass, options.intervalMs);
-  timer.unref();
-  pass();
-  return async () => {
-    clearInterval(timer);
-    abort.abort();
-    await running;
+export function retentionJobKind(storage: Storage, options: { everyMs: number; log?: Logger }): JobKind {
+  return {
+    kind: RETENTION_JOB,
+    everyMs: options.everyMs,
+    retry: { maxAttempts: 3, baseMs: 60_000, maxMs: options.everyMs },
+    async run(job) {
+      const result = await applyRetention(storage, Date.now(), { signal: job.signal });
+      if (result.visits + result.anonymousPageviews + result.visitors > 0)
+        options.log?.info(
+          { retention: result },
+          'retention: deleted anonymous tracking data past its period',
+        );
+      return undefined;
+    },
   };
 }

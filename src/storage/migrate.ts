@@ -9,6 +9,7 @@ import * as emailEventLayout from './migrations/006-email-event-layout.ts';
 import * as sendPause from './migrations/007-send-pause.ts';
 import * as apiKeyScopes from './migrations/008-api-key-scopes.ts';
 import * as sendLastError from './migrations/009-send-last-error.ts';
+import * as jobs from './migrations/010-jobs.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '007-send-pause': sendPause,
   '008-api-key-scopes': apiKeyScopes,
   '009-send-last-error': sendLastError,
+  '010-jobs': jobs,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {

@@ -360,6 +360,23 @@ export interface EmailSuppressionsTable {
   created_at: number;
 }
 
+/** The job runner's jobs (src/platform/jobs): leased by one node at a time. */
+export interface JobsTable {
+  id: string;
+  kind: string;
+  key: string;
+  payload: string | null;
+  status: 'pending' | 'failed';
+  run_at: number;
+  attempts: Generated<number>;
+  generation: Generated<number>;
+  last_error: string | null;
+  lease_owner: string | null;
+  lease_until: number | null;
+  created_at: number;
+  failed_at: number | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -390,6 +407,7 @@ export interface Database {
   send_counters: SendCountersTable;
   send_engagement: SendEngagementTable;
   email_suppressions: EmailSuppressionsTable;
+  jobs: JobsTable;
 }
 
 /** A connection or a transaction: what every store's functions take. */

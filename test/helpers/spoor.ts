@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { createApiKey } from '../../src/access/api-keys.ts';
 import { buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
+import type { JobRunner } from '../../src/platform/jobs/runner.ts';
 import type { Storage } from '../../src/storage/database.ts';
 import type { Ingestor } from '../../src/tracking/ingest.ts';
+import { createWorkers } from '../../src/workers.ts';
 import type { TestDatabase } from './engines.ts';
 
 export interface RunningSpoor {
@@ -15,17 +17,29 @@ export interface RunningSpoor {
   config: Config;
   /** Admin request headers. */
   auth: { authorization: string };
+  /** This node's job runner (sending, retention, submission retries): running with `workers: true`. */
+  workers: JobRunner;
+  /** Runs every job due now, in this call (for tests that do not keep the workers running). */
+  runDueJobs(): Promise<number>;
   close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Start the job runner polling, as the server does (tests that send email). Default: off. */
+  workers?: boolean;
 }
 
 export async function startSpoor(
   database: TestDatabase,
   overrides: Partial<Config> = {},
+  options: StartOptions = {},
 ): Promise<RunningSpoor> {
   const config: Config = { ...loadConfig({ SPOOR_DEMO: 'false' }), ...overrides };
   const storage = database.open();
   const { app, ingestor } = await buildApp({ config, storage });
   await app.ready();
+  const workers = await createWorkers({ storage, config, log: app.log });
+  if (options.workers) await workers.start();
   const apiKey = await createApiKey(storage.db, 'test');
   return {
     app,
@@ -34,7 +48,10 @@ export async function startSpoor(
     apiKey,
     config,
     auth: { authorization: `Bearer ${apiKey}` },
+    workers,
+    runDueJobs: () => workers.runDue(),
     close: async () => {
+      await workers.stop();
       await app.close();
       await storage.close();
     },

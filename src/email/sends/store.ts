@@ -1,9 +1,11 @@
 // Storage for sends: the send rows with their leases, preparing recipients from list memberships,
 // claiming recipients for SMTP and recording what happened to each.
-import { type Insertable, type Selectable, sql } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import { enqueueJob } from '../../platform/jobs/store.ts';
 import type {
   BlockReason,
   ContactsTable,
+  Database,
   Db,
   MessagesTable,
   RecipientStatus,
@@ -14,6 +16,9 @@ import type {
 export type SendRow = Selectable<SendsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type ContactRow = Selectable<ContactsTable>;
+
+/** The job kind that works on a send (send-job.ts); its job is enqueued with the write that makes the send active. */
+export const SEND_JOB = 'email.send';
 
 /** Statuses a send is still being worked on in. */
 export const ACTIVE_STATUSES: SendStatus[] = ['queued', 'preparing', 'sending'];
@@ -30,8 +35,16 @@ export async function existingListIds(db: Db, ids: readonly string[]): Promise<S
   return new Set(rows.map((row) => row.id));
 }
 
+/** Adds the send and its job, together. */
 export async function insertSend(db: Db, row: Insertable<SendsTable>): Promise<void> {
-  await db.insertInto('sends').values(row).execute();
+  await inTransaction(db, async (trx) => {
+    await trx.insertInto('sends').values(row).execute();
+    await enqueueJob(trx, { kind: SEND_JOB, key: row.id, runAt: row.created_at }, row.created_at);
+  });
+}
+
+function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : (db as Kysely<Database>).transaction().execute(work);
 }
 
 export async function findSend(db: Db, id: string): Promise<SendRow | undefined> {
@@ -89,7 +102,7 @@ export async function cancelSend(db: Db, id: string, now: number): Promise<boole
  * relay refused before the pause included) gets a fresh set of tries at once. False unless paused.
  */
 export async function resumePausedSend(db: Db, id: string, now: number): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const result = await trx
       .updateTable('sends')
       .set({ status: 'sending', error: null, refusal_streak: 0 })
@@ -103,22 +116,28 @@ export async function resumePausedSend(db: Db, id: string, now: number): Promise
       .where('send_id', '=', id)
       .where('status', '=', 'pending')
       .execute();
+    await enqueueJob(trx, { kind: SEND_JOB, key: id, runAt: now }, now);
     return true;
   });
 }
 
 // ---- leases: one node works on a send at a time ----
 
-/** Takes the oldest send under way whose lease is free or expired; the conditional UPDATE decides races. */
+/**
+ * Takes the send (or, without `id`, the oldest under way) when its lease is free or expired; the
+ * conditional UPDATE decides races.
+ */
 export async function acquireSend(
   db: Db,
   owner: string,
   now: number,
   leaseMs: number,
+  id?: string,
 ): Promise<SendRow | undefined> {
   const candidates = await db
     .selectFrom('sends')
     .select('id')
+    .$if(id !== undefined, (qb) => qb.where('id', '=', id as string))
     .where('status', 'in', ACTIVE_STATUSES)
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
     .orderBy('created_at')

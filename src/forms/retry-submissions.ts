@@ -1,9 +1,12 @@
-// Retries submissions that were stored but not processed (a crash or an outage between the two).
+// Retries submissions that were stored but not processed (a crash or an outage between the two): a
+// repeating job, one pass a minute on whichever node takes it.
+import type { JobKind } from '../platform/jobs/runner.ts';
 import type { Storage } from '../storage/database.ts';
 import { pendingSubmissions } from './store.ts';
 import { processSubmission } from './submit-form.ts';
 
 const GRACE_MS = 30_000;
+export const SUBMISSION_RETRY_JOB = 'forms.retry-submissions';
 
 /** One pass: processes pending submissions older than the grace period. Returns how many it processed. */
 export async function retryPendingSubmissions(storage: Storage, now = Date.now()): Promise<number> {
@@ -19,12 +22,15 @@ export async function retryPendingSubmissions(storage: Storage, now = Date.now()
   return processed;
 }
 
-export function startSubmissionWorker(storage: Storage, intervalMs = 60_000): () => void {
-  // A pass that cannot even list the pending submissions (the database is away) is simply the next
-  // pass's work; a rejected promise left unhandled here would end the process.
-  const pass = () => void retryPendingSubmissions(storage).catch(() => {});
-  const timer = setInterval(pass, intervalMs);
-  timer.unref();
-  pass();
-  return () => clearInterval(timer);
+export function submissionRetryJobKind(storage: Storage, everyMs = 60_000): JobKind {
+  return {
+    kind: SUBMISSION_RETRY_JOB,
+    everyMs,
+    // A pass that cannot even list the pending submissions (the database away) is the next pass's work.
+    retry: { maxAttempts: 1, baseMs: everyMs, maxMs: everyMs },
+    async run() {
+      await retryPendingSubmissions(storage);
+      return undefined;
+    },
+  };
 }

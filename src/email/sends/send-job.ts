@@ -1,12 +1,13 @@
-// The durable send job, on every node: it polls for a send under way, takes it with a lease (so two
-// nodes never work on the same send), renews the lease while working, and moves the send through
-// queued → preparing → sending → done. A node that dies loses its lease when it runs out; the next
-// node first marks what the dead one had handed to SMTP as 'unconfirmed' (never sent twice) and goes on.
+// Sending as a job kind: one job per send under way (enqueued when the send is created or resumed), run
+// by the job runner on whichever node takes it. The send keeps its own lease too, checked by every
+// write of preparing and delivering, and moves queued → preparing → sending → done. A node that dies
+// loses both leases; the node that takes the job next first marks what the dead one had handed to
+// SMTP as 'unconfirmed' (never sent twice) and goes on.
 import type { Config } from '../../config.ts';
-import { newId } from '../../lib/ids.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { outageLog } from '../../lib/outage-log.ts';
 import { smtpUnreached } from '../../metrics/metrics.ts';
+import type { JobKind, RunningJob } from '../../platform/jobs/runner.ts';
 import type { InstallSecrets } from '../../secrets/install-secrets.ts';
 import type { Storage } from '../../storage/database.ts';
 import { unavailableReason } from '../../storage/unavailable.ts';
@@ -15,16 +16,19 @@ import { addToCounters } from '../counters/store.ts';
 import { type DeliveryContext, deliverSend } from './deliver-send.ts';
 import { LeaseLost, prepareSend } from './prepare-send.ts';
 import {
+  ACTIVE_STATUSES,
   acquireSend,
   advanceStatus,
+  findSend,
   markInterrupted,
   releaseLease,
   renewLease,
+  SEND_JOB,
   type SendRow,
 } from './store.ts';
 import { createMailTransport } from './transport.ts';
 
-export interface SendWorkerDeps {
+export interface SendJobDeps {
   storage: Storage;
   config: Config;
   secrets: InstallSecrets;
@@ -39,38 +43,45 @@ export function leaseMsFor(config: Config): number {
   return Math.max(5_000, config.sendPollMs * 10);
 }
 
-/** Starts this node's send worker; the returned function stops it after the current step. */
-export function startSendWorker(deps: SendWorkerDeps): () => Promise<void> {
+/** The send job kind: one send at a time per node, sharing the node's SMTP pool. */
+export function sendJobKind(deps: SendJobDeps): JobKind {
   const { storage, config, log } = deps;
-  const owner = newId();
   const leaseMs = leaseMsFor(config);
   const transport = createMailTransport(config.smtp);
-  // While the database is away every poll fails: logged when it starts, then once per interval.
+  // While the database is away every try fails: logged when it starts, then once per interval.
   const outages = outageLog(log);
   const logFailure = (what: string, error: unknown, then: string) => {
     const reason = unavailableReason(error);
     if (reason) outages.note(what, reason, error);
     else log.error({ err: error }, `${what}: ${(error as Error).message}; ${then}`);
   };
-  let stopping = false;
-  let sleeper: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
-  const context: DeliveryContext = {
-    ...deps,
-    transport,
-    owner,
-    shouldStop: () => stopping,
-    unreached: { failures: 0, pausedUntil: 0 },
-  };
-  const forgetUnreached = smtpUnreached.add(() => context.unreached.failures);
+  const unreached = { failures: 0, pausedUntil: 0 };
+  const forgetUnreached = smtpUnreached.add(() => unreached.failures);
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      sleeper = { timer: setTimeout(resolve, ms), resolve };
-    });
+  async function run(job: RunningJob): Promise<{ runAt: number } | undefined> {
+    let notBefore: number;
+    try {
+      notBefore = await workOn(job);
+    } catch (error) {
+      logFailure(`send ${job.key}`, error, 'another pass retries');
+      return { runAt: Date.now() + config.sendPollMs };
+    }
+    const send = await findSend(storage.db, job.key);
+    const active = send !== undefined && ACTIVE_STATUSES.includes(send.status);
+    // Nothing to send now: end the open SMTP sessions properly instead of leaving them to time out.
+    if (!active || notBefore > Date.now()) await transport.quitIdle().catch(() => {});
+    return active ? { runAt: notBefore } : undefined;
+  }
 
-  async function workOnce(): Promise<boolean> {
-    const send = await acquireSend(storage.db, owner, Date.now(), leaseMs);
-    if (!send) return false;
+  /** Takes the send's lease and works on it as far as it goes now; returns when to look at it again. */
+  async function workOn(job: RunningJob): Promise<number> {
+    const { owner } = job;
+    const send = await acquireSend(storage.db, owner, Date.now(), leaseMs, job.key);
+    if (!send) {
+      // Another holder's lease (a node that died moments ago) or a retry not yet due: after it.
+      const row = await findSend(storage.db, job.key);
+      return Math.max(row?.lease_until ?? 0, Date.now() + config.sendPollMs);
+    }
     let lost = false;
     const renewal = setInterval(() => {
       renewLease(storage.db, send.id, owner, Date.now() + leaseMs).then(
@@ -81,8 +92,9 @@ export function startSendWorker(deps: SendWorkerDeps): () => Promise<void> {
       );
     }, leaseMs / 3);
     let notBefore = Date.now();
+    const shouldStop = () => job.signal.aborted || lost;
     try {
-      notBefore = await advance(send, () => stopping || lost);
+      notBefore = await advance(send, owner, shouldStop);
     } catch (error) {
       if (!(error instanceof LeaseLost)) {
         logFailure(`send ${send.id}`, error, 'another pass retries');
@@ -92,11 +104,11 @@ export function startSendWorker(deps: SendWorkerDeps): () => Promise<void> {
       clearInterval(renewal);
       await releaseLease(storage.db, send.id, owner, notBefore).catch(() => {});
     }
-    return true;
+    return notBefore;
   }
 
   /** Works on the send as far as it goes now; returns when it may be looked at again. */
-  async function advance(send: SendRow, shouldStop: () => boolean): Promise<number> {
+  async function advance(send: SendRow, owner: string, shouldStop: () => boolean): Promise<number> {
     let status = send.status;
     if (status === 'sending') await takeOver(send);
     if (status === 'queued') {
@@ -109,7 +121,8 @@ export function startSendWorker(deps: SendWorkerDeps): () => Promise<void> {
       status = 'sending';
     }
     if (status !== 'sending' || shouldStop()) return Date.now();
-    const result = await deliverSend({ ...context, shouldStop }, send);
+    const context: DeliveryContext = { ...deps, transport, owner, shouldStop, unreached };
+    const result = await deliverSend(context, send);
     return result.done ? Date.now() : result.notBefore;
   }
 
@@ -128,31 +141,18 @@ export function startSendWorker(deps: SendWorkerDeps): () => Promise<void> {
     });
   }
 
-  const running = (async () => {
-    while (!stopping) {
-      let worked = false;
-      try {
-        worked = await workOnce();
-      } catch (error) {
-        logFailure('send worker', error, 'retrying');
-      }
-      if (!worked && !stopping) {
-        // Nothing to send now: end the open SMTP sessions properly instead of leaving them to time out.
-        await transport.quitIdle().catch(() => {});
-        if (!stopping) await sleep(config.sendPollMs);
-      }
-    }
-  })();
-
-  return async () => {
-    stopping = true;
-    if (sleeper) {
-      clearTimeout(sleeper.timer);
-      sleeper.resolve();
-    }
-    await running;
-    forgetUnreached();
-    outages.flush();
-    await transport.close();
+  return {
+    kind: SEND_JOB,
+    run,
+    // The node's SMTP pool and its unreachable-server pause are shared: one send at a time per node.
+    concurrency: 1,
+    // The send handles its own failures (retries per recipient, pauses); a try that fails outright
+    // (the database away) is simply tried again.
+    retry: { maxAttempts: Number.POSITIVE_INFINITY, baseMs: config.sendPollMs, maxMs: leaseMs },
+    async close() {
+      forgetUnreached();
+      outages.flush();
+      await transport.close();
+    },
   };
 }

@@ -1,0 +1,47 @@
+// This node's background work: one job runner with every domain's job kinds. The server (main) starts
+// it; the HTTP app never does, and a test starts it only when it needs it. A new kind is one line here.
+import type { Config } from './config.ts';
+import { leaseMsFor, sendJobKind } from './email/sends/send-job.ts';
+import { submissionRetryJobKind } from './forms/retry-submissions.ts';
+import type { Logger } from './lib/logger.ts';
+import { outageLog } from './lib/outage-log.ts';
+import { createJobRunner, type JobRunner } from './platform/jobs/runner.ts';
+import { retentionJobKind } from './privacy/retention-job.ts';
+import { loadInstallSecrets } from './secrets/install-secrets.ts';
+import type { Storage } from './storage/database.ts';
+import { unavailableReason } from './storage/unavailable.ts';
+
+export interface WorkerDeps {
+  storage: Storage;
+  config: Config;
+  log: Logger;
+}
+
+/** The runner with every kind registered, not yet started. */
+export async function createWorkers({ storage, config, log }: WorkerDeps): Promise<JobRunner> {
+  // While the database is away every poll fails: logged when it starts, then once per interval.
+  const outages = outageLog(log);
+  const runner = createJobRunner(storage, {
+    pollMs: config.sendPollMs,
+    leaseMs: leaseMsFor(config),
+    log,
+    onStop: () => outages.flush(),
+    onPollError: (error) => {
+      const reason = unavailableReason(error);
+      if (reason) outages.note('job runner', reason, error);
+      else log.error({ err: error }, `job runner: ${(error as Error).message}; retrying`);
+    },
+  });
+  const secrets = await loadInstallSecrets(storage.db, config.tokenKeys);
+  runner.register(sendJobKind({ storage, config, secrets, log }));
+  runner.register(retentionJobKind(storage, { everyMs: config.retentionIntervalMinutes * 60_000, log }));
+  runner.register(submissionRetryJobKind(storage));
+  return runner;
+}
+
+/** Creates and starts this node's runner; stop it with `runner.stop()`. */
+export async function startWorkers(deps: WorkerDeps): Promise<JobRunner> {
+  const runner = await createWorkers(deps);
+  await runner.start();
+  return runner;
+}
