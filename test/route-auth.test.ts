@@ -96,7 +96,7 @@ describeEachEngine('route authentication', (engine) => {
 
   /**
    * Never reached a route: the router found none, Fastify could not decode the URL, Node could not parse
-   * it, or the input check refused a NUL (%00) before routing (src/request-input.ts).
+   * it, or the input check refused a NUL (%00) before routing (src/http/request-input.ts).
    */
   const refusedByRouter = (answer: Answer) =>
     (answer.status === 404 && answer.body.includes('"Nothing here: ')) ||

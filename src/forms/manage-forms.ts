@@ -21,7 +21,7 @@ async function checkInput(db: Db, input: FormInput, formId: string | null): Prom
   if (refined.problems.length > 0) {
     throw new AppError('unprocessable', refined.problems.join(' '), { problems: refined.problems });
   }
-  // A conflict, as when two saves race for the slug and the unique constraint decides (app.ts maps that).
+  // A conflict, as when two saves race for the slug and the unique constraint decides (http/error-mapper.ts maps that).
   if (input.page && (await pageSlugTaken(db, input.page.slug, formId)))
     throw new AppError('conflict', `The page slug "${input.page.slug}" is used by another form.`);
   const listIds = (input.lists ?? []).map((s) => s.listId);

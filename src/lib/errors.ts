@@ -1,4 +1,4 @@
-// Domain errors: code says what went wrong, the one HTTP mapping lives in app.ts.
+// Domain errors: code says what went wrong, the one HTTP mapping lives in http/error-mapper.ts.
 export type ErrorCode =
   | 'bad_request'
   | 'unauthorized'

@@ -1,5 +1,5 @@
 // The open pixel's answer: a transparent 1×1 GIF (43 bytes) that no cache keeps. Every request under
-// the pixel path gets it, whatever the token — and app.ts sends it even for URLs Fastify cannot parse.
+// the pixel path gets it, whatever the token — and http/create-fastify.ts sends it even for URLs Fastify cannot parse.
 
 export const PIXEL_GIF = Buffer.from(
   'R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==',

@@ -1,11 +1,11 @@
 // HTTP for email engagement: the open pixel, the click redirect and one-click unsubscribe (RFC 8058).
 // Tokens are verified here; the destination of a click comes from storage only. Insights: insights-routes.ts.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import { VISITOR_COOKIE } from '../../cookies/definitions.ts';
 import { signHandoff, withHandoff } from '../../identity/handoff.ts';
 import { redirectTargetOf } from '../../lib/destination-url.ts';
-import { AppError, httpStatusOf } from '../../lib/errors.ts';
+import { AppError } from '../../lib/errors.ts';
 import { Memo } from '../../lib/memo.ts';
 import { outageLog } from '../../lib/outage-log.ts';
 import { rateLimited } from '../../lib/rate-limited.ts';
@@ -13,7 +13,7 @@ import type { TokenClaims } from '../../lib/tokens.ts';
 import { WindowCounter } from '../../lib/window-counter.ts';
 import type { InstallSecrets } from '../../secrets/install-secrets.ts';
 import type { Storage } from '../../storage/database.ts';
-import { RETRY_AFTER_SECONDS, unavailableError, unavailableReason } from '../../storage/unavailable.ts';
+import { unavailableReason } from '../../storage/unavailable.ts';
 import { readCookie, setTrackingCookies } from '../../tracking/tracking-cookies.ts';
 import { TrackedOrigins } from '../../websites/tracked-origins.ts';
 import { WEBSITE_DEFAULTS } from '../../websites/website.ts';
@@ -24,7 +24,6 @@ import { loadMachineRanges } from './machine-ranges.ts';
 import { checkOneClickBody, parseMultipartFields } from './one-click-body.ts';
 import {
   confirmUnsubscribePage,
-  errorPage,
   honeypotPage,
   invalidLinkPage,
   unsubscribedPage,
@@ -42,6 +41,8 @@ export interface EngagementDeps {
 }
 
 const ONE_CLICK_BODY_LIMIT = 4_096;
+/** People (and mail providers) meet these endpoints, not API clients: the error mapper answers with short pages. */
+const FOR_PEOPLE = { errorsAs: 'page' } as const;
 /**
  * Limits per recipient (per token), not per client address: opens and clicks of thousands of people
  * arrive through a few mail-proxy and gateway addresses (Gmail, Apple, Safe Links), and a limit per
@@ -129,25 +130,8 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
         }
       },
     );
-    // People (and mail providers) meet these endpoints, not API clients: errors are short pages.
-    scope.setErrorHandler((caught: FastifyError | AppError, request, reply) => {
-      const unavailable = unavailableError(caught);
-      if (unavailable) outages.note('email engagement request', unavailable.reason, caught);
-      const error = unavailable ?? caught;
-      const status = statusOf(error);
-      if (status >= 500 && !unavailable) request.log.error({ err: error }, 'email engagement request failed');
-      if (unavailable) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-      const message =
-        status >= 500 ? 'Something went wrong on our side; please try again in a moment.' : error.message;
-      return reply
-        .code(status)
-        .header('cache-control', 'no-store')
-        .type('text/html; charset=utf-8')
-        .send(errorPage(status === 429 ? 'Too many requests' : 'This request cannot be handled', message));
-    });
-
     // The pixel answers its GIF to everything under its path, whatever the token: it is never refused.
-    scope.get(`${PIXEL_PATH}*`, { schema: { hide: true } }, async (request, reply) => {
+    scope.get(`${PIXEL_PATH}*`, { schema: { hide: true }, config: FOR_PEOPLE }, async (request, reply) => {
       const file = (request.params as { '*': string })['*'];
       const claims = file.endsWith('.gif') ? await secrets.verify(file.slice(0, -4), 'open') : null;
       if (claims && openLimit.allow(recipientOf(claims))) {
@@ -165,6 +149,7 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
       url: `${CLICK_PATH}*`,
       exposeHeadRoute: false,
       schema: { hide: true },
+      config: FOR_PEOPLE,
       handler: async (request, reply) => {
         const claims = await secrets.verify((request.params as { '*': string })['*'], 'click');
         const link = claims ? await links.get(claims.sendId, claims.position) : null;
@@ -195,7 +180,7 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
       },
     });
 
-    const unsubscribeRoute = { schema: { hide: true } };
+    const unsubscribeRoute = { schema: { hide: true }, config: FOR_PEOPLE };
     const unsubscribeClaims = async (request: FastifyRequest, reply: FastifyReply) => {
       const claims = await secrets.verify((request.params as { token: string }).token, 'unsubscribe');
       if (claims && !unsubscribeLimit.allow(recipientOf(claims))) throw tooMany(reply, unsubscribeLimit);
@@ -244,11 +229,4 @@ function visitorCookie(visitorId: string): string {
     WEBSITE_DEFAULTS.visitTimeoutMinutes,
   );
   return cookies.find((cookie) => cookie.startsWith(`${VISITOR_COOKIE}=`)) as string;
-}
-
-function statusOf(error: FastifyError | AppError): number {
-  if (error instanceof AppError) return httpStatusOf[error.code];
-  if ((error as FastifyError).validation) return 400;
-  const status = (error as FastifyError).statusCode;
-  return status && status >= 400 && status < 600 ? status : 500;
 }

@@ -1,9 +1,10 @@
 // What every request passes before a route sees it: the body parsers (JSON, text/plain, url-encoded) and the NUL check.
 import type { FastifyInstance } from 'fastify';
-import { PIXEL_PATH } from './email/engagement/tracking-urls.ts';
-import { AppError } from './lib/errors.ts';
-import { parseJsonBody } from './lib/json-body.ts';
-import { formBodyHoldsNul, NUL_MESSAGE, requestHoldsNul } from './lib/nul.ts';
+import { PIXEL_PATH } from '../email/engagement/tracking-urls.ts';
+import { AppError } from '../lib/errors.ts';
+import { parseJsonBody } from '../lib/json-body.ts';
+import { NUL_MESSAGE, requestHoldsNul } from '../lib/nul.ts';
+import { registerFormBody } from './form-body.ts';
 
 export function registerRequestInput(app: FastifyInstance): void {
   // One JSON parser for every body: nesting bounded, NUL and prototype keys refused (lib/json-body.ts).
@@ -23,21 +24,8 @@ export function registerRequestInput(app: FastifyInstance): void {
   // sendBeacon and CORS-simple fetch send JSON as text/plain; treat it as JSON.
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, parseJson);
 
-  // HTML forms on hosted pages post url-encoded bodies; a repeated key becomes an array.
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string' },
-    (_request, body, done) => {
-      if (formBodyHoldsNul(body as string)) return done(new AppError('bad_request', NUL_MESSAGE), undefined);
-      const fields: Record<string, string | string[]> = {};
-      for (const [key, value] of new URLSearchParams(body as string)) {
-        const existing = fields[key];
-        fields[key] =
-          existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-      }
-      done(null, fields);
-    },
-  );
+  // HTML forms on hosted pages post url-encoded bodies.
+  registerFormBody(app);
 
   // NUL in a path id, a query value or a stored header, refused before routing on both engines alike; the
   // open pixel is left alone, as it answers its GIF to everything under its path.
