@@ -92,6 +92,11 @@ export function createJobRunner(storage: Storage, options: JobRunnerOptions): Jo
   async function runOne(): Promise<boolean> {
     const job = await claimDueJob(storage.db, claimable(), owner, Date.now(), options.leaseMs);
     if (!job) return false;
+    // Taken while this node began to stop: given back untouched for another node.
+    if (stopper.signal.aborted) {
+      await releaseJob(storage.db, job, owner);
+      return false;
+    }
     const kind = kinds.get(job.kind) as JobKind;
     running.set(kind.kind, (running.get(kind.kind) ?? 0) + 1);
     const done = execute(kind, job).finally(() => {
@@ -163,10 +168,20 @@ export function createJobRunner(storage: Storage, options: JobRunnerOptions): Jo
       wakers.push(wakeUp);
     });
 
+  /** Each repeating kind's row exists (made by whichever node starts first; retried until it succeeds). */
+  let repeatingEnsured = false;
+  async function ensureRepeating(): Promise<void> {
+    if (repeatingEnsured) return;
+    for (const kind of kinds.values())
+      if (kind.everyMs !== undefined) await ensureRepeatingJob(storage.db, kind.kind, kind.everyMs);
+    repeatingEnsured = true;
+  }
+
   async function slot(): Promise<void> {
     while (!stopper.signal.aborted) {
       let worked = false;
       try {
+        await ensureRepeating();
         worked = await runOne();
       } catch (error) {
         options.onPollError?.(error);
@@ -186,11 +201,6 @@ export function createJobRunner(storage: Storage, options: JobRunnerOptions): Jo
       kinds.set(kind.kind, kind);
     },
     async start() {
-      for (const kind of kinds.values())
-        if (kind.everyMs !== undefined)
-          await ensureRepeatingJob(storage.db, kind.kind, kind.everyMs).catch((error: unknown) =>
-            options.onPollError?.(error),
-          );
       slots = Array.from({ length: options.slots ?? 2 }, () => slot());
     },
     async stop() {
@@ -203,8 +213,7 @@ export function createJobRunner(storage: Storage, options: JobRunnerOptions): Jo
     },
     async runDue() {
       let ran = 0;
-      for (const kind of kinds.values())
-        if (kind.everyMs !== undefined) await ensureRepeatingJob(storage.db, kind.kind, kind.everyMs);
+      await ensureRepeating();
       while (await runOne()) ran += 1;
       return ran;
     },

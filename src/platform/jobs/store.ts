@@ -75,19 +75,18 @@ export async function claimDueJob(
   leaseMs: number,
 ): Promise<JobRow | undefined> {
   if (kinds.length === 0) return undefined;
+  // An idle poll only reads: on SQLite an UPDATE takes the write lock even when it matches nothing, and
+  // the ingest writer must not wait on a poll that finds no work.
+  const anyDue = await dueJobs(db, kinds, now).select('id').limit(1).executeTakeFirst();
+  if (!anyDue) return undefined;
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   return (
     db
       .updateTable('jobs')
       .set({ lease_owner: owner, lease_until: now + leaseMs, attempts: sql`attempts + 1` })
-      .where('id', '=', (eb) =>
-        eb
-          .selectFrom('jobs')
+      .where('id', '=', () =>
+        dueJobs(db, kinds, now)
           .select('id')
-          .where('status', '=', 'pending')
-          .where('kind', 'in', kinds)
-          .where('run_at', '<=', now)
-          .where((w) => w.or([w('lease_until', 'is', null), w('lease_until', '<=', now)]))
           .orderBy('run_at')
           .limit(1)
           .$if(postgres, (qb) => qb.forUpdate().skipLocked()),
@@ -98,6 +97,16 @@ export async function claimDueJob(
       .returningAll()
       .executeTakeFirst()
   );
+}
+
+/** Pending jobs of these kinds, due by `now`, whose lease is free or has run out. */
+function dueJobs(db: Db, kinds: readonly string[], now: number) {
+  return db
+    .selectFrom('jobs')
+    .where('status', '=', 'pending')
+    .where('kind', 'in', kinds)
+    .where('run_at', '<=', now)
+    .where((w) => w.or([w('lease_until', 'is', null), w('lease_until', '<=', now)]));
 }
 
 /** Extends this owner's lease; false when it has lost the job (its lease ran out and another took it). */
