@@ -39,10 +39,11 @@ describe.skipIf(!chromiumPath)('browser: tracked email click', () => {
     beforeAll(async () => {
       database = await createTestDatabase(engine);
       sink = await startSmtpSink();
-      sites = await startSites(database, {
-        sendPollMs: 50,
-        smtp: smtpConfigFor(sink, { pool: 1 }),
-      });
+      sites = await startSites(
+        database,
+        { sendPollMs: 50, smtp: smtpConfigFor(sink, { pool: 1 }) },
+        { workers: true },
+      );
     });
     afterEach(async () => {
       await Promise.all(browsers.map((b) => b.close()));

@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.ts';
 import { createTestDatabase, type TestDatabase } from './engines.ts';
 import { freePort } from './server-process.ts';
-import { CHROME_UA, type RunningSpoor, startSpoor } from './spoor.ts';
+import { CHROME_UA, type RunningSpoor, type StartOptions, startSpoor } from './spoor.ts';
 
 const chromiumCandidate = process.env['CHROME_PATH'] || '/usr/bin/chromium';
 
@@ -113,18 +113,23 @@ export function pageHtml({ title, head = '', body = '', snippet }: PageParts): s
 export async function startSites(
   database: TestDatabase,
   overrides: Partial<Config> = {},
+  options: StartOptions = {},
 ): Promise<TestSites> {
   const certificate = await makeCertificate();
   const spoorPort = await freePort();
   const trackHost = `track.spoor.test:${spoorPort}`;
   const trackOrigin = `https://${trackHost}`;
-  const spoor = await startSpoor(database, {
-    tls: { key: certificate.key, cert: certificate.cert },
-    publicUrl: trackOrigin,
-    trustProxy: true,
-    collectRateLimit: 1_000_000,
-    ...overrides,
-  });
+  const spoor = await startSpoor(
+    database,
+    {
+      tls: { key: certificate.key, cert: certificate.cert },
+      publicUrl: trackOrigin,
+      trustProxy: true,
+      collectRateLimit: 1_000_000,
+      ...overrides,
+    },
+    options,
+  );
   await spoor.app.listen({ port: spoorPort, host: '127.0.0.1' });
 
   const pages = new Map<string, string>();
