@@ -1,7 +1,7 @@
 // The job runner: each node runs one; a job kind registers its handler, and the runner takes due jobs
 // of the kinds it knows under a lease, renews the lease while the handler works, and records the end
 // (done, come back later, retry with backoff, failed). A node that dies stops renewing: its lease runs
-// out and another node's runner takes the job. Why leases in the jobs table: docs/decisions/0XX-job-leases.md.
+// out and another node's runner takes the job. Why leases in the jobs table: docs/decisions/011-job-leases.md.
 import { newId } from '../../lib/ids.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Storage } from '../../storage/database.ts';
