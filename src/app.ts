@@ -102,9 +102,9 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
 
   healthRoutes(app, { storage });
   cookieRoutes(app);
-  // Install secrets sign email tokens and email-click handoffs (read by tracking and engagement).
+  // Install secrets: the seal (email tokens, click handoffs, send headers) and the install hash.
   const secrets = await loadInstallSecrets(storage.db, config.tokenKeys);
-  const handoffVisitor = (token: string) => verifyHandoff(secrets.hash, token, Date.now());
+  const handoffVisitor = (token: string) => verifyHandoff(secrets.seal, token, Date.now());
   trackingRoutes(app, {
     ingestor,
     websites,
@@ -114,7 +114,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     ownOrigin: new URL(config.publicUrl).origin,
     handoffVisitor,
     trackedOrigins: new TrackedOrigins(storage.db),
-    signHandoff: (visitorId) => signHandoff(secrets.hash, visitorId, Date.now()),
+    signHandoff: (visitorId) => signHandoff(secrets.seal, visitorId, Date.now()),
   });
   // Each domain's routes in the admin area whose scope manages them (docs/api.md, "Scopes").
   adminApi(app, storage.db, (admin) => {

@@ -6,7 +6,7 @@ import { apiKeysCreate, apiKeysGroupHelp, apiKeysList, apiKeysRevoke } from './c
 import { asksForHelp, CliError, type Command, parseCommandArgs } from './cli/command.ts';
 import { doctor } from './cli/doctor.ts';
 import { importCsv } from './cli/import-command.ts';
-import { migrate, rotateTokenKey, start } from './cli/server-commands.ts';
+import { migrate, retireSealKey, rotateSealKey, rotateTokenKey, start } from './cli/server-commands.ts';
 import { ConfigError } from './config.ts';
 
 const COMMANDS: Command[] = [
@@ -15,7 +15,9 @@ const COMMANDS: Command[] = [
   apiKeysList,
   apiKeysCreate,
   apiKeysRevoke,
+  rotateSealKey,
   rotateTokenKey,
+  retireSealKey,
   doctor,
   importCsv,
 ];

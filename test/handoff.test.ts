@@ -3,6 +3,7 @@
 // visitor), who may ask, and that a hosted page's submission adopts only a genuine, unexpired one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANDOFF_LIFETIME_MS, signHandoff, verifyHandoff } from '../src/identity/handoff.ts';
+import type { Seal } from '../src/platform/seal.ts';
 import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
@@ -14,13 +15,14 @@ const OTHER = 'Oooooooooooooooooooooo';
 describeEachEngine('handoff to hosted pages', (engine) => {
   let database: TestDatabase;
   let spoor: RunningSpoor;
-  let hash: (...parts: string[]) => string;
+  /** The install's seal (named for the keyed hash that signed handoffs before it). */
+  let hash: Seal;
   let ownOrigin: string;
 
   beforeAll(async () => {
     database = await createTestDatabase(engine);
     spoor = await startSpoor(database, { collectRateLimit: 100_000 });
-    hash = (await loadInstallSecrets(spoor.storage.db, spoor.config.tokenKeys)).hash;
+    hash = (await loadInstallSecrets(spoor.storage.db, spoor.config.tokenKeys)).seal;
     ownOrigin = new URL(spoor.config.publicUrl).origin;
   });
   afterAll(async () => {

@@ -1,4 +1,5 @@
-// spoor start, migrate and rotate-token-key: running the server and looking after its database.
+// spoor start, migrate, rotate-seal-key (rotate-token-key) and retire-seal-key: running the server and
+// looking after its database.
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config.ts';
 import { CliError, type Command } from './command.ts';
@@ -63,31 +64,79 @@ Options:
   },
 };
 
-export const rotateTokenKey: Command = {
-  name: 'rotate-token-key',
-  summary: 'Add a new key for signing email tokens (old ones keep working).',
-  help: `Usage: spoor rotate-token-key
+const ENV_KEYS_NOTE = 'SPOOR_TOKEN_KEYS is set: rotate by putting a new key first in that variable instead.';
 
-Adds a new key for signing email tokens (open pixel, click and unsubscribe links) in front of the
-ones kept in the database; old keys stay, so emails already sent keep working. Restart the nodes to
-sign with the new key (nodes not yet restarted already accept it). Not for SPOOR_TOKEN_KEYS: with
-that variable set, put a new key first in it instead (docs/email.md).
+export const rotateSealKey: Command = {
+  name: 'rotate-seal-key',
+  summary: 'Add a new key for sealing signed values (old ones keep working).',
+  help: `Usage: spoor rotate-seal-key
+
+Adds a new key in front of the ones kept in the database. One key ring seals every signed value:
+email tokens (open pixel, click and unsubscribe links), click handoffs and X-Spoor-Send headers.
+Old keys stay, so emails already sent and values already handed out keep opening until you retire
+their key (spoor retire-seal-key). Restart the nodes to seal with the new key (nodes not yet
+restarted already accept it). Not for SPOOR_TOKEN_KEYS: with that variable set, put a new key first
+in it instead (docs/email.md). Also runs as "spoor rotate-token-key", its former name.
 
 Options:
   -h, --help show this help`,
   async run() {
     const config = loadConfig();
-    if (config.tokenKeys)
-      throw new CliError(
-        'SPOOR_TOKEN_KEYS is set: rotate by putting a new key first in that variable instead.',
-      );
+    if (config.tokenKeys) throw new CliError(ENV_KEYS_NOTE);
     const { openExistingStorage } = await import('./database.ts');
-    const { rotateStoredTokenKey } = await import('../secrets/install-secrets.ts');
+    const { rotateStoredSealKey } = await import('../secrets/install-secrets.ts');
     const storage = await openExistingStorage(config, this.name);
     try {
-      const version = await rotateStoredTokenKey(storage.db);
+      const version = await rotateStoredSealKey(storage.db);
       console.log(
-        `Email tokens are now signed with key version ${version}; restart the nodes to sign with it (nodes not yet restarted already accept it).`,
+        `Email tokens are now signed with key version ${version}; restart the nodes to sign with it (nodes not yet restarted already accept it).\n` +
+          'The same key seals click handoffs and send headers; older keys keep opening values until retired (spoor retire-seal-key).',
+      );
+      return 0;
+    } finally {
+      await storage.close();
+    }
+  },
+};
+
+/** The command's former name, kept working for scripts and runbooks. */
+export const rotateTokenKey: Command = {
+  ...rotateSealKey,
+  name: 'rotate-token-key',
+  summary: 'The former name of rotate-seal-key.',
+  help: rotateSealKey.help.replace('Usage: spoor rotate-seal-key', 'Usage: spoor rotate-token-key'),
+};
+
+export const retireSealKey: Command = {
+  name: 'retire-seal-key',
+  summary: 'Remove an older seal key: values sealed with it stop opening.',
+  help: `Usage: spoor retire-seal-key <version>
+
+Removes an older key from the ones kept in the database (after a leak, or once no value sealed with
+it should open any more). Every value sealed with it is then refused as sealed with a retired key:
+links in emails signed with it stop working. The key that seals now cannot be retired: rotate first
+(spoor rotate-seal-key) and restart the nodes. Restart the nodes after retiring: a node keeps the
+keys it loaded. Not for SPOOR_TOKEN_KEYS: with that variable set, leave the key out of it instead.
+
+Options:
+  -h, --help show this help`,
+  positionals: { min: 1, max: 1 },
+  async run(_values, [given]) {
+    const config = loadConfig();
+    const version = Number(given);
+    if (!Number.isInteger(version) || version < 1 || version > 255)
+      throw new CliError(`Key versions are whole numbers from 1 to 255; got "${given}".`, 2);
+    if (config.tokenKeys)
+      throw new CliError('SPOOR_TOKEN_KEYS is set: retire a key by leaving it out of that variable instead.');
+    const { openExistingStorage } = await import('./database.ts');
+    const { retireStoredSealKey } = await import('../secrets/install-secrets.ts');
+    const storage = await openExistingStorage(config, this.name);
+    try {
+      const { remaining } = await retireStoredSealKey(storage.db, version).catch((error: Error) => {
+        throw new CliError(error.message);
+      });
+      console.log(
+        `Seal key version ${version} is retired; restart the nodes. Values sealed with it are refused; key versions ${remaining.join(', ')} remain.`,
       );
       return 0;
     } finally {

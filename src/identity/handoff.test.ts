@@ -1,19 +1,10 @@
-import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { Seal } from '../platform/seal.ts';
 import { HANDOFF_LIFETIME_MS, signHandoff, verifyHandoff, withHandoff } from './handoff.ts';
 
-const hash = (...parts: string[]) =>
-  createHmac('sha256', 'test-secret')
-    .update(parts.join('\u0000'))
-    .digest()
-    .subarray(0, 16)
-    .toString('base64url');
-const otherHash = (...parts: string[]) =>
-  createHmac('sha256', 'other-secret')
-    .update(parts.join('\u0000'))
-    .digest()
-    .subarray(0, 16)
-    .toString('base64url');
+// The install's seal, and another install's (same key version, another secret).
+const hash = new Seal([{ version: 1, secret: Buffer.alloc(32, 'test-secret') }]);
+const otherHash = new Seal([{ version: 1, secret: Buffer.alloc(32, 'other-secret') }]);
 const VISITOR = 'Kq3xT0b5mJ2nYp8wZr1uVg';
 const NOW = 1_800_000_000_000;
 

@@ -29,6 +29,7 @@ export async function writeSetting(db: Kysely<Database>, key: string, value: str
     .execute();
 }
 
+/** The stored value of a setting, or undefined when no node has made it yet. */
 export async function readSetting(db: Kysely<Database>, key: string): Promise<string | undefined> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
   return row?.value;

@@ -176,7 +176,7 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
         // pages that carry Spoor's script; another company's site gets the plain destination).
         const destination = new URL(target);
         if (!(await trackedOrigins.includes(destination.origin))) return reply.redirect(target, 302);
-        return reply.redirect(withHandoff(target, signHandoff(secrets.hash, visitorId, Date.now())), 302);
+        return reply.redirect(withHandoff(target, signHandoff(secrets.seal, visitorId, Date.now())), 302);
       },
     });
 
