@@ -81,3 +81,26 @@ describe('email tokens', () => {
     expect(() => new TokenSigner([])).toThrow(/at least one key/);
   });
 });
+
+describe('email tokens already in the wild', () => {
+  // Made by the pre-seal TokenSigner (src/lib/tokens.ts before src/platform/seal.ts existed) with this
+  // key: every email sent before the upgrade carries tokens spelled exactly so.
+  const preSeal = new TokenSigner([{ version: 1, secret: Buffer.alloc(32, 'pre-seal key') }]);
+  const ids = { sendId: 'Kq3xT0b5mJ2nYp8wZr1uVg', contactId: 'A9fLm2Qx7cVb0NnZs4dTyw' };
+
+  it.each([
+    ['open', 0, 'AQEWS3EzeFQwYjVtSjJuWXA4d1pyMXVWZxZBOWZMbTJReDdjVmIwTm5aczRkVHl3AAAEB0Ju2QJDPs1YTmgGbmJ-'],
+    ['click', 3, 'AQIWS3EzeFQwYjVtSjJuWXA4d1pyMXVWZxZBOWZMbTJReDdjVmIwTm5aczRkVHl3AAMysvWhcIu1ViPN9zGQPUD8'],
+    [
+      'unsubscribe',
+      0,
+      'AQMWS3EzeFQwYjVtSjJuWXA4d1pyMXVWZxZBOWZMbTJReDdjVmIwTm5aczRkVHl3AACqjIZCIOZy4DvdneeZy0PH',
+    ],
+  ] as const)(
+    'opens a pre-seal %s token, and seals the same claims to the same token',
+    (kind, position, token) => {
+      expect(preSeal.verify(token, kind)).toEqual({ kind, ...ids, position });
+      expect(preSeal.sign({ kind, ...ids, position })).toBe(token);
+    },
+  );
+});
