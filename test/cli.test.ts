@@ -54,6 +54,8 @@ const COMMANDS = [
   'api-keys create',
   'api-keys revoke',
   'rotate-token-key',
+  'rotate-seal-key',
+  'retire-seal-key',
   'doctor',
   'import',
 ];
@@ -110,6 +112,8 @@ describe('a command never creates a database in the wrong place', () => {
         ['api-keys', 'list'],
         ['api-keys', 'revoke', 'ops'],
         ['rotate-token-key'],
+        ['rotate-seal-key'],
+        ['retire-seal-key', '1'],
         ['import', 'contacts.csv'],
         ['migrate'],
       ]) {
@@ -242,6 +246,42 @@ describeEachEngine('spoor api-keys', (engine) => {
     });
     const list = await spoor(['api-keys', 'list'], env);
     expect(list.stdout.split('\n').find((l) => l.includes('dashboard'))).toMatch(/dashboard +read-only /);
+  });
+});
+
+describe('spoor rotate-seal-key and retire-seal-key', () => {
+  it('rotates the one key ring (the former name too), and retires an older key but never the current one', async () => {
+    const database = await createTestDatabase('sqlite');
+    try {
+      const env = { DATABASE_URL: database.url };
+      const rotated = await spoor(['rotate-seal-key'], env);
+      expect(rotated.code, rotated.stderr).toBe(0);
+      expect(rotated.stdout).toContain('key version 2;');
+      expect(rotated.stdout).toContain('The same key seals click handoffs and send headers');
+      expect((await spoor(['rotate-token-key'], env)).stdout).toContain('key version 3;');
+      const current = await spoor(['retire-seal-key', '3'], env);
+      expect(current.code).toBe(1);
+      expect(current.stderr).toContain('Key version 3 seals now: rotate first');
+      const retired = await spoor(['retire-seal-key', '1'], env);
+      expect(retired.code, retired.stderr).toBe(0);
+      expect(retired.stdout).toContain('Seal key version 1 is retired; restart the nodes.');
+      expect(retired.stdout).toContain('key versions 3, 2 remain');
+      const again = await spoor(['retire-seal-key', '1'], env);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('There is no seal key version 1');
+      const misuse = await spoor(['retire-seal-key', 'one'], env);
+      expect(misuse.code).toBe(2);
+      const set = await spoor(['retire-seal-key', '2'], {
+        ...env,
+        SPOOR_TOKEN_KEYS: `1:${Buffer.alloc(32, 7).toString('base64')}`,
+      });
+      expect(set.code).toBe(1);
+      expect(set.stderr).toContain(
+        'SPOOR_TOKEN_KEYS is set: retire a key by leaving it out of that variable',
+      );
+    } finally {
+      await database.drop();
+    }
   });
 });
 
