@@ -235,7 +235,7 @@ describeEachEngine('a running server across a rotation and a retirement', (engin
 
   /** Sends a one-link email to a new contact over SMTP; the link, the handoff-carrying click and the header. */
   async function sendOne() {
-    const address = `r-${newId().slice(0, 8).toLowerCase()}@mail.test`;
+    const address = `r-${Math.random().toString(36).slice(2, 10)}@mail.test`;
     const contact = await api('POST', '/api/contacts', { email: address, emailTracking: true });
     const list = await api('POST', '/api/lists', { name: `List ${address}` });
     await api('POST', `/api/lists/${list.id}/members`, { contactIds: [contact.id] });
@@ -281,7 +281,7 @@ describeEachEngine('a running server across a rotation and a retirement', (engin
   it('clicks, handoffs and send headers keep working across a rotation; key 1 values stop at its retirement', async () => {
     const website = (await api('POST', '/api/websites', { name: 'Shop', allowedOrigins: [SITE] }))
       .id as string;
-    const slug = `signup-${newId().slice(0, 8).toLowerCase()}`;
+    const slug = `signup-${Math.random().toString(36).slice(2, 10)}`;
     await api('POST', '/api/forms', {
       name: 'Sign-up',
       websiteId: website,
