@@ -148,10 +148,16 @@ export class Seal {
   /** A compact value: base64url(version ‖ purpose ‖ payload [‖ expiry] ‖ mac). */
   sealBytes(purpose: Purpose, payload: Buffer, now = Date.now()): string {
     const spec = specOf(purpose, 'compact');
-    const expiry = Buffer.alloc(spec.lifetimeMs === undefined ? 0 : EXPIRY_BYTES);
-    if (spec.lifetimeMs !== undefined) expiry.writeUIntBE(now + spec.lifetimeMs, 0, EXPIRY_BYTES);
-    const body = Buffer.concat([Buffer.from([this.current.version, spec.id]), payload, expiry]);
-    return Buffer.concat([body, mac(this.current.secret, body)]).toString('base64url');
+    const extra = spec.lifetimeMs === undefined ? 0 : EXPIRY_BYTES;
+    const bodyLength = HEADER_BYTES + payload.length + extra;
+    // One buffer for the value (a seal per link per email: no intermediate copies).
+    const value = Buffer.allocUnsafe(bodyLength + MAC_BYTES);
+    value[0] = this.current.version;
+    value[1] = spec.id;
+    payload.copy(value, HEADER_BYTES);
+    if (spec.lifetimeMs !== undefined) value.writeUIntBE(now + spec.lifetimeMs, bodyLength - extra, extra);
+    mac(this.current.secret, value.subarray(0, bodyLength)).copy(value, bodyLength);
+    return value.toString('base64url');
   }
 
   openBytes(purpose: Purpose, value: string, now = Date.now()): Opened<Buffer> {
