@@ -203,12 +203,16 @@ describeEachEngine('a running server across a rotation and a retirement', (engin
   let spoor: RunningSpoor;
 
   const start = async () => {
-    spoor = await startSpoor(database, {
-      publicUrl: 'https://track.spoor.test',
-      emailFrom: 'Shop <news@shop.test>',
-      sendPollMs: 50,
-      smtp: smtpConfigFor(sink),
-    });
+    spoor = await startSpoor(
+      database,
+      {
+        publicUrl: 'https://track.spoor.test',
+        emailFrom: 'Shop <news@shop.test>',
+        sendPollMs: 50,
+        smtp: smtpConfigFor(sink),
+      },
+      { workers: true },
+    );
   };
   /** What an operator does: the command, then a restart of the node. */
   const restartAfter = async (change: () => Promise<unknown>) => {
