@@ -9,7 +9,7 @@
 //            because every email already sent carries it (a second email-token spelling would have
 //            to be parsed forever) and it is one opaque URL word. Not for its size: measured, a click
 //            token is 88 characters, the text spelling of the same claims 73 (the ids are base64url
-//            already and compact encodes them again); see docs/decisions/0XX-one-seal.md.
+//            already and compact encodes them again); see docs/decisions/012-one-seal.md.
 //   text     field.field….tag, tag = base64url(v ‖ purpose ‖ mac) (24 characters): values whose
 //            fields stay readable (a handoff's visitor and expiry, a header's ids).
 import { createHmac, timingSafeEqual } from 'node:crypto';
