@@ -25,9 +25,11 @@ import { createFastify, type LoggerOption } from './http/create-fastify.ts';
 import { mapErrors } from './http/error-mapper.ts';
 import { registerRequestInput } from './http/request-input.ts';
 import { signHandoff, verifyHandoff } from './identity/handoff.ts';
+import { createInteractionFeed } from './interaction-feed.ts';
 import { AppError } from './lib/errors.ts';
 import { listRoutes } from './lists/routes.ts';
 import { metricsRoutes } from './metrics/routes.ts';
+import { interactionRoutes } from './platform/interactions/routes.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { loadInstallSecrets } from './secrets/install-secrets.ts';
@@ -117,16 +119,18 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     signHandoff: (visitorId) => signHandoff(secrets.seal, visitorId, Date.now()),
   });
   // Each domain's routes in the admin area whose scope manages them (docs/api.md, "Scopes").
+  const feed = createInteractionFeed();
   adminApi(app, storage.db, (admin) => {
     adminArea(admin, 'tracking', (tracking) => {
       websiteRoutes(tracking, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
       reportRoutes(tracking, { db: storage.db });
       formRoutes(tracking, { db: storage.db });
-      historyRoutes(tracking, { db: storage.db });
+      historyRoutes(tracking, { db: storage.db, feed });
       privacyRoutes(tracking, { storage });
     });
     adminArea(admin, 'contacts', (contacts) => {
       contactRoutes(contacts, { db: storage.db });
+      interactionRoutes(contacts, { db: storage.db, feed });
       contacts.register(import('./contacts/import-routes.ts'), { storage });
     });
     adminArea(admin, 'email', (email) => {

@@ -1,5 +1,7 @@
 // Storage for forms and form submissions.
 import type { Selectable } from 'kysely';
+import { afterBound } from '../platform/interactions/after-bound.ts';
+import type { SourceBound } from '../platform/interactions/interaction.ts';
 import type { Db, FormSubmissionsTable, FormsTable } from '../storage/schema.ts';
 import type { Form } from './form.ts';
 import type { FormDefinition } from './form-definition.ts';
@@ -223,5 +225,51 @@ export async function moveSubmissionsAndTokens(db: Db, fromContactId: string, to
     .updateTable('prefill_tokens')
     .set({ contact_id: toContactId })
     .where('contact_id', '=', fromContactId)
+    .execute();
+}
+
+// --- Reads for the interaction feed (src/forms/submission-interactions.ts): a contact's submissions. ---
+
+function submissionsWithForm(db: Db) {
+  return db
+    .selectFrom('form_submissions')
+    .leftJoin('forms', 'forms.id', 'form_submissions.form_id')
+    .select([
+      'form_submissions.id',
+      'form_submissions.contact_id',
+      'form_submissions.form_id',
+      'forms.name as form_name',
+      'form_submissions.received_at',
+      'form_submissions.status',
+      'form_submissions.outcome',
+      'form_submissions.anonymous',
+      'form_submissions.payload',
+    ]);
+}
+
+export type ContactSubmissionRow = Awaited<ReturnType<typeof submissionPageOfContact>>[number];
+
+/** The submissions matched to the contact, newest first by (received, id), after a cursor's bound. */
+export async function submissionPageOfContact(
+  db: Db,
+  contactId: string,
+  bound: SourceBound | null,
+  limit: number,
+) {
+  let query = submissionsWithForm(db).where('form_submissions.contact_id', '=', contactId);
+  if (bound) query = query.where(afterBound('form_submissions.received_at', 'form_submissions.id', bound));
+  return query
+    .orderBy('form_submissions.received_at', 'desc')
+    .orderBy('form_submissions.id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Submissions by id that belong to a contact. */
+export async function contactSubmissionsByIds(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return submissionsWithForm(db)
+    .where('form_submissions.id', 'in', [...ids])
+    .where('form_submissions.contact_id', 'is not', null)
     .execute();
 }

@@ -1,15 +1,12 @@
-// A contact's history: every interaction, newest first, one page at a time. Each source answers the
-// page's worth of its own items after the cursor; the merge keeps the newest `limit` of them.
+// A contact's history: every interaction the feed holds for them, newest first, one page at a time, in
+// the shapes the history API has always answered with.
+import { decodeContactCursor } from '../platform/interactions/contact-cursor.ts';
+import { interactionsOfContact } from '../platform/interactions/read-contact.ts';
+import type { InteractionRegistry } from '../platform/interactions/registry.ts';
 import type { Db } from '../storage/schema.ts';
-import { emailItems } from './email-items.ts';
-import { formSubmissionItems } from './form-submission-items.ts';
-import { boundFor, compareItems, decodeCursor, encodeCursor, type Position } from './history-cursor.ts';
-import type { HistoryItem, HistorySource } from './history-item.ts';
+import type { HistoryItem } from './history-item.ts';
 import { requireContact } from './require-contact.ts';
-import { visitItems } from './visit-items.ts';
-
-/** Every kind of interaction a history shows. New kinds (offers, events) are added here. */
-export const SOURCES: readonly HistorySource[] = [visitItems, formSubmissionItems, emailItems];
+import { addPageviews, toHistoryItem } from './to-history-item.ts';
 
 export interface HistoryPage {
   contactId: string;
@@ -21,33 +18,15 @@ export interface HistoryPage {
 
 export async function getContactHistory(
   db: Db,
+  feed: InteractionRegistry,
   contactId: string,
   query: { limit: number; cursor?: string | undefined },
-  sources: readonly HistorySource[] = SOURCES,
 ): Promise<HistoryPage> {
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  // A cursor this API never gave out is refused before the contact is looked up (400 before 404).
+  if (query.cursor) decodeContactCursor(query.cursor);
   await requireContact(db, contactId);
-
-  // One more than the page from each source tells whether anything is left after this page.
-  const lists = await Promise.all(
-    sources.map((source) =>
-      source.list(db, contactId, after ? boundFor(after, source.type) : null, query.limit + 1),
-    ),
-  );
-  const merged = lists
-    .flat()
-    .map((item) => ({ item, at: Date.parse(item.at), type: item.type }))
-    .sort(compareItems);
-  const page = merged.slice(0, query.limit).map((entry) => entry.item);
-  const last = merged[query.limit - 1];
-  const nextCursor =
-    merged.length > query.limit && last
-      ? encodeCursor({ at: last.at, type: last.type, id: last.item.id } satisfies Position)
-      : null;
-
-  for (const source of sources) {
-    const own = page.filter((item) => item.type === source.type);
-    if (source.complete && own.length > 0) await source.complete(db, own);
-  }
-  return { contactId, order: 'newest-first', items: page, nextCursor };
+  const page = await interactionsOfContact(db, feed.all(), contactId, query);
+  const items = page.items.map(toHistoryItem);
+  await addPageviews(db, items);
+  return { contactId, order: 'newest-first', items, nextCursor: page.nextCursor };
 }

@@ -1,8 +1,6 @@
-// The items of a contact's history: one typed entry per interaction, newest first. Each kind comes
-// from its own source (visit-items.ts, form-submission-items.ts, email-items.ts); offer and event
-// sources join the union and the SOURCES list in contact-history.ts without touching the others.
-import type { Db } from '../storage/schema.ts';
-import type { SourceBound } from './history-cursor.ts';
+// The items of a contact's history: one typed entry per interaction, newest first, made from the
+// interaction feed's items (to-history-item.ts). A source history has no shape for yet shows as an
+// OtherItem: a new capability appears in history as soon as it registers with the feed.
 
 export interface HistoryPageview {
   url: string;
@@ -65,13 +63,16 @@ export interface EmailItem {
   machine: string | null;
 }
 
-export type HistoryItem = VisitItem | FormSubmissionItem | EmailItem;
-export type HistoryItemType = HistoryItem['type'];
-
-/** One kind of interaction. `list` answers newest first, at most `limit`, strictly after `bound`. */
-export interface HistorySource {
-  type: HistoryItemType;
-  list(db: Db, contactId: string, bound: SourceBound | null, limit: number): Promise<HistoryItem[]>;
-  /** Fills in, in place, what only the items that made the page need (a visit's page views). */
-  complete?(db: Db, items: HistoryItem[]): Promise<void>;
+/** An interaction of a source history has no shape of its own for: the feed's item as it is. */
+export interface OtherItem {
+  /** The feed source's name. */
+  type: string;
+  at: string;
+  id: string;
+  kind: string;
+  subjects: Record<string, { id: string; name: string | null }>;
+  machine: string | null;
+  attributes: Record<string, unknown>;
 }
+
+export type HistoryItem = VisitItem | FormSubmissionItem | EmailItem | OtherItem;

@@ -2,11 +2,15 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { InteractionRegistry } from '../platform/interactions/registry.ts';
 import type { Database } from '../storage/schema.ts';
 import { getContactHistory } from './contact-history.ts';
 
-export function historyRoutes(app: FastifyInstance, deps: { db: Kysely<Database> }) {
-  const { db } = deps;
+export function historyRoutes(
+  app: FastifyInstance,
+  deps: { db: Kysely<Database>; feed: InteractionRegistry },
+) {
+  const { db, feed } = deps;
 
   app.get<{ Params: { id: string }; Querystring: { limit?: number; cursor?: string } }>(
     '/api/contacts/:id/history',
@@ -24,7 +28,7 @@ export function historyRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
       },
     },
     async (request) =>
-      getContactHistory(db, request.params.id, {
+      getContactHistory(db, feed, request.params.id, {
         limit: request.query.limit ?? 50,
         cursor: request.query.cursor,
       }),

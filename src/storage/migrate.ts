@@ -10,6 +10,7 @@ import * as sendPause from './migrations/007-send-pause.ts';
 import * as apiKeyScopes from './migrations/008-api-key-scopes.ts';
 import * as sendLastError from './migrations/009-send-last-error.ts';
 import * as jobs from './migrations/010-jobs.ts';
+import * as interactionLog from './migrations/011-interaction-log.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '008-api-key-scopes': apiKeyScopes,
   '009-send-last-error': sendLastError,
   '010-jobs': jobs,
+  '011-interaction-log': interactionLog,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {

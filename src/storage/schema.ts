@@ -377,6 +377,15 @@ export interface JobsTable {
   failed_at: number | null;
 }
 
+/** One row per interaction in commit order, written by triggers (migration 011, src/platform/interactions). */
+export interface InteractionLogTable {
+  seq: Generated<number>;
+  /** PostgreSQL only: the writing transaction (xid8, as text), for reading below the running ones. */
+  xid?: Generated<string>;
+  source: string;
+  item_id: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -408,6 +417,7 @@ export interface Database {
   send_engagement: SendEngagementTable;
   email_suppressions: EmailSuppressionsTable;
   jobs: JobsTable;
+  interaction_log: InteractionLogTable;
 }
 
 /** A connection or a transaction: what every store's functions take. */

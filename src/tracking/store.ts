@@ -1,8 +1,10 @@
 // Storage for tracking: loads what a batch of events needs and writes the batch's plan in one transaction.
 import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
 import { MINUTE_MS } from '../lib/time.ts';
+import { afterBound } from '../platform/interactions/after-bound.ts';
+import type { SourceBound } from '../platform/interactions/interaction.ts';
 import type { Engine } from '../storage/database.ts';
-import type { Database, VisitsTable } from '../storage/schema.ts';
+import type { Database, Db, VisitsTable } from '../storage/schema.ts';
 import {
   type BatchState,
   candidateVisitorIds,
@@ -451,4 +453,53 @@ export async function deleteAnonymousPageviewBatch(
       .executeTakeFirst(),
   );
   return { candidates: ids.length, pageviews };
+}
+
+// --- Reads for the interaction feed (src/tracking/visit-interactions.ts): a contact's visits. ---
+
+function visitsWithWebsite(db: Db) {
+  return db
+    .selectFrom('visits')
+    .leftJoin('websites', 'websites.id', 'visits.website_id')
+    .select([
+      'visits.id',
+      'visits.contact_id',
+      'visits.website_id',
+      'websites.name as website_name',
+      'visits.started_at',
+      'visits.last_seen_at',
+      'visits.entry_path',
+      'visits.referrer',
+      'visits.utm_source',
+      'visits.utm_medium',
+      'visits.utm_campaign',
+      'visits.utm_term',
+      'visits.utm_content',
+      'visits.pageviews',
+      'visits.engaged_ms',
+      'visits.bot_reason',
+    ]);
+}
+
+export type VisitRow = Awaited<ReturnType<typeof visitPageOfContact>>[number];
+
+/** The visits that name the contact, newest first by (start, id), after a cursor's bound. */
+export async function visitPageOfContact(
+  db: Db,
+  contactId: string,
+  bound: SourceBound | null,
+  limit: number,
+) {
+  let query = visitsWithWebsite(db).where('visits.contact_id', '=', contactId);
+  if (bound) query = query.where(afterBound('visits.started_at', 'visits.id', bound));
+  return query.orderBy('visits.started_at', 'desc').orderBy('visits.id', 'desc').limit(limit).execute();
+}
+
+/** Visits by id that belong to a contact. */
+export async function contactVisitsByIds(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return visitsWithWebsite(db)
+    .where('visits.id', 'in', [...ids])
+    .where('visits.contact_id', 'is not', null)
+    .execute();
 }

@@ -2,7 +2,8 @@
 // relabels, engagement tallies and counters, link destinations, and the reads behind insights and a
 // contact's email history. The only file in src/engagement that touches storage.
 import { sql } from 'kysely';
-import type { SourceBound } from '../../history/history-cursor.ts';
+import { afterBound } from '../../platform/interactions/after-bound.ts';
+import type { SourceBound } from '../../platform/interactions/interaction.ts';
 import type { Engine } from '../../storage/database.ts';
 import type { Db } from '../../storage/schema.ts';
 import { addToCounters } from '../counters/store.ts';
@@ -254,27 +255,9 @@ export async function linksOfSend(db: Db, sendId: string) {
     .execute();
 }
 
-/** SQL condition: (occurred_at, id) comes after the bound in newest-first order. */
-function afterBound(bound: SourceBound) {
-  const at = sql.ref('email_events.occurred_at');
-  if ('sameAtIdBelow' in bound) {
-    const id = sql.ref('email_events.id');
-    return sql<boolean>`(${at} < ${bound.at} or (${at} = ${bound.at} and ${id} < ${bound.sameAtIdBelow}))`;
-  }
-  return bound.orEqual ? sql<boolean>`${at} <= ${bound.at}` : sql<boolean>`${at} < ${bound.at}`;
-}
-
-/**
- * A contact's email events for their history, newest first: only events attached to them (those made
- * with tracking consent), without the opens a click implied (the click says it).
- */
-export async function emailEventsOfContact(
-  db: Db,
-  contactId: string,
-  bound: SourceBound | null,
-  limit: number,
-) {
-  let query = db
+/** An email event with its send, message and link, for the interaction feed (email-interactions.ts). */
+function emailEventsWithSend(db: Db) {
+  return db
     .selectFrom('email_events')
     .leftJoin('sends', 'sends.id', 'email_events.send_id')
     .leftJoin('messages', 'messages.id', 'sends.message_id')
@@ -285,6 +268,7 @@ export async function emailEventsOfContact(
     )
     .select([
       'email_events.id',
+      'email_events.contact_id',
       'email_events.send_id',
       'email_events.kind',
       'email_events.link_position',
@@ -296,10 +280,25 @@ export async function emailEventsOfContact(
       'messages.name as message_name',
       'send_links.url',
       'send_links.honeypot',
-    ])
+    ]);
+}
+
+export type ContactEmailEventRow = Awaited<ReturnType<typeof emailEventsOfContact>>[number];
+
+/**
+ * A contact's email events for their history, newest first: only events attached to them (those made
+ * with tracking consent), without the opens a click implied (the click says it).
+ */
+export async function emailEventsOfContact(
+  db: Db,
+  contactId: string,
+  bound: SourceBound | null,
+  limit: number,
+) {
+  let query = emailEventsWithSend(db)
     .where('email_events.contact_id', '=', contactId)
     .where('email_events.implied', '=', 0);
-  if (bound) query = query.where(afterBound(bound));
+  if (bound) query = query.where(afterBound('email_events.occurred_at', 'email_events.id', bound));
   return query
     .orderBy('email_events.occurred_at', 'desc')
     .orderBy('email_events.id', 'desc')
@@ -307,13 +306,16 @@ export async function emailEventsOfContact(
     .execute();
 }
 
-// ---- one contact's events (the personal-data registry: export, erasure, merge) ----
+/** Email events by id that belong to a contact (implied opens are not interactions). */
+export async function contactEmailEventsByIds(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return emailEventsWithSend(db)
+    .where('email_events.id', 'in', [...ids])
+    .where('email_events.contact_id', 'is not', null)
+    .where('email_events.implied', '=', 0)
+    .execute();
+}
 
-/**
- * The contact's email opens, clicks and unsubscribes: those attached to them (made with tracking
- * consent). Events made without consent name no one and are not theirs to export. The open a click
- * implies shares the click's instant and follows it.
- */
 export async function emailEventsForExport(db: Db, contactId: string) {
   return db
     .selectFrom('email_events')

@@ -1,0 +1,62 @@
+// The interaction log's reads and its one write for domains without a trigger. The only file in
+// src/platform/interactions that touches storage; it names no domain table.
+import { PostgresAdapter, sql } from 'kysely';
+import type { Db } from '../../storage/schema.ts';
+import type { FeedPosition } from './feed-cursor.ts';
+
+export interface LogRow extends FeedPosition {
+  source: string;
+  itemId: string;
+}
+
+const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
+
+/**
+ * Log rows strictly after `after` in commit order, of the given sources, at most `limit`.
+ *
+ * PostgreSQL hands out sequence numbers and transaction ids before commit, so rows become visible out of
+ * order. Only rows of transactions older than the oldest one still running are read: every row that can
+ * still appear belongs to a running or future transaction, whose id is at least that horizon, so it
+ * sorts after every row read now. A long transaction delays the feed; it never makes it skip a row.
+ */
+export async function logAfter(
+  db: Db,
+  after: FeedPosition,
+  sources: readonly string[],
+  limit: number,
+): Promise<LogRow[]> {
+  if (sources.length === 0) return [];
+  if (isPostgres(db)) {
+    const { rows } = await sql<{ xid: string; seq: number; source: string; item_id: string }>`
+      select xid::text as xid, seq, source, item_id from interaction_log
+      where (xid, seq) > (${after.xid}::xid8, ${after.seq})
+        and xid < pg_snapshot_xmin(pg_current_snapshot())
+        and source in (${sql.join(sources)})
+      order by xid, seq
+      limit ${limit}`.execute(db);
+    return rows.map((row) => ({
+      xid: row.xid,
+      seq: Number(row.seq),
+      source: row.source,
+      itemId: row.item_id,
+    }));
+  }
+  // SQLite: one writer at a time, so the AUTOINCREMENT key is commit order.
+  const rows = await db
+    .selectFrom('interaction_log')
+    .select(['seq', 'source', 'item_id'])
+    .where('seq', '>', after.seq)
+    .where('source', 'in', [...sources])
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ xid: '0', seq: Number(row.seq), source: row.source, itemId: row.item_id }));
+}
+
+/**
+ * Logs an item as a contact's interaction. Call it in the transaction that makes the item a contact's,
+ * once per item; the feed's own sources are logged by triggers (migration 011) instead.
+ */
+export async function recordInteraction(db: Db, source: string, itemId: string): Promise<void> {
+  await db.insertInto('interaction_log').values({ source, item_id: itemId }).execute();
+}
