@@ -26,6 +26,8 @@ const AREA_OF: Record<string, Area> = {
   '/api/contacts': 'contacts',
   '/api/contacts/import': 'contacts',
   '/api/contact-fields': 'contacts',
+  // Every contact's interactions (tracking and email alike).
+  '/api/interactions': 'contacts',
   '/api/contacts/{id}/lists': 'email',
   '/api/lists': 'email',
   '/api/lists/{id}': 'email',
