@@ -18,10 +18,24 @@ type AnyDb = Kysely<any>;
 // SQLite has one writer at a time, so an AUTOINCREMENT key (never reused, even after deletes) is commit
 // order. PostgreSQL transactions commit in any order, so each row also records its transaction id, and
 // readers stop below the oldest transaction still running (store.ts in src/platform/interactions).
+//
+// PostgreSQL: nearly every email event is a contact's, so its insert trigger runs once per statement over
+// the statement's new rows; most visits start anonymous (and submissions are matched later), so theirs
+// is a row trigger whose WHEN test, false for those rows, calls nothing.
 const SOURCES = [
-  { source: 'email', table: 'email_events', onInsert: 'new.contact_id is not null and new.implied = 0' },
-  { source: 'visit', table: 'visits', onInsert: 'new.contact_id is not null' },
-  { source: 'form_submission', table: 'form_submissions', onInsert: 'new.contact_id is not null' },
+  {
+    source: 'email',
+    table: 'email_events',
+    onInsert: 'new.contact_id is not null and new.implied = 0',
+    perStatement: true,
+  },
+  { source: 'visit', table: 'visits', onInsert: 'new.contact_id is not null', perStatement: false },
+  {
+    source: 'form_submission',
+    table: 'form_submissions',
+    onInsert: 'new.contact_id is not null',
+    perStatement: false,
+  },
 ] as const;
 
 /** Sources whose items can become a contact's after they were stored (identification, processing). */
@@ -59,28 +73,9 @@ export async function up(db: AnyDb): Promise<void> {
     item_id text not null,
     primary key (xid, seq)
   )`.execute(db);
-  for (const { source, table, onInsert } of SOURCES) {
-    // Inserts: one trigger call per statement over its new rows (the hot paths insert a batch in one
-    // statement; a call per row cost a 256-event batch ~20 % more commit time, once per statement ~N %).
-    // search_path from the migration's session: the function finds the log in this schema whatever the
+  for (const { source, table, onInsert, perStatement } of SOURCES) {
+    // search_path from the migration's session: the functions find the log in this schema whatever the
     // writing connection's search_path is.
-    const rows = onInsert.replaceAll('new.', '');
-    await sql
-      .raw(`create function interaction_log_${source}_rows() returns trigger language plpgsql
-        set search_path from current as $$
-        begin
-          insert into interaction_log (source, item_id) select '${source}', id from new_rows where ${rows};
-          return null;
-        end $$`)
-      .execute(db);
-    await sql
-      .raw(`create trigger interaction_log_${source}_insert after insert on ${table}
-        referencing new table as new_rows for each statement
-        execute function interaction_log_${source}_rows()`)
-      .execute(db);
-    if (!ATTRIBUTED_LATER.has(source)) continue;
-    // Updates that attribute an item are rare (identification, matching) and a transition table cannot
-    // be limited to a column: a row trigger that runs only when contact_id is set.
     await sql
       .raw(`create function interaction_log_${source}() returns trigger language plpgsql
         set search_path from current as $$
@@ -89,6 +84,31 @@ export async function up(db: AnyDb): Promise<void> {
           return null;
         end $$`)
       .execute(db);
+    if (perStatement) {
+      // A row trigger's call per event cost a 256-event batch ~20 % more commit time; one call per
+      // statement ~8 % (docs/decisions/0XX-interaction-feed.md).
+      await sql
+        .raw(`create function interaction_log_${source}_rows() returns trigger language plpgsql
+          set search_path from current as $$
+          begin
+            insert into interaction_log (source, item_id)
+              select '${source}', id from new_rows where ${onInsert.replaceAll('new.', '')};
+            return null;
+          end $$`)
+        .execute(db);
+      await sql
+        .raw(`create trigger interaction_log_${source}_insert after insert on ${table}
+          referencing new table as new_rows for each statement
+          execute function interaction_log_${source}_rows()`)
+        .execute(db);
+    } else {
+      await sql
+        .raw(`create trigger interaction_log_${source}_insert after insert on ${table}
+          for each row when (${onInsert}) execute function interaction_log_${source}()`)
+        .execute(db);
+    }
+    if (!ATTRIBUTED_LATER.has(source)) continue;
+    // Rare (identification, matching), and a transition table cannot be limited to one column.
     await sql
       .raw(`create trigger interaction_log_${source}_attributed after update of contact_id on ${table}
         for each row when (old.contact_id is null and new.contact_id is not null)
