@@ -9,6 +9,7 @@ import type { Interaction, InteractionSource } from '../src/platform/interaction
 import { interactionsOfContact } from '../src/platform/interactions/read-contact.ts';
 import { type FeedPage, interactionsAfter } from '../src/platform/interactions/read-feed.ts';
 import { recordInteraction } from '../src/platform/interactions/store.ts';
+import * as interactionLog from '../src/storage/migrations/010-interaction-log.ts';
 import { createSendFixture, pathOf, type SendFixture } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor, submitFormAsBrowser } from './helpers/spoor.ts';
@@ -346,5 +347,25 @@ describeEachEngine('interaction feed', (engine) => {
       const res = await spoor.app.inject({ url: '/api/interactions' });
       expect(res.statusCode).toBe(401);
     });
+  });
+
+  it("the log's migration logs what was a contact's before it, oldest first", async () => {
+    const domainFeed = createInteractionFeed();
+    const logged = (await interactionsAfter(db(), domainFeed.all(), { limit: 500 })).items;
+    expect(logged.length).toBeGreaterThan(5);
+    await interactionLog.down(db());
+    await interactionLog.up(db());
+    const backfilled: Interaction[] = [];
+    let after: string | undefined;
+    for (let i = 0; i < 100; i++) {
+      const page = await interactionsAfter(db(), domainFeed.all(), { limit: 500, after });
+      backfilled.push(...page.items);
+      after = page.nextCursor;
+      if (backfilled.length >= logged.length) break;
+      if (page.items.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(backfilled.map(key).sort()).toEqual(logged.map(key).sort());
+    const times = backfilled.map((i) => Date.parse(i.occurredAt));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
   });
 });

@@ -43,6 +43,18 @@ const ATTRIBUTED_LATER = new Set(['visit', 'form_submission']);
 
 const isSqlite = (db: AnyDb) => db.getExecutor().adapter instanceof SqliteAdapter;
 
+/** What was already a contact's before the log existed, oldest first: the feed starts with it. */
+async function backfill(db: AnyDb): Promise<void> {
+  await sql`insert into interaction_log (source, item_id)
+    select source, id from (
+      select 'email' as source, id, occurred_at as at from email_events
+        where contact_id is not null and implied = 0
+      union all select 'visit', id, started_at from visits where contact_id is not null
+      union all select 'form_submission', id, received_at from form_submissions where contact_id is not null
+    ) existing
+    order by at, source, id`.execute(db);
+}
+
 export async function up(db: AnyDb): Promise<void> {
   if (isSqlite(db)) {
     await sql`create table interaction_log (
@@ -50,6 +62,7 @@ export async function up(db: AnyDb): Promise<void> {
       source text not null,
       item_id text not null
     )`.execute(db);
+    await backfill(db);
     for (const { source, table, onInsert } of SOURCES) {
       await sql
         .raw(`create trigger interaction_log_${source}_insert after insert on ${table}
@@ -73,6 +86,7 @@ export async function up(db: AnyDb): Promise<void> {
     item_id text not null,
     primary key (xid, seq)
   )`.execute(db);
+  await backfill(db);
   for (const { source, table, onInsert, perStatement } of SOURCES) {
     // search_path from the migration's session: the functions find the log in this schema whatever the
     // writing connection's search_path is.
