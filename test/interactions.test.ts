@@ -9,7 +9,7 @@ import type { Interaction, InteractionSource } from '../src/platform/interaction
 import { interactionsOfContact } from '../src/platform/interactions/read-contact.ts';
 import { type FeedPage, interactionsAfter } from '../src/platform/interactions/read-feed.ts';
 import { recordInteraction } from '../src/platform/interactions/store.ts';
-import * as interactionLog from '../src/storage/migrations/010-interaction-log.ts';
+import * as interactionLog from '../src/storage/migrations/011-interaction-log.ts';
 import { createSendFixture, pathOf, type SendFixture } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor, submitFormAsBrowser } from './helpers/spoor.ts';
