@@ -1,5 +1,5 @@
 // The interaction log: one row per interaction, in commit order, for reading every contact's interactions
-// "after cursor X" (src/platform/interactions, docs/decisions/0XX-interaction-feed.md).
+// "after cursor X" (src/platform/interactions, docs/decisions/013-interaction-feed.md).
 import { type Kysely, SqliteAdapter, sql } from 'kysely';
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against whatever the schema was at the time.
@@ -100,7 +100,7 @@ export async function up(db: AnyDb): Promise<void> {
       .execute(db);
     if (perStatement) {
       // A row trigger's call per event cost a 256-event batch ~20 % more commit time; one call per
-      // statement ~8 % (docs/decisions/0XX-interaction-feed.md).
+      // statement ~8 % (docs/decisions/013-interaction-feed.md).
       await sql
         .raw(`create function interaction_log_${source}_rows() returns trigger language plpgsql
           set search_path from current as $$
