@@ -1,6 +1,5 @@
 // Builds the Fastify app, wiring only: plugins, the one error mapper, each domain mounting its routes (the
 // admin API in its keyed scope). Background jobs are not here: src/workers.ts, started by the server.
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
@@ -67,14 +66,6 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   const app = createFastify(config, options.logger);
   registerRequestInput(app);
 
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_request, context) =>
-      new AppError(
-        'rate_limited',
-        `Too many requests from this client; try again in ${Math.ceil(context.ttl / 1000)} s.`,
-      ),
-  });
   await app.register(swagger, {
     openapi: {
       info: {

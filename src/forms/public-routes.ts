@@ -6,6 +6,7 @@ import { VISITOR_COOKIE } from '../cookies/definitions.ts';
 import { redirectTargetOf } from '../lib/destination-url.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
+import { limitPerClient } from '../lib/rate-limited.ts';
 import type { Storage } from '../storage/database.ts';
 import { readCookie, setTrackingCookies } from '../tracking/tracking-cookies.ts';
 import { answerPreflight } from '../websites/cors-preflight.ts';
@@ -127,7 +128,7 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
   app.get<{ Params: { id: string } }>(
     '/f/:id/prefill',
     {
-      config: { rateLimit: { max: deps.formRateLimit * 4, timeWindow: 60_000 } },
+      onRequest: limitPerClient(deps.formRateLimit * 4),
       schema: {
         tags: ['forms'],
         summary: "Prefill values for a returning contact who chose 'remember me'.",
@@ -149,7 +150,7 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
     '/f/:id',
     {
       bodyLimit: 65_536,
-      config: { rateLimit: { max: deps.formRateLimit, timeWindow: 60_000 } },
+      onRequest: limitPerClient(deps.formRateLimit),
       schema: {
         tags: ['forms'],
         summary: 'Submit a form (HTML form post, or JSON from the embed loader).',
