@@ -9,7 +9,7 @@ import { newId } from '../lib/ids.ts';
 import { limitPerClient } from '../lib/rate-limited.ts';
 import type { Storage } from '../storage/database.ts';
 import { readCookie, setTrackingCookies } from '../tracking/tracking-cookies.ts';
-import { answerPreflight } from '../websites/cors-preflight.ts';
+import { answerPreflight, approveOrigin } from '../websites/cors.ts';
 import { isOriginAllowed } from '../websites/origin-rules.ts';
 import type { WebsiteCache } from '../websites/website-cache.ts';
 import type { Form } from './form.ts';
@@ -72,14 +72,11 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
   }
   const refusal = (origin: string) => `Origin ${origin} may not use this form.`;
 
+  /** A hosted page (Spoor's own origin) needs no CORS; an embedding page needs its website's approval. */
   async function allowCors(request: FastifyRequest, reply: FastifyReply, form: Form): Promise<void> {
     const origin = request.headers.origin;
     if (!origin || origin === selfOrigin) return;
-    if (!(await originMayUse(origin, form))) throw new AppError('forbidden', refusal(origin));
-    reply
-      .header('access-control-allow-origin', origin)
-      .header('access-control-allow-credentials', 'true')
-      .header('vary', 'Origin');
+    await approveOrigin(reply, origin, { allows: (o) => originMayUse(o, form), refusal });
   }
 
   async function publicForm(id: string): Promise<Form> {

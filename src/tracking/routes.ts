@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { VISIT_COOKIE, VISITOR_COOKIE } from '../cookies/definitions.ts';
 import { ID_PATTERN } from '../lib/ids.ts';
 import { limitPerClient } from '../lib/rate-limited.ts';
-import { answerPreflight, type PreflightRule } from '../websites/cors-preflight.ts';
+import { allowOrigin, answerPreflight, type PreflightRule } from '../websites/cors.ts';
 import type { TrackedOrigins } from '../websites/tracked-origins.ts';
 import type { WebsiteCache } from '../websites/website-cache.ts';
 import { type CollectBody, type CollectContext, collect } from './collect.ts';
@@ -134,11 +134,7 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
         },
         collectContext,
       );
-      if (origin)
-        reply
-          .header('access-control-allow-origin', origin)
-          .header('access-control-allow-credentials', 'true');
-      reply.header('vary', 'Origin').header('cache-control', 'no-store');
+      allowOrigin(reply, origin).header('cache-control', 'no-store');
       if (result.setCookies.length > 0) reply.header('set-cookie', result.setCookies);
       const { website, outcome } = result;
       return result.anonymous || !outcome.visitorId
@@ -181,11 +177,7 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
         },
         handoffContext,
       );
-      if (origin)
-        reply
-          .header('access-control-allow-origin', origin)
-          .header('access-control-allow-credentials', 'true');
-      reply.header('vary', 'Origin').header('cache-control', 'no-store');
+      allowOrigin(reply, origin).header('cache-control', 'no-store');
       return token ? { ok: true, h: token } : { ok: true };
     },
   );
