@@ -2,13 +2,14 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ContactValidationError } from '../contacts/manage-contacts.ts';
-import { VISITOR_COOKIE } from '../cookies/definitions.ts';
+import { cappedMaxAgeSeconds, VISITOR_COOKIE } from '../cookies/definitions.ts';
+import { cookieSetter } from '../cookies/set-cookie.ts';
 import { redirectTargetOf } from '../lib/destination-url.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { limitPerClient } from '../lib/rate-limited.ts';
 import type { Storage } from '../storage/database.ts';
-import { readCookie, setTrackingCookies } from '../tracking/tracking-cookies.ts';
+import { readCookie, setVisitorCookie } from '../tracking/tracking-cookies.ts';
 import { answerPreflight, approveOrigin } from '../websites/cors.ts';
 import { isOriginAllowed } from '../websites/origin-rules.ts';
 import type { WebsiteCache } from '../websites/website-cache.ts';
@@ -28,6 +29,8 @@ export interface FormRouteDeps {
   /** The visitor a genuine handoff (src/identity/handoff.ts) names, or null. */
   handoffVisitor: (token: string) => string | null;
 }
+
+const setPrefillCookie = cookieSetter(PREFILL_COOKIE, 'first-party (your site)');
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
@@ -179,20 +182,11 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
         });
         const cookies: string[] = [];
         if (result.visitorId && website) {
-          // Same attributes as the collect endpoint sets: the form post reached the tracking host.
-          cookies.push(
-            ...setTrackingCookies(
-              { visitorId: result.visitorId, visitId: newId() },
-              'third-party',
-              website.visitorCookieDays,
-              website.visitTimeoutMinutes,
-            ).slice(0, 1),
-          );
+          // As the collect endpoint sets it: the form post reached the tracking host.
+          cookies.push(setVisitorCookie(result.visitorId, 'third-party', website.visitorCookieDays));
         }
         if (result.prefillToken) {
-          cookies.push(
-            `${PREFILL_COOKIE}=${result.prefillToken}; Max-Age=${deps.prefillCookieDays * 86_400}; Path=/f/; Secure; HttpOnly; SameSite=Lax`,
-          );
+          cookies.push(setPrefillCookie(result.prefillToken, cappedMaxAgeSeconds(deps.prefillCookieDays)));
         }
         if (cookies.length > 0) reply.header('set-cookie', cookies);
         const after = result.afterSubmit;

@@ -14,7 +14,7 @@ import { WindowCounter } from '../../lib/window-counter.ts';
 import type { InstallSecrets } from '../../secrets/install-secrets.ts';
 import type { Storage } from '../../storage/database.ts';
 import { unavailableReason } from '../../storage/unavailable.ts';
-import { readCookie, setTrackingCookies } from '../../tracking/tracking-cookies.ts';
+import { readCookie, setVisitorCookie } from '../../tracking/tracking-cookies.ts';
 import { TrackedOrigins } from '../../websites/tracked-origins.ts';
 import { WEBSITE_DEFAULTS } from '../../websites/website.ts';
 import type { EngagementHit, HitKind } from './engagement-hit.ts';
@@ -170,7 +170,10 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
         const target = redirectTargetOf(link.url);
         if (!target) return reply.code(422).type('text/html; charset=utf-8').send(unusableDestinationPage());
         if (!visitorId) return reply.redirect(target, 302);
-        reply.header('set-cookie', visitorCookie(visitorId));
+        reply.header(
+          'set-cookie',
+          setVisitorCookie(visitorId, 'third-party', WEBSITE_DEFAULTS.visitorCookieDays),
+        );
         // Browsers that block third-party cookies never send that cookie from the customer's site: a
         // short-lived handoff in the landing URL tells the site's script who this browser is (only for
         // pages that carry Spoor's script; another company's site gets the plain destination).
@@ -218,15 +221,4 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
       },
     );
   });
-}
-
-/** The visitor cookie on the tracking host, exactly as the collect endpoint sets it in third-party mode. */
-function visitorCookie(visitorId: string): string {
-  const cookies = setTrackingCookies(
-    { visitorId, visitId: visitorId },
-    'third-party',
-    WEBSITE_DEFAULTS.visitorCookieDays,
-    WEBSITE_DEFAULTS.visitTimeoutMinutes,
-  );
-  return cookies.find((cookie) => cookie.startsWith(`${VISITOR_COOKIE}=`)) as string;
 }
