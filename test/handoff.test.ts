@@ -6,6 +6,7 @@ import { HANDOFF_LIFETIME_MS, signHandoff, verifyHandoff } from '../src/identity
 import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { createWebsite } from './support/factories.ts';
 
 const SITE = 'https://www.shop.test';
 const VISITOR = 'Vvvvvvvvvvvvvvvvvvvvvv';
@@ -28,15 +29,8 @@ describeEachEngine('handoff to hosted pages', (engine) => {
     await database.drop();
   });
 
-  async function website(gpcMode: 'anonymize' | 'ignore' = 'anonymize') {
-    const res = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/websites',
-      headers: spoor.auth,
-      payload: { name: 'Shop', allowedOrigins: [SITE], gpcMode },
-    });
-    return res.json().id as string;
-  }
+  const website = (gpcMode: 'anonymize' | 'ignore' = 'anonymize') =>
+    createWebsite(spoor, [SITE], { gpcMode });
 
   async function askHandoff(
     body: Record<string, unknown>,

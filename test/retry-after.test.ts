@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSendFixture, pathOf } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { createForm, createWebsite } from './support/factories.ts';
 
 const SITE = 'https://www.retry.test';
 
@@ -20,24 +21,8 @@ describeEachEngine('Retry-After on every 429', (engine) => {
   beforeAll(async () => {
     database = await createTestDatabase(engine);
     spoor = await startSpoor(database, { collectRateLimit: 2, formRateLimit: 1 });
-    const site = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/websites',
-      headers: spoor.auth,
-      payload: { name: 'Shop', allowedOrigins: [SITE] },
-    });
-    websiteId = site.json().id;
-    const form = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/forms',
-      headers: spoor.auth,
-      payload: {
-        name: 'F',
-        websiteId,
-        fields: [{ key: 'email', type: 'email', label: 'Email', required: true }],
-      },
-    });
-    formId = form.json().id;
+    websiteId = await createWebsite(spoor, [SITE]);
+    formId = await createForm(spoor, { name: 'F', websiteId });
   });
   afterAll(async () => {
     await spoor.close();
