@@ -9,7 +9,6 @@ import type { Config } from './config.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieRoutes } from './cookies/routes.ts';
 import { demoRoutes } from './demo/routes.ts';
-import type { EngagementWriter } from './email/engagement/engagement-writer.ts';
 import { errorPage } from './email/engagement/pages.ts';
 import { engagementRoutes } from './email/engagement/routes.ts';
 import { insightsRoutes } from './email/insights/routes.ts';
@@ -24,7 +23,6 @@ import { createFastify, type LoggerOption } from './http/create-fastify.ts';
 import { mapErrors } from './http/error-mapper.ts';
 import { registerRequestInput } from './http/request-input.ts';
 import { signHandoff, verifyHandoff } from './identity/handoff.ts';
-import { AppError } from './lib/errors.ts';
 import { listRoutes } from './lists/routes.ts';
 import { metricsRoutes } from './metrics/routes.ts';
 import { privacyRoutes } from './privacy/routes.ts';
@@ -44,14 +42,6 @@ export interface AppOptions {
   /** Fastify logger; off in tests. */
   logger?: LoggerOption;
   demoWebsiteId?: string;
-  /** Bench only (bench/ceiling-server.ts): stand-ins for the durable stores, to measure the HTTP path alone. */
-  benchStandIns?: BenchStandIns;
-}
-
-/** Where collect's events and email hits go instead of the durable ingest (the bench's ceiling runs). */
-export interface BenchStandIns {
-  ingestor: Ingestor;
-  engagementWriter: EngagementWriter;
 }
 
 export interface SpoorApp {
@@ -88,7 +78,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   refuseUnguardedAdminRoutes(app);
 
   const websites = new WebsiteCache(storage.db);
-  const ingestor = options.benchStandIns?.ingestor ?? createIngestor(storage, config.maxBatchSize);
+  const ingestor = createIngestor(storage, config.maxBatchSize);
   app.addHook('onClose', async () => ingestor.close());
 
   healthRoutes(app, { storage });
@@ -142,7 +132,6 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     storage,
     config,
     secrets,
-    ...(options.benchStandIns ? { writer: options.benchStandIns.engagementWriter } : {}),
   });
 
   if (options.demoWebsiteId) demoRoutes(app, { websiteId: options.demoWebsiteId });

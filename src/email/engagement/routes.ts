@@ -18,7 +18,7 @@ import { readCookie, setVisitorCookie } from '../../tracking/tracking-cookies.ts
 import { TrackedOrigins } from '../../websites/tracked-origins.ts';
 import { WEBSITE_DEFAULTS } from '../../websites/website.ts';
 import type { EngagementHit, HitKind } from './engagement-hit.ts';
-import { createEngagementWriter, type EngagementWriter } from './engagement-writer.ts';
+import { createEngagementWriter } from './engagement-writer.ts';
 import { type Link, LinkCache } from './link-cache.ts';
 import { loadMachineRanges } from './machine-ranges.ts';
 import { checkOneClickBody, parseMultipartFields } from './one-click-body.ts';
@@ -36,8 +36,6 @@ export interface EngagementDeps {
   storage: Storage;
   config: Config;
   secrets: InstallSecrets;
-  /** Where hits go; by default the durable engagement writer of `storage` (the bench's ceiling runs pass another). */
-  writer?: EngagementWriter;
 }
 
 const ONE_CLICK_BODY_LIMIT = 4_096;
@@ -56,12 +54,10 @@ const UNSUBSCRIBE_REQUESTS_PER_RECIPIENT_PER_MINUTE = 10;
 
 export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): void {
   const { storage, config, secrets } = deps;
-  const writer =
-    deps.writer ??
-    createEngagementWriter(storage, {
-      maxBatch: config.maxBatchSize,
-      trackingDefault: config.emailTrackingDefault,
-    });
+  const writer = createEngagementWriter(storage, {
+    maxBatch: config.maxBatchSize,
+    trackingDefault: config.emailTrackingDefault,
+  });
   app.addHook('onClose', async () => writer.close());
   const ranges = loadMachineRanges(config.machineRangesFile);
   const links = new LinkCache(storage.db);
