@@ -3,17 +3,15 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchCollectCeiling, type CeilingRow } from './ceiling-bench.ts';
-import { benchEmail, type EmailBenchResult, startBareEmailServer } from './email-bench.ts';
-import { benchLoad, type LoadRow } from './load-bench.ts';
-import { codeVersion, describeMachine } from './machine.ts';
-import { createSchema, dropSchema, probePostgres, urlWithSearchPath } from './postgres.ts';
-import { type Child, freePort, owed, startChild } from './processes.ts';
-import { summarizeProfile } from './profile-summary.ts';
-import { benchReport, type ReportBenchResult } from './report-bench.ts';
-import { isCompleteRun, loadBenchSettings, REPO_DIR, TMP_DIR } from './settings.ts';
-import { mainThreadProfile, startSpoor } from './spoor-child.ts';
-import { benchmarkPage, EMAIL_TARGET, type EngineLoad, TARGET } from './write-doc.ts';
+import { benchEmail, type EmailBenchResult, startBareEmailServer } from './email/email-bench.ts';
+import { codeVersion, describeMachine } from './lib/machine.ts';
+import { createSchema, dropSchema, probePostgres, urlWithSearchPath } from './lib/postgres.ts';
+import { type Child, freePort, owed, startChild } from './lib/processes.ts';
+import { isCompleteRun, loadBenchSettings, REPO_DIR, TMP_DIR } from './lib/settings.ts';
+import { startSpoor } from './lib/spoor-child.ts';
+import { benchmarkPage, type EngineLoad } from './lib/write-doc.ts';
+import { benchLoad, type LoadRow } from './load/load-bench.ts';
+import { benchReport, type ReportBenchResult } from './report/report-bench.ts';
 
 type Engine = 'sqlite' | 'postgres';
 
@@ -22,7 +20,7 @@ async function loadOnEngine(
   bare: Child,
   settings: ReturnType<typeof loadBenchSettings>,
   seed: number,
-): Promise<{ rows: LoadRow[]; profile: string[] | null }> {
+): Promise<LoadRow[]> {
   const tag = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   let databaseUrl: string;
   let dispose: () => Promise<void>;
@@ -38,13 +36,8 @@ async function loadOnEngine(
     databaseUrl = urlWithSearchPath(settings.postgresUrl, schema);
     dispose = owed(() => dropSchema(settings.postgresUrl, schema));
   }
-  const profileDir = settings.cpuProfile ? `spoor-${engine}-${tag}` : undefined;
   try {
-    const spoor = await startSpoor({
-      name: `Spoor (${engine})`,
-      databaseUrl,
-      ...(profileDir ? { profileDir } : {}),
-    });
+    const spoor = await startSpoor({ name: `Spoor (${engine})`, databaseUrl });
     let rows: LoadRow[];
     try {
       rows = await benchLoad(engine, spoor, bare, settings, seed);
@@ -54,14 +47,7 @@ async function loadOnEngine(
     } finally {
       await spoor.stop();
     }
-    let profile: string[] | null = null;
-    if (profileDir) {
-      const file = mainThreadProfile(profileDir);
-      profile = summarizeProfile(file);
-      console.log(`  CPU profile of Spoor (${engine}), ${file}:`);
-      for (const line of profile) console.log(`    ${line}`);
-    }
-    return { rows, profile };
+    return rows;
   } finally {
     await dispose();
   }
@@ -103,7 +89,6 @@ async function main(): Promise<void> {
   );
 
   const loads: EngineLoad[] = [];
-  const ceiling: CeilingRow[] = [];
   if (settings.runLoad) {
     console.log(
       `\nDurable collect: ${settings.durationSeconds} s per run, connections ${settings.connections.join(', ')}`,
@@ -111,7 +96,7 @@ async function main(): Promise<void> {
     const port = await freePort();
     const bare = await startChild({
       name: 'bare node:http server',
-      nodeArgs: ['--import', 'tsx', 'bench/bare-server.ts', String(port)],
+      nodeArgs: ['--import', 'tsx', 'bench/load/bare-server.ts', String(port)],
       env: {},
       port,
       readyPath: '/healthz',
@@ -119,22 +104,8 @@ async function main(): Promise<void> {
     try {
       for (const engine of engines) {
         console.log(`\n[${engine}] load`);
-        const { rows, profile } = await loadOnEngine(engine, bare, settings, 42);
-        loads.push({ engine, rows, profile });
+        loads.push({ engine, rows: await loadOnEngine(engine, bare, settings, 42) });
       }
-      console.log(`\n[ceiling] Spoor's HTTP path with lighter stores, ${TARGET.connections} connections`);
-      ceiling.push(
-        ...(await benchCollectCeiling(
-          bare,
-          {
-            durationSeconds: settings.durationSeconds,
-            slices: settings.slices,
-            connections: TARGET.connections,
-            visitorPool: settings.visitorPool,
-          },
-          44,
-        )),
-      );
     } finally {
       await bare.stop();
     }
@@ -160,12 +131,10 @@ async function main(): Promise<void> {
               postgresUrl: settings.postgresUrl,
               recipients: settings.emailRecipients,
               sendRecipients: settings.sendRecipients,
-              ceilingConnections: engine === 'sqlite' ? EMAIL_TARGET.connections : null,
             },
             43,
           ),
         );
-        ceiling.push(...(emails.at(-1)?.ceiling ?? []));
       }
     } finally {
       await bareEmail.stop();
@@ -186,7 +155,6 @@ async function main(): Promise<void> {
     machine,
     settings,
     loads,
-    ceiling,
     emails,
     reports,
     notes,

@@ -1,6 +1,5 @@
 // Builds the Fastify app, wiring only: plugins, the one error mapper, each domain mounting its routes (the
 // admin API in its keyed scope). Background jobs are not here: src/workers.ts, started by the server.
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
@@ -10,7 +9,6 @@ import type { Config } from './config.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieRoutes } from './cookies/routes.ts';
 import { demoRoutes } from './demo/routes.ts';
-import type { EngagementWriter } from './email/engagement/engagement-writer.ts';
 import { errorPage } from './email/engagement/pages.ts';
 import { engagementRoutes } from './email/engagement/routes.ts';
 import { insightsRoutes } from './email/insights/routes.ts';
@@ -26,7 +24,6 @@ import { mapErrors } from './http/error-mapper.ts';
 import { registerRequestInput } from './http/request-input.ts';
 import { signHandoff, verifyHandoff } from './identity/handoff.ts';
 import { createInteractionFeed } from './interaction-feed.ts';
-import { AppError } from './lib/errors.ts';
 import { listRoutes } from './lists/routes.ts';
 import { metricsRoutes } from './metrics/routes.ts';
 import { interactionRoutes } from './platform/interactions/routes.ts';
@@ -47,14 +44,6 @@ export interface AppOptions {
   /** Fastify logger; off in tests. */
   logger?: LoggerOption;
   demoWebsiteId?: string;
-  /** Bench only (bench/ceiling-server.ts): stand-ins for the durable stores, to measure the HTTP path alone. */
-  benchStandIns?: BenchStandIns;
-}
-
-/** Where collect's events and email hits go instead of the durable ingest (the bench's ceiling runs). */
-export interface BenchStandIns {
-  ingestor: Ingestor;
-  engagementWriter: EngagementWriter;
 }
 
 export interface SpoorApp {
@@ -69,14 +58,6 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   const app = createFastify(config, options.logger);
   registerRequestInput(app);
 
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_request, context) =>
-      new AppError(
-        'rate_limited',
-        `Too many requests from this client; try again in ${Math.ceil(context.ttl / 1000)} s.`,
-      ),
-  });
   await app.register(swagger, {
     openapi: {
       info: {
@@ -99,7 +80,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   refuseUnguardedAdminRoutes(app);
 
   const websites = new WebsiteCache(storage.db);
-  const ingestor = options.benchStandIns?.ingestor ?? createIngestor(storage, config.maxBatchSize);
+  const ingestor = createIngestor(storage, config.maxBatchSize);
   app.addHook('onClose', async () => ingestor.close());
 
   healthRoutes(app, { storage });
@@ -155,7 +136,6 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     storage,
     config,
     secrets,
-    ...(options.benchStandIns ? { writer: options.benchStandIns.engagementWriter } : {}),
   });
 
   if (options.demoWebsiteId) demoRoutes(app, { websiteId: options.demoWebsiteId });

@@ -1,9 +1,8 @@
 // Starting Spoor: config → storage → migrations → first-start set-up → app → workers → listen, with a graceful
-// stop on SIGTERM/SIGINT. src/main.ts runs it as is; the bench's ceiling server (bench/ceiling-server.ts)
-// runs it with stand-ins for the event stores, so that both start exactly alike.
+// stop on SIGTERM/SIGINT. src/main.ts runs it.
 import type { Server } from 'node:http';
 import { sql } from 'kysely';
-import { type BenchStandIns, buildApp } from './app.ts';
+import { buildApp } from './app.ts';
 import { bootstrap, DEMO_PAGE_SLUG } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { jsonLogLine } from './lib/logger.ts';
@@ -13,8 +12,7 @@ import { openStorage, type Storage } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 import { startWorkers } from './workers.ts';
 
-/** `benchStandIns`: the bench's ceiling runs only (AppOptions). */
-export async function runServer(benchStandIns?: BenchStandIns): Promise<void> {
+export async function runServer(): Promise<void> {
   const config = loadConfig();
   const storage = await openDatabase(config.databaseUrl, config.sqliteMaxSizeMb);
   const { newApiKey, demoWebsiteId } = await bootstrap(storage.db, config);
@@ -23,7 +21,6 @@ export async function runServer(benchStandIns?: BenchStandIns): Promise<void> {
     storage,
     logger: { level: config.logLevel },
     demoWebsiteId,
-    ...(benchStandIns ? { benchStandIns } : {}),
   });
   // Background jobs (sending, retention, submission retries) start here, never in an app a test builds;
   // after the app only so that they log through its logger.

@@ -9,6 +9,7 @@ import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Storage } from '../src/storage/database.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
+import { waitFor } from './support/wait-for.ts';
 
 interface LogLine {
   level: number;
@@ -68,7 +69,7 @@ describeEachEngine('client hang-ups', (engine) => {
 
   /** Lines logged for the request to `url` once the server has answered it. */
   async function linesOf(url: string): Promise<LogLine[]> {
-    while (!answered.has(url)) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitFor(`${url} answered`, () => answered.has(url));
     const id = lines.find((line) => line.req?.url === url)?.reqId;
     return lines.filter((line) => id !== undefined && line.reqId === id);
   }
@@ -85,7 +86,7 @@ describeEachEngine('client hang-ups', (engine) => {
       `POST ${path} HTTP/1.1\r\nHost: spoor.test\r\nContent-Type: ${type}\r\nContent-Length: 100000\r\n` +
         `${auth ? `Authorization: Bearer ${key}\r\n` : ''}\r\n${half}`,
     );
-    while (!reading.has(path)) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitFor(`${path} being read`, () => reading.has(path));
     socket.destroy();
     return linesOf(path);
   }

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { createForm, createWebsite, EMAIL_FIELD } from './support/factories.ts';
 
 const SITE = 'https://www.cors-shop.test';
 const SUBDOMAIN_SITE = 'https://blog.cors-wild.test';
@@ -18,32 +19,10 @@ describeEachEngine('CORS preflights', (engine) => {
   beforeAll(async () => {
     database = await createTestDatabase(engine);
     spoor = await startSpoor(database);
-    const website = async (allowedOrigins: string[]) => {
-      const res = await spoor.app.inject({
-        method: 'POST',
-        url: '/api/websites',
-        headers: spoor.auth,
-        payload: { name: 'Shop', allowedOrigins },
-      });
-      expect(res.statusCode, res.body).toBe(201);
-      return res.json().id as string;
-    };
-    const websiteId = await website([SITE, 'https://*.cors-wild.test']);
-    await website([OTHER_SITE]);
-    const form = async (websiteId: string | null) => {
-      const res = await spoor.app.inject({
-        method: 'POST',
-        url: '/api/forms',
-        headers: spoor.auth,
-        payload: {
-          name: 'Contact us',
-          websiteId,
-          fields: [{ key: 'email', type: 'email', label: 'Email', required: true, prefill: true }],
-        },
-      });
-      expect(res.statusCode, res.body).toBe(201);
-      return res.json().id as string;
-    };
+    const websiteId = await createWebsite(spoor, [SITE, 'https://*.cors-wild.test']);
+    await createWebsite(spoor, [OTHER_SITE]);
+    const form = (websiteId: string | null) =>
+      createForm(spoor, { websiteId, fields: [{ ...EMAIL_FIELD, prefill: true }] });
     formId = await form(websiteId);
     loneFormId = await form(null);
   });

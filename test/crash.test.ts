@@ -8,6 +8,7 @@ import { createSendFixture, pathOf } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { startSpoorProcess } from './helpers/server-process.ts';
 import { CHROME_UA, eventId, startSpoor } from './helpers/spoor.ts';
+import { waitFor } from './support/wait-for.ts';
 
 const SITE = 'https://www.shop.test';
 const CONCURRENCY = 48;
@@ -34,7 +35,7 @@ describeEachEngine('crash safety', (engine) => {
     const load = startCollectLoad({ baseUrl: server.url, websiteId, site: SITE, concurrency: CONCURRENCY });
     const { acknowledged } = load;
     // Kill once a good number of events have been answered, so the kill lands mid-stream.
-    while (acknowledged.length < 1500) await new Promise((r) => setTimeout(r, 20));
+    await waitFor('1500 answered events', () => acknowledged.length >= 1500, { timeoutMs: 60_000 });
     await server.kill('SIGKILL');
     await load.stop();
 
@@ -110,7 +111,7 @@ describeEachEngine('crash safety', (engine) => {
     };
     const count = () => [...answered.values()].reduce((sum, n) => sum + n, 0);
     const workers = Array.from({ length: CONCURRENCY }, () => worker());
-    while (count() < 1500) await new Promise((r) => setTimeout(r, 20));
+    await waitFor('1500 answered events', () => count() >= 1500, { timeoutMs: 60_000 });
     await server.kill('SIGKILL');
     stop = true;
     await Promise.all(workers);
@@ -169,7 +170,8 @@ describe('graceful stop', () => {
           () => 0,
         ),
       );
-      await new Promise((r) => setTimeout(r, 5));
+      // Stopped once the server is answering them, so the rest are in flight.
+      await Promise.race(inflight);
       await server.kill('SIGTERM');
       const statuses = await Promise.all(inflight);
       const answered = statuses.filter((s) => s === 200).length;

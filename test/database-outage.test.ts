@@ -249,6 +249,7 @@ for (const engine of engines.filter((e) => e === 'postgres')) {
       );
       expect(pids.size).toBeGreaterThan(1);
       // Now idle in the pool: terminate them all from another connection.
+      const pooled = spoor.storage.poolStats!().total;
       const list = [...pids].join(',');
       await adminQuery(
         process.env['SPOOR_TEST_POSTGRES_URL']!,
@@ -261,8 +262,9 @@ for (const engine of engines.filter((e) => e === 'postgres')) {
         );
         return rowCount === 0;
       });
-      // Give the closed sockets' events time to reach the pool (this is where the process used to die).
-      await sleep(200);
+      // Wait for the closed sockets' events to reach the pool (this is where the process used to die): it
+      // drops each terminated client.
+      await until(() => spoor.storage.poolStats!().total <= pooled - pids.size);
       expect(uncaught).toEqual([]);
 
       const contacts = await spoor.app.inject({ method: 'GET', url: '/api/contacts', headers: spoor.auth });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COOKIES } from '../src/cookies/definitions.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { createWebsite } from './support/factories.ts';
 
 describe('GET /cookies.json', () => {
   let database: TestDatabase;
@@ -21,19 +22,14 @@ describe('GET /cookies.json', () => {
     expect(declared.statusCode).toBe(200);
     expect(declared.json()).toEqual(JSON.parse(JSON.stringify({ cookies: COOKIES })));
 
-    const site = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/websites',
-      headers: spoor.auth,
-      payload: { name: 'S', allowedOrigins: ['https://www.shop.test'] },
-    });
+    const websiteId = await createWebsite(spoor, ['https://www.shop.test'], { name: 'S' });
     for (const fp of [0, 1]) {
       const res = await spoor.app.inject({
         method: 'POST',
         url: '/c',
         headers: { 'content-type': 'text/plain', origin: 'https://www.shop.test', 'user-agent': CHROME_UA },
         payload: JSON.stringify({
-          w: site.json().id,
+          w: websiteId,
           e: eventId(),
           t: 'pv',
           u: 'https://www.shop.test/',

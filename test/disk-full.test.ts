@@ -7,14 +7,13 @@ import { openSqliteConnection } from '../src/storage/database.ts';
 import { createTestDatabase } from './helpers/engines.ts';
 import { startSpoorProcess } from './helpers/server-process.ts';
 import { CHROME_UA, eventId } from './helpers/spoor.ts';
+import { waitFor } from './support/wait-for.ts';
 
 const SITE = 'https://www.shop.test';
 const MAX_SIZE_MB = 1;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(20);
-}
+/** Bounded by the test's own timeout, not waitFor's default. */
+const until = (condition: () => boolean) =>
+  waitFor('the answers to change', condition, { timeoutMs: 600_000 });
 
 describe('a full disk (SQLite)', () => {
   it('answers 503 with the reason, reports it in /healthz, logs a few lines with a count, and recovers', {

@@ -16,6 +16,7 @@ import {
 } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { nextMillisecond } from './support/wait-for.ts';
 
 const GIF_BYTES = 43;
 const SALE = 'https://www.shop.test/spring-sale?utm_source=email&utm_campaign=spring';
@@ -780,7 +781,6 @@ describeEachEngine('email engagement', (engine) => {
       const [contact] = fixture.contacts;
       // History orders events of the same millisecond by their (random) ids; on a fast machine these
       // three requests can share one, so each waits for the clock to move on.
-      const nextMillisecond = () => new Promise((resolve) => setTimeout(resolve, 2));
       await get(contact!.urls.pixel, { ua: 'Mozilla/5.0' });
       await nextMillisecond();
       await get(contact!.urls.click(1));

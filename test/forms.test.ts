@@ -7,6 +7,7 @@ import { newId } from '../src/lib/ids.ts';
 import { unsubscribeFromLists } from '../src/lists/store.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { createList, createWebsite } from './support/factories.ts';
 
 const SITE = 'https://www.shop.test';
 
@@ -18,13 +19,7 @@ describeEachEngine('forms', (engine) => {
   beforeAll(async () => {
     database = await createTestDatabase(engine);
     spoor = await startSpoor(database, { collectRateLimit: 100_000, formRateLimit: 100_000 });
-    const site = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/websites',
-      headers: spoor.auth,
-      payload: { name: 'Shop', allowedOrigins: [SITE] },
-    });
-    websiteId = site.json().id;
+    websiteId = await createWebsite(spoor, [SITE]);
   });
   afterAll(async () => {
     await spoor.close();
@@ -571,16 +566,7 @@ describeEachEngine('forms', (engine) => {
   });
 
   describe('list subscriptions', () => {
-    async function list(name: string) {
-      const res = await spoor.app.inject({
-        method: 'POST',
-        url: '/api/lists',
-        headers: spoor.auth,
-        payload: { name },
-      });
-      expect(res.statusCode, res.body).toBe(201);
-      return res.json().id as string;
-    }
+    const list = (name: string) => createList(spoor, name);
     const membershipsOf = async (contactId: string) => {
       const res = await spoor.app.inject({ url: `/api/contacts/${contactId}/lists`, headers: spoor.auth });
       return (res.json().lists as { listId: string; status: string; source: string }[]).map((m) => ({

@@ -7,6 +7,7 @@ import type { Seal } from '../src/platform/seal.ts';
 import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { createWebsite } from './support/factories.ts';
 
 const SITE = 'https://www.shop.test';
 const VISITOR = 'Vvvvvvvvvvvvvvvvvvvvvv';
@@ -30,15 +31,8 @@ describeEachEngine('handoff to hosted pages', (engine) => {
     await database.drop();
   });
 
-  async function website(gpcMode: 'anonymize' | 'ignore' = 'anonymize') {
-    const res = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/websites',
-      headers: spoor.auth,
-      payload: { name: 'Shop', allowedOrigins: [SITE], gpcMode },
-    });
-    return res.json().id as string;
-  }
+  const website = (gpcMode: 'anonymize' | 'ignore' = 'anonymize') =>
+    createWebsite(spoor, [SITE], { gpcMode });
 
   async function askHandoff(
     body: Record<string, unknown>,

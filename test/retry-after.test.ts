@@ -1,10 +1,11 @@
 // Every 429 Spoor gives says when to come back: a Retry-After header (whole seconds, within the limit's
-// one-minute window), from its own window counters and from @fastify/rate-limit alike.
+// one-minute window), all from its own window counters.
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSendFixture, pathOf } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { createForm, createWebsite } from './support/factories.ts';
 
 const SITE = 'https://www.retry.test';
 
@@ -20,24 +21,8 @@ describeEachEngine('Retry-After on every 429', (engine) => {
   beforeAll(async () => {
     database = await createTestDatabase(engine);
     spoor = await startSpoor(database, { collectRateLimit: 2, formRateLimit: 1 });
-    const site = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/websites',
-      headers: spoor.auth,
-      payload: { name: 'Shop', allowedOrigins: [SITE] },
-    });
-    websiteId = site.json().id;
-    const form = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/forms',
-      headers: spoor.auth,
-      payload: {
-        name: 'F',
-        websiteId,
-        fields: [{ key: 'email', type: 'email', label: 'Email', required: true }],
-      },
-    });
-    formId = form.json().id;
+    websiteId = await createWebsite(spoor, [SITE]);
+    formId = await createForm(spoor, { name: 'F', websiteId });
   });
   afterAll(async () => {
     await spoor.close();

@@ -6,6 +6,7 @@ import { createTestDatabase, describeEachEngine, type TestDatabase } from './hel
 import { freePort } from './helpers/server-process.ts';
 import { smtpConfigFor } from './helpers/smtp-sink.ts';
 import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { waitFor } from './support/wait-for.ts';
 
 describeEachEngine('lastError on a send', (engine) => {
   let database: TestDatabase;
@@ -51,12 +52,14 @@ describeEachEngine('lastError on a send', (engine) => {
     const send = await inject('POST', '/api/sends', { messageId: message.id, listIds: [list.id] });
     expect(send.lastError).toBeNull();
 
-    let seen = send;
-    const deadline = Date.now() + 20_000;
-    while (!seen.lastError && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-      seen = await inject('GET', `/api/sends/${send.id}`);
-    }
+    const seen = await waitFor(
+      'the send to show its last error',
+      async () => {
+        const current = await inject('GET', `/api/sends/${send.id}`);
+        return current.lastError && current;
+      },
+      20_000,
+    );
     expect(seen.lastError.message).toMatch(
       new RegExp(`^The SMTP server 127\\.0\\.0\\.1:${closedPort} could not be reached: .*ECONNREFUSED`),
     );

@@ -11,6 +11,8 @@ import { createTestDatabase, describeEachEngine, type TestDatabase } from './hel
 import { freePort } from './helpers/server-process.ts';
 import { type ReceivedMessage, type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
 import { type RunningSpoor, sendFinished, startSpoor } from './helpers/spoor.ts';
+import { createContact } from './support/factories.ts';
+import { nextMillisecond, waitFor } from './support/wait-for.ts';
 
 const PUBLIC_URL = 'https://track.spoor.test';
 const RETRY_BASE_MS = 150;
@@ -20,16 +22,7 @@ let counter = 0;
 function fixtures(spoor: RunningSpoor) {
   const db = spoor.storage.db;
   return {
-    async contact(values: Record<string, unknown>) {
-      const res = await spoor.app.inject({
-        method: 'POST',
-        url: '/api/contacts',
-        headers: spoor.auth,
-        payload: values,
-      });
-      expect(res.statusCode, res.body).toBe(201);
-      return res.json().id as string;
-    },
+    contact: (values: Record<string, unknown>) => createContact(spoor, values),
     async list(name: string) {
       counter += 1;
       const id = `list${counter}${Math.random().toString(36).slice(2, 10)}`;
@@ -377,7 +370,7 @@ describeEachEngine('sending', (engine) => {
     try {
       const { id } = await startSend(spoor, messageId, [list]);
       const received = () => addresses.filter((address) => sink.receivedBy(address).length > 0).length;
-      while (received() < 3) await new Promise((r) => setTimeout(r, 20));
+      await waitFor('three messages received', () => received() >= 3);
       const res = await spoor.app.inject({
         method: 'POST',
         url: `/api/sends/${id}/cancel`,
@@ -386,11 +379,9 @@ describeEachEngine('sending', (engine) => {
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json().status).toBe('cancelled');
       // In-flight emails finish and are recorded; then nothing more happens.
-      for (;;) {
-        const sending = (await recipientRows(id)).filter((row) => row.status === 'sending');
-        if (sending.length === 0) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitFor('in-flight emails to finish', async () =>
+        (await recipientRows(id)).every((row) => row.status !== 'sending'),
+      );
       await new Promise((r) => setTimeout(r, 600));
       const rows = await recipientRows(id);
       const sent = rows.filter((row) => row.status === 'sent').length;
@@ -420,7 +411,7 @@ describeEachEngine('sending', (engine) => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i += 1) {
       ids.push((await startSend(spoor, messageId, [list])).id);
-      await new Promise((r) => setTimeout(r, 5));
+      await nextMillisecond(); // sends are listed by their creation time
     }
     const first = await spoor.app.inject({ method: 'GET', url: '/api/sends?limit=2', headers: spoor.auth });
     expect(first.statusCode).toBe(200);

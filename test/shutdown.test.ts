@@ -5,6 +5,7 @@ import { afterAll, expect, it } from 'vitest';
 import { startCollectLoad } from './helpers/collect-load.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type StartCommand, startSpoorProcess } from './helpers/server-process.ts';
+import { waitFor } from './support/wait-for.ts';
 
 const SITE = 'https://www.shop.test';
 const CONCURRENCY = 24;
@@ -35,7 +36,7 @@ describeEachEngine('clean shutdown', (engine) => {
 
       const load = startCollectLoad({ baseUrl: server.url, websiteId, site: SITE, concurrency: CONCURRENCY });
       const { acknowledged } = load;
-      while (acknowledged.length < 500) await new Promise((r) => setTimeout(r, 20));
+      await waitFor('500 answered events', () => acknowledged.length >= 500, { timeoutMs: 60_000 });
 
       server.child.kill(signal);
       const exitCode = await new Promise<number | null>((resolve) => {
@@ -43,7 +44,7 @@ describeEachEngine('clean shutdown', (engine) => {
         else server.child.once('exit', (code) => resolve(code));
       });
       // Whatever is still asking must now be refused: nothing listens on the port any more.
-      await new Promise((r) => setTimeout(r, 200));
+      await waitFor('the load to meet the closed port', () => load.refused + load.dropped > 0);
       const afterStop = await fetch(`${server.url}/healthz`).then(
         (res) => res.status,
         () => 'refused',

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort, startSpoorProcess } from './helpers/server-process.ts';
 import { CHROME_UA, eventId } from './helpers/spoor.ts';
+import { waitFor } from './support/wait-for.ts';
 
 /** Every line of a process's output as the JSON object it must be. */
 function logLines(output: string): Record<string, unknown>[] {
@@ -72,8 +73,7 @@ describe('first start', () => {
     });
     try {
       // Written once the server listens: not at a terminal, the banner is a JSON log line.
-      for (let i = 0; i < 100 && !server.output().includes('adminApiKey'); i++)
-        await new Promise((r) => setTimeout(r, 50));
+      await waitFor('the start-up banner', () => server.output().includes('adminApiKey'));
       const banner = logLines(server.output()).find((line) =>
         String(line['msg']).startsWith('Spoor is running'),
       );
@@ -161,11 +161,14 @@ describe('first start', () => {
       const started = Date.now();
       const send = await api('POST', '/api/sends', { messageId: message.id, listIds: [list.id] });
       expect(send.lastError).toBeNull();
-      let seen = send;
-      for (let i = 0; i < 300 && !seen.lastError; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        seen = await api('GET', `/api/sends/${send.id}`);
-      }
+      const seen = await waitFor(
+        'the send to show its last error',
+        async () => {
+          const current = await api('GET', `/api/sends/${send.id}`);
+          return current.lastError && current;
+        },
+        15_000,
+      );
       expect(seen.lastError?.message).toMatch(
         new RegExp(`^The SMTP server 127\\.0\\.0\\.1:${closedPort} could not be reached: .*ECONNREFUSED`),
       );
@@ -174,8 +177,7 @@ describe('first start', () => {
       expect(seen.progress.pending).toBe(1);
       // A request nobody routes, and a client error, are logged like the rest.
       await fetch(`${server.url}/nothing-here`);
-      for (let i = 0; i < 100 && !server.output().includes('could not be reached'); i++)
-        await new Promise((r) => setTimeout(r, 50));
+      await waitFor('the SMTP error in the log', () => server.output().includes('could not be reached'));
     } finally {
       await server.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
@@ -207,8 +209,7 @@ describe('at a terminal', () => {
     child.stdout.on('data', (chunk) => (output += chunk));
     const exited = new Promise((resolve) => child.once('exit', resolve));
     try {
-      for (let i = 0; i < 600 && !output.includes('admin API key'); i++)
-        await new Promise((r) => setTimeout(r, 50));
+      await waitFor('the start-up banner', () => output.includes('admin API key'), 30_000);
       expect(output).toContain(`  demo page       http://localhost:${port}/demo/`);
       expect(output).toMatch(/ {2}admin API key {3}spk_[A-Za-z0-9_-]+ {3}\(shown once/);
       expect(output).not.toContain('"adminApiKey"');

@@ -2,6 +2,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { createWebsite } from './support/factories.ts';
 
 const SITE = 'https://www.shop.test';
 
@@ -20,14 +21,7 @@ describeEachEngine('tracking', (engine) => {
   });
 
   beforeEach(async () => {
-    const res = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/websites',
-      headers: spoor.auth,
-      payload: { name: 'Shop', allowedOrigins: [SITE], visitTimeoutMinutes: 30 },
-    });
-    expect(res.statusCode).toBe(201);
-    websiteId = res.json().id;
+    websiteId = await createWebsite(spoor, [SITE], { visitTimeoutMinutes: 30 });
   });
   afterEach(() => vi.useRealTimers());
 

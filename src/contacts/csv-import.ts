@@ -347,6 +347,7 @@ export async function importContacts(
     bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
     if (bytes > options.maxBytes) {
       // Rows already read are complete; write them so the summary says exactly what was stored.
+      await take(parser.stop());
       await flush();
       throw new AppError(
         'payload_too_large',

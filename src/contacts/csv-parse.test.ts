@@ -44,6 +44,19 @@ describe('parseCsv', () => {
       ],
     ],
     ['closing quote right at the end', 'a,"b"', ok(['a', 'b'])],
+    ['a cell starting with a doubled quote is well formed', '"""Boss""",x\n', ok(['"Boss"', 'x'])],
+    ...(
+      [
+        ['"a""b"cd,x\n', 'a"bcd'],
+        ['"ab"c"d,x\n', 'abc"d'],
+        ['"Zoë""x"ë,x\n', 'Zoë"xë'],
+        ['"ab" ,x\n', 'ab '],
+      ] as const
+    ).map(([text, cell]): [string, string, CsvRecord[]] => [
+      `text after a closing quote: ${JSON.stringify(text)}`,
+      text,
+      [{ cells: [cell, 'x'], problem: 'a quoted cell has text after its closing quote' }],
+    ]),
   ])('%s', (_name, text, expected) => {
     expect(parseCsv(text)).toEqual(expected);
   });
@@ -79,5 +92,18 @@ describe('CsvParser chunking', () => {
     const parser = new CsvParser();
     const records = [...text].flatMap((c) => parser.push(c));
     expect([...records, ...parser.end()]).toEqual(parseCsv(text));
+  });
+});
+
+describe('CsvParser.stop', () => {
+  it.each([
+    ['a record whose line break was read', 'email\na@x.io\n', ok(['email'], ['a@x.io'])],
+    ['a record ending in CR', 'email\ra@x.io\r', ok(['email'], ['a@x.io'])],
+    ['a quoted cell closed just before the line break', 'email\n"a@x.io"\n', ok(['email'], ['a@x.io'])],
+    ['not a record cut short', 'email\na@x.io\nb@x', ok(['email'], ['a@x.io'])],
+    ['not a line break inside quotes', 'email\n"a@x.io\n', ok(['email'])],
+  ])('returns %s', (_name, text, expected) => {
+    const parser = new CsvParser();
+    expect([...parser.push(text), ...parser.stop()]).toEqual(expected);
   });
 });

@@ -1,5 +1,7 @@
-// Incremental RFC 4180 CSV parser: feed it text in chunks of any size, get back each record completed so far.
-// Memory is bounded by the longest record (capped), never by the file.
+// Incremental CSV reading on top of the csv-parse library: feed text in chunks of any size, get back each
+// record completed so far, each with the problem that makes it malformed, if any. Memory is bounded by the
+// longest record (capped), never by the file.
+import { type CastingContext, type Options, Parser } from 'csv-parse';
 
 export interface CsvRecord {
   cells: string[];
@@ -7,164 +9,194 @@ export interface CsvRecord {
   problem?: string;
 }
 
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const CR = 0x0d;
-const LF = 0x0a;
-const BOM = 0xfeff;
-
-/** Where the parser is inside the current cell. */
-enum At {
-  /** Nothing of the cell read yet: a quote here opens a quoted cell. */
-  CellStart,
-  Unquoted,
-  Quoted,
-  /** Inside a quoted cell, just after a quote: a second quote is a literal one, anything else closes. */
-  QuoteInQuoted,
-  /** After a closing quote, before the comma or line end. */
-  AfterQuoted,
-}
-
 export const DEFAULT_MAX_RECORD_LENGTH = 1_000_000;
 
-export class CsvParser {
-  private at = At.CellStart;
-  private cells: string[] = [];
-  private cell = '';
-  private problem: string | undefined;
-  /** Characters of the current record so far, to cap it. */
-  private length = 0;
-  private tooLong = false;
-  /** Anything of the current record seen (a trailing line break opens no new record). */
-  private started = false;
-  /** The last record ended on CR: an LF right after it belongs to the same line break. */
-  private skipLf = false;
-  private first = true;
+const TEXT_AFTER_QUOTE = 'a quoted cell has text after its closing quote';
+const UNCLOSED_QUOTE = 'the file ends inside a quoted cell (a closing quote is missing)';
+const QUOTE = 0x22;
+/** Text handed to csv-parse at a time, so an overlong record is noticed before it grows much past the cap. */
+const SLICE = 65_536;
 
-  constructor(private readonly maxRecordLength = DEFAULT_MAX_RECORD_LENGTH) {}
+/**
+ * The part of csv-parse's core this module drives. Its stream API ends asynchronously and stops at the
+ * first error; the core (what its stream and sync APIs both call) parses synchronously and leaves the record
+ * in progress readable, which is how an overlong record is dropped while reading goes on (csv-parse's own
+ * max_record_size loses the rest of the chunk when it skips) and how an unclosed quote keeps its cells.
+ */
+interface ParserCore {
+  parse(
+    buf: Buffer | undefined,
+    end: boolean,
+    push: (record: string[]) => void,
+    close: () => void,
+  ): (Error & { code?: string }) | undefined;
+  state: { record: string[]; field: { length: number; reset(): void; toString(encoding: string): string } };
+  info: { bytes: number };
+}
+
+/**
+ * csv-parse with the leniency a spreadsheet export needs: any of the three line breaks (even mixed), a quote
+ * inside an unquoted cell kept as written (5'11"), rows of any width (the import says which are too wide),
+ * blank lines kept (row numbers point into the file), a UTF-8 byte order mark dropped. relax_quotes also
+ * reads a quoted cell with text after its closing quote, which we report (see checkCell).
+ */
+const OPTIONS: Options = {
+  bom: true,
+  record_delimiter: ['\r\n', '\n', '\r'],
+  relax_quotes: true,
+  relax_column_count: true,
+  skip_empty_lines: false,
+};
+
+export class CsvParser {
+  private readonly core: ParserCore;
+  private records: CsvRecord[] = [];
+  /** Input bytes from the start of the current record on (to read a suspect record again), and where they start. */
+  private pending: Buffer[] = [];
+  private pendingStart = 0;
+  private recordStart = 0;
+  private tooLong = false;
+  private lineBreakLast = false;
+  /** Checked mode (one suspect record read again): csv-parse calls checkCell for each cell. */
+  private problem: string | undefined;
+  private cellStart = 0;
+
+  constructor(
+    private readonly maxRecordLength = DEFAULT_MAX_RECORD_LENGTH,
+    private readonly checked = false,
+  ) {
+    // A casting hook costs csv-parse an object per cell (40 times slower), so only the checked mode has one.
+    const cast = checked
+      ? (value: string, context: CastingContext) => this.checkCell(value, context)
+      : undefined;
+    this.core = (new Parser({ ...OPTIONS, ...(cast ? { cast } : {}) }) as unknown as { api: ParserCore }).api;
+  }
 
   /** Parses a chunk; returns the records it completed. */
   push(text: string): CsvRecord[] {
-    const records: CsvRecord[] = [];
-    let i = 0;
-    if (this.first && text.length > 0) {
-      this.first = false;
-      if (text.charCodeAt(0) === BOM) i = 1;
-    }
-    // Runs of ordinary characters are copied with one slice rather than char by char.
-    let runStart = -1;
-    const flushRun = (end: number) => {
-      if (runStart >= 0) {
-        this.append(text.slice(runStart, end));
-        runStart = -1;
-      }
-    };
-    for (; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (this.skipLf) {
-        this.skipLf = false;
-        if (c === LF) continue;
-      }
-      switch (this.at) {
-        case At.CellStart:
-        case At.Unquoted:
-          if (c === COMMA) {
-            flushRun(i);
-            this.endCell();
-          } else if (c === CR || c === LF) {
-            flushRun(i);
-            records.push(this.endRecord());
-            this.skipLf = c === CR;
-          } else if (c === QUOTE && this.at === At.CellStart) {
-            this.started = true;
-            this.at = At.Quoted;
-          } else {
-            // A quote inside an unquoted cell (5'11") is kept as written, as most tools do.
-            this.started = true;
-            this.at = At.Unquoted;
-            if (runStart < 0) runStart = i;
-          }
-          break;
-        case At.Quoted:
-          if (c === QUOTE) {
-            flushRun(i);
-            this.at = At.QuoteInQuoted;
-          } else if (runStart < 0) runStart = i;
-          break;
-        case At.QuoteInQuoted:
-          if (c === QUOTE) {
-            this.append('"');
-            this.at = At.Quoted;
-          } else {
-            // The quote closed the cell; this character follows it.
-            this.at = At.AfterQuoted;
-            this.afterQuoted(c, i, text, records);
-          }
-          break;
-        case At.AfterQuoted:
-          this.afterQuoted(c, i, text, records);
-          break;
+    if (text.length > 0) this.lineBreakLast = /[\r\n]$/.test(text);
+    for (let at = 0; at < text.length; at += SLICE) {
+      const buf = Buffer.from(text.slice(at, at + SLICE));
+      if (!this.tooLong) this.pending.push(buf);
+      this.run(buf, false);
+      // A record still open: a UTF-8 byte is at most one UTF-16 character, three at most make one, so past
+      // three times the cap it is surely too long. Stop keeping it but keep reading it, so the next one
+      // starts in the right place.
+      const held = this.pendingStart + this.pendingLength() - this.recordStart;
+      if (!this.checked && (this.tooLong || held > 3 * this.maxRecordLength)) {
+        this.tooLong = true;
+        this.pending = [];
+        this.core.state.field.reset();
+        this.core.state.record.length = 0;
       }
     }
-    flushRun(text.length);
-    return records;
+    return this.take();
   }
 
-  private afterQuoted(c: number, i: number, text: string, records: CsvRecord[]): void {
-    if (c === COMMA) this.endCell();
-    else if (c === CR || c === LF) {
-      records.push(this.endRecord());
-      this.skipLf = c === CR;
-    } else {
-      this.problem ??= 'a quoted cell has text after its closing quote';
-      this.append(text[i]!);
-    }
+  /**
+   * The input stops early (a size limit): returns the records whose line break was read. csv-parse holds a
+   * chunk's last byte back (a line break or quote could be the first of two); a record cut short is dropped.
+   */
+  stop(): CsvRecord[] {
+    if (this.lineBreakLast)
+      this.core.parse(
+        undefined,
+        true,
+        (cells) => this.emit(cells, this.core.info.bytes),
+        () => {},
+      );
+    return this.take();
   }
 
   /** Call once the input is over: returns the last record if the file did not end with a line break. */
   end(): CsvRecord[] {
-    if (!this.started && this.cells.length === 0) return [];
-    if (this.at === At.Quoted)
-      this.problem ??= 'the file ends inside a quoted cell (a closing quote is missing)';
-    return [this.endRecord()];
+    this.run(undefined, true);
+    return this.take();
   }
 
-  private append(text: string): void {
-    this.started = true;
-    if (this.grow(text.length)) this.cell += text;
+  private run(buf: Buffer | undefined, end: boolean): void {
+    const error = this.core.parse(
+      buf,
+      end,
+      (cells) => this.emit(cells, this.core.info.bytes),
+      () => {},
+    );
+    if (!error) {
+      this.dropRead();
+      return;
+    }
+    // Only the end of the file can find a quote never closed; the rest of the file is that cell.
+    if (error.code !== 'CSV_QUOTE_NOT_CLOSED') throw error;
+    const { state } = this.core;
+    this.problem ??= UNCLOSED_QUOTE;
+    this.emit([...state.record, state.field.toString('utf8')], Number.POSITIVE_INFINITY);
   }
 
-  private endCell(): void {
-    this.started = true;
-    if (this.grow(1)) this.cells.push(this.cell);
-    this.cell = '';
-    this.at = At.CellStart;
-  }
-
-  /** Counts characters of the record (a separator counts one); false once the record is too long. */
-  private grow(n: number): boolean {
-    if (this.tooLong) return false;
-    this.length += n;
-    if (this.length <= this.maxRecordLength) return true;
-    // Stop keeping the record but keep reading it, so the next one starts in the right place.
-    this.tooLong = true;
-    this.cell = '';
-    this.cells = [];
-    return false;
-  }
-
-  private endRecord(): CsvRecord {
-    this.endCell();
-    const record: CsvRecord = this.tooLong
-      ? { cells: [], problem: `the row is longer than ${this.maxRecordLength} characters` }
-      : { cells: this.cells, ...(this.problem ? { problem: this.problem } : {}) };
-    this.cells = [];
-    this.problem = undefined;
-    this.length = 0;
+  /** Takes a record csv-parse completed, which ends before input byte recordEnd. */
+  private emit(cells: string[], recordEnd: number): void {
+    let record: CsvRecord = { cells, ...(this.problem ? { problem: this.problem } : {}) };
+    // relax_quotes keeps a quoted cell with text after its closing quote as `"text"rest`; an unquoted cell
+    // never starts with a quote, so only a record with a cell starting with one is read again, checked.
+    if (!this.checked && !this.tooLong && cells.some((cell) => cell.charCodeAt(0) === QUOTE)) {
+      const raw = Buffer.concat(this.pending).subarray(
+        this.recordStart - this.pendingStart,
+        recordEnd - this.pendingStart,
+      );
+      const again = new CsvParser(this.maxRecordLength, true);
+      record = again.push(raw.toString('utf8'))[0] ?? again.end()[0] ?? record;
+    }
+    const length = record.cells.reduce((sum, cell) => sum + cell.length + 1, -1);
+    this.records.push(
+      this.tooLong || length > this.maxRecordLength
+        ? { cells: [], problem: `the row is longer than ${this.maxRecordLength} characters` }
+        : record,
+    );
     this.tooLong = false;
-    this.started = false;
-    return record;
+    this.problem = undefined;
+    this.recordStart = recordEnd;
+    this.cellStart = recordEnd;
   }
+
+  /** Forgets input before the record in progress. */
+  private dropRead(): void {
+    while (this.pending.length > 0 && this.pendingStart + this.pending[0]!.length <= this.recordStart) {
+      this.pendingStart += this.pending.shift()!.length;
+    }
+    if (this.pending.length === 0) this.pendingStart = this.recordStart;
+  }
+
+  private pendingLength(): number {
+    return this.pending.reduce((sum, buf) => sum + buf.length, 0);
+  }
+
+  /**
+   * A well-formed quoted cell spans its text plus one byte per (doubled) quote plus the two around it.
+   * relax_quotes keeps text after the closing quote as `"` + text + `"` + rest, so the bytes beyond the
+   * value are the doubled quotes inside the text, which tells which quote closed it.
+   */
+  private checkCell(value: string, context: CastingContext): string {
+    const start = this.cellStart;
+    this.cellStart = context.bytes + 1; // past the comma (a line break resets it in emit)
+    if (!context.quoting) return value;
+    const extra = context.bytes - start - Buffer.byteLength(value);
+    if (extra === countQuotes(value) + 2) return value;
+    this.problem ??= TEXT_AFTER_QUOTE;
+    let closing = 1;
+    for (let doubled = 0; doubled <= extra; closing++) if (value.charCodeAt(closing) === QUOTE) doubled++;
+    return value.slice(1, closing - 1) + value.slice(closing);
+  }
+
+  private take(): CsvRecord[] {
+    const records = this.records;
+    this.records = [];
+    return records;
+  }
+}
+
+function countQuotes(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('"'); i !== -1; i = text.indexOf('"', i + 1)) n++;
+  return n;
 }
 
 /** Parses a whole text at once (tests, small inputs). */

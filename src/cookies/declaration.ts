@@ -11,6 +11,7 @@ function attributes(v: CookieVariant): string {
     v.httpOnly ? 'HttpOnly' : 'readable by the script',
     v.secure === true ? 'Secure' : v.secure === false ? 'not Secure' : 'Secure when the page is https',
     `SameSite=${v.sameSite}`,
+    ...(v.path ? [`Path=${v.path}`] : []),
   ];
   return parts.join(', ');
 }

@@ -1,5 +1,6 @@
-// Every cookie Spoor sets, described once: the code that sets a cookie reads its name and attributes
-// from here, and the public declaration (GET /cookies.json, docs/cookies.md) is generated from it.
+// Every cookie Spoor sets, described once: the server sets its cookies with the name and attributes
+// declared here (through set-cookie.ts; the script's own are checked by the browser cookie tests), and the
+// public declaration (GET /cookies.json, docs/cookies.md) is generated from it.
 
 export type CookieParty = 'third-party (tracking host)' | 'first-party (your site)';
 
@@ -9,6 +10,8 @@ export interface CookieVariant {
   httpOnly: boolean;
   secure: boolean | 'when the page is https';
   sameSite: 'None' | 'Lax' | 'Strict';
+  /** Path of a cookie the server sets (it sets no Domain: host-only); the script's are all on /. */
+  path?: string;
   when: string;
 }
 
@@ -44,6 +47,7 @@ export const COOKIES: readonly CookieDefinition[] = [
         httpOnly: true,
         secure: true,
         sameSite: 'None',
+        path: '/',
         when: 'Third-party mode: set by the collect response on the tracking host.',
       },
       {
@@ -60,6 +64,7 @@ export const COOKIES: readonly CookieDefinition[] = [
         httpOnly: true,
         secure: true,
         sameSite: 'Lax',
+        path: '/',
         when: "First-party mode: set by the collect response served through your site's reverse proxy.",
       },
     ],
@@ -79,6 +84,7 @@ export const COOKIES: readonly CookieDefinition[] = [
         httpOnly: true,
         secure: true,
         sameSite: 'None',
+        path: '/',
         when: 'Third-party mode: set by the collect response on the tracking host.',
       },
       {
@@ -95,6 +101,7 @@ export const COOKIES: readonly CookieDefinition[] = [
         httpOnly: true,
         secure: true,
         sameSite: 'Lax',
+        path: '/',
         when: "First-party mode: set by the collect response served through your site's reverse proxy.",
       },
     ],
@@ -114,6 +121,7 @@ export const COOKIES: readonly CookieDefinition[] = [
         httpOnly: true,
         secure: true,
         sameSite: 'Lax',
+        path: '/f/',
         when: 'Set by the form submission response of a hosted marketing page (path /f/), only with consent and "remember me".',
       },
       {

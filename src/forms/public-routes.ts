@@ -2,13 +2,15 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ContactValidationError } from '../contacts/manage-contacts.ts';
-import { VISITOR_COOKIE } from '../cookies/definitions.ts';
+import { cappedMaxAgeSeconds, VISITOR_COOKIE } from '../cookies/definitions.ts';
+import { cookieSetter } from '../cookies/set-cookie.ts';
 import { redirectTargetOf } from '../lib/destination-url.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
+import { limitPerClient } from '../lib/rate-limited.ts';
 import type { Storage } from '../storage/database.ts';
-import { readCookie, setTrackingCookies } from '../tracking/tracking-cookies.ts';
-import { answerPreflight } from '../websites/cors-preflight.ts';
+import { readCookie, setVisitorCookie } from '../tracking/tracking-cookies.ts';
+import { answerPreflight, approveOrigin } from '../websites/cors.ts';
 import { isOriginAllowed } from '../websites/origin-rules.ts';
 import type { WebsiteCache } from '../websites/website-cache.ts';
 import type { Form } from './form.ts';
@@ -27,6 +29,8 @@ export interface FormRouteDeps {
   /** The visitor a genuine handoff (src/identity/handoff.ts) names, or null. */
   handoffVisitor: (token: string) => string | null;
 }
+
+const setPrefillCookie = cookieSetter(PREFILL_COOKIE, 'first-party (your site)');
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
@@ -71,14 +75,11 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
   }
   const refusal = (origin: string) => `Origin ${origin} may not use this form.`;
 
+  /** A hosted page (Spoor's own origin) needs no CORS; an embedding page needs its website's approval. */
   async function allowCors(request: FastifyRequest, reply: FastifyReply, form: Form): Promise<void> {
     const origin = request.headers.origin;
     if (!origin || origin === selfOrigin) return;
-    if (!(await originMayUse(origin, form))) throw new AppError('forbidden', refusal(origin));
-    reply
-      .header('access-control-allow-origin', origin)
-      .header('access-control-allow-credentials', 'true')
-      .header('vary', 'Origin');
+    await approveOrigin(reply, origin, { allows: (o) => originMayUse(o, form), refusal });
   }
 
   async function publicForm(id: string): Promise<Form> {
@@ -127,7 +128,7 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
   app.get<{ Params: { id: string } }>(
     '/f/:id/prefill',
     {
-      config: { rateLimit: { max: deps.formRateLimit * 4, timeWindow: 60_000 } },
+      onRequest: limitPerClient(deps.formRateLimit * 4),
       schema: {
         tags: ['forms'],
         summary: "Prefill values for a returning contact who chose 'remember me'.",
@@ -149,7 +150,7 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
     '/f/:id',
     {
       bodyLimit: 65_536,
-      config: { rateLimit: { max: deps.formRateLimit, timeWindow: 60_000 } },
+      onRequest: limitPerClient(deps.formRateLimit),
       schema: {
         tags: ['forms'],
         summary: 'Submit a form (HTML form post, or JSON from the embed loader).',
@@ -181,20 +182,11 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
         });
         const cookies: string[] = [];
         if (result.visitorId && website) {
-          // Same attributes as the collect endpoint sets: the form post reached the tracking host.
-          cookies.push(
-            ...setTrackingCookies(
-              { visitorId: result.visitorId, visitId: newId() },
-              'third-party',
-              website.visitorCookieDays,
-              website.visitTimeoutMinutes,
-            ).slice(0, 1),
-          );
+          // As the collect endpoint sets it: the form post reached the tracking host.
+          cookies.push(setVisitorCookie(result.visitorId, 'third-party', website.visitorCookieDays));
         }
         if (result.prefillToken) {
-          cookies.push(
-            `${PREFILL_COOKIE}=${result.prefillToken}; Max-Age=${deps.prefillCookieDays * 86_400}; Path=/f/; Secure; HttpOnly; SameSite=Lax`,
-          );
+          cookies.push(setPrefillCookie(result.prefillToken, cappedMaxAgeSeconds(deps.prefillCookieDays)));
         }
         if (cookies.length > 0) reply.header('set-cookie', cookies);
         const after = result.afterSubmit;

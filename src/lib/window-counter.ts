@@ -1,7 +1,9 @@
-// Requests per client in a fixed window: the collect endpoint's per-address limit, and the email
-// endpoints' per-recipient limits (over which the pixel still answers its GIF but records nothing).
-// Bounded: the whole table is dropped when the window turns or it grows too big. A Map lookup per
-// request, where @fastify/rate-limit's store, hooks and headers cost the collect endpoint ~4 % of its time.
+// Requests per client in a fixed window: every rate limit Spoor has (collect, forms and prefill per address
+// through limitPerClient in rate-limited.ts; the email endpoints per recipient, over which the pixel still
+// answers its GIF but records nothing). Bounded: the whole table is dropped when the window turns or it
+// grows too big. Ours rather than @fastify/rate-limit's: a Map lookup per request, where the plugin's store,
+// hooks and headers cost the collect endpoint ~4 % of its time (decision 005), and one limiter is one way
+// to count and to answer (Retry-After) on every route.
 export class WindowCounter {
   private counts = new Map<string, number>();
   private windowStart = 0;

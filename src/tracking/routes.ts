@@ -2,12 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { VISIT_COOKIE, VISITOR_COOKIE } from '../cookies/definitions.ts';
 import { ID_PATTERN } from '../lib/ids.ts';
-import { rateLimited } from '../lib/rate-limited.ts';
-import { WindowCounter } from '../lib/window-counter.ts';
-import { answerPreflight, type PreflightRule } from '../websites/cors-preflight.ts';
+import { limitPerClient } from '../lib/rate-limited.ts';
+import { allowOrigin, answerPreflight, type PreflightRule } from '../websites/cors.ts';
 import type { TrackedOrigins } from '../websites/tracked-origins.ts';
 import type { WebsiteCache } from '../websites/website-cache.ts';
 import { type CollectBody, type CollectContext, collect } from './collect.ts';
@@ -106,19 +105,13 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
     ownOrigin: deps.ownOrigin,
     handoffVisitor: deps.handoffVisitor,
   };
-  // Per client address, checked before the body is read (the way a flood is cheapest to turn away).
-  const perClient = new WindowCounter(deps.collectRateLimit, 60_000);
-
-  const limitPerClient: onRequestHookHandler = (request, reply, done) => {
-    if (perClient.allow(request.ip ?? '')) return done();
-    done(rateLimited(reply, perClient.secondsLeft()));
-  };
+  const collectLimit = limitPerClient(deps.collectRateLimit);
 
   app.post<{ Body: CollectBody }>(
     '/c',
     {
       bodyLimit: deps.collectBodyLimit,
-      onRequest: limitPerClient,
+      onRequest: collectLimit,
       schema: {
         tags: ['tracking'],
         summary: 'Record a page view or an engaged-time update (the tracking script calls this).',
@@ -141,11 +134,7 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
         },
         collectContext,
       );
-      if (origin)
-        reply
-          .header('access-control-allow-origin', origin)
-          .header('access-control-allow-credentials', 'true');
-      reply.header('vary', 'Origin').header('cache-control', 'no-store');
+      allowOrigin(reply, origin).header('cache-control', 'no-store');
       if (result.setCookies.length > 0) reply.header('set-cookie', result.setCookies);
       const { website, outcome } = result;
       return result.anonymous || !outcome.visitorId
@@ -170,7 +159,7 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
     '/handoff',
     {
       bodyLimit: deps.collectBodyLimit,
-      onRequest: limitPerClient,
+      onRequest: collectLimit,
       schema: {
         tags: ['tracking'],
         summary: "A short-lived handoff naming this browser's visitor, for a link to a hosted page.",
@@ -188,11 +177,7 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
         },
         handoffContext,
       );
-      if (origin)
-        reply
-          .header('access-control-allow-origin', origin)
-          .header('access-control-allow-credentials', 'true');
-      reply.header('vary', 'Origin').header('cache-control', 'no-store');
+      allowOrigin(reply, origin).header('cache-control', 'no-store');
       return token ? { ok: true, h: token } : { ok: true };
     },
   );

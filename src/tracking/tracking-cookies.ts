@@ -1,5 +1,6 @@
 // Builds the Set-Cookie headers of a collect response from the cookie definitions.
 import { cappedMaxAgeSeconds, VISIT_COOKIE, VISITOR_COOKIE } from '../cookies/definitions.ts';
+import { type CookieSetter, cookieSetter } from '../cookies/set-cookie.ts';
 
 export type TrackingMode = 'third-party' | 'first-party';
 
@@ -8,11 +9,22 @@ export interface CookieIds {
   visitId: string;
 }
 
-function attributes(mode: TrackingMode): string {
-  // Third-party cookies must be SameSite=None to reach the tracking host from customer pages.
-  return mode === 'third-party'
-    ? 'Path=/; Secure; HttpOnly; SameSite=None'
-    : 'Path=/; Secure; HttpOnly; SameSite=Lax';
+// Third-party cookies must be SameSite=None to reach the tracking host from customer pages (the
+// definitions say so); first-party ones come through the site's own reverse proxy.
+const SETTERS: Record<TrackingMode, { visitor: CookieSetter; visit: CookieSetter }> = {
+  'third-party': {
+    visitor: cookieSetter(VISITOR_COOKIE, 'third-party (tracking host)'),
+    visit: cookieSetter(VISIT_COOKIE, 'third-party (tracking host)'),
+  },
+  'first-party': {
+    visitor: cookieSetter(VISITOR_COOKIE, 'first-party (your site)'),
+    visit: cookieSetter(VISIT_COOKIE, 'first-party (your site)'),
+  },
+};
+
+/** The visitor cookie alone, as collect sets it (a form post or an email click reaching the tracking host). */
+export function setVisitorCookie(visitorId: string, mode: TrackingMode, visitorCookieDays: number): string {
+  return SETTERS[mode].visitor(visitorId, cappedMaxAgeSeconds(visitorCookieDays));
 }
 
 export function setTrackingCookies(
@@ -21,16 +33,16 @@ export function setTrackingCookies(
   visitorCookieDays: number,
   visitTimeoutMinutes: number,
 ) {
-  const attrs = attributes(mode);
+  const set = SETTERS[mode];
   return [
-    `${VISITOR_COOKIE}=${ids.visitorId}; Max-Age=${cappedMaxAgeSeconds(visitorCookieDays)}; ${attrs}`,
-    `${VISIT_COOKIE}=${ids.visitId}; Max-Age=${visitTimeoutMinutes * 60}; ${attrs}`,
+    set.visitor(ids.visitorId, cappedMaxAgeSeconds(visitorCookieDays)),
+    set.visit(ids.visitId, visitTimeoutMinutes * 60),
   ];
 }
 
 export function expireTrackingCookies(mode: TrackingMode): string[] {
-  const attrs = attributes(mode);
-  return [`${VISITOR_COOKIE}=; Max-Age=0; ${attrs}`, `${VISIT_COOKIE}=; Max-Age=0; ${attrs}`];
+  const set = SETTERS[mode];
+  return [set.visitor('', 0), set.visit('', 0)];
 }
 
 /** Reads one cookie from a Cookie header without parsing the rest. */

@@ -179,14 +179,18 @@ describe.skipIf(!chromiumPath)('browser: cookies and visits', () => {
     sites.setPage(`${path}/a`, pageHtml({ title: 'A', snippet: site.snippets.thirdParty }));
     sites.setPage(`${path}/b`, pageHtml({ title: 'B', snippet: site.snippets.thirdParty }));
     const browser = await suite.open(); // third-party cookies blocked
-    // The first hit is answered late: the visitor has moved on before any reply could write the mirror.
+    // The first hit is held until the visitor has moved on, so no reply could write the mirror before.
     let held = false;
+    let movedOn = () => {};
+    const visitorMovedOn = new Promise<void>((resolve) => {
+      movedOn = resolve;
+    });
     await browser.page.route(
       (url) => url.pathname.endsWith('/c'),
       async (route) => {
         if (!held) {
           held = true;
-          await new Promise((resolve) => setTimeout(resolve, 1500));
+          await visitorMovedOn;
         }
         await route.continue().catch(() => {});
       },
@@ -195,6 +199,7 @@ describe.skipIf(!chromiumPath)('browser: cookies and visits', () => {
     await browser.page.goto(`${sites.shopOrigin}${path}/a`);
     await waitFor('the first page view to be sent', async () => traffic.pageviews().length === 1);
     await browser.page.goto(`${sites.shopOrigin}${path}/b`);
+    movedOn();
     const views = await suite.pageviews(site.id, 2);
     expect(views[1]!.visitor_id).toBe(views[0]!.visitor_id);
     expect(views[1]!.visit_id).toBe(views[0]!.visit_id);

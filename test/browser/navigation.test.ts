@@ -128,14 +128,14 @@ describe.skipIf(!chromiumPath)('browser: engaged time and navigation', () => {
       sites.setPage(path, pageHtml({ title: 'Landing', body, snippet: site.snippets[snippet] }));
       const browser = await suite.open(); // third-party cookies blocked, as in Safari and Firefox
       const { page } = browser;
-      // The tracking host answers the first hit slowly, so the app navigates before that reply is in.
+      // The tracking host answers the first hit slowly: only once the app has tidied its URL.
       let held = false;
       await page.route(
         (url) => url.pathname.endsWith('/c'),
         async (route) => {
           if (!held) {
             held = true;
-            await new Promise((resolve) => setTimeout(resolve, 800));
+            await waitFor('the app to drop the utm_ tags', () => !page.url().includes('utm_'));
           }
           await route.continue();
         },

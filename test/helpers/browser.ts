@@ -358,29 +358,10 @@ export function watchCollect(page: Page): CollectTraffic {
   };
 }
 
-/** Polls `probe` until it returns something truthy; fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Waiting for a condition lives in test/support; re-exported for the browser suites. */
+export { waitFor } from '../support/wait-for.ts';
+
+import { waitFor } from '../support/wait-for.ts';
 
 /** A unique path prefix, so tests sharing one customer site never serve each other's pages. */
 export function uniquePath(name: string): string {

@@ -14,11 +14,11 @@ import { WindowCounter } from '../../lib/window-counter.ts';
 import type { InstallSecrets } from '../../secrets/install-secrets.ts';
 import type { Storage } from '../../storage/database.ts';
 import { unavailableReason } from '../../storage/unavailable.ts';
-import { readCookie, setTrackingCookies } from '../../tracking/tracking-cookies.ts';
+import { readCookie, setVisitorCookie } from '../../tracking/tracking-cookies.ts';
 import { TrackedOrigins } from '../../websites/tracked-origins.ts';
 import { WEBSITE_DEFAULTS } from '../../websites/website.ts';
 import type { EngagementHit, HitKind } from './engagement-hit.ts';
-import { createEngagementWriter, type EngagementWriter } from './engagement-writer.ts';
+import { createEngagementWriter } from './engagement-writer.ts';
 import { type Link, LinkCache } from './link-cache.ts';
 import { loadMachineRanges } from './machine-ranges.ts';
 import { checkOneClickBody, parseMultipartFields } from './one-click-body.ts';
@@ -36,8 +36,6 @@ export interface EngagementDeps {
   storage: Storage;
   config: Config;
   secrets: InstallSecrets;
-  /** Where hits go; by default the durable engagement writer of `storage` (the bench's ceiling runs pass another). */
-  writer?: EngagementWriter;
 }
 
 const ONE_CLICK_BODY_LIMIT = 4_096;
@@ -56,12 +54,10 @@ const UNSUBSCRIBE_REQUESTS_PER_RECIPIENT_PER_MINUTE = 10;
 
 export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): void {
   const { storage, config, secrets } = deps;
-  const writer =
-    deps.writer ??
-    createEngagementWriter(storage, {
-      maxBatch: config.maxBatchSize,
-      trackingDefault: config.emailTrackingDefault,
-    });
+  const writer = createEngagementWriter(storage, {
+    maxBatch: config.maxBatchSize,
+    trackingDefault: config.emailTrackingDefault,
+  });
   app.addHook('onClose', async () => writer.close());
   const ranges = loadMachineRanges(config.machineRangesFile);
   const links = new LinkCache(storage.db);
@@ -170,7 +166,10 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
         const target = redirectTargetOf(link.url);
         if (!target) return reply.code(422).type('text/html; charset=utf-8').send(unusableDestinationPage());
         if (!visitorId) return reply.redirect(target, 302);
-        reply.header('set-cookie', visitorCookie(visitorId));
+        reply.header(
+          'set-cookie',
+          setVisitorCookie(visitorId, 'third-party', WEBSITE_DEFAULTS.visitorCookieDays),
+        );
         // Browsers that block third-party cookies never send that cookie from the customer's site: a
         // short-lived handoff in the landing URL tells the site's script who this browser is (only for
         // pages that carry Spoor's script; another company's site gets the plain destination).
@@ -218,15 +217,4 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
       },
     );
   });
-}
-
-/** The visitor cookie on the tracking host, exactly as the collect endpoint sets it in third-party mode. */
-function visitorCookie(visitorId: string): string {
-  const cookies = setTrackingCookies(
-    { visitorId, visitId: visitorId },
-    'third-party',
-    WEBSITE_DEFAULTS.visitorCookieDays,
-    WEBSITE_DEFAULTS.visitTimeoutMinutes,
-  );
-  return cookies.find((cookie) => cookie.startsWith(`${VISITOR_COOKIE}=`)) as string;
 }

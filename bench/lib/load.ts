@@ -1,7 +1,7 @@
 // Drives POST /c with autocannon from this process (the servers run as children) and measures
 // throughput and latency with sub-millisecond precision.
 import autocannon from 'autocannon';
-import { BENCH_ORIGIN, type BodyMaker, CHROME_USER_AGENT } from './collect-bodies.ts';
+import { BENCH_ORIGIN, type BodyMaker, CHROME_USER_AGENT } from '../load/collect-bodies.ts';
 
 export interface LoadResult {
   connections: number;

@@ -1,9 +1,6 @@
 // Spoor as a child process, started the way an operator starts it, plus the admin API calls the bench needs.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Child, freePort, startChild } from './processes.ts';
-import { TMP_DIR } from './settings.ts';
 
 export interface SpoorChild extends Child {
   apiKey: string;
@@ -21,29 +18,8 @@ export interface SpoorReport {
 export interface SpoorStart {
   name: string;
   databaseUrl: string;
-  /** Write V8 CPU profiles (one per thread) into bench/.tmp/profiles/<profileDir> when the child exits. */
-  profileDir?: string;
   /** An admin key already stored in the database (the bootstrap key only installs into a key-less one). */
   apiKey?: string;
-  /**
-   * A TypeScript script to run (under tsx) instead of Spoor as shipped, the compiled dist/main.js that
-   * `npm run bench` builds first (bench/ceiling-server.ts), and its own settings.
-   */
-  entry?: string;
-  extraEnv?: Record<string, string>;
-}
-
-export const PROFILE_DIR = join(TMP_DIR, 'profiles');
-
-/** The main thread's profile: the largest one (tsx's module loader runs in a second thread with its own). */
-export function mainThreadProfile(profileDir: string): string {
-  const dir = join(PROFILE_DIR, profileDir);
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.cpuprofile'))
-    .map((f) => ({ path: join(dir, f), size: statSync(join(dir, f)).size }))
-    .sort((a, b) => b.size - a.size);
-  if (!files[0]) throw new Error(`No CPU profile was written to ${dir}.`);
-  return files[0].path;
 }
 
 export function newApiKey(): string {
@@ -53,12 +29,10 @@ export function newApiKey(): string {
 export async function startSpoor(options: SpoorStart): Promise<SpoorChild> {
   const apiKey = options.apiKey ?? newApiKey();
   const port = await freePort();
-  const profile = options.profileDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILE_DIR, options.profileDir)}`]
-    : [];
   const child = await startChild({
     name: options.name,
-    nodeArgs: options.entry ? ['--import', 'tsx', ...profile, options.entry] : [...profile, 'dist/main.js'],
+    // Spoor as shipped: the compiled dist/main.js that `npm run bench` builds first.
+    nodeArgs: ['dist/main.js'],
     env: {
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -67,7 +41,6 @@ export async function startSpoor(options: SpoorStart): Promise<SpoorChild> {
       SPOOR_LOG_LEVEL: 'warn',
       SPOOR_COLLECT_RATE_LIMIT: '10000000',
       SPOOR_BOOTSTRAP_API_KEY: apiKey,
-      ...options.extraEnv,
     },
     port,
     readyPath: '/healthz',

@@ -1,20 +1,20 @@
 // Collect under a light load generator: wrk (C, one thread) instead of autocannon (JavaScript, inside
 // the bench's process), so that the servers, not the load generator, use the machine's two cores. Each
 // server is driven at 64 connections in runs alternating with the bare node:http server (ABBA, as
-// bench/paired.ts), and the CPU its process spent per answered request is read from /proc, the event
+// bench/lib/paired.ts), and the CPU its process spent per answered request is read from /proc, the event
 // loop's thread apart from all others (writer, checkpoint, GC helpers). Not part of `npm run bench`:
 // `npm run bench:light`, which needs wrk (`apt-get install wrk`). Why it exists: decision 008.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { utcDay } from '../src/lib/time.ts';
+import { utcDay } from '../../src/lib/time.ts';
+import { sliceOrder } from '../lib/paired.ts';
+import { type Child, freePort, owed, startChild } from '../lib/processes.ts';
+import { type LightLoadSettings, loadLightLoadSettings, REPO_DIR, TMP_DIR } from '../lib/settings.ts';
+import { type SpoorChild, startSpoor } from '../lib/spoor-child.ts';
 import { settledPageviews } from './load-bench.ts';
-import { sliceOrder } from './paired.ts';
-import { type Child, freePort, owed, startChild } from './processes.ts';
-import { type LightLoadSettings, loadLightLoadSettings, REPO_DIR, TMP_DIR } from './settings.ts';
-import { type SpoorChild, startSpoor } from './spoor-child.ts';
 
-/** One wrk run, as bench/light-load.lua's done() reports it. */
+/** One wrk run, as bench/load/light-load.lua's done() reports it. */
 interface WrkRun {
   requests: number;
   seconds: number;
@@ -63,7 +63,17 @@ function processCpu(pid: number): ProcessCpu {
 function wrk(url: string, seconds: number, connections: number, website: string): WrkRun {
   const output = execFileSync(
     'wrk',
-    ['-t', '1', '-c', String(connections), '-d', `${seconds}s`, '-s', 'bench/light-load.lua', `${url}/c`],
+    [
+      '-t',
+      '1',
+      '-c',
+      String(connections),
+      '-d',
+      `${seconds}s`,
+      '-s',
+      'bench/load/light-load.lua',
+      `${url}/c`,
+    ],
     { cwd: REPO_DIR, env: { ...process.env, SPOOR_LIGHT_WEBSITE: website }, encoding: 'utf8' },
   );
   const line = output.split('\n').find((l) => l.startsWith('RESULT '));
@@ -120,18 +130,8 @@ function describe(row: Row): string {
 async function startSpoorTarget(
   name: string,
   file: string,
-  ceiling?: 'none' | 'log',
 ): Promise<{ spoor: SpoorChild; websites: { warmUp: string; measured: string } }> {
-  const spoor = await startSpoor({
-    name,
-    databaseUrl: `sqlite:${file}`,
-    ...(ceiling
-      ? {
-          entry: 'bench/ceiling-server.ts',
-          extraEnv: { SPOOR_BENCH_CEILING: ceiling, SPOOR_BENCH_CEILING_LOG: `${file}.log` },
-        }
-      : {}),
-  });
+  const spoor = await startSpoor({ name, databaseUrl: `sqlite:${file}` });
   const warmUp = await spoor.registerWebsite('light load warm-up');
   return { spoor, websites: { warmUp, measured: await spoor.registerWebsite('light load') } };
 }
@@ -185,42 +185,36 @@ async function main(): Promise<void> {
       readyPath: '/healthz',
     });
   };
-  const bare = await start('bare node:http server', 'bench/bare-server.ts');
+  const bare = await start('bare node:http server', 'bench/load/bare-server.ts');
   const rows: Row[] = [];
   try {
-    const fastify = await start('Fastify, one route', 'bench/fastify-minimal-server.ts');
+    const fastify = await start('Fastify, one route', 'bench/load/fastify-minimal-server.ts');
     try {
       const websites = { warmUp: 'bare', measured: 'bare' };
       rows.push(await measure('Fastify 5, one route, no plugins', bare, fastify, websites, settings));
     } finally {
       await fastify.stop();
     }
-    for (const [name, ceiling] of [
-      ['Spoor, events stored nowhere', 'none'],
-      ['Spoor, events in a durable log', 'log'],
-      ['Spoor as shipped (SQLite)', undefined],
-    ] as const) {
-      const file = join(TMP_DIR, `light-${Date.now().toString(36)}.db`);
-      const dispose = owed(async () => {
-        for (const suffix of ['', '-wal', '-shm', '.log']) rmSync(file + suffix, { force: true });
-      });
-      const { spoor, websites } = await startSpoorTarget(name, file, ceiling);
-      const from = utcDay(Date.now());
-      try {
-        const row = await measure(name, bare, spoor, websites, settings);
-        if (!ceiling) {
-          const answered = requests(row.target) - failures(row.target);
-          row.stored = {
-            answered,
-            stored: await settledPageviews(spoor, websites.measured, from),
-            inFlight: settings.connections * row.target.runs.length,
-          };
-        }
-        rows.push(row);
-      } finally {
-        await spoor.stop();
-        await dispose();
-      }
+    // Spoor with its events stored nowhere or in a bare durable log were measured once (decision 008).
+    const name = 'Spoor as shipped (SQLite)';
+    const file = join(TMP_DIR, `light-${Date.now().toString(36)}.db`);
+    const dispose = owed(async () => {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    });
+    const { spoor, websites } = await startSpoorTarget(name, file);
+    const from = utcDay(Date.now());
+    try {
+      const row = await measure(name, bare, spoor, websites, settings);
+      const answered = requests(row.target) - failures(row.target);
+      row.stored = {
+        answered,
+        stored: await settledPageviews(spoor, websites.measured, from),
+        inFlight: settings.connections * row.target.runs.length,
+      };
+      rows.push(row);
+    } finally {
+      await spoor.stop();
+      await dispose();
     }
   } finally {
     await bare.stop();

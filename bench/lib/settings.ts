@@ -14,8 +14,6 @@ export interface BenchSettings {
   engines: ('sqlite' | 'postgres')[];
   runLoad: boolean;
   runReport: boolean;
-  /** Write a V8 CPU profile of every Spoor child under load (bench/.tmp/profiles). */
-  cpuProfile: boolean;
   /** Distinct visitor ids mixed into the load. */
   visitorPool: number;
   /** The email part: open pixel and click redirect under load, sending throughput. */
@@ -26,9 +24,9 @@ export interface BenchSettings {
   sendRecipients: number;
 }
 
-export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
-export const REPO_DIR = fileURLToPath(new URL('..', import.meta.url));
-export const TMP_DIR = fileURLToPath(new URL('./.tmp/', import.meta.url));
+export const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
+export const REPO_DIR = fileURLToPath(new URL('../..', import.meta.url));
+export const TMP_DIR = fileURLToPath(new URL('../.tmp/', import.meta.url));
 
 type Env = Record<string, string | undefined>;
 
@@ -69,7 +67,6 @@ export function loadBenchSettings(env: Env = process.env): BenchSettings {
     engines,
     runLoad: flag(env, 'BENCH_LOAD', true),
     runReport: flag(env, 'BENCH_REPORT', true),
-    cpuProfile: flag(env, 'BENCH_CPU_PROF', false),
     visitorPool: positiveInteger(env, 'BENCH_VISITORS', 1000),
     runEmail: flag(env, 'BENCH_EMAIL', true),
     emailRecipients: positiveInteger(env, 'BENCH_EMAIL_RECIPIENTS', 20_000),

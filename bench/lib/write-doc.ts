@@ -1,16 +1,14 @@
 // Renders docs/benchmarks.md from one bench run.
-import type { CeilingRow } from './ceiling-bench.ts';
-import type { EmailBenchResult, EmailLoadRow } from './email-bench.ts';
-import type { LoadRow } from './load-bench.ts';
+import type { EmailBenchResult, EmailLoadRow } from '../email/email-bench.ts';
+import type { LoadRow } from '../load/load-bench.ts';
+import type { ReportBenchResult } from '../report/report-bench.ts';
 import type { Machine } from './machine.ts';
 import { sliceSeconds } from './paired.ts';
-import type { ReportBenchResult } from './report-bench.ts';
 import type { BenchSettings } from './settings.ts';
 
 export interface EngineLoad {
   engine: 'sqlite' | 'postgres';
   rows: LoadRow[];
-  profile: string[] | null;
 }
 
 export interface BenchRun {
@@ -19,8 +17,6 @@ export interface BenchRun {
   machine: Machine;
   settings: BenchSettings;
   loads: EngineLoad[];
-  /** Spoor's HTTP path with its stores swapped out (bench/ceiling-bench.ts): collect, pixel, click. */
-  ceiling: CeilingRow[];
   emails: EmailBenchResult[];
   reports: ReportBenchResult[];
   notes: string[];
@@ -88,7 +84,7 @@ export const EMAIL_TARGET = { connections: 64, minRatio: 0.5, clickMaxP99Ms: 25 
 function emailSection(run: BenchRun): string[] {
   if (run.emails.length === 0) return ['Not run (BENCH_EMAIL=false).'];
   const lines = [
-    `A send to ${int(run.emails[0]!.recipients)} contacts (tracking allowed, delivered an hour before) is stored first; each request fetches the pixel or one of three tracked links of a random recipient with its genuine signed token, as a mail client or browser would (GET, desktop Chrome User-Agent). Spoor answers only after the event is committed (group commit); the bare server (\`bench/bare-email-server.ts\`) answers the same 43-byte GIF or 302 without checking anything. "answered → stored" counts the open or click events in the database after the run.`,
+    `A send to ${int(run.emails[0]!.recipients)} contacts (tracking allowed, delivered an hour before) is stored first; each request fetches the pixel or one of three tracked links of a random recipient with its genuine signed token, as a mail client or browser would (GET, desktop Chrome User-Agent). Spoor answers only after the event is committed (group commit); the bare server (\`bench/email/bare-email-server.ts\`) answers the same 43-byte GIF or 302 without checking anything. "answered → stored" counts the open or click events in the database after the run.`,
     '',
   ];
   for (const email of run.emails) {
@@ -180,43 +176,6 @@ function reportSection(reports: ReportBenchResult[], pageviews: number): string[
   return lines;
 }
 
-const CEILING_STORE = {
-  none: 'nowhere: answered at once',
-  log: 'a durable log file (one write + one fdatasync per group, pipelined; the file reused as SQLite reuses its WAL)',
-} as const;
-
-const ENDPOINT_NAME = { collect: 'collect', pixel: 'open pixel', click: 'click redirect' } as const;
-
-/** Spoor as shipped on SQLite, at the ceiling's connection count, for one endpoint. */
-function shippedRow(run: BenchRun, endpoint: CeilingRow['endpoint'], connections: number) {
-  if (endpoint === 'collect')
-    return run.loads.find((l) => l.engine === 'sqlite')?.rows.find((r) => r.connections === connections);
-  const email = run.emails.find((e) => e.engine === 'sqlite');
-  return email?.[endpoint].find((r) => r.connections === connections);
-}
-
-/** Per endpoint: Spoor's HTTP path with lighter stores, then Spoor as shipped, each against bare. */
-function ceilingSection(run: BenchRun): string[] {
-  if (run.ceiling.length === 0) return ['Not run (BENCH_LOAD=false and BENCH_EMAIL=false).'];
-  const lines = [
-    "Spoor's own HTTP path (`bench/ceiling-server.ts`: the same app, routes, validation, consent and bot rules, token checks, cookies and answers) with the events and hits sent somewhere lighter than the tables, each driven against the same bare server in alternating slices like the rows above (on the database the email runs seeded, for the pixel and the click). Per endpoint, the first ratio is the most any store could keep on this machine, the second the most a durable store could, the third what Spoor keeps (decision 007).",
-    '',
-    '| endpoint | events stored in | connections | bare req/s | Spoor req/s | Spoor/bare | slice pairs (min–max) | Spoor p99 |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
-  ];
-  const row = (endpoint: string, store: string, r: Omit<CeilingRow, 'endpoint' | 'mode'>) =>
-    `| ${endpoint} | ${store} | ${r.connections} | ${int(r.bare.requestsPerSecond)} | ${int(r.spoor.requestsPerSecond)} | ${(r.spoor.requestsPerSecond / r.bare.requestsPerSecond).toFixed(2)} | ${sliceRange(r.sliceRatios)} | ${ms(r.spoor.p99Ms)} ms |`;
-  for (const endpoint of ['collect', 'pixel', 'click'] as const) {
-    const rows = run.ceiling.filter((r) => r.endpoint === endpoint);
-    if (rows.length === 0) continue;
-    for (const r of rows) lines.push(row(ENDPOINT_NAME[endpoint], CEILING_STORE[r.mode], r));
-    const shipped = shippedRow(run, endpoint, rows[0]!.connections);
-    if (shipped)
-      lines.push(row(ENDPOINT_NAME[endpoint], '**the SQLite tables (Spoor as shipped)**', shipped));
-  }
-  return lines;
-}
-
 export function benchmarkPage(run: BenchRun): string {
   const { machine, settings } = run;
   const minutes = (run.finished.getTime() - run.started.getTime()) / 60_000;
@@ -241,11 +200,11 @@ export function benchmarkPage(run: BenchRun): string {
     `BENCH_DURATION=${settings.durationSeconds} BENCH_SLICES=${settings.slices} BENCH_PAGEVIEWS=${settings.pageviews} npm run bench`,
     '```',
     '',
-    "Knobs: `BENCH_DURATION` (s per load run, default 10), `BENCH_SLICES` (alternating slices it is split into, default 4), `BENCH_PAGEVIEWS` (default 10000000), `BENCH_CONNECTIONS` (default 1,16,64), `BENCH_ENGINES` (default sqlite,postgres), `BENCH_LOAD` / `BENCH_EMAIL` / `BENCH_REPORT` (false skips that part), `BENCH_EMAIL_RECIPIENTS` (default 20000), `BENCH_SEND_RECIPIENTS` (default 5000), `BENCH_VISITORS` (default 1000), `BENCH_CPU_PROF=true` (profiles Spoor under load and adds a summary here), `SPOOR_BENCH_POSTGRES_URL` (default postgres://postgres@127.0.0.1:5432/test). A run that skips a part or changes the connections writes `bench/.tmp/benchmarks-partial.md` instead of this page. The first run with a new `BENCH_PAGEVIEWS` generates its data set (see the loading table for how long that took); later runs reuse it. Beside it, `npm run bench:light` (needs `wrk`) drives collect with a load generator that leaves the cores to the servers and reads each server's CPU per request from /proc (decision 008); it prints its table and writes `bench/.tmp/light-load.md`.",
+    "Knobs: `BENCH_DURATION` (s per load run, default 10), `BENCH_SLICES` (alternating slices it is split into, default 4), `BENCH_PAGEVIEWS` (default 10000000), `BENCH_CONNECTIONS` (default 1,16,64), `BENCH_ENGINES` (default sqlite,postgres), `BENCH_LOAD` / `BENCH_EMAIL` / `BENCH_REPORT` (false skips that part), `BENCH_EMAIL_RECIPIENTS` (default 20000), `BENCH_SEND_RECIPIENTS` (default 5000), `BENCH_VISITORS` (default 1000), `SPOOR_BENCH_POSTGRES_URL` (default postgres://postgres@127.0.0.1:5432/test). A run that skips a part or changes the connections writes `bench/.tmp/benchmarks-partial.md` instead of this page. The first run with a new `BENCH_PAGEVIEWS` generates its data set (see the loading table for how long that took); later runs reuse it. Beside it, `npm run bench:light` (needs `wrk`) drives collect with a load generator that leaves the cores to the servers and reads each server's CPU per request from /proc (decision 008); it prints its table and writes `bench/.tmp/light-load.md`.",
     '',
-    `- ${settings.durationSeconds} s per server and connection count, after a warm-up of both servers; connections ${settings.connections.join(', ')}. Each run is ${settings.slices} slices of ${sliceSeconds(settings.durationSeconds, settings.slices).toFixed(1)} s per server in the order bare, Spoor, Spoor, bare, bare, Spoor, … (\`bench/paired.ts\`): this machine's speed drifts by tens of percent within minutes, and alternating slices put both servers under the same drift. Req/s and percentiles are over all slices of a server; Spoor/bare is the ratio of those totals, and the slice-pair range shows how far single pairs strayed.`,
+    `- ${settings.durationSeconds} s per server and connection count, after a warm-up of both servers; connections ${settings.connections.join(', ')}. Each run is ${settings.slices} slices of ${sliceSeconds(settings.durationSeconds, settings.slices).toFixed(1)} s per server in the order bare, Spoor, Spoor, bare, bare, Spoor, … (\`bench/lib/paired.ts\`): this machine's speed drifts by tens of percent within minutes, and alternating slices put both servers under the same drift. Req/s and percentiles are over all slices of a server; Spoor/bare is the ratio of those totals, and the slice-pair range shows how far single pairs strayed.`,
     `- Spoor runs as shipped, \`node dist/main.js\` (compiled by \`npm run build\`), with \`SPOOR_DEMO=false\`, \`SPOOR_LOG_LEVEL=warn\`, \`SPOOR_COLLECT_RATE_LIMIT=10000000\` (the limiter runs but never trips) and default group commit (\`SPOOR_MAX_BATCH=256\`), on a fresh SQLite file (WAL, \`synchronous=FULL\`) or a fresh PostgreSQL schema (\`fsync\`, \`synchronous_commit\` as the server is configured).`,
-    '- The bare server is `bench/bare-server.ts`: `node:http`, reads the body, answers 204.',
+    '- The bare server is `bench/load/bare-server.ts`: `node:http`, reads the body, answers 204.',
     `- Load: autocannon in the bench's own process; every request is a new page view (\`text/plain\` JSON as in [collect-protocol.md](collect-protocol.md), unique \`e\`, one of ${int(settings.visitorPool)} visitor ids in \`v\`, Zipf-distributed paths, some referrers and UTM tags), \`Origin: https://bench.example\`, a desktop Chrome User-Agent. Latency percentiles are computed from every response's own time.`,
     `- Report data: ${int(settings.pageviews)} page views over 30 days for one website (~2 000 paths, ~50 referrer hosts, 20 campaigns, ~3 page views per visit, ~1.5 visits per visitor, 5 % anonymous, 70 % of page views send engaged time), fed through the real \`planBatch\` and \`writePlan\` in transactions of 20 000 events; the loaded database is cached under \`bench/.tmp/\` (SQLite) or in the schema \`spoor_bench_report_${settings.pageviews}\` (PostgreSQL).`,
     ...(run.reports.some((r) => r.generation.vacuumed)
@@ -264,23 +223,11 @@ export function benchmarkPage(run: BenchRun): string {
   if (run.loads.length === 0) lines.push('Not run (BENCH_LOAD=false).', '');
   lines.push('### Against the target', '', ...targetVerdict(run), '');
   lines.push('## Email: open pixel, click redirect, sending', '', ...emailSection(run), '');
-  lines.push('## What this machine allows', '', ...ceilingSection(run), '');
   lines.push('## Report query', '', ...reportSection(run.reports, settings.pageviews), '');
-  for (const load of run.loads) {
-    if (!load.profile) continue;
-    lines.push(
-      `## CPU profile of Spoor under load (${ENGINE_NAME[load.engine]})`,
-      '',
-      '```',
-      ...load.profile,
-      '```',
-      '',
-    );
-  }
   lines.push(
     '## How to read this',
     '',
-    "The bare server is the ceiling for this machine: it does no parsing beyond reading the body and stores nothing, so its req/s is mostly what the load generator, Node's HTTP stack and the kernel allow. Spoor/bare is the share of that ceiling Spoor keeps while validating each event, applying consent and bot rules, deciding visits and answering only after the event is committed to disk. On a 2-core machine the load generator takes roughly one core, so both servers compete with it: the ratio is then a comparison of CPU per request, Spoor's against the bare server's plus the load generator's (decision 008). A load generator that leaves the cores to the servers (`npm run bench:light`, wrk) lets the bare server gain more than Spoor, so the ratio falls; compare ratios within a run, not across machines. On a shared virtual machine the speed drifts by tens of percent within minutes; the alternating slices put both servers under the same drift, and the slice-pair range shows how much it moved. Compare figures from the same run. \"What this machine allows\" separates Spoor's HTTP path from its store: the same app with the events kept nowhere, then in a bare log file made durable per group. Where even that log keeps about half of the bare rate or less, a store that also indexes each event (and a durable store must, for visits, uniques and look-ups) cannot reach the target on that machine.",
+    "The bare server is the ceiling for this machine: it does no parsing beyond reading the body and stores nothing, so its req/s is mostly what the load generator, Node's HTTP stack and the kernel allow. Spoor/bare is the share of that ceiling Spoor keeps while validating each event, applying consent and bot rules, deciding visits and answering only after the event is committed to disk. On a 2-core machine the load generator takes roughly one core, so both servers compete with it: the ratio is then a comparison of CPU per request, Spoor's against the bare server's plus the load generator's (decision 008). A load generator that leaves the cores to the servers (`npm run bench:light`, wrk) lets the bare server gain more than Spoor, so the ratio falls; compare ratios within a run, not across machines. On a shared virtual machine the speed drifts by tens of percent within minutes; the alternating slices put both servers under the same drift, and the slice-pair range shows how much it moved. Compare figures from the same run. What this machine allows a durable store at all (Spoor's HTTP path with events kept nowhere, or in a bare log made durable per group) was measured once and is kept in decision 007.",
     '',
     'At 1 connection every request waits for its own commit, so that row shows the latency of one durable write. With more connections, requests that arrive while a commit is in progress go together into the next one (group commit), which is why throughput grows with concurrency while p99 stays bounded. "2xx answered → stored" is the durability check: after each run the report API must count every page view that was answered 2xx; it may count up to one more per connection, for requests that were already sent when autocannon stopped and were committed after it stopped listening (✓ when the count lies between the two).',
     '',

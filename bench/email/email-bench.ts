@@ -5,14 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchEmailCeiling, type CeilingRow } from './ceiling-bench.ts';
+import { pairedLoad, sliceSeconds } from '../lib/paired.ts';
+import { createSchema, dropSchema, urlWithSearchPath } from '../lib/postgres.ts';
+import { type Child, freePort, owed, startChild } from '../lib/processes.ts';
+import { TMP_DIR } from '../lib/settings.ts';
+import { startSpoor } from '../lib/spoor-child.ts';
 import { countEmailEvents, type GetLoadResult, runGetLoad, seedEmailSend } from './email-load.ts';
-import { pairedLoad, sliceSeconds } from './paired.ts';
-import { createSchema, dropSchema, urlWithSearchPath } from './postgres.ts';
-import { type Child, freePort, owed, startChild } from './processes.ts';
 import { benchSendThroughput, type SendThroughputResult } from './send-throughput.ts';
-import { TMP_DIR } from './settings.ts';
-import { startSpoor } from './spoor-child.ts';
 
 export interface EmailLoadRow {
   connections: number;
@@ -30,7 +29,6 @@ export interface EmailBenchResult {
   pixel: EmailLoadRow[];
   click: EmailLoadRow[];
   /** Spoor's HTTP path with lighter stores, on the same send (empty when not run). */
-  ceiling: CeilingRow[];
   send: SendThroughputResult;
 }
 
@@ -44,8 +42,6 @@ export interface EmailBenchSettings {
   recipients: number;
   /** Recipients of the sending-throughput run. */
   sendRecipients: number;
-  /** Connections of the ceiling runs (bench/ceiling-bench.ts) after Spoor's; null: none. */
-  ceilingConnections: number | null;
 }
 
 const fmt = (n: number, digits = 0) =>
@@ -59,7 +55,7 @@ export async function startBareEmailServer(): Promise<Child> {
   const port = await freePort();
   return startChild({
     name: 'bare node:http GIF/302 server',
-    nodeArgs: ['--import', 'tsx', 'bench/bare-email-server.ts', String(port)],
+    nodeArgs: ['--import', 'tsx', 'bench/email/bare-email-server.ts', String(port)],
     env: {},
     port,
     readyPath: '/healthz',
@@ -157,23 +153,6 @@ export async function benchEmail(
     } finally {
       await spoor.stop();
     }
-    let ceiling: CeilingRow[] = [];
-    if (settings.ceilingConnections !== null) {
-      console.log(
-        `  ceiling: Spoor's HTTP path with lighter stores, ${settings.ceilingConnections} connections`,
-      );
-      ceiling = await benchEmailCeiling(
-        bare,
-        database.url,
-        data,
-        {
-          durationSeconds: settings.durationSeconds,
-          slices: settings.slices,
-          connections: settings.ceilingConnections,
-        },
-        seed,
-      );
-    }
     console.log(`  sending ${fmt(settings.sendRecipients)} messages to a loopback SMTP sink`);
     const sendDatabase = await temporaryDatabase(engine, settings.postgresUrl);
     let send: SendThroughputResult;
@@ -188,7 +167,7 @@ export async function benchEmail(
     console.log(
       `  send: ${fmt(send.messagesPerSecond)} messages/s (pool ${send.pool}), preparing ${fmt(send.prepareMs)} ms`,
     );
-    return { engine, recipients: settings.recipients, pixel, click, ceiling, send };
+    return { engine, recipients: settings.recipients, pixel, click, send };
   } finally {
     await database.dispose();
   }

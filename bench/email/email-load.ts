@@ -2,15 +2,15 @@
 // leaves it: links, recipients delivered an hour ago), then the open pixel and the click redirect are
 // driven with genuine signed URLs of random recipients, each against the bare server answering the same
 // GIF / 302. After each Spoor run every answered request must be an event in the database.
-import { CLICK_PATH, PIXEL_PATH, trackingUrlsFor } from '../src/email/engagement/tracking-urls.ts';
-import { prepareMessage } from '../src/email/messages/render-email.ts';
-import { newId } from '../src/lib/ids.ts';
-import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
-import { openStorage } from '../src/storage/database.ts';
-import { migrateToLatest } from '../src/storage/migrate.ts';
-import { CHROME_USER_AGENT } from './collect-bodies.ts';
-import { type LoadResult, runAutocannon } from './load.ts';
-import { Random } from './random.ts';
+import { CLICK_PATH, PIXEL_PATH, trackingUrlsFor } from '../../src/email/engagement/tracking-urls.ts';
+import { prepareMessage } from '../../src/email/messages/render-email.ts';
+import { newId } from '../../src/lib/ids.ts';
+import { loadInstallSecrets } from '../../src/secrets/install-secrets.ts';
+import { openStorage } from '../../src/storage/database.ts';
+import { migrateToLatest } from '../../src/storage/migrate.ts';
+import { type LoadResult, runAutocannon } from '../lib/load.ts';
+import { Random } from '../lib/random.ts';
+import { CHROME_USER_AGENT } from '../load/collect-bodies.ts';
 
 export interface EmailBenchData {
   sendId: string;

@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SMTPServer } from 'smtp-server';
-import { loadConfig } from '../src/config.ts';
-import { insertContacts } from '../src/contacts/store.ts';
-import { createSend } from '../src/email/sends/manage-sends.ts';
-import { newId } from '../src/lib/ids.ts';
-import { stderrLogger } from '../src/lib/logger.ts';
-import { openStorage } from '../src/storage/database.ts';
-import { migrateToLatest } from '../src/storage/migrate.ts';
-import { startWorkers } from '../src/workers.ts';
+import { loadConfig } from '../../src/config.ts';
+import { insertContacts } from '../../src/contacts/store.ts';
+import { createSend } from '../../src/email/sends/manage-sends.ts';
+import { newId } from '../../src/lib/ids.ts';
+import { stderrLogger } from '../../src/lib/logger.ts';
+import { openStorage } from '../../src/storage/database.ts';
+import { migrateToLatest } from '../../src/storage/migrate.ts';
+import { startWorkers } from '../../src/workers.ts';
 
 export interface SendThroughputResult {
   recipients: number;

@@ -3,18 +3,18 @@
 // the loaded database is cached (SQLite file / PostgreSQL schema named after the page-view count).
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { websiteReport } from '../src/reports/website-report.ts';
-import { openStorage, type Storage } from '../src/storage/database.ts';
-import { migrateToLatest } from '../src/storage/migrate.ts';
-import type { BatchState } from '../src/tracking/batch-plan.ts';
-import { planBatch } from '../src/tracking/batch-plan.ts';
-import { writePlan } from '../src/tracking/store.ts';
-import { registerWebsite } from '../src/websites/manage-websites.ts';
-import { createSchema, dropSchema, schemaExists, urlWithSearchPath, vacuumSchema } from './postgres.ts';
+import { websiteReport } from '../../src/reports/website-report.ts';
+import { openStorage, type Storage } from '../../src/storage/database.ts';
+import { migrateToLatest } from '../../src/storage/migrate.ts';
+import type { BatchState } from '../../src/tracking/batch-plan.ts';
+import { planBatch } from '../../src/tracking/batch-plan.ts';
+import { writePlan } from '../../src/tracking/store.ts';
+import { registerWebsite } from '../../src/websites/manage-websites.ts';
+import { createSchema, dropSchema, schemaExists, urlWithSearchPath, vacuumSchema } from '../lib/postgres.ts';
+import { TMP_DIR } from '../lib/settings.ts';
+import { newApiKey, startSpoor } from '../lib/spoor-child.ts';
 import { QueryTimer } from './query-timer.ts';
 import { SITE, type TrafficCounts, TrafficGenerator } from './report-data.ts';
-import { TMP_DIR } from './settings.ts';
-import { newApiKey, startSpoor } from './spoor-child.ts';
 
 const MARKER_KEY = 'bench_report_data';
 const START_DAY = '2025-03-01';

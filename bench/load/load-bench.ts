@@ -1,13 +1,13 @@
 // Part 1: durable collect under load. For each connection count, the bare server and Spoor are driven
 // alternately with the same kind of traffic; after each Spoor run the report API must count every
 // page view that was answered 2xx.
-import { utcDay } from '../src/lib/time.ts';
+import { utcDay } from '../../src/lib/time.ts';
+import { type LoadResult, runLoad } from '../lib/load.ts';
+import { pairedLoad, sliceSeconds } from '../lib/paired.ts';
+import type { Child } from '../lib/processes.ts';
+import type { BenchSettings } from '../lib/settings.ts';
+import type { SpoorChild } from '../lib/spoor-child.ts';
 import { collectBodyMaker } from './collect-bodies.ts';
-import { type LoadResult, runLoad } from './load.ts';
-import { pairedLoad, sliceSeconds } from './paired.ts';
-import type { Child } from './processes.ts';
-import type { BenchSettings } from './settings.ts';
-import type { SpoorChild } from './spoor-child.ts';
 
 export interface LoadRow {
   connections: number;

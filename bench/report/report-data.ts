@@ -2,9 +2,9 @@
 // arrival order, shaped like a small shop's site: Zipf-distributed paths, a long tail of referrers,
 // UTM-tagged campaign landings, ~3 page views per visit, ~1.5 visits per visitor, a daily rhythm and
 // some anonymous (no consent) traffic. Events are the real TrackingEvent type with real attribution.
-import { attributePageview } from '../src/tracking/attribution.ts';
-import type { TrackingEvent } from '../src/tracking/events.ts';
-import { Random, zipfSampler } from './random.ts';
+import { attributePageview } from '../../src/tracking/attribution.ts';
+import type { TrackingEvent } from '../../src/tracking/events.ts';
+import { Random, zipfSampler } from '../lib/random.ts';
 
 export const SITE = 'https://www.shop.example';
 const DAY_MS = 86_400_000;

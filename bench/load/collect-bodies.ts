@@ -1,7 +1,7 @@
 // Realistic POST /c page-view bodies for the load run: unique event ids, a pool of returning visitor
 // ids, Zipf-distributed paths, some external referrers and UTM-tagged landings (docs/collect-protocol.md).
 import { randomBytes } from 'node:crypto';
-import { Random, zipfSampler } from './random.ts';
+import { Random, zipfSampler } from '../lib/random.ts';
 
 export const BENCH_ORIGIN = 'https://bench.example';
 export const CHROME_USER_AGENT =

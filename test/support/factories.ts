@@ -1,0 +1,54 @@
+// Factories for the records most suites need, made through the admin API the way a user makes them (so a
+// fixture is always one the API accepts), each failing loudly with the API's answer when it is refused.
+import { expect } from 'vitest';
+import type { RunningSpoor } from '../helpers/spoor.ts';
+
+type Json = Record<string, unknown>;
+
+/** POST to the admin API; expects 201 (or `status`) and returns the JSON body. */
+export async function createVia(
+  spoor: RunningSpoor,
+  url: string,
+  payload: Json,
+  status = 201,
+): Promise<Json> {
+  const res = await spoor.app.inject({ method: 'POST', url, headers: spoor.auth, payload });
+  expect(res.statusCode, `POST ${url}: ${res.body}`).toBe(status);
+  return res.json();
+}
+
+const idOf = async (created: Promise<Json>) => (await created)['id'] as string;
+
+/** A website tracking `allowedOrigins`; returns its id. */
+export function createWebsite(
+  spoor: RunningSpoor,
+  allowedOrigins: string[],
+  values: Json = {},
+): Promise<string> {
+  return idOf(createVia(spoor, '/api/websites', { name: 'Shop', allowedOrigins, ...values }));
+}
+
+/** A contact (`email`, `firstName`, …); returns its id. */
+export function createContact(spoor: RunningSpoor, values: Json): Promise<string> {
+  return idOf(createVia(spoor, '/api/contacts', values));
+}
+
+/** A list; returns its id. */
+export function createList(spoor: RunningSpoor, name: string, values: Json = {}): Promise<string> {
+  return idOf(createVia(spoor, '/api/lists', { name, ...values }));
+}
+
+/** A message (`subject`, `html`, …; named after its subject unless `name` is given); returns its id. */
+export function createMessage(
+  spoor: RunningSpoor,
+  values: { subject: string; html: string } & Json,
+): Promise<string> {
+  return idOf(createVia(spoor, '/api/messages', { name: values.subject, ...values }));
+}
+
+export const EMAIL_FIELD = { key: 'email', type: 'email', label: 'Email', required: true } as const;
+
+/** A form (by default one required email field, on no website); returns its id. */
+export function createForm(spoor: RunningSpoor, values: Json = {}): Promise<string> {
+  return idOf(createVia(spoor, '/api/forms', { name: 'Contact us', fields: [EMAIL_FIELD], ...values }));
+}
