@@ -1,9 +1,8 @@
 // Builds the Fastify app, wiring only: plugins, the one error mapper, each domain mounting its routes (the
 // admin API in its keyed scope). Background jobs are not here: src/workers.ts, started by the server.
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { adminApi, adminArea, refuseUnguardedAdminRoutes } from './access/admin-api.ts';
+import { registerApiContract } from './api-contract.ts';
 import { DEMO_PAGE_SLUG } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import { contactRoutes } from './contacts/routes.ts';
@@ -58,18 +57,10 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   const app = createFastify(config, options.logger);
   registerRequestInput(app);
 
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Spoor API',
-        version: '0.1.0',
-        description: 'Engagement tracking for outbound marketing.',
-      },
-      // No global requirement: admin routes declare theirs (admin-api.ts); the rest are public.
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
-    },
+  await registerApiContract(app, {
+    publicUrl: config.publicUrl,
+    metricsToken: config.metricsToken !== undefined && config.metricsPort === undefined,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
 
   mapErrors(app, { errorPage });
   // Before any route: each route added from here on is counted by its pattern.

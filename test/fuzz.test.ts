@@ -27,8 +27,8 @@ const SITE = 'https://shop.example';
 
 console.info(`[fuzz] seed ${SEED} (replay with FUZZ_SEED=${SEED}), ${RUNS} cases per route`);
 
-/** Routes people meet in a browser: their refusals may be pages or scripts instead of JSON. */
-const PEOPLE_FACING = /^\/(p|s|f)\//;
+/** Routes people meet in a browser or an email: their refusals may be pages or scripts instead of JSON. */
+const PEOPLE_FACING = /^\/(p|s|f|e)\//;
 
 /** Known-good bodies by route (one, or a list to use in turn), which the fuzzer varies one property at a time. */
 function examples(seeds: Seeds): Record<string, unknown> {
@@ -211,6 +211,7 @@ describeEachEngine('fuzzing every documented route', (engine) => {
             { statusCode: answer.statusCode, headers: answer.headers, body: answer.body },
             {
               peopleFacing: PEOPLE_FACING.test(route.path),
+              head: route.method === 'HEAD',
               requestText: `${request.url} ${JSON.stringify(request.headers)} ${String(request.payload ?? '')}`,
             },
           );

@@ -68,7 +68,8 @@ describeEachEngine('input refused at the edge', (engine) => {
     const document = (await spoor.app.inject({ method: 'GET', url: '/docs/json' })).json();
     let checked = 0;
     for (const [path, operations] of Object.entries(document.paths as Record<string, object>)) {
-      if (!path.includes('{')) continue;
+      // The open pixel answers its GIF to anything under its path: its own test below.
+      if (!path.includes('{') || path.startsWith('/e/o/')) continue;
       for (const method of Object.keys(operations)) {
         const url = path.replace(/\{\w+\}/g, 'a%00b');
         const res = await spoor.app.inject({
@@ -76,7 +77,11 @@ describeEachEngine('input refused at the edge', (engine) => {
           url,
           headers: spoor.auth,
         });
-        expectRefusal(res, 'NUL character');
+        // Email links are met by people: their refusals are pages saying the same.
+        if (path.startsWith('/e/')) {
+          expect(res.statusCode, res.body).toBe(400);
+          if (method !== 'head') expect(res.body).toContain('NUL character');
+        } else expectRefusal(res, 'NUL character');
         checked += 1;
       }
     }

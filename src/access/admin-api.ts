@@ -3,6 +3,7 @@
 // Each route also carries its admin area (adminArea), which the key's scopes are checked against.
 import type { FastifyInstance, onRequestHookHandler, RouteOptions } from 'fastify';
 import type { Kysely } from 'kysely';
+import { errors, withResponses } from '../api-contract.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Database } from '../storage/schema.ts';
 import { apiKeyFromHeaders, authenticateApiKey } from './api-keys.ts';
@@ -38,7 +39,9 @@ export function adminApi(
   app.register(async (admin) => {
     admin.addHook('onRoute', (route) => {
       route.onRequest = [requireApiKey, ...asArray(route.onRequest)];
-      route.schema = { ...route.schema, security: API_KEY_SECURITY };
+      const schema = { ...route.schema, security: API_KEY_SECURITY };
+      // Every admin route can refuse the key (401) or its scopes (403): said once here, not per route.
+      route.schema = schema.response ? withResponses(schema, errors(401, 403)) : schema;
     });
     await mount(admin);
   });

@@ -2,6 +2,7 @@
 import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { errors } from '../api-contract.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Storage } from '../storage/database.ts';
 import { describeBytes, type ImportOptions, importContacts } from './csv-import.ts';
@@ -16,18 +17,35 @@ const tooLarge = () =>
     `The CSV is larger than ${describeBytes(IMPORT_BODY_LIMIT)}; split the file.`,
   );
 
-const ImportSummarySchema = Type.Object({
-  rows: Type.Integer({ description: 'data rows read (blank lines not counted)' }),
-  created: Type.Integer(),
-  updated: Type.Integer(),
-  skipped: Type.Integer(),
-  rejected: Type.Integer(),
-  errors: Type.Array(Type.Object({ row: Type.Integer(), reason: Type.String() }), {
-    description: 'the first 1,000 rejected rows; row 1 is the first record after the header',
-  }),
-  errorsTruncated: Type.Boolean(),
-  ignoredColumns: Type.Array(Type.String()),
-});
+const ImportSummarySchema = Type.Object(
+  {
+    rows: Type.Integer({ description: 'data rows read (blank lines not counted)' }),
+    created: Type.Integer(),
+    updated: Type.Integer(),
+    skipped: Type.Integer(),
+    rejected: Type.Integer(),
+    errors: Type.Array(Type.Object({ row: Type.Integer(), reason: Type.String() }), {
+      description: 'the first 1,000 rejected rows; row 1 is the first record after the header',
+    }),
+    errorsTruncated: Type.Boolean(),
+    ignoredColumns: Type.Array(Type.String()),
+  },
+  {
+    title: 'ImportSummary',
+    examples: [
+      {
+        rows: 3,
+        created: 2,
+        updated: 0,
+        skipped: 0,
+        rejected: 1,
+        errors: [{ row: 3, reason: 'email is not a valid address' }],
+        errorsTruncated: false,
+        ignoredColumns: [],
+      },
+    ],
+  },
+);
 
 interface ImportQuery {
   onDuplicate?: ImportOptions['onDuplicate'];
@@ -51,10 +69,12 @@ export default async function contactImportRoutes(scope: FastifyInstance, deps: 
     {
       bodyLimit: IMPORT_BODY_LIMIT,
       schema: {
+        operationId: 'importContacts',
         tags: ['contacts'],
         summary: 'Import contacts from a CSV file (text/csv body, header row first).',
         consumes: ['text/csv'],
-        description: 'See docs/contacts.md: header names, matching by email, and what each count means.',
+        description:
+          'Streams the file (up to 200 MiB) into the contacts. See docs/contacts.md: header names, matching by email, and what each count means. A header that names no field answers 400 unless `unknownColumns=ignore`; any other content type than text/csv is a 415.',
         querystring: Type.Object({
           onDuplicate: Type.Optional(
             Type.Union([Type.Literal('update'), Type.Literal('skip')], {
@@ -67,7 +87,7 @@ export default async function contactImportRoutes(scope: FastifyInstance, deps: 
             }),
           ),
         }),
-        response: { 200: ImportSummarySchema },
+        response: { 200: ImportSummarySchema, ...errors(503) },
       },
     },
     async (request, reply) => {

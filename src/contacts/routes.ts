@@ -1,9 +1,12 @@
 // Admin API for contacts and custom contact fields.
+
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
+import { errors } from '../api-contract.ts';
 import type { Database } from '../storage/schema.ts';
-import type { ContactValues, CustomFieldDefinition, EmailPermissions } from './contact.ts';
+import type { ContactValues, EmailPermissions } from './contact.ts';
 import {
   changeContact,
   createContact,
@@ -14,47 +17,129 @@ import {
 import { listCustomFields } from './store.ts';
 
 const Text = Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()]));
-const ContactBody = Type.Object({
-  email: Text,
-  firstName: Text,
-  lastName: Text,
-  company: Text,
-  phone: Text,
-  jobTitle: Text,
-  country: Text,
-  custom: Type.Optional(
-    Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])),
-  ),
-  emailTracking: Type.Optional(
-    Type.Union([Type.Boolean(), Type.Null()], {
-      description: "Email open/click tracking: the contact's own choice, or null for the install default.",
-    }),
-  ),
-  doNotEmail: Type.Optional(Type.Boolean({ description: 'Never send this contact marketing email.' })),
-});
+const CustomValue = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]);
+const ContactBody = Type.Object(
+  {
+    email: Text,
+    firstName: Text,
+    lastName: Text,
+    company: Text,
+    phone: Text,
+    jobTitle: Text,
+    country: Text,
+    custom: Type.Optional(Type.Record(Type.String(), CustomValue)),
+    emailTracking: Type.Optional(
+      Type.Union([Type.Boolean(), Type.Null()], {
+        description: "Email open/click tracking: the contact's own choice, or null for the install default.",
+      }),
+    ),
+    doNotEmail: Type.Optional(Type.Boolean({ description: 'Never send this contact marketing email.' })),
+  },
+  {
+    examples: [
+      {
+        email: 'ann@shop.example',
+        firstName: 'Ann',
+        company: 'Shop',
+        custom: { plan: 'pro' },
+        emailTracking: null,
+      },
+    ],
+  },
+);
 type ContactBodyValues = ContactValues & EmailPermissions;
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const OrNull = Type.Union([Type.String(), Type.Null()]);
 
-export function contactRoutes(app: FastifyInstance, deps: { db: Kysely<Database> }) {
+/** A contact as every contacts operation answers it. */
+export const ContactSchema = Type.Object(
+  {
+    id: Type.String(),
+    email: OrNull,
+    firstName: OrNull,
+    lastName: OrNull,
+    company: OrNull,
+    phone: OrNull,
+    jobTitle: OrNull,
+    country: OrNull,
+    custom: Type.Record(Type.String(), CustomValue, { description: 'Custom field values by key.' }),
+    prefillAllowed: Type.Boolean({ description: 'The contact ticked "remember me": forms may prefill.' }),
+    emailTracking: Type.Union([Type.Boolean(), Type.Null()]),
+    doNotEmail: Type.Boolean(),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  {
+    title: 'Contact',
+    examples: [
+      {
+        id: 'c0Nt4ctIdXyZ12345678ab',
+        email: 'ann@shop.example',
+        firstName: 'Ann',
+        lastName: null,
+        company: 'Shop',
+        phone: null,
+        jobTitle: null,
+        country: null,
+        custom: { plan: 'pro' },
+        prefillAllowed: false,
+        emailTracking: null,
+        doNotEmail: false,
+        createdAt: '2026-05-01T09:30:00.000Z',
+        updatedAt: '2026-05-01T09:30:00.000Z',
+      },
+    ],
+  },
+);
+const FieldType = Type.Union([
+  Type.Literal('text'),
+  Type.Literal('number'),
+  Type.Literal('boolean'),
+  Type.Literal('date'),
+]);
+const CustomField = Type.Object(
+  { key: Type.String(), label: Type.String(), type: FieldType },
+  { title: 'CustomField', examples: [{ key: 'plan', label: 'Plan', type: 'text' }] },
+);
+
+export function contactRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> }) {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = deps;
 
-  app.post<{ Body: ContactBodyValues }>(
-    '/api/contacts',
-    { schema: { tags: ['contacts'], summary: 'Create a contact.', body: ContactBody } },
-    async (request, reply) => reply.code(201).send(await createContact(db, request.body)),
-  );
-
-  app.get<{ Querystring: { q?: string; limit?: number; cursor?: string } }>(
+  app.post(
     '/api/contacts',
     {
       schema: {
+        operationId: 'createContact',
+        tags: ['contacts'],
+        summary: 'Create a contact.',
+        description:
+          'Every field is optional; custom values must match their field types. Invalid values answer 422 with `details.fields`; an email another contact has answers 409.',
+        body: ContactBody,
+        response: { 201: ContactSchema, ...errors(409, 422, 503) },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await createContact(db, request.body as ContactBodyValues)),
+  );
+
+  app.get(
+    '/api/contacts',
+    {
+      schema: {
+        operationId: 'listContacts',
         tags: ['contacts'],
         summary: 'Search and page through contacts (oldest first).',
+        description: 'Pass `nextCursor` back as `cursor` for the next page; it is null on the last one.',
         querystring: Type.Object({
           q: Type.Optional(Type.String({ maxLength: 200, description: 'matches email, names and company' })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
           cursor: Type.Optional(Type.String({ maxLength: 100 })),
         }),
+        response: {
+          200: Type.Object({ contacts: Type.Array(ContactSchema), nextCursor: OrNull }),
+          ...errors(503),
+        },
       },
     },
     async (request) =>
@@ -65,49 +150,68 @@ export function contactRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
       }),
   );
 
-  app.get<{ Params: { id: string } }>(
-    '/api/contacts/:id',
-    { schema: { tags: ['contacts'], summary: 'One contact.', params: IdParams } },
-    async (request) => getContact(db, request.params.id),
-  );
-
-  app.patch<{ Params: { id: string }; Body: ContactBodyValues }>(
+  app.get(
     '/api/contacts/:id',
     {
       schema: {
+        operationId: 'getContact',
         tags: ['contacts'],
-        summary: 'Change some fields of a contact (null clears).',
+        summary: 'One contact.',
+        description: 'A contact by its id.',
         params: IdParams,
-        body: ContactBody,
+        response: { 200: ContactSchema, ...errors(404, 503) },
       },
     },
-    async (request) => changeContact(db, request.params.id, request.body),
+    async (request) => getContact(db, request.params.id),
+  );
+
+  app.patch(
+    '/api/contacts/:id',
+    {
+      schema: {
+        operationId: 'changeContact',
+        tags: ['contacts'],
+        summary: 'Change some fields of a contact (null clears).',
+        description: 'Fields left out keep their values; invalid values answer 422 with `details.fields`.',
+        params: IdParams,
+        body: ContactBody,
+        response: { 200: ContactSchema, ...errors(404, 409, 422, 503) },
+      },
+    },
+    async (request) => changeContact(db, request.params.id, request.body as ContactBodyValues),
   );
 
   app.get(
     '/api/contact-fields',
-    { schema: { tags: ['contacts'], summary: 'Custom contact fields.' } },
-    async () => ({
-      fields: await listCustomFields(db),
-    }),
+    {
+      schema: {
+        operationId: 'listContactFields',
+        tags: ['contacts'],
+        summary: 'Custom contact fields.',
+        description: 'Every custom field defined on this install, by key.',
+        response: { 200: Type.Object({ fields: Type.Array(CustomField) }), ...errors(503) },
+      },
+    },
+    async () => ({ fields: await listCustomFields(db) }),
   );
 
-  app.post<{ Body: CustomFieldDefinition }>(
+  app.post(
     '/api/contact-fields',
     {
       schema: {
+        operationId: 'createContactField',
         tags: ['contacts'],
         summary: 'Define a custom contact field.',
-        body: Type.Object({
-          key: Type.String({ maxLength: 40 }),
-          label: Type.String({ minLength: 1, maxLength: 200 }),
-          type: Type.Union([
-            Type.Literal('text'),
-            Type.Literal('number'),
-            Type.Literal('boolean'),
-            Type.Literal('date'),
-          ]),
-        }),
+        description: 'A key that is a standard field or already defined answers 409.',
+        body: Type.Object(
+          {
+            key: Type.String({ maxLength: 40 }),
+            label: Type.String({ minLength: 1, maxLength: 200 }),
+            type: FieldType,
+          },
+          { examples: [{ key: 'plan', label: 'Plan', type: 'text' }] },
+        ),
+        response: { 201: CustomField, ...errors(409, 503) },
       },
     },
     async (request, reply) => reply.code(201).send(await defineCustomField(db, request.body)),

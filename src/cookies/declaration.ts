@@ -1,5 +1,32 @@
 // Renders the cookie declaration (JSON for GET /cookies.json, Markdown for docs/cookies.md).
+import { Type } from '@sinclair/typebox';
 import { COOKIES, type CookieVariant } from './definitions.ts';
+
+/** The JSON declaration's shape, for the API document. */
+export const cookieDeclarationSchema = Type.Object(
+  {
+    cookies: Type.Array(
+      Type.Object({
+        name: Type.String(),
+        essential: Type.Boolean(),
+        purpose: Type.String(),
+        lifetime: Type.String(),
+        containsPersonalData: Type.Literal(false),
+        variants: Type.Array(
+          Type.Object({
+            party: Type.String(),
+            setBy: Type.Union([Type.Literal('server'), Type.Literal('script')]),
+            httpOnly: Type.Boolean(),
+            secure: Type.Union([Type.Boolean(), Type.Literal('when the page is https')]),
+            sameSite: Type.Union([Type.Literal('None'), Type.Literal('Lax'), Type.Literal('Strict')]),
+            when: Type.String(),
+          }),
+        ),
+      }),
+    ),
+  },
+  { title: 'CookieDeclaration' },
+);
 
 export function cookieDeclaration() {
   return { cookies: COOKIES };

@@ -1,11 +1,19 @@
 // The machine-readable cookie list: every cookie Spoor sets, from cookies/definitions.ts.
 import type { FastifyInstance } from 'fastify';
-import { cookieDeclaration } from './declaration.ts';
+import { cookieDeclaration, cookieDeclarationSchema } from './declaration.ts';
 
 export function cookieRoutes(app: FastifyInstance): void {
   app.get(
     '/cookies.json',
-    { schema: { tags: ['privacy'], summary: 'Every cookie Spoor sets (machine-readable).' } },
+    {
+      schema: {
+        operationId: 'getCookieDeclaration',
+        tags: ['privacy'],
+        summary: 'Every cookie Spoor sets (machine-readable).',
+        description: 'For consent tools: the same list as docs/cookies.md.',
+        response: { 200: cookieDeclarationSchema },
+      },
+    },
     async () => cookieDeclaration(),
   );
 }

@@ -1,5 +1,7 @@
 // The demo website served on first start: a shop with two pages, a single-page-app section and a campaign link.
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { media, noContent } from '../api-contract.ts';
 import { escapeHtml } from '../lib/html.ts';
 
 /** The demo's campaign link, as a newsletter would carry it (the README's tour names this campaign). */
@@ -93,23 +95,48 @@ export function demoRoutes(app: FastifyInstance, deps: { websiteId: string }) {
     const base = `${request.protocol}://${SAFE_HOST.test(request.host) ? request.host : 'localhost'}`;
     return reply.type('text/html; charset=utf-8').send(render(deps.websiteId, base, page(base)));
   };
-  const hidden = { schema: { hide: true } };
-  app.get('/demo', hidden, async (_request, reply) => reply.redirect('/demo/'));
-  app.get('/demo/', hidden, serve(HOME));
+  const doc = (operationId: string, summary: string) => ({
+    schema: {
+      operationId,
+      tags: ['pages'],
+      summary,
+      description: 'Served only while the demo is on (SPOOR_DEMO): a page carrying the tracking snippet.',
+      response: { 200: media('text/html', 'The page.') },
+    },
+  });
+  app.get(
+    '/demo',
+    {
+      schema: {
+        operationId: 'redirectToDemo',
+        tags: ['pages'],
+        summary: 'To the demo website.',
+        description: 'Served only while the demo is on (SPOOR_DEMO).',
+        response: { 302: noContent('To /demo/.') },
+      },
+    },
+    async (_request, reply) => reply.redirect('/demo/'),
+  );
+  app.get('/demo/', doc('getDemoHome', 'The demo website: its home page.'), serve(HOME));
   app.get(
     '/demo/pricing',
-    hidden,
+    doc('getDemoPricing', 'The demo website: a second page (the campaign link lands here).'),
     serve(() => PRICING),
   );
   app.get(
     '/demo/app',
-    hidden,
+    doc('getDemoApp', 'The demo website: a single-page-app section (history.pushState).'),
     serve(() => APP),
   );
   // The app's views have addresses of their own: reloading one shows the app again.
   app.get(
     '/demo/app/:view',
-    hidden,
+    {
+      schema: {
+        ...doc('getDemoAppView', 'The demo website: a view of the single-page app, reloaded.').schema,
+        params: Type.Object({ view: Type.String() }),
+      },
+    },
     serve(() => APP),
   );
 }

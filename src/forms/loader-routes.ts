@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
+import { media } from '../api-contract.ts';
 
 const DEFAULT_PATH = new URL('../../tracker/dist/forms.js', import.meta.url);
 
@@ -23,8 +24,14 @@ export function formLoaderRoutes(app: FastifyInstance, deps: { loaderPath?: URL 
     '/forms.js',
     {
       schema: {
+        operationId: 'getFormLoader',
         tags: ['forms'],
         summary: 'The form embed loader: renders <div data-spoor-form="FORM_ID"> and submits it.',
+        description: 'Gzipped for clients that accept it.',
+        response: {
+          200: media('text/javascript', 'The loader.'),
+          503: media('text/javascript', 'A comment: the loader is not built on this server.'),
+        },
       },
     },
     async (request, reply) => {

@@ -1,6 +1,7 @@
 // Public HTTP for forms: the embed definition, submissions, prefill and hosted marketing pages.
-import { Type } from '@sinclair/typebox';
+import { type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorBody, errors, media, noContent, ref } from '../api-contract.ts';
 import { ContactValidationError } from '../contacts/manage-contacts.ts';
 import { cappedMaxAgeSeconds, VISITOR_COOKIE } from '../cookies/definitions.ts';
 import { cookieSetter } from '../cookies/set-cookie.ts';
@@ -33,6 +34,54 @@ export interface FormRouteDeps {
 const setPrefillCookie = cookieSetter(PREFILL_COOKIE, 'first-party (your site)');
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+const AfterSubmit = Type.Union([
+  Type.Object({ kind: Type.Literal('message'), text: Type.String() }),
+  Type.Object({ kind: Type.Literal('redirect'), url: Type.String() }),
+]);
+const PublicForm = Type.Object(
+  {
+    id: Type.String(),
+    fields: Type.Array(
+      Type.Object({
+        key: Type.String(),
+        type: Type.String(),
+        label: Type.String(),
+        required: Type.Boolean(),
+        options: Type.Optional(Type.Array(Type.String())),
+        maxLength: Type.Optional(Type.Integer()),
+        prefill: Type.Optional(Type.Literal(true)),
+        defaultValue: Type.Optional(Type.String()),
+      }),
+    ),
+    submitLabel: Type.String(),
+    prefill: Type.Boolean(),
+    afterSubmit: AfterSubmit,
+    token: Type.String({
+      description: 'A fresh submission key: a second submission with it changes nothing.',
+    }),
+    prefillDays: Type.Integer(),
+    gpc: Type.Boolean({ description: 'Whether Global Privacy Control makes a submission anonymous.' }),
+  },
+  { title: 'PublicForm', description: 'What the embed loader needs to draw a form.' },
+);
+const Submitted = Type.Object(
+  {
+    ok: Type.Literal(true),
+    message: Type.Optional(Type.String({ description: 'The thank-you text.' })),
+    redirect: Type.Optional(Type.String({ description: 'Where to send the person.' })),
+    prefill: Type.Optional(Type.String({ description: 'The "remember me" token.' })),
+  },
+  { examples: [{ ok: true, message: 'Thank you!' }] },
+);
+const html = (description: string) => ({ 'text/html': { schema: Type.String({ description }) } });
+const json = (schema: TSchema) => ({ 'application/json': { schema } });
+const publicErrors = errors(
+  [403, "The page's origin may not use this form."],
+  [404, 'No such form.'],
+  429,
+  503,
+);
 
 /** What the embed loader needs to draw a form: no match rules, no internal settings. */
 function publicDefinition(form: Form, extra: { prefillDays: number; gpc: boolean }) {
@@ -106,9 +155,15 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
     '/f/:id',
     {
       schema: {
+        operationId: 'getPublicForm',
         tags: ['forms'],
         summary: 'A form definition for the embed loader (/f/{id}.json).',
+        description: "Public: read by the embed loader from the pages of the form's website (CORS).",
         params: IdParams,
+        response: {
+          200: PublicForm,
+          ...errors([403, "The page's origin may not use this form."], [404, 'No such form.'], 503),
+        },
       },
     },
     async (request, reply) => {
@@ -130,9 +185,19 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
     {
       onRequest: limitPerClient(deps.formRateLimit * 4),
       schema: {
+        operationId: 'getFormPrefill',
         tags: ['forms'],
         summary: "Prefill values for a returning contact who chose 'remember me'.",
+        description:
+          'The token comes in the X-Spoor-Prefill header or the prefill cookie; without a valid one, `values` is empty.',
         params: IdParams,
+        response: {
+          200: Type.Object(
+            { values: Type.Record(Type.String(), Type.String()) },
+            { examples: [{ values: { email: 'ann@shop.example', firstName: 'Ann' } }] },
+          ),
+          ...publicErrors,
+        },
       },
     },
     async (request, reply) => {
@@ -152,10 +217,26 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
       bodyLimit: 65_536,
       onRequest: limitPerClient(deps.formRateLimit),
       schema: {
+        operationId: 'submitForm',
         tags: ['forms'],
         summary: 'Submit a form (HTML form post, or JSON from the embed loader).',
+        description:
+          'The fields by key, plus `_token` (the submission key), `_remember`, `_a` (anonymous), `_h` (a handoff) and `_hp` (the honeypot). A form post (url-encoded) is answered with pages and a 303 redirect; JSON (or JSON as text/plain) with JSON. Invalid values answer 422 naming each field.',
         params: IdParams,
-        body: Type.Record(Type.String(), Type.Unknown()),
+        consumes: ['application/json', 'text/plain', 'application/x-www-form-urlencoded'],
+        body: Type.Record(Type.String(), Type.Unknown(), {
+          examples: [{ email: 'ann@shop.example', firstName: 'Ann', _token: 'aB3dE5fG7hJ9kL1mN3pQ5r' }],
+        }),
+        response: {
+          200: { description: 'Submitted.', content: { ...json(Submitted), ...html('The thank-you page.') } },
+          303: noContent('A form post whose form redirects after submitting: to that address.'),
+          422: {
+            description:
+              'Invalid values: `details.fields` names each (JSON), or the page again with the messages.',
+            content: { ...json(ref(ErrorBody)), ...html('The form page with the messages.') },
+          },
+          ...publicErrors,
+        },
       },
     },
     async (request, reply) => {
@@ -231,8 +312,15 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
     '/p/:slug',
     {
       schema: {
+        operationId: 'getHostedPage',
         tags: ['forms'],
         summary: 'A hosted marketing page with its form.',
+        description: 'The page a form defines (`page.slug`), served at /p/{slug}.',
+        response: {
+          200: media('text/html', 'The page.'),
+          404: media('text/html', 'No page with this slug.'),
+          ...errors(503),
+        },
         params: Type.Object({ slug: Type.String({ maxLength: 80 }) }),
         querystring: Type.Object({
           spoor_h: Type.Optional(Type.String({ maxLength: 200, description: "The site's visitor handoff." })),

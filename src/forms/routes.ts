@@ -1,7 +1,10 @@
 // Admin API for forms: define, list, read and replace form definitions.
+
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
+import { errors } from '../api-contract.ts';
 import type { Database } from '../storage/schema.ts';
 import type { FormInput } from './form-definition.ts';
 import { defineForm, getForm, redefineForm } from './manage-forms.ts';
@@ -9,11 +12,18 @@ import { listForms } from './store.ts';
 
 const FieldSchema = Type.Object({
   key: Type.String({ maxLength: 40 }),
-  type: Type.Union(
-    ['text', 'email', 'tel', 'textarea', 'number', 'date', 'checkbox', 'select', 'hidden', 'consent'].map(
-      (t) => Type.Literal(t),
-    ),
-  ),
+  type: Type.Union([
+    Type.Literal('text'),
+    Type.Literal('email'),
+    Type.Literal('tel'),
+    Type.Literal('textarea'),
+    Type.Literal('number'),
+    Type.Literal('date'),
+    Type.Literal('checkbox'),
+    Type.Literal('select'),
+    Type.Literal('hidden'),
+    Type.Literal('consent'),
+  ]),
   label: Type.String({ minLength: 1, maxLength: 500 }),
   required: Type.Optional(Type.Boolean()),
   pattern: Type.Optional(Type.String({ maxLength: 500 })),
@@ -23,74 +33,159 @@ const FieldSchema = Type.Object({
   defaultValue: Type.Optional(Type.String({ maxLength: 500 })),
   prefill: Type.Optional(Type.Boolean()),
 });
-const FormBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  websiteId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
-  fields: Type.Array(FieldSchema, { maxItems: 100 }),
-  matchRule: Type.Optional(
-    Type.Union([
-      Type.Literal('email'),
-      Type.Literal('name-email-company'),
-      Type.Object({ fields: Type.Array(Type.String({ maxLength: 40 }), { minItems: 1, maxItems: 10 }) }),
-    ]),
-  ),
-  onMatch: Type.Optional(Type.Union([Type.Literal('update'), Type.Literal('create')])),
-  afterSubmit: Type.Optional(
-    Type.Union([
-      Type.Object({ kind: Type.Literal('message'), text: Type.String({ minLength: 1, maxLength: 2000 }) }),
-      Type.Object({ kind: Type.Literal('redirect'), url: Type.String({ maxLength: 2000 }) }),
-    ]),
-  ),
-  prefill: Type.Optional(Type.Boolean()),
-  submitLabel: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-  page: Type.Optional(
-    Type.Union([
-      Type.Object({
-        slug: Type.String({ maxLength: 80 }),
-        title: Type.String({ minLength: 1, maxLength: 200 }),
-        intro: Type.Optional(Type.String({ maxLength: 5000 })),
-      }),
-      Type.Null(),
-    ]),
-  ),
-  lists: Type.Optional(
-    Type.Array(
-      Type.Object({
-        listId: Type.String({ minLength: 1, maxLength: 64 }),
-        consentField: Type.Optional(
-          Type.String({ maxLength: 40, description: 'Subscribe only when this consent box is ticked.' }),
-        ),
-      }),
-      { maxItems: 20, description: 'Lists the submitter joins (as their own request: resubscribes).' },
+const FormBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    websiteId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+    fields: Type.Array(FieldSchema, { maxItems: 100 }),
+    matchRule: Type.Optional(
+      Type.Union([
+        Type.Literal('email'),
+        Type.Literal('name-email-company'),
+        Type.Object({ fields: Type.Array(Type.String({ maxLength: 40 }), { minItems: 1, maxItems: 10 }) }),
+      ]),
     ),
-  ),
-});
+    onMatch: Type.Optional(Type.Union([Type.Literal('update'), Type.Literal('create')])),
+    afterSubmit: Type.Optional(
+      Type.Union([
+        Type.Object({ kind: Type.Literal('message'), text: Type.String({ minLength: 1, maxLength: 2000 }) }),
+        Type.Object({ kind: Type.Literal('redirect'), url: Type.String({ maxLength: 2000 }) }),
+      ]),
+    ),
+    prefill: Type.Optional(Type.Boolean()),
+    submitLabel: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    page: Type.Optional(
+      Type.Union([
+        Type.Object({
+          slug: Type.String({ maxLength: 80 }),
+          title: Type.String({ minLength: 1, maxLength: 200 }),
+          intro: Type.Optional(Type.String({ maxLength: 5000 })),
+        }),
+        Type.Null(),
+      ]),
+    ),
+    lists: Type.Optional(
+      Type.Array(
+        Type.Object({
+          listId: Type.String({ minLength: 1, maxLength: 64 }),
+          consentField: Type.Optional(
+            Type.String({ maxLength: 40, description: 'Subscribe only when this consent box is ticked.' }),
+          ),
+        }),
+        { maxItems: 20, description: 'Lists the submitter joins (as their own request: resubscribes).' },
+      ),
+    ),
+  },
+  {
+    examples: [
+      {
+        name: 'Newsletter',
+        websiteId: 'k3Jd9QeR1vX2bN7mT0aZpw',
+        fields: [
+          { key: 'email', type: 'email', label: 'Email', required: true },
+          { key: 'firstName', type: 'text', label: 'First name', prefill: true },
+        ],
+        afterSubmit: { kind: 'message', text: 'Thank you!' },
+        page: { slug: 'newsletter', title: 'Join the newsletter' },
+      },
+    ],
+  },
+);
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
-export function formRoutes(app: FastifyInstance, deps: { db: Kysely<Database> }): void {
+const AfterSubmit = Type.Union([
+  Type.Object({ kind: Type.Literal('message'), text: Type.String() }),
+  Type.Object({ kind: Type.Literal('redirect'), url: Type.String() }),
+]);
+const FormSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    websiteId: Type.Union([Type.String(), Type.Null()]),
+    definition: Type.Object({
+      fields: Type.Array(FieldSchema),
+      matchFields: Type.Array(Type.String(), { description: 'Contact fields that must all match.' }),
+      onMatch: Type.Union([Type.Literal('update'), Type.Literal('create')]),
+      afterSubmit: AfterSubmit,
+      prefill: Type.Boolean(),
+      submitLabel: Type.String(),
+      page: Type.Union([
+        Type.Object({ slug: Type.String(), title: Type.String(), intro: Type.String() }),
+        Type.Null(),
+      ]),
+      lists: Type.Optional(
+        Type.Array(Type.Object({ listId: Type.String(), consentField: Type.Optional(Type.String()) })),
+      ),
+    }),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { title: 'Form' },
+);
+const definitionErrors = errors(
+  [400, 'The definition is malformed: `details.problems` names every problem.'],
+  [409, 'The page slug is used by another form.'],
+  [422, 'A field pattern RE2 cannot run, a redirect URL that cannot be stored, or an unknown list.'],
+  503,
+);
+
+export function formRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> }): void {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = deps;
-  app.post<{ Body: FormInput }>(
+  app.post(
     '/api/forms',
     {
       schema: {
+        operationId: 'createForm',
         tags: ['forms'],
         summary: 'Define a form (fields, duplicate detection, what follows, hosted page).',
+        description: 'docs/forms.md explains every part of a definition.',
         body: FormBody,
+        response: { 201: FormSchema, ...definitionErrors },
       },
     },
-    async (request, reply) => reply.code(201).send(await defineForm(db, request.body)),
+    async (request, reply) => reply.code(201).send(await defineForm(db, request.body as FormInput)),
   );
-  app.get('/api/forms', { schema: { tags: ['forms'], summary: 'All forms.' } }, async () => ({
-    forms: await listForms(db),
-  }));
-  app.get<{ Params: { id: string } }>(
+  app.get(
+    '/api/forms',
+    {
+      schema: {
+        operationId: 'listForms',
+        tags: ['forms'],
+        summary: 'All forms.',
+        description: 'Every form with its definition.',
+        response: { 200: Type.Object({ forms: Type.Array(FormSchema) }), ...errors(503) },
+      },
+    },
+    async () => ({ forms: await listForms(db) }),
+  );
+  app.get(
     '/api/forms/:id',
-    { schema: { tags: ['forms'], summary: 'One form.', params: IdParams } },
+    {
+      schema: {
+        operationId: 'getForm',
+        tags: ['forms'],
+        summary: 'One form.',
+        description: 'A form by its id, with its definition.',
+        params: IdParams,
+        response: { 200: FormSchema, ...errors(404, 503) },
+      },
+    },
     async (request) => getForm(db, request.params.id),
   );
-  app.put<{ Params: { id: string }; Body: FormInput }>(
+  app.put(
     '/api/forms/:id',
-    { schema: { tags: ['forms'], summary: 'Replace a form definition.', params: IdParams, body: FormBody } },
-    async (request) => redefineForm(db, request.params.id, request.body),
+    {
+      schema: {
+        operationId: 'replaceForm',
+        tags: ['forms'],
+        summary: 'Replace a form definition.',
+        description: 'The whole definition is replaced; submissions already made keep what they recorded.',
+        params: IdParams,
+        body: FormBody,
+        response: { 200: FormSchema, ...errors(404), ...definitionErrors },
+      },
+    },
+    async (request) => redefineForm(db, request.params.id, request.body as FormInput),
   );
 }

@@ -1,5 +1,6 @@
 // GET /healthz: 200 when the database answers and writes succeed, else 503 with the reason, so a load
 // balancer or monitor takes a node that cannot store events out of rotation (docs/deployment.md).
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Storage } from '../storage/database.ts';
@@ -27,8 +28,40 @@ async function checkDatabase(storage: Storage): Promise<DatabaseCheck> {
 
 export function healthRoutes(app: FastifyInstance, deps: { storage: Storage }): void {
   const writes = writeHealthOf(deps.storage);
-  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
-    const health = healthOf(await checkDatabase(deps.storage), writes.failures());
-    return reply.code(health.status).header('cache-control', 'no-store').send(health.body);
-  });
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        operationId: 'getHealth',
+        tags: ['health'],
+        summary: 'Whether this node can store events: for load balancers and monitors.',
+        description:
+          '200 when the database answers and writes succeed; otherwise 503 with the reason, so that a node that cannot store events is taken out of rotation (docs/deployment.md).',
+        response: {
+          200: Type.Object({ ok: Type.Literal(true) }, { examples: [{ ok: true }] }),
+          503: Type.Object(
+            {
+              ok: Type.Literal(false),
+              error: Type.Literal('unavailable'),
+              message: Type.String(),
+            },
+            {
+              description: 'The database is not answering, or writes are failing.',
+              examples: [
+                {
+                  ok: false,
+                  error: 'unavailable',
+                  message: 'The database is not answering: connection refused.',
+                },
+              ],
+            },
+          ),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const health = healthOf(await checkDatabase(deps.storage), writes.failures());
+      return reply.code(health.status).header('cache-control', 'no-store').send(health.body);
+    },
+  );
 }

@@ -4,6 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onResponseHookHandler } from 'fastify';
+import { errors, media } from '../api-contract.ts';
 import type { Config } from '../config.ts';
 import { countSendsByStatus } from '../email/sends/store.ts';
 import { AppError } from '../lib/errors.ts';
@@ -45,17 +46,34 @@ export function metricsRoutes(app: FastifyInstance, deps: { config: MetricsConfi
   app.addHook('onClose', async () => forget());
   // With a listener of its own, the public one has no /metrics.
   if (config.metricsPort !== undefined) return;
-  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    if (!carriesToken(request.headers.authorization, config.metricsToken)) {
-      reply.header('www-authenticate', 'Bearer realm="metrics"');
-      throw new AppError(
-        'unauthorized',
-        'Send the metrics token: "Authorization: Bearer <SPOOR_METRICS_TOKEN>".',
-      );
-    }
-    const registry = metricsRegistry();
-    return reply.header('content-type', registry.contentType).send(await registry.metrics());
-  });
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        operationId: 'getMetrics',
+        tags: ['health'],
+        summary: 'Prometheus metrics: requests, ingest batches, queues, sends, SMTP, database pool.',
+        description:
+          'Served here when SPOOR_METRICS_TOKEN is set (send it as a bearer token); with SPOOR_METRICS_PORT on a listener of its own instead. docs/configuration.md lists the metrics.',
+        security: [{ metricsToken: [] }],
+        response: {
+          200: media('text/plain', 'The metrics in the Prometheus text format.'),
+          ...errors([401, 'No metrics token, or a wrong one.']),
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!carriesToken(request.headers.authorization, config.metricsToken)) {
+        reply.header('www-authenticate', 'Bearer realm="metrics"');
+        throw new AppError(
+          'unauthorized',
+          'Send the metrics token: "Authorization: Bearer <SPOOR_METRICS_TOKEN>".',
+        );
+      }
+      const registry = metricsRegistry();
+      return reply.header('content-type', registry.contentType).send(await registry.metrics());
+    },
+  );
 }
 
 /** The listener of its own (SPOOR_METRICS_PORT): GET /metrics and nothing else. Null when not configured. */

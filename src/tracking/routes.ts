@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { errors, media } from '../api-contract.ts';
 import { VISIT_COOKIE, VISITOR_COOKIE } from '../cookies/definitions.ts';
 import { ID_PATTERN } from '../lib/ids.ts';
 import { limitPerClient } from '../lib/rate-limited.ts';
@@ -32,33 +33,77 @@ export interface TrackingDeps {
 
 const Id = Type.String({ pattern: ID_PATTERN.source });
 const Flag = Type.Optional(Type.Literal(1));
-const CollectSchema = Type.Object({
-  w: Type.String({ minLength: 1, maxLength: 64 }),
-  e: Id,
-  t: Type.Union([Type.Literal('pv'), Type.Literal('en')]),
-  u: Type.Optional(Type.String({ maxLength: 2048 })),
-  r: Type.Optional(Type.String({ maxLength: 2048 })),
-  ti: Type.Optional(Type.String({ maxLength: 512 })),
-  p: Type.Optional(Id),
-  ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),
-  v: Type.Optional(Id),
-  s: Type.Optional(Id),
-  a: Flag,
-  g: Flag,
-  wd: Flag,
-  fp: Flag,
-  /** A handoff from an email click (src/identity/handoff.ts): `visitorId.expiry.mac`. */
-  h: Type.Optional(Type.String({ maxLength: 200 })),
-});
+const CollectSchema = Type.Object(
+  {
+    w: Type.String({ minLength: 1, maxLength: 64 }),
+    e: Id,
+    t: Type.Union([Type.Literal('pv'), Type.Literal('en')]),
+    u: Type.Optional(Type.String({ maxLength: 2048 })),
+    r: Type.Optional(Type.String({ maxLength: 2048 })),
+    ti: Type.Optional(Type.String({ maxLength: 512 })),
+    p: Type.Optional(Id),
+    ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),
+    v: Type.Optional(Id),
+    s: Type.Optional(Id),
+    a: Flag,
+    g: Flag,
+    wd: Flag,
+    fp: Flag,
+    /** A handoff from an email click (src/identity/handoff.ts): `visitorId.expiry.mac`. */
+    h: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  {
+    description: 'docs/collect-protocol.md describes every field.',
+    examples: [
+      {
+        w: 'k3Jd9QeR1vX2bN7mT0aZpw',
+        e: 'evt0lq8v3k000001a2b3c4',
+        t: 'pv',
+        u: 'https://shop.example/pricing',
+        a: 1,
+      },
+    ],
+  },
+);
 
 /** What the script sends for a handoff: the fields of a hit that name the browser and its consent. */
-const HandoffSchema = Type.Object({
-  w: Type.String({ minLength: 1, maxLength: 64 }),
-  v: Type.Optional(Id),
-  a: Flag,
-  g: Flag,
-  fp: Flag,
-});
+const HandoffSchema = Type.Object(
+  {
+    w: Type.String({ minLength: 1, maxLength: 64 }),
+    v: Type.Optional(Id),
+    a: Flag,
+    g: Flag,
+    fp: Flag,
+  },
+  { examples: [{ w: 'k3Jd9QeR1vX2bN7mT0aZpw', a: 1 }] },
+);
+
+const Collected = Type.Union(
+  [
+    Type.Object(
+      { ok: Type.Literal(true), anon: Type.Literal(true) },
+      { description: 'Recorded without identifiers (no consent, GPC, or a bot).' },
+    ),
+    Type.Object(
+      {
+        ok: Type.Literal(true),
+        v: Type.String({ description: 'Visitor id (the script keeps it in first-party mode).' }),
+        s: Type.String({ description: 'Visit id.' }),
+        vt: Type.Integer({ description: 'Visit timeout, seconds.' }),
+        vd: Type.Integer({ description: 'Visitor cookie lifetime, days.' }),
+      },
+      { description: 'Recorded for a visitor.' },
+    ),
+  ],
+  { examples: [{ ok: true, anon: true }] },
+);
+/** What the tracking endpoints can refuse (JSON errors; the script ignores them). */
+const trackingErrors = errors(
+  [403, "The website is not registered, or the page's origin is not one it allows."],
+  429,
+  503,
+);
+const script = (description: string) => media('text/javascript', description);
 
 function requestOrigin(headers: Record<string, string | string[] | undefined>): string | null {
   const origin = headers['origin'];
@@ -113,9 +158,17 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
       bodyLimit: deps.collectBodyLimit,
       onRequest: collectLimit,
       schema: {
+        operationId: 'collect',
         tags: ['tracking'],
         summary: 'Record a page view or an engaged-time update (the tracking script calls this).',
+        description:
+          'Public, called from browsers (JSON, or JSON sent as text/plain by sendBeacon). Limited per client address (429). docs/collect-protocol.md describes the fields and the answer.',
+        consumes: ['application/json', 'text/plain'],
         body: CollectSchema,
+        response: {
+          200: Collected,
+          ...trackingErrors,
+        },
       },
     },
     async (request, reply) => {
@@ -161,9 +214,20 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
       bodyLimit: deps.collectBodyLimit,
       onRequest: collectLimit,
       schema: {
+        operationId: 'issueHandoff',
         tags: ['tracking'],
         summary: "A short-lived handoff naming this browser's visitor, for a link to a hosted page.",
+        description:
+          'Asked by the script when a visitor clicks a link to a hosted page; `h` is absent when the browser carries no visitor (no consent, GPC).',
+        consumes: ['application/json', 'text/plain'],
         body: HandoffSchema,
+        response: {
+          200: Type.Object(
+            { ok: Type.Literal(true), h: Type.Optional(Type.String({ description: 'The handoff token.' })) },
+            { examples: [{ ok: true, h: 'vIsItOrIdXyZ12345678ab.1777777777.mac' }] },
+          ),
+          ...trackingErrors,
+        },
       },
     },
     async (request, reply) => {
@@ -189,7 +253,15 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
 
   app.get(
     '/spoor.js',
-    { schema: { tags: ['tracking'], summary: 'The tracking script (reads its settings from the page).' } },
+    {
+      schema: {
+        operationId: 'getTrackerScript',
+        tags: ['tracking'],
+        summary: 'The tracking script (reads its settings from the page).',
+        description: 'For the Outbound-Marketing-compatible snippet; gzipped for clients that accept it.',
+        response: { 200: script('The script.') },
+      },
+    },
     async (request, reply) => {
       const { body, encoding } = sendScript(request.headers['accept-encoding'], tracker, trackerGzip);
       if (encoding) reply.header('content-encoding', encoding);
@@ -202,8 +274,17 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
     '/s/:file',
     {
       schema: {
+        operationId: 'getWebsiteScript',
         tags: ['tracking'],
         summary: "The tracking script with a website's settings built in: /s/{websiteId}.js",
+        description:
+          'What the third-party and first-party snippets load; gzipped for clients that accept it.',
+        params: Type.Object({ file: Type.String({ description: '{websiteId}.js' }) }),
+        response: {
+          200: script('The script.'),
+          404: script('A comment saying there is no such website.'),
+          ...errors(503),
+        },
       },
     },
     async (request, reply) => {

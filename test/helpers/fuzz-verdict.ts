@@ -34,11 +34,13 @@ function unreadable(text: string, requestText: string): string | undefined {
  */
 export function problemWith(
   answer: Answer,
-  options: { peopleFacing: boolean; requestText: string },
+  options: { peopleFacing: boolean; requestText: string; head?: boolean },
 ): string | null {
   if (answer.statusCode >= 500) return `answered ${answer.statusCode}: ${answer.body.slice(0, 300)}`;
   if (answer.statusCode < 400) return null;
   const type = String(answer.headers['content-type'] ?? '');
+  // An answer to HEAD has no body by definition: its words are those of the GET it mirrors.
+  if (options.head) return type ? null : `answered ${answer.statusCode} to HEAD with no content type`;
   if (type.startsWith('application/json')) {
     let body: { error?: unknown; message?: unknown };
     try {

@@ -8,6 +8,7 @@ import type { Storage } from '../../src/storage/database.ts';
 import type { Ingestor } from '../../src/tracking/ingest.ts';
 import { createWorkers } from '../../src/workers.ts';
 import type { TestDatabase } from './engines.ts';
+import { assertContractKept, watchResponses } from './response-contract.ts';
 
 export interface RunningSpoor {
   app: FastifyInstance;
@@ -37,6 +38,7 @@ export async function startSpoor(
   const config: Config = { ...loadConfig({ SPOOR_DEMO: 'false' }), ...overrides };
   const storage = database.open();
   const { app, ingestor } = await buildApp({ config, storage });
+  const contract = watchResponses(app);
   await app.ready();
   const workers = await createWorkers({ storage, config, log: app.log });
   if (options.workers) await workers.start();
@@ -54,6 +56,7 @@ export async function startSpoor(
       await workers.stop();
       await app.close();
       await storage.close();
+      assertContractKept(contract);
     },
   };
 }

@@ -1,6 +1,8 @@
 // HTTP for email engagement: the open pixel, the click redirect and one-click unsubscribe (RFC 8058).
 // Tokens are verified here; the destination of a click comes from storage only. Insights: insights-routes.ts.
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { media, noContent } from '../../api-contract.ts';
 import type { Config } from '../../config.ts';
 import { VISITOR_COOKIE } from '../../cookies/definitions.ts';
 import { signHandoff, withHandoff } from '../../identity/handoff.ts';
@@ -51,6 +53,20 @@ const RECORDED_OPENS_PER_RECIPIENT_PER_MINUTE = 30;
 const RECORDED_CLICKS_PER_RECIPIENT_PER_MINUTE = 30;
 /** Unsubscribes are idempotent; more than this per recipient per minute is abuse and gets a 429. */
 const UNSUBSCRIBE_REQUESTS_PER_RECIPIENT_PER_MINUTE = 10;
+
+/** A page for people; the error mapper answers these endpoints' errors as pages too (FOR_PEOPLE). */
+const page = (description: string) => media('text/html', description);
+const PAGE_ERRORS: Record<number, string> = {
+  400: 'A malformed request (a page says why).',
+  404: 'An invalid or unknown link (a page).',
+  413: 'The body is too large.',
+  415: 'A body that is not a form post.',
+  422: 'The destination stored for this link cannot be redirected to (a page).',
+  429: 'Too many requests; `Retry-After` says when to try again (a page).',
+  503: 'The database cannot be used right now; `Retry-After` says when to try again (a page).',
+};
+const pageErrors = (...statuses: number[]): Record<number, ReturnType<typeof page>> =>
+  Object.fromEntries(statuses.map((status) => [status, page(PAGE_ERRORS[status] ?? 'An error page.')]));
 
 export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): void {
   const { storage, config, secrets } = deps;
@@ -127,25 +143,53 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
       },
     );
     // The pixel answers its GIF to everything under its path, whatever the token: it is never refused.
-    scope.get(`${PIXEL_PATH}*`, { schema: { hide: true }, config: FOR_PEOPLE }, async (request, reply) => {
-      const file = (request.params as { '*': string })['*'];
-      const claims = file.endsWith('.gif') ? await secrets.verify(file.slice(0, -4), 'open') : null;
-      if (claims && openLimit.allow(recipientOf(claims))) {
-        try {
-          await writer.record(hitOf(request, 'open', claims));
-        } catch (error) {
-          logUnrecorded('an email open could not be recorded', error);
+    scope.get(
+      `${PIXEL_PATH}*`,
+      {
+        config: { ...FOR_PEOPLE, ownResponsesOnly: true },
+        schema: {
+          operationId: 'recordOpen',
+          tags: ['email engagement'],
+          summary: 'The open pixel in sent email: records an open, answers a 1×1 GIF.',
+          description:
+            'Answers its GIF to everything under its path, whatever the token: a mail client never sees an error. An open with a genuine token is recorded (at most 30 per recipient a minute).',
+          params: Type.Object({ '*': Type.String({ description: '{token}.gif' }) }),
+          response: { 200: media('image/gif', 'A transparent 1×1 GIF.', Type.String({ format: 'binary' })) },
+        },
+      },
+      async (request, reply) => {
+        const file = (request.params as { '*': string })['*'];
+        const claims = file.endsWith('.gif') ? await secrets.verify(file.slice(0, -4), 'open') : null;
+        if (claims && openLimit.allow(recipientOf(claims))) {
+          try {
+            await writer.record(hitOf(request, 'open', claims));
+          } catch (error) {
+            logUnrecorded('an email open could not be recorded', error);
+          }
         }
-      }
-      return reply.headers(PIXEL_HEADERS).send(PIXEL_GIF);
-    });
+        return reply.headers(PIXEL_HEADERS).send(PIXEL_GIF);
+      },
+    );
 
     scope.route({
       method: ['GET', 'HEAD'],
       url: `${CLICK_PATH}*`,
       exposeHeadRoute: false,
-      schema: { hide: true },
       config: FOR_PEOPLE,
+      schema: {
+        operationId: 'followEmailLink',
+        tags: ['email engagement'],
+        summary: 'A tracked link in sent email: records the click, redirects to the destination.',
+        description:
+          'An invalid or unknown link is a 404 page (limited per client address: 429). The hidden honeypot link answers a page; a stored destination that cannot be redirected to answers 422. HEAD is answered like GET (scanners use it).',
+        params: Type.Object({ '*': Type.String({ description: 'The click token.' }) }),
+        response: {
+          200: page('The honeypot link: a page no person sees.'),
+          302: noContent("To the destination (with a visitor handoff for pages carrying Spoor's script)."),
+          422: page(PAGE_ERRORS[422] as string),
+          ...pageErrors(400, 404, 429, 503),
+        },
+      },
       handler: async (request, reply) => {
         const claims = await secrets.verify((request.params as { '*': string })['*'], 'click');
         const link = claims ? await links.get(claims.sendId, claims.position) : null;
@@ -179,24 +223,52 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
       },
     });
 
-    const unsubscribeRoute = { schema: { hide: true }, config: FOR_PEOPLE };
+    const unsubscribeParams = Type.Object({ token: Type.String({ description: 'The unsubscribe token.' }) });
     const unsubscribeClaims = async (request: FastifyRequest, reply: FastifyReply) => {
       const claims = await secrets.verify((request.params as { token: string }).token, 'unsubscribe');
       if (claims && !unsubscribeLimit.allow(recipientOf(claims))) throw tooMany(reply, unsubscribeLimit);
       return claims;
     };
-    scope.get(`${UNSUBSCRIBE_PATH}:token`, unsubscribeRoute, async (request, reply) => {
-      if (!(await unsubscribeClaims(request, reply))) return invalid(request, reply, invalidUnsubscribeLimit);
-      // A GET changes nothing: scanners fetch every link. The page's button POSTs.
-      return reply
-        .header('cache-control', 'no-store')
-        .type('text/html; charset=utf-8')
-        .send(confirmUnsubscribePage());
-    });
+    scope.get(
+      `${UNSUBSCRIBE_PATH}:token`,
+      {
+        config: FOR_PEOPLE,
+        schema: {
+          operationId: 'confirmUnsubscribe',
+          tags: ['email engagement'],
+          summary: 'The unsubscribe link in sent email: a page whose button unsubscribes.',
+          description: 'Changes nothing (scanners fetch every link); the button POSTs to the same address.',
+          params: unsubscribeParams,
+          response: { 200: page('The confirmation page.'), ...pageErrors(400, 404, 429, 503) },
+        },
+      },
+      async (request, reply) => {
+        if (!(await unsubscribeClaims(request, reply)))
+          return invalid(request, reply, invalidUnsubscribeLimit);
+        // A GET changes nothing: scanners fetch every link. The page's button POSTs.
+        return reply
+          .header('cache-control', 'no-store')
+          .type('text/html; charset=utf-8')
+          .send(confirmUnsubscribePage());
+      },
+    );
 
     scope.post(
       `${UNSUBSCRIBE_PATH}:token`,
-      { ...unsubscribeRoute, bodyLimit: ONE_CLICK_BODY_LIMIT },
+      {
+        config: FOR_PEOPLE,
+        bodyLimit: ONE_CLICK_BODY_LIMIT,
+        schema: {
+          operationId: 'unsubscribe',
+          tags: ['email engagement'],
+          summary: "Unsubscribe: the page's button, or a mail provider's one-click unsubscribe (RFC 8058).",
+          description:
+            'Posted as application/x-www-form-urlencoded or multipart/form-data (`List-Unsubscribe=One-Click`); answers a plain 200 page, no redirect, no cookies. Idempotent.',
+          params: unsubscribeParams,
+          consumes: ['application/x-www-form-urlencoded', 'multipart/form-data'],
+          response: { 200: page('Unsubscribed.'), ...pageErrors(400, 404, 413, 415, 429, 503) },
+        },
+      },
       async (request, reply) => {
         const claims = await unsubscribeClaims(request, reply);
         if (!claims) return invalid(request, reply, invalidUnsubscribeLimit);

@@ -1,7 +1,10 @@
 // Admin API for email messages: create, change, read, list, delete, and preview for a contact.
+
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
+import { errors, noContent } from '../../api-contract.ts';
 import type { Database } from '../../storage/schema.ts';
 import {
   changeMessage,
@@ -27,71 +30,149 @@ const fields = {
   replyTo: OptionalText(254, 'Reply-To address.'),
 };
 
-export function messageRoutes(app: FastifyInstance, deps: { db: Kysely<Database> }): void {
+const OrNull = Type.Union([Type.String(), Type.Null()]);
+const summaryFields = {
+  id: Type.String(),
+  name: Type.String(),
+  subject: Type.String(),
+  fromName: OrNull,
+  fromEmail: OrNull,
+  replyTo: OrNull,
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+};
+const messageExample = {
+  id: 'm3ssAg3IdXyZ12345678ab',
+  name: 'May news',
+  subject: 'News for {{ contact.firstName | default: "you" }}',
+  html: '<p>Hello {{ contact.firstName }}, <a href="https://shop.example/may">see what is new</a>.</p>',
+  text: null,
+  fromName: null,
+  fromEmail: null,
+  replyTo: null,
+  createdAt: '2026-05-01T09:30:00.000Z',
+  updatedAt: '2026-05-01T09:30:00.000Z',
+};
+const Message = Type.Object(
+  { ...summaryFields, html: Type.String(), text: OrNull },
+  { title: 'Message', examples: [messageExample] },
+);
+const MessageSummary = Type.Object(summaryFields, { title: 'MessageSummary' });
+const templateErrors = errors([
+  422,
+  'A template that is not valid Liquid or cannot be rendered, or a field that cannot be used (`details.fields`).',
+]);
+
+export function messageRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> }): void {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = deps;
 
-  app.post<{ Body: MessageInput }>(
+  app.post(
     '/api/messages',
     {
       schema: {
+        operationId: 'createMessage',
         tags: ['messages'],
         summary: 'Create a message (templates are checked: invalid Liquid is refused with 422).',
-        body: Type.Object(fields),
+        description: 'docs/email.md lists the merge fields and how links are tracked.',
+        body: Type.Object(fields, {
+          examples: [
+            { name: messageExample.name, subject: messageExample.subject, html: messageExample.html },
+          ],
+        }),
+        response: { 201: Message, ...templateErrors, ...errors(503) },
       },
     },
-    async (request, reply) => reply.code(201).send(await createMessage(db, request.body)),
+    async (request, reply) => reply.code(201).send(await createMessage(db, request.body as MessageInput)),
   );
 
   app.get(
     '/api/messages',
-    { schema: { tags: ['messages'], summary: 'All messages, without bodies.' } },
-    async () => ({
-      messages: await listMessages(db),
-    }),
+    {
+      schema: {
+        operationId: 'listMessages',
+        tags: ['messages'],
+        summary: 'All messages, without bodies.',
+        description: 'Newest first, without `html` and `text`.',
+        response: { 200: Type.Object({ messages: Type.Array(MessageSummary) }), ...errors(503) },
+      },
+    },
+    async () => ({ messages: await listMessages(db) }),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/messages/:id',
-    { schema: { tags: ['messages'], summary: 'One message.', params: IdParams } },
+    {
+      schema: {
+        operationId: 'getMessage',
+        tags: ['messages'],
+        summary: 'One message.',
+        description: 'A message by its id, with its templates.',
+        params: IdParams,
+        response: { 200: Message, ...errors(404, 503) },
+      },
+    },
     async (request) => getMessage(db, request.params.id),
   );
 
-  app.patch<{ Params: { id: string }; Body: Partial<MessageInput> }>(
+  app.patch(
     '/api/messages/:id',
     {
       schema: {
+        operationId: 'changeMessage',
         tags: ['messages'],
         summary: 'Change some fields of a message (null clears an optional one).',
+        description: 'Sends already created keep their own copy.',
         params: IdParams,
-        body: Type.Partial(Type.Object(fields)),
+        body: Type.Partial(Type.Object(fields), { examples: [{ subject: 'Our May news' }] }),
+        response: { 200: Message, ...errors(404), ...templateErrors, ...errors(503) },
       },
     },
-    async (request) => changeMessage(db, request.params.id, request.body),
+    async (request) => changeMessage(db, request.params.id, request.body as Partial<MessageInput>),
   );
 
-  app.delete<{ Params: { id: string } }>(
+  app.delete(
     '/api/messages/:id',
     {
       schema: {
+        operationId: 'deleteMessage',
         tags: ['messages'],
         summary: 'Delete a message (sends keep their own copy).',
+        description: 'Sends made from it, past or queued, are not changed.',
         params: IdParams,
+        response: { 204: noContent('Deleted.'), ...errors(404, 503) },
       },
     },
     async (request, reply) => {
       await deleteMessage(db, request.params.id);
-      return reply.code(204).send();
+      return reply.code(204).send(undefined);
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { contactId: string } }>(
+  app.post(
     '/api/messages/:id/preview',
     {
       schema: {
+        operationId: 'previewMessage',
         tags: ['messages'],
         summary: 'The message rendered for a contact: subject, HTML, text and its links (nothing tracked).',
+        description: 'An unknown message or contact answers 404.',
         params: IdParams,
-        body: Type.Object({ contactId: Id }),
+        body: Type.Object({ contactId: Id }, { examples: [{ contactId: 'c0Nt4ctIdXyZ12345678ab' }] }),
+        response: {
+          200: Type.Object(
+            {
+              subject: Type.String(),
+              html: Type.String(),
+              text: Type.String(),
+              links: Type.Array(Type.Object({ position: Type.Integer(), url: Type.String() })),
+            },
+            { title: 'MessagePreview' },
+          ),
+          ...errors(404),
+          ...templateErrors,
+          ...errors(503),
+        },
       },
     },
     async (request) => previewMessage(db, request.params.id, request.body.contactId),

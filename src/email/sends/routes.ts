@@ -1,9 +1,12 @@
 // Admin API for sends: create (202, the workers take it from there), read progress, page, cancel,
 // resume a paused one.
+
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Database, RecipientStatus } from '../../storage/schema.ts';
+import { errors, noContent } from '../../api-contract.ts';
+import type { Database, RecipientStatus as RecipientStatusValue } from '../../storage/schema.ts';
 import {
   cancelSend,
   createSend,
@@ -25,111 +28,255 @@ const RECIPIENT_STATUSES = [
   'hard_bounce',
   'soft_bounce',
   'unconfirmed',
-] as const satisfies readonly RecipientStatus[];
+] as const satisfies readonly RecipientStatusValue[];
 
-export function sendRoutes(app: FastifyInstance, deps: { db: Kysely<Database> }): void {
+const OrNull = Type.Union([Type.String(), Type.Null()]);
+const Time = Type.String({ format: 'date-time' });
+const OrNever = Type.Union([Time, Type.Null()]);
+const Count = Type.Integer({ minimum: 0 });
+const SendStatus = Type.Union([
+  Type.Literal('queued'),
+  Type.Literal('preparing'),
+  Type.Literal('sending'),
+  Type.Literal('paused'),
+  Type.Literal('done'),
+  Type.Literal('cancelled'),
+]);
+const RecipientStatus = Type.Unsafe<RecipientStatusValue>(
+  Type.Union(RECIPIENT_STATUSES.map((status) => Type.Literal(status))),
+);
+const BlockReason = Type.Union([
+  Type.Literal('unsubscribed'),
+  Type.Literal('do_not_email'),
+  Type.Literal('no_address'),
+  Type.Literal('hard_bounced'),
+]);
+const sendExample = {
+  id: 's3NdIdXyZ12345678abcde',
+  messageId: 'm3ssAg3IdXyZ12345678ab',
+  listIds: ['l1StIdXyZ12345678abcde'],
+  status: 'sending',
+  subject: 'News for {{ contact.firstName | default: "you" }}',
+  createdAt: '2026-05-01T09:30:00.000Z',
+  preparedAt: '2026-05-01T09:30:01.000Z',
+  finishedAt: null,
+  error: null,
+  lastError: { message: 'connect ECONNREFUSED 127.0.0.1:25', at: '2026-05-01T09:30:05.000Z' },
+  progress: {
+    recipients: 120,
+    duplicates: 0,
+    blocked: { total: 3, unsubscribed: 3, doNotEmail: 0, noAddress: 0, hardBounced: 0 },
+    sent: 40,
+    accepted: 40,
+    hardBounces: 0,
+    softBounces: 0,
+    unconfirmed: 0,
+    deferrals: 0,
+    policyRefusals: 0,
+    pending: 77,
+  },
+};
+const Send = Type.Object(
+  {
+    id: Type.String(),
+    messageId: Type.String(),
+    listIds: Type.Array(Type.String()),
+    status: SendStatus,
+    subject: Type.String(),
+    createdAt: Time,
+    preparedAt: OrNever,
+    finishedAt: OrNever,
+    error: Type.Union([Type.String(), Type.Null()], {
+      description: 'Why the send is paused (what to fix before resuming); null otherwise.',
+    }),
+    lastError: Type.Union([Type.Object({ message: Type.String(), at: Time }), Type.Null()], {
+      description:
+        'The latest time the SMTP server could not be reached, greeted or logged in to (or refused the sender), with what it said; null if it never happened. It stays after the server recovers: compare `at` with the progress.',
+    }),
+    progress: Type.Object({
+      recipients: Type.Integer({
+        description: 'Memberships found on the lists (a contact on two lists counts twice).',
+      }),
+      duplicates: Count,
+      blocked: Type.Object({
+        total: Count,
+        unsubscribed: Count,
+        doNotEmail: Count,
+        noAddress: Count,
+        hardBounced: Count,
+      }),
+      sent: Count,
+      accepted: Count,
+      hardBounces: Count,
+      softBounces: Count,
+      unconfirmed: Type.Integer({ description: 'Handed to SMTP when a node died; never sent again.' }),
+      deferrals: Count,
+      policyRefusals: Count,
+      pending: Count,
+    }),
+  },
+  { title: 'Send', examples: [sendExample] },
+);
+const Recipient = Type.Object(
+  {
+    contactId: Type.String(),
+    email: OrNull,
+    status: RecipientStatus,
+    blockReason: Type.Union([BlockReason, Type.Null()]),
+    attempts: Count,
+    lastResponse: Type.Union([Type.String(), Type.Null()], {
+      description: "The SMTP server's last answer for this recipient (a refusal's reason included).",
+    }),
+    sentAt: OrNever,
+  },
+  { title: 'SendRecipient' },
+);
+const Suppression = Type.Object(
+  {
+    email: Type.String(),
+    reason: Type.String(),
+    sendId: OrNull,
+    detail: Type.Union([Type.String(), Type.Null()], {
+      description: "The SMTP server's answer that caused it.",
+    }),
+    createdAt: Time,
+  },
+  { title: 'Suppression' },
+);
+
+export function sendRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> }): void {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = deps;
 
-  app.post<{ Body: { messageId: string; listIds: string[] } }>(
+  app.post(
     '/api/sends',
     {
       schema: {
-        tags: ['email'],
+        operationId: 'createSend',
+        tags: ['sends'],
         summary: 'Send a message to one or more lists (queued; answers 202 at once).',
-        body: Type.Object({
-          messageId: Id,
-          listIds: Type.Array(Id, { minItems: 1, maxItems: 50 }),
-        }),
+        description:
+          'The workers prepare the recipients and send; follow the progress with getSend. An unknown message or list answers 422.',
+        body: Type.Object(
+          { messageId: Id, listIds: Type.Array(Id, { minItems: 1, maxItems: 50 }) },
+          { examples: [{ messageId: 'm3ssAg3IdXyZ12345678ab', listIds: ['l1StIdXyZ12345678abcde'] }] },
+        ),
+        response: { 202: Send, ...errors(404, 422, 503) },
       },
     },
     async (request, reply) => reply.code(202).send(await createSend(db, request.body)),
   );
 
-  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+  app.get(
     '/api/sends',
     {
       schema: {
-        tags: ['email'],
+        operationId: 'listSends',
+        tags: ['sends'],
         summary: 'Sends, newest first.',
+        description: 'Pass `nextCursor` back as `cursor` for the next page; it is null on the last one.',
         querystring: Type.Object({
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
           cursor: Type.Optional(Type.String({ maxLength: 100 })),
         }),
+        response: { 200: Type.Object({ sends: Type.Array(Send), nextCursor: OrNull }), ...errors(503) },
       },
     },
     async (request) => listSends(db, { limit: request.query.limit ?? 20, cursor: request.query.cursor }),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/sends/:id',
-    { schema: { tags: ['email'], summary: 'A send with its status and progress.', params: IdParams } },
+    {
+      schema: {
+        operationId: 'getSend',
+        tags: ['sends'],
+        summary: 'A send with its status and progress.',
+        description:
+          '`lastError` shows the latest trouble with the SMTP server, `error` why a send is paused.',
+        params: IdParams,
+        response: { 200: Send, ...errors(404, 503) },
+      },
+    },
     async (request) => getSend(db, request.params.id),
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/api/sends/:id/cancel',
     {
       schema: {
-        tags: ['email'],
+        operationId: 'cancelSend',
+        tags: ['sends'],
         summary: 'Stop a send: nothing more is attempted; what was sent stays sent.',
+        description: 'A send already done answers 409.',
         params: IdParams,
+        response: { 200: Send, ...errors(404, 409, 503) },
       },
     },
     async (request) => cancelSend(db, request.params.id),
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/api/sends/:id/resume',
     {
       schema: {
-        tags: ['email'],
-        summary:
-          'Resume a paused send (status "paused", its "error" says why) once the relay is fixed: ' +
-          'every recipient still waiting is tried again at once. 409 unless the send is paused.',
+        operationId: 'resumeSend',
+        tags: ['sends'],
+        summary: 'Resume a paused send once the relay is fixed.',
+        description:
+          'For a send whose status is "paused" (its "error" says why): every recipient still waiting is tried again at once. 409 unless the send is paused.',
         params: IdParams,
+        response: { 200: Send, ...errors(404, 409, 503) },
       },
     },
     async (request) => resumeSend(db, request.params.id),
   );
 
-  app.get<{
-    Params: { id: string };
-    Querystring: { status?: RecipientStatus; limit?: number; cursor?: string };
-  }>(
+  app.get(
     '/api/sends/:id/recipients',
     {
       schema: {
-        tags: ['email'],
-        summary:
-          "A send's recipients, each with its status, tries and the SMTP server's last answer " +
-          '(why it was refused), in contact id order; ?status= keeps one status.',
+        operationId: 'listSendRecipients',
+        tags: ['sends'],
+        summary: "A send's recipients, with their status, tries and the SMTP server's last answer.",
+        description: 'In contact id order; `status` keeps one status; paged with `cursor`.',
         params: IdParams,
         querystring: Type.Object({
-          status: Type.Optional(Type.Union(RECIPIENT_STATUSES.map((status) => Type.Literal(status)))),
+          status: Type.Optional(RecipientStatus),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
           cursor: Type.Optional(Id),
         }),
+        response: {
+          200: Type.Object({ recipients: Type.Array(Recipient), nextCursor: OrNull }),
+          ...errors(404, 503),
+        },
       },
     },
     async (request) =>
       listRecipients(db, request.params.id, {
-        status: request.query.status,
+        status: request.query.status as RecipientStatusValue | undefined,
         cursor: request.query.cursor,
         limit: request.query.limit ?? 100,
       }),
   );
 
-  app.get<{ Querystring: { email?: string; limit?: number; cursor?: string } }>(
+  app.get(
     '/api/suppressions',
     {
       schema: {
-        tags: ['email'],
-        summary: 'Addresses never attempted again (hard bounces), in address order; ?email= looks one up.',
+        operationId: 'listSuppressions',
+        tags: ['sends'],
+        summary: 'Addresses never attempted again (hard bounces), in address order.',
+        description: '`email` looks one address up; paged with `cursor`.',
         querystring: Type.Object({
           email: Type.Optional(Type.String({ minLength: 3, maxLength: 320 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
           cursor: Type.Optional(Type.String({ maxLength: 600 })),
         }),
+        response: {
+          200: Type.Object({ suppressions: Type.Array(Suppression), nextCursor: OrNull }),
+          ...errors(503),
+        },
       },
     },
     async (request) =>
@@ -140,18 +287,21 @@ export function sendRoutes(app: FastifyInstance, deps: { db: Kysely<Database> })
       }),
   );
 
-  app.delete<{ Params: { email: string } }>(
+  app.delete(
     '/api/suppressions/:email',
     {
       schema: {
-        tags: ['email'],
+        operationId: 'liftSuppression',
+        tags: ['sends'],
         summary: 'Lift a suppression (the mailbox works again): later sends attempt the address.',
+        description: 'An address that is not suppressed answers 404.',
         params: Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }) }),
+        response: { 204: noContent('Lifted.'), ...errors(404, 503) },
       },
     },
     async (request, reply) => {
       await liftSuppression(db, request.params.email);
-      return reply.code(204).send();
+      return reply.code(204).send(undefined);
     },
   );
 }
