@@ -56,6 +56,7 @@ const ERROR_MEANINGS: Record<number, string> = {
   415: 'The body has a content type this operation does not take.',
   422: 'Well-formed, but cannot be accepted (`details.fields` names each problem where there are several).',
   429: 'Too many requests; the `Retry-After` header says when to try again.',
+  500: "A fault on Spoor's side (logged); nothing was recorded.",
   503: 'The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds.',
 };
 
@@ -185,7 +186,7 @@ function takesBody(route: RouteOptions): boolean {
 
 /**
  * Public routes say so (`security: []`: no requirement). The answers every documented route can give without its handler: 400 (a NUL anywhere, a malformed value,
- * bad JSON) and, with a body, 413 and 415. Only where the route lists its own responses and has not said
+ * bad JSON), 500 (a fault the error mapper cannot name) and, with a body, 413 and 415. Only where the route lists its own responses and has not said
  * otherwise: a route whose errors are pages (email engagement) lists them itself, and one that answers
  * nothing but its own (the open pixel) says so with `config: { ownResponsesOnly: true }`.
  */
@@ -197,7 +198,7 @@ function addSharedResponses(route: RouteOptions): void {
   const ownOnly = (route.config as { ownResponsesOnly?: boolean } | undefined)?.ownResponsesOnly;
   route.schema =
     schema.response && !ownOnly
-      ? withResponses(publicByDefault, errors(400, ...(takesBody(route) ? [413, 415] : [])))
+      ? withResponses(publicByDefault, errors(400, ...(takesBody(route) ? [413, 415] : []), 500))
       : publicByDefault;
 }
 

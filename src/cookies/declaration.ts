@@ -19,6 +19,9 @@ export const cookieDeclarationSchema = Type.Object(
             httpOnly: Type.Boolean(),
             secure: Type.Union([Type.Boolean(), Type.Literal('when the page is https')]),
             sameSite: Type.Union([Type.Literal('None'), Type.Literal('Lax'), Type.Literal('Strict')]),
+            path: Type.Optional(
+              Type.String({ description: 'Path of a cookie the server sets (host-only).' }),
+            ),
             when: Type.String(),
           }),
         ),

@@ -63,6 +63,7 @@ const PAGE_ERRORS: Record<number, string> = {
   415: 'A body that is not a form post.',
   422: 'The destination stored for this link cannot be redirected to (a page).',
   429: 'Too many requests; `Retry-After` says when to try again (a page).',
+  500: "A fault on Spoor's side (a page).",
   503: 'The database cannot be used right now; `Retry-After` says when to try again (a page).',
 };
 const pageErrors = (...statuses: number[]): Record<number, ReturnType<typeof page>> =>
@@ -187,7 +188,7 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
           200: page('The honeypot link: a page no person sees.'),
           302: noContent("To the destination (with a visitor handoff for pages carrying Spoor's script)."),
           422: page(PAGE_ERRORS[422] as string),
-          ...pageErrors(400, 404, 429, 503),
+          ...pageErrors(400, 404, 429, 500, 503),
         },
       },
       handler: async (request, reply) => {
@@ -239,7 +240,7 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
           summary: 'The unsubscribe link in sent email: a page whose button unsubscribes.',
           description: 'Changes nothing (scanners fetch every link); the button POSTs to the same address.',
           params: unsubscribeParams,
-          response: { 200: page('The confirmation page.'), ...pageErrors(400, 404, 429, 503) },
+          response: { 200: page('The confirmation page.'), ...pageErrors(400, 404, 429, 500, 503) },
         },
       },
       async (request, reply) => {
@@ -266,7 +267,7 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
             'Posted as application/x-www-form-urlencoded or multipart/form-data (`List-Unsubscribe=One-Click`); answers a plain 200 page, no redirect, no cookies. Idempotent.',
           params: unsubscribeParams,
           consumes: ['application/x-www-form-urlencoded', 'multipart/form-data'],
-          response: { 200: page('Unsubscribed.'), ...pageErrors(400, 404, 413, 415, 429, 503) },
+          response: { 200: page('Unsubscribed.'), ...pageErrors(400, 404, 413, 415, 429, 500, 503) },
         },
       },
       async (request, reply) => {
