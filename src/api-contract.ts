@@ -136,7 +136,7 @@ function distinctHeadIds(document: { paths?: Record<string, Record<string, { ope
 /**
  * Registers the OpenAPI plugins and the shared responses. Response schemas document and are checked by the
  * tests (test/helpers/response-contract.ts); they do not shape what is sent: bodies are serialised as
- * before, with JSON.stringify (decision 0XX-api-contract).
+ * before, with JSON.stringify (decision 014-api-contract).
  */
 export async function registerApiContract(app: FastifyInstance, options: ApiContractOptions): Promise<void> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
