@@ -1,6 +1,7 @@
 // The items of a contact's history: one typed entry per interaction, newest first, made from the
 // interaction feed's items (to-history-item.ts). A source history has no shape for yet shows as an
 // OtherItem: a new capability appears in history as soon as it registers with the feed.
+import type { VisitAttributes } from '../tracking/visit-interactions.ts';
 
 export interface HistoryPageview {
   url: string;
@@ -10,25 +11,13 @@ export interface HistoryPageview {
   engagedMs: number;
 }
 
-export interface VisitItem {
+/** A visit as the feed carries it, with where it happened and the page views it holds. */
+export interface VisitItem extends VisitAttributes {
   type: 'visit';
   /** When the visit started (a visit is placed by its start; it may have continued after). */
   at: string;
   id: string;
   website: { id: string; name: string | null };
-  startedAt: string;
-  lastSeenAt: string;
-  entryPath: string;
-  referrer: string | null;
-  utm: {
-    source: string | null;
-    medium: string | null;
-    campaign: string | null;
-    term: string | null;
-    content: string | null;
-  };
-  pageviewCount: number;
-  engagedMs: number;
   /** Set when the visit was labelled as a bot's (kept, not dropped). */
   bot: string | null;
   /** Oldest first within the visit. */
