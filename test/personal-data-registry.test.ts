@@ -3,7 +3,7 @@
 // rest, without privacy or identity naming it.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { personalData } from '../src/platform/personal-data/holders.ts';
+import { personalData } from '../src/personal-data-holders.ts';
 import type { PersonalDataHolder } from '../src/platform/personal-data/registry.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type RunningSpoor, startSpoor, submitFormAsBrowser } from './helpers/spoor.ts';

@@ -1,14 +1,15 @@
 // Imports contacts from a CSV stream in batches: maps the header to fields, validates every row, matches
 // existing contacts by email, and reports each rejected row with its reason. Memory stays bounded.
-import { MATCH_PRESETS, matchKey } from '../identity/match-rules.ts';
-import { lockMatchKeys } from '../identity/store.ts';
+
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { Storage } from '../storage/database.ts';
+import { lockMatchKeys } from '../storage/match-key-locks.ts';
 import type { ContactValues, CustomFieldDefinition, StandardField } from './contact.ts';
 import { normalizeEmail } from './contact-rules.ts';
 import { CsvParser, type CsvRecord } from './csv-parse.ts';
 import { applyValues, EMPTY_ROW } from './manage-contacts.ts';
+import { MATCH_PRESETS, matchKey } from './match-rules.ts';
 import {
   type ContactRow,
   findOldestContactsByEmail,

@@ -1,6 +1,6 @@
 // What a marketer defines for a form: its fields, how submissions find contacts, and what follows.
 import { STANDARD_FIELDS } from '../contacts/contact.ts';
-import { MATCH_PRESETS, type MatchField, type MatchPreset } from '../identity/match-rules.ts';
+import { MATCH_PRESETS, type MatchField, type MatchPreset } from '../contacts/match-rules.ts';
 import { normaliseDestination } from '../lib/destination-url.ts';
 import { AppError } from '../lib/errors.ts';
 import { compileUserPattern } from '../lib/user-pattern.ts';

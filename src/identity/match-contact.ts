@@ -4,6 +4,7 @@
 import type { Selectable } from 'kysely';
 import { type ContactValues, STANDARD_FIELDS, type StandardField } from '../contacts/contact.ts';
 import { applyValues, ContactValidationError, EMPTY_ROW } from '../contacts/manage-contacts.ts';
+import { contactMatches, type MatchField, matchKey } from '../contacts/match-rules.ts';
 import {
   contactRowOf,
   findContactsByColumn,
@@ -17,7 +18,6 @@ import {
 import { newId } from '../lib/ids.ts';
 import type { Engine } from '../storage/database.ts';
 import type { ContactsTable, Db } from '../storage/schema.ts';
-import { contactMatches, type MatchField, matchKey } from './match-rules.ts';
 import { mergeContacts } from './merge-contacts.ts';
 import { lockMatchKey } from './store.ts';
 

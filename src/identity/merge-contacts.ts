@@ -2,7 +2,7 @@
 // data to the winner (through the personal-data registry), a record keeps the loser's row, and the
 // loser goes.
 import { deleteContact, findContactRow } from '../contacts/store.ts';
-import { personalData } from '../platform/personal-data/holders.ts';
+import { personalData } from '../personal-data-holders.ts';
 import type { Engine } from '../storage/database.ts';
 import type { Db } from '../storage/schema.ts';
 import { insertMergeRecord } from './store.ts';

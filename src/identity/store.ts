@@ -1,8 +1,8 @@
 // Storage for identity: which browser belongs to which contact, and contact merges.
-import { sql } from 'kysely';
 import { findContactRow } from '../contacts/store.ts';
 import { newId } from '../lib/ids.ts';
 import type { Engine } from '../storage/database.ts';
+import { lockMatchKeys } from '../storage/match-key-locks.ts';
 import type { Db } from '../storage/schema.ts';
 
 /** The visitor a browser's ids name (tracking-host cookie first, then the first-party mirror). */
@@ -68,22 +68,6 @@ export async function linkVisitor(
     .where('contact_id', 'is', null)
     .execute();
   return 'first';
-}
-
-/**
- * Serialises writers that could match the same person — form submissions, CSV imports — until their
- * transaction ends (PostgreSQL; SQLite has one writer anyway). Keys are locked in one order so two
- * writers holding several keys cannot deadlock.
- */
-export async function lockMatchKeys(
-  db: Db,
-  engine: 'sqlite' | 'postgres',
-  keys: readonly string[],
-): Promise<void> {
-  if (engine !== 'postgres' || keys.length === 0) return;
-  await sql`select pg_advisory_xact_lock(h) from (
-    select distinct hashtextextended(k, 0) as h from unnest(${keys}::text[]) as k order by h
-  ) as ordered`.execute(db);
 }
 
 export const lockMatchKey = (db: Db, engine: 'sqlite' | 'postgres', key: string) =>

@@ -8,10 +8,10 @@ import { errors, media } from '../api-contract.ts';
 import type { Config } from '../config.ts';
 import { countSendsByStatus } from '../email/sends/store.ts';
 import { AppError } from '../lib/errors.ts';
+import type { CounterChild, HistogramChild } from '../platform/metrics/hot-metrics.ts';
+import { httpDuration, httpRequests, metricsRegistry, storages } from '../platform/metrics/metrics.ts';
 import type { Storage } from '../storage/database.ts';
 import { writeHealthOf } from '../storage/write-health.ts';
-import type { CounterChild, HistogramChild } from './hot-metrics.ts';
-import { httpDuration, httpRequests, metricsRegistry, storages } from './metrics.ts';
 
 export type MetricsConfig = Pick<Config, 'metricsToken' | 'metricsPort' | 'metricsHost'>;
 

@@ -4,7 +4,7 @@ import { lockContact } from '../contacts/store.ts';
 import { requireContact } from '../history/require-contact.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
-import { personalData } from '../platform/personal-data/holders.ts';
+import { personalData } from '../personal-data-holders.ts';
 import type { Storage } from '../storage/database.ts';
 import type { Db } from '../storage/schema.ts';
 import { insertErasure } from './store.ts';

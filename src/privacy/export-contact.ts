@@ -1,8 +1,8 @@
 // Exporting a contact (right of access / portability): everything Spoor holds about them as one JSON
 // document, gathered from every domain in the personal-data registry.
 import { requireContact } from '../history/require-contact.ts';
+import { personalData } from '../personal-data-holders.ts';
 import { iso } from '../platform/personal-data/export-values.ts';
-import { personalData } from '../platform/personal-data/holders.ts';
 import type { Storage } from '../storage/database.ts';
 
 /** Raised whenever the document's shape changes incompatibly. */

@@ -4,7 +4,6 @@
 // node taken out of rotation for its 503 must be able to come back without traffic).
 
 import type { Storage } from './database.ts';
-import type { BatchRunner } from './group-commit.ts';
 import { unavailableReason } from './unavailable.ts';
 
 export const WRITE_FAILURE_WINDOW_MS = 10_000;
@@ -64,8 +63,8 @@ export function writeHealthOf(storage: Storage): WriteHealth {
 /** A batch runner that reports each commit to the storage's write health. */
 export function reportingCommits<Job, Result>(
   storage: Storage,
-  run: BatchRunner<Job, Result>,
-): BatchRunner<Job, Result> {
+  run: (jobs: Job[]) => Promise<Result[]>,
+): (jobs: Job[]) => Promise<Result[]> {
   const health = writeHealthOf(storage);
   return async (jobs) => {
     try {

@@ -1,5 +1,7 @@
 // Decides whether a hit may use identifiers (cookies) or must be counted anonymously.
-export type GpcMode = 'anonymize' | 'ignore';
+import type { GpcMode } from '../websites/website.ts';
+
+export type { GpcMode };
 
 export interface ConsentSignals {
   /** The page said so: spoorConfigureTracking()/d365mktConfigureTracking() or reconfigureTracking(). */

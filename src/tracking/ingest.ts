@@ -1,53 +1,37 @@
-// The one ingest path for tracking events: every collect request goes through `ingest`, which answers
-// only once the event is committed, sharing each commit with whatever else arrived meanwhile.
-
-import { sqliteIngestWriter, THREAD_GROUP_COMMIT } from '../ingest/writer-thread.ts';
-import { observeCommit, waitingForCommit } from '../metrics/metrics.ts';
+// Tracking's hot path: page views and engaged time, planned together per batch (batch-plan.ts) and stored
+// by the tracking store, through the one ingest front door (platform/ingest). Every collect request goes
+// through `ingest`, answered only once its event is committed, sharing each commit with whatever else
+// arrived meanwhile.
+import { type HotPath, moduleBeside, openHotPath } from '../platform/ingest/hot-path.ts';
 import type { Storage } from '../storage/database.ts';
-import { GroupCommit } from '../storage/group-commit.ts';
-import { isUnavailable } from '../storage/unavailable.ts';
-import { reportingCommits } from '../storage/write-health.ts';
-import { commitBatch } from './commit-batch.ts';
+import { planBatch } from './batch-plan.ts';
 import type { IngestOutcome, TrackingEvent } from './events.ts';
+import { loadBatchState, writePlan } from './store.ts';
 
 export interface Ingestor {
   ingest(event: TrackingEvent): Promise<IngestOutcome>;
   close(): Promise<void>;
 }
 
-/** Batches committed at once on PostgreSQL (each on its own pooled connection; the pool has 10). */
-const POSTGRES_WRITERS = 4;
+/** One batch of events, one transaction: load what the events need, decide, write (in process). */
+export function commitBatch(storage: Storage, events: TrackingEvent[]): Promise<IngestOutcome[]> {
+  return storage.db.transaction().execute(async (tx) => {
+    const state = await loadBatchState(tx, storage.engine, events);
+    const { plan, outcomes } = planBatch(events, state);
+    await writePlan(tx, plan, Math.max(...events.map((e) => e.receivedAt)));
+    return outcomes;
+  });
+}
+
+export const TRACKING_PATH: HotPath<TrackingEvent, IngestOutcome, null> = {
+  name: 'tracking',
+  kinds: ['pageview', 'engagement'],
+  commit: (storage, events) => commitBatch(storage, events),
+  // The same plan, as statements prepared once on the writer thread's connection.
+  threadStore: { module: moduleBeside(import.meta.url, 'sqlite-store'), export: 'sqliteBatchWriter' },
+};
 
 export function createIngestor(storage: Storage, maxBatch: number): Ingestor {
-  // A SQLite commit (and its fsync) blocks the thread that makes it, so a SQLite file is written by the
-  // writer thread (src/ingest/), shared with the email engagement writer, and the event loop keeps
-  // serving requests meanwhile. Batches are handed over as they form; the thread merges those that wait.
-  const thread = sqliteIngestWriter(storage, maxBatch);
-  const writer = new GroupCommit<TrackingEvent, IngestOutcome>(
-    // Each commit is reported to /healthz (storage/write-health.ts).
-    reportingCommits(
-      storage,
-      thread ? (events) => thread.commitEvents(events) : (events) => commitBatch(storage, events),
-    ),
-    {
-      maxBatch,
-      failsEveryJob: isUnavailable,
-      // The writer thread reports its own transactions (it merges the batches handed to it).
-      ...(thread
-        ? THREAD_GROUP_COMMIT
-        : {
-            concurrency: storage.engine === 'postgres' ? POSTGRES_WRITERS : 1,
-            onCommit: (size, seconds) => observeCommit('tracking', size, seconds),
-          }),
-    },
-  );
-  const forgetWaiting = waitingForCommit.add({ stream: 'tracking', waiting: () => writer.waiting });
-  return {
-    ingest: (event) => writer.submit(event),
-    close: async () => {
-      await writer.close();
-      forgetWaiting();
-      await thread?.release();
-    },
-  };
+  const path = openHotPath(storage, TRACKING_PATH, { maxBatch, context: null });
+  return { ingest: (event) => path.submit(event), close: () => path.close() };
 }

@@ -6,9 +6,8 @@ import { MINUTE_MS } from '../lib/time.ts';
 import { openSqliteConnection, openStorage, type Storage } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { attributePageview } from './attribution.ts';
-import { commitBatch } from './commit-batch.ts';
 import type { PageviewEvent, TrackingEvent } from './events.ts';
-import { createIngestor } from './ingest.ts';
+import { commitBatch, createIngestor } from './ingest.ts';
 import { sqliteBatchWriter } from './sqlite-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'spoor-sqlite-store-'));

@@ -1,5 +1,6 @@
 // A tracked website and the settings that shape its tracking.
-import type { GpcMode } from '../tracking/consent-rules.ts';
+/** What a browser's Global Privacy Control signal does on this website (tracking/consent-rules.ts). */
+export type GpcMode = 'anonymize' | 'ignore';
 
 export interface Website {
   id: string;

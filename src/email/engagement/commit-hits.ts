@@ -1,6 +1,6 @@
 // One batch of email hits, one transaction: load what the hits need, classify (engagement-plan.ts),
 // write, identify browsers; the outcomes are returned once the transaction is committed. Runs in the
-// SQLite writer thread (src/ingest/) on a SQLite file, in process otherwise.
+// SQLite writer thread (platform/ingest) on a SQLite file, in process otherwise.
 
 import { createVisitor, linkVisitor, resolveVisitor } from '../../identity/store.ts';
 import { isWellFormedId, newId } from '../../lib/ids.ts';

@@ -1,13 +1,9 @@
-// The one ingest path for email engagement: every open, click and unsubscribe is a hit submitted here,
-// answered only once its transaction is committed, and committed together with whatever hits arrived
-// meanwhile (group commit). On a SQLite file the batches are committed by the writer thread that also
-// commits tracking events (src/ingest/), so no commit or fsync runs on the event loop.
-import { type IngestWriter, sqliteIngestWriter, THREAD_GROUP_COMMIT } from '../../ingest/writer-thread.ts';
-import { observeCommit, waitingForCommit } from '../../metrics/metrics.ts';
+// Email engagement's hot path: opens, clicks and unsubscribes are hits, classified together per batch
+// (engagement-plan.ts) and stored by the engagement store, through the one ingest front door
+// (platform/ingest). Every hit is answered only once its transaction is committed, sharing each commit
+// with whatever hits arrived meanwhile.
+import { type HotPath, moduleBeside, openHotPath } from '../../platform/ingest/hot-path.ts';
 import type { Storage } from '../../storage/database.ts';
-import { GroupCommit } from '../../storage/group-commit.ts';
-import { isUnavailable } from '../../storage/unavailable.ts';
-import { reportingCommits } from '../../storage/write-health.ts';
 import { commitHits } from './commit-hits.ts';
 import type { EngagementHit, HitOutcome } from './engagement-hit.ts';
 
@@ -16,41 +12,22 @@ export interface EngagementWriter {
   close(): Promise<void>;
 }
 
-/** Batches committed at once on PostgreSQL, as the tracking ingest does (the pool has 10 connections). */
-const POSTGRES_WRITERS = 4;
+/** The batch's context is the install's tracking default (a contact without a choice of their own). */
+export const ENGAGEMENT_PATH: HotPath<EngagementHit, HitOutcome, boolean> = {
+  name: 'engagement',
+  kinds: ['open', 'click', 'unsubscribe'],
+  commit: (storage, hits, trackingDefault) => commitHits(storage, hits, trackingDefault),
+  // The same transaction, as statements prepared once on the writer thread's connection.
+  threadStore: { module: moduleBeside(import.meta.url, 'sqlite-store'), export: 'sqliteHitWriter' },
+};
 
 export function createEngagementWriter(
   storage: Storage,
   options: { maxBatch: number; trackingDefault: boolean },
 ): EngagementWriter {
-  const thread: IngestWriter | null = sqliteIngestWriter(storage, options.maxBatch);
-  const writer = new GroupCommit<EngagementHit, HitOutcome>(
-    // Each commit is reported to /healthz (storage/write-health.ts).
-    reportingCommits(
-      storage,
-      thread
-        ? (hits) => thread.commitHits(hits, options.trackingDefault)
-        : (hits) => commitHits(storage, hits, options.trackingDefault),
-    ),
-    {
-      maxBatch: options.maxBatch,
-      failsEveryJob: isUnavailable,
-      // The writer thread reports its own transactions (it merges the batches handed to it).
-      ...(thread
-        ? THREAD_GROUP_COMMIT
-        : {
-            concurrency: storage.engine === 'postgres' ? POSTGRES_WRITERS : 1,
-            onCommit: (size, seconds) => observeCommit('engagement', size, seconds),
-          }),
-    },
-  );
-  const forgetWaiting = waitingForCommit.add({ stream: 'engagement', waiting: () => writer.waiting });
-  return {
-    record: (hit) => writer.submit(hit),
-    close: async () => {
-      await writer.close();
-      forgetWaiting();
-      await thread?.release();
-    },
-  };
+  const path = openHotPath(storage, ENGAGEMENT_PATH, {
+    maxBatch: options.maxBatch,
+    context: options.trackingDefault,
+  });
+  return { record: (hit) => path.submit(hit), close: () => path.close() };
 }

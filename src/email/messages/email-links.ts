@@ -5,7 +5,13 @@
 import { type DefaultTreeAdapterMap, parse, parseFragment } from 'parse5';
 import { normaliseDestination } from '../../lib/destination-url.ts';
 import { AppError } from '../../lib/errors.ts';
-import type { LinkEntry } from './render-email.ts';
+
+export interface LinkEntry {
+  position: number;
+  url: string;
+  /** The hidden link no person sees; a click on it is a machine's. */
+  honeypot: boolean;
+}
 
 /** Put on a link to leave it untracked: `<a href="…" data-spoor-untracked>`. Removed from the email. */
 export const UNTRACKED_ATTRIBUTE = 'data-spoor-untracked';

@@ -10,7 +10,10 @@ import { Liquid, type Template } from 'liquidjs';
 import { AppError } from '../../lib/errors.ts';
 import { escapeHtml } from '../../lib/html.ts';
 import type { RecipientTrackingUrls } from '../engagement/tracking-urls.ts';
-import { markLinks, markTextLinks, type RefusedLink } from './email-links.ts';
+import { type LinkEntry, markLinks, markTextLinks, type RefusedLink } from './email-links.ts';
+
+export type { LinkEntry };
+
 import { textFromHtml, textTemplateFromHtml } from './text-part.ts';
 
 export { type RefusedLink, UNTRACKED_ATTRIBUTE } from './email-links.ts';
@@ -20,13 +23,6 @@ export interface MessageContent {
   html: string;
   /** Plain-text template; null = made from the HTML. */
   text: string | null;
-}
-
-export interface LinkEntry {
-  position: number;
-  url: string;
-  /** The hidden link no person sees; a click on it is a machine's. */
-  honeypot: boolean;
 }
 
 /** What the merge fields can read: the contact's standard fields and custom values. */

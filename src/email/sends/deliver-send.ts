@@ -5,7 +5,7 @@
 // through the list: a misconfigured relay must never turn a whole list into bounces.
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { countSmtpOutcome } from '../../metrics/metrics.ts';
+import { countSmtpOutcome } from '../../platform/metrics/metrics.ts';
 import type { InstallSecrets } from '../../secrets/install-secrets.ts';
 import type { Storage } from '../../storage/database.ts';
 import { COUNTER } from '../counters/counter-names.ts';

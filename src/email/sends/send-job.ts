@@ -6,8 +6,8 @@
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { outageLog } from '../../lib/outage-log.ts';
-import { smtpUnreached } from '../../metrics/metrics.ts';
 import type { JobKind, RunningJob } from '../../platform/jobs/runner.ts';
+import { smtpUnreached } from '../../platform/metrics/metrics.ts';
 import type { InstallSecrets } from '../../secrets/install-secrets.ts';
 import type { Storage } from '../../storage/database.ts';
 import { unavailableReason } from '../../storage/unavailable.ts';

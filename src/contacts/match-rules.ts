@@ -1,5 +1,5 @@
 // Duplicate detection: does a submission name an existing contact? Pure, so every rule is a table test.
-import type { StandardField } from '../contacts/contact.ts';
+import type { StandardField } from './contact.ts';
 
 /** Fields a rule may compare: standard fields or custom field keys. */
 export type MatchField = StandardField | string;

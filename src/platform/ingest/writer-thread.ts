@@ -1,26 +1,24 @@
 // The SQLite writer thread, seen from the event loop. On a SQLite file, one worker_thread per storage
-// handle owns a second connection to the file and commits both kinds of hot-path work: tracking batches
-// (collect) and engagement batches (pixel, click, unsubscribe). Each batch is answered with its outcomes
-// once its transaction is committed. The tracking ingestor and the engagement writer each hold the
-// thread; it stops when the last of them releases it.
+// handle owns a second connection to the file and commits the batches of every hot path opened on that
+// handle (hot-path.ts); each batch is answered with its outcomes once its transaction is committed. Each
+// open path holds the thread; it stops when the last of them releases it.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { EngagementHit, HitOutcome } from '../email/engagement/engagement-hit.ts';
+import type { Storage } from '../../storage/database.ts';
 import { observeCommit, sqliteWriterBacklog } from '../metrics/metrics.ts';
-import type { Storage } from '../storage/database.ts';
-import type { IngestOutcome, TrackingEvent } from '../tracking/events.ts';
+import type { BatchContext, ThreadStoreModule } from './thread-store.ts';
 import type { WriterData, WriterJob, WriterReply, WriterRequest } from './writer-thread-main.ts';
 
-export interface IngestWriter {
-  commitEvents(events: TrackingEvent[]): Promise<IngestOutcome[]>;
-  commitHits(hits: EngagementHit[], trackingDefault: boolean): Promise<HitOutcome[]>;
+export interface ThreadWriter {
+  /** Hands one batch of a path to the thread (its store is loaded there before its first batch). */
+  commit(path: string, store: ThreadStoreModule, items: unknown[], context: BatchContext): Promise<unknown[]>;
   /** This holder is done: once every holder is, the thread finishes its batches and closes its connection. */
   release(): Promise<void>;
 }
 
 interface Thread {
-  run(job: WriterJob): Promise<unknown[]>;
+  run(job: WriterJob, store: ThreadStoreModule): Promise<unknown[]>;
   close(): Promise<void>;
 }
 
@@ -43,8 +41,7 @@ const WRITER_ENTRY = new URL(
 const CHECKPOINT_INTERVAL_MS = 20;
 
 /**
- * How the event loop hands work to the thread (GroupCommit options), the same for tracking events and
- * email hits:
+ * How the event loop hands work to the thread (GroupCommit options), the same for every hot path:
  * - up to 16 batches out at once (the thread merges those that wait; this only bounds the queue);
  * - 16 waiting jobs are handed over without waiting for the end of the loop's turn, so the thread
  *   commits while the loop parses the rest (decision 005: ~+10 % req/s at 64 connections).
@@ -58,7 +55,7 @@ const threads = new WeakMap<Storage, { thread: Thread; holders: number }>();
  * The writer thread of this storage, started on first use; null where commits stay in process:
  * PostgreSQL (no thread blocks on it) and `:memory:` SQLite (one connection only).
  */
-export function sqliteIngestWriter(storage: Storage, maxBatch: number): IngestWriter | null {
+export function threadWriter(storage: Storage, maxBatch: number): ThreadWriter | null {
   const file = storage.engine === 'sqlite' ? storage.sqliteFile : undefined;
   if (!file) return null;
   let shared = threads.get(storage);
@@ -70,9 +67,7 @@ export function sqliteIngestWriter(storage: Storage, maxBatch: number): IngestWr
   const { thread } = shared;
   let released = false;
   return {
-    commitEvents: (events) => thread.run({ kind: 'events', events }) as Promise<IngestOutcome[]>,
-    commitHits: (hits, trackingDefault) =>
-      thread.run({ kind: 'hits', hits, trackingDefault }) as Promise<HitOutcome[]>,
+    commit: (path, store, items, context) => thread.run({ path, items, context }, store),
     async release() {
       if (released) return;
       released = true;
@@ -112,9 +107,12 @@ function startThread(data: WriterData): Thread {
   let worker: Worker | null = null;
   let checkpointer: { stop(): Promise<void> } | null = null;
   const forgetBacklog = sqliteWriterBacklog.add(() => pending.size);
+  /** The paths whose store the current worker was told of (a new worker is told again). */
+  let told = new Set<string>();
 
   const spawn = (): Worker => {
     const w = writerWorker(data);
+    told = new Set();
     w.unref();
     checkpointer ??= startCheckpointThread(data.file);
     w.on('message', (reply: WriterReply) => {
@@ -123,7 +121,7 @@ function startThread(data: WriterData): Thread {
       pending.delete(reply.id);
       if (pending.size === 0) w.unref();
       if (reply.ok && reply.committed)
-        observeCommit(reply.committed.stream, reply.committed.size, reply.committed.seconds);
+        observeCommit(reply.committed.path, reply.committed.size, reply.committed.seconds);
       if (reply.ok) waiter.resolve(reply.outcomes);
       else waiter.reject(Object.assign(new Error(reply.message), { code: reply.code }));
     });
@@ -138,19 +136,19 @@ function startThread(data: WriterData): Thread {
   };
 
   return {
-    run(job) {
+    run(job, store) {
       worker ??= spawn();
       const w = worker;
+      if (!told.has(job.path)) {
+        told.add(job.path);
+        w.postMessage({ load: { path: job.path, store } } satisfies WriterRequest);
+      }
       const id = nextId++;
       return new Promise<unknown[]>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         // Referenced while a batch is out, so the process waits for its commit.
         w.ref();
-        const request: WriterRequest =
-          job.kind === 'events'
-            ? { id, kind: 'events', events: job.events }
-            : { id, kind: 'hits', hits: job.hits, trackingDefault: job.trackingDefault };
-        w.postMessage(request);
+        w.postMessage({ id, path: job.path, items: job.items, context: job.context } satisfies WriterRequest);
       });
     },
     async close() {

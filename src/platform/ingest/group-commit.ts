@@ -1,6 +1,7 @@
 // Group commit: jobs that arrive while a transaction is being written wait and go together into the
 // next one, so many concurrent requests share one durable commit (one fsync on SQLite, one
 // round trip sequence on PostgreSQL) and each caller is answered only after its job is committed.
+import { commitOrSplitAsync } from './retry-then-split.ts';
 
 interface Pending<Job, Result> {
   job: Job;
@@ -114,24 +115,25 @@ export class GroupCommit<Job, Result> {
     }
   }
 
-  private async writeBatch(batch: Pending<Job, Result>[]): Promise<void> {
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= this.attempts; attempt++) {
-      try {
+  /** One transaction for the batch; if it fails, retried, then split (retry-then-split.ts). */
+  private writeBatch(batch: Pending<Job, Result>[]): Promise<void> {
+    return commitOrSplitAsync(
+      batch,
+      async (pendings) => {
         const started = this.onCommit ? performance.now() : 0;
-        const results = await this.runBatch(batch.map((p) => p.job));
-        this.onCommit?.(batch.length, (performance.now() - started) / 1000);
-        for (const [i, pending] of batch.entries()) pending.resolve(results[i] as Result);
-        return;
-      } catch (error) {
-        lastError = error;
-      }
-    }
-    if (batch.length === 1 || this.failsEveryJob(lastError)) {
-      for (const pending of batch) pending.reject(lastError);
-      return;
-    }
-    // One job must not sink the others: write them one by one so only the faulty one fails.
-    for (const pending of batch) await this.writeBatch([pending]);
+        const results = await this.runBatch(pendings.map((p) => p.job));
+        this.onCommit?.(pendings.length, (performance.now() - started) / 1000);
+        return results;
+      },
+      { attempts: this.attempts, failsEveryJob: this.failsEveryJob },
+      {
+        committed: (pendings, results) => {
+          for (const [i, pending] of pendings.entries()) pending.resolve(results[i] as Result);
+        },
+        failed: (pendings, error) => {
+          for (const pending of pendings) pending.reject(error);
+        },
+      },
+    );
   }
 }

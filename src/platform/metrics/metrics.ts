@@ -30,8 +30,8 @@ export const httpDuration = new HotHistogram(
   SECONDS,
 );
 
-/** The two hot-path writers: tracking events (collect) and email engagement hits (pixel, click, unsubscribe). */
-export type Stream = 'tracking' | 'engagement';
+/** A hot path's name (platform/ingest): tracking (collect), engagement (pixel, click, unsubscribe), … */
+export type Stream = string;
 
 const commitBatchSize = new HotHistogram(
   'spoor_commit_batch_size',
@@ -43,21 +43,22 @@ const commitDuration = new HotHistogram(
   'Time to write and commit one group-commit transaction, by stream.',
   SECONDS,
 );
-const commits: Record<Stream, { size: HistogramChild; seconds: HistogramChild }> = {
-  tracking: {
-    size: commitBatchSize.bind({ stream: 'tracking' }),
-    seconds: commitDuration.bind({ stream: 'tracking' }),
-  },
-  engagement: {
-    size: commitBatchSize.bind({ stream: 'engagement' }),
-    seconds: commitDuration.bind({ stream: 'engagement' }),
-  },
+/** Bound once per stream (binding per observation would cost a label lookup on every commit). */
+const commits = new Map<Stream, { size: HistogramChild; seconds: HistogramChild }>();
+const bindCommits = (stream: Stream) => {
+  const children = { size: commitBatchSize.bind({ stream }), seconds: commitDuration.bind({ stream }) };
+  commits.set(stream, children);
+  return children;
 };
+// The two of today are exported from the start (at zero); any other hot path from its first commit.
+bindCommits('tracking');
+bindCommits('engagement');
 
 /** One committed transaction of `size` events or hits that took `seconds`. */
 export function observeCommit(stream: Stream, size: number, seconds: number): void {
-  commits[stream].size.observe(size);
-  commits[stream].seconds.observe(seconds);
+  const children = commits.get(stream) ?? bindCommits(stream);
+  children.size.observe(size);
+  children.seconds.observe(seconds);
 }
 
 const SMTP_VERDICTS = [
@@ -122,7 +123,9 @@ export function metricsRegistry(): Registry {
       },
     });
   gauge('spoor_commit_waiting', 'Events or hits waiting for their commit, by stream.', ['stream'], (g) => {
-    for (const stream of ['tracking', 'engagement'] as const)
+    // The two of today always, at 0 when idle; any other hot path once it is open.
+    const streams = new Set(['tracking', 'engagement', ...waitingForCommit.all().map((q) => q.stream)]);
+    for (const stream of streams)
       g.set(
         { stream },
         sum(
