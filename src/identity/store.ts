@@ -4,6 +4,7 @@ import { newId } from '../lib/ids.ts';
 import type { Engine } from '../storage/database.ts';
 import { lockMatchKeys } from '../storage/match-key-locks.ts';
 import type { Db } from '../storage/schema.ts';
+import { change, first, runOnDb, type StatementProgram } from '../storage/statements.ts';
 
 /** The visitor a browser's ids name (tracking-host cookie first, then the first-party mirror). */
 export async function resolveVisitor(
@@ -53,21 +54,62 @@ export async function linkVisitor(
   visitorId: string,
   contactId: string,
 ): Promise<'first' | 'relinked' | 'unchanged'> {
-  const visitor = await db
-    .selectFrom('visitors')
-    .select('contact_id')
-    .where('id', '=', visitorId)
-    .executeTakeFirst();
+  return runOnDb(db, linkVisitorStatements(visitorId, contactId));
+}
+
+/** linkVisitor as a statement program: the one place the rule is written (storage/statements.ts). */
+function* linkVisitorStatements(
+  visitorId: string,
+  contactId: string,
+  known?: { contact_id: string | null } | null,
+): StatementProgram<'first' | 'relinked' | 'unchanged'> {
+  const visitor =
+    known !== undefined
+      ? known
+      : yield* first<{ contact_id: string | null }>('select contact_id from visitors where id = ?', [
+          visitorId,
+        ]);
   if (visitor?.contact_id === contactId) return 'unchanged';
-  await db.updateTable('visitors').set({ contact_id: contactId }).where('id', '=', visitorId).execute();
+  yield* change('update visitors set contact_id = ? where id = ?', [contactId, visitorId]);
   if (visitor?.contact_id) return 'relinked';
-  await db
-    .updateTable('visits')
-    .set({ contact_id: contactId, identified: 1 })
-    .where('visitor_id', '=', visitorId)
-    .where('contact_id', 'is', null)
-    .execute();
+  yield* change(
+    'update visits set contact_id = ?, identified = 1 where visitor_id = ? and contact_id is null',
+    [contactId, visitorId],
+  );
   return 'first';
+}
+
+/**
+ * The one function that links a browser to a contact from the browser's cookie (an email click with
+ * tracking consent; run by the engagement store on either engine): the browser keeps the visitor id it
+ * already has (its earlier anonymous visits join the contact), a well-formed id the database no longer
+ * knows (retention) is adopted as the collect endpoint does, and the visitor is linked (linkVisitor's
+ * rule). Returns the visitor id. No cache of its own: the writer thread's browser cache
+ * (tracking/browser-cache.ts) sees the link through the connection's change count and drops what it holds.
+ */
+export function* linkBrowserStatements(
+  cookieId: string,
+  contactId: string,
+  now: number,
+): StatementProgram<string> {
+  type Known = { id: string; contact_id: string | null };
+  let known = yield* first<Known>('select id, contact_id from visitors where id = ?', [cookieId]);
+  if (!known) {
+    const alias = yield* first<{ visitor_id: string }>(
+      'select visitor_id from visitor_aliases where alias_id = ?',
+      [cookieId],
+    );
+    if (alias)
+      known = yield* first<Known>('select id, contact_id from visitors where id = ?', [alias.visitor_id]);
+  }
+  const visitorId = known?.id ?? cookieId;
+  if (!known)
+    yield* change(
+      'insert into visitors (id, created_at, last_seen_at, contact_id) values (?, ?, ?, null) on conflict (id) do nothing',
+      [visitorId, now, now],
+    );
+  yield* linkVisitorStatements(visitorId, contactId, known ?? null);
+  return visitorId;
 }
 
 export const lockMatchKey = (db: Db, engine: 'sqlite' | 'postgres', key: string) =>

@@ -14,13 +14,13 @@ describe('Memo', () => {
     expect(computed).toBe(1);
   });
 
-  it('starts over when full, so it never holds more than its bound', () => {
+  it('forgets the least recently used past its bound', () => {
     const memo = new Memo(2);
     let computed = 0;
     const count = () => String(++computed);
     memo.get('a', count);
     memo.get('b', count);
-    memo.get('c', count); // full: starts over with only "c"
+    memo.get('c', count); // full: "a", used longest ago, is forgotten
     expect(memo.get('c', count)).toBe('3');
     expect(memo.get('a', count)).toBe('4');
     expect(computed).toBe(4);

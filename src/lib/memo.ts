@@ -1,17 +1,25 @@
 // A bounded memo for values that are costly to compute and asked for again and again (keyed hashes on
-// the email endpoints). When full it starts over: simpler than an LRU, and the hot keys return at once.
-export class Memo<V = string> {
-  private values = new Map<string, V>();
+// the email endpoints, parsed page URLs and referrers on collect, compiled user patterns). Eviction: the
+// least recently used past its bound (lru-cache, the project's one cache implementation); never stale,
+// since a value depends on its key alone.
+import { LRUCache } from 'lru-cache';
 
-  constructor(private readonly maxEntries: number) {}
+/** lru-cache holds no null: a computed null is kept as this. */
+const NULL = Symbol('null');
+
+export class Memo<V = string> {
+  private readonly values: LRUCache<string, NonNullable<V> | typeof NULL>;
+
+  constructor(maxEntries: number) {
+    this.values = new LRUCache({ max: maxEntries });
+  }
 
   get(key: string, compute: () => V): V {
-    let value = this.values.get(key);
-    if (value === undefined) {
-      value = compute();
-      if (this.values.size >= this.maxEntries) this.values = new Map();
-      this.values.set(key, value);
-    }
+    const known = this.values.get(key);
+    if (known !== undefined) return (known === NULL ? null : known) as V;
+    const value = compute();
+    // undefined is not remembered (computed again next time), as before.
+    if (value !== undefined) this.values.set(key, value === null ? NULL : (value as NonNullable<V>));
     return value;
   }
 }

@@ -1,6 +1,7 @@
 // Storage for mailing lists and their members. An unsubscribe keeps the member row (status
 // 'unsubscribed'), so later sends to the list block the contact instead of forgetting the choice.
 import type { Db, ListMemberStatus } from '../storage/schema.ts';
+import { change, runOnDb, type StatementProgram } from '../storage/statements.ts';
 
 export type MembershipSource = 'api' | 'form' | 'import';
 
@@ -61,19 +62,28 @@ export async function unsubscribeFromLists(
   listIds: readonly string[],
   attribution: { sendId: string | null; now: number },
 ): Promise<number> {
-  if (listIds.length === 0) return 0;
-  const result = await db
-    .updateTable('list_members')
-    .set({
-      status: 'unsubscribed',
-      unsubscribed_at: attribution.now,
-      unsubscribed_send_id: attribution.sendId,
-    })
-    .where('contact_id', '=', contactId)
-    .where('list_id', 'in', listIds)
-    .where('status', '=', 'subscribed')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return runOnDb(db, unsubscribeStatements(contactId, listIds, attribution));
+}
+
+/**
+ * The one function that unsubscribes (a statement program, storage/statements.ts: run by the engagement
+ * store in the writer thread and through Kysely alike): ends each subscribed membership of the contact
+ * on the given lists, attributed to the send; returns how many it ended. No cache of its own: the
+ * thread's recipient cache holds no memberships.
+ */
+export function* unsubscribeStatements(
+  contactId: string,
+  listIds: readonly string[],
+  attribution: { sendId: string | null; now: number },
+): StatementProgram<number> {
+  let ended = 0;
+  for (const listId of new Set(listIds))
+    ended += yield* change(
+      `update list_members set status = 'unsubscribed', unsubscribed_at = ?, unsubscribed_send_id = ?
+        where contact_id = ? and list_id = ? and status = 'subscribed'`,
+      [attribution.now, attribution.sendId, contactId, listId],
+    );
+  return ended;
 }
 
 /** Removes the membership entirely (admin action): the contact is simply no longer on the list. */

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -80,7 +81,7 @@ function openSqlite(path: string, maxSizeMb: number): Storage {
 
 /**
  * Kysely prepares every query anew; on the ingest path the same few statements repeat thousands of
- * times a second, so keep prepared statements by their SQL text (bounded, oldest dropped first).
+ * times a second, so keep prepared statements by their SQL text.
  *
  * Transactions begin IMMEDIATE: the ingest writer (collect and email engagement) has its own connection
  * in another thread, and a deferred transaction that read before that writer committed could not write
@@ -88,7 +89,9 @@ function openSqlite(path: string, maxSizeMb: number): Storage {
  * (busy_timeout) instead.
  */
 function withStatementCache(sqlite: SqliteDatabase.Database, limit = 2_000) {
-  const cache = new Map<string, SqliteDatabase.Statement>();
+  // Eviction: the least recently used statement past `limit` (lru-cache); never stale (a statement is
+  // its SQL text).
+  const cache = new LRUCache<string, SqliteDatabase.Statement>({ max: limit });
   return {
     close: () => sqlite.close(),
     prepare(text: string) {
@@ -96,7 +99,6 @@ function withStatementCache(sqlite: SqliteDatabase.Database, limit = 2_000) {
       let statement = cache.get(source);
       if (!statement) {
         statement = sqlite.prepare(source);
-        if (cache.size >= limit) cache.delete(cache.keys().next().value as string);
         cache.set(source, statement);
       }
       return statement;

@@ -1,6 +1,9 @@
 // Websites looked up on the hot path, kept for a few seconds. Each node holds its own copy, so a change
-// made through another node is seen here within TTL_MS; nothing else depends on this memory.
+// made through another node is seen here within TTL_MS; nothing else depends on this memory. Eviction:
+// after TTL_MS, or the least recently used past MAX_ENTRIES (lru-cache); a change made through this node
+// forgets its website at once. Concurrent misses for one website share one read.
 import type { Kysely } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Database } from '../storage/schema.ts';
 import { findWebsite } from './store.ts';
 import type { Website } from './website.ts';
@@ -8,19 +11,26 @@ import type { Website } from './website.ts';
 const TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
 
-export class WebsiteCache {
-  private entries = new Map<string, { website: Website | undefined; expiresAt: number }>();
+/** lru-cache holds no undefined: an unknown website is kept as this (for TTL_MS, like a known one). */
+const UNKNOWN = Symbol('unknown website');
 
-  constructor(private readonly db: Kysely<Database>) {}
+export class WebsiteCache {
+  private readonly entries: LRUCache<string, Website | typeof UNKNOWN>;
+
+  constructor(db: Kysely<Database>) {
+    this.entries = new LRUCache({
+      max: MAX_ENTRIES,
+      ttl: TTL_MS,
+      // A forget() while a read is out must not fail the requests waiting for it: they get what it read.
+      ignoreFetchAbort: true,
+      allowStaleOnFetchAbort: true,
+      fetchMethod: async (id) => (await findWebsite(db, id)) ?? UNKNOWN,
+    });
+  }
 
   async get(id: string): Promise<Website | undefined> {
-    const now = Date.now();
-    const hit = this.entries.get(id);
-    if (hit && hit.expiresAt > now) return hit.website;
-    const website = await findWebsite(this.db, id);
-    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-    this.entries.set(id, { website, expiresAt: now + TTL_MS });
-    return website;
+    const website = await this.entries.fetch(id);
+    return website === UNKNOWN ? undefined : website;
   }
 
   forget(id: string): void {

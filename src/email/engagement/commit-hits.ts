@@ -1,12 +1,12 @@
 // One batch of email hits, one transaction: load what the hits need, classify (engagement-plan.ts),
 // write, identify browsers; the outcomes are returned once the transaction is committed. Runs in the
-// SQLite writer thread (platform/ingest) on a SQLite file, in process otherwise.
+// process: PostgreSQL and SQLite :memory: (on a SQLite file the writer thread runs sqlite-store.ts).
 
-import { createVisitor, linkVisitor, resolveVisitor } from '../../identity/store.ts';
+import { linkBrowserStatements } from '../../identity/store.ts';
 import { isWellFormedId, newId } from '../../lib/ids.ts';
-import { unsubscribeFromLists } from '../../lists/store.ts';
+import { unsubscribeStatements } from '../../lists/store.ts';
 import type { Storage } from '../../storage/database.ts';
-import type { Db } from '../../storage/schema.ts';
+import { runOnDb } from '../../storage/statements.ts';
 import type { EngagementHit, HitOutcome } from './engagement-hit.ts';
 import { planEngagement } from './engagement-plan.ts';
 import { applyWrites, insertIdentifiedVisitors, loadPlanState, lockRecipients } from './store.ts';
@@ -31,7 +31,10 @@ export async function commitHits(
     for (const request of writes.identify) {
       const outcome = outcomes[request.hitIndex] as HitOutcome;
       if (isWellFormedId(request.visitorCookie)) {
-        outcome.visitorId = await identifyBrowser(tx, request.visitorCookie, request.contactId, request.at);
+        outcome.visitorId = await runOnDb(
+          tx,
+          linkBrowserStatements(request.visitorCookie, request.contactId, request.at),
+        );
       } else {
         outcome.visitorId = newId();
         fresh.push({ id: outcome.visitorId, contactId: request.contactId, at: request.at });
@@ -40,34 +43,14 @@ export async function commitHits(
     await insertIdentifiedVisitors(tx, fresh);
     for (const request of writes.unsubscribes) {
       const outcome = outcomes[request.hitIndex] as HitOutcome;
-      outcome.unsubscribed = await unsubscribeFromLists(tx, request.contactId, request.listIds, {
-        sendId: request.sendId,
-        now: request.at,
-      });
+      outcome.unsubscribed = await runOnDb(
+        tx,
+        unsubscribeStatements(request.contactId, request.listIds, {
+          sendId: request.sendId,
+          now: request.at,
+        }),
+      );
     }
     return outcomes;
   });
-}
-
-/**
- * A person clicked with tracking consent: this browser is theirs. The browser keeps the visitor id it
- * already has on the tracking host (its earlier anonymous visits join the contact); a browser without
- * one gets a new visitor.
- */
-async function identifyBrowser(
-  tx: Db,
-  cookie: string | null,
-  contactId: string,
-  now: number,
-): Promise<string> {
-  const cookieId = isWellFormedId(cookie) ? cookie : null;
-  const known = cookieId ? await resolveVisitor(tx, [cookieId]) : null;
-  let visitorId = known?.id;
-  if (!visitorId) {
-    // A well-formed id the database no longer knows (retention) is adopted, as the collect endpoint does.
-    visitorId = cookieId ?? newId();
-    await createVisitor(tx, visitorId, now);
-  }
-  await linkVisitor(tx, visitorId, contactId);
-  return visitorId;
 }

@@ -1,6 +1,8 @@
-// Link destinations by (send, position), kept in memory: send_links rows never change once a send is
-// prepared, so a click needs no database read after the first one for its link. Bounded: the oldest
-// entries go first when it is full. Unknown links are remembered too (a token can outlive its send).
+// Link destinations by (send, position), kept in memory so a click needs no database read after the first
+// one for its link. Eviction: the least recently used past 50 000 links (lru-cache); never stale, since
+// send_links rows never change once a send is prepared. Unknown links are remembered too (a token can
+// outlive its send), and many recipients clicking one link at once after a send share one read.
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../../storage/schema.ts';
 import { findLink } from './store.ts';
 
@@ -9,33 +11,24 @@ export interface Link {
   honeypot: boolean;
 }
 
+/** lru-cache holds no null: an unknown link is kept as this. */
+const UNKNOWN = Symbol('unknown link');
+
 export class LinkCache {
-  private readonly entries = new Map<string, Link | null>();
-  private readonly loading = new Map<string, Promise<Link | null>>();
+  private readonly links: LRUCache<string, Link | typeof UNKNOWN, { sendId: string; position: number }>;
 
-  constructor(
-    private readonly db: Db,
-    private readonly limit = 50_000,
-  ) {}
-
-  async get(sendId: string, position: number): Promise<Link | null> {
-    const key = `${sendId}\u0000${position}`;
-    const cached = this.entries.get(key);
-    if (cached !== undefined) return cached;
-    // Many recipients click the same link at once after a send: one read serves them all.
-    let pending = this.loading.get(key);
-    if (!pending) {
-      pending = findLink(this.db, sendId, position).finally(() => this.loading.delete(key));
-      this.loading.set(key, pending);
-      const link = await pending;
-      this.remember(key, link);
-      return link;
-    }
-    return pending;
+  constructor(db: Db, limit = 50_000) {
+    this.links = new LRUCache({
+      max: limit,
+      ignoreFetchAbort: true,
+      allowStaleOnFetchAbort: true,
+      fetchMethod: async (_key, _stale, { context }) =>
+        (await findLink(db, context.sendId, context.position)) ?? UNKNOWN,
+    });
   }
 
-  private remember(key: string, link: Link | null): void {
-    if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, link);
+  async get(sendId: string, position: number): Promise<Link | null> {
+    const link = await this.links.fetch(`${sendId}\u0000${position}`, { context: { sendId, position } });
+    return link === undefined || link === UNKNOWN ? null : link;
   }
 }

@@ -1,11 +1,15 @@
 // The engagement store on a SQLite file, for the writer thread: the same transaction as commit-hits.ts
 // (load, classify, write, identify browsers, unsubscribe), as statements prepared once on the thread's
-// connection. Kysely built and compiled every batch's list-sized SQL anew, which cost the thread more
+// connection; linking a browser and unsubscribing are identity's and lists' one functions, run here as
+// statement programs (storage/statements.ts). Kysely built and compiled every batch's list-sized SQL anew, which cost the thread more
 // than SQLite itself; here every statement is compiled once and run per row. What a batch reads about
 // its recipients is remembered for the next ones (recipient-cache.ts) until another connection writes.
 import type SqliteDatabase from 'better-sqlite3';
+import { linkBrowserStatements } from '../../identity/store.ts';
 import { isWellFormedId, newId } from '../../lib/ids.ts';
+import { unsubscribeStatements } from '../../lists/store.ts';
 import type { EmailEventKind } from '../../storage/schema.ts';
+import { runOnSqlite } from '../../storage/statements.ts';
 import type { EngagementHit, HitOutcome } from './engagement-hit.ts';
 import {
   type EngagementWrites,
@@ -52,19 +56,9 @@ export function sqliteHitWriter(sqlite: SqliteDatabase.Database, limit = CACHED_
     do update set human = excluded.human, machine = excluded.machine`);
   const addCounter = prepare(`insert into send_counters (send_id, name, value) values (?, ?, ?)
     on conflict (send_id, name) do update set value = send_counters.value + excluded.value`);
-  const visitorById = prepare('select id, contact_id from visitors where id = ?');
-  const aliasOf = prepare('select visitor_id from visitor_aliases where alias_id = ?');
-  const createVisitor = prepare(`insert into visitors (id, created_at, last_seen_at, contact_id)
-    values (?, ?, ?, null) on conflict (id) do nothing`);
   const insertVisitor = prepare(
     'insert into visitors (id, created_at, last_seen_at, contact_id) values (?, ?, ?, ?)',
   );
-  const setVisitorContact = prepare('update visitors set contact_id = ? where id = ?');
-  const identifyVisits = prepare(
-    'update visits set contact_id = ?, identified = 1 where visitor_id = ? and contact_id is null',
-  );
-  const unsubscribe = prepare(`update list_members set status = 'unsubscribed', unsubscribed_at = ?,
-    unsubscribed_send_id = ? where contact_id = ? and list_id = ? and status = 'subscribed'`);
 
   const dataVersion = sqlite.prepare('pragma data_version').pluck();
   const cache = new RecipientCache(limit);
@@ -207,23 +201,6 @@ export function sqliteHitWriter(sqlite: SqliteDatabase.Database, limit = CACHED_
     }
   }
 
-  /** As commit-hits.ts's identifyBrowser: keep the browser's known visitor, adopt or create one, link it. */
-  function identifyBrowser(cookieId: string, contactId: string, now: number): string {
-    let known = visitorById.get(cookieId) as { id: string; contact_id: string | null } | undefined;
-    if (!known) {
-      const alias = aliasOf.get(cookieId) as { visitor_id: string } | undefined;
-      if (alias) known = visitorById.get(alias.visitor_id) as typeof known;
-    }
-    const visitorId = known?.id ?? cookieId;
-    if (!known) createVisitor.run(visitorId, now, now);
-    // linkVisitor: the first link brings the browser's earlier anonymous visits along.
-    const current = known?.contact_id ?? null;
-    if (current === contactId) return visitorId;
-    setVisitorContact.run(contactId, visitorId);
-    if (!current) identifyVisits.run(contactId, visitorId);
-    return visitorId;
-  }
-
   const commit = sqlite.transaction((hits: EngagementHit[], trackingDefault: boolean) => {
     // Inside the transaction (the write lock is held): what the cache knows is checked against the
     // state this transaction sees.
@@ -234,7 +211,10 @@ export function sqliteHitWriter(sqlite: SqliteDatabase.Database, limit = CACHED_
     for (const request of writes.identify) {
       const outcome = outcomes[request.hitIndex] as HitOutcome;
       if (isWellFormedId(request.visitorCookie)) {
-        outcome.visitorId = identifyBrowser(request.visitorCookie, request.contactId, request.at);
+        outcome.visitorId = runOnSqlite(
+          sqlite,
+          linkBrowserStatements(request.visitorCookie, request.contactId, request.at),
+        );
       } else {
         outcome.visitorId = newId();
         insertVisitor.run(outcome.visitorId, request.at, request.at, request.contactId);
@@ -242,10 +222,13 @@ export function sqliteHitWriter(sqlite: SqliteDatabase.Database, limit = CACHED_
     }
     for (const request of writes.unsubscribes) {
       const outcome = outcomes[request.hitIndex] as HitOutcome;
-      let ended = 0;
-      for (const listId of new Set(request.listIds))
-        ended += unsubscribe.run(request.at, request.sendId, request.contactId, listId).changes;
-      outcome.unsubscribed = ended;
+      outcome.unsubscribed = runOnSqlite(
+        sqlite,
+        unsubscribeStatements(request.contactId, request.listIds, {
+          sendId: request.sendId,
+          now: request.at,
+        }),
+      );
     }
     return { outcomes, batch };
   });
