@@ -3,7 +3,9 @@
 // choice, its tallies and its recent events. Valid only while no other connection has written the file:
 // the owner calls sync() with PRAGMA data_version inside each transaction, and everything is forgotten
 // when it moved (the main thread writes contacts, sends, recipients; erasure and merges delete and move
-// events). Bounded: the recipients remembered first go first.
+// events). Bounded: the recipients remembered first go first. A Map and not lru-cache (the project's
+// cache elsewhere), as tracking/browser-cache.ts explains: dropped wholesale on another writer's commit,
+// one Map read per lookup in the writer thread (decision 005).
 //
 // The owner hands the remembered objects to the planner, which moves tallies and relabels events in
 // place: after a commit they are what is stored; after a rollback the owner must clear() the cache.
