@@ -1,0 +1,98 @@
+// A/B of two Spoor builds on the hot paths (collect, open pixel, click; SQLite file, 64 connections): slices
+// alternate ABBA so the machine's drift hits both alike, and each build's CPU time (every thread) per
+// response is read from /proc, the figure that holds on a shared machine (decision 008). Usage: build both
+// trees (`npm run build` in each), then
+//   BASE=/path/to/base/tree NEW=/path/to/new/tree npx tsx bench/compare-builds.ts
+// Knobs: SLICES (default 6), SECONDS per slice (4), CONNECTIONS (64), ENDPOINTS (collect,pixel,click).
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { collectBodyMaker } from './collect-bodies.ts';
+import { runGetLoad, seedEmailSend } from './email-load.ts';
+import { type LoadResult, mergeLoads, runLoad } from './load.ts';
+import { type Child, freePort, startChild } from './processes.ts';
+import { newApiKey } from './spoor-child.ts';
+
+const builds = { base: process.env['BASE']!, new: process.env['NEW']! };
+const SLICES = Number(process.env['SLICES'] ?? 6);
+const SECONDS = Number(process.env['SECONDS'] ?? 4);
+const CONNECTIONS = Number(process.env['CONNECTIONS'] ?? 64);
+const endpoints = (process.env['ENDPOINTS'] ?? 'collect,pixel,click').split(',');
+
+async function start(name: keyof typeof builds, databaseUrl: string, apiKey: string): Promise<Child> {
+  const port = await freePort();
+  return startChild({
+    name,
+    nodeArgs: [join(builds[name], 'dist/main.js')],
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      SPOOR_DEMO: 'false',
+      SPOOR_LOG_LEVEL: 'warn',
+      SPOOR_COLLECT_RATE_LIMIT: '10000000',
+      SPOOR_BOOTSTRAP_API_KEY: apiKey,
+    },
+    port,
+    readyPath: '/healthz',
+  });
+}
+
+/** CPU time (user + system, all threads) the process has used, in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'spoor-ab-'));
+for (const endpoint of endpoints) {
+  const servers: Record<string, { child: Child; run: (seed: number) => Promise<LoadResult> }> = {};
+  for (const name of ['base', 'new'] as const) {
+    const url = `sqlite:${join(dir, `${endpoint}-${name}.db`)}`;
+    const apiKey = newApiKey();
+    if (endpoint === 'collect') {
+      const child = await start(name, url, apiKey);
+      const res = await fetch(`${child.url}/api/websites`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'ab', allowedOrigins: ['https://bench.example'] }),
+      });
+      const { id } = (await res.json()) as { id: string };
+      const bodies = collectBodyMaker(id, 1000, name === 'base' ? 1 : 2);
+      servers[name] = { child, run: () => runLoad(child.url, CONNECTIONS, SECONDS, bodies) };
+    } else {
+      const data = await seedEmailSend(url, 20_000);
+      const child = await start(name, url, apiKey);
+      const paths = endpoint === 'pixel' ? data.pixelPaths : data.clickPaths;
+      servers[name] = {
+        child,
+        run: (seed) =>
+          runGetLoad(child.url, paths, endpoint === 'pixel' ? 200 : 302, CONNECTIONS, SECONDS, seed),
+      };
+    }
+  }
+  // Warm-up of both.
+  for (const name of ['base', 'new']) await servers[name]!.run(99);
+  const results: Record<string, LoadResult[]> = { base: [], new: [] };
+  const cpu: Record<string, number> = { base: 0, new: 0 };
+  const pairs: number[] = [];
+  for (let i = 0; i < SLICES; i++) {
+    for (const name of i % 2 === 0 ? ['base', 'new'] : ['new', 'base']) {
+      const pid = servers[name]!.child.process.pid!;
+      const before = cpuMs(pid);
+      results[name]!.push(await servers[name]!.run(i));
+      cpu[name]! += cpuMs(pid) - before;
+    }
+    pairs.push(results['new']![i]!.requestsPerSecond / results['base']![i]!.requestsPerSecond);
+  }
+  const b = mergeLoads(results['base']!);
+  const n = mergeLoads(results['new']!);
+  console.log(
+    `${endpoint} (${CONNECTIONS} conn, ${SLICES}×${SECONDS}s): base ${b.requestsPerSecond.toFixed(0)} req/s p99 ${b.p99Ms.toFixed(1)} ms errors ${b.errors}; ` +
+      `new ${n.requestsPerSecond.toFixed(0)} req/s p99 ${n.p99Ms.toFixed(1)} ms errors ${n.errors}; new/base ${(n.requestsPerSecond / b.requestsPerSecond).toFixed(3)} ` +
+      `(pairs ${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}); ` +
+      `CPU µs/request (all threads): base ${((cpu['base']! * 1000) / b.responses).toFixed(0)}, new ${((cpu['new']! * 1000) / n.responses).toFixed(0)}`,
+  );
+  for (const s of Object.values(servers)) await s.child.stop();
+}
+process.exit(0);
