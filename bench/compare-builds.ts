@@ -58,7 +58,8 @@ for (const endpoint of endpoints) {
         body: JSON.stringify({ name: 'ab', allowedOrigins: ['https://bench.example'] }),
       });
       const { id } = (await res.json()) as { id: string };
-      const bodies = collectBodyMaker(id, 1000, name === 'base' ? 1 : 2);
+      // The same traffic for both builds.
+      const bodies = collectBodyMaker(id, 1000, 1);
       servers[name] = { child, run: () => runLoad(child.url, CONNECTIONS, SECONDS, bodies) };
     } else {
       const data = await seedEmailSend(url, 20_000);
