@@ -7,11 +7,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectBodyMaker } from './collect-bodies.ts';
-import { runGetLoad, seedEmailSend } from './email-load.ts';
-import { type LoadResult, mergeLoads, runLoad } from './load.ts';
-import { type Child, freePort, startChild } from './processes.ts';
-import { newApiKey } from './spoor-child.ts';
+import { runGetLoad, seedEmailSend } from './email/email-load.ts';
+import { type LoadResult, mergeLoads, runLoad } from './lib/load.ts';
+import { type Child, freePort, startChild } from './lib/processes.ts';
+import { newApiKey } from './lib/spoor-child.ts';
+import { collectBodyMaker } from './load/collect-bodies.ts';
 
 const builds = { base: process.env['BASE']!, new: process.env['NEW']! };
 const SLICES = Number(process.env['SLICES'] ?? 6);
