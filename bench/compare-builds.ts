@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { runGetLoad, seedEmailSend } from './email/email-load.ts';
 import { type LoadResult, mergeLoads, runLoad } from './lib/load.ts';
 import { type Child, freePort, startChild } from './lib/processes.ts';
-import { newApiKey } from './lib/spoor-child.ts';
+import { benchServerEnv, newApiKey } from './lib/spoor-child.ts';
 import { collectBodyMaker } from './load/collect-bodies.ts';
 
 const builds = { base: process.env['BASE']!, new: process.env['NEW']! };
@@ -24,15 +24,7 @@ async function start(name: keyof typeof builds, databaseUrl: string, apiKey: str
   return startChild({
     name,
     nodeArgs: [join(builds[name], 'dist/main.js')],
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      SPOOR_DEMO: 'false',
-      SPOOR_LOG_LEVEL: 'warn',
-      SPOOR_COLLECT_RATE_LIMIT: '10000000',
-      SPOOR_BOOTSTRAP_API_KEY: apiKey,
-    },
+    env: benchServerEnv(port, databaseUrl, apiKey),
     port,
     readyPath: '/healthz',
   });

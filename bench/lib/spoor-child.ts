@@ -26,6 +26,19 @@ export function newApiKey(): string {
   return `spk_bench${randomBytes(24).toString('base64url')}`;
 }
 
+/** The settings every bench run gives Spoor: loopback, no demo, quiet, no collect limit, a known key. */
+export function benchServerEnv(port: number, databaseUrl: string, apiKey: string): Record<string, string> {
+  return {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    SPOOR_DEMO: 'false',
+    SPOOR_LOG_LEVEL: 'warn',
+    SPOOR_COLLECT_RATE_LIMIT: '10000000',
+    SPOOR_BOOTSTRAP_API_KEY: apiKey,
+  };
+}
+
 export async function startSpoor(options: SpoorStart): Promise<SpoorChild> {
   const apiKey = options.apiKey ?? newApiKey();
   const port = await freePort();
@@ -33,15 +46,7 @@ export async function startSpoor(options: SpoorStart): Promise<SpoorChild> {
     name: options.name,
     // Spoor as shipped: the compiled dist/main.js that `npm run bench` builds first.
     nodeArgs: ['dist/main.js'],
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: options.databaseUrl,
-      SPOOR_DEMO: 'false',
-      SPOOR_LOG_LEVEL: 'warn',
-      SPOOR_COLLECT_RATE_LIMIT: '10000000',
-      SPOOR_BOOTSTRAP_API_KEY: apiKey,
-    },
+    env: benchServerEnv(port, options.databaseUrl, apiKey),
     port,
     readyPath: '/healthz',
   });
