@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor, submitFormAsBrowser } from './helpers/spoor.ts';
+import { createWebsite } from './support/factories.ts';
 
 const SHOP = 'https://www.shop.test';
 const BLOG = 'https://blog.shop.test';
@@ -41,16 +42,7 @@ describeEachEngine('contact history', (engine) => {
 
   const db = () => spoor.storage.db;
 
-  async function registerWebsite(name: string, origin: string): Promise<string> {
-    const res = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/websites',
-      headers: spoor.auth,
-      payload: { name, allowedOrigins: [origin] },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json().id;
-  }
+  const registerWebsite = (name: string, origin: string) => createWebsite(spoor, [origin], { name });
 
   async function defineForm(overrides: Record<string, unknown> = {}) {
     formCounter += 1;

@@ -13,6 +13,7 @@ import * as interactionLog from '../src/storage/migrations/011-interaction-log.t
 import { createSendFixture, pathOf, type SendFixture } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor, submitFormAsBrowser } from './helpers/spoor.ts';
+import { createWebsite } from './support/factories.ts';
 
 const SHOP = 'https://www.shop.test';
 const BLOG = 'https://blog.shop.test';
@@ -96,16 +97,7 @@ describeEachEngine('interaction feed', (engine) => {
     await database.drop();
   });
 
-  async function registerWebsite(name: string, origin: string): Promise<string> {
-    const res = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/websites',
-      headers: spoor.auth,
-      payload: { name, allowedOrigins: [origin] },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json().id;
-  }
+  const registerWebsite = (name: string, origin: string) => createWebsite(spoor, [origin], { name });
 
   async function pageview(options: { website?: string; origin?: string; cookie?: string } = {}) {
     const origin = options.origin ?? SHOP;
