@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import { afterBound } from '../platform/interactions/after-bound.ts';
 import type { SourceBound } from '../platform/interactions/interaction.ts';
+import { deletedCount } from '../storage/deleted-count.ts';
 import type { Db, FormSubmissionsTable, FormsTable } from '../storage/schema.ts';
 import type { Form } from './form.ts';
 import type { FormDefinition } from './form-definition.ts';
@@ -176,10 +177,8 @@ export async function findPrefillToken(db: Db, tokenHash: string) {
   return db.selectFrom('prefill_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
 }
 
-const deleted = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
-
 export async function deletePrefillTokensOf(db: Db, contactId: string): Promise<number> {
-  return deleted(
+  return deletedCount(
     await db.deleteFrom('prefill_tokens').where('contact_id', '=', contactId).executeTakeFirst(),
   );
 }
@@ -209,7 +208,7 @@ export async function submissionsOfContact(db: Db, contactId: string) {
 }
 
 export async function deleteSubmissionsOf(db: Db, contactId: string): Promise<number> {
-  return deleted(
+  return deletedCount(
     await db.deleteFrom('form_submissions').where('contact_id', '=', contactId).executeTakeFirst(),
   );
 }

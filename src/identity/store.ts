@@ -2,6 +2,7 @@
 import { findContactRow } from '../contacts/store.ts';
 import { newId } from '../lib/ids.ts';
 import type { Engine } from '../storage/database.ts';
+import { deletedCount } from '../storage/deleted-count.ts';
 import { lockMatchKeys } from '../storage/match-key-locks.ts';
 import type { Db } from '../storage/schema.ts';
 import { change, first, runOnDb, type StatementProgram } from '../storage/statements.ts';
@@ -189,21 +190,23 @@ export async function lockLinkedVisitors(db: Db, engine: Engine, contactId: stri
   return (await query.execute()).map((row) => row.id);
 }
 
-const deleted = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
-
 /** Deletes the contact's browsers and the other ids they were known by. */
 export async function deleteLinkedVisitors(db: Db, engine: Engine, contactId: string) {
   const visitorIds = await lockLinkedVisitors(db, engine, contactId);
   if (visitorIds.length === 0) return { visitors: 0, aliases: 0 };
-  const aliases = deleted(
+  const aliases = deletedCount(
     await db.deleteFrom('visitor_aliases').where('visitor_id', 'in', visitorIds).executeTakeFirst(),
   );
-  const visitors = deleted(await db.deleteFrom('visitors').where('id', 'in', visitorIds).executeTakeFirst());
+  const visitors = deletedCount(
+    await db.deleteFrom('visitors').where('id', 'in', visitorIds).executeTakeFirst(),
+  );
   return { visitors, aliases };
 }
 
 export async function deleteMergesWonBy(db: Db, contactId: string): Promise<number> {
-  return deleted(await db.deleteFrom('contact_merges').where('winner_id', '=', contactId).executeTakeFirst());
+  return deletedCount(
+    await db.deleteFrom('contact_merges').where('winner_id', '=', contactId).executeTakeFirst(),
+  );
 }
 
 /** Where a merged-away contact id lives on now (follows chains of merges). */
@@ -248,10 +251,10 @@ export async function deleteOrphanVisitorBatch(
   if (engine === 'postgres') query = query.forUpdate().skipLocked();
   const ids = (await query.execute()).map((row) => row.id);
   if (ids.length === 0) return { scanned: 0, lastId: afterId, visitors: 0, aliases: 0 };
-  const aliases = deleted(
+  const aliases = deletedCount(
     await tx.deleteFrom('visitor_aliases').where('visitor_id', 'in', ids).executeTakeFirst(),
   );
-  const visitors = deleted(
+  const visitors = deletedCount(
     await tx.deleteFrom('visitors').where('id', 'in', ids).where('contact_id', 'is', null).executeTakeFirst(),
   );
   return { scanned: ids.length, lastId: ids[ids.length - 1] ?? afterId, visitors, aliases };

@@ -4,6 +4,7 @@ import { MINUTE_MS } from '../lib/time.ts';
 import { afterBound } from '../platform/interactions/after-bound.ts';
 import type { SourceBound } from '../platform/interactions/interaction.ts';
 import type { Engine } from '../storage/database.ts';
+import { deletedCount } from '../storage/deleted-count.ts';
 import type { Database, Db, VisitsTable } from '../storage/schema.ts';
 import {
   type BatchState,
@@ -322,10 +323,8 @@ export async function pageviewsOfVisits(db: Tx, visitIds: readonly string[]) {
   return rows;
 }
 
-const deletedRows = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
-
 export async function deleteContactPageviews(db: Tx, contactId: string): Promise<number> {
-  return deletedRows(
+  return deletedCount(
     await db
       .deleteFrom('pageviews')
       .where('visit_id', 'in', (eb) =>
@@ -339,7 +338,7 @@ export async function deleteContactPageviews(db: Tx, contactId: string): Promise
 }
 
 export async function deleteContactVisits(db: Tx, contactId: string): Promise<number> {
-  return deletedRows(
+  return deletedCount(
     await db
       .deleteFrom('visits')
       .where((eb) => contactVisits(eb, contactId))
@@ -412,10 +411,10 @@ export async function deleteAnonymousVisitBatch(
     ).map((row) => row.id);
     if (ids.length === 0) return { candidates: candidates.length, visits: 0, pageviews: 0 };
   }
-  const pageviews = deletedRows(
+  const pageviews = deletedCount(
     await tx.deleteFrom('pageviews').where('visit_id', 'in', ids).executeTakeFirst(),
   );
-  const visits = deletedRows(
+  const visits = deletedCount(
     await tx.deleteFrom('visits').where('id', 'in', ids).where('contact_id', 'is', null).executeTakeFirst(),
   );
   return { candidates: candidates.length, visits, pageviews };
@@ -444,7 +443,7 @@ export async function deleteAnonymousPageviewBatch(
   if (engine === 'postgres') query = query.forUpdate().skipLocked();
   const ids = (await query.execute()).map((row) => row.event_id);
   if (ids.length === 0) return { candidates: 0, pageviews: 0 };
-  const pageviews = deletedRows(
+  const pageviews = deletedCount(
     await tx
       .deleteFrom('pageviews')
       .where('website_id', '=', websiteId)
