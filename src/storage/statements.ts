@@ -8,9 +8,10 @@ import type SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Db } from './schema.ts';
 
-/** A row read by `first` (null: none), or the rows a `change` statement changed. */
+/** A row read by `first` (null: none), every row read by `all`, or the rows a `change` statement changed. */
 export type Statement =
   | { kind: 'first'; sql: string; params: unknown[] }
+  | { kind: 'all'; sql: string; params: unknown[] }
   | { kind: 'change'; sql: string; params: unknown[] };
 export type StatementProgram<T> = Generator<Statement, T, unknown>;
 type Row = Record<string, unknown>;
@@ -21,6 +22,11 @@ export function* first<R extends Row>(
   params: unknown[],
 ): Generator<Statement, R | null, unknown> {
   return (yield { kind: 'first', sql: text, params }) as R | null;
+}
+
+/** Reads every row of a query (on PostgreSQL a list-sized read is one `= any(?)` with an array). */
+export function* all<R extends Row>(text: string, params: unknown[]): Generator<Statement, R[], unknown> {
+  return (yield { kind: 'all', sql: text, params }) as R[];
 }
 
 /** Runs an insert, update or delete; returns how many rows it changed. */
@@ -49,7 +55,9 @@ export function runOnSqlite<T>(sqlite: SqliteDatabase.Database, program: Stateme
     step = program.next(
       kind === 'first'
         ? ((statement.get(...params) as Row | undefined) ?? null)
-        : statement.run(...params).changes,
+        : kind === 'all'
+          ? statement.all(...params)
+          : statement.run(...params).changes,
     );
   }
 }
@@ -62,6 +70,12 @@ export async function runOnDb<T>(db: Db, program: StatementProgram<T>): Promise<
     const parts = text.split('?');
     const strings = Object.assign([...parts], { raw: parts }) as unknown as TemplateStringsArray;
     const result = await sql<Row>(strings, ...params).execute(db);
-    step = program.next(kind === 'first' ? (result.rows[0] ?? null) : Number(result.numAffectedRows ?? 0n));
+    step = program.next(
+      kind === 'first'
+        ? (result.rows[0] ?? null)
+        : kind === 'all'
+          ? result.rows
+          : Number(result.numAffectedRows ?? 0n),
+    );
   }
 }
