@@ -52,7 +52,10 @@ class Memory {
     const state: PlanState = {
       sends: new Map([['s1', { listIds: ['l1', 'l2'] }]]),
       recipients: new Map(
-        Object.keys(this.recipients).map((c) => [recipientOf('s1', c), { sentAt: this.sentAt }]),
+        Object.keys(this.recipients).map((c) => [
+          recipientOf('s1', c),
+          { sentAt: this.sentAt, email: emailOf(c) },
+        ]),
       ),
       tracking: new Map(
         Object.entries(this.recipients)
@@ -105,12 +108,17 @@ class Memory {
     };
     for (const e of this.events.values()) {
       const who = e.machine ? 'machine' : 'human';
+      // Recipient keys here are `rk-<contact>`: the contact's domain, in lower case as counted.
+      const domain = emailOf(e.recipient_key.slice(3)).split('@')[1]?.toLowerCase();
+      if (e.kind !== 'unsubscribe') add(`at:${Math.floor(e.occurred_at / HOUR)}:${e.kind}:${who}`);
       if (e.kind === 'open') {
         add(`open:${who}`);
         unique(`unique_open:${who}`, e.recipient_key);
+        if (who === 'human') unique(`domain:${domain}:unique_open:human`, e.recipient_key);
       } else if (e.kind === 'click') {
         add(`click:${who}`);
         unique(`unique_click:${who}`, e.recipient_key);
+        if (who === 'human') unique(`domain:${domain}:unique_click:human`, e.recipient_key);
         add(`link:${e.link_position}:click:${who}`);
         unique(`link:${e.link_position}:unique_click:${who}`, e.recipient_key);
       } else unique('unsubscribe', e.recipient_key);
@@ -124,6 +132,9 @@ class Memory {
     expect(nonZero).toEqual(this.recount());
   }
 }
+
+/** Two domains, so the per-domain counters are told apart. */
+const emailOf = (contact: string) => `${contact}@${contact < 'm' ? 'Early' : 'late'}.example`;
 
 let clock = T;
 function hit(

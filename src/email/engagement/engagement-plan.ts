@@ -5,9 +5,13 @@
 // 'link:N', 'unsubscribe') it counts human and machine events, and a unique counter moves only when
 // a count leaves or reaches zero. A relabel (a honeypot hit or a burst found later) moves an event
 // from human to machine through the same arithmetic, so totals and uniques stay consistent.
+//
+// For the insights page it also keeps total opens and clicks per hour (at the event's instant, moved
+// with a relabel) and unique human opens and clicks per recipient domain (when the state knows the
+// recipient's address). Deltas add up per batch: a batch adds one row per send, hour and domain touched.
 import { newId } from '../../lib/ids.ts';
 import type { EmailEventKind } from '../../storage/schema.ts';
-import { type Audience, COUNTER } from '../counters/counter-names.ts';
+import { type Audience, COUNTER, domainOf } from '../counters/counter-names.ts';
 import type { EngagementHit, HitOutcome } from './engagement-hit.ts';
 import { classifyOpen } from './machine-open-rules.ts';
 import { burstMembers, classifyClick, nearHoneypot } from './scanner-rules.ts';
@@ -36,8 +40,11 @@ export interface Tally {
 export interface PlanState {
   /** The batch's sends that exist, with the lists they went to. */
   sends: Map<string, { listIds: string[] }>;
-  /** Recipients by recipientOf(send, contact), with when their email was handed over (null: not yet). */
-  recipients: Map<string, { sentAt: number | null }>;
+  /**
+   * Recipients by recipientOf(send, contact), with when their email was handed over (null: not yet) and
+   * the address it went to (send_recipients.email; absent: no per-domain counters for it).
+   */
+  recipients: Map<string, { sentAt: number | null; email?: string | null }>;
   /** Existing contacts: whether their opens and clicks may be attached to them (default applied). */
   tracking: Map<string, boolean>;
   /** Tallies by recentKey(send, recipient), then by scope; the planner moves and adds them in place. */
@@ -147,7 +154,7 @@ class Planner {
     const send = this.state.sends.get(hit.sendId);
     const recipient = this.state.recipients.get(recipientOf(hit.sendId, hit.contactId));
     if (!send || !recipient) return NOT_RECORDED;
-    const slot = this.slot(hit);
+    const slot = this.slot(hit, recipient.email);
     const consent = this.state.tracking.get(hit.contactId) === true;
     const msSinceDelivery = recipient.sentAt === null ? null : hit.at - recipient.sentAt;
     // Objects are written out in full on this path: spreading them cost more than the rest of a hit.
@@ -225,7 +232,7 @@ class Planner {
     return this.writes;
   }
 
-  private slot(hit: EngagementHit): Slot {
+  private slot(hit: EngagementHit, email: string | null | undefined): Slot {
     const key = recentKey(hit.sendId, hit.recipientKey);
     let slot = this.slots.get(key);
     if (!slot) {
@@ -244,7 +251,14 @@ class Planner {
         counters = new Map();
         this.writes.counters.set(hit.sendId, counters);
       }
-      slot = { sendId: hit.sendId, recipientKey: hit.recipientKey, tallies, recent, counters };
+      slot = {
+        sendId: hit.sendId,
+        recipientKey: hit.recipientKey,
+        tallies,
+        recent,
+        counters,
+        domain: domainOf(email),
+      };
       this.slots.set(key, slot);
     }
     return slot;
@@ -285,10 +299,14 @@ class Planner {
     };
     this.writes.events.push(row);
     this.planned.set(row.id, row);
-    if (kind === 'open') this.add(slot, 'open', who, 1);
+    if (kind === 'open') {
+      this.add(slot, 'open', who, 1);
+      count(slot.counters, COUNTER.hourly('open', who, hit.at), 1);
+    }
     if (kind === 'click') {
       this.add(slot, 'click', who, 1);
       this.add(slot, `link:${hit.position}`, who, 1);
+      count(slot.counters, COUNTER.hourly('click', who, hit.at), 1);
     }
     slot.recent.push({
       id: row.id,
@@ -326,6 +344,10 @@ class Planner {
       this.add(slot, scope, 'human', -1);
       this.add(slot, scope, 'machine', 1);
     }
+    if (event.kind === 'open' || event.kind === 'click') {
+      count(slot.counters, COUNTER.hourly(event.kind, 'human', event.at), -1);
+      count(slot.counters, COUNTER.hourly(event.kind, 'machine', event.at), 1);
+    }
     if (event.kind !== 'click') return;
     const impliedOpen = slot.recent.find(
       (e) =>
@@ -346,8 +368,13 @@ class Planner {
     if (!this.dirty.has(tally)) this.dirty.set(tally, { slot, scope });
     const names = counterNames(scope)[who];
     if (names.total) count(slot.counters, names.total, delta);
-    if (before === 0 && tally[who] > 0) count(slot.counters, names.unique, 1);
-    if (before > 0 && tally[who] === 0) count(slot.counters, names.unique, -1);
+    const uniqueDelta = before === 0 && tally[who] > 0 ? 1 : before > 0 && tally[who] === 0 ? -1 : 0;
+    if (uniqueDelta === 0) return;
+    count(slot.counters, names.unique, uniqueDelta);
+    if (who === 'human' && slot.domain !== null && (scope === 'open' || scope === 'click')) {
+      const figure = scope === 'open' ? 'unique_open:human' : 'unique_click:human';
+      count(slot.counters, COUNTER.domain(slot.domain, figure), uniqueDelta);
+    }
   }
 }
 
@@ -358,6 +385,8 @@ interface Slot {
   tallies: Map<string, Tally>;
   recent: KnownEvent[];
   counters: Map<string, number>;
+  /** The recipient's domain (per-domain counters); null when unknown. */
+  domain: string | null;
 }
 
 function count(counters: Map<string, number>, name: string, delta: number): void {

@@ -5,6 +5,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteConnection, openStorage, type Storage } from '../../storage/database.ts';
 import { migrateToLatest } from '../../storage/migrate.ts';
+import { COUNTER } from '../counters/counter-names.ts';
 import { commitHits } from './commit-hits.ts';
 import type { EngagementHit, HitOutcome } from './engagement-hit.ts';
 import { createEngagementWriter } from './engagement-writer.ts';
@@ -357,6 +358,7 @@ describe('email engagement in the SQLite writer thread', () => {
     expect(Object.fromEntries(counters.map((c) => [c.name, Number(c.value)]))).toEqual({
       'open:human': 2,
       'unique_open:human': 1,
+      [COUNTER.hourly('open', 'human', T0 + 100_000)]: 2,
     });
     connection.close();
     await storage.close();

@@ -12,6 +12,7 @@ import type {
   SendStatus,
   SendsTable,
 } from '../../storage/schema.ts';
+import { DOMAIN_PREFIX, HOURLY_PREFIX } from '../counters/counter-names.ts';
 
 export type SendRow = Selectable<SendsTable>;
 export type MessageRow = Selectable<MessagesTable>;
@@ -81,6 +82,9 @@ export async function countersOfSends(db: Db, sendIds: readonly string[]) {
     .selectFrom('send_counters')
     .select(['send_id', 'name', 'value'])
     .where('send_id', 'in', sendIds)
+    // Progress needs none of the hourly or per-domain counters (there can be many).
+    .where('name', 'not like', `${HOURLY_PREFIX}%`)
+    .where('name', 'not like', `${DOMAIN_PREFIX}%`)
     .execute();
   for (const row of rows) bySend.get(row.send_id)?.set(row.name, Number(row.value));
   return bySend;
