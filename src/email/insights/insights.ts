@@ -5,8 +5,8 @@
 
 import { AppError } from '../../lib/errors.ts';
 import type { Db } from '../../storage/schema.ts';
-import { COUNTER } from '../counters/counter-names.ts';
-import { readCounters } from '../counters/store.ts';
+import { COUNTER, HOURLY_PREFIX, hourStart, parseHourlyCounter } from '../counters/counter-names.ts';
+import { readCounterFamily, readCounters } from '../counters/store.ts';
 import { findSendForInsights, linksOfSend } from '../engagement/store.ts';
 
 export interface Tallies {
@@ -19,6 +19,13 @@ export interface LinkInsight {
   url: string;
   human: Tallies;
   scanner: Tallies;
+}
+
+/** Total opens and clicks in one hour (UTC), human and machine apart. */
+export interface HourOfActivity {
+  hour: string;
+  opens: { human: number; machine: number };
+  clicks: { human: number; machine: number };
 }
 
 export interface SendInsights {
@@ -42,6 +49,30 @@ export interface SendInsights {
   links: LinkInsight[];
   /** The hidden link no person sees: every hit on it is a scanner's. */
   honeypot: { position: number; scanner: Tallies } | null;
+  /** Hours with activity, oldest first (the chart fills the hours between with zeros). */
+  timeline: HourOfActivity[];
+  /** When these figures were read: they are live counters, kept up as events arrive. */
+  asOf: string;
+}
+
+/** The hourly counters as a timeline, oldest hour first. */
+export function timelineOf(counters: ReadonlyMap<string, number>): HourOfActivity[] {
+  const hours = new Map<number, HourOfActivity>();
+  for (const [name, value] of counters) {
+    const parsed = parseHourlyCounter(name);
+    if (!parsed || value === 0) continue;
+    let hour = hours.get(parsed.hour);
+    if (!hour) {
+      hour = {
+        hour: new Date(hourStart(parsed.hour)).toISOString(),
+        opens: { human: 0, machine: 0 },
+        clicks: { human: 0, machine: 0 },
+      };
+      hours.set(parsed.hour, hour);
+    }
+    hour[parsed.kind === 'open' ? 'opens' : 'clicks'][parsed.who] += value;
+  }
+  return [...hours.entries()].sort(([a], [b]) => a - b).map(([, hour]) => hour);
 }
 
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
@@ -58,6 +89,8 @@ export function buildInsights(
   },
   counters: ReadonlyMap<string, number>,
   links: readonly { position: number; url: string; honeypot: number }[],
+  hourly: ReadonlyMap<string, number> = new Map(),
+  now: number = Date.now(),
 ): SendInsights {
   const n = (name: string) => counters.get(name) ?? 0;
   const tallies = (total: string, unique: string): Tallies => ({ total: n(total), unique: n(unique) });
@@ -122,12 +155,18 @@ export function buildInsights(
           scanner: linkTallies(Number(honeypotLink.position)).scanner,
         }
       : null,
+    timeline: timelineOf(hourly),
+    asOf: new Date(now).toISOString(),
   };
 }
 
 export async function getSendInsights(db: Db, sendId: string): Promise<SendInsights> {
   const send = await findSendForInsights(db, sendId);
   if (!send) throw new AppError('not_found', `No send with id "${sendId}".`);
-  const [counters, links] = await Promise.all([readCounters(db, sendId), linksOfSend(db, sendId)]);
-  return buildInsights(send, counters, links);
+  const [counters, links, hourly] = await Promise.all([
+    readCounters(db, sendId),
+    linksOfSend(db, sendId),
+    readCounterFamily(db, sendId, HOURLY_PREFIX),
+  ]);
+  return buildInsights(send, counters, links, hourly);
 }

@@ -5,9 +5,9 @@ import { findContactRow } from '../../contacts/store.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Db } from '../../storage/schema.ts';
-import { mergeContactOf } from './merge-contact.ts';
+import { mergeContactOf, STANDARD } from './merge-contact.ts';
 import type { Message, MessageInput, MessageSummary } from './message.ts';
-import { prepareMessage, type RefusedLink, UNTRACKED_ATTRIBUTE } from './render-email.ts';
+import { type MergeContact, prepareMessage, type RefusedLink, UNTRACKED_ATTRIBUTE } from './render-email.ts';
 import {
   deleteMessageRow,
   findMessageRow,
@@ -126,6 +126,54 @@ export async function listMessages(db: Db): Promise<MessageSummary[]> {
 /** Sends copy the message when they are created, so deleting it changes no send, past or queued. */
 export async function deleteMessage(db: Db, id: string): Promise<void> {
   if (!(await deleteMessageRow(db, id))) throw new AppError('not_found', `No message with id "${id}".`);
+}
+
+export interface DraftPreview extends MessagePreview {
+  /** Links left untracked because their destination cannot be stored; saving the message refuses them. */
+  refusedLinks: { part: string; url: string; problem: string }[];
+}
+
+/**
+ * A draft (not saved yet) as a contact would get it, for the editor's live preview: the templates are
+ * checked as saving checks them, but links that cannot be tracked are listed instead of refused.
+ * Without a contact, the merge fields render empty (or their `default`).
+ */
+export async function previewDraft(
+  db: Db,
+  draft: { subject: string; html: string; text?: string | null | undefined; contactId?: string | undefined },
+): Promise<DraftPreview> {
+  let contact: MergeContact = {};
+  if (draft.contactId !== undefined) {
+    const row = await findContactRow(db, draft.contactId);
+    if (!row) throw new AppError('not_found', `No contact with id "${draft.contactId}".`);
+    contact = mergeContactOf(row);
+  }
+  const prepared = prepareMessage({ subject: draft.subject, html: draft.html, text: optional(draft.text) });
+  return {
+    ...prepared.render(contact, null),
+    links: prepared.links.filter((link) => !link.honeypot).map(({ position, url }) => ({ position, url })),
+    refusedLinks: prepared.refusedLinks.map(({ part, url, problem }) => ({ part, url, problem })),
+  };
+}
+
+/** The merge fields a template can use, for the editor. */
+export function mergeFields(): { tag: string; description: string }[] {
+  const words = (field: string) => field.replaceAll('_', ' ');
+  return [
+    ...STANDARD.map((field) => ({
+      tag: `{{ contact.${field} }}`,
+      description: `The contact's ${words(field)}.`,
+    })),
+    { tag: '{{ contact.custom.<key> }}', description: 'A custom field of the contact, by its key.' },
+    {
+      tag: '{{ contact.first_name | default: "there" }}',
+      description: 'A fallback for contacts without the value.',
+    },
+    {
+      tag: '{{ unsubscribe_url }}',
+      description: "The recipient's own unsubscribe link (put it in an href).",
+    },
+  ];
 }
 
 /** The message as this contact would get it, with the original links (no tracking, no pixel). */

@@ -4,7 +4,15 @@ import type { Selectable } from 'kysely';
 import type { ContactsTable } from '../../storage/schema.ts';
 import type { MergeContact } from './render-email.ts';
 
-const STANDARD = ['email', 'first_name', 'last_name', 'company', 'phone', 'job_title', 'country'] as const;
+export const STANDARD = [
+  'email',
+  'first_name',
+  'last_name',
+  'company',
+  'phone',
+  'job_title',
+  'country',
+] as const;
 /** Names a custom field cannot take at the top level: they already mean something there. */
 const RESERVED = new Set<string>([...STANDARD, 'custom']);
 

@@ -12,6 +12,8 @@ import {
   deleteMessage,
   getMessage,
   listMessages,
+  mergeFields,
+  previewDraft,
   previewMessage,
 } from './manage-messages.ts';
 import type { MessageInput } from './message.ts';
@@ -58,6 +60,16 @@ const Message = Type.Object(
   { title: 'Message', examples: [messageExample] },
 );
 const MessageSummary = Type.Object(summaryFields, { title: 'MessageSummary' });
+const Link = Type.Object({ position: Type.Integer(), url: Type.String() });
+const previewFields = {
+  subject: Type.String({ description: 'Rendered for the contact, one line.' }),
+  html: Type.String({
+    description:
+      "The HTML as the contact would get it, with the original links (no tracking, no pixel). Show it in a sandboxed frame: it is the author's HTML.",
+  }),
+  text: Type.String(),
+  links: Type.Array(Link, { description: 'The links that will be tracked, by position.' }),
+};
 const templateErrors = errors([
   422,
   'A template that is not valid Liquid or cannot be rendered, or a field that cannot be used (`details.fields`).',
@@ -160,15 +172,7 @@ export function messageRoutes(scope: FastifyInstance, deps: { db: Kysely<Databas
         params: IdParams,
         body: Type.Object({ contactId: Id }, { examples: [{ contactId: 'c0Nt4ctIdXyZ12345678ab' }] }),
         response: {
-          200: Type.Object(
-            {
-              subject: Type.String(),
-              html: Type.String(),
-              text: Type.String(),
-              links: Type.Array(Type.Object({ position: Type.Integer(), url: Type.String() })),
-            },
-            { title: 'MessagePreview' },
-          ),
+          200: Type.Object(previewFields, { title: 'MessagePreview' }),
           ...errors(404),
           ...templateErrors,
           ...errors(503),
@@ -176,5 +180,93 @@ export function messageRoutes(scope: FastifyInstance, deps: { db: Kysely<Databas
       },
     },
     async (request) => previewMessage(db, request.params.id, request.body.contactId),
+  );
+
+  app.post(
+    '/api/messages/preview',
+    {
+      schema: {
+        operationId: 'previewDraftMessage',
+        tags: ['messages'],
+        summary: 'A draft (not saved) rendered for a contact, with the links that will be tracked.',
+        description:
+          "For an editor's live preview: the templates are checked as saving checks them (invalid Liquid answers 422), but links that cannot be tracked are listed in `refusedLinks` instead of refused. Without `contactId` the merge fields render empty (or their `default`). An unknown contact answers 404.",
+        body: Type.Object(
+          {
+            subject: fields.subject,
+            html: fields.html,
+            text: fields.text,
+            contactId: Type.Optional(Id),
+          },
+          {
+            examples: [
+              {
+                subject: messageExample.subject,
+                html: messageExample.html,
+                contactId: 'c0Nt4ctIdXyZ12345678ab',
+              },
+            ],
+          },
+        ),
+        response: {
+          200: Type.Object(
+            {
+              ...previewFields,
+              refusedLinks: Type.Array(
+                Type.Object({ part: Type.String(), url: Type.String(), problem: Type.String() }),
+                { description: 'Links left untracked (saving refuses them until they are corrected).' },
+              ),
+            },
+            {
+              title: 'DraftPreview',
+              examples: [
+                {
+                  subject: 'News for Ada',
+                  html: '<p>Hello Ada, <a href="https://shop.example/may">see what is new</a>.</p>',
+                  text: 'Hello Ada, see what is new (https://shop.example/may).',
+                  links: [{ position: 0, url: 'https://shop.example/may' }],
+                  refusedLinks: [],
+                },
+              ],
+            },
+          ),
+          ...errors(404),
+          ...templateErrors,
+          ...errors(503),
+        },
+      },
+    },
+    async (request) => previewDraft(db, request.body),
+  );
+
+  app.get(
+    '/api/messages/merge-fields',
+    {
+      schema: {
+        operationId: 'listMergeFields',
+        tags: ['messages'],
+        summary: 'The merge fields a message template can use.',
+        description: 'Liquid tags with what each one gives, for an editor to offer.',
+        response: {
+          200: Type.Object(
+            {
+              mergeFields: Type.Array(Type.Object({ tag: Type.String(), description: Type.String() })),
+            },
+            {
+              title: 'MergeFields',
+              examples: [
+                {
+                  mergeFields: [
+                    { tag: '{{ contact.first_name }}', description: "The contact's first name." },
+                  ],
+                },
+              ],
+            },
+          ),
+          ...errors(503),
+        },
+      },
+    },
+    async () => ({ mergeFields: mergeFields() }),
   );
 }

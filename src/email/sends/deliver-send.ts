@@ -8,7 +8,7 @@ import type { Logger } from '../../lib/logger.ts';
 import { countSmtpOutcome } from '../../platform/metrics/metrics.ts';
 import type { InstallSecrets } from '../../secrets/install-secrets.ts';
 import type { Storage } from '../../storage/database.ts';
-import { COUNTER } from '../counters/counter-names.ts';
+import { COUNTER, domainFigureOf, domainOf } from '../counters/counter-names.ts';
 import { addToCounters } from '../counters/store.ts';
 import { trackingUrlsFor } from '../engagement/tracking-urls.ts';
 import { mergeContactOf } from '../messages/merge-contact.ts';
@@ -150,8 +150,10 @@ async function claimDue(trx: Db, send: SendRow, now: number, limit: number): Pro
     if (reason === null && contact && recipient.email) {
       claimed.push({ recipient: { ...recipient, email: recipient.email }, contact });
     } else if (await markBlocked(trx, send.id, recipient.contact_id, reason ?? 'no_address')) {
-      const name = COUNTER.blocked(reason ?? 'no_address');
-      blocked.set(name, (blocked.get(name) ?? 0) + 1);
+      const names = [COUNTER.blocked(reason ?? 'no_address')];
+      const domain = domainOf(recipient.email);
+      if (domain) names.push(COUNTER.domain(domain, 'blocked'));
+      for (const name of names) blocked.set(name, (blocked.get(name) ?? 0) + 1);
     }
   }
   await markSending(
@@ -249,7 +251,16 @@ async function recordFinished(
     });
     // Not recorded: another node declared it unconfirmed after this one lost the send.
     if (!recorded) continue;
-    for (const [name, delta] of plan.counters) counters.set(name, (counters.get(name) ?? 0) + delta);
+    const domain = domainOf(claimed.recipient.email);
+    for (const [name, delta] of plan.counters) {
+      counters.set(name, (counters.get(name) ?? 0) + delta);
+      // Results by recipient domain, counted here once per outcome rather than on any hot path.
+      const figure = domain ? domainFigureOf(name) : undefined;
+      if (figure) {
+        const perDomain = COUNTER.domain(domain as string, figure);
+        counters.set(perDomain, (counters.get(perDomain) ?? 0) + delta);
+      }
+    }
     if (plan.suppress) await suppressAddress(trx, claimed.recipient.email, send.id, plan.lastResponse, now);
     // Recipient after recipient: only first tries count (one recipient refused on every retry is
     // that recipient's domain, not the relay). A reply about an address (accepted, or refused as

@@ -4,7 +4,7 @@
 // half-way is followed by another that carries on after the last contact written.
 
 import type { Storage } from '../../storage/database.ts';
-import { COUNTER } from '../counters/counter-names.ts';
+import { COUNTER, domainOf } from '../counters/counter-names.ts';
 import { addToCounters } from '../counters/store.ts';
 import { prepareMessage } from '../messages/render-email.ts';
 import { blockReasonOf } from './permission-rules.ts';
@@ -61,6 +61,12 @@ async function prepareChunk(storage: Storage, send: SendRow, owner: string): Pro
         suppressed: candidate.suppressed === 1,
       });
       if (reason) add(COUNTER.blocked(reason), 1);
+      // Results by recipient domain: each contact once (duplicates are not recipients twice).
+      const domain = domainOf(candidate.email);
+      if (domain) {
+        add(COUNTER.domain(domain, 'recipients'), 1);
+        if (reason) add(COUNTER.domain(domain, 'blocked'), 1);
+      }
       return {
         contact_id: candidate.contact_id,
         email: candidate.email,

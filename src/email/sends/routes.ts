@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { errors, noContent } from '../../api-contract.ts';
 import type { Database, RecipientStatus as RecipientStatusValue } from '../../storage/schema.ts';
+import { estimateSend } from './estimate-send.ts';
 import {
   cancelSend,
   createSend,
@@ -165,6 +166,68 @@ export function sendRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> 
       },
     },
     async (request, reply) => reply.code(202).send(await createSend(db, request.body)),
+  );
+
+  app.post(
+    '/api/sends/estimate',
+    {
+      schema: {
+        operationId: 'estimateSend',
+        tags: ['sends'],
+        summary:
+          'What a send to these lists would do: recipients, duplicates, blocked by reason, who gets it.',
+        description:
+          "Nothing is sent or stored: for the confirmation before createSend. The send's own permission rule decides who is blocked and why; the send checks each contact again just before sending, so the figures can move if contacts change meanwhile. An unknown list answers 422.",
+        body: Type.Object(
+          { listIds: Type.Array(Id, { minItems: 1, maxItems: 50 }) },
+          { examples: [{ listIds: ['l1StIdXyZ12345678abcde'] }] },
+        ),
+        response: {
+          200: Type.Object(
+            {
+              listIds: Type.Array(Type.String()),
+              recipients: Type.Integer({
+                minimum: 0,
+                description: 'Memberships found on the lists (a contact on two lists counts twice).',
+              }),
+              duplicates: Count,
+              blocked: Type.Object({
+                total: Count,
+                byReason: Type.Object({
+                  unsubscribed: Count,
+                  do_not_email: Count,
+                  no_address: Count,
+                  hard_bounced: Count,
+                }),
+              }),
+              willReceive: Type.Integer({
+                minimum: 0,
+                description: 'Contacts who would be sent the email: recipients − duplicates − blocked.',
+              }),
+              asOf: Time,
+            },
+            {
+              title: 'SendEstimate',
+              examples: [
+                {
+                  listIds: ['l1StIdXyZ12345678abcde'],
+                  recipients: 120,
+                  duplicates: 4,
+                  blocked: {
+                    total: 6,
+                    byReason: { unsubscribed: 3, do_not_email: 1, no_address: 0, hard_bounced: 2 },
+                  },
+                  willReceive: 110,
+                  asOf: '2026-05-01T09:29:00.000Z',
+                },
+              ],
+            },
+          ),
+          ...errors(422, 503),
+        },
+      },
+    },
+    async (request) => estimateSend(db, request.body),
   );
 
   app.get(

@@ -651,3 +651,50 @@ export async function suppressionsOf(db: Db, emailMatch: string | null): Promise
   if (!emailMatch) return [];
   return db.selectFrom('email_suppressions').selectAll().where('email_match', '=', emailMatch).execute();
 }
+
+// ---- estimating a send before it is made ----
+
+/** Contacts on the lists grouped by the facts the permission rule reads: a handful of rows. */
+export interface AudienceGroup {
+  subscribed: number;
+  do_not_email: number;
+  has_email: number;
+  suppressed: number;
+  contacts: number;
+  memberships: number;
+}
+
+/**
+ * One pass over the lists' memberships (their index), each contact's facts folded to the few
+ * combinations the rule tells apart, so the caller applies the rule itself (permission-rules.ts) and
+ * the estimate cannot disagree with the send about who is blocked and why.
+ */
+export async function audienceGroups(db: Db, listIds: readonly string[]): Promise<AudienceGroup[]> {
+  if (listIds.length === 0) return [];
+  const ids = sql.join(listIds.map((id) => sql`${id}`));
+  const result = await sql<AudienceGroup>`
+    select subscribed, do_not_email, has_email, suppressed,
+      count(*) as contacts, sum(memberships) as memberships
+    from (
+      select lm.contact_id,
+        count(*) as memberships,
+        case when sum(case when lm.status = 'subscribed' then 1 else 0 end) > 0 then 1 else 0 end as subscribed,
+        max(c.do_not_email) as do_not_email,
+        max(case when c.email is null or trim(c.email) = '' then 0 else 1 end) as has_email,
+        max(case when exists (select 1 from email_suppressions s where s.email_match = c.email_match)
+          then 1 else 0 end) as suppressed
+      from list_members lm
+      join contacts c on c.id = lm.contact_id
+      where lm.list_id in (${ids})
+      group by lm.contact_id
+    ) per_contact
+    group by subscribed, do_not_email, has_email, suppressed`.execute(db);
+  return result.rows.map((row) => ({
+    subscribed: Number(row.subscribed),
+    do_not_email: Number(row.do_not_email),
+    has_email: Number(row.has_email),
+    suppressed: Number(row.suppressed),
+    contacts: Number(row.contacts),
+    memberships: Number(row.memberships),
+  }));
+}
