@@ -102,6 +102,16 @@ describe('email insights for the dashboard', () => {
         subject: 'Sale for {{ contact.first_name }}',
         html,
       });
+      // The saved message as a page for the editor's sandboxed frame: rendered for Ada, inert on its own.
+      const page = await get(`/api/messages/${message}/preview.html?contactId=${ada}`);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.body).toContain('Hi Ada');
+      const csp = String(page.headers['content-security-policy']);
+      expect(csp).toMatch(/(^|; )sandbox(;|$)/);
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).not.toMatch(/script-src/);
+      expect(csp).toContain("frame-ancestors 'self'");
+      await get(`/api/messages/${message}/preview.html?contactId=nobody`, 404);
 
       // The confirmation: 6 memberships, Ada twice, Cy blocked (do not email), 4 to receive it.
       const estimate = await createVia(spoor, '/api/sends/estimate', { listIds: [news, offers] }, 200);

@@ -176,13 +176,24 @@ export function mergeFields(): { tag: string; description: string }[] {
   ];
 }
 
-/** The message as this contact would get it, with the original links (no tracking, no pixel). */
-export async function previewMessage(db: Db, id: string, contactId: string): Promise<MessagePreview> {
+/**
+ * The message as this contact would get it, with the original links (no tracking, no pixel). Without a
+ * contact, the merge fields render empty (or their `default`).
+ */
+export async function previewMessage(
+  db: Db,
+  id: string,
+  contactId: string | undefined,
+): Promise<MessagePreview> {
   const message = await requireMessage(db, id);
-  const contact = await findContactRow(db, contactId);
-  if (!contact) throw new AppError('not_found', `No contact with id "${contactId}".`);
+  let merge: MergeContact = {};
+  if (contactId !== undefined) {
+    const contact = await findContactRow(db, contactId);
+    if (!contact) throw new AppError('not_found', `No contact with id "${contactId}".`);
+    merge = mergeContactOf(contact);
+  }
   const prepared = prepareMessage({ subject: message.subject, html: message.html, text: message.text });
-  const rendered = prepared.render(mergeContactOf(contact), null);
+  const rendered = prepared.render(merge, null);
   return {
     ...rendered,
     links: prepared.links.filter((link) => !link.honeypot).map(({ position, url }) => ({ position, url })),

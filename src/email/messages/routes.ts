@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import { errors, noContent } from '../../api-contract.ts';
+import { errors, media, noContent } from '../../api-contract.ts';
 import type { Database } from '../../storage/schema.ts';
 import {
   changeMessage,
@@ -19,6 +19,20 @@ import {
 import type { MessageInput } from './message.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
+/**
+ * A rendered email is the author's HTML: shown as a page it runs no script (sandbox, no script source),
+ * keeps its inline styles and remote images as a mail client shows them, and only Spoor may frame it.
+ */
+const PREVIEW_CSP = [
+  'sandbox',
+  "default-src 'none'",
+  "style-src 'unsafe-inline' https:",
+  'img-src https: http: data:',
+  'font-src https: data:',
+  "frame-ancestors 'self'",
+  "form-action 'none'",
+  "base-uri 'none'",
+].join('; ');
 const IdParams = Type.Object({ id: Id });
 const OptionalText = (maxLength: number, description: string) =>
   Type.Optional(Type.Union([Type.String({ maxLength }), Type.Null()], { description }));
@@ -180,6 +194,37 @@ export function messageRoutes(scope: FastifyInstance, deps: { db: Kysely<Databas
       },
     },
     async (request) => previewMessage(db, request.params.id, request.body.contactId),
+  );
+
+  app.get(
+    '/api/messages/:id/preview.html',
+    {
+      schema: {
+        operationId: 'previewMessageHtml',
+        tags: ['messages'],
+        summary: 'The message rendered for a contact as an HTML page, inert, for a sandboxed frame.',
+        description:
+          "The HTML part as `contactId` would get it (merge fields empty without one), original links, nothing tracked. Served under a Content-Security-Policy with `sandbox` and no script source: nothing in the author's HTML runs, even opened on its own; only this origin may frame it. An unknown message or contact answers 404.",
+        params: IdParams,
+        querystring: Type.Object({ contactId: Type.Optional(Id) }),
+        response: {
+          200: media('text/html', 'The rendered HTML part.'),
+          ...errors(404),
+          ...templateErrors,
+          ...errors(503),
+        },
+      },
+    },
+    async (request, reply) => {
+      const preview = await previewMessage(db, request.params.id, request.query.contactId);
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('content-security-policy', PREVIEW_CSP)
+        .header('x-content-type-options', 'nosniff')
+        .header('referrer-policy', 'no-referrer')
+        .header('cache-control', 'no-store')
+        .send(preview.html);
+    },
   );
 
   app.post(
