@@ -32,6 +32,7 @@ import { loadInstallSecrets } from './secrets/install-secrets.ts';
 import type { Storage } from './storage/database.ts';
 import { createIngestor, type Ingestor } from './tracking/ingest.ts';
 import { trackingRoutes } from './tracking/routes.ts';
+import { dashboardRoutes } from './web/dashboard-routes.ts';
 import { webRoutes } from './web/routes.ts';
 import { websiteRoutes } from './websites/routes.ts';
 import { TrackedOrigins } from './websites/tracked-origins.ts';
@@ -131,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
 
   if (options.demoWebsiteId) demoRoutes(app, { websiteId: options.demoWebsiteId });
   webRoutes(app, options.demoWebsiteId ? { demo: { page: '/demo/', signup: `/p/${DEMO_PAGE_SLUG}` } } : {});
+  dashboardRoutes(app);
 
   return { app, ingestor };
 }
