@@ -29,6 +29,7 @@ import { interactionRoutes } from './platform/interactions/routes.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { loadInstallSecrets } from './secrets/install-secrets.ts';
+import { privacyDefaultsRoutes, smtpStatusRoutes } from './settings/routes.ts';
 import type { Storage } from './storage/database.ts';
 import { createIngestor, type Ingestor } from './tracking/ingest.ts';
 import { trackingRoutes } from './tracking/routes.ts';
@@ -100,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       formRoutes(tracking, { db: storage.db });
       historyRoutes(tracking, { db: storage.db, feed });
       privacyRoutes(tracking, { storage });
+      privacyDefaultsRoutes(tracking, { config });
     });
     adminArea(admin, 'contacts', (contacts) => {
       contactRoutes(contacts, { db: storage.db });
@@ -111,6 +113,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       messageRoutes(email, { db: storage.db });
       sendRoutes(email, { db: storage.db });
       insightsRoutes(email, { db: storage.db });
+      smtpStatusRoutes(email, { db: storage.db, config });
     });
   });
   publicFormRoutes(app, {
