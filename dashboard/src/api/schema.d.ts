@@ -196,6 +196,13 @@ export interface paths {
      */
     patch: operations["changeContact"];
   };
+  "/api/settings/privacy": {
+    /**
+     * The install's privacy defaults.
+     * @description What new websites start with, whether email tracking applies to contacts who never chose, the prefill cookie lifetime and the retention schedule. Set in the environment and per website.
+     */
+    get: operations["getPrivacyDefaults"];
+  };
   "/api/contacts": {
     /**
      * Search and page through contacts (oldest first).
@@ -385,6 +392,13 @@ export interface paths {
      * @description Recipients, sent, blocked by reason, delivered, bounces, opens and clicks (human and machine apart), rates, unsubscribes and clicks per link. Read from counters kept up as events arrive.
      */
     get: operations["getSendInsights"];
+  };
+  "/api/settings/smtp": {
+    /**
+     * Whether this node can reach the SMTP server now, and the last sending failure.
+     * @description Connects, starts TLS and logs in as sending does (no mail is sent; up to 5 seconds), and reports the latest failure to reach the server recorded on any send. The settings come from the environment (docs/configuration.md).
+     */
+    get: operations["getSmtpStatus"];
   };
   "/e/o/{token}": {
     /**
@@ -1213,9 +1227,7 @@ export interface operations {
     responses: {
       /** @description To /app/. */
       308: {
-        content: {
-          "text/plain": string;
-        };
+        content: never;
       };
       /** @description Bad request: a value is malformed or missing (the message names it). */
       400: {
@@ -1275,10 +1287,12 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The dashboard (the app decides what to show for the path), or one of its files. */
+      /** @description A page of the app (HTML) or one of its files. */
       200: {
         content: {
           "text/html": string;
+          "text/javascript": string;
+          "text/css": string;
         };
       };
       /** @description Bad request: a value is malformed or missing (the message names it). */
@@ -2895,6 +2909,70 @@ export interface operations {
       };
       /** @description Well-formed, but cannot be accepted (`details.fields` names each problem where there are several). */
       422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * The install's privacy defaults.
+   * @description What new websites start with, whether email tracking applies to contacts who never chose, the prefill cookie lifetime and the retention schedule. Set in the environment and per website.
+   */
+  getPrivacyDefaults: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description What a website registered without these settings starts with. */
+            newWebsites: {
+              visitorCookieDays: number;
+              visitTimeoutMinutes: number;
+              gpcMode: "anonymize" | "ignore";
+              /** @description null: kept until erased. */
+              retentionDays: number | null;
+            };
+            /** @description Whether opens and clicks are tracked for contacts who never chose (SPOOR_EMAIL_TRACKING_DEFAULT). */
+            emailTrackingDefault: boolean;
+            /** @description Lifetime of the prefill cookie (SPOOR_PREFILL_DAYS). */
+            prefillCookieDays: number;
+            /** @description Minutes between passes of the retention job. */
+            retentionIntervalMinutes: number;
+            /**
+             * @description Spoor never stores IP addresses (not a setting).
+             * @enum {boolean}
+             */
+            ipAddressesStored: false;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key, or an unknown or revoked one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes do not allow this request. */
+      403: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
@@ -5424,6 +5502,78 @@ export interface operations {
       };
       /** @description Not found. */
       404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Whether this node can reach the SMTP server now, and the last sending failure.
+   * @description Connects, starts TLS and logs in as sending does (no mail is sent; up to 5 seconds), and reports the latest failure to reach the server recorded on any send. The settings come from the environment (docs/configuration.md).
+   */
+  getSmtpStatus: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            server: {
+              host: string;
+              port: number;
+              /** @description TLS from the first byte, STARTTLS required, or STARTTLS when the server offers it. */
+              security: "tls" | "starttls-required" | "starttls-when-offered";
+              /** @description The SMTP user, or null without login. */
+              login: string | null;
+              /** @description The DKIM signing domain, if any. */
+              dkimDomain: string | null;
+            };
+            /** @description The sender when a message names none (SPOOR_EMAIL_FROM). */
+            from: string;
+            check: {
+              /** @description Whether this node connected, started TLS and logged in just now. */
+              reachable: boolean;
+              /** @description What the server said, or why it could not be reached. */
+              message: string;
+              /** Format: date-time */
+              checkedAt: string;
+            };
+            /** @description The latest failure to reach the server recorded on any send, or null. */
+            lastSendError: {
+              sendId: string;
+              message: string;
+              /** Format: date-time */
+              at: string;
+            } | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key, or an unknown or revoked one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes do not allow this request. */
+      403: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
