@@ -172,17 +172,21 @@ export interface DashboardSuite {
   signIn(role?: Role): Promise<{ page: Page; user: TestUser; context: BrowserContext }>;
 }
 
-/** Registers the hooks of a dashboard browser suite (call inside describe): one server and browser per file. */
+/**
+ * Registers the hooks of a dashboard browser suite (call inside describe): one server and browser per file.
+ * `overrides` may be a function, called when the server starts (after the suite's earlier beforeAll hooks,
+ * e.g. one starting an SMTP sink whose port it names).
+ */
 export function setUpDashboardSuite(
   engine: EngineName = 'sqlite',
-  overrides: Partial<Config> = {},
+  overrides: Partial<Config> | (() => Partial<Config>) = {},
   options: StartOptions = {},
 ): DashboardSuite {
   let server: DashboardServer | undefined;
   let browser: Browser | undefined;
   let contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    server = await startDashboardServer(engine, overrides, options);
+    server = await startDashboardServer(engine, typeof overrides === 'function' ? overrides() : overrides, options);
     browser = await launchChromium();
   });
   afterEach(async () => {
