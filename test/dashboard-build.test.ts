@@ -76,7 +76,12 @@ describe('Spoor serving the dashboard', () => {
       expect(csp).toContain("script-src 'self'");
       expect(csp).not.toContain('unsafe-inline');
       expect(csp).toContain("frame-ancestors 'none'");
+      // No session cookie: the page says so, and the app shows the sign-in page without asking the API.
+      expect(res.body).toContain('<meta name="spoor-session" content="none" />');
     }
+    const withCookie = await spoor.app.inject({ url: '/app/', headers: { cookie: 'a=b; spoor_session=x' } });
+    expect(withCookie.body).not.toContain('spoor-session');
+    expect(withCookie.headers['vary']).toBe('accept-encoding, cookie');
   });
 
   it('serves hashed assets for a year, gzipped when asked, and 404s an unknown one', async () => {

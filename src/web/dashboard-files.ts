@@ -17,6 +17,11 @@ export interface DashboardFile {
 
 export interface DashboardFiles {
   index: DashboardFile;
+  /**
+   * index.html saying that the browser has no session cookie, for a request without one: the app then shows
+   * the sign-in page without first asking GET /api/session for a 401 (which browsers log as an error).
+   */
+  signedOutIndex: DashboardFile;
   /** By path relative to dist, with forward slashes ("assets/index-Ab12.js"). */
   files: Map<string, DashboardFile>;
 }
@@ -60,5 +65,10 @@ export function loadDashboardFiles(dist: string = DASHBOARD_DIST): DashboardFile
     const name = relative(dist, path).split(sep).join('/');
     files.set(name, readFile(path, name.startsWith('assets/')));
   }
-  return { index: files.get('index.html')!, files };
+  const index = files.get('index.html')!;
+  const signedOut = Buffer.from(
+    index.body.toString('utf8').replace('<head>', '<head>\n    <meta name="spoor-session" content="none" />'),
+  );
+  const gzip = gzipSync(signedOut, { level: 9 });
+  return { index, signedOutIndex: { ...index, body: signedOut, gzip }, files };
 }

@@ -28,13 +28,16 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 <h1>The dashboard is not built</h1><p>Run <code>npm run build</code> (or <code>npm start</code>, which builds it) and restart Spoor.</p>
 </body></html>`;
 
+/** Whether a request carries the session cookie at all (valid or not: the app asks the API which). */
+const SESSION_COOKIE_PRESENT = /(?:^|;\s*)spoor_session=/;
+
 function send(request: FastifyRequest, reply: FastifyReply, file: DashboardFile) {
   const gzip = file.gzip && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
   reply
     .type(file.type)
     .header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
-    .header('vary', 'accept-encoding')
     .header('x-content-type-options', 'nosniff');
+  if (!reply.hasHeader('vary')) reply.header('vary', 'accept-encoding');
   if (gzip) reply.header('content-encoding', 'gzip');
   return reply.send(gzip ? file.gzip : file.body);
 }
@@ -50,7 +53,9 @@ function sendIndex(request: FastifyRequest, reply: FastifyReply, built: Dashboar
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
       .send(NOT_BUILT);
-  return send(request, reply, built.index);
+  reply.header('vary', 'accept-encoding, cookie');
+  const hasSession = SESSION_COOKIE_PRESENT.test(String(request.headers.cookie ?? ''));
+  return send(request, reply, hasSession ? built.index : built.signedOutIndex);
 }
 
 const page = {

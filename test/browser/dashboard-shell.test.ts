@@ -84,10 +84,10 @@ describe.skipIf(!chromiumPath)('the dashboard shell', () => {
   it('keeps the chosen theme across reloads', async () => {
     const { page } = await suite.signIn('analyst');
     const toggle = page.getByRole('button', { name: /^Theme:/ });
-    expect(await toggle.textContent()).toBe('Theme: system');
+    expect(await toggle.getAttribute('aria-label')).toBe('Theme: system');
     await toggle.click();
     await toggle.click();
-    expect(await toggle.textContent()).toBe('Theme: dark');
+    expect(await toggle.getAttribute('aria-label')).toBe('Theme: dark');
     expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
     await page.reload();
     await page.getByRole('navigation', { name: 'Sections' }).waitFor();

@@ -15,7 +15,18 @@ export interface Session {
 
 export const SESSION_KEY = ['session'] as const;
 
+/**
+ * Spoor marks the page it serves to a browser without a session cookie: then there is nothing to ask the
+ * API. Read once (a later sign-in makes it untrue).
+ */
+function consumeSignedOutHint(): boolean {
+  const hint = document.querySelector('meta[name="spoor-session"]');
+  hint?.remove();
+  return hint?.getAttribute('content') === 'none';
+}
+
 async function fetchSession(): Promise<Session | null> {
+  if (consumeSignedOutHint()) return null;
   try {
     const { data } = await api.GET('/api/session');
     return (data as Session | undefined) ?? null;

@@ -28,11 +28,8 @@ function AccountMenu() {
     <details className="account-menu">
       <summary>
         <span className="user-name">{session.user.name || session.user.email}</span>
-        <span className="visually-hidden"> — account menu</span>
-        <span aria-hidden="true" className="user-initial">
-          {' '}
-          ▾
-        </span>
+        <span className="account-short">Account</span>
+        <span aria-hidden="true"> ▾</span>
       </summary>
       <div className="account-panel">
         <p>

@@ -1,4 +1,4 @@
-// Switches between the system's theme, light and dark.
+// Switches between the system's theme, light and dark (a symbol only on narrow screens).
 import { setThemeChoice, type ThemeChoice, useThemeChoice } from './theme';
 
 const NEXT: Record<ThemeChoice, ThemeChoice> = { system: 'light', light: 'dark', dark: 'system' };
@@ -7,12 +7,22 @@ const LABEL: Record<ThemeChoice, string> = {
   light: 'Theme: light',
   dark: 'Theme: dark',
 };
+const SYMBOL: Record<ThemeChoice, string> = { system: '◐', light: '☀', dark: '☾' };
 
 export function ThemeToggle() {
   const choice = useThemeChoice();
   return (
-    <button type="button" onClick={() => setThemeChoice(NEXT[choice])} title="Change the colour theme">
-      {LABEL[choice]}
+    <button
+      type="button"
+      className="theme-toggle"
+      onClick={() => setThemeChoice(NEXT[choice])}
+      aria-label={LABEL[choice]}
+      title="Change the colour theme"
+    >
+      <span aria-hidden="true">{SYMBOL[choice]}</span>
+      <span className="theme-label" aria-hidden="true">
+        {LABEL[choice]}
+      </span>
     </button>
   );
 }
