@@ -698,3 +698,14 @@ export async function audienceGroups(db: Db, listIds: readonly string[]): Promis
     memberships: Number(row.memberships),
   }));
 }
+
+/** The most recent failure to reach the SMTP server recorded on any send (for the SMTP status). */
+export async function latestSendError(db: Db) {
+  return db
+    .selectFrom('sends')
+    .select(['id', 'last_error', 'last_error_at'])
+    .where('last_error_at', 'is not', null)
+    .orderBy('last_error_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
