@@ -103,6 +103,75 @@ export interface paths {
      */
     get: operations["getDashboardPath"];
   };
+  "/api/session": {
+    /**
+     * The signed-in user, the CSRF token and what the role may do.
+     * @description Answers 401 when the session cookie is missing, unknown or ended.
+     */
+    get: operations["getSession"];
+    /**
+     * Sign in with email and password.
+     * @description Opens a session and sets the `spoor_session` cookie (HttpOnly, SameSite=Strict, Secure when the public URL is https; a browser-session cookie). The session gets a new id at every sign-in. Wrong email and wrong password get the same answer. Failed attempts are limited per account and per client address (SPOOR_SIGN_IN_ATTEMPTS_PER_ACCOUNT, …_PER_ADDRESS per 15 minutes); past the limit every attempt gets 429.
+     */
+    post: operations["signIn"];
+    /**
+     * Sign out (this session).
+     * @description Ends the session and deletes the cookie. Needs the X-CSRF-Token header.
+     */
+    delete: operations["signOut"];
+  };
+  "/api/sessions": {
+    /**
+     * Sign out everywhere (every session of the signed-in user, on every device).
+     * @description Ends every session of this user and deletes this cookie. Needs the X-CSRF-Token header.
+     */
+    delete: operations["signOutEverywhere"];
+  };
+  "/api/users": {
+    /**
+     * Every user, oldest first.
+     * @description The people who can sign in to the dashboard, with their roles and whether they are disabled.
+     */
+    get: operations["listUsers"];
+    /**
+     * Create a user with a password.
+     * @description For scripted set-ups; inviting by email (POST /api/invitations) lets the person choose their own password. The email is unique in any letter case.
+     */
+    post: operations["createUser"];
+  };
+  "/api/users/{id}": {
+    /**
+     * Change a user's name or role, or disable or enable them.
+     * @description Disabling ends every session of the user at once. The last active administrator cannot be disabled or demoted (409).
+     */
+    patch: operations["changeUser"];
+  };
+  "/api/api-keys": {
+    /**
+     * Every API key (never its secret), revoked ones too.
+     * @description Keys with their scopes, when each was last used (to the minute) and whether it is revoked.
+     */
+    get: operations["listApiKeys"];
+    /**
+     * Create an API key; its secret is in this answer only.
+     * @description Only the SHA-256 of the secret is kept: copy `key` now. Scopes default to full.
+     */
+    post: operations["createApiKey"];
+  };
+  "/api/api-keys/{id}": {
+    /**
+     * Revoke an API key (refused at once on every node).
+     * @description The key stays listed, with its revocation time.
+     */
+    delete: operations["revokeApiKey"];
+  };
+  "/api/audit-log": {
+    /**
+     * Who changed what: every change made through the admin API and the CLI, newest first.
+     * @description Each change to users, API keys, websites, forms, contacts, lists, messages, sends and erasures, with the actor, the operation, the target id and the outcome. Pass `nextCursor` as `cursor` for the next page.
+     */
+    get: operations["listAuditLog"];
+  };
   "/api/websites": {
     /**
      * List websites.
@@ -332,6 +401,27 @@ export interface paths {
      */
     post: operations["previewMessage"];
   };
+  "/api/messages/{id}/preview.html": {
+    /**
+     * The message rendered for a contact as an HTML page, inert, for a sandboxed frame.
+     * @description The HTML part as `contactId` would get it (merge fields empty without one), original links, nothing tracked. Served under a Content-Security-Policy with `sandbox` and no script source: nothing in the author's HTML runs, even opened on its own; only this origin may frame it. An unknown message or contact answers 404.
+     */
+    get: operations["previewMessageHtml"];
+  };
+  "/api/messages/preview": {
+    /**
+     * A draft (not saved) rendered for a contact, with the links that will be tracked.
+     * @description For an editor's live preview: the templates are checked as saving checks them (invalid Liquid answers 422), but links that cannot be tracked are listed in `refusedLinks` instead of refused. Without `contactId` the merge fields render empty (or their `default`). An unknown contact answers 404.
+     */
+    post: operations["previewDraftMessage"];
+  };
+  "/api/messages/merge-fields": {
+    /**
+     * The merge fields a message template can use.
+     * @description Liquid tags with what each one gives, for an editor to offer.
+     */
+    get: operations["listMergeFields"];
+  };
   "/api/sends": {
     /**
      * Sends, newest first.
@@ -343,6 +433,13 @@ export interface paths {
      * @description The workers prepare the recipients and send; follow the progress with getSend. An unknown message or list answers 422.
      */
     post: operations["createSend"];
+  };
+  "/api/sends/estimate": {
+    /**
+     * What a send to these lists would do: recipients, duplicates, blocked by reason, who gets it.
+     * @description Nothing is sent or stored: for the confirmation before createSend. The send's own permission rule decides who is blocked and why; the send checks each contact again just before sending, so the figures can move if contacts change meanwhile. An unknown list answers 422.
+     */
+    post: operations["estimateSend"];
   };
   "/api/sends/{id}": {
     /**
@@ -392,6 +489,27 @@ export interface paths {
      * @description Recipients, sent, blocked by reason, delivered, bounces, opens and clicks (human and machine apart), rates, unsubscribes and clicks per link. Read from counters kept up as events arrive.
      */
     get: operations["getSendInsights"];
+  };
+  "/api/sends/{id}/domains": {
+    /**
+     * A send's results by recipient domain.
+     * @description Per domain: recipients (contacts, each once), blocked, sent, delivered, bounces, unique human opens and clicks and their rates, the largest domains first; the rest summed in `others`. Read from counters kept as the send went out and as events arrive.
+     */
+    get: operations["getSendDomainResults"];
+  };
+  "/api/sends/{id}/contacts": {
+    /**
+     * The contacts behind a figure of the insights (who opened, who bounced, …), a page at a time.
+     * @description Delivery figures (recipients, blocked, sent, delivered, bounced, hard_bounce, soft_bounce, pending) list recipients in contact id order, optionally at one `domain`. Engagement figures (opened, clicked, unsubscribed) list the recipients counted in them; those who did not allow tracking are counted in `unnamed`, never named. Pass `nextCursor` back as `cursor`. An option that does not go with the figure answers 400.
+     */
+    get: operations["listSendFigureContacts"];
+  };
+  "/api/sends/{id}/contacts.csv": {
+    /**
+     * Every contact behind a figure of the insights, as CSV.
+     * @description The same contacts as listSendFigureContacts, all of them, one line each: contact_id, email, status, block_reason, sent_at. Text a spreadsheet would run as a formula is prefixed with an apostrophe.
+     */
+    get: operations["exportSendFigureContacts"];
   };
   "/api/settings/smtp": {
     /**
@@ -527,7 +645,7 @@ export interface operations {
                     party: string;
                     setBy: "server" | "script";
                     httpOnly: boolean;
-                    secure: boolean | "when the page is https";
+                    secure: boolean | "when the page is https" | "when the public URL is https";
                     sameSite: "None" | "Lax" | "Strict";
                     /** @description Path of a cookie the server sets (host-only). */
                     path?: string;
@@ -1322,6 +1440,824 @@ export interface operations {
     };
   };
   /**
+   * The signed-in user, the CSRF token and what the role may do.
+   * @description Answers 401 when the session cookie is missing, unknown or ended.
+   */
+  getSession: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            user: {
+              id: string;
+              email: string;
+              name: string;
+              role: "administrator" | "marketer" | "analyst";
+            };
+            /** @description Send it as the X-CSRF-Token header on every change made with the session cookie. */
+            csrfToken: string;
+            /** @description What the role may read and write in each admin area (hide what it may not do). */
+            permissions: {
+              tracking: {
+                read: boolean;
+                write: boolean;
+              };
+              contacts: {
+                read: boolean;
+                write: boolean;
+              };
+              email: {
+                read: boolean;
+                write: boolean;
+              };
+              administration: {
+                read: boolean;
+                write: boolean;
+              };
+            };
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Sign in with email and password.
+   * @description Opens a session and sets the `spoor_session` cookie (HttpOnly, SameSite=Strict, Secure when the public URL is https; a browser-session cookie). The session gets a new id at every sign-in. Wrong email and wrong password get the same answer. Failed attempts are limited per account and per client address (SPOOR_SIGN_IN_ATTEMPTS_PER_ACCOUNT, …_PER_ADDRESS per 15 minutes); past the limit every attempt gets 429.
+   */
+  signIn: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "email": "ada@example.com",
+         *   "password": "correct horse battery staple"
+         * }
+         */
+        "application/json": {
+          email: string;
+          password: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            user: {
+              id: string;
+              email: string;
+              name: string;
+              role: "administrator" | "marketer" | "analyst";
+            };
+            /** @description Send it as the X-CSRF-Token header on every change made with the session cookie. */
+            csrfToken: string;
+            /** @description What the role may read and write in each admin area (hide what it may not do). */
+            permissions: {
+              tracking: {
+                read: boolean;
+                write: boolean;
+              };
+              contacts: {
+                read: boolean;
+                write: boolean;
+              };
+              email: {
+                read: boolean;
+                write: boolean;
+              };
+              administration: {
+                read: boolean;
+                write: boolean;
+              };
+            };
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The email or the password is wrong (the same answer for both). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The account is disabled, or the request comes from another site. */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many requests; the `Retry-After` header says when to try again. */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Sign out (this session).
+   * @description Ends the session and deletes the cookie. Needs the X-CSRF-Token header.
+   */
+  signOut: {
+    responses: {
+      /** @description Signed out. */
+      204: {
+        content: never;
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Sign out everywhere (every session of the signed-in user, on every device).
+   * @description Ends every session of this user and deletes this cookie. Needs the X-CSRF-Token header.
+   */
+  signOutEverywhere: {
+    responses: {
+      /** @description Signed out everywhere. */
+      204: {
+        content: never;
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Every user, oldest first.
+   * @description The people who can sign in to the dashboard, with their roles and whether they are disabled.
+   */
+  listUsers: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            users: ({
+                id: string;
+                email: string;
+                name: string;
+                /** @description administrator: everything; marketer: everything but administration; analyst: reads only. */
+                role: "administrator" | "marketer" | "analyst";
+                status: "active" | "disabled";
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Create a user with a password.
+   * @description For scripted set-ups; inviting by email (POST /api/invitations) lets the person choose their own password. The email is unique in any letter case.
+   */
+  createUser: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "email": "ada@example.com",
+         *   "name": "Ada",
+         *   "role": "marketer",
+         *   "password": "correct horse battery"
+         * }
+         */
+        "application/json": {
+          email: string;
+          name?: string;
+          /** @description administrator: everything; marketer: everything but administration; analyst: reads only. */
+          role: "administrator" | "marketer" | "analyst";
+          password: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            email: string;
+            name: string;
+            /** @description administrator: everything; marketer: everything but administration; analyst: reads only. */
+            role: "administrator" | "marketer" | "analyst";
+            status: "active" | "disabled";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Well-formed, but cannot be accepted (`details.fields` names each problem where there are several). */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Change a user's name or role, or disable or enable them.
+   * @description Disabling ends every session of the user at once. The last active administrator cannot be disabled or demoted (409).
+   */
+  changeUser: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          name?: string;
+          /** @description administrator: everything; marketer: everything but administration; analyst: reads only. */
+          role?: "administrator" | "marketer" | "analyst";
+          /** @description true disables the user and ends their sessions at once, on every node. */
+          disabled?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            email: string;
+            name: string;
+            /** @description administrator: everything; marketer: everything but administration; analyst: reads only. */
+            role: "administrator" | "marketer" | "analyst";
+            status: "active" | "disabled";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Every API key (never its secret), revoked ones too.
+   * @description Keys with their scopes, when each was last used (to the minute) and whether it is revoked.
+   */
+  listApiKeys: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            apiKeys: ({
+                id: string;
+                name: string;
+                scopes: ("read-only" | "tracking" | "email" | "full")[];
+                /** Format: date-time */
+                createdAt: string;
+                lastUsedAt: string | null;
+                revokedAt: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Create an API key; its secret is in this answer only.
+   * @description Only the SHA-256 of the secret is kept: copy `key` now. Scopes default to full.
+   */
+  createApiKey: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "name": "CRM sync",
+         *   "scopes": [
+         *     "read-only"
+         *   ]
+         * }
+         */
+        "application/json": {
+          name: string;
+          scopes?: ("read-only" | "tracking" | "email" | "full")[];
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            scopes: ("read-only" | "tracking" | "email" | "full")[];
+            /** @description The secret (spk_…), shown once. */
+            key: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Revoke an API key (refused at once on every node).
+   * @description The key stays listed, with its revocation time.
+   */
+  revokeApiKey: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            scopes: ("read-only" | "tracking" | "email" | "full")[];
+            /** Format: date-time */
+            createdAt: string;
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Who changed what: every change made through the admin API and the CLI, newest first.
+   * @description Each change to users, API keys, websites, forms, contacts, lists, messages, sends and erasures, with the actor, the operation, the target id and the outcome. Pass `nextCursor` as `cursor` for the next page.
+   */
+  listAuditLog: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            entries: ({
+                id: string;
+                /** Format: date-time */
+                at: string;
+                actor: {
+                  /** @description user, api_key, cli or system. */
+                  kind: string;
+                  id: string | null;
+                  /** @description The user's email or the key's name at the time. */
+                  label: string;
+                };
+                /** @description The route's operationId (createWebsite, eraseContact…) or the CLI command. */
+                action: string;
+                targetId: string | null;
+                /** @description ok (done) or refused (the role or scopes did not allow it). */
+                outcome: string;
+                status: number | null;
+              })[];
+            /** @description null on the last page. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
    * List websites.
    * @description Every registered website with its settings and snippets, oldest first.
    */
@@ -1363,13 +2299,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1455,13 +2391,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1538,13 +2474,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1641,13 +2577,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1715,13 +2651,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1811,13 +2747,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1908,13 +2844,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2071,13 +3007,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2189,13 +3125,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2363,13 +3299,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2550,13 +3486,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2612,13 +3548,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2688,13 +3624,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2752,13 +3688,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2871,13 +3807,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2965,13 +3901,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3041,13 +3977,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3137,13 +4073,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3211,13 +4147,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3275,13 +4211,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3368,13 +4304,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3434,13 +4370,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3505,13 +4441,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3576,13 +4512,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3656,13 +4592,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3713,13 +4649,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3812,13 +4748,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3906,13 +4842,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3981,13 +4917,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4053,13 +4989,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4138,13 +5074,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4201,13 +5137,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4284,13 +5220,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4364,13 +5300,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4417,13 +5353,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4521,13 +5457,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4598,9 +5534,12 @@ export interface operations {
       200: {
         content: {
           "application/json": {
+            /** @description Rendered for the contact, one line. */
             subject: string;
+            /** @description The HTML as the contact would get it, with the original links (no tracking, no pixel). Show it in a sandboxed frame: it is the author's HTML. */
             html: string;
             text: string;
+            /** @description The links that will be tracked, by position. */
             links: {
                 position: number;
                 url: string;
@@ -4614,13 +5553,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4646,6 +5585,224 @@ export interface operations {
       };
       /** @description A template that is not valid Liquid or cannot be rendered, or a field that cannot be used (`details.fields`). */
       422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * The message rendered for a contact as an HTML page, inert, for a sandboxed frame.
+   * @description The HTML part as `contactId` would get it (merge fields empty without one), original links, nothing tracked. Served under a Content-Security-Policy with `sandbox` and no script source: nothing in the author's HTML runs, even opened on its own; only this origin may frame it. An unknown message or contact answers 404.
+   */
+  previewMessageHtml: {
+    parameters: {
+      query?: {
+        contactId?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description The rendered HTML part. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A template that is not valid Liquid or cannot be rendered, or a field that cannot be used (`details.fields`). */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * A draft (not saved) rendered for a contact, with the links that will be tracked.
+   * @description For an editor's live preview: the templates are checked as saving checks them (invalid Liquid answers 422), but links that cannot be tracked are listed in `refusedLinks` instead of refused. Without `contactId` the merge fields render empty (or their `default`). An unknown contact answers 404.
+   */
+  previewDraftMessage: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "subject": "News for {{ contact.firstName | default: \"you\" }}",
+         *   "html": "<p>Hello {{ contact.firstName }}, <a href=\"https://shop.example/may\">see what is new</a>.</p>",
+         *   "contactId": "c0Nt4ctIdXyZ12345678ab"
+         * }
+         */
+        "application/json": {
+          /** @description Liquid template, one line. */
+          subject: string;
+          /** @description Liquid template. */
+          html: string;
+          /** @description Plain-text Liquid template; null or absent = made from the HTML. */
+          text?: string | null;
+          contactId?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description Rendered for the contact, one line. */
+            subject: string;
+            /** @description The HTML as the contact would get it, with the original links (no tracking, no pixel). Show it in a sandboxed frame: it is the author's HTML. */
+            html: string;
+            text: string;
+            /** @description The links that will be tracked, by position. */
+            links: {
+                position: number;
+                url: string;
+              }[];
+            /** @description Links left untracked (saving refuses them until they are corrected). */
+            refusedLinks: {
+                part: string;
+                url: string;
+                problem: string;
+              }[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A template that is not valid Liquid or cannot be rendered, or a field that cannot be used (`details.fields`). */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * The merge fields a message template can use.
+   * @description Liquid tags with what each one gives, for an editor to offer.
+   */
+  listMergeFields: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            mergeFields: {
+                tag: string;
+                description: string;
+              }[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
@@ -4730,13 +5887,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4829,13 +5986,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4843,6 +6000,100 @@ export interface operations {
       };
       /** @description Not found. */
       404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Well-formed, but cannot be accepted (`details.fields` names each problem where there are several). */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * What a send to these lists would do: recipients, duplicates, blocked by reason, who gets it.
+   * @description Nothing is sent or stored: for the confirmation before createSend. The send's own permission rule decides who is blocked and why; the send checks each contact again just before sending, so the figures can move if contacts change meanwhile. An unknown list answers 422.
+   */
+  estimateSend: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "listIds": [
+         *     "l1StIdXyZ12345678abcde"
+         *   ]
+         * }
+         */
+        "application/json": {
+          listIds: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            listIds: string[];
+            /** @description Memberships found on the lists (a contact on two lists counts twice). */
+            recipients: number;
+            duplicates: number;
+            blocked: {
+              total: number;
+              byReason: {
+                unsubscribed: number;
+                do_not_email: number;
+                no_address: number;
+                hard_bounced: number;
+              };
+            };
+            /** @description Contacts who would be sent the email: recipients − duplicates − blocked. */
+            willReceive: number;
+            /** Format: date-time */
+            asOf: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
@@ -4941,13 +6192,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5035,13 +6286,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5147,13 +6398,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5237,13 +6488,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5305,13 +6556,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5352,13 +6603,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5479,6 +6730,27 @@ export interface operations {
                 unique: number;
               };
             } | null;
+            /** @description Total opens and clicks per hour with activity, oldest first. */
+            timeline: {
+                /**
+                 * Format: date-time
+                 * @description The hour (UTC) the counts are for.
+                 */
+                hour: string;
+                opens: {
+                  human: number;
+                  machine: number;
+                };
+                clicks: {
+                  human: number;
+                  machine: number;
+                };
+              }[];
+            /**
+             * Format: date-time
+             * @description When the counters were read.
+             */
+            asOf: string;
           };
         };
       };
@@ -5488,13 +6760,254 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * A send's results by recipient domain.
+   * @description Per domain: recipients (contacts, each once), blocked, sent, delivered, bounces, unique human opens and clicks and their rates, the largest domains first; the rest summed in `others`. Read from counters kept as the send went out and as events arrive.
+   */
+  getSendDomainResults: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            domains: ({
+                domain: string;
+                /** @description Contacts at the domain, each once. */
+                recipients: number;
+                blocked: number;
+                sent: number;
+                delivered: number;
+                hardBounces: number;
+                softBounces: number;
+                /** @description null when this send was not counted per domain. */
+                uniqueHumanOpens: number | null;
+                uniqueHumanClicks: number | null;
+                openRate: number | null;
+                clickThroughRate: number | null;
+              })[];
+            /** @description Every domain past `limit`, summed; `count` says how many. */
+            others: ({
+              domain: string;
+              /** @description Contacts at the domain, each once. */
+              recipients: number;
+              blocked: number;
+              sent: number;
+              delivered: number;
+              hardBounces: number;
+              softBounces: number;
+              /** @description null when this send was not counted per domain. */
+              uniqueHumanOpens: number | null;
+              uniqueHumanClicks: number | null;
+              openRate: number | null;
+              clickThroughRate: number | null;
+              count: number;
+            }) | null;
+            /** Format: date-time */
+            asOf: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * The contacts behind a figure of the insights (who opened, who bounced, …), a page at a time.
+   * @description Delivery figures (recipients, blocked, sent, delivered, bounced, hard_bounce, soft_bounce, pending) list recipients in contact id order, optionally at one `domain`. Engagement figures (opened, clicked, unsubscribed) list the recipients counted in them; those who did not allow tracking are counted in `unnamed`, never named. Pass `nextCursor` back as `cursor`. An option that does not go with the figure answers 400.
+   */
+  listSendFigureContacts: {
+    parameters: {
+      query: {
+        /** @description Which figure of the insights to list the contacts of. */
+        figure: "recipients" | "blocked" | "sent" | "delivered" | "bounced" | "hard_bounce" | "soft_bounce" | "pending" | "opened" | "clicked" | "unsubscribed";
+        /** @description With "opened" or "clicked": people (default) or machines (proxies, scanners). */
+        audience?: "human" | "machine";
+        /** @description With "clicked": one link by position. */
+        link?: number;
+        reason?: "unsubscribed" | "do_not_email" | "no_address" | "hard_bounced";
+        /** @description With a delivery figure: recipients at one domain. */
+        domain?: string;
+        limit?: number;
+        cursor?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            figure: string;
+            /** @description The figure as the insights name it (the same words everywhere). */
+            label: string;
+            contacts: ({
+                contactId: string;
+                email: string | null;
+                status: string;
+                blockReason: string | null;
+                sentAt: string | null;
+              })[];
+            /** @description Recipients on this page counted in the figure but named by no event: they did not allow tracking (or were erased). */
+            unnamed: number;
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Every contact behind a figure of the insights, as CSV.
+   * @description The same contacts as listSendFigureContacts, all of them, one line each: contact_id, email, status, block_reason, sent_at. Text a spreadsheet would run as a formula is prefixed with an apostrophe.
+   */
+  exportSendFigureContacts: {
+    parameters: {
+      query: {
+        /** @description Which figure of the insights to list the contacts of. */
+        figure: "recipients" | "blocked" | "sent" | "delivered" | "bounced" | "hard_bounce" | "soft_bounce" | "pending" | "opened" | "clicked" | "unsubscribed";
+        /** @description With "opened" or "clicked": people (default) or machines (proxies, scanners). */
+        audience?: "human" | "machine";
+        /** @description With "clicked": one link by position. */
+        link?: number;
+        reason?: "unsubscribed" | "do_not_email" | "no_address" | "hard_bounced";
+        /** @description With a delivery figure: recipients at one domain. */
+        domain?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description The contacts, a header line first. */
+      200: {
+        content: {
+          "text/csv": string;
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5566,13 +7079,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
