@@ -1,21 +1,21 @@
-// The Emails area's routes, relative to its base (see src/routes.tsx). A placeholder until dash-email fills it.
+// The Emails area: messages (list, editor with a sandboxed preview and the tracked links), sending to lists
+// with a confirmation, and a send's insights with the contacts behind each figure.
 import { Route, Switch } from 'wouter';
-import { EmptyState } from '../../ui/EmptyState';
+import './emails.css';
 import { NotFound } from '../../ui/NotFound';
-import { Page } from '../../ui/Page';
-
-function EmailsHome() {
-  return (
-    <Page title="Emails">
-      <EmptyState title="This page is coming." />
-    </Page>
-  );
-}
+import { EmailsHome } from './EmailsHome';
+import { FigureContactsPage } from './FigureContactsPage';
+import { MessageEditor } from './MessageEditor';
+import { SendInsightsPage } from './SendInsightsPage';
 
 export default function EmailsRoutes() {
   return (
     <Switch>
       <Route path="/" component={EmailsHome} />
+      <Route path="/messages/new" component={MessageEditor} />
+      <Route path="/messages/:id" component={MessageEditor} />
+      <Route path="/sends/:id/contacts" component={FigureContactsPage} />
+      <Route path="/sends/:id" component={SendInsightsPage} />
       <Route component={NotFound} />
     </Switch>
   );
