@@ -6,11 +6,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseSendHeader } from '../src/email/sends/send-header.ts';
 import { subscribeContact, unsubscribeFromLists } from '../src/lists/store.ts';
+import { smtpUnreached } from '../src/platform/metrics/metrics.ts';
 import { type InstallSecrets, loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { freePort } from './helpers/server-process.ts';
 import { type ReceivedMessage, type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
-import { type RunningSpoor, sendFinished, startSpoor } from './helpers/spoor.ts';
+import { type RunningSpoor, runnerLetGo, sendFinished, startSpoor } from './helpers/spoor.ts';
 import { createContact } from './support/factories.ts';
 import { nextMillisecond, waitFor } from './support/wait-for.ts';
 
@@ -382,7 +383,7 @@ describeEachEngine('sending', (engine) => {
       await waitFor('in-flight emails to finish', async () =>
         (await recipientRows(id)).every((row) => row.status !== 'sending'),
       );
-      await new Promise((r) => setTimeout(r, 600));
+      await runnerLetGo(spoor, id);
       const rows = await recipientRows(id);
       const sent = rows.filter((row) => row.status === 'sent').length;
       expect(sent).toBe(received());
@@ -513,14 +514,15 @@ describeEachEngine('sending: SMTP settings and an unreachable server', (engine) 
       const { id } = await startSend(spoor, messageId, [list]);
       const rows = () =>
         spoor.storage.db.selectFrom('send_recipients').selectAll().where('send_id', '=', id).execute();
-      // Wait for several failed connection rounds (more than smtpMaxAttempts).
-      const deadline = Date.now() + 15_000;
-      let failures = 0;
-      while (failures < 3 && Date.now() < deadline) {
-        const tried = (await rows()).filter((row) => row.last_response !== null);
-        if (tried.length > 0) failures += 1;
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      // Wait for several failed connection rounds (more than smtpMaxAttempts): the node's unreached
+      // streak (spoor_smtp_unreached_streak) counts every recipient's failed try, so more than
+      // smtpMaxAttempts tries per recipient means more rounds than that.
+      const unreachedStreak = () => smtpUnreached.all().reduce((sum, read) => sum + read(), 0);
+      await waitFor(
+        'failed connection rounds',
+        () => unreachedStreak() > spoor.config.smtpMaxAttempts * addresses.length,
+        15_000,
+      );
       // A recipient may be caught mid-attempt ('sending'); none is bounced or has used up a try.
       const before = await rows();
       expect(before.map((row) => [row.status === 'sending' ? 'pending' : row.status, row.attempts])).toEqual(
