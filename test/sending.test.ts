@@ -5,35 +5,30 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseSendHeader } from '../src/email/sends/send-header.ts';
-import { subscribeContact, unsubscribeFromLists } from '../src/lists/store.ts';
+import { unsubscribeFromLists } from '../src/lists/store.ts';
 import { smtpUnreached } from '../src/platform/metrics/metrics.ts';
 import { type InstallSecrets, loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { freePort } from './helpers/server-process.ts';
 import { type ReceivedMessage, type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
 import { type RunningSpoor, runnerLetGo, sendFinished, startSpoor } from './helpers/spoor.ts';
-import { createContact } from './support/factories.ts';
+import { addToList, createContact, createList, createMessage } from './support/factories.ts';
 import { nextMillisecond, waitFor } from './support/wait-for.ts';
 
 const PUBLIC_URL = 'https://track.spoor.test';
 const RETRY_BASE_MS = 150;
 let counter = 0;
 
-/** Fixtures written the way the lists and messages parts store them. */
+/** The records a send needs, made through the admin API (test/support/factories.ts). */
 function fixtures(spoor: RunningSpoor) {
   const db = spoor.storage.db;
   return {
     contact: (values: Record<string, unknown>) => createContact(spoor, values),
-    async list(name: string) {
-      counter += 1;
-      const id = `list${counter}${Math.random().toString(36).slice(2, 10)}`;
-      await db
-        .insertInto('lists')
-        .values({ id, name, description: null, created_at: 1, updated_at: 1 })
-        .execute();
-      return id;
-    },
-    async message(values: { subject: string; html: string; text?: string | null; fromEmail?: string }) {
+    list: (name: string) => createList(spoor, name),
+    message: (values: { subject: string; html: string; text?: string | null; fromEmail?: string }) =>
+      createMessage(spoor, values),
+    /** A message the API would refuse (a template that does not parse), stored directly: sends must refuse it too. */
+    async unparsableMessage(values: { subject: string; html: string }) {
       counter += 1;
       const id = `msg${counter}${Math.random().toString(36).slice(2, 10)}`;
       await db
@@ -43,9 +38,9 @@ function fixtures(spoor: RunningSpoor) {
           name: values.subject,
           subject: values.subject,
           html: values.html,
-          text: values.text ?? null,
+          text: null,
           from_name: null,
-          from_email: values.fromEmail ?? null,
+          from_email: null,
           reply_to: null,
           created_at: 1,
           updated_at: 1,
@@ -53,8 +48,7 @@ function fixtures(spoor: RunningSpoor) {
         .execute();
       return id;
     },
-    subscribe: (listId: string, contactId: string) =>
-      subscribeContact(db, listId, contactId, { source: 'api', resubscribe: false, now: Date.now() }),
+    subscribe: (listId: string, contactId: string) => addToList(spoor, listId, [contactId]),
   };
 }
 
@@ -429,7 +423,7 @@ describeEachEngine('sending', (engine) => {
   it('answers bad input on every endpoint with a clear 4xx', async () => {
     const list = await fx.list('Bad');
     const messageId = await fx.message({ subject: 'Ok', html: '<p>ok</p>' });
-    const broken = await fx.message({ subject: 'Broken', html: '<p>{% if %}</p>' });
+    const broken = await fx.unparsableMessage({ subject: 'Broken', html: '<p>{% if %}</p>' });
     const post = (payload: unknown) =>
       spoor.app.inject({
         method: 'POST',

@@ -5,10 +5,10 @@
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailTransport } from '../src/email/sends/transport.ts';
-import { subscribeContact } from '../src/lists/store.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
 import { type RunningSpoor, runnerLetGo, sendFinished, startSpoor } from './helpers/spoor.ts';
+import { addToList, createContact, createList, createMessage } from './support/factories.ts';
 import { waitFor } from './support/wait-for.ts';
 
 const PUBLIC_URL = 'https://track.spoor.test';
@@ -16,38 +16,9 @@ let counter = 0;
 
 async function mailing(spoor: RunningSpoor, addresses: string[]) {
   counter += 1;
-  const db = spoor.storage.db;
-  const listId = `list${counter}${Math.random().toString(36).slice(2, 10)}`;
-  await db
-    .insertInto('lists')
-    .values({ id: listId, name: listId, description: null, created_at: 1, updated_at: 1 })
-    .execute();
-  for (const email of addresses) {
-    const res = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/contacts',
-      headers: spoor.auth,
-      payload: { email },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    await subscribeContact(db, listId, res.json().id, { source: 'api', resubscribe: false, now: Date.now() });
-  }
-  const messageId = `msg${counter}${Math.random().toString(36).slice(2, 10)}`;
-  await db
-    .insertInto('messages')
-    .values({
-      id: messageId,
-      name: 'Hello',
-      subject: 'Hello',
-      html: '<p>Hello</p>',
-      text: null,
-      from_name: null,
-      from_email: null,
-      reply_to: null,
-      created_at: 1,
-      updated_at: 1,
-    })
-    .execute();
+  const listId = await createList(spoor, `Mailing ${counter}`);
+  for (const email of addresses) await addToList(spoor, listId, [await createContact(spoor, { email })]);
+  const messageId = await createMessage(spoor, { subject: 'Hello', html: '<p>Hello</p>' });
   const res = await spoor.app.inject({
     method: 'POST',
     url: '/api/sends',
