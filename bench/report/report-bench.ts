@@ -4,11 +4,12 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { websiteReport } from '../../src/reports/website-report.ts';
-import { openStorage, type Storage } from '../../src/storage/database.ts';
+import { type Engine, openStorage, type Storage } from '../../src/storage/database.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
+import { runOnDb } from '../../src/storage/statements.ts';
 import type { BatchState } from '../../src/tracking/batch-plan.ts';
 import { planBatch } from '../../src/tracking/batch-plan.ts';
-import { writePlan } from '../../src/tracking/store.ts';
+import { writePlanStatements } from '../../src/tracking/batch-store.ts';
 import { registerWebsite } from '../../src/websites/manage-websites.ts';
 import { createSchema, dropSchema, schemaExists, urlWithSearchPath, vacuumSchema } from '../lib/postgres.ts';
 import { TMP_DIR } from '../lib/settings.ts';
@@ -94,7 +95,7 @@ function prune(state: BatchState, earliest: number, timeoutMinutes: number): voi
 
 async function generate(
   storage: Storage,
-  engine: string,
+  engine: Engine,
   pageviews: number,
   code: string,
 ): Promise<GenerationRecord> {
@@ -135,7 +136,7 @@ async function generate(
 
     t = performance.now();
     const now = events[events.length - 1]!.receivedAt;
-    await db.transaction().execute((tx) => writePlan(tx, plan, now));
+    await db.transaction().execute((tx) => runOnDb(tx, writePlanStatements(plan, now, engine)));
     phase.writeMs += performance.now() - t;
 
     if (generator.counts.pageviews >= nextReport) {

@@ -1,9 +1,13 @@
 // What the SQLite writer thread remembers of the browsers it wrote: visitor rows, aliases and each
-// browser's latest visit per website, so that a returning browser's page view needs no reads.
+// browser's latest visit per website, so that a returning browser's page view needs no reads. Only the
+// thread has it (batch-store.ts passes it to the store there): it is the one writer of its file and can
+// tell when anyone else wrote (below). In process there is none — on PostgreSQL several writers and
+// nodes commit at once, nothing says cheaply that another changed a browser, and the batch reads its
+// browsers under an advisory lock in a fixed number of statements anyway; SQLite `:memory:` is tests.
 //
 // Entries are exactly what the database holds (or holds no row for), kept so by three rules:
 // - the writer's own transactions: the planner updates the very objects it was handed (a visit's page
-//   views and last_seen_at, a visitor's last_seen_at) the way writePlan updates the rows, and `remember`
+//   views and last_seen_at, a visitor's last_seen_at) the way the store's writes update the rows, and `remember`
 //   adds the rows it created once the transaction committed (and forgets a visit it changed without
 //   holding it); a failed transaction `clear`s everything;
 // - other connections (identity linking, merges, erasure, retention through Kysely): `PRAGMA data_version`
@@ -34,19 +38,35 @@ export class BrowserCache {
 
   constructor(private readonly limit = BROWSER_CACHE_LIMIT) {}
 
-  /** The visitor the id names, if any: remembered, or read (inside the transaction) and remembered. */
-  visitor(id: string, read: (id: string) => KnownVisitor | null): KnownVisitor | null {
-    return recall(this.visitors, id, read);
+  // Lookups answer what is remembered (null: the database holds no such row) or undefined: not
+  // remembered, so the store reads it inside the transaction and notes what it found. (The store is a
+  // statement program, batch-store.ts: its reads are statements it yields, not callbacks the cache calls.)
+
+  /** The visitor the id names, if remembered. */
+  visitor(id: string): KnownVisitor | null | undefined {
+    return this.visitors.get(id);
   }
 
-  /** The visitor id the alias points to, if it is one. */
-  alias(id: string, read: (id: string) => string | null): string | null {
-    return recall(this.aliases, id, read);
+  /** The visitor id the alias points to (null: not an alias), if remembered. */
+  alias(id: string): string | null | undefined {
+    return this.aliases.get(id);
   }
 
-  /** The browser's visit on the website that started last, if any (however long ago). */
-  latestVisit(key: string, read: () => KnownVisit | null): KnownVisit | null {
-    return recall(this.latestVisits, key, read);
+  /** The browser's visit on the website that started last, however long ago (null: none), if remembered. */
+  latestVisit(key: string): KnownVisit | null | undefined {
+    return this.latestVisits.get(key);
+  }
+
+  noteVisitor(id: string, visitor: KnownVisitor | null): void {
+    this.visitors.set(id, visitor);
+  }
+
+  noteAlias(id: string, visitorId: string | null): void {
+    this.aliases.set(id, visitorId);
+  }
+
+  noteLatestVisit(key: string, visit: KnownVisit | null): void {
+    this.latestVisits.set(key, visit);
   }
 
   /** At the start of each transaction: drops everything unless only this writer changed the database. */
@@ -84,15 +104,6 @@ export class BrowserCache {
     this.latestVisits.clear();
     this.changes = null;
   }
-}
-
-function recall<T>(map: Map<string, T | null>, key: string, read: (key: string) => T | null): T | null {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = read(key);
-    map.set(key, value);
-  }
-  return value;
 }
 
 /** Drops the entries first inserted until a tenth below the limit, so trimming is not needed every batch. */
