@@ -23,7 +23,15 @@ import type {
   VisitorsTable,
   VisitsTable,
 } from '../storage/schema.ts';
-import { all, change, first, runOnDb, runOnSqlite, type StatementProgram } from '../storage/statements.ts';
+import {
+  all,
+  change,
+  changeEach,
+  firstEach,
+  runOnDb,
+  runOnSqlite,
+  type StatementProgram,
+} from '../storage/statements.ts';
 import {
   type BatchState,
   candidateVisitorIds,
@@ -33,7 +41,7 @@ import {
   planBatch,
   type WritePlan,
 } from './batch-plan.ts';
-import { BrowserCache } from './browser-cache.ts';
+import { BrowserCache, type Memory } from './browser-cache.ts';
 import type { IngestOutcome, TrackingEvent } from './events.ts';
 
 /** Raised when another node stored one of this batch's page views first; the batch is retried. */
@@ -191,60 +199,87 @@ function loadBatchState(
   return engine === 'postgres' ? loadSets(events) : loadRows(events, cache);
 }
 
-/** SQLite: a statement per page view and per browser id not remembered (fixed text, prepared once). */
+/**
+ * SQLite: a statement per page view and per browser id the thread does not remember (fixed text, prepared
+ * once), each kind for the whole batch in one step of the program (firstEach).
+ */
 function* loadRows(
   events: readonly TrackingEvent[],
   cache: BrowserCache | null,
 ): StatementProgram<BatchState> {
   const pageviews = new Map<string, KnownPageview>();
+  const pageviewKeys = new Map<string, unknown[]>();
   for (const e of events) {
     const eventId = pageviewKey(e);
-    const k = `${e.websiteId}|${eventId}`;
-    if (pageviews.has(k)) continue;
-    const row = yield* first(READ.sqlite.pageview, [e.websiteId, eventId]);
+    pageviewKeys.set(`${e.websiteId}|${eventId}`, [e.websiteId, eventId]);
+  }
+  const found = yield* firstEach(READ.sqlite.pageview, [...pageviewKeys.values()]);
+  let i = 0;
+  for (const k of pageviewKeys.keys()) {
+    const row = found[i++];
     if (row) pageviews.set(k, knownPageview(row));
   }
 
-  const candidateIds = candidateVisitorIds(events, pageviews);
+  const candidateIds = [...candidateVisitorIds(events, pageviews)];
   const aliases = new Map<string, string>();
-  for (const id of candidateIds) {
-    let visitorId = cache?.alias(id);
-    if (visitorId === undefined) {
-      visitorId = ((yield* first(READ.sqlite.alias, [id]))?.['visitor_id'] as string | undefined) ?? null;
-      cache?.noteAlias(id, visitorId);
-    }
-    if (visitorId !== null) aliases.set(id, visitorId);
-  }
+  yield* recall(
+    candidateIds,
+    cache?.aliases,
+    aliases,
+    READ.sqlite.alias,
+    (id) => [id],
+    (row) => String(row['visitor_id']),
+  );
+  const visitorIds = aliases.size === 0 ? candidateIds : [...new Set([...candidateIds, ...aliases.values()])];
   const visitors = new Map<string, KnownVisitor>();
-  for (const ids of [candidateIds, aliases.values()]) {
-    for (const id of ids) {
-      let visitor = cache?.visitor(id);
-      if (visitor === undefined) {
-        const row = yield* first(READ.sqlite.visitor, [id]);
-        visitor = row ? knownVisitor(row) : null;
-        cache?.noteVisitor(id, visitor);
-      }
-      if (visitor) visitors.set(id, visitor);
-    }
-  }
+  yield* recall(visitorIds, cache?.visitors, visitors, READ.sqlite.visitor, (id) => [id], knownVisitor);
 
   const latestVisits = new Map<string, KnownVisit>();
   if (visitors.size > 0) {
     const { since, websiteIds } = reachOf(events);
-    for (const visitorId of visitors.keys()) {
-      for (const websiteId of websiteIds) {
-        const k = `${visitorId}|${websiteId}`;
-        let visit = cache?.latestVisit(k);
-        if (visit === undefined) {
-          const row = yield* first(READ.sqlite.latestVisit, [visitorId, websiteId]);
-          visit = row ? knownVisit(row) : null;
-          cache?.noteLatestVisit(k, visit);
-        }
-        if (visit && visit.lastSeenAt >= since) latestVisits.set(k, visit);
-      }
-    }
+    const pairs = new Map<string, [string, string]>();
+    for (const visitorId of visitors.keys())
+      for (const websiteId of websiteIds) pairs.set(`${visitorId}|${websiteId}`, [visitorId, websiteId]);
+    const latest = new Map<string, KnownVisit>();
+    yield* recall(
+      [...pairs.keys()],
+      cache?.latestVisits,
+      latest,
+      READ.sqlite.latestVisit,
+      (k) => pairs.get(k) as [string, string],
+      knownVisit,
+    );
+    for (const [k, visit] of latest) if (visit.lastSeenAt >= since) latestVisits.set(k, visit);
   }
   return { visitors, aliases, latestVisits, pageviews };
+}
+
+/**
+ * Puts into `found` the rows these keys name: what the thread remembers (`memory`; none in process), the
+ * rest read with one statement per key and remembered (null where the database holds no row).
+ */
+function* recall<V>(
+  keys: readonly string[],
+  memory: Memory<V> | undefined,
+  found: Map<string, V>,
+  text: string,
+  paramsOf: (key: string) => unknown[],
+  fromRow: (row: Row) => V,
+): StatementProgram<void> {
+  const missing: string[] = [];
+  for (const key of keys) {
+    const remembered = memory?.get(key);
+    if (remembered === undefined) missing.push(key);
+    else if (remembered !== null) found.set(key, remembered);
+  }
+  const rows = yield* firstEach(text, missing.map(paramsOf));
+  for (let i = 0; i < missing.length; i++) {
+    const key = missing[i] as string;
+    const row = rows[i];
+    const value = row ? fromRow(row) : null;
+    if (value !== null) found.set(key, value);
+    memory?.set(key, value);
+  }
 }
 
 /** PostgreSQL: one statement per kind of row, whatever the batch's size. */
@@ -292,22 +327,23 @@ function* loadSets(events: readonly TrackingEvent[]): StatementProgram<BatchStat
 // Writes: the plan
 
 /**
- * An insert written once for both engines: its columns (with their PostgreSQL types, for the arrays),
- * what a conflict does, and a row's values in column order. SQLite inserts a row per statement
- * (`values (?, …)`), PostgreSQL every row in one (`select * from unnest(?::type[], …)`).
+ * A write of many rows written once for both engines: SQLite runs `sqlite` once per row with the row's
+ * `values`; PostgreSQL runs `postgres` once, each `?` there an array of that value across the rows
+ * (`unnest(?::type[], …)`).
  */
-interface Insert<R> {
+interface RowsWrite<R> {
   sqlite: string;
   postgres: string;
   values(row: R): unknown[];
 }
 
+/** An insert: its columns (with their PostgreSQL types, for the arrays), what a conflict does, a row's values. */
 function insert<R>(
   table: string,
   columns: Record<string, 'text' | 'bigint' | 'integer'>,
   onConflict: string,
   values: (row: R) => unknown[],
-): Insert<R> {
+): RowsWrite<R> {
   const names = Object.keys(columns).join(', ');
   const placeholders = Object.keys(columns).map(() => '?');
   const arrays = Object.values(columns).map((type) => `?::${type}[]`);
@@ -324,7 +360,7 @@ function rollup<R>(
   keys: Record<string, 'text' | 'integer'>,
   sums: string[],
   values: (row: R) => unknown[],
-): Insert<R> {
+): RowsWrite<R> {
   const columns: Record<string, 'text' | 'bigint' | 'integer'> = { ...keys };
   for (const sum of sums) columns[sum] = 'bigint';
   return insert(
@@ -479,110 +515,87 @@ const WRITE = {
       when excluded.rho > daily_visitor_sketch.rho then excluded.rho else daily_visitor_sketch.rho end`,
     (r) => [r.website_id, r.day, r.bot, r.kind, r.reg, r.rho],
   ),
-  // Updates of rows stored before the batch: by key on SQLite, joined to arrays on PostgreSQL.
+  // Updates of rows stored before the batch: by key on SQLite, joined to the arrays on PostgreSQL.
   touchVisitor: {
     sqlite: 'update visitors set last_seen_at = ? where id = ? and last_seen_at < ?',
-    postgres: 'update visitors set last_seen_at = ? where id = any(?::text[]) and last_seen_at < ?',
+    postgres: `update visitors set last_seen_at = v.seen
+      from unnest(?::bigint[], ?::text[], ?::bigint[]) as v (seen, id, before)
+      where visitors.id = v.id and visitors.last_seen_at < v.before`,
+    values: (t: { id: string; now: number }) => [t.now, t.id, t.now],
   },
   incrementVisit: {
     sqlite: `update visits set pageviews = pageviews + ?, engaged_ms = engaged_ms + ?,
-      last_seen_at = case when last_seen_at < ? then ? else last_seen_at end where id = ?`,
+      last_seen_at = max(last_seen_at, ?) where id = ?`,
     postgres: `update visits set pageviews = visits.pageviews + v.pageviews,
-        engaged_ms = visits.engaged_ms + v.engaged_ms,
-        last_seen_at = greatest(visits.last_seen_at, v.last_seen_at)
-      from unnest(?::text[], ?::integer[], ?::bigint[], ?::bigint[]) as v (id, pageviews, engaged_ms, last_seen_at)
+        engaged_ms = visits.engaged_ms + v.engaged_ms, last_seen_at = greatest(visits.last_seen_at, v.seen)
+      from unnest(?::integer[], ?::bigint[], ?::bigint[], ?::text[]) as v (pageviews, engaged_ms, seen, id)
       where visits.id = v.id`,
+    values: ([id, inc]: [string, { pageviews: number; engagedMs: number; lastSeenAt: number }]) => [
+      inc.pageviews,
+      inc.engagedMs,
+      inc.lastSeenAt,
+      id,
+    ],
   },
   raiseEngaged: {
     sqlite: 'update pageviews set engaged_ms = ? where website_id = ? and event_id = ? and engaged_ms < ?',
     postgres: `update pageviews set engaged_ms = v.engaged_ms
-      from unnest(?::text[], ?::text[], ?::bigint[]) as v (website_id, event_id, engaged_ms)
+      from unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[]) as v (engaged_ms, website_id, event_id, below)
       where pageviews.website_id = v.website_id and pageviews.event_id = v.event_id
-        and pageviews.engaged_ms < v.engaged_ms`,
+        and pageviews.engaged_ms < v.below`,
+    values: (pv: { websiteId: string; eventId: string; engagedMs: number }) => [
+      pv.engagedMs,
+      pv.websiteId,
+      pv.eventId,
+      pv.engagedMs,
+    ],
   },
 } as const;
 
 /** Writes the plan; `now` is the instant the planner stamped on the visitors it touched. */
-export function writePlanStatements(plan: WritePlan, now: number, engine: Engine): StatementProgram<void> {
-  return engine === 'postgres' ? writeSets(plan, now) : writeRows(plan, now);
+export function* writePlanStatements(plan: WritePlan, now: number, engine: Engine): StatementProgram<void> {
+  // PostgreSQL: rows other batches may write too go in key order, so concurrent batches lock them in
+  // one order and cannot deadlock. SQLite has one writer at a time: plan order, nothing sorted.
+  const byKey = <T>(entries: [string, T][]) =>
+    engine === 'postgres' ? entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : entries;
+  const ordered = <T>(map: Map<string, T>): T[] =>
+    engine === 'postgres' ? byKey([...map.entries()]).map(([, v]) => v) : [...map.values()];
+  const write = <R>(spec: RowsWrite<R>, rows: readonly R[]) => writeRows(spec, rows, engine);
+  yield* write(WRITE.visitor, plan.newVisitors);
+  yield* write(WRITE.alias, plan.newAliases);
+  const touched = [...plan.touchedVisitors].map((id): [string, { id: string; now: number }] => [
+    id,
+    { id, now },
+  ]);
+  yield* write(
+    WRITE.touchVisitor,
+    byKey(touched).map(([, t]) => t),
+  );
+  yield* write(WRITE.visit, plan.newVisits);
+  yield* write(WRITE.incrementVisit, byKey([...plan.visitIncrements]));
+  // A page view another writer stored first is not inserted again: the batch fails and is retried.
+  if ((yield* write(WRITE.pageview, plan.newPageviews)) !== plan.newPageviews.length)
+    throw new ConcurrentDuplicateError('A page view was stored concurrently.');
+  yield* write(WRITE.raiseEngaged, ordered(plan.pageviewEngaged));
+  yield* write(WRITE.stats, ordered(plan.dailyStats));
+  yield* write(WRITE.pages, ordered(plan.dailyPages));
+  yield* write(WRITE.referrers, ordered(plan.dailyReferrers));
+  yield* write(WRITE.campaigns, ordered(plan.dailyCampaigns));
+  yield* write(WRITE.sketch, ordered(plan.sketch));
 }
 
-/** SQLite: a statement per row (one writer at a time, so in plan order). */
-function* writeRows(plan: WritePlan, now: number): StatementProgram<void> {
-  for (const v of plan.newVisitors) yield* change(WRITE.visitor.sqlite, WRITE.visitor.values(v));
-  for (const a of plan.newAliases) yield* change(WRITE.alias.sqlite, WRITE.alias.values(a));
-  for (const id of plan.touchedVisitors) yield* change(WRITE.touchVisitor.sqlite, [now, id, now]);
-  for (const v of plan.newVisits) yield* change(WRITE.visit.sqlite, WRITE.visit.values(v));
-  for (const [id, inc] of plan.visitIncrements)
-    yield* change(WRITE.incrementVisit.sqlite, [
-      inc.pageviews,
-      inc.engagedMs,
-      inc.lastSeenAt,
-      inc.lastSeenAt,
-      id,
-    ]);
-  for (const p of plan.newPageviews) {
-    if ((yield* change(WRITE.pageview.sqlite, WRITE.pageview.values(p))) !== 1)
-      throw new ConcurrentDuplicateError('A page view was stored concurrently.');
-  }
-  for (const pv of plan.pageviewEngaged.values())
-    yield* change(WRITE.raiseEngaged.sqlite, [pv.engagedMs, pv.websiteId, pv.eventId, pv.engagedMs]);
-  for (const r of plan.dailyStats.values()) yield* change(WRITE.stats.sqlite, WRITE.stats.values(r));
-  for (const r of plan.dailyPages.values()) yield* change(WRITE.pages.sqlite, WRITE.pages.values(r));
-  for (const r of plan.dailyReferrers.values())
-    yield* change(WRITE.referrers.sqlite, WRITE.referrers.values(r));
-  for (const r of plan.dailyCampaigns.values())
-    yield* change(WRITE.campaigns.sqlite, WRITE.campaigns.values(r));
-  for (const r of plan.sketch.values()) yield* change(WRITE.sketch.sqlite, WRITE.sketch.values(r));
-}
-
-/** The rows' values as one array per column (unnest's parameters). */
-function columnsOf<R>(write: Insert<R>, rows: readonly R[]): unknown[][] {
+/** Rows written the engine's way (RowsWrite); returns how many rows changed. */
+function* writeRows<R>(spec: RowsWrite<R>, rows: readonly R[], engine: Engine): StatementProgram<number> {
+  if (rows.length === 0) return 0;
+  if (engine !== 'postgres') return yield* changeEach(spec.sqlite, rows.map(spec.values));
+  // The rows' values as one array per column: unnest's parameters.
   const columns: unknown[][] = [];
   for (const row of rows) {
-    const values = write.values(row);
+    const values = spec.values(row);
     for (let i = 0; i < values.length; i++) {
       if (columns.length === i) columns.push([]);
       columns[i]?.push(values[i]);
     }
   }
-  return columns;
-}
-
-/** By key: concurrent batches then lock the rows they share in one order and cannot deadlock. */
-const sortedValues = <T>(map: Map<string, T>): T[] =>
-  [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-
-/** PostgreSQL: one statement per table, every row in array parameters; shared rows in key order. */
-function* writeSets(plan: WritePlan, now: number): StatementProgram<void> {
-  function* insertAll<R>(write: Insert<R>, rows: R[]): StatementProgram<number> {
-    return rows.length === 0 ? 0 : yield* change(write.postgres, columnsOf(write, rows));
-  }
-  yield* insertAll(WRITE.visitor, plan.newVisitors);
-  yield* insertAll(WRITE.alias, plan.newAliases);
-  if (plan.touchedVisitors.size > 0)
-    yield* change(WRITE.touchVisitor.postgres, [now, [...plan.touchedVisitors].sort(), now]);
-  yield* insertAll(WRITE.visit, plan.newVisits);
-  const increments = [...plan.visitIncrements.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-  if (increments.length > 0)
-    yield* change(WRITE.incrementVisit.postgres, [
-      increments.map(([id]) => id),
-      increments.map(([, inc]) => inc.pageviews),
-      increments.map(([, inc]) => inc.engagedMs),
-      increments.map(([, inc]) => inc.lastSeenAt),
-    ]);
-  if ((yield* insertAll(WRITE.pageview, plan.newPageviews)) !== plan.newPageviews.length)
-    throw new ConcurrentDuplicateError('A page view was stored concurrently.');
-  const engaged = sortedValues(plan.pageviewEngaged);
-  if (engaged.length > 0)
-    yield* change(WRITE.raiseEngaged.postgres, [
-      engaged.map((pv) => pv.websiteId),
-      engaged.map((pv) => pv.eventId),
-      engaged.map((pv) => pv.engagedMs),
-    ]);
-  yield* insertAll(WRITE.stats, sortedValues(plan.dailyStats));
-  yield* insertAll(WRITE.pages, sortedValues(plan.dailyPages));
-  yield* insertAll(WRITE.referrers, sortedValues(plan.dailyReferrers));
-  yield* insertAll(WRITE.campaigns, sortedValues(plan.dailyCampaigns));
-  yield* insertAll(WRITE.sketch, sortedValues(plan.sketch));
+  return yield* change(spec.postgres, columns);
 }

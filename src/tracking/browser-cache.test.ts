@@ -7,10 +7,10 @@ const id = (n: number) => `visitor${String(n).padStart(16, '0')}`;
 
 /** A lookup as the store makes it: what is remembered, else read and noted. */
 function recall(cache: BrowserCache, visitorId: string, read: (id: string) => null) {
-  let visitor = cache.visitor(visitorId);
+  let visitor = cache.visitors.get(visitorId);
   if (visitor === undefined) {
     visitor = read(visitorId);
-    cache.noteVisitor(visitorId, visitor);
+    cache.visitors.set(visitorId, visitor);
   }
   return visitor;
 }

@@ -26,48 +26,22 @@ import type { BatchState, KnownVisit, KnownVisitor, WritePlan } from './batch-pl
  */
 const BROWSER_CACHE_LIMIT = 50_000;
 
+/** Remembered rows by key: null, the database holds none; undefined (not remembered), read it. */
+export type Memory<V> = Map<string, V | null>;
+
 export class BrowserCache {
+  // What is remembered is read by the store (batch-store.ts), which reads the rest inside the transaction
+  // and sets what it found here (null: the database holds no such row).
   /** By visitor id; null: no such visitor. */
-  private readonly visitors = new Map<string, KnownVisitor | null>();
+  readonly visitors: Memory<KnownVisitor> = new Map();
   /** Alias id → visitor id; null: not an alias. */
-  private readonly aliases = new Map<string, string | null>();
+  readonly aliases: Memory<string> = new Map();
   /** By `${visitorId}|${websiteId}`: the visit started last, however long ago; null: none. */
-  private readonly latestVisits = new Map<string, KnownVisit | null>();
+  readonly latestVisits: Memory<KnownVisit> = new Map();
   private version: unknown = null;
   private changes: unknown = null;
 
   constructor(private readonly limit = BROWSER_CACHE_LIMIT) {}
-
-  // Lookups answer what is remembered (null: the database holds no such row) or undefined: not
-  // remembered, so the store reads it inside the transaction and notes what it found. (The store is a
-  // statement program, batch-store.ts: its reads are statements it yields, not callbacks the cache calls.)
-
-  /** The visitor the id names, if remembered. */
-  visitor(id: string): KnownVisitor | null | undefined {
-    return this.visitors.get(id);
-  }
-
-  /** The visitor id the alias points to (null: not an alias), if remembered. */
-  alias(id: string): string | null | undefined {
-    return this.aliases.get(id);
-  }
-
-  /** The browser's visit on the website that started last, however long ago (null: none), if remembered. */
-  latestVisit(key: string): KnownVisit | null | undefined {
-    return this.latestVisits.get(key);
-  }
-
-  noteVisitor(id: string, visitor: KnownVisitor | null): void {
-    this.visitors.set(id, visitor);
-  }
-
-  noteAlias(id: string, visitorId: string | null): void {
-    this.aliases.set(id, visitorId);
-  }
-
-  noteLatestVisit(key: string, visit: KnownVisit | null): void {
-    this.latestVisits.set(key, visit);
-  }
 
   /** At the start of each transaction: drops everything unless only this writer changed the database. */
   check(version: unknown, changes: unknown): void {
