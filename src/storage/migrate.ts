@@ -11,6 +11,7 @@ import * as apiKeyScopes from './migrations/008-api-key-scopes.ts';
 import * as sendLastError from './migrations/009-send-last-error.ts';
 import * as jobs from './migrations/010-jobs.ts';
 import * as interactionLog from './migrations/011-interaction-log.ts';
+import * as reportDimensions from './migrations/012-report-dimensions.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '009-send-last-error': sendLastError,
   '010-jobs': jobs,
   '011-interaction-log': interactionLog,
+  '012-report-dimensions': reportDimensions,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {

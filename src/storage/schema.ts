@@ -116,6 +116,22 @@ export interface DailyReferrersTable {
   bot: number;
   referrer_host: string;
   visits: number;
+  /** Figures of the visits counted here (migration 012): one-page visits, their page views and engaged time. */
+  bounces: number;
+  pageviews: number;
+  engaged_ms: number;
+}
+
+/** Visits by the page they started on, with their figures (migration 012). */
+export interface DailyEntryPagesTable {
+  website_id: string;
+  day: string;
+  bot: number;
+  entry_path: string;
+  visits: number;
+  bounces: number;
+  pageviews: number;
+  engaged_ms: number;
 }
 
 export interface DailyCampaignsTable {
@@ -126,6 +142,9 @@ export interface DailyCampaignsTable {
   utm_medium: string;
   utm_campaign: string;
   visits: number;
+  bounces: number;
+  pageviews: number;
+  engaged_ms: number;
 }
 
 /** HyperLogLog registers of the visitors seen per day: kind 'all' or 'identified'. */
@@ -398,6 +417,7 @@ export interface Database {
   daily_pages: DailyPagesTable;
   daily_referrers: DailyReferrersTable;
   daily_campaigns: DailyCampaignsTable;
+  daily_entry_pages: DailyEntryPagesTable;
   daily_visitor_sketch: DailyVisitorSketchTable;
   contacts: ContactsTable;
   contact_fields: ContactFieldsTable;

@@ -15,7 +15,7 @@ import {
 } from './batch-plan.ts';
 import { BrowserCache } from './browser-cache.ts';
 import type { IngestOutcome, TrackingEvent } from './events.ts';
-import { ConcurrentDuplicateError } from './store.ts';
+import { ConcurrentDuplicateError, VISIT_SOURCE_COLUMNS, type VisitSourceRow, visitSourceOf } from './store.ts';
 
 type Row = Record<string, unknown>;
 
@@ -33,8 +33,8 @@ export function sqliteBatchWriter(sqlite: SqliteDatabase.Database): SqliteBatchW
   const aliasOf = prepare('select visitor_id from visitor_aliases where alias_id = ?');
   const visitorById = prepare('select contact_id, last_seen_at from visitors where id = ?');
   // The visit started last is the browser's latest there (see migration 005).
-  const latestVisit = prepare(`select id, started_at, last_seen_at, pageviews, bot from visits
-    where visitor_id = ? and website_id = ? order by started_at desc limit 1`);
+  const latestVisit = prepare(`select id, started_at, last_seen_at, pageviews, bot, ${VISIT_SOURCE_COLUMNS}
+    from visits where visitor_id = ? and website_id = ? order by started_at desc limit 1`);
 
   const insertVisitor = prepare(`insert into visitors (id, created_at, last_seen_at, contact_id)
     values (?, ?, ?, ?) on conflict (id) do nothing`);
@@ -63,15 +63,19 @@ export function sqliteBatchWriter(sqlite: SqliteDatabase.Database): SqliteBatchW
   const addPage = prepare(
     rollup('daily_pages', ['website_id', 'day', 'bot', 'path'], ['pageviews', 'engaged_ms']),
   );
+  const visitSums = ['visits', 'bounces', 'pageviews', 'engaged_ms'];
   const addReferrer = prepare(
-    rollup('daily_referrers', ['website_id', 'day', 'bot', 'referrer_host'], ['visits']),
+    rollup('daily_referrers', ['website_id', 'day', 'bot', 'referrer_host'], visitSums),
   );
   const addCampaign = prepare(
     rollup(
       'daily_campaigns',
       ['website_id', 'day', 'bot', 'utm_source', 'utm_medium', 'utm_campaign'],
-      ['visits'],
+      visitSums,
     ),
+  );
+  const addEntryPage = prepare(
+    rollup('daily_entry_pages', ['website_id', 'day', 'bot', 'entry_path'], visitSums),
   );
   // Sketch registers keep their maximum.
   const raiseSketch = prepare(`insert into daily_visitor_sketch (website_id, day, bot, kind, reg, rho)
@@ -106,6 +110,7 @@ export function sqliteBatchWriter(sqlite: SqliteDatabase.Database): SqliteBatchW
       lastSeenAt: Number(row['last_seen_at']),
       pageviews: row['pageviews'] as number,
       bot: row['bot'] as number,
+      source: visitSourceOf(row as unknown as VisitSourceRow),
     };
   }
 
@@ -230,9 +235,22 @@ export function sqliteBatchWriter(sqlite: SqliteDatabase.Database): SqliteBatchW
     for (const r of plan.dailyPages.values())
       addPage.run(r.website_id, r.day, r.bot, r.path, r.pageviews, r.engaged_ms);
     for (const r of plan.dailyReferrers.values())
-      addReferrer.run(r.website_id, r.day, r.bot, r.referrer_host, r.visits);
+      addReferrer.run(r.website_id, r.day, r.bot, r.referrer_host, r.visits, r.bounces, r.pageviews, r.engaged_ms);
     for (const r of plan.dailyCampaigns.values())
-      addCampaign.run(r.website_id, r.day, r.bot, r.utm_source, r.utm_medium, r.utm_campaign, r.visits);
+      addCampaign.run(
+        r.website_id,
+        r.day,
+        r.bot,
+        r.utm_source,
+        r.utm_medium,
+        r.utm_campaign,
+        r.visits,
+        r.bounces,
+        r.pageviews,
+        r.engaged_ms,
+      );
+    for (const r of plan.dailyEntryPages.values())
+      addEntryPage.run(r.website_id, r.day, r.bot, r.entry_path, r.visits, r.bounces, r.pageviews, r.engaged_ms);
     for (const r of plan.sketch.values()) raiseSketch.run(r.website_id, r.day, r.bot, r.kind, r.reg, r.rho);
   }
 

@@ -12,6 +12,7 @@ import {
   type KnownPageview,
   type KnownVisit,
   type KnownVisitor,
+  type VisitSource,
   type WritePlan,
 } from './batch-plan.ts';
 import type { TrackingEvent } from './events.ts';
@@ -23,10 +24,29 @@ export class ConcurrentDuplicateError extends Error {}
 
 const CHUNK = 400;
 
+export type VisitSourceRow = Pick<
+  VisitsTable,
+  'entry_path' | 'referrer_host' | 'utm_source' | 'utm_medium' | 'utm_campaign'
+>;
+
 type LatestVisitRow = Pick<
   VisitsTable,
   'id' | 'website_id' | 'visitor_id' | 'started_at' | 'last_seen_at' | 'pageviews' | 'bot'
->;
+> &
+  VisitSourceRow;
+
+/** The visit columns its source is read from (batch-plan.ts VisitSource), for both stores' latest-visit reads. */
+export const VISIT_SOURCE_COLUMNS = 'entry_path, referrer_host, utm_source, utm_medium, utm_campaign';
+
+export function visitSourceOf(row: VisitSourceRow): VisitSource {
+  return {
+    entryPath: row.entry_path,
+    referrerHost: row.referrer_host,
+    utmSource: row.utm_source,
+    utmMedium: row.utm_medium,
+    utmCampaign: row.utm_campaign,
+  };
+}
 
 function chunks<T>(rows: readonly T[]): T[][] {
   const out: T[][] = [];
@@ -114,13 +134,15 @@ export async function loadBatchState(
       const found =
         engine === 'postgres'
           ? await sql<LatestVisitRow>`select v.id, v.website_id, v.visitor_id, v.started_at, v.last_seen_at,
-              v.pageviews, v.bot from (values ${keys}) as k (visitor_id, website_id)
-            cross join lateral (select id, website_id, visitor_id, started_at, last_seen_at, pageviews, bot
+              v.pageviews, v.bot, v.entry_path, v.referrer_host, v.utm_source, v.utm_medium, v.utm_campaign
+            from (values ${keys}) as k (visitor_id, website_id)
+            cross join lateral (select id, website_id, visitor_id, started_at, last_seen_at, pageviews, bot,
+                ${sql.raw(VISIT_SOURCE_COLUMNS)}
               from visits where visitor_id = k.visitor_id and website_id = k.website_id
               order by started_at desc limit 1) as v
             where v.last_seen_at >= ${since}`.execute(tx)
           : await sql<LatestVisitRow>`select id, website_id, visitor_id, started_at, last_seen_at,
-              pageviews, bot from visits
+              pageviews, bot, ${sql.raw(VISIT_SOURCE_COLUMNS)} from visits
             where last_seen_at >= ${since} and id in (
               select (select v.id from visits as v where v.visitor_id = k.column1 and v.website_id = k.column2
                 order by v.started_at desc limit 1)
@@ -134,6 +156,7 @@ export async function loadBatchState(
           lastSeenAt: Number(row.last_seen_at),
           pageviews: Number(row.pageviews),
           bot: Number(row.bot),
+          source: visitSourceOf(row),
         });
       }
     }
@@ -238,6 +261,23 @@ async function writeRollups(tx: Tx, plan: WritePlan): Promise<void> {
       .onConflict((oc) =>
         oc.columns(['website_id', 'day', 'bot', 'referrer_host']).doUpdateSet((eb) => ({
           visits: eb('daily_referrers.visits', '+', eb.ref('excluded.visits')),
+          bounces: eb('daily_referrers.bounces', '+', eb.ref('excluded.bounces')),
+          pageviews: eb('daily_referrers.pageviews', '+', eb.ref('excluded.pageviews')),
+          engaged_ms: eb('daily_referrers.engaged_ms', '+', eb.ref('excluded.engaged_ms')),
+        })),
+      )
+      .execute();
+  }
+  for (const rows of chunks(sortedValues(plan.dailyEntryPages))) {
+    await tx
+      .insertInto('daily_entry_pages')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.columns(['website_id', 'day', 'bot', 'entry_path']).doUpdateSet((eb) => ({
+          visits: eb('daily_entry_pages.visits', '+', eb.ref('excluded.visits')),
+          bounces: eb('daily_entry_pages.bounces', '+', eb.ref('excluded.bounces')),
+          pageviews: eb('daily_entry_pages.pageviews', '+', eb.ref('excluded.pageviews')),
+          engaged_ms: eb('daily_entry_pages.engaged_ms', '+', eb.ref('excluded.engaged_ms')),
         })),
       )
       .execute();
@@ -251,6 +291,9 @@ async function writeRollups(tx: Tx, plan: WritePlan): Promise<void> {
           .columns(['website_id', 'day', 'bot', 'utm_source', 'utm_medium', 'utm_campaign'])
           .doUpdateSet((eb) => ({
             visits: eb('daily_campaigns.visits', '+', eb.ref('excluded.visits')),
+            bounces: eb('daily_campaigns.bounces', '+', eb.ref('excluded.bounces')),
+            pageviews: eb('daily_campaigns.pageviews', '+', eb.ref('excluded.pageviews')),
+            engaged_ms: eb('daily_campaigns.engaged_ms', '+', eb.ref('excluded.engaged_ms')),
           })),
       )
       .execute();
