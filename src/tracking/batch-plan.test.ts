@@ -108,7 +108,13 @@ describe('planBatch', () => {
       lastSeenAt: T0 - 5 * MIN,
       pageviews: 1,
       bot: 0,
-      source: { entryPath: '/', referrerHost: 'news.example', utmSource: null, utmMedium: null, utmCampaign: null },
+      source: {
+        entryPath: '/',
+        referrerHost: 'news.example',
+        utmSource: null,
+        utmMedium: null,
+        utmCampaign: null,
+      },
     });
     const { plan, outcomes } = planBatch([pv('e1', T0), pv('e2', T0 + MIN)], state);
     expect(outcomes.map((o) => o.visitId)).toEqual(['visit0', 'visit0']);
@@ -134,7 +140,13 @@ describe('planBatch', () => {
         lastSeenAt,
         pageviews: 3,
         bot: 0,
-        source: { entryPath: '/', referrerHost: 'news.example', utmSource: null, utmMedium: null, utmCampaign: null },
+        source: {
+          entryPath: '/',
+          referrerHost: 'news.example',
+          utmSource: null,
+          utmMedium: null,
+          utmCampaign: null,
+        },
       });
       const { plan } = planBatch(events, state);
       return { touched: [...plan.touchedVisitors], after: state.visitors.get('visitorA000000000000000') };

@@ -121,6 +121,13 @@ async function stored(storage: Storage) {
       .execute(),
     referrers: await db.selectFrom('daily_referrers').selectAll().orderBy('referrer_host').execute(),
     campaigns: await db.selectFrom('daily_campaigns').selectAll().orderBy('day').execute(),
+    entryPages: await db
+      .selectFrom('daily_entry_pages')
+      .selectAll()
+      .orderBy('day')
+      .orderBy('bot')
+      .orderBy('entry_path')
+      .execute(),
     sketch: await db.selectFrom('daily_visitor_sketch').selectAll().orderBy('day').orderBy('reg').execute(),
   };
 }

@@ -15,7 +15,12 @@ import {
 } from './batch-plan.ts';
 import { BrowserCache } from './browser-cache.ts';
 import type { IngestOutcome, TrackingEvent } from './events.ts';
-import { ConcurrentDuplicateError, VISIT_SOURCE_COLUMNS, type VisitSourceRow, visitSourceOf } from './store.ts';
+import {
+  ConcurrentDuplicateError,
+  VISIT_SOURCE_COLUMNS,
+  type VisitSourceRow,
+  visitSourceOf,
+} from './store.ts';
 
 type Row = Record<string, unknown>;
 
@@ -235,7 +240,16 @@ export function sqliteBatchWriter(sqlite: SqliteDatabase.Database): SqliteBatchW
     for (const r of plan.dailyPages.values())
       addPage.run(r.website_id, r.day, r.bot, r.path, r.pageviews, r.engaged_ms);
     for (const r of plan.dailyReferrers.values())
-      addReferrer.run(r.website_id, r.day, r.bot, r.referrer_host, r.visits, r.bounces, r.pageviews, r.engaged_ms);
+      addReferrer.run(
+        r.website_id,
+        r.day,
+        r.bot,
+        r.referrer_host,
+        r.visits,
+        r.bounces,
+        r.pageviews,
+        r.engaged_ms,
+      );
     for (const r of plan.dailyCampaigns.values())
       addCampaign.run(
         r.website_id,
@@ -250,7 +264,16 @@ export function sqliteBatchWriter(sqlite: SqliteDatabase.Database): SqliteBatchW
         r.engaged_ms,
       );
     for (const r of plan.dailyEntryPages.values())
-      addEntryPage.run(r.website_id, r.day, r.bot, r.entry_path, r.visits, r.bounces, r.pageviews, r.engaged_ms);
+      addEntryPage.run(
+        r.website_id,
+        r.day,
+        r.bot,
+        r.entry_path,
+        r.visits,
+        r.bounces,
+        r.pageviews,
+        r.engaged_ms,
+      );
     for (const r of plan.sketch.values()) raiseSketch.run(r.website_id, r.day, r.bot, r.kind, r.reg, r.rho);
   }
 

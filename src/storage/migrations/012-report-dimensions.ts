@@ -65,7 +65,9 @@ export async function up(db: AnyDb): Promise<void> {
         coalesce(utm_campaign, '')) as s
     where daily_campaigns.website_id = s.website_id and daily_campaigns.day = s.day
       and daily_campaigns.bot = s.bot and daily_campaigns.utm_source = s.utm_source
-      and daily_campaigns.utm_medium = s.utm_medium and daily_campaigns.utm_campaign = s.utm_campaign`.execute(db);
+      and daily_campaigns.utm_medium = s.utm_medium and daily_campaigns.utm_campaign = s.utm_campaign`.execute(
+    db,
+  );
 }
 
 export async function down(db: AnyDb): Promise<void> {
