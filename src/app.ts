@@ -29,9 +29,11 @@ import { interactionRoutes } from './platform/interactions/routes.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { loadInstallSecrets } from './secrets/install-secrets.ts';
+import { privacyDefaultsRoutes, smtpStatusRoutes } from './settings/routes.ts';
 import type { Storage } from './storage/database.ts';
 import { createIngestor, type Ingestor } from './tracking/ingest.ts';
 import { trackingRoutes } from './tracking/routes.ts';
+import { dashboardRoutes } from './web/dashboard-routes.ts';
 import { webRoutes } from './web/routes.ts';
 import { websiteRoutes } from './websites/routes.ts';
 import { TrackedOrigins } from './websites/tracked-origins.ts';
@@ -99,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       formRoutes(tracking, { db: storage.db });
       historyRoutes(tracking, { db: storage.db, feed });
       privacyRoutes(tracking, { storage });
+      privacyDefaultsRoutes(tracking, { config });
     });
     adminArea(admin, 'contacts', (contacts) => {
       contactRoutes(contacts, { db: storage.db });
@@ -110,6 +113,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       messageRoutes(email, { db: storage.db });
       sendRoutes(email, { db: storage.db });
       insightsRoutes(email, { db: storage.db });
+      smtpStatusRoutes(email, { db: storage.db, config });
     });
   });
   publicFormRoutes(app, {
@@ -131,6 +135,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
 
   if (options.demoWebsiteId) demoRoutes(app, { websiteId: options.demoWebsiteId });
   webRoutes(app, options.demoWebsiteId ? { demo: { page: '/demo/', signup: `/p/${DEMO_PAGE_SLUG}` } } : {});
+  dashboardRoutes(app);
 
   return { app, ingestor };
 }
