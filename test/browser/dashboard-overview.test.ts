@@ -15,7 +15,12 @@ import {
   type WebsiteJson,
 } from '../helpers/browser.ts';
 import { createUser } from '../support/accounts.ts';
-import { expectNoSeriousAxeViolations, screenshotPage, signInThroughForm, TEST_PASSWORD } from '../support/dashboard.ts';
+import {
+  expectNoSeriousAxeViolations,
+  screenshotPage,
+  signInThroughForm,
+  TEST_PASSWORD,
+} from '../support/dashboard.ts';
 
 describe.skipIf(!chromiumPath)('dashboard: overview and websites', () => {
   const suite = setUpBrowserSuite();
@@ -27,7 +32,12 @@ describe.skipIf(!chromiumPath)('dashboard: overview and websites', () => {
   async function signedIn(role: Role): Promise<{ browser: TestBrowser; page: Page }> {
     users += 1;
     const email = `${role}-${users}@dashboard.test`;
-    await createUser(suite.sites.spoor.storage.db, { email, password: TEST_PASSWORD, role, name: `${role} ${users}` });
+    await createUser(suite.sites.spoor.storage.db, {
+      email,
+      password: TEST_PASSWORD,
+      role,
+      name: `${role} ${users}`,
+    });
     const browser = await suite.open();
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
       origin: suite.sites.trackOrigin,
@@ -39,7 +49,11 @@ describe.skipIf(!chromiumPath)('dashboard: overview and websites', () => {
   const app = (route: string) => `${suite.sites.trackOrigin}/app${route}`;
   /** A figure as a Stat shows it, found by its label. */
   const stat = (page: Page, label: string) =>
-    page.locator('.stat:not(.realtime)', { has: page.locator('.stat-label', { hasText: new RegExp(`^${label}`) }) }).locator('.stat-value');
+    page
+      .locator('.stat:not(.realtime)', {
+        has: page.locator('.stat-label', { hasText: new RegExp(`^${label}`) }),
+      })
+      .locator('.stat-value');
 
   it('makes the visits the report will show: a campaign visit of two pages and a bounce', async () => {
     const { sites } = suite;
@@ -56,7 +70,9 @@ describe.skipIf(!chromiumPath)('dashboard: overview and websites', () => {
     sites.setPage(`${path}/pricing`, pageHtml({ title: 'Pricing', snippet: site.snippets.thirdParty }));
 
     const reader = await suite.open();
-    await reader.page.goto(`${sites.shopOrigin}${path}/landing?utm_source=news&utm_medium=email&utm_campaign=spring`);
+    await reader.page.goto(
+      `${sites.shopOrigin}${path}/landing?utm_source=news&utm_medium=email&utm_campaign=spring`,
+    );
     await suite.pageviews(site.id, 1);
     await reader.page.getByRole('link', { name: 'Pricing' }).click();
     await suite.pageviews(site.id, 2);
@@ -97,21 +113,30 @@ describe.skipIf(!chromiumPath)('dashboard: overview and websites', () => {
     await screenshotPage(page, 'website-report');
 
     // A campaign row filters the whole page: its visit only, said in a notice, kept in the address.
-    await page.getByRole('table', { name: 'Campaigns (UTM)' }).getByRole('link', { name: /spring/ }).click();
+    await page
+      .getByRole('table', { name: 'Campaigns (UTM)' })
+      .getByRole('link', { name: /spring/ })
+      .click();
     await page.getByText('Filtered by').waitFor();
     const url = new URL(page.url());
     expect(url.searchParams.get('utmCampaign')).toBe('spring');
     await expect.poll(() => stat(page, 'Visits').textContent()).toBe('1');
     expect(await stat(page, 'Page views').textContent()).toBe('2');
     expect(await stat(page, 'Bounce rate').textContent()).toMatch(/^0\s?%$/);
-    await page.getByText(/not broken down by campaign/).first().waitFor();
+    await page
+      .getByText(/not broken down by campaign/)
+      .first()
+      .waitFor();
     await expectNoSeriousAxeViolations(page);
     await screenshotPage(page, 'website-report-filtered');
 
     // Back to every visit, then filter by keyboard: Tab to an entry page's link and press Enter.
     await page.getByRole('link', { name: 'Show every visit' }).click();
     await expect.poll(() => stat(page, 'Visits').textContent()).toBe('2');
-    await page.getByRole('table', { name: 'Entry pages' }).getByRole('link', { name: `${path}/pricing` }).focus();
+    await page
+      .getByRole('table', { name: 'Entry pages' })
+      .getByRole('link', { name: `${path}/pricing` })
+      .focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => new URL(page.url()).searchParams.get('entry')).toBe(`${path}/pricing`);
     await expect.poll(() => stat(page, 'Visits').textContent()).toBe('1');
@@ -131,8 +156,14 @@ describe.skipIf(!chromiumPath)('dashboard: overview and websites', () => {
     await page.getByLabel('Keep anonymous data (days)').fill('395');
     await page.getByRole('button', { name: 'Register website' }).click();
     await page.getByRole('heading', { name: 'Blog: settings', level: 1 }).waitFor();
-    const snippet = await page.getByRole('region', { name: 'Snippets' }).locator('pre code').first().textContent();
-    expect(snippet).toMatch(/<script async src="https:\/\/track\.spoor\.test:\d+\/s\/[\w-]{22}\.js"><\/script>/);
+    const snippet = await page
+      .getByRole('region', { name: 'Snippets' })
+      .locator('pre code')
+      .first()
+      .textContent();
+    expect(snippet).toMatch(
+      /<script async src="https:\/\/track\.spoor\.test:\d+\/s\/[\w-]{22}\.js"><\/script>/,
+    );
     await page.getByRole('button', { name: 'Copy standard snippet' }).click();
     await page.getByRole('button', { name: 'Copied' }).waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(snippet);

@@ -136,10 +136,24 @@ export interface paths {
   };
   "/api/websites/{id}/report": {
     /**
-     * Visits, page views, visitors, bounce rate, engaged time, top pages, referrers and campaigns.
-     * @description Days are UTC and both ends are included; a range is at most 731 days (400 beyond). Bots are left out unless `bots=include`. docs/api.md explains each figure.
+     * Visits, page views, visitors, bounce rate, engaged time per day and in total; top pages, entry pages, referrers and campaigns.
+     * @description Days are UTC and both ends are included; a range is at most 731 days (400 beyond). Bots are left out unless `bots=include`. One of `page`, `entry`, `referrer` or a campaign (`utmSource`, `utmMedium`, `utmCampaign`) filters the report by that row (400 for two). docs/api.md explains each figure.
      */
     get: operations["getWebsiteReport"];
+  };
+  "/api/overview": {
+    /**
+     * Every website's traffic and visitors, new contacts, submissions and email, against the period before.
+     * @description For the UTC days `from`..`to` (both included, at most 731) and the period of the same length just before: visits and page views per day, unique visitors (identified and anonymous), contacts created, form submissions received, and the figures of the sends created in the period (delivered = sent − bounces; unique human opens and clicks; unsubscribes). Bots are left out.
+     */
+    get: operations["getOverview"];
+  };
+  "/api/overview/realtime": {
+    /**
+     * Visitors in the last 5 minutes, on every website or on one.
+     * @description Distinct browsers whose page views arrived in the last 5 minutes (bots left out), read by index from the page views of that window only.
+     */
+    get: operations["getRealtimeVisitors"];
   };
   "/api/forms": {
     /**
@@ -1748,8 +1762,8 @@ export interface operations {
     };
   };
   /**
-   * Visits, page views, visitors, bounce rate, engaged time, top pages, referrers and campaigns.
-   * @description Days are UTC and both ends are included; a range is at most 731 days (400 beyond). Bots are left out unless `bots=include`. docs/api.md explains each figure.
+   * Visits, page views, visitors, bounce rate, engaged time per day and in total; top pages, entry pages, referrers and campaigns.
+   * @description Days are UTC and both ends are included; a range is at most 731 days (400 beyond). Bots are left out unless `bots=include`. One of `page`, `entry`, `referrer` or a campaign (`utmSource`, `utmMedium`, `utmCampaign`) filters the report by that row (400 for two). docs/api.md explains each figure.
    */
   getWebsiteReport: {
     parameters: {
@@ -1760,6 +1774,18 @@ export interface operations {
         to: string;
         bots?: "include" | "exclude";
         limit?: number;
+        /** @description Filter by a page path: its page views and engaged time. */
+        page?: string;
+        /** @description Filter by the page visits started on. */
+        entry?: string;
+        /** @description Filter by the referrer host visits came from. */
+        referrer?: string;
+        /** @description Filter by a campaign (with utmMedium, utmCampaign; absent = empty). */
+        utmSource?: string;
+        /** @description A campaign filter's medium. */
+        utmMedium?: string;
+        /** @description A campaign filter's name. */
+        utmCampaign?: string;
       };
       path: {
         id: string;
@@ -1776,32 +1802,247 @@ export interface operations {
             /** @description Always UTC. */
             timezone: string;
             includesBots: boolean;
+            filter: (({
+              kind: "page" | "entry";
+              path: string;
+            }) | {
+              /** @enum {string} */
+              kind: "referrer";
+              host: string;
+            } | {
+              /** @enum {string} */
+              kind: "campaign";
+              source: string;
+              medium: string;
+              campaign: string;
+            }) | null;
+            /**
+             * Format: date-time
+             * @description When the figures were read; rollups are written with each stored event batch.
+             */
+            dataAsOf: string;
             pageviews: number;
-            /** @description Recorded without identifiers (no consent, or GPC). */
-            anonymousPageviews: number;
-            visits: number;
-            uniqueVisitors: number;
-            identifiedVisitors: number;
-            anonymousVisitors: number;
-            uniqueVisitorsMethod: "exact" | "estimate";
-            bounceRate: number;
+            anonymousPageviews: number | null;
+            visits: number | null;
+            uniqueVisitors: number | null;
+            identifiedVisitors: number | null;
+            anonymousVisitors: number | null;
+            uniqueVisitorsMethod: "exact" | "estimate" | "unavailable";
+            bounceRate: number | null;
             averageEngagedSeconds: number;
+            /** @description One entry per day of the range, days without traffic included. */
+            series: ({
+                day: string;
+                pageviews: number;
+                visits: number | null;
+                uniqueVisitors: number | null;
+                bounceRate: number | null;
+                averageEngagedSeconds: number;
+              })[];
             topPages: {
                 path: string;
                 pageviews: number;
                 engagedSeconds: number;
                 averageEngagedSeconds: number;
               }[];
+            entryPages: {
+                path: string;
+                visits: number;
+                bounceRate: number;
+                pageviews: number;
+                /** @description Engaged time per page view of these visits. */
+                averageEngagedSeconds: number;
+              }[];
             referrers: {
                 host: string;
                 visits: number;
+                bounceRate: number;
+                pageviews: number;
+                /** @description Engaged time per page view of these visits. */
+                averageEngagedSeconds: number;
               }[];
             campaigns: ({
                 source: string | null;
                 medium: string | null;
                 campaign: string | null;
                 visits: number;
+                bounceRate: number;
+                pageviews: number;
+                /** @description Engaged time per page view of these visits. */
+                averageEngagedSeconds: number;
               })[];
+            /** @description Under a filter: the tables that cannot be narrowed by it, left empty (docs/api.md). */
+            notNarrowed: ("topPages" | "entryPages" | "referrers" | "campaigns")[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key, or an unknown or revoked one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes do not allow this request. */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Every website's traffic and visitors, new contacts, submissions and email, against the period before.
+   * @description For the UTC days `from`..`to` (both included, at most 731) and the period of the same length just before: visits and page views per day, unique visitors (identified and anonymous), contacts created, form submissions received, and the figures of the sends created in the period (delivered = sent − bounces; unique human opens and clicks; unsubscribes). Bots are left out.
+   */
+  getOverview: {
+    parameters: {
+      query: {
+        /** @description First day, YYYY-MM-DD (UTC) */
+        from: string;
+        /** @description Last day, YYYY-MM-DD (UTC), inclusive */
+        to: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description Always UTC. */
+            timezone: string;
+            /** Format: date-time */
+            dataAsOf: string;
+            current: {
+              from: string;
+              to: string;
+              visits: number;
+              pageviews: number;
+              uniqueVisitors: number;
+              identifiedVisitors: number;
+              anonymousVisitors: number;
+              uniqueVisitorsMethod: "exact" | "estimate";
+              newContacts: number;
+              formSubmissions: number;
+              /** @description Sends created in the period; the email figures are theirs. */
+              sends: number;
+              emailsDelivered: number;
+              uniqueHumanOpens: number;
+              uniqueHumanClicks: number;
+              unsubscribes: number;
+              series: {
+                  day: string;
+                  visits: number;
+                  pageviews: number;
+                }[];
+            };
+            previous: {
+              from: string;
+              to: string;
+              visits: number;
+              pageviews: number;
+              uniqueVisitors: number;
+              identifiedVisitors: number;
+              anonymousVisitors: number;
+              uniqueVisitorsMethod: "exact" | "estimate";
+              newContacts: number;
+              formSubmissions: number;
+              /** @description Sends created in the period; the email figures are theirs. */
+              sends: number;
+              emailsDelivered: number;
+              uniqueHumanOpens: number;
+              uniqueHumanClicks: number;
+              unsubscribes: number;
+              series: {
+                  day: string;
+                  visits: number;
+                  pageviews: number;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key, or an unknown or revoked one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes do not allow this request. */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Visitors in the last 5 minutes, on every website or on one.
+   * @description Distinct browsers whose page views arrived in the last 5 minutes (bots left out), read by index from the page views of that window only.
+   */
+  getRealtimeVisitors: {
+    parameters: {
+      query?: {
+        /** @description One website; all when absent. */
+        websiteId?: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            windowMinutes: number;
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            asOf: string;
+            /** @description Distinct browsers with a page view in the window. */
+            visitors: number;
+            pageviews: number;
+            /** @description Page views in the window recorded without a visitor (no consent): not in `visitors`. */
+            anonymousPageviews: number;
           };
         };
       };

@@ -17,7 +17,8 @@ export function OverviewPage() {
   const canReadTracking = useCanRead('tracking');
   const overview = useQuery({
     queryKey: ['overview', period.from, period.to],
-    queryFn: () => data(api.GET('/api/overview', { params: { query: { from: period.from, to: period.to } } })),
+    queryFn: () =>
+      data(api.GET('/api/overview', { params: { query: { from: period.from, to: period.to } } })),
     enabled: canReadTracking,
   });
   const o = overview.data;

@@ -1,5 +1,6 @@
 // "Visitors in the last 5 minutes", refreshed every 30 seconds while the page is open; on every website
 // or on one.
+import './overview.css';
 import { useQuery } from '@tanstack/react-query';
 import { api, data } from '../../api/client';
 import { formatNumber } from '../../ui/format';

@@ -1,5 +1,6 @@
 // A website's report: figures with their change against the previous period, a chart per day, and the
 // tables (top pages, entry pages, referrers, campaigns) whose rows filter the whole page (kept in the URL).
+import './websites.css';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'wouter';
@@ -24,7 +25,7 @@ import {
 } from './report-filter';
 import type { Report, Website } from './website';
 
-type Section = 'topPages' | 'entryPages' | 'referrers' | 'campaigns';
+type TableSection = 'topPages' | 'entryPages' | 'referrers' | 'campaigns';
 type Metric = 'traffic' | 'visitors' | 'bounceRate' | 'engaged';
 
 const METRICS: { value: Metric; label: string }[] = [
@@ -42,7 +43,13 @@ function useReport(websiteId: string, from: string, to: string, bots: boolean, f
         api.GET('/api/websites/{id}/report', {
           params: {
             path: { id: websiteId },
-            query: { from, to, limit: 100, ...(bots ? { bots: 'include' as const } : {}), ...filterParams(filter) },
+            query: {
+              from,
+              to,
+              limit: 100,
+              ...(bots ? { bots: 'include' as const } : {}),
+              ...filterParams(filter),
+            },
           },
         }),
       ),
@@ -136,7 +143,15 @@ export function WebsiteReportPage() {
   );
 }
 
-function Figures({ report: r, previous: p, websiteId }: { report: Report; previous?: Report; websiteId: string }) {
+function Figures({
+  report: r,
+  previous: p,
+  websiteId,
+}: {
+  report: Report;
+  previous?: Report;
+  websiteId: string;
+}) {
   const unavailable = (why: string) => (
     <div className="stat">
       <p className="stat-label">{why}</p>
@@ -171,13 +186,23 @@ function Figures({ report: r, previous: p, websiteId }: { report: Report; previo
         format={formatDuration}
       />
       {r.filter && r.uniqueVisitors === null
-        ? unavailable('Unique visitors are counted per website and day, not per row: not shown under a filter.')
+        ? unavailable(
+            'Unique visitors are counted per website and day, not per row: not shown under a filter.',
+          )
         : null}
     </div>
   );
 }
 
-function ReportChart({ report: r, previous: p, metric }: { report: Report; previous?: Report; metric: Metric }) {
+function ReportChart({
+  report: r,
+  previous: p,
+  metric,
+}: {
+  report: Report;
+  previous?: Report;
+  metric: Metric;
+}) {
   const { title, series, format } = useMemo(() => {
     const pick = (report: Report | undefined, value: (d: Report['series'][number]) => number | null) =>
       report?.series.map(value) ?? [];
@@ -234,18 +259,47 @@ function Tables({
   hrefFor: (filter: ReportFilter | null) => string;
   filter: ReportFilter | null;
 }) {
-  const notNarrowed = new Set<Section>(r.notNarrowed);
+  const notNarrowed = new Set<TableSection>(r.notNarrowed);
   const placeholder = (what: string) =>
     filter ? (
       <EmptyState title={`${what} are not broken down by ${describeFilter(filter)}.`}>
-        <p>Spoor keeps this table per day and per {what.toLowerCase().replace(/s$/, '')}, not per row of another table.</p>
+        <p>
+          Spoor keeps this table per day and per {what.toLowerCase().replace(/s$/, '')}, not per row of
+          another table.
+        </p>
       </EmptyState>
     ) : null;
-  const visitColumns = <Row extends { visits: number; bounceRate: number; pageviews: number; averageEngagedSeconds: number }>(): Column<Row>[] => [
-    { id: 'visits', header: 'Visits', numeric: true, value: (row) => row.visits, cell: (row) => formatNumber(row.visits) },
-    { id: 'bounce', header: 'Bounce rate', numeric: true, value: (row) => row.bounceRate, cell: (row) => formatPercent(row.bounceRate) },
-    { id: 'pageviews', header: 'Page views', numeric: true, value: (row) => row.pageviews, cell: (row) => formatNumber(row.pageviews) },
-    { id: 'engaged', header: 'Engaged / view', numeric: true, value: (row) => row.averageEngagedSeconds, cell: (row) => formatDuration(row.averageEngagedSeconds) },
+  const visitColumns = <
+    Row extends { visits: number; bounceRate: number; pageviews: number; averageEngagedSeconds: number },
+  >(): Column<Row>[] => [
+    {
+      id: 'visits',
+      header: 'Visits',
+      numeric: true,
+      value: (row) => row.visits,
+      cell: (row) => formatNumber(row.visits),
+    },
+    {
+      id: 'bounce',
+      header: 'Bounce rate',
+      numeric: true,
+      value: (row) => row.bounceRate,
+      cell: (row) => formatPercent(row.bounceRate),
+    },
+    {
+      id: 'pageviews',
+      header: 'Page views',
+      numeric: true,
+      value: (row) => row.pageviews,
+      cell: (row) => formatNumber(row.pageviews),
+    },
+    {
+      id: 'engaged',
+      header: 'Engaged / view',
+      numeric: true,
+      value: (row) => row.averageEngagedSeconds,
+      cell: (row) => formatDuration(row.averageEngagedSeconds),
+    },
   ];
   type PageRow = Report['topPages'][number];
   type EntryRow = Report['entryPages'][number];
@@ -253,8 +307,20 @@ function Tables({
   type CampaignRow = Report['campaigns'][number];
   const pageColumns: Column<PageRow>[] = [
     { id: 'path', header: 'Page', value: (row) => row.path },
-    { id: 'pageviews', header: 'Page views', numeric: true, value: (row) => row.pageviews, cell: (row) => formatNumber(row.pageviews) },
-    { id: 'engaged', header: 'Engaged / view', numeric: true, value: (row) => row.averageEngagedSeconds, cell: (row) => formatDuration(row.averageEngagedSeconds) },
+    {
+      id: 'pageviews',
+      header: 'Page views',
+      numeric: true,
+      value: (row) => row.pageviews,
+      cell: (row) => formatNumber(row.pageviews),
+    },
+    {
+      id: 'engaged',
+      header: 'Engaged / view',
+      numeric: true,
+      value: (row) => row.averageEngagedSeconds,
+      cell: (row) => formatDuration(row.averageEngagedSeconds),
+    },
   ];
   return (
     <div className="card-list report-tables">
@@ -279,7 +345,10 @@ function Tables({
         ) : (
           <DataTable
             caption="Entry pages"
-            columns={[{ id: 'path', header: 'Entry page', value: (row: EntryRow) => row.path }, ...visitColumns<EntryRow>()]}
+            columns={[
+              { id: 'path', header: 'Entry page', value: (row: EntryRow) => row.path },
+              ...visitColumns<EntryRow>(),
+            ]}
             rows={r.entryPages}
             rowId={(row) => row.path}
             rowHref={(row) => hrefFor({ kind: 'entry', path: row.path })}
@@ -294,7 +363,10 @@ function Tables({
         ) : (
           <DataTable
             caption="Referrers"
-            columns={[{ id: 'host', header: 'Referrer', value: (row: ReferrerRow) => row.host }, ...visitColumns<ReferrerRow>()]}
+            columns={[
+              { id: 'host', header: 'Referrer', value: (row: ReferrerRow) => row.host },
+              ...visitColumns<ReferrerRow>(),
+            ]}
             rows={r.referrers}
             rowId={(row) => row.host}
             rowHref={(row) => hrefFor({ kind: 'referrer', host: row.host })}
@@ -310,7 +382,11 @@ function Tables({
           <DataTable
             caption="Campaigns (UTM)"
             columns={[
-              { id: 'campaign', header: 'Campaign (source / medium)', value: (row: CampaignRow) => campaignName(row) },
+              {
+                id: 'campaign',
+                header: 'Campaign (source / medium)',
+                value: (row: CampaignRow) => campaignName(row),
+              },
               ...visitColumns<CampaignRow>(),
             ]}
             rows={r.campaigns}

@@ -1,5 +1,6 @@
 // A website's settings (editable by those who may write tracking) and the snippets to paste, each with a
 // copy button.
+import './websites.css';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'wouter';
@@ -9,8 +10,8 @@ import { CopyButton } from '../../ui/CopyButton';
 import { ErrorState } from '../../ui/ErrorState';
 import { Loading } from '../../ui/NotFound';
 import { Page, Section } from '../../ui/Page';
-import type { Website } from './website';
 import { WebsiteForm } from './WebsiteForm';
+import type { Website } from './website';
 
 const SNIPPETS: { key: keyof Website['snippets']; title: string; hint: string }[] = [
   {
@@ -37,7 +38,7 @@ export function Snippets({ website }: { website: Website }) {
         <div className="snippet" key={snippet.key}>
           <h3>{snippet.title}</h3>
           <p className="hint">{snippet.hint}</p>
-          <pre tabIndex={0} aria-label={snippet.title}>
+          <pre className="snippet-code">
             <code>{website.snippets[snippet.key]}</code>
           </pre>
           <CopyButton value={website.snippets[snippet.key]} label={`Copy ${snippet.title.toLowerCase()}`} />

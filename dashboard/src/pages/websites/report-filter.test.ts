@@ -7,7 +7,10 @@ describe('the report filter in the URL', () => {
     ['page=%2Fpricing', { kind: 'page', path: '/pricing' }],
     ['entry=%2F', { kind: 'entry', path: '/' }],
     ['referrer=news.example', { kind: 'referrer', host: 'news.example' }],
-    ['utmSource=news&utmCampaign=spring', { kind: 'campaign', source: 'news', medium: '', campaign: 'spring' }],
+    [
+      'utmSource=news&utmCampaign=spring',
+      { kind: 'campaign', source: 'news', medium: '', campaign: 'spring' },
+    ],
   ])('%s → %j', (query, expected) => {
     expect(filterFromQuery(new URLSearchParams(query))).toEqual(expected);
   });

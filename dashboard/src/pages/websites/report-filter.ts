@@ -65,7 +65,11 @@ export function describeFilter(filter: ReportFilter): string {
 }
 
 /** "spring (news / email)", with "(none)" for a missing part. */
-export function campaignName(c: { source: string | null; medium: string | null; campaign: string | null }): string {
+export function campaignName(c: {
+  source: string | null;
+  medium: string | null;
+  campaign: string | null;
+}): string {
   const part = (value: string | null) => value || '(none)';
   return `${part(c.campaign)} (${part(c.source)} / ${part(c.medium)})`;
 }
