@@ -25,6 +25,7 @@ import { signHandoff, verifyHandoff } from './identity/handoff.ts';
 import { createInteractionFeed } from './interaction-feed.ts';
 import { listRoutes } from './lists/routes.ts';
 import { metricsRoutes } from './metrics/routes.ts';
+import { overviewRoutes } from './overview/routes.ts';
 import { interactionRoutes } from './platform/interactions/routes.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
@@ -98,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     adminArea(admin, 'tracking', (tracking) => {
       websiteRoutes(tracking, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
       reportRoutes(tracking, { db: storage.db });
+      overviewRoutes(tracking, { db: storage.db });
       formRoutes(tracking, { db: storage.db });
       historyRoutes(tracking, { db: storage.db, feed });
       privacyRoutes(tracking, { storage });

@@ -6,10 +6,10 @@ import { COUNTER } from '../email/counters/counter-names.ts';
 import { sumCountersOfSendsCreatedBetween } from '../email/counters/store.ts';
 import { countSubmissionsReceivedBetween } from '../forms/store.ts';
 import { DAY_MS, MINUTE_MS, utcDay } from '../lib/time.ts';
+import { dailyTotals, type ReportRange, recentActivity } from '../reports/store.ts';
+import { checkRange, daysOf, uniqueVisitors } from '../reports/website-report.ts';
 import type { Database } from '../storage/schema.ts';
 import { listWebsites } from '../websites/store.ts';
-import { dailyTotals, type ReportRange, recentActivity } from './store.ts';
-import { checkRange, daysOf, uniqueVisitors } from './website-report.ts';
 
 /** Realtime counts the visitors whose page views arrived in this last stretch (as Plausible does). */
 export const REALTIME_WINDOW_MINUTES = 5;
