@@ -1,10 +1,21 @@
 // Builds the Fastify app, wiring only: plugins, the one error mapper, each domain mounting its routes (the
 // admin API in its keyed scope). Background jobs are not here: src/workers.ts, started by the server.
 import type { FastifyInstance } from 'fastify';
-import { adminApi, adminArea, refuseUnguardedAdminRoutes } from './access/admin-api.ts';
+import {
+  adminApi,
+  adminArea,
+  ownSessionArea,
+  publicApi,
+  refuseUnguardedAdminRoutes,
+} from './access/admin-api.ts';
+import { apiKeyRoutes } from './access/api-key-routes.ts';
+import { auditAdminWrites } from './access/audit/audit-hook.ts';
+import { auditRoutes } from './access/audit/routes.ts';
+import { ownSessionRoutes, signInRoutes } from './access/sessions/routes.ts';
+import { userRoutes } from './access/users/routes.ts';
 import { registerApiContract } from './api-contract.ts';
 import { DEMO_PAGE_SLUG } from './bootstrap.ts';
-import type { Config } from './config.ts';
+import { type Config, sessionTimeouts } from './config.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieRoutes } from './cookies/routes.ts';
 import { demoRoutes } from './demo/routes.ts';
@@ -95,7 +106,28 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   });
   // Each domain's routes in the admin area whose scope manages them (docs/api.md, "Scopes").
   const feed = createInteractionFeed();
-  adminApi(app, storage.db, (admin) => {
+  const access = {
+    db: storage.db,
+    sessions: sessionTimeouts(config),
+    publicOrigin: new URL(config.publicUrl).origin,
+  };
+  publicApi(app, (open) =>
+    signInRoutes(open, {
+      db: storage.db,
+      timeouts: access.sessions,
+      publicUrl: config.publicUrl,
+      attemptsPerAccount: config.signInAttemptsPerAccount,
+      attemptsPerAddress: config.signInAttemptsPerAddress,
+    }),
+  );
+  adminApi(app, access, (admin) => {
+    auditAdminWrites(admin, storage.db);
+    ownSessionArea(admin, (own) => ownSessionRoutes(own, { db: storage.db, publicUrl: config.publicUrl }));
+    adminArea(admin, 'administration', (administration) => {
+      userRoutes(administration, { db: storage.db });
+      apiKeyRoutes(administration, { db: storage.db });
+      auditRoutes(administration, { db: storage.db });
+    });
     adminArea(admin, 'tracking', (tracking) => {
       websiteRoutes(tracking, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
       reportRoutes(tracking, { db: storage.db });

@@ -11,7 +11,7 @@ export interface ReportRange {
   includeBots: boolean;
 }
 
-/** Visit figures as every rollup keyed by a visit's dimension keeps them (migration 012). */
+/** Visit figures as every rollup keyed by a visit's dimension keeps them (migration 013, report dimensions). */
 export interface VisitSums {
   visits: number;
   bounces: number;

@@ -45,7 +45,7 @@ export interface KnownVisit {
   source: VisitSource;
 }
 
-/** Where a visit came from: the dimensions its figures are rolled up by (migration 012). */
+/** Where a visit came from: the dimensions its figures are rolled up by (migration 013, report dimensions). */
 export interface VisitSource {
   entryPath: string;
   referrerHost: string | null;
