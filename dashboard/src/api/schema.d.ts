@@ -103,6 +103,75 @@ export interface paths {
      */
     get: operations["getDashboardPath"];
   };
+  "/api/session": {
+    /**
+     * The signed-in user, the CSRF token and what the role may do.
+     * @description Answers 401 when the session cookie is missing, unknown or ended.
+     */
+    get: operations["getSession"];
+    /**
+     * Sign in with email and password.
+     * @description Opens a session and sets the `spoor_session` cookie (HttpOnly, SameSite=Strict, Secure when the public URL is https; a browser-session cookie). The session gets a new id at every sign-in. Wrong email and wrong password get the same answer. Failed attempts are limited per account and per client address (SPOOR_SIGN_IN_ATTEMPTS_PER_ACCOUNT, …_PER_ADDRESS per 15 minutes); past the limit every attempt gets 429.
+     */
+    post: operations["signIn"];
+    /**
+     * Sign out (this session).
+     * @description Ends the session and deletes the cookie. Needs the X-CSRF-Token header.
+     */
+    delete: operations["signOut"];
+  };
+  "/api/sessions": {
+    /**
+     * Sign out everywhere (every session of the signed-in user, on every device).
+     * @description Ends every session of this user and deletes this cookie. Needs the X-CSRF-Token header.
+     */
+    delete: operations["signOutEverywhere"];
+  };
+  "/api/users": {
+    /**
+     * Every user, oldest first.
+     * @description The people who can sign in to the dashboard, with their roles and whether they are disabled.
+     */
+    get: operations["listUsers"];
+    /**
+     * Create a user with a password.
+     * @description For scripted set-ups; inviting by email (POST /api/invitations) lets the person choose their own password. The email is unique in any letter case.
+     */
+    post: operations["createUser"];
+  };
+  "/api/users/{id}": {
+    /**
+     * Change a user's name or role, or disable or enable them.
+     * @description Disabling ends every session of the user at once. The last active administrator cannot be disabled or demoted (409).
+     */
+    patch: operations["changeUser"];
+  };
+  "/api/api-keys": {
+    /**
+     * Every API key (never its secret), revoked ones too.
+     * @description Keys with their scopes, when each was last used (to the minute) and whether it is revoked.
+     */
+    get: operations["listApiKeys"];
+    /**
+     * Create an API key; its secret is in this answer only.
+     * @description Only the SHA-256 of the secret is kept: copy `key` now. Scopes default to full.
+     */
+    post: operations["createApiKey"];
+  };
+  "/api/api-keys/{id}": {
+    /**
+     * Revoke an API key (refused at once on every node).
+     * @description The key stays listed, with its revocation time.
+     */
+    delete: operations["revokeApiKey"];
+  };
+  "/api/audit-log": {
+    /**
+     * Who changed what: every change made through the admin API and the CLI, newest first.
+     * @description Each change to users, API keys, websites, forms, contacts, lists, messages, sends and erasures, with the actor, the operation, the target id and the outcome. Pass `nextCursor` as `cursor` for the next page.
+     */
+    get: operations["listAuditLog"];
+  };
   "/api/websites": {
     /**
      * List websites.
@@ -541,7 +610,7 @@ export interface operations {
                     party: string;
                     setBy: "server" | "script";
                     httpOnly: boolean;
-                    secure: boolean | "when the page is https";
+                    secure: boolean | "when the page is https" | "when the public URL is https";
                     sameSite: "None" | "Lax" | "Strict";
                     /** @description Path of a cookie the server sets (host-only). */
                     path?: string;
@@ -1336,6 +1405,824 @@ export interface operations {
     };
   };
   /**
+   * The signed-in user, the CSRF token and what the role may do.
+   * @description Answers 401 when the session cookie is missing, unknown or ended.
+   */
+  getSession: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            user: {
+              id: string;
+              email: string;
+              name: string;
+              role: "administrator" | "marketer" | "analyst";
+            };
+            /** @description Send it as the X-CSRF-Token header on every change made with the session cookie. */
+            csrfToken: string;
+            /** @description What the role may read and write in each admin area (hide what it may not do). */
+            permissions: {
+              tracking: {
+                read: boolean;
+                write: boolean;
+              };
+              contacts: {
+                read: boolean;
+                write: boolean;
+              };
+              email: {
+                read: boolean;
+                write: boolean;
+              };
+              administration: {
+                read: boolean;
+                write: boolean;
+              };
+            };
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Sign in with email and password.
+   * @description Opens a session and sets the `spoor_session` cookie (HttpOnly, SameSite=Strict, Secure when the public URL is https; a browser-session cookie). The session gets a new id at every sign-in. Wrong email and wrong password get the same answer. Failed attempts are limited per account and per client address (SPOOR_SIGN_IN_ATTEMPTS_PER_ACCOUNT, …_PER_ADDRESS per 15 minutes); past the limit every attempt gets 429.
+   */
+  signIn: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "email": "ada@example.com",
+         *   "password": "correct horse battery staple"
+         * }
+         */
+        "application/json": {
+          email: string;
+          password: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            user: {
+              id: string;
+              email: string;
+              name: string;
+              role: "administrator" | "marketer" | "analyst";
+            };
+            /** @description Send it as the X-CSRF-Token header on every change made with the session cookie. */
+            csrfToken: string;
+            /** @description What the role may read and write in each admin area (hide what it may not do). */
+            permissions: {
+              tracking: {
+                read: boolean;
+                write: boolean;
+              };
+              contacts: {
+                read: boolean;
+                write: boolean;
+              };
+              email: {
+                read: boolean;
+                write: boolean;
+              };
+              administration: {
+                read: boolean;
+                write: boolean;
+              };
+            };
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The email or the password is wrong (the same answer for both). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The account is disabled, or the request comes from another site. */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many requests; the `Retry-After` header says when to try again. */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Sign out (this session).
+   * @description Ends the session and deletes the cookie. Needs the X-CSRF-Token header.
+   */
+  signOut: {
+    responses: {
+      /** @description Signed out. */
+      204: {
+        content: never;
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Sign out everywhere (every session of the signed-in user, on every device).
+   * @description Ends every session of this user and deletes this cookie. Needs the X-CSRF-Token header.
+   */
+  signOutEverywhere: {
+    responses: {
+      /** @description Signed out everywhere. */
+      204: {
+        content: never;
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Every user, oldest first.
+   * @description The people who can sign in to the dashboard, with their roles and whether they are disabled.
+   */
+  listUsers: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            users: ({
+                id: string;
+                email: string;
+                name: string;
+                /** @description administrator: everything; marketer: everything but administration; analyst: reads only. */
+                role: "administrator" | "marketer" | "analyst";
+                status: "active" | "disabled";
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Create a user with a password.
+   * @description For scripted set-ups; inviting by email (POST /api/invitations) lets the person choose their own password. The email is unique in any letter case.
+   */
+  createUser: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "email": "ada@example.com",
+         *   "name": "Ada",
+         *   "role": "marketer",
+         *   "password": "correct horse battery"
+         * }
+         */
+        "application/json": {
+          email: string;
+          name?: string;
+          /** @description administrator: everything; marketer: everything but administration; analyst: reads only. */
+          role: "administrator" | "marketer" | "analyst";
+          password: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            email: string;
+            name: string;
+            /** @description administrator: everything; marketer: everything but administration; analyst: reads only. */
+            role: "administrator" | "marketer" | "analyst";
+            status: "active" | "disabled";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Well-formed, but cannot be accepted (`details.fields` names each problem where there are several). */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Change a user's name or role, or disable or enable them.
+   * @description Disabling ends every session of the user at once. The last active administrator cannot be disabled or demoted (409).
+   */
+  changeUser: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          name?: string;
+          /** @description administrator: everything; marketer: everything but administration; analyst: reads only. */
+          role?: "administrator" | "marketer" | "analyst";
+          /** @description true disables the user and ends their sessions at once, on every node. */
+          disabled?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            email: string;
+            name: string;
+            /** @description administrator: everything; marketer: everything but administration; analyst: reads only. */
+            role: "administrator" | "marketer" | "analyst";
+            status: "active" | "disabled";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Every API key (never its secret), revoked ones too.
+   * @description Keys with their scopes, when each was last used (to the minute) and whether it is revoked.
+   */
+  listApiKeys: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            apiKeys: ({
+                id: string;
+                name: string;
+                scopes: ("read-only" | "tracking" | "email" | "full")[];
+                /** Format: date-time */
+                createdAt: string;
+                lastUsedAt: string | null;
+                revokedAt: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Create an API key; its secret is in this answer only.
+   * @description Only the SHA-256 of the secret is kept: copy `key` now. Scopes default to full.
+   */
+  createApiKey: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "name": "CRM sync",
+         *   "scopes": [
+         *     "read-only"
+         *   ]
+         * }
+         */
+        "application/json": {
+          name: string;
+          scopes?: ("read-only" | "tracking" | "email" | "full")[];
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            scopes: ("read-only" | "tracking" | "email" | "full")[];
+            /** @description The secret (spk_…), shown once. */
+            key: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Revoke an API key (refused at once on every node).
+   * @description The key stays listed, with its revocation time.
+   */
+  revokeApiKey: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            scopes: ("read-only" | "tracking" | "email" | "full")[];
+            /** Format: date-time */
+            createdAt: string;
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Who changed what: every change made through the admin API and the CLI, newest first.
+   * @description Each change to users, API keys, websites, forms, contacts, lists, messages, sends and erasures, with the actor, the operation, the target id and the outcome. Pass `nextCursor` as `cursor` for the next page.
+   */
+  listAuditLog: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            entries: ({
+                id: string;
+                /** Format: date-time */
+                at: string;
+                actor: {
+                  /** @description user, api_key, cli or system. */
+                  kind: string;
+                  id: string | null;
+                  /** @description The user's email or the key's name at the time. */
+                  label: string;
+                };
+                /** @description The route's operationId (createWebsite, eraseContact…) or the CLI command. */
+                action: string;
+                targetId: string | null;
+                /** @description ok (done) or refused (the role or scopes did not allow it). */
+                outcome: string;
+                status: number | null;
+              })[];
+            /** @description null on the last page. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
    * List websites.
    * @description Every registered website with its settings and snippets, oldest first.
    */
@@ -1377,13 +2264,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1469,13 +2356,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1552,13 +2439,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1655,13 +2542,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1729,13 +2616,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1882,13 +2769,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1991,13 +2878,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2052,13 +2939,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2149,13 +3036,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2312,13 +3199,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2430,13 +3317,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2604,13 +3491,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2791,13 +3678,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2853,13 +3740,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2929,13 +3816,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2993,13 +3880,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3112,13 +3999,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3206,13 +4093,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3282,13 +4169,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3378,13 +4265,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3452,13 +4339,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3516,13 +4403,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3609,13 +4496,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3675,13 +4562,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3746,13 +4633,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3817,13 +4704,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3897,13 +4784,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3954,13 +4841,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4053,13 +4940,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4147,13 +5034,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4222,13 +5109,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4294,13 +5181,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4379,13 +5266,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4442,13 +5329,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4525,13 +5412,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4605,13 +5492,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4658,13 +5545,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4762,13 +5649,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4855,13 +5742,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4971,13 +5858,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5070,13 +5957,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5182,13 +6069,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5276,13 +6163,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5388,13 +6275,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5478,13 +6365,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5546,13 +6433,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5593,13 +6480,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5729,13 +6616,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5807,13 +6694,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
