@@ -38,7 +38,8 @@ describe.skipIf(!chromiumPath)('dashboard: overview and websites', () => {
       role,
       name: `${role} ${users}`,
     });
-    const browser = await suite.open();
+    // The dashboard's CSP forbids inline scripts, which is how axe-core is injected.
+    const browser = await suite.open({ bypassCSP: true });
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
       origin: suite.sites.trackOrigin,
     });
@@ -81,7 +82,7 @@ describe.skipIf(!chromiumPath)('dashboard: overview and websites', () => {
     await suite.pageviews(site.id, 3);
     // What the dashboard must show, as the API counts it.
     expect(await sites.report(site.id)).toMatchObject({ pageviews: 3, visits: 2, uniqueVisitors: 2 });
-  });
+  }, 60_000);
 
   it('shows those figures on the overview, with comparisons and realtime visitors', async () => {
     const { page } = await signedIn('marketer');
@@ -96,7 +97,7 @@ describe.skipIf(!chromiumPath)('dashboard: overview and websites', () => {
     await page.getByText(/Data as of/).waitFor();
     await expectNoSeriousAxeViolations(page);
     await screenshotPage(page, 'overview');
-  });
+  }, 180_000);
 
   it('shows the report, filters it by a row (in the URL, by keyboard too) and includes bots', async () => {
     const { page } = await signedIn('marketer');
@@ -145,7 +146,7 @@ describe.skipIf(!chromiumPath)('dashboard: overview and websites', () => {
     // Bots: the checkbox puts bots=include in the address.
     await page.getByLabel('Include bots').check();
     await expect.poll(() => new URL(page.url()).searchParams.get('bots')).toBe('include');
-  });
+  }, 240_000);
 
   it('registers a website and offers its snippets with a copy button', async () => {
     const { page } = await signedIn('marketer');
@@ -176,7 +177,7 @@ describe.skipIf(!chromiumPath)('dashboard: overview and websites', () => {
     await page.getByRole('table', { name: 'Websites' }).getByRole('link', { name: 'Blog' }).waitFor();
     await expectNoSeriousAxeViolations(page);
     await screenshotPage(page, 'websites');
-  });
+  }, 240_000);
 
   it('shows an analyst the figures and no button to change anything', async () => {
     const { page } = await signedIn('analyst');
@@ -187,5 +188,5 @@ describe.skipIf(!chromiumPath)('dashboard: overview and websites', () => {
     await page.getByRole('region', { name: 'Snippets' }).waitFor();
     expect(await page.getByRole('button', { name: 'Save settings' }).count()).toBe(0);
     expect(await page.getByLabel('Name').count()).toBe(0);
-  });
+  }, 60_000);
 });

@@ -104,8 +104,10 @@ export function OverviewPage() {
           </Section>
           <Section title="Email">
             <p className="as-of">
-              Figures of the {o.current.sends === 1 ? 'send' : `${o.current.sends} sends`} started in the
-              period, counted to date (the previous period: {o.previous.sends}).
+              {o.current.sends === 0
+                ? 'No send started in this period.'
+                : `Figures of the ${o.current.sends === 1 ? 'send' : `${o.current.sends} sends`} started in the period, counted to date.`}{' '}
+              The previous period: {o.previous.sends === 1 ? '1 send' : `${o.previous.sends} sends`}.
             </p>
             <div className="grid stats">
               <Stat
