@@ -26,6 +26,13 @@ import {
 import type { Report, Website } from './website';
 
 type TableSection = 'topPages' | 'entryPages' | 'referrers' | 'campaigns';
+const TABLE_TITLES: Record<TableSection, string> = {
+  topPages: 'Top pages',
+  entryPages: 'Entry pages',
+  referrers: 'Referrers',
+  campaigns: 'Campaigns',
+};
+
 type Metric = 'traffic' | 'visitors' | 'bounceRate' | 'engaged';
 
 const METRICS: { value: Metric; label: string }[] = [
@@ -152,11 +159,6 @@ function Figures({
   previous?: Report;
   websiteId: string;
 }) {
-  const unavailable = (why: string) => (
-    <div className="stat">
-      <p className="stat-label">{why}</p>
-    </div>
-  );
   return (
     <div className="grid stats">
       {r.filter ? null : <Realtime websiteId={websiteId} />}
@@ -185,11 +187,6 @@ function Figures({
         previous={p?.averageEngagedSeconds}
         format={formatDuration}
       />
-      {r.filter && r.uniqueVisitors === null
-        ? unavailable(
-            'Unique visitors are counted per website and day, not per row: not shown under a filter.',
-          )
-        : null}
     </div>
   );
 }
@@ -260,15 +257,6 @@ function Tables({
   filter: ReportFilter | null;
 }) {
   const notNarrowed = new Set<TableSection>(r.notNarrowed);
-  const placeholder = (what: string) =>
-    filter ? (
-      <EmptyState title={`${what} are not broken down by ${describeFilter(filter)}.`}>
-        <p>
-          Spoor keeps this table per day and per {what.toLowerCase().replace(/s$/, '')}, not per row of
-          another table.
-        </p>
-      </EmptyState>
-    ) : null;
   const visitColumns = <
     Row extends { visits: number; bounceRate: number; pageviews: number; averageEngagedSeconds: number },
   >(): Column<Row>[] => [
@@ -323,11 +311,19 @@ function Tables({
     },
   ];
   return (
-    <div className="card-list report-tables">
-      <Section title="Top pages">
-        {notNarrowed.has('topPages') ? (
-          placeholder('Pages')
-        ) : (
+    <div className="report-tables">
+      {filter && notNarrowed.size > 0 ? (
+        <EmptyState
+          title={`${[...notNarrowed].map((t) => TABLE_TITLES[t]).join(', ')}: not broken down by ${describeFilter(filter)}.`}
+        >
+          <p>
+            Spoor keeps each of these tables per day and per its own row (a page, a referrer…), not per row of
+            another table; unique visitors likewise are kept per website and day.
+          </p>
+        </EmptyState>
+      ) : null}
+      {notNarrowed.has('topPages') ? null : (
+        <Section title="Top pages">
           <DataTable
             caption="Top pages"
             columns={pageColumns}
@@ -337,12 +333,10 @@ function Tables({
             pageSize={10}
             empty={<EmptyState title="No page views in this period." />}
           />
-        )}
-      </Section>
-      <Section title="Entry pages">
-        {notNarrowed.has('entryPages') ? (
-          placeholder('Entry pages')
-        ) : (
+        </Section>
+      )}
+      {notNarrowed.has('entryPages') ? null : (
+        <Section title="Entry pages">
           <DataTable
             caption="Entry pages"
             columns={[
@@ -355,12 +349,10 @@ function Tables({
             pageSize={10}
             empty={<EmptyState title="No visits in this period." />}
           />
-        )}
-      </Section>
-      <Section title="Referrers">
-        {notNarrowed.has('referrers') ? (
-          placeholder('Referrers')
-        ) : (
+        </Section>
+      )}
+      {notNarrowed.has('referrers') ? null : (
+        <Section title="Referrers">
           <DataTable
             caption="Referrers"
             columns={[
@@ -373,12 +365,10 @@ function Tables({
             pageSize={10}
             empty={<EmptyState title="No visit came from another site in this period." />}
           />
-        )}
-      </Section>
-      <Section title="Campaigns">
-        {notNarrowed.has('campaigns') ? (
-          placeholder('Campaigns')
-        ) : (
+        </Section>
+      )}
+      {notNarrowed.has('campaigns') ? null : (
+        <Section title="Campaigns">
           <DataTable
             caption="Campaigns (UTM)"
             columns={[
@@ -402,8 +392,8 @@ function Tables({
             pageSize={10}
             empty={<EmptyState title="No visit carried UTM parameters in this period." />}
           />
-        )}
-      </Section>
+        </Section>
+      )}
     </div>
   );
 }

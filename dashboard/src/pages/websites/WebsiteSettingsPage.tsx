@@ -3,7 +3,7 @@
 import './websites.css';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useParams } from 'wouter';
+import { Link, useParams, useSearchParams } from 'wouter';
 import { api, data } from '../../api/client';
 import { useCanWrite } from '../../api/session';
 import { CopyButton } from '../../ui/CopyButton';
@@ -13,20 +13,23 @@ import { Page, Section } from '../../ui/Page';
 import { WebsiteForm } from './WebsiteForm';
 import type { Website } from './website';
 
-const SNIPPETS: { key: keyof Website['snippets']; title: string; hint: string }[] = [
+const SNIPPETS: { key: keyof Website['snippets']; title: string; copy: string; hint: string }[] = [
   {
     key: 'thirdParty',
     title: 'Standard snippet',
+    copy: 'Copy standard snippet',
     hint: "Loads the script from Spoor's host. Paste it before </head> on every page.",
   },
   {
     key: 'firstParty',
     title: 'First-party snippet',
+    copy: 'Copy first-party snippet',
     hint: 'Loads the script through your own domain (a proxy, see docs/tracking.md), so cookies survive Safari’s limits.',
   },
   {
     key: 'outboundMarketingCompatible',
     title: 'Dynamics 365 compatible',
+    copy: 'Copy Dynamics 365 snippet',
     hint: 'For pages that already carry a Dynamics 365 outbound marketing configuration element.',
   },
 ];
@@ -41,7 +44,7 @@ export function Snippets({ website }: { website: Website }) {
           <pre className="snippet-code">
             <code>{website.snippets[snippet.key]}</code>
           </pre>
-          <CopyButton value={website.snippets[snippet.key]} label={`Copy ${snippet.title.toLowerCase()}`} />
+          <CopyButton value={website.snippets[snippet.key]} label={snippet.copy} />
         </div>
       ))}
     </Section>
@@ -52,6 +55,7 @@ export function WebsiteSettingsPage() {
   const { id } = useParams<{ id: string }>();
   const canWrite = useCanWrite('tracking');
   const [saved, setSaved] = useState(false);
+  const [query] = useSearchParams();
   const website = useQuery({
     queryKey: ['website', id],
     queryFn: () => data(api.GET('/api/websites/{id}', { params: { path: { id } } })),
@@ -69,9 +73,9 @@ export function WebsiteSettingsPage() {
       }
     >
       <Section title="Settings">
-        {saved ? (
+        {saved || query.get('registered') ? (
           <p className="notice success" role="status">
-            Saved.
+            {saved ? 'Saved.' : 'Registered. Paste one of the snippets below into every page of the website.'}
           </p>
         ) : null}
         {canWrite ? (
