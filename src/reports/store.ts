@@ -248,36 +248,25 @@ function visitsInRange(db: Kysely<Database>, range: ReportRange, fromMs: number,
     .where('bot', 'in', botValues(range));
 }
 
-/** Per-register maxima of the visitor sketches over the range (and websites), for one kind ('all' or 'identified'). */
-export async function mergedSketch(db: Kysely<Database>, range: ReportRange, kind: string) {
+/** The sketch registers of the range (its websites, days and bot flags) for one kind ('all' or 'identified'). */
+export async function sketchRows(db: Kysely<Database>, range: ReportRange, kind: string) {
   const rows = await inRange(db, 'daily_visitor_sketch', range)
     .where(sql.ref('kind'), '=', kind)
-    .select([sql<number>`reg`.as('reg'), sql<number>`max(rho)`.as('rho')])
-    .groupBy(sql.ref('reg'))
-    .execute();
-  return new Map(rows.map((r) => [num(r.reg), num(r.rho)]));
-}
-
-/**
- * Per day, what a HyperLogLog estimate needs of the day's merged registers: how many are set and the sum
- * of 2^-rho over them, added up in the database (one row per day instead of 4 096).
- */
-export async function sketchSumsByDay(db: Kysely<Database>, range: ReportRange) {
-  const merged = inRange(db, 'daily_visitor_sketch', range)
-    .where(sql.ref('kind'), '=', 'all')
-    .select([sql<string>`day`.as('day'), sql<number>`reg`.as('reg'), sql<number>`max(rho)`.as('rho')])
-    .groupBy([sql.ref('day'), sql.ref('reg')]);
-  const rows = await db
-    .selectFrom(merged.as('m'))
     .select([
-      'm.day',
-      sql<number>`count(*)`.as('filled'),
-      // 2^-rho as 1 / (1 << rho): both engines shift 64-bit integers; rho stays below 64.
-      sql<number>`sum(1.0 / (cast(1 as bigint) << m.rho))`.as('sum'),
+      sql<string>`website_id`.as('website_id'),
+      'day',
+      'bot',
+      sql<number>`reg`.as('reg'),
+      sql<number>`rho`.as('rho'),
     ])
-    .groupBy('m.day')
     .execute();
-  return rows.map((r) => ({ day: r.day, filled: num(r.filled), sum: num(r.sum) }));
+  return rows.map((r) => ({
+    websiteId: r.website_id,
+    day: r.day,
+    bot: num(r.bot),
+    reg: num(r.reg),
+    rho: num(r.rho),
+  }));
 }
 
 /**

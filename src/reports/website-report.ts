@@ -4,22 +4,20 @@ import type { Kysely } from 'kysely';
 import { AppError } from '../lib/errors.ts';
 import { DAY_MS, isIsoDay, utcDay } from '../lib/time.ts';
 import type { Database } from '../storage/schema.ts';
+import { daySketches, estimateSketch, mergeSketches } from './day-sketches.ts';
 import {
   countDistinctVisitors,
   countDistinctVisitorsByDay,
   dailyFiltered,
   dailyTotals,
-  mergedSketch,
   type ReportFilter,
   type ReportRange,
-  sketchSumsByDay,
   topCampaigns,
   topEntryPages,
   topPages,
   topReferrers,
   type VisitSums,
 } from './store.ts';
-import { estimateCardinality, estimateFromSums } from './visitor-sketch.ts';
 
 export type { ReportFilter } from './store.ts';
 
@@ -95,17 +93,15 @@ export async function uniqueVisitors(
       byDay: new Map(perDay.map((d) => [utcDay(d.dayNumber * DAY_MS), d.visitors])),
     };
   }
-  const [all, identified, perDay] = await Promise.all([
-    mergedSketch(db, range, 'all'),
-    mergedSketch(db, range, 'identified'),
-    sketchSumsByDay(db, range),
-  ]);
-  const total = estimateCardinality(all);
+  // Sequential: on SQLite both would share one connection anyway, and the second reuses no rows.
+  const all = await daySketches(db, range, 'all');
+  const identified = await daySketches(db, range, 'identified');
+  const total = estimateSketch(mergeSketches(all.values()));
   return {
     total,
-    identified: Math.min(total, estimateCardinality(identified)),
+    identified: Math.min(total, estimateSketch(mergeSketches(identified.values()))),
     method: 'estimate',
-    byDay: new Map(perDay.map((d) => [d.day, estimateFromSums(d.filled, d.sum)])),
+    byDay: new Map([...all].map(([day, registers]) => [day, estimateSketch(registers)])),
   };
 }
 
