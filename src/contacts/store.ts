@@ -195,6 +195,17 @@ export async function countContacts(db: Db): Promise<number> {
   return Number(row.n);
 }
 
+/** Contacts created in [fromMs, toMs), through contacts_by_created (created_at, id). */
+export async function countContactsCreatedBetween(db: Db, fromMs: number, toMs: number): Promise<number> {
+  const row = await db
+    .selectFrom('contacts')
+    .where('created_at', '>=', fromMs)
+    .where('created_at', '<', toMs)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 function toDefinition(row: Selectable<ContactFieldsTable>): CustomFieldDefinition {
   return { key: row.key, label: row.label, type: row.type };
 }

@@ -7,6 +7,62 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface UsersTable {
+  id: string;
+  email: string;
+  /** The email in lower case: unique. */
+  email_key: string;
+  name: string;
+  role: string;
+  /** argon2id PHC string; null until a password is set. */
+  password_hash: string | null;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie value. */
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+export interface InvitationsTable {
+  id: string;
+  email: string;
+  name: string | null;
+  role: string;
+  invited_by: string | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  user_id: string | null;
+}
+
+export interface PasswordResetsTable {
+  id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  target_id: string | null;
+  outcome: string;
+  status: number | null;
+}
+
 export interface ApiKeysTable {
   id: string;
   name: string;
@@ -116,6 +172,22 @@ export interface DailyReferrersTable {
   bot: number;
   referrer_host: string;
   visits: number;
+  /** Figures of the visits counted here (migration 013, report dimensions): one-page visits, their page views and engaged time. */
+  bounces: number;
+  pageviews: number;
+  engaged_ms: number;
+}
+
+/** Visits by the page they started on, with their figures (migration 013, report dimensions). */
+export interface DailyEntryPagesTable {
+  website_id: string;
+  day: string;
+  bot: number;
+  entry_path: string;
+  visits: number;
+  bounces: number;
+  pageviews: number;
+  engaged_ms: number;
 }
 
 export interface DailyCampaignsTable {
@@ -126,6 +198,9 @@ export interface DailyCampaignsTable {
   utm_medium: string;
   utm_campaign: string;
   visits: number;
+  bounces: number;
+  pageviews: number;
+  engaged_ms: number;
 }
 
 /** HyperLogLog registers of the visitors seen per day: kind 'all' or 'identified'. */
@@ -389,6 +464,11 @@ export interface InteractionLogTable {
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  invitations: InvitationsTable;
+  password_resets: PasswordResetsTable;
+  audit_log: AuditLogTable;
   websites: WebsitesTable;
   visitors: VisitorsTable;
   visitor_aliases: VisitorAliasesTable;
@@ -398,6 +478,7 @@ export interface Database {
   daily_pages: DailyPagesTable;
   daily_referrers: DailyReferrersTable;
   daily_campaigns: DailyCampaignsTable;
+  daily_entry_pages: DailyEntryPagesTable;
   daily_visitor_sketch: DailyVisitorSketchTable;
   contacts: ContactsTable;
   contact_fields: ContactFieldsTable;

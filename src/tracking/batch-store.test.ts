@@ -154,6 +154,7 @@ async function stored(storage: Storage) {
     pages: sorted(await db.selectFrom('daily_pages').selectAll().execute()),
     referrers: sorted(await db.selectFrom('daily_referrers').selectAll().execute()),
     campaigns: sorted(await db.selectFrom('daily_campaigns').selectAll().execute()),
+    entryPages: sorted(await db.selectFrom('daily_entry_pages').selectAll().execute()),
     sketch: sorted(await db.selectFrom('daily_visitor_sketch').selectAll().execute()),
   };
 }

@@ -15,6 +15,7 @@ import { MINUTE_MS } from '../lib/time.ts';
 import type { Engine, Storage } from '../storage/database.ts';
 import type {
   DailyCampaignsTable,
+  DailyEntryPagesTable,
   DailyPagesTable,
   DailyReferrersTable,
   DailyStatsTable,
@@ -113,7 +114,10 @@ export function* batchStatements(
 // Reads: what storage holds of the batch's page views and browsers
 
 const PAGEVIEW_COLUMNS = 'website_id, event_id, visit_id, visitor_id, occurred_at, path, engaged_ms, bot';
-const LATEST_VISIT_COLUMNS = 'id, website_id, visitor_id, started_at, last_seen_at, pageviews, bot';
+// With the visit's source (entry page, referrer, campaign): later page views of the visit add to its
+// source's rollups (daily_entry_pages, daily_referrers, daily_campaigns).
+const LATEST_VISIT_COLUMNS =
+  'id, website_id, visitor_id, started_at, last_seen_at, pageviews, bot, entry_path, referrer_host, utm_source, utm_medium, utm_campaign';
 
 const READ = {
   sqlite: {
@@ -174,6 +178,13 @@ const knownVisit = (row: Row): KnownVisit => ({
   lastSeenAt: Number(row['last_seen_at']),
   pageviews: Number(row['pageviews']),
   bot: Number(row['bot']),
+  source: {
+    entryPath: row['entry_path'] as string,
+    referrerHost: row['referrer_host'] as string | null,
+    utmSource: row['utm_source'] as string | null,
+    utmMedium: row['utm_medium'] as string | null,
+    utmCampaign: row['utm_campaign'] as string | null,
+  },
 });
 
 const pageviewKey = (e: TrackingEvent) => (e.kind === 'pageview' ? e.eventId : e.pageviewEventId);
@@ -373,6 +384,9 @@ function rollup<R>(
   );
 }
 
+/** The figures every per-dimension visit rollup keeps (write-plan.ts VisitFigures). */
+const VISIT_FIGURES = ['visits', 'bounces', 'pageviews', 'engaged_ms'];
+
 const WRITE = {
   visitor: insert<VisitorsTable>(
     'visitors',
@@ -491,8 +505,8 @@ const WRITE = {
   referrers: rollup<DailyReferrersTable>(
     'daily_referrers',
     { website_id: 'text', day: 'text', bot: 'integer', referrer_host: 'text' },
-    ['visits'],
-    (r) => [r.website_id, r.day, r.bot, r.referrer_host, r.visits],
+    VISIT_FIGURES,
+    (r) => [r.website_id, r.day, r.bot, r.referrer_host, r.visits, r.bounces, r.pageviews, r.engaged_ms],
   ),
   campaigns: rollup<DailyCampaignsTable>(
     'daily_campaigns',
@@ -504,8 +518,25 @@ const WRITE = {
       utm_medium: 'text',
       utm_campaign: 'text',
     },
-    ['visits'],
-    (r) => [r.website_id, r.day, r.bot, r.utm_source, r.utm_medium, r.utm_campaign, r.visits],
+    VISIT_FIGURES,
+    (r) => [
+      r.website_id,
+      r.day,
+      r.bot,
+      r.utm_source,
+      r.utm_medium,
+      r.utm_campaign,
+      r.visits,
+      r.bounces,
+      r.pageviews,
+      r.engaged_ms,
+    ],
+  ),
+  entryPages: rollup<DailyEntryPagesTable>(
+    'daily_entry_pages',
+    { website_id: 'text', day: 'text', bot: 'integer', entry_path: 'text' },
+    VISIT_FIGURES,
+    (r) => [r.website_id, r.day, r.bot, r.entry_path, r.visits, r.bounces, r.pageviews, r.engaged_ms],
   ),
   // Sketch registers keep their maximum.
   sketch: insert<DailyVisitorSketchTable>(
@@ -581,6 +612,7 @@ export function* writePlanStatements(plan: WritePlan, now: number, engine: Engin
   yield* write(WRITE.pages, ordered(plan.dailyPages));
   yield* write(WRITE.referrers, ordered(plan.dailyReferrers));
   yield* write(WRITE.campaigns, ordered(plan.dailyCampaigns));
+  yield* write(WRITE.entryPages, ordered(plan.dailyEntryPages));
   yield* write(WRITE.sketch, ordered(plan.sketch));
 }
 
