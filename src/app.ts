@@ -5,6 +5,7 @@ import { adminApi, adminArea, refuseUnguardedAdminRoutes } from './access/admin-
 import { registerApiContract } from './api-contract.ts';
 import { DEMO_PAGE_SLUG } from './bootstrap.ts';
 import type { Config } from './config.ts';
+import { contactImportJobRoutes } from './contacts/import-job-routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieRoutes } from './cookies/routes.ts';
 import { demoRoutes } from './demo/routes.ts';
@@ -17,12 +18,14 @@ import { formLoaderRoutes } from './forms/loader-routes.ts';
 import { publicFormRoutes } from './forms/public-routes.ts';
 import { formRoutes } from './forms/routes.ts';
 import { healthRoutes } from './health/routes.ts';
+import { contactChannelRoutes } from './history/channel-routes.ts';
 import { historyRoutes } from './history/routes.ts';
 import { createFastify, type LoggerOption } from './http/create-fastify.ts';
 import { mapErrors } from './http/error-mapper.ts';
 import { registerRequestInput } from './http/request-input.ts';
 import { signHandoff, verifyHandoff } from './identity/handoff.ts';
 import { createInteractionFeed } from './interaction-feed.ts';
+import { importListHooks } from './lists/import-hooks.ts';
 import { listRoutes } from './lists/routes.ts';
 import { metricsRoutes } from './metrics/routes.ts';
 import { interactionRoutes } from './platform/interactions/routes.ts';
@@ -103,7 +106,9 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     adminArea(admin, 'contacts', (contacts) => {
       contactRoutes(contacts, { db: storage.db });
       interactionRoutes(contacts, { db: storage.db, feed });
-      contacts.register(import('./contacts/import-routes.ts'), { storage });
+      contactChannelRoutes(contacts, { db: storage.db });
+      contactImportJobRoutes(contacts, { db: storage.db, lists: importListHooks });
+      contacts.register(import('./contacts/import-routes.ts'), { storage, lists: importListHooks });
     });
     adminArea(admin, 'email', (email) => {
       listRoutes(email, { db: storage.db });

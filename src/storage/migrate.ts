@@ -1,5 +1,6 @@
 // Applies the numbered migrations in order; the same files run on SQLite and PostgreSQL.
 import { type Kysely, type Migration, Migrator, PostgresAdapter, sql } from 'kysely';
+import * as contactsDashboard from './migrations/01X-contacts-dashboard.ts';
 import * as foundation from './migrations/001-foundation.ts';
 import * as contactsForms from './migrations/002-contacts-forms.ts';
 import * as privacy from './migrations/003-privacy.ts';
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '009-send-last-error': sendLastError,
   '010-jobs': jobs,
   '011-interaction-log': interactionLog,
+  '01X-contacts-dashboard': contactsDashboard,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {
