@@ -144,6 +144,8 @@ export async function runImport(
   const listed = listId === null ? null : zeroListed();
   let latest: { summary: ImportSummary; bytesRead: number } = { summary: EMPTY_SUMMARY, bytesRead: 0 };
   let reportedAt = 0;
+  let trailing: NodeJS.Timeout | undefined;
+  let inflight: Promise<void> = Promise.resolve();
   const report = (finished?: { status: 'done' | 'failed'; error: string | null }) =>
     recordImportProgress(storage.db, id, {
       bytesRead: latest.bytesRead,
@@ -167,14 +169,27 @@ export async function runImport(
         : {}),
       onProgress: async (summary, bytesRead) => {
         latest = { summary, bytesRead };
-        if (Date.now() - reportedAt < PROGRESS_EVERY_MS) return;
-        reportedAt = Date.now();
-        await report();
+        const wait = reportedAt + PROGRESS_EVERY_MS - Date.now();
+        if (wait <= 0) {
+          reportedAt = Date.now();
+          await report();
+        } else {
+          // A body that pauses still shows what it did so far, once the half second is over.
+          trailing ??= setTimeout(() => {
+            trailing = undefined;
+            reportedAt = Date.now();
+            inflight = report().catch(() => {});
+          }, wait);
+        }
       },
     });
+    clearTimeout(trailing);
+    await inflight;
     latest = { summary, bytesRead: Math.max(latest.bytesRead, file.bytesTotal ?? 0) };
     await report({ status: 'done', error: null });
   } catch (error) {
+    clearTimeout(trailing);
+    await inflight;
     const imported = error instanceof AppError ? error.details?.['imported'] : undefined;
     if (imported) latest = { ...latest, summary: imported as ImportSummary };
     const message = error instanceof AppError ? error.message : 'The import stopped on an unexpected error.';
