@@ -27,6 +27,8 @@ module.exports = {
           '^src/lib/(client-hang-up|json-body|page|rate-limited)\\.[jt]s$',
           // HTTP glue that routes share: the admin API's one door, and the CORS headers and preflight.
           '^src/access/admin-api\\.[jt]s$',
+          // …and the audit log's hook on that door (every admin write recorded in one place).
+          '^src/access/audit/audit-hook\\.[jt]s$',
           '^src/websites/cors\\.[jt]s$',
           '\\.test\\.ts$',
         ],

@@ -48,8 +48,8 @@ export function ref<T extends TSchema>(schema: T, options: { description?: strin
 /** What each error status means, as every route's document says it. */
 const ERROR_MEANINGS: Record<number, string> = {
   400: 'Bad request: a value is malformed or missing (the message names it).',
-  401: 'No API key, or an unknown or revoked one.',
-  403: "The API key's scopes do not allow this request.",
+  401: 'No API key or session, or an unknown, revoked or ended one.',
+  403: "The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token).",
   404: 'Not found.',
   409: 'Conflict with the current state (the message says which).',
   413: 'The request body is too large.',
@@ -100,6 +100,7 @@ const TAGS = [
   },
   { name: 'email insights', description: 'What recipients did with a send.' },
   { name: 'privacy', description: "Exporting and erasing a contact's data; the cookie declaration." },
+  { name: 'accounts', description: 'Signing in, users, invitations, API keys and the audit log.' },
   { name: 'health', description: 'Health and metrics, for load balancers, monitors and Prometheus.' },
   { name: 'pages', description: 'Pages for people who open the server in a browser.' },
 ];
@@ -150,7 +151,8 @@ export async function registerApiContract(app: FastifyInstance, options: ApiCont
         version: '0.1.0',
         description:
           'Engagement tracking for outbound marketing. Admin operations (`/api/…`) need an API key ' +
-          '(`Authorization: Bearer spk_…`); the rest are public. Every JSON error has the `Error` shape.',
+          '(`Authorization: Bearer spk_…`) or a signed-in session (the `spoor_session` cookie, with ' +
+          '`X-CSRF-Token` on changes); the rest are public. Every JSON error has the `Error` shape.',
         license: { name: 'See the LICENSE file of the Spoor repository', identifier: 'NOASSERTION' },
       },
       servers: [{ url: new URL(options.publicUrl).origin, description: 'This server (SPOOR_PUBLIC_URL)' }],
@@ -162,6 +164,13 @@ export async function registerApiContract(app: FastifyInstance, options: ApiCont
             type: 'http',
             scheme: 'bearer',
             description: 'An admin API key (spoor api-keys create).',
+          },
+          sessionCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'spoor_session',
+            description:
+              'A signed-in user (POST /api/session). Every change made with it also needs the X-CSRF-Token header (the csrfToken of the session) and an Origin of this server.',
           },
           ...(options.metricsToken
             ? { metricsToken: { type: 'http', scheme: 'bearer', description: 'SPOOR_METRICS_TOKEN.' } }

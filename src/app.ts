@@ -1,10 +1,21 @@
 // Builds the Fastify app, wiring only: plugins, the one error mapper, each domain mounting its routes (the
 // admin API in its keyed scope). Background jobs are not here: src/workers.ts, started by the server.
 import type { FastifyInstance } from 'fastify';
-import { adminApi, adminArea, refuseUnguardedAdminRoutes } from './access/admin-api.ts';
+import {
+  adminApi,
+  adminArea,
+  ownSessionArea,
+  publicApi,
+  refuseUnguardedAdminRoutes,
+} from './access/admin-api.ts';
+import { apiKeyRoutes } from './access/api-key-routes.ts';
+import { auditAdminWrites } from './access/audit/audit-hook.ts';
+import { auditRoutes } from './access/audit/routes.ts';
+import { ownSessionRoutes, signInRoutes } from './access/sessions/routes.ts';
+import { userRoutes } from './access/users/routes.ts';
 import { registerApiContract } from './api-contract.ts';
 import { DEMO_PAGE_SLUG } from './bootstrap.ts';
-import type { Config } from './config.ts';
+import { type Config, sessionTimeouts } from './config.ts';
 import { contactImportJobRoutes } from './contacts/import-job-routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieRoutes } from './cookies/routes.ts';
@@ -32,9 +43,11 @@ import { interactionRoutes } from './platform/interactions/routes.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { loadInstallSecrets } from './secrets/install-secrets.ts';
+import { privacyDefaultsRoutes, smtpStatusRoutes } from './settings/routes.ts';
 import type { Storage } from './storage/database.ts';
 import { createIngestor, type Ingestor } from './tracking/ingest.ts';
 import { trackingRoutes } from './tracking/routes.ts';
+import { dashboardRoutes } from './web/dashboard-routes.ts';
 import { webRoutes } from './web/routes.ts';
 import { websiteRoutes } from './websites/routes.ts';
 import { TrackedOrigins } from './websites/tracked-origins.ts';
@@ -95,13 +108,35 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   });
   // Each domain's routes in the admin area whose scope manages them (docs/api.md, "Scopes").
   const feed = createInteractionFeed();
-  adminApi(app, storage.db, (admin) => {
+  const access = {
+    db: storage.db,
+    sessions: sessionTimeouts(config),
+    publicOrigin: new URL(config.publicUrl).origin,
+  };
+  publicApi(app, (open) =>
+    signInRoutes(open, {
+      db: storage.db,
+      timeouts: access.sessions,
+      publicUrl: config.publicUrl,
+      attemptsPerAccount: config.signInAttemptsPerAccount,
+      attemptsPerAddress: config.signInAttemptsPerAddress,
+    }),
+  );
+  adminApi(app, access, (admin) => {
+    auditAdminWrites(admin, storage.db);
+    ownSessionArea(admin, (own) => ownSessionRoutes(own, { db: storage.db, publicUrl: config.publicUrl }));
+    adminArea(admin, 'administration', (administration) => {
+      userRoutes(administration, { db: storage.db });
+      apiKeyRoutes(administration, { db: storage.db });
+      auditRoutes(administration, { db: storage.db });
+    });
     adminArea(admin, 'tracking', (tracking) => {
       websiteRoutes(tracking, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
       reportRoutes(tracking, { db: storage.db });
       formRoutes(tracking, { db: storage.db });
       historyRoutes(tracking, { db: storage.db, feed });
       privacyRoutes(tracking, { storage });
+      privacyDefaultsRoutes(tracking, { config });
     });
     adminArea(admin, 'contacts', (contacts) => {
       contactRoutes(contacts, { db: storage.db });
@@ -115,6 +150,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       messageRoutes(email, { db: storage.db });
       sendRoutes(email, { db: storage.db });
       insightsRoutes(email, { db: storage.db });
+      smtpStatusRoutes(email, { db: storage.db, config });
     });
   });
   publicFormRoutes(app, {
@@ -136,6 +172,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
 
   if (options.demoWebsiteId) demoRoutes(app, { websiteId: options.demoWebsiteId });
   webRoutes(app, options.demoWebsiteId ? { demo: { page: '/demo/', signup: `/p/${DEMO_PAGE_SLUG}` } } : {});
+  dashboardRoutes(app);
 
   return { app, ingestor };
 }

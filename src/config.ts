@@ -54,6 +54,12 @@ export interface Config {
   metricsPort: number | undefined;
   /** Where that listener binds: loopback unless told otherwise. */
   metricsHost: string;
+  /** Dashboard sessions: ended after this long unused, and this long after sign-in whatever happens. */
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  /** Sign-in attempts per 15 minutes (per node): per account (email) and per client address. */
+  signInAttemptsPerAccount: number;
+  signInAttemptsPerAddress: number;
 }
 
 export interface SmtpConfig {
@@ -228,5 +234,14 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: metricsToken(env),
     metricsPort: env['SPOOR_METRICS_PORT'] ? integer(env, 'SPOOR_METRICS_PORT', 0, 1, 65535) : undefined,
     metricsHost: env['SPOOR_METRICS_HOST'] || '127.0.0.1',
+    sessionIdleMinutes: integer(env, 'SPOOR_SESSION_IDLE_MINUTES', 30, 1, 10_080),
+    sessionMaxHours: integer(env, 'SPOOR_SESSION_MAX_HOURS', 12, 1, 720),
+    signInAttemptsPerAccount: integer(env, 'SPOOR_SIGN_IN_ATTEMPTS_PER_ACCOUNT', 10, 1, 1_000_000),
+    signInAttemptsPerAddress: integer(env, 'SPOOR_SIGN_IN_ATTEMPTS_PER_ADDRESS', 50, 1, 1_000_000),
   };
+}
+
+/** The session timeouts in milliseconds (src/access/sessions). */
+export function sessionTimeouts(config: Config): { idleMs: number; absoluteMs: number } {
+  return { idleMs: config.sessionIdleMinutes * 60_000, absoluteMs: config.sessionMaxHours * 3_600_000 };
 }

@@ -102,10 +102,18 @@ describeEachEngine('the API contract', (engine) => {
     expect(problems).toEqual([]);
   });
 
-  it('marks admin operations with the API key and public ones with nothing', () => {
+  it('marks admin operations with the API key or the session, own-session ones with the session, public ones with nothing', () => {
+    const expected = (name: string) =>
+      name === 'POST /api/session'
+        ? []
+        : / \/api\/sessions?$/.test(name)
+          ? ['sessionCookie']
+          : name.includes(' /api/')
+            ? ['apiKey', 'sessionCookie']
+            : [];
     for (const [name, op] of operations) {
       const schemes = (op.security ?? []).flatMap((requirement) => Object.keys(requirement));
-      expect({ name, schemes }).toEqual({ name, schemes: name.includes(' /api/') ? ['apiKey'] : [] });
+      expect({ name, schemes }).toEqual({ name, schemes: expected(name) });
     }
   });
 });

@@ -9,7 +9,7 @@ import type { Scope } from '../src/access/scopes.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
 
-type Area = 'tracking' | 'email' | 'contacts';
+type Area = 'tracking' | 'email' | 'contacts' | 'administration' | 'own session';
 
 /** Each admin path of the OpenAPI document and the area whose scope manages it (docs/api.md, "Scopes"). */
 const AREA_OF: Record<string, Area> = {
@@ -44,6 +44,16 @@ const AREA_OF: Record<string, Area> = {
   '/api/sends/{id}/insights': 'email',
   '/api/suppressions': 'email',
   '/api/suppressions/{email}': 'email',
+  '/api/users': 'administration',
+  '/api/users/{id}': 'administration',
+  '/api/users/{id}/reset': 'administration',
+  '/api/invitations': 'administration',
+  '/api/api-keys': 'administration',
+  '/api/api-keys/{id}': 'administration',
+  '/api/audit-log': 'administration',
+  // A signed-in user's own session: the cookie only, never a key (401).
+  '/api/session': 'own session',
+  '/api/sessions': 'own session',
 };
 
 /** Routes whose area is not their path's: the erasure lives with privacy (tracking admin). */
@@ -52,6 +62,7 @@ const AREA_BY_OPERATION: Record<string, Area> = { 'DELETE /api/contacts/{id}': '
 /** What each scope allows, written out independently of src/access/scopes.ts. */
 function allowed(scope: Scope, area: Area, method: string): boolean {
   if (scope === 'full') return true;
+  if (area === 'administration') return false;
   if (scope === 'read-only') return method === 'GET' || method === 'HEAD';
   return area === scope || area === 'contacts';
 }
@@ -118,7 +129,7 @@ describeEachEngine('API key scopes on every admin route', (engine) => {
           },
           ...(['POST', 'PUT', 'PATCH'].includes(method) ? { payload: '{}' } : {}),
         });
-        const expected = allowed(scope, area, method) ? 'not 403' : '403';
+        const expected = area === 'own session' ? '401' : allowed(scope, area, method) ? 'not 403' : '403';
         const got = res.statusCode === 403 ? '403' : res.statusCode === 401 ? '401' : 'not 403';
         if (got !== expected) wrong.push(`${name}: expected ${expected}, got ${res.statusCode} ${res.body}`);
         if (got === '403') {
@@ -136,12 +147,20 @@ describe('an admin route outside every area', () => {
     const storage = database.open();
     const app = Fastify();
     refuseUnguardedAdminRoutes(app);
-    adminApi(app, storage.db, (admin) => {
-      adminArea(admin, 'email', (email) => {
-        email.get('/api/placed', async () => ({}));
-      });
-      admin.get('/api/stray', async () => ({}));
-    });
+    adminApi(
+      app,
+      {
+        db: storage.db,
+        sessions: { idleMs: 60_000, absoluteMs: 3_600_000 },
+        publicOrigin: 'http://localhost',
+      },
+      (admin) => {
+        adminArea(admin, 'email', (email) => {
+          email.get('/api/placed', async () => ({}));
+        });
+        admin.get('/api/stray', async () => ({}));
+      },
+    );
     try {
       await expect(app.ready()).rejects.toThrow(
         'Admin routes must be mounted in an admin area (adminArea in src/app.ts): GET /api/stray, HEAD /api/stray.',

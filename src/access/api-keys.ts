@@ -18,9 +18,19 @@ export async function createApiKey(
   name: string,
   scopes: readonly Scope[] = ['full'],
 ): Promise<string> {
+  return (await createApiKeyWithId(db, name, scopes)).secret;
+}
+
+/** A new key's id and its secret (shown once; only the hash is kept). */
+export async function createApiKeyWithId(
+  db: Kysely<Database>,
+  name: string,
+  scopes: readonly Scope[] = ['full'],
+): Promise<{ id: string; secret: string }> {
   const secret = PREFIX + randomBytes(24).toString('base64url');
-  await insertApiKey(db, newId(), name, sha256Hex(secret), Date.now(), scopes.join(','));
-  return secret;
+  const id = newId();
+  await insertApiKey(db, id, name, sha256Hex(secret), Date.now(), scopes.join(','));
+  return { id, secret };
 }
 
 /** Reads "Authorization: Bearer <key>" or "X-Api-Key: <key>". */
@@ -36,9 +46,12 @@ export function apiKeyFromHeaders(
 export async function authenticateApiKey(
   db: Kysely<Database>,
   key: string | undefined,
-): Promise<{ id: string; scopes: Scope[] }> {
+): Promise<{ id: string; name: string; scopes: Scope[] }> {
   if (!key) {
-    throw new AppError('unauthorized', 'This endpoint needs an API key: send "Authorization: Bearer <key>".');
+    throw new AppError(
+      'unauthorized',
+      'This endpoint needs an API key ("Authorization: Bearer <key>") or a signed-in session (POST /api/session).',
+    );
   }
   const found = key.startsWith(PREFIX) ? await findApiKeyByHash(db, sha256Hex(key)) : undefined;
   if (!found) throw new AppError('unauthorized', 'The API key is not valid (or was revoked).');
@@ -47,7 +60,7 @@ export async function authenticateApiKey(
     // Best effort: a database that cannot take the write (disk full) must not refuse a read.
     await touchApiKey(db, found.id, now, now - LAST_USED_EVERY_MS).catch(() => {});
   }
-  return { id: found.id, scopes: storedScopes(found.scopes) };
+  return { id: found.id, name: found.name, scopes: storedScopes(found.scopes) };
 }
 
 export interface ApiKeySummary {

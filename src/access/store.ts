@@ -17,7 +17,7 @@ export async function insertApiKey(
 export async function findApiKeyByHash(db: Kysely<Database>, keyHash: string) {
   return db
     .selectFrom('api_keys')
-    .select(['id', 'scopes', 'last_used_at'])
+    .select(['id', 'name', 'scopes', 'last_used_at'])
     .where('key_hash', '=', keyHash)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();

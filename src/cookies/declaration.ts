@@ -17,7 +17,11 @@ export const cookieDeclarationSchema = Type.Object(
             party: Type.String(),
             setBy: Type.Union([Type.Literal('server'), Type.Literal('script')]),
             httpOnly: Type.Boolean(),
-            secure: Type.Union([Type.Boolean(), Type.Literal('when the page is https')]),
+            secure: Type.Union([
+              Type.Boolean(),
+              Type.Literal('when the page is https'),
+              Type.Literal('when the public URL is https'),
+            ]),
             sameSite: Type.Union([Type.Literal('None'), Type.Literal('Lax'), Type.Literal('Strict')]),
             path: Type.Optional(
               Type.String({ description: 'Path of a cookie the server sets (host-only).' }),
@@ -39,7 +43,7 @@ function attributes(v: CookieVariant): string {
   const parts = [
     v.setBy === 'server' ? 'set by the server' : 'set by the script',
     v.httpOnly ? 'HttpOnly' : 'readable by the script',
-    v.secure === true ? 'Secure' : v.secure === false ? 'not Secure' : 'Secure when the page is https',
+    v.secure === true ? 'Secure' : v.secure === false ? 'not Secure' : `Secure ${v.secure}`,
     `SameSite=${v.sameSite}`,
     ...(v.path ? [`Path=${v.path}`] : []),
   ];
@@ -59,6 +63,8 @@ export function cookieDeclarationMarkdown(): string {
     "before it writes anything: the page's consent hook first; and with Global Privacy Control on, it",
     "writes no cookie until Spoor's answer names a visitor, which happens only on a website set to",
     'ignore GPC (`gpcMode: "ignore"`).',
+    "`spoor_session` is not a tracking cookie: it is set only for the people who sign in to Spoor's",
+    "dashboard, on Spoor's own host, and never for visitors or contacts.",
     '',
     '| cookie | essential | purpose | party | lifetime | attributes |',
     '|---|---|---|---|---|---|',

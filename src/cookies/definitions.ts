@@ -2,13 +2,17 @@
 // declared here (through set-cookie.ts; the script's own are checked by the browser cookie tests), and the
 // public declaration (GET /cookies.json, docs/cookies.md) is generated from it.
 
-export type CookieParty = 'third-party (tracking host)' | 'first-party (your site)';
+export type CookieParty =
+  | 'third-party (tracking host)'
+  | 'first-party (your site)'
+  /** Spoor's own pages (the dashboard and the account pages), on the host SPOOR_PUBLIC_URL names. */
+  | 'first-party (Spoor host)';
 
 export interface CookieVariant {
   party: CookieParty;
   setBy: 'server' | 'script';
   httpOnly: boolean;
-  secure: boolean | 'when the page is https';
+  secure: boolean | 'when the page is https' | 'when the public URL is https';
   sameSite: 'None' | 'Lax' | 'Strict';
   /** Path of a cookie the server sets (it sets no Domain: host-only); the script's are all on /. */
   path?: string;
@@ -27,6 +31,7 @@ export interface CookieDefinition {
 export const VISITOR_COOKIE = 'spoor_vid';
 export const VISIT_COOKIE = 'spoor_sid';
 export const PREFILL_COOKIE = 'spoor_pf';
+export const SESSION_COOKIE = 'spoor_session';
 
 /** Browsers cap cookie lifetimes at 400 days (RFC 6265bis); we never ask for more. */
 export const MAX_COOKIE_AGE_DAYS = 400;
@@ -131,6 +136,26 @@ export const COOKIES: readonly CookieDefinition[] = [
         secure: 'when the page is https',
         sameSite: 'Lax',
         when: 'Embedded forms: the form loader keeps the token on your domain, only with consent and "remember me".',
+      },
+    ],
+  },
+  {
+    name: SESSION_COOKIE,
+    essential: true,
+    purpose:
+      'Keeps a dashboard user (a marketer, analyst or administrator of this Spoor) signed in. Holds a random session id (only its hash is stored); no readable personal data. Never set for visitors or contacts.',
+    lifetime:
+      'Browser session (deleted when the browser closes); the session itself ends after SPOOR_SESSION_IDLE_MINUTES without use (default 30) or SPOOR_SESSION_MAX_HOURS after sign-in (default 12), and at sign-out.',
+    containsPersonalData: false,
+    variants: [
+      {
+        party: 'first-party (Spoor host)',
+        setBy: 'server',
+        httpOnly: true,
+        secure: 'when the public URL is https',
+        sameSite: 'Strict',
+        path: '/',
+        when: 'Set when a user signs in to the dashboard (POST /api/session); deleted at sign-out.',
       },
     ],
   },

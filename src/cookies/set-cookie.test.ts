@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { COOKIES, PREFILL_COOKIE, VISITOR_COOKIE } from './definitions.ts';
-import { cookieOptions, cookieSetter } from './set-cookie.ts';
+import { COOKIES, PREFILL_COOKIE, SESSION_COOKIE, VISITOR_COOKIE } from './definitions.ts';
+import { cookieOptions, cookieSetter, sessionCookieSetter } from './set-cookie.ts';
 
-const serverSet = COOKIES.flatMap((cookie) =>
+/** Server cookies with a lifetime (the session cookie is a browser-session one: below). */
+const serverSet = COOKIES.filter((cookie) => cookie.name !== SESSION_COOKIE).flatMap((cookie) =>
   cookie.variants.filter((v) => v.setBy === 'server').map((v) => [cookie.name, v] as const),
 );
 
@@ -17,6 +18,14 @@ describe('cookieSetter', () => {
     expect(parts.includes('Secure')).toBe(variant.secure === true);
     expect(parts.includes('HttpOnly')).toBe(variant.httpOnly);
     expect(parts.some((p) => p.startsWith('Domain='))).toBe(false);
+  });
+
+  it('sets the session cookie for the browser session, Secure when the public URL is https', () => {
+    const https = sessionCookieSetter(SESSION_COOKIE, 'first-party (Spoor host)', true);
+    expect(https.set('abc')).toBe('spoor_session=abc; Path=/; Secure; HttpOnly; SameSite=Strict');
+    expect(https.clear()).toBe('spoor_session=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Strict');
+    const http = sessionCookieSetter(SESSION_COOKIE, 'first-party (Spoor host)', false);
+    expect(http.set('abc')).toBe('spoor_session=abc; Path=/; HttpOnly; SameSite=Strict');
   });
 
   it('the prefill cookie stays on /f/, the tracking cookies on /', () => {

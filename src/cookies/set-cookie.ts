@@ -12,8 +12,11 @@ export interface CookieOptions {
   sameSite: CookieVariant['sameSite'];
 }
 
-/** The one function that reads a server cookie's attributes from its definition. */
-export function cookieOptions(name: string, party: CookieParty): CookieOptions {
+/**
+ * The one function that reads a server cookie's attributes from its definition (`publicUrlIsHttps` decides
+ * a cookie declared Secure "when the public URL is https").
+ */
+export function cookieOptions(name: string, party: CookieParty, publicUrlIsHttps = true): CookieOptions {
   const variant = COOKIES.find((cookie) => cookie.name === name)?.variants.find(
     (v) => v.party === party && v.setBy === 'server',
   );
@@ -21,7 +24,7 @@ export function cookieOptions(name: string, party: CookieParty): CookieOptions {
     throw new Error(`The cookie definitions declare no server-set ${name} for ${party}.`);
   return {
     path: variant.path,
-    secure: variant.secure,
+    secure: variant.secure === 'when the public URL is https' ? publicUrlIsHttps : variant.secure,
     httpOnly: variant.httpOnly,
     sameSite: variant.sameSite,
   };
@@ -44,4 +47,17 @@ export type CookieSetter = (value: string, maxAgeSeconds: number) => string;
 export function cookieSetter(name: string, party: CookieParty): CookieSetter {
   const suffix = attributeSuffix(cookieOptions(name, party));
   return (value, maxAgeSeconds) => `${name}=${value}; Max-Age=${maxAgeSeconds}${suffix}`;
+}
+
+/**
+ * Sets a declared browser-session cookie (no Max-Age: the browser forgets it when it closes) or, with
+ * `clear`, deletes it.
+ */
+export function sessionCookieSetter(
+  name: string,
+  party: CookieParty,
+  publicUrlIsHttps: boolean,
+): { set: (value: string) => string; clear: () => string } {
+  const suffix = attributeSuffix(cookieOptions(name, party, publicUrlIsHttps));
+  return { set: (value) => `${name}=${value}${suffix}`, clear: () => `${name}=; Max-Age=0${suffix}` };
 }

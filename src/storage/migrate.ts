@@ -12,6 +12,7 @@ import * as apiKeyScopes from './migrations/008-api-key-scopes.ts';
 import * as sendLastError from './migrations/009-send-last-error.ts';
 import * as jobs from './migrations/010-jobs.ts';
 import * as interactionLog from './migrations/011-interaction-log.ts';
+import * as accounts from './migrations/012-accounts.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '009-send-last-error': sendLastError,
   '010-jobs': jobs,
   '011-interaction-log': interactionLog,
+  '012-accounts': accounts,
   '01X-contacts-dashboard': contactsDashboard,
 };
 

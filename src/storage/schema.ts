@@ -7,6 +7,62 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface UsersTable {
+  id: string;
+  email: string;
+  /** The email in lower case: unique. */
+  email_key: string;
+  name: string;
+  role: string;
+  /** argon2id PHC string; null until a password is set. */
+  password_hash: string | null;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie value. */
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+export interface InvitationsTable {
+  id: string;
+  email: string;
+  name: string | null;
+  role: string;
+  invited_by: string | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  user_id: string | null;
+}
+
+export interface PasswordResetsTable {
+  id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  target_id: string | null;
+  outcome: string;
+  status: number | null;
+}
+
 export interface ApiKeysTable {
   id: string;
   name: string;
@@ -419,6 +475,11 @@ export interface FormDailyCountsTable {
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  invitations: InvitationsTable;
+  password_resets: PasswordResetsTable;
+  audit_log: AuditLogTable;
   websites: WebsitesTable;
   visitors: VisitorsTable;
   visitor_aliases: VisitorAliasesTable;
