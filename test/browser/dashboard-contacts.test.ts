@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { chromiumPath } from '../helpers/browser.ts';
 import { expectNoSeriousAxeViolations, screenshotPage, setUpDashboardSuite } from '../support/dashboard.ts';
 import { createList, createVia, createWebsite } from '../support/factories.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const XSS = '<img src=x onerror="window.__xss=1">';
 const SCRIPT = '<script>window.__xss=2</script>';
@@ -37,6 +38,10 @@ describe.skipIf(!chromiumPath)('dashboard: contacts and lists', () => {
     const context = await suite.newContext();
     const visitor = await context.newPage();
     await visitor.goto(`${origin}/p/webinar?utm_source=news&utm_campaign=${encodeURIComponent(XSS)}`);
+    // The page's tracking script has counted the view (and set the browser's cookie) before the person types.
+    await waitFor('the page view to be recorded', async () =>
+      (await context.cookies()).some((cookie) => cookie.name === 'spoor_vid'),
+    );
     await visitor.getByLabel('Email').fill(email);
     await visitor.getByLabel('First name').fill(firstName);
     await visitor.getByLabel('Last name').fill(SCRIPT);
@@ -44,7 +49,7 @@ describe.skipIf(!chromiumPath)('dashboard: contacts and lists', () => {
     await visitor.getByText('Thanks!').waitFor();
   }
 
-  it('finds a contact who came through a tracked page and shows the timeline, export and erase', async () => {
+  it('finds a contact who came through a tracked page and shows the timeline, export and erase', { timeout: 90_000 }, async () => {
     await visitAndSubmit('ada@webinar.example', `Ada ${XSS}`);
     const { page } = await suite.signIn('marketer');
     await page.goto(`${suite.server.origin}/app/contacts`);
