@@ -42,6 +42,13 @@ export interface paths {
      */
     get: operations["getWebsiteScript"];
   };
+  "/forms.js": {
+    /**
+     * The form embed loader: renders <div data-spoor-form="FORM_ID"> and submits it.
+     * @description Gzipped for clients that accept it.
+     */
+    get: operations["getFormLoader"];
+  };
   "/f/{id}": {
     /**
      * A form definition for the embed loader (/f/{id}.json).
@@ -67,13 +74,6 @@ export interface paths {
      * @description The page a form defines (`page.slug`), served at /p/{slug}.
      */
     get: operations["getHostedPage"];
-  };
-  "/forms.js": {
-    /**
-     * The form embed loader: renders <div data-spoor-form="FORM_ID"> and submits it.
-     * @description Gzipped for clients that accept it.
-     */
-    get: operations["getFormLoader"];
   };
   "/": {
     /**
@@ -974,6 +974,38 @@ export interface operations {
     };
   };
   /**
+   * The form embed loader: renders <div data-spoor-form="FORM_ID"> and submits it.
+   * @description Gzipped for clients that accept it.
+   */
+  getFormLoader: {
+    responses: {
+      /** @description The loader. */
+      200: {
+        content: {
+          "text/javascript": string;
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A comment: the loader is not built on this server. */
+      503: {
+        content: {
+          "text/javascript": string;
+        };
+      };
+    };
+  };
+  /**
    * A form definition for the embed loader (/f/{id}.json).
    * @description Public: read by the embed loader from the pages of the form's website (CORS).
    */
@@ -1275,38 +1307,6 @@ export interface operations {
       503: {
         content: {
           "application/json": components["schemas"]["Error"];
-        };
-      };
-    };
-  };
-  /**
-   * The form embed loader: renders <div data-spoor-form="FORM_ID"> and submits it.
-   * @description Gzipped for clients that accept it.
-   */
-  getFormLoader: {
-    responses: {
-      /** @description The loader. */
-      200: {
-        content: {
-          "text/javascript": string;
-        };
-      };
-      /** @description Bad request: a value is malformed or missing (the message names it). */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description A fault on Spoor's side (logged); nothing was recorded. */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description A comment: the loader is not built on this server. */
-      503: {
-        content: {
-          "text/javascript": string;
         };
       };
     };
