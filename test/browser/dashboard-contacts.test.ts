@@ -49,7 +49,9 @@ describe.skipIf(!chromiumPath)('dashboard: contacts and lists', () => {
     await visitor.getByText('Thanks!').waitFor();
   }
 
-  it('finds a contact who came through a tracked page and shows the timeline, export and erase', { timeout: 90_000 }, async () => {
+  it('finds a contact who came through a tracked page and shows the timeline, export and erase', {
+    timeout: 90_000,
+  }, async () => {
     await visitAndSubmit('ada@webinar.example', `Ada ${XSS}`);
     const { page } = await suite.signIn('marketer');
     await page.goto(`${suite.server.origin}/app/contacts`);

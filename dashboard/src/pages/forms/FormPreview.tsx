@@ -38,7 +38,7 @@ function PreviewField({ field, prefix }: { field: DraftField; prefix: string }) 
 export function FormPreview({ draft }: { draft: Draft }) {
   const prefix = useId();
   return (
-    <div className="preview" aria-label="Preview of the form">
+    <section className="preview" aria-label="Preview of the form">
       {draft.hasPage ? (
         <>
           <p className="timeline-title">{draft.pageTitle || 'Page title'}</p>
@@ -63,6 +63,6 @@ export function FormPreview({ draft }: { draft: Draft }) {
           ? `“${draft.afterText || 'Thank you!'}”`
           : `go to ${draft.afterUrl || '…'}`}
       </p>
-    </div>
+    </section>
   );
 }
