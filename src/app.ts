@@ -15,6 +15,7 @@ import { ownSessionRoutes, signInRoutes } from './access/sessions/routes.ts';
 import { userRoutes } from './access/users/routes.ts';
 import { registerApiContract } from './api-contract.ts';
 import { type Config, sessionTimeouts } from './config.ts';
+import { contactImportJobRoutes } from './contacts/import-job-routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieRoutes } from './cookies/routes.ts';
 import { errorPage } from './email/engagement/pages.ts';
@@ -25,12 +26,14 @@ import { sendRoutes } from './email/sends/routes.ts';
 import { publicFormRoutes } from './forms/public-routes.ts';
 import { formRoutes } from './forms/routes.ts';
 import { healthRoutes } from './health/routes.ts';
+import { contactChannelRoutes } from './history/channel-routes.ts';
 import { historyRoutes } from './history/routes.ts';
 import { createFastify, type LoggerOption } from './http/create-fastify.ts';
 import { mapErrors } from './http/error-mapper.ts';
 import { registerRequestInput } from './http/request-input.ts';
 import { handoffsOver } from './identity/handoff.ts';
 import { createInteractionFeed } from './interaction-feed.ts';
+import { importListHooks } from './lists/import-hooks.ts';
 import { listRoutes } from './lists/routes.ts';
 import { metricsRoutes } from './metrics/routes.ts';
 import { overviewRoutes } from './overview/routes.ts';
@@ -119,7 +122,9 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     adminArea(admin, 'contacts', (contacts) => {
       contactRoutes(contacts, { db: storage.db });
       interactionRoutes(contacts, { db: storage.db, feed });
-      contacts.register(import('./contacts/import-routes.ts'), { storage });
+      contactChannelRoutes(contacts, { db: storage.db });
+      contactImportJobRoutes(contacts, { db: storage.db, lists: importListHooks });
+      contacts.register(import('./contacts/import-routes.ts'), { storage, lists: importListHooks });
     });
     adminArea(admin, 'email', (email) => {
       listRoutes(email, { db: storage.db });

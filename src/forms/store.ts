@@ -285,3 +285,27 @@ export async function countSubmissionsReceivedBetween(db: Db, fromMs: number, to
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+// --- A form's submissions, newest first (the dashboard's submissions table) ---
+
+/** A page of the form's submissions, newest first by (received, id), after the previous page's last. */
+export async function pageSubmissionsOfForm(
+  db: Db,
+  formId: string,
+  query: { limit: number; before?: { receivedAt: number; id: string } },
+) {
+  let q = db
+    .selectFrom('form_submissions')
+    .select(['id', 'received_at', 'status', 'outcome', 'contact_id', 'anonymous', 'payload', 'error'])
+    .where('form_id', '=', formId);
+  if (query.before) {
+    const { receivedAt, id } = query.before;
+    q = q.where((eb) =>
+      eb.or([
+        eb('received_at', '<', receivedAt),
+        eb.and([eb('received_at', '=', receivedAt), eb('id', '<', id)]),
+      ]),
+    );
+  }
+  return q.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+}

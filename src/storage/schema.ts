@@ -461,6 +461,36 @@ export interface InteractionLogTable {
   item_id: string;
 }
 
+export type ContactImportStatus = 'waiting' | 'running' | 'done' | 'failed';
+
+/** A CSV import and its progress, read by the dashboard while the file streams in (src/contacts). */
+export interface ContactImportsTable {
+  id: string;
+  status: ContactImportStatus;
+  /** The list every imported contact joins (source 'import'); null for none. */
+  list_id: string | null;
+  on_duplicate: 'update' | 'skip';
+  unknown_columns: 'refuse' | 'ignore';
+  bytes_total: number | null;
+  bytes_read: number;
+  /** JSON ImportSummary so far, per-row errors included. */
+  summary: string;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+/** A form's counters per UTC day: shown, submitted, and what the submissions did to contacts. */
+export interface FormDailyCountsTable {
+  form_id: string;
+  day: string;
+  views: Generated<number>;
+  submissions: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -499,6 +529,8 @@ export interface Database {
   email_suppressions: EmailSuppressionsTable;
   jobs: JobsTable;
   interaction_log: InteractionLogTable;
+  contact_imports: ContactImportsTable;
+  form_daily_counts: FormDailyCountsTable;
 }
 
 /** A connection or a transaction: what every store's functions take. */
