@@ -14,40 +14,40 @@ import { auditRoutes } from './access/audit/routes.ts';
 import { ownSessionRoutes, signInRoutes } from './access/sessions/routes.ts';
 import { userRoutes } from './access/users/routes.ts';
 import { registerApiContract } from './api-contract.ts';
-import { DEMO_PAGE_SLUG } from './bootstrap.ts';
 import { type Config, sessionTimeouts } from './config.ts';
+import { contactImportJobRoutes } from './contacts/import-job-routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieRoutes } from './cookies/routes.ts';
-import { demoRoutes } from './demo/routes.ts';
 import { errorPage } from './email/engagement/pages.ts';
 import { engagementRoutes } from './email/engagement/routes.ts';
 import { insightsRoutes } from './email/insights/routes.ts';
 import { messageRoutes } from './email/messages/routes.ts';
 import { sendRoutes } from './email/sends/routes.ts';
-import { formLoaderRoutes } from './forms/loader-routes.ts';
 import { publicFormRoutes } from './forms/public-routes.ts';
 import { formRoutes } from './forms/routes.ts';
 import { healthRoutes } from './health/routes.ts';
+import { contactChannelRoutes } from './history/channel-routes.ts';
 import { historyRoutes } from './history/routes.ts';
 import { createFastify, type LoggerOption } from './http/create-fastify.ts';
 import { mapErrors } from './http/error-mapper.ts';
 import { registerRequestInput } from './http/request-input.ts';
-import { signHandoff, verifyHandoff } from './identity/handoff.ts';
+import { handoffsOver } from './identity/handoff.ts';
 import { createInteractionFeed } from './interaction-feed.ts';
+import { importListHooks } from './lists/import-hooks.ts';
 import { listRoutes } from './lists/routes.ts';
 import { metricsRoutes } from './metrics/routes.ts';
+import { overviewRoutes } from './overview/routes.ts';
 import { interactionRoutes } from './platform/interactions/routes.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { loadInstallSecrets } from './secrets/install-secrets.ts';
 import { privacyDefaultsRoutes, smtpStatusRoutes } from './settings/routes.ts';
 import type { Storage } from './storage/database.ts';
-import { createIngestor, type Ingestor } from './tracking/ingest.ts';
+import type { Ingestor } from './tracking/ingest.ts';
 import { trackingRoutes } from './tracking/routes.ts';
 import { dashboardRoutes } from './web/dashboard-routes.ts';
 import { webRoutes } from './web/routes.ts';
 import { websiteRoutes } from './websites/routes.ts';
-import { TrackedOrigins } from './websites/tracked-origins.ts';
 import { WebsiteCache } from './websites/website-cache.ts';
 
 export interface AppOptions {
@@ -63,17 +63,12 @@ export interface SpoorApp {
   ingestor: Ingestor;
 }
 
-const TRACKER_PATH = new URL('../tracker/dist/spoor.js', import.meta.url);
-
 export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   const { config, storage } = options;
   const app = createFastify(config, options.logger);
   registerRequestInput(app);
 
-  await registerApiContract(app, {
-    publicUrl: config.publicUrl,
-    metricsToken: config.metricsToken !== undefined && config.metricsPort === undefined,
-  });
+  await registerApiContract(app, config);
 
   mapErrors(app, { errorPage });
   // Before any route: each route added from here on is counted by its pattern.
@@ -83,26 +78,14 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   // routes under /api mount only through adminApi below, or the app refuses to start.
   refuseUnguardedAdminRoutes(app);
 
+  // Install secrets: the seal (email tokens, click handoffs, send headers) and the install hash.
+  const secrets = await loadInstallSecrets(storage.db, config.tokenKeys);
+  const handoffs = handoffsOver(secrets.seal);
   const websites = new WebsiteCache(storage.db);
-  const ingestor = createIngestor(storage, config.maxBatchSize);
-  app.addHook('onClose', async () => ingestor.close());
 
   healthRoutes(app, { storage });
   cookieRoutes(app);
-  // Install secrets: the seal (email tokens, click handoffs, send headers) and the install hash.
-  const secrets = await loadInstallSecrets(storage.db, config.tokenKeys);
-  const handoffVisitor = (token: string) => verifyHandoff(secrets.seal, token, Date.now());
-  trackingRoutes(app, {
-    ingestor,
-    websites,
-    collectBodyLimit: config.collectBodyLimit,
-    collectRateLimit: config.collectRateLimit,
-    trackerPath: TRACKER_PATH,
-    ownOrigin: new URL(config.publicUrl).origin,
-    handoffVisitor,
-    trackedOrigins: new TrackedOrigins(storage.db),
-    signHandoff: (visitorId) => signHandoff(secrets.seal, visitorId, Date.now()),
-  });
+  const ingestor = trackingRoutes(app, { config, storage, websites, handoffs });
   // Each domain's routes in the admin area whose scope manages them (docs/api.md, "Scopes").
   const feed = createInteractionFeed();
   const access = {
@@ -130,6 +113,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     adminArea(admin, 'tracking', (tracking) => {
       websiteRoutes(tracking, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
       reportRoutes(tracking, { db: storage.db });
+      overviewRoutes(tracking, { db: storage.db });
       formRoutes(tracking, { db: storage.db });
       historyRoutes(tracking, { db: storage.db, feed });
       privacyRoutes(tracking, { storage });
@@ -138,7 +122,9 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     adminArea(admin, 'contacts', (contacts) => {
       contactRoutes(contacts, { db: storage.db });
       interactionRoutes(contacts, { db: storage.db, feed });
-      contacts.register(import('./contacts/import-routes.ts'), { storage });
+      contactChannelRoutes(contacts, { db: storage.db });
+      contactImportJobRoutes(contacts, { db: storage.db, lists: importListHooks });
+      contacts.register(import('./contacts/import-routes.ts'), { storage, lists: importListHooks });
     });
     adminArea(admin, 'email', (email) => {
       listRoutes(email, { db: storage.db });
@@ -148,25 +134,11 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       smtpStatusRoutes(email, { db: storage.db, config });
     });
   });
-  publicFormRoutes(app, {
-    storage,
-    websites,
-    publicUrl: config.publicUrl,
-    formRateLimit: config.formRateLimit,
-    prefillCookieDays: config.prefillCookieDays,
-    handoffVisitor,
-  });
-  formLoaderRoutes(app);
+  publicFormRoutes(app, { config, storage, websites, handoffs });
 
   // Email: the engagement endpoints (sending is a job: src/workers.ts).
-  engagementRoutes(app, {
-    storage,
-    config,
-    secrets,
-  });
-
-  if (options.demoWebsiteId) demoRoutes(app, { websiteId: options.demoWebsiteId });
-  webRoutes(app, options.demoWebsiteId ? { demo: { page: '/demo/', signup: `/p/${DEMO_PAGE_SLUG}` } } : {});
+  engagementRoutes(app, { storage, config, secrets });
+  webRoutes(app, { demoWebsiteId: options.demoWebsiteId });
   dashboardRoutes(app);
 
   return { app, ingestor };

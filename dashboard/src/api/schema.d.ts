@@ -42,6 +42,13 @@ export interface paths {
      */
     get: operations["getWebsiteScript"];
   };
+  "/forms.js": {
+    /**
+     * The form embed loader: renders <div data-spoor-form="FORM_ID"> and submits it.
+     * @description Gzipped for clients that accept it.
+     */
+    get: operations["getFormLoader"];
+  };
   "/f/{id}": {
     /**
      * A form definition for the embed loader (/f/{id}.json).
@@ -67,13 +74,6 @@ export interface paths {
      * @description The page a form defines (`page.slug`), served at /p/{slug}.
      */
     get: operations["getHostedPage"];
-  };
-  "/forms.js": {
-    /**
-     * The form embed loader: renders <div data-spoor-form="FORM_ID"> and submits it.
-     * @description Gzipped for clients that accept it.
-     */
-    get: operations["getFormLoader"];
   };
   "/": {
     /**
@@ -205,10 +205,24 @@ export interface paths {
   };
   "/api/websites/{id}/report": {
     /**
-     * Visits, page views, visitors, bounce rate, engaged time, top pages, referrers and campaigns.
-     * @description Days are UTC and both ends are included; a range is at most 731 days (400 beyond). Bots are left out unless `bots=include`. docs/api.md explains each figure.
+     * Visits, page views, visitors, bounce rate, engaged time per day and in total; top pages, entry pages, referrers and campaigns.
+     * @description Days are UTC and both ends are included; a range is at most 731 days (400 beyond). Bots are left out unless `bots=include`. One of `page`, `entry`, `referrer` or a campaign (`utmSource`, `utmMedium`, `utmCampaign`) filters the report by that row (400 for two). docs/api.md explains each figure.
      */
     get: operations["getWebsiteReport"];
+  };
+  "/api/overview": {
+    /**
+     * Every website's traffic and visitors, new contacts, submissions and email, against the period before.
+     * @description For the UTC days `from`..`to` (both included, at most 731) and the period of the same length just before: visits and page views per day, unique visitors (identified and anonymous), contacts created, form submissions received, and the figures of the sends created in the period (delivered = sent − bounces; unique human opens and clicks; unsubscribes). Bots are left out.
+     */
+    get: operations["getOverview"];
+  };
+  "/api/overview/realtime": {
+    /**
+     * Visitors in the last 5 minutes, on every website or on one.
+     * @description Distinct browsers whose page views arrived in the last 5 minutes (bots left out), read by index from the page views of that window only.
+     */
+    get: operations["getRealtimeVisitors"];
   };
   "/api/forms": {
     /**
@@ -233,6 +247,20 @@ export interface paths {
      * @description The whole definition is replaced; submissions already made keep what they recorded.
      */
     put: operations["replaceForm"];
+  };
+  "/api/forms/{id}/figures": {
+    /**
+     * A form's views, submissions, conversion rate and contacts created or updated, per day.
+     * @description From the form's daily counters (UTC days, `from` to `to` inclusive, at most 400 days). Views counted since the counters exist (upgrade: submissions before it are counted, views are not).
+     */
+    get: operations["getFormFigures"];
+  };
+  "/api/forms/{id}/submissions": {
+    /**
+     * A form's submissions, newest first: values, consents, outcome and contact.
+     * @description Pass `nextCursor` back as `cursor` for the next page; it is null on the last one.
+     */
+    get: operations["listFormSubmissions"];
   };
   "/api/contacts/{id}/history": {
     /**
@@ -274,8 +302,8 @@ export interface paths {
   };
   "/api/contacts": {
     /**
-     * Search and page through contacts (oldest first).
-     * @description Pass `nextCursor` back as `cursor` for the next page; it is null on the last one.
+     * Search, filter and page through contacts (oldest first, or newest first).
+     * @description Search: every word of `q` must be the start of the email, of its domain (`@shop.example`), of the first or last name, or of the company (case-insensitive prefixes on indexes, so it can run per keystroke). Filters combine (all must hold). Pass `nextCursor` back as `cursor` for the next page (with the same `order`); it is null on the last one.
      */
     get: operations["listContacts"];
     /**
@@ -303,12 +331,47 @@ export interface paths {
      */
     get: operations["listInteractions"];
   };
+  "/api/contacts/{id}/browsers": {
+    /**
+     * The browsers known to be the contact (identified by a form, an email click, a handoff).
+     * @description Oldest first. A merged-away id answers 404 naming the surviving contact.
+     */
+    get: operations["listContactBrowsers"];
+  };
+  "/api/contacts/{id}/emails": {
+    /**
+     * The emails sent to the contact (one per send: sent, blocked or bounced) and suppression.
+     * @description Opens, clicks and unsubscribes are in the contact's history; this answers what was sent, what was not and why. A merged-away id answers 404 naming the surviving contact.
+     */
+    get: operations["listContactEmails"];
+  };
+  "/api/contact-imports": {
+    /**
+     * Start an import: its options and the list its contacts join; the file follows.
+     * @description Send the file with uploadContactImportFile, and read progress with getContactImport meanwhile. An unknown list answers 422.
+     */
+    post: operations["createContactImport"];
+  };
+  "/api/contact-imports/{id}": {
+    /**
+     * An import's status, progress, counts and the rows it rejected so far.
+     * @description Poll it while the file uploads; progress is recorded at least every half second.
+     */
+    get: operations["getContactImport"];
+  };
   "/api/contacts/import": {
     /**
      * Import contacts from a CSV file (text/csv body, header row first).
      * @description Streams the file (up to 200 MiB) into the contacts. See docs/contacts.md: header names, matching by email, and what each count means. A header that names no field answers 400 unless `unknownColumns=ignore`; any other content type than text/csv is a 415.
      */
     post: operations["importContacts"];
+  };
+  "/api/contact-imports/{id}/file": {
+    /**
+     * Send an import's CSV file (text/csv body, header row first); answers when it is done.
+     * @description Streams the file into the contacts as importContacts does, with the import's options, putting every contact it names on the import's list. While it runs, getContactImport answers its progress and the rows rejected so far (from any node). An import takes one file: a second answers 409.
+     */
+    put: operations["uploadContactImportFile"];
   };
   "/api/lists": {
     /**
@@ -974,6 +1037,38 @@ export interface operations {
     };
   };
   /**
+   * The form embed loader: renders <div data-spoor-form="FORM_ID"> and submits it.
+   * @description Gzipped for clients that accept it.
+   */
+  getFormLoader: {
+    responses: {
+      /** @description The loader. */
+      200: {
+        content: {
+          "text/javascript": string;
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A comment: the loader is not built on this server. */
+      503: {
+        content: {
+          "text/javascript": string;
+        };
+      };
+    };
+  };
+  /**
    * A form definition for the embed loader (/f/{id}.json).
    * @description Public: read by the embed loader from the pages of the form's website (CORS).
    */
@@ -1275,38 +1370,6 @@ export interface operations {
       503: {
         content: {
           "application/json": components["schemas"]["Error"];
-        };
-      };
-    };
-  };
-  /**
-   * The form embed loader: renders <div data-spoor-form="FORM_ID"> and submits it.
-   * @description Gzipped for clients that accept it.
-   */
-  getFormLoader: {
-    responses: {
-      /** @description The loader. */
-      200: {
-        content: {
-          "text/javascript": string;
-        };
-      };
-      /** @description Bad request: a value is malformed or missing (the message names it). */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description A fault on Spoor's side (logged); nothing was recorded. */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description A comment: the loader is not built on this server. */
-      503: {
-        content: {
-          "text/javascript": string;
         };
       };
     };
@@ -2684,8 +2747,8 @@ export interface operations {
     };
   };
   /**
-   * Visits, page views, visitors, bounce rate, engaged time, top pages, referrers and campaigns.
-   * @description Days are UTC and both ends are included; a range is at most 731 days (400 beyond). Bots are left out unless `bots=include`. docs/api.md explains each figure.
+   * Visits, page views, visitors, bounce rate, engaged time per day and in total; top pages, entry pages, referrers and campaigns.
+   * @description Days are UTC and both ends are included; a range is at most 731 days (400 beyond). Bots are left out unless `bots=include`. One of `page`, `entry`, `referrer` or a campaign (`utmSource`, `utmMedium`, `utmCampaign`) filters the report by that row (400 for two). docs/api.md explains each figure.
    */
   getWebsiteReport: {
     parameters: {
@@ -2696,6 +2759,18 @@ export interface operations {
         to: string;
         bots?: "include" | "exclude";
         limit?: number;
+        /** @description Filter by a page path: its page views and engaged time. */
+        page?: string;
+        /** @description Filter by the page visits started on. */
+        entry?: string;
+        /** @description Filter by the referrer host visits came from. */
+        referrer?: string;
+        /** @description Filter by a campaign (with utmMedium, utmCampaign; absent = empty). */
+        utmSource?: string;
+        /** @description A campaign filter's medium. */
+        utmMedium?: string;
+        /** @description A campaign filter's name. */
+        utmCampaign?: string;
       };
       path: {
         id: string;
@@ -2712,32 +2787,247 @@ export interface operations {
             /** @description Always UTC. */
             timezone: string;
             includesBots: boolean;
+            filter: (({
+              kind: "page" | "entry";
+              path: string;
+            }) | {
+              /** @enum {string} */
+              kind: "referrer";
+              host: string;
+            } | {
+              /** @enum {string} */
+              kind: "campaign";
+              source: string;
+              medium: string;
+              campaign: string;
+            }) | null;
+            /**
+             * Format: date-time
+             * @description When the figures were read; rollups are written with each stored event batch.
+             */
+            dataAsOf: string;
             pageviews: number;
-            /** @description Recorded without identifiers (no consent, or GPC). */
-            anonymousPageviews: number;
-            visits: number;
-            uniqueVisitors: number;
-            identifiedVisitors: number;
-            anonymousVisitors: number;
-            uniqueVisitorsMethod: "exact" | "estimate";
-            bounceRate: number;
+            anonymousPageviews: number | null;
+            visits: number | null;
+            uniqueVisitors: number | null;
+            identifiedVisitors: number | null;
+            anonymousVisitors: number | null;
+            uniqueVisitorsMethod: "exact" | "estimate" | "unavailable";
+            bounceRate: number | null;
             averageEngagedSeconds: number;
+            /** @description One entry per day of the range, days without traffic included. */
+            series: ({
+                day: string;
+                pageviews: number;
+                visits: number | null;
+                uniqueVisitors: number | null;
+                bounceRate: number | null;
+                averageEngagedSeconds: number;
+              })[];
             topPages: {
                 path: string;
                 pageviews: number;
                 engagedSeconds: number;
                 averageEngagedSeconds: number;
               }[];
+            entryPages: {
+                path: string;
+                visits: number;
+                bounceRate: number;
+                pageviews: number;
+                /** @description Engaged time per page view of these visits. */
+                averageEngagedSeconds: number;
+              }[];
             referrers: {
                 host: string;
                 visits: number;
+                bounceRate: number;
+                pageviews: number;
+                /** @description Engaged time per page view of these visits. */
+                averageEngagedSeconds: number;
               }[];
             campaigns: ({
                 source: string | null;
                 medium: string | null;
                 campaign: string | null;
                 visits: number;
+                bounceRate: number;
+                pageviews: number;
+                /** @description Engaged time per page view of these visits. */
+                averageEngagedSeconds: number;
               })[];
+            /** @description Under a filter: the tables that cannot be narrowed by it, left empty (docs/api.md). */
+            notNarrowed: ("topPages" | "entryPages" | "referrers" | "campaigns")[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Every website's traffic and visitors, new contacts, submissions and email, against the period before.
+   * @description For the UTC days `from`..`to` (both included, at most 731) and the period of the same length just before: visits and page views per day, unique visitors (identified and anonymous), contacts created, form submissions received, and the figures of the sends created in the period (delivered = sent − bounces; unique human opens and clicks; unsubscribes). Bots are left out.
+   */
+  getOverview: {
+    parameters: {
+      query: {
+        /** @description First day, YYYY-MM-DD (UTC) */
+        from: string;
+        /** @description Last day, YYYY-MM-DD (UTC), inclusive */
+        to: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description Always UTC. */
+            timezone: string;
+            /** Format: date-time */
+            dataAsOf: string;
+            current: {
+              from: string;
+              to: string;
+              visits: number;
+              pageviews: number;
+              uniqueVisitors: number;
+              identifiedVisitors: number;
+              anonymousVisitors: number;
+              uniqueVisitorsMethod: "exact" | "estimate";
+              newContacts: number;
+              formSubmissions: number;
+              /** @description Sends created in the period; the email figures are theirs. */
+              sends: number;
+              emailsDelivered: number;
+              uniqueHumanOpens: number;
+              uniqueHumanClicks: number;
+              unsubscribes: number;
+              series: {
+                  day: string;
+                  visits: number;
+                  pageviews: number;
+                }[];
+            };
+            previous: {
+              from: string;
+              to: string;
+              visits: number;
+              pageviews: number;
+              uniqueVisitors: number;
+              identifiedVisitors: number;
+              anonymousVisitors: number;
+              uniqueVisitorsMethod: "exact" | "estimate";
+              newContacts: number;
+              formSubmissions: number;
+              /** @description Sends created in the period; the email figures are theirs. */
+              sends: number;
+              emailsDelivered: number;
+              uniqueHumanOpens: number;
+              uniqueHumanClicks: number;
+              unsubscribes: number;
+              series: {
+                  day: string;
+                  visits: number;
+                  pageviews: number;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Visitors in the last 5 minutes, on every website or on one.
+   * @description Distinct browsers whose page views arrived in the last 5 minutes (bots left out), read by index from the page views of that window only.
+   */
+  getRealtimeVisitors: {
+    parameters: {
+      query?: {
+        /** @description One website; all when absent. */
+        websiteId?: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            windowMinutes: number;
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            asOf: string;
+            /** @description Distinct browsers with a page view in the window. */
+            visitors: number;
+            pageviews: number;
+            /** @description Page views in the window recorded without a visitor (no consent): not in `visitors`. */
+            anonymousPageviews: number;
           };
         };
       };
@@ -3356,6 +3646,172 @@ export interface operations {
     };
   };
   /**
+   * A form's views, submissions, conversion rate and contacts created or updated, per day.
+   * @description From the form's daily counters (UTC days, `from` to `to` inclusive, at most 400 days). Views counted since the counters exist (upgrade: submissions before it are counted, views are not).
+   */
+  getFormFigures: {
+    parameters: {
+      query: {
+        /**
+         * @description First day, YYYY-MM-DD (UTC)
+         * @example 2026-05-01
+         */
+        from: string;
+        /**
+         * @description Last day, YYYY-MM-DD (UTC), inclusive
+         * @example 2026-05-31
+         */
+        to: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            formId: string;
+            from: string;
+            to: string;
+            /** @description Times the form was shown (embed loads, hosted page views). */
+            views: number;
+            /** @description Submissions received (total, not unique). */
+            submissions: number;
+            /** @description submissions ÷ views in the period; null without views. */
+            conversionRate: number | null;
+            contactsCreated: number;
+            contactsUpdated: number;
+            /** @description Every day of the period (UTC), oldest first. */
+            days: {
+                day: string;
+                views: number;
+                submissions: number;
+                created: number;
+                updated: number;
+              }[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * A form's submissions, newest first: values, consents, outcome and contact.
+   * @description Pass `nextCursor` back as `cursor` for the next page; it is null on the last one.
+   */
+  listFormSubmissions: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            submissions: ({
+                id: string;
+                /** Format: date-time */
+                receivedAt: string;
+                status: "pending" | "processed" | "failed";
+                outcome: "created" | "updated" | null;
+                contactId: string | null;
+                /** @description Submitted without tracking consent: the browser was not linked. */
+                anonymous: boolean;
+                values: {
+                  [key: string]: string | null;
+                };
+                consents: {
+                  [key: string]: boolean;
+                };
+                /** @description Why processing failed. */
+                error: string | null;
+              })[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
    * A contact's interactions, newest first: visits with their page views, form submissions, email.
    * @description Paged with `cursor` (the previous page's `nextCursor`). A merged-away id answers 404 naming the surviving contact.
    */
@@ -3928,14 +4384,28 @@ export interface operations {
     };
   };
   /**
-   * Search and page through contacts (oldest first).
-   * @description Pass `nextCursor` back as `cursor` for the next page; it is null on the last one.
+   * Search, filter and page through contacts (oldest first, or newest first).
+   * @description Search: every word of `q` must be the start of the email, of its domain (`@shop.example`), of the first or last name, or of the company (case-insensitive prefixes on indexes, so it can run per keystroke). Filters combine (all must hold). Pass `nextCursor` back as `cursor` for the next page (with the same `order`); it is null on the last one.
    */
   listContacts: {
     parameters: {
       query?: {
-        /** @description matches email, names and company */
+        /** @description words matching the start of email, domain, names or company */
         q?: string;
+        /** @description only members of this list */
+        list?: string;
+        /** @description with `list`: only members of this status on it */
+        listStatus?: "subscribed" | "unsubscribed";
+        /**
+         * @description an ISO 8601 instant: only contacts seen on a website as themselves (an identified visit) since then
+         * @example 2026-05-01T00:00:00Z
+         */
+        visitedSince?: string;
+        /** @description only contacts with a bounce on a send or a suppressed address */
+        bounced?: boolean;
+        /** @description only contacts who unsubscribed from at least one list */
+        unsubscribed?: boolean;
+        order?: "oldest" | "newest";
         limit?: number;
         cursor?: string;
       };
@@ -4331,6 +4801,357 @@ export interface operations {
     };
   };
   /**
+   * The browsers known to be the contact (identified by a form, an email click, a handoff).
+   * @description Oldest first. A merged-away id answers 404 naming the surviving contact.
+   */
+  listContactBrowsers: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            browsers: {
+                /** @description The browser's visitor id (the install-wide cookie). */
+                id: string;
+                /** Format: date-time */
+                firstSeenAt: string;
+                /** Format: date-time */
+                lastSeenAt: string;
+              }[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * The emails sent to the contact (one per send: sent, blocked or bounced) and suppression.
+   * @description Opens, clicks and unsubscribes are in the contact's history; this answers what was sent, what was not and why. A merged-away id answers 404 naming the surviving contact.
+   */
+  listContactEmails: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description The address is on the suppression list (never attempted again); null when not. */
+            suppressed: ({
+              reason: string;
+              /** Format: date-time */
+              since: string;
+              detail: string | null;
+            }) | null;
+            /** @description One per send: unsent first, then the newest sent first. */
+            emails: ({
+                sendId: string;
+                messageId: string | null;
+                subject: string | null;
+                status: "pending" | "sending" | "sent" | "blocked" | "hard_bounce" | "soft_bounce" | "unconfirmed";
+                /** @description Why the email was not sent, when it was blocked. */
+                blockReason: "unsubscribed" | "do_not_email" | "no_address" | "hard_bounced" | null;
+                sentAt: string | null;
+                /** @description The receiving server's last answer (a bounce's reason). */
+                lastResponse: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Start an import: its options and the list its contacts join; the file follows.
+   * @description Send the file with uploadContactImportFile, and read progress with getContactImport meanwhile. An unknown list answers 422.
+   */
+  createContactImport: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "listId": "l1StIdXyZ12345678abcde",
+         *   "onDuplicate": "update"
+         * }
+         */
+        "application/json": {
+          listId?: string | null;
+          /** @description a row whose email matches a contact: update it (default) or skip the row */
+          onDuplicate?: "update" | "skip";
+          /** @description columns that are no contact field: refuse the file (default) or ignore them */
+          unknownColumns?: "refuse" | "ignore";
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            /** @description waiting for its file; running; done; failed (`error` says why); interrupted (it stopped reporting: its node stopped). */
+            status: "waiting" | "running" | "done" | "failed" | "interrupted";
+            listId: string | null;
+            onDuplicate: "update" | "skip";
+            unknownColumns: "refuse" | "ignore";
+            bytesRead: number;
+            bytesTotal: number | null;
+            /** @description Share of the file read, 0 to 1; null while its size is unknown. */
+            progress: number | null;
+            summary: {
+              /** @description data rows read so far (blank lines not counted) */
+              rows: number;
+              created: number;
+              updated: number;
+              skipped: number;
+              rejected: number;
+              /** @description the first 1,000 rejected rows; row 1 is the first record after the header */
+              errors: {
+                  row: number;
+                  reason: string;
+                }[];
+              errorsTruncated: boolean;
+              ignoredColumns: string[];
+              /** @description What joining the import's list did, contact by contact; null without a list. */
+              listed: {
+                added: number;
+                already: number;
+                keptUnsubscribed: number;
+                resubscribed: number;
+              } | null;
+            };
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            finishedAt: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Well-formed, but cannot be accepted (`details.fields` names each problem where there are several). */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * An import's status, progress, counts and the rows it rejected so far.
+   * @description Poll it while the file uploads; progress is recorded at least every half second.
+   */
+  getContactImport: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            /** @description waiting for its file; running; done; failed (`error` says why); interrupted (it stopped reporting: its node stopped). */
+            status: "waiting" | "running" | "done" | "failed" | "interrupted";
+            listId: string | null;
+            onDuplicate: "update" | "skip";
+            unknownColumns: "refuse" | "ignore";
+            bytesRead: number;
+            bytesTotal: number | null;
+            /** @description Share of the file read, 0 to 1; null while its size is unknown. */
+            progress: number | null;
+            summary: {
+              /** @description data rows read so far (blank lines not counted) */
+              rows: number;
+              created: number;
+              updated: number;
+              skipped: number;
+              rejected: number;
+              /** @description the first 1,000 rejected rows; row 1 is the first record after the header */
+              errors: {
+                  row: number;
+                  reason: string;
+                }[];
+              errorsTruncated: boolean;
+              ignoredColumns: string[];
+              /** @description What joining the import's list did, contact by contact; null without a list. */
+              listed: {
+                added: number;
+                already: number;
+                keptUnsubscribed: number;
+                resubscribed: number;
+              } | null;
+            };
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            finishedAt: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
    * Import contacts from a CSV file (text/csv body, header row first).
    * @description Streams the file (up to 200 MiB) into the contacts. See docs/contacts.md: header names, matching by email, and what each count means. A header that names no field answers 400 unless `unknownColumns=ignore`; any other content type than text/csv is a 415.
    */
@@ -4378,6 +5199,118 @@ export interface operations {
       };
       /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Send an import's CSV file (text/csv body, header row first); answers when it is done.
+   * @description Streams the file into the contacts as importContacts does, with the import's options, putting every contact it names on the import's list. While it runs, getContactImport answers its progress and the rows rejected so far (from any node). An import takes one file: a second answers 409.
+   */
+  uploadContactImportFile: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            /** @description waiting for its file; running; done; failed (`error` says why); interrupted (it stopped reporting: its node stopped). */
+            status: "waiting" | "running" | "done" | "failed" | "interrupted";
+            listId: string | null;
+            onDuplicate: "update" | "skip";
+            unknownColumns: "refuse" | "ignore";
+            bytesRead: number;
+            bytesTotal: number | null;
+            /** @description Share of the file read, 0 to 1; null while its size is unknown. */
+            progress: number | null;
+            summary: {
+              /** @description data rows read so far (blank lines not counted) */
+              rows: number;
+              created: number;
+              updated: number;
+              skipped: number;
+              rejected: number;
+              /** @description the first 1,000 rejected rows; row 1 is the first record after the header */
+              errors: {
+                  row: number;
+                  reason: string;
+                }[];
+              errorsTruncated: boolean;
+              ignoredColumns: string[];
+              /** @description What joining the import's list did, contact by contact; null without a list. */
+              listed: {
+                added: number;
+                already: number;
+                keptUnsubscribed: number;
+                resubscribed: number;
+              } | null;
+            };
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            finishedAt: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
@@ -4831,6 +5764,8 @@ export interface operations {
                 unsubscribedAt: string | null;
                 /** @description The send whose email led to the unsubscribe, when one did. */
                 unsubscribedSendId: string | null;
+                /** @description The subject of the email that led to the unsubscribe, as it was sent. */
+                unsubscribedSendSubject: string | null;
               })[];
             nextCursor: string | null;
           };

@@ -28,6 +28,13 @@ function seconds(time: string | Date): number {
   return date.getTime() / 1000;
 }
 
+/** Tick steps for a series of whole days: never a tick between two days (uPlot would label hours). */
+const DAY_STEPS = [1, 2, 3, 7, 14, 30, 61, 91, 182, 365].map((days) => days * 86_400);
+const WHOLE_STEPS = [1, 2, 5]
+  .flatMap((step) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8].map((p) => step * p))
+  .sort((a, b) => a - b);
+const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
@@ -44,6 +51,17 @@ export function TimeChart({ title, times, series, format = formatNumber, height 
     const text = cssVar('--text-muted');
     const grid = cssVar('--chart-grid');
     const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    // Counts get whole-number ticks (a tick at 0.5 would read "1" once formatted).
+    const wholeNumbers = series.every((s) => s.values.every((v) => v === null || Number.isInteger(v)));
+    const yAxis = { ...axis, values: (_u: uPlot, values: number[]) => values.map((v) => format(v)) };
+    const daily = times.every((t) => typeof t === 'string' && t.length === 10);
+    const xAxis = daily
+      ? {
+          ...axis,
+          incrs: DAY_STEPS,
+          values: (_u: uPlot, splits: number[]) => splits.map((s) => dayLabel.format(new Date(s * 1000))),
+        }
+      : axis;
     const chart = new uPlot(
       {
         width: target.clientWidth || 600,
@@ -59,7 +77,7 @@ export function TimeChart({ title, times, series, format = formatNumber, height 
             value: (_u: uPlot, v: number | null) => (v === null ? '–' : format(v)),
           })),
         ],
-        axes: [axis, { ...axis, values: (_u, values) => values.map((v) => format(v)) }],
+        axes: [xAxis, wholeNumbers ? { ...yAxis, incrs: WHOLE_STEPS } : yAxis],
         cursor: { drag: { x: false, y: false } },
       },
       [times.map(seconds), ...series.map((s) => s.values)] as uPlot.AlignedData,

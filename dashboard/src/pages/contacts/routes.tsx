@@ -1,21 +1,15 @@
-// The Contacts area's routes, relative to its base (see src/routes.tsx). A placeholder until dash-contacts fills it.
+// The Contacts area: the searchable, filterable list and each contact's page with its timeline.
 import { Route, Switch } from 'wouter';
-import { EmptyState } from '../../ui/EmptyState';
 import { NotFound } from '../../ui/NotFound';
-import { Page } from '../../ui/Page';
-
-function ContactsHome() {
-  return (
-    <Page title="Contacts">
-      <EmptyState title="This page is coming." />
-    </Page>
-  );
-}
+import { ContactPage } from './ContactPage';
+import { ContactsList } from './ContactsList';
+import './contacts.css';
 
 export default function ContactsRoutes() {
   return (
     <Switch>
-      <Route path="/" component={ContactsHome} />
+      <Route path="/" component={ContactsList} />
+      <Route path="/:id">{(params) => <ContactPage id={params.id} />}</Route>
       <Route component={NotFound} />
     </Switch>
   );

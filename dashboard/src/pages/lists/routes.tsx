@@ -1,21 +1,15 @@
-// The Lists area's routes, relative to its base (see src/routes.tsx). A placeholder until dash-contacts fills it.
+// The Lists area: every list with its member counts, and each list's members, adding and importing.
 import { Route, Switch } from 'wouter';
-import { EmptyState } from '../../ui/EmptyState';
 import { NotFound } from '../../ui/NotFound';
-import { Page } from '../../ui/Page';
-
-function ListsHome() {
-  return (
-    <Page title="Lists">
-      <EmptyState title="This page is coming." />
-    </Page>
-  );
-}
+import '../contacts/contacts.css';
+import { ListPage } from './ListPage';
+import { ListsPage } from './ListsPage';
 
 export default function ListsRoutes() {
   return (
     <Switch>
-      <Route path="/" component={ListsHome} />
+      <Route path="/" component={ListsPage} />
+      <Route path="/:id">{(params) => <ListPage id={params.id} />}</Route>
       <Route component={NotFound} />
     </Switch>
   );

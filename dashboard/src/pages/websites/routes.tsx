@@ -1,21 +1,19 @@
-// The Websites area's routes, relative to its base (see src/routes.tsx). A placeholder until dash-overview fills it.
+// The Websites area's routes, relative to its base (see src/routes.tsx): the list, registering one, a
+// website's report, and its settings with the snippets.
 import { Route, Switch } from 'wouter';
-import { EmptyState } from '../../ui/EmptyState';
 import { NotFound } from '../../ui/NotFound';
-import { Page } from '../../ui/Page';
-
-function WebsitesHome() {
-  return (
-    <Page title="Websites">
-      <EmptyState title="This page is coming." />
-    </Page>
-  );
-}
+import { NewWebsitePage } from './NewWebsitePage';
+import { WebsiteReportPage } from './WebsiteReportPage';
+import { WebsiteSettingsPage } from './WebsiteSettingsPage';
+import { WebsitesList } from './WebsitesList';
 
 export default function WebsitesRoutes() {
   return (
     <Switch>
-      <Route path="/" component={WebsitesHome} />
+      <Route path="/" component={WebsitesList} />
+      <Route path="/new" component={NewWebsitePage} />
+      <Route path="/:id/settings" component={WebsiteSettingsPage} />
+      <Route path="/:id" component={WebsiteReportPage} />
       <Route component={NotFound} />
     </Switch>
   );
