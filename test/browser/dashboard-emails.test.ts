@@ -45,7 +45,7 @@ describe.skipIf(!chromiumPath)('dashboard: emails', () => {
       .fill(
         '<p>Hi {{ contact.first_name }}, <a href="https://shop.example/sale?x=%3Cscript%3E">the sale</a></p>',
       );
-    await page.getByText('https://shop.example/sale?x=%3Cscript%3E').waitFor();
+    await page.getByText('https://shop.example/sale?x=%3Cscript%3E').first().waitFor();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(/\/app\/emails\/messages\/[A-Za-z0-9_-]+$/);
     await page.getByTitle('Message preview').waitFor();
@@ -53,7 +53,11 @@ describe.skipIf(!chromiumPath)('dashboard: emails', () => {
     await screenshotPage(page, 'emails-editor');
     await expectNoSeriousAxeViolations(page);
 
+    await page.getByRole('heading', { name: `Spring ${XSS}`, level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Send to lists…' }).click();
+    await page.getByRole('dialog').waitFor();
+    // The lists are loaded when the dialog opens.
+    await page.getByRole('dialog').getByRole('checkbox').first().waitFor();
     await page.getByLabel(`News ${XSS}`).check();
     await page.getByText('will receive it').waitFor();
     await page.getByRole('button', { name: 'Send to 1' }).click();

@@ -114,7 +114,7 @@ export function MessageEditor() {
       <div className="editor-grid">
         <Section title="Content">
           <form onSubmit={submit}>
-            <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0 }}>
+            <fieldset disabled={!canWrite} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
               <TextField label="Name" value={form.name} onChange={set('name')} required maxLength={200} />
               <TextField
                 label="Subject"
