@@ -54,8 +54,12 @@ describe.skipIf(!chromiumPath)('dashboard: emails', () => {
     await expectNoSeriousAxeViolations(page);
 
     await page.getByRole('heading', { name: `Spring ${XSS}`, level: 1 }).waitFor();
-    await page.getByRole('button', { name: 'Send to lists…' }).click();
-    await page.getByRole('dialog').waitFor();
+    // The button opens the confirmation (clicked again if a re-render after saving swallowed the first click).
+    await waitFor('the send confirmation to open', async () => {
+      if (await page.getByRole('dialog').isVisible()) return true;
+      await page.getByRole('button', { name: 'Send to lists…' }).click();
+      return page.getByRole('dialog').isVisible();
+    });
     // The lists are loaded when the dialog opens.
     await page.getByRole('dialog').getByRole('checkbox').first().waitFor();
     await page.getByLabel(`News ${XSS}`).check();

@@ -42,6 +42,19 @@ interface DomainRow {
   openRate: number | null;
 }
 const ACTIVE = ['queued', 'preparing', 'sending'];
+const HOUR = 3_600_000;
+
+function hourlySeries(timeline: Insights['timeline']): Insights['timeline'] {
+  if (timeline.length === 0) return [];
+  const byHour = new Map(timeline.map((h) => [Date.parse(h.hour), h]));
+  const first = Date.parse(timeline[0]!.hour) - HOUR;
+  const last = Math.min(Date.parse(timeline[timeline.length - 1]!.hour) + HOUR, first + 24 * 90 * HOUR);
+  const zero = { human: 0, machine: 0 };
+  const out: Insights['timeline'] = [];
+  for (let at = first; at <= last; at += HOUR)
+    out.push(byHour.get(at) ?? { hour: new Date(at).toISOString(), opens: zero, clicks: zero });
+  return out;
+}
 
 export function SendInsightsPage() {
   const { id } = useParams<{ id: string }>();
@@ -68,6 +81,8 @@ export function SendInsightsPage() {
     <Link href={to(query)}>{formatNumber(value)}</Link>
   );
   const rate = (value: number | null) => (value === null ? '–' : formatPercent(value));
+  // The chart's hours from the first to the last with activity, an hour either side, gaps as zeros.
+  const hours = hourlySeries(s.timeline);
   const pending = Math.max(0, s.recipients - s.duplicates - s.blocked.total - s.sent);
   return (
     <Page title={s.subject} description={`Status: ${s.status}`} dataAsOf={s.asOf}>
@@ -175,20 +190,20 @@ export function SendInsightsPage() {
         ) : (
           <TimeChart
             title="Opens and clicks per hour"
-            times={s.timeline.map((h) => h.hour)}
+            times={hours.map((h) => h.hour)}
             series={[
-              { label: figureLabel('opens', 'total', 'human'), values: s.timeline.map((h) => h.opens.human) },
+              { label: figureLabel('opens', 'total', 'human'), values: hours.map((h) => h.opens.human) },
               {
                 label: figureLabel('opens', 'total', 'machine'),
-                values: s.timeline.map((h) => h.opens.machine),
+                values: hours.map((h) => h.opens.machine),
               },
               {
                 label: figureLabel('clicks', 'total', 'human'),
-                values: s.timeline.map((h) => h.clicks.human),
+                values: hours.map((h) => h.clicks.human),
               },
               {
                 label: figureLabel('clicks', 'total', 'machine'),
-                values: s.timeline.map((h) => h.clicks.machine),
+                values: hours.map((h) => h.clicks.machine),
               },
             ]}
           />
