@@ -12,6 +12,9 @@ import { apiKeyRoutes } from './access/api-key-routes.ts';
 import { auditAdminWrites } from './access/audit/audit-hook.ts';
 import { auditRoutes } from './access/audit/routes.ts';
 import { ownSessionRoutes, signInRoutes } from './access/sessions/routes.ts';
+import { accountMailer } from './access/users/account-mail.ts';
+import { accountPageRoutes } from './access/users/account-page-routes.ts';
+import { invitationRoutes } from './access/users/invitation-routes.ts';
 import { userRoutes } from './access/users/routes.ts';
 import { registerApiContract } from './api-contract.ts';
 import { DEMO_PAGE_SLUG } from './bootstrap.ts';
@@ -117,11 +120,17 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       attemptsPerAddress: config.signInAttemptsPerAddress,
     }),
   );
+  // Invitations and password resets go out through the SMTP settings sends use (a transport made on first use).
+  const mailer = accountMailer(config.smtp, config.emailFrom);
+  app.addHook('onClose', async () => mailer.close());
+  const links = { db: storage.db, secrets, publicUrl: config.publicUrl, sendMail: mailer.send };
+  accountPageRoutes(app, { ...links, timeouts: access.sessions });
   adminApi(app, access, (admin) => {
     auditAdminWrites(admin, storage.db);
     ownSessionArea(admin, (own) => ownSessionRoutes(own, { db: storage.db, publicUrl: config.publicUrl }));
     adminArea(admin, 'administration', (administration) => {
       userRoutes(administration, { db: storage.db });
+      invitationRoutes(administration, links);
       apiKeyRoutes(administration, { db: storage.db });
       auditRoutes(administration, { db: storage.db });
     });
