@@ -73,7 +73,7 @@ describeEachEngine('spoor users', (engine) => {
       password: 'the analyst password',
       confirm: 'the analyst password',
     });
-    expect(accepted.statusCode).toBe(303);
+    expect(accepted.statusCode).toBe(200);
 
     const listed = await users(['list']);
     expect(listed.stdout.split('\n')[0]).toMatch(/^ID +EMAIL +NAME +ROLE +STATUS +CREATED$/);

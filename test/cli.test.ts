@@ -108,7 +108,9 @@ describe('spoor --help', () => {
 });
 
 describe('a command never creates a database in the wrong place', () => {
-  it('refuses, naming the missing file and how to point at the right one, and creates nothing', async () => {
+  it('refuses, naming the missing file and how to point at the right one, and creates nothing', {
+    timeout: 90_000,
+  }, async () => {
     const dir = emptyDir();
     writeFileSync(join(dir, 'contacts.csv'), 'email\na@example.com\n');
     try {

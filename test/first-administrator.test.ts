@@ -62,7 +62,7 @@ describeEachEngine('the first administrator', (engine) => {
       password: 'the owner password',
       confirm: 'the owner password',
     });
-    expect(created.statusCode).toBe(303);
+    expect(created.statusCode).toBe(200);
     const cookie = /spoor_session=[^;]+/.exec(String(created.headers['set-cookie']))?.[0] as string;
     const session = (await spoor.app.inject({ url: '/api/session', headers: { cookie } })).json();
     expect(session.user).toMatchObject({ email: 'owner@example.com', role: 'administrator' });

@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastify';
 import type { Kysely } from 'kysely';
-import { media, noContent } from '../../api-contract.ts';
+import { media } from '../../api-contract.ts';
 import { SESSION_COOKIE } from '../../cookies/definitions.ts';
 import { sessionCookieSetter } from '../../cookies/set-cookie.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -128,9 +128,9 @@ export function accountPageRoutes(scope: FastifyInstance, deps: AccountPageDeps)
       schema: {
         operationId: 'acceptInvitation',
         tags: ['accounts'],
-        summary: 'Accept an invitation: create the account, sign in, go to the dashboard.',
+        summary: 'Accept an invitation: create the account and sign in.',
         description:
-          'Posted by the form of GET /account/accept (application/x-www-form-urlencoded). Creates the user with the chosen password, signs them in (the `spoor_session` cookie) and redirects to the dashboard; a problem the person can fix is shown on the form again (422).',
+          'Posted by the form of GET /account/accept (application/x-www-form-urlencoded). Creates the user with the chosen password, signs them in (the `spoor_session` cookie) and answers a page linking to the dashboard; a problem the person can fix is shown on the form again (422).',
         consumes: ['application/x-www-form-urlencoded'],
         body: Type.Object({
           token: Type.String({ maxLength: 400 }),
@@ -140,7 +140,7 @@ export function accountPageRoutes(scope: FastifyInstance, deps: AccountPageDeps)
           confirm: Type.String({ maxLength: 1024 }),
         }),
         response: {
-          303: noContent('Signed in: to the dashboard.'),
+          200: page('Signed in: a link to the dashboard.'),
           404: page('The link is used, expired or not valid.'),
           422: page('The form again, saying what to change.'),
           ...PAGE_ERRORS,
@@ -172,10 +172,15 @@ export function accountPageRoutes(scope: FastifyInstance, deps: AccountPageDeps)
       const session = await openSession(db, user, deps.timeouts, {
         previousSessionId: readCookie(request.headers.cookie, SESSION_COOKIE),
       });
-      return reply
-        .header('set-cookie', cookie.set(session.sessionId))
-        .header('cache-control', 'no-store')
-        .redirect(dashboard, 303);
+      reply.header('set-cookie', cookie.set(session.sessionId));
+      return html(
+        reply,
+        200,
+        messagePage(`Welcome, ${user.name}`, 'Your account is ready and you are signed in.', {
+          href: dashboard,
+          text: 'Open the dashboard',
+        }),
+      );
     },
   );
 
