@@ -53,7 +53,9 @@ describeEachEngine('spoor users', (engine) => {
       payload: new URLSearchParams(fields).toString(),
     });
 
-  it('creates users with a password from stdin or a link, lists, disables, enables and resets them', async () => {
+  it('creates users with a password from stdin or a link, lists, disables, enables and resets them', {
+    timeout: 180_000,
+  }, async () => {
     const created = await users(
       ['create', 'ops@example.com', '--role', 'administrator', '--name', 'Ops', '--password-stdin'],
       'the ops password here\n',

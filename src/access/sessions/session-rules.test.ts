@@ -35,6 +35,11 @@ describe('forgeryRefusal', () => {
   it.each([
     ['own origin and the token', { origin: own, secFetchSite: undefined, csrfHeader: token }, null],
     [
+      'the origin the request was addressed to',
+      { origin: 'http://10.0.0.5:8080', secFetchSite: undefined, csrfHeader: token },
+      null,
+    ],
+    [
       'no origin, same-origin fetch metadata, the token',
       { origin: undefined, secFetchSite: 'same-origin', csrfHeader: token },
       null,
@@ -90,7 +95,7 @@ describe('forgeryRefusal', () => {
       /does not match/,
     ],
   ] as const)('%s', (_label, request, refusal) => {
-    const result = forgeryRefusal(request, own, token);
+    const result = forgeryRefusal(request, [own, 'http://10.0.0.5:8080'], token);
     if (refusal === null) expect(result).toBeNull();
     else expect(result).toMatch(refusal);
   });
@@ -103,7 +108,7 @@ describe('signInOriginRefusal', () => {
     ['https://evil.example', /not allowed/],
     ['null', /not allowed/],
   ])('%s', (origin, refusal) => {
-    const result = signInOriginRefusal(origin, 'https://spoor.example');
+    const result = signInOriginRefusal(origin, ['https://spoor.example']);
     if (refusal === null) expect(result).toBeNull();
     else expect(result).toMatch(refusal);
   });

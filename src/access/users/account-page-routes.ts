@@ -11,6 +11,7 @@ import { AppError } from '../../lib/errors.ts';
 import { limitPerClient } from '../../lib/rate-limited.ts';
 import type { Database } from '../../storage/schema.ts';
 import { readCookie } from '../../tracking/tracking-cookies.ts';
+import { ownOrigins } from '../admin-api.ts';
 import { recordAudit } from '../audit/record.ts';
 import { type SessionTimeouts, signInOriginRefusal } from '../sessions/session-rules.ts';
 import { openSession } from '../sessions/sessions.ts';
@@ -81,7 +82,10 @@ export function accountPageRoutes(scope: FastifyInstance, deps: AccountPageDeps)
   // A form posted from another site (an attacker's invitation accepted in a victim's browser) is refused.
   const fromOwnPages: onRequestHookHandler = (request, _reply, done) => {
     const origin = request.headers.origin;
-    const refusal = signInOriginRefusal(typeof origin === 'string' ? origin : undefined, publicOrigin);
+    const refusal = signInOriginRefusal(
+      typeof origin === 'string' ? origin : undefined,
+      ownOrigins(request, publicOrigin),
+    );
     done(refusal ? new AppError('forbidden', refusal) : undefined);
   };
   const cookie = sessionCookieSetter(
