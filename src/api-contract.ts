@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
+import type { Config } from './config.ts';
 import type { ErrorCode } from './lib/errors.ts';
 
 /** Every `error` code a JSON error body can carry (lib/errors.ts, plus the framework's own in app.ts). */
@@ -105,12 +106,8 @@ const TAGS = [
   { name: 'pages', description: 'Pages for people who open the server in a browser.' },
 ];
 
-export interface ApiContractOptions {
-  /** SPOOR_PUBLIC_URL: the server the document names. */
-  publicUrl: string;
-  /** /metrics is served on this listener behind SPOOR_METRICS_TOKEN (its security scheme is declared). */
-  metricsToken: boolean;
-}
+/** SPOOR_PUBLIC_URL names the server; SPOOR_METRICS_TOKEN without SPOOR_METRICS_PORT declares /metrics' scheme. */
+export type ApiContractConfig = Pick<Config, 'publicUrl' | 'metricsToken' | 'metricsPort'>;
 
 /**
  * A wildcard route (`/e/o/*`) is one token in the document (`/e/o/{token}`): OpenAPI has no wildcard and
@@ -139,7 +136,9 @@ function distinctHeadIds(document: { paths?: Record<string, Record<string, { ope
  * tests (test/helpers/response-contract.ts); they do not shape what is sent: bodies are serialised as
  * before, with JSON.stringify (decision 014-api-contract).
  */
-export async function registerApiContract(app: FastifyInstance, options: ApiContractOptions): Promise<void> {
+export async function registerApiContract(app: FastifyInstance, config: ApiContractConfig): Promise<void> {
+  // /metrics is served on this listener behind SPOOR_METRICS_TOKEN: its security scheme is declared.
+  const metricsToken = config.metricsToken !== undefined && config.metricsPort === undefined;
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.addSchema(ErrorBody);
   app.addHook('onRoute', addSharedResponses);
@@ -155,7 +154,7 @@ export async function registerApiContract(app: FastifyInstance, options: ApiCont
           '`X-CSRF-Token` on changes); the rest are public. Every JSON error has the `Error` shape.',
         license: { name: 'See the LICENSE file of the Spoor repository', identifier: 'NOASSERTION' },
       },
-      servers: [{ url: new URL(options.publicUrl).origin, description: 'This server (SPOOR_PUBLIC_URL)' }],
+      servers: [{ url: new URL(config.publicUrl).origin, description: 'This server (SPOOR_PUBLIC_URL)' }],
       tags: TAGS,
       // No global requirement: admin routes declare theirs (admin-api.ts); the rest are public.
       components: {
@@ -172,7 +171,7 @@ export async function registerApiContract(app: FastifyInstance, options: ApiCont
             description:
               'A signed-in user (POST /api/session). Every change made with it also needs the X-CSRF-Token header (the csrfToken of the session) and an Origin of this server.',
           },
-          ...(options.metricsToken
+          ...(metricsToken
             ? { metricsToken: { type: 'http', scheme: 'bearer', description: 'SPOOR_METRICS_TOKEN.' } }
             : {}),
         },

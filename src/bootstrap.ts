@@ -6,6 +6,7 @@ import { countApiKeys, insertApiKey } from './access/store.ts';
 import { firstAdministratorToken } from './access/users/account-links.ts';
 import { acceptLink } from './access/users/account-page-routes.ts';
 import type { Config } from './config.ts';
+import { DEMO_PAGE_SLUG } from './demo/routes.ts';
 import { defineForm } from './forms/manage-forms.ts';
 import { findFormByPageSlug } from './forms/store.ts';
 import { newId, sha256Hex } from './lib/ids.ts';
@@ -72,8 +73,6 @@ async function ensureDemoWebsite(db: Kysely<Database>, config: Config): Promise<
   await ensureDemoForm(db, DEMO_WEBSITE_ID);
   return DEMO_WEBSITE_ID;
 }
-
-export const DEMO_PAGE_SLUG = 'demo-signup';
 
 /** A hosted marketing page with a sign-up form, so the tour can show identity end to end. */
 async function ensureDemoForm(db: Kysely<Database>, websiteId: string): Promise<void> {

@@ -3,8 +3,9 @@
 import type { Server } from 'node:http';
 import { sql } from 'kysely';
 import { buildApp } from './app.ts';
-import { bootstrap, DEMO_PAGE_SLUG } from './bootstrap.ts';
+import { bootstrap } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
+import { DEMO_PAGE_SLUG } from './demo/routes.ts';
 import { jsonLogLine } from './lib/logger.ts';
 import { listenForMetrics } from './metrics/routes.ts';
 import { databaseFailure, listenFailure } from './start-up-failure.ts';

@@ -8,6 +8,7 @@ import { createTestDatabase, describeEachEngine, type TestDatabase } from './hel
 import { freePort } from './helpers/server-process.ts';
 import { type ReceivedMessage, type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
 import { CHROME_UA, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { waitFor } from './support/wait-for.ts';
 
 const APPLE_MAIL_UA =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)';
@@ -58,14 +59,12 @@ describe('email journey', () => {
       return JSON.parse(text) as T;
     }
 
-    /** A send as GET /api/sends/{id} shows it once it is done (or after 10 s, whatever it is then). */
+    /** A send as GET /api/sends/{id} shows it once it is done. */
     async function finished<T extends { status: string }>(id: string): Promise<T> {
-      let send = await api<T>('GET', `/api/sends/${id}`);
-      for (let i = 0; i < 200 && send.status !== 'done'; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        send = await api<T>('GET', `/api/sends/${id}`);
-      }
-      return send;
+      return waitFor(`send ${id} to be done`, async () => {
+        const send = await api<T>('GET', `/api/sends/${id}`);
+        return send.status === 'done' && send;
+      });
     }
 
     const contact = (values: Record<string, unknown>) => api<{ id: string }>('POST', '/api/contacts', values);

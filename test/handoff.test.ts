@@ -7,7 +7,7 @@ import type { Seal } from '../src/platform/seal.ts';
 import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
-import { createWebsite } from './support/factories.ts';
+import { createForm, createWebsite } from './support/factories.ts';
 
 const SITE = 'https://www.shop.test';
 const VISITOR = 'Vvvvvvvvvvvvvvvvvvvvvv';
@@ -121,21 +121,14 @@ describeEachEngine('handoff to hosted pages', (engine) => {
     async function hostedForm() {
       const websiteId = await website();
       const slug = `signup-${eventId().slice(-10).toLowerCase()}`;
-      const res = await spoor.app.inject({
-        method: 'POST',
-        url: '/api/forms',
-        headers: spoor.auth,
-        payload: {
-          name: 'Sign-up',
-          websiteId,
-          fields: [{ key: 'email', type: 'email', label: 'Email', required: true }],
-          submitLabel: 'Sign up',
-          afterSubmit: { kind: 'message', text: 'Thanks!' },
-          page: { slug, title: 'Sign up' },
-        },
+      const formId = await createForm(spoor, {
+        name: 'Sign-up',
+        websiteId,
+        submitLabel: 'Sign up',
+        afterSubmit: { kind: 'message', text: 'Thanks!' },
+        page: { slug, title: 'Sign up' },
       });
-      expect(res.statusCode).toBe(201);
-      return { formId: res.json().id as string, slug };
+      return { formId, slug };
     }
     const hiddenHandoff = (html: string) => /name="_h" value="([^"]*)"/.exec(html)?.[1] ?? null;
 

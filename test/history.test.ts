@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor, submitFormAsBrowser } from './helpers/spoor.ts';
-import { createWebsite } from './support/factories.ts';
+import { createContact, createVia, createWebsite } from './support/factories.ts';
 
 const SHOP = 'https://www.shop.test';
 const BLOG = 'https://blog.shop.test';
@@ -44,25 +44,18 @@ describeEachEngine('contact history', (engine) => {
 
   const registerWebsite = (name: string, origin: string) => createWebsite(spoor, [origin], { name });
 
-  async function defineForm(overrides: Record<string, unknown> = {}) {
+  function defineForm(overrides: Record<string, unknown> = {}) {
     formCounter += 1;
-    const res = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/forms',
-      headers: spoor.auth,
-      payload: {
-        name: `Contact us ${formCounter}`,
-        websiteId: shopId,
-        fields: [
-          { key: 'email', type: 'email', label: 'Email', required: true },
-          { key: 'firstName', type: 'text', label: 'First name' },
-          { key: 'consent_news', type: 'consent', label: 'Send me news' },
-        ],
-        ...overrides,
-      },
+    return createVia<{ id: string; name: string }>(spoor, '/api/forms', {
+      name: `Contact us ${formCounter}`,
+      websiteId: shopId,
+      fields: [
+        { key: 'email', type: 'email', label: 'Email', required: true },
+        { key: 'firstName', type: 'text', label: 'First name' },
+        { key: 'consent_news', type: 'consent', label: 'Send me news' },
+      ],
+      ...overrides,
     });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json() as { id: string; name: string };
   }
 
   const submit = (formId: string, fields: Record<string, unknown>, cookie?: string) =>
@@ -229,13 +222,8 @@ describeEachEngine('contact history', (engine) => {
   });
 
   it('a contact with no interactions has an empty history', async () => {
-    const created = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/contacts',
-      headers: spoor.auth,
-      payload: { email: 'quiet@example.com' },
-    });
-    const res = await history(created.json().id);
+    const created = await createContact(spoor, { email: 'quiet@example.com' });
+    const res = await history(created);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ items: [], nextCursor: null });
   });
@@ -317,13 +305,8 @@ describeEachEngine('contact history', (engine) => {
       [`?cursor=${Buffer.from('[1,"visit","x y"]').toString('base64url')}`],
       [`?cursor=${Buffer.from('[-5,"visit","abc"]').toString('base64url')}`],
     ])('%s → 400 with a message', async (query) => {
-      const created = await spoor.app.inject({
-        method: 'POST',
-        url: '/api/contacts',
-        headers: spoor.auth,
-        payload: { email: 'bad-input@example.com' },
-      });
-      const res = await history(created.json().id, query);
+      const created = await createContact(spoor, { email: 'bad-input@example.com' });
+      const res = await history(created, query);
       expect(res.statusCode, res.body).toBe(400);
       expect(res.json()).toMatchObject({ error: 'bad_request', message: expect.any(String) });
     });

@@ -14,6 +14,7 @@ import { createSendFixture, pathOf, type SendFixture } from './helpers/email-fix
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor, submitFormAsBrowser } from './helpers/spoor.ts';
 import { createWebsite } from './support/factories.ts';
+import { waitFor } from './support/wait-for.ts';
 
 const SHOP = 'https://www.shop.test';
 const BLOG = 'https://blog.shop.test';
@@ -349,13 +350,12 @@ describeEachEngine('interaction feed', (engine) => {
     await interactionLog.up(db());
     const backfilled: Interaction[] = [];
     let after: string | undefined;
-    for (let i = 0; i < 100; i++) {
+    await waitFor('the backfilled feed', async () => {
       const page = await interactionsAfter(db(), domainFeed.all(), { limit: 500, after });
       backfilled.push(...page.items);
       after = page.nextCursor;
-      if (backfilled.length >= logged.length) break;
-      if (page.items.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+      return backfilled.length >= logged.length;
+    });
     expect(backfilled.map(key).sort()).toEqual(logged.map(key).sort());
     const times = backfilled.map((i) => Date.parse(i.occurredAt));
     expect([...times].sort((a, b) => a - b)).toEqual(times);

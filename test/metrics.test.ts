@@ -2,12 +2,12 @@
 // click and send traffic, on both engines; and who may read it: nobody without configuration (404),
 // the bearer token on the main listener (401 without it), or a loopback listener of its own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscribeContact } from '../src/lists/store.ts';
 import { createSendFixture, pathOf } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { freePort, startSpoorProcess } from './helpers/server-process.ts';
 import { type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
 import { CHROME_UA, eventId, type RunningSpoor, sendFinished, startSpoor } from './helpers/spoor.ts';
+import { addToList, createContact, createList, createMessage, createWebsite } from './support/factories.ts';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 const SITE = 'https://shop.example';
@@ -68,19 +68,13 @@ describeEachEngine('/metrics', (engine) => {
   }, async () => {
     const before = await scrape();
 
-    const website = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/websites',
-      headers: spoor.auth,
-      payload: { name: 'Shop', allowedOrigins: [SITE] },
-    });
-    expect(website.statusCode).toBe(201);
+    const websiteId = await createWebsite(spoor, [SITE]);
     for (let i = 0; i < 3; i++) {
       const res = await spoor.app.inject({
         method: 'POST',
         url: '/c',
         headers: { 'content-type': 'text/plain', origin: SITE, 'user-agent': CHROME_UA },
-        payload: JSON.stringify({ w: website.json().id, e: eventId(), t: 'pv', u: `${SITE}/shoes/${i}` }),
+        payload: JSON.stringify({ w: websiteId, e: eventId(), t: 'pv', u: `${SITE}/shoes/${i}` }),
       });
       expect(res.statusCode).toBe(200);
     }
@@ -105,7 +99,7 @@ describeEachEngine('/metrics', (engine) => {
     ).toBe(3);
     expect(after).toContain('spoor_http_requests_total{method="GET",route="/e/o/*",status_class="2xx"}');
     expect(after).toContain('spoor_http_request_duration_seconds_bucket{method="POST",route="/c",le="+Inf"}');
-    expect(after).not.toContain(website.json().id);
+    expect(after).not.toContain(websiteId);
     const unmatched = 'spoor_http_requests_total{method="GET",route="(unmatched)",status_class="4xx"}';
     await spoor.app.inject({ method: 'GET', url: `/wp-admin/${eventId()}` });
     expect(seriesValue(await scrape(), unmatched)).toBe(seriesValue(after, unmatched) + 1);
@@ -142,36 +136,14 @@ describeEachEngine('/metrics', (engine) => {
 });
 
 async function sendToOneContact(spoor: RunningSpoor, email: string): Promise<string> {
-  const db = spoor.storage.db;
-  const listId = `list${eventId()}`;
-  await db
-    .insertInto('lists')
-    .values({ id: listId, name: listId, description: null, created_at: 1, updated_at: 1 })
-    .execute();
-  const contact = await spoor.app.inject({
-    method: 'POST',
-    url: '/api/contacts',
-    headers: spoor.auth,
-    payload: { email },
-  });
-  expect(contact.statusCode).toBe(201);
-  await subscribeContact(db, listId, contact.json().id, {
-    source: 'api',
-    resubscribe: false,
-    now: Date.now(),
-  });
-  const message = await spoor.app.inject({
-    method: 'POST',
-    url: '/api/messages',
-    headers: spoor.auth,
-    payload: { name: 'Hello', subject: 'Hello', html: '<p>Hello</p>' },
-  });
-  expect(message.statusCode, message.body).toBe(201);
+  const listId = await createList(spoor, `List ${eventId()}`);
+  await addToList(spoor, listId, [await createContact(spoor, { email })]);
+  const messageId = await createMessage(spoor, { subject: 'Hello', html: '<p>Hello</p>' });
   const send = await spoor.app.inject({
     method: 'POST',
     url: '/api/sends',
     headers: spoor.auth,
-    payload: { messageId: message.json().id, listIds: [listId] },
+    payload: { messageId, listIds: [listId] },
   });
   expect(send.statusCode, send.body).toBe(202);
   return send.json().id;

@@ -7,6 +7,7 @@ import { personalData } from '../src/personal-data-holders.ts';
 import type { PersonalDataHolder } from '../src/platform/personal-data/registry.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type RunningSpoor, startSpoor, submitFormAsBrowser } from './helpers/spoor.ts';
+import { createForm, createWebsite } from './support/factories.ts';
 
 const SHOP = 'https://www.shop.test';
 
@@ -46,14 +47,7 @@ describeEachEngine('personal-data registry', (engine) => {
       spoor.storage.db,
     );
     unregister = personalData.register(loyaltyCards);
-    const res = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/websites',
-      headers: spoor.auth,
-      payload: { name: 'Shop', allowedOrigins: [SHOP] },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    websiteId = res.json().id;
+    websiteId = await createWebsite(spoor, [SHOP]);
   });
   afterAll(async () => {
     unregister();
@@ -67,21 +61,8 @@ describeEachEngine('personal-data registry', (engine) => {
   const addCard = (number: string, contactId: string) =>
     sql`insert into loyalty_cards (number, contact_id) values (${number}, ${contactId})`.execute(db());
 
-  async function defineForm(onMatch: 'update' | 'create') {
-    const res = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/forms',
-      headers: spoor.auth,
-      payload: {
-        name: `Sign-up (${onMatch})`,
-        websiteId,
-        onMatch,
-        fields: [{ key: 'email', type: 'email', label: 'Email', required: true }],
-      },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json().id as string;
-  }
+  const defineForm = (onMatch: 'update' | 'create') =>
+    createForm(spoor, { name: `Sign-up (${onMatch})`, websiteId, onMatch });
 
   const contactsByEmail = (email: string) =>
     db().selectFrom('contacts').select('id').where('email_match', '=', email).orderBy('created_at').execute();

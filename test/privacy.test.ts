@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRetention } from '../src/privacy/apply-retention.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor, submitFormAsBrowser } from './helpers/spoor.ts';
+import { createContactField, createVia, createWebsite } from './support/factories.ts';
 
 const SHOP = 'https://www.shop.test';
 const DAY = 86_400_000;
@@ -18,13 +19,7 @@ describeEachEngine('privacy', (engine) => {
     database = await createTestDatabase(engine);
     spoor = await startSpoor(database, { collectRateLimit: 100_000, formRateLimit: 100_000 });
     shopId = await registerWebsite('Shop', SHOP);
-    const field = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/contact-fields',
-      headers: spoor.auth,
-      payload: { key: 'favourite_colour', label: 'Favourite colour', type: 'text' },
-    });
-    expect(field.statusCode, field.body).toBe(201);
+    await createContactField(spoor, { key: 'favourite_colour', label: 'Favourite colour', type: 'text' });
   });
   afterAll(async () => {
     await spoor.close();
@@ -33,39 +28,24 @@ describeEachEngine('privacy', (engine) => {
 
   const db = () => spoor.storage.db;
 
-  async function registerWebsite(name: string, origin: string, retentionDays?: number): Promise<string> {
-    const res = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/websites',
-      headers: spoor.auth,
-      payload: { name, allowedOrigins: [origin], ...(retentionDays ? { retentionDays } : {}) },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json().id;
-  }
+  const registerWebsite = (name: string, origin: string, retentionDays?: number) =>
+    createWebsite(spoor, [origin], { name, ...(retentionDays ? { retentionDays } : {}) });
 
-  async function defineForm(overrides: Record<string, unknown> = {}) {
+  function defineForm(overrides: Record<string, unknown> = {}) {
     formCounter += 1;
-    const res = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/forms',
-      headers: spoor.auth,
-      payload: {
-        name: `Newsletter ${formCounter}`,
-        websiteId: shopId,
-        prefill: true,
-        fields: [
-          { key: 'email', type: 'email', label: 'Email', required: true, prefill: true },
-          { key: 'firstName', type: 'text', label: 'First name', prefill: true },
-          { key: 'company', type: 'text', label: 'Company' },
-          { key: 'favourite_colour', type: 'text', label: 'Colour' },
-          { key: 'consent_news', type: 'consent', label: 'Send me news' },
-        ],
-        ...overrides,
-      },
+    return createVia<{ id: string; name: string }>(spoor, '/api/forms', {
+      name: `Newsletter ${formCounter}`,
+      websiteId: shopId,
+      prefill: true,
+      fields: [
+        { key: 'email', type: 'email', label: 'Email', required: true, prefill: true },
+        { key: 'firstName', type: 'text', label: 'First name', prefill: true },
+        { key: 'company', type: 'text', label: 'Company' },
+        { key: 'favourite_colour', type: 'text', label: 'Colour' },
+        { key: 'consent_news', type: 'consent', label: 'Send me news' },
+      ],
+      ...overrides,
     });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json() as { id: string; name: string };
   }
 
   const submit = (formId: string, fields: Record<string, unknown>, cookie?: string) =>

@@ -20,6 +20,14 @@ import {
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
 import { CHROME_UA, type RunningSpoor, sendFinished, startSpoor } from './helpers/spoor.ts';
+import {
+  addToList,
+  createContact,
+  createForm,
+  createList,
+  createMessage,
+  createWebsite,
+} from './support/factories.ts';
 
 const SEND = newId();
 const CONTACT = newId();
@@ -240,15 +248,14 @@ describeEachEngine('a running server across a rotation and a retirement', (engin
   /** Sends a one-link email to a new contact over SMTP; the link, the handoff-carrying click and the header. */
   async function sendOne() {
     const address = `r-${Math.random().toString(36).slice(2, 10)}@mail.test`;
-    const contact = await api('POST', '/api/contacts', { email: address, emailTracking: true });
-    const list = await api('POST', '/api/lists', { name: `List ${address}` });
-    await api('POST', `/api/lists/${list.id}/members`, { contactIds: [contact.id] });
-    const message = await api('POST', '/api/messages', {
-      name: 'Sale',
+    const contactId = await createContact(spoor, { email: address, emailTracking: true });
+    const list = await createList(spoor, `List ${address}`);
+    await addToList(spoor, list, [contactId]);
+    const message = await createMessage(spoor, {
       subject: 'Sale',
       html: `<p><a href="${SALE}">The sale</a> <a href="{{ unsubscribe_url }}">Unsubscribe</a></p>`,
     });
-    const send = await api('POST', '/api/sends', { messageId: message.id, listIds: [list.id] });
+    const send = await api('POST', '/api/sends', { messageId: message, listIds: [list] });
     expect((await sendFinished(spoor, send.id)).status).toBe('done');
     // Activity seconds after delivery is a machine's (no cookie, no handoff): delivery an hour ago.
     await spoor.storage.db
@@ -261,7 +268,7 @@ describeEachEngine('a running server across a rotation and a retirement', (engin
     const click = [...html.matchAll(/href="https:\/\/track\.spoor\.test(\/e\/c\/[^"]+)"/g)].map((m) => m[1]!);
     return {
       sendId: send.id as string,
-      contactId: contact.id as string,
+      contactId,
       // The last tracked link is the sale (the honeypot comes first).
       clickPath: click.at(-1)!,
       header: String(received?.parsed.headers.get('x-spoor-send')),
@@ -283,10 +290,9 @@ describeEachEngine('a running server across a rotation and a retirement', (engin
   const secrets = () => loadInstallSecrets(spoor.storage.db, spoor.config.tokenKeys);
 
   it('clicks, handoffs and send headers keep working across a rotation; key 1 values stop at its retirement', async () => {
-    const website = (await api('POST', '/api/websites', { name: 'Shop', allowedOrigins: [SITE] }))
-      .id as string;
+    const website = await createWebsite(spoor, [SITE]);
     const slug = `signup-${Math.random().toString(36).slice(2, 10)}`;
-    await api('POST', '/api/forms', {
+    await createForm(spoor, {
       name: 'Sign-up',
       websiteId: website,
       fields: [{ key: 'email', type: 'email', label: 'Email', required: true }],

@@ -9,6 +9,7 @@ import { subscribeContact } from '../src/lists/store.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type SpoorProcess, startSpoorProcess } from './helpers/server-process.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
+import { waitFor } from './support/wait-for.ts';
 
 const RECIPIENTS = 300;
 const POOL = 3;
@@ -103,21 +104,24 @@ describeEachEngine('send crash safety', (engine) => {
     expect(created.status).toBe(202);
     const sendId = created.body.id as string;
 
-    while (sink.messages.length < RECIPIENTS / 4) await new Promise((r) => setTimeout(r, 5));
+    await waitFor('a quarter of the emails to arrive', () => sink.messages.length >= RECIPIENTS / 4, {
+      timeoutMs: 60_000,
+      intervalMs: 5,
+    });
     await server.kill('SIGKILL');
     const receivedAtKill = sink.messages.length;
     expect(receivedAtKill).toBeLessThan(RECIPIENTS);
 
     server = await start();
     try {
-      let send: { status: string; progress: Record<string, number> };
-      const deadline = Date.now() + 90_000;
-      for (;;) {
-        send = (await api(server, `/api/sends/${sendId}`)).body;
-        if (send.status === 'done') break;
-        if (Date.now() > deadline) throw new Error(`send not done: ${JSON.stringify(send)}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      const send: { status: string; progress: Record<string, number> } = await waitFor(
+        `send ${sendId} to be done`,
+        async () => {
+          const body = (await api(server, `/api/sends/${sendId}`)).body;
+          return body.status === 'done' && body;
+        },
+        { timeoutMs: 90_000, intervalMs: 200 },
+      );
       expect(sink.messages.length).toBeGreaterThan(receivedAtKill);
 
       const storage = database.open();

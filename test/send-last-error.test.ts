@@ -1,11 +1,11 @@
 // A failing SMTP server is visible on the send, not only in the log: GET /api/sends/{id} shows the
 // latest failure to reach it (what it said, when), on both engines, while recipients stay pending.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { subscribeContact } from '../src/lists/store.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { freePort } from './helpers/server-process.ts';
 import { smtpConfigFor } from './helpers/smtp-sink.ts';
 import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { addToList, createContact, createList, createMessage } from './support/factories.ts';
 import { waitFor } from './support/wait-for.ts';
 
 describeEachEngine('lastError on a send', (engine) => {
@@ -33,7 +33,6 @@ describeEachEngine('lastError on a send', (engine) => {
   });
 
   it('shows the refused connection with its time; nobody is bounced', { timeout: 30_000 }, async () => {
-    const db = spoor.storage.db;
     const inject = async (method: 'GET' | 'POST', url: string, payload?: object) => {
       const res = await spoor.app.inject({
         method,
@@ -44,12 +43,11 @@ describeEachEngine('lastError on a send', (engine) => {
       expect(res.statusCode, res.body).toBeLessThan(300);
       return res.json();
     };
-    const list = await inject('POST', '/api/lists', { name: 'News' });
-    const contact = await inject('POST', '/api/contacts', { email: 'reader@mail.test' });
-    await subscribeContact(db, list.id, contact.id, { source: 'api', resubscribe: false, now: Date.now() });
-    const message = await inject('POST', '/api/messages', { name: 'Hi', subject: 'Hi', html: '<p>Hi</p>' });
+    const list = await createList(spoor, 'News');
+    await addToList(spoor, list, [await createContact(spoor, { email: 'reader@mail.test' })]);
+    const message = await createMessage(spoor, { subject: 'Hi', html: '<p>Hi</p>' });
     const started = Date.now();
-    const send = await inject('POST', '/api/sends', { messageId: message.id, listIds: [list.id] });
+    const send = await inject('POST', '/api/sends', { messageId: message, listIds: [list] });
     expect(send.lastError).toBeNull();
 
     const seen = await waitFor(

@@ -5,34 +5,30 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseSendHeader } from '../src/email/sends/send-header.ts';
-import { subscribeContact, unsubscribeFromLists } from '../src/lists/store.ts';
+import { unsubscribeFromLists } from '../src/lists/store.ts';
+import { smtpUnreached } from '../src/platform/metrics/metrics.ts';
 import { type InstallSecrets, loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { freePort } from './helpers/server-process.ts';
 import { type ReceivedMessage, type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
-import { type RunningSpoor, sendFinished, startSpoor } from './helpers/spoor.ts';
-import { createContact } from './support/factories.ts';
+import { type RunningSpoor, runnerLetGo, sendFinished, startSpoor } from './helpers/spoor.ts';
+import { addToList, createContact, createList, createMessage } from './support/factories.ts';
 import { nextMillisecond, waitFor } from './support/wait-for.ts';
 
 const PUBLIC_URL = 'https://track.spoor.test';
 const RETRY_BASE_MS = 150;
 let counter = 0;
 
-/** Fixtures written the way the lists and messages parts store them. */
+/** The records a send needs, made through the admin API (test/support/factories.ts). */
 function fixtures(spoor: RunningSpoor) {
   const db = spoor.storage.db;
   return {
     contact: (values: Record<string, unknown>) => createContact(spoor, values),
-    async list(name: string) {
-      counter += 1;
-      const id = `list${counter}${Math.random().toString(36).slice(2, 10)}`;
-      await db
-        .insertInto('lists')
-        .values({ id, name, description: null, created_at: 1, updated_at: 1 })
-        .execute();
-      return id;
-    },
-    async message(values: { subject: string; html: string; text?: string | null; fromEmail?: string }) {
+    list: (name: string) => createList(spoor, name),
+    message: (values: { subject: string; html: string; text?: string | null; fromEmail?: string }) =>
+      createMessage(spoor, values),
+    /** A message the API would refuse (a template that does not parse), stored directly: sends must refuse it too. */
+    async unparsableMessage(values: { subject: string; html: string }) {
       counter += 1;
       const id = `msg${counter}${Math.random().toString(36).slice(2, 10)}`;
       await db
@@ -42,9 +38,9 @@ function fixtures(spoor: RunningSpoor) {
           name: values.subject,
           subject: values.subject,
           html: values.html,
-          text: values.text ?? null,
+          text: null,
           from_name: null,
-          from_email: values.fromEmail ?? null,
+          from_email: null,
           reply_to: null,
           created_at: 1,
           updated_at: 1,
@@ -52,8 +48,7 @@ function fixtures(spoor: RunningSpoor) {
         .execute();
       return id;
     },
-    subscribe: (listId: string, contactId: string) =>
-      subscribeContact(db, listId, contactId, { source: 'api', resubscribe: false, now: Date.now() }),
+    subscribe: (listId: string, contactId: string) => addToList(spoor, listId, [contactId]),
   };
 }
 
@@ -382,7 +377,7 @@ describeEachEngine('sending', (engine) => {
       await waitFor('in-flight emails to finish', async () =>
         (await recipientRows(id)).every((row) => row.status !== 'sending'),
       );
-      await new Promise((r) => setTimeout(r, 600));
+      await runnerLetGo(spoor, id);
       const rows = await recipientRows(id);
       const sent = rows.filter((row) => row.status === 'sent').length;
       expect(sent).toBe(received());
@@ -428,7 +423,7 @@ describeEachEngine('sending', (engine) => {
   it('answers bad input on every endpoint with a clear 4xx', async () => {
     const list = await fx.list('Bad');
     const messageId = await fx.message({ subject: 'Ok', html: '<p>ok</p>' });
-    const broken = await fx.message({ subject: 'Broken', html: '<p>{% if %}</p>' });
+    const broken = await fx.unparsableMessage({ subject: 'Broken', html: '<p>{% if %}</p>' });
     const post = (payload: unknown) =>
       spoor.app.inject({
         method: 'POST',
@@ -513,14 +508,15 @@ describeEachEngine('sending: SMTP settings and an unreachable server', (engine) 
       const { id } = await startSend(spoor, messageId, [list]);
       const rows = () =>
         spoor.storage.db.selectFrom('send_recipients').selectAll().where('send_id', '=', id).execute();
-      // Wait for several failed connection rounds (more than smtpMaxAttempts).
-      const deadline = Date.now() + 15_000;
-      let failures = 0;
-      while (failures < 3 && Date.now() < deadline) {
-        const tried = (await rows()).filter((row) => row.last_response !== null);
-        if (tried.length > 0) failures += 1;
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      // Wait for several failed connection rounds (more than smtpMaxAttempts): the node's unreached
+      // streak (spoor_smtp_unreached_streak) counts every recipient's failed try, so more than
+      // smtpMaxAttempts tries per recipient means more rounds than that.
+      const unreachedStreak = () => smtpUnreached.all().reduce((sum, read) => sum + read(), 0);
+      await waitFor(
+        'failed connection rounds',
+        () => unreachedStreak() > spoor.config.smtpMaxAttempts * addresses.length,
+        15_000,
+      );
       // A recipient may be caught mid-attempt ('sending'); none is bounced or has used up a try.
       const before = await rows();
       expect(before.map((row) => [row.status === 'sending' ? 'pending' : row.status, row.attempts])).toEqual(

@@ -5,48 +5,20 @@
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailTransport } from '../src/email/sends/transport.ts';
-import { subscribeContact } from '../src/lists/store.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
-import { type RunningSpoor, sendFinished, startSpoor } from './helpers/spoor.ts';
+import { type RunningSpoor, runnerLetGo, sendFinished, startSpoor } from './helpers/spoor.ts';
+import { addToList, createContact, createList, createMessage } from './support/factories.ts';
+import { waitFor } from './support/wait-for.ts';
 
 const PUBLIC_URL = 'https://track.spoor.test';
 let counter = 0;
 
 async function mailing(spoor: RunningSpoor, addresses: string[]) {
   counter += 1;
-  const db = spoor.storage.db;
-  const listId = `list${counter}${Math.random().toString(36).slice(2, 10)}`;
-  await db
-    .insertInto('lists')
-    .values({ id: listId, name: listId, description: null, created_at: 1, updated_at: 1 })
-    .execute();
-  for (const email of addresses) {
-    const res = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/contacts',
-      headers: spoor.auth,
-      payload: { email },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    await subscribeContact(db, listId, res.json().id, { source: 'api', resubscribe: false, now: Date.now() });
-  }
-  const messageId = `msg${counter}${Math.random().toString(36).slice(2, 10)}`;
-  await db
-    .insertInto('messages')
-    .values({
-      id: messageId,
-      name: 'Hello',
-      subject: 'Hello',
-      html: '<p>Hello</p>',
-      text: null,
-      from_name: null,
-      from_email: null,
-      reply_to: null,
-      created_at: 1,
-      updated_at: 1,
-    })
-    .execute();
+  const listId = await createList(spoor, `Mailing ${counter}`);
+  for (const email of addresses) await addToList(spoor, listId, [await createContact(spoor, { email })]);
+  const messageId = await createMessage(spoor, { subject: 'Hello', html: '<p>Hello</p>' });
   const res = await spoor.app.inject({
     method: 'POST',
     url: '/api/sends',
@@ -63,16 +35,18 @@ async function api(spoor: RunningSpoor, method: 'GET' | 'POST', url: string) {
 }
 
 async function sendStatus(spoor: RunningSpoor, id: string, wanted: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await api(spoor, 'GET', `/api/sends/${id}`);
-    if (body.status === wanted) return body;
-    if (body.status === 'done' || body.status === 'cancelled')
-      throw new Error(`send ${id} is ${body.status}, not ${wanted}: ${JSON.stringify(body.progress)}`);
-    if (Date.now() > deadline)
-      throw new Error(`send ${id} is ${body.status}, not ${wanted}: ${JSON.stringify(body)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const ended = (status: string) => status === 'done' || status === 'cancelled';
+  const body = await waitFor(
+    `send ${id} to be ${wanted}`,
+    async () => {
+      const { body } = await api(spoor, 'GET', `/api/sends/${id}`);
+      return (body.status === wanted || ended(body.status)) && body;
+    },
+    { timeoutMs, intervalMs: 50 },
+  );
+  if (body.status !== wanted)
+    throw new Error(`send ${id} is ${body.status}, not ${wanted}: ${JSON.stringify(body.progress)}`);
+  return body;
 }
 
 async function suppressed(spoor: RunningSpoor, email: string): Promise<boolean> {
@@ -136,7 +110,7 @@ describeEachEngine('SMTP refusals', (engine) => {
     ).toHaveLength(3);
     // Paused means paused: no worker takes it up again by itself.
     const tried = addresses.map((address) => sink.attempts(address));
-    await new Promise((r) => setTimeout(r, 20 * 50));
+    await runnerLetGo(spoor, id);
     expect(addresses.map((address) => sink.attempts(address))).toEqual(tried);
     expect((await api(spoor, 'GET', `/api/sends/${id}`)).body.status).toBe('paused');
 
@@ -290,11 +264,11 @@ async function startRecordingSmtp(refuse: Set<string>) {
     port: typeof address === 'object' && address ? address.port : 0,
     sessions,
     async allClosed(timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (sessions.some((session) => !session.closed)) {
-        if (Date.now() > deadline) throw new Error('SMTP sessions still open');
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitFor(
+        'every SMTP session to close',
+        () => sessions.every((session) => session.closed),
+        timeoutMs,
+      );
     },
     close: () =>
       new Promise<void>((resolve) => {

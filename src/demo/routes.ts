@@ -4,6 +4,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { media, noContent } from '../api-contract.ts';
 import { escapeHtml } from '../lib/html.ts';
 
+/** The address of the demo's hosted sign-up page (/p/<slug>), whose form first start defines. */
+export const DEMO_PAGE_SLUG = 'demo-signup';
+
 /** The demo's campaign link, as a newsletter would carry it (the README's tour names this campaign). */
 export const DEMO_CAMPAIGN_PATH = '/demo/pricing?utm_source=newsletter&utm_medium=email&utm_campaign=tour';
 

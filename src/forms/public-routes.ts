@@ -2,9 +2,11 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorBody, errors, media, noContent, ref } from '../api-contract.ts';
+import type { Config } from '../config.ts';
 import { ContactValidationError } from '../contacts/manage-contacts.ts';
 import { cappedMaxAgeSeconds, VISITOR_COOKIE } from '../cookies/definitions.ts';
 import { cookieSetter } from '../cookies/set-cookie.ts';
+import type { Handoffs } from '../identity/handoff.ts';
 import { redirectTargetOf } from '../lib/destination-url.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
@@ -16,19 +18,18 @@ import { isOriginAllowed } from '../websites/origin-rules.ts';
 import type { WebsiteCache } from '../websites/website-cache.ts';
 import type { Form } from './form.ts';
 import { DEFAULT_THANK_YOU } from './form-definition.ts';
+import { formLoaderRoutes } from './loader-routes.ts';
 import { PREFILL_COOKIE, prefillValues } from './prefill.ts';
 import { renderPage, renderThankYou } from './render-page.ts';
 import { findForm, findFormByPageSlug } from './store.ts';
 import { FormValidationError, submitForm } from './submit-form.ts';
 
 export interface FormRouteDeps {
+  config: Config;
   storage: Storage;
   websites: WebsiteCache;
-  publicUrl: string;
-  formRateLimit: number;
-  prefillCookieDays: number;
-  /** The visitor a genuine handoff (src/identity/handoff.ts) names, or null. */
-  handoffVisitor: (token: string) => string | null;
+  /** Email-click handoffs (src/identity/handoff.ts): a genuine one names the visitor who submits. */
+  handoffs: Handoffs;
 }
 
 const setPrefillCookie = cookieSetter(PREFILL_COOKIE, 'first-party (your site)');
@@ -107,14 +108,16 @@ function publicDefinition(form: Form, extra: { prefillDays: number; gpc: boolean
 }
 
 /** The visitor a submitted or linked handoff names, when it is genuine and unexpired. */
-function handoffOf(token: unknown, verify: FormRouteDeps['handoffVisitor']): string | null {
+function handoffOf(token: unknown, verify: Handoffs['visitorOf']): string | null {
   return typeof token === 'string' && token.length <= 200 ? verify(token) : null;
 }
 
+/** Mounts hosted pages, embeds, submissions, prefill and the embed loader (forms.js). */
 export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): void {
-  const { storage } = deps;
+  const { storage, config } = deps;
   const db = storage.db;
-  const selfOrigin = new URL(deps.publicUrl).origin;
+  const selfOrigin = new URL(config.publicUrl).origin;
+  formLoaderRoutes(app);
 
   /** Embedded forms may be used from their website's allowed origins; hosted pages from Spoor's own. */
   async function originMayUse(origin: string, form: Form): Promise<boolean> {
@@ -174,7 +177,7 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
       const website = form.websiteId ? await deps.websites.get(form.websiteId) : undefined;
       // gpc: the loader treats Global Privacy Control as "anonymous" exactly when the website does.
       return publicDefinition(form, {
-        prefillDays: deps.prefillCookieDays,
+        prefillDays: config.prefillCookieDays,
         gpc: website?.gpcMode === 'anonymize',
       });
     },
@@ -183,7 +186,7 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
   app.get<{ Params: { id: string } }>(
     '/f/:id/prefill',
     {
-      onRequest: limitPerClient(deps.formRateLimit * 4),
+      onRequest: limitPerClient(config.formRateLimit * 4),
       schema: {
         operationId: 'getFormPrefill',
         tags: ['forms'],
@@ -207,7 +210,7 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
       const header = request.headers['x-spoor-prefill'];
       const token =
         (typeof header === 'string' ? header : null) ?? readCookie(request.headers.cookie, PREFILL_COOKIE);
-      return { values: await prefillValues(db, form, token, deps.prefillCookieDays) };
+      return { values: await prefillValues(db, form, token, config.prefillCookieDays) };
     },
   );
 
@@ -215,7 +218,7 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
     '/f/:id',
     {
       bodyLimit: 65_536,
-      onRequest: limitPerClient(deps.formRateLimit),
+      onRequest: limitPerClient(config.formRateLimit),
       schema: {
         operationId: 'submitForm',
         tags: ['forms'],
@@ -257,7 +260,8 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
           anonymous: flag('_a') || gpc,
           // A hosted page opened from the site's link brings the site's visitor (_h) where it has no cookie.
           cookieVisitorId:
-            readCookie(request.headers.cookie, VISITOR_COOKIE) ?? handoffOf(body['_h'], deps.handoffVisitor),
+            readCookie(request.headers.cookie, VISITOR_COOKIE) ??
+            handoffOf(body['_h'], deps.handoffs.visitorOf),
           mirrorVisitorId: typeof body['_v'] === 'string' ? body['_v'] : null,
           receivedAt: Date.now(),
         });
@@ -267,7 +271,7 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
           cookies.push(setVisitorCookie(result.visitorId, 'third-party', website.visitorCookieDays));
         }
         if (result.prefillToken) {
-          cookies.push(setPrefillCookie(result.prefillToken, cappedMaxAgeSeconds(deps.prefillCookieDays)));
+          cookies.push(setPrefillCookie(result.prefillToken, cappedMaxAgeSeconds(config.prefillCookieDays)));
         }
         if (cookies.length > 0) reply.header('set-cookie', cookies);
         const after = result.afterSubmit;
@@ -299,7 +303,7 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
                 errors,
                 trackingScriptSrc: src,
                 gpcAnonymizes: website?.gpcMode === 'anonymize',
-                handoff: handoffOf(body['_h'], deps.handoffVisitor) ? (body['_h'] as string) : null,
+                handoff: handoffOf(body['_h'], deps.handoffs.visitorOf) ? (body['_h'] as string) : null,
               }),
             );
         }
@@ -343,7 +347,9 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
             trackingScriptSrc: website ? `/s/${website.id}.js` : null,
             gpcAnonymizes: website?.gpcMode === 'anonymize',
             // Carried in the form too: the submission names the visitor even before the script has run.
-            handoff: handoffOf(request.query.spoor_h, deps.handoffVisitor) ? request.query.spoor_h! : null,
+            handoff: handoffOf(request.query.spoor_h, deps.handoffs.visitorOf)
+              ? request.query.spoor_h!
+              : null,
           }),
         );
     },

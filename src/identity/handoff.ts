@@ -30,3 +30,17 @@ export function withHandoff(destination: string, token: string): string {
   url.searchParams.set(HANDOFF_PARAM, token);
   return url.href;
 }
+
+/** The install's handoffs over its seal, dated now: what the routes that issue or accept one are given. */
+export interface Handoffs {
+  sign(visitorId: string): string;
+  /** The visitor a genuine, unexpired handoff names, or null. */
+  visitorOf(token: string): string | null;
+}
+
+export function handoffsOver(seal: Sealer): Handoffs {
+  return {
+    sign: (visitorId) => signHandoff(seal, visitorId, Date.now()),
+    visitorOf: (token) => verifyHandoff(seal, token, Date.now()),
+  };
+}

@@ -57,21 +57,36 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
     const failed = results?.find((r) => r.status === 'Error');
     if (!error && !failed) return (results ?? []).map((r) => r.migrationName);
     if (!failed && attempt < INTROSPECTION_ATTEMPTS && isSchemaDroppedMeanwhile(error)) continue;
-    const name = failed ? ` (${failed.migrationName})` : '';
+    // Kysely names a migration that failed; anything else failed around them (its look at the existing
+    // tables, its lock): PostgreSQL's code and the function that raised it then say where.
+    const where = failed ? ` (${failed.migrationName})` : ` (outside the migrations${raisedBy(error)})`;
     throw new Error(
-      `Database migration failed${name}: ${(error as Error | undefined)?.message ?? 'unknown error'}`,
+      `Database migration failed${where}: ${(error as Error | undefined)?.message ?? 'unknown error'}`,
     );
   }
 }
 
 /**
- * Before migrating, Kysely lists the tables of every schema in the PostgreSQL database, checking
- * `has_schema_privilege` for each; a schema dropped while that query runs (another Spoor database in
- * the same PostgreSQL being removed, or a test's) makes it fail with "schema … does not exist"
- * (3F000) although ours is fine. Nothing was migrated then, so the check is simply made again.
+ * Before migrating, Kysely lists the columns of every table in every schema of the PostgreSQL database
+ * (PostgresIntrospector.getTables), calling `pg_get_serial_sequence(schema.table, column)` for each. That
+ * function looks the names up again, outside the query's snapshot: a schema dropped meanwhile (another
+ * Spoor database in the same PostgreSQL being removed, or a test's `drop schema … cascade`) makes it
+ * fail although ours is fine: with "schema … does not exist" (3F000), "relation … does not exist"
+ * (42P01), or "column "created_at" of relation "jobs" does not exist" (42703, the other schema's
+ * table, unqualified), depending on which lookup the drop's commit falls between. Nothing was migrated
+ * then, so the check is simply made again.
  */
-const INTROSPECTION_ATTEMPTS = 3;
+const INTROSPECTION_ATTEMPTS = 5;
+const DROPPED_MEANWHILE = new Set(['3F000', '42P01', '42703']);
 
 function isSchemaDroppedMeanwhile(error: unknown): boolean {
-  return (error as { code?: unknown } | undefined)?.code === '3F000';
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && DROPPED_MEANWHILE.has(code);
+}
+
+/** `; PostgreSQL 42703 in pg_get_serial_sequence` for a PostgreSQL error, or nothing. */
+function raisedBy(error: unknown): string {
+  const { code, routine } = (error ?? {}) as { code?: unknown; routine?: unknown };
+  if (typeof code !== 'string') return '';
+  return `; PostgreSQL ${code}${typeof routine === 'string' ? ` in ${routine}` : ''}`;
 }

@@ -4,32 +4,30 @@ import { gzipSync } from 'node:zlib';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { errors, media } from '../api-contract.ts';
+import type { Config } from '../config.ts';
 import { VISIT_COOKIE, VISITOR_COOKIE } from '../cookies/definitions.ts';
+import type { Handoffs } from '../identity/handoff.ts';
 import { ID_PATTERN } from '../lib/ids.ts';
 import { limitPerClient } from '../lib/rate-limited.ts';
+import type { Storage } from '../storage/database.ts';
 import { allowOrigin, answerPreflight, type PreflightRule } from '../websites/cors.ts';
-import type { TrackedOrigins } from '../websites/tracked-origins.ts';
+import { TrackedOrigins } from '../websites/tracked-origins.ts';
 import type { WebsiteCache } from '../websites/website-cache.ts';
 import { type CollectBody, type CollectContext, collect } from './collect.ts';
-import type { Ingestor } from './ingest.ts';
+import { createIngestor, type Ingestor } from './ingest.ts';
 import { type HandoffBody, issueHandoff } from './issue-handoff.ts';
 import { readCookie } from './tracking-cookies.ts';
 
 export interface TrackingDeps {
-  ingestor: Ingestor;
+  config: Config;
+  storage: Storage;
   websites: WebsiteCache;
-  collectBodyLimit: number;
-  collectRateLimit: number;
-  trackerPath: URL;
-  /** Origin of SPOOR_PUBLIC_URL: pages Spoor serves itself (hosted marketing pages) are always allowed. */
-  ownOrigin: string;
-  /** The visitor a genuine email-click handoff names, or null. */
-  handoffVisitor: (token: string) => string | null;
-  /** Origins some registered website allows (for preflights, which do not name the website). */
-  trackedOrigins: TrackedOrigins;
-  /** A fresh handoff naming this visitor (for links to hosted pages). */
-  signHandoff: (visitorId: string) => string;
+  /** Email-click handoffs (src/identity/handoff.ts): accepted with a page view, issued for hosted pages. */
+  handoffs: Handoffs;
 }
+
+/** The built browser script, served at /spoor.js. */
+const TRACKER_PATH = new URL('../../tracker/dist/spoor.js', import.meta.url);
 
 const Id = Type.String({ pattern: ID_PATTERN.source });
 const Flag = Type.Optional(Type.Literal(1));
@@ -125,8 +123,16 @@ function loadTracker(path: URL): string {
   }
 }
 
-export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
-  const tracker = loadTracker(deps.trackerPath);
+/** Mounts the collect endpoint, the handoff and the script; returns the ingestor they feed (closed with the app). */
+export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): Ingestor {
+  const { config, storage, websites, handoffs } = deps;
+  const ingestor = createIngestor(storage, config.maxBatchSize);
+  app.addHook('onClose', async () => ingestor.close());
+  /** Origin of SPOOR_PUBLIC_URL: pages Spoor serves itself (hosted marketing pages) are always allowed. */
+  const ownOrigin = new URL(config.publicUrl).origin;
+  /** Origins some registered website allows (for preflights, which do not name the website). */
+  const trackedOrigins = new TrackedOrigins(storage.db);
+  const tracker = loadTracker(TRACKER_PATH);
   const trackerGzip = gzipSync(tracker, { level: 9 });
   const perWebsite = new Map<string, { plain: string; gzip: Buffer }>();
 
@@ -136,7 +142,7 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
   const collectPreflight: PreflightRule = {
     methods: 'POST',
     headers: 'content-type',
-    allows: async (origin) => origin === deps.ownOrigin || deps.trackedOrigins.includes(origin),
+    allows: async (origin) => origin === ownOrigin || trackedOrigins.includes(origin),
     refusal: (origin) => `Origin ${origin} is not allowed by any website registered with this Spoor.`,
   };
   app.options('/c', { schema: { hide: true } }, (request, reply) =>
@@ -145,17 +151,17 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
 
   // Made once: closures made per request cost time (tsx names every function it creates).
   const collectContext: CollectContext = {
-    findWebsite: (id) => deps.websites.get(id),
-    ingestor: deps.ingestor,
-    ownOrigin: deps.ownOrigin,
-    handoffVisitor: deps.handoffVisitor,
+    findWebsite: (id) => websites.get(id),
+    ingestor: ingestor,
+    ownOrigin: ownOrigin,
+    handoffVisitor: handoffs.visitorOf,
   };
-  const collectLimit = limitPerClient(deps.collectRateLimit);
+  const collectLimit = limitPerClient(config.collectRateLimit);
 
   app.post<{ Body: CollectBody }>(
     '/c',
     {
-      bodyLimit: deps.collectBodyLimit,
+      bodyLimit: config.collectBodyLimit,
       onRequest: collectLimit,
       schema: {
         operationId: 'collect',
@@ -205,13 +211,13 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
   // Asked by the script only when a visitor clicks a link to a hosted page (docs/tracking.md).
   const handoffContext = {
     findWebsite: collectContext.findWebsite,
-    ownOrigin: deps.ownOrigin,
-    sign: deps.signHandoff,
+    ownOrigin: ownOrigin,
+    sign: handoffs.sign,
   };
   app.post<{ Body: HandoffBody }>(
     '/handoff',
     {
-      bodyLimit: deps.collectBodyLimit,
+      bodyLimit: config.collectBodyLimit,
       onRequest: collectLimit,
       schema: {
         operationId: 'issueHandoff',
@@ -289,14 +295,14 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
     },
     async (request, reply) => {
       const match = /^([A-Za-z0-9_-]{1,64})\.js$/.exec(request.params.file);
-      const website = match ? await deps.websites.get(match[1]!) : undefined;
+      const website = match ? await websites.get(match[1]!) : undefined;
       if (!website) {
         return reply.code(404).type('text/javascript; charset=utf-8').send('/* Spoor: no such website */');
       }
       let script = perWebsite.get(website.id);
       if (!script) {
         // o: Spoor's public origin, so that in first-party mode too the script knows links to hosted pages.
-        const settings = `{w:${JSON.stringify(website.id)},o:${JSON.stringify(deps.ownOrigin)}}`;
+        const settings = `{w:${JSON.stringify(website.id)},o:${JSON.stringify(ownOrigin)}}`;
         const plain = `window.__spoor=${settings};\n${tracker}`;
         script = { plain, gzip: gzipSync(plain, { level: 9 }) };
         if (perWebsite.size > 1000) perWebsite.clear();
@@ -308,4 +314,5 @@ export function trackingRoutes(app: FastifyInstance, deps: TrackingDeps): void {
       return reply.type('text/javascript; charset=utf-8').send(body);
     },
   );
+  return ingestor;
 }

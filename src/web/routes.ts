@@ -2,9 +2,16 @@
 
 import type { FastifyInstance } from 'fastify';
 import { media } from '../api-contract.ts';
+import { DEMO_PAGE_SLUG, demoRoutes } from '../demo/routes.ts';
 import { type HomeLinks, renderHomePage } from './home-page.ts';
 
-export function webRoutes(app: FastifyInstance, links: HomeLinks): void {
+/** The home page, and the demo website's pages when this install serves one (first start, src/bootstrap.ts). */
+export function webRoutes(app: FastifyInstance, deps: { demoWebsiteId?: string }): void {
+  if (deps.demoWebsiteId) demoRoutes(app, { websiteId: deps.demoWebsiteId });
+  homePageRoute(app, deps.demoWebsiteId ? { demo: { page: '/demo/', signup: `/p/${DEMO_PAGE_SLUG}` } } : {});
+}
+
+function homePageRoute(app: FastifyInstance, links: HomeLinks): void {
   const home = renderHomePage(links);
   app.get(
     '/',

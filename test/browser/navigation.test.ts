@@ -26,19 +26,27 @@ describe.skipIf(!chromiumPath)('browser: engaged time and navigation', () => {
     const browser = await suite.open();
     const { page } = browser;
     const cdp = await browser.context.newCDPSession(page);
+    // Time on the page is moved on with Playwright's clock, never waited for; pageNow() is the page's time.
+    await page.clock.install();
+    let movedOn = 0;
+    const spend = async (ms: number) => {
+      await page.clock.runFor(ms);
+      movedOn += ms;
+    };
+    const pageNow = () => Date.now() + movedOn;
 
-    const start = Date.now();
+    const start = pageNow();
     await page.goto(`${sites.shopOrigin}${path}/read`);
-    await page.waitForTimeout(1500); // read, focused and visible
+    await spend(1500); // read, focused and visible
     // Another window comes to the front: the page loses focus and its clock must stop.
     await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false });
     expect(await page.evaluate(() => document.hasFocus())).toBe(false);
-    await page.waitForTimeout(1500);
+    await spend(1500);
     await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: true });
     expect(await page.evaluate(() => document.hasFocus())).toBe(true);
-    const leftRead = Date.now();
+    const leftRead = pageNow();
     await page.goto(`${sites.shopOrigin}${path}/last`); // pagehide sends /read's time
-    const readElapsed = Date.now() - start;
+    const readElapsed = pageNow() - start;
 
     const read = await waitFor('engaged time of /read', async () => {
       const pv = (await storedPageviews(sites, site.id)).find((p) => p.path === `${path}/read`);
@@ -50,13 +58,13 @@ describe.skipIf(!chromiumPath)('browser: engaged time and navigation', () => {
 
     // The last page of the visit: closing the tab fires pagehide, whose beacon carries the time.
     await suite.pageviews(site.id, 2);
-    await page.waitForTimeout(500);
+    await spend(500);
     await page.close({ runBeforeUnload: true });
     const last = await waitFor('engaged time of the last page', async () => {
       const pv = (await storedPageviews(sites, site.id)).find((p) => p.path === `${path}/last`);
       return pv && pv.engaged_ms > 0 && pv;
     });
-    expect(last.engaged_ms).toBeLessThanOrEqual(Date.now() - leftRead);
+    expect(last.engaged_ms).toBeLessThanOrEqual(pageNow() - leftRead);
 
     const report = await sites.report(site.id);
     const engaged = Object.fromEntries(report.topPages.map((p) => [p.path, p.engagedSeconds]));
@@ -169,6 +177,7 @@ describe.skipIf(!chromiumPath)('browser: engaged time and navigation', () => {
       sites.setPage(`${path}/${p}`, pageHtml({ title: p, head, snippet: site.snippets.thirdParty }));
     const browser = await suite.open();
     const { page } = browser;
+    await page.clock.install(); // the restored view's time is moved on below, not waited for
 
     await page.goto(`${sites.shopOrigin}${path}/a`);
     await suite.pageviews(site.id, 1);
@@ -184,7 +193,7 @@ describe.skipIf(!chromiumPath)('browser: engaged time and navigation', () => {
 
     const views = await suite.pageviews(site.id, 3);
     expect(views.map((pv) => pv.path)).toEqual([`${path}/a`, `${path}/b`, `${path}/a`]);
-    await page.waitForTimeout(300);
+    await page.clock.runFor(300);
     await page.close({ runBeforeUnload: true });
     await waitFor('engaged time of the restored view', async () => {
       const [, , restored] = await storedPageviews(sites, site.id);

@@ -5,6 +5,7 @@
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { SmtpConfig } from '../../src/config.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 export interface ReceivedMessage {
   envelope: { mailFrom: string; rcptTo: string[] };
@@ -137,12 +138,11 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     },
     refuse: (recipient, refusal) => refusals.set(recipient.toLowerCase(), { ...refusal }),
     async waitForMessages(count, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (messages.length < count) {
-        if (Date.now() > deadline)
-          throw new Error(`Expected ${count} messages within ${timeoutMs} ms; ${messages.length} arrived.`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitFor(
+        `${count} messages (${messages.length} arrived so far)`,
+        () => messages.length >= count,
+        timeoutMs,
+      );
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -3,10 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { createApiKey } from '../../src/access/api-keys.ts';
 import { buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
+import { SEND_JOB } from '../../src/email/sends/store.ts';
 import type { JobRunner } from '../../src/platform/jobs/runner.ts';
+import { findJob } from '../../src/platform/jobs/store.ts';
 import type { Storage } from '../../src/storage/database.ts';
 import type { Ingestor } from '../../src/tracking/ingest.ts';
 import { createWorkers } from '../../src/workers.ts';
+import { waitFor } from '../support/wait-for.ts';
 import type { TestDatabase } from './engines.ts';
 import { assertContractKept, watchResponses } from './response-contract.ts';
 
@@ -95,12 +98,26 @@ export async function submitFormAsBrowser(
 
 /** Waits until a send is done or cancelled (through the admin API) and returns it. */
 export async function sendFinished(spoor: RunningSpoor, id: string, timeoutMs = 25_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await spoor.app.inject({ method: 'GET', url: `/api/sends/${id}`, headers: spoor.auth });
-    const send = res.json();
-    if (send.status === 'done' || send.status === 'cancelled') return send;
-    if (Date.now() > deadline) throw new Error(`send ${id} still ${send.status}: ${res.body}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  return waitFor(
+    `send ${id} to finish`,
+    async () => {
+      const res = await spoor.app.inject({ method: 'GET', url: `/api/sends/${id}`, headers: spoor.auth });
+      const send = res.json();
+      return (send.status === 'done' || send.status === 'cancelled') && send;
+    },
+    { timeoutMs, intervalMs: 50 },
+  );
+}
+
+/**
+ * Waits until the job runner has let a send go (no job for it is left, so no worker can take it up),
+ * then makes one pass over every due job, as the workers' next poll would: after it, a test can assert
+ * that nothing more happens to the send without waiting for time to pass.
+ */
+export async function runnerLetGo(spoor: RunningSpoor, sendId: string): Promise<void> {
+  await waitFor(
+    `the job runner to let send ${sendId} go`,
+    async () => (await findJob(spoor.storage.db, SEND_JOB, sendId)) === undefined,
+  );
+  await spoor.runDueJobs();
 }

@@ -6,12 +6,12 @@ import type { RunningSpoor } from '../helpers/spoor.ts';
 type Json = Record<string, unknown>;
 
 /** POST to the admin API; expects 201 (or `status`) and returns the JSON body. */
-export async function createVia(
+export async function createVia<T = Json>(
   spoor: RunningSpoor,
   url: string,
   payload: Json,
   status = 201,
-): Promise<Json> {
+): Promise<T> {
   const res = await spoor.app.inject({ method: 'POST', url, headers: spoor.auth, payload });
   expect(res.statusCode, `POST ${url}: ${res.body}`).toBe(status);
   return res.json();
@@ -38,6 +38,11 @@ export function createList(spoor: RunningSpoor, name: string, values: Json = {})
   return idOf(createVia(spoor, '/api/lists', { name, ...values }));
 }
 
+/** Subscribes contacts to a list (as POST /api/lists/{id}/members does). */
+export async function addToList(spoor: RunningSpoor, listId: string, contactIds: string[]): Promise<void> {
+  await createVia(spoor, `/api/lists/${listId}/members`, { contactIds }, 200);
+}
+
 /** A message (`subject`, `html`, …; named after its subject unless `name` is given); returns its id. */
 export function createMessage(
   spoor: RunningSpoor,
@@ -47,6 +52,11 @@ export function createMessage(
 }
 
 export const EMAIL_FIELD = { key: 'email', type: 'email', label: 'Email', required: true } as const;
+
+/** A contact field (`key`, `label`, `type`) forms and imports can then fill. */
+export async function createContactField(spoor: RunningSpoor, values: Json): Promise<void> {
+  await createVia(spoor, '/api/contact-fields', values);
+}
 
 /** A form (by default one required email field, on no website); returns its id. */
 export function createForm(spoor: RunningSpoor, values: Json = {}): Promise<string> {

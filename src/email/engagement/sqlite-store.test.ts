@@ -3,12 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../test/support/wait-for.ts';
+import { sqliteWriterBacklog } from '../../platform/metrics/metrics.ts';
 import { openSqliteConnection, openStorage, type Storage } from '../../storage/database.ts';
 import { migrateToLatest } from '../../storage/migrate.ts';
 import { commitHits } from './commit-hits.ts';
 import type { EngagementHit, HitOutcome } from './engagement-hit.ts';
 import { createEngagementWriter } from './engagement-writer.ts';
 import { sqliteHitWriter } from './sqlite-store.ts';
+
+/** Batches handed to SQLite writer threads and not yet committed (spoor_sqlite_writer_backlog). */
+const writerBacklog = () => sqliteWriterBacklog.all().reduce((sum, read) => sum + read(), 0);
 
 const dir = mkdtempSync(join(tmpdir(), 'spoor-engagement-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -265,10 +270,12 @@ describe('email engagement in the SQLite writer thread', () => {
       answered = true;
       return outcome;
     });
-    // Committed on the event loop, the hit would wait for the lock there (busy_timeout) and stop the timers.
+    // The hit is with the thread, which waits for the lock there; committed on the event loop instead, it
+    // would never reach the thread and would wait for the lock on the loop (busy_timeout), stopping it.
+    await waitFor('the hit to be handed to the writer thread', () => writerBacklog() > 0);
     let ticks = 0;
     for (let i = 0; i < 15; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setImmediate(resolve));
       ticks += 1;
     }
     expect(ticks).toBe(15);
