@@ -137,6 +137,22 @@ describeEachEngine('invitations and password resets', (engine) => {
     expect(list.invitations[0]).toMatchObject({ email: 'Lin@Example.com', acceptedAt: expect.any(String) });
   });
 
+  it('shows stored names and addresses inert on the account pages', async () => {
+    const payload = '<script>alert(1)</script>"><img src=x onerror=alert(2)>';
+    const invited = await fetch(`${base}/api/invitations`, {
+      method: 'POST',
+      headers: { ...admin.headers('POST'), 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'odd@example.com', role: 'marketer', name: payload }),
+    });
+    expect(invited.status).toBe(201);
+    const { url } = await linkMailedTo('odd@example.com', 1);
+    const html = await (await fetch(url)).text();
+    expect(html).not.toContain('<script>alert');
+    expect(html).not.toContain('<img src=x');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('value="&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img');
+  });
+
   it('an invitation expires after 7 days, and a forged or altered link opens nothing', async () => {
     const secrets = await loadInstallSecrets(spoor.storage.db, undefined);
     await fetch(`${base}/api/invitations`, {
