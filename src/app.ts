@@ -5,6 +5,7 @@ import { adminApi, adminArea, refuseUnguardedAdminRoutes } from './access/admin-
 import { accountRoutes } from './access/routes.ts';
 import { registerApiContract } from './api-contract.ts';
 import type { Config } from './config.ts';
+import { contactImportJobRoutes } from './contacts/import-job-routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieRoutes } from './cookies/routes.ts';
 import { errorPage } from './email/engagement/pages.ts';
@@ -15,21 +16,26 @@ import { sendRoutes } from './email/sends/routes.ts';
 import { publicFormRoutes } from './forms/public-routes.ts';
 import { formRoutes } from './forms/routes.ts';
 import { healthRoutes } from './health/routes.ts';
+import { contactChannelRoutes } from './history/channel-routes.ts';
 import { historyRoutes } from './history/routes.ts';
 import { createFastify, type LoggerOption } from './http/create-fastify.ts';
 import { mapErrors } from './http/error-mapper.ts';
 import { registerRequestInput } from './http/request-input.ts';
 import { handoffsOver } from './identity/handoff.ts';
 import { createInteractionFeed } from './interaction-feed.ts';
+import { importListHooks } from './lists/import-hooks.ts';
 import { listRoutes } from './lists/routes.ts';
 import { metricsRoutes } from './metrics/routes.ts';
+import { overviewRoutes } from './overview/routes.ts';
 import { interactionRoutes } from './platform/interactions/routes.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { loadInstallSecrets } from './secrets/install-secrets.ts';
+import { privacyDefaultsRoutes, smtpStatusRoutes } from './settings/routes.ts';
 import type { Storage } from './storage/database.ts';
 import type { Ingestor } from './tracking/ingest.ts';
 import { trackingRoutes } from './tracking/routes.ts';
+import { dashboardRoutes } from './web/dashboard-routes.ts';
 import { webRoutes } from './web/routes.ts';
 import { websiteRoutes } from './websites/routes.ts';
 import { WebsiteCache } from './websites/website-cache.ts';
@@ -80,20 +86,25 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     adminArea(admin, 'tracking', (tracking) => {
       websiteRoutes(tracking, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
       reportRoutes(tracking, { db: storage.db });
+      overviewRoutes(tracking, { db: storage.db });
       formRoutes(tracking, { db: storage.db });
       historyRoutes(tracking, { db: storage.db, feed });
       privacyRoutes(tracking, { storage });
+      privacyDefaultsRoutes(tracking, { config });
     });
     adminArea(admin, 'contacts', (contacts) => {
       contactRoutes(contacts, { db: storage.db });
       interactionRoutes(contacts, { db: storage.db, feed });
-      contacts.register(import('./contacts/import-routes.ts'), { storage });
+      contactChannelRoutes(contacts, { db: storage.db });
+      contactImportJobRoutes(contacts, { db: storage.db, lists: importListHooks });
+      contacts.register(import('./contacts/import-routes.ts'), { storage, lists: importListHooks });
     });
     adminArea(admin, 'email', (email) => {
       listRoutes(email, { db: storage.db });
       messageRoutes(email, { db: storage.db });
       sendRoutes(email, { db: storage.db });
       insightsRoutes(email, { db: storage.db });
+      smtpStatusRoutes(email, { db: storage.db, config });
     });
   });
   publicFormRoutes(app, { config, storage, websites, handoffs });
@@ -101,6 +112,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   // Email: the engagement endpoints (sending is a job: src/workers.ts).
   engagementRoutes(app, { storage, config, secrets });
   webRoutes(app, { demoWebsiteId: options.demoWebsiteId });
+  dashboardRoutes(app);
 
   return { app, ingestor };
 }

@@ -414,8 +414,21 @@ describeEachEngine('tracking', (engine) => {
         { path: '/pricing', pageviews: 3, engagedSeconds: 0, averageEngagedSeconds: 0 },
         { path: '/', pageviews: 2, engagedSeconds: 0, averageEngagedSeconds: 0 },
       ]);
-      expect(r.referrers).toEqual([{ host: 'google.com', visits: 1 }]);
-      expect(r.campaigns).toEqual([{ source: 'news', medium: 'email', campaign: 'spring', visits: 1 }]);
+      const noTime = { averageEngagedSeconds: 0 };
+      expect(r.referrers).toEqual([
+        { host: 'google.com', visits: 1, bounceRate: 1, pageviews: 1, ...noTime },
+      ]);
+      expect(r.campaigns).toEqual([
+        {
+          source: 'news',
+          medium: 'email',
+          campaign: 'spring',
+          visits: 1,
+          bounceRate: 0,
+          pageviews: 2,
+          ...noTime,
+        },
+      ]);
     });
 
     it('refuses a bad range', async () => {

@@ -6,13 +6,15 @@ export interface SpoorChild extends Child {
   apiKey: string;
   registerWebsite(name: string): Promise<string>;
   report(websiteId: string, from: string, to: string): Promise<SpoorReport>;
+  /** An admin GET (a dashboard endpoint), answered 2xx; its JSON. */
+  get<T = unknown>(path: string): Promise<T>;
 }
 
 export interface SpoorReport {
   pageviews: number;
   visits: number;
-  uniqueVisitors: number;
-  uniqueVisitorsMethod: 'exact' | 'estimate';
+  uniqueVisitors: number | null;
+  uniqueVisitorsMethod: 'exact' | 'estimate' | 'unavailable';
 }
 
 export interface SpoorStart {
@@ -74,6 +76,7 @@ export async function startSpoor(options: SpoorStart): Promise<SpoorChild> {
           allowedOrigins: ['https://bench.example'],
         })
       ).id,
+    get: (path) => call('GET', path),
     report: (websiteId, from, to) =>
       call<SpoorReport>('GET', `/api/websites/${encodeURIComponent(websiteId)}/report?from=${from}&to=${to}`),
   };

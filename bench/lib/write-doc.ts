@@ -153,6 +153,22 @@ function reportSection(reports: ReportBenchResult[], pageviews: number): string[
       `| ${ENGINE_NAME[r.engine]} | ${ms(r.inProcess.medianMs)} ms | ${ms(r.inProcess.maxMs)} ms | ${ms(r.inProcess.minMs)} ms | ${r.http ? `${ms(r.http.medianMs)} / ${ms(r.http.maxMs)} ms` : 'n/a'} | ${summed} | ${int(r.visits)} | ${int(r.uniqueVisitors)} (${int(r.generation.counts.visitors)}) | ${r.uniqueVisitorsMethod} |`,
     );
   }
+  if (reports.some((r) => (r.dashboard ?? []).length > 0)) {
+    lines.push(
+      '',
+      '### Dashboard requests on the same data',
+      '',
+      'Through HTTP to Spoor as a child process (10 runs after 2 warm-ups each); the overview reads every website, the period and the one before it. Filtered reports read the rollup keyed by the filter (docs/api.md).',
+      '',
+      '| engine | request | median | max |',
+      '|---|---|---:|---:|',
+    );
+    for (const r of reports)
+      for (const d of r.dashboard ?? [])
+        lines.push(
+          `| ${ENGINE_NAME[r.engine]} | ${d.request} | ${ms(d.timing.medianMs)} ms | ${ms(d.timing.maxMs)} ms |`,
+        );
+  }
   lines.push('', '### Loading the data set', '');
   lines.push(
     '| engine | page views | engaged-time events | time | page views/s | events/s | database size | loaded |',

@@ -4,11 +4,12 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { websiteReport } from '../../src/reports/website-report.ts';
-import { openStorage, type Storage } from '../../src/storage/database.ts';
+import { type Engine, openStorage, type Storage } from '../../src/storage/database.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
+import { runOnDb } from '../../src/storage/statements.ts';
 import type { BatchState } from '../../src/tracking/batch-plan.ts';
 import { planBatch } from '../../src/tracking/batch-plan.ts';
-import { writePlan } from '../../src/tracking/store.ts';
+import { writePlanStatements } from '../../src/tracking/batch-store.ts';
 import { registerWebsite } from '../../src/websites/manage-websites.ts';
 import { createSchema, dropSchema, schemaExists, urlWithSearchPath, vacuumSchema } from '../lib/postgres.ts';
 import { TMP_DIR } from '../lib/settings.ts';
@@ -57,7 +58,9 @@ export interface ReportBenchResult {
   pageviews: number;
   visits: number;
   uniqueVisitors: number;
-  uniqueVisitorsMethod: 'exact' | 'estimate';
+  uniqueVisitorsMethod: 'exact' | 'estimate' | 'unavailable';
+  /** The dashboard's requests on the same data, through HTTP. */
+  dashboard: { request: string; timing: ReportTiming }[];
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -94,7 +97,7 @@ function prune(state: BatchState, earliest: number, timeoutMinutes: number): voi
 
 async function generate(
   storage: Storage,
-  engine: string,
+  engine: Engine,
   pageviews: number,
   code: string,
 ): Promise<GenerationRecord> {
@@ -135,7 +138,7 @@ async function generate(
 
     t = performance.now();
     const now = events[events.length - 1]!.receivedAt;
-    await db.transaction().execute((tx) => writePlan(tx, plan, now));
+    await db.transaction().execute((tx) => runOnDb(tx, writePlanStatements(plan, now, engine)));
     phase.writeMs += performance.now() - t;
 
     if (generator.counts.pageviews >= nextReport) {
@@ -303,14 +306,15 @@ export async function benchReport(
       ? 'equals the generated count'
       : `≠ generated ${record.counts.pageviews}`;
   console.log(
-    `  report sums ${fmt(report.pageviews)} page views (${check}), ${fmt(report.visits)} visits, ` +
-      `${fmt(report.uniqueVisitors)} unique visitors (${report.uniqueVisitorsMethod}; ${fmt(record.counts.visitors)} generated)`,
+    `  report sums ${fmt(report.pageviews)} page views (${check}), ${fmt(report.visits ?? 0)} visits, ` +
+      `${fmt(report.uniqueVisitors ?? 0)} unique visitors (${report.uniqueVisitorsMethod}; ${fmt(record.counts.visitors)} generated)`,
   );
 
   // Once through HTTP: Spoor as a child on the same data, with a bench key installed by bootstrap.
   await storage.db.deleteFrom('api_keys').execute();
   await storage.close();
   let http: ReportTiming | null = null;
+  const dashboard: ReportBenchResult['dashboard'] = [];
   const spoor = await startSpoor({
     name: `Spoor (${engine}, report data)`,
     databaseUrl: target.databaseUrl,
@@ -321,6 +325,11 @@ export async function benchReport(
     console.log(
       `  GET /api/websites/:id/report: median ${http.medianMs.toFixed(1)} ms, max ${http.maxMs.toFixed(1)} ms`,
     );
+    for (const [request, path] of dashboardRequests(record, report)) {
+      const timing = await timeRuns(10, 2, () => spoor.get(path));
+      dashboard.push({ request, timing });
+      console.log(`  ${request}: median ${timing.medianMs.toFixed(1)} ms, max ${timing.maxMs.toFixed(1)} ms`);
+    }
   } finally {
     await spoor.stop();
     const cleanup = target.open();
@@ -335,8 +344,40 @@ export async function benchReport(
     inProcess,
     http,
     pageviews: report.pageviews,
-    visits: report.visits,
-    uniqueVisitors: report.uniqueVisitors,
+    visits: report.visits ?? 0,
+    uniqueVisitors: report.uniqueVisitors ?? 0,
     uniqueVisitorsMethod: report.uniqueVisitorsMethod,
+    dashboard,
   };
+}
+
+/**
+ * What the dashboard asks while a marketer looks at this website: the overview (with its previous
+ * period), realtime, the report with bots, and the report filtered by its first row of each table.
+ */
+function dashboardRequests(
+  record: GenerationRecord,
+  report: Awaited<ReturnType<typeof websiteReport>>,
+): [string, string][] {
+  const base = `/api/websites/${encodeURIComponent(record.websiteId)}/report?from=${record.from}&to=${record.to}`;
+  const q = encodeURIComponent;
+  const requests: [string, string][] = [
+    ['GET /api/overview (30 days and the 30 before)', `/api/overview?from=${record.from}&to=${record.to}`],
+    ['GET /api/overview/realtime', '/api/overview/realtime'],
+    ['report, bots included', `${base}&bots=include`],
+  ];
+  const page = report.topPages[0];
+  if (page) requests.push(['report filtered by its top page', `${base}&page=${q(page.path)}`]);
+  const entry = report.entryPages[0];
+  if (entry) requests.push(['report filtered by its top entry page', `${base}&entry=${q(entry.path)}`]);
+  const referrer = report.referrers[0];
+  if (referrer)
+    requests.push(['report filtered by its top referrer', `${base}&referrer=${q(referrer.host)}`]);
+  const campaign = report.campaigns[0];
+  if (campaign)
+    requests.push([
+      'report filtered by its top campaign',
+      `${base}&utmSource=${q(campaign.source ?? '')}&utmMedium=${q(campaign.medium ?? '')}&utmCampaign=${q(campaign.campaign ?? '')}`,
+    ]);
+  return requests;
 }

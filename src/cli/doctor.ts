@@ -93,28 +93,9 @@ function redactPassword(url: string): string {
 }
 
 async function checkSmtp(smtp: SmtpConfig): Promise<Check> {
-  const name = 'smtp';
-  const where = `${smtp.host}:${smtp.port}`;
-  const { default: nodemailer } = await import('nodemailer');
-  const { smtpConnectionOptions } = await import('../email/sends/transport.ts');
-  const transport = nodemailer.createTransport({
-    ...smtpConnectionOptions(smtp),
-    connectionTimeout: TIMEOUT_MS,
-    greetingTimeout: TIMEOUT_MS,
-    socketTimeout: TIMEOUT_MS,
-  });
-  try {
-    await transport.verify();
-    return {
-      name,
-      status: 'ok',
-      message: `${where} answers${smtp.user ? ` and accepts the login of ${smtp.user}` : ' (no login configured)'}`,
-    };
-  } catch (error) {
-    return { name, status: 'fail', message: `${where}: ${(error as Error).message}` };
-  } finally {
-    transport.close();
-  }
+  const { checkSmtpConnection } = await import('../settings/smtp-status.ts');
+  const { reachable, message } = await checkSmtpConnection(smtp, TIMEOUT_MS);
+  return { name: 'smtp', status: reachable ? 'ok' : 'fail', message };
 }
 
 const HOSTNAME =

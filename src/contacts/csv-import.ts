@@ -5,6 +5,7 @@ import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { Storage } from '../storage/database.ts';
 import { lockMatchKeys } from '../storage/match-key-locks.ts';
+import type { Db } from '../storage/schema.ts';
 import type { ContactValues, CustomFieldDefinition, StandardField } from './contact.ts';
 import { normalizeEmail } from './contact-rules.ts';
 import { CsvParser, type CsvRecord } from './csv-parse.ts';
@@ -29,6 +30,13 @@ export interface ImportOptions {
   maxBytes: number;
   /** Rows written per transaction. */
   batchSize?: number;
+  /**
+   * Runs in each batch's transaction with every contact the batch's rows name (created, updated or
+   * skipped), e.g. to put them on a list: the contacts and what follows from them commit together.
+   */
+  afterBatch?: (trx: Db, contactIds: readonly string[], now: number) => Promise<void>;
+  /** Told what the import did so far after each piece of the body (to show progress). */
+  onProgress?: (summary: ImportSummary, bytesRead: number) => Promise<void>;
 }
 
 export interface RowError {
@@ -208,6 +216,7 @@ export async function writeBatch(
   rows: readonly ParsedRow[],
   definitions: readonly CustomFieldDefinition[],
   onDuplicate: ImportOptions['onDuplicate'],
+  afterBatch?: ImportOptions['afterBatch'],
 ): Promise<BatchCounts> {
   return storage.db.transaction().execute(async (trx) => {
     const counts: BatchCounts = { created: 0, updated: 0, skipped: 0 };
@@ -252,6 +261,12 @@ export async function writeBatch(
     await insertContacts(trx, fresh, now);
     for (const t of touched.values())
       if (!t.isNew && t.changed) await updateContactRow(trx, t.id, t.row, now);
+    if (afterBatch)
+      await afterBatch(
+        trx,
+        [...touched.values()].map((t) => t.id),
+        now,
+      );
     return counts;
   });
 }
@@ -309,7 +324,7 @@ export async function importContacts(
 
   const flush = async () => {
     if (batch.length === 0) return;
-    const counts = await writeBatch(storage, batch, definitions, options.onDuplicate);
+    const counts = await writeBatch(storage, batch, definitions, options.onDuplicate, options.afterBatch);
     summary.created += counts.created;
     summary.updated += counts.updated;
     summary.skipped += counts.skipped;
@@ -358,6 +373,7 @@ export async function importContacts(
       );
     }
     await take(parser.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })));
+    await options.onProgress?.(summary, bytes);
   }
   await take(parser.push(decoder.decode()));
   await take(parser.end());

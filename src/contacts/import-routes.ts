@@ -6,6 +6,8 @@ import { errors } from '../api-contract.ts';
 import { AppError } from '../lib/errors.ts';
 import type { Storage } from '../storage/database.ts';
 import { describeBytes, type ImportOptions, importContacts } from './csv-import.ts';
+import { ContactImportSchema } from './import-job-routes.ts';
+import { type ImportListHooks, runImport } from './import-jobs.ts';
 import { listCustomFields } from './store.ts';
 
 /** Largest CSV body accepted (200 MiB, about two million typical rows). */
@@ -56,7 +58,10 @@ interface ImportQuery {
  * Registered as its own plugin (an encapsulated scope), so the text/csv parser reaches only this route and
  * hands it the raw stream; any other content type is a 415.
  */
-export default async function contactImportRoutes(scope: FastifyInstance, deps: { storage: Storage }) {
+export default async function contactImportRoutes(
+  scope: FastifyInstance,
+  deps: { storage: Storage; lists: ImportListHooks },
+) {
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser('text/csv', (request, payload, done) => {
     // Fastify leaves body limits to stream parsers: refuse a declared size here, count the rest in the import.
@@ -109,6 +114,40 @@ export default async function contactImportRoutes(scope: FastifyInstance, deps: 
         );
       } catch (error) {
         // The rest of the body is not worth reading: answer, then close the connection.
+        if (!body.readableEnded) reply.header('connection', 'close');
+        throw error;
+      }
+    },
+  );
+
+  scope.put<{ Params: { id: string }; Body: Readable | undefined }>(
+    '/api/contact-imports/:id/file',
+    {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      schema: {
+        operationId: 'uploadContactImportFile',
+        tags: ['contacts'],
+        summary: "Send an import's CSV file (text/csv body, header row first); answers when it is done.",
+        consumes: ['text/csv'],
+        description:
+          "Streams the file into the contacts as importContacts does, with the import's options, putting every contact it names on the import's list. While it runs, getContactImport answers its progress and the rows rejected so far (from any node). An import takes one file: a second answers 409.",
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: ContactImportSchema, ...errors(404, 409, 503) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      if (!body) throw new AppError('bad_request', 'The body is empty: send the CSV file as text/csv.');
+      const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1];
+      const declared = Number(request.headers['content-length']);
+      try {
+        return await runImport(deps.storage, deps.lists, request.params.id, {
+          body: body.iterator({ destroyOnReturn: false }),
+          bytesTotal: Number.isFinite(declared) && declared > 0 ? declared : null,
+          maxBytes: IMPORT_BODY_LIMIT,
+          ...(charset ? { charset } : {}),
+        });
+      } catch (error) {
         if (!body.readableEnded) reply.header('connection', 'close');
         throw error;
       }

@@ -12,7 +12,9 @@ import type {
 } from './contact.ts';
 import { STANDARD_FIELDS } from './contact.ts';
 import { cleanCustomField, cleanStandardField, type FieldProblem, isProblem } from './contact-rules.ts';
+import { searchTerms } from './search-terms.ts';
 import {
+  type ContactFilters,
   type ContactRow,
   contactRowOf,
   findContact,
@@ -143,14 +145,22 @@ function decodeCursor(cursor: string | undefined) {
   return { createdAt: Number(match[1]), id: match[2]! };
 }
 
-export async function listContacts(
-  db: Db,
-  query: { search?: string; limit: number; cursor?: string },
-): Promise<ContactPage> {
+export interface ContactListQuery {
+  search?: string | undefined;
+  filters?: ContactFilters;
+  order?: 'oldest' | 'newest';
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export async function listContacts(db: Db, query: ContactListQuery): Promise<ContactPage> {
+  const after = decodeCursor(query.cursor);
   const rows = await pageContacts(db, {
-    search: query.search?.trim() || undefined,
+    terms: searchTerms(query.search),
+    filters: query.filters ?? {},
+    order: query.order ?? 'oldest',
     limit: query.limit + 1,
-    after: decodeCursor(query.cursor),
+    ...(after ? { after } : {}),
   });
   const page = pageOf(rows, query.limit, (last) => `${Number(last.created_at)}.${last.id}`);
   return { contacts: page.rows.map(toContact), nextCursor: page.nextCursor };

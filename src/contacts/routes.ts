@@ -5,6 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { errors } from '../api-contract.ts';
+import { AppError } from '../lib/errors.ts';
 import type { Database } from '../storage/schema.ts';
 import type { ContactValues, EmailPermissions } from './contact.ts';
 import {
@@ -129,10 +130,40 @@ export function contactRoutes(scope: FastifyInstance, deps: { db: Kysely<Databas
       schema: {
         operationId: 'listContacts',
         tags: ['contacts'],
-        summary: 'Search and page through contacts (oldest first).',
-        description: 'Pass `nextCursor` back as `cursor` for the next page; it is null on the last one.',
+        summary: 'Search, filter and page through contacts (oldest first, or newest first).',
+        description:
+          'Search: every word of `q` must be the start of the email, of its domain (`@shop.example`), of the first or last name, or of the company (case-insensitive prefixes on indexes, so it can run per keystroke). Filters combine (all must hold). Pass `nextCursor` back as `cursor` for the next page (with the same `order`); it is null on the last one.',
         querystring: Type.Object({
-          q: Type.Optional(Type.String({ maxLength: 200, description: 'matches email, names and company' })),
+          q: Type.Optional(
+            Type.String({
+              maxLength: 200,
+              description: 'words matching the start of email, domain, names or company',
+              examples: ['ann', '@shop.example'],
+            }),
+          ),
+          list: Type.Optional(Type.String({ maxLength: 64, description: 'only members of this list' })),
+          listStatus: Type.Optional(
+            Type.Union([Type.Literal('subscribed'), Type.Literal('unsubscribed')], {
+              description: 'with `list`: only members of this status on it',
+            }),
+          ),
+          visitedSince: Type.Optional(
+            Type.String({
+              maxLength: 40,
+              description:
+                'an ISO 8601 instant: only contacts seen on a website as themselves (an identified visit) since then',
+              examples: ['2026-05-01T00:00:00Z'],
+            }),
+          ),
+          bounced: Type.Optional(
+            Type.Boolean({ description: 'only contacts with a bounce on a send or a suppressed address' }),
+          ),
+          unsubscribed: Type.Optional(
+            Type.Boolean({ description: 'only contacts who unsubscribed from at least one list' }),
+          ),
+          order: Type.Optional(
+            Type.Union([Type.Literal('oldest'), Type.Literal('newest')], { default: 'oldest' }),
+          ),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
           cursor: Type.Optional(Type.String({ maxLength: 100 })),
         }),
@@ -142,12 +173,25 @@ export function contactRoutes(scope: FastifyInstance, deps: { db: Kysely<Databas
         },
       },
     },
-    async (request) =>
-      listContacts(db, {
-        search: request.query.q,
-        limit: request.query.limit ?? 50,
-        cursor: request.query.cursor,
-      }),
+    async (request) => {
+      const { query } = request;
+      const visitedSince = query.visitedSince === undefined ? undefined : Date.parse(query.visitedSince);
+      if (Number.isNaN(visitedSince))
+        throw new AppError('bad_request', 'visitedSince must be a date and time (ISO 8601).');
+      return listContacts(db, {
+        search: query.q,
+        filters: {
+          ...(query.list !== undefined ? { listId: query.list } : {}),
+          ...(query.listStatus !== undefined ? { listStatus: query.listStatus } : {}),
+          ...(visitedSince !== undefined ? { visitedSince } : {}),
+          ...(query.bounced ? { bounced: true } : {}),
+          ...(query.unsubscribed ? { unsubscribed: true } : {}),
+        },
+        order: query.order ?? 'oldest',
+        limit: query.limit ?? 50,
+        cursor: query.cursor,
+      });
+    },
   );
 
   app.get(

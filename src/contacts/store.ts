@@ -1,7 +1,8 @@
 // Storage for contacts and custom field definitions.
-import { type Selectable, sql, type Updateable } from 'kysely';
-import type { ContactFieldsTable, ContactsTable, Db } from '../storage/schema.ts';
+import { PostgresAdapter, type RawBuilder, type Selectable, sql, type Updateable } from 'kysely';
+import type { ContactFieldsTable, ContactsTable, Db, ListMemberStatus } from '../storage/schema.ts';
 import type { Contact, CustomFieldDefinition, CustomValue, EmailPermissions } from './contact.ts';
+import { PREFIX_END, type SearchTerm } from './search-terms.ts';
 
 /** Column values of a contact as stored (standard fields already cleaned). */
 export interface ContactRow {
@@ -156,40 +157,161 @@ export async function findContactsByEmail(db: Db, email: string) {
     .execute();
 }
 
+export interface ContactFilters {
+  /** On this list (any status, or `listStatus`). */
+  listId?: string;
+  listStatus?: ListMemberStatus;
+  /** Had a visit as themselves (an identified browser) that started at or after this instant. */
+  visitedSince?: number;
+  /** A bounce on a send, or the address suppressed. */
+  bounced?: boolean;
+  /** Unsubscribed from at least one list. */
+  unsubscribed?: boolean;
+}
+
 export interface ContactPageQuery {
-  search?: string;
+  terms: readonly SearchTerm[];
+  filters: ContactFilters;
+  order: 'oldest' | 'newest';
   limit: number;
-  /** Opaque position from the previous page: `${createdAt}.${id}`. */
+  /** Position after the previous page's last contact. */
   after?: { createdAt: number; id: string };
 }
 
+// The indexed expressions of migration 014-contacts-dashboard, written exactly as indexed (an index on
+// an expression serves only that expression). PostgreSQL compares them in "C" so prefix ranges are exact.
+const SEARCHED = {
+  sqlite: {
+    email: 'email_match',
+    domain: "substr(email_match, instr(email_match, '@') + 1)",
+    firstName: 'lower(first_name)',
+    lastName: 'lower(last_name)',
+    company: 'lower(company)',
+  },
+  postgres: {
+    email: '(email_match collate "C")',
+    domain: '(split_part(email_match, \'@\', 2) collate "C")',
+    firstName: '(lower(first_name) collate "C")',
+    lastName: '(lower(last_name) collate "C")',
+    company: '(lower(company) collate "C")',
+  },
+} as const;
+
+const engineOf = (db: Db) => (db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite');
+
+/** A term as SQL: one BETWEEN per indexed expression (ORed), each a range scan of its index. */
+function termCondition(engine: 'sqlite' | 'postgres', term: SearchTerm): RawBuilder<unknown> {
+  const e = SEARCHED[engine];
+  const range = (expression: string, from: string) =>
+    sql`${sql.raw(expression)} between ${from} and ${from + PREFIX_END}`;
+  // Names are lower-cased by the database on both sides (SQLite: ASCII only; PostgreSQL: every letter),
+  // as the index was; addresses were lower-cased when stored.
+  const named = (expression: string) =>
+    sql`${sql.raw(expression)} between lower(${term.value}) and lower(${term.value}) || ${PREFIX_END}`;
+  if (term.kind === 'domain') return range(e.domain, term.value);
+  if (term.kind === 'email') return range(e.email, term.value);
+  const lower = term.value.toLowerCase();
+  return sql`(${sql.join(
+    [range(e.email, lower), range(e.domain, lower), named(e.firstName), named(e.lastName), named(e.company)],
+    sql` or `,
+  )})`;
+}
+
+/**
+ * A page of contacts: search terms and filters, in creation order. Every condition is an index range or
+ * an indexed lookup per contact (list membership by its key, a contact's visits, bounces, unsubscribes).
+ */
 export async function pageContacts(db: Db, query: ContactPageQuery) {
-  let q = db.selectFrom('contacts').selectAll();
-  if (query.search) {
-    const like = `%${query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const engine = engineOf(db);
+  const { filters } = query;
+  let q = db.selectFrom('contacts').selectAll('contacts');
+  for (const term of query.terms) q = q.where(termCondition(engine, term) as never);
+  if (filters.listId !== undefined) {
+    const { listId, listStatus } = filters;
     q = q.where((eb) =>
-      eb.or(
-        ['email_match', 'first_name', 'last_name', 'company'].map((column) =>
-          eb(eb.fn('lower', [eb.ref(column as 'email_match')]), 'like', eb.val(like)),
-        ),
+      eb.exists(
+        eb
+          .selectFrom('list_members as m')
+          .select(sql.lit(1).as('one'))
+          .whereRef('m.contact_id', '=', 'contacts.id')
+          .where('m.list_id', '=', listId)
+          .$if(listStatus !== undefined, (sub) => sub.where('m.status', '=', listStatus!)),
       ),
     );
   }
-  if (query.after) {
-    const { createdAt, id } = query.after;
+  if (filters.unsubscribed)
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('list_members as u')
+          .select(sql.lit(1).as('one'))
+          .whereRef('u.contact_id', '=', 'contacts.id')
+          .where('u.status', '=', 'unsubscribed'),
+      ),
+    );
+  if (filters.visitedSince !== undefined) {
+    const since = filters.visitedSince;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('visits as v')
+          .select(sql.lit(1).as('one'))
+          .whereRef('v.contact_id', '=', 'contacts.id')
+          .where('v.started_at', '>=', since),
+      ),
+    );
+  }
+  if (filters.bounced)
     q = q.where((eb) =>
       eb.or([
-        eb('created_at', '>', createdAt),
-        eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)]),
+        eb.exists(
+          eb
+            .selectFrom('send_recipients as r')
+            .select(sql.lit(1).as('one'))
+            .whereRef('r.contact_id', '=', 'contacts.id')
+            .where('r.status', 'in', ['hard_bounce', 'soft_bounce']),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('email_suppressions as s')
+            .select(sql.lit(1).as('one'))
+            .whereRef('s.email_match', '=', 'contacts.email_match'),
+        ),
+      ]),
+    );
+  const newest = query.order === 'newest';
+  if (query.after) {
+    const { createdAt, id } = query.after;
+    const beyond = newest ? '<' : '>';
+    q = q.where((eb) =>
+      eb.or([
+        eb('contacts.created_at', beyond, createdAt),
+        eb.and([eb('contacts.created_at', '=', createdAt), eb('contacts.id', beyond, id)]),
       ]),
     );
   }
-  return q.orderBy('created_at').orderBy('id').limit(query.limit).execute();
+  const direction = newest ? 'desc' : 'asc';
+  return q
+    .orderBy('contacts.created_at', direction)
+    .orderBy('contacts.id', direction)
+    .limit(query.limit)
+    .execute();
 }
 
 export async function countContacts(db: Db): Promise<number> {
   const row = await db
     .selectFrom('contacts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Contacts created in [fromMs, toMs), through contacts_by_created (created_at, id). */
+export async function countContactsCreatedBetween(db: Db, fromMs: number, toMs: number): Promise<number> {
+  const row = await db
+    .selectFrom('contacts')
+    .where('created_at', '>=', fromMs)
+    .where('created_at', '<', toMs)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);

@@ -11,11 +11,13 @@ import { redirectTargetOf } from '../lib/destination-url.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { limitPerClient } from '../lib/rate-limited.ts';
+import { utcDay } from '../lib/time.ts';
 import type { Storage } from '../storage/database.ts';
 import { readCookie, setVisitorCookie } from '../tracking/tracking-cookies.ts';
 import { answerPreflight, approveOrigin } from '../websites/cors.ts';
 import { isOriginAllowed } from '../websites/origin-rules.ts';
 import type { WebsiteCache } from '../websites/website-cache.ts';
+import { countForm } from './counts-store.ts';
 import type { Form } from './form.ts';
 import { DEFAULT_THANK_YOU } from './form-definition.ts';
 import { formLoaderRoutes } from './loader-routes.ts';
@@ -174,6 +176,8 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
       const form = await publicForm(id);
       await allowCors(request, reply, form);
       reply.header('cache-control', 'no-store');
+      // The embed loader reads the definition once per page showing the form: a view of the form.
+      await countForm(db, form.id, utcDay(Date.now()), 'views');
       const website = form.websiteId ? await deps.websites.get(form.websiteId) : undefined;
       // gpc: the loader treats Global Privacy Control as "anonymous" exactly when the website does.
       return publicDefinition(form, {
@@ -338,6 +342,7 @@ export function publicFormRoutes(app: FastifyInstance, deps: FormRouteDeps): voi
           .code(404)
           .type('text/html; charset=utf-8')
           .send('<!doctype html><title>Not found</title><h1>This page does not exist.</h1>');
+      await countForm(db, form.id, utcDay(Date.now()), 'views');
       const website = form.websiteId ? await deps.websites.get(form.websiteId) : undefined;
       return reply
         .type('text/html; charset=utf-8')

@@ -7,6 +7,8 @@ import type { Kysely } from 'kysely';
 import { errors } from '../api-contract.ts';
 import type { Database } from '../storage/schema.ts';
 import type { FormInput } from './form-definition.ts';
+import { formFigures, MAX_FIGURE_DAYS } from './form-figures.ts';
+import { listFormSubmissions } from './form-submissions.ts';
 import { defineForm, getForm, redefineForm } from './manage-forms.ts';
 import { listForms } from './store.ts';
 
@@ -129,6 +131,64 @@ const definitionErrors = errors(
   503,
 );
 
+const Count = Type.Integer({ minimum: 0 });
+const FormFiguresSchema = Type.Object(
+  {
+    formId: Type.String(),
+    from: Type.String(),
+    to: Type.String(),
+    views: Type.Integer({
+      minimum: 0,
+      description: 'Times the form was shown (embed loads, hosted page views).',
+    }),
+    submissions: Type.Integer({ minimum: 0, description: 'Submissions received (total, not unique).' }),
+    conversionRate: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+      description: 'submissions ÷ views in the period; null without views.',
+    }),
+    contactsCreated: Count,
+    contactsUpdated: Count,
+    days: Type.Array(
+      Type.Object({ day: Type.String(), views: Count, submissions: Count, created: Count, updated: Count }),
+      { description: 'Every day of the period (UTC), oldest first.' },
+    ),
+  },
+  {
+    title: 'FormFigures',
+    examples: [
+      {
+        formId: 'f0rMIdXyZ12345678abcde',
+        from: '2026-05-01',
+        to: '2026-05-02',
+        views: 40,
+        submissions: 6,
+        conversionRate: 0.15,
+        contactsCreated: 4,
+        contactsUpdated: 2,
+        days: [
+          { day: '2026-05-01', views: 25, submissions: 4, created: 3, updated: 1 },
+          { day: '2026-05-02', views: 15, submissions: 2, created: 1, updated: 1 },
+        ],
+      },
+    ],
+  },
+);
+const FormSubmissionSchema = Type.Object(
+  {
+    id: Type.String(),
+    receivedAt: Type.String({ format: 'date-time' }),
+    status: Type.Union([Type.Literal('pending'), Type.Literal('processed'), Type.Literal('failed')]),
+    outcome: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Null()]),
+    contactId: Type.Union([Type.String(), Type.Null()]),
+    anonymous: Type.Boolean({
+      description: 'Submitted without tracking consent: the browser was not linked.',
+    }),
+    values: Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()])),
+    consents: Type.Record(Type.String(), Type.Boolean()),
+    error: Type.Union([Type.String(), Type.Null()], { description: 'Why processing failed.' }),
+  },
+  { title: 'FormSubmission' },
+);
+
 export function formRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> }): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = deps;
@@ -187,5 +247,62 @@ export function formRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> 
       },
     },
     async (request) => redefineForm(db, request.params.id, request.body as FormInput),
+  );
+  app.get(
+    '/api/forms/:id/figures',
+    {
+      schema: {
+        operationId: 'getFormFigures',
+        tags: ['forms'],
+        summary: "A form's views, submissions, conversion rate and contacts created or updated, per day.",
+        description: `From the form's daily counters (UTC days, \`from\` to \`to\` inclusive, at most ${MAX_FIGURE_DAYS} days). Views counted since the counters exist (upgrade: submissions before it are counted, views are not).`,
+        params: IdParams,
+        querystring: Type.Object({
+          from: Type.String({
+            maxLength: 10,
+            description: 'First day, YYYY-MM-DD (UTC)',
+            examples: ['2026-05-01'],
+          }),
+          to: Type.String({
+            maxLength: 10,
+            description: 'Last day, YYYY-MM-DD (UTC), inclusive',
+            examples: ['2026-05-31'],
+          }),
+        }),
+        response: { 200: FormFiguresSchema, ...errors(404, 503) },
+      },
+    },
+    async (request) => formFigures(db, request.params.id, request.query.from, request.query.to),
+  );
+  app.get(
+    '/api/forms/:id/submissions',
+    {
+      schema: {
+        operationId: 'listFormSubmissions',
+        tags: ['forms'],
+        summary: "A form's submissions, newest first: values, consents, outcome and contact.",
+        description: 'Pass `nextCursor` back as `cursor` for the next page; it is null on the last one.',
+        params: IdParams,
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+          cursor: Type.Optional(Type.String({ maxLength: 100 })),
+        }),
+        response: {
+          200: Type.Object(
+            {
+              submissions: Type.Array(FormSubmissionSchema),
+              nextCursor: Type.Union([Type.String(), Type.Null()]),
+            },
+            { title: 'FormSubmissionPage' },
+          ),
+          ...errors(404, 503),
+        },
+      },
+    },
+    async (request) =>
+      listFormSubmissions(db, request.params.id, {
+        limit: request.query.limit ?? 50,
+        cursor: request.query.cursor,
+      }),
   );
 }

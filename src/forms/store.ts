@@ -272,3 +272,40 @@ export async function contactSubmissionsByIds(db: Db, ids: readonly string[]) {
     .where('form_submissions.contact_id', 'is not', null)
     .execute();
 }
+
+/** Submissions received in [fromMs, toMs), whatever became of them, through form_submissions_by_status. */
+export async function countSubmissionsReceivedBetween(db: Db, fromMs: number, toMs: number): Promise<number> {
+  const row = await db
+    .selectFrom('form_submissions')
+    // Every status, named so the (status, received_at) index serves the range.
+    .where('status', 'in', ['pending', 'processed', 'failed'])
+    .where('received_at', '>=', fromMs)
+    .where('received_at', '<', toMs)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+// --- A form's submissions, newest first (the dashboard's submissions table) ---
+
+/** A page of the form's submissions, newest first by (received, id), after the previous page's last. */
+export async function pageSubmissionsOfForm(
+  db: Db,
+  formId: string,
+  query: { limit: number; before?: { receivedAt: number; id: string } },
+) {
+  let q = db
+    .selectFrom('form_submissions')
+    .select(['id', 'received_at', 'status', 'outcome', 'contact_id', 'anonymous', 'payload', 'error'])
+    .where('form_id', '=', formId);
+  if (query.before) {
+    const { receivedAt, id } = query.before;
+    q = q.where((eb) =>
+      eb.or([
+        eb('received_at', '<', receivedAt),
+        eb.and([eb('received_at', '=', receivedAt), eb('id', '<', id)]),
+      ]),
+    );
+  }
+  return q.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+}

@@ -7,9 +7,11 @@ import { matchOrCreateContact, toContactValues } from '../identity/match-contact
 import { createVisitor, linkVisitor, resolveVisitor } from '../identity/store.ts';
 import { AppError } from '../lib/errors.ts';
 import { isWellFormedId, newId } from '../lib/ids.ts';
+import { utcDay } from '../lib/time.ts';
 import { subscribeToLists } from '../lists/store.ts';
 import type { Storage } from '../storage/database.ts';
 import type { Db } from '../storage/schema.ts';
+import { countForm } from './counts-store.ts';
 import type { Form } from './form.ts';
 import type { AfterSubmit } from './form-definition.ts';
 import { rememberChoice } from './prefill.ts';
@@ -120,6 +122,7 @@ export async function submitForm(storage: Storage, request: SubmissionRequest): 
     };
   }
 
+  await countForm(storage.db, form.id, utcDay(request.receivedAt), 'submissions');
   try {
     const processed = await processSubmission(storage, id);
     return { submissionId: id, afterSubmit: form.definition.afterSubmit, ...processed };
@@ -190,6 +193,8 @@ export async function processSubmission(
         outcome: match.outcome,
         visitorId: visitor?.id ?? null,
       });
+      // Counted on the day it was submitted, beside the submission itself.
+      await countForm(tx, form.id, utcDay(Number(row.received_at)), match.outcome);
       return { contactId: match.contactId, visitorId: visitor?.id ?? null, prefillToken };
     });
   } catch (error) {

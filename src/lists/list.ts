@@ -23,6 +23,8 @@ export interface ListMember {
   unsubscribedAt: string | null;
   /** The send whose email led to the unsubscribe, when one did. */
   unsubscribedSendId: string | null;
+  /** That email's subject as sent (null: no send, or the send was deleted). */
+  unsubscribedSendSubject: string | null;
 }
 
 /** One of a contact's lists. */

@@ -203,6 +203,7 @@ export async function listMembers(
       addedAt: iso(row.added_at)!,
       unsubscribedAt: iso(row.unsubscribed_at),
       unsubscribedSendId: row.unsubscribed_send_id,
+      unsubscribedSendSubject: row.unsubscribed_send_subject ?? null,
     })),
     nextCursor: page.nextCursor,
   };

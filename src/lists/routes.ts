@@ -69,6 +69,9 @@ const ListMember = Type.Object(
     source: Type.String({ description: "How the contact came onto the list: 'api', 'form' or 'import'." }),
     addedAt: Type.String({ format: 'date-time' }),
     ...Unsubscribed,
+    unsubscribedSendSubject: Type.Union([Type.String(), Type.Null()], {
+      description: 'The subject of the email that led to the unsubscribe, as it was sent.',
+    }),
   },
   { title: 'ListMember' },
 );

@@ -265,7 +265,10 @@ export async function pageMembers(db: Db, listId: string, query: MemberPageQuery
   let q = db
     .selectFrom('list_members as m')
     .innerJoin('contacts as c', 'c.id', 'm.contact_id')
+    // The subject of the email that led to an unsubscribe, as it was sent (null: none, or deleted).
+    .leftJoin('sends as s', 's.id', 'm.unsubscribed_send_id')
     .select([
+      's.subject as unsubscribed_send_subject',
       'm.contact_id',
       'm.status',
       'm.source',

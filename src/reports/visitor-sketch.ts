@@ -24,12 +24,18 @@ export function sketchEntry(visitorId: string): SketchEntry {
 
 /** Cardinality estimate from registers (missing registers are zero), with linear counting for small sets. */
 export function estimateCardinality(registers: ReadonlyMap<number, number>): number {
-  const m = SKETCH_REGISTERS;
-  let sum = m - registers.size; // 2^-0 for every empty register
+  let sum = 0;
   for (const rho of registers.values()) sum += 2 ** -rho;
+  return estimateFromSums(registers.size, sum);
+}
+
+/** The same estimate from the number of registers set and the sum of 2^-rho over them. */
+export function estimateFromSums(filled: number, sumOfSet: number): number {
+  const m = SKETCH_REGISTERS;
+  const empty = m - filled;
+  const sum = empty + sumOfSet; // 2^-0 for every empty register
   const alpha = 0.7213 / (1 + 1.079 / m);
   const raw = (alpha * m * m) / sum;
-  const empty = m - registers.size;
   if (raw <= 2.5 * m && empty > 0) return Math.round(m * Math.log(m / empty));
   return Math.round(raw);
 }

@@ -12,6 +12,8 @@ import * as sendLastError from './migrations/009-send-last-error.ts';
 import * as jobs from './migrations/010-jobs.ts';
 import * as interactionLog from './migrations/011-interaction-log.ts';
 import * as accounts from './migrations/012-accounts.ts';
+import * as reportDimensions from './migrations/013-report-dimensions.ts';
+import * as contactsDashboard from './migrations/014-contacts-dashboard.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -27,6 +29,8 @@ const migrations: Record<string, Migration> = {
   '010-jobs': jobs,
   '011-interaction-log': interactionLog,
   '012-accounts': accounts,
+  '013-report-dimensions': reportDimensions,
+  '014-contacts-dashboard': contactsDashboard,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {

@@ -172,6 +172,22 @@ export interface DailyReferrersTable {
   bot: number;
   referrer_host: string;
   visits: number;
+  /** Figures of the visits counted here (migration 013, report dimensions): one-page visits, their page views and engaged time. */
+  bounces: number;
+  pageviews: number;
+  engaged_ms: number;
+}
+
+/** Visits by the page they started on, with their figures (migration 013, report dimensions). */
+export interface DailyEntryPagesTable {
+  website_id: string;
+  day: string;
+  bot: number;
+  entry_path: string;
+  visits: number;
+  bounces: number;
+  pageviews: number;
+  engaged_ms: number;
 }
 
 export interface DailyCampaignsTable {
@@ -182,6 +198,9 @@ export interface DailyCampaignsTable {
   utm_medium: string;
   utm_campaign: string;
   visits: number;
+  bounces: number;
+  pageviews: number;
+  engaged_ms: number;
 }
 
 /** HyperLogLog registers of the visitors seen per day: kind 'all' or 'identified'. */
@@ -442,6 +461,36 @@ export interface InteractionLogTable {
   item_id: string;
 }
 
+export type ContactImportStatus = 'waiting' | 'running' | 'done' | 'failed';
+
+/** A CSV import and its progress, read by the dashboard while the file streams in (src/contacts). */
+export interface ContactImportsTable {
+  id: string;
+  status: ContactImportStatus;
+  /** The list every imported contact joins (source 'import'); null for none. */
+  list_id: string | null;
+  on_duplicate: 'update' | 'skip';
+  unknown_columns: 'refuse' | 'ignore';
+  bytes_total: number | null;
+  bytes_read: number;
+  /** JSON ImportSummary so far, per-row errors included. */
+  summary: string;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+/** A form's counters per UTC day: shown, submitted, and what the submissions did to contacts. */
+export interface FormDailyCountsTable {
+  form_id: string;
+  day: string;
+  views: Generated<number>;
+  submissions: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -459,6 +508,7 @@ export interface Database {
   daily_pages: DailyPagesTable;
   daily_referrers: DailyReferrersTable;
   daily_campaigns: DailyCampaignsTable;
+  daily_entry_pages: DailyEntryPagesTable;
   daily_visitor_sketch: DailyVisitorSketchTable;
   contacts: ContactsTable;
   contact_fields: ContactFieldsTable;
@@ -479,6 +529,8 @@ export interface Database {
   email_suppressions: EmailSuppressionsTable;
   jobs: JobsTable;
   interaction_log: InteractionLogTable;
+  contact_imports: ContactImportsTable;
+  form_daily_counts: FormDailyCountsTable;
 }
 
 /** A connection or a transaction: what every store's functions take. */

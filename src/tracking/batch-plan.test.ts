@@ -108,12 +108,24 @@ describe('planBatch', () => {
       lastSeenAt: T0 - 5 * MIN,
       pageviews: 1,
       bot: 0,
+      source: {
+        entryPath: '/',
+        referrerHost: 'news.example',
+        utmSource: null,
+        utmMedium: null,
+        utmCampaign: null,
+      },
     });
     const { plan, outcomes } = planBatch([pv('e1', T0), pv('e2', T0 + MIN)], state);
     expect(outcomes.map((o) => o.visitId)).toEqual(['visit0', 'visit0']);
     expect(plan.newVisits).toEqual([]);
     expect(plan.visitIncrements.get('visit0')).toEqual({ pageviews: 2, engagedMs: 0, lastSeenAt: T0 + MIN });
     expect(plan.dailyStats.get('w1|2026-11-20|0')).toMatchObject({ pageviews: 2, visits: 0, bounces: -1 });
+    // The stored visit's entry page and referrer get its page views and lose its bounce too.
+    const figures = { visits: 0, bounces: -1, pageviews: 2, engaged_ms: 0 };
+    expect(plan.dailyEntryPages.get('w1|2026-11-20|0|/')).toMatchObject({ entry_path: '/', ...figures });
+    expect(plan.dailyReferrers.get('w1|2026-11-20|0|news.example')).toMatchObject(figures);
+    expect(plan.dailyCampaigns.size).toBe(0);
   });
 
   it("moves a visitor's last_seen_at on when a visit starts, and otherwise once it is five minutes behind", () => {
@@ -128,6 +140,13 @@ describe('planBatch', () => {
         lastSeenAt,
         pageviews: 3,
         bot: 0,
+        source: {
+          entryPath: '/',
+          referrerHost: 'news.example',
+          utmSource: null,
+          utmMedium: null,
+          utmCampaign: null,
+        },
       });
       const { plan } = planBatch(events, state);
       return { touched: [...plan.touchedVisitors], after: state.visitors.get('visitorA000000000000000') };
@@ -166,6 +185,12 @@ describe('planBatch', () => {
     expect(plan.newPageviews[0]?.engaged_ms).toBe(8_000);
     expect(plan.newVisits[0]?.engaged_ms).toBe(8_000);
     expect(plan.dailyPages.get('w1|2026-11-20|0|/')).toMatchObject({ pageviews: 1, engaged_ms: 8_000 });
+    expect(plan.dailyEntryPages.get('w1|2026-11-20|0|/')).toMatchObject({
+      visits: 1,
+      bounces: 1,
+      pageviews: 1,
+      engaged_ms: 8_000,
+    });
   });
 
   it('labels a bot visit and keeps it apart in the rollups', () => {
@@ -180,8 +205,10 @@ describe('planBatch', () => {
       referrer: 'https://news.example/',
     });
     const { plan } = planBatch([first, pv('e2', T0 + MIN)], emptyState());
+    // The visit's figures: one visit, no longer a bounce after its second page view.
+    const figures = { visits: 1, bounces: 0, pageviews: 2, engaged_ms: 0 };
     expect([...plan.dailyReferrers.values()]).toEqual([
-      { website_id: 'w1', day: '2026-11-20', bot: 0, referrer_host: 'news.example', visits: 1 },
+      { website_id: 'w1', day: '2026-11-20', bot: 0, referrer_host: 'news.example', ...figures },
     ]);
     expect([...plan.dailyCampaigns.values()]).toEqual([
       {
@@ -191,8 +218,11 @@ describe('planBatch', () => {
         utm_source: 'n',
         utm_medium: '',
         utm_campaign: 'c',
-        visits: 1,
+        ...figures,
       },
+    ]);
+    expect([...plan.dailyEntryPages.values()]).toEqual([
+      { website_id: 'w1', day: '2026-11-20', bot: 0, entry_path: '/', ...figures },
     ]);
   });
 });

@@ -9,10 +9,12 @@ import { decideVisit } from './visit-rules.ts';
 import {
   campaignDelta,
   emptyPlan,
+  entryPageDelta,
   pageDelta,
   raiseSketch,
   referrerDelta,
   statsDelta,
+  type VisitFigures,
   type WritePlan,
 } from './write-plan.ts';
 
@@ -40,6 +42,16 @@ export interface KnownVisit {
   lastSeenAt: number;
   pageviews: number;
   bot: number;
+  source: VisitSource;
+}
+
+/** Where a visit came from: the dimensions its figures are rolled up by (migration 013, report dimensions). */
+export interface VisitSource {
+  entryPath: string;
+  referrerHost: string | null;
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
 }
 
 export interface KnownPageview {
@@ -186,7 +198,13 @@ class Planner {
       const day = this.dayOf(target.occurredAt);
       statsDelta(this.plan, target.websiteId, day, target.bot).engaged_ms += delta;
       pageDelta(this.plan, target.websiteId, day, target.bot, target.path).engaged_ms += delta;
-      if (target.visitId) this.touchVisit(target.visitId, 0, delta, event.receivedAt);
+      if (target.visitId) {
+        this.touchVisit(target.visitId, 0, delta, event.receivedAt);
+        // The visit is loaded when it is the browser's latest and still within reach: nearly always while
+        // a page reports engaged time. When not, the time counts in the totals and the page's row only.
+        const visit = this.knownVisitsById.get(target.visitId);
+        if (visit) this.addToSources(visit, { visits: 0, bounces: 0, pageviews: 0, engaged_ms: delta });
+      }
     } else if (target.visitId) {
       this.touchVisit(target.visitId, 0, 0, event.receivedAt);
     }
@@ -248,8 +266,10 @@ class Planner {
     const latest = this.state.latestVisits.get(visitKey);
     const decision = decideVisit(latest, event.receivedAt, event.visitTimeoutMinutes);
     if (decision.kind === 'continue' && latest) {
-      if (latest.pageviews === 1)
+      const unbounced = latest.pageviews === 1 ? 1 : 0;
+      if (unbounced)
         statsDelta(this.plan, event.websiteId, this.dayOf(latest.startedAt), latest.bot).bounces -= 1;
+      this.addToSources(latest, { visits: 0, bounces: -unbounced, pageviews: 1, engaged_ms: 0 });
       latest.pageviews += 1;
       latest.lastSeenAt = Math.max(latest.lastSeenAt, event.receivedAt);
       this.touchVisit(latest.id, 1, 0, event.receivedAt);
@@ -291,6 +311,13 @@ class Planner {
       lastSeenAt: event.receivedAt,
       pageviews: 1,
       bot,
+      source: {
+        entryPath: a.path,
+        referrerHost: a.referrerHost,
+        utmSource: a.utmSource,
+        utmMedium: a.utmMedium,
+        utmCampaign: a.utmCampaign,
+      },
     };
     this.state.latestVisits.set(visitKey, known);
     this.knownVisitsById.set(visit.id, known);
@@ -299,22 +326,38 @@ class Planner {
     const stats = statsDelta(this.plan, event.websiteId, day, bot);
     stats.visits += 1;
     stats.bounces += 1; // a one-page visit is a bounce until its second page view
-    if (a.referrerHost) referrerDelta(this.plan, event.websiteId, day, bot, a.referrerHost).visits += 1;
-    if (a.utmSource || a.utmMedium || a.utmCampaign) {
-      campaignDelta(
-        this.plan,
-        event.websiteId,
-        day,
-        bot,
-        a.utmSource ?? '',
-        a.utmMedium ?? '',
-        a.utmCampaign ?? '',
-      ).visits += 1;
-    }
+    this.addToSources(known, { visits: 1, bounces: 1, pageviews: 1, engaged_ms: 0 });
     const { reg, rho } = sketchEntry(visitorId);
     raiseSketch(this.plan, event.websiteId, day, bot, 'all', reg, rho);
     if (identified) raiseSketch(this.plan, event.websiteId, day, bot, 'identified', reg, rho);
     return visit.id;
+  }
+
+  /** Adds to the rollups of the visit's entry page, referrer and campaign, on the day the visit started. */
+  private addToSources(visit: KnownVisit, figures: VisitFigures): void {
+    const day = this.dayOf(visit.startedAt);
+    const { websiteId, bot, source } = visit;
+    const rows: VisitFigures[] = [entryPageDelta(this.plan, websiteId, day, bot, source.entryPath)];
+    if (source.referrerHost) rows.push(referrerDelta(this.plan, websiteId, day, bot, source.referrerHost));
+    if (source.utmSource || source.utmMedium || source.utmCampaign) {
+      rows.push(
+        campaignDelta(
+          this.plan,
+          websiteId,
+          day,
+          bot,
+          source.utmSource ?? '',
+          source.utmMedium ?? '',
+          source.utmCampaign ?? '',
+        ),
+      );
+    }
+    for (const row of rows) {
+      row.visits += figures.visits;
+      row.bounces += figures.bounces;
+      row.pageviews += figures.pageviews;
+      row.engaged_ms += figures.engaged_ms;
+    }
   }
 
   private dayOf(at: number): string {

@@ -1,9 +1,13 @@
 // What the SQLite writer thread remembers of the browsers it wrote: visitor rows, aliases and each
-// browser's latest visit per website, so that a returning browser's page view needs no reads.
+// browser's latest visit per website, so that a returning browser's page view needs no reads. Only the
+// thread has it (batch-store.ts passes it to the store there): it is the one writer of its file and can
+// tell when anyone else wrote (below). In process there is none — on PostgreSQL several writers and
+// nodes commit at once, nothing says cheaply that another changed a browser, and the batch reads its
+// browsers under an advisory lock in a fixed number of statements anyway; SQLite `:memory:` is tests.
 //
 // Entries are exactly what the database holds (or holds no row for), kept so by three rules:
 // - the writer's own transactions: the planner updates the very objects it was handed (a visit's page
-//   views and last_seen_at, a visitor's last_seen_at) the way writePlan updates the rows, and `remember`
+//   views and last_seen_at, a visitor's last_seen_at) the way the store's writes update the rows, and `remember`
 //   adds the rows it created once the transaction committed (and forgets a visit it changed without
 //   holding it); a failed transaction `clear`s everything;
 // - other connections (identity linking, merges, erasure, retention through Kysely): `PRAGMA data_version`
@@ -22,32 +26,22 @@ import type { BatchState, KnownVisit, KnownVisitor, WritePlan } from './batch-pl
  */
 const BROWSER_CACHE_LIMIT = 50_000;
 
+/** Remembered rows by key: null, the database holds none; undefined (not remembered), read it. */
+export type Memory<V> = Map<string, V | null>;
+
 export class BrowserCache {
+  // What is remembered is read by the store (batch-store.ts), which reads the rest inside the transaction
+  // and sets what it found here (null: the database holds no such row).
   /** By visitor id; null: no such visitor. */
-  private readonly visitors = new Map<string, KnownVisitor | null>();
+  readonly visitors: Memory<KnownVisitor> = new Map();
   /** Alias id → visitor id; null: not an alias. */
-  private readonly aliases = new Map<string, string | null>();
+  readonly aliases: Memory<string> = new Map();
   /** By `${visitorId}|${websiteId}`: the visit started last, however long ago; null: none. */
-  private readonly latestVisits = new Map<string, KnownVisit | null>();
+  readonly latestVisits: Memory<KnownVisit> = new Map();
   private version: unknown = null;
   private changes: unknown = null;
 
   constructor(private readonly limit = BROWSER_CACHE_LIMIT) {}
-
-  /** The visitor the id names, if any: remembered, or read (inside the transaction) and remembered. */
-  visitor(id: string, read: (id: string) => KnownVisitor | null): KnownVisitor | null {
-    return recall(this.visitors, id, read);
-  }
-
-  /** The visitor id the alias points to, if it is one. */
-  alias(id: string, read: (id: string) => string | null): string | null {
-    return recall(this.aliases, id, read);
-  }
-
-  /** The browser's visit on the website that started last, if any (however long ago). */
-  latestVisit(key: string, read: () => KnownVisit | null): KnownVisit | null {
-    return recall(this.latestVisits, key, read);
-  }
 
   /** At the start of each transaction: drops everything unless only this writer changed the database. */
   check(version: unknown, changes: unknown): void {
@@ -84,15 +78,6 @@ export class BrowserCache {
     this.latestVisits.clear();
     this.changes = null;
   }
-}
-
-function recall<T>(map: Map<string, T | null>, key: string, read: (key: string) => T | null): T | null {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = read(key);
-    map.set(key, value);
-  }
-  return value;
 }
 
 /** Drops the entries first inserted until a tenth below the limit, so trimming is not needed every batch. */

@@ -1,6 +1,7 @@
 // The rows one batch of tracking events writes: new rows, increments, and the report rollups' deltas.
 import type {
   DailyCampaignsTable,
+  DailyEntryPagesTable,
   DailyPagesTable,
   DailyReferrersTable,
   DailyStatsTable,
@@ -25,6 +26,7 @@ export interface WritePlan {
   dailyPages: Map<string, DailyPagesTable>;
   dailyReferrers: Map<string, DailyReferrersTable>;
   dailyCampaigns: Map<string, DailyCampaignsTable>;
+  dailyEntryPages: Map<string, DailyEntryPagesTable>;
   /** Sketch registers, kept at their maximum. */
   sketch: Map<string, DailyVisitorSketchTable>;
 }
@@ -42,6 +44,7 @@ export function emptyPlan(): WritePlan {
     dailyPages: new Map(),
     dailyReferrers: new Map(),
     dailyCampaigns: new Map(),
+    dailyEntryPages: new Map(),
     sketch: new Map(),
   };
 }
@@ -84,7 +87,7 @@ export const referrerDelta = (plan: WritePlan, website_id: string, day: string, 
     day,
     bot,
     referrer_host: host,
-    visits: 0,
+    ...noVisits(),
   }));
 
 export const campaignDelta = (
@@ -106,9 +109,28 @@ export const campaignDelta = (
       utm_source,
       utm_medium,
       utm_campaign,
-      visits: 0,
+      ...noVisits(),
     }),
   );
+
+export const entryPageDelta = (plan: WritePlan, website_id: string, day: string, bot: number, path: string) =>
+  rowFor(plan.dailyEntryPages, `${website_id}|${day}|${bot}|${path}`, () => ({
+    website_id,
+    day,
+    bot,
+    entry_path: path,
+    ...noVisits(),
+  }));
+
+/** The figures every per-dimension visit rollup keeps (daily_entry_pages, daily_referrers, daily_campaigns). */
+export interface VisitFigures {
+  visits: number;
+  bounces: number;
+  pageviews: number;
+  engaged_ms: number;
+}
+
+const noVisits = (): VisitFigures => ({ visits: 0, bounces: 0, pageviews: 0, engaged_ms: 0 });
 
 export function raiseSketch(
   plan: WritePlan,

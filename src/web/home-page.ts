@@ -14,6 +14,11 @@ interface Link {
 
 export function renderHomePage(links: HomeLinks): string {
   const items: Link[] = [
+    {
+      href: '/app/',
+      label: 'Dashboard',
+      note: 'sign in to see and manage websites, contacts, forms and emails',
+    },
     { href: '/docs', label: 'API reference', note: 'every endpoint, with an admin API key to try them' },
     { href: '/docs/json', label: 'OpenAPI document', note: 'the same, machine-readable' },
     { href: '/cookies.json', label: 'Cookie list', note: 'every cookie Spoor sets, for your cookie banner' },

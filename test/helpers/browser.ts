@@ -243,6 +243,8 @@ export interface BrowserOptions {
   userAgent?: string;
   /** false: pages run no script at all (a visitor with JavaScript turned off). */
   javaScriptEnabled?: boolean;
+  /** Lets the test inject scripts (axe-core) into pages whose Content-Security-Policy forbids inline ones. */
+  bypassCSP?: boolean;
 }
 
 export interface TestBrowser {
@@ -294,6 +296,7 @@ export async function openBrowser(sites: TestSites, options: BrowserOptions = {}
       ...launchOptions(sites.certificate, options.automated ?? false, options.gpc ?? false),
       ...(userAgent ? { userAgent } : {}),
       ...(options.javaScriptEnabled === false ? { javaScriptEnabled: false } : {}),
+      ...(options.bypassCSP ? { bypassCSP: true } : {}),
     });
   } catch (error) {
     rmSync(profile, { recursive: true, force: true });

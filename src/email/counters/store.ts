@@ -29,3 +29,36 @@ export async function readCounters(db: Db, sendId: string): Promise<Map<string, 
     .execute();
   return new Map(rows.map((row) => [row.name, Number(row.value)]));
 }
+
+/**
+ * The named counters summed over the sends created in [fromMs, toMs), with how many sends that is. Sends
+ * are few (one per mailing), and each counter is read by its key (send_id, name).
+ */
+export async function sumCountersOfSendsCreatedBetween(
+  db: Db,
+  fromMs: number,
+  toMs: number,
+  names: readonly string[],
+): Promise<{ sends: number; totals: Map<string, number> }> {
+  const sends = db
+    .selectFrom('sends')
+    .select('id')
+    .where('created_at', '>=', fromMs)
+    .where('created_at', '<', toMs);
+  const [count, rows] = await Promise.all([
+    db
+      .selectFrom('sends')
+      .where('created_at', '>=', fromMs)
+      .where('created_at', '<', toMs)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('send_counters')
+      .select((eb) => ['name', eb.fn.sum<number>('value').as('value')])
+      .where('send_id', 'in', sends)
+      .where('name', 'in', [...names])
+      .groupBy('name')
+      .execute(),
+  ]);
+  return { sends: Number(count.n), totals: new Map(rows.map((row) => [row.name, Number(row.value)])) };
+}

@@ -647,3 +647,14 @@ export async function suppressionsOf(db: Db, emailMatch: string | null): Promise
   if (!emailMatch) return [];
   return db.selectFrom('email_suppressions').selectAll().where('email_match', '=', emailMatch).execute();
 }
+
+/** The most recent failure to reach the SMTP server recorded on any send (for the SMTP status). */
+export async function latestSendError(db: Db) {
+  return db
+    .selectFrom('sends')
+    .select(['id', 'last_error', 'last_error_at'])
+    .where('last_error_at', 'is not', null)
+    .orderBy('last_error_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}

@@ -1,0 +1,23 @@
+// The dashboard's sections, in nav order. One entry per page area; each page helper edits only its own
+// entry here and its own pages/<area>/routes.tsx (the route table is routes.tsx).
+import type { AdminArea } from './api/session';
+
+export interface NavEntry {
+  /** The page area (its folder under pages/). */
+  area: 'overview' | 'websites' | 'contacts' | 'forms' | 'lists' | 'emails' | 'settings';
+  label: string;
+  /** Under the /app base: '/' for the overview. */
+  href: string;
+  /** Shown only to sessions that may read this admin area (none: everyone signed in). */
+  needs?: AdminArea;
+}
+
+export const NAV: NavEntry[] = [
+  { area: 'overview', label: 'Overview', href: '/' },
+  { area: 'websites', label: 'Websites', href: '/websites', needs: 'tracking' },
+  { area: 'contacts', label: 'Contacts', href: '/contacts', needs: 'contacts' },
+  { area: 'forms', label: 'Forms', href: '/forms', needs: 'tracking' },
+  { area: 'lists', label: 'Lists', href: '/lists', needs: 'email' },
+  { area: 'emails', label: 'Emails', href: '/emails', needs: 'email' },
+  { area: 'settings', label: 'Settings', href: '/settings' },
+];

@@ -1,0 +1,226 @@
+// One contact: their fields, email permissions and consent, lists, browsers, the emails sent to them, and
+// the timeline of every interaction; export (a JSON download) and erase (after a confirmation).
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useLocation } from 'wouter';
+import { api, data } from '../../api/client';
+import { useCanRead, useCanWrite } from '../../api/session';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { ErrorState } from '../../ui/ErrorState';
+import { Loading } from '../../ui/NotFound';
+import { formatDateTime, Page, Section } from '../../ui/Page';
+import { contactName } from './contact-names';
+import { Timeline } from './Timeline';
+
+const FIELDS = [
+  ['email', 'Email'],
+  ['firstName', 'First name'],
+  ['lastName', 'Last name'],
+  ['company', 'Company'],
+  ['jobTitle', 'Job title'],
+  ['phone', 'Phone'],
+  ['country', 'Country'],
+] as const;
+
+const BLOCKED = {
+  unsubscribed: 'not sent: unsubscribed',
+  do_not_email: 'not sent: do not email',
+  no_address: 'not sent: no address',
+  hard_bounced: 'not sent: address bounced before',
+} as const;
+
+function Lists({ id }: { id: string }) {
+  const lists = useQuery({
+    queryKey: ['contact-lists', id],
+    queryFn: () => data(api.GET('/api/contacts/{id}/lists', { params: { path: { id } } })),
+  });
+  if (lists.isPending) return <Loading />;
+  if (lists.isError) return <ErrorState error={lists.error} />;
+  if (lists.data.lists.length === 0) return <p>On no list.</p>;
+  return (
+    <ul className="plain">
+      {lists.data.lists.map((m) => (
+        <li key={m.listId}>
+          <Link href={`~/lists/${m.listId}`}>{m.listName}</Link>:{' '}
+          {m.status === 'subscribed'
+            ? `subscribed since ${formatDateTime(m.addedAt)} (${m.source})`
+            : `unsubscribed ${m.unsubscribedAt ? formatDateTime(m.unsubscribedAt) : ''}`}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Browsers({ id }: { id: string }) {
+  const browsers = useQuery({
+    queryKey: ['contact-browsers', id],
+    queryFn: () => data(api.GET('/api/contacts/{id}/browsers', { params: { path: { id } } })),
+  });
+  if (browsers.isPending) return <Loading />;
+  if (browsers.isError) return <ErrorState error={browsers.error} />;
+  if (browsers.data.browsers.length === 0) return <p>No browser is known to be theirs.</p>;
+  return (
+    <ul className="plain">
+      {browsers.data.browsers.map((b) => (
+        <li key={b.id}>
+          <code>{b.id}</code>: first seen {formatDateTime(b.firstSeenAt)}, last seen{' '}
+          {formatDateTime(b.lastSeenAt)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Emails({ id }: { id: string }) {
+  const emails = useQuery({
+    queryKey: ['contact-emails', id],
+    queryFn: () => data(api.GET('/api/contacts/{id}/emails', { params: { path: { id } } })),
+  });
+  if (emails.isPending) return <Loading />;
+  if (emails.isError) return <ErrorState error={emails.error} />;
+  const { suppressed } = emails.data;
+  return (
+    <>
+      {suppressed ? (
+        <p className="notice warning">
+          The address is suppressed since {formatDateTime(suppressed.since)} ({suppressed.reason}
+          {suppressed.detail ? `: ${suppressed.detail}` : ''}); no email is attempted.
+        </p>
+      ) : null}
+      {emails.data.emails.length === 0 ? (
+        <p>No email sent yet.</p>
+      ) : (
+        <ul className="plain">
+          {emails.data.emails.map((e) => (
+            <li key={e.sendId}>
+              “{e.subject ?? 'a deleted email'}”:{' '}
+              {e.status === 'blocked' && e.blockReason
+                ? BLOCKED[e.blockReason]
+                : e.status === 'sent'
+                  ? `sent ${e.sentAt ? formatDateTime(e.sentAt) : ''}`
+                  : e.status.replace('_', ' ')}
+              {e.lastResponse && e.status !== 'sent' ? (
+                <span className="as-of"> · {e.lastResponse}</span>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+export function ContactPage({ id }: { id: string }) {
+  const [, navigate] = useLocation();
+  const queryClient = useQueryClient();
+  const canErase = useCanWrite('tracking');
+  const canReadEmail = useCanRead('email');
+  const [erasing, setErasing] = useState(false);
+  const contact = useQuery({
+    queryKey: ['contact', id],
+    queryFn: () => data(api.GET('/api/contacts/{id}', { params: { path: { id } } })),
+  });
+  const erase = useMutation({
+    mutationFn: () => data(api.DELETE('/api/contacts/{id}', { params: { path: { id } } })),
+    onSuccess: () => {
+      queryClient.invalidateQueries({ queryKey: ['contacts'] });
+      navigate('/', { replace: true });
+    },
+  });
+
+  if (contact.isPending) return <Loading />;
+  if (contact.isError) return <ErrorState error={contact.error} retry={() => contact.refetch()} />;
+  const c = contact.data;
+  const name = contactName(c);
+  const custom = Object.entries(c.custom);
+
+  return (
+    <Page
+      title={name}
+      description={
+        <>
+          Contact since {formatDateTime(c.createdAt)} · changed {formatDateTime(c.updatedAt)}
+        </>
+      }
+      actions={
+        <>
+          <a className="button" href={`/api/contacts/${encodeURIComponent(id)}/export`} download>
+            Export (JSON)
+          </a>
+          {canErase ? (
+            <button type="button" className="danger" onClick={() => setErasing(true)}>
+              Erase…
+            </button>
+          ) : null}
+        </>
+      }
+    >
+      <div className="contact-grid">
+        <Section title="Fields">
+          <dl className="values">
+            {FIELDS.map(([key, label]) => (
+              <div key={key}>
+                <dt>{label}</dt>
+                <dd>{c[key] ?? '—'}</dd>
+              </div>
+            ))}
+            {custom.map(([key, value]) => (
+              <div key={`custom-${key}`}>
+                <dt>{key}</dt>
+                <dd>{value === null ? '—' : String(value)}</dd>
+              </div>
+            ))}
+          </dl>
+        </Section>
+        <Section title="Consent and permissions">
+          <dl className="values">
+            <div>
+              <dt>Marketing email</dt>
+              <dd>{c.doNotEmail ? 'Do not email' : 'Allowed'}</dd>
+            </div>
+            <div>
+              <dt>Email open and click tracking</dt>
+              <dd>
+                {c.emailTracking === null ? "The install's default" : c.emailTracking ? 'Allowed' : 'Refused'}
+              </dd>
+            </div>
+            <div>
+              <dt>Remember me (form prefill)</dt>
+              <dd>{c.prefillAllowed ? 'Chosen' : 'Not chosen'}</dd>
+            </div>
+          </dl>
+          <p className="as-of">Consents given in forms show with each submission in the timeline.</p>
+        </Section>
+        {canReadEmail ? (
+          <Section title="Lists">
+            <Lists id={id} />
+          </Section>
+        ) : null}
+        <Section title="Browsers">
+          <Browsers id={id} />
+        </Section>
+        <Section title="Emails sent">
+          <Emails id={id} />
+        </Section>
+      </div>
+      <Section title="Timeline">
+        <Timeline contactId={id} />
+      </Section>
+      <ConfirmDialog
+        open={erasing}
+        title={`Erase ${name}?`}
+        confirmLabel="Erase for good"
+        danger
+        onConfirm={async () => {
+          await erase.mutateAsync();
+        }}
+        onClose={() => setErasing(false)}
+      >
+        <p>
+          Their fields, form submissions, visits and page views, browsers, email events and list memberships
+          are deleted in one go. This cannot be undone; export first if you need a copy.
+        </p>
+      </ConfirmDialog>
+    </Page>
+  );
+}

@@ -1,0 +1,182 @@
+// A contact's timeline: every interaction newest first, visits grouped with their pages and engaged time,
+// form submissions with what was sent, and email opens, clicks and unsubscribes. Pages load on demand.
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { api, data } from '../../api/client';
+import { EmptyState } from '../../ui/EmptyState';
+import { ErrorState } from '../../ui/ErrorState';
+import { formatDuration } from '../../ui/format';
+import { Loading } from '../../ui/NotFound';
+import { formatDateTime } from '../../ui/Page';
+
+interface Pageview {
+  url: string;
+  path: string;
+  title: string | null;
+  at: string;
+  engagedMs: number;
+}
+interface VisitItem {
+  type: 'visit';
+  at: string;
+  id: string;
+  website: { id: string; name: string | null };
+  entryPath: string;
+  referrer: string | null;
+  utm: Record<string, string | null>;
+  pageviewCount: number;
+  engagedMs: number;
+  bot: string | null;
+  pageviews: Pageview[];
+}
+interface SubmissionItem {
+  type: 'form_submission';
+  at: string;
+  id: string;
+  form: { id: string; name: string | null };
+  outcome: 'created' | 'updated' | null;
+  status: string;
+  consents: Record<string, boolean>;
+  values: Record<string, string | null>;
+}
+interface EmailItem {
+  type: 'email';
+  at: string;
+  id: string;
+  event: 'open' | 'click' | 'unsubscribe';
+  send: { id: string; subject: string | null };
+  link: { position: number; url: string | null; honeypot: boolean } | null;
+  machine: string | null;
+}
+interface OtherItem {
+  type: string;
+  at: string;
+  id: string;
+  kind?: string;
+}
+type Item = VisitItem | SubmissionItem | EmailItem | OtherItem;
+
+const EMAIL_EVENT = { open: 'Opened', click: 'Clicked', unsubscribe: 'Unsubscribed from' } as const;
+
+function VisitEntry({ item }: { item: VisitItem }) {
+  const campaign = [item.utm['source'], item.utm['medium'], item.utm['campaign']].filter(Boolean).join(' / ');
+  return (
+    <>
+      <p className="timeline-title">
+        Visit to {item.website.name ?? 'a deleted website'} · {item.pageviewCount}{' '}
+        {item.pageviewCount === 1 ? 'page' : 'pages'} · engaged {formatDuration(item.engagedMs / 1000)}
+        {item.bot ? <span className="badge bad">bot: {item.bot}</span> : null}
+      </p>
+      {item.referrer || campaign ? (
+        <p className="as-of">
+          {item.referrer ? <>From {item.referrer}</> : null}
+          {item.referrer && campaign ? ' · ' : null}
+          {campaign ? <>Campaign {campaign}</> : null}
+        </p>
+      ) : null}
+      <ol className="timeline-pages">
+        {item.pageviews.map((view) => (
+          <li key={`${view.at}-${view.url}`}>
+            <span className="page-title">{view.title || view.path}</span>{' '}
+            <span className="as-of">
+              {view.path} · {formatDuration(view.engagedMs / 1000)}
+            </span>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+function SubmissionEntry({ item }: { item: SubmissionItem }) {
+  const consents = Object.entries(item.consents);
+  return (
+    <>
+      <p className="timeline-title">
+        Submitted {item.form.name ?? 'a deleted form'}
+        {item.outcome ? (
+          <span className="badge">
+            {item.outcome === 'created' ? 'created the contact' : 'updated the contact'}
+          </span>
+        ) : null}
+      </p>
+      <dl className="values">
+        {Object.entries(item.values).map(([key, value]) => (
+          <div key={key}>
+            <dt>{key}</dt>
+            <dd>{value ?? '—'}</dd>
+          </div>
+        ))}
+        {consents.map(([key, given]) => (
+          <div key={`consent-${key}`}>
+            <dt>{key}</dt>
+            <dd>{given ? 'consent given' : 'no consent'}</dd>
+          </div>
+        ))}
+      </dl>
+    </>
+  );
+}
+
+function EmailEntry({ item }: { item: EmailItem }) {
+  return (
+    <p className="timeline-title">
+      {EMAIL_EVENT[item.event]} “{item.send.subject ?? 'a deleted email'}”
+      {item.link?.url ? <span className="as-of"> · {item.link.url}</span> : null}
+      {item.machine ? <span className="badge">machine: {item.machine}</span> : null}
+    </p>
+  );
+}
+
+function Entry({ item }: { item: Item }) {
+  switch (item.type) {
+    case 'visit':
+      return <VisitEntry item={item as VisitItem} />;
+    case 'form_submission':
+      return <SubmissionEntry item={item as SubmissionItem} />;
+    case 'email':
+      return <EmailEntry item={item as EmailItem} />;
+    default:
+      return <p className="timeline-title">{(item as OtherItem).kind ?? item.type}</p>;
+  }
+}
+
+export function Timeline({ contactId }: { contactId: string }) {
+  const history = useInfiniteQuery({
+    queryKey: ['contact-history', contactId],
+    queryFn: ({ pageParam }) =>
+      data(
+        api.GET('/api/contacts/{id}/history', {
+          params: {
+            path: { id: contactId },
+            query: { limit: 25, ...(pageParam ? { cursor: pageParam } : {}) },
+          },
+        }),
+      ),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  if (history.isPending) return <Loading />;
+  if (history.isError) return <ErrorState error={history.error} retry={() => history.refetch()} />;
+  const items = history.data.pages.flatMap((page) => page.items) as Item[];
+  if (items.length === 0)
+    return (
+      <EmptyState title="No interactions yet.">Visits, form submissions and email appear here.</EmptyState>
+    );
+  return (
+    <>
+      <ol className="timeline" aria-label="Interactions, newest first">
+        {items.map((item) => (
+          <li key={`${item.type}-${item.id}`} className={`timeline-item timeline-${item.type}`}>
+            <time dateTime={item.at}>{formatDateTime(item.at)}</time>
+            <Entry item={item} />
+          </li>
+        ))}
+      </ol>
+      {history.hasNextPage ? (
+        <button type="button" onClick={() => history.fetchNextPage()} disabled={history.isFetchingNextPage}>
+          {history.isFetchingNextPage ? 'Loading…' : 'Show older interactions'}
+        </button>
+      ) : null}
+    </>
+  );
+}
