@@ -15,7 +15,15 @@ import { isWellFormedId, newId } from '../../lib/ids.ts';
 import { unsubscribeStatements } from '../../lists/store.ts';
 import type { Engine, Storage } from '../../storage/database.ts';
 import type { EmailEventKind } from '../../storage/schema.ts';
-import { all, change, first, runOnDb, runOnSqlite, type StatementProgram } from '../../storage/statements.ts';
+import {
+  all,
+  change,
+  changeEach,
+  first,
+  runOnDb,
+  runOnSqlite,
+  type StatementProgram,
+} from '../../storage/statements.ts';
 import type { EngagementHit, HitOutcome } from './engagement-hit.ts';
 import {
   type EngagementWrites,
@@ -34,6 +42,68 @@ import { LOOKBACK_MS } from './scanner-rules.ts';
  * Other opens never decide a verdict, and leaving them out of the index saves a page write per open.
  */
 const LOOKED_BACK = "kind = 'click' or implied = 1";
+
+// The statements, each text made once (on SQLite the text is the key of the statement prepared for it).
+const RECENT_COLUMNS = 'id, kind, link_position, occurred_at, machine, machine_reason, implied, source_hash';
+const EVENT_COLUMNS = `id, send_id, contact_id, recipient_key, kind, link_position, occurred_at, machine,
+  machine_reason, implied, source_hash, user_agent`;
+const TALLY_CONFLICT =
+  'on conflict (send_id, recipient_key, scope) do update set human = excluded.human, machine = excluded.machine';
+const COUNTER_CONFLICT =
+  'on conflict (send_id, name) do update set value = send_counters.value + excluded.value';
+/** Relabels are rare (bursts, honeypot hits); each finds its event through the recipient's index. */
+const RELABEL = `update email_events set machine = 1, machine_reason = ?
+  where send_id = ? and recipient_key = ? and occurred_at = ? and id = ? and (${LOOKED_BACK})`;
+
+/** SQLite: one row each. */
+const SQLITE = {
+  send: 'select list_ids from sends where id = ?',
+  /** A recipient, its contact's tracking choice and its tallies in one read: a row per tally (or one). */
+  recipient: `select r.sent_at, c.id as contact, c.email_tracking, e.scope, e.human, e.machine
+    from send_recipients r left join contacts c on c.id = r.contact_id
+    left join send_engagement e on e.send_id = r.send_id and e.recipient_key = ?
+    where r.send_id = ? and r.contact_id = ?`,
+  // In the index's order: ties of an instant need no order of their own (the rules compare instants),
+  // and sorting them by id again cost a temporary B-tree per clicking recipient.
+  recent: `select ${RECENT_COLUMNS} from email_events where send_id = ? and recipient_key = ?
+    and occurred_at >= ? and (${LOOKED_BACK}) order by occurred_at`,
+  insertEvent: `insert into email_events (${EVENT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  upsertTally: `insert into send_engagement (send_id, recipient_key, scope, human, machine)
+    values (?, ?, ?, ?, ?) ${TALLY_CONFLICT}`,
+  addCounter: `insert into send_counters (send_id, name, value) values (?, ?, ?) ${COUNTER_CONFLICT}`,
+  insertVisitor: 'insert into visitors (id, created_at, last_seen_at, contact_id) values (?, ?, ?, ?)',
+};
+
+/** PostgreSQL: every row of the batch at once, from arrays (one per column). */
+const POSTGRES = {
+  /**
+   * Serialises batches that touch the same recipients (PostgreSQL commits several at once): each reads a
+   * recipient's tallies and recent events and writes them back, so two must not interleave. Taken in one
+   * order, so batches holding several cannot deadlock.
+   */
+  lockRecipients: `select pg_advisory_xact_lock(h) from (select distinct hashtextextended('email:' || k, 0)
+    as h from unnest(?::text[]) as k order by h) as ordered`,
+  sends: 'select id, list_ids from sends where id = any(?::text[])',
+  // An erasure deletes recipient rows first: it waits for this batch, or this batch finds them gone.
+  recipients: `select r.send_id, r.contact_id, r.sent_at, c.id as contact, c.email_tracking
+    from send_recipients r left join contacts c on c.id = r.contact_id
+    where r.send_id = any(?::text[]) and r.contact_id = any(?::text[]) for share of r`,
+  tallies: `select send_id, recipient_key, scope, human, machine from send_engagement
+    where send_id = any(?::text[]) and recipient_key = any(?::text[])`,
+  recent: `select send_id, recipient_key, ${RECENT_COLUMNS} from email_events
+    where send_id = any(?::text[]) and recipient_key = any(?::text[]) and occurred_at >= ?
+    and (${LOOKED_BACK}) order by occurred_at, id`,
+  insertEvents: `insert into email_events (${EVENT_COLUMNS}) select * from unnest(?::text[], ?::text[],
+    ?::text[], ?::text[], ?::text[], ?::integer[], ?::bigint[], ?::integer[], ?::text[], ?::integer[],
+    ?::text[], ?::text[])`,
+  upsertTallies: `insert into send_engagement (send_id, recipient_key, scope, human, machine)
+    select * from unnest(?::text[], ?::text[], ?::text[], ?::integer[], ?::integer[]) ${TALLY_CONFLICT}`,
+  /** Rows lock in the order unnest yields them: the caller sorts them. */
+  addCounters: `insert into send_counters (send_id, name, value)
+    select * from unnest(?::text[], ?::text[], ?::bigint[]) ${COUNTER_CONFLICT}`,
+  insertVisitors: `insert into visitors (id, created_at, last_seen_at, contact_id)
+    select * from unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[])`,
+};
 
 /** One batch in one transaction, in process: PostgreSQL (several batches at once) and SQLite :memory:. */
 export async function commitHits(
@@ -149,9 +219,14 @@ const emptyState = (): PlanState => ({
 });
 
 /** Puts a recipient's facts into the planner's state (the same objects: the planner changes them). */
-function addRecipient(state: PlanState, hit: EngagementHit, facts: RecipientFacts, trackingDefault: boolean) {
+function addRecipient(
+  state: PlanState,
+  hit: EngagementHit,
+  key: string,
+  facts: RecipientFacts,
+  trackingDefault: boolean,
+) {
   if (!facts.exists) return;
-  const key = recentKey(hit.sendId, hit.recipientKey);
   state.recipients.set(recipientOf(hit.sendId, hit.contactId), { sentAt: facts.sentAt });
   if (facts.emailTracking !== undefined)
     state.tracking.set(
@@ -203,8 +278,6 @@ function parseListIds(text: string): string[] {
   }
 }
 
-const RECENT_COLUMNS = 'id, kind, link_position, occurred_at, machine, machine_reason, implied, source_hash';
-
 /**
  * SQLite: each send, recipient and (for clicks) recent events by its own indexed read of fixed text,
  * unless the thread remembers it.
@@ -240,38 +313,23 @@ function* readOneByOne(
     if (facts.exists && clicking.has(key)) {
       if (facts.recentFrom <= since) forgetBefore(facts, since);
       else {
-        // In the index's order: ties of an instant need no order of their own (the rules compare
-        // instants), and sorting them by id again cost a temporary B-tree per clicking recipient.
-        const rows = yield* all(
-          `select ${RECENT_COLUMNS} from email_events where send_id = ? and recipient_key = ?
-            and occurred_at >= ? and (${LOOKED_BACK}) order by occurred_at`,
-          [hit.sendId, hit.recipientKey, since],
-        );
+        const rows = yield* all(SQLITE.recent, [hit.sendId, hit.recipientKey, since]);
         facts.recent = rows.map(knownEvent);
         facts.recentFrom = since;
       }
     }
-    addRecipient(state, hit, facts, trackingDefault);
+    addRecipient(state, hit, key, facts, trackingDefault);
   }
   return { state, recipients };
 }
 
 /** SQLite: what the database holds about one recipient (its row, its contact's choice, its tallies). */
 function* readRecipient(hit: EngagementHit): StatementProgram<RecipientFacts> {
-  const row = yield* first(
-    `select r.sent_at, c.id as contact, c.email_tracking from send_recipients r
-      left join contacts c on c.id = r.contact_id where r.send_id = ? and r.contact_id = ?`,
-    [hit.sendId, hit.contactId],
-  );
-  const facts = recipientFacts(hit.contactId, row);
-  // An unknown recipient's hits are not recorded: its tallies and events do not matter.
-  if (!facts.exists) return facts;
-  const tallies = yield* all(
-    'select scope, human, machine from send_engagement where send_id = ? and recipient_key = ?',
-    [hit.sendId, hit.recipientKey],
-  );
-  for (const t of tallies)
-    facts.tallies.set(t['scope'] as string, { human: Number(t['human']), machine: Number(t['machine']) });
+  const rows = yield* all(SQLITE.recipient, [hit.recipientKey, hit.sendId, hit.contactId]);
+  const facts = recipientFacts(hit.contactId, rows[0]);
+  for (const t of rows)
+    if (t['scope'] !== null)
+      facts.tallies.set(t['scope'] as string, { human: Number(t['human']), machine: Number(t['machine']) });
   return facts;
 }
 
@@ -281,33 +339,16 @@ const unique = <T>(values: Iterable<T>) => [...new Set(values)];
 function* readAtOnce(hits: readonly EngagementHit[], trackingDefault: boolean): StatementProgram<Read> {
   const sendIds = unique(hits.map((hit) => hit.sendId));
   const recipientKeys = unique(hits.map((hit) => hit.recipientKey));
-  // Serialises batches that touch the same recipients (PostgreSQL commits several at once): each reads a
-  // recipient's tallies and recent events and writes them back, so two must not interleave. Taken in one
-  // order, so batches holding several cannot deadlock.
-  yield* all(
-    `select pg_advisory_xact_lock(h) from (select distinct hashtextextended('email:' || k, 0) as h
-      from unnest(?::text[]) as k order by h) as ordered`,
-    [recipientKeys],
-  );
+  yield* all(POSTGRES.lockRecipients, [recipientKeys]);
   const state = emptyState();
-  for (const row of yield* all('select id, list_ids from sends where id = any(?::text[])', [sendIds]))
+  for (const row of yield* all(POSTGRES.sends, [sendIds]))
     state.sends.set(row['id'] as string, { listIds: parseListIds(row['list_ids'] as string) });
-  // An erasure deletes recipient rows first: it waits for this batch, or this batch finds them gone.
   const found = new Map<string, Row>();
-  const recipientRows = yield* all(
-    `select r.send_id, r.contact_id, r.sent_at, c.id as contact, c.email_tracking from send_recipients r
-      left join contacts c on c.id = r.contact_id
-      where r.send_id = any(?::text[]) and r.contact_id = any(?::text[]) for share of r`,
-    [sendIds, unique(hits.map((hit) => hit.contactId))],
-  );
+  const recipientRows = yield* all(POSTGRES.recipients, [sendIds, unique(hits.map((hit) => hit.contactId))]);
   for (const row of recipientRows)
     found.set(recipientOf(row['send_id'] as string, row['contact_id'] as string), row);
   const tallies = new Map<string, Map<string, { human: number; machine: number }>>();
-  const tallyRows = yield* all(
-    `select send_id, recipient_key, scope, human, machine from send_engagement
-      where send_id = any(?::text[]) and recipient_key = any(?::text[])`,
-    [sendIds, recipientKeys],
-  );
+  const tallyRows = yield* all(POSTGRES.tallies, [sendIds, recipientKeys]);
   for (const t of tallyRows) {
     const key = recentKey(t['send_id'] as string, t['recipient_key'] as string);
     let scopes = tallies.get(key);
@@ -321,12 +362,11 @@ function* readAtOnce(hits: readonly EngagementHit[], trackingDefault: boolean): 
   const recent = new Map<string, KnownEvent[]>();
   if (clicking.size > 0) {
     const clicks = hits.filter((hit) => hit.kind === 'click');
-    const rows = yield* all(
-      `select send_id, recipient_key, ${RECENT_COLUMNS} from email_events
-        where send_id = any(?::text[]) and recipient_key = any(?::text[]) and occurred_at >= ?
-        and (${LOOKED_BACK}) order by occurred_at, id`,
-      [unique(clicks.map((hit) => hit.sendId)), unique(clicks.map((hit) => hit.recipientKey)), since],
-    );
+    const rows = yield* all(POSTGRES.recent, [
+      unique(clicks.map((hit) => hit.sendId)),
+      unique(clicks.map((hit) => hit.recipientKey)),
+      since,
+    ]);
     for (const row of rows) {
       const key = recentKey(row['send_id'] as string, row['recipient_key'] as string);
       const list = recent.get(key);
@@ -345,27 +385,29 @@ function* readAtOnce(hits: readonly EngagementHit[], trackingDefault: boolean): 
       facts.recentFrom = since;
     }
     recipients.set(key, facts);
-    addRecipient(state, hit, facts, trackingDefault);
+    addRecipient(state, hit, key, facts, trackingDefault);
   }
   return { state, recipients };
 }
 
 // ---- Writing the plan ----
 
-const EVENT_COLUMNS = `id, send_id, contact_id, recipient_key, kind, link_position, occurred_at, machine,
-  machine_reason, implied, source_hash, user_agent`;
-// Relabels are rare (bursts, honeypot hits); each finds its event through the recipient's index.
-const RELABEL = `update email_events set machine = 1, machine_reason = ?
-  where send_id = ? and recipient_key = ? and occurred_at = ? and id = ? and (${LOOKED_BACK})`;
-const TALLY_CONFLICT =
-  'on conflict (send_id, recipient_key, scope) do update set human = excluded.human, machine = excluded.machine';
-const COUNTER_CONFLICT =
-  'on conflict (send_id, name) do update set value = send_counters.value + excluded.value';
+/** The counter deltas to add, as (send, name, delta) rows. */
+function counterRows(writes: EngagementWrites): [string, string, number][] {
+  const rows: [string, string, number][] = [];
+  for (const [sendId, deltas] of writes.counters)
+    for (const [name, delta] of deltas) if (delta !== 0) rows.push([sendId, name, delta]);
+  return rows;
+}
 
-/** SQLite: one statement of fixed text per row. */
+const relabelRows = (writes: EngagementWrites) =>
+  writes.relabels.map((r) => [r.reason, r.sendId, r.recipientKey, r.at, r.id]);
+
+/** SQLite: each statement of fixed text run once per row. */
 function* writeOneByOne(writes: EngagementWrites): StatementProgram<void> {
-  for (const e of writes.events)
-    yield* change(`insert into email_events (${EVENT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+  yield* changeEach(
+    SQLITE.insertEvent,
+    writes.events.map((e) => [
       e.id,
       e.send_id,
       e.contact_id,
@@ -378,71 +420,53 @@ function* writeOneByOne(writes: EngagementWrites): StatementProgram<void> {
       e.implied,
       e.source_hash,
       e.user_agent,
-    ]);
-  for (const r of writes.relabels) yield* change(RELABEL, [r.reason, r.sendId, r.recipientKey, r.at, r.id]);
-  for (const t of writes.engagement)
-    yield* change(
-      `insert into send_engagement (send_id, recipient_key, scope, human, machine) values (?, ?, ?, ?, ?)
-        ${TALLY_CONFLICT}`,
-      [t.send_id, t.recipient_key, t.scope, t.human, t.machine],
-    );
-  for (const [sendId, deltas] of writes.counters)
-    for (const [name, delta] of deltas)
-      if (delta !== 0)
-        yield* change(
-          `insert into send_counters (send_id, name, value) values (?, ?, ?) ${COUNTER_CONFLICT}`,
-          [sendId, name, delta],
-        );
+    ]),
+  );
+  yield* changeEach(RELABEL, relabelRows(writes));
+  yield* changeEach(
+    SQLITE.upsertTally,
+    writes.engagement.map((t) => [t.send_id, t.recipient_key, t.scope, t.human, t.machine]),
+  );
+  yield* changeEach(SQLITE.addCounter, counterRows(writes));
 }
 
 /** PostgreSQL: one insert per table for the whole batch, from one array per column. */
 function* writeAtOnce(writes: EngagementWrites): StatementProgram<void> {
   const { events, engagement } = writes;
   if (events.length > 0)
-    yield* change(
-      `insert into email_events (${EVENT_COLUMNS}) select * from unnest(?::text[], ?::text[], ?::text[],
-        ?::text[], ?::text[], ?::integer[], ?::bigint[], ?::integer[], ?::text[], ?::integer[], ?::text[],
-        ?::text[])`,
-      [
-        events.map((e) => e.id),
-        events.map((e) => e.send_id),
-        events.map((e) => e.contact_id),
-        events.map((e) => e.recipient_key),
-        events.map((e) => e.kind),
-        events.map((e) => e.link_position),
-        events.map((e) => e.occurred_at),
-        events.map((e) => e.machine),
-        events.map((e) => e.machine_reason),
-        events.map((e) => e.implied),
-        events.map((e) => e.source_hash),
-        events.map((e) => e.user_agent),
-      ],
-    );
-  for (const r of writes.relabels) yield* change(RELABEL, [r.reason, r.sendId, r.recipientKey, r.at, r.id]);
+    yield* change(POSTGRES.insertEvents, [
+      events.map((e) => e.id),
+      events.map((e) => e.send_id),
+      events.map((e) => e.contact_id),
+      events.map((e) => e.recipient_key),
+      events.map((e) => e.kind),
+      events.map((e) => e.link_position),
+      events.map((e) => e.occurred_at),
+      events.map((e) => e.machine),
+      events.map((e) => e.machine_reason),
+      events.map((e) => e.implied),
+      events.map((e) => e.source_hash),
+      events.map((e) => e.user_agent),
+    ]);
+  yield* changeEach(RELABEL, relabelRows(writes));
   if (engagement.length > 0)
-    yield* change(
-      `insert into send_engagement (send_id, recipient_key, scope, human, machine)
-        select * from unnest(?::text[], ?::text[], ?::text[], ?::integer[], ?::integer[]) ${TALLY_CONFLICT}`,
-      [
-        engagement.map((t) => t.send_id),
-        engagement.map((t) => t.recipient_key),
-        engagement.map((t) => t.scope),
-        engagement.map((t) => t.human),
-        engagement.map((t) => t.machine),
-      ],
-    );
-  // Counters in one order (send, then name) in every batch, so concurrent batches cannot deadlock: the
-  // upsert locks rows in the order unnest yields them.
-  const counters: [string, string, number][] = [];
-  for (const [sendId, deltas] of writes.counters)
-    for (const [name, delta] of deltas) if (delta !== 0) counters.push([sendId, name, delta]);
-  counters.sort(([s1, n1], [s2, n2]) => (s1 < s2 ? -1 : s1 > s2 ? 1 : n1 < n2 ? -1 : n1 > n2 ? 1 : 0));
+    yield* change(POSTGRES.upsertTallies, [
+      engagement.map((t) => t.send_id),
+      engagement.map((t) => t.recipient_key),
+      engagement.map((t) => t.scope),
+      engagement.map((t) => t.human),
+      engagement.map((t) => t.machine),
+    ]);
+  // Counters in one order (send, then name) in every batch, so concurrent batches cannot deadlock.
+  const counters = counterRows(writes).sort(([s1, n1], [s2, n2]) =>
+    s1 < s2 ? -1 : s1 > s2 ? 1 : n1 < n2 ? -1 : n1 > n2 ? 1 : 0,
+  );
   if (counters.length > 0)
-    yield* change(
-      `insert into send_counters (send_id, name, value)
-        select * from unnest(?::text[], ?::text[], ?::bigint[]) ${COUNTER_CONFLICT}`,
-      [counters.map((c) => c[0]), counters.map((c) => c[1]), counters.map((c) => c[2])],
-    );
+    yield* change(POSTGRES.addCounters, [
+      counters.map((c) => c[0]),
+      counters.map((c) => c[1]),
+      counters.map((c) => c[2]),
+    ]);
 }
 
 /**
@@ -457,24 +481,24 @@ function* linkBrowsers(
   const fresh: { id: string; contactId: string; at: number }[] = [];
   for (const request of writes.identify) {
     const outcome = outcomes[request.hitIndex] as HitOutcome;
-    if (isWellFormedId(request.visitorCookie)) {
+    if (isWellFormedId(request.visitorCookie))
       outcome.visitorId = yield* linkBrowserStatements(request.visitorCookie, request.contactId, request.at);
-      continue;
+    else {
+      outcome.visitorId = newId();
+      fresh.push({ id: outcome.visitorId, contactId: request.contactId, at: request.at });
     }
-    outcome.visitorId = newId();
-    if (dialect === 'sqlite')
-      yield* change('insert into visitors (id, created_at, last_seen_at, contact_id) values (?, ?, ?, ?)', [
-        outcome.visitorId,
-        request.at,
-        request.at,
-        request.contactId,
-      ]);
-    else fresh.push({ id: outcome.visitorId, contactId: request.contactId, at: request.at });
   }
-  if (fresh.length > 0)
-    yield* change(
-      `insert into visitors (id, created_at, last_seen_at, contact_id)
-        select * from unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[])`,
-      [fresh.map((v) => v.id), fresh.map((v) => v.at), fresh.map((v) => v.at), fresh.map((v) => v.contactId)],
+  if (fresh.length === 0) return;
+  if (dialect === 'sqlite')
+    yield* changeEach(
+      SQLITE.insertVisitor,
+      fresh.map((v) => [v.id, v.at, v.at, v.contactId]),
     );
+  else
+    yield* change(POSTGRES.insertVisitors, [
+      fresh.map((v) => v.id),
+      fresh.map((v) => v.at),
+      fresh.map((v) => v.at),
+      fresh.map((v) => v.contactId),
+    ]);
 }
