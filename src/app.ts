@@ -1,20 +1,10 @@
 // Builds the Fastify app, wiring only: plugins, the one error mapper, each domain mounting its routes (the
 // admin API in its keyed scope). Background jobs are not here: src/workers.ts, started by the server.
 import type { FastifyInstance } from 'fastify';
-import {
-  adminApi,
-  adminArea,
-  ownSessionArea,
-  publicApi,
-  refuseUnguardedAdminRoutes,
-} from './access/admin-api.ts';
-import { apiKeyRoutes } from './access/api-key-routes.ts';
-import { auditAdminWrites } from './access/audit/audit-hook.ts';
-import { auditRoutes } from './access/audit/routes.ts';
-import { ownSessionRoutes, signInRoutes } from './access/sessions/routes.ts';
-import { userRoutes } from './access/users/routes.ts';
+import { adminApi, adminArea, refuseUnguardedAdminRoutes } from './access/admin-api.ts';
+import { accountRoutes } from './access/routes.ts';
 import { registerApiContract } from './api-contract.ts';
-import { type Config, sessionTimeouts } from './config.ts';
+import type { Config } from './config.ts';
 import { contactImportJobRoutes } from './contacts/import-job-routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieRoutes } from './cookies/routes.ts';
@@ -74,11 +64,12 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   // Before any route: each route added from here on is counted by its pattern.
   metricsRoutes(app, { config, storage });
 
-  // Every /api route needs an admin API key, attached to the route itself, never to a spelling of the URL:
-  // routes under /api mount only through adminApi below, or the app refuses to start.
+  // Every /api route needs an admin API key or a signed-in session, checked on the route itself, never on a
+  // spelling of the URL: routes under /api mount only through adminApi (or publicApi: signing in) below, or
+  // the app refuses to start.
   refuseUnguardedAdminRoutes(app);
 
-  // Install secrets: the seal (email tokens, click handoffs, send headers) and the install hash.
+  // Install secrets: the seal (email tokens, click handoffs, send headers, account links) and the install hash.
   const secrets = await loadInstallSecrets(storage.db, config.tokenKeys);
   const handoffs = handoffsOver(secrets.seal);
   const websites = new WebsiteCache(storage.db);
@@ -88,28 +79,10 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   const ingestor = trackingRoutes(app, { config, storage, websites, handoffs });
   // Each domain's routes in the admin area whose scope manages them (docs/api.md, "Scopes").
   const feed = createInteractionFeed();
-  const access = {
-    db: storage.db,
-    sessions: sessionTimeouts(config),
-    publicOrigin: new URL(config.publicUrl).origin,
-  };
-  publicApi(app, (open) =>
-    signInRoutes(open, {
-      db: storage.db,
-      timeouts: access.sessions,
-      publicUrl: config.publicUrl,
-      attemptsPerAccount: config.signInAttemptsPerAccount,
-      attemptsPerAddress: config.signInAttemptsPerAddress,
-    }),
-  );
-  adminApi(app, access, (admin) => {
-    auditAdminWrites(admin, storage.db);
-    ownSessionArea(admin, (own) => ownSessionRoutes(own, { db: storage.db, publicUrl: config.publicUrl }));
-    adminArea(admin, 'administration', (administration) => {
-      userRoutes(administration, { db: storage.db });
-      apiKeyRoutes(administration, { db: storage.db });
-      auditRoutes(administration, { db: storage.db });
-    });
+  // Accounts: sign-in, the account pages, and (in the admin API) sessions, administration and the audit log.
+  const accounts = accountRoutes(app, { config, storage, secrets });
+  adminApi(app, accounts.access, (admin) => {
+    accounts.mountAdmin(admin);
     adminArea(admin, 'tracking', (tracking) => {
       websiteRoutes(tracking, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
       reportRoutes(tracking, { db: storage.db });

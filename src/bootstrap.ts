@@ -1,12 +1,16 @@
-// First-start set-up: an admin API key when there is none, and the demo website.
+// First-start set-up: an admin API key when there is none, a link to create the first administrator while
+// there is no user, and the demo website.
 import type { Kysely } from 'kysely';
 import { createApiKey } from './access/api-keys.ts';
 import { countApiKeys, insertApiKey } from './access/store.ts';
+import { firstAdministratorToken } from './access/users/account-links.ts';
+import { acceptLink } from './access/users/account-page-routes.ts';
 import type { Config } from './config.ts';
 import { DEMO_PAGE_SLUG } from './demo/routes.ts';
 import { defineForm } from './forms/manage-forms.ts';
 import { findFormByPageSlug } from './forms/store.ts';
 import { newId, sha256Hex } from './lib/ids.ts';
+import { loadInstallSecrets } from './secrets/install-secrets.ts';
 import { readSetting, writeSetting } from './secrets/store.ts';
 import type { Database } from './storage/schema.ts';
 import { registerWebsite } from './websites/manage-websites.ts';
@@ -15,6 +19,11 @@ import { findWebsite } from './websites/store.ts';
 export interface BootstrapResult {
   /** Only when this start created it: shown once, stored hashed. */
   newApiKey: string | null;
+  /**
+   * While the install has no user: a link (single use, 24 hours) to create the first administrator in the
+   * browser. A new one at each start until someone has used one.
+   */
+  firstAdministratorLink: string | null;
   demoWebsiteId: string | undefined;
 }
 
@@ -29,7 +38,13 @@ export async function bootstrap(db: Kysely<Database>, config: Config): Promise<B
       newApiKey = await createApiKey(db, 'admin (first start)');
     }
   }
-  return { newApiKey, demoWebsiteId: config.demo ? await ensureDemoWebsite(db, config) : undefined };
+  const secrets = await loadInstallSecrets(db, config.tokenKeys);
+  const token = await firstAdministratorToken(db, secrets);
+  return {
+    newApiKey,
+    firstAdministratorLink: token === null ? null : acceptLink(config.publicUrl, token),
+    demoWebsiteId: config.demo ? await ensureDemoWebsite(db, config) : undefined,
+  };
 }
 
 /**

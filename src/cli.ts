@@ -7,6 +7,14 @@ import { asksForHelp, CliError, type Command, parseCommandArgs } from './cli/com
 import { doctor } from './cli/doctor.ts';
 import { importCsv } from './cli/import-command.ts';
 import { migrate, retireSealKey, rotateSealKey, rotateTokenKey, start } from './cli/server-commands.ts';
+import {
+  usersCreate,
+  usersDisable,
+  usersEnable,
+  usersGroupHelp,
+  usersList,
+  usersReset,
+} from './cli/users-commands.ts';
 import { ConfigError } from './config.ts';
 
 const COMMANDS: Command[] = [
@@ -15,6 +23,11 @@ const COMMANDS: Command[] = [
   apiKeysList,
   apiKeysCreate,
   apiKeysRevoke,
+  usersList,
+  usersCreate,
+  usersDisable,
+  usersEnable,
+  usersReset,
   rotateSealKey,
   rotateTokenKey,
   retireSealKey,
@@ -44,6 +57,11 @@ function resolve(args: string[]): { command?: Command; rest: string[]; help?: st
     if (command) return { command, rest: args.slice(2) };
     return { rest: args.slice(1), help: apiKeysGroupHelp };
   }
+  if (first === 'users') {
+    const command = COMMANDS.find((c) => c.name === `users ${second}`);
+    if (command) return { command, rest: args.slice(2) };
+    return { rest: args.slice(1), help: usersGroupHelp };
+  }
   const command = COMMANDS.find((c) => c.name === first);
   return command ? { command, rest: args.slice(1) } : { rest: args };
 }
@@ -66,7 +84,7 @@ async function main(args: string[]): Promise<number> {
         (rest.length === 0 ? console.error : console.log)(help);
         return rest.length === 0 ? 2 : 0;
       }
-      console.error(`spoor api-keys: unknown command "${rest[0]}".\n\n${help}`);
+      console.error(`spoor ${first}: unknown command "${rest[0]}".\n\n${help}`);
       return 2;
     }
     console.error(`spoor: unknown command "${first}".\n\n${HELP}`);

@@ -16,7 +16,7 @@ import { startWorkers } from './workers.ts';
 export async function runServer(): Promise<void> {
   const config = loadConfig();
   const storage = await openDatabase(config.databaseUrl, config.sqliteMaxSizeMb);
-  const { newApiKey, demoWebsiteId } = await bootstrap(storage.db, config);
+  const { newApiKey, firstAdministratorLink, demoWebsiteId } = await bootstrap(storage.db, config);
   const { app, ingestor } = await buildApp({
     config,
     storage,
@@ -66,6 +66,7 @@ export async function runServer(): Promise<void> {
         ? { metrics: `${base}/metrics` }
         : {}),
     ...(newApiKey ? { adminApiKey: newApiKey } : {}),
+    ...(firstAdministratorLink ? { firstAdministrator: firstAdministratorLink } : {}),
   };
   // A person at a terminal gets the banner that says where everything is; a supervisor's log (systemd,
   // Docker, a file) gets the same facts as one JSON line like every other. Written whatever the log
@@ -76,6 +77,9 @@ export async function runServer(): Promise<void> {
       : jsonLogLine('info', `Spoor is running on ${start.database}`, {
           ...start,
           ...(newApiKey ? { adminApiKeyNote: 'shown once; send as "Authorization: Bearer <key>"' } : {}),
+          ...(firstAdministratorLink
+            ? { firstAdministratorNote: 'open it to create the first administrator (single use, 24 hours)' }
+            : {}),
         }),
   );
 }
@@ -103,6 +107,7 @@ interface StartFacts {
   cookieList: string;
   metrics?: string;
   adminApiKey?: string;
+  firstAdministrator?: string;
 }
 
 /** The human start banner (a terminal). */
@@ -118,6 +123,11 @@ export function startBanner(facts: StartFacts): string {
     facts.adminApiKey
       ? `  admin API key   ${facts.adminApiKey}   (shown once; send as "Authorization: Bearer <key>")`
       : '  admin API key   created on first start (make another with "npx spoor api-keys create")',
+    ...(facts.firstAdministrator
+      ? [
+          `  first admin     ${facts.firstAdministrator}   (open it to create the first dashboard user; single use, 24 hours)`,
+        ]
+      : []),
   ];
   return `\n${lines.join('\n')}\n\n`;
 }

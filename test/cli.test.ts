@@ -53,6 +53,11 @@ const COMMANDS = [
   'api-keys list',
   'api-keys create',
   'api-keys revoke',
+  'users list',
+  'users create',
+  'users disable',
+  'users enable',
+  'users reset',
   'rotate-token-key',
   'rotate-seal-key',
   'retire-seal-key',
@@ -67,7 +72,7 @@ describe('spoor --help', () => {
       const top = await spoor(['--help'], {}, dir);
       expect(top.code).toBe(0);
       for (const name of COMMANDS) expect(top.stdout).toContain(`  ${name} `);
-      for (const name of [...COMMANDS, 'api-keys']) {
+      for (const name of [...COMMANDS, 'api-keys', 'users']) {
         // The database named is the default ./data/spoor.db in an empty directory: it must stay absent.
         const run = await spoor([...name.split(' '), '--help'], {}, dir);
         expect(run.code, `${name} --help: ${run.stderr}`).toBe(0);
@@ -103,7 +108,9 @@ describe('spoor --help', () => {
 });
 
 describe('a command never creates a database in the wrong place', () => {
-  it('refuses, naming the missing file and how to point at the right one, and creates nothing', async () => {
+  it('refuses, naming the missing file and how to point at the right one, and creates nothing', {
+    timeout: 90_000,
+  }, async () => {
     const dir = emptyDir();
     writeFileSync(join(dir, 'contacts.csv'), 'email\na@example.com\n');
     try {
@@ -111,6 +118,8 @@ describe('a command never creates a database in the wrong place', () => {
         ['api-keys', 'create', 'ops'],
         ['api-keys', 'list'],
         ['api-keys', 'revoke', 'ops'],
+        ['users', 'list'],
+        ['users', 'reset', 'ops@example.com'],
         ['rotate-token-key'],
         ['rotate-seal-key'],
         ['retire-seal-key', '1'],

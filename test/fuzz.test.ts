@@ -28,7 +28,7 @@ const SITE = 'https://shop.example';
 console.info(`[fuzz] seed ${SEED} (replay with FUZZ_SEED=${SEED}), ${RUNS} cases per route`);
 
 /** Routes people meet in a browser or an email: their refusals may be pages or scripts instead of JSON. */
-const PEOPLE_FACING = /^\/(p|s|f|e)\//;
+const PEOPLE_FACING = /^\/(p|s|f|e|account)\//;
 
 /** Known-good bodies by route (one, or a list to use in turn), which the fuzzer varies one property at a time. */
 function examples(seeds: Seeds): Record<string, unknown> {
@@ -86,6 +86,11 @@ function examples(seeds: Seeds): Record<string, unknown> {
     'POST /api/contacts/import':
       'email,first_name,size\r\neve@shop.example,Eve,12\r\nann@shop.example,Ann,\r\n',
     'POST /api/sends': { messageId: seeds['messages']![0], listIds: [list] },
+    'POST /api/users': { email: 'ida@shop.example', role: 'analyst', password: 'a long enough password' },
+    'PATCH /api/users/{id}': { name: 'Ida', role: 'marketer' },
+    'POST /api/invitations': { email: 'jo@shop.example', role: 'marketer', name: 'Jo' },
+    'POST /api/api-keys': { name: 'fuzzed key', scopes: ['read-only'] },
+    'POST /api/session': { email: 'ida@shop.example', password: 'a long enough password' },
   };
 }
 

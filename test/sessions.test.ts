@@ -130,6 +130,10 @@ describeEachEngine('sessions', (engine) => {
     expect((await post(withoutOrigin)).statusCode).toBe(403);
     expect((await post({ ...withoutOrigin, 'sec-fetch-site': 'same-origin' })).statusCode).toBe(201);
     expect((await post({ ...withoutOrigin, 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
+    // The origin the request was addressed to (the same server under another name) is Spoor's own too.
+    const addressed = { ...ada.headers('POST'), host: 'spoor.lan:8080', origin: 'http://spoor.lan:8080' };
+    expect((await post(addressed)).statusCode).toBe(201);
+    expect((await post({ ...addressed, origin: 'http://spoor.lan:9090' })).statusCode).toBe(403);
   });
 
   it("applies the user's role: an analyst reads and cannot change anything", async () => {

@@ -52,6 +52,15 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
   return typeof value === 'string' ? value : undefined;
 };
 
+/**
+ * The origins a browser request to Spoor's own pages carries: the public URL's, and the one this request
+ * was addressed to (its Host; X-Forwarded-Host behind a trusted proxy) — the same server under another
+ * name (an address on the LAN, a test server's port). A cross-site page can choose neither.
+ */
+export function ownOrigins(request: FastifyRequest, publicOrigin: string): string[] {
+  return [publicOrigin, `${request.protocol}://${request.host}`];
+}
+
 /** The principal a request's key or cookie names; throws 401 (neither, or not valid) or 403 (forgery). */
 export async function authenticate(request: FastifyRequest, deps: AccessDeps): Promise<Principal> {
   const key = apiKeyFromHeaders(request.headers);
@@ -68,7 +77,7 @@ export async function authenticate(request: FastifyRequest, deps: AccessDeps): P
         secFetchSite: header(request, 'sec-fetch-site'),
         csrfHeader: header(request, 'x-csrf-token'),
       },
-      deps.publicOrigin,
+      ownOrigins(request, deps.publicOrigin),
       session.csrfToken,
     );
     if (refusal) throw new AppError('forbidden', refusal);

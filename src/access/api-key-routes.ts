@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { errors } from '../api-contract.ts';
+import { AppError } from '../lib/errors.ts';
 import type { Database } from '../storage/schema.ts';
 import { type ApiKeySummary, createApiKeyWithId, listApiKeys, revokeApiKey } from './api-keys.ts';
 import { SCOPES } from './scopes.ts';
@@ -100,6 +101,12 @@ export function apiKeyRoutes(scope: FastifyInstance, deps: { db: Kysely<Database
         response: { 200: ApiKeySchema, ...errors(404, 409, 503) },
       },
     },
-    async (request) => keyView(await revokeApiKey(db, request.params.id)),
+    async (request) => {
+      // By id only (the CLI also takes a name): a path segment is never read as a key's name.
+      const { id } = request.params;
+      if (!(await listApiKeys(db)).some((key) => key.id === id))
+        throw new AppError('not_found', `No API key has the id ${id}.`);
+      return keyView(await revokeApiKey(db, id));
+    },
   );
 }

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { type AdminArea, parseScopes, type Scope, scopesAllow, storedScopes } from './scopes.ts';
+import {
+  type Access,
+  type AdminArea,
+  type Grant,
+  grantAllows,
+  parseScopes,
+  permissionsOf,
+  type Scope,
+  scopesAllow,
+  storedScopes,
+} from './scopes.ts';
 
 describe('scopesAllow', () => {
   const cases: [Scope[], AdminArea | undefined, string, boolean][] = [
@@ -24,9 +34,56 @@ describe('scopesAllow', () => {
     [['read-only', 'email'], 'email', 'POST', true],
     [['tracking', 'email'], 'email', 'PUT', true],
     [[], 'tracking', 'GET', false],
+    [['full'], 'administration', 'POST', true],
+    [['full'], 'administration', 'GET', true],
+    [['read-only'], 'administration', 'GET', false],
+    [['tracking'], 'administration', 'GET', false],
+    [['email'], 'administration', 'DELETE', false],
+    [['tracking', 'email', 'read-only'], 'administration', 'GET', false],
   ];
   it.each(cases)('%j on %s %s → %s', (scopes, area, method, allowed) => {
     expect(scopesAllow(scopes, area, method)).toBe(allowed);
+  });
+});
+
+describe('grantAllows (roles)', () => {
+  const cases: [Grant, AdminArea | undefined, Access, boolean][] = [
+    [{ role: 'administrator' }, 'administration', 'write', true],
+    [{ role: 'administrator' }, 'tracking', 'write', true],
+    [{ role: 'administrator' }, undefined, 'write', true],
+    [{ role: 'marketer' }, 'tracking', 'write', true],
+    [{ role: 'marketer' }, 'contacts', 'write', true],
+    [{ role: 'marketer' }, 'email', 'write', true],
+    [{ role: 'marketer' }, 'email', 'read', true],
+    [{ role: 'marketer' }, 'administration', 'read', false],
+    [{ role: 'marketer' }, 'administration', 'write', false],
+    [{ role: 'marketer' }, undefined, 'read', false],
+    [{ role: 'analyst' }, 'tracking', 'read', true],
+    [{ role: 'analyst' }, 'contacts', 'read', true],
+    [{ role: 'analyst' }, 'email', 'read', true],
+    [{ role: 'analyst' }, 'tracking', 'write', false],
+    [{ role: 'analyst' }, 'contacts', 'write', false],
+    [{ role: 'analyst' }, 'email', 'write', false],
+    [{ role: 'analyst' }, 'administration', 'read', false],
+    [{ role: 'owner' } as unknown as Grant, 'tracking', 'read', false],
+  ];
+  it.each(cases)('%j on %s (%s) → %s', (grant, area, access, allowed) => {
+    expect(grantAllows(grant, area, access)).toBe(allowed);
+  });
+
+  it('maps every area for the dashboard', () => {
+    expect(permissionsOf({ role: 'analyst' })).toEqual({
+      tracking: { read: true, write: false },
+      contacts: { read: true, write: false },
+      email: { read: true, write: false },
+      administration: { read: false, write: false },
+    });
+    expect(permissionsOf({ scopes: ['email'] })).toEqual({
+      tracking: { read: false, write: false },
+      contacts: { read: true, write: true },
+      email: { read: true, write: true },
+      administration: { read: false, write: false },
+    });
   });
 });
 

@@ -8,6 +8,7 @@ import { CliError, type Command, stringsOption } from './command.ts';
 const load = async () => ({
   ...(await import('./database.ts')),
   ...(await import('../access/api-keys.ts')),
+  ...(await import('../access/audit/record.ts')),
 });
 
 const DATABASE_NOTE = 'The database is the one DATABASE_URL names (docs/configuration.md).';
@@ -94,10 +95,16 @@ ${DATABASE_NOTE}`,
       throw new CliError(`spoor api-keys create: ${(error as Error).message}`, 2);
     }
     const name = positionals[0]?.trim() || 'admin (spoor api-keys create)';
-    const { openExistingStorage, createApiKey } = await load();
+    const { openExistingStorage, createApiKeyWithId, recordAudit } = await load();
     const storage = await openExistingStorage(loadConfig(), this.name);
     try {
-      const key = await createApiKey(storage.db, name, scopes);
+      const { id, secret: key } = await createApiKeyWithId(storage.db, name, scopes);
+      await recordAudit(storage.db, {
+        actor: { kind: 'cli', label: `spoor ${this.name}` },
+        action: 'createApiKey',
+        targetId: id,
+        outcome: 'ok',
+      });
       console.error(
         `Created the API key "${name}" (scopes: ${scopes.join(', ')}). It is shown once; send it as "Authorization: Bearer <key>".`,
       );
@@ -123,10 +130,16 @@ Options:
 ${DATABASE_NOTE}`,
   positionals: { min: 1, max: 1 },
   async run(_values, positionals) {
-    const { openExistingStorage, revokeApiKey } = await load();
+    const { openExistingStorage, revokeApiKey, recordAudit } = await load();
     const storage = await openExistingStorage(loadConfig(), this.name);
     try {
       const key = await revokeApiKey(storage.db, positionals[0] as string);
+      await recordAudit(storage.db, {
+        actor: { kind: 'cli', label: `spoor ${this.name}` },
+        action: 'revokeApiKey',
+        targetId: key.id,
+        outcome: 'ok',
+      });
       console.log(`Revoked the API key "${key.name}" (${key.id}).`);
       return 0;
     } catch (error) {

@@ -51,6 +51,12 @@ export const PURPOSES = {
     legacy: ([format, sendId = '', contactId = '', ...rest]) =>
       format === '1' && rest.length === 0 ? ['x-spoor-send', sendId, contactId] : null,
   },
+  /** An invitation link (src/access/users/account-links.ts): names the invitation row, which is single use. */
+  'account invitation': { id: 6, spelling: 'text', lifetimeMs: 7 * 24 * 3_600_000 },
+  /** The link printed at first start to create the first administrator. */
+  'first administrator': { id: 7, spelling: 'text', lifetimeMs: 24 * 3_600_000 },
+  /** A password reset link: names the reset row, which is single use. */
+  'password reset': { id: 8, spelling: 'text', lifetimeMs: 60 * 60_000 },
 } as const satisfies Record<string, PurposeSpec>;
 
 export type Purpose = keyof typeof PURPOSES;

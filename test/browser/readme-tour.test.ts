@@ -211,6 +211,7 @@ describe.skipIf(!chromiumPath)('README: the short tour, as printed', () => {
       ...facts,
       database: facts.database.replace(join(dir, 'data'), './data'),
       adminApiKey: 'spk_…',
+      firstAdministrator: `${facts.firstAdministrator?.split('?')[0]}?token=…`,
     });
     expect(seen.trim()).toBe(onOurPort(printed!).trim());
 

@@ -52,8 +52,8 @@ function sessionFrom(
 }
 
 /**
- * Signs in over HTTP (fetch) at `baseUrl`. The server's SPOOR_PUBLIC_URL must have `baseUrl`'s origin
- * (or pass the public origin as `origin`): changes made with the session are checked against it.
+ * Signs in over HTTP (fetch) at `baseUrl`, sending `baseUrl`'s origin as Origin (as a browser on that
+ * address does; Spoor accepts its public URL's origin and the one a request is addressed to), or `origin`.
  */
 export async function signInApi(
   baseUrl: string,

@@ -42,6 +42,42 @@ export interface paths {
      */
     get: operations["getWebsiteScript"];
   };
+  "/account/accept": {
+    /**
+     * The page an invitation link (or the first-start link) opens: choose a password.
+     * @description A form that works without JavaScript. The link works once and expires (7 days; 24 hours for the first administrator).
+     */
+    get: operations["getAcceptInvitationPage"];
+    /**
+     * Accept an invitation: create the account and sign in.
+     * @description Posted by the form of GET /account/accept (application/x-www-form-urlencoded). Creates the user with the chosen password, signs them in (the `spoor_session` cookie) and answers a page linking to the dashboard; a problem the person can fix is shown on the form again (422).
+     */
+    post: operations["acceptInvitation"];
+  };
+  "/account/reset": {
+    /**
+     * The page a password reset link opens: choose a new password.
+     * @description A form that works without JavaScript. The link works once, for 60 minutes.
+     */
+    get: operations["getResetPasswordPage"];
+    /**
+     * Set a new password from a reset link; every session of the user ends.
+     * @description Posted by the form of GET /account/reset (application/x-www-form-urlencoded).
+     */
+    post: operations["resetPassword"];
+  };
+  "/account/forgot": {
+    /**
+     * Ask for a password reset link by email.
+     * @description A form that works without JavaScript.
+     */
+    get: operations["getForgotPasswordPage"];
+    /**
+     * Email a password reset link to an account, if there is one.
+     * @description The same answer whether the email has an account or not (no one learns who has one); the email goes to active accounts only.
+     */
+    post: operations["requestPasswordReset"];
+  };
   "/forms.js": {
     /**
      * The form embed loader: renders <div data-spoor-form="FORM_ID"> and submits it.
@@ -145,6 +181,25 @@ export interface paths {
      * @description Disabling ends every session of the user at once. The last active administrator cannot be disabled or demoted (409).
      */
     patch: operations["changeUser"];
+  };
+  "/api/invitations": {
+    /**
+     * Invitations sent, newest first, accepted or not.
+     * @description Never the links: they were emailed only.
+     */
+    get: operations["listInvitations"];
+    /**
+     * Invite someone by email with a role.
+     * @description Emails a link (valid 7 days, single use) through the SMTP settings Spoor sends with; the person chooses their password on the page it opens. 503 when the mail server does not take the email (the invitation is kept; invite again).
+     */
+    post: operations["inviteUser"];
+  };
+  "/api/users/{id}/reset": {
+    /**
+     * Email a user a link to choose a new password.
+     * @description The link works once, for 60 minutes; using it signs the user out everywhere. The answer never carries it.
+     */
+    post: operations["sendPasswordReset"];
   };
   "/api/api-keys": {
     /**
@@ -1032,6 +1087,415 @@ export interface operations {
       503: {
         content: {
           "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * The page an invitation link (or the first-start link) opens: choose a password.
+   * @description A form that works without JavaScript. The link works once and expires (7 days; 24 hours for the first administrator).
+   */
+  getAcceptInvitationPage: {
+    parameters: {
+      query?: {
+        token?: string;
+      };
+    };
+    responses: {
+      /** @description The form. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The link is used, expired or not valid. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database or the mail server cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Accept an invitation: create the account and sign in.
+   * @description Posted by the form of GET /account/accept (application/x-www-form-urlencoded). Creates the user with the chosen password, signs them in (the `spoor_session` cookie) and answers a page linking to the dashboard; a problem the person can fix is shown on the form again (422).
+   */
+  acceptInvitation: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          token: string;
+          email?: string;
+          name?: string;
+          password: string;
+          confirm: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Signed in: a link to the dashboard. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The link is used, expired or not valid. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The form again, saying what to change. */
+      422: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database or the mail server cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The page a password reset link opens: choose a new password.
+   * @description A form that works without JavaScript. The link works once, for 60 minutes.
+   */
+  getResetPasswordPage: {
+    parameters: {
+      query?: {
+        token?: string;
+      };
+    };
+    responses: {
+      /** @description The form. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The link is used, expired or not valid. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database or the mail server cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Set a new password from a reset link; every session of the user ends.
+   * @description Posted by the form of GET /account/reset (application/x-www-form-urlencoded).
+   */
+  resetPassword: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          token: string;
+          password: string;
+          confirm: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Done: the new password works now. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The link is used, expired or not valid. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The form again, saying what to change. */
+      422: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database or the mail server cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Ask for a password reset link by email.
+   * @description A form that works without JavaScript.
+   */
+  getForgotPasswordPage: {
+    responses: {
+      /** @description The form. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database or the mail server cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Email a password reset link to an account, if there is one.
+   * @description The same answer whether the email has an account or not (no one learns who has one); the email goes to active accounts only.
+   */
+  requestPasswordReset: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          email: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The same page for every email. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database or the mail server cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
         };
       };
     };
@@ -1979,6 +2443,230 @@ export interface operations {
             updatedAt: string;
           };
         };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Invitations sent, newest first, accepted or not.
+   * @description Never the links: they were emailed only.
+   */
+  listInvitations: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            invitations: ({
+                id: string;
+                email: string;
+                name: string | null;
+                /** @description administrator: everything; marketer: everything but administration; analyst: reads only. */
+                role: "administrator" | "marketer" | "analyst";
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                expiresAt: string;
+                acceptedAt: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Invite someone by email with a role.
+   * @description Emails a link (valid 7 days, single use) through the SMTP settings Spoor sends with; the person chooses their password on the page it opens. 503 when the mail server does not take the email (the invitation is kept; invite again).
+   */
+  inviteUser: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "email": "lin@example.com",
+         *   "role": "analyst",
+         *   "name": "Lin"
+         * }
+         */
+        "application/json": {
+          email: string;
+          /** @description administrator: everything; marketer: everything but administration; analyst: reads only. */
+          role: "administrator" | "marketer" | "analyst";
+          name?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            email: string;
+            name: string | null;
+            /** @description administrator: everything; marketer: everything but administration; analyst: reads only. */
+            role: "administrator" | "marketer" | "analyst";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            acceptedAt: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Well-formed, but cannot be accepted (`details.fields` names each problem where there are several). */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Email a user a link to choose a new password.
+   * @description The link works once, for 60 minutes; using it signs the user out everywhere. The answer never carries it.
+   */
+  sendPasswordReset: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description The email was handed to the mail server. */
+      202: {
+        content: never;
       };
       /** @description Bad request: a value is malformed or missing (the message names it). */
       400: {

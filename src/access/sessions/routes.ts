@@ -12,6 +12,7 @@ import { rateLimited } from '../../lib/rate-limited.ts';
 import { WindowCounter } from '../../lib/window-counter.ts';
 import type { Database } from '../../storage/schema.ts';
 import { readCookie } from '../../tracking/tracking-cookies.ts';
+import { ownOrigins } from '../admin-api.ts';
 import { recordAudit } from '../audit/record.ts';
 import { ADMIN_AREAS, type AdminArea, permissionsOf, ROLES } from '../scopes.ts';
 import { emailKey } from '../users/store.ts';
@@ -120,7 +121,7 @@ export function signInRoutes(scope: FastifyInstance, deps: SessionRouteDeps) {
       },
     },
     async (request, reply) => {
-      const refusal = signInOriginRefusal(headerOf(request, 'origin'), publicOrigin);
+      const refusal = signInOriginRefusal(headerOf(request, 'origin'), ownOrigins(request, publicOrigin));
       if (refusal) throw new AppError('forbidden', refusal);
       // Failed attempts are counted (a person who signs in often is not slowed down); past the limit
       // even the right password waits, so guessing gets no faster by being lucky at the end.

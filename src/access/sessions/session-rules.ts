@@ -34,16 +34,18 @@ export interface WriteRequest {
 
 /**
  * Why a state-changing request made with the session cookie is refused, or null when it is allowed: its
- * Origin must be Spoor's public origin (a browser always sends one on such requests; without it only
- * `Sec-Fetch-Site: same-origin` vouches), and it must carry the session's CSRF token in X-CSRF-Token.
+ * Origin must be one of Spoor's own (`ownOrigins`: the public URL's, and the one the request was addressed
+ * to, which a cross-site page cannot choose); a browser always sends Origin on such requests, and without
+ * it only `Sec-Fetch-Site: same-origin` vouches. And it must carry the session's CSRF token in X-CSRF-Token.
  */
 export function forgeryRefusal(
   request: WriteRequest,
-  publicOrigin: string,
+  ownOrigins: readonly string[],
   csrfToken: string,
 ): string | null {
+  const publicOrigin = ownOrigins[0] ?? '';
   if (request.origin !== undefined) {
-    if (request.origin !== publicOrigin)
+    if (!ownOrigins.includes(request.origin))
       return `Refused: this request comes from ${request.origin.slice(0, 100)}, not from ${publicOrigin} (cross-site request forgery protection).`;
   } else if (request.secFetchSite !== 'same-origin') {
     return `Refused: a change made with the session cookie must say where it comes from (an Origin header of ${publicOrigin}).`;
@@ -55,10 +57,13 @@ export function forgeryRefusal(
   return null;
 }
 
-/** Whether a sign-in request's Origin, if it has one, is Spoor's own (no login forgery from another site). */
-export function signInOriginRefusal(origin: string | undefined, publicOrigin: string): string | null {
-  if (origin === undefined || origin === publicOrigin) return null;
-  return `Refused: signing in from ${origin.slice(0, 100)} is not allowed; sign in on ${publicOrigin}.`;
+/** Whether a sign-in request's Origin, if it has one, is one of Spoor's own (no login forgery from another site). */
+export function signInOriginRefusal(
+  origin: string | undefined,
+  ownOrigins: readonly string[],
+): string | null {
+  if (origin === undefined || ownOrigins.includes(origin)) return null;
+  return `Refused: signing in from ${origin.slice(0, 100)} is not allowed; sign in on ${ownOrigins[0] ?? 'this server'}.`;
 }
 
 function sameSecret(given: string, expected: string): boolean {

@@ -64,24 +64,35 @@ export async function signIn(
   // Said only to someone who knows the password: a disabled account is not revealed to a guesser.
   if (row.status !== 'active')
     throw new AppError('forbidden', 'This account is disabled; ask an administrator of this Spoor.');
+  return openSession(
+    db,
+    { id: row.id, email: row.email, name: row.name, role: isRole(row.role) ? row.role : 'analyst' },
+    timeouts,
+    { ...options, now },
+  );
+}
+
+/** A new session for `user` (after a sign-in, or an invitation accepted), replacing the browser's old one. */
+export async function openSession(
+  db: Kysely<Database>,
+  user: SessionUser,
+  timeouts: SessionTimeouts,
+  options: { previousSessionId?: string | null; now?: number } = {},
+): Promise<SignedIn> {
+  const now = options.now ?? Date.now();
   if (options.previousSessionId) await deleteSession(db, sha256Hex(options.previousSessionId));
   await deleteExpiredSessions(db, now, now - timeouts.idleMs);
   const sessionId = newSessionId();
   const session = {
     id_hash: sha256Hex(sessionId),
-    user_id: row.id,
+    user_id: user.id,
     csrf_token: randomBytes(24).toString('base64url'),
     created_at: now,
     last_seen_at: now,
     expires_at: now + timeouts.absoluteMs,
   };
   await insertSession(db, session);
-  return {
-    sessionId,
-    idHash: session.id_hash,
-    csrfToken: session.csrf_token,
-    user: { id: row.id, email: row.email, name: row.name, role: isRole(row.role) ? row.role : 'analyst' },
-  };
+  return { sessionId, idHash: session.id_hash, csrfToken: session.csrf_token, user };
 }
 
 /** The live session a cookie value opens, read from the database on every request; throws 401 otherwise. */
@@ -95,7 +106,7 @@ export async function authenticateSession(
   if (sessionId.length > 100) throw ended();
   const idHash = sha256Hex(sessionId);
   const row = await findSessionWithUser(db, idHash);
-  if (!row || row.status !== 'active' || !isRole(row.role)) throw ended();
+  if (row?.status !== 'active' || !isRole(row.role)) throw ended();
   const times = {
     createdAt: Number(row.created_at),
     lastSeenAt: Number(row.last_seen_at),

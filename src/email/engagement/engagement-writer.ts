@@ -4,7 +4,7 @@
 // with whatever hits arrived meanwhile.
 import { type HotPath, moduleBeside, openHotPath } from '../../platform/ingest/hot-path.ts';
 import type { Storage } from '../../storage/database.ts';
-import { commitHits } from './commit-hits.ts';
+import { commitHits } from './batch-store.ts';
 import type { EngagementHit, HitOutcome } from './engagement-hit.ts';
 
 export interface EngagementWriter {
@@ -17,8 +17,8 @@ export const ENGAGEMENT_PATH: HotPath<EngagementHit, HitOutcome, boolean> = {
   name: 'engagement',
   kinds: ['open', 'click', 'unsubscribe'],
   commit: (storage, hits, trackingDefault) => commitHits(storage, hits, trackingDefault),
-  // The same transaction, as statements prepared once on the writer thread's connection.
-  threadStore: { module: moduleBeside(import.meta.url, 'sqlite-store'), export: 'sqliteHitWriter' },
+  // The same store, run by the writer thread on its own connection.
+  threadStore: { module: moduleBeside(import.meta.url, 'batch-store'), export: 'openThreadStore' },
 };
 
 export function createEngagementWriter(

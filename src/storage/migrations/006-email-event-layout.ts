@@ -49,7 +49,7 @@ export async function down(db: AnyDb): Promise<void> {
 
 const isSqlite = (db: AnyDb) => db.getExecutor().adapter instanceof SqliteAdapter;
 
-/** Queries that use it repeat this condition word for word (email/engagement/store.ts, sqlite-store.ts). */
+/** Queries that use it repeat this condition word for word (email/engagement/batch-store.ts). */
 async function clicksByRecipient(db: AnyDb): Promise<void> {
   await db.schema
     .createIndex('email_events_clicks_by_recipient')

@@ -1,23 +1,32 @@
+// The engagement hot path's one store (batch-store.ts), run every way it runs: by the SQLite writer
+// thread (through the hot path, and its thread store on a connection) and in process through Kysely, on
+// SQLite and on PostgreSQL. The same batches must store and answer the same everywhere; the thread's
+// memory of recipients must never outlive another connection's write or a rolled-back batch.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, postgresUrl } from '../../../test/helpers/engines.ts';
 import { waitFor } from '../../../test/support/wait-for.ts';
 import { sqliteWriterBacklog } from '../../platform/metrics/metrics.ts';
 import { openSqliteConnection, openStorage, type Storage } from '../../storage/database.ts';
 import { migrateToLatest } from '../../storage/migrate.ts';
+import { runOnDb, type Statement, type StatementProgram } from '../../storage/statements.ts';
 import { COUNTER } from '../counters/counter-names.ts';
-import { commitHits } from './commit-hits.ts';
+import { batchStatements, commitHits, openThreadStore } from './batch-store.ts';
 import type { EngagementHit, HitOutcome } from './engagement-hit.ts';
 import { createEngagementWriter } from './engagement-writer.ts';
-import { sqliteHitWriter } from './sqlite-store.ts';
 
 /** Batches handed to SQLite writer threads and not yet committed (spoor_sqlite_writer_backlog). */
 const writerBacklog = () => sqliteWriterBacklog.all().reduce((sum, read) => sum + read(), 0);
 
 const dir = mkdtempSync(join(tmpdir(), 'spoor-engagement-store-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const T0 = Date.UTC(2026, 10, 21, 9, 0, 0);
 const SEND = 'send0000000000000000a';
@@ -33,9 +42,8 @@ const KNOWN_VISITOR = 'visitorKnown0000000000';
 const ALIAS = 'visitorAlias0000000000';
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36';
 
-async function freshFile(name: string): Promise<Storage> {
-  const storage = openStorage(`sqlite:${join(dir, name)}`);
-  await migrateToLatest(storage.db);
+/** A send to four contacts on two lists, and a browser known from an anonymous visit (any engine). */
+async function seed(storage: Storage): Promise<Storage> {
   const db = storage.db;
   const sent = T0 - 3_600_000;
   await db
@@ -140,6 +148,24 @@ async function freshFile(name: string): Promise<Storage> {
   return storage;
 }
 
+async function freshFile(name: string): Promise<Storage> {
+  const storage = openStorage(`sqlite:${join(dir, name)}`);
+  await migrateToLatest(storage.db);
+  return seed(storage);
+}
+
+async function freshMemory(): Promise<Storage> {
+  const storage = openStorage('sqlite::memory:');
+  await migrateToLatest(storage.db);
+  return seed(storage);
+}
+
+async function freshPostgres(): Promise<Storage> {
+  const database = await createTestDatabase('postgres');
+  cleanups.push(() => database.drop());
+  return seed(database.open());
+}
+
 /** Opens (person, proxy, bot), clicks (repeats, a burst, the honeypot, at delivery), unsubscribes, unknowns. */
 function traffic(): EngagementHit[][] {
   const hits: EngagementHit[] = [];
@@ -190,38 +216,38 @@ function traffic(): EngagementHit[][] {
   return batches;
 }
 
+/** Every row a table holds, in an order that depends on no engine's collation. */
+async function rows(storage: Storage, table: 'send_engagement' | 'send_counters' | 'list_members') {
+  return ordered((await storage.db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[]);
+}
+
+function ordered(found: Record<string, unknown>[]) {
+  const key = (row: Record<string, unknown>) =>
+    JSON.stringify([
+      row['occurred_at'] ?? null,
+      ...Object.keys(row)
+        .sort()
+        .map((k) => row[k]),
+    ]);
+  return found.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
+}
+
 async function stored(storage: Storage) {
   const db = storage.db;
-  const events = await db
-    .selectFrom('email_events')
-    .selectAll()
-    .orderBy('occurred_at')
-    .orderBy('recipient_key')
-    .orderBy('kind')
-    .orderBy('implied')
-    .orderBy('link_position')
-    .execute();
   const visitors = await db.selectFrom('visitors').selectAll().execute();
   return {
-    events: events.map(({ id: _, ...event }) => event),
-    engagement: await db
-      .selectFrom('send_engagement')
-      .selectAll()
-      .orderBy('recipient_key')
-      .orderBy('scope')
-      .execute(),
-    counters: await db.selectFrom('send_counters').selectAll().orderBy('name').execute(),
+    // Event ids are random: compare events by what they hold.
+    events: ordered(
+      (await db.selectFrom('email_events').selectAll().execute()).map(({ id: _, ...event }) => event),
+    ),
+    engagement: await rows(storage, 'send_engagement'),
+    counters: await rows(storage, 'send_counters'),
     // New visitors get random ids: compare them by what they hold.
     visitors: visitors
       .map((v) => ({ ...v, id: v.id.startsWith('visitor') ? v.id : 'new' }))
       .sort((x, y) => `${x.contact_id}${x.id}`.localeCompare(`${y.contact_id}${y.id}`)),
     visits: await db.selectFrom('visits').select(['id', 'contact_id', 'identified']).execute(),
-    members: await db
-      .selectFrom('list_members')
-      .selectAll()
-      .orderBy('list_id')
-      .orderBy('contact_id')
-      .execute(),
+    members: await rows(storage, 'list_members'),
   };
 }
 
@@ -230,35 +256,147 @@ const comparable = (outcome: HitOutcome) => ({
   visitorId: outcome.visitorId?.startsWith('visitor') ? outcome.visitorId : outcome.visitorId && 'new',
 });
 
-describe('email engagement in the SQLite writer thread', () => {
-  it('stores and answers exactly what the in-process commit does, batch after batch', async () => {
-    const reference = await freshFile('reference.db');
-    const expectedOutcomes: HitOutcome[] = [];
-    for (const batch of traffic()) expectedOutcomes.push(...(await commitHits(reference, batch, true)));
+/** Runs each batch of the traffic, one after the other; returns the outcomes in order. */
+type Way = (batches: EngagementHit[][]) => Promise<{ storage: Storage; outcomes: HitOutcome[] }>;
 
-    const threaded = await freshFile('threaded.db');
-    const writer = createEngagementWriter(threaded, { maxBatch: 256, trackingDefault: true });
+/** Through the hot path: the writer thread on a SQLite file, in process elsewhere. */
+const throughHotPath =
+  (open: () => Promise<Storage>): Way =>
+  async (batches) => {
+    const storage = await open();
+    const writer = createEngagementWriter(storage, { maxBatch: 256, trackingDefault: true });
     const outcomes: HitOutcome[] = [];
-    for (const batch of traffic())
+    for (const batch of batches)
       outcomes.push(...(await Promise.all(batch.map((hit) => writer.record(hit)))));
     await writer.close();
+    return { storage, outcomes };
+  };
 
-    const expected = await stored(reference);
-    // The traffic exercises what it should: machines, relabels, identified browsers, unsubscribes.
-    expect(expected.events.some((e) => e.machine_reason === 'burst')).toBe(true);
-    expect(expected.events.some((e) => e.machine_reason === 'near-honeypot')).toBe(true);
-    const scanned = expected.events.filter((e) => e.source_hash === 'scanner' && e.kind === 'click');
-    expect(scanned.map((e) => e.machine_reason)).toEqual(['burst', 'burst', 'burst']);
+const ways: [string, Way][] = [
+  ['the hot path, by the writer thread (SQLite file)', throughHotPath(() => freshFile('threaded.db'))],
+  [
+    'the thread store on its own connection, batch by batch',
+    async (batches) => {
+      const storage = await freshFile('thread-store.db');
+      const connection = openSqliteConnection(join(dir, 'thread-store.db'));
+      const write = openThreadStore(connection);
+      const outcomes = batches.flatMap((batch) => write(batch, true));
+      connection.close();
+      return { storage, outcomes };
+    },
+  ],
+  ['the hot path, in process on SQLite :memory:', throughHotPath(freshMemory)],
+  [
+    'in process through Kysely on a SQLite file (commitHits)',
+    async (batches) => {
+      const storage = await freshFile('in-process.db');
+      const outcomes: HitOutcome[] = [];
+      for (const batch of batches) outcomes.push(...(await commitHits(storage, batch, true)));
+      return { storage, outcomes };
+    },
+  ],
+  ...(postgresUrl
+    ? ([['the hot path, in process on PostgreSQL', throughHotPath(freshPostgres)]] as [string, Way][])
+    : []),
+];
+
+describe('the engagement store, every way it runs', () => {
+  // The reference: the in-process commit on SQLite :memory:, batch after batch.
+  const reference = (async () => {
+    const storage = await freshMemory();
+    const outcomes: HitOutcome[] = [];
+    for (const batch of traffic()) outcomes.push(...(await commitHits(storage, batch, true)));
+    const expected = await stored(storage);
+    await storage.close();
+    return { expected, outcomes };
+  })();
+
+  it('the traffic exercises what it should: machines, relabels, identified browsers, unsubscribes', async () => {
+    const { expected } = await reference;
+    expect(expected.events.some((e) => e['machine_reason'] === 'burst')).toBe(true);
+    expect(expected.events.some((e) => e['machine_reason'] === 'near-honeypot')).toBe(true);
+    const scanned = expected.events.filter((e) => e['source_hash'] === 'scanner' && e['kind'] === 'click');
+    expect(scanned.map((e) => e['machine_reason'])).toEqual(['burst', 'burst', 'burst']);
     expect(expected.visits).toEqual([
       { id: 'visit00000000000000001', contact_id: CONTACTS[0]?.id, identified: 1 },
     ]);
-    expect(expected.members.filter((m) => m.status === 'unsubscribed')).toHaveLength(4);
-    expect(outcomes.map(comparable)).toEqual(expectedOutcomes.map(comparable));
-    expect(await stored(threaded)).toEqual(expected);
-    await reference.close();
-    await threaded.close();
+    expect(expected.members.filter((m) => m['status'] === 'unsubscribed')).toHaveLength(4);
   });
 
+  it.each(ways)(
+    'stores and answers exactly what the reference does, batch after batch: %s',
+    async (_, way) => {
+      const { expected, outcomes: expectedOutcomes } = await reference;
+      const { storage, outcomes } = await way(traffic());
+      expect(outcomes.map(comparable)).toEqual(expectedOutcomes.map(comparable));
+      expect(await stored(storage)).toEqual(expected);
+      await storage.close();
+    },
+  );
+
+  /** The statements one batch runs, in process (a fresh database each time). */
+  async function statementsOf(open: () => Promise<Storage>, hits: EngagementHit[]): Promise<Statement[]> {
+    const storage = await open();
+    const seen: Statement[] = [];
+    await storage.db
+      .transaction()
+      .execute((tx) => runOnDb(tx, recording(batchStatements(hits, true, storage.engine, null), seen)));
+    await storage.close();
+    return seen;
+  }
+
+  const engines: [string, () => Promise<Storage>][] = [
+    ['SQLite', freshMemory],
+    ...(postgresUrl ? ([['PostgreSQL', freshPostgres]] as [string, () => Promise<Storage>][]) : []),
+  ];
+
+  it.each(engines)(
+    'on %s, a bigger batch runs no statement text a smaller one did not',
+    async (engine, open) => {
+      const [one, four] = [1, 4].map((n) =>
+        CONTACTS.slice(0, n).flatMap(({ id }, i) => [
+          { ...hitOf(id, 'open'), at: T0 + i },
+          { ...hitOf(id, 'click'), at: T0 + 1_000 + i, position: 1 + i },
+        ]),
+      ) as [EngagementHit[], EngagementHit[]];
+      const small = await statementsOf(open, one);
+      const big = await statementsOf(open, four);
+      // Fixed texts: on SQLite each is prepared once per connection, on PostgreSQL each is one statement.
+      expect(new Set(big.map((s) => s.sql))).toEqual(new Set(small.map((s) => s.sql)));
+      // PostgreSQL reads and writes the batch set-based: as many statements for four recipients as for one.
+      if (engine === 'PostgreSQL') expect(big).toHaveLength(small.length);
+      else expect(big.length).toBeGreaterThan(small.length);
+    },
+  );
+});
+
+/** Passes a program's statements through, keeping each. */
+function* recording<T>(program: StatementProgram<T>, seen: Statement[]): StatementProgram<T> {
+  for (let step = program.next(); ; ) {
+    if (step.done) return step.value;
+    seen.push(step.value);
+    step = program.next(yield step.value);
+  }
+}
+
+function hitOf(contactId: string, kind: EngagementHit['kind']): EngagementHit {
+  return {
+    kind,
+    sendId: SEND,
+    contactId,
+    recipientKey: `key-${contactId}`,
+    position: 0,
+    honeypot: false,
+    method: 'GET',
+    userAgent: CHROME,
+    network: null,
+    sourceHash: `source-${contactId}`,
+    visitorCookie: null,
+    at: T0,
+  };
+}
+
+describe('email engagement in the SQLite writer thread', () => {
   it('is committed by the thread: while another connection holds the write lock, the event loop runs on', async () => {
     const storage = await freshFile('locked.db');
     const writer = createEngagementWriter(storage, { maxBatch: 256, trackingDefault: true });
@@ -293,7 +431,7 @@ describe('email engagement in the SQLite writer thread', () => {
   it('forgets what it remembered about recipients once another connection has written the file', async () => {
     const storage = await freshFile('remembered.db');
     const connection = openSqliteConnection(join(dir, 'remembered.db'));
-    const write = sqliteHitWriter(connection);
+    const write = openThreadStore(connection);
     const [a, , , d] = CONTACTS.map((x) => x.id) as [string, string, string, string];
     const click = (contactId: string, at: number): EngagementHit => ({
       kind: 'click',
@@ -339,7 +477,7 @@ describe('email engagement in the SQLite writer thread', () => {
   it('forgets what a rolled-back batch changed', async () => {
     const storage = await freshFile('rolled-back.db');
     const connection = openSqliteConnection(join(dir, 'rolled-back.db'));
-    const write = sqliteHitWriter(connection);
+    const write = openThreadStore(connection);
     const a = CONTACTS[0]?.id as string;
     const open = (at: number, recipientKey = `key-${a}`): EngagementHit => ({
       kind: 'open',
