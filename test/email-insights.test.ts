@@ -197,6 +197,12 @@ describe('email insights for the dashboard', () => {
         expect.objectContaining({ domain: 'mail.example', recipients: 2, blocked: 0, sent: 2, delivered: 2 }),
       ]);
       expect(byDomain.others).toBeNull();
+      // Every human open and click came from mail.example (Ada's and Ben's; Dee's was a gateway's).
+      expect(byDomain.domains[1]).toMatchObject({
+        uniqueHumanOpens: insights.opens.human.unique,
+        uniqueHumanClicks: insights.clicks.human.unique,
+      });
+      expect(byDomain.domains[0]).toMatchObject({ uniqueHumanOpens: 0, uniqueHumanClicks: 0 });
       const topOne = await getJson<{ domains: Domain[]; others: Domain & { count: number } }>(
         `/api/sends/${sendId}/domains?limit=1`,
       );

@@ -24,7 +24,7 @@ const RECENT_COLUMNS = 'id, kind, link_position, occurred_at, machine, machine_r
 const SQLITE = {
   send: 'select list_ids from sends where id = ?',
   /** A recipient, its contact's tracking choice and its tallies in one read: a row per tally (or one). */
-  recipient: `select r.sent_at, c.id as contact, c.email_tracking, e.scope, e.human, e.machine
+  recipient: `select r.sent_at, r.email, c.id as contact, c.email_tracking, e.scope, e.human, e.machine
     from send_recipients r left join contacts c on c.id = r.contact_id
     left join send_engagement e on e.send_id = r.send_id and e.recipient_key = ?
     where r.send_id = ? and r.contact_id = ?`,
@@ -45,7 +45,7 @@ const POSTGRES = {
     as h from unnest(?::text[]) as k order by h) as ordered`,
   sends: 'select id, list_ids from sends where id = any(?::text[])',
   // An erasure deletes recipient rows first: it waits for this batch, or this batch finds them gone.
-  recipients: `select r.send_id, r.contact_id, r.sent_at, c.id as contact, c.email_tracking
+  recipients: `select r.send_id, r.contact_id, r.sent_at, r.email, c.id as contact, c.email_tracking
     from send_recipients r left join contacts c on c.id = r.contact_id
     where r.send_id = any(?::text[]) and r.contact_id = any(?::text[]) for share of r`,
   tallies: `select send_id, recipient_key, scope, human, machine from send_engagement
@@ -90,7 +90,7 @@ function addRecipient(
   trackingDefault: boolean,
 ) {
   if (!facts.exists) return;
-  state.recipients.set(recipientOf(hit.sendId, hit.contactId), { sentAt: facts.sentAt });
+  state.recipients.set(recipientOf(hit.sendId, hit.contactId), { sentAt: facts.sentAt, email: facts.email });
   if (facts.emailTracking !== undefined)
     state.tracking.set(
       hit.contactId,
@@ -110,6 +110,7 @@ function recipientFacts(contactId: string, row: Row | null | undefined): Recipie
     contactId,
     exists: row != null,
     sentAt: nullableNumber(row?.['sent_at']),
+    email: (row?.['email'] as string | null | undefined) ?? null,
     emailTracking: row?.['contact'] == null ? undefined : nullableNumber(row['email_tracking']),
     tallies: new Map(),
     recent: [],

@@ -504,6 +504,7 @@ describe('email engagement in the SQLite writer thread', () => {
       'open:human': 2,
       'unique_open:human': 1,
       [COUNTER.hourly('open', 'human', T0 + 100_000)]: 2,
+      [COUNTER.domain('mail.test', 'unique_open:human')]: 1,
     });
     connection.close();
     await storage.close();

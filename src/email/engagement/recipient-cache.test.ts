@@ -17,6 +17,7 @@ const event = (at: number): KnownEvent => ({
 const facts = (recent: number[] = [], recentFrom = Number.POSITIVE_INFINITY): RecipientFacts => ({
   contactId: 'c',
   exists: true,
+  email: 'c@example.com',
   sentAt: 0,
   emailTracking: null,
   tallies: new Map([['open', { human: 1, machine: 0 }]]),

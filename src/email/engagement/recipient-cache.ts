@@ -17,6 +17,8 @@ export interface RecipientFacts {
   exists: boolean;
   /** When the recipient's email was handed over (null: not yet). */
   sentAt: number | null;
+  /** The address it was sent to (its domain keys the per-domain counters); null once erased. */
+  email: string | null;
   /** The contact's own tracking choice (null: the install's default); undefined: no such contact. */
   emailTracking: number | null | undefined;
   /** Every tally of the recipient, by scope. */
