@@ -5,6 +5,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { media, noContent } from '../api-contract.ts';
+import { SESSION_COOKIE } from '../cookies/definitions.ts';
+import { readCookie } from '../tracking/tracking-cookies.ts';
 import { type DashboardFile, type DashboardFiles, loadDashboardFiles } from './dashboard-files.ts';
 
 /**
@@ -27,9 +29,6 @@ export const DASHBOARD_CSP = [
 const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Spoor</title></head><body>
 <h1>The dashboard is not built</h1><p>Run <code>npm run build</code> (or <code>npm start</code>, which builds it) and restart Spoor.</p>
 </body></html>`;
-
-/** Whether a request carries the session cookie at all (valid or not: the app asks the API which). */
-const SESSION_COOKIE_PRESENT = /(?:^|;\s*)spoor_session=/;
 
 function send(request: FastifyRequest, reply: FastifyReply, file: DashboardFile) {
   const gzip = file.gzip && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
@@ -54,7 +53,8 @@ function sendIndex(request: FastifyRequest, reply: FastifyReply, built: Dashboar
       .header('cache-control', 'no-store')
       .send(NOT_BUILT);
   reply.header('vary', 'accept-encoding, cookie');
-  const hasSession = SESSION_COOKIE_PRESENT.test(String(request.headers.cookie ?? ''));
+  // Whether the request carries the session cookie at all (valid or not: the app asks the API which).
+  const hasSession = readCookie(request.headers.cookie, SESSION_COOKIE) !== null;
   return send(request, reply, hasSession ? built.index : built.signedOutIndex);
 }
 

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** axe-core's script, for pages whose Content-Security-Policy refuses an injected script tag (addInitScript). */
+export const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export interface AxeViolation {
   id: string;
@@ -15,6 +16,11 @@ export interface AxeViolation {
 /** Runs axe-core (WCAG 2.x A and AA rules and best practices) on the page as it is now. */
 export async function accessibilityViolations(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ content: axeSource });
+  return runAxe(page);
+}
+
+/** Runs axe-core on a page that already has it (added by a script tag or an init script). */
+export async function runAxe(page: Page): Promise<AxeViolation[]> {
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (o: unknown) => Promise<AxeResults> } }).axe;
     interface AxeResults {

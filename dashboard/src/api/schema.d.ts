@@ -103,6 +103,75 @@ export interface paths {
      */
     get: operations["getDashboardPath"];
   };
+  "/api/session": {
+    /**
+     * The signed-in user, the CSRF token and what the role may do.
+     * @description Answers 401 when the session cookie is missing, unknown or ended.
+     */
+    get: operations["getSession"];
+    /**
+     * Sign in with email and password.
+     * @description Opens a session and sets the `spoor_session` cookie (HttpOnly, SameSite=Strict, Secure when the public URL is https; a browser-session cookie). The session gets a new id at every sign-in. Wrong email and wrong password get the same answer. Failed attempts are limited per account and per client address (SPOOR_SIGN_IN_ATTEMPTS_PER_ACCOUNT, …_PER_ADDRESS per 15 minutes); past the limit every attempt gets 429.
+     */
+    post: operations["signIn"];
+    /**
+     * Sign out (this session).
+     * @description Ends the session and deletes the cookie. Needs the X-CSRF-Token header.
+     */
+    delete: operations["signOut"];
+  };
+  "/api/sessions": {
+    /**
+     * Sign out everywhere (every session of the signed-in user, on every device).
+     * @description Ends every session of this user and deletes this cookie. Needs the X-CSRF-Token header.
+     */
+    delete: operations["signOutEverywhere"];
+  };
+  "/api/users": {
+    /**
+     * Every user, oldest first.
+     * @description The people who can sign in to the dashboard, with their roles and whether they are disabled.
+     */
+    get: operations["listUsers"];
+    /**
+     * Create a user with a password.
+     * @description For scripted set-ups; inviting by email (POST /api/invitations) lets the person choose their own password. The email is unique in any letter case.
+     */
+    post: operations["createUser"];
+  };
+  "/api/users/{id}": {
+    /**
+     * Change a user's name or role, or disable or enable them.
+     * @description Disabling ends every session of the user at once. The last active administrator cannot be disabled or demoted (409).
+     */
+    patch: operations["changeUser"];
+  };
+  "/api/api-keys": {
+    /**
+     * Every API key (never its secret), revoked ones too.
+     * @description Keys with their scopes, when each was last used (to the minute) and whether it is revoked.
+     */
+    get: operations["listApiKeys"];
+    /**
+     * Create an API key; its secret is in this answer only.
+     * @description Only the SHA-256 of the secret is kept: copy `key` now. Scopes default to full.
+     */
+    post: operations["createApiKey"];
+  };
+  "/api/api-keys/{id}": {
+    /**
+     * Revoke an API key (refused at once on every node).
+     * @description The key stays listed, with its revocation time.
+     */
+    delete: operations["revokeApiKey"];
+  };
+  "/api/audit-log": {
+    /**
+     * Who changed what: every change made through the admin API and the CLI, newest first.
+     * @description Each change to users, API keys, websites, forms, contacts, lists, messages, sends and erasures, with the actor, the operation, the target id and the outcome. Pass `nextCursor` as `cursor` for the next page.
+     */
+    get: operations["listAuditLog"];
+  };
   "/api/websites": {
     /**
      * List websites.
@@ -527,7 +596,7 @@ export interface operations {
                     party: string;
                     setBy: "server" | "script";
                     httpOnly: boolean;
-                    secure: boolean | "when the page is https";
+                    secure: boolean | "when the page is https" | "when the public URL is https";
                     sameSite: "None" | "Lax" | "Strict";
                     /** @description Path of a cookie the server sets (host-only). */
                     path?: string;
@@ -1322,6 +1391,824 @@ export interface operations {
     };
   };
   /**
+   * The signed-in user, the CSRF token and what the role may do.
+   * @description Answers 401 when the session cookie is missing, unknown or ended.
+   */
+  getSession: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            user: {
+              id: string;
+              email: string;
+              name: string;
+              role: "administrator" | "marketer" | "analyst";
+            };
+            /** @description Send it as the X-CSRF-Token header on every change made with the session cookie. */
+            csrfToken: string;
+            /** @description What the role may read and write in each admin area (hide what it may not do). */
+            permissions: {
+              tracking: {
+                read: boolean;
+                write: boolean;
+              };
+              contacts: {
+                read: boolean;
+                write: boolean;
+              };
+              email: {
+                read: boolean;
+                write: boolean;
+              };
+              administration: {
+                read: boolean;
+                write: boolean;
+              };
+            };
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Sign in with email and password.
+   * @description Opens a session and sets the `spoor_session` cookie (HttpOnly, SameSite=Strict, Secure when the public URL is https; a browser-session cookie). The session gets a new id at every sign-in. Wrong email and wrong password get the same answer. Failed attempts are limited per account and per client address (SPOOR_SIGN_IN_ATTEMPTS_PER_ACCOUNT, …_PER_ADDRESS per 15 minutes); past the limit every attempt gets 429.
+   */
+  signIn: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "email": "ada@example.com",
+         *   "password": "correct horse battery staple"
+         * }
+         */
+        "application/json": {
+          email: string;
+          password: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            user: {
+              id: string;
+              email: string;
+              name: string;
+              role: "administrator" | "marketer" | "analyst";
+            };
+            /** @description Send it as the X-CSRF-Token header on every change made with the session cookie. */
+            csrfToken: string;
+            /** @description What the role may read and write in each admin area (hide what it may not do). */
+            permissions: {
+              tracking: {
+                read: boolean;
+                write: boolean;
+              };
+              contacts: {
+                read: boolean;
+                write: boolean;
+              };
+              email: {
+                read: boolean;
+                write: boolean;
+              };
+              administration: {
+                read: boolean;
+                write: boolean;
+              };
+            };
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The email or the password is wrong (the same answer for both). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The account is disabled, or the request comes from another site. */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many requests; the `Retry-After` header says when to try again. */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Sign out (this session).
+   * @description Ends the session and deletes the cookie. Needs the X-CSRF-Token header.
+   */
+  signOut: {
+    responses: {
+      /** @description Signed out. */
+      204: {
+        content: never;
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Sign out everywhere (every session of the signed-in user, on every device).
+   * @description Ends every session of this user and deletes this cookie. Needs the X-CSRF-Token header.
+   */
+  signOutEverywhere: {
+    responses: {
+      /** @description Signed out everywhere. */
+      204: {
+        content: never;
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Every user, oldest first.
+   * @description The people who can sign in to the dashboard, with their roles and whether they are disabled.
+   */
+  listUsers: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            users: ({
+                id: string;
+                email: string;
+                name: string;
+                /** @description administrator: everything; marketer: everything but administration; analyst: reads only. */
+                role: "administrator" | "marketer" | "analyst";
+                status: "active" | "disabled";
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Create a user with a password.
+   * @description For scripted set-ups; inviting by email (POST /api/invitations) lets the person choose their own password. The email is unique in any letter case.
+   */
+  createUser: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "email": "ada@example.com",
+         *   "name": "Ada",
+         *   "role": "marketer",
+         *   "password": "correct horse battery"
+         * }
+         */
+        "application/json": {
+          email: string;
+          name?: string;
+          /** @description administrator: everything; marketer: everything but administration; analyst: reads only. */
+          role: "administrator" | "marketer" | "analyst";
+          password: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            email: string;
+            name: string;
+            /** @description administrator: everything; marketer: everything but administration; analyst: reads only. */
+            role: "administrator" | "marketer" | "analyst";
+            status: "active" | "disabled";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Well-formed, but cannot be accepted (`details.fields` names each problem where there are several). */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Change a user's name or role, or disable or enable them.
+   * @description Disabling ends every session of the user at once. The last active administrator cannot be disabled or demoted (409).
+   */
+  changeUser: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          name?: string;
+          /** @description administrator: everything; marketer: everything but administration; analyst: reads only. */
+          role?: "administrator" | "marketer" | "analyst";
+          /** @description true disables the user and ends their sessions at once, on every node. */
+          disabled?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            email: string;
+            name: string;
+            /** @description administrator: everything; marketer: everything but administration; analyst: reads only. */
+            role: "administrator" | "marketer" | "analyst";
+            status: "active" | "disabled";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Every API key (never its secret), revoked ones too.
+   * @description Keys with their scopes, when each was last used (to the minute) and whether it is revoked.
+   */
+  listApiKeys: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            apiKeys: ({
+                id: string;
+                name: string;
+                scopes: ("read-only" | "tracking" | "email" | "full")[];
+                /** Format: date-time */
+                createdAt: string;
+                lastUsedAt: string | null;
+                revokedAt: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Create an API key; its secret is in this answer only.
+   * @description Only the SHA-256 of the secret is kept: copy `key` now. Scopes default to full.
+   */
+  createApiKey: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "name": "CRM sync",
+         *   "scopes": [
+         *     "read-only"
+         *   ]
+         * }
+         */
+        "application/json": {
+          name: string;
+          scopes?: ("read-only" | "tracking" | "email" | "full")[];
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            scopes: ("read-only" | "tracking" | "email" | "full")[];
+            /** @description The secret (spk_…), shown once. */
+            key: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Revoke an API key (refused at once on every node).
+   * @description The key stays listed, with its revocation time.
+   */
+  revokeApiKey: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            scopes: ("read-only" | "tracking" | "email" | "full")[];
+            /** Format: date-time */
+            createdAt: string;
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Who changed what: every change made through the admin API and the CLI, newest first.
+   * @description Each change to users, API keys, websites, forms, contacts, lists, messages, sends and erasures, with the actor, the operation, the target id and the outcome. Pass `nextCursor` as `cursor` for the next page.
+   */
+  listAuditLog: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            entries: ({
+                id: string;
+                /** Format: date-time */
+                at: string;
+                actor: {
+                  /** @description user, api_key, cli or system. */
+                  kind: string;
+                  id: string | null;
+                  /** @description The user's email or the key's name at the time. */
+                  label: string;
+                };
+                /** @description The route's operationId (createWebsite, eraseContact…) or the CLI command. */
+                action: string;
+                targetId: string | null;
+                /** @description ok (done) or refused (the role or scopes did not allow it). */
+                outcome: string;
+                status: number | null;
+              })[];
+            /** @description null on the last page. */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
    * List websites.
    * @description Every registered website with its settings and snippets, oldest first.
    */
@@ -1363,13 +2250,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1455,13 +2342,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1538,13 +2425,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1641,13 +2528,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1715,13 +2602,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1811,13 +2698,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1908,13 +2795,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2071,13 +2958,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2189,13 +3076,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2363,13 +3250,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2550,13 +3437,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2612,13 +3499,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2688,13 +3575,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2752,13 +3639,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2871,13 +3758,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -2965,13 +3852,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3041,13 +3928,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3137,13 +4024,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3211,13 +4098,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3275,13 +4162,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3368,13 +4255,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3434,13 +4321,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3505,13 +4392,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3576,13 +4463,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3656,13 +4543,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3713,13 +4600,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3812,13 +4699,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3906,13 +4793,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -3981,13 +4868,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4053,13 +4940,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4138,13 +5025,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4201,13 +5088,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4284,13 +5171,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4364,13 +5251,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4417,13 +5304,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4521,13 +5408,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4614,13 +5501,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4730,13 +5617,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4829,13 +5716,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -4941,13 +5828,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5035,13 +5922,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5147,13 +6034,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5237,13 +6124,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5305,13 +6192,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5352,13 +6239,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5488,13 +6375,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5566,13 +6453,13 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description No API key, or an unknown or revoked one. */
+      /** @description No API key or session, or an unknown, revoked or ended one. */
       401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description The API key's scopes do not allow this request. */
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
         content: {
           "application/json": components["schemas"]["Error"];

@@ -2,7 +2,7 @@
 // password reset. Administrators only change things; an analyst sees the list without any of the buttons.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api, data } from '../../api/client';
+import { api, data, postNotYetTyped } from '../../api/client';
 import { type Role, useCanWrite, useSession } from '../../api/session';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { type Column, DataTable } from '../../ui/DataTable';
@@ -41,7 +41,7 @@ function InviteForm() {
   const [sent, setSent] = useState<string | null>(null);
   const invite = useMutation({
     mutationFn: (body: { email: string; name?: string; role: Role }) =>
-      data(api.POST('/api/invitations', { body })),
+      postNotYetTyped('/api/invitations', body),
     onSuccess: (_result, body) => {
       setSent(body.email);
       queryClient.invalidateQueries({ queryKey: ['users'] });
@@ -214,7 +214,7 @@ export function UsersPage() {
         onConfirm={async () => {
           if (!pending) return;
           if (pending.kind === 'reset') {
-            await api.POST('/api/users/{id}/reset', { params: { path: { id: pending.user.id } } });
+            await postNotYetTyped(`/api/users/${encodeURIComponent(pending.user.id)}/reset`, {});
             setMessage(`A reset link was sent to ${pending.user.email}.`);
           } else {
             await change(pending.user, { disabled: pending.kind === 'disable' });
