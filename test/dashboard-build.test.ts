@@ -96,10 +96,10 @@ describe('Spoor serving the dashboard', () => {
     expect(missing.headers['cache-control']).toBe('no-store');
   });
 
-  it('redirects /app to /app/ and links the dashboard from the home page', async () => {
+  it('answers the app at /app as at /app/ and links the dashboard from the home page', async () => {
     const res = await spoor.app.inject({ url: '/app' });
-    expect(res.statusCode).toBe(308);
-    expect(res.headers['location']).toBe('/app/');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe((await spoor.app.inject({ url: '/app/' })).body);
     const home = await spoor.app.inject({ url: '/' });
     expect(home.body).toContain('href="/app/"');
   });

@@ -5,6 +5,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { media, noContent } from '../api-contract.ts';
+import { SESSION_COOKIE } from '../cookies/definitions.ts';
+import { readCookie } from '../tracking/tracking-cookies.ts';
 import { type DashboardFile, type DashboardFiles, loadDashboardFiles } from './dashboard-files.ts';
 
 /**
@@ -27,9 +29,6 @@ export const DASHBOARD_CSP = [
 const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Spoor</title></head><body>
 <h1>The dashboard is not built</h1><p>Run <code>npm run build</code> (or <code>npm start</code>, which builds it) and restart Spoor.</p>
 </body></html>`;
-
-/** Whether a request carries the session cookie at all (valid or not: the app asks the API which). */
-const SESSION_COOKIE_PRESENT = /(?:^|;\s*)spoor_session=/;
 
 function send(request: FastifyRequest, reply: FastifyReply, file: DashboardFile) {
   const gzip = file.gzip && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
@@ -54,7 +53,8 @@ function sendIndex(request: FastifyRequest, reply: FastifyReply, built: Dashboar
       .header('cache-control', 'no-store')
       .send(NOT_BUILT);
   reply.header('vary', 'accept-encoding, cookie');
-  const hasSession = SESSION_COOKIE_PRESENT.test(String(request.headers.cookie ?? ''));
+  // Whether the request carries the session cookie at all (valid or not: the app asks the API which).
+  const hasSession = readCookie(request.headers.cookie, SESSION_COOKIE) !== null;
   return send(request, reply, hasSession ? built.index : built.signedOutIndex);
 }
 
@@ -67,21 +67,9 @@ export function dashboardRoutes(
   app: FastifyInstance,
   built: DashboardFiles | undefined = loadDashboardFiles(),
 ): void {
+  // /app and /app/ are both the app (its assets' URLs are absolute, so either resolves them).
   app.get(
     '/app',
-    {
-      schema: {
-        operationId: 'redirectToDashboard',
-        tags: ['pages'],
-        summary: 'The dashboard, at /app/.',
-        description: 'Redirects to /app/ so that relative links inside the dashboard resolve.',
-        response: { 308: noContent('To /app/.') },
-      },
-    },
-    async (_request, reply) => reply.redirect('/app/', 308),
-  );
-  app.get(
-    '/app/',
     {
       schema: {
         operationId: 'getDashboard',
@@ -99,9 +87,9 @@ export function dashboardRoutes(
       schema: {
         operationId: 'getDashboardPath',
         tags: ['pages'],
-        summary: "A dashboard page or one of the dashboard's files (scripts, styles).",
+        summary: 'The dashboard (at /app/), a page of it, or one of its files (scripts, styles).',
         description:
-          'Files under `assets/` have a content hash in their name and are cached for a year; any other path is a page of the app, answered with the app itself.',
+          'A single-page app (docs/dashboard.md) that calls this API with the session cookie: sign in, then see and manage websites, contacts, forms, lists and emails. Files under `assets/` have a content hash in their name and are cached for a year; any other path, `/app/` itself included, is a page of the app, answered with the app itself. (`/app/` is this route with an empty path: OpenAPI linters refuse a path ending in a slash.)',
         params: Type.Object({ '*': Type.String({ description: 'The path under /app/.' }) }),
         response: {
           200: {

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** axe-core's script, for pages whose Content-Security-Policy refuses an injected script tag (addInitScript). */
+export const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export interface AxeViolation {
   id: string;
@@ -17,6 +18,11 @@ export async function accessibilityViolations(page: Page): Promise<AxeViolation[
   // Evaluated through the DevTools protocol, not a <script> element: a page with a strict Content Security
   // Policy (the dashboard's script-src 'self') refuses inline scripts, and the check must not need it relaxed.
   await page.evaluate(axeSource);
+  return runAxe(page);
+}
+
+/** Runs axe-core on a page that already has it (evaluated as above, or added by an init script). */
+export async function runAxe(page: Page): Promise<AxeViolation[]> {
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (o: unknown) => Promise<AxeResults> } }).axe;
     interface AxeResults {

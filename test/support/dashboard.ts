@@ -6,7 +6,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Role } from '../../src/access/scopes.ts';
 import type { Config } from '../../src/config.ts';
-import { accessibilityViolations } from '../helpers/accessibility.ts';
+import { axeSource, runAxe } from '../helpers/accessibility.ts';
 import { chromiumPath } from '../helpers/browser.ts';
 import { createTestDatabase, type EngineName, type TestDatabase } from '../helpers/engines.ts';
 import { freePort } from '../helpers/server-process.ts';
@@ -155,9 +155,7 @@ export async function screenshotPage(page: Page, name: string): Promise<void> {
 export async function expectNoSeriousAxeViolations(page: Page): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
-    const serious = (await accessibilityViolations(page)).filter(
-      (v) => v.impact === 'serious' || v.impact === 'critical',
-    );
+    const serious = (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(serious, `${colorScheme}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
   }
   await page.emulateMedia({ colorScheme: 'light' });
@@ -186,7 +184,11 @@ export function setUpDashboardSuite(
   let browser: Browser | undefined;
   let contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    server = await startDashboardServer(engine, typeof overrides === 'function' ? overrides() : overrides, options);
+    server = await startDashboardServer(
+      engine,
+      typeof overrides === 'function' ? overrides() : overrides,
+      options,
+    );
     browser = await launchChromium();
   });
   afterEach(async () => {
@@ -209,6 +211,8 @@ export function setUpDashboardSuite(
     },
     async newContext() {
       const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } });
+      // axe-core comes with every page as an init script: the dashboard's CSP refuses an injected script tag.
+      await context.addInitScript({ content: axeSource });
       contexts.push(context);
       return context;
     },

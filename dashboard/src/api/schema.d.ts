@@ -120,13 +120,6 @@ export interface paths {
   };
   "/app": {
     /**
-     * The dashboard, at /app/.
-     * @description Redirects to /app/ so that relative links inside the dashboard resolve.
-     */
-    get: operations["redirectToDashboard"];
-  };
-  "/app/": {
-    /**
      * The dashboard: sign in, then see and manage websites, contacts, forms, lists and emails.
      * @description A single-page app (docs/dashboard.md); it calls this API with the session cookie.
      */
@@ -134,8 +127,8 @@ export interface paths {
   };
   "/app/{token}": {
     /**
-     * A dashboard page or one of the dashboard's files (scripts, styles).
-     * @description Files under `assets/` have a content hash in their name and are cached for a year; any other path is a page of the app, answered with the app itself.
+     * The dashboard (at /app/), a page of it, or one of its files (scripts, styles).
+     * @description A single-page app (docs/dashboard.md) that calls this API with the session cookie: sign in, then see and manage websites, contacts, forms, lists and emails. Files under `assets/` have a content hash in their name and are cached for a year; any other path, `/app/` itself included, is a page of the app, answered with the app itself. (`/app/` is this route with an empty path: OpenAPI linters refuse a path ending in a slash.)
      */
     get: operations["getDashboardPath"];
   };
@@ -1865,30 +1858,6 @@ export interface operations {
     };
   };
   /**
-   * The dashboard, at /app/.
-   * @description Redirects to /app/ so that relative links inside the dashboard resolve.
-   */
-  redirectToDashboard: {
-    responses: {
-      /** @description To /app/. */
-      308: {
-        content: never;
-      };
-      /** @description Bad request: a value is malformed or missing (the message names it). */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description A fault on Spoor's side (logged); nothing was recorded. */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-    };
-  };
-  /**
    * The dashboard: sign in, then see and manage websites, contacts, forms, lists and emails.
    * @description A single-page app (docs/dashboard.md); it calls this API with the session cookie.
    */
@@ -1921,8 +1890,8 @@ export interface operations {
     };
   };
   /**
-   * A dashboard page or one of the dashboard's files (scripts, styles).
-   * @description Files under `assets/` have a content hash in their name and are cached for a year; any other path is a page of the app, answered with the app itself.
+   * The dashboard (at /app/), a page of it, or one of its files (scripts, styles).
+   * @description A single-page app (docs/dashboard.md) that calls this API with the session cookie: sign in, then see and manage websites, contacts, forms, lists and emails. Files under `assets/` have a content hash in their name and are cached for a year; any other path, `/app/` itself included, is a page of the app, answered with the app itself. (`/app/` is this route with an empty path: OpenAPI linters refuse a path ending in a slash.)
    */
   getDashboardPath: {
     parameters: {

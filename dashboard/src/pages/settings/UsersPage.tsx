@@ -214,7 +214,7 @@ export function UsersPage() {
         onConfirm={async () => {
           if (!pending) return;
           if (pending.kind === 'reset') {
-            await api.POST('/api/users/{id}/reset', { params: { path: { id: pending.user.id } } });
+            await data(api.POST('/api/users/{id}/reset', { params: { path: { id: pending.user.id } } }));
             setMessage(`A reset link was sent to ${pending.user.email}.`);
           } else {
             await change(pending.user, { disabled: pending.kind === 'disable' });
