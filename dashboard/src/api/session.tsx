@@ -82,7 +82,9 @@ export function useSignOut() {
     if (everywhere) await api.DELETE('/api/sessions');
     else await api.DELETE('/api/session');
     setCsrfToken(undefined);
-    queryClient.clear();
+    // The session query's observer (the app) must see it become null: clearing the whole cache would
+    // detach it from the query it watches. Every other answer is forgotten.
     queryClient.setQueryData(SESSION_KEY, null);
+    queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
   };
 }
