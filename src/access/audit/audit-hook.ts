@@ -1,6 +1,6 @@
 // Records every change made through the admin API in the audit log: one hook on the admin scope, so every
 // write route (today's and any added later) is recorded without its domain remembering to (decision record
-// 0XX-accounts). What is recorded: the actor, the route's operationId, the target's id (the :id in the path,
+// 019-accounts). What is recorded: the actor, the route's operationId, the target's id (the :id in the path,
 // else the id of what was created), the time, and the outcome: done (2xx) or refused (403).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';

@@ -1,4 +1,4 @@
-// Password hashing (argon2id with OWASP's parameters, docs/decisions/0XX-accounts.md) and the password rule.
+// Password hashing (argon2id with OWASP's parameters, docs/decisions/019-accounts.md) and the password rule.
 import { hash, verify } from '@node-rs/argon2';
 import { AppError } from '../../lib/errors.ts';
 

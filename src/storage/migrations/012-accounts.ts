@@ -1,5 +1,5 @@
 // Accounts: people who sign in to the dashboard (users), their sessions, invitations and password resets,
-// and the audit log of who changed what (src/access, docs/decisions/0XX-accounts.md).
+// and the audit log of who changed what (src/access, docs/decisions/019-accounts.md).
 import type { Kysely } from 'kysely';
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against whatever the schema was at the time.
