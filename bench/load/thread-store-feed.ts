@@ -1,0 +1,153 @@
+// Direct feed of the writer thread's batch store: the same traffic to an older tree's store and this
+// tree's `threadBatchStore`, each on its own SQLite file in one process, batches of 64 alternating per
+// batch, CPU time per event by process.cpuUsage (user + system). Then an A/A run (this tree against
+// itself) to show the noise. Usage:
+//   OLD=/work/wt/base/src/tracking/sqlite-store.ts [OLD_EXPORT=sqliteBatchWriter] [BATCHES=600] \
+//     npx tsx bench/load/thread-store-feed.ts
+// The old store is migrated by its own tree's migrations (found beside OLD). Main writes one more rollup
+// per visit (daily_entry_pages) than an older store may: see the decision record on how that is counted.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { threadBatchStore } from '../../src/tracking/batch-store.ts';
+import type { TrackingEvent } from '../../src/tracking/events.ts';
+
+type Store = (events: TrackingEvent[]) => unknown;
+interface TreeModules {
+  openStorage: (url: string) => { db: unknown; close(): Promise<void> };
+  openSqliteConnection: (path: string) => { close(): void };
+  migrateToLatest: (db: unknown) => Promise<unknown>;
+  attributePageview: (url: string, referrer: string | null) => unknown;
+}
+
+const BATCH = 64;
+const BROWSERS = 1000;
+const batches = Number(process.env['BATCHES'] ?? 600);
+const oldPath = process.env['OLD'];
+const dir = mkdtempSync(join(tmpdir(), 'spoor-thread-feed-'));
+
+async function treeOf(storeModule: string): Promise<TreeModules> {
+  const src = resolve(storeModule, '../..');
+  const load = (p: string) => import(pathToFileURL(join(src, p)).href);
+  const [database, migrate, attribution] = await Promise.all([
+    load('storage/database.ts'),
+    load('storage/migrate.ts'),
+    load('tracking/attribution.ts'),
+  ]);
+  return { ...database, ...migrate, ...attribution } as TreeModules;
+}
+
+let files = 0;
+async function openStore(tree: TreeModules, make: (sqlite: never) => Store): Promise<Store> {
+  const file = join(dir, `feed${files++}.db`);
+  const storage = tree.openStorage(`sqlite:${file}`);
+  await tree.migrateToLatest(storage.db);
+  await storage.close();
+  return make(tree.openSqliteConnection(file) as never);
+}
+
+/** Returning browsers over simulated time: page views (a fifth from search, a seventh from a campaign), engaged time for most. */
+function traffic(attribute: TreeModules['attributePageview']): TrackingEvent[][] {
+  const out: TrackingEvent[][] = [];
+  let at = Date.UTC(2026, 10, 20, 8, 0, 0);
+  let n = 0;
+  const recent: { eventId: string; visitor: string }[] = [];
+  for (let b = 0; b < batches; b++) {
+    const batch: TrackingEvent[] = [];
+    while (batch.length < BATCH) {
+      at += 700;
+      const visitor = `visitor${String((n * 7919) % BROWSERS).padStart(16, '0')}`;
+      const common = {
+        websiteId: 'w1',
+        receivedAt: at,
+        anonymous: false,
+        cookieVisitorId: visitor,
+        mirrorVisitorId: null,
+        bot: null,
+        visitTimeoutMinutes: 30,
+      };
+      const last = recent[n % recent.length];
+      if (n % 3 === 2 && last) {
+        batch.push({
+          ...common,
+          kind: 'engagement',
+          eventId: `eng${n}`,
+          pageviewEventId: last.eventId,
+          cookieVisitorId: last.visitor,
+          engagedMs: 1000 + (n % 9) * 500,
+        } as TrackingEvent);
+      } else {
+        const url = `https://shop.test/p${n % 40}${n % 7 === 0 ? `?utm_source=news&utm_campaign=c${n % 3}` : ''}`;
+        const referrer = n % 5 === 0 ? 'https://www.google.com/' : null;
+        const eventId = `event${String(n).padStart(12, '0')}`;
+        batch.push({
+          ...common,
+          kind: 'pageview',
+          eventId,
+          url,
+          title: `Page ${n % 40}`,
+          referrer,
+          attribution: attribute(url, referrer),
+        } as TrackingEvent);
+        recent[n % 50] = { eventId, visitor };
+      }
+      n++;
+    }
+    out.push(batch);
+  }
+  return out;
+}
+
+function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
+/** Feeds both stores the same batches, alternating which goes first; returns µs/event of each. */
+function feed(a: Store, b: Store, traffic: TrackingEvent[][]): [number, number] {
+  const spent = [0, 0];
+  traffic.forEach((batch, i) => {
+    const order: [Store, number][] =
+      i % 2 === 0
+        ? [
+            [a, 0],
+            [b, 1],
+          ]
+        : [
+            [b, 1],
+            [a, 0],
+          ];
+    for (const [store, which] of order) {
+      const copy = structuredClone(batch);
+      const start = cpuMicros();
+      store(copy);
+      spent[which] += cpuMicros() - start;
+    }
+  });
+  const events = traffic.length * BATCH;
+  return [spent[0] / events, spent[1] / events];
+}
+
+function line(label: string, [a, b]: [number, number], names: [string, string]) {
+  console.log(
+    `${label}: ${names[0]} ${a.toFixed(1)} µs/event, ${names[1]} ${b.toFixed(1)} µs/event, ${names[1]}/${names[0]} ${(b / a).toFixed(3)}`,
+  );
+}
+
+const here = await treeOf(new URL('../../src/tracking/batch-store.ts', import.meta.url).pathname);
+const events = traffic(here.attributePageview);
+if (oldPath) {
+  const oldTree = await treeOf(oldPath);
+  const oldModule = await import(pathToFileURL(resolve(oldPath)).href);
+  const oldStore = oldModule[process.env['OLD_EXPORT'] ?? 'sqliteBatchWriter'] as (s: never) => Store;
+  line('old/new', feed(await openStore(oldTree, oldStore), await openStore(here, threadBatchStore), events), [
+    'old',
+    'new',
+  ]);
+}
+line('A/A', feed(await openStore(here, threadBatchStore), await openStore(here, threadBatchStore), events), [
+  'new',
+  'new',
+]);
+rmSync(dir, { recursive: true, force: true });
