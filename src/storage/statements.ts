@@ -18,14 +18,9 @@ export type Statement =
   | { kind: 'all'; sql: string; params: unknown[] }
   | { kind: 'change'; sql: string; params: unknown[] }
   | { kind: 'firstEach'; sql: string; params: unknown[][] }
-  | { kind: 'changeEach'; sql: string; params: Params[] };
+  | { kind: 'changeEach'; sql: string; params: unknown[][] };
 export type StatementProgram<T> = Generator<Statement, T, unknown>;
 type Row = Record<string, unknown>;
-/**
- * A statement's parameters: `?` values in order, or (SQLite only, `changeEach`) a row object bound by name to
- * `@column` placeholders — the plan's rows as they are, no array built per row.
- */
-export type Params = unknown[] | Readonly<object>;
 
 /** Reads the first row of a query (null when there is none). */
 export function* first<R extends Row>(
@@ -58,10 +53,10 @@ export function* firstEach<R extends Row>(
   return (yield { kind: 'firstEach', sql: text, params }) as (R | null)[];
 }
 
-/** `change` once per list of parameters (or row bound by name); returns how many rows they changed in all. */
-export function* changeEach(text: string, params: readonly Params[]): Generator<Statement, number, unknown> {
+/** `change` once per list of parameters; returns how many rows they changed in all. */
+export function* changeEach(text: string, params: unknown[][]): Generator<Statement, number, unknown> {
   if (params.length === 0) return 0;
-  return (yield { kind: 'changeEach', sql: text, params: params as Params[] }) as number;
+  return (yield { kind: 'changeEach', sql: text, params }) as number;
 }
 
 /** The statements a raw connection has prepared, by SQL text (a program's statements are few and fixed). */
@@ -97,8 +92,7 @@ function runPrepared(statement: SqliteDatabase.Statement, { kind, params }: Stat
       return params.map((each) => (statement.get(...each) as Row | undefined) ?? null);
     case 'changeEach': {
       let changed = 0;
-      for (const each of params)
-        changed += (Array.isArray(each) ? statement.run(...each) : statement.run(each)).changes;
+      for (const each of params) changed += statement.run(...each).changes;
       return changed;
     }
   }
@@ -109,7 +103,7 @@ export async function runOnDb<T>(db: Db, program: StatementProgram<T>): Promise<
   for (let step = program.next(); ; ) {
     if (step.done) return step.value;
     const statement = step.value;
-    const parts = statement.sql.replace(NAMED, '?').split('?');
+    const parts = statement.sql.split('?');
     const strings = Object.assign([...parts], { raw: parts }) as unknown as TemplateStringsArray;
     const run = (params: unknown[]) => sql<Row>(strings, ...params).execute(db);
     switch (statement.kind) {
@@ -130,22 +124,10 @@ export async function runOnDb<T>(db: Db, program: StatementProgram<T>): Promise<
       }
       case 'changeEach': {
         let changed = 0;
-        for (const params of statement.params) {
-          const values = Array.isArray(params) ? params : positional(statement.sql, params);
-          changed += Number((await run(values)).numAffectedRows ?? 0n);
-        }
+        for (const params of statement.params) changed += Number((await run(params)).numAffectedRows ?? 0n);
         step = program.next(changed);
         break;
       }
     }
   }
-}
-
-/** `@name` placeholders (bound by name on the writer thread; through Kysely they become `?` in order). */
-const NAMED = /@(\w+)/g;
-
-/** A row's values in the order its statement names them. */
-function positional(text: string, row: Readonly<object>): unknown[] {
-  const values = row as Record<string, unknown>;
-  return Array.from(text.matchAll(NAMED), ([, name]) => values[name as string]);
 }

@@ -350,15 +350,13 @@ function* loadSets(events: readonly TrackingEvent[]): StatementProgram<BatchStat
 
 /**
  * A write of many rows written once for both engines: SQLite runs `sqlite` once per row with the row's
- * `values`, or with the row itself where `sqlite` names its columns (`@column`: bound by name, no array
- * per row, which the writer thread measures); PostgreSQL runs `postgres` once, each `?` there an array of
- * that value across the rows (`unnest(?::type[], …)`).
+ * `values`; PostgreSQL runs `postgres` once, each `?` there an array of that value across the rows
+ * (`unnest(?::type[], …)`).
  */
 interface RowsWrite<R> {
   sqlite: string;
   postgres: string;
   values(row: R): unknown[];
-  bindsRowByName?: boolean;
 }
 
 /** An insert: its columns (with their PostgreSQL types, for the arrays), what a conflict does, a row's values. */
@@ -369,13 +367,12 @@ function insert<R>(
   values: (row: R) => unknown[],
 ): RowsWrite<R> {
   const names = Object.keys(columns).join(', ');
-  const placeholders = Object.keys(columns).map((column) => `@${column}`);
+  const placeholders = Object.keys(columns).map(() => '?');
   const arrays = Object.values(columns).map((type) => `?::${type}[]`);
   return {
     sqlite: `insert into ${table} (${names}) values (${placeholders.join(', ')}) ${onConflict}`,
     postgres: `insert into ${table} (${names}) select * from unnest(${arrays.join(', ')}) ${onConflict}`,
     values,
-    bindsRowByName: true,
   };
 }
 
@@ -633,11 +630,7 @@ export function* writePlanStatements(plan: WritePlan, now: number, engine: Engin
 /** Rows written the engine's way (RowsWrite); returns how many rows changed. */
 function* writeRows<R>(spec: RowsWrite<R>, rows: readonly R[], engine: Engine): StatementProgram<number> {
   if (rows.length === 0) return 0;
-  if (engine !== 'postgres')
-    return yield* changeEach(
-      spec.sqlite,
-      spec.bindsRowByName ? (rows as readonly object[]) : rows.map(spec.values),
-    );
+  if (engine !== 'postgres') return yield* changeEach(spec.sqlite, rows.map(spec.values));
   // The rows' values as one array per column: unnest's parameters.
   const columns: unknown[][] = [];
   for (const row of rows) {
