@@ -106,9 +106,9 @@ function cpuMicros(): number {
 
 /** Feeds both stores the same batches, alternating which goes first; returns µs/event of each. */
 function feed(a: Store, b: Store, traffic: TrackingEvent[][]): [number, number] {
-  const spent = [0, 0];
+  const spent: [number, number] = [0, 0];
   traffic.forEach((batch, i) => {
-    const order: [Store, number][] =
+    const order: [Store, 0 | 1][] =
       i % 2 === 0
         ? [
             [a, 0],
