@@ -70,7 +70,6 @@ export async function commitBatch(storage: Storage, events: TrackingEvent[]): Pr
  */
 export function threadBatchStore(
   sqlite: SqliteDatabase.Database,
-  measuring: Measuring = {},
 ): (events: TrackingEvent[]) => IngestOutcome[] {
   // Whether anyone but this writer changed the database since its last commit decides whether what the
   // cache remembers still holds (browser-cache.ts). Thread-only statements, so not part of the program.
@@ -82,7 +81,7 @@ export function threadBatchStore(
   const commit = sqlite.transaction((events: TrackingEvent[]) => {
     const { version, changes } = changedBy.get() as { version: unknown; changes: unknown };
     cache.check(version, changes);
-    return runOnSqlite(sqlite, batchStatements(events, 'sqlite', cache, measuring));
+    return runOnSqlite(sqlite, batchStatements(events, 'sqlite', cache));
   });
   return (events) => {
     try {
@@ -97,26 +96,16 @@ export function threadBatchStore(
   };
 }
 
-/**
- * For the direct-feed bench only (bench/load/thread-store-feed.ts): leave out the entry-page rollup, to
- * compare with a store from before it existed.
- */
-export interface Measuring {
-  withoutEntryPages?: boolean;
-}
-
 /** The batch as one program: load, plan, write. `cache` only on the writer thread. */
 export function* batchStatements(
   events: readonly TrackingEvent[],
   engine: Engine,
   cache: BrowserCache | null,
-  measuring: Measuring = {},
 ): StatementProgram<CommittedBatch> {
   const state = yield* loadBatchState(events, engine, cache);
   const { plan, outcomes } = planBatch(events, state);
   let now = Number.NEGATIVE_INFINITY;
   for (const e of events) if (e.receivedAt > now) now = e.receivedAt;
-  if (measuring.withoutEntryPages) plan.dailyEntryPages.clear();
   yield* writePlanStatements(plan, now, engine);
   return { outcomes, state, plan };
 }

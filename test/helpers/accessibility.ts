@@ -21,8 +21,9 @@ export async function accessibilityViolations(page: Page): Promise<AxeViolation[
   return runAxe(page);
 }
 
-/** Runs axe-core on a page that already has it (evaluated as above, or added by an init script). */
+/** Runs axe-core on the page, loading it first unless an init script already did. */
 export async function runAxe(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (o: unknown) => Promise<AxeResults> } }).axe;
     interface AxeResults {
