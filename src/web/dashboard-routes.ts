@@ -4,7 +4,7 @@
 
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { media, noContent } from '../api-contract.ts';
+import { media } from '../api-contract.ts';
 import { SESSION_COOKIE } from '../cookies/definitions.ts';
 import { readCookie } from '../tracking/tracking-cookies.ts';
 import { type DashboardFile, type DashboardFiles, loadDashboardFiles } from './dashboard-files.ts';

@@ -2,10 +2,10 @@
 // would be blocked and why, and how many would be sent the email. The permission rule is the send's own
 // (permission-rules.ts), applied to the lists' contacts grouped by the facts it reads. The send checks
 // each contact again just before sending, so the figures can move if contacts change meanwhile.
-import { AppError } from '../../lib/errors.ts';
 import type { BlockReason, Db } from '../../storage/schema.ts';
+import { requireLists } from './manage-sends.ts';
 import { blockReasonOf } from './permission-rules.ts';
-import { audienceGroups, existingListIds } from './store.ts';
+import { audienceGroups } from './store.ts';
 
 export interface SendEstimate {
   listIds: string[];
@@ -19,15 +19,7 @@ export interface SendEstimate {
 }
 
 export async function estimateSend(db: Db, input: { listIds: string[] }): Promise<SendEstimate> {
-  const listIds = [...new Set(input.listIds)];
-  const known = await existingListIds(db, listIds);
-  const unknown = listIds.filter((id) => !known.has(id));
-  if (unknown.length > 0)
-    throw new AppError(
-      'unprocessable',
-      `There is no list with id ${unknown.map((id) => `"${id}"`).join(', ')}.`,
-      { unknownListIds: unknown },
-    );
+  const listIds = await requireLists(db, input.listIds);
   const byReason: Record<BlockReason, number> = {
     unsubscribed: 0,
     do_not_email: 0,

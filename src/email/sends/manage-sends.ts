@@ -117,10 +117,9 @@ function toSend(row: SendRow, counters: ReadonlyMap<string, number>): Send {
   };
 }
 
-export async function createSend(db: Db, input: { messageId: string; listIds: string[] }): Promise<Send> {
-  const listIds = [...new Set(input.listIds)];
-  const message = await findMessage(db, input.messageId);
-  if (!message) throw new AppError('unprocessable', `There is no message with id "${input.messageId}".`);
+/** The lists a send (or its estimate) goes to, each once; a 422 naming every id that is not a list. */
+export async function requireLists(db: Db, ids: readonly string[]): Promise<string[]> {
+  const listIds = [...new Set(ids)];
   const known = await existingListIds(db, listIds);
   const unknown = listIds.filter((id) => !known.has(id));
   if (unknown.length > 0)
@@ -129,6 +128,13 @@ export async function createSend(db: Db, input: { messageId: string; listIds: st
       `There is no list with id ${unknown.map((id) => `"${id}"`).join(', ')}.`,
       { unknownListIds: unknown },
     );
+  return listIds;
+}
+
+export async function createSend(db: Db, input: { messageId: string; listIds: string[] }): Promise<Send> {
+  const message = await findMessage(db, input.messageId);
+  if (!message) throw new AppError('unprocessable', `There is no message with id "${input.messageId}".`);
+  const listIds = await requireLists(db, input.listIds);
   // A template that does not parse fails here, not hours later in the worker.
   prepareMessage({ subject: message.subject, html: message.html, text: message.text });
   const now = Date.now();
