@@ -62,6 +62,12 @@ describe.skipIf(!postgresUrl)('migrations while another schema is dropped [postg
     expect(await pendingMigrations(racing.db)).toEqual([]);
   });
 
+  it('tries again for the read-only check of what is pending too (spoor users, spoor doctor)', async () => {
+    const racing = await racingSchema(2);
+    cleanups.push(racing.drop);
+    expect(await pendingMigrations(racing.db)).toContain('001-foundation');
+  });
+
   it('names where it failed when the listing keeps failing', async () => {
     const racing = await racingSchema(Number.POSITIVE_INFINITY);
     cleanups.push(racing.drop);

@@ -49,8 +49,17 @@ async function migratorFor(db: Kysely<Database>): Promise<Migrator> {
 
 /** The names of the migrations not yet applied to this database, in order (reads only). */
 export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
-  const all = await (await migratorFor(db)).getMigrations();
-  return all.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+  const migrator = await migratorFor(db);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const all = await migrator.getMigrations();
+      return all.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+    } catch (error) {
+      // The same look at every schema's tables as before migrating (below): retried alike.
+      if (attempt < INTROSPECTION_ATTEMPTS && isSchemaDroppedMeanwhile(error)) continue;
+      throw error;
+    }
+  }
 }
 
 /** Applies every pending migration; returns the names applied. */
