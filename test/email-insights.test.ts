@@ -254,7 +254,8 @@ describe('email insights for the dashboard', () => {
           .slice(1)
           .map((line) => line.split(',')[0])
           .sort(),
-      ).toEqual([ada, ben, dee].sort());
+        // An id can start with "-" (1 in 64): the CSV neutralises it as it would a formula.
+      ).toEqual([ada, ben, dee].map((id) => (id.startsWith('-') ? `'${id}` : id)).sort());
       await get(`/api/sends/${sendId}/contacts.csv?figure=opened&domain=mail.example`, 400);
     });
   });
