@@ -461,6 +461,16 @@ export interface InteractionLogTable {
   item_id: string;
 }
 
+/** What a send would do with a list's members, counted (migration 015, kept by triggers). */
+export type AudienceState = 'receivable' | BlockReason;
+
+/** Each list's members by audience state (docs/decisions/021-send-estimate-counters.md). */
+export interface ListAudienceCountsTable {
+  list_id: string;
+  state: AudienceState;
+  members: number | string;
+}
+
 export type ContactImportStatus = 'waiting' | 'running' | 'done' | 'failed';
 
 /** A CSV import and its progress, read by the dashboard while the file streams in (src/contacts). */
@@ -531,6 +541,7 @@ export interface Database {
   interaction_log: InteractionLogTable;
   contact_imports: ContactImportsTable;
   form_daily_counts: FormDailyCountsTable;
+  list_audience_counts: ListAudienceCountsTable;
 }
 
 /** A connection or a transaction: what every store's functions take. */

@@ -1,0 +1,172 @@
+// The counters behind the send estimate (migration 015, decision 021) against a recount, on SQLite and
+// PostgreSQL, after every kind of writer has changed memberships and contacts: the lists API, a CSV
+// import into a list, contact edits, unsubscribes (the hot path's statement program), hard bounces and
+// their removal, a merge, an erasure, a list deleted — and, on top, many of them at once.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { blockReasonOf } from '../src/email/sends/permission-rules.ts';
+import { deleteSuppression, suppressAddress } from '../src/email/sends/store.ts';
+import { mergeContacts } from '../src/identity/merge-contacts.ts';
+import { removeMember, subscribeContacts, unsubscribeStatements } from '../src/lists/store.ts';
+import { runOnDb } from '../src/storage/statements.ts';
+import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
+import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+
+describeEachEngine('list audience counters', (engine) => {
+  let database: TestDatabase;
+  let spoor: RunningSpoor;
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    spoor = await startSpoor(database);
+  });
+  afterAll(async () => {
+    await spoor.close();
+    await database.drop();
+  });
+
+  const db = () => spoor.storage.db;
+  const api = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', url: string, payload?: unknown) => {
+    const res = await spoor.app.inject({
+      method,
+      url,
+      headers: spoor.auth,
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+    expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
+    return res.body ? res.json() : null;
+  };
+  const contact = async (email: string | null, extra: object = {}) =>
+    (await api('POST', '/api/contacts', { ...(email ? { email } : { firstName: 'No address' }), ...extra }))
+      .id as string;
+  const list = async (name: string) => (await api('POST', '/api/lists', { name })).id as string;
+
+  /** The counters, without zero rows, as "list state" → members. */
+  async function counters(): Promise<Record<string, number>> {
+    const rows = await db().selectFrom('list_audience_counts').selectAll().execute();
+    const out: Record<string, number> = {};
+    for (const row of rows)
+      if (Number(row.members) !== 0) out[`${row.list_id} ${row.state}`] = Number(row.members);
+    return out;
+  }
+
+  /** The same figures recounted from the memberships, by the send's own rule. */
+  async function recount(): Promise<Record<string, number>> {
+    const rows = await db()
+      .selectFrom('list_members as m')
+      .innerJoin('contacts as c', 'c.id', 'm.contact_id')
+      .leftJoin('email_suppressions as s', 's.email_match', 'c.email_match')
+      .select(['m.list_id', 'm.status', 'c.do_not_email', 'c.email', 's.email_match as suppressed'])
+      .execute();
+    const out: Record<string, number> = {};
+    for (const row of rows) {
+      const state =
+        blockReasonOf({
+          memberships: 1,
+          subscribed: row.status === 'subscribed' ? 1 : 0,
+          doNotEmail: Number(row.do_not_email) === 1,
+          email: row.email,
+          suppressed: row.suppressed !== null,
+        }) ?? 'receivable';
+      const key = `${row.list_id} ${state}`;
+      out[key] = (out[key] ?? 0) + 1;
+    }
+    return out;
+  }
+
+  it('match a recount after every writer of memberships and contact state', async () => {
+    const news = await list('News');
+    const offers = await list('Offers');
+    const doomed = await list('Doomed');
+    const ada = await contact('ada@counts.example');
+    const ben = await contact('ben@counts.example', { doNotEmail: true });
+    const cy = await contact(null);
+    const dee = await contact('dee@counts.example');
+    const eve = await contact('EVE@counts.example');
+    await api('POST', `/api/lists/${news}/members`, { contactIds: [ada, ben, cy, dee, eve] });
+    await api('POST', `/api/lists/${offers}/members`, { contactIds: [ada, dee] });
+    await api('POST', `/api/lists/${doomed}/members`, { contactIds: [ada, ben] });
+    expect(await counters()).toEqual({
+      [`${news} receivable`]: 3,
+      [`${news} do_not_email`]: 1,
+      [`${news} no_address`]: 1,
+      [`${offers} receivable`]: 2,
+      [`${doomed} receivable`]: 1,
+      [`${doomed} do_not_email`]: 1,
+    });
+
+    // A CSV import into a list: new contacts, and one already on it.
+    const job = await api('POST', '/api/contact-imports', { listId: offers });
+    await spoor.app.inject({
+      method: 'PUT',
+      url: `/api/contact-imports/${job.id}/file`,
+      headers: { ...spoor.auth, 'content-type': 'text/csv' },
+      payload: 'email,first name\nfay@counts.example,Fay\ngus@counts.example,Gus\nada@counts.example,Ada\n',
+    });
+    expect((await api('GET', `/api/contact-imports/${job.id}`)).status).toBe('done');
+
+    // Contact edits: do not email lifted and set, an address removed, one given, one changed.
+    await api('PATCH', `/api/contacts/${ben}`, { doNotEmail: false });
+    await api('PATCH', `/api/contacts/${dee}`, { doNotEmail: true });
+    await api('PATCH', `/api/contacts/${cy}`, { email: 'cy@counts.example' });
+    await api('PATCH', `/api/contacts/${ada}`, { email: 'ada.new@counts.example' });
+    expect(await counters()).toEqual(await recount());
+
+    // Unsubscribes: the hot path's statement program, and a member removed by an admin.
+    await runOnDb(db(), unsubscribeStatements(ada, [news, offers], { sendId: null, now: Date.now() }));
+    await removeMember(db(), doomed, ben);
+    // A resubscribe through the bulk path.
+    await subscribeContacts(db(), news, [ada], { source: 'api', resubscribe: true, now: Date.now() });
+    // Hard bounces: one address suppressed, then another suppressed and lifted again through the API.
+    await suppressAddress(db(), 'eve@counts.example', 'send1', '550 no such user', Date.now());
+    await suppressAddress(db(), 'cy@counts.example', 'send1', '550 no such user', Date.now());
+    await api('DELETE', '/api/suppressions/cy%40counts.example');
+    expect(await counters()).toEqual(await recount());
+    expect((await counters())[`${news} hard_bounced`]).toBe(1);
+
+    // A merge (both on News and Offers, one unsubscribed), an erasure, a list deleted.
+    await spoor.storage.db
+      .transaction()
+      .execute((tx) =>
+        mergeContacts(tx, spoor.storage.engine, {
+          winnerId: dee,
+          loserId: ada,
+          reason: 'test',
+          now: Date.now(),
+        }),
+      );
+    await api('DELETE', `/api/contacts/${eve}`);
+    await api('DELETE', `/api/lists/${doomed}`);
+    const after = await counters();
+    expect(after).toEqual(await recount());
+    expect(Object.keys(after).some((key) => key.startsWith(doomed))).toBe(false);
+  });
+
+  it('stay right when many writers change the same lists and contacts at once', async () => {
+    const lists = [await list('Busy A'), await list('Busy B')];
+    const ids: string[] = [];
+    for (let i = 0; i < 24; i++) ids.push(await contact(`busy${i}@counts.example`));
+    const now = Date.now();
+    const work: Promise<unknown>[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as string;
+      const listId = lists[i % 2] as string;
+      // Each change in its own transaction, interleaved with the others on both engines.
+      work.push(
+        spoor.storage.db.transaction().execute(async (tx) => {
+          await subscribeContacts(tx, listId, [id], { source: 'api', resubscribe: false, now });
+          await subscribeContacts(tx, lists[(i + 1) % 2] as string, [id], {
+            source: 'api',
+            resubscribe: false,
+            now,
+          });
+        }),
+      );
+      if (i % 3 === 0) work.push(api('PATCH', `/api/contacts/${id}`, { doNotEmail: true }));
+      if (i % 4 === 1) work.push(suppressAddress(db(), `busy${i}@counts.example`, 'send2', 'bounced', now));
+      if (i % 5 === 2) work.push(runOnDb(db(), unsubscribeStatements(id, lists, { sendId: null, now })));
+      if (i % 7 === 3) work.push(api('PATCH', `/api/contacts/${id}`, { email: `moved${i}@counts.example` }));
+    }
+    // Every one succeeds: counters kept in place made transactions on two lists deadlock.
+    await Promise.all(work);
+    expect(await counters()).toEqual(await recount());
+  });
+});
