@@ -4,7 +4,7 @@
 // their removal, a merge, an erasure, a list deleted — and, on top, many of them at once.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { blockReasonOf } from '../src/email/sends/permission-rules.ts';
-import { deleteSuppression, suppressAddress } from '../src/email/sends/store.ts';
+import { suppressAddress } from '../src/email/sends/store.ts';
 import { mergeContacts } from '../src/identity/merge-contacts.ts';
 import { removeMember, subscribeContacts, unsubscribeStatements } from '../src/lists/store.ts';
 import { runOnDb } from '../src/storage/statements.ts';
@@ -123,16 +123,14 @@ describeEachEngine('list audience counters', (engine) => {
     expect((await counters())[`${news} hard_bounced`]).toBe(1);
 
     // A merge (both on News and Offers, one unsubscribed), an erasure, a list deleted.
-    await spoor.storage.db
-      .transaction()
-      .execute((tx) =>
-        mergeContacts(tx, spoor.storage.engine, {
-          winnerId: dee,
-          loserId: ada,
-          reason: 'test',
-          now: Date.now(),
-        }),
-      );
+    await spoor.storage.db.transaction().execute((tx) =>
+      mergeContacts(tx, spoor.storage.engine, {
+        winnerId: dee,
+        loserId: ada,
+        reason: 'test',
+        now: Date.now(),
+      }),
+    );
     await api('DELETE', `/api/contacts/${eve}`);
     await api('DELETE', `/api/lists/${doomed}`);
     const after = await counters();
