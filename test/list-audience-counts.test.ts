@@ -3,6 +3,7 @@
 // import into a list, contact edits, unsubscribes (the hot path's statement program), hard bounces and
 // their removal, a merge, an erasure, a list deleted — and, on top, many of them at once.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { estimateSend } from '../src/email/sends/estimate-send.ts';
 import { blockReasonOf } from '../src/email/sends/permission-rules.ts';
 import { suppressAddress } from '../src/email/sends/store.ts';
 import { mergeContacts } from '../src/identity/merge-contacts.ts';
@@ -166,5 +167,55 @@ describeEachEngine('list audience counters', (engine) => {
     // Every one succeeds: counters kept in place made transactions on two lists deadlock.
     await Promise.all(work);
     expect(await counters()).toEqual(await recount());
+  });
+
+  it('answer the send estimate: one list exactly, several lists exactly while small, else as bounds', async () => {
+    const a = await list('Estimate A');
+    const b = await list('Estimate B');
+    const both = await contact('both@estimate.example');
+    const onlyA = await contact('only-a@estimate.example', { doNotEmail: true });
+    const onlyB = await contact('only-b@estimate.example');
+    const leftA = await contact('left-a@estimate.example');
+    await api('POST', `/api/lists/${a}/members`, { contactIds: [both, onlyA, leftA] });
+    await api('POST', `/api/lists/${b}/members`, { contactIds: [both, onlyB, leftA] });
+    // Unsubscribed from A only: still receives it through B.
+    await runOnDb(db(), unsubscribeStatements(leftA, [a], { sendId: null, now: Date.now() }));
+
+    const one = await estimateSend(db(), { listIds: [a] });
+    expect(one).toMatchObject({
+      exact: true,
+      recipients: 3,
+      duplicates: 0,
+      blocked: { total: 2, byReason: { unsubscribed: 1, do_not_email: 1, no_address: 0, hard_bounced: 0 } },
+      willReceive: 1,
+      willReceiveAtLeast: 1,
+    });
+    const exactly = {
+      exact: true,
+      recipients: 6,
+      duplicates: 2,
+      blocked: { total: 1, byReason: { unsubscribed: 0, do_not_email: 1, no_address: 0, hard_bounced: 0 } },
+      willReceive: 3,
+      willReceiveAtLeast: 3,
+    };
+    expect(await estimateSend(db(), { listIds: [a, b] })).toMatchObject(exactly);
+    // Past the grouping limit: bounds from the counters, around the exact figures.
+    const bounds = await estimateSend(db(), { listIds: [a, b] }, { exactGroupingLimit: 5 });
+    expect(bounds).toMatchObject({
+      exact: false,
+      recipients: 6,
+      duplicates: null,
+      blocked: { total: 2, byReason: { unsubscribed: 1, do_not_email: 1, no_address: 0, hard_bounced: 0 } },
+      willReceive: 4,
+      willReceiveAtLeast: 3,
+    });
+    expect(bounds.willReceiveAtLeast).toBeLessThanOrEqual(exactly.willReceive);
+    expect(bounds.willReceive).toBeGreaterThanOrEqual(exactly.willReceive);
+    // Through the API, as the dashboard's confirmation asks.
+    expect(await api('POST', '/api/sends/estimate', { listIds: [b] })).toMatchObject({
+      exact: true,
+      recipients: 3,
+      willReceive: 3,
+    });
   });
 });

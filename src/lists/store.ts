@@ -1,6 +1,6 @@
 // Storage for mailing lists and their members. An unsubscribe keeps the member row (status
 // 'unsubscribed'), so later sends to the list block the contact instead of forgetting the choice.
-import type { Db, ListMemberStatus } from '../storage/schema.ts';
+import type { AudienceState, Db, ListMemberStatus } from '../storage/schema.ts';
 import { change, runOnDb, type StatementProgram } from '../storage/statements.ts';
 
 export type MembershipSource = 'api' | 'form' | 'import';
@@ -117,17 +117,46 @@ export async function allListRows(db: Db) {
   return db.selectFrom('lists').selectAll().orderBy('created_at').orderBy('id').execute();
 }
 
-/** Member counts by list and status; `listId` narrows to one list. */
+/**
+ * Member counts by list and status; `listId` narrows to one list. Read from the audience counters
+ * (migration 015), which count members whose contact exists: unsubscribed, and subscribed whatever
+ * else blocks them.
+ */
 export async function memberCounts(db: Db, listId?: string) {
-  let query = db
-    .selectFrom('list_members')
-    .select((eb) => ['list_id', 'status', eb.fn.countAll<number | string>().as('n')])
-    .groupBy(['list_id', 'status']);
-  if (listId) query = query.where('list_id', '=', listId);
   const counts = new Map<string, { subscribed: number; unsubscribed: number }>();
+  for (const [id, states] of await audienceCounts(db, listId === undefined ? undefined : [listId])) {
+    const total = Object.values(states).reduce((sum, n) => sum + n, 0);
+    counts.set(id, { subscribed: total - states.unsubscribed, unsubscribed: states.unsubscribed });
+  }
+  return counts;
+}
+
+export type AudienceCounts = Record<AudienceState, number>;
+
+const noMembers = (): AudienceCounts => ({
+  receivable: 0,
+  unsubscribed: 0,
+  do_not_email: 0,
+  no_address: 0,
+  hard_bounced: 0,
+});
+
+/**
+ * Each list's members by what a send would do with them (receivable, or the reason it is blocked),
+ * kept by triggers in the transaction of every change (migration 015, decision 021): a primary-key read,
+ * whatever the lists' sizes. `listIds` narrows to those lists (a list without members has no entry).
+ */
+export async function audienceCounts(
+  db: Db,
+  listIds?: readonly string[],
+): Promise<Map<string, AudienceCounts>> {
+  if (listIds?.length === 0) return new Map();
+  let query = db.selectFrom('list_audience_counts').select(['list_id', 'state', 'members']);
+  if (listIds) query = query.where('list_id', 'in', [...listIds]);
+  const counts = new Map<string, AudienceCounts>();
   for (const row of await query.execute()) {
-    const entry = counts.get(row.list_id) ?? { subscribed: 0, unsubscribed: 0 };
-    entry[row.status] = Number(row.n);
+    const entry = counts.get(row.list_id) ?? noMembers();
+    entry[row.state] += Number(row.members);
     counts.set(row.list_id, entry);
   }
   return counts;

@@ -548,7 +548,7 @@ export interface paths {
   "/api/sends/estimate": {
     /**
      * What a send to these lists would do: recipients, duplicates, blocked by reason, who gets it.
-     * @description Nothing is sent or stored: for the confirmation before createSend. The send's own permission rule decides who is blocked and why; the send checks each contact again just before sending, so the figures can move if contacts change meanwhile. An unknown list answers 422.
+     * @description Nothing is sent or stored: for the confirmation before createSend. The send's own permission rule decides who is blocked and why; the send checks each contact again just before sending, so the figures can move if contacts change meanwhile. Answered from counters kept with every change (decision 021): one list is exact; several lists sharing contacts are exact while they hold at most 20,000 memberships together, beyond that `exact` is false and the figures are bounds (the send's progress has the exact ones once prepared). An unknown list answers 422.
      */
     post: operations["estimateSend"];
   };
@@ -7630,7 +7630,7 @@ export interface operations {
   };
   /**
    * What a send to these lists would do: recipients, duplicates, blocked by reason, who gets it.
-   * @description Nothing is sent or stored: for the confirmation before createSend. The send's own permission rule decides who is blocked and why; the send checks each contact again just before sending, so the figures can move if contacts change meanwhile. An unknown list answers 422.
+   * @description Nothing is sent or stored: for the confirmation before createSend. The send's own permission rule decides who is blocked and why; the send checks each contact again just before sending, so the figures can move if contacts change meanwhile. Answered from counters kept with every change (decision 021): one list is exact; several lists sharing contacts are exact while they hold at most 20,000 memberships together, beyond that `exact` is false and the figures are bounds (the send's progress has the exact ones once prepared). An unknown list answers 422.
    */
   estimateSend: {
     requestBody: {
@@ -7653,9 +7653,12 @@ export interface operations {
         content: {
           "application/json": {
             listIds: string[];
+            /** @description True: every figure is exact. False (several large lists): willReceive and the blocked figures are at most, willReceiveAtLeast at least, duplicates unknown (null). */
+            exact: boolean;
             /** @description Memberships found on the lists (a contact on two lists counts twice). */
             recipients: number;
-            duplicates: number;
+            /** @description Contacts on more than one of the lists, beyond their first; null when not exact. */
+            duplicates: number | null;
             blocked: {
               total: number;
               byReason: {
@@ -7665,8 +7668,10 @@ export interface operations {
                 hard_bounced: number;
               };
             };
-            /** @description Contacts who would be sent the email: recipients − duplicates − blocked. */
+            /** @description Contacts who would be sent the email: recipients − duplicates − blocked (at most this when not exact). */
             willReceive: number;
+            /** @description The fewest who would be sent the email (equal to willReceive when exact). */
+            willReceiveAtLeast: number;
             /** Format: date-time */
             asOf: string;
           };

@@ -177,7 +177,7 @@ export function sendRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> 
         summary:
           'What a send to these lists would do: recipients, duplicates, blocked by reason, who gets it.',
         description:
-          "Nothing is sent or stored: for the confirmation before createSend. The send's own permission rule decides who is blocked and why; the send checks each contact again just before sending, so the figures can move if contacts change meanwhile. An unknown list answers 422.",
+          "Nothing is sent or stored: for the confirmation before createSend. The send's own permission rule decides who is blocked and why; the send checks each contact again just before sending, so the figures can move if contacts change meanwhile. Answered from counters kept with every change (decision 021): one list is exact; several lists sharing contacts are exact while they hold at most 20,000 memberships together, beyond that `exact` is false and the figures are bounds (the send's progress has the exact ones once prepared). An unknown list answers 422.",
         body: Type.Object(
           { listIds: Type.Array(Id, { minItems: 1, maxItems: 50 }) },
           { examples: [{ listIds: ['l1StIdXyZ12345678abcde'] }] },
@@ -186,11 +186,18 @@ export function sendRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> 
           200: Type.Object(
             {
               listIds: Type.Array(Type.String()),
+              exact: Type.Boolean({
+                description:
+                  'True: every figure is exact. False (several large lists): willReceive and the blocked figures are at most, willReceiveAtLeast at least, duplicates unknown (null).',
+              }),
               recipients: Type.Integer({
                 minimum: 0,
                 description: 'Memberships found on the lists (a contact on two lists counts twice).',
               }),
-              duplicates: Count,
+              duplicates: Type.Union([Count, Type.Null()], {
+                description:
+                  'Contacts on more than one of the lists, beyond their first; null when not exact.',
+              }),
               blocked: Type.Object({
                 total: Count,
                 byReason: Type.Object({
@@ -202,7 +209,12 @@ export function sendRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> 
               }),
               willReceive: Type.Integer({
                 minimum: 0,
-                description: 'Contacts who would be sent the email: recipients − duplicates − blocked.',
+                description:
+                  'Contacts who would be sent the email: recipients − duplicates − blocked (at most this when not exact).',
+              }),
+              willReceiveAtLeast: Type.Integer({
+                minimum: 0,
+                description: 'The fewest who would be sent the email (equal to willReceive when exact).',
               }),
               asOf: Time,
             },
@@ -211,13 +223,15 @@ export function sendRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> 
               examples: [
                 {
                   listIds: ['l1StIdXyZ12345678abcde'],
+                  exact: true,
                   recipients: 120,
-                  duplicates: 4,
+                  duplicates: 0,
                   blocked: {
                     total: 6,
                     byReason: { unsubscribed: 3, do_not_email: 1, no_address: 0, hard_bounced: 2 },
                   },
-                  willReceive: 110,
+                  willReceive: 114,
+                  willReceiveAtLeast: 114,
                   asOf: '2026-05-01T09:29:00.000Z',
                 },
               ],

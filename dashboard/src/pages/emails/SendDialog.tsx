@@ -1,5 +1,6 @@
 // Sending a message to lists: choose lists, see how many will get it and how many are blocked and why
-// (the server's estimate, decided by the send's own rule), then confirm.
+// (the server's estimate, decided by the send's own rule), then confirm. Several large lists sharing
+// contacts get bounds, labelled as such (decision 021): the send's page has the exact figures once prepared.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useLocation } from 'wouter';
@@ -10,10 +11,12 @@ import { formatNumber } from '../../ui/format';
 import { BLOCK_REASON_LABELS, DELIVERY_LABELS } from './labels';
 
 interface Estimate {
+  exact: boolean;
   recipients: number;
-  duplicates: number;
+  duplicates: number | null;
   blocked: { total: number; byReason: Record<string, number> };
   willReceive: number;
+  willReceiveAtLeast: number;
 }
 
 export function SendDialog({
@@ -43,7 +46,7 @@ export function SendDialog({
     <ConfirmDialog
       open={open}
       title="Send to lists"
-      confirmLabel={e ? `Send to ${formatNumber(e.willReceive)}` : 'Send'}
+      confirmLabel={e ? `Send to ${e.exact ? '' : 'at most '}${formatNumber(e.willReceive)}` : 'Send'}
       onClose={onClose}
       onConfirm={async () => {
         if (chosen.length === 0) throw new Error('Choose at least one list.');
@@ -68,19 +71,30 @@ export function SendDialog({
       </fieldset>
       {e ? (
         <div role="status">
-          <p>
-            <strong>{formatNumber(e.willReceive)}</strong> will receive it. {DELIVERY_LABELS.recipients.label}
-            : {formatNumber(e.recipients)}, {DELIVERY_LABELS.duplicates.label.toLowerCase()}:{' '}
-            {formatNumber(e.duplicates)}, {DELIVERY_LABELS.blocked.label.toLowerCase()}:{' '}
-            {formatNumber(e.blocked.total)}.
-          </p>
+          {e.exact ? (
+            <p>
+              <strong>{formatNumber(e.willReceive)}</strong> will receive it.{' '}
+              {DELIVERY_LABELS.recipients.label}: {formatNumber(e.recipients)},{' '}
+              {DELIVERY_LABELS.duplicates.label.toLowerCase()}: {formatNumber(e.duplicates ?? 0)},{' '}
+              {DELIVERY_LABELS.blocked.label.toLowerCase()}: {formatNumber(e.blocked.total)}.
+            </p>
+          ) : (
+            <p>
+              Between <strong>{formatNumber(e.willReceiveAtLeast)}</strong> and{' '}
+              <strong>{formatNumber(e.willReceive)}</strong> will receive it: a contact on several of these
+              lists gets one email. {DELIVERY_LABELS.recipients.label}: {formatNumber(e.recipients)},{' '}
+              {DELIVERY_LABELS.blocked.label.toLowerCase()}: at most {formatNumber(e.blocked.total)}. The
+              send&apos;s page shows the exact figures once it is prepared.
+            </p>
+          )}
           {e.blocked.total > 0 ? (
             <ul>
               {Object.entries(e.blocked.byReason)
                 .filter(([, n]) => n > 0)
                 .map(([reason, n]) => (
                   <li key={reason}>
-                    {BLOCK_REASON_LABELS[reason] ?? reason}: {formatNumber(n)}
+                    {BLOCK_REASON_LABELS[reason] ?? reason}: {e.exact ? '' : 'at most '}
+                    {formatNumber(n)}
                   </li>
                 ))}
             </ul>
