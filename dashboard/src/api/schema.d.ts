@@ -548,7 +548,7 @@ export interface paths {
   "/api/sends/estimate": {
     /**
      * What a send to these lists would do: recipients, duplicates, blocked by reason, who gets it.
-     * @description Nothing is sent or stored: for the confirmation before createSend. The send's own permission rule decides who is blocked and why; the send checks each contact again just before sending, so the figures can move if contacts change meanwhile. Answered from counters kept with every change (decision 021): one list is exact; several lists sharing contacts are exact while they hold at most 20,000 memberships together, beyond that `exact` is false and the figures are bounds (the send's progress has the exact ones once prepared). An unknown list answers 422.
+     * @description Nothing is sent or stored: for the confirmation before createSend. The send's own permission rule decides who is blocked and why; the send checks each contact again just before sending, so the figures can move if contacts change meanwhile. Answered from counters kept with every change (decision 021): one list is exact; several lists sharing contacts are exact while they hold at most 2,000 memberships together, beyond that `exact` is false and the figures are bounds (the send's progress has the exact ones once prepared). An unknown list answers 422.
      */
     post: operations["estimateSend"];
   };
@@ -7630,7 +7630,7 @@ export interface operations {
   };
   /**
    * What a send to these lists would do: recipients, duplicates, blocked by reason, who gets it.
-   * @description Nothing is sent or stored: for the confirmation before createSend. The send's own permission rule decides who is blocked and why; the send checks each contact again just before sending, so the figures can move if contacts change meanwhile. Answered from counters kept with every change (decision 021): one list is exact; several lists sharing contacts are exact while they hold at most 20,000 memberships together, beyond that `exact` is false and the figures are bounds (the send's progress has the exact ones once prepared). An unknown list answers 422.
+   * @description Nothing is sent or stored: for the confirmation before createSend. The send's own permission rule decides who is blocked and why; the send checks each contact again just before sending, so the figures can move if contacts change meanwhile. Answered from counters kept with every change (decision 021): one list is exact; several lists sharing contacts are exact while they hold at most 2,000 memberships together, beyond that `exact` is false and the figures are bounds (the send's progress has the exact ones once prepared). An unknown list answers 422.
    */
   estimateSend: {
     requestBody: {

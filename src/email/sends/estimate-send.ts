@@ -16,7 +16,7 @@ import { blockReasonOf } from './permission-rules.ts';
 import { audienceGroups } from './store.ts';
 
 /** Several lists holding at most this many memberships together are grouped by contact, exactly. */
-export const EXACT_GROUPING_LIMIT = 20_000;
+export const EXACT_GROUPING_LIMIT = 2_000;
 
 export interface SendEstimate {
   listIds: string[];

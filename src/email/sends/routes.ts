@@ -177,7 +177,7 @@ export function sendRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> 
         summary:
           'What a send to these lists would do: recipients, duplicates, blocked by reason, who gets it.',
         description:
-          "Nothing is sent or stored: for the confirmation before createSend. The send's own permission rule decides who is blocked and why; the send checks each contact again just before sending, so the figures can move if contacts change meanwhile. Answered from counters kept with every change (decision 021): one list is exact; several lists sharing contacts are exact while they hold at most 20,000 memberships together, beyond that `exact` is false and the figures are bounds (the send's progress has the exact ones once prepared). An unknown list answers 422.",
+          "Nothing is sent or stored: for the confirmation before createSend. The send's own permission rule decides who is blocked and why; the send checks each contact again just before sending, so the figures can move if contacts change meanwhile. Answered from counters kept with every change (decision 021): one list is exact; several lists sharing contacts are exact while they hold at most 2,000 memberships together, beyond that `exact` is false and the figures are bounds (the send's progress has the exact ones once prepared). An unknown list answers 422.",
         body: Type.Object(
           { listIds: Type.Array(Id, { minItems: 1, maxItems: 50 }) },
           { examples: [{ listIds: ['l1StIdXyZ12345678abcde'] }] },
