@@ -139,7 +139,15 @@ export async function listFigureContacts(
 
 export const CSV_COLUMNS = ['contact_id', 'email', 'status', 'block_reason', 'sent_at'] as const;
 
-/** Every contact behind the figure as CSV lines (header first), read a page at a time. */
+/**
+ * Every contact behind the figure as CSV lines (header first), read a page at a time: a listing, not a
+ * figure, so it streams (the route pipes this generator to the response) with keyset paging — each page
+ * continues after the last key of the one before, never an OFFSET, and holds at most 1,000 rows in
+ * memory. Delivery figures walk send_recipients' primary key (send_id, contact_id) from the cursor;
+ * engagement figures walk send_engagement's (send_id, recipient_key, scope), then name the page's keys
+ * through email_events_named_by_recipient (migration 015) and read their recipients by primary key. Over
+ * a whole export each of the send's rows is read once.
+ */
 export async function* figureContactsCsv(
   db: Db,
   sendId: string,
