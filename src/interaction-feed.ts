@@ -1,6 +1,7 @@
 // This install's interaction feed: each domain's interaction source, registered in one place. A new
 // capability (bounces, offers, events) adds its source here and logs its items (docs/architecture.md).
 import { emailInteractions } from './email/engagement/email-interactions.ts';
+import { deliveryInteractions } from './email/sends/send-interactions.ts';
 import { submissionInteractions } from './forms/submission-interactions.ts';
 import { InteractionRegistry } from './platform/interactions/registry.ts';
 import { visitInteractions } from './tracking/visit-interactions.ts';
@@ -9,5 +10,6 @@ export function createInteractionFeed(): InteractionRegistry {
   return new InteractionRegistry()
     .register(visitInteractions)
     .register(submissionInteractions)
-    .register(emailInteractions);
+    .register(emailInteractions)
+    .register(deliveryInteractions);
 }

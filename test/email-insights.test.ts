@@ -8,6 +8,7 @@ import { createTestDatabase, describeEachEngine, type TestDatabase } from './hel
 import { type ReceivedMessage, type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
 import { CHROME_UA, type RunningSpoor, sendFinished, startSpoor } from './helpers/spoor.ts';
 import { createContact, createList, createMessage, createVia } from './support/factories.ts';
+import { waitFor } from './support/wait-for.ts';
 
 const SALE = 'https://www.shop.example/sale';
 const STORES = 'https://www.shop.example/stores';
@@ -142,6 +143,34 @@ describe('email insights for the dashboard', () => {
       // The send agrees with its estimate.
       expect(done.progress).toMatchObject({ recipients: 6, duplicates: 1, sent: 4, hardBounces: 1 });
       expect(done.progress.blocked.total).toBe(1);
+
+      // Each email sent is an interaction of its contact, logged with the outcome: in the contact's
+      // timeline (the bounce with the server's answer) and in the feed; the blocked one was not sent.
+      const sentItemOf = async (contactId: string) =>
+        (await getJson<{ items: Json[] }>(`/api/contacts/${contactId}/history`)).items.filter(
+          (item) => item['type'] === 'email_sent',
+        );
+      expect(await sentItemOf(ada)).toEqual([
+        {
+          type: 'email_sent',
+          at: expect.any(String),
+          id: `${sendId}.${ada}`,
+          send: { id: sendId, subject: 'Sale for {{ contact.first_name }}' },
+          message: { id: message, name: 'Sale' },
+          status: 'sent',
+          response: expect.any(String),
+        },
+      ]);
+      expect(await sentItemOf(gone)).toMatchObject([
+        { status: 'hard_bounce', response: expect.stringContaining('No such user') },
+      ]);
+      expect(await sentItemOf(cy)).toEqual([]);
+      const feed = await waitFor('the sends in the feed', async () => {
+        const page = await getJson<{ items: Json[] }>('/api/interactions?limit=500');
+        const sent = page.items.filter((item) => item['kind'] === 'email_sent');
+        return sent.length >= 4 ? sent : null;
+      });
+      expect(feed.map((item) => item['contactId']).sort()).toEqual([ada, ben, dee, gone].sort());
 
       // Delivery an hour ago: the rules treat activity seconds after delivery as machines'.
       await spoor.storage.db

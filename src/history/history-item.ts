@@ -1,6 +1,7 @@
 // The items of a contact's history: one typed entry per interaction, newest first, made from the
 // interaction feed's items (to-history-item.ts). A source history has no shape for yet shows as an
 // OtherItem: a new capability appears in history as soon as it registers with the feed.
+import type { DeliveryAttributes } from '../email/sends/send-interactions.ts';
 import type { VisitAttributes } from '../tracking/visit-interactions.ts';
 
 export interface HistoryPageview {
@@ -52,6 +53,21 @@ export interface EmailItem {
   machine: string | null;
 }
 
+/** An email sent to the contact (or bounced when it was attempted), as the send worker recorded it. */
+export interface EmailSentItem {
+  type: 'email_sent';
+  /** When it was sent, or attempted and refused. */
+  at: string;
+  /** "send.contact" */
+  id: string;
+  send: { id: string; subject: string | null };
+  message: { id: string | null; name: string | null };
+  /** sent, hard_bounce or soft_bounce (refused when attempted, or reported by a bounce later). */
+  status: DeliveryAttributes['status'];
+  /** The receiving server's last answer (a bounce's reason). */
+  response: string | null;
+}
+
 /** An interaction of a source history has no shape of its own for: the feed's item as it is. */
 export interface OtherItem {
   /** The feed source's name. */
@@ -64,4 +80,4 @@ export interface OtherItem {
   attributes: Record<string, unknown>;
 }
 
-export type HistoryItem = VisitItem | FormSubmissionItem | EmailItem | OtherItem;
+export type HistoryItem = VisitItem | FormSubmissionItem | EmailItem | EmailSentItem | OtherItem;

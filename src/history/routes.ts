@@ -71,6 +71,22 @@ const EmailItem = Type.Object(
   },
   { title: 'EmailItem' },
 );
+const EmailSentItem = Type.Object(
+  {
+    type: Type.Literal('email_sent'),
+    at: Type.String({ format: 'date-time', description: 'When it was sent, or attempted and refused.' }),
+    id: Type.String({ description: 'The send and the contact: "send.contact".' }),
+    send: Type.Object({ id: Type.String(), subject: OrNull }),
+    message: Type.Object({ id: OrNull, name: OrNull }),
+    status: Type.Union([Type.Literal('sent'), Type.Literal('hard_bounce'), Type.Literal('soft_bounce')], {
+      description: 'sent, or bounced: refused when attempted, or reported by a bounce later.',
+    }),
+    response: Type.Union([Type.String(), Type.Null()], {
+      description: "The receiving server's last answer (a bounce's reason).",
+    }),
+  },
+  { title: 'EmailSentItem' },
+);
 const OtherItem = Type.Object(
   {
     type: Type.String({ description: "The feed source's name." }),
@@ -90,7 +106,7 @@ const HistoryPage = Type.Object(
   {
     contactId: Type.String(),
     order: Type.Literal('newest-first'),
-    items: Type.Array(Type.Union([VisitItem, FormSubmissionItem, EmailItem, OtherItem])),
+    items: Type.Array(Type.Union([VisitItem, FormSubmissionItem, EmailItem, EmailSentItem, OtherItem])),
     nextCursor: Type.Union([Type.String(), Type.Null()], {
       description: 'Pass as `cursor`; null on the last page.',
     }),
@@ -112,7 +128,7 @@ export function historyRoutes(
         operationId: 'getContactHistory',
         tags: ['contacts'],
         summary:
-          "A contact's interactions, newest first: visits with their page views, form submissions, email.",
+          "A contact's interactions, newest first: visits with their page views, form submissions, emails sent, opened, clicked, unsubscribed.",
         description:
           "Paged with `cursor` (the previous page's `nextCursor`). A merged-away id answers 404 naming the surviving contact.",
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),

@@ -1,6 +1,7 @@
 // Turns the interaction feed's items into history's item shapes (history-item.ts), which the history
 // API has always answered with; a visit's page views are filled in for the visits that made the page.
 import type { EmailAttributes } from '../email/engagement/email-interactions.ts';
+import type { DeliveryAttributes } from '../email/sends/send-interactions.ts';
 import type { SubmissionAttributes } from '../forms/submission-interactions.ts';
 import type { Interaction } from '../platform/interactions/interaction.ts';
 import type { Db } from '../storage/schema.ts';
@@ -8,6 +9,7 @@ import { pageviewsOfVisits } from '../tracking/store.ts';
 import type { VisitAttributes } from '../tracking/visit-interactions.ts';
 import type {
   EmailItem,
+  EmailSentItem,
   FormSubmissionItem,
   HistoryItem,
   HistoryPageview,
@@ -63,6 +65,18 @@ export function toHistoryItem(item: Interaction): HistoryItem {
         link: link ? { position: Number(link.id), url: link.name, honeypot: a.honeypot === true } : null,
         machine: item.machine,
       } satisfies EmailItem;
+    }
+    case 'email_delivery': {
+      const a = item.attributes as unknown as DeliveryAttributes;
+      const { send, message } = item.subjects;
+      return {
+        type: 'email_sent',
+        ...base,
+        send: { id: send?.id ?? '', subject: send?.name ?? null },
+        message: { id: message?.id ?? null, name: message?.name ?? null },
+        status: a.status,
+        response: a.response,
+      } satisfies EmailSentItem;
     }
     default:
       return {

@@ -5,6 +5,7 @@
 // through the list: a misconfigured relay must never turn a whole list into bounces.
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { recordInteractions } from '../../platform/interactions/store.ts';
 import { countSmtpOutcome } from '../../platform/metrics/metrics.ts';
 import type { InstallSecrets } from '../../secrets/install-secrets.ts';
 import type { Storage } from '../../storage/database.ts';
@@ -17,6 +18,7 @@ import { composeEmail, senderOf } from './compose-email.ts';
 import { blockReasonOf } from './permission-rules.ts';
 import { listIdsOf, snapshotOf } from './prepare-send.ts';
 import { messageIdFor, sendHeaderValue } from './send-header.ts';
+import { DELIVERY_SOURCE, deliveryItemId } from './send-interactions.ts';
 import { pauseAfterUnreached, planAfterAttempt, type SmtpVerdict } from './smtp-outcome.ts';
 import {
   advanceStatus,
@@ -24,6 +26,7 @@ import {
   contactsByIds,
   type DueRecipient,
   dueRecipients,
+  FEED_STATUSES,
   markBlocked,
   markSending,
   membershipsNow,
@@ -214,6 +217,8 @@ async function recordFinished(
   let lastRefusal = '';
   const server = `${context.config.smtp.host}:${context.config.smtp.port}`;
   let lastError = '';
+  // Emails sent (or bounced when attempted): the contacts' interactions, logged with the outcomes.
+  const sentItems: string[] = [];
   for (const { claimed, verdict, messageId } of batch) {
     countSmtpOutcome(verdict.kind);
     if (verdict.kind === 'not_reached') {
@@ -251,6 +256,8 @@ async function recordFinished(
     });
     // Not recorded: another node declared it unconfirmed after this one lost the send.
     if (!recorded) continue;
+    if ((FEED_STATUSES as readonly string[]).includes(plan.status))
+      sentItems.push(deliveryItemId(send.id, claimed.recipient.contact_id));
     const domain = domainOf(claimed.recipient.email);
     for (const [name, delta] of plan.counters) {
       counters.set(name, (counters.get(name) ?? 0) + delta);
@@ -273,6 +280,8 @@ async function recordFinished(
     }
   }
   await addToCounters(trx, send.id, counters);
+  // One insert for the batch, in the transaction that records its outcomes (the interaction feed).
+  await recordInteractions(trx, DELIVERY_SOURCE, sentItems);
   const limit = context.config.smtpPauseAfterRefusals;
   const pause = refusals.streak >= limit && streakBefore < limit;
   if (refusals.streak !== streakBefore) {

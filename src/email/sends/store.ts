@@ -709,3 +709,79 @@ export async function latestSendError(db: Db) {
     .limit(1)
     .executeTakeFirst();
 }
+
+// ---- the interaction feed's "email sent" items (send-interactions.ts) ----
+
+/** The outcomes of an attempt the send worker logs as a contact's interaction (deliver-send.ts). */
+export const FEED_STATUSES = [
+  'sent',
+  'hard_bounce',
+  'soft_bounce',
+] as const satisfies readonly RecipientStatus[];
+export type SentStatus = (typeof FEED_STATUSES)[number];
+
+/** When the outcome was recorded: sent_at for a sent email, the attempt's time for a bounce. */
+const outcomeAt = sql<number>`coalesce(send_recipients.sent_at, send_recipients.next_attempt_at)`;
+/** The feed's item id: the send and the contact (ids never contain a dot). */
+const feedId = sql<string>`send_recipients.send_id || '.' || send_recipients.contact_id`;
+
+function deliveredWithSend(db: Db) {
+  return db
+    .selectFrom('send_recipients')
+    .leftJoin('sends', 'sends.id', 'send_recipients.send_id')
+    .leftJoin('messages', 'messages.id', 'sends.message_id')
+    .select([
+      'send_recipients.send_id',
+      'send_recipients.contact_id',
+      'send_recipients.status',
+      'send_recipients.last_response',
+      outcomeAt.as('occurred_at'),
+      'sends.subject',
+      'sends.message_id',
+      'messages.name as message_name',
+    ])
+    .where('send_recipients.status', 'in', [...FEED_STATUSES]);
+}
+
+export type DeliveredRow = Awaited<ReturnType<typeof deliveredOfContact>>[number];
+
+/** A contact's sent (or bounced) emails, newest first by (time, item id), after `bound`. */
+export async function deliveredOfContact(
+  db: Db,
+  contactId: string,
+  bound: { at: number; orEqual: boolean; sameAtIdBelow?: string } | null,
+  limit: number,
+) {
+  let query = deliveredWithSend(db).where('send_recipients.contact_id', '=', contactId);
+  if (bound) {
+    const after =
+      bound.sameAtIdBelow !== undefined
+        ? sql<boolean>`(${outcomeAt} < ${bound.at} or (${outcomeAt} = ${bound.at} and ${feedId} < ${bound.sameAtIdBelow}))`
+        : bound.orEqual
+          ? sql<boolean>`${outcomeAt} <= ${bound.at}`
+          : sql<boolean>`${outcomeAt} < ${bound.at}`;
+    query = query.where(after);
+  }
+  return query.orderBy(outcomeAt, 'desc').orderBy(feedId, 'desc').limit(limit).execute();
+}
+
+/** The sent emails with these item ids ("send.contact") that still exist, by primary key. */
+export async function deliveredByIds(db: Db, ids: readonly string[]) {
+  const pairs = ids.flatMap((id) => {
+    const [sendId, contactId, extra] = id.split('.');
+    return sendId && contactId && extra === undefined ? [{ sendId, contactId }] : [];
+  });
+  if (pairs.length === 0) return [];
+  return deliveredWithSend(db)
+    .where((eb) =>
+      eb.or(
+        pairs.map(({ sendId, contactId }) =>
+          eb.and([
+            eb('send_recipients.send_id', '=', sendId),
+            eb('send_recipients.contact_id', '=', contactId),
+          ]),
+        ),
+      ),
+    )
+    .execute();
+}

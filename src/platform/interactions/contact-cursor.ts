@@ -36,7 +36,7 @@ export function decodeContactCursor(cursor: string): ContactPosition {
     typeof source !== 'string' ||
     !SOURCE_NAME.test(source) ||
     typeof id !== 'string' ||
-    !/^[A-Za-z0-9_-]{1,64}$/.test(id)
+    !/^[A-Za-z0-9_.-]{1,100}$/.test(id)
   ) {
     throw BAD();
   }

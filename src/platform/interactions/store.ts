@@ -58,5 +58,14 @@ export async function logAfter(
  * once per item; the feed's own sources are logged by triggers (migration 011) instead.
  */
 export async function recordInteraction(db: Db, source: string, itemId: string): Promise<void> {
-  await db.insertInto('interaction_log').values({ source, item_id: itemId }).execute();
+  await recordInteractions(db, source, [itemId]);
+}
+
+/** Logs several items of one source in one statement (a batch a hot path already writes), in order. */
+export async function recordInteractions(db: Db, source: string, itemIds: readonly string[]): Promise<void> {
+  if (itemIds.length === 0) return;
+  await db
+    .insertInto('interaction_log')
+    .values(itemIds.map((item_id) => ({ source, item_id })))
+    .execute();
 }

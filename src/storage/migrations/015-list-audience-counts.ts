@@ -8,6 +8,9 @@
 // the hot path's one-click unsubscribes written by the SQLite writer thread), a contact's do-not-email
 // flag or address (edited, imported, merged, erased) and the suppression list (hard bounces, removals).
 // The counters count memberships whose contact exists, as the estimate's old scan joined them.
+//
+// Also (issue 15): the index that names the contacts behind an engagement figure, and the emails sent
+// before the send worker logged them in the interaction feed.
 import { type Kysely, SqliteAdapter, sql } from 'kysely';
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against whatever the schema was at the time.
@@ -289,7 +292,19 @@ async function namedEventsIndex(db: AnyDb): Promise<void> {
     .execute();
 }
 
+/**
+ * Emails sent before the send worker logged them as interactions (src/email/sends/send-interactions.ts),
+ * oldest first: the feed and contacts' timelines start with them.
+ */
+async function logSentEmails(db: AnyDb): Promise<void> {
+  await sql`insert into interaction_log (source, item_id)
+    select 'email_delivery', send_id || '.' || contact_id from send_recipients
+    where status in ('sent', 'hard_bounce', 'soft_bounce')
+    order by coalesce(sent_at, next_attempt_at), send_id, contact_id`.execute(db);
+}
+
 export async function up(db: AnyDb): Promise<void> {
+  await logSentEmails(db);
   await namedEventsIndex(db);
   await createTable(db);
   await backfill(db);
@@ -310,4 +325,5 @@ export async function down(db: AnyDb): Promise<void> {
   if (!sqlite) await db.schema.dropTable('list_audience_pending').execute();
   await db.schema.dropTable('list_audience_counts').execute();
   await db.schema.dropIndex('email_events_named_by_recipient').execute();
+  await db.deleteFrom('interaction_log').where('source', '=', 'email_delivery').execute();
 }
