@@ -1,7 +1,8 @@
 // The Emails pages in a real Chromium: a marketer writes a message in the editor (sandboxed preview, tracked
 // links), sends it to a list after the confirmation, through a real loopback SMTP server; the recipient's
 // open and click go through Spoor's public endpoints; the send's insights then show them, each number a
-// link to its contacts. XSS payloads in names, subjects and links render inert. Screenshots and axe.
+// link to its contacts, and the recipient's timeline shows the email sent, opened and clicked. XSS
+// payloads in names, subjects and links render inert. Screenshots and axe.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath } from '../helpers/browser.ts';
@@ -107,6 +108,16 @@ describe.skipIf(!chromiumPath)('dashboard: emails', () => {
     await page.getByRole('heading', { name: 'Emails', level: 1 }).waitFor();
     await page.getByText(`Spring ${XSS}`).waitFor();
     await screenshotPage(page, 'emails-list');
+
+    // Ada's timeline: the email sent to her, then her open and her click, newest first.
+    await page.goto(`${origin}/app/contacts/${ada}`);
+    const timeline = page.getByRole('list', { name: 'Interactions, newest first' });
+    const subject = `Sale ${XSS} for {{ contact.first_name }}`;
+    await timeline.getByText(`Sent “${subject}”`).waitFor();
+    const titles = await timeline.locator('.timeline-title').allInnerTexts();
+    expect(titles.map((t) => t.split(' “')[0])).toEqual(['Clicked', 'Opened', 'Sent']);
+    await screenshotPage(page, 'contact-emails');
+    await expectNoSeriousAxeViolations(page);
     expect(await xssRan(page)).toBeNull();
   });
 

@@ -312,7 +312,7 @@ export interface paths {
   };
   "/api/contacts/{id}/history": {
     /**
-     * A contact's interactions, newest first: visits with their page views, form submissions, email.
+     * A contact's interactions, newest first: visits with their page views, form submissions, emails sent, opened, clicked, unsubscribed.
      * @description Paged with `cursor` (the previous page's `nextCursor`). A merged-away id answers 404 naming the surviving contact.
      */
     get: operations["getContactHistory"];
@@ -4469,7 +4469,7 @@ export interface operations {
     };
   };
   /**
-   * A contact's interactions, newest first: visits with their page views, form submissions, email.
+   * A contact's interactions, newest first: visits with their page views, form submissions, emails sent, opened, clicked, unsubscribed.
    * @description Paged with `cursor` (the previous page's `nextCursor`). A merged-away id answers 404 naming the surviving contact.
    */
   getContactHistory: {
@@ -4570,6 +4570,28 @@ export interface operations {
                 }) | null;
                 /** @description Set when the open was a machine's or the click a scanner's (the reason). */
                 machine: string | null;
+              }) | ({
+                /** @enum {string} */
+                type: "email_sent";
+                /**
+                 * Format: date-time
+                 * @description When it was sent, or attempted and refused.
+                 */
+                at: string;
+                /** @description The send and the contact: "send.contact". */
+                id: string;
+                send: {
+                  id: string;
+                  subject: string | null;
+                };
+                message: {
+                  id: string | null;
+                  name: string | null;
+                };
+                /** @description sent, or bounced: refused when attempted, or reported by a bounce later. */
+                status: "sent" | "hard_bounce" | "soft_bounce";
+                /** @description The receiving server's last answer (a bounce's reason). */
+                response: string | null;
               }) | ({
                 /** @description The feed source's name. */
                 type: string;

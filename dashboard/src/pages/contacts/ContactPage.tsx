@@ -1,5 +1,5 @@
-// One contact: their fields, email permissions and consent, lists, browsers, the emails sent to them, and
-// the timeline of every interaction; export (a JSON download) and erase (after a confirmation).
+// One contact: their fields, email permissions and consent, lists, browsers, and the timeline of every
+// interaction (emails sent included); export (a JSON download) and erase (after a confirmation).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
@@ -21,13 +21,6 @@ const FIELDS = [
   ['phone', 'Phone'],
   ['country', 'Country'],
 ] as const;
-
-const BLOCKED = {
-  unsubscribed: 'not sent: unsubscribed',
-  do_not_email: 'not sent: do not email',
-  no_address: 'not sent: no address',
-  hard_bounced: 'not sent: address bounced before',
-} as const;
 
 function Lists({ id }: { id: string }) {
   const lists = useQuery({
@@ -68,45 +61,6 @@ function Browsers({ id }: { id: string }) {
         </li>
       ))}
     </ul>
-  );
-}
-
-function Emails({ id }: { id: string }) {
-  const emails = useQuery({
-    queryKey: ['contact-emails', id],
-    queryFn: () => data(api.GET('/api/contacts/{id}/emails', { params: { path: { id } } })),
-  });
-  if (emails.isPending) return <Loading />;
-  if (emails.isError) return <ErrorState error={emails.error} />;
-  const { suppressed } = emails.data;
-  return (
-    <>
-      {suppressed ? (
-        <p className="notice warning">
-          The address is suppressed since {formatDateTime(suppressed.since)} ({suppressed.reason}
-          {suppressed.detail ? `: ${suppressed.detail}` : ''}); no email is attempted.
-        </p>
-      ) : null}
-      {emails.data.emails.length === 0 ? (
-        <p>No email sent yet.</p>
-      ) : (
-        <ul className="plain">
-          {emails.data.emails.map((e) => (
-            <li key={e.sendId}>
-              “{e.subject ?? 'a deleted email'}”:{' '}
-              {e.status === 'blocked' && e.blockReason
-                ? BLOCKED[e.blockReason]
-                : e.status === 'sent'
-                  ? `sent ${e.sentAt ? formatDateTime(e.sentAt) : ''}`
-                  : e.status.replace('_', ' ')}
-              {e.lastResponse && e.status !== 'sent' ? (
-                <span className="as-of"> · {e.lastResponse}</span>
-              ) : null}
-            </li>
-          ))}
-        </ul>
-      )}
-    </>
   );
 }
 
@@ -198,9 +152,6 @@ export function ContactPage({ id }: { id: string }) {
         ) : null}
         <Section title="Browsers">
           <Browsers id={id} />
-        </Section>
-        <Section title="Emails sent">
-          <Emails id={id} />
         </Section>
       </div>
       <Section title="Timeline">

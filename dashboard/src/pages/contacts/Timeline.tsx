@@ -1,6 +1,7 @@
 // A contact's timeline: every interaction newest first, visits grouped with their pages and engaged time,
-// form submissions with what was sent, and email opens, clicks and unsubscribes. Pages load on demand.
-import { useInfiniteQuery } from '@tanstack/react-query';
+// form submissions with what was sent, and emails sent (or bounced), opened, clicked and unsubscribed
+// from. Pages load on demand. Above it, whether the address is suppressed: why no email appears after.
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, data } from '../../api/client';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorState } from '../../ui/ErrorState';
@@ -47,13 +48,21 @@ interface EmailItem {
   link: { position: number; url: string | null; honeypot: boolean } | null;
   machine: string | null;
 }
+interface EmailSentItem {
+  type: 'email_sent';
+  at: string;
+  id: string;
+  send: { id: string; subject: string | null };
+  status: 'sent' | 'hard_bounce' | 'soft_bounce';
+  response: string | null;
+}
 interface OtherItem {
   type: string;
   at: string;
   id: string;
   kind?: string;
 }
-type Item = VisitItem | SubmissionItem | EmailItem | OtherItem;
+type Item = VisitItem | SubmissionItem | EmailItem | EmailSentItem | OtherItem;
 
 const EMAIL_EVENT = { open: 'Opened', click: 'Clicked', unsubscribe: 'Unsubscribed from' } as const;
 
@@ -127,6 +136,36 @@ function EmailEntry({ item }: { item: EmailItem }) {
   );
 }
 
+const BOUNCE = { hard_bounce: 'bounced (hard)', soft_bounce: 'bounced (soft)' } as const;
+
+function EmailSentEntry({ item }: { item: EmailSentItem }) {
+  return (
+    <>
+      <p className="timeline-title">
+        Sent “{item.send.subject ?? 'a deleted email'}”
+        {item.status === 'sent' ? null : <span className="badge bad">{BOUNCE[item.status]}</span>}
+      </p>
+      {item.status !== 'sent' && item.response ? <p className="as-of">{item.response}</p> : null}
+    </>
+  );
+}
+
+/** The suppression list keeps the address from every email after a hard bounce. */
+function Suppressed({ contactId }: { contactId: string }) {
+  const emails = useQuery({
+    queryKey: ['contact-emails', contactId],
+    queryFn: () => data(api.GET('/api/contacts/{id}/emails', { params: { path: { id: contactId } } })),
+  });
+  const suppressed = emails.data?.suppressed;
+  if (!suppressed) return null;
+  return (
+    <p className="notice warning">
+      The address is suppressed since {formatDateTime(suppressed.since)} ({suppressed.reason}
+      {suppressed.detail ? `: ${suppressed.detail}` : ''}); no email is attempted.
+    </p>
+  );
+}
+
 function Entry({ item }: { item: Item }) {
   switch (item.type) {
     case 'visit':
@@ -135,12 +174,23 @@ function Entry({ item }: { item: Item }) {
       return <SubmissionEntry item={item as SubmissionItem} />;
     case 'email':
       return <EmailEntry item={item as EmailItem} />;
+    case 'email_sent':
+      return <EmailSentEntry item={item as EmailSentItem} />;
     default:
       return <p className="timeline-title">{(item as OtherItem).kind ?? item.type}</p>;
   }
 }
 
 export function Timeline({ contactId }: { contactId: string }) {
+  return (
+    <>
+      <Suppressed contactId={contactId} />
+      <Interactions contactId={contactId} />
+    </>
+  );
+}
+
+function Interactions({ contactId }: { contactId: string }) {
   const history = useInfiniteQuery({
     queryKey: ['contact-history', contactId],
     queryFn: ({ pageParam }) =>
