@@ -4,12 +4,14 @@
 // PostgreSQL) while an earlier transaction commits after a later one; a source registered only through
 // the registry appears in both reads; GET /api/interactions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DELIVERY_SOURCE } from '../src/email/sends/send-interactions.ts';
 import { createInteractionFeed } from '../src/interaction-feed.ts';
 import type { Interaction, InteractionSource } from '../src/platform/interactions/interaction.ts';
 import { interactionsOfContact } from '../src/platform/interactions/read-contact.ts';
 import { type FeedPage, interactionsAfter } from '../src/platform/interactions/read-feed.ts';
 import { recordInteraction } from '../src/platform/interactions/store.ts';
 import * as interactionLog from '../src/storage/migrations/011-interaction-log.ts';
+import { logSentEmails } from '../src/storage/migrations/015-list-audience-counts.ts';
 import { createSendFixture, pathOf, type SendFixture } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor, submitFormAsBrowser } from './helpers/spoor.ts';
@@ -185,6 +187,7 @@ describeEachEngine('interaction feed', (engine) => {
     expect(adaItems.map((i) => i.kind).sort()).toEqual([
       'email_click',
       'email_open',
+      'email_sent',
       'form_submission',
       'visit',
     ]);
@@ -192,6 +195,7 @@ describeEachEngine('interaction feed', (engine) => {
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     const benItems = (await interactionsOfContact(db(), sources(), ben!.id, { limit: 50 })).items;
     expect(benItems.map((i) => i.kind).sort()).toEqual([
+      'email_sent',
       'email_unsubscribe',
       'form_submission',
       'offer_claim',
@@ -342,22 +346,29 @@ describeEachEngine('interaction feed', (engine) => {
     });
   });
 
-  it("the log's migration logs what was a contact's before it, oldest first", async () => {
-    const domainFeed = createInteractionFeed();
-    const logged = (await interactionsAfter(db(), domainFeed.all(), { limit: 500 })).items;
+  it("the log's migrations log what was a contact's before them, oldest first", async () => {
+    // Migration 011 logs visits, submissions and email events; 015 the emails sent before it.
+    const all = createInteractionFeed().all();
+    const bySource = (sent: boolean) => all.filter((s) => (s.name === DELIVERY_SOURCE) === sent);
+    const logged = (await interactionsAfter(db(), all, { limit: 500 })).items;
     expect(logged.length).toBeGreaterThan(5);
+    expect(logged.filter((i) => i.kind === 'email_sent')).toHaveLength(2);
     await interactionLog.down(db());
     await interactionLog.up(db());
-    const backfilled: Interaction[] = [];
-    let after: string | undefined;
-    await waitFor('the backfilled feed', async () => {
-      const page = await interactionsAfter(db(), domainFeed.all(), { limit: 500, after });
-      backfilled.push(...page.items);
-      after = page.nextCursor;
-      return backfilled.length >= logged.length;
-    });
-    expect(backfilled.map(key).sort()).toEqual(logged.map(key).sort());
-    const times = backfilled.map((i) => Date.parse(i.occurredAt));
-    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    await logSentEmails(db());
+    for (const sent of [false, true]) {
+      const expected = logged.filter((i) => (i.source === DELIVERY_SOURCE) === sent);
+      const backfilled: Interaction[] = [];
+      let after: string | undefined;
+      await waitFor('the backfilled feed', async () => {
+        const page = await interactionsAfter(db(), bySource(sent), { limit: 500, after });
+        backfilled.push(...page.items);
+        after = page.nextCursor;
+        return backfilled.length >= expected.length;
+      });
+      expect(backfilled.map(key).sort()).toEqual(expected.map(key).sort());
+      const times = backfilled.map((i) => Date.parse(i.occurredAt));
+      expect([...times].sort((a, b) => a - b)).toEqual(times);
+    }
   });
 });

@@ -3,7 +3,9 @@
 // signed tracking URLs. For the engagement tests, which must not depend on the SMTP send job.
 import { type RecipientTrackingUrls, trackingUrlsFor } from '../../src/email/engagement/tracking-urls.ts';
 import { type LinkEntry, prepareMessage } from '../../src/email/messages/render-email.ts';
+import { DELIVERY_SOURCE, deliveryItemId } from '../../src/email/sends/send-interactions.ts';
 import { newId } from '../../src/lib/ids.ts';
+import { recordInteraction } from '../../src/platform/interactions/store.ts';
 import { type InstallSecrets, loadInstallSecrets } from '../../src/secrets/install-secrets.ts';
 import type { RunningSpoor } from './spoor.ts';
 
@@ -169,6 +171,8 @@ export async function createSendFixture(
           smtp_message_id: null,
         })
         .execute();
+      // As the send worker logs an email it sent: the contact's interaction.
+      await recordInteraction(tx, DELIVERY_SOURCE, deliveryItemId(sendId, contact.id));
     }
   });
 

@@ -296,7 +296,7 @@ async function namedEventsIndex(db: AnyDb): Promise<void> {
  * Emails sent before the send worker logged them as interactions (src/email/sends/send-interactions.ts),
  * oldest first: the feed and contacts' timelines start with them.
  */
-async function logSentEmails(db: AnyDb): Promise<void> {
+export async function logSentEmails(db: AnyDb): Promise<void> {
   await sql`insert into interaction_log (source, item_id)
     select 'email_delivery', send_id || '.' || contact_id from send_recipients
     where status in ('sent', 'hard_bounce', 'soft_bounce')
