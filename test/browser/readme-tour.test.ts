@@ -289,6 +289,10 @@ describe.skipIf(!chromiumPath)('README: the short tour, as printed', () => {
     await traffic.settled();
     await reader.page.goto(onOurPort(demoUrl!));
     const hint = (await reader.page.locator('#report-command').textContent()) ?? '';
+    // The demo page links to its report in the dashboard, where step 3 reads it.
+    expect(await reader.page.getByRole('link', { name: 'in the dashboard' }).getAttribute('href')).toBe(
+      '/app/websites/demo',
+    );
     const campaignLink = await reader.page
       .locator('#campaign-link')
       .evaluate((a) => (a as HTMLAnchorElement).href);
