@@ -9,8 +9,9 @@ import { suppressAddress } from '../src/email/sends/store.ts';
 import { mergeContacts } from '../src/identity/merge-contacts.ts';
 import { removeMember, subscribeContacts, unsubscribeStatements } from '../src/lists/store.ts';
 import { runOnDb } from '../src/storage/statements.ts';
+import { createSendFixture, pathOf } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
-import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { CHROME_UA, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
 
 describeEachEngine('list audience counters', (engine) => {
   let database: TestDatabase;
@@ -137,6 +138,23 @@ describeEachEngine('list audience counters', (engine) => {
     const after = await counters();
     expect(after).toEqual(await recount());
     expect(Object.keys(after).some((key) => key.startsWith(doomed))).toBe(false);
+  });
+
+  it('count an unsubscribe through the one-click link (the engagement hot path)', async () => {
+    const fixture = await createSendFixture(spoor, { recipients: [{ tracking: true }, { tracking: true }] });
+    const [first] = fixture.contacts;
+    const listId = fixture.listIds[0] as string;
+    expect((await counters())[`${listId} receivable`]).toBe(2);
+    const res = await spoor.app.inject({
+      method: 'POST',
+      url: pathOf(first!.urls.unsubscribe),
+      headers: { 'user-agent': CHROME_UA, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'List-Unsubscribe=One-Click',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const now = await counters();
+    expect([now[`${listId} receivable`], now[`${listId} unsubscribed`]]).toEqual([1, 1]);
+    expect(now).toEqual(await recount());
   });
 
   it('stay right when many writers change the same lists and contacts at once', async () => {
