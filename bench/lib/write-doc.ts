@@ -241,6 +241,12 @@ export function benchmarkPage(run: BenchRun): string {
   lines.push('## Email: open pixel, click redirect, sending', '', ...emailSection(run), '');
   lines.push('## Report query', '', ...reportSection(run.reports, settings.pageviews), '');
   lines.push(
+    '## Send estimate on a list of 1,000,000 members',
+    '',
+    "The send confirmation's estimate (`estimateSend`) answers from the list audience counters; loading a million members through their triggers takes 15–30 minutes on this machine, so it is measured on its own rather than in every run: `npx tsx bench/email/send-estimate.ts 1000000 [DATABASE_URL]`. The last figures, and what the scan it replaced took, are kept in [decision 021](decisions/021-send-estimate-counters.md).",
+    '',
+  );
+  lines.push(
     '## How to read this',
     '',
     "The bare server is the ceiling for this machine: it does no parsing beyond reading the body and stores nothing, so its req/s is mostly what the load generator, Node's HTTP stack and the kernel allow. Spoor/bare is the share of that ceiling Spoor keeps while validating each event, applying consent and bot rules, deciding visits and answering only after the event is committed to disk. On a 2-core machine the load generator takes roughly one core, so both servers compete with it: the ratio is then a comparison of CPU per request, Spoor's against the bare server's plus the load generator's (decision 008). A load generator that leaves the cores to the servers (`npm run bench:light`, wrk) lets the bare server gain more than Spoor, so the ratio falls; compare ratios within a run, not across machines. On a shared virtual machine the speed drifts by tens of percent within minutes; the alternating slices put both servers under the same drift, and the slice-pair range shows how much it moved. Compare figures from the same run. What this machine allows a durable store at all (Spoor's HTTP path with events kept nowhere, or in a bare log made durable per group) was measured once and is kept in decision 007.",
