@@ -94,6 +94,12 @@ export function ContactEditForm({
     formRef.current?.querySelector<HTMLInputElement>('input')?.focus();
   }, []);
 
+  // Once the messages are drawn, the first field in trouble takes the focus.
+  useEffect(() => {
+    if (Object.keys(fieldErrors).length > 0)
+      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [fieldErrors]);
+
   const save = useMutation({
     mutationFn: (body: ContactChanges) =>
       data(api.PATCH('/api/contacts/{id}', { params: { path: { id: contact.id } }, body })),
@@ -109,10 +115,6 @@ export function ContactEditForm({
         Object.keys(errors).length > 0
           ? `${Object.keys(errors).length === 1 ? 'One value needs' : `${Object.keys(errors).length} values need`} a change before saving.`
           : error.message,
-      );
-      // After React has drawn the messages: the first field in trouble takes the focus.
-      requestAnimationFrame(() =>
-        formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(),
       );
     },
   });
