@@ -11,7 +11,14 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { chromiumPath } from '../helpers/browser.ts';
 import { expectNoSeriousAxeViolations, SCREENSHOTS_DIR, setUpDashboardSuite } from '../support/dashboard.ts';
-import { addToList, createContact, createContactField, createList } from '../support/factories.ts';
+import {
+  addToList,
+  createContact,
+  createContactField,
+  createForm,
+  createList,
+  EMAIL_FIELD,
+} from '../support/factories.ts';
 
 const SHOTS =
   process.env.SPOOR_SCREENSHOTS === '1' ? SCREENSHOTS_DIR : mkdtempSync(join(tmpdir(), 'spoor-edits-'));
@@ -65,7 +72,9 @@ describe.skipIf(!chromiumPath)('dashboard: editing contacts, contact fields and 
     await page.keyboard.press('Enter');
     const form = page.getByRole('form', { name: 'Edit the contact' });
     await form.waitFor();
-    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).name)).toBe('email');
+    await expect
+      .poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement).name))
+      .toBe('email');
     await page.keyboard.press('Tab'); // First name
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.type('Edith');
@@ -81,7 +90,9 @@ describe.skipIf(!chromiumPath)('dashboard: editing contacts, contact fields and 
     await form.getByText('is not a phone number').waitFor();
     await form.getByText('must be a number').waitFor();
     await form.getByRole('alert').getByText('2 values need a change before saving.').waitFor();
-    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).name)).toBe('phone');
+    await expect
+      .poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement).name))
+      .toBe('phone');
     expect(await phone.getAttribute('aria-describedby')).toContain('error');
     await expectNoSeriousAxeViolations(page);
     await screenshots(page, 'contact-edit');
@@ -102,7 +113,7 @@ describe.skipIf(!chromiumPath)('dashboard: editing contacts, contact fields and 
     await fields.getByText('Seats').waitFor(); // the custom field under its label, not its key
     await fields.getByText('12', { exact: true }).waitFor();
     // The focus is back on Edit.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Edit');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Edit');
     expect((await api('GET', `/api/contacts/${id}`)).json()).toMatchObject({
       firstName: 'Edith',
       company: 'New Co',
@@ -144,8 +155,25 @@ describe.skipIf(!chromiumPath)('dashboard: editing contacts, contact fields and 
       type: 'text',
     });
 
+    // While a form uses the field, the removal is refused with the server's sentence naming the form.
+    const formId = await createForm(spoor, {
+      name: 'Plan picker',
+      fields: [EMAIL_FIELD, { key: 'plan', type: 'text', label: 'Plan' }],
+    });
     await page.getByRole('button', { name: 'Remove Plan' }).click();
     const remove = page.getByRole('dialog', { name: 'Remove the field “Plan”?' });
+    await remove.getByRole('button', { name: 'Remove the field and its values' }).click();
+    await remove.getByRole('alert').getByText('used by the form "Plan picker"').waitFor();
+    await remove.getByRole('button', { name: 'Cancel' }).click();
+    const changed = await spoor.app.inject({
+      method: 'PUT',
+      url: `/api/forms/${formId}`,
+      headers: spoor.auth,
+      payload: { name: 'Plan picker', fields: [EMAIL_FIELD] },
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+
+    await page.getByRole('button', { name: 'Remove Plan' }).click();
     await remove.getByText("Every contact's value for it is deleted with it").waitFor();
     await expectNoSeriousAxeViolations(page);
     await screenshots(page, 'contact-field-remove');

@@ -24,16 +24,15 @@ const TYPE_OPTIONS = (Object.keys(FIELD_TYPE_LABELS) as ContactFieldType[]).map(
   label: FIELD_TYPE_LABELS[value],
 }));
 
-function NewField() {
+function NewField({ onAdded }: { onAdded: (message: string | null) => void }) {
   const queryClient = useQueryClient();
   const [keyError, setKeyError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [added, setAdded] = useState<string | null>(null);
   const create = useMutation({
     mutationFn: (body: ContactFieldDefinition) => data(api.POST('/api/contact-fields', { body })),
     onSuccess: (field) => {
       queryClient.invalidateQueries({ queryKey: ['contact-fields'] });
-      setAdded(`“${field.label}” added.`);
+      onAdded(`“${field.label}” added.`);
     },
     onError: (thrown) => {
       // A malformed key (400) or one taken (409) is about the key: said beside it.
@@ -48,7 +47,7 @@ function NewField() {
     const form = new FormData(element);
     setKeyError(null);
     setError(null);
-    setAdded(null);
+    onAdded(null);
     create.mutate(
       {
         key: String(form.get('key') ?? '').trim(),
@@ -80,11 +79,6 @@ function NewField() {
           </button>
         </div>
       </form>
-      {added ? (
-        <p className="notice success" role="status">
-          {added}
-        </p>
-      ) : null}
     </Section>
   );
 }
@@ -153,11 +147,6 @@ export function ContactFieldsPage() {
         </>
       }
     >
-      {notice ? (
-        <p className="notice success" role="status">
-          {notice}
-        </p>
-      ) : null}
       {fields.isPending ? (
         <Loading />
       ) : fields.isError ? (
@@ -171,7 +160,12 @@ export function ContactFieldsPage() {
           empty={<EmptyState title="No custom fields yet." />}
         />
       )}
-      {canWrite ? <NewField /> : null}
+      {notice ? (
+        <p className="notice success" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {canWrite ? <NewField onAdded={setNotice} /> : null}
       <ConfirmDialog
         open={renaming !== null}
         title={`Rename “${renaming?.label ?? ''}”`}

@@ -1,7 +1,7 @@
 // One contact: their fields, email permissions and consent, lists, browsers, the emails sent to them, and
 // the timeline of every interaction; export (a JSON download) and erase (after a confirmation).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { api, data } from '../../api/client';
 import { useCanRead, useCanWrite } from '../../api/session';
@@ -110,6 +110,13 @@ export function ContactPage({ id }: { id: string }) {
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef(false);
+  // Leaving the form (saved or cancelled), the focus goes back to Edit, where it came from.
+  useEffect(() => {
+    if (editing || !returnFocus.current) return;
+    returnFocus.current = false;
+    editButton.current?.focus();
+  }, [editing]);
   const fields = useContactFields();
   const canReadEmail = useCanRead('email');
   const [erasing, setErasing] = useState(false);
@@ -132,9 +139,9 @@ export function ContactPage({ id }: { id: string }) {
   const custom = Object.entries(c.custom);
   const labelOf = (key: string) => fields.data?.find((field) => field.key === key)?.label ?? key;
   const doneEditing = (didSave: boolean) => {
+    returnFocus.current = true;
     setEditing(false);
     setSaved(didSave);
-    requestAnimationFrame(() => editButton.current?.focus());
   };
 
   return (
