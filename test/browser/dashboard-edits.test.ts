@@ -2,15 +2,11 @@
 // a bad value, keyboard only; the change on the page and through the API), the custom contact fields (add,
 // rename, remove after a confirmation), a list (rename; delete after a confirmation naming its members).
 // An analyst sees none of those buttons and the API refuses them. axe in light and dark; screenshots of the
-// edit form and the delete confirmation at 1280 and 390 px (into docs/screenshots with SPOOR_SCREENSHOTS=1,
-// else a temporary folder).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+// edit form and the delete confirmation at 1280 and 390 px (written with SPOOR_SCREENSHOTS=1; see
+// test/support/dashboard.ts).
 import { describe, expect, it } from 'vitest';
 import { chromiumPath } from '../helpers/browser.ts';
-import { expectNoSeriousAxeViolations, SCREENSHOTS_DIR, setUpDashboardSuite } from '../support/dashboard.ts';
+import { expectNoSeriousAxeViolations, screenshotPage, setUpDashboardSuite } from '../support/dashboard.ts';
 import {
   addToList,
   createContact,
@@ -19,34 +15,6 @@ import {
   createList,
   EMAIL_FIELD,
 } from '../support/factories.ts';
-
-const SHOTS =
-  process.env.SPOOR_SCREENSHOTS === '1' ? SCREENSHOTS_DIR : mkdtempSync(join(tmpdir(), 'spoor-edits-'));
-
-/** Screenshots at 1280 and 390 px, light and dark; the page never wider than the phone. */
-async function screenshots(page: Page, name: string): Promise<void> {
-  const original = page.viewportSize();
-  for (const [label, width, height] of [
-    ['desktop', 1280, 800],
-    ['mobile', 390, 844],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    for (const colorScheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme });
-      if (label === 'mobile') {
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        expect(overflow, `${name} is wider than a 390 px screen`).toBeLessThanOrEqual(0);
-      }
-      await page.screenshot({
-        path: join(SHOTS, `dashboard-${name}-${label}-${colorScheme}.png`),
-        fullPage: true,
-        animations: 'disabled',
-      });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  if (original) await page.setViewportSize(original);
-}
 
 describe.skipIf(!chromiumPath)('dashboard: editing contacts, contact fields and lists', () => {
   const suite = setUpDashboardSuite();
@@ -95,7 +63,7 @@ describe.skipIf(!chromiumPath)('dashboard: editing contacts, contact fields and 
       .toBe('phone');
     expect(await phone.getAttribute('aria-describedby')).toContain('error');
     await expectNoSeriousAxeViolations(page);
-    await screenshots(page, 'contact-edit');
+    await screenshotPage(page, 'contact-edit');
     // Nothing was stored.
     expect((await api('GET', `/api/contacts/${id}`)).json()).toMatchObject({
       firstName: 'Edie',
@@ -176,7 +144,7 @@ describe.skipIf(!chromiumPath)('dashboard: editing contacts, contact fields and 
     await page.getByRole('button', { name: 'Remove Plan' }).click();
     await remove.getByText("Every contact's value for it is deleted with it").waitFor();
     await expectNoSeriousAxeViolations(page);
-    await screenshots(page, 'contact-field-remove');
+    await screenshotPage(page, 'contact-field-remove');
     await remove.getByRole('button', { name: 'Remove the field and its values' }).click();
     await page.getByText('“Plan” removed; 1 contact lost a value.').waitFor();
     await table.getByRole('cell', { name: 'Plan', exact: true }).waitFor({ state: 'detached' });
@@ -208,7 +176,7 @@ describe.skipIf(!chromiumPath)('dashboard: editing contacts, contact fields and 
     const confirm = page.getByRole('dialog', { name: 'Delete the list “Spring customers”?' });
     await confirm.getByText('It has 2 subscribed members and 0 unsubscribed members.').waitFor();
     await expectNoSeriousAxeViolations(page);
-    await screenshots(page, 'list-delete');
+    await screenshotPage(page, 'list-delete');
     // Cancel keeps it; confirming deletes it and returns to the lists.
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     expect((await api('GET', `/api/lists/${listId}`)).statusCode).toBe(200);

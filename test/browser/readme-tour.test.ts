@@ -11,7 +11,6 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +20,7 @@ import { chromiumPath, watchCollect } from '../helpers/browser.ts';
 import { type SpoorProcess, startSpoorProcess } from '../helpers/server-process.ts';
 import { type ReceivedMessage, type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts';
 import { CHROME_UA } from '../helpers/spoor.ts';
+import { SCREENSHOTS_DIR, WRITE_SCREENSHOTS } from '../support/dashboard.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const run = promisify(execFile);
@@ -81,13 +81,16 @@ const PLACEHOLDER = /^([A-Z][A-Z0-9_]*)=(\S*…)(\s+#.*)?$/;
 /** A variable set from a word or a command's output, e.g. TODAY=$(date -u +%F). */
 const ASSIGNMENT = /^([A-Z][A-Z0-9_]*)=(\$\([^)]*\)|\S+)$/;
 const TODAY = () => new Date().toISOString().slice(0, 10);
-const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
 /** The README's screenshot of the page as it is now (1280 px wide, light), when SPOOR_SCREENSHOTS=1. */
 async function tourScreenshot(page: Page, name: string): Promise<void> {
-  if (process.env['SPOOR_SCREENSHOTS'] !== '1') return;
+  if (!WRITE_SCREENSHOTS) return;
   await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: `${SCREENSHOTS}tour-${name}.png`, fullPage: true, animations: 'disabled' });
+  await page.screenshot({
+    path: `${SCREENSHOTS_DIR}tour-${name}.png`,
+    fullPage: true,
+    animations: 'disabled',
+  });
 }
 
 /** A figure of the dashboard's overview, by its label. */
