@@ -161,7 +161,7 @@ function reportSection(reports: ReportBenchResult[], pageviews: number): string[
   for (const r of reports) {
     const g = r.generation;
     lines.push(
-      `| ${ENGINE_NAME[r.engine]} | ${int(g.counts.pageviews)} | ${int(g.counts.engagements)} | ${int(g.seconds)} s | ${int(g.counts.pageviews / g.seconds)} | ${int((g.counts.pageviews + g.counts.engagements) / g.seconds)} | ${mib(g.databaseBytes)} | ${r.generatedNow ? 'in this run' : 'by an earlier run'}${r.generation.code ? `, Spoor ${r.generation.code}` : ''} |`,
+      `| ${ENGINE_NAME[r.engine]} | ${int(g.counts.pageviews)} | ${int(g.counts.engagements)} | ${int(g.seconds)} s | ${int(g.counts.pageviews / g.seconds)} | ${int((g.counts.pageviews + g.counts.engagements) / g.seconds)} | ${mib(g.databaseBytes)} | ${r.generatedNow ? 'in this run' : 'by an earlier run'}${r.generation.code ? `, Spoor ${r.generation.code}` : ''}${r.generation.replicatedFromDays ? `; ${r.generation.replicatedFromDays} whole days loaded through the writer, copied forward to 30 (bench/report/replicate-days.ts)` : ''} |`,
     );
   }
   for (const r of reports) {
@@ -189,7 +189,7 @@ function dashboardSection(run: BenchRun): string[] {
   if (reports.length === 0) return ['Not run (BENCH_REPORT=false).'];
   const { settings } = run;
   const lines = [
-    `What the dashboard asks while a marketer looks at the overview, a website's report, contacts, a form and a send: the report's ${int(settings.pageviews)}-page-view data set, plus ${int(settings.dashboardRecipients)} contacts (one list holding them all, a form with a submission from every tenth, a fifth of the data set's visitors linked to contacts) and one finished send to all of them (recipient rows, human and machine opens and clicks, unsubscribes, engagement tallies and counters), added with set-based SQL by \`bench/report/dashboard-data.ts\` and cached with the data set. Each request goes through HTTP to Spoor as a child process, one at a time: ${settings.dashboardRuns} timed runs after 2 warm-ups. Load is the machine's 1-minute load average when the request's runs ended (2 cores: above 2, requests wait for a core and every figure grows with it).`,
+    `What the dashboard asks while a marketer looks at the overview, a website's report, contacts, a form and a send: the report's ${int(settings.pageviews)}-page-view data set, plus ${int(settings.dashboardRecipients)} contacts (one list holding them all, a form with a submission from every tenth, a fifth of the data set's visitors linked to contacts) and one finished send to all of them (recipient rows, human and machine opens and clicks, unsubscribes, engagement tallies and counters), added with set-based SQL by \`bench/report/dashboard-data.ts\` and cached with the data set. Each request goes through HTTP to Spoor as a child process, one at a time: ${settings.dashboardRuns} timed runs after 2 warm-ups (3 runs for a request whose warm-up took over a second). Load is the machine's 1-minute load average when the request's runs ended (2 cores: above 2, requests wait for a core and every figure grows with it).`,
     '',
     "The plan column is SQLite's EXPLAIN QUERY PLAN of every statement the request ran (captured in an in-process Spoor on the same file): \"index/rollup searches\" when each is a SEARCH on an index or a rollup's key; otherwise the large tables (page views, visits, visitors, contacts, list members, recipients, email events, engagement, submissions) it walks — `USING INDEX … ` walks in index order and stops at the page's LIMIT. All statements and plans: `bench/.tmp/dashboard-plans-<page views>.txt`. Decision 024 gives the bound of each request that walks.",
     '',
@@ -269,7 +269,7 @@ export function benchmarkPage(run: BenchRun): string {
     '',
     'At 1 connection every request waits for its own commit, so that row shows the latency of one durable write. With more connections, requests that arrive while a commit is in progress go together into the next one (group commit), which is why throughput grows with concurrency while p99 stays bounded. "2xx answered → stored" is the durability check: after each run the report API must count every page view that was answered 2xx; it may count up to one more per connection, for requests that were already sent when autocannon stopped and were committed after it stopped listening (✓ when the count lies between the two).',
     '',
-    'The report reads only the daily rollups (and, for ranges up to 200 000 visits, the visits table for exact uniques), so its time depends on days × distinct paths/referrers/campaigns, not on the number of page views. Above 200 000 visits unique visitors come from the HyperLogLog sketches (`estimate`, ±1.6 %); the generated count is shown beside it.',
+    'The report reads only the daily rollups (and, for ranges up to 10 000 visits, the visits table for exact uniques), so its time depends on days × distinct paths/referrers/campaigns, not on the number of page views. Above 10 000 visits unique visitors come from the HyperLogLog sketches (`estimate`, ±1.6 %); the generated count is shown beside it.',
     '',
   );
   return lines.join('\n');

@@ -47,6 +47,10 @@ export interface GenerationRecord {
   databaseBytes: number | null;
   /** PostgreSQL: VACUUM (ANALYZE) ran after the load. */
   vacuumed?: boolean;
+  /** Completed by replicate-days.ts: the BENCH_PAGEVIEWS asked for (counts hold what is stored). */
+  requestedPageviews?: number;
+  /** Completed by replicate-days.ts: whole days loaded through the real writer, then copied forward. */
+  replicatedFromDays?: number;
 }
 
 export interface ReportTiming {
@@ -97,7 +101,10 @@ async function readMarker(storage: Storage, pageviews: number): Promise<Generati
     const record = JSON.parse(row.value) as GenerationRecord;
     // Data sets cached before the version was recorded are version 1.
     const version = record.generatorVersion ?? 1;
-    return record.counts.pageviews === pageviews && version === GENERATOR_VERSION ? record : undefined;
+    return (record.requestedPageviews ?? record.counts.pageviews) === pageviews &&
+      version === GENERATOR_VERSION
+      ? record
+      : undefined;
   } catch {
     return undefined; // no settings table yet: an interrupted or foreign database
   }
