@@ -189,7 +189,7 @@ function dashboardSection(run: BenchRun): string[] {
   if (reports.length === 0) return ['Not run (BENCH_REPORT=false).'];
   const { settings } = run;
   const lines = [
-    `What the dashboard asks while a marketer looks at the overview, a website's report, contacts, a form and a send: the report's ${int(settings.pageviews)}-page-view data set, plus ${int(settings.dashboardRecipients)} contacts (one list holding them all, a form with a submission from every tenth, a fifth of the data set's visitors linked to contacts) and one finished send to all of them (recipient rows, human and machine opens and clicks, unsubscribes, engagement tallies and counters), added with set-based SQL by \`bench/report/dashboard-data.ts\` and cached with the data set. Each request goes through HTTP to Spoor as a child process, one at a time: ${settings.dashboardRuns} timed runs after 2 warm-ups (3 runs for a request whose warm-up took over a second). Load is the machine's 1-minute load average when the request's runs ended (2 cores: above 2, requests wait for a core and every figure grows with it).`,
+    `What the dashboard asks while a marketer looks at the overview, a website's report, contacts, a form and a send: the report's ${int(settings.pageviews)}-page-view data set, plus ${int(settings.dashboardRecipients)} contacts (one list holding them all, a form with a submission from every tenth, a fifth of the data set's visitors linked to contacts) and one finished send to all of them (recipient rows, human and machine opens and clicks, unsubscribes, engagement tallies and counters), added with set-based SQL by \`bench/report/dashboard-data.ts\` and cached with the data set. Each request goes through HTTP to Spoor as a child process, one at a time: ${settings.dashboardRuns} timed runs after 2 warm-ups (3 runs for a request whose warm-up took over a second). Load is the machine's 1-minute load average when the request's runs ended (2 cores: above 2, requests wait for a core and every figure grows with it). Spoor CPU per request is the child's CPU time (all threads, from /proc, 10 ms ticks) over the timed runs divided by their number: what a request costs whatever the wait for a core, the figure to hold against 100 ms on a busy machine.`,
     '',
     "The plan column is SQLite's EXPLAIN QUERY PLAN of every statement the request ran (captured in an in-process Spoor on the same file): \"index/rollup searches\" when each is a SEARCH on an index or a rollup's key; otherwise the large tables (page views, visits, visitors, contacts, list members, recipients, email events, engagement, submissions) it walks — `USING INDEX … ` walks in index order and stops at the page's LIMIT. All statements and plans: `bench/.tmp/dashboard-plans-<page views>.txt`. Decision 024 gives the bound of each request that walks.",
     '',
@@ -201,12 +201,12 @@ function dashboardSection(run: BenchRun): string[] {
       '',
       `${r.dashboard.length} requests, ${over === 0 ? 'every median under 100 ms' : `${over} with a median of 100 ms or more`}.`,
       '',
-      '| area | request | median | p95 | max | load | how SQLite reads it |',
-      '|---|---|---:|---:|---:|---:|---|',
+      '| area | request | median | p95 | max | Spoor CPU per request | load | how SQLite reads it |',
+      '|---|---|---:|---:|---:|---:|---:|---|',
     );
     for (const d of r.dashboard)
       lines.push(
-        `| ${d.area} | ${d.request} | ${ms(d.timing.medianMs)} ms | ${ms(d.timing.p95Ms)} ms | ${ms(d.timing.maxMs)} ms | ${d.timing.load.toFixed(1)} | ${r.engine === 'sqlite' ? planCell(d) : 'see SQLite'} |`,
+        `| ${d.area} | ${d.request} | ${ms(d.timing.medianMs)} ms | ${ms(d.timing.p95Ms)} ms | ${ms(d.timing.maxMs)} ms | ${d.timing.cpuMs === null || d.timing.cpuMs === undefined ? 'n/a' : `${ms(d.timing.cpuMs)} ms`} | ${d.timing.load.toFixed(1)} | ${r.engine === 'sqlite' ? planCell(d) : 'see SQLite'} |`,
       );
     lines.push('');
   }

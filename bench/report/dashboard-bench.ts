@@ -1,6 +1,7 @@
 // Every request the dashboard makes while a marketer looks at the overview, a website's report, contacts,
 // a form and a send, timed through HTTP against Spoor as a child process on the report's data set plus the
 // dashboard data (dashboard-data.ts); on SQLite each request's statements are also explained (sql-plans.ts).
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createApiKey } from '../../src/access/api-keys.ts';
 import { buildApp } from '../../src/app.ts';
@@ -27,6 +28,8 @@ export interface RequestTiming {
   minMs: number;
   /** 1-minute load average when the runs ended. */
   load: number;
+  /** Spoor's CPU time (every thread, user + system, from /proc) per timed run: what the request costs, whatever the wait for a core. */
+  cpuMs: number | null;
 }
 
 export interface DashboardRow {
@@ -201,7 +204,26 @@ export async function planRequests(
 /** A request slower than this in its first warm-up is timed 3 times only (it is far over the bar anyway). */
 const SLOW_MS = 1_000;
 
-async function time(wanted: number, warmups: number, once: () => Promise<unknown>): Promise<RequestTiming> {
+/** CPU time of a process so far (all threads), in ms; null where /proc is not there. */
+function cpuOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After the command name (which may hold spaces): state is field 3, utime and stime are 14 and 15,
+    // in USER_HZ ticks (100 per second on Linux).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+async function time(
+  wanted: number,
+  warmups: number,
+  once: () => Promise<unknown>,
+  pid?: number,
+): Promise<RequestTiming> {
   let runs = wanted;
   for (let i = 0; i < warmups; i++) {
     const t = performance.now();
@@ -212,11 +234,13 @@ async function time(wanted: number, warmups: number, once: () => Promise<unknown
     }
   }
   const times: number[] = [];
+  const cpuBefore = cpuOf(pid);
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
     await once();
     times.push(performance.now() - t);
   }
+  const cpuAfter = cpuOf(pid);
   times.sort((a, b) => a - b);
   const mid = times.length >> 1;
   const median = times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
@@ -228,6 +252,7 @@ async function time(wanted: number, warmups: number, once: () => Promise<unknown
     maxMs: times[times.length - 1]!,
     minMs: times[0]!,
     load: loadavg()[0] ?? 0,
+    cpuMs: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / runs,
   };
 }
 
@@ -241,12 +266,12 @@ export async function timeRequests(
   const rows: DashboardRow[] = [];
   for (const r of requests) {
     const once = r.method === 'GET' ? () => spoor.get(r.path) : () => spoor.post(r.path, r.body);
-    const timing = await time(runs, 2, once);
+    const timing = await time(runs, 2, once, spoor.process.pid);
     const plan = plans.get(r.path) ?? null;
     rows.push({ area: r.area, request: r.request, path: r.path, timing, plan });
     const flag = timing.medianMs >= 100 ? '  ← over 100 ms' : '';
     console.log(
-      `  ${r.area.padEnd(14)} ${r.request.padEnd(52)} median ${timing.medianMs.toFixed(1).padStart(7)} ms  p95 ${timing.p95Ms.toFixed(1).padStart(7)} ms  load ${timing.load.toFixed(1)}${flag}`,
+      `  ${r.area.padEnd(14)} ${r.request.padEnd(52)} median ${timing.medianMs.toFixed(1).padStart(7)} ms  p95 ${timing.p95Ms.toFixed(1).padStart(7)} ms  CPU ${timing.cpuMs?.toFixed(1).padStart(6) ?? 'n/a'} ms  load ${timing.load.toFixed(1)}${flag}`,
     );
     for (const scan of plan?.scans ?? []) console.log(`      plan: ${scan}`);
   }
