@@ -27,8 +27,11 @@ export function composeEmail(input: {
   urls: RecipientTrackingUrls;
   messageId: string;
   sendHeader: string;
+  /** The VERP return path (src/email/bounces/verp.ts); without it the From address is the envelope sender. */
+  returnPath?: string | undefined;
 }): SendMailOptions & { messageId: string } {
   return {
+    ...(input.returnPath ? { envelope: { from: input.returnPath, to: input.to } } : {}),
     from: input.from,
     to: input.to,
     ...(input.replyTo ? { replyTo: input.replyTo } : {}),
