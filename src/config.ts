@@ -196,7 +196,9 @@ const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a
 function bounces(env: Env): BounceConfig {
   const domain = env['SPOOR_BOUNCE_DOMAIN']?.trim().toLowerCase() || undefined;
   if (domain !== undefined && !DOMAIN.test(domain))
-    throw new ConfigError(`SPOOR_BOUNCE_DOMAIN must be a domain name such as bounce.example.com; got "${domain}".`);
+    throw new ConfigError(
+      `SPOOR_BOUNCE_DOMAIN must be a domain name such as bounce.example.com; got "${domain}".`,
+    );
   const softWindow = integer(env, 'SPOOR_SOFT_BOUNCE_WINDOW', 5, 1, 100);
   const softLimit = integer(env, 'SPOOR_SOFT_BOUNCE_LIMIT', 3, 1, 100);
   if (softLimit > softWindow)

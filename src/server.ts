@@ -6,13 +6,13 @@ import { buildApp } from './app.ts';
 import { bootstrap } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { DEMO_PAGE_SLUG } from './demo/routes.ts';
+import { startBounceReceiver } from './email/bounces/receiver.ts';
 import { jsonLogLine } from './lib/logger.ts';
 import { listenForMetrics } from './metrics/routes.ts';
+import { loadInstallSecrets } from './secrets/install-secrets.ts';
 import { databaseFailure, listenFailure } from './start-up-failure.ts';
 import { openStorage, type Storage } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrate.ts';
-import { startBounceReceiver } from './email/bounces/receiver.ts';
-import { loadInstallSecrets } from './secrets/install-secrets.ts';
 import { startWorkers } from './workers.ts';
 
 export async function runServer(): Promise<void> {

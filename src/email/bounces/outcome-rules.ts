@@ -44,16 +44,31 @@ export interface BounceVerdict {
 /** The words a DSN's Diagnostic-Code or an SMTP reply may carry, by category (checked in this order). */
 const WORDS: [RegExp, Category][] = [
   [/dmarc/i, 'dmarc-issues'],
-  [/spamhaus|blocklist|blacklist|block list|black list|\brbl\b|\bdnsbl\b|listed (?:at|on|in|by)/i, 'blocklisting-issues'],
+  [
+    /spamhaus|blocklist|blacklist|block list|black list|\brbl\b|\bdnsbl\b|listed (?:at|on|in|by)/i,
+    'blocklisting-issues',
+  ],
   [/reputation|sender score/i, 'reputation-issues'],
   [/greylist|graylist|try again later|temporarily deferred/i, 'greylisting-issues'],
   [/relay/i, 'relaying-issues'],
   [/expired|too long in queue|delivery time/i, 'message-expired'],
-  [/mailbox (?:is )?full|over ?quota|quota|exceed(?:s|ed)? .{0,30}(?:size|storage|limit)|file too large|insufficient storage/i, 'full-mailbox'],
+  [
+    /mailbox (?:is )?full|over ?quota|quota|exceed(?:s|ed)? .{0,30}(?:size|storage|limit)|file too large|insufficient storage/i,
+    'full-mailbox',
+  ],
   [/inactive|disabled|suspended|deactivated|no longer active/i, 'inactive-mailbox'],
-  [/connection (?:refused|timed out|reset)|connect to .* (?:refused|timed out)|lost connection|no route to host/i, 'connection-error'],
-  [/host (?:or domain name )?not found|domain (?:not found|does not exist)|no such domain|nxdomain|name service error|no mx|null mx/i, 'invalid-domain'],
-  [/user unknown|unknown user|no such (?:user|mailbox|recipient)|does not exist|not exist|mailbox unavailable|invalid (?:recipient|mailbox)|address rejected/i, 'invalid-mailbox'],
+  [
+    /connection (?:refused|timed out|reset)|connect to .* (?:refused|timed out)|lost connection|no route to host/i,
+    'connection-error',
+  ],
+  [
+    /host (?:or domain name )?not found|domain (?:not found|does not exist)|no such domain|nxdomain|name service error|no mx|null mx/i,
+    'invalid-domain',
+  ],
+  [
+    /user unknown|unknown user|no such (?:user|mailbox|recipient)|does not exist|not exist|mailbox unavailable|invalid (?:recipient|mailbox)|address rejected/i,
+    'invalid-mailbox',
+  ],
   [/spam|content|virus|policy|not allowed|prohibited|authenticat|spf|dkim/i, 'policy-related'],
 ];
 
@@ -149,9 +164,22 @@ export function recipientChangeFor(status: string, kind: OutcomeKind): Recipient
   const accepted = status === 'sent' || status === 'unconfirmed';
   switch (kind) {
     case 'hard_bounce':
-      if (accepted) return { status: 'hard_bounce', counters: [['hard_bounce', 1], ['late_bounce', 1]] };
+      if (accepted)
+        return {
+          status: 'hard_bounce',
+          counters: [
+            ['hard_bounce', 1],
+            ['late_bounce', 1],
+          ],
+        };
       if (status === 'soft_bounce')
-        return { status: 'hard_bounce', counters: [['soft_bounce', -1], ['hard_bounce', 1]] };
+        return {
+          status: 'hard_bounce',
+          counters: [
+            ['soft_bounce', -1],
+            ['hard_bounce', 1],
+          ],
+        };
       return { status: null, counters: [] };
     case 'soft_bounce':
     case 'blocked':
@@ -179,12 +207,24 @@ export function smtpTimeOutcome(
   verdict: 'refused_permanently' | 'refused_temporarily' | 'refused_by_policy',
   response: string,
 ): BounceVerdict {
-  const code = Number(/^\s*([245]\d\d)\b/.exec(response)?.[1] ?? (verdict === 'refused_temporarily' ? 450 : 550));
+  const code = Number(
+    /^\s*([245]\d\d)\b/.exec(response)?.[1] ?? (verdict === 'refused_temporarily' ? 450 : 550),
+  );
   const judged = classifySmtpRefusal(code, response);
   const kind: BounceKind =
-    verdict === 'refused_permanently' ? 'hard_bounce' : verdict === 'refused_by_policy' ? 'blocked' : 'soft_bounce';
+    verdict === 'refused_permanently'
+      ? 'hard_bounce'
+      : verdict === 'refused_by_policy'
+        ? 'blocked'
+        : 'soft_bounce';
   if (judged.kind === kind) return judged;
   const category: Category =
-    kind === 'hard_bounce' ? 'invalid-mailbox' : kind === 'blocked' ? 'policy-related' : judged.category === 'invalid-mailbox' || judged.category === 'invalid-domain' ? 'other' : judged.category;
+    kind === 'hard_bounce'
+      ? 'invalid-mailbox'
+      : kind === 'blocked'
+        ? 'policy-related'
+        : judged.category === 'invalid-mailbox' || judged.category === 'invalid-domain'
+          ? 'other'
+          : judged.category;
   return { kind, category, status: judged.status };
 }

@@ -74,15 +74,24 @@ export async function parseReport(raw: Buffer): Promise<ParsedReport> {
       maxHtmlLengthToParse: 100_000,
     });
   } catch (error) {
-    return { type: 'unparseable', reason: `not a readable message: ${(error as Error).message}`.slice(0, 300) };
+    return {
+      type: 'unparseable',
+      reason: `not a readable message: ${(error as Error).message}`.slice(0, 300),
+    };
   }
   const text = raw.toString('utf8');
-  const contentType = mail.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
-  const reportType = contentType?.value?.toLowerCase() === 'multipart/report' ? contentType.params?.['report-type']?.toLowerCase() : undefined;
+  const contentType = mail.headers.get('content-type') as
+    | { value?: string; params?: Record<string, string> }
+    | undefined;
+  const reportType =
+    contentType?.value?.toLowerCase() === 'multipart/report'
+      ? contentType.params?.['report-type']?.toLowerCase()
+      : undefined;
 
   const status = attachmentText(mail, 'message/delivery-status', 'message/global-delivery-status');
   if (reportType === 'delivery-status' || status !== null) {
-    if (status === null) return { type: 'unparseable', reason: 'a delivery report without its delivery-status part' };
+    if (status === null)
+      return { type: 'unparseable', reason: 'a delivery report without its delivery-status part' };
     const [, ...perRecipient] = parseFieldBlocks(status);
     const recipients: DsnRecipient[] = perRecipient
       .filter((block) => block.has('action') || block.has('final-recipient'))
@@ -93,23 +102,31 @@ export async function parseReport(raw: Buffer): Promise<ParsedReport> {
         status: block.get('status') ?? null,
         diagnostic: block.get('diagnostic-code')?.slice(0, 1000) ?? null,
       }));
-    if (recipients.length === 0) return { type: 'unparseable', reason: 'a delivery report naming no recipient' };
-    const incomplete = recipients.find((recipient) => !recipient.action || !recipient.status || !recipient.finalRecipient);
+    if (recipients.length === 0)
+      return { type: 'unparseable', reason: 'a delivery report naming no recipient' };
+    const incomplete = recipients.find(
+      (recipient) => !recipient.action || !recipient.status || !recipient.finalRecipient,
+    );
     if (incomplete)
       return {
         type: 'unparseable',
-        reason: 'a delivery report whose recipient lacks Final-Recipient, Action or Status (RFC 3464 requires them)',
+        reason:
+          'a delivery report whose recipient lacks Final-Recipient, Action or Status (RFC 3464 requires them)',
       };
     return { type: 'dsn', recipients, original: originalOf(mail, text) };
   }
 
   const feedback = attachmentText(mail, 'message/feedback-report');
   if (reportType === 'feedback-report' || feedback !== null) {
-    if (feedback === null) return { type: 'unparseable', reason: 'a complaint report without its feedback-report part' };
+    if (feedback === null)
+      return { type: 'unparseable', reason: 'a complaint report without its feedback-report part' };
     const fields = parseFieldBlocks(feedback)[0] ?? new Map<string, string>();
     const feedbackType = fields.get('feedback-type')?.toLowerCase().trim();
     if (!feedbackType || !/^[a-z-]{1,40}$/.test(feedbackType))
-      return { type: 'unparseable', reason: 'a complaint report without a Feedback-Type (RFC 5965 requires it)' };
+      return {
+        type: 'unparseable',
+        reason: 'a complaint report without a Feedback-Type (RFC 5965 requires it)',
+      };
     return {
       type: 'arf',
       feedbackType,
@@ -124,7 +141,11 @@ export async function parseReport(raw: Buffer): Promise<ParsedReport> {
   const kind = autoReplyKindOf(headers, mail.subject ?? '');
   if (kind) {
     const inReplyTo = headers.get('in-reply-to')?.match(/<[^<>\s]{1,250}>/)?.[0] ?? null;
-    return { type: 'auto_reply', category: kind, original: { sendHeader: originalOf(mail, text).sendHeader, messageId: inReplyTo } };
+    return {
+      type: 'auto_reply',
+      category: kind,
+      original: { sendHeader: originalOf(mail, text).sendHeader, messageId: inReplyTo },
+    };
   }
   return { type: 'unparseable', reason: 'neither a delivery report, a complaint report nor an auto-reply' };
 }

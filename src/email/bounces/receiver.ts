@@ -44,26 +44,40 @@ export async function startBounceReceiver(
     onRcptTo(address, session, callback) {
       const at = address.address.lastIndexOf('@');
       if (at < 0 || address.address.slice(at + 1).toLowerCase() !== domain)
-        return callback(smtpError(550, `5.7.1 <${address.address.slice(0, 100)}>: this server takes mail for ${domain} only`));
-      if (session.envelope.rcptTo.length >= MAX_RECIPIENTS) return callback(smtpError(452, '4.5.3 Too many recipients'));
+        return callback(
+          smtpError(
+            550,
+            `5.7.1 <${address.address.slice(0, 100)}>: this server takes mail for ${domain} only`,
+          ),
+        );
+      if (session.envelope.rcptTo.length >= MAX_RECIPIENTS)
+        return callback(smtpError(452, '4.5.3 Too many recipients'));
       callback();
     },
     onData(stream, session, callback) {
       readAll(stream)
         .then(async (raw) => {
           if (stream.sizeExceeded)
-            return callback(smtpError(552, `5.3.4 Message too big: reports are taken up to ${deps.bounces.maxBytes} bytes`));
+            return callback(
+              smtpError(552, `5.3.4 Message too big: reports are taken up to ${deps.bounces.maxBytes} bytes`),
+            );
           const envelope = {
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
             to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
           };
           const result = await takeReport(reportDeps, raw, envelope);
           if (result.answer === 'retry') return callback(smtpError(451, `4.3.0 ${result.reason}`));
-          log.info({ verdict: result.verdict, reason: result.reason, bytes: raw.length }, `bounce receiver: ${result.verdict}: ${result.reason}`);
+          log.info(
+            { verdict: result.verdict, reason: result.reason, bytes: raw.length },
+            `bounce receiver: ${result.verdict}: ${result.reason}`,
+          );
           callback(null, `2.0.0 ${result.verdict}`);
         })
         .catch((error: unknown) => {
-          log.error({ err: error }, `bounce receiver: could not record a report: ${(error as Error).message}`);
+          log.error(
+            { err: error },
+            `bounce receiver: could not record a report: ${(error as Error).message}`,
+          );
           callback(smtpError(451, '4.3.0 The report could not be recorded now; try again later'));
         });
     },

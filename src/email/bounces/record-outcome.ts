@@ -9,8 +9,12 @@ import { recordInteraction } from '../../platform/interactions/store.ts';
 import type { Db, OutcomeKind, OutcomeSource } from '../../storage/schema.ts';
 import { COUNTER, domainFigureOf, domainOf } from '../counters/counter-names.ts';
 import { addToCounters } from '../counters/store.ts';
-import { decideSuppression, type SendState, type SuppressionDecision } from '../suppression/suppression-rules.ts';
 import { bounceListingsOf, currentSuppression, listAddress } from '../suppression/store.ts';
+import {
+  decideSuppression,
+  type SendState,
+  type SuppressionDecision,
+} from '../suppression/suppression-rules.ts';
 import { OUTCOME_SOURCE } from './outcome-interactions.ts';
 import { recipientChangeFor } from './outcome-rules.ts';
 import { changeRecipientStatus, insertOutcome, outcomesFor, recentSendsTo, recipientFor } from './store.ts';
@@ -44,7 +48,8 @@ export async function recordOutcome(
 ): Promise<OutcomeResult> {
   const recipient = await recipientFor(db, input.sendId, input.contactId);
   if (!recipient || recipient.status === 'blocked') return { recorded: false, why: 'unmatched' };
-  if (recipient.status === 'pending' || recipient.status === 'sending') return { recorded: false, why: 'in_flight' };
+  if (recipient.status === 'pending' || recipient.status === 'sending')
+    return { recorded: false, why: 'in_flight' };
   const emailMatch = recipient.email?.trim().toLowerCase() || null;
   const outcomeId = newId();
   const inserted = await insertOutcome(db, {
@@ -132,7 +137,11 @@ async function suppressIfDue(
 async function windowOf(db: Db, contactId: string, emailMatch: string, size: number): Promise<SendState[]> {
   const sends = await recentSendsTo(db, contactId, emailMatch, size);
   const kinds = new Map<string, Set<string>>();
-  for (const row of await outcomesFor(db, contactId, sends.map((send) => send.send_id))) {
+  for (const row of await outcomesFor(
+    db,
+    contactId,
+    sends.map((send) => send.send_id),
+  )) {
     const set = kinds.get(row.send_id) ?? new Set<string>();
     set.add(row.kind);
     kinds.set(row.send_id, set);

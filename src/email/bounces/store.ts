@@ -25,7 +25,11 @@ export async function insertReport(db: Db, row: BounceReportsTable): Promise<voi
 /** Reports newest first, optionally of one verdict; `after` = the last row of the previous page. */
 export async function pageReports(
   db: Db,
-  query: { verdict?: ReportVerdict | undefined; after?: { at: number; id: string } | undefined; limit: number },
+  query: {
+    verdict?: ReportVerdict | undefined;
+    after?: { at: number; id: string } | undefined;
+    limit: number;
+  },
 ) {
   const after = query.after;
   return db
@@ -153,7 +157,9 @@ export async function outcomesOfContact(db: Db, contactId: string, bound: Source
 
 export async function outcomesByIds(db: Db, ids: readonly string[]) {
   if (ids.length === 0) return [];
-  return outcomesWithSend(db).where('o.id', 'in', [...ids]).execute();
+  return outcomesWithSend(db)
+    .where('o.id', 'in', [...ids])
+    .execute();
 }
 
 // ---- the personal-data registry ----
@@ -169,7 +175,10 @@ export async function outcomesForExport(db: Db, contactId: string) {
 }
 
 export async function deleteOutcomesOf(db: Db, contactId: string): Promise<number> {
-  const result = await db.deleteFrom('bounce_outcomes').where('contact_id', '=', contactId).executeTakeFirst();
+  const result = await db
+    .deleteFrom('bounce_outcomes')
+    .where('contact_id', '=', contactId)
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 
@@ -189,5 +198,9 @@ export async function moveOutcomes(db: Db, fromContactId: string, toContactId: s
       ),
     )
     .execute();
-  await db.updateTable('bounce_outcomes').set({ contact_id: toContactId }).where('contact_id', '=', fromContactId).execute();
+  await db
+    .updateTable('bounce_outcomes')
+    .set({ contact_id: toContactId })
+    .where('contact_id', '=', fromContactId)
+    .execute();
 }

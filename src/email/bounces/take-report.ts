@@ -26,7 +26,9 @@ export interface Envelope {
 }
 
 /** ok: answer 250; retry: answer 451 (the email's own SMTP outcome is not recorded yet). */
-export type TakeResult = { answer: 'ok'; verdict: ReportVerdict; reason: string } | { answer: 'retry'; reason: string };
+export type TakeResult =
+  | { answer: 'ok'; verdict: ReportVerdict; reason: string }
+  | { answer: 'retry'; reason: string };
 
 /** Feedback types that are a person's complaint (RFC 5965, IANA MARF registry). */
 const COMPLAINTS = new Set(['abuse', 'fraud', 'virus', 'other']);
@@ -49,7 +51,8 @@ async function attribute(deps: ReportDeps, envelope: Envelope, original: Origina
   }
   if (original.messageId) {
     const found = await recipientByMessageId(deps.db, original.messageId);
-    if (found) return { ok: true, sendId: found.send_id, contactId: found.contact_id, via: 'the quoted Message-ID' };
+    if (found)
+      return { ok: true, sendId: found.send_id, contactId: found.contact_id, via: 'the quoted Message-ID' };
   }
   if (forged) return { ok: false, verdict: 'forged', reason: forged };
   return { ok: false, verdict: 'unmatched', reason: 'it names no email Spoor sent' };
@@ -77,8 +80,9 @@ async function outcomeOf(
       // The block about this recipient; a report about one address (as every Spoor email has one) may
       // name it as the MTA rewrote it (an alias): then its only block is it.
       const block =
-        report.recipients.find((r) => email !== null && (r.finalRecipient === email || r.originalRecipient === email)) ??
-        (report.recipients.length === 1 ? report.recipients[0] : undefined);
+        report.recipients.find(
+          (r) => email !== null && (r.finalRecipient === email || r.originalRecipient === email),
+        ) ?? (report.recipients.length === 1 ? report.recipients[0] : undefined);
       if (!block) return 'the delivery report names none of the recipient’s addresses';
       const verdict = classifyDsnRecipient(block);
       if (!verdict)
@@ -90,13 +94,24 @@ async function outcomeOf(
     case 'arf':
       if (!COMPLAINTS.has(report.feedbackType))
         return `a ${report.feedbackType} report is no complaint by the recipient`;
-      return { kind: 'complaint', category: 'complaint', status: report.feedbackType, detail: null, source: 'arf' };
+      return {
+        kind: 'complaint',
+        category: 'complaint',
+        status: report.feedbackType,
+        detail: null,
+        source: 'arf',
+      };
     case 'auto_reply':
       return { kind: 'auto_reply', category: report.category, status: null, detail: null, source: 'dsn' };
   }
 }
 
-export async function takeReport(deps: ReportDeps, raw: Buffer, envelope: Envelope, now = Date.now()): Promise<TakeResult> {
+export async function takeReport(
+  deps: ReportDeps,
+  raw: Buffer,
+  envelope: Envelope,
+  now = Date.now(),
+): Promise<TakeResult> {
   const parsed = await parseReport(raw);
   const keep = async (verdict: ReportVerdict, reason: string, withRaw: boolean): Promise<TakeResult> => {
     await insertReport(deps.db, {
@@ -127,7 +142,11 @@ export async function takeReport(deps: ReportDeps, raw: Buffer, envelope: Envelo
       now,
     );
     if (!outcome.recorded && outcome.why === 'in_flight') return outcome;
-    const verdict: ReportVerdict = outcome.recorded ? 'recorded' : outcome.why === 'duplicate' ? 'duplicate' : 'unmatched';
+    const verdict: ReportVerdict = outcome.recorded
+      ? 'recorded'
+      : outcome.why === 'duplicate'
+        ? 'duplicate'
+        : 'unmatched';
     const reason = outcome.recorded
       ? `${found.kind} (${found.category}) by ${who.via}`
       : outcome.why === 'duplicate'

@@ -27,7 +27,8 @@ export type VerpReading =
 /** What an envelope recipient of the bounce domain names. */
 export function readVerpAddress(seal: Sealer, domain: string, address: string): VerpReading {
   const at = address.lastIndexOf('@');
-  if (at < 0 || address.slice(at + 1).toLowerCase() !== domain.toLowerCase()) return { ok: false, error: 'not_verp' };
+  if (at < 0 || address.slice(at + 1).toLowerCase() !== domain.toLowerCase())
+    return { ok: false, error: 'not_verp' };
   const local = address.slice(0, at);
   if (local.slice(0, PREFIX.length).toLowerCase() !== PREFIX) return { ok: false, error: 'not_verp' };
   const opened = seal.openText('bounce address', local.slice(PREFIX.length));

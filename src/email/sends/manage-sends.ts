@@ -7,6 +7,7 @@ import { pageOf } from '../../lib/page.ts';
 import type { BlockReason, Db, RecipientStatus, SendStatus } from '../../storage/schema.ts';
 import { COUNTER } from '../counters/counter-names.ts';
 import { prepareMessage } from '../messages/render-email.ts';
+import { currentSuppression, liftAddress } from '../suppression/store.ts';
 import {
   cancelSend as cancelStoredSend,
   countersOfSends,
@@ -20,7 +21,6 @@ import {
   resumePausedSend,
   type SendRow,
 } from './store.ts';
-import { currentSuppression, liftAddress } from '../suppression/store.ts';
 
 export interface SendProgress {
   /** Memberships found on the lists (a contact on two lists counts twice). */

@@ -22,13 +22,23 @@ export function inForce(now: number) {
   return sql<boolean>`(s.until is null or s.until > ${now})`;
 }
 
-export async function currentSuppression(db: Db, emailMatch: string): Promise<CurrentSuppression | undefined> {
+export async function currentSuppression(
+  db: Db,
+  emailMatch: string,
+): Promise<CurrentSuppression | undefined> {
   const row = await db
     .selectFrom('email_suppressions')
     .selectAll()
     .where('email_match', '=', emailMatch)
     .executeTakeFirst();
-  return row ? { ...row, created_at: Number(row.created_at), until: row.until === null ? null : Number(row.until), listings: Number(row.listings) } : undefined;
+  return row
+    ? {
+        ...row,
+        created_at: Number(row.created_at),
+        until: row.until === null ? null : Number(row.until),
+        listings: Number(row.listings),
+      }
+    : undefined;
 }
 
 /** Bounce listings the address has had (complaints are not counted: they never end). */

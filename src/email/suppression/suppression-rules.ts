@@ -74,7 +74,10 @@ export function decideSuppression(facts: SuppressionFacts): SuppressionDecision 
     case 'soft_bounce': {
       const soft = softBouncesInWindow(facts.recent, facts.window);
       if (soft < facts.limit)
-        return { list: false, why: `${soft} of the last ${facts.window} sends soft-bounced (${facts.limit} suppress)` };
+        return {
+          list: false,
+          why: `${soft} of the last ${facts.window} sends soft-bounced (${facts.limit} suppress)`,
+        };
       return bounceListing('soft_bounces', `${soft} of the last ${facts.window} sends soft-bounced`);
     }
     case 'blocked':
