@@ -92,7 +92,8 @@ function categoryByStatus(status: EnhancedStatus, kind: BounceKind): Category | 
     return 'routing-issues';
   }
   if (subject === 6) return 'policy-related';
-  if (subject === 7) return kind === 'blocked' ? null : 'policy-related';
+  // 7: security or policy, told apart by the words (greylisting, DMARC, a blocklist …).
+  if (subject === 7) return null;
   return null;
 }
 
