@@ -72,7 +72,7 @@ const WORDS: [RegExp, Category][] = [
   [/spam|content|virus|policy|not allowed|prohibited|authenticat|spf|dkim/i, 'policy-related'],
 ];
 
-function categoryByStatus(status: EnhancedStatus, kind: BounceKind): Category | null {
+function categoryByStatus(status: EnhancedStatus): Category | null {
   const { subject, detail } = status;
   if (subject === 1) {
     if (detail === 2 || detail === 10) return 'invalid-domain';
@@ -132,7 +132,7 @@ function classifyText(code: number, text: string, status: EnhancedStatus | null)
   const byWords = WORDS.find(([words]) => words.test(text))?.[1] ?? null;
   let category: Category =
     (kind === 'blocked' ? byWords : null) ??
-    (status && status.class !== 2 ? categoryByStatus(status, kind) : null) ??
+    (status && status.class !== 2 ? categoryByStatus(status) : null) ??
     byWords ??
     'other';
   // A category that names the address for a refusal that is not about it would mislead: the kind wins.
