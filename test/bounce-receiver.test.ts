@@ -17,7 +17,14 @@ import { addToList, createContact, createList, createMessage } from './support/f
 
 const DOMAIN = 'bounce.spoor.test';
 const FIXTURES = new URL('./fixtures/bounces/', import.meta.url);
-const ADDRESSES = ['hard@mail.test', 'header@mail.test', 'msgid@mail.test', 'complains@mail.test', 'away@mail.test', 'delayed@mail.test'];
+const ADDRESSES = [
+  'hard@mail.test',
+  'header@mail.test',
+  'msgid@mail.test',
+  'complains@mail.test',
+  'away@mail.test',
+  'delayed@mail.test',
+];
 
 interface Sent {
   returnPath: string;
@@ -35,7 +42,14 @@ describeEachEngine('bounce receiver', (engine) => {
   let sendId: string;
   let listId: string;
   const sent = new Map<string, Sent>();
-  const bounces = { domain: DOMAIN, smtpPort: 0, smtpHost: '127.0.0.1', maxBytes: 20_000, softLimit: 3, softWindow: 5 };
+  const bounces = {
+    domain: DOMAIN,
+    smtpPort: 0,
+    smtpHost: '127.0.0.1',
+    maxBytes: 20_000,
+    softLimit: 3,
+    softWindow: 5,
+  };
   const log = { info() {}, error() {}, warn() {}, debug() {} } as never;
 
   beforeAll(async () => {
@@ -56,7 +70,12 @@ describeEachEngine('bounce receiver', (engine) => {
       await addToList(spoor, listId, [ids.get(email) as string]);
     }
     const messageId = await createMessage(spoor, { subject: 'News', html: '<p>News</p>' });
-    const res = await spoor.app.inject({ method: 'POST', url: '/api/sends', headers: spoor.auth, payload: { messageId, listIds: [listId] } });
+    const res = await spoor.app.inject({
+      method: 'POST',
+      url: '/api/sends',
+      headers: spoor.auth,
+      payload: { messageId, listIds: [listId] },
+    });
     sendId = res.json().id;
     await sendFinished(spoor, sendId);
     for (const email of ADDRESSES) {
@@ -87,11 +106,19 @@ describeEachEngine('bounce receiver', (engine) => {
       MESSAGE_ID: facts.messageId,
       ...overrides,
     };
-    return readFileSync(new URL(name, FIXTURES), 'utf8').replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? '');
+    return readFileSync(new URL(name, FIXTURES), 'utf8').replace(
+      /\{\{(\w+)\}\}/g,
+      (_, key: string) => values[key] ?? '',
+    );
   }
 
   async function deliver(raw: string, to: string, from = ''): Promise<{ code: number; response: string }> {
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: receiver.port, secure: false, ignoreTLS: true });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: receiver.port,
+      secure: false,
+      ignoreTLS: true,
+    });
     try {
       const info = await transport.sendMail({ envelope: { from, to }, raw });
       return { code: 250, response: info.response };
@@ -109,22 +136,30 @@ describeEachEngine('bounce receiver', (engine) => {
     return res.json();
   }
   const status = async (email: string) =>
-    (await get(`/api/sends/${sendId}/recipients`)).recipients.find((r: { email: string }) => r.email === email).status;
-  const suppression = async (email: string) => (await get(`/api/contacts/${sent.get(email)?.contactId}/suppression`)).current;
+    (await get(`/api/sends/${sendId}/recipients`)).recipients.find(
+      (r: { email: string }) => r.email === email,
+    ).status;
+  const suppression = async (email: string) =>
+    (await get(`/api/contacts/${sent.get(email)?.contactId}/suppression`)).current;
   const latestReport = async () => (await get('/api/bounce-reports?limit=1')).reports[0];
 
   it('every email left with its own VERP return path at the bounce domain', () => {
     const paths = ADDRESSES.map((email) => sent.get(email)?.returnPath);
     expect(new Set(paths).size).toBe(ADDRESSES.length);
-    for (const path of paths) expect(path).toMatch(/^b\+[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{24}@bounce\.spoor\.test$/);
+    for (const path of paths)
+      expect(path).toMatch(/^b\+[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{24}@bounce\.spoor\.test$/);
   });
 
-  it("a Postfix DSN to the VERP address bounces its recipient, once however often it comes", async () => {
+  it('a Postfix DSN to the VERP address bounces its recipient, once however often it comes', async () => {
     const email = 'hard@mail.test';
     const dsn = fixture('postfix-5.1.1-unknown-user.eml', email, { SEND_HEADER: '', MESSAGE_ID: '<none@x>' });
     expect((await deliver(dsn, sent.get(email)?.returnPath as string)).code).toBe(250);
     expect(await status(email)).toBe('hard_bounce');
-    expect(await suppression(email)).toMatchObject({ reason: 'hard_bounce', category: 'invalid-mailbox', listing: 1 });
+    expect(await suppression(email)).toMatchObject({
+      reason: 'hard_bounce',
+      category: 'invalid-mailbox',
+      listing: 1,
+    });
     expect((await deliver(dsn, sent.get(email)?.returnPath as string)).code).toBe(250);
     expect(await latestReport()).toMatchObject({ verdict: 'duplicate', raw: null });
     const insights = await get(`/api/sends/${sendId}/insights`);
@@ -133,7 +168,9 @@ describeEachEngine('bounce receiver', (engine) => {
   });
 
   it('without a VERP address, the quoted X-Spoor-Send header attributes it; without that, the Message-ID', async () => {
-    const byHeader = fixture('postfix-5.1.1-unknown-user.eml', 'header@mail.test', { MESSAGE_ID: '<none@x>' });
+    const byHeader = fixture('postfix-5.1.1-unknown-user.eml', 'header@mail.test', {
+      MESSAGE_ID: '<none@x>',
+    });
     expect((await deliver(byHeader, `postmaster@${DOMAIN}`)).code).toBe(250);
     expect(await status('header@mail.test')).toBe('hard_bounce');
     const byMessageId = fixture('postfix-5.1.1-unknown-user.eml', 'msgid@mail.test', { SEND_HEADER: '' });
@@ -149,19 +186,30 @@ describeEachEngine('bounce receiver', (engine) => {
     const lists = await get(`/api/contacts/${sent.get(email)?.contactId}/lists`);
     expect(JSON.stringify(lists)).toContain('unsubscribed');
     expect(JSON.stringify(lists)).not.toMatch(/"status":"subscribed"/);
-    const lift = await spoor.app.inject({ method: 'DELETE', url: `/api/suppressions/${email}`, headers: spoor.auth });
+    const lift = await spoor.app.inject({
+      method: 'DELETE',
+      url: `/api/suppressions/${email}`,
+      headers: spoor.auth,
+    });
     expect(lift.statusCode).toBe(409);
     expect((await get(`/api/sends/${sendId}/insights`)).complaints).toBe(1);
   });
 
   it('an auto-reply is counted apart, never a bounce; a delay warning changes nothing', async () => {
     const email = 'away@mail.test';
-    expect((await deliver(fixture('auto-reply-vacation.eml', email), sent.get(email)?.returnPath as string)).code).toBe(250);
+    expect(
+      (await deliver(fixture('auto-reply-vacation.eml', email), sent.get(email)?.returnPath as string)).code,
+    ).toBe(250);
     expect(await status(email)).toBe('sent');
     expect(await suppression(email)).toBeNull();
     const delayed = 'delayed@mail.test';
-    expect((await deliver(fixture('delayed.eml', delayed), sent.get(delayed)?.returnPath as string)).code).toBe(250);
-    expect(await latestReport()).toMatchObject({ verdict: 'ignored', reason: expect.stringMatching(/delay warning/) });
+    expect(
+      (await deliver(fixture('delayed.eml', delayed), sent.get(delayed)?.returnPath as string)).code,
+    ).toBe(250);
+    expect(await latestReport()).toMatchObject({
+      verdict: 'ignored',
+      reason: expect.stringMatching(/delay warning/),
+    });
     expect(await status(delayed)).toBe('sent');
     const insights = await get(`/api/sends/${sendId}/insights`);
     expect(insights).toMatchObject({ autoReplies: 1, bounces: { soft: 0 } });
@@ -173,9 +221,16 @@ describeEachEngine('bounce receiver', (engine) => {
     const real = sent.get(email)?.returnPath as string;
     // One character of the seal changed: forged.
     const forged = real.replace(/^b\+(.)/, (_, c: string) => `b+${c === 'A' ? 'B' : 'A'}`);
-    const dsn = (overrides: Record<string, string>) => fixture('postfix-5.1.1-unknown-user.eml', email, overrides);
-    expect((await deliver(dsn({ SEND_HEADER: 'x.y.zzzzzzzzzzzzzzzzzzzzzzzz', MESSAGE_ID: '<none@x>' }), forged)).code).toBe(250);
-    expect(await latestReport()).toMatchObject({ verdict: 'forged', raw: expect.stringContaining('unknown user') });
+    const dsn = (overrides: Record<string, string>) =>
+      fixture('postfix-5.1.1-unknown-user.eml', email, overrides);
+    expect(
+      (await deliver(dsn({ SEND_HEADER: 'x.y.zzzzzzzzzzzzzzzzzzzzzzzz', MESSAGE_ID: '<none@x>' }), forged))
+        .code,
+    ).toBe(250);
+    expect(await latestReport()).toMatchObject({
+      verdict: 'forged',
+      raw: expect.stringContaining('unknown user'),
+    });
     // Sealed by this install but naming a send that does not exist: unmatched.
     const { seal } = await loadInstallSecrets(storage.db, undefined);
     const ghost = verpAddress(seal, DOMAIN, 'NoSuchSend00000000000', sent.get(email)?.contactId as string);
@@ -183,7 +238,10 @@ describeEachEngine('bounce receiver', (engine) => {
     expect(await latestReport()).toMatchObject({ verdict: 'unmatched' });
     // Garbage and a cut-off DSN: unparseable, kept.
     expect((await deliver('this is not a report\r\n', real)).code).toBe(250);
-    expect(await latestReport()).toMatchObject({ verdict: 'unparseable', raw: expect.stringContaining('not a report') });
+    expect(await latestReport()).toMatchObject({
+      verdict: 'unparseable',
+      raw: expect.stringContaining('not a report'),
+    });
     const cut = dsn({}).split('Action:')[0] as string;
     expect((await deliver(cut, real)).code).toBe(250);
     expect(await latestReport()).toMatchObject({ verdict: 'unparseable' });

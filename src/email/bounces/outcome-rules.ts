@@ -1,12 +1,12 @@
 // What a delivery report says about a recipient: the kind of outcome (which decides suppression) and
 // its category (D365's bounce categories, which say why). Pure; tested with tables.
 //
-// The kind comes from the one rule that decides whose fault a refusal is (src/email/sends/smtp-refusal.ts),
+// The kind comes from the one rule that decides whose fault a refusal is (src/email/bounces/smtp-refusal.ts),
 // so an SMTP-time refusal and the same words in a DSN are judged alike: only a refusal of the address
 // is a hard bounce; a temporary one, a full mailbox or an expired message is soft; one that is about
 // the sender, the content or policy is "blocked" (not delivered, never the recipient's fault).
 import type { OutcomeKind } from '../../storage/schema.ts';
-import { classifyRefusal, type EnhancedStatus, enhancedStatusOf } from '../sends/smtp-refusal.ts';
+import { classifyRefusal, type EnhancedStatus, enhancedStatusOf } from './smtp-refusal.ts';
 
 /** D365's 16 bounce categories, plus what is not a bounce at all. */
 export const CATEGORIES = [

@@ -6,9 +6,16 @@ import { parseReport } from './parse-report.ts';
 const FIXTURES = new URL('../../../test/fixtures/bounces/', import.meta.url);
 const fill = (name: string, values: Record<string, string> = {}) =>
   Buffer.from(
-    readFileSync(new URL(name, FIXTURES), 'utf8').replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? `${key.toLowerCase()}@x.test`),
+    readFileSync(new URL(name, FIXTURES), 'utf8').replace(
+      /\{\{(\w+)\}\}/g,
+      (_, key: string) => values[key] ?? `${key.toLowerCase()}@x.test`,
+    ),
   );
-const refs = { SEND_HEADER: 'aaaaaaaaaa.bbbbbbbbbb.cccccccccc', MESSAGE_ID: '<m1@track.spoor.test>', TO: 'ada@mail.test' };
+const refs = {
+  SEND_HEADER: 'aaaaaaaaaa.bbbbbbbbbb.cccccccccc',
+  MESSAGE_ID: '<m1@track.spoor.test>',
+  TO: 'ada@mail.test',
+};
 
 describe('reading reports', () => {
   it("a real Postfix DSN: each recipient's action, status and diagnostic, and the quoted header", async () => {
@@ -30,7 +37,9 @@ describe('reading reports', () => {
     const expired = await parseReport(fill('postfix-4.4.1-expired.eml'));
     expect(expired).toMatchObject({
       type: 'dsn',
-      recipients: [{ action: 'failed', status: '4.4.1', diagnostic: expect.stringContaining('Connection refused') }],
+      recipients: [
+        { action: 'failed', status: '4.4.1', diagnostic: expect.stringContaining('Connection refused') },
+      ],
     });
   });
 
@@ -49,7 +58,10 @@ describe('reading reports', () => {
       category: 'auto-reply',
       original: { messageId: refs.MESSAGE_ID },
     });
-    expect(await parseReport(fill('challenge.eml', refs))).toMatchObject({ type: 'auto_reply', category: 'challenge-response' });
+    expect(await parseReport(fill('challenge.eml', refs))).toMatchObject({
+      type: 'auto_reply',
+      category: 'challenge-response',
+    });
   });
 
   it.each<[string, Buffer, RegExp]>([
@@ -58,17 +70,23 @@ describe('reading reports', () => {
     ['a human reply', Buffer.from('From: a@b.test\r\nSubject: Re: News\r\n\r\nThanks!\r\n'), /neither/],
     [
       'a DSN cut off inside its delivery-status part',
-      Buffer.from(fill('postfix-5.1.1-unknown-user.eml', refs).toString('utf8').split('Action:')[0] as string),
+      Buffer.from(
+        fill('postfix-5.1.1-unknown-user.eml', refs).toString('utf8').split('Action:')[0] as string,
+      ),
       /lacks Final-Recipient, Action or Status/,
     ],
     [
       'a report without its delivery-status part',
-      Buffer.from('Content-Type: multipart/report; report-type=delivery-status; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nsorry\r\n--x--\r\n'),
+      Buffer.from(
+        'Content-Type: multipart/report; report-type=delivery-status; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nsorry\r\n--x--\r\n',
+      ),
       /without its delivery-status part/,
     ],
     [
       'a complaint without a Feedback-Type',
-      Buffer.from('Content-Type: multipart/report; report-type=feedback-report; boundary=x\r\n\r\n--x\r\nContent-Type: message/feedback-report\r\n\r\nUser-Agent: x\r\n--x--\r\n'),
+      Buffer.from(
+        'Content-Type: multipart/report; report-type=feedback-report; boundary=x\r\n\r\n--x\r\nContent-Type: message/feedback-report\r\n\r\nUser-Agent: x\r\n--x--\r\n',
+      ),
       /without a Feedback-Type/,
     ],
   ])('%s is unparseable, with a reason', async (_, raw, reason) => {
@@ -88,7 +106,12 @@ describe('auto-reply rules', () => {
     ['out of office', {}, 'Out of Office: back Monday', 'auto-reply'],
     ['BoxTrapper', { 'x-boxtrapper': 'yes' }, 'Verify your email', 'challenge-response'],
     ['TMDA', { 'x-delivery-agent': 'TMDA/1.1.12' }, 'Re: News', 'challenge-response'],
-    ['an automatic confirm request', { 'auto-submitted': 'auto-generated' }, 'Please confirm your message', 'challenge-response'],
+    [
+      'an automatic confirm request',
+      { 'auto-submitted': 'auto-generated' },
+      'Please confirm your message',
+      'challenge-response',
+    ],
     ['a person asking to confirm', {}, 'Please confirm the meeting', null],
     ['a plain reply', {}, 'Re: News', null],
   ])('%s', (_, headers, subject, expected) => {

@@ -7,10 +7,10 @@ import type { BounceConfig } from '../../config.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Seal } from '../../platform/seal.ts';
 import type { Database, OutcomeKind, OutcomeSource, ReportVerdict } from '../../storage/schema.ts';
-import { parseSendHeader } from '../sends/send-header.ts';
 import { classifyDsnRecipient } from './outcome-rules.ts';
 import { type OriginalRefs, type ParsedReport, parseReport } from './parse-report.ts';
 import { type OutcomeResult, recordOutcome } from './record-outcome.ts';
+import { parseSendHeader } from './send-header.ts';
 import { insertReport, recipientByMessageId, recipientFor } from './store.ts';
 import { readVerpAddress } from './verp.ts';
 

@@ -1,9 +1,9 @@
 // One recipient's email as nodemailer takes it: the rendered parts, sender, the RFC 8058 one-click
 // unsubscribe headers, a Message-ID on the public host and the X-Spoor-Send attribution header.
 import type { SendMailOptions } from 'nodemailer';
+import { SEND_HEADER } from '../bounces/send-header.ts';
 import type { RecipientTrackingUrls } from '../engagement/tracking-urls.ts';
 import type { RenderedEmail } from '../messages/render-email.ts';
-import { SEND_HEADER } from './send-header.ts';
 
 export interface SenderSnapshot {
   from_name: string | null;

@@ -10,6 +10,7 @@ import type { InstallSecrets } from '../../secrets/install-secrets.ts';
 import type { Storage } from '../../storage/database.ts';
 import { smtpTimeOutcome } from '../bounces/outcome-rules.ts';
 import { recordOutcome } from '../bounces/record-outcome.ts';
+import { messageIdFor, sendHeaderValue } from '../bounces/send-header.ts';
 import { verpAddress } from '../bounces/verp.ts';
 import { COUNTER, domainFigureOf, domainOf } from '../counters/counter-names.ts';
 import { addToCounters } from '../counters/store.ts';
@@ -19,7 +20,6 @@ import { type PreparedMessage, prepareMessage } from '../messages/render-email.t
 import { composeEmail, senderOf } from './compose-email.ts';
 import { blockReasonOf } from './permission-rules.ts';
 import { listIdsOf, snapshotOf } from './prepare-send.ts';
-import { messageIdFor, sendHeaderValue } from './send-header.ts';
 import { pauseAfterUnreached, planAfterAttempt, type SmtpVerdict } from './smtp-outcome.ts';
 import {
   advanceStatus,

@@ -9,8 +9,8 @@
 // never sent again (unconfirmed).
 
 import type { RecipientStatus } from '../../storage/schema.ts';
+import { classifyRefusal } from '../bounces/smtp-refusal.ts';
 import { COUNTER } from '../counters/counter-names.ts';
-import { classifyRefusal } from './smtp-refusal.ts';
 
 /** The fields of a nodemailer error that matter here. */
 export interface SmtpError {

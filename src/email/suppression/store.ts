@@ -138,3 +138,12 @@ export async function historyOf(db: Db, emailMatch: string) {
     .limit(500)
     .execute();
 }
+
+/** Deletes an address's suppression history (erasure, when no other contact has the address). */
+export async function deleteHistoryOf(db: Db, emailMatch: string): Promise<number> {
+  const result = await db
+    .deleteFrom('email_suppression_history')
+    .where('email_match', '=', emailMatch)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
