@@ -192,6 +192,12 @@ async function attemptOne(
         returnPath: config.bounces.domain
           ? verpAddress(secrets.seal, config.bounces.domain, send.id, contactId)
           : undefined,
+        bulk: {
+          sendId: send.id,
+          messageId: send.message_id,
+          listId: listIdsOf(send)[0] ?? null,
+          host: new URL(config.publicUrl).hostname,
+        },
       }),
     );
   } catch (error) {
