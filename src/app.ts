@@ -9,6 +9,7 @@ import { contactImportJobRoutes } from './contacts/import-job-routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieRoutes } from './cookies/routes.ts';
 import { bounceReportRoutes } from './email/bounces/routes.ts';
+import { webhookRoutes } from './email/bounces/webhook-routes.ts';
 import { errorPage } from './email/engagement/pages.ts';
 import { engagementRoutes } from './email/engagement/routes.ts';
 import { insightsRoutes } from './email/insights/routes.ts';
@@ -115,6 +116,8 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
 
   // Email: the engagement endpoints (sending is a job: src/workers.ts).
   engagementRoutes(app, { storage, config, secrets });
+  // Email providers' signed webhooks (bounces, complaints).
+  webhookRoutes(app, { storage, config });
   webRoutes(app, { demoWebsiteId: options.demoWebsiteId });
   dashboardRoutes(app);
 

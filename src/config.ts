@@ -1,4 +1,5 @@
 // The only reader of process.env: every setting Spoor takes, validated once at start-up.
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SigningKey } from './lib/tokens.ts';
 
@@ -75,6 +76,8 @@ export interface BounceConfig {
   /** A soft bounce suppresses when `softLimit` of the address's last `softWindow` sends soft-bounced. */
   softLimit: number;
   softWindow: number;
+  /** SendGrid's event webhook verification key (base64 DER, as SendGrid shows it); unset = no webhook. */
+  sendgridWebhookKey: string | undefined;
 }
 
 export interface SmtpConfig {
@@ -212,7 +215,22 @@ function bounces(env: Env): BounceConfig {
     maxBytes: integer(env, 'SPOOR_BOUNCE_MAX_BYTES', 2_097_152, 16_384, 104_857_600),
     softLimit,
     softWindow,
+    sendgridWebhookKey: sendgridKey(env),
   };
+}
+
+function sendgridKey(env: Env): string | undefined {
+  const raw = env['SPOOR_SENDGRID_WEBHOOK_KEY']?.replace(/-----[A-Z ]+-----|\s+/g, '');
+  if (!raw) return undefined;
+  try {
+    const key = createPublicKey({ key: Buffer.from(raw, 'base64'), format: 'der', type: 'spki' });
+    if (key.asymmetricKeyType !== 'ec') throw new Error('not an EC key');
+  } catch {
+    throw new ConfigError(
+      'SPOOR_SENDGRID_WEBHOOK_KEY must be the verification key SendGrid shows for the signed event webhook (base64, an ECDSA public key).',
+    );
+  }
+  return raw;
 }
 
 function metricsToken(env: Env): string | undefined {

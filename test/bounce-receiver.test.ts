@@ -49,6 +49,7 @@ describeEachEngine('bounce receiver', (engine) => {
     maxBytes: 20_000,
     softLimit: 3,
     softWindow: 5,
+    sendgridWebhookKey: undefined,
   };
   const log = { info() {}, error() {}, warn() {}, debug() {} } as never;
 

@@ -66,6 +66,7 @@ describe.skipIf(!postfixAvailable)('bounces through a real Postfix', () => {
         maxBytes: 2_000_000,
         softLimit: 3,
         softWindow: 5,
+        sendgridWebhookKey: undefined,
       };
       const storage = database.open();
       const { seal } = await loadInstallSecrets(storage.db, undefined);
