@@ -81,7 +81,7 @@ export interface RecipientPlan {
   lastResponse: string;
   /** Counter deltas (src/email/counters). */
   counters: Map<string, number>;
-  /** Add the address to the suppression list. */
+  /** The refusal was of the address itself (a hard bounce); how long it is suppressed is src/email/suppression's rule. */
   suppress: boolean;
 }
 
