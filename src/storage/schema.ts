@@ -458,7 +458,7 @@ export interface EmailSuppressionHistoryTable {
 }
 
 export type OutcomeKind = 'hard_bounce' | 'soft_bounce' | 'blocked' | 'complaint' | 'auto_reply';
-export type OutcomeSource = 'smtp' | 'dsn' | 'arf' | 'webhook';
+export type OutcomeSource = 'smtp' | 'dsn' | 'arf' | 'reply' | 'webhook';
 
 /** What became of one email after it was sent: a bounce, a complaint or an auto-reply. */
 export interface BounceOutcomesTable {

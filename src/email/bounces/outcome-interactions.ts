@@ -13,7 +13,7 @@ export interface OutcomeAttributes {
   category: string;
   status: string | null;
   detail: string | null;
-  /** smtp | dsn | arf | webhook */
+  /** smtp | dsn | arf | reply | webhook */
   via: string;
 }
 

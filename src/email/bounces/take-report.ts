@@ -102,7 +102,7 @@ async function outcomeOf(
         source: 'arf',
       };
     case 'auto_reply':
-      return { kind: 'auto_reply', category: report.category, status: null, detail: null, source: 'dsn' };
+      return { kind: 'auto_reply', category: report.category, status: null, detail: null, source: 'reply' };
   }
 }
 

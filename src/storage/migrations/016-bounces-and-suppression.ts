@@ -23,7 +23,7 @@ export async function up(db: AnyDb): Promise<void> {
     /** The enhanced status code (5.1.1) or the ARF feedback type. */
     .addColumn('status', 'text')
     .addColumn('detail', 'text')
-    /** smtp | dsn | arf | webhook */
+    /** smtp | dsn | arf | reply | webhook */
     .addColumn('source', 'text', (c) => c.notNull())
     .addColumn('report_id', 'text')
     .addColumn('occurred_at', 'bigint', (c) => c.notNull())
