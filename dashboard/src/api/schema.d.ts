@@ -9152,6 +9152,7 @@ export interface operations {
     /** @description The JSON array of events, exactly as SendGrid sends it. */
     requestBody: {
       content: {
+        /** @example [{"email":"ada@example.com","timestamp":1780000000,"smtp-id":"<a1b2@track.example.com>","event":"bounce","type":"bounce","status":"5.1.1","reason":"550 5.1.1 User unknown","sg_event_id":"ZHVtbXk"}] */
         "application/json": string;
       };
     };

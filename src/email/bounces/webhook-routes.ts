@@ -45,9 +45,17 @@ export function webhookRoutes(app: FastifyInstance, deps: { storage: Storage; co
           summary: "SendGrid's signed event webhook: bounces and spam reports become outcomes.",
           description:
             'Set SPOOR_SENDGRID_WEBHOOK_KEY to the verification key SendGrid shows. The ECDSA signature over the timestamp and the raw body is checked first (403 when missing, stale or wrong; nothing recorded). Each event is recorded once.',
-          body: Type.String({ description: 'The JSON array of events, exactly as SendGrid sends it.' }),
+          body: Type.String({
+            description: 'The JSON array of events, exactly as SendGrid sends it.',
+            examples: [
+              '[{"email":"ada@example.com","timestamp":1780000000,"smtp-id":"<a1b2@track.example.com>","event":"bounce","type":"bounce","status":"5.1.1","reason":"550 5.1.1 User unknown","sg_event_id":"ZHVtbXk"}]',
+            ],
+          }),
           response: {
-            200: Type.Object({ recorded: Count, duplicates: Count, unmatched: Count, ignored: Count }),
+            200: Type.Object(
+              { recorded: Count, duplicates: Count, unmatched: Count, ignored: Count },
+              { title: 'WebhookTally', examples: [{ recorded: 1, duplicates: 0, unmatched: 0, ignored: 3 }] },
+            ),
             ...errors(400, 403, 404, 413, 503),
           },
         },
