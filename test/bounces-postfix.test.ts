@@ -122,8 +122,9 @@ describe.skipIf(!postfixAvailable)('bounces through a real Postfix', () => {
       const addresses = ['ada@mail.test', 'nobody@mail.test', 'full@mail.test', 'x@defer.test'];
       const sendId = await mailing(spoor, contacts, addresses);
       const done = await sendFinished(spoor, sendId, 30_000);
-      // Postfix took every recipient: at SMTP time all were "delivered".
-      expect(done.progress).toMatchObject({ sent: 4, accepted: 4, hardBounces: 0, softBounces: 0 });
+      // Postfix took every recipient at SMTP time (its DSNs may already be coming in, so bounces are
+      // checked once they are all recorded).
+      expect(done.progress).toMatchObject({ sent: 4, accepted: 4 });
 
       const after = await waitFor(
         'the three DSNs to be recorded',
