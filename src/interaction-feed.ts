@@ -1,5 +1,6 @@
 // This install's interaction feed: each domain's interaction source, registered in one place. A new
 // capability (bounces, offers, events) adds its source here and logs its items (docs/architecture.md).
+import { outcomeInteractions } from './email/bounces/outcome-interactions.ts';
 import { emailInteractions } from './email/engagement/email-interactions.ts';
 import { submissionInteractions } from './forms/submission-interactions.ts';
 import { InteractionRegistry } from './platform/interactions/registry.ts';
@@ -9,5 +10,6 @@ export function createInteractionFeed(): InteractionRegistry {
   return new InteractionRegistry()
     .register(visitInteractions)
     .register(submissionInteractions)
-    .register(emailInteractions);
+    .register(emailInteractions)
+    .register(outcomeInteractions);
 }

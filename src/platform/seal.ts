@@ -57,6 +57,11 @@ export const PURPOSES = {
   'first administrator': { id: 7, spelling: 'text', lifetimeMs: 24 * 3_600_000 },
   /** A password reset link: names the reset row, which is single use. */
   'password reset': { id: 8, spelling: 'text', lifetimeMs: 60 * 60_000 },
+  /**
+   * The VERP return path of one email (src/email/bounces/verp.ts): names send × contact. No expiry: a
+   * DSN may come days later. Id 20 leaves 9–19 to purposes being added alongside.
+   */
+  'bounce address': { id: 20, spelling: 'text' },
 } as const satisfies Record<string, PurposeSpec>;
 
 export type Purpose = keyof typeof PURPOSES;

@@ -594,7 +594,7 @@ export interface paths {
   };
   "/api/suppressions": {
     /**
-     * Addresses never attempted again (hard bounces), in address order.
+     * Addresses not attempted while suppressed (bounces, complaints), in address order.
      * @description `email` looks one address up; paged with `cursor`.
      */
     get: operations["listSuppressions"];
@@ -602,9 +602,23 @@ export interface paths {
   "/api/suppressions/{email}": {
     /**
      * Lift a suppression (the mailbox works again): later sends attempt the address.
-     * @description An address that is not suppressed answers 404.
+     * @description An address that is not suppressed answers 404; one suppressed for a complaint 409 (only its owner can lift that, by subscribing anew). The history keeps the lift.
      */
     delete: operations["liftSuppression"];
+  };
+  "/api/contacts/{id}/suppression": {
+    /**
+     * A contact's suppression: in force or not, why, and every listing and lift before.
+     * @description Hard bounces suppress for 7 days, then 14, 30 and 180 with each repeat; soft bounces when the window fills; complaints for good.
+     */
+    get: operations["getContactSuppression"];
+  };
+  "/api/bounce-reports": {
+    /**
+     * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
+     * @description `verdict` keeps one verdict: `unparseable`, `forged` and `unmatched` reports changed nothing and carry the message.
+     */
+    get: operations["listBounceReports"];
   };
   "/api/sends/{id}/insights": {
     /**
@@ -671,6 +685,13 @@ export interface paths {
      * @description Posted as application/x-www-form-urlencoded or multipart/form-data (`List-Unsubscribe=One-Click`); answers a plain 200 page, no redirect, no cookies. Idempotent.
      */
     post: operations["unsubscribe"];
+  };
+  "/webhooks/sendgrid": {
+    /**
+     * SendGrid's signed event webhook: bounces and spam reports become outcomes.
+     * @description Set SPOOR_SENDGRID_WEBHOOK_KEY to the verification key SendGrid shows. The ECDSA signature over the timestamp and the raw body is checked first (403 when missing, stale or wrong; nothing recorded). Each event is recorded once.
+     */
+    post: operations["sendgridEvents"];
   };
 }
 
@@ -8290,7 +8311,7 @@ export interface operations {
     };
   };
   /**
-   * Addresses never attempted again (hard bounces), in address order.
+   * Addresses not attempted while suppressed (bounces, complaints), in address order.
    * @description `email` looks one address up; paged with `cursor`.
    */
   listSuppressions: {
@@ -8308,12 +8329,19 @@ export interface operations {
           "application/json": {
             suppressions: ({
                 email: string;
+                /** @description hard_bounce, soft_bounces (the window filled) or complaint. */
                 reason: string;
+                /** @description The bounce category (invalid-mailbox, full-mailbox …) or complaint. */
+                category: string | null;
                 sendId: string | null;
-                /** @description The SMTP server's answer that caused it. */
+                /** @description The SMTP server's answer or the report's text that caused it. */
                 detail: string | null;
                 /** Format: date-time */
                 createdAt: string;
+                /** @description When it ends; null = permanent (a complaint). */
+                until: string | null;
+                /** @description Which bounce listing of the address this is: the 1st lasts 7 days, then 14, 30, 180. */
+                listing: number;
               })[];
             nextCursor: string | null;
           };
@@ -8353,7 +8381,7 @@ export interface operations {
   };
   /**
    * Lift a suppression (the mailbox works again): later sends attempt the address.
-   * @description An address that is not suppressed answers 404.
+   * @description An address that is not suppressed answers 404; one suppressed for a complaint 409 (only its owner can lift that, by subscribing anew). The history keeps the lift.
    */
   liftSuppression: {
     parameters: {
@@ -8390,6 +8418,12 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       /** @description The request body is too large. */
       413: {
         content: {
@@ -8398,6 +8432,161 @@ export interface operations {
       };
       /** @description The body has a content type this operation does not take. */
       415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * A contact's suppression: in force or not, why, and every listing and lift before.
+   * @description Hard bounces suppress for 7 days, then 14, 30 and 180 with each repeat; soft bounces when the window fills; complaints for good.
+   */
+  getContactSuppression: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description The contact's address (lower-cased). */
+            email: string | null;
+            /** @description The suppression in force now; null when the address may be emailed. */
+            current: ({
+              /** @description hard_bounce, soft_bounces or complaint. */
+              reason: string;
+              category: string | null;
+              sendId: string | null;
+              detail: string | null;
+              /** Format: date-time */
+              since: string;
+              /** @description null = permanent (a complaint). */
+              until: string | null;
+              listing: number;
+            }) | null;
+            /** @description Every listing and lift of the address, newest first. */
+            history: ({
+                action: "listed" | "lifted";
+                reason: string;
+                category: string | null;
+                sendId: string | null;
+                detail: string | null;
+                listing: number | null;
+                until: string | null;
+                /** Format: date-time */
+                at: string;
+              })[];
+            /** @description Soft bounces suppress when `limit` of the last `window` sends soft-bounced. */
+            softBounceRule: {
+              limit: number;
+              window: number;
+            };
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
+   * @description `verdict` keeps one verdict: `unparseable`, `forged` and `unmatched` reports changed nothing and carry the message.
+   */
+  listBounceReports: {
+    parameters: {
+      query?: {
+        verdict?: "recorded" | "duplicate" | "unparseable" | "forged" | "unmatched" | "ignored";
+        limit?: number;
+        cursor?: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            reports: ({
+                id: string;
+                /** Format: date-time */
+                receivedAt: string;
+                source: string;
+                verdict: "recorded" | "duplicate" | "unparseable" | "forged" | "unmatched" | "ignored";
+                /** @description What was recorded, or why nothing was. */
+                reason: string;
+                envelopeFrom: string | null;
+                envelopeTo: string | null;
+                size: number;
+                /** @description The message as received, kept only when nothing could be recorded from it. */
+                raw: string | null;
+              })[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
@@ -8451,7 +8640,13 @@ export interface operations {
             bounces: {
               hard: number;
               soft: number;
+              /** @description Of these, reported after the SMTP server accepted the email (DSN, webhook). */
+              late: number;
             };
+            /** @description Recipients who marked the email as spam (ARF reports). */
+            complaints: number;
+            /** @description Auto-replies and challenges: counted apart, never bounces. */
+            autoReplies: number;
             unconfirmed: number;
             opens: {
               human: {
@@ -9122,6 +9317,74 @@ export interface operations {
       503: {
         content: {
           "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * SendGrid's signed event webhook: bounces and spam reports become outcomes.
+   * @description Set SPOOR_SENDGRID_WEBHOOK_KEY to the verification key SendGrid shows. The ECDSA signature over the timestamp and the raw body is checked first (403 when missing, stale or wrong; nothing recorded). Each event is recorded once.
+   */
+  sendgridEvents: {
+    /** @description The JSON array of events, exactly as SendGrid sends it. */
+    requestBody: {
+      content: {
+        /** @example [{"email":"ada@example.com","timestamp":1780000000,"smtp-id":"<a1b2@track.example.com>","event":"bounce","type":"bounce","status":"5.1.1","reason":"550 5.1.1 User unknown","sg_event_id":"ZHVtbXk"}] */
+        "application/json": string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            recorded: number;
+            duplicates: number;
+            unmatched: number;
+            ignored: number;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
         };
       };
     };
