@@ -13,6 +13,7 @@ import { engagementRoutes } from './email/engagement/routes.ts';
 import { insightsRoutes } from './email/insights/routes.ts';
 import { messageRoutes } from './email/messages/routes.ts';
 import { sendRoutes } from './email/sends/routes.ts';
+import { subscriptionCenterRoutes } from './email/subscription-center/routes.ts';
 import { publicFormRoutes } from './forms/public-routes.ts';
 import { formRoutes } from './forms/routes.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -110,7 +111,8 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   publicFormRoutes(app, { config, storage, websites, handoffs });
 
   // Email: the engagement endpoints (sending is a job: src/workers.ts).
-  engagementRoutes(app, { storage, config, secrets });
+  const engagement = engagementRoutes(app, { storage, config, secrets });
+  subscriptionCenterRoutes(app, { storage, config, secrets, engagement });
   webRoutes(app, { demoWebsiteId: options.demoWebsiteId });
   dashboardRoutes(app);
 

@@ -2,6 +2,7 @@
 // capability (bounces, offers, events) adds its source here and logs its items (docs/architecture.md).
 import { emailInteractions } from './email/engagement/email-interactions.ts';
 import { submissionInteractions } from './forms/submission-interactions.ts';
+import { consentInteractions } from './lists/consent-interactions.ts';
 import { InteractionRegistry } from './platform/interactions/registry.ts';
 import { visitInteractions } from './tracking/visit-interactions.ts';
 
@@ -9,5 +10,6 @@ export function createInteractionFeed(): InteractionRegistry {
   return new InteractionRegistry()
     .register(visitInteractions)
     .register(submissionInteractions)
-    .register(emailInteractions);
+    .register(emailInteractions)
+    .register(consentInteractions);
 }

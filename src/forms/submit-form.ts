@@ -15,7 +15,7 @@ import type { Storage } from '../storage/database.ts';
 import type { Db } from '../storage/schema.ts';
 import { countForm } from './counts-store.ts';
 import type { Form } from './form.ts';
-import type { AfterSubmit, FormDefinition } from './form-definition.ts';
+import { type AfterSubmit, type FormDefinition, toDefinition } from './form-definition.ts';
 import { rememberChoice } from './prefill.ts';
 import {
   findForm,
@@ -180,6 +180,7 @@ export async function processSubmission(
           asked,
           implied,
           submittedAt: Number(row.received_at),
+          anonymous: Number(row.anonymous) === 1,
         };
         await startPendingSignup(tx, {
           id: submissionId,
@@ -255,6 +256,42 @@ export async function applySubmission(
       ? await rememberChoice(tx, match.contactId, payload.rememberMe, now)
       : null;
   return { contactId: match.contactId, outcome: match.outcome, visitorId: visitor?.id ?? null, prefillToken };
+}
+
+/**
+ * A sign-up the person confirmed (double opt-in, src/email/subscription-center): applied as the submission
+ * would have been at once, the submission now the contact's, counted on the day it was submitted. A form
+ * deleted meanwhile still confirms, matching by email.
+ */
+export async function applyConfirmedSignup(
+  tx: Db,
+  engine: Storage['engine'],
+  input: {
+    formId: string;
+    submissionId: string;
+    payload: PendingPayload;
+    now: number;
+    consent: ConsentContext;
+  },
+): Promise<string> {
+  const form = await findForm(tx, input.formId);
+  const { payload } = input;
+  const applied = await applySubmission(tx, engine, {
+    definition: form?.definition ?? toDefinition({ name: '', fields: [] }),
+    payload: payload.submission as StoredPayload,
+    anonymous: payload.anonymous,
+    asked: payload.asked,
+    implied: payload.implied,
+    now: input.now,
+    consent: input.consent,
+  });
+  await markProcessed(tx, input.submissionId, {
+    contactId: applied.contactId,
+    outcome: applied.outcome,
+    visitorId: applied.visitorId,
+  });
+  if (form) await countForm(tx, form.id, utcDay(payload.submittedAt), applied.outcome);
+  return applied.contactId;
 }
 
 /** The submitting browser's visitor; a browser we never saw (no script ran) becomes one now. */

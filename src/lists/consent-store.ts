@@ -125,6 +125,18 @@ export async function publicListRows(db: Db) {
     .execute();
 }
 
+/** The names a person is shown for these lists (public name, else name), in the order given; gone lists left out. */
+export async function listLabels(db: Db, listIds: readonly string[]): Promise<string[]> {
+  if (listIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('lists')
+    .select(['id', 'name', 'public_name'])
+    .where('id', 'in', [...listIds])
+    .execute();
+  const byId = new Map(rows.map((row) => [row.id, row.public_name ?? row.name]));
+  return [...new Set(listIds)].flatMap((id) => (byId.has(id) ? [byId.get(id) as string] : []));
+}
+
 /** A contact's status on each list they are on (any list, public or not). */
 export async function statusesOf(db: Db, contactId: string): Promise<Map<string, 'subscribed' | 'unsubscribed'>> {
   const rows = await db

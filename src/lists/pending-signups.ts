@@ -30,6 +30,8 @@ export interface PendingPayload<Submission = unknown> {
   asked: string[];
   implied: string[];
   submittedAt: number;
+  /** The submission was made without cookies (its browser is never linked). */
+  anonymous: boolean;
 }
 
 /** Makes a sign-up wait for its confirmation (in the submission's transaction) and queues its email. */

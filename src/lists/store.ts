@@ -143,11 +143,17 @@ export async function removeMember(db: Db, listId: string, contactId: string): P
 
 // ---- Lists and bulk membership (admin API) ----
 
-export async function insertList(
-  db: Db,
-  list: { id: string; name: string; description: string | null },
-  now: number,
-): Promise<void> {
+/** A list's own values as stored (1/0 for the flags). */
+export interface ListValues {
+  name: string;
+  description: string | null;
+  public: number;
+  public_name: string | null;
+  public_description: string | null;
+  double_opt_in: number;
+}
+
+export async function insertList(db: Db, list: { id: string } & ListValues, now: number): Promise<void> {
   await db
     .insertInto('lists')
     .values({ ...list, created_at: now, updated_at: now })
@@ -181,7 +187,7 @@ export async function memberCounts(db: Db, listId?: string) {
 export async function updateListRow(
   db: Db,
   id: string,
-  values: { name: string; description: string | null },
+  values: ListValues,
   now: number,
 ): Promise<void> {
   await db

@@ -1,11 +1,14 @@
 // The URLs an email carries back to Spoor: open pixel, click redirect per link position, one-click
-// unsubscribe. Each carries a signed token; engagement/routes.ts serves them.
+// unsubscribe, the subscription center. Each carries a signed token; engagement/routes.ts serves them.
 import type { TokenSigner } from '../../lib/tokens.ts';
+import { centerToken, centerUrl } from '../subscription-center/center-links.ts';
 
 export interface RecipientTrackingUrls {
   pixel: string;
   click(position: number): string;
   unsubscribe: string;
+  /** The recipient's subscription center ({{ subscription_center_url }}); sealed only when a message uses it. */
+  readonly subscriptionCenter: string;
 }
 
 export const PIXEL_PATH = '/e/o/';
@@ -24,5 +27,8 @@ export function trackingUrlsFor(
     pixel: `${publicUrl}${PIXEL_PATH}${token('open')}.gif`,
     click: (position) => `${publicUrl}${CLICK_PATH}${token('click', position)}`,
     unsubscribe: `${publicUrl}${UNSUBSCRIBE_PATH}${token('unsubscribe')}`,
+    get subscriptionCenter() {
+      return centerUrl(publicUrl, centerToken(signer.seal, sendId, contactId));
+    },
   };
 }
