@@ -209,7 +209,11 @@ export async function processSubmission(
       });
       // Counted on the day it was submitted, beside the submission itself.
       await countForm(tx, form.id, utcDay(Number(row.received_at)), applied.outcome);
-      return { contactId: applied.contactId, visitorId: applied.visitorId, prefillToken: applied.prefillToken };
+      return {
+        contactId: applied.contactId,
+        visitorId: applied.visitorId,
+        prefillToken: applied.prefillToken,
+      };
     });
   } catch (error) {
     // Invalid data cannot get better by retrying; anything else stays pending for the worker.
@@ -237,7 +241,12 @@ export async function applySubmission(
     now: number;
     consent: ConsentContext;
   },
-): Promise<{ contactId: string; outcome: 'created' | 'updated'; visitorId: string | null; prefillToken: string | null }> {
+): Promise<{
+  contactId: string;
+  outcome: 'created' | 'updated';
+  visitorId: string | null;
+  prefillToken: string | null;
+}> {
   const { definition, payload, now } = input;
   const visitor = input.anonymous ? null : await browserVisitor(tx, payload, now);
   const match = await matchOrCreateContact(tx, engine, {

@@ -138,7 +138,10 @@ export async function listLabels(db: Db, listIds: readonly string[]): Promise<st
 }
 
 /** A contact's status on each list they are on (any list, public or not). */
-export async function statusesOf(db: Db, contactId: string): Promise<Map<string, 'subscribed' | 'unsubscribed'>> {
+export async function statusesOf(
+  db: Db,
+  contactId: string,
+): Promise<Map<string, 'subscribed' | 'unsubscribed'>> {
   const rows = await db
     .selectFrom('list_members')
     .select(['list_id', 'status'])

@@ -13,6 +13,7 @@ import {
   findListRow,
   findMember,
   insertList,
+  type ListValues,
   memberCounts,
   membershipsOf,
   pageMembers,
@@ -20,7 +21,6 @@ import {
   subscribeContacts,
   unpreparedSends,
   updateListRow,
-  type ListValues,
 } from './store.ts';
 
 /** Contacts one request may add: large enough for a page of a CRM export, small enough for one request. */

@@ -37,7 +37,14 @@ export interface PendingPayload<Submission = unknown> {
 /** Makes a sign-up wait for its confirmation (in the submission's transaction) and queues its email. */
 export async function startPendingSignup(
   tx: Db,
-  signup: { id: string; formId: string; submissionId: string; email: string; payload: PendingPayload; now: number },
+  signup: {
+    id: string;
+    formId: string;
+    submissionId: string;
+    email: string;
+    payload: PendingPayload;
+    now: number;
+  },
 ): Promise<void> {
   await insertPendingSignup(tx, {
     id: signup.id,
@@ -48,5 +55,9 @@ export async function startPendingSignup(
     createdAt: signup.now,
     expiresAt: signup.now + SIGNUP_LIFETIME_MS,
   });
-  await enqueueJob(tx, { kind: CONFIRMATION_MAIL_JOB, key: signup.id, payload: { signupId: signup.id } }, signup.now);
+  await enqueueJob(
+    tx,
+    { kind: CONFIRMATION_MAIL_JOB, key: signup.id, payload: { signupId: signup.id } },
+    signup.now,
+  );
 }

@@ -170,7 +170,8 @@ export function listRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> 
       schema: {
         operationId: 'changeList',
         tags: ['lists'],
-        summary: 'Rename a list, change its description, or how contacts see and join it (null clears a text).',
+        summary:
+          'Rename a list, change its description, or how contacts see and join it (null clears a text).',
         description: 'Fields left out keep their values.',
         params: IdParams,
         body: Type.Object(

@@ -10,7 +10,9 @@ export type MembershipSource = 'api' | 'form' | 'import' | 'subscription_center'
  * What a change the person made is recorded with (a consent event per membership it changes): what made
  * it (default: the membership's source), the email that led there, the wording they saw, evidence.
  */
-export type ConsentContext = Partial<Pick<ConsentEventInput, 'source' | 'sendId' | 'wordingVersion' | 'evidence'>>;
+export type ConsentContext = Partial<
+  Pick<ConsentEventInput, 'source' | 'sendId' | 'wordingVersion' | 'evidence'>
+>;
 
 /**
  * Subscribes a contact to a list. `resubscribe` decides what happens to a contact who unsubscribed
@@ -184,12 +186,7 @@ export async function memberCounts(db: Db, listId?: string) {
   return counts;
 }
 
-export async function updateListRow(
-  db: Db,
-  id: string,
-  values: ListValues,
-  now: number,
-): Promise<void> {
+export async function updateListRow(db: Db, id: string, values: ListValues, now: number): Promise<void> {
   await db
     .updateTable('lists')
     .set({ ...values, updated_at: now })

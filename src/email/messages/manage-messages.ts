@@ -175,7 +175,8 @@ export function mergeFields(): { tag: string; description: string }[] {
     },
     {
       tag: '{{ subscription_center_url }}',
-      description: "The recipient's subscription center: their lists, to change or leave (put it in an href).",
+      description:
+        "The recipient's subscription center: their lists, to change or leave (put it in an href).",
     },
   ];
 }

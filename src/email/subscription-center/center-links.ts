@@ -39,7 +39,11 @@ export function confirmUrl(publicUrl: string, token: string): string {
   return `${publicUrl}${CONFIRM_PATH}?token=${encodeURIComponent(token)}`;
 }
 
-export function openConfirmToken(seal: Seal, token: string, now = Date.now()): { signupId: string } | LinkProblem {
+export function openConfirmToken(
+  seal: Seal,
+  token: string,
+  now = Date.now(),
+): { signupId: string } | LinkProblem {
   const opened = seal.openText('sign-up confirmation', token, now);
   if (!opened.ok) return problemOf(opened.error);
   const [signupId, ...rest] = opened.value;

@@ -70,4 +70,3 @@ describe('planCenterChanges', () => {
     expect(planCenterChanges(choice, pub, new Map(statuses))).toEqual(expected);
   });
 });
-

@@ -9,7 +9,11 @@ export interface ConfirmationMail {
   html: string;
 }
 
-export function confirmationMail(input: { to: string; lists: readonly string[]; link: string }): ConfirmationMail {
+export function confirmationMail(input: {
+  to: string;
+  lists: readonly string[];
+  link: string;
+}): ConfirmationMail {
   const what = input.lists.length > 0 ? `our emails: ${input.lists.join(', ')}` : 'our emails';
   const lines = [
     `Please confirm that you want to receive ${what}.`,

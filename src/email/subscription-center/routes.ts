@@ -4,9 +4,10 @@
 // token gets a page saying so (404, 410), never a change.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastify';
 import { media } from '../../api-contract.ts';
 import type { Config } from '../../config.ts';
+import { AppError } from '../../lib/errors.ts';
 import { limitPerClient } from '../../lib/rate-limited.ts';
 import { unsubscribeFromLists } from '../../lists/store.ts';
 import type { InstallSecrets } from '../../secrets/install-secrets.ts';
@@ -75,6 +76,16 @@ function html(reply: FastifyReply, status: number, body: string) {
   );
 }
 
+/** Only the page's own form posts: nothing else has a reason to post here (a script would be someone else's). */
+const formPostsOnly: onRequestHookHandler = (request, _reply, done) => {
+  const type = request.headers['content-type'] ?? '';
+  done(
+    /^application\/x-www-form-urlencoded\b/i.test(type)
+      ? undefined
+      : new AppError('bad_request', 'This page takes the form it shows (application/x-www-form-urlencoded).'),
+  );
+};
+
 const problem = (reply: FastifyReply, which: ProblemPage) => html(reply, STATUS[which], problemPage(which));
 const asList = (value: string | string[] | undefined) =>
   Array.isArray(value) ? value : value === undefined ? [] : [value];
@@ -111,7 +122,7 @@ export function subscriptionCenterRoutes(scope: FastifyInstance, deps: Subscript
     CENTER_PATH,
     {
       config: FOR_PEOPLE,
-      onRequest: limitPerClient(config.formRateLimit),
+      onRequest: [limitPerClient(config.formRateLimit), formPostsOnly],
       bodyLimit: 16_384,
       schema: {
         operationId: 'changeSubscriptions',
@@ -139,7 +150,11 @@ export function subscriptionCenterRoutes(scope: FastifyInstance, deps: Subscript
         const outcome = await engagement.unsubscribe(request, opened, { listIds, ...consent });
         if (outcome.recorded) return outcome.unsubscribed;
         // The send is gone (deleted): the same unsubscribe, attributed to no email.
-        return unsubscribeFromLists(db, opened.contactId, listIds, { sendId: null, now: Date.now(), ...consent });
+        return unsubscribeFromLists(db, opened.contactId, listIds, {
+          sendId: null,
+          now: Date.now(),
+          ...consent,
+        });
       };
       const result = await applyCenterChoice(db, {
         ...opened,
@@ -153,7 +168,11 @@ export function subscriptionCenterRoutes(scope: FastifyInstance, deps: Subscript
       });
       const view = await readCenter(db, opened.contactId);
       if (!view) return problem(reply, 'gone');
-      return html(reply, 200, centerPage({ token, ...view, notice: noticeOf(action as CenterAction, result) }));
+      return html(
+        reply,
+        200,
+        centerPage({ token, ...view, notice: noticeOf(action as CenterAction, result) }),
+      );
     },
   );
 
@@ -186,7 +205,7 @@ export function subscriptionCenterRoutes(scope: FastifyInstance, deps: Subscript
     CONFIRM_PATH,
     {
       config: FOR_PEOPLE,
-      onRequest: limitPerClient(config.formRateLimit),
+      onRequest: [limitPerClient(config.formRateLimit), formPostsOnly],
       bodyLimit: 4_096,
       schema: {
         operationId: 'confirmSignup',

@@ -3,7 +3,12 @@
 // server refuses), and deleting sign-ups not confirmed within 30 days (hourly).
 import type { Config } from '../../config.ts';
 import { newId } from '../../lib/ids.ts';
-import { deleteExpiredSignups, findPendingSignup, listLabels, markSignupMailSent } from '../../lists/consent-store.ts';
+import {
+  deleteExpiredSignups,
+  findPendingSignup,
+  listLabels,
+  markSignupMailSent,
+} from '../../lists/consent-store.ts';
 import { CONFIRMATION_MAIL_JOB, type PendingPayload } from '../../lists/pending-signups.ts';
 import type { JobKind } from '../../platform/jobs/runner.ts';
 import type { Seal } from '../../platform/seal.ts';
@@ -32,7 +37,11 @@ export function confirmationMailJobKind(deps: { storage: Storage; config: Config
       const mail = confirmationMail({ to: row.email, lists, link });
       transport ??= createMailTransport(config.smtp);
       const domain = config.emailFrom.match(/@([^>\s]+)/)?.[1] ?? 'spoor.invalid';
-      const verdict = await transport.deliver({ ...mail, from: config.emailFrom, messageId: `<${newId()}@${domain}>` });
+      const verdict = await transport.deliver({
+        ...mail,
+        from: config.emailFrom,
+        messageId: `<${newId()}@${domain}>`,
+      });
       // An address that does not work gets no second try; anything else is retried with backoff.
       if (verdict.kind === 'refused_permanently') return undefined;
       if (verdict.kind !== 'accepted')

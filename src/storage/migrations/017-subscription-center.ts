@@ -57,7 +57,11 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .addColumn('mail_sent_at', 'bigint')
     .execute();
-  await db.schema.createIndex('pending_signups_by_expiry').on('pending_signups').column('expires_at').execute();
+  await db.schema
+    .createIndex('pending_signups_by_expiry')
+    .on('pending_signups')
+    .column('expires_at')
+    .execute();
 
   // Every consent event is the contact's interaction from the start: logged by trigger (migration 011).
   if (isSqlite(db)) {
