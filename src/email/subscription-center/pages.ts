@@ -24,13 +24,13 @@ const STYLE =
   'button.quiet{background:#fff;color:#a01010;border-color:#a01010}' +
   '.all{margin-top:2.5rem;padding-top:1rem;border-top:2px solid #eee}.all h2{font-size:1.1rem;margin:0}' +
   '.status{padding:.75rem 1rem;border-radius:6px;background:#e8f5e9;color:#1b5e20;font-weight:600}' +
-  '.for{color:#555}ul{padding-left:1.25rem}' +
+  '.for{color:#555}ul{padding-left:1.25rem}form{margin:1rem 0 1.5rem}' +
   '@media (prefers-color-scheme:dark){body{color:#eee;background:#161618}.list{border-color:#444}.list:last-child{border-color:#444}' +
   '.list .about,.state,.for{color:#bbb}button.quiet{background:#161618;color:#ff8a80;border-color:#ff8a80}' +
   '.status{background:#1b3a1f;color:#b9f6ca}.all{border-color:#333}}';
 
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><meta name="color-scheme" content="light dark"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 
 export interface CenterList {
