@@ -1,7 +1,7 @@
 // The URLs an email carries back to Spoor: open pixel, click redirect per link position, one-click
 // unsubscribe, the subscription center. Each carries a signed token; engagement/routes.ts serves them.
 import type { TokenSigner } from '../../lib/tokens.ts';
-import { centerToken, centerUrl } from '../subscription-center/center-links.ts';
+import type { Seal } from '../../platform/seal.ts';
 
 export interface RecipientTrackingUrls {
   pixel: string;
@@ -14,6 +14,17 @@ export interface RecipientTrackingUrls {
 export const PIXEL_PATH = '/e/o/';
 export const CLICK_PATH = '/e/c/';
 export const UNSUBSCRIBE_PATH = '/e/u/';
+/** The subscription center (src/email/subscription-center serves it and opens its token). */
+export const CENTER_PATH = '/subscriptions';
+
+/** A subscription center token: the send and the contact, sealed (90 days, src/platform/seal.ts). */
+export function centerToken(seal: Seal, sendId: string, contactId: string, now = Date.now()): string {
+  return seal.sealText('subscription center', [sendId, contactId], now);
+}
+
+export function centerUrl(publicUrl: string, token: string): string {
+  return `${publicUrl}${CENTER_PATH}?token=${encodeURIComponent(token)}`;
+}
 
 export function trackingUrlsFor(
   publicUrl: string,

@@ -2,22 +2,16 @@
 // (src/platform/seal.ts): a center link names a send and a contact (the email that led there); a
 // confirmation link names a pending sign-up. Both expire (the expiry is under the seal).
 import type { Seal, SealError } from '../../platform/seal.ts';
+import { CENTER_PATH } from '../engagement/tracking-urls.ts';
 
-export const CENTER_PATH = '/subscriptions';
-export const CONFIRM_PATH = '/subscriptions/confirm';
+// The center's link is made where every other link of a sent email is (engagement/tracking-urls.ts).
+export { CENTER_PATH, centerToken, centerUrl } from '../engagement/tracking-urls.ts';
+export const CONFIRM_PATH = `${CENTER_PATH}/confirm`;
 
 export type LinkProblem = 'invalid' | 'expired';
 
 /** Why a value does not open, as a person is told it: changed or garbled, or too old. */
 const problemOf = (error: SealError): LinkProblem => (error === 'expired' ? 'expired' : 'invalid');
-
-export function centerToken(seal: Seal, sendId: string, contactId: string, now = Date.now()): string {
-  return seal.sealText('subscription center', [sendId, contactId], now);
-}
-
-export function centerUrl(publicUrl: string, token: string): string {
-  return `${publicUrl}${CENTER_PATH}?token=${encodeURIComponent(token)}`;
-}
 
 export function openCenterToken(
   seal: Seal,
