@@ -170,6 +170,23 @@ const cases: Case[] = [
     text: 'Hello Ada\n\nRead this [https://t.test/e/c/T0].',
   },
   {
+    name: 'the made text part keeps alt text, and leaves out a link with no label instead of a bare address',
+    content: {
+      html: '<a href="https://a.test/home"><img src="https://a.test/l.png"></a><p><img src="https://a.test/x.png" alt="Shop logo"> Hi {{ contact.first_name }}</p><p><a href="https://a.test/r"><img src="https://a.test/b.png" alt="Buy now"></a></p>',
+      text: null,
+    },
+    links: ['https://a.test/home', 'https://a.test/r'],
+    text: 'Shop logo Hi Ada\n\nBuy now [https://t.test/e/c/T1]',
+  },
+  {
+    name: 'alt text that depends on the contact is made per recipient',
+    content: {
+      html: '<p><img src="https://a.test/x.png" alt="For {{ contact.first_name }}"> Hello</p>',
+      text: null,
+    },
+    text: 'For Ada Hello',
+  },
+  {
     name: 'the made text part is plain: merge values unescaped, entities decoded, braces literal',
     content: { html: '<p>{{ contact.company }} &amp; &#123;&#123; friends &#125;&#125;</p>', text: null },
     text: 'Tom & Jerry <Ltd> & {{ friends }}',

@@ -187,6 +187,12 @@ async function attemptOne(
         urls,
         messageId,
         sendHeader: sendHeaderValue(secrets, send.id, contactId),
+        bulk: {
+          sendId: send.id,
+          messageId: send.message_id,
+          listId: listIdsOf(send)[0] ?? null,
+          host: new URL(config.publicUrl).hostname,
+        },
       }),
     );
   } catch (error) {
