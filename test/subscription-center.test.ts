@@ -482,6 +482,16 @@ describeEachEngine('subscription center', (engine) => {
       ).toBe(410);
     });
 
+    it('a form asking for confirmation needs an email field', async () => {
+      const res = await api('POST', '/api/forms', {
+        name: 'Names only',
+        fields: [{ key: 'firstName', type: 'text', label: 'First name', required: true }],
+        doubleOptIn: true,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(JSON.stringify(res.json())).toContain('Double opt-in confirms by email');
+    });
+
     it('a forged confirmation token is a 404 page', async () => {
       for (const token of ['', 'x', 'abc.def', 'A'.repeat(500)]) {
         const res = await spoor.app.inject({ method: 'GET', url: `/subscriptions/confirm?token=${token}` });
