@@ -14,6 +14,7 @@ import { insightsRoutes } from './email/insights/routes.ts';
 import { messageRoutes } from './email/messages/routes.ts';
 import { sendRoutes } from './email/sends/routes.ts';
 import { subscriptionCenterRoutes } from './email/subscription-center/routes.ts';
+import { formsUsingContactField } from './forms/contact-field-users.ts';
 import { publicFormRoutes } from './forms/public-routes.ts';
 import { formRoutes } from './forms/routes.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -94,7 +95,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       privacyDefaultsRoutes(tracking, { config });
     });
     adminArea(admin, 'contacts', (contacts) => {
-      contactRoutes(contacts, { db: storage.db });
+      contactRoutes(contacts, { db: storage.db, fieldUsers: formsUsingContactField });
       interactionRoutes(contacts, { db: storage.db, feed });
       contactChannelRoutes(contacts, { db: storage.db });
       contactImportJobRoutes(contacts, { db: storage.db, lists: importListHooks });

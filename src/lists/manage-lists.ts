@@ -19,7 +19,7 @@ import {
   pageMembers,
   removeMember,
   subscribeContacts,
-  unpreparedSends,
+  unfinishedSends,
   updateListRow,
 } from './store.ts';
 
@@ -107,19 +107,21 @@ export async function changeList(db: Db, id: string, input: Partial<ListInput>):
 }
 
 /**
- * Deletes a list and its memberships. Sends already prepared keep their own recipients, links and
- * counters, so their insights stay whole; a send still waiting to take its recipients from the list
- * would lose them, so the list cannot go until that send has started or been cancelled.
+ * Deletes a list and its memberships. Finished sends keep their own recipients, links and counters, so
+ * their insights stay whole. A send not yet finished still reads the list (preparing takes recipients from
+ * it, delivering checks each one is still subscribed), so while one names it the list cannot go: deleting
+ * it would block every recipient not yet sent to as unsubscribed.
  */
 export async function deleteList(db: Db, id: string): Promise<{ deletedMemberships: number }> {
   await requireList(db, id);
   return db.transaction().execute(async (tx) => {
-    const waiting = (await unpreparedSends(tx)).filter((send) => listIdsOf(send.list_ids).includes(id));
+    const waiting = (await unfinishedSends(tx)).filter((send) => listIdsOf(send.list_ids).includes(id));
     if (waiting.length > 0) {
+      const named = waiting.map((send) => `“${send.subject}” (${send.status})`).join(', ');
       throw new AppError(
         'conflict',
-        `The list is named by a send that has not yet taken its recipients (${waiting.map((s) => s.id).join(', ')}); cancel that send or wait until it starts.`,
-        { sends: waiting.map((s) => s.id) },
+        `This list cannot be deleted while a send to it is under way: ${named}. Wait until it finishes, or cancel it.`,
+        { sends: waiting.map((send) => send.id) },
       );
     }
     return { deletedMemberships: await deleteListRows(tx, id) };

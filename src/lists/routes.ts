@@ -192,7 +192,7 @@ export function listRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> 
         tags: ['lists'],
         summary: 'Delete a list and its memberships.',
         description:
-          'Sends already prepared keep their recipients and insights. A `queued` or `preparing` send naming the list answers 409 with `details.sends`.',
+          'Finished and cancelled sends keep their recipients and insights. While a send naming the list is `queued`, `preparing`, `sending` or `paused`, the answer is 409 with `details.sends` (it still reads the list). Forms that add to the list stop doing so.',
         params: IdParams,
         response: {
           200: Type.Object(

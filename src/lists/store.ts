@@ -201,12 +201,15 @@ export async function deleteListRows(db: Db, id: string): Promise<number> {
   return Number(members.numDeletedRows);
 }
 
-/** Sends that have not yet taken their recipients from their lists (they still need the lists). */
-export async function unpreparedSends(db: Db) {
+/**
+ * Sends not yet finished or cancelled: they still read their lists (preparing takes the recipients from
+ * them, delivering checks each recipient is still subscribed on one of them).
+ */
+export async function unfinishedSends(db: Db) {
   return db
     .selectFrom('sends')
-    .select(['id', 'list_ids'])
-    .where('status', 'in', ['queued', 'preparing'])
+    .select(['id', 'list_ids', 'subject', 'status'])
+    .where('status', 'in', ['queued', 'preparing', 'sending', 'paused'])
     .execute();
 }
 

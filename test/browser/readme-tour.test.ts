@@ -11,7 +11,6 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +20,7 @@ import { chromiumPath, watchCollect } from '../helpers/browser.ts';
 import { type SpoorProcess, startSpoorProcess } from '../helpers/server-process.ts';
 import { type ReceivedMessage, type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts';
 import { CHROME_UA } from '../helpers/spoor.ts';
+import { SCREENSHOTS_DIR, WRITE_SCREENSHOTS } from '../support/dashboard.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const run = promisify(execFile);
@@ -81,13 +81,16 @@ const PLACEHOLDER = /^([A-Z][A-Z0-9_]*)=(\S*…)(\s+#.*)?$/;
 /** A variable set from a word or a command's output, e.g. TODAY=$(date -u +%F). */
 const ASSIGNMENT = /^([A-Z][A-Z0-9_]*)=(\$\([^)]*\)|\S+)$/;
 const TODAY = () => new Date().toISOString().slice(0, 10);
-const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
 /** The README's screenshot of the page as it is now (1280 px wide, light), when SPOOR_SCREENSHOTS=1. */
 async function tourScreenshot(page: Page, name: string): Promise<void> {
-  if (process.env['SPOOR_SCREENSHOTS'] !== '1') return;
+  if (!WRITE_SCREENSHOTS) return;
   await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: `${SCREENSHOTS}tour-${name}.png`, fullPage: true, animations: 'disabled' });
+  await page.screenshot({
+    path: `${SCREENSHOTS_DIR}tour-${name}.png`,
+    fullPage: true,
+    animations: 'disabled',
+  });
 }
 
 /** A figure of the dashboard's overview, by its label. */
@@ -432,15 +435,14 @@ describe.skipIf(!chromiumPath)('README: the short tour, as printed', () => {
     await dashboard.getByLabel('HTML', { exact: true }).fill(html!);
     await dashboard.getByRole('button', { name: 'Save' }).click();
     await dashboard.getByRole('heading', { name: messageName, level: 1 }).waitFor();
-    await waitFor('the send dialog', async () => {
-      if (await dashboard.getByRole('dialog').isVisible()) return true;
-      await dashboard.getByRole('button', { name: 'Send to lists…' }).click();
-      return dashboard.getByRole('dialog').isVisible();
-    });
+    await dashboard.getByRole('button', { name: 'Send to lists…' }).click();
+    await dashboard.getByRole('dialog').waitFor();
     await dashboard.getByRole('dialog').getByLabel(listName).check();
     await dashboard.getByText('will receive it').waitFor();
     await dashboard.getByRole('button', { name: 'Send to 1' }).click();
     await dashboard.getByText('Status: done').waitFor({ timeout: 30_000 });
+    // The send's page is named after the message, not its subject template.
+    await dashboard.getByRole('heading', { name: messageName, level: 1 }).waitFor();
     await sink.waitForMessages(1, 30_000);
     await clickTheShopLink(sink.messages[0]!);
     // The click on the send's page (human or a scanner's: how soon after delivery it came decides).

@@ -396,6 +396,18 @@ export interface paths {
      */
     post: operations["createContactField"];
   };
+  "/api/contact-fields/{key}": {
+    /**
+     * Remove a custom contact field and every contact's value for it.
+     * @description The values are deleted with the definition (defining the key again starts empty). A field a form uses (as a field or for duplicate detection) answers 409 with `details.forms`; change those forms first.
+     */
+    delete: operations["deleteContactField"];
+    /**
+     * Rename a custom contact field (its label).
+     * @description The key stays: forms, CSV imports, merge fields and stored values name the field by it. A blank label answers 422.
+     */
+    patch: operations["changeContactField"];
+  };
   "/api/interactions": {
     /**
      * Every contact's interactions after a cursor, in the order they were recorded.
@@ -465,7 +477,7 @@ export interface paths {
     get: operations["getList"];
     /**
      * Delete a list and its memberships.
-     * @description Sends already prepared keep their recipients and insights. A `queued` or `preparing` send naming the list answers 409 with `details.sends`.
+     * @description Finished and cancelled sends keep their recipients and insights. While a send naming the list is `queued`, `preparing`, `sending` or `paused`, the answer is 409 with `details.sends` (it still reads the list). Forms that add to the list stop doing so.
      */
     delete: operations["deleteList"];
     /**
@@ -5690,6 +5702,171 @@ export interface operations {
     };
   };
   /**
+   * Remove a custom contact field and every contact's value for it.
+   * @description The values are deleted with the definition (defining the key again starts empty). A field a form uses (as a field or for duplicate detection) answers 409 with `details.forms`; change those forms first.
+   */
+  deleteContactField: {
+    parameters: {
+      path: {
+        key: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description Contacts that held a value for the field. */
+            clearedContacts: number;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Rename a custom contact field (its label).
+   * @description The key stays: forms, CSV imports, merge fields and stored values name the field by it. A blank label answers 422.
+   */
+  changeContactField: {
+    parameters: {
+      path: {
+        key: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "label": "Price plan"
+         * }
+         */
+        "application/json": {
+          label: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            key: string;
+            label: string;
+            type: "text" | "number" | "boolean" | "date";
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Well-formed, but cannot be accepted (`details.fields` names each problem where there are several). */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
    * Every contact's interactions after a cursor, in the order they were recorded.
    * @description Pass `nextCursor` back as `after` to read on: no item is skipped or repeated, also while new ones arrive. A cursor this API did not give answers 400.
    */
@@ -6555,7 +6732,7 @@ export interface operations {
   };
   /**
    * Delete a list and its memberships.
-   * @description Sends already prepared keep their recipients and insights. A `queued` or `preparing` send naming the list answers 409 with `details.sends`.
+   * @description Finished and cancelled sends keep their recipients and insights. While a send naming the list is `queued`, `preparing`, `sending` or `paused`, the answer is 409 with `details.sends` (it still reads the list). Forms that add to the list stop doing so.
    */
   deleteList: {
     parameters: {
