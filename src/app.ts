@@ -15,6 +15,7 @@ import { engagementRoutes } from './email/engagement/routes.ts';
 import { insightsRoutes } from './email/insights/routes.ts';
 import { messageRoutes } from './email/messages/routes.ts';
 import { sendRoutes } from './email/sends/routes.ts';
+import { subscriptionCenterRoutes } from './email/subscription-center/routes.ts';
 import { suppressionRoutes } from './email/suppression/routes.ts';
 import { formsUsingContactField } from './forms/contact-field-users.ts';
 import { publicFormRoutes } from './forms/public-routes.ts';
@@ -116,7 +117,8 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   publicFormRoutes(app, { config, storage, websites, handoffs });
 
   // Email: the engagement endpoints (sending is a job: src/workers.ts).
-  engagementRoutes(app, { storage, config, secrets });
+  const engagement = engagementRoutes(app, { storage, config, secrets });
+  subscriptionCenterRoutes(app, { storage, config, secrets, engagement });
   // Email providers' signed webhooks (bounces, complaints).
   webhookRoutes(app, { storage, config });
   webRoutes(app, { demoWebsiteId: options.demoWebsiteId });

@@ -3,6 +3,7 @@
 import { outcomeInteractions } from './email/bounces/outcome-interactions.ts';
 import { emailInteractions } from './email/engagement/email-interactions.ts';
 import { submissionInteractions } from './forms/submission-interactions.ts';
+import { consentInteractions } from './lists/consent-interactions.ts';
 import { InteractionRegistry } from './platform/interactions/registry.ts';
 import { visitInteractions } from './tracking/visit-interactions.ts';
 
@@ -11,5 +12,6 @@ export function createInteractionFeed(): InteractionRegistry {
     .register(visitInteractions)
     .register(submissionInteractions)
     .register(emailInteractions)
-    .register(outcomeInteractions);
+    .register(outcomeInteractions)
+    .register(consentInteractions);
 }

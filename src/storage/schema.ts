@@ -297,6 +297,42 @@ export interface ListsTable {
   description: string | null;
   created_at: number;
   updated_at: number;
+  /** 1: shown on the subscription center, under its public name and description. */
+  public: Generated<number>;
+  public_name: Generated<string | null>;
+  public_description: Generated<string | null>;
+  /** 1: a form sign-up to the list waits for the person to confirm it (double opt-in). */
+  double_opt_in: Generated<number>;
+}
+
+/** A contact's subscription to a list before or after a change; 'none' is not on the list. */
+export type ConsentState = 'none' | 'subscribed' | 'unsubscribed';
+
+/** One change of a contact's subscription to a list (every one: the center, a link, a form, a confirmation). */
+export interface ConsentEventsTable {
+  id: string;
+  contact_id: string;
+  list_id: string;
+  before: ConsentState;
+  after: ConsentState;
+  occurred_at: number;
+  source: string;
+  send_id: string | null;
+  wording_version: string | null;
+  /** JSON evidence of a confirmed sign-up (form, submission, times); null otherwise. */
+  evidence: string | null;
+}
+
+/** A form sign-up waiting for its confirmation (double opt-in): no contact until it is confirmed. */
+export interface PendingSignupsTable {
+  id: string;
+  form_id: string;
+  submission_id: string;
+  email: string;
+  payload: string;
+  created_at: number;
+  expires_at: number;
+  mail_sent_at: number | null;
 }
 
 export type ListMemberStatus = 'subscribed' | 'unsubscribed';
@@ -574,6 +610,8 @@ export interface Database {
   contact_erasures: ContactErasuresTable;
   lists: ListsTable;
   list_members: ListMembersTable;
+  consent_events: ConsentEventsTable;
+  pending_signups: PendingSignupsTable;
   messages: MessagesTable;
   sends: SendsTable;
   send_links: SendLinksTable;

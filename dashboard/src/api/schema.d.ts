@@ -111,6 +111,30 @@ export interface paths {
      */
     get: operations["getHostedPage"];
   };
+  "/subscriptions": {
+    /**
+     * The subscription center a message's {{ subscription_center_url }} opens.
+     * @description The public lists with the contact’s status on each, a form to change them and one to unsubscribe from all. Changes nothing (link scanners fetch every link). The link names the send and the contact, sealed; it lasts 90 days (410 after).
+     */
+    get: operations["getSubscriptionCenter"];
+    /**
+     * The subscription center's forms: save the lists chosen, or unsubscribe from all.
+     * @description Posted by the page (application/x-www-form-urlencoded) with its sealed token. `save` joins the ticked lists and leaves the unticked ones among those the page showed (`shown`); `unsubscribe_all` leaves every list. Each change is a consent event; leaving is the one unsubscribe, counted at most once per message and recipient. Answers the center again with what changed.
+     */
+    post: operations["changeSubscriptions"];
+  };
+  "/subscriptions/confirm": {
+    /**
+     * The page a double opt-in email's link opens: a button that confirms.
+     * @description Shows the address and the lists asked for; changes nothing (scanners fetch links). The link lasts 30 days (410 after); one already used answers 404.
+     */
+    get: operations["getSignupConfirmation"];
+    /**
+     * Confirm a sign-up: the contact is made (or matched) and joins every list asked for.
+     * @description Posted by the confirmation page (application/x-www-form-urlencoded) with its sealed token. Each list joined is a consent event with the evidence (form, submission time, email sent, confirmation time). A second post answers 404.
+     */
+    post: operations["confirmSignup"];
+  };
   "/": {
     /**
      * What this server is and where to go (API docs, the demo).
@@ -457,7 +481,7 @@ export interface paths {
      */
     delete: operations["deleteList"];
     /**
-     * Rename a list or change its description (null clears it).
+     * Rename a list, change its description, or how contacts see and join it (null clears a text).
      * @description Fields left out keep their values.
      */
     patch: operations["changeList"];
@@ -1860,6 +1884,281 @@ export interface operations {
       503: {
         content: {
           "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * The subscription center a message's {{ subscription_center_url }} opens.
+   * @description The public lists with the contact’s status on each, a form to change them and one to unsubscribe from all. Changes nothing (link scanners fetch every link). The link names the send and the contact, sealed; it lasts 90 days (410 after).
+   */
+  getSubscriptionCenter: {
+    parameters: {
+      query?: {
+        token?: string;
+      };
+    };
+    responses: {
+      /** @description The center. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid, or names nothing we hold (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link (a page). */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The subscription center's forms: save the lists chosen, or unsubscribe from all.
+   * @description Posted by the page (application/x-www-form-urlencoded) with its sealed token. `save` joins the ticked lists and leaves the unticked ones among those the page showed (`shown`); `unsubscribe_all` leaves every list. Each change is a consent event; leaving is the one unsubscribe, counted at most once per message and recipient. Answers the center again with what changed.
+   */
+  changeSubscriptions: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          token: string;
+          action: "save" | "unsubscribe_all";
+          list?: string | string[];
+          shown?: string | string[];
+        };
+      };
+    };
+    responses: {
+      /** @description The center with what changed. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid, or names nothing we hold (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link (a page). */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The page a double opt-in email's link opens: a button that confirms.
+   * @description Shows the address and the lists asked for; changes nothing (scanners fetch links). The link lasts 30 days (410 after); one already used answers 404.
+   */
+  getSignupConfirmation: {
+    parameters: {
+      query?: {
+        token?: string;
+      };
+    };
+    responses: {
+      /** @description The confirmation page. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid, or names nothing we hold (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link (a page). */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Confirm a sign-up: the contact is made (or matched) and joins every list asked for.
+   * @description Posted by the confirmation page (application/x-www-form-urlencoded) with its sealed token. Each list joined is a consent event with the evidence (form, submission time, email sent, confirmation time). A second post answers 404.
+   */
+  confirmSignup: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Confirmed. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid, or names nothing we hold (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link (a page). */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
         };
       };
     };
@@ -3809,6 +4108,7 @@ export interface operations {
                       listId: string;
                       consentField?: string;
                     }[];
+                  doubleOptIn?: boolean;
                 };
                 /** Format: date-time */
                 createdAt: string;
@@ -3926,6 +4226,8 @@ export interface operations {
               /** @description Subscribe only when this consent box is ticked. */
               consentField?: string;
             }[];
+          /** @description Sign-ups wait for the person to confirm by email (one link for every list) before they become a contact; also implied by a list with `doubleOptIn`. */
+          doubleOptIn?: boolean;
         };
       };
     };
@@ -3973,6 +4275,7 @@ export interface operations {
                   listId: string;
                   consentField?: string;
                 }[];
+              doubleOptIn?: boolean;
             };
             /** Format: date-time */
             createdAt: string;
@@ -4091,6 +4394,7 @@ export interface operations {
                   listId: string;
                   consentField?: string;
                 }[];
+              doubleOptIn?: boolean;
             };
             /** Format: date-time */
             createdAt: string;
@@ -4218,6 +4522,8 @@ export interface operations {
               /** @description Subscribe only when this consent box is ticked. */
               consentField?: string;
             }[];
+          /** @description Sign-ups wait for the person to confirm by email (one link for every list) before they become a contact; also implied by a list with `doubleOptIn`. */
+          doubleOptIn?: boolean;
         };
       };
     };
@@ -4265,6 +4571,7 @@ export interface operations {
                   listId: string;
                   consentField?: string;
                 }[];
+              doubleOptIn?: boolean;
             };
             /** Format: date-time */
             createdAt: string;
@@ -6215,6 +6522,14 @@ export interface operations {
                   subscribed: number;
                   unsubscribed: number;
                 };
+                /** @description Shown on the subscription center, where contacts join and leave it themselves. */
+                public: boolean;
+                /** @description The name contacts see on the subscription center (null: the list name). */
+                publicName: string | null;
+                /** @description What contacts read under it on the subscription center. */
+                publicDescription: string | null;
+                /** @description A form sign-up to the list waits until the person confirms by email (double opt-in). */
+                doubleOptIn: boolean;
                 /** Format: date-time */
                 createdAt: string;
                 /** Format: date-time */
@@ -6271,6 +6586,14 @@ export interface operations {
         "application/json": {
           name: string;
           description?: string | null;
+          /** @description Shown on the subscription center, where contacts join and leave it themselves. */
+          public?: boolean;
+          /** @description The name contacts see on the subscription center (null: the list name). */
+          publicName?: string | null;
+          /** @description What contacts read under it on the subscription center. */
+          publicDescription?: string | null;
+          /** @description A form sign-up to the list waits until the person confirms by email (double opt-in). */
+          doubleOptIn?: boolean;
         };
       };
     };
@@ -6287,6 +6610,14 @@ export interface operations {
               subscribed: number;
               unsubscribed: number;
             };
+            /** @description Shown on the subscription center, where contacts join and leave it themselves. */
+            public: boolean;
+            /** @description The name contacts see on the subscription center (null: the list name). */
+            publicName: string | null;
+            /** @description What contacts read under it on the subscription center. */
+            publicDescription: string | null;
+            /** @description A form sign-up to the list waits until the person confirms by email (double opt-in). */
+            doubleOptIn: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -6367,6 +6698,14 @@ export interface operations {
               subscribed: number;
               unsubscribed: number;
             };
+            /** @description Shown on the subscription center, where contacts join and leave it themselves. */
+            public: boolean;
+            /** @description The name contacts see on the subscription center (null: the list name). */
+            publicName: string | null;
+            /** @description What contacts read under it on the subscription center. */
+            publicDescription: string | null;
+            /** @description A form sign-up to the list waits until the person confirms by email (double opt-in). */
+            doubleOptIn: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -6488,7 +6827,7 @@ export interface operations {
     };
   };
   /**
-   * Rename a list or change its description (null clears it).
+   * Rename a list, change its description, or how contacts see and join it (null clears a text).
    * @description Fields left out keep their values.
    */
   changeList: {
@@ -6499,14 +6838,17 @@ export interface operations {
     };
     requestBody: {
       content: {
-        /**
-         * @example {
-         *   "description": null
-         * }
-         */
         "application/json": {
           name?: string;
           description?: string | null;
+          /** @description Shown on the subscription center, where contacts join and leave it themselves. */
+          public?: boolean;
+          /** @description The name contacts see on the subscription center (null: the list name). */
+          publicName?: string | null;
+          /** @description What contacts read under it on the subscription center. */
+          publicDescription?: string | null;
+          /** @description A form sign-up to the list waits until the person confirms by email (double opt-in). */
+          doubleOptIn?: boolean;
         };
       };
     };
@@ -6523,6 +6865,14 @@ export interface operations {
               subscribed: number;
               unsubscribed: number;
             };
+            /** @description Shown on the subscription center, where contacts join and leave it themselves. */
+            public: boolean;
+            /** @description The name contacts see on the subscription center (null: the list name). */
+            publicName: string | null;
+            /** @description What contacts read under it on the subscription center. */
+            publicDescription: string | null;
+            /** @description A form sign-up to the list waits until the person confirms by email (double opt-in). */
+            doubleOptIn: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
