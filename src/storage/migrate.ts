@@ -14,6 +14,8 @@ import * as interactionLog from './migrations/011-interaction-log.ts';
 import * as accounts from './migrations/012-accounts.ts';
 import * as reportDimensions from './migrations/013-report-dimensions.ts';
 import * as contactsDashboard from './migrations/014-contacts-dashboard.ts';
+import * as bouncesAndSuppression from './migrations/016-bounces-and-suppression.ts';
+import * as subscriptionCenter from './migrations/017-subscription-center.ts';
 import * as dashboardLatency from './migrations/018-dashboard-latency.ts';
 import type { Database } from './schema.ts';
 
@@ -32,6 +34,8 @@ const migrations: Record<string, Migration> = {
   '012-accounts': accounts,
   '013-report-dimensions': reportDimensions,
   '014-contacts-dashboard': contactsDashboard,
+  '016-bounces-and-suppression': bouncesAndSuppression,
+  '017-subscription-center': subscriptionCenter,
   '018-dashboard-latency': dashboardLatency,
 };
 
