@@ -13,6 +13,7 @@ import {
   findListRow,
   findMember,
   insertList,
+  type ListValues,
   memberCounts,
   membershipsOf,
   pageMembers,
@@ -30,13 +31,24 @@ const iso = (ms: number | string | null) => (ms === null ? null : new Date(Numbe
 export interface ListInput {
   name: string;
   description?: string | null;
+  public?: boolean;
+  publicName?: string | null;
+  publicDescription?: string | null;
+  doubleOptIn?: boolean;
 }
 
-function cleanInput(input: ListInput): { name: string; description: string | null } {
+function cleanInput(input: ListInput): ListValues {
   const name = input.name.trim();
   if (name === '')
     throw new AppError('unprocessable', 'A list needs a name.', { fields: { name: 'is empty' } });
-  return { name, description: input.description?.trim() || null };
+  return {
+    name,
+    description: input.description?.trim() || null,
+    public: input.public ? 1 : 0,
+    public_name: input.publicName?.trim() || null,
+    public_description: input.publicDescription?.trim() || null,
+    double_opt_in: input.doubleOptIn ? 1 : 0,
+  };
 }
 
 type ListRow = NonNullable<Awaited<ReturnType<typeof findListRow>>>;
@@ -47,6 +59,10 @@ function toList(row: ListRow, counts: MailingList['members'] | undefined): Maili
     name: row.name,
     description: row.description,
     members: counts ?? { subscribed: 0, unsubscribed: 0 },
+    public: Number(row.public) === 1,
+    publicName: row.public_name,
+    publicDescription: row.public_description,
+    doubleOptIn: Number(row.double_opt_in) === 1,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
   };
@@ -77,9 +93,14 @@ export async function listLists(db: Db): Promise<MailingList[]> {
 /** Changes name and/or description; a field left out stays as it is. */
 export async function changeList(db: Db, id: string, input: Partial<ListInput>): Promise<MailingList> {
   const row = await requireList(db, id);
+  const kept = <T>(given: T | undefined, stored: T) => (given === undefined ? stored : given);
   const next = cleanInput({
     name: input.name ?? row.name,
-    description: input.description === undefined ? row.description : input.description,
+    description: kept(input.description, row.description),
+    public: kept(input.public, Number(row.public) === 1),
+    publicName: kept(input.publicName, row.public_name),
+    publicDescription: kept(input.publicDescription, row.public_description),
+    doubleOptIn: kept(input.doubleOptIn, Number(row.double_opt_in) === 1),
   });
   await updateListRow(db, id, next, Date.now());
   return getList(db, id);

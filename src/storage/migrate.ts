@@ -15,6 +15,9 @@ import * as accounts from './migrations/012-accounts.ts';
 import * as reportDimensions from './migrations/013-report-dimensions.ts';
 import * as contactsDashboard from './migrations/014-contacts-dashboard.ts';
 import * as listAudienceCounts from './migrations/015-list-audience-counts.ts';
+import * as bouncesAndSuppression from './migrations/016-bounces-and-suppression.ts';
+import * as subscriptionCenter from './migrations/017-subscription-center.ts';
+import * as dashboardLatency from './migrations/018-dashboard-latency.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -33,6 +36,9 @@ const migrations: Record<string, Migration> = {
   '013-report-dimensions': reportDimensions,
   '014-contacts-dashboard': contactsDashboard,
   '015-list-audience-counts': listAudienceCounts,
+  '016-bounces-and-suppression': bouncesAndSuppression,
+  '017-subscription-center': subscriptionCenter,
+  '018-dashboard-latency': dashboardLatency,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {

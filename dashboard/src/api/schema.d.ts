@@ -111,6 +111,30 @@ export interface paths {
      */
     get: operations["getHostedPage"];
   };
+  "/subscriptions": {
+    /**
+     * The subscription center a message's {{ subscription_center_url }} opens.
+     * @description The public lists with the contact’s status on each, a form to change them and one to unsubscribe from all. Changes nothing (link scanners fetch every link). The link names the send and the contact, sealed; it lasts 90 days (410 after).
+     */
+    get: operations["getSubscriptionCenter"];
+    /**
+     * The subscription center's forms: save the lists chosen, or unsubscribe from all.
+     * @description Posted by the page (application/x-www-form-urlencoded) with its sealed token. `save` joins the ticked lists and leaves the unticked ones among those the page showed (`shown`); `unsubscribe_all` leaves every list. Each change is a consent event; leaving is the one unsubscribe, counted at most once per message and recipient. Answers the center again with what changed.
+     */
+    post: operations["changeSubscriptions"];
+  };
+  "/subscriptions/confirm": {
+    /**
+     * The page a double opt-in email's link opens: a button that confirms.
+     * @description Shows the address and the lists asked for; changes nothing (scanners fetch links). The link lasts 30 days (410 after); one already used answers 404.
+     */
+    get: operations["getSignupConfirmation"];
+    /**
+     * Confirm a sign-up: the contact is made (or matched) and joins every list asked for.
+     * @description Posted by the confirmation page (application/x-www-form-urlencoded) with its sealed token. Each list joined is a consent event with the evidence (form, submission time, email sent, confirmation time). A second post answers 404.
+     */
+    post: operations["confirmSignup"];
+  };
   "/": {
     /**
      * What this server is and where to go (API docs, the demo).
@@ -457,7 +481,7 @@ export interface paths {
      */
     delete: operations["deleteList"];
     /**
-     * Rename a list or change its description (null clears it).
+     * Rename a list, change its description, or how contacts see and join it (null clears a text).
      * @description Fields left out keep their values.
      */
     patch: operations["changeList"];
@@ -594,7 +618,7 @@ export interface paths {
   };
   "/api/suppressions": {
     /**
-     * Addresses never attempted again (hard bounces), in address order.
+     * Addresses not attempted while suppressed (bounces, complaints), in address order.
      * @description `email` looks one address up; paged with `cursor`.
      */
     get: operations["listSuppressions"];
@@ -602,9 +626,23 @@ export interface paths {
   "/api/suppressions/{email}": {
     /**
      * Lift a suppression (the mailbox works again): later sends attempt the address.
-     * @description An address that is not suppressed answers 404.
+     * @description An address that is not suppressed answers 404; one suppressed for a complaint 409 (only its owner can lift that, by subscribing anew). The history keeps the lift.
      */
     delete: operations["liftSuppression"];
+  };
+  "/api/contacts/{id}/suppression": {
+    /**
+     * A contact's suppression: in force or not, why, and every listing and lift before.
+     * @description Hard bounces suppress for 7 days, then 14, 30 and 180 with each repeat; soft bounces when the window fills; complaints for good.
+     */
+    get: operations["getContactSuppression"];
+  };
+  "/api/bounce-reports": {
+    /**
+     * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
+     * @description `verdict` keeps one verdict: `unparseable`, `forged` and `unmatched` reports changed nothing and carry the message.
+     */
+    get: operations["listBounceReports"];
   };
   "/api/sends/{id}/insights": {
     /**
@@ -671,6 +709,13 @@ export interface paths {
      * @description Posted as application/x-www-form-urlencoded or multipart/form-data (`List-Unsubscribe=One-Click`); answers a plain 200 page, no redirect, no cookies. Idempotent.
      */
     post: operations["unsubscribe"];
+  };
+  "/webhooks/sendgrid": {
+    /**
+     * SendGrid's signed event webhook: bounces and spam reports become outcomes.
+     * @description Set SPOOR_SENDGRID_WEBHOOK_KEY to the verification key SendGrid shows. The ECDSA signature over the timestamp and the raw body is checked first (403 when missing, stale or wrong; nothing recorded). Each event is recorded once.
+     */
+    post: operations["sendgridEvents"];
   };
 }
 
@@ -1839,6 +1884,281 @@ export interface operations {
       503: {
         content: {
           "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * The subscription center a message's {{ subscription_center_url }} opens.
+   * @description The public lists with the contact’s status on each, a form to change them and one to unsubscribe from all. Changes nothing (link scanners fetch every link). The link names the send and the contact, sealed; it lasts 90 days (410 after).
+   */
+  getSubscriptionCenter: {
+    parameters: {
+      query?: {
+        token?: string;
+      };
+    };
+    responses: {
+      /** @description The center. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid, or names nothing we hold (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link (a page). */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The subscription center's forms: save the lists chosen, or unsubscribe from all.
+   * @description Posted by the page (application/x-www-form-urlencoded) with its sealed token. `save` joins the ticked lists and leaves the unticked ones among those the page showed (`shown`); `unsubscribe_all` leaves every list. Each change is a consent event; leaving is the one unsubscribe, counted at most once per message and recipient. Answers the center again with what changed.
+   */
+  changeSubscriptions: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          token: string;
+          action: "save" | "unsubscribe_all";
+          list?: string | string[];
+          shown?: string | string[];
+        };
+      };
+    };
+    responses: {
+      /** @description The center with what changed. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid, or names nothing we hold (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link (a page). */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The page a double opt-in email's link opens: a button that confirms.
+   * @description Shows the address and the lists asked for; changes nothing (scanners fetch links). The link lasts 30 days (410 after); one already used answers 404.
+   */
+  getSignupConfirmation: {
+    parameters: {
+      query?: {
+        token?: string;
+      };
+    };
+    responses: {
+      /** @description The confirmation page. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid, or names nothing we hold (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link (a page). */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Confirm a sign-up: the contact is made (or matched) and joins every list asked for.
+   * @description Posted by the confirmation page (application/x-www-form-urlencoded) with its sealed token. Each list joined is a consent event with the evidence (form, submission time, email sent, confirmation time). A second post answers 404.
+   */
+  confirmSignup: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Confirmed. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid, or names nothing we hold (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link (a page). */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
         };
       };
     };
@@ -3788,6 +4108,7 @@ export interface operations {
                       listId: string;
                       consentField?: string;
                     }[];
+                  doubleOptIn?: boolean;
                 };
                 /** Format: date-time */
                 createdAt: string;
@@ -3905,6 +4226,8 @@ export interface operations {
               /** @description Subscribe only when this consent box is ticked. */
               consentField?: string;
             }[];
+          /** @description Sign-ups wait for the person to confirm by email (one link for every list) before they become a contact; also implied by a list with `doubleOptIn`. */
+          doubleOptIn?: boolean;
         };
       };
     };
@@ -3952,6 +4275,7 @@ export interface operations {
                   listId: string;
                   consentField?: string;
                 }[];
+              doubleOptIn?: boolean;
             };
             /** Format: date-time */
             createdAt: string;
@@ -4070,6 +4394,7 @@ export interface operations {
                   listId: string;
                   consentField?: string;
                 }[];
+              doubleOptIn?: boolean;
             };
             /** Format: date-time */
             createdAt: string;
@@ -4197,6 +4522,8 @@ export interface operations {
               /** @description Subscribe only when this consent box is ticked. */
               consentField?: string;
             }[];
+          /** @description Sign-ups wait for the person to confirm by email (one link for every list) before they become a contact; also implied by a list with `doubleOptIn`. */
+          doubleOptIn?: boolean;
         };
       };
     };
@@ -4244,6 +4571,7 @@ export interface operations {
                   listId: string;
                   consentField?: string;
                 }[];
+              doubleOptIn?: boolean;
             };
             /** Format: date-time */
             createdAt: string;
@@ -6216,6 +6544,14 @@ export interface operations {
                   subscribed: number;
                   unsubscribed: number;
                 };
+                /** @description Shown on the subscription center, where contacts join and leave it themselves. */
+                public: boolean;
+                /** @description The name contacts see on the subscription center (null: the list name). */
+                publicName: string | null;
+                /** @description What contacts read under it on the subscription center. */
+                publicDescription: string | null;
+                /** @description A form sign-up to the list waits until the person confirms by email (double opt-in). */
+                doubleOptIn: boolean;
                 /** Format: date-time */
                 createdAt: string;
                 /** Format: date-time */
@@ -6272,6 +6608,14 @@ export interface operations {
         "application/json": {
           name: string;
           description?: string | null;
+          /** @description Shown on the subscription center, where contacts join and leave it themselves. */
+          public?: boolean;
+          /** @description The name contacts see on the subscription center (null: the list name). */
+          publicName?: string | null;
+          /** @description What contacts read under it on the subscription center. */
+          publicDescription?: string | null;
+          /** @description A form sign-up to the list waits until the person confirms by email (double opt-in). */
+          doubleOptIn?: boolean;
         };
       };
     };
@@ -6288,6 +6632,14 @@ export interface operations {
               subscribed: number;
               unsubscribed: number;
             };
+            /** @description Shown on the subscription center, where contacts join and leave it themselves. */
+            public: boolean;
+            /** @description The name contacts see on the subscription center (null: the list name). */
+            publicName: string | null;
+            /** @description What contacts read under it on the subscription center. */
+            publicDescription: string | null;
+            /** @description A form sign-up to the list waits until the person confirms by email (double opt-in). */
+            doubleOptIn: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -6368,6 +6720,14 @@ export interface operations {
               subscribed: number;
               unsubscribed: number;
             };
+            /** @description Shown on the subscription center, where contacts join and leave it themselves. */
+            public: boolean;
+            /** @description The name contacts see on the subscription center (null: the list name). */
+            publicName: string | null;
+            /** @description What contacts read under it on the subscription center. */
+            publicDescription: string | null;
+            /** @description A form sign-up to the list waits until the person confirms by email (double opt-in). */
+            doubleOptIn: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -6489,7 +6849,7 @@ export interface operations {
     };
   };
   /**
-   * Rename a list or change its description (null clears it).
+   * Rename a list, change its description, or how contacts see and join it (null clears a text).
    * @description Fields left out keep their values.
    */
   changeList: {
@@ -6500,14 +6860,17 @@ export interface operations {
     };
     requestBody: {
       content: {
-        /**
-         * @example {
-         *   "description": null
-         * }
-         */
         "application/json": {
           name?: string;
           description?: string | null;
+          /** @description Shown on the subscription center, where contacts join and leave it themselves. */
+          public?: boolean;
+          /** @description The name contacts see on the subscription center (null: the list name). */
+          publicName?: string | null;
+          /** @description What contacts read under it on the subscription center. */
+          publicDescription?: string | null;
+          /** @description A form sign-up to the list waits until the person confirms by email (double opt-in). */
+          doubleOptIn?: boolean;
         };
       };
     };
@@ -6524,6 +6887,14 @@ export interface operations {
               subscribed: number;
               unsubscribed: number;
             };
+            /** @description Shown on the subscription center, where contacts join and leave it themselves. */
+            public: boolean;
+            /** @description The name contacts see on the subscription center (null: the list name). */
+            publicName: string | null;
+            /** @description What contacts read under it on the subscription center. */
+            publicDescription: string | null;
+            /** @description A form sign-up to the list waits until the person confirms by email (double opt-in). */
+            doubleOptIn: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -8317,7 +8688,7 @@ export interface operations {
     };
   };
   /**
-   * Addresses never attempted again (hard bounces), in address order.
+   * Addresses not attempted while suppressed (bounces, complaints), in address order.
    * @description `email` looks one address up; paged with `cursor`.
    */
   listSuppressions: {
@@ -8335,12 +8706,19 @@ export interface operations {
           "application/json": {
             suppressions: ({
                 email: string;
+                /** @description hard_bounce, soft_bounces (the window filled) or complaint. */
                 reason: string;
+                /** @description The bounce category (invalid-mailbox, full-mailbox …) or complaint. */
+                category: string | null;
                 sendId: string | null;
-                /** @description The SMTP server's answer that caused it. */
+                /** @description The SMTP server's answer or the report's text that caused it. */
                 detail: string | null;
                 /** Format: date-time */
                 createdAt: string;
+                /** @description When it ends; null = permanent (a complaint). */
+                until: string | null;
+                /** @description Which bounce listing of the address this is: the 1st lasts 7 days, then 14, 30, 180. */
+                listing: number;
               })[];
             nextCursor: string | null;
           };
@@ -8380,7 +8758,7 @@ export interface operations {
   };
   /**
    * Lift a suppression (the mailbox works again): later sends attempt the address.
-   * @description An address that is not suppressed answers 404.
+   * @description An address that is not suppressed answers 404; one suppressed for a complaint 409 (only its owner can lift that, by subscribing anew). The history keeps the lift.
    */
   liftSuppression: {
     parameters: {
@@ -8417,6 +8795,12 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       /** @description The request body is too large. */
       413: {
         content: {
@@ -8425,6 +8809,161 @@ export interface operations {
       };
       /** @description The body has a content type this operation does not take. */
       415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * A contact's suppression: in force or not, why, and every listing and lift before.
+   * @description Hard bounces suppress for 7 days, then 14, 30 and 180 with each repeat; soft bounces when the window fills; complaints for good.
+   */
+  getContactSuppression: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description The contact's address (lower-cased). */
+            email: string | null;
+            /** @description The suppression in force now; null when the address may be emailed. */
+            current: ({
+              /** @description hard_bounce, soft_bounces or complaint. */
+              reason: string;
+              category: string | null;
+              sendId: string | null;
+              detail: string | null;
+              /** Format: date-time */
+              since: string;
+              /** @description null = permanent (a complaint). */
+              until: string | null;
+              listing: number;
+            }) | null;
+            /** @description Every listing and lift of the address, newest first. */
+            history: ({
+                action: "listed" | "lifted";
+                reason: string;
+                category: string | null;
+                sendId: string | null;
+                detail: string | null;
+                listing: number | null;
+                until: string | null;
+                /** Format: date-time */
+                at: string;
+              })[];
+            /** @description Soft bounces suppress when `limit` of the last `window` sends soft-bounced. */
+            softBounceRule: {
+              limit: number;
+              window: number;
+            };
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
+   * @description `verdict` keeps one verdict: `unparseable`, `forged` and `unmatched` reports changed nothing and carry the message.
+   */
+  listBounceReports: {
+    parameters: {
+      query?: {
+        verdict?: "recorded" | "duplicate" | "unparseable" | "forged" | "unmatched" | "ignored";
+        limit?: number;
+        cursor?: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            reports: ({
+                id: string;
+                /** Format: date-time */
+                receivedAt: string;
+                source: string;
+                verdict: "recorded" | "duplicate" | "unparseable" | "forged" | "unmatched" | "ignored";
+                /** @description What was recorded, or why nothing was. */
+                reason: string;
+                envelopeFrom: string | null;
+                envelopeTo: string | null;
+                size: number;
+                /** @description The message as received, kept only when nothing could be recorded from it. */
+                raw: string | null;
+              })[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
@@ -8478,7 +9017,13 @@ export interface operations {
             bounces: {
               hard: number;
               soft: number;
+              /** @description Of these, reported after the SMTP server accepted the email (DSN, webhook). */
+              late: number;
             };
+            /** @description Recipients who marked the email as spam (ARF reports). */
+            complaints: number;
+            /** @description Auto-replies and challenges: counted apart, never bounces. */
+            autoReplies: number;
             unconfirmed: number;
             opens: {
               human: {
@@ -9149,6 +9694,74 @@ export interface operations {
       503: {
         content: {
           "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * SendGrid's signed event webhook: bounces and spam reports become outcomes.
+   * @description Set SPOOR_SENDGRID_WEBHOOK_KEY to the verification key SendGrid shows. The ECDSA signature over the timestamp and the raw body is checked first (403 when missing, stale or wrong; nothing recorded). Each event is recorded once.
+   */
+  sendgridEvents: {
+    /** @description The JSON array of events, exactly as SendGrid sends it. */
+    requestBody: {
+      content: {
+        /** @example [{"email":"ada@example.com","timestamp":1780000000,"smtp-id":"<a1b2@track.example.com>","event":"bounce","type":"bounce","status":"5.1.1","reason":"550 5.1.1 User unknown","sg_event_id":"ZHVtbXk"}] */
+        "application/json": string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            recorded: number;
+            duplicates: number;
+            unmatched: number;
+            ignored: number;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
         };
       };
     };

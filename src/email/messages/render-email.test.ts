@@ -7,6 +7,7 @@ const urls: RecipientTrackingUrls = {
   pixel: 'https://t.test/e/o/PX.gif',
   click: (position) => `https://t.test/e/c/T${position}`,
   unsubscribe: 'https://t.test/e/u/U',
+  subscriptionCenter: 'https://t.test/subscriptions?token=S.1&x=2',
 };
 
 const ada: MergeContact = {
@@ -232,6 +233,22 @@ const cases: Case[] = [
     links: [],
     htmlHas: ['<a href="https://t.test/e/u/U">Unsubscribe</a>'],
     text: 'Unsubscribe: https://t.test/e/u/U',
+  },
+  {
+    name: 'the subscription center merge field, in both parts (escaped in the HTML), never tracked',
+    content: {
+      html: '<a href="{{ subscription_center_url }}">Your lists</a>',
+      text: 'Your lists: {{ subscription_center_url }}',
+    },
+    links: [],
+    htmlHas: ['<a href="https://t.test/subscriptions?token=S.1&amp;x=2">Your lists</a>'],
+    text: 'Your lists: https://t.test/subscriptions?token=S.1&x=2',
+  },
+  {
+    name: 'the subscription center in a preview is a placeholder',
+    content: { html: '<a href="{{ subscription_center_url }}">Your lists</a>' },
+    tracked: false,
+    htmlHas: ['<a href="#subscription-center">Your lists</a>'],
   },
   {
     name: 'a merge value cannot pose as a link placeholder',

@@ -4,9 +4,9 @@
 // (RFC 2919), Feedback-ID (Gmail's feedback loop), Precedence: bulk and X-Auto-Response-Suppress (so
 // out-of-office robots do not answer a campaign).
 import type { SendMailOptions } from 'nodemailer';
+import { SEND_HEADER } from '../bounces/send-header.ts';
 import type { RecipientTrackingUrls } from '../engagement/tracking-urls.ts';
 import type { RenderedEmail } from '../messages/render-email.ts';
-import { SEND_HEADER } from './send-header.ts';
 
 export interface SenderSnapshot {
   from_name: string | null;
@@ -60,9 +60,12 @@ export function composeEmail(input: {
   urls: RecipientTrackingUrls;
   messageId: string;
   sendHeader: string;
+  /** The VERP return path (src/email/bounces/verp.ts); without it the From address is the envelope sender. */
+  returnPath?: string | undefined;
   bulk: BulkIdentity;
 }): SendMailOptions & { messageId: string } {
   return {
+    ...(input.returnPath ? { envelope: { from: input.returnPath, to: input.to } } : {}),
     from: input.from,
     to: input.to,
     ...(input.replyTo ? { replyTo: input.replyTo } : {}),

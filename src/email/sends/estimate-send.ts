@@ -3,8 +3,9 @@
 // which must answer at once for lists of a million members (docs/decisions/021-send-estimate-counters.md).
 //
 // Each list's members are counted by what the send's permission rule (permission-rules.ts) would do with
-// them, by triggers, in the transaction of every change (migration 015). One list: the figures are those
-// counters, exact. Several lists share contacts (a contact on two lists gets one email, and is blocked as
+// them, by triggers, in the transaction of every change (migration 015); suppressions expire with time,
+// so the suppressed among the receivable are counted when asked (the suppressions in force, by index).
+// One list: the figures are those counts, exact. Several lists share contacts (a contact on two lists gets one email, and is blocked as
 // unsubscribed only if unsubscribed from all of them), which per-list counters cannot tell: when the lists
 // hold few memberships together the contacts are grouped exactly; otherwise the answer is bounds from the
 // counters (`exact: false`), and the exact figures are the send's own when it is prepared. The send checks
@@ -13,7 +14,7 @@ import { type AudienceCounts, audienceCounts } from '../../lists/store.ts';
 import type { BlockReason, Db } from '../../storage/schema.ts';
 import { requireLists } from './manage-sends.ts';
 import { blockReasonOf } from './permission-rules.ts';
-import { audienceGroups } from './store.ts';
+import { audienceGroups, suppressedReceivable } from './store.ts';
 
 /** Several lists holding at most this many memberships together are grouped by contact, exactly. */
 export const EXACT_GROUPING_LIMIT = 2_000;
@@ -53,6 +54,12 @@ export async function estimateSend(
 ): Promise<SendEstimate> {
   const listIds = await requireLists(db, input.listIds);
   const perList = await audienceCounts(db, listIds);
+  for (const [listId, suppressed] of await suppressedReceivable(db, listIds)) {
+    const counts = perList.get(listId);
+    if (!counts) continue;
+    counts.receivable -= suppressed;
+    counts.hard_bounced += suppressed;
+  }
   const memberships = [...perList.values()].reduce((sum, counts) => sum + membersOf(counts), 0);
   const asOf = new Date().toISOString();
   if (listIds.length > 1 && memberships <= (options.exactGroupingLimit ?? EXACT_GROUPING_LIMIT))

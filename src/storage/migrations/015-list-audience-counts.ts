@@ -1,16 +1,17 @@
 // Each list's members counted by what a send would do with them (docs/decisions/021-send-estimate-counters.md):
-// receivable, or blocked as unsubscribed, do not email, no address or hard bounced — the send's own
-// permission rule (src/email/sends/permission-rules.ts) for one membership. The send confirmation reads
-// these instead of scanning a million memberships.
+// receivable, or blocked as unsubscribed, do not email or no address — the send's own permission rule
+// (src/email/sends/permission-rules.ts) for one membership, but for the suppression list: a suppression
+// expires with time (migration 016), which no trigger sees, so the estimate subtracts the suppressed
+// members of the list when it is read (an indexed walk of the suppressions in force). The send
+// confirmation reads these instead of scanning a million memberships.
 //
 // Kept by triggers in the transaction of every change they count, so no writer has to remember them and
 // none can forget: memberships (added, unsubscribed, resubscribed, moved by a merge, removed, erased,
-// the hot path's one-click unsubscribes written by the SQLite writer thread), a contact's do-not-email
-// flag or address (edited, imported, merged, erased) and the suppression list (hard bounces, removals).
+// the hot path's one-click unsubscribes written by the SQLite writer thread) and a contact's do-not-email
+// flag or address (edited, imported, merged, erased).
 // The counters count memberships whose contact exists, as the estimate's old scan joined them.
 //
-// Also (issue 15): the index that names the contacts behind an engagement figure, and the emails sent
-// before the send worker logged them in the interaction feed.
+// Also (issue 15): the emails sent before the send worker logged them in the interaction feed.
 import { type Kysely, SqliteAdapter, sql } from 'kysely';
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against whatever the schema was at the time.
@@ -19,17 +20,13 @@ type AnyDb = Kysely<any>;
 const isSqlite = (db: AnyDb) => db.getExecutor().adapter instanceof SqliteAdapter;
 
 /**
- * A membership's state: `status` is its status, `c` the contact row's alias, `suppressed` a boolean SQL
- * expression (by default: the contact's address is on the suppression list now). The same order as
- * blockReasonOf: the contact's own choices first, then the facts about the address.
+ * A membership's state: `status` is its status, `c` the contact row's alias. The order of blockReasonOf:
+ * the contact's own choices first, then the facts about the address.
  */
-export function audienceState(status: string, c: string, suppressed?: string): string {
-  const onList =
-    suppressed ?? `exists (select 1 from email_suppressions s where s.email_match = ${c}.email_match)`;
+export function audienceState(status: string, c: string): string {
   return `case when ${status} <> 'subscribed' then 'unsubscribed'
     when ${c}.do_not_email <> 0 then 'do_not_email'
     when ${c}.email is null or trim(${c}.email) = '' then 'no_address'
-    when ${onList} then 'hard_bounced'
     else 'receivable' end`;
 }
 
@@ -50,22 +47,12 @@ const membershipDeltas = (rows: string, sign: 1 | -1) =>
     from ${rows} m join contacts c on c.id = m.contact_id`;
 
 /** `sign` × the memberships of contact row `c` (old or new), in that row's state. */
-const contactDeltas = (c: 'old' | 'new', sign: 1 | -1, suppressed?: string) =>
-  `select m.list_id, ${audienceState('m.status', c, suppressed)} as state, ${sign} as delta
+const contactDeltas = (c: 'old' | 'new', sign: 1 | -1) =>
+  `select m.list_id, ${audienceState('m.status', c)} as state, ${sign} as delta
     from list_members m where m.contact_id = ${c}.id`;
 
-/** A suppression added (sign 1) or removed (-1): its contacts' memberships move between states. */
-const suppressionDeltas = (row: 'old' | 'new', sign: 1 | -1) => {
-  const [before, after] = sign === 1 ? ['false', 'true'] : ['true', 'false'];
-  return `select m.list_id, ${audienceState('m.status', 'c', before)} as state, -1 as delta
-      from contacts c join list_members m on m.contact_id = c.id where c.email_match = ${row}.email_match
-    union all
-    select m.list_id, ${audienceState('m.status', 'c', after)}, 1
-      from contacts c join list_members m on m.contact_id = c.id where c.email_match = ${row}.email_match`;
-};
-
 const CONTACT_CHANGED = `old.do_not_email <> new.do_not_email or old.email is not new.email
-  or old.email_match is not new.email_match or old.id <> new.id`;
+  or old.id <> new.id`;
 
 async function backfill(db: AnyDb): Promise<void> {
   await sql
@@ -125,15 +112,8 @@ async function upSqlite(db: AnyDb): Promise<void> {
     ['contact_delete', 'after delete on contacts', [addDeltas(contactDeltas('old', -1))]],
     [
       'contact_update',
-      `after update of id, do_not_email, email, email_match on contacts when ${CONTACT_CHANGED}`,
+      `after update of id, do_not_email, email on contacts when ${CONTACT_CHANGED}`,
       [addDeltas(`${contactDeltas('old', -1)} union all ${contactDeltas('new', 1)}`)],
-    ],
-    ['suppression_insert', 'after insert on email_suppressions', [addDeltas(suppressionDeltas('new', 1))]],
-    ['suppression_delete', 'after delete on email_suppressions', [addDeltas(suppressionDeltas('old', -1))]],
-    [
-      'suppression_update',
-      'after update of email_match on email_suppressions when old.email_match <> new.email_match',
-      [addDeltas(suppressionDeltas('old', -1)), addDeltas(suppressionDeltas('new', 1))],
     ],
     ['list_delete', 'after delete on lists', ['delete from list_audience_counts where list_id = old.id']],
   ];
@@ -158,13 +138,11 @@ function stageDeltas(rows: string): string {
 
 /** PostgreSQL trigger functions: name → body (statements run in order). */
 function postgresFunctions(): Record<string, string[]> {
-  // Writers of memberships take a share lock on their contacts before reading their state, and writers
-  // of a contact's state or of a suppression lock the contacts it changes: whichever commits second then
-  // reads the other's change (each statement of a trigger function takes a new snapshot in READ
-  // COMMITTED), so concurrent changes never count a membership in a stale state.
+  // Writers of memberships take a share lock on their contacts before reading their state, and a writer
+  // of a contact's state holds its row: whichever commits second then reads the other's change (each
+  // statement of a trigger function takes a new snapshot in READ COMMITTED), so concurrent changes
+  // never count a membership in a stale state.
   const lockMembers = (ids: string) => `perform 1 from contacts where id in (${ids}) order by id for share`;
-  const lockAddress = (row: string) =>
-    `perform pg_advisory_xact_lock(hashtextextended('list-audience:' || ${row}.email_match, 0)) where ${row}.email_match is not null`;
   return {
     member_insert: [
       lockMembers('select contact_id from new_rows'),
@@ -179,21 +157,7 @@ function postgresFunctions(): Record<string, string[]> {
       stageDeltas(`${membershipDeltas('old_rows', -1)} union all ${membershipDeltas('new_rows', 1)}`),
     ],
     contact_delete: [stageDeltas(contactDeltas('old', -1))],
-    contact_update: [
-      lockAddress('old'),
-      lockAddress('new'),
-      stageDeltas(`${contactDeltas('old', -1)} union all ${contactDeltas('new', 1)}`),
-    ],
-    suppression_insert: [
-      lockAddress('new'),
-      'perform 1 from contacts where email_match = new.email_match order by id for update',
-      stageDeltas(suppressionDeltas('new', 1)),
-    ],
-    suppression_delete: [
-      lockAddress('old'),
-      'perform 1 from contacts where email_match = old.email_match order by id for update',
-      stageDeltas(suppressionDeltas('old', -1)),
-    ],
+    contact_update: [stageDeltas(`${contactDeltas('old', -1)} union all ${contactDeltas('new', 1)}`)],
     list_delete: ['delete from list_audience_counts where list_id = old.id'],
     // At commit: the first call takes every staged row of the transaction, the others find none.
     apply: [
@@ -228,23 +192,9 @@ const POSTGRES_TRIGGERS: [name: string, on: string, fn: string][] = [
   ['contact_delete', 'after delete on contacts for each row', 'contact_delete'],
   [
     'contact_update',
-    `after update of id, do_not_email, email, email_match on contacts for each row when (
-      old.do_not_email <> new.do_not_email or old.email is distinct from new.email
-      or old.email_match is distinct from new.email_match or old.id <> new.id)`,
+    `after update of id, do_not_email, email on contacts for each row when (
+      old.do_not_email <> new.do_not_email or old.email is distinct from new.email or old.id <> new.id)`,
     'contact_update',
-  ],
-  ['suppression_insert', 'after insert on email_suppressions for each row', 'suppression_insert'],
-  ['suppression_delete', 'after delete on email_suppressions for each row', 'suppression_delete'],
-  // An address renamed on the suppression list: gone from one address, added to the other.
-  [
-    'suppression_update_old',
-    'after update of email_match on email_suppressions for each row when (old.email_match <> new.email_match)',
-    'suppression_delete',
-  ],
-  [
-    'suppression_update_new',
-    'after update of email_match on email_suppressions for each row when (old.email_match <> new.email_match)',
-    'suppression_insert',
   ],
   ['list_delete', 'after delete on lists for each row', 'list_delete'],
   ['apply', 'after insert on list_audience_pending deferrable initially deferred for each row', 'apply'],
@@ -278,21 +228,6 @@ async function upPostgres(db: AnyDb): Promise<void> {
 }
 
 /**
- * The CSV of the contacts behind an engagement figure (src/email/insights/figure-contacts.ts) names each
- * page's recipients from their events that name a contact: without this index each page of 1,000 read
- * every event of the install (migration 006 dropped the recipient index to spare the hot path's pages;
- * this one holds only events with a contact, one entry per event made with tracking consent).
- */
-async function namedEventsIndex(db: AnyDb): Promise<void> {
-  await db.schema
-    .createIndex('email_events_named_by_recipient')
-    .on('email_events')
-    .columns(['send_id', 'recipient_key'])
-    .where(sql.ref('contact_id'), 'is not', null)
-    .execute();
-}
-
-/**
  * Emails sent before the send worker logged them as interactions (src/email/sends/send-interactions.ts),
  * oldest first: the feed and contacts' timelines start with them.
  */
@@ -305,7 +240,6 @@ export async function logSentEmails(db: AnyDb): Promise<void> {
 
 export async function up(db: AnyDb): Promise<void> {
   await logSentEmails(db);
-  await namedEventsIndex(db);
   await createTable(db);
   await backfill(db);
   if (isSqlite(db)) await upSqlite(db);
@@ -318,12 +252,10 @@ export async function down(db: AnyDb): Promise<void> {
     const table = on.split(' on ')[1]?.split(' ')[0];
     await sql.raw(`drop trigger if exists list_audience_${name}${sqlite ? '' : ` on ${table}`}`).execute(db);
   }
-  if (sqlite) await sql.raw('drop trigger if exists list_audience_suppression_update').execute(db);
-  else
+  if (!sqlite)
     for (const name of Object.keys(postgresFunctions()))
       await sql.raw(`drop function if exists list_audience_${name}()`).execute(db);
   if (!sqlite) await db.schema.dropTable('list_audience_pending').execute();
   await db.schema.dropTable('list_audience_counts').execute();
-  await db.schema.dropIndex('email_events_named_by_recipient').execute();
   await db.deleteFrom('interaction_log').where('source', '=', 'email_delivery').execute();
 }
