@@ -99,6 +99,10 @@ const TAGS = [
     name: 'email engagement',
     description: 'Opens, clicks and one-click unsubscribes: the links inside sent email (public).',
   },
+  {
+    name: 'subscription center',
+    description: "The pages a recipient's subscription center and double opt-in links open (public).",
+  },
   { name: 'email insights', description: 'What recipients did with a send.' },
   { name: 'privacy', description: "Exporting and erasing a contact's data; the cookie declaration." },
   { name: 'accounts', description: 'Signing in, users, invitations, API keys and the audit log.' },

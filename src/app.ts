@@ -8,11 +8,16 @@ import type { Config } from './config.ts';
 import { contactImportJobRoutes } from './contacts/import-job-routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieRoutes } from './cookies/routes.ts';
+import { bounceReportRoutes } from './email/bounces/routes.ts';
+import { webhookRoutes } from './email/bounces/webhook-routes.ts';
 import { errorPage } from './email/engagement/pages.ts';
 import { engagementRoutes } from './email/engagement/routes.ts';
 import { insightsRoutes } from './email/insights/routes.ts';
 import { messageRoutes } from './email/messages/routes.ts';
 import { sendRoutes } from './email/sends/routes.ts';
+import { subscriptionCenterRoutes } from './email/subscription-center/routes.ts';
+import { suppressionRoutes } from './email/suppression/routes.ts';
+import { formsUsingContactField } from './forms/contact-field-users.ts';
 import { publicFormRoutes } from './forms/public-routes.ts';
 import { formRoutes } from './forms/routes.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -93,7 +98,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       privacyDefaultsRoutes(tracking, { config });
     });
     adminArea(admin, 'contacts', (contacts) => {
-      contactRoutes(contacts, { db: storage.db });
+      contactRoutes(contacts, { db: storage.db, fieldUsers: formsUsingContactField });
       interactionRoutes(contacts, { db: storage.db, feed });
       contactChannelRoutes(contacts, { db: storage.db });
       contactImportJobRoutes(contacts, { db: storage.db, lists: importListHooks });
@@ -103,6 +108,8 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       listRoutes(email, { db: storage.db });
       messageRoutes(email, { db: storage.db });
       sendRoutes(email, { db: storage.db });
+      suppressionRoutes(email, { db: storage.db, config });
+      bounceReportRoutes(email, { db: storage.db });
       insightsRoutes(email, { db: storage.db });
       smtpStatusRoutes(email, { db: storage.db, config });
     });
@@ -110,7 +117,10 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   publicFormRoutes(app, { config, storage, websites, handoffs });
 
   // Email: the engagement endpoints (sending is a job: src/workers.ts).
-  engagementRoutes(app, { storage, config, secrets });
+  const engagement = engagementRoutes(app, { storage, config, secrets });
+  subscriptionCenterRoutes(app, { storage, config, secrets, engagement });
+  // Email providers' signed webhooks (bounces, complaints).
+  webhookRoutes(app, { storage, config });
   webRoutes(app, { demoWebsiteId: options.demoWebsiteId });
   dashboardRoutes(app);
 

@@ -1,4 +1,5 @@
 // The only reader of process.env: every setting Spoor takes, validated once at start-up.
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SigningKey } from './lib/tokens.ts';
 
@@ -60,6 +61,23 @@ export interface Config {
   /** Sign-in attempts per 15 minutes (per node): per account (email) and per client address. */
   signInAttemptsPerAccount: number;
   signInAttemptsPerAddress: number;
+  /** Bounces after acceptance: the VERP return path and the SMTP receiver for it (src/email/bounces). */
+  bounces: BounceConfig;
+}
+
+export interface BounceConfig {
+  /** The domain of the per-recipient return path (b+<sealed>@domain); undefined = none, no receiver. */
+  domain: string | undefined;
+  /** The receiver's port (its MX or the relay's transport points at it). */
+  smtpPort: number;
+  smtpHost: string;
+  /** Largest report taken, in bytes (a DSN carries the returned message). */
+  maxBytes: number;
+  /** A soft bounce suppresses when `softLimit` of the address's last `softWindow` sends soft-bounced. */
+  softLimit: number;
+  softWindow: number;
+  /** SendGrid's event webhook verification key (base64 DER, as SendGrid shows it); unset = no webhook. */
+  sendgridWebhookKey: string | undefined;
 }
 
 export interface SmtpConfig {
@@ -176,6 +194,45 @@ function smtp(env: Env): SmtpConfig {
   };
 }
 
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+
+function bounces(env: Env): BounceConfig {
+  const domain = env['SPOOR_BOUNCE_DOMAIN']?.trim().toLowerCase() || undefined;
+  if (domain !== undefined && !DOMAIN.test(domain))
+    throw new ConfigError(
+      `SPOOR_BOUNCE_DOMAIN must be a domain name such as bounce.example.com; got "${domain}".`,
+    );
+  const softWindow = integer(env, 'SPOOR_SOFT_BOUNCE_WINDOW', 5, 1, 100);
+  const softLimit = integer(env, 'SPOOR_SOFT_BOUNCE_LIMIT', 3, 1, 100);
+  if (softLimit > softWindow)
+    throw new ConfigError(
+      `SPOOR_SOFT_BOUNCE_LIMIT (${softLimit}) cannot be more than SPOOR_SOFT_BOUNCE_WINDOW (${softWindow}): it counts soft bounces among that many sends.`,
+    );
+  return {
+    domain,
+    smtpPort: integer(env, 'SPOOR_BOUNCE_SMTP_PORT', 2525, 0, 65535),
+    smtpHost: env['SPOOR_BOUNCE_SMTP_HOST'] || '0.0.0.0',
+    maxBytes: integer(env, 'SPOOR_BOUNCE_MAX_BYTES', 2_097_152, 16_384, 104_857_600),
+    softLimit,
+    softWindow,
+    sendgridWebhookKey: sendgridKey(env),
+  };
+}
+
+function sendgridKey(env: Env): string | undefined {
+  const raw = env['SPOOR_SENDGRID_WEBHOOK_KEY']?.replace(/-----[A-Z ]+-----|\s+/g, '');
+  if (!raw) return undefined;
+  try {
+    const key = createPublicKey({ key: Buffer.from(raw, 'base64'), format: 'der', type: 'spki' });
+    if (key.asymmetricKeyType !== 'ec') throw new Error('not an EC key');
+  } catch {
+    throw new ConfigError(
+      'SPOOR_SENDGRID_WEBHOOK_KEY must be the verification key SendGrid shows for the signed event webhook (base64, an ECDSA public key).',
+    );
+  }
+  return raw;
+}
+
 function metricsToken(env: Env): string | undefined {
   const token = env['SPOOR_METRICS_TOKEN'];
   if (!token) return undefined;
@@ -238,6 +295,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionMaxHours: integer(env, 'SPOOR_SESSION_MAX_HOURS', 12, 1, 720),
     signInAttemptsPerAccount: integer(env, 'SPOOR_SIGN_IN_ATTEMPTS_PER_ACCOUNT', 10, 1, 1_000_000),
     signInAttemptsPerAddress: integer(env, 'SPOOR_SIGN_IN_ATTEMPTS_PER_ADDRESS', 50, 1, 1_000_000),
+    bounces: bounces(env),
   };
 }
 

@@ -1,7 +1,9 @@
 // This install's interaction feed: each domain's interaction source, registered in one place. A new
 // capability (bounces, offers, events) adds its source here and logs its items (docs/architecture.md).
+import { outcomeInteractions } from './email/bounces/outcome-interactions.ts';
 import { emailInteractions } from './email/engagement/email-interactions.ts';
 import { submissionInteractions } from './forms/submission-interactions.ts';
+import { consentInteractions } from './lists/consent-interactions.ts';
 import { InteractionRegistry } from './platform/interactions/registry.ts';
 import { visitInteractions } from './tracking/visit-interactions.ts';
 
@@ -9,5 +11,7 @@ export function createInteractionFeed(): InteractionRegistry {
   return new InteractionRegistry()
     .register(visitInteractions)
     .register(submissionInteractions)
-    .register(emailInteractions);
+    .register(emailInteractions)
+    .register(outcomeInteractions)
+    .register(consentInteractions);
 }

@@ -3,6 +3,7 @@
 // any domain folder (inside one, that folder and every holder would import each other: npm run check:cycles).
 // A new domain adds one line here; privacy and identity need no change.
 import { contactsPersonalData } from './contacts/personal-data.ts';
+import { bouncesPersonalData } from './email/bounces/personal-data.ts';
 import { engagementPersonalData } from './email/engagement/personal-data.ts';
 import { sendsPersonalData } from './email/sends/personal-data.ts';
 import { formsPersonalData } from './forms/personal-data.ts';
@@ -18,5 +19,6 @@ export const personalData = new PersonalDataRegistry([
   trackingPersonalData, // page views before browsers, the tracking writer's lock order
   listsPersonalData,
   engagementPersonalData, // events after recipient rows, which the engagement writer share-locks
-  sendsPersonalData, // erased first
+  sendsPersonalData,
+  bouncesPersonalData, // erased first: outcomes name send recipients
 ]);

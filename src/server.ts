@@ -6,8 +6,10 @@ import { buildApp } from './app.ts';
 import { bootstrap } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { DEMO_PAGE_SLUG } from './demo/routes.ts';
+import { startBounceReceiver } from './email/bounces/receiver.ts';
 import { jsonLogLine } from './lib/logger.ts';
 import { listenForMetrics } from './metrics/routes.ts';
+import { loadInstallSecrets } from './secrets/install-secrets.ts';
 import { databaseFailure, listenFailure } from './start-up-failure.ts';
 import { openStorage, type Storage } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrate.ts';
@@ -26,6 +28,16 @@ export async function runServer(): Promise<void> {
   // Background jobs (sending, retention, submission retries) start here, never in an app a test builds;
   // after the app only so that they log through its logger.
   const workers = await startWorkers({ storage, config, log: app.log });
+  // The SMTP receiver for delivery reports, when a return-path domain is set (src/email/bounces).
+  const { seal } = await loadInstallSecrets(storage.db, config.tokenKeys);
+  const bounceReceiver = await startBounceReceiver({
+    db: storage.db,
+    seal,
+    bounces: config.bounces,
+    log: app.log,
+  }).catch((error: unknown) => {
+    throw listenFailure('SPOOR_BOUNCE_SMTP_PORT', config.bounces.smtpHost, config.bounces.smtpPort, error);
+  });
   let metricsListener: Server | null = null;
 
   const shutdown = async (signal: string) => {
@@ -35,7 +47,7 @@ export async function runServer(): Promise<void> {
     // finish is the event writer, so after a grace period drain it and go.
     const grace = new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref());
     // In-flight sends finish their step (the job runner's stop) within the same grace.
-    await Promise.race([Promise.all([app.close(), workers.stop()]), grace]);
+    await Promise.race([Promise.all([app.close(), workers.stop(), bounceReceiver?.close()]), grace]);
     await ingestor.close();
     await storage.close();
     process.exit(0);

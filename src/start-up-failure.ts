@@ -29,7 +29,7 @@ export function databaseFailure(databaseUrl: string, error: unknown): StartupFai
 
 /** A listener that could not start; `setting` is the variable that chooses its port. */
 export function listenFailure(
-  setting: 'PORT' | 'SPOOR_METRICS_PORT',
+  setting: 'PORT' | 'SPOOR_METRICS_PORT' | 'SPOOR_BOUNCE_SMTP_PORT',
   host: string,
   port: number,
   error: unknown,

@@ -2,6 +2,7 @@
 // it; the HTTP app never does, and a test starts it only when it needs it. A new kind is one line here.
 import type { Config } from './config.ts';
 import { leaseMsFor, sendJobKind } from './email/sends/send-job.ts';
+import { confirmationMailJobKind, expiredSignupsJobKind } from './email/subscription-center/signup-jobs.ts';
 import { submissionRetryJobKind } from './forms/retry-submissions.ts';
 import type { Logger } from './lib/logger.ts';
 import { outageLog } from './lib/outage-log.ts';
@@ -36,6 +37,8 @@ export async function createWorkers({ storage, config, log }: WorkerDeps): Promi
   runner.register(sendJobKind({ storage, config, secrets, log }));
   runner.register(retentionJobKind(storage, { everyMs: config.retentionIntervalMinutes * 60_000, log }));
   runner.register(submissionRetryJobKind(storage));
+  runner.register(confirmationMailJobKind({ storage, config, seal: secrets.seal }));
+  runner.register(expiredSignupsJobKind(storage));
   return runner;
 }
 

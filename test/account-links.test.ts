@@ -84,7 +84,7 @@ describeEachEngine('invitations and password resets', (engine) => {
     expect(mail.text).toContain('admin@example.com invited you');
     const page = await fetch(mail.url);
     expect(page.status).toBe(200);
-    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('referrer-policy')).toBe('same-origin');
     const html = await page.text();
     expect(html).toContain('Lin@Example.com');
     expect(html).toContain('<form method="post" action="/account/accept">');

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { createContact, createContactField, createForm, EMAIL_FIELD } from './support/factories.ts';
 
 describeEachEngine('contacts API', (engine) => {
   let database: TestDatabase;
@@ -15,7 +16,7 @@ describeEachEngine('contacts API', (engine) => {
     await database.drop();
   });
 
-  const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
+  const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
     spoor.app.inject({
       method,
       url,
@@ -105,6 +106,93 @@ describeEachEngine('contacts API', (engine) => {
       company: null,
       jobTitle: 'Maintainer',
     });
+  });
+
+  it('edits a contact: standard and custom values, a message per invalid field, recorded in the audit log', async () => {
+    await createContactField(spoor, { key: 'seats', label: 'Seats', type: 'number' });
+    const id = await createContact(spoor, { email: 'edit-me@example.com', firstName: 'Edith' });
+    const refused = await api('PATCH', `/api/contacts/${id}`, {
+      firstName: 'E'.repeat(101),
+      email: 'nope',
+      custom: { seats: 'lots', unknown_key: 1 },
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().details.fields).toEqual({
+      firstName: 'must be at most 100 characters',
+      email: 'is not a valid email address',
+      seats: 'must be a number',
+      unknown_key: 'is not a contact field (define it under /api/contact-fields first)',
+    });
+    expect((await api('GET', `/api/contacts/${id}`)).json()).toMatchObject({
+      firstName: 'Edith',
+      custom: {},
+    });
+
+    const changed = await api('PATCH', `/api/contacts/${id}`, {
+      firstName: 'Edie',
+      company: 'Edits Ltd',
+      custom: { seats: '12' },
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect((await api('GET', `/api/contacts/${id}`)).json()).toMatchObject({
+      email: 'edit-me@example.com',
+      firstName: 'Edie',
+      company: 'Edits Ltd',
+      custom: { seats: 12 },
+    });
+    const audit = (await api('GET', '/api/audit-log?limit=20')).json().entries;
+    expect(audit).toContainEqual(
+      expect.objectContaining({ action: 'changeContact', targetId: id, outcome: 'ok' }),
+    );
+  });
+
+  it('renames a custom field and removes it with every value, unless a form uses it', async () => {
+    await createContactField(spoor, { key: 'tier', label: 'Tier', type: 'text' });
+    const holders = [
+      await createContact(spoor, { email: 'tier1@example.com', custom: { tier: 'gold' } }),
+      await createContact(spoor, { email: 'tier2@example.com', custom: { tier: 'silver', seats: 3 } }),
+    ];
+    const renamed = await api('PATCH', '/api/contact-fields/tier', { label: ' Price tier ' });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(renamed.json()).toEqual({ key: 'tier', label: 'Price tier', type: 'text' });
+    expect((await api('GET', '/api/contact-fields')).json().fields).toContainEqual(renamed.json());
+    expect((await api('PATCH', '/api/contact-fields/tier', { label: '  ' })).statusCode).toBe(422);
+    expect((await api('PATCH', '/api/contact-fields/no_such', { label: 'x' })).statusCode).toBe(404);
+
+    const formId = await createForm(spoor, {
+      name: 'Tier form',
+      fields: [EMAIL_FIELD, { key: 'tier', type: 'text', label: 'Tier' }],
+    });
+    const used = await api('DELETE', '/api/contact-fields/tier');
+    expect(used.statusCode).toBe(409);
+    expect(used.json().message).toContain('"Tier form"');
+    expect(used.json().details.forms).toEqual([{ id: formId, name: 'Tier form' }]);
+    await spoor.app.inject({
+      method: 'PUT',
+      url: `/api/forms/${formId}`,
+      headers: spoor.auth,
+      payload: { name: 'Tier form', fields: [EMAIL_FIELD] },
+    });
+
+    const removed = await api('DELETE', '/api/contact-fields/tier');
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect(removed.json()).toEqual({ clearedContacts: 2 });
+    expect(
+      (await api('GET', '/api/contact-fields')).json().fields.map((f: { key: string }) => f.key),
+    ).not.toContain('tier');
+    expect((await api('GET', `/api/contacts/${holders[0]}`)).json().custom).toEqual({});
+    expect((await api('GET', `/api/contacts/${holders[1]}`)).json().custom).toEqual({ seats: 3 });
+    // Defined again, the key starts empty: no old value comes back under a new meaning.
+    await createContactField(spoor, { key: 'tier', label: 'Tier', type: 'number' });
+    expect((await api('GET', `/api/contacts/${holders[0]}`)).json().custom).toEqual({});
+    expect((await api('DELETE', '/api/contact-fields/no_such')).statusCode).toBe(404);
+    const audit = (await api('GET', '/api/audit-log?limit=50')).json().entries;
+    expect(audit).toContainEqual(
+      expect.objectContaining({ action: 'deleteContactField', targetId: 'tier', outcome: 'ok' }),
+    );
+    expect(audit).toContainEqual(
+      expect.objectContaining({ action: 'changeContactField', targetId: 'tier', outcome: 'ok' }),
+    );
   });
 
   it('searches by email, name or company and pages with a cursor', async () => {

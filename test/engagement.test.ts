@@ -796,18 +796,27 @@ describeEachEngine('email engagement', (engine) => {
       });
       expect(res.statusCode).toBe(200);
       const items = res.json().items;
-      expect(items.map((i: { type: string; event: string }) => [i.type, i.event])).toEqual([
+      // The unsubscribe ended the list membership: a consent event at the same instant (the same
+      // instant's items are ordered by source).
+      expect(
+        items.map((i: { type: string; event?: string; kind?: string }) => [i.type, i.event ?? i.kind]),
+      ).toEqual([
         ['email', 'unsubscribe'],
+        ['consent', 'list_unsubscribed'],
         ['email', 'click'],
         ['email', 'open'],
       ]);
       expect(items[1]).toMatchObject({
+        subjects: { list: { id: fixture.listIds[0] }, send: { id: fixture.sendId } },
+        attributes: { before: 'subscribed', after: 'unsubscribed', source: 'unsubscribe_link' },
+      });
+      expect(items[2]).toMatchObject({
         send: { id: fixture.sendId, subject: 'Spring sale, {{ contact.first_name }}' },
         message: { id: fixture.messageId, name: fixture.messageName },
         link: { position: 1, url: ARRIVALS, honeypot: false },
         machine: null,
       });
-      expect(items[2]).toMatchObject({ link: null, machine: 'apple-mpp' });
+      expect(items[3]).toMatchObject({ link: null, machine: 'apple-mpp' });
       // Paging goes through email items like any other.
       const first = await spoor.app.inject({
         method: 'GET',

@@ -194,6 +194,8 @@ describeEachEngine('interaction feed', (engine) => {
     expect(benItems.map((i) => i.kind).sort()).toEqual([
       'email_unsubscribe',
       'form_submission',
+      // The unsubscribe's consent event (lists' source).
+      'list_unsubscribed',
       'offer_claim',
       'visit',
     ]);
@@ -343,7 +345,14 @@ describeEachEngine('interaction feed', (engine) => {
   });
 
   it("the log's migration logs what was a contact's before it, oldest first", async () => {
-    const domainFeed = createInteractionFeed();
+    // The sources migration 011 knows (later sources, as consent events in 017, log themselves).
+    const known = new Set(['visit', 'form_submission', 'email']);
+    const domainFeed = {
+      all: () =>
+        createInteractionFeed()
+          .all()
+          .filter((s) => known.has(s.name)),
+    };
     const logged = (await interactionsAfter(db(), domainFeed.all(), { limit: 500 })).items;
     expect(logged.length).toBeGreaterThan(5);
     await interactionLog.down(db());

@@ -180,7 +180,7 @@ describeEachEngine('lists API', (engine) => {
     ]);
   });
 
-  it('deletes a list unless a send still has to take its recipients from it', async () => {
+  it('deletes a list unless a send to it is queued or under way', async () => {
     const listId = await list('Doomed');
     const [a, b] = await contacts(2);
     await api('POST', `/api/lists/${listId}/members`, { contactIds: [a, b] });
@@ -209,10 +209,17 @@ describeEachEngine('lists API', (engine) => {
     expect(refused.json().details).toEqual({ sends: [send.id] });
     expect((await api('GET', `/api/lists/${listId}`)).statusCode).toBe(200);
 
-    // Prepared: the send has its recipients; deleting the list takes nothing from it.
+    // Prepared and delivering: each recipient is still checked against the lists, so the list stays.
+    for (const status of ['sending', 'paused'] as const) {
+      await db().updateTable('sends').set({ status, prepared_at: now }).where('id', '=', send.id).execute();
+      const stillRefused = await api('DELETE', `/api/lists/${listId}`);
+      expect(stillRefused.statusCode).toBe(409);
+      expect(stillRefused.json().message).toContain(`“S” (${status})`);
+    }
+    // Done: the send has its recipients and counters; deleting the list takes nothing from it.
     await db()
       .updateTable('sends')
-      .set({ status: 'sending', prepared_at: now })
+      .set({ status: 'done', finished_at: now })
       .where('id', '=', send.id)
       .execute();
     await db()
@@ -241,6 +248,9 @@ describeEachEngine('lists API', (engine) => {
       .where('send_id', '=', send.id)
       .execute();
     expect(recipients).toHaveLength(2);
+    // The finished send's insights still answer without the list.
+    const insights = await api('GET', `/api/sends/${send.id}/insights`);
+    expect(insights.statusCode, insights.body).toBe(200);
     expect((await api('DELETE', `/api/lists/${listId}`)).statusCode).toBe(404);
   });
 

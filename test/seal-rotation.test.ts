@@ -5,7 +5,7 @@
 // a restart between each as an operator does it. Also: values signed by the code before the seal.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSendHeader, sendHeaderValue } from '../src/email/sends/send-header.ts';
+import { parseSendHeader, sendHeaderValue } from '../src/email/bounces/send-header.ts';
 import { HANDOFF_LIFETIME_MS, signHandoff, verifyHandoff } from '../src/identity/handoff.ts';
 import { newId } from '../src/lib/ids.ts';
 import type { TokenKind } from '../src/lib/tokens.ts';

@@ -4,7 +4,7 @@
 // cancel, and a clear 4xx for bad input on every endpoint.
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { parseSendHeader } from '../src/email/sends/send-header.ts';
+import { parseSendHeader } from '../src/email/bounces/send-header.ts';
 import { unsubscribeFromLists } from '../src/lists/store.ts';
 import { smtpUnreached } from '../src/platform/metrics/metrics.ts';
 import { type InstallSecrets, loadInstallSecrets } from '../src/secrets/install-secrets.ts';

@@ -16,7 +16,9 @@ import { searchTerms } from './search-terms.ts';
 import {
   type ContactFilters,
   type ContactRow,
+  clearCustomValues,
   contactRowOf,
+  deleteCustomField,
   findContact,
   findContactRow,
   insertContact,
@@ -26,6 +28,7 @@ import {
   setEmailPermissions,
   toContact,
   updateContactRow,
+  updateCustomFieldLabel,
 } from './store.ts';
 
 const COLUMN = {
@@ -188,4 +191,46 @@ export async function defineCustomField(
     throw new AppError('conflict', `A contact field "${field.key}" already exists.`);
   }
   return { key: field.key, label: field.label, type: field.type };
+}
+
+/** Gives a custom field a new label; its key (what forms, imports and merge fields name) stays. */
+export async function relabelCustomField(db: Db, key: string, label: string): Promise<CustomFieldDefinition> {
+  const trimmed = label.trim();
+  if (trimmed === '')
+    throw new AppError('unprocessable', 'A contact field needs a label.', { fields: { label: 'is empty' } });
+  if (!(await updateCustomFieldLabel(db, key, trimmed)))
+    throw new AppError('not_found', `No contact field "${key}".`);
+  return (await listCustomFields(db)).find((field) => field.key === key)!;
+}
+
+/**
+ * What else names a custom field by its key: forms (their fields or duplicate detection). Given by the
+ * app's wiring (src/app.ts), as forms build on contacts and contacts must not import them back.
+ */
+export type ContactFieldUsers = (db: Db, key: string) => Promise<{ id: string; name: string }[]>;
+
+/**
+ * Removes a custom field and every contact's value for it. Refused (409, naming them) while a form uses
+ * it: its submissions would otherwise all be refused for naming a field that no longer exists.
+ */
+export async function removeCustomField(
+  db: Db,
+  key: string,
+  usersOf: ContactFieldUsers,
+): Promise<{ clearedContacts: number }> {
+  return inTransaction(db, async (tx) => {
+    if (!(await listCustomFields(tx)).some((field) => field.key === key))
+      throw new AppError('not_found', `No contact field "${key}".`);
+    const forms = await usersOf(tx, key);
+    if (forms.length > 0)
+      throw new AppError(
+        'conflict',
+        `The field "${key}" is used by ${forms.length === 1 ? 'the form' : 'the forms'} ${forms
+          .map((form) => `"${form.name}"`)
+          .join(', ')}; take it out of ${forms.length === 1 ? 'that form' : 'those forms'} first.`,
+        { forms },
+      );
+    await deleteCustomField(tx, key);
+    return { clearedContacts: await clearCustomValues(tx, key) };
+  });
 }

@@ -9,11 +9,14 @@ import { AppError } from '../lib/errors.ts';
 import type { Database } from '../storage/schema.ts';
 import type { ContactValues, EmailPermissions } from './contact.ts';
 import {
+  type ContactFieldUsers,
   changeContact,
   createContact,
   defineCustomField,
   getContact,
   listContacts,
+  relabelCustomField,
+  removeCustomField,
 } from './manage-contacts.ts';
 import { listCustomFields } from './store.ts';
 
@@ -103,7 +106,12 @@ const CustomField = Type.Object(
   { title: 'CustomField', examples: [{ key: 'plan', label: 'Plan', type: 'text' }] },
 );
 
-export function contactRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> }) {
+const FieldKeyParams = Type.Object({ key: Type.String({ maxLength: 40 }) });
+
+export function contactRoutes(
+  scope: FastifyInstance,
+  deps: { db: Kysely<Database>; fieldUsers: ContactFieldUsers },
+) {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = deps;
 
@@ -259,5 +267,49 @@ export function contactRoutes(scope: FastifyInstance, deps: { db: Kysely<Databas
       },
     },
     async (request, reply) => reply.code(201).send(await defineCustomField(db, request.body)),
+  );
+
+  app.patch(
+    '/api/contact-fields/:key',
+    {
+      schema: {
+        operationId: 'changeContactField',
+        tags: ['contacts'],
+        summary: 'Rename a custom contact field (its label).',
+        description:
+          'The key stays: forms, CSV imports, merge fields and stored values name the field by it. A blank label answers 422.',
+        params: FieldKeyParams,
+        body: Type.Object(
+          { label: Type.String({ maxLength: 200 }) },
+          { examples: [{ label: 'Price plan' }] },
+        ),
+        response: { 200: CustomField, ...errors(404, 422, 503) },
+      },
+    },
+    async (request) => relabelCustomField(db, request.params.key, request.body.label),
+  );
+
+  app.delete(
+    '/api/contact-fields/:key',
+    {
+      schema: {
+        operationId: 'deleteContactField',
+        tags: ['contacts'],
+        summary: "Remove a custom contact field and every contact's value for it.",
+        description:
+          'The values are deleted with the definition (defining the key again starts empty). A field a form uses (as a field or for duplicate detection) answers 409 with `details.forms`; change those forms first.',
+        params: FieldKeyParams,
+        response: {
+          200: Type.Object(
+            {
+              clearedContacts: Type.Integer({ description: 'Contacts that held a value for the field.' }),
+            },
+            { examples: [{ clearedContacts: 42 }] },
+          ),
+          ...errors(404, 409, 503),
+        },
+      },
+    },
+    async (request) => removeCustomField(db, request.params.key, deps.fieldUsers),
   );
 }

@@ -335,6 +335,36 @@ export async function insertCustomField(db: Db, field: CustomFieldDefinition, no
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
+/** Changes a custom field's label; false when no field has that key. */
+export async function updateCustomFieldLabel(db: Db, key: string, label: string): Promise<boolean> {
+  const result = await db
+    .updateTable('contact_fields')
+    .set({ label })
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Deletes a custom field's definition; false when no field has that key. */
+export async function deleteCustomField(db: Db, key: string): Promise<boolean> {
+  const result = await db.deleteFrom('contact_fields').where('key', '=', key).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/**
+ * Takes one custom key out of every contact's values (JSON null values too); returns how many contacts
+ * held it. Leaves updated_at alone: the contact's own data did not change, the install's fields did.
+ */
+export async function clearCustomValues(db: Db, key: string): Promise<number> {
+  const result =
+    engineOf(db) === 'postgres'
+      ? await sql`update contacts set custom = (custom::jsonb - ${key})::text
+          where jsonb_exists(custom::jsonb, ${key})`.execute(db)
+      : await sql`update contacts set custom = json_remove(custom, ${`$."${key}"`})
+          where json_type(custom, ${`$."${key}"`}) is not null`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
 /** For each email match key, the oldest contact with it (bulk matching, e.g. CSV import). */
 export async function findOldestContactsByEmail(
   db: Db,

@@ -48,7 +48,7 @@ ${page.body}
 </main>
 <footer>
 <h2>See what Spoor recorded</h2>
-<p>This page carries Spoor's tracking snippet. Today's report of this demo website, in a shell:</p>
+<p>This page carries Spoor's tracking snippet. See this demo website's report <a href="/app/websites/${escapeHtml(encodeURIComponent(websiteId))}">in the dashboard</a>, or today's in a shell:</p>
 <pre id="report-command">${escapeHtml(command)}</pre>
 </footer>
 </body></html>`;

@@ -60,6 +60,8 @@ export interface FormDefinition {
   page: { slug: string; title: string; intro: string } | null;
   /** Lists the submitter joins (absent in definitions stored before lists existed). */
   lists?: FormListSubscription[];
+  /** Sign-ups wait for the person to confirm by email before they are a contact (double opt-in). */
+  doubleOptIn?: boolean;
 }
 
 export interface FormInput {
@@ -73,6 +75,7 @@ export interface FormInput {
   submitLabel?: string;
   page?: { slug: string; title: string; intro?: string } | null;
   lists?: FormListSubscription[];
+  doubleOptIn?: boolean;
 }
 
 const KEY = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
@@ -121,6 +124,8 @@ export function checkFormInput(input: FormInput, customFieldKeys: readonly strin
   if (input.prefill && !input.fields.some((f) => f.prefill)) {
     problems.push('Prefill is on but no field is marked for prefill.');
   }
+  if (input.doubleOptIn && !input.fields.some((f) => f.key === 'email'))
+    problems.push('Double opt-in confirms by email: the form needs an email field.');
   const listed = new Set<string>();
   for (const subscription of input.lists ?? []) {
     if (listed.has(subscription.listId)) problems.push(`List "${subscription.listId}" is named twice.`);
@@ -184,5 +189,6 @@ export function toDefinition(input: FormInput): FormDefinition {
       listId,
       ...(consentField === undefined ? {} : { consentField }),
     })),
+    ...(input.doubleOptIn ? { doubleOptIn: true } : {}),
   };
 }

@@ -77,6 +77,12 @@ const FormBody = Type.Object(
         { maxItems: 20, description: 'Lists the submitter joins (as their own request: resubscribes).' },
       ),
     ),
+    doubleOptIn: Type.Optional(
+      Type.Boolean({
+        description:
+          'Sign-ups wait for the person to confirm by email (one link for every list) before they become a contact; also implied by a list with `doubleOptIn`.',
+      }),
+    ),
   },
   {
     examples: [
@@ -118,6 +124,7 @@ const FormSchema = Type.Object(
       lists: Type.Optional(
         Type.Array(Type.Object({ listId: Type.String(), consentField: Type.Optional(Type.String()) })),
       ),
+      doubleOptIn: Type.Optional(Type.Boolean()),
     }),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),

@@ -8,12 +8,14 @@ import { createVisitor, linkVisitor, resolveVisitor } from '../identity/store.ts
 import { AppError } from '../lib/errors.ts';
 import { isWellFormedId, newId } from '../lib/ids.ts';
 import { utcDay } from '../lib/time.ts';
-import { subscribeToLists } from '../lists/store.ts';
+import { doubleOptInListIds } from '../lists/consent-store.ts';
+import { needsConfirmation, type PendingPayload, startPendingSignup } from '../lists/pending-signups.ts';
+import { type ConsentContext, subscribeToLists } from '../lists/store.ts';
 import type { Storage } from '../storage/database.ts';
 import type { Db } from '../storage/schema.ts';
 import { countForm } from './counts-store.ts';
 import type { Form } from './form.ts';
-import type { AfterSubmit } from './form-definition.ts';
+import { type AfterSubmit, type FormDefinition, toDefinition } from './form-definition.ts';
 import { rememberChoice } from './prefill.ts';
 import {
   findForm,
@@ -56,7 +58,7 @@ export class FormValidationError extends AppError {
   }
 }
 
-interface StoredPayload {
+export interface StoredPayload {
   values: Record<string, string | null>;
   consents: Record<string, boolean>;
   rememberMe: boolean;
@@ -80,6 +82,8 @@ export async function submitForm(storage: Storage, request: SubmissionRequest): 
 
   const checked = checkSubmission(form.definition, request.fields);
   if (!checked.ok) throw new FormValidationError(checked.errors);
+  if (form.definition.doubleOptIn && !checked.value.contactValues['email'])
+    throw new FormValidationError({ email: 'Please give your email: we send you a link to confirm.' });
   const contactCheck = applyValues(
     EMPTY_ROW,
     toContactValues(checked.value.contactValues),
@@ -155,47 +159,61 @@ export async function processSubmission(
       const payload = JSON.parse(row.payload) as StoredPayload;
       const now = Date.now();
 
-      const visitor = row.anonymous ? null : await browserVisitor(tx, payload, now);
-      const match = await matchOrCreateContact(tx, storage.engine, {
-        rule: definition.matchFields,
-        onMatch: definition.onMatch,
-        values: payload.values,
-        browserContactId: visitor?.contactId ?? null,
-        now,
-      });
-      if (visitor) await linkVisitor(tx, visitor.id, match.contactId);
       // A ticked consent box is the person asking for that list, so an earlier unsubscribe gives way.
       // A list the form subscribes to without a box only adds newcomers: sending the form again (a
       // contact form, an event sign-up) must not undo an unsubscribe. An unticked box changes nothing.
       const lists = definition.lists ?? [];
-      const asked = lists.filter(
-        (s) => s.consentField !== undefined && payload.consents[s.consentField] === true,
-      );
-      const implied = lists.filter((s) => s.consentField === undefined);
-      await subscribeToLists(
-        tx,
-        match.contactId,
-        asked.map((s) => s.listId),
-        { source: 'form', resubscribe: true, now },
-      );
-      await subscribeToLists(
-        tx,
-        match.contactId,
-        implied.map((s) => s.listId),
-        { source: 'form', resubscribe: false, now },
-      );
-      const prefillToken =
-        !row.anonymous && definition.prefill
-          ? await rememberChoice(tx, match.contactId, payload.rememberMe, now)
-          : null;
+      const asked = lists
+        .filter((s) => s.consentField !== undefined && payload.consents[s.consentField] === true)
+        .map((s) => s.listId);
+      const implied = lists.filter((s) => s.consentField === undefined).map((s) => s.listId);
+      const all = [...asked, ...implied];
+      if (needsConfirmation(definition.doubleOptIn === true, all, await doubleOptInListIds(tx, all))) {
+        // Double opt-in: no contact until the person confirms (src/email/subscription-center).
+        const email = payload.values['email'];
+        if (!email)
+          throw new ContactValidationError([
+            { field: 'email', message: 'is needed: the sign-up is confirmed by email' },
+          ]);
+        const pending: PendingPayload<StoredPayload> = {
+          submission: payload,
+          asked,
+          implied,
+          submittedAt: Number(row.received_at),
+          anonymous: Number(row.anonymous) === 1,
+        };
+        await startPendingSignup(tx, {
+          id: submissionId,
+          formId: form.id,
+          submissionId,
+          email,
+          payload: pending,
+          now,
+        });
+        await markSubmission(tx, submissionId, { status: 'processed', contactId: null, outcome: null });
+        return { contactId: null, visitorId: null, prefillToken: null };
+      }
+      const applied = await applySubmission(tx, storage.engine, {
+        definition,
+        payload,
+        anonymous: Number(row.anonymous) === 1,
+        asked,
+        implied,
+        now,
+        consent: { source: 'form' },
+      });
       await markProcessed(tx, submissionId, {
-        contactId: match.contactId,
-        outcome: match.outcome,
-        visitorId: visitor?.id ?? null,
+        contactId: applied.contactId,
+        outcome: applied.outcome,
+        visitorId: applied.visitorId,
       });
       // Counted on the day it was submitted, beside the submission itself.
-      await countForm(tx, form.id, utcDay(Number(row.received_at)), match.outcome);
-      return { contactId: match.contactId, visitorId: visitor?.id ?? null, prefillToken };
+      await countForm(tx, form.id, utcDay(Number(row.received_at)), applied.outcome);
+      return {
+        contactId: applied.contactId,
+        visitorId: applied.visitorId,
+        prefillToken: applied.prefillToken,
+      };
     });
   } catch (error) {
     // Invalid data cannot get better by retrying; anything else stays pending for the worker.
@@ -204,6 +222,85 @@ export async function processSubmission(
     }
     throw error;
   }
+}
+
+/**
+ * What a submission does once it is the contact's own: match or create the contact, link the submitting
+ * browser, join the lists (a ticked box rejoins; a list without a box adds newcomers only), remember the
+ * prefill choice. Run at submission, or when the person confirms a sign-up that waited (double opt-in).
+ */
+export async function applySubmission(
+  tx: Db,
+  engine: Storage['engine'],
+  input: {
+    definition: FormDefinition;
+    payload: StoredPayload;
+    anonymous: boolean;
+    asked: readonly string[];
+    implied: readonly string[];
+    now: number;
+    consent: ConsentContext;
+  },
+): Promise<{
+  contactId: string;
+  outcome: 'created' | 'updated';
+  visitorId: string | null;
+  prefillToken: string | null;
+}> {
+  const { definition, payload, now } = input;
+  const visitor = input.anonymous ? null : await browserVisitor(tx, payload, now);
+  const match = await matchOrCreateContact(tx, engine, {
+    rule: definition.matchFields,
+    onMatch: definition.onMatch,
+    values: payload.values,
+    browserContactId: visitor?.contactId ?? null,
+    now,
+  });
+  if (visitor) await linkVisitor(tx, visitor.id, match.contactId);
+  const options = { source: 'form' as const, now, consent: input.consent };
+  await subscribeToLists(tx, match.contactId, input.asked, { ...options, resubscribe: true });
+  await subscribeToLists(tx, match.contactId, input.implied, { ...options, resubscribe: false });
+  const prefillToken =
+    !input.anonymous && definition.prefill
+      ? await rememberChoice(tx, match.contactId, payload.rememberMe, now)
+      : null;
+  return { contactId: match.contactId, outcome: match.outcome, visitorId: visitor?.id ?? null, prefillToken };
+}
+
+/**
+ * A sign-up the person confirmed (double opt-in, src/email/subscription-center): applied as the submission
+ * would have been at once, the submission now the contact's, counted on the day it was submitted. A form
+ * deleted meanwhile still confirms, matching by email.
+ */
+export async function applyConfirmedSignup(
+  tx: Db,
+  engine: Storage['engine'],
+  input: {
+    formId: string;
+    submissionId: string;
+    payload: PendingPayload;
+    now: number;
+    consent: ConsentContext;
+  },
+): Promise<string> {
+  const form = await findForm(tx, input.formId);
+  const { payload } = input;
+  const applied = await applySubmission(tx, engine, {
+    definition: form?.definition ?? toDefinition({ name: '', fields: [] }),
+    payload: payload.submission as StoredPayload,
+    anonymous: payload.anonymous,
+    asked: payload.asked,
+    implied: payload.implied,
+    now: input.now,
+    consent: input.consent,
+  });
+  await markProcessed(tx, input.submissionId, {
+    contactId: applied.contactId,
+    outcome: applied.outcome,
+    visitorId: applied.visitorId,
+  });
+  if (form) await countForm(tx, form.id, utcDay(payload.submittedAt), applied.outcome);
+  return applied.contactId;
 }
 
 /** The submitting browser's visitor; a browser we never saw (no script ran) becomes one now. */

@@ -50,7 +50,8 @@ export async function emailsOfContact(db: Db, contactId: string): Promise<Contac
     sendRecipientsOf(db, contactId),
     suppressionsOf(db, contact.email_match),
   ]);
-  const suppression = suppressions[0];
+  // Only a suppression in force (an expired one is history: GET /api/contacts/{id}/suppression).
+  const suppression = suppressions.find((s) => s.until === null || Number(s.until) > Date.now());
   return {
     suppressed: suppression
       ? { reason: suppression.reason, since: iso(suppression.created_at)!, detail: suppression.detail }

@@ -7,6 +7,12 @@ export interface MailingList {
   description: string | null;
   /** Members by status; unsubscribed members stay on the list so no later send reaches them. */
   members: { subscribed: number; unsubscribed: number };
+  /** Shown on the subscription center, under publicName (else name) and publicDescription. */
+  public: boolean;
+  publicName: string | null;
+  publicDescription: string | null;
+  /** A form sign-up to this list waits for the person's confirmation by email. */
+  doubleOptIn: boolean;
   createdAt: string;
   updatedAt: string;
 }

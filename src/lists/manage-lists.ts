@@ -13,12 +13,13 @@ import {
   findListRow,
   findMember,
   insertList,
+  type ListValues,
   memberCounts,
   membershipsOf,
   pageMembers,
   removeMember,
   subscribeContacts,
-  unpreparedSends,
+  unfinishedSends,
   updateListRow,
 } from './store.ts';
 
@@ -30,13 +31,24 @@ const iso = (ms: number | string | null) => (ms === null ? null : new Date(Numbe
 export interface ListInput {
   name: string;
   description?: string | null;
+  public?: boolean;
+  publicName?: string | null;
+  publicDescription?: string | null;
+  doubleOptIn?: boolean;
 }
 
-function cleanInput(input: ListInput): { name: string; description: string | null } {
+function cleanInput(input: ListInput): ListValues {
   const name = input.name.trim();
   if (name === '')
     throw new AppError('unprocessable', 'A list needs a name.', { fields: { name: 'is empty' } });
-  return { name, description: input.description?.trim() || null };
+  return {
+    name,
+    description: input.description?.trim() || null,
+    public: input.public ? 1 : 0,
+    public_name: input.publicName?.trim() || null,
+    public_description: input.publicDescription?.trim() || null,
+    double_opt_in: input.doubleOptIn ? 1 : 0,
+  };
 }
 
 type ListRow = NonNullable<Awaited<ReturnType<typeof findListRow>>>;
@@ -47,6 +59,10 @@ function toList(row: ListRow, counts: MailingList['members'] | undefined): Maili
     name: row.name,
     description: row.description,
     members: counts ?? { subscribed: 0, unsubscribed: 0 },
+    public: Number(row.public) === 1,
+    publicName: row.public_name,
+    publicDescription: row.public_description,
+    doubleOptIn: Number(row.double_opt_in) === 1,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
   };
@@ -77,28 +93,35 @@ export async function listLists(db: Db): Promise<MailingList[]> {
 /** Changes name and/or description; a field left out stays as it is. */
 export async function changeList(db: Db, id: string, input: Partial<ListInput>): Promise<MailingList> {
   const row = await requireList(db, id);
+  const kept = <T>(given: T | undefined, stored: T) => (given === undefined ? stored : given);
   const next = cleanInput({
     name: input.name ?? row.name,
-    description: input.description === undefined ? row.description : input.description,
+    description: kept(input.description, row.description),
+    public: kept(input.public, Number(row.public) === 1),
+    publicName: kept(input.publicName, row.public_name),
+    publicDescription: kept(input.publicDescription, row.public_description),
+    doubleOptIn: kept(input.doubleOptIn, Number(row.double_opt_in) === 1),
   });
   await updateListRow(db, id, next, Date.now());
   return getList(db, id);
 }
 
 /**
- * Deletes a list and its memberships. Sends already prepared keep their own recipients, links and
- * counters, so their insights stay whole; a send still waiting to take its recipients from the list
- * would lose them, so the list cannot go until that send has started or been cancelled.
+ * Deletes a list and its memberships. Finished sends keep their own recipients, links and counters, so
+ * their insights stay whole. A send not yet finished still reads the list (preparing takes recipients from
+ * it, delivering checks each one is still subscribed), so while one names it the list cannot go: deleting
+ * it would block every recipient not yet sent to as unsubscribed.
  */
 export async function deleteList(db: Db, id: string): Promise<{ deletedMemberships: number }> {
   await requireList(db, id);
   return db.transaction().execute(async (tx) => {
-    const waiting = (await unpreparedSends(tx)).filter((send) => listIdsOf(send.list_ids).includes(id));
+    const waiting = (await unfinishedSends(tx)).filter((send) => listIdsOf(send.list_ids).includes(id));
     if (waiting.length > 0) {
+      const named = waiting.map((send) => `“${send.subject}” (${send.status})`).join(', ');
       throw new AppError(
         'conflict',
-        `The list is named by a send that has not yet taken its recipients (${waiting.map((s) => s.id).join(', ')}); cancel that send or wait until it starts.`,
-        { sends: waiting.map((s) => s.id) },
+        `This list cannot be deleted while a send to it is under way: ${named}. Wait until it finishes, or cancel it.`,
+        { sends: waiting.map((send) => send.id) },
       );
     }
     return { deletedMemberships: await deleteListRows(tx, id) };

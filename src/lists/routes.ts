@@ -25,6 +25,27 @@ const IdParams = Type.Object({ id: Id });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const Description = Type.Union([Type.String({ maxLength: 2000 }), Type.Null()]);
 const Status = Type.Union([Type.Literal('subscribed'), Type.Literal('unsubscribed')]);
+/** What the subscription center and double opt-in read of a list (each optional in a request). */
+const PublicFields = {
+  public: Type.Boolean({
+    description: 'Shown on the subscription center, where contacts join and leave it themselves.',
+  }),
+  publicName: Type.Union([Type.String({ maxLength: 200 }), Type.Null()], {
+    description: 'The name contacts see on the subscription center (null: the list name).',
+  }),
+  publicDescription: Type.Union([Type.String({ maxLength: 2000 }), Type.Null()], {
+    description: 'What contacts read under it on the subscription center.',
+  }),
+  doubleOptIn: Type.Boolean({
+    description: 'A form sign-up to the list waits until the person confirms by email (double opt-in).',
+  }),
+};
+const OptionalPublicFields = {
+  public: Type.Optional(PublicFields.public),
+  publicName: Type.Optional(PublicFields.publicName),
+  publicDescription: Type.Optional(PublicFields.publicDescription),
+  doubleOptIn: Type.Optional(PublicFields.doubleOptIn),
+};
 
 const OrNull = Type.Union([Type.String(), Type.Null()]);
 const MailingList = Type.Object(
@@ -36,6 +57,7 @@ const MailingList = Type.Object(
       { subscribed: Type.Integer(), unsubscribed: Type.Integer() },
       { description: 'Members by status; unsubscribed members stay so that no later send reaches them.' },
     ),
+    ...PublicFields,
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   },
@@ -47,6 +69,10 @@ const MailingList = Type.Object(
         name: 'Newsletter',
         description: null,
         members: { subscribed: 120, unsubscribed: 3 },
+        public: true,
+        publicName: 'Monthly news',
+        publicDescription: 'What we made this month, once a month.',
+        doubleOptIn: false,
         createdAt: '2026-05-01T09:30:00.000Z',
         updatedAt: '2026-05-01T09:30:00.000Z',
       },
@@ -100,7 +126,7 @@ export function listRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> 
         summary: 'Create a mailing list.',
         description: 'A list starts empty; add members with addListMembers or through a form.',
         body: Type.Object(
-          { name: Name, description: Type.Optional(Description) },
+          { name: Name, description: Type.Optional(Description), ...OptionalPublicFields },
           { examples: [{ name: 'Newsletter', description: 'Monthly news' }] },
         ),
         response: { 201: MailingList, ...errors([422, 'A blank name (`details.fields`).'], 503) },
@@ -144,12 +170,13 @@ export function listRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> 
       schema: {
         operationId: 'changeList',
         tags: ['lists'],
-        summary: 'Rename a list or change its description (null clears it).',
+        summary:
+          'Rename a list, change its description, or how contacts see and join it (null clears a text).',
         description: 'Fields left out keep their values.',
         params: IdParams,
         body: Type.Object(
-          { name: Type.Optional(Name), description: Type.Optional(Description) },
-          { examples: [{ description: null }] },
+          { name: Type.Optional(Name), description: Type.Optional(Description), ...OptionalPublicFields },
+          { examples: [{ description: null }, { public: true, publicName: 'Monthly news' }] },
         ),
         response: { 200: MailingList, ...errors(404, [422, 'A blank name (`details.fields`).'], 503) },
       },
@@ -165,7 +192,7 @@ export function listRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> 
         tags: ['lists'],
         summary: 'Delete a list and its memberships.',
         description:
-          'Sends already prepared keep their recipients and insights. A `queued` or `preparing` send naming the list answers 409 with `details.sends`.',
+          'Finished and cancelled sends keep their recipients and insights. While a send naming the list is `queued`, `preparing`, `sending` or `paused`, the answer is 409 with `details.sends` (it still reads the list). Forms that add to the list stop doing so.',
         params: IdParams,
         response: {
           200: Type.Object(

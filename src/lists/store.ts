@@ -2,8 +2,17 @@
 // 'unsubscribed'), so later sends to the list block the contact instead of forgetting the choice.
 import type { Db, ListMemberStatus } from '../storage/schema.ts';
 import { change, runOnDb, type StatementProgram } from '../storage/statements.ts';
+import { type ConsentEventInput, consentEventStatement, recordConsentEvent } from './consent-store.ts';
 
-export type MembershipSource = 'api' | 'form' | 'import';
+export type MembershipSource = 'api' | 'form' | 'import' | 'subscription_center';
+
+/**
+ * What a change the person made is recorded with (a consent event per membership it changes): what made
+ * it (default: the membership's source), the email that led there, the wording they saw, evidence.
+ */
+export type ConsentContext = Partial<
+  Pick<ConsentEventInput, 'source' | 'sendId' | 'wordingVersion' | 'evidence'>
+>;
 
 /**
  * Subscribes a contact to a list. `resubscribe` decides what happens to a contact who unsubscribed
@@ -14,8 +23,20 @@ export async function subscribeContact(
   db: Db,
   listId: string,
   contactId: string,
-  options: { source: MembershipSource; resubscribe: boolean; now: number },
+  options: { source: MembershipSource; resubscribe: boolean; now: number; consent?: ConsentContext },
 ): Promise<'added' | 'already' | 'resubscribed' | 'kept_unsubscribed'> {
+  const consentEvent = (before: 'none' | 'unsubscribed') =>
+    recordConsentEvent(db, {
+      contactId,
+      listId,
+      before,
+      after: 'subscribed',
+      at: options.now,
+      source: options.consent?.source ?? options.source,
+      sendId: options.consent?.sendId ?? null,
+      wordingVersion: options.consent?.wordingVersion ?? null,
+      evidence: options.consent?.evidence ?? null,
+    });
   const existing = await db
     .selectFrom('list_members')
     .select('status')
@@ -36,7 +57,9 @@ export async function subscribeContact(
       })
       .onConflict((oc) => oc.columns(['list_id', 'contact_id']).doNothing())
       .executeTakeFirst();
-    return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0 ? 'added' : 'already';
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return 'already';
+    await consentEvent('none');
+    return 'added';
   }
   if (existing.status === 'subscribed') return 'already';
   if (!options.resubscribe) return 'kept_unsubscribed';
@@ -52,6 +75,7 @@ export async function subscribeContact(
     .where('list_id', '=', listId)
     .where('contact_id', '=', contactId)
     .execute();
+  await consentEvent('unsubscribed');
   return 'resubscribed';
 }
 
@@ -60,29 +84,52 @@ export async function unsubscribeFromLists(
   db: Db,
   contactId: string,
   listIds: readonly string[],
-  attribution: { sendId: string | null; now: number },
+  attribution: UnsubscribeAttribution,
 ): Promise<number> {
   return runOnDb(db, unsubscribeStatements(contactId, listIds, attribution));
+}
+
+/** What led to an unsubscribe: the email (its send), when, and for the consent event what and which wording. */
+export interface UnsubscribeAttribution {
+  sendId: string | null;
+  now: number;
+  /** What made the change (default 'unsubscribe_link': the one-click link or a mail provider's button). */
+  source?: string;
+  wordingVersion?: string | null;
 }
 
 /**
  * The one function that unsubscribes (a statement program, storage/statements.ts: run by the engagement
  * store in the writer thread and through Kysely alike): ends each subscribed membership of the contact
- * on the given lists, attributed to the send; returns how many it ended. No cache of its own: the
+ * on the given lists, attributed to the send, each a consent event; returns how many it ended. No cache of its own: the
  * thread's recipient cache holds no memberships.
  */
 export function* unsubscribeStatements(
   contactId: string,
   listIds: readonly string[],
-  attribution: { sendId: string | null; now: number },
+  attribution: UnsubscribeAttribution,
 ): StatementProgram<number> {
   let ended = 0;
-  for (const listId of new Set(listIds))
-    ended += yield* change(
+  for (const listId of new Set(listIds)) {
+    const changed = yield* change(
       `update list_members set status = 'unsubscribed', unsubscribed_at = ?, unsubscribed_send_id = ?
         where contact_id = ? and list_id = ? and status = 'subscribed'`,
       [attribution.now, attribution.sendId, contactId, listId],
     );
+    if (changed === 0) continue;
+    ended += changed;
+    yield* consentEventStatement({
+      contactId,
+      listId,
+      before: 'subscribed',
+      after: 'unsubscribed',
+      at: attribution.now,
+      source: attribution.source ?? 'unsubscribe_link',
+      sendId: attribution.sendId,
+      wordingVersion: attribution.wordingVersion ?? null,
+      evidence: null,
+    });
+  }
   return ended;
 }
 
@@ -98,11 +145,17 @@ export async function removeMember(db: Db, listId: string, contactId: string): P
 
 // ---- Lists and bulk membership (admin API) ----
 
-export async function insertList(
-  db: Db,
-  list: { id: string; name: string; description: string | null },
-  now: number,
-): Promise<void> {
+/** A list's own values as stored (1/0 for the flags). */
+export interface ListValues {
+  name: string;
+  description: string | null;
+  public: number;
+  public_name: string | null;
+  public_description: string | null;
+  double_opt_in: number;
+}
+
+export async function insertList(db: Db, list: { id: string } & ListValues, now: number): Promise<void> {
   await db
     .insertInto('lists')
     .values({ ...list, created_at: now, updated_at: now })
@@ -133,12 +186,7 @@ export async function memberCounts(db: Db, listId?: string) {
   return counts;
 }
 
-export async function updateListRow(
-  db: Db,
-  id: string,
-  values: { name: string; description: string | null },
-  now: number,
-): Promise<void> {
+export async function updateListRow(db: Db, id: string, values: ListValues, now: number): Promise<void> {
   await db
     .updateTable('lists')
     .set({ ...values, updated_at: now })
@@ -153,12 +201,15 @@ export async function deleteListRows(db: Db, id: string): Promise<number> {
   return Number(members.numDeletedRows);
 }
 
-/** Sends that have not yet taken their recipients from their lists (they still need the lists). */
-export async function unpreparedSends(db: Db) {
+/**
+ * Sends not yet finished or cancelled: they still read their lists (preparing takes the recipients from
+ * them, delivering checks each recipient is still subscribed on one of them).
+ */
+export async function unfinishedSends(db: Db) {
   return db
     .selectFrom('sends')
-    .select(['id', 'list_ids'])
-    .where('status', 'in', ['queued', 'preparing'])
+    .select(['id', 'list_ids', 'subject', 'status'])
+    .where('status', 'in', ['queued', 'preparing', 'sending', 'paused'])
     .execute();
 }
 
@@ -372,7 +423,7 @@ export async function subscribeToLists(
   db: Db,
   contactId: string,
   listIds: readonly string[],
-  options: { source: MembershipSource; resubscribe: boolean; now: number },
+  options: { source: MembershipSource; resubscribe: boolean; now: number; consent?: ConsentContext },
 ): Promise<void> {
   const existing = await existingListIds(db, listIds);
   for (const listId of listIds)

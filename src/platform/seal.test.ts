@@ -155,7 +155,7 @@ describe('the seal', () => {
         .toString('base64url');
     const until = NOW + 2 * lifetime;
     const node = new Seal([KEY_2, KEY_1], { legacy: { hash, until } });
-    // Exactly as the old code spelled them (identity/handoff.ts and email/sends/send-header.ts before the seal).
+    // Exactly as the old code spelled them (identity/handoff.ts and email/bounces/send-header.ts before the seal).
     const expires = (NOW + lifetime).toString(36);
     const oldHandoff = `${SEND}.${expires}.${hash('handoff', SEND, expires)}`;
     const oldHeader = `1.${SEND}.${CONTACT}.${hash('x-spoor-send', SEND, CONTACT)}`;

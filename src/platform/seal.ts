@@ -57,6 +57,18 @@ export const PURPOSES = {
   'first administrator': { id: 7, spelling: 'text', lifetimeMs: 24 * 3_600_000 },
   /** A password reset link: names the reset row, which is single use. */
   'password reset': { id: 8, spelling: 'text', lifetimeMs: 60 * 60_000 },
+  /**
+   * The VERP return path of one email (src/email/bounces/verp.ts): names send × contact. No expiry: a
+   * DSN may come days later.
+   */
+  'bounce address': { id: 20, spelling: 'text' },
+  /**
+   * A subscription center link in sent email ({{ subscription_center_url }}): names the send and the
+   * contact; 90 days, so an email read weeks later still lets its reader choose (decision 023).
+   */
+  'subscription center': { id: 17, spelling: 'text', lifetimeMs: 90 * 24 * 3_600_000 },
+  /** A double opt-in confirmation link: names the pending sign-up, which lasts as long (30 days). */
+  'sign-up confirmation': { id: 18, spelling: 'text', lifetimeMs: 30 * 24 * 3_600_000 },
 } as const satisfies Record<string, PurposeSpec>;
 
 export type Purpose = keyof typeof PURPOSES;

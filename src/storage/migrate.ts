@@ -14,6 +14,8 @@ import * as interactionLog from './migrations/011-interaction-log.ts';
 import * as accounts from './migrations/012-accounts.ts';
 import * as reportDimensions from './migrations/013-report-dimensions.ts';
 import * as contactsDashboard from './migrations/014-contacts-dashboard.ts';
+import * as bouncesAndSuppression from './migrations/016-bounces-and-suppression.ts';
+import * as subscriptionCenter from './migrations/017-subscription-center.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -31,6 +33,8 @@ const migrations: Record<string, Migration> = {
   '012-accounts': accounts,
   '013-report-dimensions': reportDimensions,
   '014-contacts-dashboard': contactsDashboard,
+  '016-bounces-and-suppression': bouncesAndSuppression,
+  '017-subscription-center': subscriptionCenter,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {

@@ -297,6 +297,42 @@ export interface ListsTable {
   description: string | null;
   created_at: number;
   updated_at: number;
+  /** 1: shown on the subscription center, under its public name and description. */
+  public: Generated<number>;
+  public_name: Generated<string | null>;
+  public_description: Generated<string | null>;
+  /** 1: a form sign-up to the list waits for the person to confirm it (double opt-in). */
+  double_opt_in: Generated<number>;
+}
+
+/** A contact's subscription to a list before or after a change; 'none' is not on the list. */
+export type ConsentState = 'none' | 'subscribed' | 'unsubscribed';
+
+/** One change of a contact's subscription to a list (every one: the center, a link, a form, a confirmation). */
+export interface ConsentEventsTable {
+  id: string;
+  contact_id: string;
+  list_id: string;
+  before: ConsentState;
+  after: ConsentState;
+  occurred_at: number;
+  source: string;
+  send_id: string | null;
+  wording_version: string | null;
+  /** JSON evidence of a confirmed sign-up (form, submission, times); null otherwise. */
+  evidence: string | null;
+}
+
+/** A form sign-up waiting for its confirmation (double opt-in): no contact until it is confirmed. */
+export interface PendingSignupsTable {
+  id: string;
+  form_id: string;
+  submission_id: string;
+  email: string;
+  payload: string;
+  created_at: number;
+  expires_at: number;
+  mail_sent_at: number | null;
 }
 
 export type ListMemberStatus = 'subscribed' | 'unsubscribed';
@@ -429,10 +465,65 @@ export interface SendEngagementTable {
 
 export interface EmailSuppressionsTable {
   email_match: string;
+  /** hard_bounce | soft_bounces | complaint */
   reason: string;
   send_id: string | null;
   detail: string | null;
   created_at: number;
+  /** The suppression ends then; null = permanent (a complaint). */
+  until: number | null;
+  /** How many times the address has been listed for bounces (the duration grows with it). */
+  listings: Generated<number>;
+  contact_id: string | null;
+  category: string | null;
+}
+
+/** A suppression listed or lifted (kept when it ends, so each address's history can be shown). */
+export interface EmailSuppressionHistoryTable {
+  id: string;
+  email_match: string;
+  contact_id: string | null;
+  action: 'listed' | 'lifted';
+  reason: string;
+  category: string | null;
+  send_id: string | null;
+  detail: string | null;
+  listing: number | null;
+  until: number | null;
+  at: number;
+}
+
+export type OutcomeKind = 'hard_bounce' | 'soft_bounce' | 'blocked' | 'complaint' | 'auto_reply';
+export type OutcomeSource = 'smtp' | 'dsn' | 'arf' | 'reply' | 'webhook';
+
+/** What became of one email after it was sent: a bounce, a complaint or an auto-reply. */
+export interface BounceOutcomesTable {
+  id: string;
+  send_id: string;
+  contact_id: string;
+  email_match: string | null;
+  kind: OutcomeKind;
+  category: string;
+  status: string | null;
+  detail: string | null;
+  source: OutcomeSource;
+  report_id: string | null;
+  occurred_at: number;
+}
+
+export type ReportVerdict = 'recorded' | 'duplicate' | 'unparseable' | 'forged' | 'unmatched' | 'ignored';
+
+/** A report taken in (a DSN, an ARF report, an auto-reply …) and what became of it. */
+export interface BounceReportsTable {
+  id: string;
+  received_at: number;
+  source: string;
+  verdict: ReportVerdict;
+  reason: string;
+  envelope_from: string | null;
+  envelope_to: string | null;
+  size: number;
+  raw: string | null;
 }
 
 /** The job runner's jobs (src/platform/jobs): leased by one node at a time. */
@@ -519,6 +610,8 @@ export interface Database {
   contact_erasures: ContactErasuresTable;
   lists: ListsTable;
   list_members: ListMembersTable;
+  consent_events: ConsentEventsTable;
+  pending_signups: PendingSignupsTable;
   messages: MessagesTable;
   sends: SendsTable;
   send_links: SendLinksTable;
@@ -527,6 +620,9 @@ export interface Database {
   send_counters: SendCountersTable;
   send_engagement: SendEngagementTable;
   email_suppressions: EmailSuppressionsTable;
+  email_suppression_history: EmailSuppressionHistoryTable;
+  bounce_outcomes: BounceOutcomesTable;
+  bounce_reports: BounceReportsTable;
   jobs: JobsTable;
   interaction_log: InteractionLogTable;
   contact_imports: ContactImportsTable;

@@ -48,18 +48,16 @@ describe.skipIf(!chromiumPath)('dashboard: emails', () => {
     await page.getByText('https://shop.example/sale?x=%3Cscript%3E').first().waitFor();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(/\/app\/emails\/messages\/[A-Za-z0-9_-]+$/);
+    // The saved message opens at its top: its header (with "Send to lists…") is in view.
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
     await page.getByTitle('Message preview').waitFor();
     expect(await page.getByTitle('Message preview').getAttribute('sandbox')).toBe('');
     await screenshotPage(page, 'emails-editor');
     await expectNoSeriousAxeViolations(page);
 
     await page.getByRole('heading', { name: `Spring ${XSS}`, level: 1 }).waitFor();
-    // The button opens the confirmation (clicked again if a re-render after saving swallowed the first click).
-    await waitFor('the send confirmation to open', async () => {
-      if (await page.getByRole('dialog').isVisible()) return true;
-      await page.getByRole('button', { name: 'Send to lists…' }).click();
-      return page.getByRole('dialog').isVisible();
-    });
+    await page.getByRole('button', { name: 'Send to lists…' }).click();
+    await page.getByRole('dialog').waitFor();
     // The lists are loaded when the dialog opens.
     await page.getByRole('dialog').getByRole('checkbox').first().waitFor();
     await page.getByLabel(`News ${XSS}`).check();

@@ -1,9 +1,12 @@
-// The README's "A short tour", run as a reader runs it: Spoor started with `npm start`, the demo page opened in
-// Chromium, and every shell command of the tour's ```sh blocks read from README.md and run with bash exactly as
-// printed. What is substituted is only what the README tells the reader to fill in (a line `NAME=…`: the admin
-// key printed at start, or the `id` in the answer above) and, because this test cannot take port 8080, the port:
-// every `localhost:8080` becomes `localhost:<the port Spoor was started on>`. The SMTP server of step 6 is a
-// local sink instead of Mailpit, given to Spoor from its first start rather than by a restart.
+// The README's "A short tour", run as a reader runs it: Spoor started with `npm start`, the first-administrator
+// link it prints opened in Chromium, every dashboard step done there as a person does it (the labels and names
+// the README gives), the demo page browsed, and every shell command of the tour's ```sh blocks (its "same with
+// the API" blocks) read from README.md and run with bash exactly as printed. What is substituted is only what
+// the README tells the reader to fill in (a line `NAME=…`: the admin key printed at start, or the `id` in the
+// answer above) and, because this test cannot take port 8080, the port: every `localhost:8080` becomes
+// `localhost:<the port Spoor was started on>`. The SMTP server of step 7 is a local sink instead of Mailpit,
+// given to Spoor from its first start rather than by a restart. With SPOOR_SCREENSHOTS=1 it writes the README's
+// screenshots (docs/screenshots/tour-*.png).
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +18,10 @@ import { startBanner } from '../../src/server.ts';
 import { accessibilityViolations } from '../helpers/accessibility.ts';
 import { chromiumPath, watchCollect } from '../helpers/browser.ts';
 import { type SpoorProcess, startSpoorProcess } from '../helpers/server-process.ts';
-import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts';
+import { type ReceivedMessage, type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts';
 import { CHROME_UA } from '../helpers/spoor.ts';
+import { SCREENSHOTS_DIR, WRITE_SCREENSHOTS } from '../support/dashboard.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const run = promisify(execFile);
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -76,6 +81,26 @@ const PLACEHOLDER = /^([A-Z][A-Z0-9_]*)=(\S*…)(\s+#.*)?$/;
 /** A variable set from a word or a command's output, e.g. TODAY=$(date -u +%F). */
 const ASSIGNMENT = /^([A-Z][A-Z0-9_]*)=(\$\([^)]*\)|\S+)$/;
 const TODAY = () => new Date().toISOString().slice(0, 10);
+
+/** The README's screenshot of the page as it is now (1280 px wide, light), when SPOOR_SCREENSHOTS=1. */
+async function tourScreenshot(page: Page, name: string): Promise<void> {
+  if (!WRITE_SCREENSHOTS) return;
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({
+    path: `${SCREENSHOTS_DIR}tour-${name}.png`,
+    fullPage: true,
+    animations: 'disabled',
+  });
+}
+
+/** A figure of the dashboard's overview, by its label. */
+const stat = (page: Page, label: string) =>
+  page
+    .locator('.stat:not(.realtime)', {
+      has: page.locator('.stat-label', { hasText: new RegExp(`^${label}`) }),
+    })
+    .locator('.stat-value')
+    .first();
 
 describe.skipIf(!chromiumPath)('README: the short tour, as printed', () => {
   let dir: string;
@@ -186,12 +211,20 @@ describe.skipIf(!chromiumPath)('README: the short tour, as printed', () => {
     return { context, page: await context.newPage() };
   }
 
-  it('runs every step, and each shows what the README says', { timeout: 180_000 }, async () => {
+  it('runs every step, in the dashboard and with the API, and each shows what the README says', {
+    timeout: 300_000,
+  }, async () => {
     const steps = tourSteps(README);
     const step = (title: RegExp) => {
       const found = steps.find((s) => title.test(s.title));
       expect(found, `a tour step titled ${title}`).toBeDefined();
       return found!;
+    };
+    /** A `backticked` value the step's text names right after `before`. */
+    const named = (s: Step, before: string) => {
+      const value = new RegExp(`${before}\\s+\`([^\`]+)\``).exec(s.text)?.[1];
+      expect(value, `step "${s.title}" names a value after "${before}"`).toBeDefined();
+      return value!;
     };
 
     // Start: the key is printed once (not at a terminal, in the JSON banner line).
@@ -215,10 +248,37 @@ describe.skipIf(!chromiumPath)('README: the short tour, as printed', () => {
     });
     expect(seen.trim()).toBe(onOurPort(printed!).trim());
 
-    // 1. The demo page, clicked around in, then its campaign link in a private window.
+    // 1. The first-administrator link printed at start: the account, then the dashboard.
+    const account = step(/^Create your account/);
+    expect(account.text).toContain('`first admin` link printed at start');
+    const admin = await openWindow();
+    const dashboard = admin.page;
+    await dashboard.setViewportSize({ width: 1280, height: 800 });
+    await dashboard.goto(facts.firstAdministrator!);
+    await dashboard.getByRole('heading', { name: 'Create the first administrator', level: 1 }).waitFor();
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await dashboard.emulateMedia({ colorScheme });
+      expect(await accessibilityViolations(dashboard), `/account/accept, ${colorScheme}`).toEqual([]);
+    }
+    await dashboard.emulateMedia({ colorScheme: 'light' });
+    await dashboard.getByLabel('Email').fill('admin@example.com');
+    await dashboard.getByLabel('Your name').fill('Alex');
+    await tourScreenshot(dashboard, 'first-administrator');
+    await dashboard.getByLabel('Password', { exact: true }).fill('a long enough password');
+    await dashboard.getByLabel('Password again').fill('a long enough password');
+    await dashboard.getByRole('button', { name: 'Create my account' }).click();
+    await dashboard.getByText('you are signed in').waitFor();
+    await dashboard.getByRole('link', { name: 'Open the dashboard' }).click();
+    await dashboard.getByRole('navigation', { name: 'Sections' }).waitFor();
+    expect(dashboard.url()).toBe(onOurPort(/takes you to `([^`]+)`/.exec(account.text)![1]!));
+    const section = async (name: string) => {
+      await dashboard.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name }).click();
+    };
+
+    // 2. The demo page, clicked around in, then its campaign link in a private window.
     const open = step(/^Open the demo page/);
     const demoUrl = /at `(http:\/\/localhost:8080\/[^`]*)`/.exec(open.text)?.[1];
-    expect(demoUrl, 'the demo page address in step 1').toBeDefined();
+    expect(demoUrl, 'the demo page address in step 2').toBeDefined();
     expect(banner?.['demoPage']).toBe(onOurPort(demoUrl!));
     const reader = await openWindow();
     const traffic = watchCollect(reader.page);
@@ -232,6 +292,10 @@ describe.skipIf(!chromiumPath)('README: the short tour, as printed', () => {
     await traffic.settled();
     await reader.page.goto(onOurPort(demoUrl!));
     const hint = (await reader.page.locator('#report-command').textContent()) ?? '';
+    // The demo page links to its report in the dashboard, where step 3 reads it.
+    expect(await reader.page.getByRole('link', { name: 'in the dashboard' }).getAttribute('href')).toBe(
+      '/app/websites/demo',
+    );
     const campaignLink = await reader.page
       .locator('#campaign-link')
       .evaluate((a) => (a as HTMLAnchorElement).href);
@@ -243,11 +307,41 @@ describe.skipIf(!chromiumPath)('README: the short tour, as printed', () => {
     await privateTraffic.settled();
     await traffic.settled();
 
-    // 2. Today's report of the demo website: page views of today, and the demo's campaign.
-    const report = step(/^Read the report/);
+    // 3. The visits in the dashboard: the overview, then the demo website's report filtered by the campaign.
+    const report = step(/^See the visits/);
+    await section('Overview');
+    await dashboard.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    // Coming back from the demo's window refetches the figures (TanStack Query's refetch on focus); a reload
+    // does the same here, where no window takes the focus.
+    await waitFor('the page views on the overview', async () => {
+      await dashboard.reload();
+      await dashboard.getByText(/Data as of/).waitFor();
+      return (await stat(dashboard, 'Page views').textContent()) === '6';
+    });
+    const overviewVisits = await stat(dashboard, 'Visits').textContent();
+    const websiteName = /\*\*Websites → ([^*]+)\*\* is the demo website/.exec(report.text)?.[1];
+    expect(websiteName, 'the demo website named in step 3').toBeDefined();
+    await section('Websites');
+    await dashboard.getByRole('table', { name: 'Websites' }).getByRole('link', { name: websiteName }).click();
+    await dashboard.getByRole('heading', { name: websiteName, level: 1 }).waitFor();
+    const campaign = /the demo's `([^`]+)`\s+campaign/.exec(report.text)?.[1];
+    expect(campaign, 'the campaign step 3 names').toBeDefined();
+    const campaignRow = dashboard
+      .getByRole('table', { name: 'Campaigns (UTM)' })
+      .getByRole('link', { name: new RegExp(campaign!) });
+    await campaignRow.waitFor();
+    // The realtime figure: the reader and the private window, both in the last 5 minutes.
+    await expect.poll(() => dashboard.getByTestId('realtime-visitors').textContent()).toBe('2');
+    await tourScreenshot(dashboard, 'report');
+    await campaignRow.click();
+    await dashboard.getByText('Filtered by').waitFor();
+    expect(dashboard.url()).toContain(`utmCampaign=${campaign}`);
+
+    // The same with the API: today's report, the page views and the campaign.
     const [answer] = (await runStep(report)) as {
       from: string;
       to: string;
+      visits: number;
       pageviews: number;
       topPages: { path: string }[];
       campaigns: { source: string; medium: string; campaign: string; visits: number }[];
@@ -255,73 +349,130 @@ describe.skipIf(!chromiumPath)('README: the short tour, as printed', () => {
     expect(answer?.from).toBe(TODAY());
     expect(answer?.to).toBe(TODAY());
     expect(answer?.pageviews).toBe(6);
+    expect(overviewVisits).toBe(String(answer?.visits));
     expect(answer?.topPages.map((p) => p.path)).toEqual(
       expect.arrayContaining(['/demo/', '/demo/pricing', '/demo/app', '/demo/app/view-1']),
     );
-    const campaign = /the demo's `([^`]+)`\s+campaign/.exec(report.text)?.[1];
-    expect(campaign, 'the campaign step 2 names').toBeDefined();
     expect(answer?.campaigns).toEqual([
       expect.objectContaining({ source: 'newsletter', medium: 'email', campaign, visits: 1 }),
     ]);
-
     // The demo page's own hint is a command that works as pasted, with only the key filled in.
     // The same report, read a moment later (dataAsOf says when).
     expect(await runCommands(splitCommands(hint))).toEqual([
       { ...(answer as object), dataAsOf: expect.any(String) },
     ]);
 
-    // 3. A website of one's own, with its snippets.
-    const [website] = (await runStep(step(/^Register your own website/))) as {
+    // 4. A website of one's own, registered in the dashboard, with its snippets; then with the API.
+    const register = step(/^Register your own website/);
+    const siteName = named(register, 'name it');
+    const siteOrigin = named(register, 'allow the\\s+origin');
+    await section('Websites');
+    await dashboard.getByRole('link', { name: 'Register a website' }).click();
+    await dashboard.getByLabel('Name').fill(siteName);
+    await dashboard.getByLabel('Allowed origins').fill(siteOrigin);
+    await dashboard.getByRole('button', { name: 'Register website' }).click();
+    await dashboard.getByRole('heading', { name: `${siteName}: settings`, level: 1 }).waitFor();
+    const snippets = dashboard.getByRole('region', { name: 'Snippets' });
+    expect(await snippets.textContent()).toMatch(/\/s\/[\w-]+\.js"><\/script>/);
+    await dashboard.getByRole('button', { name: 'Copy standard snippet' }).waitFor();
+    const [website] = (await runStep(register)) as {
       id: string;
       name: string;
+      allowedOrigins: string[];
       snippets: { thirdParty: string };
     }[];
-    expect(website?.name).toBe('Shop');
+    expect(website?.name).toBe(siteName);
+    expect(website?.allowedOrigins).toEqual([siteOrigin]);
     expect(website?.snippets.thirdParty).toContain(`/s/${website?.id}.js"></script>`);
 
-    // 5. The demo sign-up page, submitted with the address the step names, in the window that browsed.
+    // 6. The demo sign-up page, submitted with the address the step names, in the window that browsed;
+    // the contact found in the dashboard, the visits before signing up on its timeline.
     const identify = step(/^Identify visitors/);
     const signupPath = /\(`(\/p\/[^`]+)`/.exec(identify.text)?.[1];
     const email = /with the address `([^`]+)`/.exec(identify.text)?.[1];
-    expect(signupPath && email, 'the sign-up page and address in step 5').toBeTruthy();
+    expect(signupPath && email, 'the sign-up page and address in step 6').toBeTruthy();
     await reader.page.goto(`http://localhost:${port}${signupPath}`);
     await reader.page.getByLabel('Email').fill(email!);
     await reader.page.getByLabel('First name').fill('Ada');
     await reader.page.getByRole('button', { name: 'Submit' }).click();
     await reader.page.getByText('you are signed up').waitFor();
+    await section('Contacts');
+    await dashboard.getByLabel('Search').fill(named(identify, 'search'));
+    await dashboard.getByRole('table', { name: 'Contacts' }).getByRole('link', { name: 'Ada' }).click();
+    await dashboard.getByRole('heading', { name: 'Ada', level: 1 }).waitFor();
+    const timeline = dashboard.getByRole('list', { name: 'Interactions, newest first' });
+    await timeline.getByText('Submitted Demo sign-up').waitFor();
+    await timeline
+      .getByText(/^Visit to Demo shop · \d+ pages/)
+      .first()
+      .waitFor();
+    await timeline
+      .getByText(/^\/demo\/pricing ·/)
+      .first()
+      .waitFor();
     const [found, history] = (await runStep(identify)) as [{ contacts: { email: string }[] }, unknown];
     expect(found.contacts.map((c) => c.email)).toEqual([email]);
     // The visits made before signing up are in the contact's history.
     expect(JSON.stringify(history)).toContain('/demo/pricing');
 
-    // 6. A list, the contact on it, a message and a send, through the SMTP server.
+    // 7. In the dashboard: a list with the contact on it, a message, a send, through the SMTP server.
     const send = step(/^Send an email/);
-    expect(send.blocks, 'step 6: the commands that send, then those that read the send').toHaveLength(2);
+    const html = /"html":"((?:[^"\\]|\\.)*)"/.exec(send.text)?.[1]?.replaceAll('\\"', '"');
+    expect(html, "the message's HTML in step 7").toBeDefined();
+    const listName = named(send, 'create');
+    await section('Lists');
+    await dashboard.getByLabel('Name').fill(listName);
+    await dashboard.getByRole('button', { name: 'Create list' }).click();
+    await dashboard.getByRole('heading', { name: listName, level: 1 }).waitFor();
+    await dashboard.getByLabel('Find contacts').fill(email!);
+    await dashboard.getByRole('button', { name: 'Add Ada' }).click();
+    await dashboard.getByText('1 added').waitFor();
+    await section('Emails');
+    await dashboard.getByRole('link', { name: 'New message' }).click();
+    const messageName = named(send, 'name it');
+    await dashboard.getByLabel('Name').fill(messageName);
+    await dashboard.getByLabel('Subject').fill('Welcome, {{ contact.first_name }}');
+    await dashboard.getByLabel('HTML', { exact: true }).fill(html!);
+    await dashboard.getByRole('button', { name: 'Save' }).click();
+    await dashboard.getByRole('heading', { name: messageName, level: 1 }).waitFor();
+    await dashboard.getByRole('button', { name: 'Send to lists…' }).click();
+    await dashboard.getByRole('dialog').waitFor();
+    await dashboard.getByRole('dialog').getByLabel(listName).check();
+    await dashboard.getByText('will receive it').waitFor();
+    await dashboard.getByRole('button', { name: 'Send to 1' }).click();
+    await dashboard.getByText('Status: done').waitFor({ timeout: 30_000 });
+    // The send's page is named after the message, not its subject template.
+    await dashboard.getByRole('heading', { name: messageName, level: 1 }).waitFor();
+    await sink.waitForMessages(1, 30_000);
+    await clickTheShopLink(sink.messages[0]!);
+    // The click on the send's page (human or a scanner's: how soon after delivery it came decides).
+    await waitFor('the click on the send page', async () => {
+      await dashboard.reload();
+      await dashboard.getByRole('table', { name: 'Clicks per link' }).waitFor();
+      const row = dashboard
+        .getByRole('table', { name: 'Clicks per link' })
+        .locator('tr', { hasText: 'https://www.shop.example/' });
+      const cells = await row.locator('td').allTextContents();
+      return Number(cells[0]) + Number(cells[2]) === 1;
+    });
+    await dashboard.getByRole('heading', { name: 'By recipient domain' }).waitFor();
+    await tourScreenshot(dashboard, 'insights');
+
+    // The same with the API: a second list, message and send to the same contact.
+    expect(send.blocks, 'step 7: the commands that send, then those that read the send').toHaveLength(2);
     ran.add(send);
     const created = await runCommands(send.blocks[0]!);
     const [list, members, message, queued] = created as Record<string, unknown>[];
-    expect(list).toMatchObject({ name: 'Newsletter' });
+    expect(list).toMatchObject({ name: listName });
     expect(members).toMatchObject({ added: 1 });
-    expect(message).toMatchObject({ name: 'Welcome' });
+    expect(message).toMatchObject({ name: messageName });
     expect(queued).toMatchObject({ status: 'queued' });
-    await sink.waitForMessages(1, 30_000);
-    const mail = sink.messages[0]!;
-    expect(mail.envelope.rcptTo).toEqual([email]);
-    expect(mail.parsed.subject).toBe('Welcome, Ada');
-    // "Click its link": Spoor records the click and redirects to the shop, which does not exist; the
-    // browser's request goes to Spoor with its cookies, and Spoor's redirect is answered in its place.
-    const link = /href="([^"]+)"[^>]*>visit the shop/
-      .exec(String(mail.parsed.html))?.[1]
-      ?.replaceAll('&amp;', '&');
-    expect(link, 'the tracked link in the email').toMatch(new RegExp(`^http://localhost:${port}/`));
-    let redirectedTo: string | undefined;
-    await reader.page.route(link!, async (route) => {
-      const response = await route.fetch({ maxRedirects: 0 });
-      redirectedTo = response.headers()['location'];
-      await route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Shop</title>' });
-    });
-    await reader.page.goto(link!);
-    expect(redirectedTo).toBe('https://www.shop.example/');
+    await sink.waitForMessages(2, 30_000);
+    for (const mail of sink.messages) {
+      expect(mail.envelope.rcptTo).toEqual([email]);
+      expect(mail.parsed.subject).toBe('Welcome, Ada');
+    }
+    await clickTheShopLink(sink.messages[1]!);
     // The reader reads the send once it has gone out (the email arrived); so does this test.
     await expect
       .poll(async () => {
@@ -346,6 +497,24 @@ describe.skipIf(!chromiumPath)('README: the short tour, as printed', () => {
     expect(steps.filter((s) => s.blocks.length > 0 && !ran.has(s)).map((s) => s.title)).toEqual([]);
     expect(steps.filter((s) => s.blocks.length > 0)).toHaveLength(4);
 
+    /** "Click its link" in the reader's window: Spoor records the click and redirects to the shop, which does not exist. */
+    async function clickTheShopLink(mail: ReceivedMessage) {
+      const link = /href="([^"]+)"[^>]*>visit the shop/
+        .exec(String(mail.parsed.html))?.[1]
+        ?.replaceAll('&amp;', '&');
+      expect(link, 'the tracked link in the email').toMatch(new RegExp(`^http://localhost:${port}/`));
+      // The browser's request goes to Spoor with its cookies; Spoor's redirect is answered in the shop's place.
+      let redirectedTo: string | undefined;
+      await reader.page.route(link!, async (route) => {
+        const response = await route.fetch({ maxRedirects: 0 });
+        redirectedTo = response.headers()['location'];
+        await route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Shop</title>' });
+      });
+      await reader.page.goto(link!);
+      expect(redirectedTo).toBe('https://www.shop.example/');
+    }
+
+    await admin.context.close();
     await privateWindow.context.close();
     await reader.context.close();
   });

@@ -1,5 +1,6 @@
 // Browser tests of the dashboard: a Spoor listening on loopback (SQLite or PostgreSQL), Debian's Chromium,
-// users signed in through the sign-in form, screenshots for docs/dashboard.md and the axe-core check.
+// users signed in through the sign-in form, screenshots for docs/dashboard.md (SPOOR_SCREENSHOTS=1) and the
+// axe-core check.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -14,6 +15,12 @@ import { type RunningSpoor, type StartOptions, startSpoor } from '../helpers/spo
 import { createUser } from './accounts.ts';
 
 export const SCREENSHOTS_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+/**
+ * Whether this run refreshes docs/screenshots (`SPOOR_SCREENSHOTS=1`, docs/dashboard.md). Otherwise the
+ * screenshots are not written, so running the tests leaves the working tree clean.
+ */
+export const WRITE_SCREENSHOTS = process.env['SPOOR_SCREENSHOTS'] === '1';
 
 /** A password good enough for every rule (12 characters or more). */
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -119,12 +126,12 @@ const VIEWPORTS = [
 ] as const;
 
 /**
- * Screenshots of the page as it is now, at 1280 and 390 px wide, in light and dark, into
- * docs/screenshots/dashboard-<name>-<desktop|mobile>-<light|dark>.png. Also checks that nothing is wider
- * than the 390 px screen (a page must not scroll sideways; wide tables scroll inside their own box).
+ * The page as it is now at 1280 and 390 px wide, in light and dark: checks that nothing is wider than the
+ * 390 px screen (a page must not scroll sideways; wide tables scroll inside their own box) and, when
+ * SPOOR_SCREENSHOTS=1, writes docs/screenshots/dashboard-<name>-<desktop|mobile>-<light|dark>.png.
  */
 export async function screenshotPage(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  if (WRITE_SCREENSHOTS) mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   const original = page.viewportSize();
   try {
     for (const viewport of VIEWPORTS) {
@@ -138,11 +145,12 @@ export async function screenshotPage(page: Page, name: string): Promise<void> {
           );
           expect(overflow, `${name} is wider than a 390 px screen by ${overflow} px`).toBeLessThanOrEqual(0);
         }
-        await page.screenshot({
-          path: `${SCREENSHOTS_DIR}dashboard-${name}-${viewport.name}-${colorScheme}.png`,
-          fullPage: true,
-          animations: 'disabled',
-        });
+        if (WRITE_SCREENSHOTS)
+          await page.screenshot({
+            path: `${SCREENSHOTS_DIR}dashboard-${name}-${viewport.name}-${colorScheme}.png`,
+            fullPage: true,
+            animations: 'disabled',
+          });
       }
     }
   } finally {

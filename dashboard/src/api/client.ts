@@ -26,6 +26,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly code?: string,
+    /** The answer's `details` (422: `fields`, a message per field; 409: what is in the way). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -34,7 +36,7 @@ export class ApiError extends Error {
 const throwOnError: Middleware = {
   async onResponse({ response }) {
     if (response.ok) return response;
-    let body: { error?: string; message?: string } = {};
+    let body: { error?: string; message?: string; details?: Record<string, unknown> } = {};
     try {
       body = await response.clone().json();
     } catch {
@@ -44,6 +46,7 @@ const throwOnError: Middleware = {
       response.status,
       body.message ?? `The server answered ${response.status}.`,
       body.error,
+      body.details,
     );
   },
 };

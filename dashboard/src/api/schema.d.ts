@@ -111,6 +111,30 @@ export interface paths {
      */
     get: operations["getHostedPage"];
   };
+  "/subscriptions": {
+    /**
+     * The subscription center a message's {{ subscription_center_url }} opens.
+     * @description The public lists with the contact’s status on each, a form to change them and one to unsubscribe from all. Changes nothing (link scanners fetch every link). The link names the send and the contact, sealed; it lasts 90 days (410 after).
+     */
+    get: operations["getSubscriptionCenter"];
+    /**
+     * The subscription center's forms: save the lists chosen, or unsubscribe from all.
+     * @description Posted by the page (application/x-www-form-urlencoded) with its sealed token. `save` joins the ticked lists and leaves the unticked ones among those the page showed (`shown`); `unsubscribe_all` leaves every list. Each change is a consent event; leaving is the one unsubscribe, counted at most once per message and recipient. Answers the center again with what changed.
+     */
+    post: operations["changeSubscriptions"];
+  };
+  "/subscriptions/confirm": {
+    /**
+     * The page a double opt-in email's link opens: a button that confirms.
+     * @description Shows the address and the lists asked for; changes nothing (scanners fetch links). The link lasts 30 days (410 after); one already used answers 404.
+     */
+    get: operations["getSignupConfirmation"];
+    /**
+     * Confirm a sign-up: the contact is made (or matched) and joins every list asked for.
+     * @description Posted by the confirmation page (application/x-www-form-urlencoded) with its sealed token. Each list joined is a consent event with the evidence (form, submission time, email sent, confirmation time). A second post answers 404.
+     */
+    post: operations["confirmSignup"];
+  };
   "/": {
     /**
      * What this server is and where to go (API docs, the demo).
@@ -372,6 +396,18 @@ export interface paths {
      */
     post: operations["createContactField"];
   };
+  "/api/contact-fields/{key}": {
+    /**
+     * Remove a custom contact field and every contact's value for it.
+     * @description The values are deleted with the definition (defining the key again starts empty). A field a form uses (as a field or for duplicate detection) answers 409 with `details.forms`; change those forms first.
+     */
+    delete: operations["deleteContactField"];
+    /**
+     * Rename a custom contact field (its label).
+     * @description The key stays: forms, CSV imports, merge fields and stored values name the field by it. A blank label answers 422.
+     */
+    patch: operations["changeContactField"];
+  };
   "/api/interactions": {
     /**
      * Every contact's interactions after a cursor, in the order they were recorded.
@@ -441,11 +477,11 @@ export interface paths {
     get: operations["getList"];
     /**
      * Delete a list and its memberships.
-     * @description Sends already prepared keep their recipients and insights. A `queued` or `preparing` send naming the list answers 409 with `details.sends`.
+     * @description Finished and cancelled sends keep their recipients and insights. While a send naming the list is `queued`, `preparing`, `sending` or `paused`, the answer is 409 with `details.sends` (it still reads the list). Forms that add to the list stop doing so.
      */
     delete: operations["deleteList"];
     /**
-     * Rename a list or change its description (null clears it).
+     * Rename a list, change its description, or how contacts see and join it (null clears a text).
      * @description Fields left out keep their values.
      */
     patch: operations["changeList"];
@@ -582,7 +618,7 @@ export interface paths {
   };
   "/api/suppressions": {
     /**
-     * Addresses never attempted again (hard bounces), in address order.
+     * Addresses not attempted while suppressed (bounces, complaints), in address order.
      * @description `email` looks one address up; paged with `cursor`.
      */
     get: operations["listSuppressions"];
@@ -590,9 +626,23 @@ export interface paths {
   "/api/suppressions/{email}": {
     /**
      * Lift a suppression (the mailbox works again): later sends attempt the address.
-     * @description An address that is not suppressed answers 404.
+     * @description An address that is not suppressed answers 404; one suppressed for a complaint 409 (only its owner can lift that, by subscribing anew). The history keeps the lift.
      */
     delete: operations["liftSuppression"];
+  };
+  "/api/contacts/{id}/suppression": {
+    /**
+     * A contact's suppression: in force or not, why, and every listing and lift before.
+     * @description Hard bounces suppress for 7 days, then 14, 30 and 180 with each repeat; soft bounces when the window fills; complaints for good.
+     */
+    get: operations["getContactSuppression"];
+  };
+  "/api/bounce-reports": {
+    /**
+     * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
+     * @description `verdict` keeps one verdict: `unparseable`, `forged` and `unmatched` reports changed nothing and carry the message.
+     */
+    get: operations["listBounceReports"];
   };
   "/api/sends/{id}/insights": {
     /**
@@ -659,6 +709,13 @@ export interface paths {
      * @description Posted as application/x-www-form-urlencoded or multipart/form-data (`List-Unsubscribe=One-Click`); answers a plain 200 page, no redirect, no cookies. Idempotent.
      */
     post: operations["unsubscribe"];
+  };
+  "/webhooks/sendgrid": {
+    /**
+     * SendGrid's signed event webhook: bounces and spam reports become outcomes.
+     * @description Set SPOOR_SENDGRID_WEBHOOK_KEY to the verification key SendGrid shows. The ECDSA signature over the timestamp and the raw body is checked first (403 when missing, stale or wrong; nothing recorded). Each event is recorded once.
+     */
+    post: operations["sendgridEvents"];
   };
 }
 
@@ -1827,6 +1884,281 @@ export interface operations {
       503: {
         content: {
           "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * The subscription center a message's {{ subscription_center_url }} opens.
+   * @description The public lists with the contact’s status on each, a form to change them and one to unsubscribe from all. Changes nothing (link scanners fetch every link). The link names the send and the contact, sealed; it lasts 90 days (410 after).
+   */
+  getSubscriptionCenter: {
+    parameters: {
+      query?: {
+        token?: string;
+      };
+    };
+    responses: {
+      /** @description The center. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid, or names nothing we hold (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link (a page). */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The subscription center's forms: save the lists chosen, or unsubscribe from all.
+   * @description Posted by the page (application/x-www-form-urlencoded) with its sealed token. `save` joins the ticked lists and leaves the unticked ones among those the page showed (`shown`); `unsubscribe_all` leaves every list. Each change is a consent event; leaving is the one unsubscribe, counted at most once per message and recipient. Answers the center again with what changed.
+   */
+  changeSubscriptions: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          token: string;
+          action: "save" | "unsubscribe_all";
+          list?: string | string[];
+          shown?: string | string[];
+        };
+      };
+    };
+    responses: {
+      /** @description The center with what changed. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid, or names nothing we hold (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link (a page). */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The page a double opt-in email's link opens: a button that confirms.
+   * @description Shows the address and the lists asked for; changes nothing (scanners fetch links). The link lasts 30 days (410 after); one already used answers 404.
+   */
+  getSignupConfirmation: {
+    parameters: {
+      query?: {
+        token?: string;
+      };
+    };
+    responses: {
+      /** @description The confirmation page. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid, or names nothing we hold (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link (a page). */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Confirm a sign-up: the contact is made (or matched) and joins every list asked for.
+   * @description Posted by the confirmation page (application/x-www-form-urlencoded) with its sealed token. Each list joined is a consent event with the evidence (form, submission time, email sent, confirmation time). A second post answers 404.
+   */
+  confirmSignup: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Confirmed. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid, or names nothing we hold (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link (a page). */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
         };
       };
     };
@@ -3776,6 +4108,7 @@ export interface operations {
                       listId: string;
                       consentField?: string;
                     }[];
+                  doubleOptIn?: boolean;
                 };
                 /** Format: date-time */
                 createdAt: string;
@@ -3893,6 +4226,8 @@ export interface operations {
               /** @description Subscribe only when this consent box is ticked. */
               consentField?: string;
             }[];
+          /** @description Sign-ups wait for the person to confirm by email (one link for every list) before they become a contact; also implied by a list with `doubleOptIn`. */
+          doubleOptIn?: boolean;
         };
       };
     };
@@ -3940,6 +4275,7 @@ export interface operations {
                   listId: string;
                   consentField?: string;
                 }[];
+              doubleOptIn?: boolean;
             };
             /** Format: date-time */
             createdAt: string;
@@ -4058,6 +4394,7 @@ export interface operations {
                   listId: string;
                   consentField?: string;
                 }[];
+              doubleOptIn?: boolean;
             };
             /** Format: date-time */
             createdAt: string;
@@ -4185,6 +4522,8 @@ export interface operations {
               /** @description Subscribe only when this consent box is ticked. */
               consentField?: string;
             }[];
+          /** @description Sign-ups wait for the person to confirm by email (one link for every list) before they become a contact; also implied by a list with `doubleOptIn`. */
+          doubleOptIn?: boolean;
         };
       };
     };
@@ -4232,6 +4571,7 @@ export interface operations {
                   listId: string;
                   consentField?: string;
                 }[];
+              doubleOptIn?: boolean;
             };
             /** Format: date-time */
             createdAt: string;
@@ -5383,6 +5723,171 @@ export interface operations {
     };
   };
   /**
+   * Remove a custom contact field and every contact's value for it.
+   * @description The values are deleted with the definition (defining the key again starts empty). A field a form uses (as a field or for duplicate detection) answers 409 with `details.forms`; change those forms first.
+   */
+  deleteContactField: {
+    parameters: {
+      path: {
+        key: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description Contacts that held a value for the field. */
+            clearedContacts: number;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Rename a custom contact field (its label).
+   * @description The key stays: forms, CSV imports, merge fields and stored values name the field by it. A blank label answers 422.
+   */
+  changeContactField: {
+    parameters: {
+      path: {
+        key: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "label": "Price plan"
+         * }
+         */
+        "application/json": {
+          label: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            key: string;
+            label: string;
+            type: "text" | "number" | "boolean" | "date";
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Well-formed, but cannot be accepted (`details.fields` names each problem where there are several). */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
    * Every contact's interactions after a cursor, in the order they were recorded.
    * @description Pass `nextCursor` back as `after` to read on: no item is skipped or repeated, also while new ones arrive. A cursor this API did not give answers 400.
    */
@@ -6017,6 +6522,14 @@ export interface operations {
                   subscribed: number;
                   unsubscribed: number;
                 };
+                /** @description Shown on the subscription center, where contacts join and leave it themselves. */
+                public: boolean;
+                /** @description The name contacts see on the subscription center (null: the list name). */
+                publicName: string | null;
+                /** @description What contacts read under it on the subscription center. */
+                publicDescription: string | null;
+                /** @description A form sign-up to the list waits until the person confirms by email (double opt-in). */
+                doubleOptIn: boolean;
                 /** Format: date-time */
                 createdAt: string;
                 /** Format: date-time */
@@ -6073,6 +6586,14 @@ export interface operations {
         "application/json": {
           name: string;
           description?: string | null;
+          /** @description Shown on the subscription center, where contacts join and leave it themselves. */
+          public?: boolean;
+          /** @description The name contacts see on the subscription center (null: the list name). */
+          publicName?: string | null;
+          /** @description What contacts read under it on the subscription center. */
+          publicDescription?: string | null;
+          /** @description A form sign-up to the list waits until the person confirms by email (double opt-in). */
+          doubleOptIn?: boolean;
         };
       };
     };
@@ -6089,6 +6610,14 @@ export interface operations {
               subscribed: number;
               unsubscribed: number;
             };
+            /** @description Shown on the subscription center, where contacts join and leave it themselves. */
+            public: boolean;
+            /** @description The name contacts see on the subscription center (null: the list name). */
+            publicName: string | null;
+            /** @description What contacts read under it on the subscription center. */
+            publicDescription: string | null;
+            /** @description A form sign-up to the list waits until the person confirms by email (double opt-in). */
+            doubleOptIn: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -6169,6 +6698,14 @@ export interface operations {
               subscribed: number;
               unsubscribed: number;
             };
+            /** @description Shown on the subscription center, where contacts join and leave it themselves. */
+            public: boolean;
+            /** @description The name contacts see on the subscription center (null: the list name). */
+            publicName: string | null;
+            /** @description What contacts read under it on the subscription center. */
+            publicDescription: string | null;
+            /** @description A form sign-up to the list waits until the person confirms by email (double opt-in). */
+            doubleOptIn: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -6216,7 +6753,7 @@ export interface operations {
   };
   /**
    * Delete a list and its memberships.
-   * @description Sends already prepared keep their recipients and insights. A `queued` or `preparing` send naming the list answers 409 with `details.sends`.
+   * @description Finished and cancelled sends keep their recipients and insights. While a send naming the list is `queued`, `preparing`, `sending` or `paused`, the answer is 409 with `details.sends` (it still reads the list). Forms that add to the list stop doing so.
    */
   deleteList: {
     parameters: {
@@ -6290,7 +6827,7 @@ export interface operations {
     };
   };
   /**
-   * Rename a list or change its description (null clears it).
+   * Rename a list, change its description, or how contacts see and join it (null clears a text).
    * @description Fields left out keep their values.
    */
   changeList: {
@@ -6301,14 +6838,17 @@ export interface operations {
     };
     requestBody: {
       content: {
-        /**
-         * @example {
-         *   "description": null
-         * }
-         */
         "application/json": {
           name?: string;
           description?: string | null;
+          /** @description Shown on the subscription center, where contacts join and leave it themselves. */
+          public?: boolean;
+          /** @description The name contacts see on the subscription center (null: the list name). */
+          publicName?: string | null;
+          /** @description What contacts read under it on the subscription center. */
+          publicDescription?: string | null;
+          /** @description A form sign-up to the list waits until the person confirms by email (double opt-in). */
+          doubleOptIn?: boolean;
         };
       };
     };
@@ -6325,6 +6865,14 @@ export interface operations {
               subscribed: number;
               unsubscribed: number;
             };
+            /** @description Shown on the subscription center, where contacts join and leave it themselves. */
+            public: boolean;
+            /** @description The name contacts see on the subscription center (null: the list name). */
+            publicName: string | null;
+            /** @description What contacts read under it on the subscription center. */
+            publicDescription: string | null;
+            /** @description A form sign-up to the list waits until the person confirms by email (double opt-in). */
+            doubleOptIn: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -8113,7 +8661,7 @@ export interface operations {
     };
   };
   /**
-   * Addresses never attempted again (hard bounces), in address order.
+   * Addresses not attempted while suppressed (bounces, complaints), in address order.
    * @description `email` looks one address up; paged with `cursor`.
    */
   listSuppressions: {
@@ -8131,12 +8679,19 @@ export interface operations {
           "application/json": {
             suppressions: ({
                 email: string;
+                /** @description hard_bounce, soft_bounces (the window filled) or complaint. */
                 reason: string;
+                /** @description The bounce category (invalid-mailbox, full-mailbox …) or complaint. */
+                category: string | null;
                 sendId: string | null;
-                /** @description The SMTP server's answer that caused it. */
+                /** @description The SMTP server's answer or the report's text that caused it. */
                 detail: string | null;
                 /** Format: date-time */
                 createdAt: string;
+                /** @description When it ends; null = permanent (a complaint). */
+                until: string | null;
+                /** @description Which bounce listing of the address this is: the 1st lasts 7 days, then 14, 30, 180. */
+                listing: number;
               })[];
             nextCursor: string | null;
           };
@@ -8176,7 +8731,7 @@ export interface operations {
   };
   /**
    * Lift a suppression (the mailbox works again): later sends attempt the address.
-   * @description An address that is not suppressed answers 404.
+   * @description An address that is not suppressed answers 404; one suppressed for a complaint 409 (only its owner can lift that, by subscribing anew). The history keeps the lift.
    */
   liftSuppression: {
     parameters: {
@@ -8213,6 +8768,12 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       /** @description The request body is too large. */
       413: {
         content: {
@@ -8221,6 +8782,161 @@ export interface operations {
       };
       /** @description The body has a content type this operation does not take. */
       415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * A contact's suppression: in force or not, why, and every listing and lift before.
+   * @description Hard bounces suppress for 7 days, then 14, 30 and 180 with each repeat; soft bounces when the window fills; complaints for good.
+   */
+  getContactSuppression: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description The contact's address (lower-cased). */
+            email: string | null;
+            /** @description The suppression in force now; null when the address may be emailed. */
+            current: ({
+              /** @description hard_bounce, soft_bounces or complaint. */
+              reason: string;
+              category: string | null;
+              sendId: string | null;
+              detail: string | null;
+              /** Format: date-time */
+              since: string;
+              /** @description null = permanent (a complaint). */
+              until: string | null;
+              listing: number;
+            }) | null;
+            /** @description Every listing and lift of the address, newest first. */
+            history: ({
+                action: "listed" | "lifted";
+                reason: string;
+                category: string | null;
+                sendId: string | null;
+                detail: string | null;
+                listing: number | null;
+                until: string | null;
+                /** Format: date-time */
+                at: string;
+              })[];
+            /** @description Soft bounces suppress when `limit` of the last `window` sends soft-bounced. */
+            softBounceRule: {
+              limit: number;
+              window: number;
+            };
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
+   * @description `verdict` keeps one verdict: `unparseable`, `forged` and `unmatched` reports changed nothing and carry the message.
+   */
+  listBounceReports: {
+    parameters: {
+      query?: {
+        verdict?: "recorded" | "duplicate" | "unparseable" | "forged" | "unmatched" | "ignored";
+        limit?: number;
+        cursor?: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            reports: ({
+                id: string;
+                /** Format: date-time */
+                receivedAt: string;
+                source: string;
+                verdict: "recorded" | "duplicate" | "unparseable" | "forged" | "unmatched" | "ignored";
+                /** @description What was recorded, or why nothing was. */
+                reason: string;
+                envelopeFrom: string | null;
+                envelopeTo: string | null;
+                size: number;
+                /** @description The message as received, kept only when nothing could be recorded from it. */
+                raw: string | null;
+              })[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
@@ -8274,7 +8990,13 @@ export interface operations {
             bounces: {
               hard: number;
               soft: number;
+              /** @description Of these, reported after the SMTP server accepted the email (DSN, webhook). */
+              late: number;
             };
+            /** @description Recipients who marked the email as spam (ARF reports). */
+            complaints: number;
+            /** @description Auto-replies and challenges: counted apart, never bounces. */
+            autoReplies: number;
             unconfirmed: number;
             opens: {
               human: {
@@ -8945,6 +9667,74 @@ export interface operations {
       503: {
         content: {
           "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * SendGrid's signed event webhook: bounces and spam reports become outcomes.
+   * @description Set SPOOR_SENDGRID_WEBHOOK_KEY to the verification key SendGrid shows. The ECDSA signature over the timestamp and the raw body is checked first (403 when missing, stale or wrong; nothing recorded). Each event is recorded once.
+   */
+  sendgridEvents: {
+    /** @description The JSON array of events, exactly as SendGrid sends it. */
+    requestBody: {
+      content: {
+        /** @example [{"email":"ada@example.com","timestamp":1780000000,"smtp-id":"<a1b2@track.example.com>","event":"bounce","type":"bounce","status":"5.1.1","reason":"550 5.1.1 User unknown","sg_event_id":"ZHVtbXk"}] */
+        "application/json": string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            recorded: number;
+            duplicates: number;
+            unmatched: number;
+            ignored: number;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
         };
       };
     };

@@ -36,7 +36,7 @@ function auditEntryOf(request: FastifyRequest, reply: FastifyReply, payload: unk
 
 function targetIdOf(request: FastifyRequest, payload: unknown): string | undefined {
   const params = request.params as Record<string, unknown> | undefined;
-  for (const key of ['id', 'contactId', 'sendId', 'messageId', 'listId', 'formId', 'websiteId'])
+  for (const key of ['id', 'contactId', 'sendId', 'messageId', 'listId', 'formId', 'websiteId', 'key'])
     if (typeof params?.[key] === 'string') return params[key] as string;
   if (typeof payload === 'string' && payload.startsWith('{')) {
     const match = /^\{"id":"([^"]{1,100})"/.exec(payload);

@@ -57,8 +57,10 @@ function html(reply: FastifyReply, status: number, body: string) {
       .code(status)
       .type('text/html; charset=utf-8')
       // The token is in the address: no cache keeps it and no Referer carries it to another site.
+      // `same-origin`, not `no-referrer`: under no-referrer a browser posts the page's own form with
+      // `Origin: null`, which the origin check must refuse (Chromium did, on the first-administrator page).
       .header('cache-control', 'no-store')
-      .header('referrer-policy', 'no-referrer')
+      .header('referrer-policy', 'same-origin')
       .header('x-frame-options', 'DENY')
       .header(
         'content-security-policy',

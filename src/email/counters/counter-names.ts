@@ -31,6 +31,12 @@ export const COUNTER = {
   linkClicks: (position: number, who: Audience) => `link:${position}:click:${who}`,
   linkUniqueClicks: (position: number, who: Audience) => `link:${position}:unique_click:${who}`,
   unsubscribes: 'unsubscribe',
+  /** Complaints (ARF reports, ESP spam reports): the recipient marked the email as spam. */
+  complaints: 'complaint',
+  /** Auto-replies and challenges to the return path: counted apart, never bounces. */
+  autoReplies: 'auto_reply',
+  /** Bounces that arrived after the SMTP server had accepted the email (DSN, webhook). */
+  lateBounces: 'late_bounce',
   /** Total opens or clicks in one hour (UTC), for the send's chart: one row per hour with activity. */
   hourly: (kind: HourlyKind, who: Audience, at: number) => `${HOURLY_PREFIX}${hourOf(at)}:${kind}:${who}`,
   /** A figure of the recipients at one domain (results by recipient domain). */

@@ -138,6 +138,7 @@ export function* batchStatements(
     outcome.unsubscribed = yield* unsubscribeStatements(request.contactId, request.listIds, {
       sendId: request.sendId,
       now: request.at,
+      ...(request.source ? { source: request.source, wordingVersion: request.wordingVersion ?? null } : {}),
     });
   }
   return { outcomes, recipients: read.recipients };

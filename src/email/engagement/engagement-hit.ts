@@ -21,6 +21,11 @@ export interface EngagementHit {
   /** The visitor cookie the browser sent to the tracking host, if any. */
   visitorCookie: string | null;
   at: number;
+  /**
+   * Unsubscribe only: the lists to leave when not all the send's lists (the subscription center), and
+   * what the consent events say made the change and in which wording (default: the unsubscribe link).
+   */
+  unsubscribe?: { listIds?: string[]; source: string; wordingVersion: string | null };
 }
 
 export interface HitOutcome {

@@ -92,7 +92,15 @@ export interface EngagementWrites {
   counters: Map<string, Map<string, number>>;
   /** Human clicks with tracking consent: map the browser to the contact. */
   identify: { hitIndex: number; contactId: string; visitorCookie: string | null; at: number }[];
-  unsubscribes: { hitIndex: number; sendId: string; contactId: string; listIds: string[]; at: number }[];
+  unsubscribes: {
+    hitIndex: number;
+    sendId: string;
+    contactId: string;
+    listIds: string[];
+    at: number;
+    source?: string;
+    wordingVersion?: string | null;
+  }[];
 }
 
 export const recipientOf = (sendId: string, contactId: string) => `${sendId}\u0000${contactId}`;
@@ -179,8 +187,11 @@ class Planner {
         hitIndex: index,
         sendId: hit.sendId,
         contactId: hit.contactId,
-        listIds: send.listIds,
+        listIds: hit.unsubscribe?.listIds ?? send.listIds,
         at: hit.at,
+        ...(hit.unsubscribe
+          ? { source: hit.unsubscribe.source, wordingVersion: hit.unsubscribe.wordingVersion }
+          : {}),
       });
       return recorded(HUMAN);
     }

@@ -19,7 +19,7 @@ import { unavailableReason } from '../../storage/unavailable.ts';
 import { readCookie, setVisitorCookie } from '../../tracking/tracking-cookies.ts';
 import { TrackedOrigins } from '../../websites/tracked-origins.ts';
 import { WEBSITE_DEFAULTS } from '../../websites/website.ts';
-import type { EngagementHit, HitKind } from './engagement-hit.ts';
+import type { EngagementHit, HitKind, HitOutcome } from './engagement-hit.ts';
 import { createEngagementWriter } from './engagement-writer.ts';
 import { type Link, LinkCache } from './link-cache.ts';
 import { loadMachineRanges } from './machine-ranges.ts';
@@ -69,7 +69,20 @@ const PAGE_ERRORS: Record<number, string> = {
 const pageErrors = (...statuses: number[]): Record<number, ReturnType<typeof page>> =>
   Object.fromEntries(statuses.map((status) => [status, page(PAGE_ERRORS[status] ?? 'An error page.')]));
 
-export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): void {
+/** What other email pages use of the engagement endpoints: the one way to unsubscribe. */
+export interface EngagementEndpoints {
+  /**
+   * Unsubscribes the recipient of a send through the engagement writer, as the unsubscribe link does:
+   * counted at most once per message and recipient, each ended membership a consent event.
+   */
+  unsubscribe(
+    request: FastifyRequest,
+    recipient: { sendId: string; contactId: string },
+    unsubscribe: NonNullable<EngagementHit['unsubscribe']>,
+  ): Promise<HitOutcome>;
+}
+
+export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): EngagementEndpoints {
   const { storage, config, secrets } = deps;
   const writer = createEngagementWriter(storage, {
     maxBatch: config.maxBatchSize,
@@ -290,4 +303,12 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): vo
       },
     );
   });
+
+  return {
+    unsubscribe: (request, recipient, unsubscribe) =>
+      writer.record({
+        ...hitOf(request, 'unsubscribe', { kind: 'unsubscribe', ...recipient, position: 0 }),
+        unsubscribe,
+      }),
+  };
 }

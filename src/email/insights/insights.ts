@@ -38,7 +38,9 @@ export interface SendInsights {
   blocked: { total: number; byReason: Record<string, number> };
   sent: number;
   delivered: number;
-  bounces: { hard: number; soft: number };
+  bounces: { hard: number; soft: number; late: number };
+  complaints: number;
+  autoReplies: number;
   /** Handed to SMTP when a crash interrupted; counted as sent, never sent twice. */
   unconfirmed: number;
   opens: { human: Tallies; machine: Tallies };
@@ -132,7 +134,9 @@ export function buildInsights(
     blocked: { total: blocked, byReason },
     sent,
     delivered,
-    bounces: { hard, soft },
+    bounces: { hard, soft, late: n(COUNTER.lateBounces) },
+    complaints: n(COUNTER.complaints),
+    autoReplies: n(COUNTER.autoReplies),
     unconfirmed: n(COUNTER.unconfirmed),
     opens,
     clicks,

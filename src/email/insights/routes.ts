@@ -25,7 +25,22 @@ const SendInsights = Type.Object(
     blocked: Type.Object({ total: Count, byReason: Type.Record(Type.String(), Count) }),
     sent: Count,
     delivered: Count,
-    bounces: Type.Object({ hard: Count, soft: Count }),
+    bounces: Type.Object({
+      hard: Count,
+      soft: Count,
+      late: Type.Integer({
+        minimum: 0,
+        description: 'Of these, reported after the SMTP server accepted the email (DSN, webhook).',
+      }),
+    }),
+    complaints: Type.Integer({
+      minimum: 0,
+      description: 'Recipients who marked the email as spam (ARF reports).',
+    }),
+    autoReplies: Type.Integer({
+      minimum: 0,
+      description: 'Auto-replies and challenges: counted apart, never bounces.',
+    }),
     unconfirmed: Count,
     opens: Type.Object({ human: Tallies, machine: Tallies }),
     clicks: Type.Object({ human: Tallies, scanner: Tallies }),

@@ -173,6 +173,11 @@ export function mergeFields(): { tag: string; description: string }[] {
       tag: '{{ unsubscribe_url }}',
       description: "The recipient's own unsubscribe link (put it in an href).",
     },
+    {
+      tag: '{{ subscription_center_url }}',
+      description:
+        "The recipient's subscription center: their lists, to change or leave (put it in an href).",
+    },
   ];
 }
 

@@ -7,6 +7,7 @@ const urls: RecipientTrackingUrls = {
   pixel: 'https://t.test/e/o/PX.gif',
   click: (position) => `https://t.test/e/c/T${position}`,
   unsubscribe: 'https://t.test/e/u/U',
+  subscriptionCenter: 'https://t.test/subscriptions?token=S.1&x=2',
 };
 
 const ada: MergeContact = {
@@ -169,6 +170,23 @@ const cases: Case[] = [
     text: 'Hello Ada\n\nRead this [https://t.test/e/c/T0].',
   },
   {
+    name: 'the made text part keeps alt text, and leaves out a link with no label instead of a bare address',
+    content: {
+      html: '<a href="https://a.test/home"><img src="https://a.test/l.png"></a><p><img src="https://a.test/x.png" alt="Shop logo"> Hi {{ contact.first_name }}</p><p><a href="https://a.test/r"><img src="https://a.test/b.png" alt="Buy now"></a></p>',
+      text: null,
+    },
+    links: ['https://a.test/home', 'https://a.test/r'],
+    text: 'Shop logo Hi Ada\n\nBuy now [https://t.test/e/c/T1]',
+  },
+  {
+    name: 'alt text that depends on the contact is made per recipient',
+    content: {
+      html: '<p><img src="https://a.test/x.png" alt="For {{ contact.first_name }}"> Hello</p>',
+      text: null,
+    },
+    text: 'For Ada Hello',
+  },
+  {
     name: 'the made text part is plain: merge values unescaped, entities decoded, braces literal',
     content: { html: '<p>{{ contact.company }} &amp; &#123;&#123; friends &#125;&#125;</p>', text: null },
     text: 'Tom & Jerry <Ltd> & {{ friends }}',
@@ -215,6 +233,22 @@ const cases: Case[] = [
     links: [],
     htmlHas: ['<a href="https://t.test/e/u/U">Unsubscribe</a>'],
     text: 'Unsubscribe: https://t.test/e/u/U',
+  },
+  {
+    name: 'the subscription center merge field, in both parts (escaped in the HTML), never tracked',
+    content: {
+      html: '<a href="{{ subscription_center_url }}">Your lists</a>',
+      text: 'Your lists: {{ subscription_center_url }}',
+    },
+    links: [],
+    htmlHas: ['<a href="https://t.test/subscriptions?token=S.1&amp;x=2">Your lists</a>'],
+    text: 'Your lists: https://t.test/subscriptions?token=S.1&x=2',
+  },
+  {
+    name: 'the subscription center in a preview is a placeholder',
+    content: { html: '<a href="{{ subscription_center_url }}">Your lists</a>' },
+    tracked: false,
+    htmlHas: ['<a href="#subscription-center">Your lists</a>'],
   },
   {
     name: 'a merge value cannot pose as a link placeholder',

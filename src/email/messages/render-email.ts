@@ -95,6 +95,7 @@ export function prepareMessage(content: MessageContent): PreparedMessage {
   const sentinel = (position: number) => `https://spoor.invalid/${nonce}/link/${position}/`;
   const sentinelPattern = new RegExp(`https://spoor\\.invalid/${nonce}/link/(\\d+)/`, 'g');
   const unsubscribeSentinel = `https://spoor.invalid/${nonce}/unsubscribe/`;
+  const centerSentinel = `https://spoor.invalid/${nonce}/subscription-center/`;
 
   const links: LinkEntry[] = [];
   const refusedLinks: RefusedLink[] = [];
@@ -126,14 +127,18 @@ export function prepareMessage(content: MessageContent): PreparedMessage {
     links: [...links, honeypot],
     refusedLinks,
     render(contact, urls) {
-      const data = { contact, unsubscribe_url: unsubscribeSentinel };
+      const data = { contact, unsubscribe_url: unsubscribeSentinel, subscription_center_url: centerSentinel };
       const linkOf = (position: number) => (urls ? urls.click(position) : (original.get(position) ?? ''));
       const unsubscribe = urls?.unsubscribe ?? '#unsubscribe';
       const finish = (rendered: string, forHtml: boolean) => {
         const escapeUrl = forHtml ? escapeHtml : (url: string) => url;
-        return rendered
+        const linked = rendered
           .replace(sentinelPattern, (_match, position: string) => escapeUrl(linkOf(Number(position))))
           .replaceAll(unsubscribeSentinel, escapeUrl(unsubscribe));
+        // The center's link is sealed only for messages that carry it.
+        return linked.includes(centerSentinel)
+          ? linked.replaceAll(centerSentinel, escapeUrl(urls?.subscriptionCenter ?? '#subscription-center'))
+          : linked;
       };
       try {
         const subject = textEngine

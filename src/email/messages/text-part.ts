@@ -5,13 +5,48 @@
 // does not exist, and skipped elements would drop tags. So the markup is shielded behind placeholders
 // during conversion and put back after; when the placeholders do not all come back in order (markup
 // inside an image attribute, a loop between list items), the caller converts each rendered email instead.
+//
+// Mail filters and people reading the text part both expect it to read like the message: images give
+// their alt text (a logo says "Contoso", the pixel, with no alt, says nothing), and a link is shown as
+// its label followed by the address; a link with no label at all (an image without alt text) is left
+// out rather than shown as a bare tracking address, so the text never starts with one.
 import { compile } from 'html-to-text';
+
+interface ConvertedNode {
+  type: string;
+  name?: string;
+  data?: string;
+  attribs?: Record<string, string>;
+  children?: ConvertedNode[];
+}
+
+/** Whether a link has a label a reader sees: text, or an image's alt text. */
+function hasLabel(node: ConvertedNode): boolean {
+  if (node.type === 'text') return (node.data ?? '').trim() !== '';
+  if (node.name === 'img') return (node.attribs?.['alt'] ?? '').trim() !== '';
+  return (node.children ?? []).some(hasLabel);
+}
 
 const convert = compile({
   wordwrap: false,
+  formatters: {
+    altText(elem, _walk, builder) {
+      const alt = (elem.attribs?.['alt'] ?? '').trim();
+      if (alt) builder.addInline(alt);
+    },
+  },
   selectors: [
-    { selector: 'img', format: 'skip' },
-    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    { selector: 'img', format: 'altText' },
+    {
+      selector: 'a',
+      options: {
+        hideLinkHrefIfSameAsText: true,
+        // html-to-text passes the link's element third (its types declare two parameters); an empty
+        // address makes it print the label alone, and a link with no label prints nothing.
+        pathRewrite: ((href: string, _meta: unknown, elem: ConvertedNode) =>
+          hasLabel(elem) ? href : '') as (path: string, meta: unknown) => string,
+      },
+    },
     // Shouting headings would differ from the text a merge field puts in them.
     ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
   ],
@@ -24,6 +59,8 @@ export function textFromHtml(html: string): string {
 
 const LIQUID_MARKUP = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
 const PLACEHOLDER = /\uE000(\d+)\uE001/g;
+const MARKUP_IN_TAG = /<[^>]*\uE000/;
+const MARKUP_BETWEEN_ITEMS = /(<(ul|ol|table|thead|tbody|tr)\b[^>]*>|<\/(li|tr|td|th)>)\s*\uE000/i;
 
 /**
  * A text template made from an HTML template, or null when the Liquid markup does not survive
@@ -36,6 +73,9 @@ export function textTemplateFromHtml(htmlTemplate: string): string | null {
     markup.push(found);
     return `\uE000${markup.length - 1}\uE001`;
   });
+  // Markup inside a tag (an alt text that depends on the contact), or between list items or table rows
+  // (a loop making the items), comes out of the converter misplaced: convert per recipient instead.
+  if (MARKUP_IN_TAG.test(shielded) || MARKUP_BETWEEN_ITEMS.test(shielded)) return null;
   // Braces now left in the text are the message's own (an entity like &#123;): keep them literal.
   const converted = convert(shielded).replace(/\{(?=[{%])/g, '{{ "{" }}');
   let expected = 0;

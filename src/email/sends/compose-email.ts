@@ -1,9 +1,12 @@
 // One recipient's email as nodemailer takes it: the rendered parts, sender, the RFC 8058 one-click
-// unsubscribe headers, a Message-ID on the public host and the X-Spoor-Send attribution header.
+// unsubscribe headers, a Message-ID on the public host, the X-Spoor-Send attribution header, and the
+// headers mail administrators and mailbox providers look for in bulk mail (decision 025): List-Id
+// (RFC 2919), Feedback-ID (Gmail's feedback loop), Precedence: bulk and X-Auto-Response-Suppress (so
+// out-of-office robots do not answer a campaign).
 import type { SendMailOptions } from 'nodemailer';
+import { SEND_HEADER } from '../bounces/send-header.ts';
 import type { RecipientTrackingUrls } from '../engagement/tracking-urls.ts';
 import type { RenderedEmail } from '../messages/render-email.ts';
-import { SEND_HEADER } from './send-header.ts';
 
 export interface SenderSnapshot {
   from_name: string | null;
@@ -19,6 +22,36 @@ export function senderOf(message: SenderSnapshot, defaultFrom: string): SendMail
   return { name: message.from_name, address };
 }
 
+/** Where a send's bulk-mail headers come from. */
+export interface BulkIdentity {
+  sendId: string;
+  messageId: string;
+  /** The send's first list (a send to several lists is one mailing; List-Id names one list). */
+  listId: string | null;
+  /** The public host, under which list ids are unique (RFC 2919 §2). */
+  host: string;
+}
+
+/** `List-Id` and `Feedback-ID` values; pure. */
+export function bulkHeadersFor(identity: BulkIdentity, fromAddress: string): Record<string, string> {
+  const senderDomain = fromAddress.slice(fromAddress.lastIndexOf('@') + 1).toLowerCase() || identity.host;
+  const headers: Record<string, string> = {
+    // Gmail's Feedback-ID: up to three identifiers of ours, then the sender; complaint rates are
+    // reported per value, so a spike points at one send of one message.
+    'Feedback-ID': `${identity.sendId}:${identity.messageId}:${identity.listId ?? 'none'}:${senderDomain}`,
+    Precedence: 'bulk',
+    'X-Auto-Response-Suppress': 'OOF, AutoReply',
+  };
+  if (identity.listId) headers['List-Id'] = `<${identity.listId}.${identity.host}>`;
+  return headers;
+}
+
+function addressOf(from: SendMailOptions['from']): string {
+  if (typeof from === 'object' && from && 'address' in from) return from.address ?? '';
+  const text = String(from ?? '');
+  return /<([^<>]+)>\s*$/.exec(text)?.[1] ?? text.trim();
+}
+
 export function composeEmail(input: {
   to: string;
   from: SendMailOptions['from'];
@@ -27,8 +60,12 @@ export function composeEmail(input: {
   urls: RecipientTrackingUrls;
   messageId: string;
   sendHeader: string;
+  /** The VERP return path (src/email/bounces/verp.ts); without it the From address is the envelope sender. */
+  returnPath?: string | undefined;
+  bulk: BulkIdentity;
 }): SendMailOptions & { messageId: string } {
   return {
+    ...(input.returnPath ? { envelope: { from: input.returnPath, to: input.to } } : {}),
     from: input.from,
     to: input.to,
     ...(input.replyTo ? { replyTo: input.replyTo } : {}),
@@ -40,6 +77,7 @@ export function composeEmail(input: {
     headers: {
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       [SEND_HEADER]: input.sendHeader,
+      ...bulkHeadersFor(input.bulk, addressOf(input.from)),
     },
   };
 }

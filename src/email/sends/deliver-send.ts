@@ -8,6 +8,10 @@ import type { Logger } from '../../lib/logger.ts';
 import { countSmtpOutcome } from '../../platform/metrics/metrics.ts';
 import type { InstallSecrets } from '../../secrets/install-secrets.ts';
 import type { Storage } from '../../storage/database.ts';
+import { smtpTimeOutcome } from '../bounces/outcome-rules.ts';
+import { recordOutcome } from '../bounces/record-outcome.ts';
+import { messageIdFor, sendHeaderValue } from '../bounces/send-header.ts';
+import { verpAddress } from '../bounces/verp.ts';
 import { COUNTER, domainFigureOf, domainOf } from '../counters/counter-names.ts';
 import { addToCounters } from '../counters/store.ts';
 import { trackingUrlsFor } from '../engagement/tracking-urls.ts';
@@ -16,7 +20,6 @@ import { type PreparedMessage, prepareMessage } from '../messages/render-email.t
 import { composeEmail, senderOf } from './compose-email.ts';
 import { blockReasonOf } from './permission-rules.ts';
 import { listIdsOf, snapshotOf } from './prepare-send.ts';
-import { messageIdFor, sendHeaderValue } from './send-header.ts';
 import { pauseAfterUnreached, planAfterAttempt, type SmtpVerdict } from './smtp-outcome.ts';
 import {
   advanceStatus,
@@ -33,7 +36,6 @@ import {
   recordRefusalStreak,
   type SendRow,
   stillWorking,
-  suppressAddress,
   suppressedAmong,
 } from './store.ts';
 import type { MailTransport } from './transport.ts';
@@ -187,6 +189,15 @@ async function attemptOne(
         urls,
         messageId,
         sendHeader: sendHeaderValue(secrets, send.id, contactId),
+        returnPath: config.bounces.domain
+          ? verpAddress(secrets.seal, config.bounces.domain, send.id, contactId)
+          : undefined,
+        bulk: {
+          sendId: send.id,
+          messageId: send.message_id,
+          listId: listIdsOf(send)[0] ?? null,
+          host: new URL(config.publicUrl).hostname,
+        },
       }),
     );
   } catch (error) {
@@ -261,7 +272,30 @@ async function recordFinished(
         counters.set(perDomain, (counters.get(perDomain) ?? 0) + delta);
       }
     }
-    if (plan.suppress) await suppressAddress(trx, claimed.recipient.email, send.id, plan.lastResponse, now);
+    // A bounce at SMTP time is an outcome like a late one (src/email/bounces): recorded once, in the
+    // interaction feed, and onto the suppression list by the graduated rules.
+    if (
+      (plan.status === 'hard_bounce' || plan.status === 'soft_bounce') &&
+      (verdict.kind === 'refused_permanently' ||
+        verdict.kind === 'refused_temporarily' ||
+        verdict.kind === 'refused_by_policy')
+    ) {
+      const outcome = smtpTimeOutcome(verdict.kind, verdict.response);
+      await recordOutcome(
+        trx,
+        {
+          sendId: send.id,
+          contactId: claimed.recipient.contact_id,
+          ...outcome,
+          detail: plan.lastResponse,
+          source: 'smtp',
+          reportId: null,
+          occurredAt: now,
+        },
+        context.config.bounces,
+        now,
+      );
+    }
     // Recipient after recipient: only first tries count (one recipient refused on every retry is
     // that recipient's domain, not the relay). A reply about an address (accepted, or refused as
     // unknown) shows the relay works; temporary refusals and unreachable servers say nothing.

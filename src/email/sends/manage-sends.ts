@@ -7,10 +7,10 @@ import { pageOf } from '../../lib/page.ts';
 import type { BlockReason, Db, RecipientStatus, SendStatus } from '../../storage/schema.ts';
 import { COUNTER } from '../counters/counter-names.ts';
 import { prepareMessage } from '../messages/render-email.ts';
+import { currentSuppression, liftAddress } from '../suppression/store.ts';
 import {
   cancelSend as cancelStoredSend,
   countersOfSends,
-  deleteSuppression,
   existingListIds,
   findMessage,
   findSend,
@@ -271,14 +271,21 @@ export async function listRecipients(
 
 export interface Suppression {
   email: string;
+  /** hard_bounce, soft_bounces (the window filled) or complaint. */
   reason: string;
+  /** The bounce category (invalid-mailbox, full-mailbox …) or complaint. */
+  category: string | null;
   sendId: string | null;
-  /** The SMTP server's answer that caused it. */
+  /** The SMTP server's answer or the report's text that caused it. */
   detail: string | null;
   createdAt: string;
+  /** When it ends; null = permanent (a complaint). */
+  until: string | null;
+  /** Which bounce listing of the address this is (7, 14, 30, then 180 days). */
+  listing: number;
 }
 
-/** The suppression list: addresses never attempted again (a hard bounce). */
+/** The suppression list: addresses not attempted while their suppression is in force. */
 export async function listSuppressions(
   db: Db,
   query: { email?: string | undefined; cursor?: string | undefined; limit: number },
@@ -290,16 +297,27 @@ export async function listSuppressions(
     suppressions: page.rows.map((row) => ({
       email: row.email_match,
       reason: row.reason,
+      category: row.category,
       sendId: row.send_id,
       detail: row.detail,
       createdAt: new Date(Number(row.created_at)).toISOString(),
+      until: row.until === null ? null : new Date(Number(row.until)).toISOString(),
+      listing: Number(row.listings),
     })),
     nextCursor: page.nextCursor,
   };
 }
 
 /** Lifts a suppression (the mailbox works again); later sends attempt the address. */
-export async function liftSuppression(db: Db, email: string): Promise<void> {
-  if (!(await deleteSuppression(db, email)))
+export async function liftSuppression(db: Db, email: string, now = Date.now()): Promise<void> {
+  const current = await currentSuppression(db, email.toLowerCase());
+  if (!current || (current.until !== null && current.until <= now))
     throw new AppError('not_found', `The address "${email}" is not on the suppression list.`);
+  // As D365: only the person who complained can ask to be emailed again, not the sender.
+  if (current.reason === 'complaint')
+    throw new AppError(
+      'conflict',
+      `The address "${email}" is suppressed for good: its owner complained (marked an email as spam). Only they can ask to be emailed again, by subscribing anew.`,
+    );
+  await liftAddress(db, current.email_match, now);
 }

@@ -135,12 +135,20 @@ const Recipient = Type.Object(
 const Suppression = Type.Object(
   {
     email: Type.String(),
-    reason: Type.String(),
+    reason: Type.String({ description: 'hard_bounce, soft_bounces (the window filled) or complaint.' }),
+    category: Type.Union([Type.String(), Type.Null()], {
+      description: 'The bounce category (invalid-mailbox, full-mailbox …) or complaint.',
+    }),
     sendId: OrNull,
     detail: Type.Union([Type.String(), Type.Null()], {
-      description: "The SMTP server's answer that caused it.",
+      description: "The SMTP server's answer or the report's text that caused it.",
     }),
     createdAt: Time,
+    until: Type.Union([Time, Type.Null()], { description: 'When it ends; null = permanent (a complaint).' }),
+    listing: Type.Integer({
+      minimum: 0,
+      description: 'Which bounce listing of the address this is: the 1st lasts 7 days, then 14, 30, 180.',
+    }),
   },
   { title: 'Suppression' },
 );
@@ -329,7 +337,7 @@ export function sendRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> 
       schema: {
         operationId: 'listSuppressions',
         tags: ['sends'],
-        summary: 'Addresses never attempted again (hard bounces), in address order.',
+        summary: 'Addresses not attempted while suppressed (bounces, complaints), in address order.',
         description: '`email` looks one address up; paged with `cursor`.',
         querystring: Type.Object({
           email: Type.Optional(Type.String({ minLength: 3, maxLength: 320 })),
@@ -357,9 +365,10 @@ export function sendRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> 
         operationId: 'liftSuppression',
         tags: ['sends'],
         summary: 'Lift a suppression (the mailbox works again): later sends attempt the address.',
-        description: 'An address that is not suppressed answers 404.',
+        description:
+          'An address that is not suppressed answers 404; one suppressed for a complaint 409 (only its owner can lift that, by subscribing anew). The history keeps the lift.',
         params: Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }) }),
-        response: { 204: noContent('Lifted.'), ...errors(404, 503) },
+        response: { 204: noContent('Lifted.'), ...errors(404, 409, 503) },
       },
     },
     async (request, reply) => {

@@ -9,8 +9,8 @@
 // never sent again (unconfirmed).
 
 import type { RecipientStatus } from '../../storage/schema.ts';
+import { classifyRefusal } from '../bounces/smtp-refusal.ts';
 import { COUNTER } from '../counters/counter-names.ts';
-import { classifyRefusal } from './smtp-refusal.ts';
 
 /** The fields of a nodemailer error that matter here. */
 export interface SmtpError {
@@ -81,7 +81,7 @@ export interface RecipientPlan {
   lastResponse: string;
   /** Counter deltas (src/email/counters). */
   counters: Map<string, number>;
-  /** Add the address to the suppression list. */
+  /** The refusal was of the address itself (a hard bounce); how long it is suppressed is src/email/suppression's rule. */
   suppress: boolean;
 }
 

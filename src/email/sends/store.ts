@@ -7,12 +7,14 @@ import type {
   ContactsTable,
   Database,
   Db,
+  EmailSuppressionsTable,
   MessagesTable,
   RecipientStatus,
   SendStatus,
   SendsTable,
 } from '../../storage/schema.ts';
 import { DOMAIN_PREFIX, HOURLY_PREFIX } from '../counters/counter-names.ts';
+import { inForce } from '../suppression/store.ts';
 
 export type SendRow = Selectable<SendsTable>;
 export type MessageRow = Selectable<MessagesTable>;
@@ -277,6 +279,7 @@ export async function candidatesBetween(
   listIds: readonly string[],
   after: string | null,
   upTo: string | null,
+  now: number = Date.now(),
 ): Promise<Candidate[]> {
   const rows = await db
     .selectFrom('list_members as lm')
@@ -287,7 +290,7 @@ export async function candidatesBetween(
       'c.do_not_email',
       sql<number>`count(*)`.as('memberships'),
       sql<number>`sum(case when lm.status = 'subscribed' then 1 else 0 end)`.as('subscribed'),
-      sql<number>`case when exists (select 1 from email_suppressions s where s.email_match = c.email_match) then 1 else 0 end`.as(
+      sql<number>`case when exists (select 1 from email_suppressions s where s.email_match = c.email_match and ${inForce(now)}) then 1 else 0 end`.as(
         'suppressed',
       ),
     ])
@@ -425,13 +428,19 @@ export async function membershipsNow(db: Db, listIds: readonly string[], contact
   return counts;
 }
 
-export async function suppressedAmong(db: Db, emails: readonly string[]): Promise<Set<string>> {
+/** The addresses among these with a suppression in force at `now` (lower-cased). */
+export async function suppressedAmong(
+  db: Db,
+  emails: readonly string[],
+  now: number = Date.now(),
+): Promise<Set<string>> {
   const matches = [...new Set(emails.map((email) => email.toLowerCase()))];
   if (matches.length === 0) return new Set();
   const rows = await db
-    .selectFrom('email_suppressions')
-    .select('email_match')
-    .where('email_match', 'in', matches)
+    .selectFrom('email_suppressions as s')
+    .select('s.email_match')
+    .where('s.email_match', 'in', matches)
+    .where(inForce(now))
     .execute();
   return new Set(rows.map((row) => row.email_match));
 }
@@ -483,26 +492,6 @@ export async function recordAttempt(
     .where('status', '=', 'sending')
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
-}
-
-export async function suppressAddress(
-  db: Db,
-  email: string,
-  sendId: string,
-  detail: string,
-  now: number,
-): Promise<void> {
-  await db
-    .insertInto('email_suppressions')
-    .values({
-      email_match: email.toLowerCase(),
-      reason: 'hard_bounce',
-      send_id: sendId,
-      detail,
-      created_at: now,
-    })
-    .onConflict((oc) => oc.column('email_match').doNothing())
-    .execute();
 }
 
 /**
@@ -575,22 +564,24 @@ export async function pageRecipients(
     .execute();
 }
 
-export interface SuppressionRow {
-  email_match: string;
-  reason: string;
-  send_id: string | null;
-  detail: string | null;
-  created_at: number;
-}
+export type SuppressionRow = Selectable<EmailSuppressionsTable>;
 
-/** Suppressed addresses in address order, after `after` (a cursor: the last address of the previous page). */
+/**
+ * Suppressions in force at `now`, in address order, after `after` (a cursor: the last address of the
+ * previous page).
+ */
 export async function pageSuppressions(
   db: Db,
-  query: { email?: string | undefined; after?: string | undefined; limit: number },
+  query: { email?: string | undefined; after?: string | undefined; limit: number; now?: number },
 ): Promise<SuppressionRow[]> {
-  let select = db.selectFrom('email_suppressions').selectAll().orderBy('email_match').limit(query.limit);
-  if (query.email) select = select.where('email_match', '=', query.email.toLowerCase());
-  if (query.after) select = select.where('email_match', '>', query.after);
+  let select = db
+    .selectFrom('email_suppressions as s')
+    .selectAll()
+    .where(inForce(query.now ?? Date.now()))
+    .orderBy('s.email_match')
+    .limit(query.limit);
+  if (query.email) select = select.where('s.email_match', '=', query.email.toLowerCase());
+  if (query.after) select = select.where('s.email_match', '>', query.after);
   return select.execute();
 }
 
@@ -669,7 +660,11 @@ export interface AudienceGroup {
  * combinations the rule tells apart, so the caller applies the rule itself (permission-rules.ts) and
  * the estimate cannot disagree with the send about who is blocked and why.
  */
-export async function audienceGroups(db: Db, listIds: readonly string[]): Promise<AudienceGroup[]> {
+export async function audienceGroups(
+  db: Db,
+  listIds: readonly string[],
+  now: number = Date.now(),
+): Promise<AudienceGroup[]> {
   if (listIds.length === 0) return [];
   const ids = sql.join(listIds.map((id) => sql`${id}`));
   const result = await sql<AudienceGroup>`
@@ -681,7 +676,8 @@ export async function audienceGroups(db: Db, listIds: readonly string[]): Promis
         case when sum(case when lm.status = 'subscribed' then 1 else 0 end) > 0 then 1 else 0 end as subscribed,
         max(c.do_not_email) as do_not_email,
         max(case when c.email is null or trim(c.email) = '' then 0 else 1 end) as has_email,
-        max(case when exists (select 1 from email_suppressions s where s.email_match = c.email_match)
+        max(case when exists (select 1 from email_suppressions s where s.email_match = c.email_match
+            and ${inForce(now)})
           then 1 else 0 end) as suppressed
       from list_members lm
       join contacts c on c.id = lm.contact_id

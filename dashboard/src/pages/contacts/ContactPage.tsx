@@ -1,7 +1,7 @@
 // One contact: their fields, email permissions and consent, lists, browsers, the emails sent to them, and
 // the timeline of every interaction; export (a JSON download) and erase (after a confirmation).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { api, data } from '../../api/client';
 import { useCanRead, useCanWrite } from '../../api/session';
@@ -9,18 +9,10 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { ErrorState } from '../../ui/ErrorState';
 import { Loading } from '../../ui/NotFound';
 import { formatDateTime, Page, Section } from '../../ui/Page';
+import { ContactEditForm } from './ContactEditForm';
+import { STANDARD_FIELDS, useContactFields } from './contact-fields';
 import { contactName } from './contact-names';
 import { Timeline } from './Timeline';
-
-const FIELDS = [
-  ['email', 'Email'],
-  ['firstName', 'First name'],
-  ['lastName', 'Last name'],
-  ['company', 'Company'],
-  ['jobTitle', 'Job title'],
-  ['phone', 'Phone'],
-  ['country', 'Country'],
-] as const;
 
 const BLOCKED = {
   unsubscribed: 'not sent: unsubscribed',
@@ -114,6 +106,18 @@ export function ContactPage({ id }: { id: string }) {
   const [, navigate] = useLocation();
   const queryClient = useQueryClient();
   const canErase = useCanWrite('tracking');
+  const canEdit = useCanWrite('contacts');
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef(false);
+  // Leaving the form (saved or cancelled), the focus goes back to Edit, where it came from.
+  useEffect(() => {
+    if (editing || !returnFocus.current) return;
+    returnFocus.current = false;
+    editButton.current?.focus();
+  }, [editing]);
+  const fields = useContactFields();
   const canReadEmail = useCanRead('email');
   const [erasing, setErasing] = useState(false);
   const contact = useQuery({
@@ -133,6 +137,12 @@ export function ContactPage({ id }: { id: string }) {
   const c = contact.data;
   const name = contactName(c);
   const custom = Object.entries(c.custom);
+  const labelOf = (key: string) => fields.data?.find((field) => field.key === key)?.label ?? key;
+  const doneEditing = (didSave: boolean) => {
+    returnFocus.current = true;
+    setEditing(false);
+    setSaved(didSave);
+  };
 
   return (
     <Page
@@ -144,6 +154,18 @@ export function ContactPage({ id }: { id: string }) {
       }
       actions={
         <>
+          {canEdit && !editing ? (
+            <button
+              type="button"
+              ref={editButton}
+              onClick={() => {
+                setSaved(false);
+                setEditing(true);
+              }}
+            >
+              Edit
+            </button>
+          ) : null}
           <a className="button" href={`/api/contacts/${encodeURIComponent(id)}/export`} download>
             Export (JSON)
           </a>
@@ -155,23 +177,41 @@ export function ContactPage({ id }: { id: string }) {
         </>
       }
     >
-      <div className="contact-grid">
-        <Section title="Fields">
-          <dl className="values">
-            {FIELDS.map(([key, label]) => (
-              <div key={key}>
-                <dt>{label}</dt>
-                <dd>{c[key] ?? '—'}</dd>
-              </div>
-            ))}
-            {custom.map(([key, value]) => (
-              <div key={`custom-${key}`}>
-                <dt>{key}</dt>
-                <dd>{value === null ? '—' : String(value)}</dd>
-              </div>
-            ))}
-          </dl>
+      {editing ? (
+        <Section title="Edit fields">
+          {fields.isPending ? (
+            <Loading />
+          ) : fields.isError ? (
+            <ErrorState error={fields.error} retry={() => fields.refetch()} />
+          ) : (
+            <ContactEditForm contact={c} fields={fields.data} onDone={doneEditing} />
+          )}
         </Section>
+      ) : null}
+      <div className="contact-grid">
+        {editing ? null : (
+          <Section title="Fields">
+            {saved ? (
+              <p className="notice success" role="status">
+                Changes saved.
+              </p>
+            ) : null}
+            <dl className="values">
+              {STANDARD_FIELDS.map(([key, label]) => (
+                <div key={key}>
+                  <dt>{label}</dt>
+                  <dd>{c[key] ?? '—'}</dd>
+                </div>
+              ))}
+              {custom.map(([key, value]) => (
+                <div key={`custom-${key}`}>
+                  <dt>{labelOf(key)}</dt>
+                  <dd>{value === null ? '—' : String(value)}</dd>
+                </div>
+              ))}
+            </dl>
+          </Section>
+        )}
         <Section title="Consent and permissions">
           <dl className="values">
             <div>

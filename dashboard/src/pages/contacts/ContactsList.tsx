@@ -2,7 +2,7 @@
 // (list membership, visited recently, bounced, unsubscribed) and pages loaded on demand (keyset cursor).
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { useSearchParams } from 'wouter';
+import { Link, useSearchParams } from 'wouter';
 import { api, data } from '../../api/client';
 import { useCanRead } from '../../api/session';
 import { type Column, DataTable } from '../../ui/DataTable';
@@ -110,6 +110,11 @@ export function ContactsList() {
     <Page
       title="Contacts"
       description="Newest first. Search matches the start of a name, email, domain or company."
+      actions={
+        <Link className="button" href="/fields">
+          Contact fields
+        </Link>
+      }
     >
       <search className="filters">
         <TextField

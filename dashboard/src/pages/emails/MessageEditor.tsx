@@ -86,7 +86,15 @@ export function MessageEditor() {
       await queryClient.invalidateQueries({ queryKey: ['messages'] });
       queryClient.setQueryData(['message', m.id], m);
       setSaved((n) => n + 1);
-      if (!id) navigate(`/messages/${m.id}`);
+      if (!id) {
+        navigate(`/messages/${m.id}`);
+        // The saved message is a new page: open it at its top, where its title and "Send to lists…" are.
+        // Left scrolled down at the Save button, the header is out of view with the preview frame (a
+        // sandboxed document, drawn by its own process) just below where it scrolls to; a click that
+        // scrolls first can then reach that frame instead of the button (the browser routes it by the
+        // frame's place before the scroll), and the send dialog does not open.
+        window.scrollTo(0, 0);
+      }
     },
   });
   const set = (key: keyof typeof EMPTY) => (event: { target: { value: string } }) =>

@@ -11,6 +11,7 @@ import { BLOCK_REASON_LABELS, COUNT_MEANING, DELIVERY_LABELS, figureLabel, RATE_
 
 type Tallies = { total: number; unique: number };
 interface Insights {
+  message: { id: string; name: string | null };
   subject: string;
   status: string;
   recipients: number;
@@ -85,7 +86,12 @@ export function SendInsightsPage() {
   const hours = hourlySeries(s.timeline);
   const pending = Math.max(0, s.recipients - s.duplicates - s.blocked.total - s.sent);
   return (
-    <Page title={s.subject} description={`Status: ${s.status}`} dataAsOf={s.asOf}>
+    // Named after the message: the subject is a template ("Welcome, {{ contact.first_name }}").
+    <Page
+      title={s.message.name ?? s.subject}
+      description={`Subject: ${s.subject} · Status: ${s.status}`}
+      dataAsOf={s.asOf}
+    >
       <Section title="Delivery">
         <ol className="funnel">
           <li>

@@ -2,9 +2,10 @@
 // by search, and importing a CSV into it with a progress bar and the rows it rejected.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link } from 'wouter';
+import { Link, useLocation } from 'wouter';
 import { api, data } from '../../api/client';
 import { useCanWrite } from '../../api/session';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { type Column, DataTable } from '../../ui/DataTable';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorState } from '../../ui/ErrorState';
@@ -132,6 +133,105 @@ function AddContacts({ listId }: { listId: string }) {
   );
 }
 
+interface ListFacts {
+  id: string;
+  name: string;
+  description: string | null;
+  members: { subscribed: number; unsubscribed: number };
+}
+
+const plural = (n: number, one: string, many: string) => `${formatNumber(n)} ${n === 1 ? one : many}`;
+
+/** Rename… and Delete… with their dialogs (sessions that may change email data). */
+function ListActions({ list }: { list: ListFacts }) {
+  const queryClient = useQueryClient();
+  const [, navigate] = useLocation();
+  const [renaming, setRenaming] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [name, setName] = useState(list.name);
+  const [description, setDescription] = useState(list.description ?? '');
+  const { subscribed, unsubscribed } = list.members;
+  const members = subscribed + unsubscribed;
+  return (
+    <>
+      <button
+        type="button"
+        onClick={() => {
+          setName(list.name);
+          setDescription(list.description ?? '');
+          setRenaming(true);
+        }}
+      >
+        Rename…
+      </button>
+      <button type="button" className="danger" onClick={() => setDeleting(true)}>
+        Delete…
+      </button>
+      <ConfirmDialog
+        open={renaming}
+        title={`Rename “${list.name}”`}
+        confirmLabel="Save"
+        onConfirm={async () => {
+          await data(
+            api.PATCH('/api/lists/{id}', {
+              params: { path: { id: list.id } },
+              body: { name, description: description.trim() === '' ? null : description },
+            }),
+          );
+          queryClient.invalidateQueries({ queryKey: ['list', list.id] });
+          queryClient.invalidateQueries({ queryKey: ['lists'] });
+        }}
+        onClose={() => setRenaming(false)}
+      >
+        <TextField
+          label="Name"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          maxLength={200}
+          required
+        />
+        <TextField
+          label="Description"
+          value={description}
+          onChange={(event) => setDescription(event.target.value)}
+          maxLength={2000}
+          hint="Optional."
+        />
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={deleting}
+        title={`Delete the list “${list.name}”?`}
+        confirmLabel={
+          members === 0
+            ? 'Delete the list'
+            : `Delete the list and ${plural(members, 'membership', 'memberships')}`
+        }
+        danger
+        onConfirm={async () => {
+          await data(api.DELETE('/api/lists/{id}', { params: { path: { id: list.id } } }));
+          queryClient.removeQueries({ queryKey: ['list', list.id] });
+          queryClient.invalidateQueries({ queryKey: ['lists'] });
+          queryClient.invalidateQueries({ queryKey: ['contact-lists'] });
+          navigate('/', { replace: true });
+        }}
+        onClose={() => setDeleting(false)}
+      >
+        <p>
+          It has {plural(subscribed, 'subscribed member', 'subscribed members')} and{' '}
+          {plural(unsubscribed, 'unsubscribed member', 'unsubscribed members')}. Deleting it removes the list
+          and every membership, with the record of who unsubscribed from it; the contacts themselves stay.
+          This cannot be undone.
+        </p>
+        <p>
+          Sends that have finished keep their recipients and insights. Forms that add people to this list stop
+          doing so. While a send to it is queued or under way, Spoor refuses: wait until it finishes or cancel
+          it.
+        </p>
+      </ConfirmDialog>
+    </>
+  );
+}
+
 export function ListPage({ id }: { id: string }) {
   const canWrite = useCanWrite('email');
   const [status, setStatus] = useState<'' | 'subscribed' | 'unsubscribed'>('');
@@ -166,6 +266,7 @@ export function ListPage({ id }: { id: string }) {
           {list.data.description ? ` · ${list.data.description}` : ''}
         </>
       }
+      actions={canWrite ? <ListActions list={list.data} /> : null}
     >
       <Section title="Members">
         <SelectField

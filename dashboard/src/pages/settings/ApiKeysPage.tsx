@@ -78,7 +78,7 @@ function CreateKeyForm() {
           maxLength={200}
           hint="What the key is for, e.g. “CRM sync”."
         />
-        <fieldset className="field">
+        <fieldset className="field scopes">
           <legend>Scopes</legend>
           {SCOPES.map((scope) => (
             <CheckboxField

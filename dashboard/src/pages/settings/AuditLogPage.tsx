@@ -28,7 +28,12 @@ const columns: Column<Entry>[] = [
     value: (e) => e.actor.label,
     cell: (e) => `${e.actor.label} (${e.actor.kind.replace('_', ' ')})`,
   },
-  { id: 'action', header: 'What', value: (e) => e.action, cell: (e) => <code>{e.action}</code> },
+  {
+    id: 'action',
+    header: 'What',
+    value: (e) => e.action,
+    cell: (e) => <code className="audit-action">{e.action}</code>,
+  },
   {
     id: 'target',
     header: 'Target',

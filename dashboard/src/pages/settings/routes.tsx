@@ -1,6 +1,7 @@
 // The Settings area's routes, relative to /settings (see src/routes.tsx). Sections the session may not
 // read are not routed (the server refuses their API too).
 import { Route, Switch } from 'wouter';
+import './settings.css';
 import { useCanRead } from '../../api/session';
 import { NotFound } from '../../ui/NotFound';
 import { ApiKeysPage } from './ApiKeysPage';

@@ -1,0 +1,56 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config.ts';
+
+describe('bounce settings', () => {
+  it('defaults: no return-path domain, 3 of 5 soft bounces, no SendGrid webhook', () => {
+    expect(loadConfig({}).bounces).toEqual({
+      domain: undefined,
+      smtpPort: 2525,
+      smtpHost: '0.0.0.0',
+      maxBytes: 2_097_152,
+      softLimit: 3,
+      softWindow: 5,
+      sendgridWebhookKey: undefined,
+    });
+  });
+
+  it('takes a domain (lower-cased), a port and a rule', () => {
+    const config = loadConfig({
+      SPOOR_BOUNCE_DOMAIN: 'Bounce.Example.COM',
+      SPOOR_BOUNCE_SMTP_PORT: '25',
+      SPOOR_SOFT_BOUNCE_LIMIT: '2',
+      SPOOR_SOFT_BOUNCE_WINDOW: '2',
+    });
+    expect(config.bounces).toMatchObject({
+      domain: 'bounce.example.com',
+      smtpPort: 25,
+      softLimit: 2,
+      softWindow: 2,
+    });
+  });
+
+  it.each([
+    [{ SPOOR_BOUNCE_DOMAIN: 'not a domain' }, /SPOOR_BOUNCE_DOMAIN must be a domain name/],
+    [{ SPOOR_BOUNCE_DOMAIN: 'b+x@example.com' }, /SPOOR_BOUNCE_DOMAIN/],
+    [{ SPOOR_SOFT_BOUNCE_LIMIT: '6' }, /cannot be more than SPOOR_SOFT_BOUNCE_WINDOW \(5\)/],
+    [{ SPOOR_BOUNCE_MAX_BYTES: '10' }, /SPOOR_BOUNCE_MAX_BYTES must be a whole number/],
+    [
+      { SPOOR_SENDGRID_WEBHOOK_KEY: 'bm90IGEga2V5' },
+      /SPOOR_SENDGRID_WEBHOOK_KEY must be the verification key/,
+    ],
+  ])('%o is refused with a clear message', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("takes SendGrid's verification key as SendGrid shows it, with or without PEM framing", () => {
+    const der = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({
+      format: 'der',
+      type: 'spki',
+    });
+    const base64 = der.toString('base64');
+    expect(loadConfig({ SPOOR_SENDGRID_WEBHOOK_KEY: base64 }).bounces.sendgridWebhookKey).toBe(base64);
+    const pem = `-----BEGIN PUBLIC KEY-----\n${base64}\n-----END PUBLIC KEY-----\n`;
+    expect(loadConfig({ SPOOR_SENDGRID_WEBHOOK_KEY: pem }).bounces.sendgridWebhookKey).toBe(base64);
+  });
+});
