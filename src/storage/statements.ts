@@ -18,13 +18,7 @@ export type Statement =
   | { kind: 'all'; sql: string; params: unknown[] }
   | { kind: 'change'; sql: string; params: unknown[] }
   | { kind: 'firstEach'; sql: string; params: unknown[][] }
-  | { kind: 'changeEach'; sql: string; rows: readonly unknown[]; bind: Bind<unknown> };
-/**
- * Hands one row's parameters, in the order of the statement's `?`, to `run` as its arguments — no list of
- * them: the writer thread runs a statement per row, several per event, and binding the row straight into
- * the call is what the hand-written store did (decision 016 measured the difference).
- */
-export type Bind<R> = <T>(row: R, run: (...params: unknown[]) => T) => T;
+  | { kind: 'changeEach'; sql: string; params: unknown[][] };
 export type StatementProgram<T> = Generator<Statement, T, unknown>;
 type Row = Record<string, unknown>;
 
@@ -59,20 +53,11 @@ export function* firstEach<R extends Row>(
   return (yield { kind: 'firstEach', sql: text, params }) as (R | null)[];
 }
 
-/**
- * `change` once per row, with the parameters `bind` gives it (by default the row is its list of
- * parameters); returns how many rows they changed in all.
- */
-export function* changeEach<R = unknown[]>(
-  text: string,
-  rows: readonly R[],
-  bind: Bind<R> = spread as Bind<R>,
-): Generator<Statement, number, unknown> {
-  if (rows.length === 0) return 0;
-  return (yield { kind: 'changeEach', sql: text, rows, bind: bind as Bind<unknown> }) as number;
+/** `change` once per list of parameters; returns how many rows they changed in all. */
+export function* changeEach(text: string, params: unknown[][]): Generator<Statement, number, unknown> {
+  if (params.length === 0) return 0;
+  return (yield { kind: 'changeEach', sql: text, params }) as number;
 }
-
-const spread: Bind<unknown[]> = (params, run) => run(...params);
 
 /** The statements a raw connection has prepared, by SQL text (a program's statements are few and fixed). */
 const prepared = new WeakMap<SqliteDatabase.Database, Map<string, SqliteDatabase.Statement>>();
@@ -95,20 +80,19 @@ export function runOnSqlite<T>(sqlite: SqliteDatabase.Database, program: Stateme
   }
 }
 
-function runPrepared(statement: SqliteDatabase.Statement, step: Statement): unknown {
-  switch (step.kind) {
+function runPrepared(statement: SqliteDatabase.Statement, { kind, params }: Statement): unknown {
+  switch (kind) {
     case 'first':
-      return (statement.get(...step.params) as Row | undefined) ?? null;
+      return (statement.get(...params) as Row | undefined) ?? null;
     case 'all':
-      return statement.all(...step.params);
+      return statement.all(...params);
     case 'change':
-      return statement.run(...step.params).changes;
+      return statement.run(...params).changes;
     case 'firstEach':
-      return step.params.map((each) => (statement.get(...each) as Row | undefined) ?? null);
+      return params.map((each) => (statement.get(...each) as Row | undefined) ?? null);
     case 'changeEach': {
-      const run = statement.run.bind(statement);
       let changed = 0;
-      for (const row of step.rows) changed += step.bind(row, run).changes;
+      for (const each of params) changed += statement.run(...each).changes;
       return changed;
     }
   }
@@ -140,8 +124,7 @@ export async function runOnDb<T>(db: Db, program: StatementProgram<T>): Promise<
       }
       case 'changeEach': {
         let changed = 0;
-        for (const row of statement.rows)
-          changed += Number((await statement.bind(row, (...params) => run(params))).numAffectedRows ?? 0n);
+        for (const params of statement.params) changed += Number((await run(params)).numAffectedRows ?? 0n);
         step = program.next(changed);
         break;
       }

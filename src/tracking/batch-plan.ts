@@ -115,8 +115,6 @@ class Planner {
   private readonly newVisitsById = new Map<string, VisitsTable>();
   private readonly newPageviewsByKey = new Map<string, PageviewsTable>();
   private readonly knownVisitsById = new Map<string, KnownVisit>();
-  /** By visit id: the rollup rows of its entry page, referrer and campaign (sourceRowsOf). */
-  private readonly sourceRows = new Map<string, VisitFigures[]>();
   /** The UTC day last computed: a batch's instants nearly all fall on one day (toISOString per event showed in profiles). */
   private day = { start: 0, end: 0, text: '' };
 
@@ -337,24 +335,9 @@ class Planner {
 
   /** Adds to the rollups of the visit's entry page, referrer and campaign, on the day the visit started. */
   private addToSources(visit: KnownVisit, figures: VisitFigures): void {
-    for (const row of this.sourceRowsOf(visit)) {
-      row.visits += figures.visits;
-      row.bounces += figures.bounces;
-      row.pageviews += figures.pageviews;
-      row.engaged_ms += figures.engaged_ms;
-    }
-  }
-
-  /**
-   * A visit's source rollup rows, found once per batch: nearly every event adds to them, and building
-   * their keys per event showed in the writer thread's profile (decision 016).
-   */
-  private sourceRowsOf(visit: KnownVisit): VisitFigures[] {
-    let rows = this.sourceRows.get(visit.id);
-    if (rows) return rows;
     const day = this.dayOf(visit.startedAt);
     const { websiteId, bot, source } = visit;
-    rows = [entryPageDelta(this.plan, websiteId, day, bot, source.entryPath)];
+    const rows: VisitFigures[] = [entryPageDelta(this.plan, websiteId, day, bot, source.entryPath)];
     if (source.referrerHost) rows.push(referrerDelta(this.plan, websiteId, day, bot, source.referrerHost));
     if (source.utmSource || source.utmMedium || source.utmCampaign) {
       rows.push(
@@ -369,8 +352,12 @@ class Planner {
         ),
       );
     }
-    this.sourceRows.set(visit.id, rows);
-    return rows;
+    for (const row of rows) {
+      row.visits += figures.visits;
+      row.bounces += figures.bounces;
+      row.pageviews += figures.pageviews;
+      row.engaged_ms += figures.engaged_ms;
+    }
   }
 
   private dayOf(at: number): string {

@@ -26,7 +26,6 @@ import type {
 } from '../storage/schema.ts';
 import {
   all,
-  type Bind,
   change,
   changeEach,
   firstEach,
@@ -166,8 +165,6 @@ const knownPageview = (row: Row): KnownPageview => ({
   bot: Number(row['bot']),
 });
 
-const aliasTarget = (row: Row) => row['visitor_id'] as string;
-
 const knownVisitor = (row: Row): KnownVisitor => ({
   contactId: row['contact_id'] as string | null,
   lastSeenAt: Number(row['last_seen_at']),
@@ -234,69 +231,64 @@ function* loadRows(
     if (row) pageviews.set(k, knownPageview(row));
   }
 
-  const candidateIds = candidateVisitorIds(events, pageviews);
+  const candidateIds = [...candidateVisitorIds(events, pageviews)];
   const aliases = new Map<string, string>();
-  yield* recall(candidateIds, cache?.aliases, aliases, READ.sqlite.alias, byId, aliasTarget);
+  yield* recall(
+    candidateIds,
+    cache?.aliases,
+    aliases,
+    READ.sqlite.alias,
+    (id) => [id],
+    (row) => String(row['visitor_id']),
+  );
+  const visitorIds = aliases.size === 0 ? candidateIds : [...new Set([...candidateIds, ...aliases.values()])];
   const visitors = new Map<string, KnownVisitor>();
-  yield* recall(candidateIds, cache?.visitors, visitors, READ.sqlite.visitor, byId, knownVisitor);
-  // The visitors the aliases point to, the batch's own ids read already.
-  const aliased = new Set<string>();
-  for (const id of aliases.values()) if (!candidateIds.has(id)) aliased.add(id);
-  yield* recall(aliased, cache?.visitors, visitors, READ.sqlite.visitor, byId, knownVisitor);
+  yield* recall(visitorIds, cache?.visitors, visitors, READ.sqlite.visitor, (id) => [id], knownVisitor);
 
   const latestVisits = new Map<string, KnownVisit>();
   if (visitors.size > 0) {
     const { since, websiteIds } = reachOf(events);
-    for (const websiteId of websiteIds) {
-      yield* recall(
-        visitors.keys(),
-        cache?.latestVisits,
-        latestVisits,
-        READ.sqlite.latestVisit,
-        { key: (visitorId) => `${visitorId}|${websiteId}`, params: (visitorId) => [visitorId, websiteId] },
-        knownVisit,
-        (visit) => visit.lastSeenAt >= since,
-      );
-    }
+    const pairs = new Map<string, [string, string]>();
+    for (const visitorId of visitors.keys())
+      for (const websiteId of websiteIds) pairs.set(`${visitorId}|${websiteId}`, [visitorId, websiteId]);
+    const latest = new Map<string, KnownVisit>();
+    yield* recall(
+      [...pairs.keys()],
+      cache?.latestVisits,
+      latest,
+      READ.sqlite.latestVisit,
+      (k) => pairs.get(k) as [string, string],
+      knownVisit,
+    );
+    for (const [k, visit] of latest) if (visit.lastSeenAt >= since) latestVisits.set(k, visit);
   }
   return { visitors, aliases, latestVisits, pageviews };
 }
 
-/** How recall names a row: its key in the maps, and the parameters of the statement that reads it. */
-interface Naming {
-  key(id: string): string;
-  params(id: string): unknown[];
-}
-const byId: Naming = { key: (id) => id, params: (id) => [id] };
-
 /**
- * Puts into `found` the rows these ids name (those `keep` accepts, if given): what the thread remembers
- * (`memory`; none in process), the rest read with one statement per id and remembered (null where the
- * database holds no row).
+ * Puts into `found` the rows these keys name: what the thread remembers (`memory`; none in process), the
+ * rest read with one statement per key and remembered (null where the database holds no row).
  */
 function* recall<V>(
-  ids: Iterable<string>,
+  keys: readonly string[],
   memory: Memory<V> | undefined,
   found: Map<string, V>,
   text: string,
-  naming: Naming,
+  paramsOf: (key: string) => unknown[],
   fromRow: (row: Row) => V,
-  keep?: (value: V) => boolean,
 ): StatementProgram<void> {
   const missing: string[] = [];
-  for (const id of ids) {
-    const key = naming.key(id);
+  for (const key of keys) {
     const remembered = memory?.get(key);
-    if (remembered === undefined) missing.push(id);
-    else if (remembered !== null && (keep?.(remembered) ?? true)) found.set(key, remembered);
+    if (remembered === undefined) missing.push(key);
+    else if (remembered !== null) found.set(key, remembered);
   }
-  if (missing.length === 0) return;
-  const rows = yield* firstEach(text, missing.map(naming.params));
+  const rows = yield* firstEach(text, missing.map(paramsOf));
   for (let i = 0; i < missing.length; i++) {
-    const key = naming.key(missing[i] as string);
+    const key = missing[i] as string;
     const row = rows[i];
     const value = row ? fromRow(row) : null;
-    if (value !== null && (keep?.(value) ?? true)) found.set(key, value);
+    if (value !== null) found.set(key, value);
     memory?.set(key, value);
   }
 }
@@ -353,8 +345,7 @@ function* loadSets(events: readonly TrackingEvent[]): StatementProgram<BatchStat
 interface RowsWrite<R> {
   sqlite: string;
   postgres: string;
-  /** A row's values, in the order of the `?`, as the arguments of `run` (Bind). */
-  values: Bind<R>;
+  values(row: R): unknown[];
 }
 
 /** An insert: its columns (with their PostgreSQL types, for the arrays), what a conflict does, a row's values. */
@@ -362,7 +353,7 @@ function insert<R>(
   table: string,
   columns: Record<string, 'text' | 'bigint' | 'integer'>,
   onConflict: string,
-  values: Bind<R>,
+  values: (row: R) => unknown[],
 ): RowsWrite<R> {
   const names = Object.keys(columns).join(', ');
   const placeholders = Object.keys(columns).map(() => '?');
@@ -379,7 +370,7 @@ function rollup<R>(
   table: string,
   keys: Record<string, 'text' | 'integer'>,
   sums: string[],
-  values: Bind<R>,
+  values: (row: R) => unknown[],
 ): RowsWrite<R> {
   const columns: Record<string, 'text' | 'bigint' | 'integer'> = { ...keys };
   for (const sum of sums) columns[sum] = 'bigint';
@@ -401,13 +392,13 @@ const WRITE = {
     'visitors',
     { id: 'text', created_at: 'bigint', last_seen_at: 'bigint', contact_id: 'text' },
     'on conflict (id) do nothing',
-    (v, run) => run(v.id, v.created_at, v.last_seen_at, v.contact_id),
+    (v) => [v.id, v.created_at, v.last_seen_at, v.contact_id],
   ),
   alias: insert<{ alias_id: string; visitor_id: string }>(
     'visitor_aliases',
     { alias_id: 'text', visitor_id: 'text' },
     'on conflict (alias_id) do nothing',
-    (a, run) => run(a.alias_id, a.visitor_id),
+    (a) => [a.alias_id, a.visitor_id],
   ),
   visit: insert<VisitsTable>(
     'visits',
@@ -433,28 +424,27 @@ const WRITE = {
       contact_id: 'text',
     },
     '',
-    (v, run) =>
-      run(
-        v.id,
-        v.website_id,
-        v.visitor_id,
-        v.started_at,
-        v.last_seen_at,
-        v.pageviews,
-        v.engaged_ms,
-        v.entry_path,
-        v.referrer,
-        v.referrer_host,
-        v.utm_source,
-        v.utm_medium,
-        v.utm_campaign,
-        v.utm_term,
-        v.utm_content,
-        v.bot,
-        v.bot_reason,
-        v.identified,
-        v.contact_id,
-      ),
+    (v) => [
+      v.id,
+      v.website_id,
+      v.visitor_id,
+      v.started_at,
+      v.last_seen_at,
+      v.pageviews,
+      v.engaged_ms,
+      v.entry_path,
+      v.referrer,
+      v.referrer_host,
+      v.utm_source,
+      v.utm_medium,
+      v.utm_campaign,
+      v.utm_term,
+      v.utm_content,
+      v.bot,
+      v.bot_reason,
+      v.identified,
+      v.contact_id,
+    ],
   ),
   // A page view another writer stored first is not inserted again: the batch fails and is retried.
   pageview: insert<PageviewsTable>(
@@ -475,42 +465,48 @@ const WRITE = {
       anonymous: 'integer',
     },
     'on conflict (website_id, event_id) do nothing',
-    (p, run) =>
-      run(
-        p.website_id,
-        p.event_id,
-        p.visit_id,
-        p.visitor_id,
-        p.occurred_at,
-        p.url,
-        p.path,
-        p.title,
-        p.referrer,
-        p.engaged_ms,
-        p.bot,
-        p.bot_reason,
-        p.anonymous,
-      ),
+    (p) => [
+      p.website_id,
+      p.event_id,
+      p.visit_id,
+      p.visitor_id,
+      p.occurred_at,
+      p.url,
+      p.path,
+      p.title,
+      p.referrer,
+      p.engaged_ms,
+      p.bot,
+      p.bot_reason,
+      p.anonymous,
+    ],
   ),
   stats: rollup<DailyStatsTable>(
     'daily_stats',
     { website_id: 'text', day: 'text', bot: 'integer' },
     ['pageviews', 'anonymous_pageviews', 'visits', 'bounces', 'engaged_ms'],
-    (r, run) =>
-      run(r.website_id, r.day, r.bot, r.pageviews, r.anonymous_pageviews, r.visits, r.bounces, r.engaged_ms),
+    (r) => [
+      r.website_id,
+      r.day,
+      r.bot,
+      r.pageviews,
+      r.anonymous_pageviews,
+      r.visits,
+      r.bounces,
+      r.engaged_ms,
+    ],
   ),
   pages: rollup<DailyPagesTable>(
     'daily_pages',
     { website_id: 'text', day: 'text', bot: 'integer', path: 'text' },
     ['pageviews', 'engaged_ms'],
-    (r, run) => run(r.website_id, r.day, r.bot, r.path, r.pageviews, r.engaged_ms),
+    (r) => [r.website_id, r.day, r.bot, r.path, r.pageviews, r.engaged_ms],
   ),
   referrers: rollup<DailyReferrersTable>(
     'daily_referrers',
     { website_id: 'text', day: 'text', bot: 'integer', referrer_host: 'text' },
     VISIT_FIGURES,
-    (r, run) =>
-      run(r.website_id, r.day, r.bot, r.referrer_host, r.visits, r.bounces, r.pageviews, r.engaged_ms),
+    (r) => [r.website_id, r.day, r.bot, r.referrer_host, r.visits, r.bounces, r.pageviews, r.engaged_ms],
   ),
   campaigns: rollup<DailyCampaignsTable>(
     'daily_campaigns',
@@ -523,25 +519,24 @@ const WRITE = {
       utm_campaign: 'text',
     },
     VISIT_FIGURES,
-    (r, run) =>
-      run(
-        r.website_id,
-        r.day,
-        r.bot,
-        r.utm_source,
-        r.utm_medium,
-        r.utm_campaign,
-        r.visits,
-        r.bounces,
-        r.pageviews,
-        r.engaged_ms,
-      ),
+    (r) => [
+      r.website_id,
+      r.day,
+      r.bot,
+      r.utm_source,
+      r.utm_medium,
+      r.utm_campaign,
+      r.visits,
+      r.bounces,
+      r.pageviews,
+      r.engaged_ms,
+    ],
   ),
   entryPages: rollup<DailyEntryPagesTable>(
     'daily_entry_pages',
     { website_id: 'text', day: 'text', bot: 'integer', entry_path: 'text' },
     VISIT_FIGURES,
-    (r, run) => run(r.website_id, r.day, r.bot, r.entry_path, r.visits, r.bounces, r.pageviews, r.engaged_ms),
+    (r) => [r.website_id, r.day, r.bot, r.entry_path, r.visits, r.bounces, r.pageviews, r.engaged_ms],
   ),
   // Sketch registers keep their maximum.
   sketch: insert<DailyVisitorSketchTable>(
@@ -549,16 +544,16 @@ const WRITE = {
     { website_id: 'text', day: 'text', bot: 'integer', kind: 'text', reg: 'integer', rho: 'integer' },
     `on conflict (website_id, day, bot, kind, reg) do update set rho = case
       when excluded.rho > daily_visitor_sketch.rho then excluded.rho else daily_visitor_sketch.rho end`,
-    (r, run) => run(r.website_id, r.day, r.bot, r.kind, r.reg, r.rho),
+    (r) => [r.website_id, r.day, r.bot, r.kind, r.reg, r.rho],
   ),
   // Updates of rows stored before the batch: by key on SQLite, joined to the arrays on PostgreSQL.
-  touchVisitor: (now: number): RowsWrite<string> => ({
+  touchVisitor: {
     sqlite: 'update visitors set last_seen_at = ? where id = ? and last_seen_at < ?',
     postgres: `update visitors set last_seen_at = v.seen
       from unnest(?::bigint[], ?::text[], ?::bigint[]) as v (seen, id, before)
       where visitors.id = v.id and visitors.last_seen_at < v.before`,
-    values: (id, run) => run(now, id, now),
-  }),
+    values: (t: { id: string; now: number }) => [t.now, t.id, t.now],
+  },
   incrementVisit: {
     sqlite: `update visits set pageviews = pageviews + ?, engaged_ms = engaged_ms + ?,
       last_seen_at = max(last_seen_at, ?) where id = ?`,
@@ -566,16 +561,26 @@ const WRITE = {
         engaged_ms = visits.engaged_ms + v.engaged_ms, last_seen_at = greatest(visits.last_seen_at, v.seen)
       from unnest(?::integer[], ?::bigint[], ?::bigint[], ?::text[]) as v (pageviews, engaged_ms, seen, id)
       where visits.id = v.id`,
-    values: ([id, inc], run) => run(inc.pageviews, inc.engagedMs, inc.lastSeenAt, id),
-  } satisfies RowsWrite<[string, { pageviews: number; engagedMs: number; lastSeenAt: number }]>,
+    values: ([id, inc]: [string, { pageviews: number; engagedMs: number; lastSeenAt: number }]) => [
+      inc.pageviews,
+      inc.engagedMs,
+      inc.lastSeenAt,
+      id,
+    ],
+  },
   raiseEngaged: {
     sqlite: 'update pageviews set engaged_ms = ? where website_id = ? and event_id = ? and engaged_ms < ?',
     postgres: `update pageviews set engaged_ms = v.engaged_ms
       from unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[]) as v (engaged_ms, website_id, event_id, below)
       where pageviews.website_id = v.website_id and pageviews.event_id = v.event_id
         and pageviews.engaged_ms < v.below`,
-    values: (pv, run) => run(pv.engagedMs, pv.websiteId, pv.eventId, pv.engagedMs),
-  } satisfies RowsWrite<{ websiteId: string; eventId: string; engagedMs: number }>,
+    values: (pv: { websiteId: string; eventId: string; engagedMs: number }) => [
+      pv.engagedMs,
+      pv.websiteId,
+      pv.eventId,
+      pv.engagedMs,
+    ],
+  },
 } as const;
 
 /** Writes the plan; `now` is the instant the planner stamped on the visitors it touched. */
@@ -589,8 +594,14 @@ export function* writePlanStatements(plan: WritePlan, now: number, engine: Engin
   const write = <R>(spec: RowsWrite<R>, rows: readonly R[]) => writeRows(spec, rows, engine);
   yield* write(WRITE.visitor, plan.newVisitors);
   yield* write(WRITE.alias, plan.newAliases);
-  const touched = [...plan.touchedVisitors];
-  yield* write(WRITE.touchVisitor(now), engine === 'postgres' ? touched.sort() : touched);
+  const touched = [...plan.touchedVisitors].map((id): [string, { id: string; now: number }] => [
+    id,
+    { id, now },
+  ]);
+  yield* write(
+    WRITE.touchVisitor,
+    byKey(touched).map(([, t]) => t),
+  );
   yield* write(WRITE.visit, plan.newVisits);
   yield* write(WRITE.incrementVisit, byKey([...plan.visitIncrements]));
   // A page view another writer stored first is not inserted again: the batch fails and is retried.
@@ -608,15 +619,15 @@ export function* writePlanStatements(plan: WritePlan, now: number, engine: Engin
 /** Rows written the engine's way (RowsWrite); returns how many rows changed. */
 function* writeRows<R>(spec: RowsWrite<R>, rows: readonly R[], engine: Engine): StatementProgram<number> {
   if (rows.length === 0) return 0;
-  if (engine !== 'postgres') return yield* changeEach(spec.sqlite, rows, spec.values);
+  if (engine !== 'postgres') return yield* changeEach(spec.sqlite, rows.map(spec.values));
   // The rows' values as one array per column: unnest's parameters.
   const columns: unknown[][] = [];
-  const collect = (...values: unknown[]) => {
+  for (const row of rows) {
+    const values = spec.values(row);
     for (let i = 0; i < values.length; i++) {
       if (columns.length === i) columns.push([]);
       columns[i]?.push(values[i]);
     }
-  };
-  for (const row of rows) spec.values(row, collect);
+  }
   return yield* change(spec.postgres, columns);
 }
