@@ -145,7 +145,12 @@ async function main(): Promise<void> {
   if (settings.runReport) {
     for (const engine of engines) {
       console.log(`\n[${engine}] report over ${settings.pageviews.toLocaleString('en-US')} page views`);
-      reports.push(await benchReport(engine, settings.pageviews, settings.postgresUrl, code));
+      reports.push(
+        await benchReport(engine, settings.pageviews, settings.postgresUrl, code, {
+          recipients: settings.dashboardRecipients,
+          runs: settings.dashboardRuns,
+        }),
+      );
     }
   }
 

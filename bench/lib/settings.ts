@@ -22,6 +22,10 @@ export interface BenchSettings {
   emailRecipients: number;
   /** Messages in the sending-throughput run. */
   sendRecipients: number;
+  /** Contacts and recipients of the send behind the dashboard requests (0: overview and report only). */
+  dashboardRecipients: number;
+  /** Timed runs of each dashboard request. */
+  dashboardRuns: number;
 }
 
 export const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -36,6 +40,14 @@ function positiveInteger(env: Env, name: string, fallback: number): number {
   const value = Number(raw.replace(/_/g, ''));
   if (!Number.isInteger(value) || value < 1)
     throw new Error(`${name} must be a positive whole number; got "${raw}".`);
+  return value;
+}
+
+function wholeNumber(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw.replace(/_/g, ''));
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number; got "${raw}".`);
   return value;
 }
 
@@ -71,6 +83,8 @@ export function loadBenchSettings(env: Env = process.env): BenchSettings {
     runEmail: flag(env, 'BENCH_EMAIL', true),
     emailRecipients: positiveInteger(env, 'BENCH_EMAIL_RECIPIENTS', 20_000),
     sendRecipients: positiveInteger(env, 'BENCH_SEND_RECIPIENTS', 5_000),
+    dashboardRecipients: wholeNumber(env, 'BENCH_DASHBOARD_RECIPIENTS', 1_000_000),
+    dashboardRuns: positiveInteger(env, 'BENCH_DASHBOARD_RUNS', 20),
   };
 }
 

@@ -8,6 +8,8 @@ export interface SpoorChild extends Child {
   report(websiteId: string, from: string, to: string): Promise<SpoorReport>;
   /** An admin GET (a dashboard endpoint), answered 2xx; its JSON. */
   get<T = unknown>(path: string): Promise<T>;
+  /** An admin POST with a JSON body (a read that takes a body, as the send estimate), answered 2xx; its JSON. */
+  post<T = unknown>(path: string, body: unknown): Promise<T>;
 }
 
 export interface SpoorReport {
@@ -77,6 +79,7 @@ export async function startSpoor(options: SpoorStart): Promise<SpoorChild> {
         })
       ).id,
     get: (path) => call('GET', path),
+    post: (path, body) => call('POST', path, body),
     report: (websiteId, from, to) =>
       call<SpoorReport>('GET', `/api/websites/${encodeURIComponent(websiteId)}/report?from=${from}&to=${to}`),
   };

@@ -153,22 +153,6 @@ function reportSection(reports: ReportBenchResult[], pageviews: number): string[
       `| ${ENGINE_NAME[r.engine]} | ${ms(r.inProcess.medianMs)} ms | ${ms(r.inProcess.maxMs)} ms | ${ms(r.inProcess.minMs)} ms | ${r.http ? `${ms(r.http.medianMs)} / ${ms(r.http.maxMs)} ms` : 'n/a'} | ${summed} | ${int(r.visits)} | ${int(r.uniqueVisitors)} (${int(r.generation.counts.visitors)}) | ${r.uniqueVisitorsMethod} |`,
     );
   }
-  if (reports.some((r) => (r.dashboard ?? []).length > 0)) {
-    lines.push(
-      '',
-      '### Dashboard requests on the same data',
-      '',
-      'Through HTTP to Spoor as a child process (10 runs after 2 warm-ups each); the overview reads every website, the period and the one before it. Filtered reports read the rollup keyed by the filter (docs/api.md).',
-      '',
-      '| engine | request | median | max |',
-      '|---|---|---:|---:|',
-    );
-    for (const r of reports)
-      for (const d of r.dashboard ?? [])
-        lines.push(
-          `| ${ENGINE_NAME[r.engine]} | ${d.request} | ${ms(d.timing.medianMs)} ms | ${ms(d.timing.maxMs)} ms |`,
-        );
-  }
   lines.push('', '### Loading the data set', '');
   lines.push(
     '| engine | page views | engaged-time events | time | page views/s | events/s | database size | loaded |',
@@ -177,7 +161,7 @@ function reportSection(reports: ReportBenchResult[], pageviews: number): string[
   for (const r of reports) {
     const g = r.generation;
     lines.push(
-      `| ${ENGINE_NAME[r.engine]} | ${int(g.counts.pageviews)} | ${int(g.counts.engagements)} | ${int(g.seconds)} s | ${int(g.counts.pageviews / g.seconds)} | ${int((g.counts.pageviews + g.counts.engagements) / g.seconds)} | ${mib(g.databaseBytes)} | ${r.generatedNow ? 'in this run' : 'by an earlier run'}${r.generation.code ? `, Spoor ${r.generation.code}` : ''} |`,
+      `| ${ENGINE_NAME[r.engine]} | ${int(g.counts.pageviews)} | ${int(g.counts.engagements)} | ${int(g.seconds)} s | ${int(g.counts.pageviews / g.seconds)} | ${int((g.counts.pageviews + g.counts.engagements) / g.seconds)} | ${mib(g.databaseBytes)} | ${r.generatedNow ? 'in this run' : 'by an earlier run'}${r.generation.code ? `, Spoor ${r.generation.code}` : ''}${r.generation.replicatedFromDays ? `; ${r.generation.replicatedFromDays} whole days loaded through the writer, copied forward to 30 (bench/report/replicate-days.ts)` : ''} |`,
     );
   }
   for (const r of reports) {
@@ -188,6 +172,43 @@ function reportSection(reports: ReportBenchResult[], pageviews: number): string[
       '```',
     );
     lines.push(...r.generation.breakdown, '```');
+  }
+  return lines;
+}
+
+/** A plan's verdict in a few words: index searches only, or the large tables it walks. */
+function planCell(row: ReportBenchResult['dashboard'][number]): string {
+  if (!row.plan) return 'n/a';
+  if (row.plan.scans.length === 0) return 'index/rollup searches';
+  return [...new Set(row.plan.scans)].map((scan) => `\`${scan}\``).join('; ');
+}
+
+/** Every dashboard request with median, p95 and the load it ran under, and how SQLite reads it. */
+function dashboardSection(run: BenchRun): string[] {
+  const reports = run.reports.filter((r) => r.dashboard.length > 0);
+  if (reports.length === 0) return ['Not run (BENCH_REPORT=false).'];
+  const { settings } = run;
+  const lines = [
+    `What the dashboard asks while a marketer looks at the overview, a website's report, contacts, a form and a send: the report's ${int(settings.pageviews)}-page-view data set, plus ${int(settings.dashboardRecipients)} contacts (one list holding them all, a form with a submission from every tenth, a fifth of the data set's visitors linked to contacts) and one finished send to all of them (recipient rows, human and machine opens and clicks, unsubscribes, engagement tallies and counters), added with set-based SQL by \`bench/report/dashboard-data.ts\` and cached with the data set. Each request goes through HTTP to Spoor as a child process, one at a time: ${settings.dashboardRuns} timed runs after 2 warm-ups (3 runs for a request whose warm-up took over a second). Load is the machine's 1-minute load average when the request's runs ended (2 cores: above 2, requests wait for a core and every figure grows with it). Spoor CPU per request is the child's CPU time (all threads, from /proc, 10 ms ticks) over the timed runs divided by their number: what a request costs whatever the wait for a core, the figure to hold against 100 ms on a busy machine.`,
+    '',
+    "The plan column is SQLite's EXPLAIN QUERY PLAN of every statement the request ran (captured in an in-process Spoor on the same file): \"index/rollup searches\" when each is a SEARCH on an index or a rollup's key; otherwise the large tables (page views, visits, visitors, contacts, list members, recipients, email events, engagement, submissions) it walks — `USING INDEX … ` walks in index order and stops at the page's LIMIT. All statements and plans: `bench/.tmp/dashboard-plans-<page views>.txt`. Decision 024 gives the bound of each request that walks.",
+    '',
+  ];
+  for (const r of reports) {
+    const over = r.dashboard.filter((d) => d.timing.medianMs >= 100).length;
+    lines.push(
+      `### ${ENGINE_NAME[r.engine]}`,
+      '',
+      `${r.dashboard.length} requests, ${over === 0 ? 'every median under 100 ms' : `${over} with a median of 100 ms or more`}.`,
+      '',
+      '| area | request | median | p95 | max | Spoor CPU per request | load | how SQLite reads it |',
+      '|---|---|---:|---:|---:|---:|---:|---|',
+    );
+    for (const d of r.dashboard)
+      lines.push(
+        `| ${d.area} | ${d.request} | ${ms(d.timing.medianMs)} ms | ${ms(d.timing.p95Ms)} ms | ${ms(d.timing.maxMs)} ms | ${d.timing.cpuMs === null || d.timing.cpuMs === undefined ? 'n/a' : `${ms(d.timing.cpuMs)} ms`} | ${d.timing.load.toFixed(1)} | ${r.engine === 'sqlite' ? planCell(d) : 'see SQLite'} |`,
+      );
+    lines.push('');
   }
   return lines;
 }
@@ -216,7 +237,7 @@ export function benchmarkPage(run: BenchRun): string {
     `BENCH_DURATION=${settings.durationSeconds} BENCH_SLICES=${settings.slices} BENCH_PAGEVIEWS=${settings.pageviews} npm run bench`,
     '```',
     '',
-    "Knobs: `BENCH_DURATION` (s per load run, default 10), `BENCH_SLICES` (alternating slices it is split into, default 4), `BENCH_PAGEVIEWS` (default 10000000), `BENCH_CONNECTIONS` (default 1,16,64), `BENCH_ENGINES` (default sqlite,postgres), `BENCH_LOAD` / `BENCH_EMAIL` / `BENCH_REPORT` (false skips that part), `BENCH_EMAIL_RECIPIENTS` (default 20000), `BENCH_SEND_RECIPIENTS` (default 5000), `BENCH_VISITORS` (default 1000), `SPOOR_BENCH_POSTGRES_URL` (default postgres://postgres@127.0.0.1:5432/test). A run that skips a part or changes the connections writes `bench/.tmp/benchmarks-partial.md` instead of this page. The first run with a new `BENCH_PAGEVIEWS` generates its data set (see the loading table for how long that took); later runs reuse it. Beside it, `npm run bench:light` (needs `wrk`) drives collect with a load generator that leaves the cores to the servers and reads each server's CPU per request from /proc (decision 008); it prints its table and writes `bench/.tmp/light-load.md`.",
+    "Knobs: `BENCH_DURATION` (s per load run, default 10), `BENCH_SLICES` (alternating slices it is split into, default 4), `BENCH_PAGEVIEWS` (default 10000000), `BENCH_CONNECTIONS` (default 1,16,64), `BENCH_ENGINES` (default sqlite,postgres), `BENCH_LOAD` / `BENCH_EMAIL` / `BENCH_REPORT` (false skips that part), `BENCH_EMAIL_RECIPIENTS` (default 20000), `BENCH_SEND_RECIPIENTS` (default 5000), `BENCH_DASHBOARD_RECIPIENTS` (contacts and recipients of the send behind the dashboard requests, default 1000000; 0 times only the overview and the report), `BENCH_DASHBOARD_RUNS` (timed runs per dashboard request, default 20), `BENCH_VISITORS` (default 1000), `SPOOR_BENCH_POSTGRES_URL` (default postgres://postgres@127.0.0.1:5432/test). A run that skips a part or changes the connections writes `bench/.tmp/benchmarks-partial.md` instead of this page. The first run with a new `BENCH_PAGEVIEWS` generates its data set (see the loading table for how long that took); later runs reuse it. Beside it, `npm run bench:light` (needs `wrk`) drives collect with a load generator that leaves the cores to the servers and reads each server's CPU per request from /proc (decision 008); it prints its table and writes `bench/.tmp/light-load.md`.",
     '',
     `- ${settings.durationSeconds} s per server and connection count, after a warm-up of both servers; connections ${settings.connections.join(', ')}. Each run is ${settings.slices} slices of ${sliceSeconds(settings.durationSeconds, settings.slices).toFixed(1)} s per server in the order bare, Spoor, Spoor, bare, bare, Spoor, … (\`bench/lib/paired.ts\`): this machine's speed drifts by tens of percent within minutes, and alternating slices put both servers under the same drift. Req/s and percentiles are over all slices of a server; Spoor/bare is the ratio of those totals, and the slice-pair range shows how far single pairs strayed.`,
     `- Spoor runs as shipped, \`node dist/main.js\` (compiled by \`npm run build\`), with \`SPOOR_DEMO=false\`, \`SPOOR_LOG_LEVEL=warn\`, \`SPOOR_COLLECT_RATE_LIMIT=10000000\` (the limiter runs but never trips) and default group commit (\`SPOOR_MAX_BATCH=256\`), on a fresh SQLite file (WAL, \`synchronous=FULL\`) or a fresh PostgreSQL schema (\`fsync\`, \`synchronous_commit\` as the server is configured).`,
@@ -240,6 +261,7 @@ export function benchmarkPage(run: BenchRun): string {
   lines.push('### Against the target', '', ...targetVerdict(run), '');
   lines.push('## Email: open pixel, click redirect, sending', '', ...emailSection(run), '');
   lines.push('## Report query', '', ...reportSection(run.reports, settings.pageviews), '');
+  lines.push('## Dashboard requests', '', ...dashboardSection(run), '');
   lines.push(
     '## How to read this',
     '',
@@ -247,7 +269,7 @@ export function benchmarkPage(run: BenchRun): string {
     '',
     'At 1 connection every request waits for its own commit, so that row shows the latency of one durable write. With more connections, requests that arrive while a commit is in progress go together into the next one (group commit), which is why throughput grows with concurrency while p99 stays bounded. "2xx answered → stored" is the durability check: after each run the report API must count every page view that was answered 2xx; it may count up to one more per connection, for requests that were already sent when autocannon stopped and were committed after it stopped listening (✓ when the count lies between the two).',
     '',
-    'The report reads only the daily rollups (and, for ranges up to 200 000 visits, the visits table for exact uniques), so its time depends on days × distinct paths/referrers/campaigns, not on the number of page views. Above 200 000 visits unique visitors come from the HyperLogLog sketches (`estimate`, ±1.6 %); the generated count is shown beside it.',
+    'The report reads only the daily rollups (and, for ranges up to 10 000 visits, the visits table for exact uniques), so its time depends on days × distinct paths/referrers/campaigns, not on the number of page views. Above 10 000 visits unique visitors come from the HyperLogLog sketches (`estimate`, ±1.6 %); the generated count is shown beside it.',
     '',
   );
   return lines.join('\n');

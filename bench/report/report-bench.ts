@@ -1,7 +1,7 @@
 // Part 2: the website report over a month of synthetic traffic. The traffic goes through the real
 // planner (planBatch) and writer (writePlan), so rows and rollups are exactly what ingest would store;
 // the loaded database is cached (SQLite file / PostgreSQL schema named after the page-view count).
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { websiteReport } from '../../src/reports/website-report.ts';
 import { type Engine, openStorage, type Storage } from '../../src/storage/database.ts';
@@ -14,6 +14,14 @@ import { registerWebsite } from '../../src/websites/manage-websites.ts';
 import { createSchema, dropSchema, schemaExists, urlWithSearchPath, vacuumSchema } from '../lib/postgres.ts';
 import { TMP_DIR } from '../lib/settings.ts';
 import { newApiKey, startSpoor } from '../lib/spoor-child.ts';
+import {
+  type DashboardRow,
+  dashboardRequests,
+  planRequests,
+  plansText,
+  timeRequests,
+} from './dashboard-bench.ts';
+import { type DashboardData, ensureDashboardData } from './dashboard-data.ts';
 import { QueryTimer } from './query-timer.ts';
 import { SITE, type TrafficCounts, TrafficGenerator } from './report-data.ts';
 
@@ -39,6 +47,10 @@ export interface GenerationRecord {
   databaseBytes: number | null;
   /** PostgreSQL: VACUUM (ANALYZE) ran after the load. */
   vacuumed?: boolean;
+  /** Completed by replicate-days.ts: the BENCH_PAGEVIEWS asked for (counts hold what is stored). */
+  requestedPageviews?: number;
+  /** Completed by replicate-days.ts: whole days loaded through the real writer, then copied forward. */
+  replicatedFromDays?: number;
 }
 
 export interface ReportTiming {
@@ -59,8 +71,17 @@ export interface ReportBenchResult {
   visits: number;
   uniqueVisitors: number;
   uniqueVisitorsMethod: 'exact' | 'estimate' | 'unavailable';
-  /** The dashboard's requests on the same data, through HTTP. */
-  dashboard: { request: string; timing: ReportTiming }[];
+  /** The dashboard's requests on the same data, through HTTP (with their SQLite plans). */
+  dashboard: DashboardRow[];
+  /** The contacts, list, form and send the contacts/forms/emails requests read; null when not asked for. */
+  dashboardData: (DashboardData & { generatedNow: boolean }) | null;
+}
+
+export interface DashboardOptions {
+  /** Recipients of the send (and contacts); 0 leaves out contacts, forms and emails. */
+  recipients: number;
+  /** Timed runs per request (after 2 warm-ups). */
+  runs: number;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -80,7 +101,10 @@ async function readMarker(storage: Storage, pageviews: number): Promise<Generati
     const record = JSON.parse(row.value) as GenerationRecord;
     // Data sets cached before the version was recorded are version 1.
     const version = record.generatorVersion ?? 1;
-    return record.counts.pageviews === pageviews && version === GENERATOR_VERSION ? record : undefined;
+    return (record.requestedPageviews ?? record.counts.pageviews) === pageviews &&
+      version === GENERATOR_VERSION
+      ? record
+      : undefined;
   } catch {
     return undefined; // no settings table yet: an interrupted or foreign database
   }
@@ -254,6 +278,7 @@ export async function benchReport(
   postgresUrl: string,
   /** Spoor's commit when this bench process started (it loaded that src/, whatever lands later). */
   code: string,
+  dashboardOptions: DashboardOptions = { recipients: 0, runs: 10 },
 ): Promise<ReportBenchResult> {
   const target = engine === 'sqlite' ? sqliteTarget(pageviews) : postgresTarget(postgresUrl, pageviews);
   let storage = target.open();
@@ -289,6 +314,17 @@ export async function benchReport(
     await writeMarker(storage, record);
   }
 
+  let dashboardData: ReportBenchResult['dashboardData'] = null;
+  if (dashboardOptions.recipients > 0) {
+    const { data, generatedNow } = await ensureDashboardData(storage.db, engine, {
+      recipients: dashboardOptions.recipients,
+      websiteId: record.websiteId,
+      fromDay: record.from,
+      toDay: record.to,
+    });
+    dashboardData = { ...data, generatedNow };
+  }
+
   const query = {
     websiteId: record.websiteId,
     from: record.from,
@@ -310,11 +346,17 @@ export async function benchReport(
       `${fmt(report.uniqueVisitors ?? 0)} unique visitors (${report.uniqueVisitorsMethod}; ${fmt(record.counts.visitors)} generated)`,
   );
 
+  const requests = dashboardRequests(record, report, dashboardData);
+  const plans =
+    engine === 'sqlite'
+      ? await planRequests(storage, join(TMP_DIR, `report-${pageviews}.db`), requests)
+      : new Map();
+
   // Once through HTTP: Spoor as a child on the same data, with a bench key installed by bootstrap.
   await storage.db.deleteFrom('api_keys').execute();
   await storage.close();
   let http: ReportTiming | null = null;
-  const dashboard: ReportBenchResult['dashboard'] = [];
+  let dashboard: DashboardRow[] = [];
   const spoor = await startSpoor({
     name: `Spoor (${engine}, report data)`,
     databaseUrl: target.databaseUrl,
@@ -325,10 +367,11 @@ export async function benchReport(
     console.log(
       `  GET /api/websites/:id/report: median ${http.medianMs.toFixed(1)} ms, max ${http.maxMs.toFixed(1)} ms`,
     );
-    for (const [request, path] of dashboardRequests(record, report)) {
-      const timing = await timeRuns(10, 2, () => spoor.get(path));
-      dashboard.push({ request, timing });
-      console.log(`  ${request}: median ${timing.medianMs.toFixed(1)} ms, max ${timing.maxMs.toFixed(1)} ms`);
+    dashboard = await timeRequests(spoor, requests, dashboardOptions.runs, plans);
+    if (engine === 'sqlite') {
+      const file = join(TMP_DIR, `dashboard-plans-${pageviews}.txt`);
+      writeFileSync(file, plansText(dashboard));
+      console.log(`  every statement of every request with its query plan: ${file}`);
     }
   } finally {
     await spoor.stop();
@@ -348,36 +391,6 @@ export async function benchReport(
     uniqueVisitors: report.uniqueVisitors ?? 0,
     uniqueVisitorsMethod: report.uniqueVisitorsMethod,
     dashboard,
+    dashboardData,
   };
-}
-
-/**
- * What the dashboard asks while a marketer looks at this website: the overview (with its previous
- * period), realtime, the report with bots, and the report filtered by its first row of each table.
- */
-function dashboardRequests(
-  record: GenerationRecord,
-  report: Awaited<ReturnType<typeof websiteReport>>,
-): [string, string][] {
-  const base = `/api/websites/${encodeURIComponent(record.websiteId)}/report?from=${record.from}&to=${record.to}`;
-  const q = encodeURIComponent;
-  const requests: [string, string][] = [
-    ['GET /api/overview (30 days and the 30 before)', `/api/overview?from=${record.from}&to=${record.to}`],
-    ['GET /api/overview/realtime', '/api/overview/realtime'],
-    ['report, bots included', `${base}&bots=include`],
-  ];
-  const page = report.topPages[0];
-  if (page) requests.push(['report filtered by its top page', `${base}&page=${q(page.path)}`]);
-  const entry = report.entryPages[0];
-  if (entry) requests.push(['report filtered by its top entry page', `${base}&entry=${q(entry.path)}`]);
-  const referrer = report.referrers[0];
-  if (referrer)
-    requests.push(['report filtered by its top referrer', `${base}&referrer=${q(referrer.host)}`]);
-  const campaign = report.campaigns[0];
-  if (campaign)
-    requests.push([
-      'report filtered by its top campaign',
-      `${base}&utmSource=${q(campaign.source ?? '')}&utmMedium=${q(campaign.medium ?? '')}&utmCampaign=${q(campaign.campaign ?? '')}`,
-    ]);
-  return requests;
 }

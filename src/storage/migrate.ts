@@ -16,6 +16,7 @@ import * as reportDimensions from './migrations/013-report-dimensions.ts';
 import * as contactsDashboard from './migrations/014-contacts-dashboard.ts';
 import * as bouncesAndSuppression from './migrations/016-bounces-and-suppression.ts';
 import * as subscriptionCenter from './migrations/017-subscription-center.ts';
+import * as dashboardLatency from './migrations/018-dashboard-latency.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '014-contacts-dashboard': contactsDashboard,
   '016-bounces-and-suppression': bouncesAndSuppression,
   '017-subscription-center': subscriptionCenter,
+  '018-dashboard-latency': dashboardLatency,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {

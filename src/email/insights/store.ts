@@ -19,7 +19,12 @@ const RECIPIENT_COLUMNS = ['contact_id', 'email', 'status', 'block_reason', 'sen
 /** `x` as a LIKE pattern matching itself literally (with `escape '\'`). */
 const literalLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** Recipients in some statuses, in contact id order after `after`; `limit + 1` rows for paging. */
+/**
+ * Recipients in some statuses, in contact id order after `after`; `limit + 1` rows for paging. Each status
+ * is read on its own through send_recipients_by_status_contact (send_id, status, contact_id), already in
+ * contact order and stopping at the page, and the few lists are merged: one IN over several statuses would
+ * sort every matching row, and walking the primary key reads every recipient when a status is rare (decision 024).
+ */
 export async function pageRecipientsByStatus(
   db: Db,
   sendId: string,
@@ -31,20 +36,26 @@ export async function pageRecipientsByStatus(
     limit: number;
   },
 ): Promise<RecipientRow[]> {
-  const rows = await db
-    .selectFrom('send_recipients')
-    .select(RECIPIENT_COLUMNS)
-    .where('send_id', '=', sendId)
-    .$if(query.statuses !== null, (qb) => qb.where('status', 'in', [...(query.statuses ?? [])]))
-    .$if(query.reason !== undefined, (qb) => qb.where('block_reason', '=', query.reason!))
-    .$if(query.domain !== undefined, (qb) =>
-      qb.where(sql<boolean>`lower(email) like ${`%@${literalLike(query.domain!)}`} escape '\\'`),
-    )
-    .$if(query.after !== undefined, (qb) => qb.where('contact_id', '>', query.after!))
-    .orderBy('contact_id')
-    .limit(query.limit + 1)
-    .execute();
-  return rows.map((row) => ({ ...row, sent_at: row.sent_at === null ? null : Number(row.sent_at) }));
+  const page = (status: RecipientStatus | null) =>
+    db
+      .selectFrom('send_recipients')
+      .select(RECIPIENT_COLUMNS)
+      .where('send_id', '=', sendId)
+      .$if(status !== null, (qb) => qb.where('status', '=', status!))
+      .$if(query.reason !== undefined, (qb) => qb.where('block_reason', '=', query.reason!))
+      .$if(query.domain !== undefined, (qb) =>
+        qb.where(sql<boolean>`lower(email) like ${`%@${literalLike(query.domain!)}`} escape '\\'`),
+      )
+      .$if(query.after !== undefined, (qb) => qb.where('contact_id', '>', query.after!))
+      .orderBy('contact_id')
+      .limit(query.limit + 1)
+      .execute();
+  const lists = await Promise.all(query.statuses === null ? [page(null)] : query.statuses.map(page));
+  return lists
+    .flat()
+    .sort((a, b) => (a.contact_id < b.contact_id ? -1 : a.contact_id > b.contact_id ? 1 : 0))
+    .slice(0, query.limit + 1)
+    .map((row) => ({ ...row, sent_at: row.sent_at === null ? null : Number(row.sent_at) }));
 }
 
 /** Recipient keys with at least one event of `audience` in `scope`, in key order after `after`. */
