@@ -3,9 +3,16 @@
 // batch, CPU time per event by process.cpuUsage (user + system). Then an A/A run (this tree against
 // itself) to show the noise. Usage:
 //   OLD=/work/wt/base/src/tracking/sqlite-store.ts [OLD_EXPORT=sqliteBatchWriter] [BATCHES=600] \
-//     npx tsx bench/load/thread-store-feed.ts
+//     [SAME_SQL=1] npx tsx bench/load/thread-store-feed.ts
 // The old store is migrated by its own tree's migrations (found beside OLD). Main writes one more rollup
-// per visit (daily_entry_pages) than an older store may: see the decision record on how that is counted.
+// per visit (daily_entry_pages) than a store from before migration 013: SAME_SQL=1 leaves its SQL out.
+// An older tree's threadBatchStore compares two versions of this store (OLD_EXPORT=threadBatchStore).
+// ONLY=old|new|none [WARM=150] feeds one store alone (none: the traffic's copies only) for an instruction
+// count that a loaded machine does not disturb; the measured batches lie between two process.cpuUsage
+// calls, so callgrind can cut them out (decision 016):
+//   ONLY=new BATCHES=100 WARM=600 valgrind --tool=callgrind --dump-before=uv_getrusage \
+//     node --single-threaded --import tsx bench/load/thread-store-feed.ts   # part 2: the measured batches
+// COUNT=1 (with ONLY) prints how often each statement ran per event.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,7 +31,10 @@ interface TreeModules {
 const BATCH = 64;
 const BROWSERS = 1000;
 const batches = Number(process.env['BATCHES'] ?? 600);
+/** Batches fed to a throwaway store first, so that what is measured runs compiled (ONLY: WARM=…). */
+const warmBatches = Number(process.env['WARM'] ?? 150);
 const oldPath = process.env['OLD'];
+const only = process.env['ONLY'] as 'old' | 'new' | 'none' | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'spoor-thread-feed-'));
 
 async function treeOf(storeModule: string): Promise<TreeModules> {
@@ -44,16 +54,61 @@ async function openStore(tree: TreeModules, make: (sqlite: never) => Store): Pro
   const storage = tree.openStorage(`sqlite:${file}`);
   await tree.migrateToLatest(storage.db);
   await storage.close();
-  return make(tree.openSqliteConnection(file) as never);
+  const sqlite = tree.openSqliteConnection(file) as unknown as Connection;
+  if (process.env['COUNT']) countRuns(sqlite);
+  if (tree === here && process.env['SAME_SQL']) skipEntryPages(sqlite);
+  return make(sqlite as never);
+}
+
+/**
+ * SAME_SQL=1: this tree's store without the SQLite work the older one does not have: its daily_entry_pages
+ * upserts (migration 013, about 0.6 per event) answer at once without running. The rows are still planned
+ * and bound for the call, so the comparison charges this store the planning of that rollup.
+ */
+function skipEntryPages(sqlite: Connection) {
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = (text) => {
+    const statement = prepare(text);
+    if (text.startsWith('insert into daily_entry_pages')) statement.run = () => ({ changes: 1 });
+    return statement;
+  };
+}
+
+interface Connection {
+  prepare(text: string): { run(...p: unknown[]): unknown; get(...p: unknown[]): unknown };
+}
+/** COUNT=1: how many times each statement ran (the SQLite work both stores ask for), printed at the end. */
+const runs = new Map<string, { n: number; ns: bigint }>();
+function countRuns(sqlite: Connection) {
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = (text) => {
+    const statement = prepare(text);
+    const key = text.replace(/\s+/g, ' ').slice(0, 70);
+    for (const method of ['run', 'get'] as const) {
+      const call = statement[method].bind(statement);
+      statement[method] = (...params) => {
+        const start = process.hrtime.bigint();
+        try {
+          return call(...params);
+        } finally {
+          const tally = runs.get(key) ?? { n: 0, ns: 0n };
+          tally.n++;
+          tally.ns += process.hrtime.bigint() - start;
+          runs.set(key, tally);
+        }
+      };
+    }
+    return statement;
+  };
 }
 
 /** Returning browsers over simulated time: page views (a fifth from search, a seventh from a campaign), engaged time for most. */
-function traffic(attribute: TreeModules['attributePageview']): TrackingEvent[][] {
+function traffic(attribute: TreeModules['attributePageview'], count: number): TrackingEvent[][] {
   const out: TrackingEvent[][] = [];
   let at = Date.UTC(2026, 10, 20, 8, 0, 0);
   let n = 0;
   const recent: { eventId: string; visitor: string }[] = [];
-  for (let b = 0; b < batches; b++) {
+  for (let b = 0; b < count; b++) {
     const batch: TrackingEvent[] = [];
     while (batch.length < BATCH) {
       at += 700;
@@ -136,21 +191,49 @@ function line(label: string, [a, b]: [number, number], names: [string, string]) 
 }
 
 const here = await treeOf(new URL('../../src/tracking/batch-store.ts', import.meta.url).pathname);
-const events = traffic(here.attributePageview);
+const warmUp = traffic(here.attributePageview, Math.max(batches, warmBatches));
+const events = warmUp.slice(0, batches);
 const newStore = (sqlite: never) => threadBatchStore(sqlite);
-// A store from before daily_entry_pages writes one rollup less per visit: decision 016 gives the figure
-// measured without it (a bench-only switch, since removed from the store: no bench hook in product code).
-// Warm-up on throwaway files, so the first measured run does not pay for compiling.
-feed(await openStore(here, newStore), await openStore(here, newStore), events.slice(0, 150));
-if (oldPath) {
-  const oldTree = await treeOf(oldPath);
+async function oldStoreOf(): Promise<[TreeModules, (s: never) => Store]> {
+  if (!oldPath) throw new Error("OLD: the older tree's sqlite-store.ts");
   const oldModule = await import(pathToFileURL(resolve(oldPath)).href);
-  const oldStore = oldModule[process.env['OLD_EXPORT'] ?? 'sqliteBatchWriter'] as (s: never) => Store;
-  feed(await openStore(oldTree, oldStore), await openStore(oldTree, oldStore), events.slice(0, 150));
-  line('old/new', feed(await openStore(oldTree, oldStore), await openStore(here, newStore), events), [
-    'old',
-    'new',
-  ]);
+  return [await treeOf(oldPath), oldModule[process.env['OLD_EXPORT'] ?? 'sqliteBatchWriter']];
 }
-line('A/A', feed(await openStore(here, newStore), await openStore(here, newStore), events), ['new', 'new']);
+
+if (only) {
+  // One store alone (or none: the traffic and copies only), for an instruction counter, which needs no
+  // alternation: `valgrind --tool=callgrind` counts the same instructions run after run on a loaded machine.
+  const [tree, make] = only === 'old' ? await oldStoreOf() : [here, newStore];
+  const store = only === 'none' ? () => undefined : await openStore(tree, make);
+  const warm = only === 'none' ? store : await openStore(tree, make);
+  for (const batch of warmUp.slice(0, warmBatches)) warm(structuredClone(batch));
+  const start = cpuMicros();
+  for (const batch of events) store(structuredClone(batch));
+  console.log(`${only}: ${((cpuMicros() - start) / (events.length * BATCH)).toFixed(1)} µs/event`);
+  const all = (events.length + warmBatches) * BATCH;
+  let ns = 0n;
+  for (const [text, t] of runs) {
+    ns += t.ns;
+    console.log(
+      `${(t.n / all).toFixed(3)} per event, ${(Number(t.ns) / all / 1000).toFixed(2)} µs/event: ${text}`,
+    );
+  }
+  if (runs.size) console.log(`statements: ${(Number(ns) / all / 1000).toFixed(2)} µs/event (wall)`);
+} else {
+  // Warm-up on throwaway files, so the first measured run does not pay for compiling.
+  feed(await openStore(here, newStore), await openStore(here, newStore), warmUp.slice(0, warmBatches));
+  if (oldPath) {
+    const [oldTree, oldStore] = await oldStoreOf();
+    feed(
+      await openStore(oldTree, oldStore),
+      await openStore(oldTree, oldStore),
+      warmUp.slice(0, warmBatches),
+    );
+    line('old/new', feed(await openStore(oldTree, oldStore), await openStore(here, newStore), events), [
+      'old',
+      'new',
+    ]);
+  }
+  line('A/A', feed(await openStore(here, newStore), await openStore(here, newStore), events), ['new', 'new']);
+}
 rmSync(dir, { recursive: true, force: true });
