@@ -137,7 +137,7 @@ function stageDeltas(rows: string): string {
 }
 
 /** PostgreSQL trigger functions: name → body (statements run in order). */
-function postgresFunctions(): Record<string, string[]> {
+export function postgresFunctions(): Record<string, string[]> {
   // Writers of memberships take a share lock on their contacts before reading their state, and a writer
   // of a contact's state holds its row: whichever commits second then reads the other's change (each
   // statement of a trigger function takes a new snapshot in READ COMMITTED), so concurrent changes
