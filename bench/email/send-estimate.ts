@@ -39,7 +39,7 @@ export async function benchSendEstimate(
 ) {
   const members = options.members ?? 1_000_000;
   const suppressed = Math.min(options.suppressed ?? Math.floor(members / 100), members);
-  // Every `step`-th member is suppressed now, and the one after it was (expired).
+  // Every `step`-th member is suppressed now (from the 42nd: a receivable one), and the next was (expired).
   const step = suppressed > 0 ? Math.max(2, Math.floor(members / suppressed)) : 0;
   const dir = options.databaseUrl ? undefined : mkdtempSync(join(tmpdir(), 'spoor-estimate-bench-'));
   const storage = openStorage(options.databaseUrl ?? `sqlite:${join(dir!, 'bench.db')}`);
@@ -108,7 +108,7 @@ export async function benchSendEstimate(
               .execute();
         }
         const bounced = step
-          ? contacts.filter((c) => c.i % step <= 1 && Math.floor(c.i / step) < suppressed)
+          ? contacts.filter((c) => (c.i + 58) % step <= 1 && Math.floor(c.i / step) < suppressed)
           : [];
         if (bounced.length > 0)
           await tx
@@ -122,7 +122,7 @@ export async function benchSendEstimate(
                 created_at: now,
                 // In force (a third for good, the others until a time of their own), or expired.
                 until:
-                  c.i % step === 1
+                  (c.i + 58) % step === 1
                     ? now - 1 - (c.i % DAY)
                     : Math.floor(c.i / step) % 3 === 0
                       ? null
