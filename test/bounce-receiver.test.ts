@@ -12,8 +12,8 @@ import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import type { Storage } from '../src/storage/database.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
-import { type RunningSpoor, sendFinished, startSpoor } from './helpers/spoor.ts';
-import { addToList, createContact, createList, createMessage } from './support/factories.ts';
+import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { sendToNewList } from './support/factories.ts';
 
 const DOMAIN = 'bounce.spoor.test';
 const FIXTURES = new URL('./fixtures/bounces/', import.meta.url);
@@ -40,7 +40,6 @@ describeEachEngine('bounce receiver', (engine) => {
   let storage: Storage;
   let receiver: BounceReceiver;
   let sendId: string;
-  let listId: string;
   const sent = new Map<string, Sent>();
   const bounces = {
     domain: DOMAIN,
@@ -64,21 +63,9 @@ describeEachEngine('bounce receiver', (engine) => {
     storage = database.open();
     const { seal } = await loadInstallSecrets(storage.db, undefined);
     receiver = (await startBounceReceiver({ db: storage.db, seal, bounces, log })) as BounceReceiver;
-    listId = await createList(spoor, 'News');
-    const ids = new Map<string, string>();
-    for (const email of ADDRESSES) {
-      ids.set(email, await createContact(spoor, { email }));
-      await addToList(spoor, listId, [ids.get(email) as string]);
-    }
-    const messageId = await createMessage(spoor, { subject: 'News', html: '<p>News</p>' });
-    const res = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/sends',
-      headers: spoor.auth,
-      payload: { messageId, listIds: [listId] },
-    });
-    sendId = res.json().id;
-    await sendFinished(spoor, sendId);
+    const made = await sendToNewList(spoor, ADDRESSES);
+    sendId = made.sendId;
+    const ids = made.contactIds;
     for (const email of ADDRESSES) {
       const [message] = sink.receivedBy(email);
       if (!message) throw new Error(`nothing sent to ${email}`);

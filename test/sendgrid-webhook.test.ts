@@ -6,8 +6,8 @@ import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
-import { type RunningSpoor, sendFinished, startSpoor } from './helpers/spoor.ts';
-import { addToList, createContact, createList, createMessage } from './support/factories.ts';
+import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { sendToNewList } from './support/factories.ts';
 
 const ADDRESSES = ['gone@mail.test', 'angry@mail.test', 'fine@mail.test'];
 
@@ -43,20 +43,9 @@ describeEachEngine('SendGrid event webhook', (engine) => {
       },
       { workers: true },
     );
-    const listId = await createList(spoor, 'News');
-    for (const email of ADDRESSES) {
-      ids.set(email, await createContact(spoor, { email }));
-      await addToList(spoor, listId, [ids.get(email) as string]);
-    }
-    const messageId = await createMessage(spoor, { subject: 'News', html: '<p>News</p>' });
-    const res = await spoor.app.inject({
-      method: 'POST',
-      url: '/api/sends',
-      headers: spoor.auth,
-      payload: { messageId, listIds: [listId] },
-    });
-    sendId = res.json().id;
-    await sendFinished(spoor, sendId);
+    const sent = await sendToNewList(spoor, ADDRESSES);
+    sendId = sent.sendId;
+    for (const [email, id] of sent.contactIds) ids.set(email, id);
     for (const email of ADDRESSES)
       messageIds.set(email, `<${String(sink.receivedBy(email)[0]?.parsed.messageId).replace(/^<|>$/g, '')}>`);
   });

@@ -1,6 +1,7 @@
 // How a contact search is read: each word must be the start of the email, the email's domain, the first
 // name, the last name or the company. Prefixes, never "contains": every word is a range on an index
-// (migration 014-contacts-dashboard), so a search typed key by key never scans the contacts table.
+// (migration 014-contacts-dashboard), so a rare word is read from its index ranges and a common one
+// from the page-ordered walk that finds its page in a few hundred rows (store.ts, searchPlan).
 
 export type SearchTerm =
   /** "@shop.ex": the start of the domain, lower-cased. */

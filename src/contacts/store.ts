@@ -199,15 +199,20 @@ const SEARCHED = {
 
 const engineOf = (db: Db) => (db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite');
 
-/** A term as SQL: one BETWEEN per indexed expression (ORed), each a range scan of its index. */
-function termCondition(engine: 'sqlite' | 'postgres', term: SearchTerm): RawBuilder<unknown> {
+/**
+ * A term as SQL: one BETWEEN per indexed expression (ORed), each a range scan of its index. With
+ * `indexed` false each expression gets SQLite's unary `+`, which keeps the planner off its index (same
+ * values, same result) so the term is only checked on the rows another index brings.
+ */
+function termCondition(engine: 'sqlite' | 'postgres', term: SearchTerm, indexed = true): RawBuilder<unknown> {
   const e = SEARCHED[engine];
+  const as = (expression: string) => sql.raw(indexed ? expression : `+${expression}`);
   const range = (expression: string, from: string) =>
-    sql`${sql.raw(expression)} between ${from} and ${from + PREFIX_END}`;
+    sql`${as(expression)} between ${from} and ${from + PREFIX_END}`;
   // Names are lower-cased by the database on both sides (SQLite: ASCII only; PostgreSQL: every letter),
   // as the index was; addresses were lower-cased when stored.
   const named = (expression: string) =>
-    sql`${sql.raw(expression)} between lower(${term.value}) and lower(${term.value}) || ${PREFIX_END}`;
+    sql`${as(expression)} between lower(${term.value}) and lower(${term.value}) || ${PREFIX_END}`;
   if (term.kind === 'domain') return range(e.domain, term.value);
   if (term.kind === 'email') return range(e.email, term.value);
   const lower = term.value.toLowerCase();
@@ -217,15 +222,57 @@ function termCondition(engine: 'sqlite' | 'postgres', term: SearchTerm): RawBuil
   )})`;
 }
 
+/** Matches counted per search term (SQLite) before choosing how to read a page; see searchPlan. */
+export const SEARCH_WALK_CAP = 5000;
+
+/**
+ * Which term's index ranges drive a SQLite search: the rarest one, or none (walk contacts_by_created).
+ *
+ * Why two plans: SQLite keeps no statistics, so for a search it reads the ranges of one term's indexes,
+ * collects every match and sorts them for the page. For a rare prefix that is a few rows; for a common
+ * one ("ann": 125,000 of 1,000,000 contacts, "@gmail.com": 300,000) it is most of the cost, and more
+ * with a second word or a filter checked on each match. So each term's matches are counted up to `cap`
+ * (LIMIT: at most `cap` index entries each). If one term stays under it, that term's ranges drive
+ * (the others only filter) and at most `cap` rows are sorted. If every term reaches it, the page is
+ * read by walking contacts_by_created in page order with the terms as filters: every term matches at
+ * least `cap` contacts, so a page is usually found within a few hundred rows (a conjunction of common
+ * terms that is itself rare walks further: the cost then grows with the rows walked, not the matches).
+ * Both plans return the same rows in the same order. PostgreSQL has statistics and picks its own plan.
+ */
+export async function searchPlan(
+  db: Db,
+  terms: readonly SearchTerm[],
+  cap: number,
+): Promise<{ driving: number | undefined }> {
+  let driving: number | undefined;
+  let fewest = cap;
+  for (const [i, term] of terms.entries()) {
+    const matches = db
+      .selectFrom('contacts')
+      .select(sql.lit(1).as('one'))
+      .where(termCondition('sqlite', term) as never)
+      .limit(cap);
+    const row = await db
+      .selectFrom(matches.as('m'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    if (Number(row.n) < fewest) [driving, fewest] = [i, Number(row.n)];
+  }
+  return { driving };
+}
 /**
  * A page of contacts: search terms and filters, in creation order. Every condition is an index range or
  * an indexed lookup per contact (list membership by its key, a contact's visits, bounces, unsubscribes).
  */
-export async function pageContacts(db: Db, query: ContactPageQuery) {
+export async function pageContacts(db: Db, query: ContactPageQuery, walkCap = SEARCH_WALK_CAP) {
   const engine = engineOf(db);
-  const { filters } = query;
+  const { filters, terms } = query;
+  // SQLite: only the driving term (if any) may use its indexes; PostgreSQL: every term may.
+  const driving =
+    engine === 'sqlite' && terms.length > 0 ? (await searchPlan(db, terms, walkCap)).driving : undefined;
   let q = db.selectFrom('contacts').selectAll('contacts');
-  for (const term of query.terms) q = q.where(termCondition(engine, term) as never);
+  for (const [i, term] of terms.entries())
+    q = q.where(termCondition(engine, term, engine === 'postgres' || i === driving) as never);
   if (filters.listId !== undefined) {
     const { listId, listStatus } = filters;
     q = q.where((eb) =>

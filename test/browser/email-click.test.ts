@@ -227,7 +227,10 @@ describe.skipIf(!chromiumPath)('browser: tracked email click', () => {
         .where('id', '=', pageview!.visit_id!)
         .execute();
       expect(visits.map((v) => v.contact_id)).toEqual([null]);
-      expect((await historyOf(contact.id)).items).toEqual([]);
+      // Only the email having been sent (the sender's fact, not tracking) is in it.
+      expect((await historyOf(contact.id)).items.map((item: { type: string }) => item.type)).toEqual([
+        'email_sent',
+      ]);
       // The tracking host's visitor cookie is the one the page view set, not one from the click.
       const visitor = await sites.spoor.storage.db
         .selectFrom('visitors')

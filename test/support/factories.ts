@@ -1,7 +1,7 @@
 // Factories for the records most suites need, made through the admin API the way a user makes them (so a
 // fixture is always one the API accepts), each failing loudly with the API's answer when it is refused.
 import { expect } from 'vitest';
-import type { RunningSpoor } from '../helpers/spoor.ts';
+import { type RunningSpoor, sendFinished } from '../helpers/spoor.ts';
 
 type Json = Record<string, unknown>;
 
@@ -61,4 +61,28 @@ export async function createContactField(spoor: RunningSpoor, values: Json): Pro
 /** A form (by default one required email field, on no website); returns its id. */
 export function createForm(spoor: RunningSpoor, values: Json = {}): Promise<string> {
   return idOf(createVia(spoor, '/api/forms', { name: 'Contact us', fields: [EMAIL_FIELD], ...values }));
+}
+
+/**
+ * A finished send of one message to a new list of new contacts, one per address (the workers must be
+ * running); returns the list, the send and each address's contact id.
+ */
+export async function sendToNewList(
+  spoor: RunningSpoor,
+  addresses: readonly string[],
+  message: { subject: string; html: string } & Json = { subject: 'News', html: '<p>News</p>' },
+): Promise<{ listId: string; sendId: string; contactIds: Map<string, string> }> {
+  const listId = await createList(spoor, 'News');
+  const contactIds = new Map<string, string>();
+  for (const email of addresses) contactIds.set(email, await createContact(spoor, { email }));
+  await addToList(spoor, listId, [...contactIds.values()]);
+  const messageId = await createMessage(spoor, message);
+  const { id: sendId } = await createVia<{ id: string }>(
+    spoor,
+    '/api/sends',
+    { messageId, listIds: [listId] },
+    202,
+  );
+  await sendFinished(spoor, sendId);
+  return { listId, sendId, contactIds };
 }
