@@ -1,14 +1,17 @@
 // The counters behind the send estimate (migration 015, decision 021) against a recount, on SQLite and
 // PostgreSQL, after every kind of writer has changed memberships and contacts: the lists API, a CSV
 // import into a list, contact edits, unsubscribes (the hot path's statement program and the one-click
-// link), a merge, an erasure, a list deleted — and, on top, many of them at once. Suppressions (which
-// expire) are counted when the estimate is read, in force or not.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+// link), a merge, an erasure, a list deleted — and, on top, many of them at once. The suppressed among
+// the receivable (migration 019), counted by their suppression's expiry, against a recount too, after
+// suppressions are added, extended, lifted, removed and left to expire, and the estimate then exact.
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { estimateSend } from '../src/email/sends/estimate-send.ts';
 import { blockReasonOf } from '../src/email/sends/permission-rules.ts';
+import { deleteSuppression } from '../src/email/sends/store.ts';
 import { listAddress } from '../src/email/suppression/store.ts';
 import { mergeContacts } from '../src/identity/merge-contacts.ts';
 import { removeMember, subscribeContacts, unsubscribeStatements } from '../src/lists/store.ts';
+import { NEVER } from '../src/storage/migrations/019-list-suppressed-counts.ts';
 import { runOnDb } from '../src/storage/statements.ts';
 import { createSendFixture, pathOf } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
@@ -20,6 +23,9 @@ describeEachEngine('list audience counters', (engine) => {
   beforeAll(async () => {
     database = await createTestDatabase(engine);
     spoor = await startSpoor(database);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
   });
   afterAll(async () => {
     await spoor.close();
@@ -69,6 +75,39 @@ describeEachEngine('list audience counters', (engine) => {
           suppressed: false,
         }) ?? 'receivable';
       const key = `${row.list_id} ${state}`;
+      out[key] = (out[key] ?? 0) + 1;
+    }
+    return out;
+  }
+
+  /** The suppressed counters, without zero rows, as "list until" → members. */
+  async function suppressedCounters(): Promise<Record<string, number>> {
+    const rows = await db().selectFrom('list_suppressed_counts').selectAll().execute();
+    const out: Record<string, number> = {};
+    for (const row of rows)
+      if (Number(row.members) !== 0) out[`${row.list_id} ${Number(row.until)}`] = Number(row.members);
+    return out;
+  }
+
+  /** Receivable memberships whose address has a suppression (in force or not), by its expiry. */
+  async function suppressedRecount(): Promise<Record<string, number>> {
+    const rows = await db()
+      .selectFrom('list_members as m')
+      .innerJoin('contacts as c', 'c.id', 'm.contact_id')
+      .innerJoin('email_suppressions as s', 's.email_match', 'c.email_match')
+      .select(['m.list_id', 'm.status', 'c.do_not_email', 'c.email', 's.until'])
+      .execute();
+    const out: Record<string, number> = {};
+    for (const row of rows) {
+      const reason = blockReasonOf({
+        memberships: 1,
+        subscribed: row.status === 'subscribed' ? 1 : 0,
+        doNotEmail: Number(row.do_not_email) === 1,
+        email: row.email,
+        suppressed: false,
+      });
+      if (reason) continue;
+      const key = `${row.list_id} ${row.until === null ? NEVER : Number(row.until)}`;
       out[key] = (out[key] ?? 0) + 1;
     }
     return out;
@@ -154,6 +193,102 @@ describeEachEngine('list audience counters', (engine) => {
     const after = await counters();
     expect(after).toEqual(await recount());
     expect(Object.keys(after).some((key) => key.startsWith(doomed))).toBe(false);
+    expect(await suppressedCounters()).toEqual(await suppressedRecount());
+  });
+
+  it('count the suppressed by expiry: added, extended, lifted, removed, expired with time', async () => {
+    const DAY = 86_400_000;
+    const start = Date.now();
+    // The clock the estimate and the suppression routes read (Date), moved by the test.
+    vi.useFakeTimers({ toFake: ['Date'], now: start });
+    const news = await list('Suppressed news');
+    const other = await list('Suppressed other');
+    const empty = await list('Suppressed empty');
+    const ann = await contact('ann@suppressed.example');
+    const bob = await contact('bob@suppressed.example');
+    const twin1 = await contact('twin@suppressed.example');
+    const twin2 = await contact('TWIN@suppressed.example');
+    const dot = await contact('dot@suppressed.example', { doNotEmail: true });
+    const una = await contact('una@suppressed.example');
+    const cal = await contact('cal@suppressed.example');
+    await api('POST', `/api/lists/${news}/members`, { contactIds: [ann, bob, twin1, twin2, dot, una, cal] });
+    await api('POST', `/api/lists/${other}/members`, { contactIds: [ann, twin1] });
+    await runOnDb(db(), unsubscribeStatements(una, [news], { sendId: null, now: start }));
+    const list_ = (
+      email: string,
+      until: number | null,
+      reason: 'hard_bounce' | 'complaint' = 'hard_bounce',
+    ) =>
+      listAddress(db(), {
+        emailMatch: email,
+        contactId: null,
+        reason,
+        category: 'invalid-mailbox',
+        sendId: null,
+        detail: null,
+        listing: 1,
+        until,
+        now: Date.now(),
+      });
+
+    /** The counters match a recount, and the estimate from them matches the exact grouping. */
+    async function check(expectedSuppressed: number) {
+      expect(await suppressedCounters()).toEqual(await suppressedRecount());
+      const fromCounters = await estimateSend(db(), { listIds: [news] });
+      // With an empty list beside it the estimate groups the memberships by contact: exact, no counters.
+      const grouped = await estimateSend(db(), { listIds: [news, empty] });
+      expect(grouped.exact).toBe(true);
+      expect(fromCounters.blocked.byReason.hard_bounced).toBe(expectedSuppressed);
+      expect(fromCounters).toMatchObject({
+        exact: true,
+        recipients: grouped.recipients,
+        blocked: grouped.blocked,
+        willReceive: grouped.willReceive,
+      });
+      return fromCounters;
+    }
+    expect((await check(0)).willReceive).toBe(5);
+
+    // Added: one address for a day, a shared address for good (two contacts), a blocked one and an
+    // unsubscribed one (not receivable: not counted as suppressed).
+    await list_('ann@suppressed.example', start + DAY);
+    await list_('twin@suppressed.example', null, 'complaint');
+    await list_('dot@suppressed.example', start + DAY);
+    await list_('una@suppressed.example', start + DAY);
+    await list_('cal@suppressed.example', start + 3 * DAY);
+    expect((await check(4)).willReceive).toBe(1);
+    expect((await suppressedCounters())[`${other} ${NEVER}`]).toBe(1);
+    // Extended: ann's suppression now ends in 14 days (its key moves).
+    await list_('ann@suppressed.example', start + 14 * DAY);
+    await check(4);
+    // The contacts' state changes: bob takes a suppressed address, dot may be emailed, una resubscribes,
+    // a twin is unsubscribed.
+    await api('PATCH', `/api/contacts/${bob}`, { email: 'cal@suppressed.example' });
+    await api('PATCH', `/api/contacts/${dot}`, { doNotEmail: false });
+    await subscribeContacts(db(), news, [una], { source: 'api', resubscribe: true, now: Date.now() });
+    await runOnDb(db(), unsubscribeStatements(twin2, [news], { sendId: null, now: Date.now() }));
+    expect((await check(6)).willReceive).toBe(0);
+
+    // Time passes: two days on, dot's and una's suppressions (one day) have expired.
+    vi.setSystemTime(start + 2 * DAY);
+    expect((await check(4)).willReceive).toBe(2);
+    // Lifted through the API (its expiry becomes now): ann may be emailed.
+    await api('DELETE', '/api/suppressions/ann%40suppressed.example');
+    await check(3);
+    // Four days on, cal's (and bob's, the same address) has expired too: only the permanent one is left.
+    vi.setSystemTime(start + 4 * DAY);
+    await check(1);
+    // Removed (an erasure deletes the row), and listed again, in force.
+    await deleteSuppression(db(), 'twin@suppressed.example');
+    await check(0);
+    await list_('dot@suppressed.example', Date.now() + DAY);
+    await check(1);
+    // A member removed and a list deleted take their suppressed counts with them.
+    await removeMember(db(), news, dot);
+    await check(0);
+    await api('DELETE', `/api/lists/${other}`);
+    expect(Object.keys(await suppressedCounters()).some((key) => key.startsWith(other))).toBe(false);
+    expect(await suppressedCounters()).toEqual(await suppressedRecount());
   });
 
   it('count an unsubscribe through the one-click link (the engagement hot path)', async () => {
@@ -196,10 +331,26 @@ describeEachEngine('list audience counters', (engine) => {
       if (i % 3 === 0) work.push(api('PATCH', `/api/contacts/${id}`, { doNotEmail: true }));
       if (i % 5 === 2) work.push(runOnDb(db(), unsubscribeStatements(id, lists, { sendId: null, now })));
       if (i % 7 === 3) work.push(api('PATCH', `/api/contacts/${id}`, { email: `moved${i}@counts.example` }));
+      // Suppressions of the same addresses at once (one already the address a contact moves to).
+      if (i % 4 === 1 || i % 7 === 3)
+        work.push(
+          listAddress(db(), {
+            emailMatch: i % 4 === 1 ? `busy${i}@counts.example` : `moved${i}@counts.example`,
+            contactId: null,
+            reason: 'hard_bounce',
+            category: 'invalid-mailbox',
+            sendId: null,
+            detail: null,
+            listing: 1,
+            until: now + 86_400_000 * (1 + (i % 3)),
+            now,
+          }),
+        );
     }
     // Every one succeeds: counters kept in place made transactions on two lists deadlock.
     await Promise.all(work);
     expect(await counters()).toEqual(await recount());
+    expect(await suppressedCounters()).toEqual(await suppressedRecount());
   });
 
   it('answer the send estimate: one list exactly, several lists exactly while small, else as bounds', async () => {

@@ -18,6 +18,7 @@ import * as listAudienceCounts from './migrations/015-list-audience-counts.ts';
 import * as bouncesAndSuppression from './migrations/016-bounces-and-suppression.ts';
 import * as subscriptionCenter from './migrations/017-subscription-center.ts';
 import * as dashboardLatency from './migrations/018-dashboard-latency.ts';
+import * as listSuppressedCounts from './migrations/019-list-suppressed-counts.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '016-bounces-and-suppression': bouncesAndSuppression,
   '017-subscription-center': subscriptionCenter,
   '018-dashboard-latency': dashboardLatency,
+  '019-list-suppressed-counts': listSuppressedCounts,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {

@@ -562,6 +562,16 @@ export interface ListAudienceCountsTable {
   members: number | string;
 }
 
+/**
+ * Receivable members of a list whose address has a suppression, by the suppression's expiry (`until`; a
+ * permanent one under 2^53 − 1), kept by triggers (migration 019, decision 021).
+ */
+export interface ListSuppressedCountsTable {
+  list_id: string;
+  until: number | string;
+  members: number | string;
+}
+
 export type ContactImportStatus = 'waiting' | 'running' | 'done' | 'failed';
 
 /** A CSV import and its progress, read by the dashboard while the file streams in (src/contacts). */
@@ -638,6 +648,7 @@ export interface Database {
   contact_imports: ContactImportsTable;
   form_daily_counts: FormDailyCountsTable;
   list_audience_counts: ListAudienceCountsTable;
+  list_suppressed_counts: ListSuppressedCountsTable;
 }
 
 /** A connection or a transaction: what every store's functions take. */

@@ -4,7 +4,8 @@
 //
 // Each list's members are counted by what the send's permission rule (permission-rules.ts) would do with
 // them, by triggers, in the transaction of every change (migration 015); suppressions expire with time,
-// so the suppressed among the receivable are counted when asked (the suppressions in force, by index).
+// so the suppressed among the receivable are counted by their suppression's expiry (migration 019) and
+// the estimate sums those later than now.
 // One list: the figures are those counts, exact. Several lists share contacts (a contact on two lists gets one email, and is blocked as
 // unsubscribed only if unsubscribed from all of them), which per-list counters cannot tell: when the lists
 // hold few memberships together the contacts are grouped exactly; otherwise the answer is bounds from the
@@ -50,20 +51,21 @@ const membersOf = (counts: AudienceCounts) => Object.values(counts).reduce((sum,
 export async function estimateSend(
   db: Db,
   input: { listIds: string[] },
-  options: { exactGroupingLimit?: number } = {},
+  options: { exactGroupingLimit?: number; now?: number } = {},
 ): Promise<SendEstimate> {
+  const now = options.now ?? Date.now();
   const listIds = await requireLists(db, input.listIds);
   const perList = await audienceCounts(db, listIds);
-  for (const [listId, suppressed] of await suppressedReceivable(db, listIds)) {
+  for (const [listId, suppressed] of await suppressedReceivable(db, listIds, now)) {
     const counts = perList.get(listId);
     if (!counts) continue;
     counts.receivable -= suppressed;
     counts.hard_bounced += suppressed;
   }
   const memberships = [...perList.values()].reduce((sum, counts) => sum + membersOf(counts), 0);
-  const asOf = new Date().toISOString();
+  const asOf = new Date(now).toISOString();
   if (listIds.length > 1 && memberships <= (options.exactGroupingLimit ?? EXACT_GROUPING_LIMIT))
-    return { ...(await groupedExactly(db, listIds)), asOf };
+    return { ...(await groupedExactly(db, listIds, now)), asOf };
 
   // One list: its counters are the answer. Several: each sum is an upper bound of its figure.
   const byReason = noReasons();
@@ -91,12 +93,12 @@ const sumOf = (byReason: Record<BlockReason, number>) =>
   Object.values(byReason).reduce((sum, n) => sum + n, 0);
 
 /** The lists' contacts grouped by the facts the rule reads: one pass over their (few) memberships. */
-async function groupedExactly(db: Db, listIds: string[]): Promise<Omit<SendEstimate, 'asOf'>> {
+async function groupedExactly(db: Db, listIds: string[], now: number): Promise<Omit<SendEstimate, 'asOf'>> {
   const byReason = noReasons();
   let recipients = 0;
   let contacts = 0;
   let willReceive = 0;
-  for (const group of await audienceGroups(db, listIds)) {
+  for (const group of await audienceGroups(db, listIds, now)) {
     recipients += group.memberships;
     contacts += group.contacts;
     const reason = blockReasonOf({

@@ -784,8 +784,9 @@ export async function deliveredByIds(db: Db, ids: readonly string[]) {
 
 /**
  * Per list: members the list audience counters count as receivable (subscribed, may be emailed, with an
- * address) whose address is suppressed now. Suppressions expire with time, so the estimate asks this when
- * it is read: a walk of the suppressions in force, each to its contacts and their memberships by index.
+ * address) whose address is suppressed at `now`. Triggers keep them counted by their suppression's expiry
+ * (migration 019), so this sums one key range per list — the keys later than now (a permanent
+ * suppression's is 2^53 − 1) — whatever the size of the suppression list.
  */
 export async function suppressedReceivable(
   db: Db,
@@ -793,20 +794,12 @@ export async function suppressedReceivable(
   now: number = Date.now(),
 ): Promise<Map<string, number>> {
   if (listIds.length === 0) return new Map();
-  // CROSS JOIN keeps SQLite's planner on this order (suppressions, then their contacts, then their
-  // memberships): driven by the lists it walked every member.
-  const { rows } = await sql<{ list_id: string; n: number | string }>`
-    select lm.list_id, count(*) as n
-    from email_suppressions s
-      cross join contacts c
-      cross join list_members lm
-    where ${inForce(now)}
-      and c.email_match = s.email_match
-      and lm.contact_id = c.id
-      and lm.list_id in (${sql.join([...listIds])})
-      and lm.status = 'subscribed'
-      and c.do_not_email = 0
-      and c.email is not null and trim(c.email) <> ''
-    group by lm.list_id`.execute(db);
+  const rows = await db
+    .selectFrom('list_suppressed_counts')
+    .select(['list_id', (eb) => eb.fn.sum<number | string>('members').as('n')])
+    .where('list_id', 'in', [...listIds])
+    .where('until', '>', now)
+    .groupBy('list_id')
+    .execute();
   return new Map(rows.map((row) => [row.list_id, Number(row.n)]));
 }

@@ -1,9 +1,9 @@
 // Each list's members counted by what a send would do with them (docs/decisions/021-send-estimate-counters.md):
 // receivable, or blocked as unsubscribed, do not email or no address — the send's own permission rule
 // (src/email/sends/permission-rules.ts) for one membership, but for the suppression list: a suppression
-// expires with time (migration 016), which no trigger sees, so the estimate subtracts the suppressed
-// members of the list when it is read (an indexed walk of the suppressions in force). The send
-// confirmation reads these instead of scanning a million memberships.
+// expires with time (migration 016), which no trigger sees, so migration 019 counts the suppressed among
+// the receivable by their suppression's expiry, and the estimate subtracts those in force when read. The
+// send confirmation reads these instead of scanning a million memberships.
 //
 // Kept by triggers in the transaction of every change they count, so no writer has to remember them and
 // none can forget: memberships (added, unsubscribed, resubscribed, moved by a merge, removed, erased,
@@ -137,7 +137,7 @@ function stageDeltas(rows: string): string {
 }
 
 /** PostgreSQL trigger functions: name → body (statements run in order). */
-function postgresFunctions(): Record<string, string[]> {
+export function postgresFunctions(): Record<string, string[]> {
   // Writers of memberships take a share lock on their contacts before reading their state, and a writer
   // of a contact's state holds its row: whichever commits second then reads the other's change (each
   // statement of a trigger function takes a new snapshot in READ COMMITTED), so concurrent changes
