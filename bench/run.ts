@@ -1,13 +1,17 @@
 // npm run bench: durable collect under load against a bare node:http baseline, and the website report
 // over a month of synthetic traffic, on SQLite and (when reachable) PostgreSQL. Writes docs/benchmarks.md.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchEmail, type EmailBenchResult, startBareEmailServer } from './email/email-bench.ts';
 import { codeVersion, describeMachine } from './lib/machine.ts';
 import { createSchema, dropSchema, probePostgres, urlWithSearchPath } from './lib/postgres.ts';
 import { type Child, freePort, owed, startChild } from './lib/processes.ts';
 import { isCompleteRun, loadBenchSettings, REPO_DIR, TMP_DIR } from './lib/settings.ts';
+
+const DOC_PAGE = join(REPO_DIR, 'docs', 'benchmarks.md');
+
+import { keptSections } from './lib/kept-sections.ts';
 import { startSpoor } from './lib/spoor-child.ts';
 import { benchmarkPage, type EngineLoad } from './lib/write-doc.ts';
 import { benchLoad, type LoadRow } from './load/load-bench.ts';
@@ -164,10 +168,11 @@ async function main(): Promise<void> {
     reports,
     notes,
     code,
+    kept: existsSync(DOC_PAGE) ? keptSections(readFileSync(DOC_PAGE, 'utf8')) : [],
   });
   // A run without PostgreSQL (not reachable) is still complete: the page says it was skipped.
   const complete = isCompleteRun(settings);
-  const out = complete ? join(REPO_DIR, 'docs', 'benchmarks.md') : join(TMP_DIR, 'benchmarks-partial.md');
+  const out = complete ? DOC_PAGE : join(TMP_DIR, 'benchmarks-partial.md');
   writeFileSync(out, page);
   console.log(`\nWrote ${out}${complete ? '' : ' (a partial run does not replace docs/benchmarks.md)'}.`);
 }

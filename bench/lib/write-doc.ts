@@ -22,6 +22,8 @@ export interface BenchRun {
   notes: string[];
   /** Spoor's commit (see codeVersion). */
   code: string;
+  /** Sections measured outside the run, carried over from the last page (kept-sections.ts). */
+  kept?: string[];
 }
 
 /** The issue's bar for durable collect on SQLite at 64 connections. */
@@ -268,6 +270,8 @@ export function benchmarkPage(run: BenchRun): string {
     "The send confirmation's estimate (`estimateSend`) answers from the list audience counters; loading a million members through their triggers takes 15–30 minutes on this machine, so it is measured on its own rather than in every run: `npx tsx bench/email/send-estimate.ts 1000000 [DATABASE_URL]`. The last figures, and what the scan it replaced took, are kept in [decision 021](decisions/021-send-estimate-counters.md).",
     '',
   );
+  // Sections measured outside this run (bench/lib/kept-sections.ts), carried over from the last page.
+  for (const kept of run.kept ?? []) lines.push(kept, '');
   lines.push(
     '## How to read this',
     '',
