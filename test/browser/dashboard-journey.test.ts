@@ -92,6 +92,14 @@ describe.skipIf(!chromiumPath)('dashboard journey', () => {
       });
       await sink.waitForMessages(1, 20_000);
       const html = String(sink.receivedBy('ada@journey.example')[0]?.parsed.html);
+      // The worker records the delivery (its sent_at) after the server took the message: wait for it, or
+      // moving the delivery back below races with it and the click looks like a gateway's scan.
+      await waitFor(
+        'the send to be recorded as done',
+        async () =>
+          (await adminApi<{ status: string }>(sites, 'GET', `/api/sends/${send.id}`)).status === 'done',
+        { timeoutMs: 20_000, intervalMs: 50 },
+      );
       // A person reads later than a gateway scans on delivery: move the delivery back.
       await sites.spoor.storage.db
         .updateTable('send_recipients')
