@@ -18,7 +18,7 @@ import { addToCounters } from '../counters/store.ts';
 import { trackingUrlsFor } from '../engagement/tracking-urls.ts';
 import { mergeContactOf } from '../messages/merge-contact.ts';
 import { type PreparedMessage, prepareMessage } from '../messages/render-email.ts';
-import { composeEmail, senderOf } from './compose-email.ts';
+import { type BulkIdentity, composeEmail, senderOf } from './compose-email.ts';
 import { blockReasonOf } from './permission-rules.ts';
 import { listIdsOf, snapshotOf } from './prepare-send.ts';
 import { DELIVERY_SOURCE, deliveryItemId } from './send-interactions.ts';
@@ -74,6 +74,13 @@ type Db = Parameters<typeof addToCounters>[0];
 export async function deliverSend(context: DeliveryContext, send: SendRow): Promise<DeliveryResult> {
   const { storage, config, owner } = context;
   const prepared = prepareMessage(snapshotOf(send));
+  // The same for every recipient of the send: worked out once, not per email.
+  const bulk: BulkIdentity = {
+    sendId: send.id,
+    messageId: send.message_id,
+    listId: listIdsOf(send)[0] ?? null,
+    host: new URL(config.publicUrl).hostname,
+  };
   const window = config.smtp.pool;
   const inFlight = new Set<Promise<void>>();
   let finished: Finished[] = [];
@@ -101,7 +108,7 @@ export async function deliverSend(context: DeliveryContext, send: SendRow): Prom
       });
     active = claim.active;
     for (const claimed of claim.claimed) {
-      const attempt = attemptOne(context, send, prepared, claimed).then((done) => {
+      const attempt = attemptOne(context, send, prepared, bulk, claimed).then((done) => {
         inFlight.delete(attempt);
         finished.push(done);
         wake();
@@ -174,6 +181,7 @@ async function attemptOne(
   context: DeliveryContext,
   send: SendRow,
   prepared: PreparedMessage,
+  bulk: BulkIdentity,
   claimed: Claimed,
 ): Promise<Finished> {
   const { config, secrets } = context;
@@ -195,12 +203,7 @@ async function attemptOne(
         returnPath: config.bounces.domain
           ? verpAddress(secrets.seal, config.bounces.domain, send.id, contactId)
           : undefined,
-        bulk: {
-          sendId: send.id,
-          messageId: send.message_id,
-          listId: listIdsOf(send)[0] ?? null,
-          host: new URL(config.publicUrl).hostname,
-        },
+        bulk,
       }),
     );
   } catch (error) {
