@@ -5,6 +5,7 @@ import { emailInteractions } from './email/engagement/email-interactions.ts';
 import { deliveryInteractions } from './email/sends/send-interactions.ts';
 import { submissionInteractions } from './forms/submission-interactions.ts';
 import { consentInteractions } from './lists/consent-interactions.ts';
+import { offerInteractions } from './offers/offer-interactions.ts';
 import { InteractionRegistry } from './platform/interactions/registry.ts';
 import { visitInteractions } from './tracking/visit-interactions.ts';
 
@@ -15,5 +16,6 @@ export function createInteractionFeed(): InteractionRegistry {
     .register(emailInteractions)
     .register(deliveryInteractions)
     .register(outcomeInteractions)
-    .register(consentInteractions);
+    .register(consentInteractions)
+    .register(offerInteractions);
 }

@@ -9,6 +9,7 @@ import { sendsPersonalData } from './email/sends/personal-data.ts';
 import { formsPersonalData } from './forms/personal-data.ts';
 import { identityPersonalData } from './identity/personal-data.ts';
 import { listsPersonalData } from './lists/personal-data.ts';
+import { offersPersonalData } from './offers/personal-data.ts';
 import { PersonalDataRegistry } from './platform/personal-data/registry.ts';
 import { trackingPersonalData } from './tracking/personal-data.ts';
 
@@ -20,5 +21,6 @@ export const personalData = new PersonalDataRegistry([
   listsPersonalData,
   engagementPersonalData, // events after recipient rows, which the engagement writer share-locks
   sendsPersonalData,
+  offersPersonalData, // claims and follows name the contact; nothing names them
   bouncesPersonalData, // erased first: outcomes name send recipients
 ]);

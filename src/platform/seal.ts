@@ -69,6 +69,11 @@ export const PURPOSES = {
   'subscription center': { id: 17, spelling: 'text', lifetimeMs: 90 * 24 * 3_600_000 },
   /** A double opt-in confirmation link: names the pending sign-up, which lasts as long (30 days). */
   'sign-up confirmation': { id: 18, spelling: 'text', lifetimeMs: 30 * 24 * 3_600_000 },
+  /**
+   * An offer link in sent email ({{ offer "ID" }}): names offer × send × contact. No expiry of its own: the
+   * offer's end date says when it stops claiming, and after it the link still leads to the ended page.
+   */
+  'offer link': { id: 13, spelling: 'text' },
 } as const satisfies Record<string, PurposeSpec>;
 
 export type Purpose = keyof typeof PURPOSES;
