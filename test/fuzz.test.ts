@@ -28,7 +28,7 @@ const SITE = 'https://shop.example';
 console.info(`[fuzz] seed ${SEED} (replay with FUZZ_SEED=${SEED}), ${RUNS} cases per route`);
 
 /** Routes people meet in a browser or an email: their refusals may be pages or scripts instead of JSON. */
-const PEOPLE_FACING = /^\/((p|s|f|e|account)\/|subscriptions\b)/;
+const PEOPLE_FACING = /^\/((p|s|f|e|o|account)\/|subscriptions\b|offers\/)/;
 
 /** Known-good bodies by route (one, or a list to use in turn), which the fuzzer varies one property at a time. */
 function examples(seeds: Seeds): Record<string, unknown> {
@@ -91,6 +91,16 @@ function examples(seeds: Seeds): Record<string, unknown> {
     'POST /api/invitations': { email: 'jo@shop.example', role: 'marketer', name: 'Jo' },
     'POST /api/api-keys': { name: 'fuzzed key', scopes: ['read-only'] },
     'POST /api/session': { email: 'ida@shop.example', password: 'a long enough password' },
+    'POST /api/offers': {
+      name: 'Winter sale',
+      claimUrl: 'https://shop.example/winter?code=W20',
+      startsAt: '2026-12-01T09:00',
+      endsAt: '2026-12-24T18:00',
+      timeZone: 'Europe/Paris',
+      claimLimit: 100,
+      endedUrl: 'https://shop.example/over',
+    },
+    'PATCH /api/offers/{id}': { claimLimit: null, timeZone: 'America/New_York', exhaustedUrl: null },
   };
 }
 
@@ -128,7 +138,16 @@ async function seed(spoor: RunningSpoor): Promise<Seeds> {
   });
   const send = await api('POST', '/api/sends', { messageId: message.id, listIds: [list.id] });
   await api('POST', '/api/contact-fields', { key: 'size', label: 'Company size', type: 'number' });
+  const offer = await api('POST', '/api/offers', {
+    name: 'Seeded offer',
+    claimUrl: 'https://shop.example/offer',
+    startsAt: '2026-01-01T00:00',
+    endsAt: '2030-01-01T00:00',
+    timeZone: 'UTC',
+    claimLimit: 5,
+  });
   return {
+    offers: [offer.id],
     websites: [website.id],
     contacts: [contact.id, other.id],
     lists: [list.id],

@@ -28,6 +28,7 @@ export interface OfferPublicDeps {
 const FOR_PEOPLE = { errorsAs: 'page' } as const;
 const page = (description: string) => media('text/html', description);
 const PAGES = {
+  400: page('A malformed request (a page says why).'),
   404: page('An invalid or unknown link (a page).'),
   429: page('Too many invalid links from this address; `Retry-After` says when to try again (a page).'),
   500: page("A fault on Spoor's side (a page)."),
@@ -136,7 +137,7 @@ export function offerPublicRoutes(app: FastifyInstance, deps: OfferPublicDeps): 
           id: Type.String({ minLength: 1, maxLength: 64 }),
           state: Type.Union(CLOSED_STATES.map((s) => Type.Literal(s.replace('_', '-')))),
         }),
-        response: { 200: page('The page.'), 400: page('Not a state with a page.'), ...PAGES },
+        response: { 200: page('The page.'), ...PAGES },
       },
     },
     async (request, reply) => {

@@ -308,6 +308,8 @@ function seedsFor(path: string, param: string, seeds: Seeds): string[] {
     ['/api/messages', 'messages'],
     ['/api/sends', 'sends'],
     ['/api/suppressions', 'emails'],
+    ['/api/offers', 'offers'],
+    ['/offers/', 'offers'],
   ];
   const found = resource.find(([prefix]) => path.startsWith(prefix));
   return found ? (seeds[found[1]] ?? []) : Object.values(seeds).flat();
