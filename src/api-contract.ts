@@ -96,6 +96,11 @@ const TAGS = [
   { name: 'messages', description: 'Email messages (templates) and previews.' },
   { name: 'sends', description: 'Sending a message to a list, its progress and recipients.' },
   {
+    name: 'offers',
+    description:
+      'Offers: managed links with a validity window and exact claim limits, their links and pages.',
+  },
+  {
     name: 'email engagement',
     description: 'Opens, clicks and one-click unsubscribes: the links inside sent email (public).',
   },

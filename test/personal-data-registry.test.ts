@@ -153,6 +153,7 @@ describe('personal-data registry lists', () => {
       'lists',
       'email-engagement',
       'email-sends',
+      'offers',
       'email-outcomes',
     ]);
   });

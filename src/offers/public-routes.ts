@@ -133,6 +133,8 @@ export function offerPublicRoutes(app: FastifyInstance, deps: OfferPublicDeps): 
         tags: ['offers'],
         summary:
           "Spoor's page for an offer that cannot be claimed (not started, ended, exhausted, withdrawn).",
+        description:
+          'Where an offer without a URL of its own for a state sends people: plain HTML, no script. An unknown offer is a 404 page.',
         params: Type.Object({
           id: Type.String({ minLength: 1, maxLength: 64 }),
           state: Type.Union(CLOSED_STATES.map((s) => Type.Literal(s.replace('_', '-')))),

@@ -180,6 +180,7 @@ export function offerRoutes(scope: FastifyInstance, deps: { db: Kysely<Database>
         operationId: 'listOffers',
         tags: ['offers'],
         summary: 'The offers, newest first (at most 500).',
+        description: 'Each with its state now, its claims and what is left.',
         response: { 200: Type.Object({ offers: Type.Array(Offer) }), ...errors(503) },
       },
     },
@@ -193,6 +194,7 @@ export function offerRoutes(scope: FastifyInstance, deps: { db: Kysely<Database>
         operationId: 'getOffer',
         tags: ['offers'],
         summary: 'One offer.',
+        description: 'Its terms, its tag for messages, its state now and its claims.',
         params: IdParams,
         response: { 200: Offer, ...errors(404, 503) },
       },
@@ -210,7 +212,9 @@ export function offerRoutes(scope: FastifyInstance, deps: { db: Kysely<Database>
         description:
           'The fields given change (null clears an optional URL or the limit); the claims taken stay. A limit lowered under them leaves the offer exhausted.',
         params: IdParams,
-        body: Type.Partial(Type.Object(fields)),
+        body: Type.Partial(Type.Object(fields), {
+          examples: [{ claimLimit: 800, endedUrl: 'https://shop.example/winter-is-over' }],
+        }),
         response: { 200: Offer, ...errors(404, invalid, 503) },
       },
     },
@@ -239,6 +243,8 @@ export function offerRoutes(scope: FastifyInstance, deps: { db: Kysely<Database>
         operationId: 'getOfferInsights',
         tags: ['offers'],
         summary: 'Delivered, unique clickers, claimed, refused by reason, remaining and claim rate.',
+        description:
+          'Delivered: contacts an email carrying the offer was delivered to. Unique clickers: contacts who followed their link themselves. Claim rate: contacts holding a claim ÷ delivered (null before a delivery).',
         params: IdParams,
         response: { 200: OfferInsights, ...errors(404, 503) },
       },

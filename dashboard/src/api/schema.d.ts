@@ -160,7 +160,10 @@ export interface paths {
     head: operations["openOfferHead"];
   };
   "/offers/{id}/{state}": {
-    /** Spoor's page for an offer that cannot be claimed (not started, ended, exhausted, withdrawn). */
+    /**
+     * Spoor's page for an offer that cannot be claimed (not started, ended, exhausted, withdrawn).
+     * @description Where an offer without a URL of its own for a state sends people: plain HTML, no script. An unknown offer is a 404 page.
+     */
     get: operations["offerStatePage"];
   };
   "/": {
@@ -598,7 +601,10 @@ export interface paths {
     get: operations["listMergeFields"];
   };
   "/api/offers": {
-    /** The offers, newest first (at most 500). */
+    /**
+     * The offers, newest first (at most 500).
+     * @description Each with its state now, its claims and what is left.
+     */
     get: operations["listOffers"];
     /**
      * Define an offer.
@@ -607,7 +613,10 @@ export interface paths {
     post: operations["createOffer"];
   };
   "/api/offers/{id}": {
-    /** One offer. */
+    /**
+     * One offer.
+     * @description Its terms, its tag for messages, its state now and its claims.
+     */
     get: operations["getOffer"];
     /**
      * Change an offer.
@@ -623,7 +632,10 @@ export interface paths {
     post: operations["withdrawOffer"];
   };
   "/api/offers/{id}/insights": {
-    /** Delivered, unique clickers, claimed, refused by reason, remaining and claim rate. */
+    /**
+     * Delivered, unique clickers, claimed, refused by reason, remaining and claim rate.
+     * @description Delivered: contacts an email carrying the offer was delivered to. Unique clickers: contacts who followed their link themselves. Claim rate: contacts holding a claim ÷ delivered (null before a delivery).
+     */
     get: operations["getOfferInsights"];
   };
   "/api/sends": {
@@ -2236,10 +2248,10 @@ export interface operations {
       302: {
         content: never;
       };
-      /** @description Bad request: a value is malformed or missing (the message names it). */
+      /** @description A malformed request (a page says why). */
       400: {
         content: {
-          "application/json": components["schemas"]["Error"];
+          "text/html": string;
         };
       };
       /** @description An invalid or unknown link (a page). */
@@ -2284,10 +2296,10 @@ export interface operations {
       302: {
         content: never;
       };
-      /** @description Bad request: a value is malformed or missing (the message names it). */
+      /** @description A malformed request (a page says why). */
       400: {
         content: {
-          "application/json": components["schemas"]["Error"];
+          "text/html": string;
         };
       };
       /** @description An invalid or unknown link (a page). */
@@ -2331,10 +2343,10 @@ export interface operations {
       302: {
         content: never;
       };
-      /** @description Bad request: a value is malformed or missing (the message names it). */
+      /** @description A malformed request (a page says why). */
       400: {
         content: {
-          "application/json": components["schemas"]["Error"];
+          "text/html": string;
         };
       };
       /** @description An invalid or unknown link (a page). */
@@ -2378,10 +2390,10 @@ export interface operations {
       302: {
         content: never;
       };
-      /** @description Bad request: a value is malformed or missing (the message names it). */
+      /** @description A malformed request (a page says why). */
       400: {
         content: {
-          "application/json": components["schemas"]["Error"];
+          "text/html": string;
         };
       };
       /** @description An invalid or unknown link (a page). */
@@ -2410,7 +2422,10 @@ export interface operations {
       };
     };
   };
-  /** Spoor's page for an offer that cannot be claimed (not started, ended, exhausted, withdrawn). */
+  /**
+   * Spoor's page for an offer that cannot be claimed (not started, ended, exhausted, withdrawn).
+   * @description Where an offer without a URL of its own for a state sends people: plain HTML, no script. An unknown offer is a 404 page.
+   */
   offerStatePage: {
     parameters: {
       path: {
@@ -2425,7 +2440,7 @@ export interface operations {
           "text/html": string;
         };
       };
-      /** @description Not a state with a page. */
+      /** @description A malformed request (a page says why). */
       400: {
         content: {
           "text/html": string;
@@ -8277,7 +8292,10 @@ export interface operations {
       };
     };
   };
-  /** The offers, newest first (at most 500). */
+  /**
+   * The offers, newest first (at most 500).
+   * @description Each with its state now, its claims and what is left.
+   */
   listOffers: {
     responses: {
       /** @description Default Response */
@@ -8481,7 +8499,10 @@ export interface operations {
       };
     };
   };
-  /** One offer. */
+  /**
+   * One offer.
+   * @description Its terms, its tag for messages, its state now and its claims.
+   */
   getOffer: {
     parameters: {
       path: {
@@ -8576,6 +8597,12 @@ export interface operations {
     };
     requestBody: {
       content: {
+        /**
+         * @example {
+         *   "claimLimit": 800,
+         *   "endedUrl": "https://shop.example/winter-is-over"
+         * }
+         */
         "application/json": {
           name?: string;
           /** @description Where a valid claim (and a contact who already claimed) goes. */
@@ -8793,7 +8820,10 @@ export interface operations {
       };
     };
   };
-  /** Delivered, unique clickers, claimed, refused by reason, remaining and claim rate. */
+  /**
+   * Delivered, unique clickers, claimed, refused by reason, remaining and claim rate.
+   * @description Delivered: contacts an email carrying the offer was delivered to. Unique clickers: contacts who followed their link themselves. Claim rate: contacts holding a claim ÷ delivered (null before a delivery).
+   */
   getOfferInsights: {
     parameters: {
       path: {
