@@ -271,9 +271,13 @@ function espWebhooks(env: Env): EspWebhookConfig {
   const user = env['SPOOR_POSTMARK_WEBHOOK_USER'] || undefined;
   const password = env['SPOOR_POSTMARK_WEBHOOK_PASSWORD'] || undefined;
   if ((user === undefined) !== (password === undefined))
-    throw new ConfigError('Set both SPOOR_POSTMARK_WEBHOOK_USER and SPOOR_POSTMARK_WEBHOOK_PASSWORD, or neither.');
+    throw new ConfigError(
+      'Set both SPOOR_POSTMARK_WEBHOOK_USER and SPOOR_POSTMARK_WEBHOOK_PASSWORD, or neither.',
+    );
   if (user !== undefined && !/^[\x21-\x39\x3b-\x7e]{1,100}$/.test(user))
-    throw new ConfigError('SPOOR_POSTMARK_WEBHOOK_USER must be printable characters without spaces or a colon.');
+    throw new ConfigError(
+      'SPOOR_POSTMARK_WEBHOOK_USER must be printable characters without spaces or a colon.',
+    );
   if (password !== undefined && !/^[\x21-\x7e]{16,200}$/.test(password))
     throw new ConfigError(
       'SPOOR_POSTMARK_WEBHOOK_PASSWORD must be at least 16 printable characters without spaces (e.g. openssl rand -hex 24).',

@@ -109,15 +109,21 @@ describeEachEngine('Amazon SES, Mailgun and Postmark webhooks', (engine) => {
     return (await spoor.app.inject({ method: 'GET', url, headers: spoor.auth })).json();
   }
   const statusOf = async (email: string) =>
-    (await get(`/api/sends/${sendId}/recipients`)).recipients.find((r: { email: string }) => r.email === email)
-      .status;
+    (await get(`/api/sends/${sendId}/recipients`)).recipients.find(
+      (r: { email: string }) => r.email === email,
+    ).status;
   const reportCount = async () => (await get('/api/bounce-reports?limit=200')).reports.length;
 
   // ---- Amazon SES through SNS ----
 
   function snsPost(
     fields: Record<string, string>,
-    options: { version?: '1' | '2'; key?: KeyObject; certUrl?: string; alter?: (f: Record<string, string>) => void } = {},
+    options: {
+      version?: '1' | '2';
+      key?: KeyObject;
+      certUrl?: string;
+      alter?: (f: Record<string, string>) => void;
+    } = {},
   ) {
     const version = options.version ?? '2';
     const body: Record<string, string> = {
@@ -160,7 +166,12 @@ describeEachEngine('Amazon SES, Mailgun and Postmark webhooks', (engine) => {
         bounceType: 'Permanent',
         bounceSubType: 'General',
         bouncedRecipients: [
-          { emailAddress: recipient, action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' },
+          {
+            emailAddress: recipient,
+            action: 'failed',
+            status: '5.1.1',
+            diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+          },
         ],
         timestamp: new Date().toISOString(),
         feedbackId: 'f1',
@@ -174,7 +185,9 @@ describeEachEngine('Amazon SES, Mailgun and Postmark webhooks', (engine) => {
     const refused = [
       await snsPost(message, { key: stranger.privateKey }),
       await snsPost(message, { version: '1', key: stranger.privateKey }),
-      await snsPost(message, { alter: (f) => (f['Message'] = f['Message']!.replace('Permanent', 'Transient')) }),
+      await snsPost(message, {
+        alter: (f) => (f['Message'] = f['Message']!.replace('Permanent', 'Transient')),
+      }),
       await snsPost(message, { alter: (f) => (f['SignatureVersion'] = '1') }),
       await snsPost({ ...message, Timestamp: new Date(Date.now() - 2 * 3_600_000).toISOString() }),
       await snsPost(message, { certUrl: `https://${snsHost}.evil.test/SimpleNotificationService-test.pem` }),
@@ -240,13 +253,20 @@ describeEachEngine('Amazon SES, Mailgun and Postmark webhooks', (engine) => {
     const complaint = JSON.stringify({
       eventType: 'Complaint',
       mail: mail('ses-angry@mail.test', false),
-      complaint: { complainedRecipients: [{ emailAddress: 'ses-angry@mail.test' }], complaintFeedbackType: 'abuse' },
+      complaint: {
+        complainedRecipients: [{ emailAddress: 'ses-angry@mail.test' }],
+        complaintFeedbackType: 'abuse',
+      },
     });
     expect((await snsPost(notification(complaint))).json()).toMatchObject({ recorded: 1 });
     const angry = await get(`/api/contacts/${ids.get('ses-angry@mail.test')}/suppression`);
     expect(angry.current).toMatchObject({ reason: 'complaint', until: null });
 
-    const delivery = JSON.stringify({ notificationType: 'Delivery', mail: mail('ses-fine@mail.test', true), delivery: {} });
+    const delivery = JSON.stringify({
+      notificationType: 'Delivery',
+      mail: mail('ses-fine@mail.test', true),
+      delivery: {},
+    });
     expect((await snsPost(notification(delivery))).json()).toMatchObject({ recorded: 0, ignored: 1 });
     // A bounce of another address than the email went to changes nothing and is kept for an administrator.
     const stray = await snsPost(notification(sesBounce('ses-fine@mail.test', 'someone@else.test')));
@@ -258,10 +278,20 @@ describeEachEngine('Amazon SES, Mailgun and Postmark webhooks', (engine) => {
 
   // ---- Mailgun ----
 
-  function mailgunBody(data: Record<string, unknown>, options: { key?: string; age?: number; token?: string } = {}) {
+  function mailgunBody(
+    data: Record<string, unknown>,
+    options: { key?: string; age?: number; token?: string } = {},
+  ) {
     const timestamp = String(Math.floor(Date.now() / 1000) - (options.age ?? 0));
-    const token = options.token ?? newId().replace(/[^A-Za-z0-9]/g, '').padEnd(50, 'x').slice(0, 50);
-    const signature = createHmac('sha256', options.key ?? MAILGUN_KEY).update(timestamp + token).digest('hex');
+    const token =
+      options.token ??
+      newId()
+        .replace(/[^A-Za-z0-9]/g, '')
+        .padEnd(50, 'x')
+        .slice(0, 50);
+    const signature = createHmac('sha256', options.key ?? MAILGUN_KEY)
+      .update(timestamp + token)
+      .digest('hex');
     return JSON.stringify({ signature: { timestamp, token, signature }, 'event-data': data });
   }
   const mailgunFailure = (email: string) => ({
@@ -269,11 +299,19 @@ describeEachEngine('Amazon SES, Mailgun and Postmark webhooks', (engine) => {
     severity: 'permanent',
     reason: 'bounce',
     recipient: email,
-    'delivery-status': { code: 550, message: '5.1.1 The email account that you tried to reach does not exist' },
+    'delivery-status': {
+      code: 550,
+      message: '5.1.1 The email account that you tried to reach does not exist',
+    },
     message: { headers: { 'message-id': messageIds.get(email)!.replace(/^<|>$/g, '') } },
   });
   const mailgun = (payload: string) =>
-    spoor.app.inject({ method: 'POST', url: '/webhooks/mailgun', headers: { 'content-type': 'application/json' }, payload });
+    spoor.app.inject({
+      method: 'POST',
+      url: '/webhooks/mailgun',
+      headers: { 'content-type': 'application/json' },
+      payload,
+    });
 
   it('Mailgun: refuses a wrong or stale signature and a replayed token; records a permanent failure once', async () => {
     const event = mailgunFailure('mg-gone@mail.test');
@@ -351,7 +389,10 @@ describeEachEngine('Amazon SES, Mailgun and Postmark webhooks', (engine) => {
     expect((await postmark(bounce, right)).json()).toMatchObject({ recorded: 0, duplicates: 1 });
 
     // A forged header in Metadata is no attribution: kept as forged, nothing changes.
-    const forged = await postmark({ ...bounce, Email: 'pm-angry@mail.test', Metadata: { 'spoor-send': '2.x.y.forged' } }, right);
+    const forged = await postmark(
+      { ...bounce, Email: 'pm-angry@mail.test', Metadata: { 'spoor-send': '2.x.y.forged' } },
+      right,
+    );
     expect(forged.json()).toMatchObject({ recorded: 0, unmatched: 1 });
 
     const complaint = {
@@ -368,7 +409,10 @@ describeEachEngine('Amazon SES, Mailgun and Postmark webhooks', (engine) => {
     const notObject = await spoor.app.inject({
       method: 'POST',
       url: '/webhooks/postmark',
-      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(right).toString('base64')}` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from(right).toString('base64')}`,
+      },
       payload: '[1]',
     });
     expect(notObject.statusCode).toBe(400);
@@ -403,7 +447,9 @@ describeEachEngine('Amazon SES, Mailgun and Postmark webhooks', (engine) => {
       .insertInto('webhook_tokens')
       .values({ provider: 'mailgun', token: 'spent-token', seen_at: now - 2 * day })
       .execute();
-    const result = await applyRetention(spoor.storage, now, { bounceReportDays: spoor.config.bounceReportDays });
+    const result = await applyRetention(spoor.storage, now, {
+      bounceReportDays: spoor.config.bounceReportDays,
+    });
     expect(spoor.config.bounceReportDays).toBe(30);
     expect(result.bounceReports).toBe(1);
     const ids = (await get('/api/bounce-reports?limit=200')).reports.map((r: { id: string }) => r.id);

@@ -17,15 +17,56 @@ export function makeTestCa(): TestCa {
   const file = (name: string) => join(dir, name);
   const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
   try {
-    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=Spoor test CA',
-      '-keyout', file('ca.key'), '-out', file('ca.pem'));
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=Spoor test CA',
+      '-keyout',
+      file('ca.key'),
+      '-out',
+      file('ca.pem'),
+    );
     const leaf = (name: string, subject: string, extensions: string) => {
       writeFileSync(file(`${name}.ext`), extensions);
-      openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', subject, '-keyout', file(`${name}.key`),
-        '-out', file(`${name}.csr`));
-      openssl('x509', '-req', '-in', file(`${name}.csr`), '-CA', file('ca.pem'), '-CAkey', file('ca.key'),
-        '-CAcreateserial', '-days', '2', '-extfile', file(`${name}.ext`), '-out', file(`${name}.pem`));
-      return { key: readFileSync(file(`${name}.key`), 'utf8'), cert: readFileSync(file(`${name}.pem`), 'utf8') };
+      openssl(
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        subject,
+        '-keyout',
+        file(`${name}.key`),
+        '-out',
+        file(`${name}.csr`),
+      );
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        file(`${name}.csr`),
+        '-CA',
+        file('ca.pem'),
+        '-CAkey',
+        file('ca.key'),
+        '-CAcreateserial',
+        '-days',
+        '2',
+        '-extfile',
+        file(`${name}.ext`),
+        '-out',
+        file(`${name}.pem`),
+      );
+      return {
+        key: readFileSync(file(`${name}.key`), 'utf8'),
+        cert: readFileSync(file(`${name}.pem`), 'utf8'),
+      };
     };
     return {
       ca: readFileSync(file('ca.pem'), 'utf8'),

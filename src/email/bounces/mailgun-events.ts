@@ -40,7 +40,9 @@ export function checkMailgunSignature(key: string, body: unknown, now: number): 
     return { ok: false, reason: 'the signature is not 64 hexadecimal digits' };
   if (Math.abs(now - Number(stamp) * 1000) > MAX_SKEW_MS)
     return { ok: false, reason: 'the timestamp is more than 15 minutes away from now' };
-  const expected = createHmac('sha256', key).update(stamp + token).digest();
+  const expected = createHmac('sha256', key)
+    .update(stamp + token)
+    .digest();
   if (!timingSafeEqual(expected, Buffer.from(given, 'hex')))
     return { ok: false, reason: 'the signature does not match' };
   const eventData = object(fields?.['event-data']);
@@ -66,7 +68,10 @@ export function readMailgunEvent(data: Fields): WebhookEvent {
   if (event !== 'failed') return ignore(refs, `a ${event ?? 'nameless'} event is no bounce or complaint`);
   const severity = str(data['severity'], 20);
   if (severity === 'temporary')
-    return ignore(refs, 'a temporary failure: Mailgun keeps trying, and reports a permanent one if it gives up');
+    return ignore(
+      refs,
+      'a temporary failure: Mailgun keeps trying, and reports a permanent one if it gives up',
+    );
   if (severity !== 'permanent') return ignore(refs, 'a failure without a severity');
   const reason = str(data['reason'], 60) ?? '';
   const delivery = object(data['delivery-status']) ?? {};
@@ -75,13 +80,26 @@ export function readMailgunEvent(data: Fields): WebhookEvent {
   const detail = (code ? `${code} ${words}` : words).slice(0, 1000) || `failed (${reason || 'no reason'})`;
   // Never sent: the address is on Mailgun's own lists.
   if (reason === 'suppress-bounce')
-    return { ...refs, outcome: { kind: 'hard_bounce', category: 'suppression-list', status: null, detail }, ignored: null };
+    return {
+      ...refs,
+      outcome: { kind: 'hard_bounce', category: 'suppression-list', status: null, detail },
+      ignored: null,
+    };
   if (reason === 'suppress-unsubscribe' || reason === 'suppress-complaint')
-    return { ...refs, outcome: { kind: 'blocked', category: 'suppression-list', status: null, detail }, ignored: null };
+    return {
+      ...refs,
+      outcome: { kind: 'blocked', category: 'suppression-list', status: null, detail },
+      ignored: null,
+    };
   // Mailgun gave up retrying temporary failures.
   if (reason === 'old')
-    return { ...refs, outcome: { kind: 'soft_bounce', category: 'message-expired', status: null, detail }, ignored: null };
-  const status = str(delivery['enhanced-code'], 20) ?? /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(words)?.[1] ?? null;
+    return {
+      ...refs,
+      outcome: { kind: 'soft_bounce', category: 'message-expired', status: null, detail },
+      ignored: null,
+    };
+  const status =
+    str(delivery['enhanced-code'], 20) ?? /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(words)?.[1] ?? null;
   // A 4xx reply reported as permanent is still the server's word: classify its text as a 5xx would be.
   const verdict = classifyDsnRecipient({ action: 'failed', status, diagnostic: detail }) ?? {
     kind: 'soft_bounce' as const,

@@ -88,7 +88,12 @@ describe('which email a Postmark record names', () => {
       '--b--',
       '',
     ].join('\r\n');
-    const event = await readPostmarkRecord({ RecordType: 'Bounce', Type: 'HardBounce', Email: 'ada@mail.test', Content: content });
+    const event = await readPostmarkRecord({
+      RecordType: 'Bounce',
+      Type: 'HardBounce',
+      Email: 'ada@mail.test',
+      Content: content,
+    });
     expect(event).toMatchObject({ sendHeader: '2.s.c.tag', messageId: '<abc@track.test>' });
   });
 });

@@ -68,7 +68,9 @@ export function postmarkOutcome(
   // The words refine a soft or blocked category (a full mailbox, a blocklist); never the kind.
   const refined = kind === 'soft_bounce' || kind === 'blocked' ? categoryByWords(details ?? '') : null;
   const category =
-    refined && !['invalid-mailbox', 'invalid-domain', 'inactive-mailbox'].includes(refined) ? refined : fallback;
+    refined && !['invalid-mailbox', 'invalid-domain', 'inactive-mailbox'].includes(refined)
+      ? refined
+      : fallback;
   const status = /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(details ?? '')?.[1] ?? null;
   return { kind, category, status, detail: details };
 }

@@ -57,7 +57,11 @@ async function attribute(deps: WebhookDeps, event: WebhookEvent): Promise<Attrib
   const recipient = await recipientFor(deps.storage.db, named.sendId, named.contactId);
   // The event's address must be the one the email went to: a header or Message-ID alone is not trusted further.
   if (!recipient || !event.email || recipient.email?.trim().toLowerCase() !== event.email)
-    return { ok: false, verdict: 'unmatched', reason: 'the event’s address is not the one that email went to' };
+    return {
+      ok: false,
+      verdict: 'unmatched',
+      reason: 'the event’s address is not the one that email went to',
+    };
   return { ok: true, ...named };
 }
 

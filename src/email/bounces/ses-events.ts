@@ -5,8 +5,8 @@
 // own `mail.messageId`. Pure; tested with tables.
 import {
   type BounceVerdict,
-  COMPLAINT_FEEDBACK_TYPES,
   type Category,
+  COMPLAINT_FEEDBACK_TYPES,
   classifyDsnRecipient,
 } from './outcome-rules.ts';
 import { SEND_HEADER } from './send-header.ts';
@@ -86,8 +86,13 @@ function bounceEvents(refs: Pick<WebhookEvent, 'sendHeader' | 'messageId'>, boun
   });
 }
 
-function complaintEvents(refs: Pick<WebhookEvent, 'sendHeader' | 'messageId'>, complaint: Fields): WebhookEvent[] {
-  const recipients = Array.isArray(complaint['complainedRecipients']) ? complaint['complainedRecipients'] : [];
+function complaintEvents(
+  refs: Pick<WebhookEvent, 'sendHeader' | 'messageId'>,
+  complaint: Fields,
+): WebhookEvent[] {
+  const recipients = Array.isArray(complaint['complainedRecipients'])
+    ? complaint['complainedRecipients']
+    : [];
   const feedbackType = str(complaint['complaintFeedbackType'], 40)?.toLowerCase() ?? null;
   const subType = str(complaint['complaintSubType'], 60);
   return recipients.slice(0, 100).map((entry): WebhookEvent => {
@@ -97,7 +102,12 @@ function complaintEvents(refs: Pick<WebhookEvent, 'sendHeader' | 'messageId'>, c
       return {
         ...refs,
         email,
-        outcome: { kind: 'blocked', category: 'suppression-list', status: null, detail: 'on SES’s suppression list' },
+        outcome: {
+          kind: 'blocked',
+          category: 'suppression-list',
+          status: null,
+          detail: 'on SES’s suppression list',
+        },
         ignored: null,
       };
     // Most mailbox providers send no feedback type; a type that is no complaint (not-spam …) records nothing.
@@ -118,7 +128,12 @@ export function readSesNotification(message: string): WebhookEvent[] {
   try {
     parsed = JSON.parse(message);
   } catch {
-    return [ignore({ sendHeader: null, messageId: null, email: null }, 'the SNS message is not an SES notification (not JSON)')];
+    return [
+      ignore(
+        { sendHeader: null, messageId: null, email: null },
+        'the SNS message is not an SES notification (not JSON)',
+      ),
+    ];
   }
   const fields = object(parsed);
   const type = str(fields?.['notificationType'] ?? fields?.['eventType'], 40);
@@ -132,7 +147,9 @@ export function readSesNotification(message: string): WebhookEvent[] {
     }
     case 'Complaint': {
       const complaint = object(fields['complaint']);
-      return complaint ? complaintEvents(refs, complaint) : [ignore(none, 'a Complaint without its complaint object')];
+      return complaint
+        ? complaintEvents(refs, complaint)
+        : [ignore(none, 'a Complaint without its complaint object')];
     }
     case 'Delivery':
       return [ignore(none, 'a delivery: the email was accepted, as Spoor already counts it')];

@@ -3,10 +3,11 @@
 // size and time limit; certificates cached by URL (SNS rotates them rarely and names each by its
 // hash). Then the signature check itself: SHA1withRSA (version 1) or SHA256withRSA (version 2) over
 // the string SNS signs, with the certificate's public key while it is valid.
+
+import { verify, X509Certificate } from 'node:crypto';
 import { lookup } from 'node:dns';
 import { request } from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { verify, X509Certificate } from 'node:crypto';
 import { type SnsMessage, stringToSign } from './sns-message.ts';
 
 const MAX_CERT_BYTES = 16_384;
@@ -40,7 +41,11 @@ for (const [net, prefix] of [
   PRIVATE.addSubnet(net, prefix, 'ipv6');
 
 /** DNS as usual, but an SNS host name that resolves to a private or loopback address is refused. */
-const publicOnly = ((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+const publicOnly = ((
+  hostname: string,
+  options: { all?: boolean },
+  callback: (...args: unknown[]) => void,
+) => {
   lookup(hostname, { all: true }, (error, addresses) => {
     if (error) return callback(error);
     const bad = addresses.find(

@@ -13,8 +13,14 @@ const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:ses-bounces';
 
 describe('where an SNS signing certificate may come from (the production rule)', () => {
   it.each<[string, boolean]>([
-    ['https://sns.us-east-1.amazonaws.com/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem', true],
-    ['https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-01d088a6f77103d0fe307c0069e40ed6.pem', true],
+    [
+      'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem',
+      true,
+    ],
+    [
+      'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-01d088a6f77103d0fe307c0069e40ed6.pem',
+      true,
+    ],
     ['https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-abc.pem', true],
     ['https://sns.us-gov-west-1.amazonaws.com/SimpleNotificationService-abc.pem', true],
     ['http://sns.us-east-1.amazonaws.com/SimpleNotificationService-abc.pem', false],
@@ -89,7 +95,9 @@ describe('the string SNS signs', () => {
   });
 
   it('names a confirmation’s SubscribeURL and Token', () => {
-    expect(stringToSign(confirmation('https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription'))).toBe(
+    expect(
+      stringToSign(confirmation('https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription')),
+    ).toBe(
       `Message\nYou have chosen to subscribe.\nMessageId\nm1\nSubscribeURL\nhttps://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription\nTimestamp\n2026-12-06T12:00:00.000Z\nToken\ntok\nTopicArn\n${TOPIC}\nType\nSubscriptionConfirmation\n`,
     );
   });
@@ -114,7 +122,11 @@ describe('reading an SNS message', () => {
     ['signature version 3', { ...valid, SignatureVersion: '3' }, /SignatureVersion/],
     ['a number for a version', { ...valid, SignatureVersion: 1 }, /SignatureVersion/],
     ['no signature', { ...valid, Signature: undefined }, /signature field/],
-    ['a confirmation without a token', { ...valid, Type: 'SubscriptionConfirmation', SubscribeURL: 'https://x' }, /Token/],
+    [
+      'a confirmation without a token',
+      { ...valid, Type: 'SubscriptionConfirmation', SubscribeURL: 'https://x' },
+      /Token/,
+    ],
     ['a Subject that is not text', { ...valid, Subject: 5 }, /Subject/],
   ])('%s', (_name, body, problem) => {
     const read = readSnsMessage(typeof body === 'string' ? body : JSON.stringify(body));

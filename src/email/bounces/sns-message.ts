@@ -24,7 +24,8 @@ export type SnsRead = { ok: true; message: SnsMessage } | { ok: false; reason: s
 
 const TYPES = new Set<string>(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']);
 /** arn:aws:sns:us-east-1:123456789012:name (also the China and GovCloud partitions). */
-export const TOPIC_ARN = /^arn:aws(?:-cn|-us-gov)?:sns:[a-z0-9-]{1,30}:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?$/;
+export const TOPIC_ARN =
+  /^arn:aws(?:-cn|-us-gov)?:sns:[a-z0-9-]{1,30}:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?$/;
 
 const text = (fields: Record<string, unknown>, name: string, max: number): string | null => {
   const value = fields[name];
@@ -158,7 +159,8 @@ export function timestampProblem(timestamp: string, now: number): string | null 
     return 'the Timestamp is not an ISO 8601 UTC time';
   const at = Date.parse(timestamp);
   if (!Number.isFinite(at)) return 'the Timestamp is not a time';
-  if (now - at > MAX_AGE_MS) return 'the Timestamp is more than an hour old (SNS retries for at most an hour)';
+  if (now - at > MAX_AGE_MS)
+    return 'the Timestamp is more than an hour old (SNS retries for at most an hour)';
   if (at - now > MAX_AHEAD_MS) return 'the Timestamp is in the future';
   return null;
 }

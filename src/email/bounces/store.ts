@@ -57,7 +57,12 @@ export async function deleteReportsBefore(db: Db, before: number, limit: number)
     .where(
       'id',
       'in',
-      db.selectFrom('bounce_reports').select('id').where('received_at', '<', before).orderBy('received_at').limit(limit),
+      db
+        .selectFrom('bounce_reports')
+        .select('id')
+        .where('received_at', '<', before)
+        .orderBy('received_at')
+        .limit(limit),
     )
     .executeTakeFirst();
   return Number(result.numDeletedRows);
@@ -75,7 +80,12 @@ export async function webhookTokenSeen(db: Db, provider: string, token: string):
 }
 
 /** Notes the token as taken; false when it already was (two deliveries of one request raced). */
-export async function rememberWebhookToken(db: Db, provider: string, token: string, now: number): Promise<boolean> {
+export async function rememberWebhookToken(
+  db: Db,
+  provider: string,
+  token: string,
+  now: number,
+): Promise<boolean> {
   const result = await db
     .insertInto('webhook_tokens')
     .values({ provider, token, seen_at: now })

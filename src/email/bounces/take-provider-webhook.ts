@@ -4,7 +4,7 @@
 import { AppError } from '../../lib/errors.ts';
 import { checkMailgunSignature, readMailgunEvent } from './mailgun-events.ts';
 import { basicAuthMatches, readPostmarkRecord } from './postmark-events.ts';
-import { type WebhookDeps, type WebhookTally, recordWebhookEvents } from './record-webhook-events.ts';
+import { recordWebhookEvents, type WebhookDeps, type WebhookTally } from './record-webhook-events.ts';
 import { rememberWebhookToken, webhookTokenSeen } from './store.ts';
 
 function json(body: string): unknown {
@@ -26,7 +26,10 @@ export async function takeMailgunWebhook(
   const { token, eventData } = checked.signed;
   const db = deps.storage.db;
   if (await webhookTokenSeen(db, 'mailgun', token))
-    throw new AppError('conflict', 'This request’s token was taken before: a replay is refused, and nothing was recorded.');
+    throw new AppError(
+      'conflict',
+      'This request’s token was taken before: a replay is refused, and nothing was recorded.',
+    );
   const event = readMailgunEvent(eventData);
   // Remembered only once the event is taken: a 503 (email still being sent) leaves the token free for
   // Mailgun's retry, which carries the same signature. Two deliveries racing record the outcome once.

@@ -5,9 +5,14 @@
 // and complaints.
 import type { X509Certificate } from 'node:crypto';
 import { AppError } from '../../lib/errors.ts';
-import { type WebhookDeps, type WebhookTally, recordWebhookEvents } from './record-webhook-events.ts';
+import { recordWebhookEvents, type WebhookDeps, type WebhookTally } from './record-webhook-events.ts';
 import { readSesNotification } from './ses-events.ts';
-import { type CertificateSource, checkSnsSignature, type FetchTrust, fetchHttps } from './sns-certificates.ts';
+import {
+  type CertificateSource,
+  checkSnsSignature,
+  type FetchTrust,
+  fetchHttps,
+} from './sns-certificates.ts';
 import {
   certificateUrl,
   readSnsMessage,

@@ -106,7 +106,8 @@ export function webhookRoutes(
         schema: {
           operationId: 'sesNotifications',
           tags,
-          summary: 'Amazon SES notifications through an SNS HTTPS subscription: bounces and complaints become outcomes.',
+          summary:
+            'Amazon SES notifications through an SNS HTTPS subscription: bounces and complaints become outcomes.',
           description:
             "Set SPOOR_SES_TOPIC_ARNS to the SNS topics SES publishes to. Each message's signature (SignatureVersion 1 or 2) is checked with the certificate SNS serves from sns.<region>.amazonaws.com before anything is read: 403 for another topic, a stale Timestamp, a certificate from elsewhere or a wrong signature, and nothing is recorded. A SubscriptionConfirmation for a configured topic is confirmed.",
           body: Type.String({
@@ -119,9 +120,12 @@ export function webhookRoutes(
             200: Type.Object(
               {
                 ...TallyFields,
-                subscription: Type.Union([Type.Literal('confirmed'), Type.Literal('unsubscribed'), Type.Null()], {
-                  description: 'What became of a (un)subscription confirmation; null for a notification.',
-                }),
+                subscription: Type.Union(
+                  [Type.Literal('confirmed'), Type.Literal('unsubscribed'), Type.Null()],
+                  {
+                    description: 'What became of a (un)subscription confirmation; null for a notification.',
+                  },
+                ),
               },
               { title: 'SesWebhookResult' },
             ),
@@ -147,7 +151,8 @@ export function webhookRoutes(
           description:
             "Set SPOOR_MAILGUN_WEBHOOK_SIGNING_KEY to Mailgun's HTTP webhook signing key. The HMAC-SHA256 of the body's timestamp and token is checked first: 403 when wrong or more than 15 minutes off, 409 for a token taken before (a replay); nothing recorded.",
           body: Type.String({
-            description: 'The JSON body Mailgun posts: {signature: {timestamp, token, signature}, "event-data": {…}}.',
+            description:
+              'The JSON body Mailgun posts: {signature: {timestamp, token, signature}, "event-data": {…}}.',
             examples: [
               '{"signature":{"timestamp":"1780000000","token":"0123456789abcdef0123456789abcdef0123456789abcdef01","signature":"00"},"event-data":{"event":"failed","severity":"permanent","recipient":"ada@example.com","message":{"headers":{"message-id":"a1b2@track.example.com"}}}}',
             ],
@@ -157,7 +162,10 @@ export function webhookRoutes(
       },
       async (request) => {
         if (!mailgunSigningKey)
-          throw new AppError('not_found', 'The Mailgun webhook is not set up (SPOOR_MAILGUN_WEBHOOK_SIGNING_KEY).');
+          throw new AppError(
+            'not_found',
+            'The Mailgun webhook is not set up (SPOOR_MAILGUN_WEBHOOK_SIGNING_KEY).',
+          );
         return takeMailgunWebhook(shared, mailgunSigningKey, request.body);
       },
     );
@@ -188,7 +196,12 @@ export function webhookRoutes(
             'The Postmark webhook is not set up (SPOOR_POSTMARK_WEBHOOK_USER and SPOOR_POSTMARK_WEBHOOK_PASSWORD).',
           );
         try {
-          return await takePostmarkWebhook(shared, postmark, header(request.headers.authorization), request.body);
+          return await takePostmarkWebhook(
+            shared,
+            postmark,
+            header(request.headers.authorization),
+            request.body,
+          );
         } catch (error) {
           // A client that sends URL credentials only when challenged gets the challenge.
           if (error instanceof AppError && error.code === 'unauthorized')
