@@ -9,6 +9,7 @@ import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:cryp
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { fetchHttps } from '../src/email/bounces/sns-certificates.ts';
 import { newId } from '../src/lib/ids.ts';
 import { applyRetention } from '../src/privacy/apply-retention.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
@@ -274,6 +275,17 @@ describeEachEngine('Amazon SES, Mailgun and Postmark webhooks', (engine) => {
     expect(await statusOf('ses-fine@mail.test')).toBe('sent');
     const unmatched = await get('/api/bounce-reports?verdict=unmatched');
     expect(unmatched.reports.some((r: { source: string }) => r.source === 'ses')).toBe(true);
+  });
+
+  it('SNS: outside tests, a certificate host that resolves to a private address is never fetched', async () => {
+    const url = new URL(`https://${snsHost}/SimpleNotificationService-test.pem`);
+    const before = snsRequests.length;
+    await expect(fetchHttps(url, { ca: ca.ca }, 16_384)).rejects.toThrow(/private address/);
+    expect(snsRequests.length).toBe(before);
+    // The same request with the tests' allowance reaches the stand-in.
+    await expect(fetchHttps(url, { ca: ca.ca, allowPrivate: true }, 16_384)).resolves.toContain(
+      'BEGIN CERTIFICATE',
+    );
   });
 
   // ---- Mailgun ----

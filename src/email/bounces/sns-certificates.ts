@@ -67,6 +67,8 @@ export function fetchHttps(url: URL, trust: FetchTrust, maxBytes: number): Promi
       {
         method: 'GET',
         timeout: TIMEOUT_MS,
+        // A connection of its own each time: a pooled socket would skip the address check below.
+        agent: false,
         ...(trust.ca ? { ca: trust.ca } : {}),
         ...(trust.allowPrivate ? {} : { lookup: publicOnly }),
         headers: { 'user-agent': 'Spoor SNS subscriber' },

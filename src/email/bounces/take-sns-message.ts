@@ -32,7 +32,7 @@ const refuse = (reason: string) => new AppError('forbidden', `Not a genuine SNS 
 
 /** A fetch that failed: an answer from the host means it is not SNS's; no answer means try later. */
 function fetchFailed(what: string, error: Error): AppError {
-  return /answered \d{3}|more than \d+ bytes/.test(error.message)
+  return /answered \d{3}|more than \d+ bytes|private address/.test(error.message)
     ? refuse(`${what}: ${error.message}`)
     : new AppError('unavailable', `${what} (${error.message}); SNS will retry.`);
 }
