@@ -5,11 +5,12 @@
 // credentials. Forged, altered, stale or replayed requests are refused and record nothing; genuine
 // bounces and complaints are recorded once for the email our headers name. Then the bounce reports
 // kept for administrators are pruned after their days.
-import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { createHmac, generateKeyPairSync, type KeyObject, sign, X509Certificate } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fetchHttps } from '../src/email/bounces/sns-certificates.ts';
+import { checkSnsSignature, fetchHttps } from '../src/email/bounces/sns-certificates.ts';
+import { readSnsMessage } from '../src/email/bounces/sns-message.ts';
 import { newId } from '../src/lib/ids.ts';
 import { applyRetention } from '../src/privacy/apply-retention.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
@@ -286,6 +287,32 @@ describeEachEngine('Amazon SES, Mailgun and Postmark webhooks', (engine) => {
     await expect(fetchHttps(url, { ca: ca.ca, allowPrivate: true }, 16_384)).resolves.toContain(
       'BEGIN CERTIFICATE',
     );
+  });
+
+  it('SNS: a signature by a certificate that is no longer valid does not hold', () => {
+    const fields: Record<string, string> = {
+      Type: 'Notification',
+      MessageId: 'm-expired',
+      TopicArn: TOPIC,
+      Message: '{}',
+      Timestamp: new Date().toISOString(),
+    };
+    const read = readSnsMessage(
+      JSON.stringify({
+        ...fields,
+        SignatureVersion: '2',
+        Signature: sign('RSA-SHA256', Buffer.from(canonical(fields)), ca.signing.key).toString('base64'),
+        SigningCertURL: `https://${snsHost}/SimpleNotificationService-test.pem`,
+      }),
+    );
+    if (!read.ok) throw new Error(read.reason);
+    const certificate = new X509Certificate(ca.signing.cert);
+    expect(checkSnsSignature(read.message, certificate, Date.now())).toEqual({ ok: true });
+    // The test CA issues for two days: three days on, the certificate has expired.
+    expect(checkSnsSignature(read.message, certificate, Date.now() + 3 * 86_400_000)).toEqual({
+      ok: false,
+      reason: 'the signing certificate is not valid now',
+    });
   });
 
   // ---- Mailgun ----
