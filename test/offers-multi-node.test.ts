@@ -56,6 +56,8 @@ describe.runIf(postgresUrl)('offer claims on two nodes of one PostgreSQL', () =>
           });
           return {
             status: res.status,
+            body: res.status === 302 ? '' : (await res.text()).slice(0, 300),
+            retryAfter: res.headers.get('retry-after'),
             reason: res.headers.get('x-spoor-offer'),
             location: res.headers.get('location'),
             cache: res.headers.get('cache-control'),
@@ -63,7 +65,14 @@ describe.runIf(postgresUrl)('offer claims on two nodes of one PostgreSQL', () =>
         }),
       ),
     );
-    expect(answers.every((a) => a.status === 302 && a.cache === 'no-store')).toBe(true);
+    // Every answer is a redirect, or (on a machine too busy for the pool's 5 s wait) the documented 503 that
+    // took nothing; the limit must hold either way.
+    const odd = answers.filter(
+      (a) => !(a.status === 302 && a.cache === 'no-store') && !(a.status === 503 && a.retryAfter),
+    );
+    expect(odd, nodes.map((n) => n.output()).join('\n')).toEqual([]);
+    const redirected = answers.filter((a) => a.status === 302);
+    expect(redirected.length).toBeGreaterThan(LIMIT);
     const claimed = answers.filter((a) => a.reason === 'claimed');
     expect(claimed).toHaveLength(LIMIT);
     expect(claimed.every((a) => a.location === CLAIM)).toBe(true);
@@ -93,7 +102,7 @@ describe.runIf(postgresUrl)('offer claims on two nodes of one PostgreSQL', () =>
       .execute();
     const byReason = Object.fromEntries(hits.map((h) => [h.reason, Number(h.n)]));
     expect(byReason['claimed']).toBe(LIMIT);
-    expect(Object.values(byReason).reduce((a, b) => a + b, 0)).toBe(CONTACTS * FOLLOWS_EACH);
+    expect(Object.values(byReason).reduce((a, b) => a + b, 0)).toBe(redirected.length);
     // Each claim is one interaction of its contact, logged once.
     const logged = await db
       .selectFrom('interaction_log')

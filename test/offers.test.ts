@@ -239,8 +239,10 @@ describeEachEngine('offers', (engine) => {
       const links = fixture.contacts.map((contact) => contact.urls.offer?.(limited.id) as string);
       // Every contact follows four times at once: 120 requests in flight together.
       const answers = await Promise.all(links.flatMap((link) => [1, 2, 3, 4].map(() => follow(link))));
-      expect(answers.every((res) => res.statusCode === 302)).toBe(true);
-      const reasons = answers.map((res) => res.headers['x-spoor-offer']);
+      // A redirect each, or (a machine too busy for PostgreSQL's pool wait) the documented 503 that took nothing.
+      expect(answers.filter((res) => res.statusCode !== 302 && res.statusCode !== 503)).toEqual([]);
+      const redirected = answers.filter((res) => res.statusCode === 302);
+      const reasons = redirected.map((res) => res.headers['x-spoor-offer']);
       expect(reasons.filter((reason) => reason === 'claimed')).toHaveLength(7);
       expect(new Set(reasons)).toEqual(new Set(['claimed', 'already_claimed', 'exhausted']));
       const claims = await spoor.storage.db
@@ -253,7 +255,9 @@ describeEachEngine('offers', (engine) => {
       const after = (await api('GET', `/api/offers/${limited.id}`)).json();
       expect(after).toMatchObject({ claimed: 7, remaining: 0, state: 'exhausted' });
       const insights = (await api('GET', `/api/offers/${limited.id}/insights`)).json();
-      expect(insights.claimed + insights.refused.already_claimed + insights.refused.exhausted).toBe(120);
+      expect(insights.claimed + insights.refused.already_claimed + insights.refused.exhausted).toBe(
+        redirected.length,
+      );
     });
   });
 });
