@@ -229,6 +229,24 @@ describeEachEngine('offers', (engine) => {
     expect((await spoor.app.inject({ url: '/offers/NoSuchOffer123' })).statusCode).toBe(404);
   });
 
+  it('limits how often one link is followed, so no link can fill the disk', async () => {
+    const open = await offer();
+    const fixture = await createSendFixture(spoor, { html: `<a href='{{ offer "${open.id}" }}'>Claim</a>` });
+    const link = fixture.contacts[0]?.urls.offer?.(open.id) as string;
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await follow(link)).statusCode);
+    expect(statuses.slice(0, 30).every((status) => status === 302)).toBe(true);
+    const over = await follow(link);
+    expect(over.statusCode).toBe(429);
+    expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+    const hits = await spoor.storage.db
+      .selectFrom('offer_hits')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('offer_id', '=', open.id)
+      .executeTakeFirstOrThrow();
+    expect(Number(hits.n)).toBe(30);
+  });
+
   describe('a burst of concurrent follows', () => {
     it('never takes more claims than the limit, and no contact claims twice', async () => {
       const limited = await offer({ claimLimit: 7 });

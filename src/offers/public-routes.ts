@@ -26,6 +26,11 @@ export interface OfferPublicDeps {
 }
 
 const FOR_PEOPLE = { errorsAs: 'page' } as const;
+/**
+ * Follows of one recipient's link per minute (per node), over which a 429 page answers: every follow is a
+ * row, and a genuine link must not let anyone fill the disk. A person clicks a few times at most.
+ */
+const FOLLOWS_PER_RECIPIENT_PER_MINUTE = 30;
 const page = (description: string) => media('text/html', description);
 const PAGES = {
   400: page('A malformed request (a page says why).'),
@@ -43,6 +48,7 @@ export function offerPublicRoutes(app: FastifyInstance, deps: OfferPublicDeps): 
   const { storage, config, secrets } = deps;
   const ranges = loadMachineRanges(config.machineRangesFile);
   const invalidLimit = new WindowCounter(config.collectRateLimit, 60_000);
+  const followLimit = new WindowCounter(FOLLOWS_PER_RECIPIENT_PER_MINUTE, 60_000);
   const spoorPage = (offerId: string, state: ClosedState) =>
     `${config.publicUrl}${offerStatePath(offerId, state)}`;
 
@@ -69,7 +75,7 @@ export function offerPublicRoutes(app: FastifyInstance, deps: OfferPublicDeps): 
       summary:
         "A recipient's offer link in sent email: claims the offer for them while it can, and redirects.",
       description:
-        "A person's follow (not a scanner's, a preview's or a HEAD) takes a claim while the offer is valid and has claims left and the contact holds fewer than its per-contact limit; the follow and its reason (claimed, already_claimed, not_started, ended, exhausted, withdrawn, machine) are recorded. Always a 302 with `Cache-Control: no-store` to the offer's URL for that reason (Spoor's page for a closed state without one). An invalid link is a 404 page (limited per client address: 429).",
+        "A person's follow (not a scanner's, a preview's or a HEAD) takes a claim while the offer is valid and has claims left and the contact holds fewer than its per-contact limit; the follow and its reason (claimed, already_claimed, not_started, ended, exhausted, withdrawn, machine) are recorded. Always a 302 with `Cache-Control: no-store` to the offer's URL for that reason (Spoor's page for a closed state without one). An invalid link is a 404 page (limited per client address: 429); more than 30 follows of one recipient's link a minute answer 429.",
       params: Type.Object({ token: Type.String({ description: 'The sealed offer link.' }) }),
       response: { 302: noContent("To the offer's URL for the reason."), ...PAGES },
     },
@@ -78,6 +84,8 @@ export function offerPublicRoutes(app: FastifyInstance, deps: OfferPublicDeps): 
       const fields = opened.ok && opened.value.length === 3 ? opened.value : null;
       if (!fields) return invalid(request, reply);
       const [offerId, sendId, contactId] = fields as [string, string, string];
+      if (!followLimit.allow(fields.join(':')))
+        throw rateLimited(reply, followLimit.secondsLeft(), 'follows of this link');
       const outcome = await followOffer(
         storage,
         {
