@@ -4,6 +4,7 @@
 // what Spoor recorded: reasons, insights, the contact's timeline, export and erasure. And a burst of
 // concurrent follows that must never take more claims than the limit allows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offersPersonalData } from '../src/offers/personal-data.ts';
 import { localOf } from '../src/offers/zoned-time.ts';
 import { createSendFixture } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
@@ -245,6 +246,50 @@ describeEachEngine('offers', (engine) => {
       .where('offer_id', '=', open.id)
       .executeTakeFirstOrThrow();
     expect(Number(hits.n)).toBe(30);
+  });
+
+  it("gives a merged-away contact's claims and follows to the survivor, added up", async () => {
+    const twice = await offer({ perContactLimit: 3 });
+    const once = await offer();
+    const fixture = await createSendFixture(spoor, {
+      html: `<a href='{{ offer "${twice.id}" }}'>A</a> <a href='{{ offer "${once.id}" }}'>B</a>`,
+      recipients: [{}, {}],
+    });
+    const [winner, loser] = fixture.contacts as [(typeof fixture.contacts)[0], (typeof fixture.contacts)[0]];
+    for (const [contact, id] of [
+      [winner, twice.id],
+      [loser, twice.id],
+      [loser, once.id],
+    ] as const)
+      expect((await follow(contact.urls.offer?.(id) as string)).headers['x-spoor-offer']).toBe('claimed');
+    const db = spoor.storage.db;
+    await db.transaction().execute((tx) =>
+      offersPersonalData.merge({
+        tx,
+        engine,
+        winnerId: winner.id,
+        loserId: loser.id,
+        now: Date.now(),
+      }),
+    );
+    const claims = await db
+      .selectFrom('offer_claims')
+      .select(['offer_id', 'contact_id', 'claims'])
+      .where('contact_id', 'in', [winner.id, loser.id])
+      .orderBy('offer_id')
+      .execute();
+    expect(claims.map((c) => [c.offer_id, c.contact_id, Number(c.claims)]).sort()).toEqual(
+      [
+        [twice.id, winner.id, 2],
+        [once.id, winner.id, 1],
+      ].sort(),
+    );
+    const hits = await db
+      .selectFrom('offer_hits')
+      .select('contact_id')
+      .where('contact_id', '=', loser.id)
+      .execute();
+    expect(hits).toEqual([]);
   });
 
   describe('a burst of concurrent follows', () => {
