@@ -12,6 +12,7 @@ import { bounceReportRoutes } from './email/bounces/routes.ts';
 import { webhookRoutes } from './email/bounces/webhook-routes.ts';
 import { errorPage } from './email/engagement/pages.ts';
 import { engagementRoutes } from './email/engagement/routes.ts';
+import { forwardRoutes } from './email/forwards/routes.ts';
 import { insightsRoutes } from './email/insights/routes.ts';
 import { messageRoutes } from './email/messages/routes.ts';
 import { sendRoutes } from './email/sends/routes.ts';
@@ -119,6 +120,8 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   // Email: the engagement endpoints (sending is a job: src/workers.ts).
   const engagement = engagementRoutes(app, { storage, config, secrets });
   subscriptionCenterRoutes(app, { storage, config, secrets, engagement });
+  // Forward to a friend: the form, and the friends' copies' pixel and links (beside the contacts').
+  forwardRoutes(app, { storage, config, secrets });
   // Email providers' signed webhooks (bounces, complaints).
   webhookRoutes(app, { storage, config });
   webRoutes(app, { demoWebsiteId: options.demoWebsiteId });

@@ -63,6 +63,17 @@ export interface Config {
   signInAttemptsPerAddress: number;
   /** Bounces after acceptance: the VERP return path and the SMTP receiver for it (src/email/bounces). */
   bounces: BounceConfig;
+  /** Forward to a friend's limits (src/email/forwards, decision 026): the form is no open relay. */
+  forwards: ForwardConfig;
+}
+
+export interface ForwardConfig {
+  /** Addresses one post of the form may enter (the 5 at most). */
+  perPost: number;
+  /** Addresses one recipient may forward one email to, over all their posts. */
+  perForwarderPerSend: number;
+  /** Copies one address may receive in 24 hours, from every forwarder and email together. */
+  perAddressPerDay: number;
 }
 
 export interface BounceConfig {
@@ -296,6 +307,11 @@ export function loadConfig(env: Env = process.env): Config {
     signInAttemptsPerAccount: integer(env, 'SPOOR_SIGN_IN_ATTEMPTS_PER_ACCOUNT', 10, 1, 1_000_000),
     signInAttemptsPerAddress: integer(env, 'SPOOR_SIGN_IN_ATTEMPTS_PER_ADDRESS', 50, 1, 1_000_000),
     bounces: bounces(env),
+    forwards: {
+      perPost: integer(env, 'SPOOR_FORWARD_MAX_PER_POST', 5, 1, 5),
+      perForwarderPerSend: integer(env, 'SPOOR_FORWARD_MAX_PER_FORWARDER', 10, 1, 1_000),
+      perAddressPerDay: integer(env, 'SPOOR_FORWARD_MAX_PER_ADDRESS_PER_DAY', 3, 1, 100),
+    },
   };
 }
 

@@ -5,6 +5,7 @@
 import { contactsPersonalData } from './contacts/personal-data.ts';
 import { bouncesPersonalData } from './email/bounces/personal-data.ts';
 import { engagementPersonalData } from './email/engagement/personal-data.ts';
+import { forwardsPersonalData } from './email/forwards/personal-data.ts';
 import { sendsPersonalData } from './email/sends/personal-data.ts';
 import { formsPersonalData } from './forms/personal-data.ts';
 import { identityPersonalData } from './identity/personal-data.ts';
@@ -21,4 +22,5 @@ export const personalData = new PersonalDataRegistry([
   engagementPersonalData, // events after recipient rows, which the engagement writer share-locks
   sendsPersonalData,
   bouncesPersonalData, // erased first: outcomes name send recipients
+  forwardsPersonalData, // the forwarder's forwards and copies: no other holder's rows name them
 ]);

@@ -69,6 +69,15 @@ export const PURPOSES = {
   'subscription center': { id: 17, spelling: 'text', lifetimeMs: 90 * 24 * 3_600_000 },
   /** A double opt-in confirmation link: names the pending sign-up, which lasts as long (30 days). */
   'sign-up confirmation': { id: 18, spelling: 'text', lifetimeMs: 30 * 24 * 3_600_000 },
+  /**
+   * A forward-to-a-friend form link ({{ forward_url }}, src/email/forwards): names the send and the
+   * forwarder; 90 days, as the subscription center's (decision 026).
+   */
+  'forward form': { id: 9, spelling: 'text', lifetimeMs: 90 * 24 * 3_600_000 },
+  /** The open pixel of a friend's forwarded copy: names the send and the copy (never a contact). */
+  'forward open': { id: 10, spelling: 'compact' },
+  /** A tracked link of a friend's forwarded copy: the send, the copy and the link's position. */
+  'forward click': { id: 11, spelling: 'compact' },
 } as const satisfies Record<string, PurposeSpec>;
 
 export type Purpose = keyof typeof PURPOSES;

@@ -60,6 +60,25 @@ const SendInsights = Type.Object(
       }),
       { description: 'Total opens and clicks per hour with activity, oldest first.' },
     ),
+    forwards: Type.Object(
+      {
+        forwards: Type.Integer({ minimum: 0, description: 'Addresses entered in the forward form, each logged as a forward.' }),
+        forwarders: Type.Integer({ minimum: 0, description: 'Recipients who forwarded the email.' }),
+        copies: Type.Object({
+          sent: Count,
+          blocked: Type.Integer({ minimum: 0, description: 'Not sent: suppressed, or the address’s contact unsubscribed.' }),
+          limited: Type.Integer({ minimum: 0, description: 'Not sent: the address had its copies for the day.' }),
+          failed: Count,
+          pending: Count,
+        }),
+        opens: Type.Object({ human: Tallies, machine: Tallies }),
+        clicks: Type.Object({ human: Tallies, scanner: Tallies }),
+      },
+      {
+        description:
+          'Forward to a friend: unique figures count copies (a copy opened twice by a person is one unique human open). Attributed to the send and the forwarder, never to a contact.',
+      },
+    ),
     asOf: Type.String({ format: 'date-time', description: 'When the counters were read.' }),
   },
   { title: 'SendInsights' },
