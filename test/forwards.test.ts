@@ -5,14 +5,21 @@
 // per-post, per-forwarder and per-address limits and the honeypot refuse; the copies' opens and clicks are
 // attributed to the send and the forwarder, never to a contact; only a keyed hash of the address is
 // kept once sent; the send's insights, the forwarder's history, export and erasure show it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { forwardToken } from '../src/email/forwards/forward-links.ts';
 import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import { pathOf } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type ReceivedMessage, type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
 import { CHROME_UA, type RunningSpoor, sendFinished, startSpoor } from './helpers/spoor.ts';
-import { addToList, createContact, createContactField, createList, createMessage, createVia } from './support/factories.ts';
+import {
+  addToList,
+  createContact,
+  createContactField,
+  createList,
+  createMessage,
+  createVia,
+} from './support/factories.ts';
 import { waitFor } from './support/wait-for.ts';
 
 const HTML = `<html><body><p>Hi {{ contact.first_name | default: "there" }} ({{ contact.email }}), plan {{ contact.custom.plan }}</p>
@@ -62,7 +69,10 @@ describeEachEngine('forward to a friend', (engine) => {
         }),
       );
     await addToList(spoor, listId, [...ids.values()]);
-    const messageId = await createMessage(spoor, { subject: 'Spring sale for {{ contact.first_name }}', html: HTML });
+    const messageId = await createMessage(spoor, {
+      subject: 'Spring sale for {{ contact.first_name }}',
+      html: HTML,
+    });
     sendId = (await createVia<{ id: string }>(spoor, '/api/sends', { messageId, listIds: [listId] }, 202)).id;
     await sendFinished(spoor, sendId);
   });
@@ -73,7 +83,8 @@ describeEachEngine('forward to a friend', (engine) => {
   });
 
   const db = () => spoor.storage.db;
-  const api = (method: 'GET' | 'DELETE', url: string) => spoor.app.inject({ method, url, headers: spoor.auth });
+  const api = (method: 'GET' | 'DELETE', url: string) =>
+    spoor.app.inject({ method, url, headers: spoor.auth });
   const hrefOf = (mail: ReceivedMessage, text: string) => {
     const href = new RegExp(`href="([^"]+)"[^>]*>${text}<`).exec(String(mail.parsed.html))?.[1];
     expect(href, `a link "${text}"`).toBeDefined();
@@ -87,7 +98,11 @@ describeEachEngine('forward to a friend', (engine) => {
       method: 'POST',
       url: '/forward',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': CHROME_UA },
-      payload: new URLSearchParams([['token', token], ...emails.map((e) => ['email', e] as [string, string]), ...extra]).toString(),
+      payload: new URLSearchParams([
+        ['token', token],
+        ...emails.map((e) => ['email', e] as [string, string]),
+        ...extra,
+      ]).toString(),
     });
   const counters = async () =>
     new Map(
@@ -101,11 +116,20 @@ describeEachEngine('forward to a friend', (engine) => {
       ).map((row) => [row.name, Number(row.value)]),
     );
   const copiesOf = (email: string) =>
-    db().selectFrom('forward_copies').selectAll().where('contact_id', '=', ids.get(email)!).orderBy('created_at').execute();
+    db()
+      .selectFrom('forward_copies')
+      .selectAll()
+      .where('contact_id', '=', ids.get(email)!)
+      .orderBy('created_at')
+      .execute();
   /** Every copy job has run (none left), then the runner made one more pass. */
   const copiesSettled = async () => {
     await waitFor('the copy jobs to finish', async () => {
-      const left = await db().selectFrom('jobs').select('id').where('kind', '=', 'email.forward-copy').execute();
+      const left = await db()
+        .selectFrom('jobs')
+        .select('id')
+        .where('kind', '=', 'email.forward-copy')
+        .execute();
       return left.length === 0;
     });
     await spoor.runDueJobs();
@@ -147,7 +171,17 @@ describeEachEngine('forward to a friend', (engine) => {
       expect(mail!.parsed.subject).toBe('Spring sale for');
       expect(String(mail!.parsed.html)).toContain('Hi there (), plan </p>');
       expect(mail!.parsed.text).toMatch(/^Someone who receives our emails forwarded this one to you/);
-      for (const theirs of ['Ada', PEOPLE.ada, 'plan-of-ada', '/e/o/', '/e/c/', '/e/u/', '/subscriptions?', '/forward?', ...ownLinks])
+      for (const theirs of [
+        'Ada',
+        PEOPLE.ada,
+        'plan-of-ada',
+        '/e/o/',
+        '/e/c/',
+        '/e/u/',
+        '/subscriptions?',
+        '/forward?',
+        ...ownLinks,
+      ])
         expect(all).not.toContain(theirs);
       expect(mail!.parsed.headers.get('list-unsubscribe')).toBeUndefined();
       expect(hrefOf(mail!, 'Unsubscribe')).toBe('#unsubscribe');
@@ -170,7 +204,11 @@ describeEachEngine('forward to a friend', (engine) => {
       await db().selectFrom('jobs').selectAll().execute(),
     ]).toLowerCase();
     expect(stored).not.toContain('other.test');
-    const forwards = await db().selectFrom('forwards').selectAll().where('contact_id', '=', ids.get(PEOPLE.ada)!).execute();
+    const forwards = await db()
+      .selectFrom('forwards')
+      .selectAll()
+      .where('contact_id', '=', ids.get(PEOPLE.ada)!)
+      .execute();
     expect(forwards.map((f) => [f.send_id, Number(f.addresses)])).toEqual([[sendId, 2]]);
   });
 
@@ -252,7 +290,11 @@ describeEachEngine('forward to a friend', (engine) => {
       .set({ sent_at: Date.now() - 3_600_000 })
       .where('forward_id', '=', copy.forward_id)
       .execute();
-    const eventsBefore = await db().selectFrom('email_events').select('id').where('send_id', '=', sendId).execute();
+    const eventsBefore = await db()
+      .selectFrom('email_events')
+      .select('id')
+      .where('send_id', '=', sendId)
+      .execute();
     const pixel = pathOf(/src="([^"]+\/e\/fo\/[^"]+)"/.exec(String(mail.parsed.html))![1]!);
     const click = pathOf(hrefOf(mail, 'See the sale'));
     const get = (url: string, userAgent = CHROME_UA, method: 'GET' | 'HEAD' = 'GET') =>
@@ -283,11 +325,13 @@ describeEachEngine('forward to a friend', (engine) => {
       .where('send_id', '=', sendId)
       .execute();
     expect(new Set(events.map((e) => e.copy_id)).size).toBe(1);
-    const copyOfEvents = await db().selectFrom('forward_copies').selectAll().where('id', '=', events[0]!.copy_id).executeTakeFirstOrThrow();
+    const copyOfEvents = await db()
+      .selectFrom('forward_copies')
+      .selectAll()
+      .where('id', '=', events[0]!.copy_id)
+      .executeTakeFirstOrThrow();
     expect(copyOfEvents.contact_id).toBe(ids.get(PEOPLE.ada));
-    expect(
-      events.map((e) => [e.kind, Number(e.machine), e.machine_reason]).sort(),
-    ).toEqual(
+    expect(events.map((e) => [e.kind, Number(e.machine), e.machine_reason]).sort()).toEqual(
       [
         ['open', 0, null],
         ['open', 0, null],
@@ -297,7 +341,9 @@ describeEachEngine('forward to a friend', (engine) => {
       ].sort(),
     );
     // Nothing became a contact's event (no open or click of Ada's, none attached to anyone).
-    expect(await db().selectFrom('email_events').select('id').where('send_id', '=', sendId).execute()).toEqual(eventsBefore);
+    expect(
+      await db().selectFrom('email_events').select('id').where('send_id', '=', sendId).execute(),
+    ).toEqual(eventsBefore);
 
     const figures = await counters();
     expect(Object.fromEntries([...figures].filter(([name]) => /open|click/.test(name)))).toEqual({
@@ -335,7 +381,10 @@ describeEachEngine('forward to a friend', (engine) => {
     }
     const secrets = await loadInstallSecrets(db(), spoor.config.tokenKeys);
     const old = forwardToken(secrets.seal, sendId, ids.get(PEOPLE.cat)!, Date.now() - 91 * 86_400_000);
-    const expired = await spoor.app.inject({ method: 'GET', url: `/forward?token=${encodeURIComponent(old)}` });
+    const expired = await spoor.app.inject({
+      method: 'GET',
+      url: `/forward?token=${encodeURIComponent(old)}`,
+    });
     expect(expired.statusCode).toBe(410);
     expect((await post(old, ['x@other.test'])).statusCode).toBe(410);
     const forged = await post(`${token.slice(0, -2)}AA`, ['x@other.test']);
@@ -353,7 +402,12 @@ describeEachEngine('forward to a friend', (engine) => {
   it("the forwarder's history shows each forward; export has them; erasure removes them", async () => {
     const ada = ids.get(PEOPLE.ada)!;
     const history = (await api('GET', `/api/contacts/${ada}/history`)).json() as {
-      items: { type: string; kind?: string; attributes?: { addresses?: number }; subjects?: { send?: { id: string } } }[];
+      items: {
+        type: string;
+        kind?: string;
+        attributes?: { addresses?: number };
+        subjects?: { send?: { id: string } };
+      }[];
     };
     const forwarded = history.items.filter((item) => item.kind === 'email_forwarded');
     expect(forwarded.map((item) => [item.attributes?.addresses, item.subjects?.send?.id])).toEqual([
@@ -367,11 +421,12 @@ describeEachEngine('forward to a friend', (engine) => {
     expect(section).not.toContain((await copiesOf(PEOPLE.ada))[0]!.friend_hash);
 
     expect((await api('DELETE', `/api/contacts/${ada}`)).statusCode).toBeLessThan(300);
-    expect(await db().selectFrom('forwards').select('id').where('contact_id', '=', ada).execute()).toEqual([]);
+    expect(await db().selectFrom('forwards').select('id').where('contact_id', '=', ada).execute()).toEqual(
+      [],
+    );
     expect(await copiesOf(PEOPLE.ada)).toEqual([]);
     // The form link of an erased forwarder names no one any more.
     const gone = await spoor.app.inject({ method: 'GET', url: formUrl(PEOPLE.ada) });
     expect(gone.statusCode).toBe(404);
   });
 });
-

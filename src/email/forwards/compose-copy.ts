@@ -15,7 +15,9 @@ export function withForwardedNote(rendered: RenderedEmail): RenderedEmail {
   const note = `<p style="margin:0 0 12px;padding:8px 12px;font:13px/1.4 system-ui,sans-serif;color:#555;background:#f4f4f5;border-radius:4px">${escapeHtml(FORWARDED_NOTE)}</p>`;
   const body = /<body\b[^>]*>/i.exec(rendered.html);
   const html = body
-    ? rendered.html.slice(0, body.index + body[0].length) + note + rendered.html.slice(body.index + body[0].length)
+    ? rendered.html.slice(0, body.index + body[0].length) +
+      note +
+      rendered.html.slice(body.index + body[0].length)
     : note + rendered.html;
   return { subject: rendered.subject, html, text: `${FORWARDED_NOTE}\n\n${rendered.text}` };
 }

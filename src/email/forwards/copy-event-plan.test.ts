@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type CopyEvent, type CopyHit, planCopyHit } from './copy-event-plan.ts';
 
-const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36';
+const UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36';
 const T = 1_800_000_000_000;
 const SENT = T - 3_600_000;
 

@@ -81,20 +81,32 @@ export function planCopyHit(earlier: readonly CopyEvent[], hit: CopyHit, makeId:
     if (!insert.includes(event)) relabelled.set(event.id, reason);
     if (event.kind !== 'click') return;
     const impliedOpen = events.find(
-      (e) => e.kind === 'open' && e.implied && !e.machine && e.at === event.at && e.sourceHash === event.sourceHash,
+      (e) =>
+        e.kind === 'open' &&
+        e.implied &&
+        !e.machine &&
+        e.at === event.at &&
+        e.sourceHash === event.sourceHash,
     );
     if (impliedOpen) relabel(impliedOpen, reason);
   };
 
   let verdict: { machine: boolean; reason: string | null };
   if (hit.kind === 'open') {
-    verdict = classifyOpen({ method: hit.method, userAgent: hit.userAgent, network: hit.network, msSinceDelivery });
+    verdict = classifyOpen({
+      method: hit.method,
+      userAgent: hit.userAgent,
+      network: hit.network,
+      msSinceDelivery,
+    });
     add('open', verdict.machine, verdict.reason, false);
   } else {
     const clicks = events.filter((event) => event.kind === 'click');
     verdict = classifyClick({ ...hit, msSinceDelivery, earlier: clicks });
-    if (verdict.reason === 'honeypot') for (const click of nearHoneypot(clicks, hit.at)) relabel(click, 'near-honeypot');
-    else if (verdict.reason === 'burst') for (const click of burstMembers(clicks, hit)) relabel(click, 'burst');
+    if (verdict.reason === 'honeypot')
+      for (const click of nearHoneypot(clicks, hit.at)) relabel(click, 'near-honeypot');
+    else if (verdict.reason === 'burst')
+      for (const click of burstMembers(clicks, hit)) relabel(click, 'burst');
     add('click', verdict.machine, verdict.reason, false);
     // A click implies an open: the first of its class makes the copy an opened one of that class.
     const opens = events.filter((event) => event.kind === 'open' && event.machine === verdict.machine);

@@ -20,7 +20,11 @@ import { copyTrackingUrls } from './forward-links.ts';
 import { FORWARD_COPY_JOB, judgeFriend } from './record-forward.ts';
 import { findCopy, settleCopy } from './store.ts';
 
-export function forwardCopyJobKind(deps: { storage: Storage; config: Config; secrets: InstallSecrets }): JobKind {
+export function forwardCopyJobKind(deps: {
+  storage: Storage;
+  config: Config;
+  secrets: InstallSecrets;
+}): JobKind {
   const { storage, config, secrets } = deps;
   const retry = { maxAttempts: config.smtpMaxAttempts, baseMs: config.smtpRetryBaseMs, maxMs: 3_600_000 };
   // Made on first use: most nodes never send a copy.
@@ -56,7 +60,7 @@ export function forwardCopyJobKind(deps: { storage: Storage; config: Config; sec
       const { copyId } = job.payload as { copyId: string };
       const copy = await findCopy(storage.db, copyId);
       // Sent already (a retry after the outcome was recorded), or erased with its forwarder.
-      if (!copy || copy.status !== 'queued' || !copy.email) return undefined;
+      if (copy?.status !== 'queued' || !copy.email) return undefined;
       const send = await findSend(storage.db, copy.send_id);
       if (!send) return void (await settle(copy.id, copy.send_id, 'failed', 'the send was deleted', null));
       const now = Date.now();

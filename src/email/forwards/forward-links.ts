@@ -84,6 +84,7 @@ export function copyTrackingUrls(
 ): CopyTrackingUrls {
   return {
     pixel: `${publicUrl}${COPY_PIXEL_PATH}${copyToken(seal, 'open', { sendId, copyId, position: 0 })}.gif`,
-    click: (position) => `${publicUrl}${COPY_CLICK_PATH}${copyToken(seal, 'click', { sendId, copyId, position })}`,
+    click: (position) =>
+      `${publicUrl}${COPY_CLICK_PATH}${copyToken(seal, 'click', { sendId, copyId, position })}`,
   };
 }

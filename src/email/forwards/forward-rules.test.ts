@@ -8,15 +8,27 @@ describe('readFriendAddresses', () => {
     { name: 'blank fields are ignored', fields: ['a@x.test', '', '  '], ok: ['a@x.test'] },
     { name: 'trimmed, domain lower-cased', fields: ['  Ann@X.Test '], ok: ['Ann@x.test'] },
     { name: 'the same address twice is one', fields: ['a@x.test', 'A@X.TEST'], ok: ['a@x.test'] },
-    { name: 'five at once', fields: ['a@x.test', 'b@x.test', 'c@x.test', 'd@x.test', 'e@x.test'], ok: ['a@x.test', 'b@x.test', 'c@x.test', 'd@x.test', 'e@x.test'] },
-    { name: 'six at once', fields: ['a@x.test', 'b@x.test', 'c@x.test', 'd@x.test', 'e@x.test', 'f@x.test'], problem: /at most 5/ },
+    {
+      name: 'five at once',
+      fields: ['a@x.test', 'b@x.test', 'c@x.test', 'd@x.test', 'e@x.test'],
+      ok: ['a@x.test', 'b@x.test', 'c@x.test', 'd@x.test', 'e@x.test'],
+    },
+    {
+      name: 'six at once',
+      fields: ['a@x.test', 'b@x.test', 'c@x.test', 'd@x.test', 'e@x.test', 'f@x.test'],
+      problem: /at most 5/,
+    },
     { name: 'none', fields: ['', ' '], problem: /at least one/ },
     { name: 'not an address', fields: ['a@x.test', 'nobody'], problem: /“nobody” is not an email address/ },
     { name: 'header injection', fields: ['a@x.test\r\nBcc: b@x.test'], problem: /not an email address/ },
     { name: 'too long', fields: [`${'a'.repeat(400)}@x.test`], problem: /not an email address/ },
   ])('$name', ({ fields, ok, problem }) => {
     const read = readFriendAddresses(fields, limits);
-    if (ok) expect(read).toEqual({ ok: true, addresses: ok.map((email) => ({ email, match: email.toLowerCase() })) });
+    if (ok)
+      expect(read).toEqual({
+        ok: true,
+        addresses: ok.map((email) => ({ email, match: email.toLowerCase() })),
+      });
     else expect(read.ok ? '' : read.problem).toMatch(problem!);
   });
 
@@ -60,7 +72,12 @@ describe('friendVerdict', () => {
     },
     {
       name: "a contact who left one of this email's lists",
-      facts: { ...none, contacts: [{ doNotEmail: false, memberships: [member('news', 'unsubscribed'), member('b', 'subscribed')] }] },
+      facts: {
+        ...none,
+        contacts: [
+          { doNotEmail: false, memberships: [member('news', 'unsubscribed'), member('b', 'subscribed')] },
+        ],
+      },
       verdict: 'unsubscribed',
     },
     {
@@ -70,7 +87,12 @@ describe('friendVerdict', () => {
     },
     {
       name: 'a contact who left another list but still gets some of ours',
-      facts: { ...none, contacts: [{ doNotEmail: false, memberships: [member('other', 'unsubscribed'), member('b', 'subscribed')] }] },
+      facts: {
+        ...none,
+        contacts: [
+          { doNotEmail: false, memberships: [member('other', 'unsubscribed'), member('b', 'subscribed')] },
+        ],
+      },
       verdict: 'send',
     },
     {

@@ -18,7 +18,13 @@ const ownUrls = {
   forward: 'https://t.test/forward?token=ADA',
 };
 
-const cases: { name: string; content: Partial<MessageContent>; has: string[]; lacks?: string[]; textHas?: string[] }[] = [
+const cases: {
+  name: string;
+  content: Partial<MessageContent>;
+  has: string[];
+  lacks?: string[];
+  textHas?: string[];
+}[] = [
   {
     name: 'merge fields render with no contact: empty, or their default',
     content: {
@@ -39,7 +45,11 @@ const cases: { name: string; content: Partial<MessageContent>; has: string[]; la
   {
     name: "tracked links and the pixel are the copy's own",
     content: { html: '<html><body><a href="https://shop.test/a">A</a></body></html>' },
-    has: ['href="https://t.test/e/fc/C0"', 'src="https://t.test/e/fo/COPY.gif"', 'href="https://t.test/e/fc/C1"'],
+    has: [
+      'href="https://t.test/e/fc/C0"',
+      'src="https://t.test/e/fo/COPY.gif"',
+      'href="https://t.test/e/fc/C1"',
+    ],
   },
   {
     name: 'templates (and per-recipient tags) can tell a forwarded copy',
@@ -58,15 +68,30 @@ describe('renderForwardedCopy', () => {
     for (const part of has) expect(all).toContain(part);
     for (const part of lacks ?? []) expect(all).not.toContain(part);
     for (const part of textHas ?? []) expect(rendered.text).toContain(part);
-    for (const theirs of ['Ada', 'ada@example.com', 'pro', 'ADA', '/e/o/', '/e/c/', '/e/u/', 'subscriptions?', 'forward?'])
+    for (const theirs of [
+      'Ada',
+      'ada@example.com',
+      'pro',
+      'ADA',
+      '/e/o/',
+      '/e/c/',
+      '/e/u/',
+      'subscriptions?',
+      'forward?',
+    ])
       expect(all).not.toContain(theirs);
   });
 
   it('the copy starts with a note that names no one, in both parts', () => {
-    const rendered = prepareMessage({ subject: 'S', html: '<html><body><p>B</p></body></html>', text: null })
-      .renderForwardedCopy(copy);
+    const rendered = prepareMessage({
+      subject: 'S',
+      html: '<html><body><p>B</p></body></html>',
+      text: null,
+    }).renderForwardedCopy(copy);
     const noted = withForwardedNote(rendered);
-    expect(noted.html).toMatch(/^<html><body><p [^>]+>Someone who receives our emails forwarded this one to you/);
+    expect(noted.html).toMatch(
+      /^<html><body><p [^>]+>Someone who receives our emails forwarded this one to you/,
+    );
     expect(noted.text.startsWith(FORWARDED_NOTE)).toBe(true);
     expect(noted.subject).toBe('S');
   });

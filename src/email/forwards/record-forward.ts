@@ -130,7 +130,11 @@ export async function recordForward(deps: ForwardDeps, post: ForwardPost): Promi
     await insertCopies(tx, copies);
     for (const copy of copies)
       if (copy.status === 'queued')
-        await enqueueJob(tx, { kind: FORWARD_COPY_JOB, key: copy.id, payload: { copyId: copy.id } }, post.now);
+        await enqueueJob(
+          tx,
+          { kind: FORWARD_COPY_JOB, key: copy.id, payload: { copyId: copy.id } },
+          post.now,
+        );
     await addToCounters(tx, post.sendId, counters);
     await recordInteraction(tx, FORWARD_SOURCE, forwardId);
     return { done: true };

@@ -107,7 +107,11 @@ export function forwardRoutes(scope: FastifyInstance, deps: ForwardDeps): void {
       const token = request.query.token ?? '';
       const view = await formView(token);
       if (typeof view === 'string') return problem(reply, view);
-      return html(reply, 200, forwardFormPage({ token, subject: view.subject, slots: config.forwards.perPost }));
+      return html(
+        reply,
+        200,
+        forwardFormPage({ token, subject: view.subject, slots: config.forwards.perPost }),
+      );
     },
   );
 
@@ -182,7 +186,12 @@ export function forwardRoutes(scope: FastifyInstance, deps: ForwardDeps): void {
     sourceHash: sourceHashes.get(request.ip ?? '', () => secrets.hash(request.ip ?? '')),
     at: Date.now(),
   });
-  const record = async (request: FastifyRequest, claims: CopyClaims, kind: 'open' | 'click', honeypot: boolean) => {
+  const record = async (
+    request: FastifyRequest,
+    claims: CopyClaims,
+    kind: 'open' | 'click',
+    honeypot: boolean,
+  ) => {
     if (!hitLimit.allow(claims.copyId)) return;
     try {
       await recordCopyEvent(storage, claims, hitOf(request, kind, claims, honeypot));
@@ -192,8 +201,13 @@ export function forwardRoutes(scope: FastifyInstance, deps: ForwardDeps): void {
     }
   };
   const invalid = (request: FastifyRequest, reply: FastifyReply) => {
-    if (!invalidLimit.allow(request.ip ?? '')) throw rateLimited(reply, invalidLimit.secondsLeft(), 'requests for this link');
-    return reply.code(404).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(invalidLinkPage());
+    if (!invalidLimit.allow(request.ip ?? ''))
+      throw rateLimited(reply, invalidLimit.secondsLeft(), 'requests for this link');
+    return reply
+      .code(404)
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(invalidLinkPage());
   };
 
   app.get(
@@ -226,7 +240,8 @@ export function forwardRoutes(scope: FastifyInstance, deps: ForwardDeps): void {
     schema: {
       operationId: 'followForwardedLink',
       tags: ['forward to a friend'],
-      summary: "A tracked link of a friend's forwarded copy: records the click, redirects to the stored destination.",
+      summary:
+        "A tracked link of a friend's forwarded copy: records the click, redirects to the stored destination.",
       description:
         'The destination is the send’s stored link for the position; nothing in the URL chooses it. Scanner clicks are labelled as for contacts; no cookie is set. An invalid link is a 404 page (limited per client address: 429).',
       params: Type.Object({ '*': Type.String({ description: 'The click token.' }) }),

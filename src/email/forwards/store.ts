@@ -65,7 +65,10 @@ export async function settleCopy(
  * PostgreSQL until the transaction ends, so two hits on one copy count its unique figures once.
  */
 export async function copyForEvents(db: Db, engine: 'sqlite' | 'postgres', id: string) {
-  let query = db.selectFrom('forward_copies').select(['id', 'send_id', 'contact_id', 'sent_at']).where('id', '=', id);
+  let query = db
+    .selectFrom('forward_copies')
+    .select(['id', 'send_id', 'contact_id', 'sent_at'])
+    .where('id', '=', id);
   if (engine === 'postgres') query = query.forUpdate();
   return query.executeTakeFirst();
 }
@@ -167,7 +170,9 @@ export async function forwardsOfContact(db: Db, contactId: string, bound: Source
 
 export async function forwardsByIds(db: Db, ids: readonly string[]) {
   if (ids.length === 0) return [];
-  return forwardsWithSend(db).where('f.id', 'in', [...ids]).execute();
+  return forwardsWithSend(db)
+    .where('f.id', 'in', [...ids])
+    .execute();
 }
 
 // Personal data: the forwarder's forwards and copies (the friend's hash is no contact's data, but it goes
@@ -199,7 +204,11 @@ export async function deleteForwardsOf(db: Db, contactId: string): Promise<numbe
 }
 
 export async function moveForwards(db: Db, fromContactId: string, toContactId: string): Promise<void> {
-  await db.updateTable('forwards').set({ contact_id: toContactId }).where('contact_id', '=', fromContactId).execute();
+  await db
+    .updateTable('forwards')
+    .set({ contact_id: toContactId })
+    .where('contact_id', '=', fromContactId)
+    .execute();
   await db
     .updateTable('forward_copies')
     .set({ contact_id: toContactId })

@@ -62,12 +62,21 @@ const SendInsights = Type.Object(
     ),
     forwards: Type.Object(
       {
-        forwards: Type.Integer({ minimum: 0, description: 'Addresses entered in the forward form, each logged as a forward.' }),
+        forwards: Type.Integer({
+          minimum: 0,
+          description: 'Addresses entered in the forward form, each logged as a forward.',
+        }),
         forwarders: Type.Integer({ minimum: 0, description: 'Recipients who forwarded the email.' }),
         copies: Type.Object({
           sent: Count,
-          blocked: Type.Integer({ minimum: 0, description: 'Not sent: suppressed, or the address’s contact unsubscribed.' }),
-          limited: Type.Integer({ minimum: 0, description: 'Not sent: the address had its copies for the day.' }),
+          blocked: Type.Integer({
+            minimum: 0,
+            description: 'Not sent: suppressed, or the address’s contact unsubscribed.',
+          }),
+          limited: Type.Integer({
+            minimum: 0,
+            description: 'Not sent: the address had its copies for the day.',
+          }),
           failed: Count,
           pending: Count,
         }),

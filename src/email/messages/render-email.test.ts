@@ -269,7 +269,9 @@ const cases: Case[] = [
   },
   {
     name: "a contact's own email says so to templates",
-    content: { html: '<p>{{ recipient.kind }} {% if recipient.forwarded_copy %}copy{% else %}own{% endif %}</p>' },
+    content: {
+      html: '<p>{{ recipient.kind }} {% if recipient.forwarded_copy %}copy{% else %}own{% endif %}</p>',
+    },
     htmlHas: ['<p>contact own</p>'],
   },
   {

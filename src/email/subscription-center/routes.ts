@@ -87,7 +87,8 @@ export const formPostsOnly: onRequestHookHandler = (request, _reply, done) => {
   );
 };
 
-export const problem = (reply: FastifyReply, which: ProblemPage) => html(reply, STATUS[which], problemPage(which));
+export const problem = (reply: FastifyReply, which: ProblemPage) =>
+  html(reply, STATUS[which], problemPage(which));
 const asList = (value: string | string[] | undefined) =>
   Array.isArray(value) ? value : value === undefined ? [] : [value];
 
