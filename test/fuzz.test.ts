@@ -6,7 +6,9 @@
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { forwardToken } from '../src/email/forwards/forward-links.ts';
 import { subscribeContact } from '../src/lists/store.ts';
+import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import {
   type FuzzRequest,
@@ -28,7 +30,7 @@ const SITE = 'https://shop.example';
 console.info(`[fuzz] seed ${SEED} (replay with FUZZ_SEED=${SEED}), ${RUNS} cases per route`);
 
 /** Routes people meet in a browser or an email: their refusals may be pages or scripts instead of JSON. */
-const PEOPLE_FACING = /^\/((p|s|f|e|account)\/|subscriptions\b)/;
+const PEOPLE_FACING = /^\/((p|s|f|e|account)\/|subscriptions\b|forward\b)/;
 
 /** Known-good bodies by route (one, or a list to use in turn), which the fuzzer varies one property at a time. */
 function examples(seeds: Seeds): Record<string, unknown> {
@@ -91,6 +93,10 @@ function examples(seeds: Seeds): Record<string, unknown> {
     'POST /api/invitations': { email: 'jo@shop.example', role: 'marketer', name: 'Jo' },
     'POST /api/api-keys': { name: 'fuzzed key', scopes: ['read-only'] },
     'POST /api/session': { email: 'ida@shop.example', password: 'a long enough password' },
+    'POST /forward': {
+      token: seeds['forwardTokens']![0],
+      email: ['friend@other.example', 'second@other.example'],
+    },
   };
 }
 
@@ -128,7 +134,10 @@ async function seed(spoor: RunningSpoor): Promise<Seeds> {
   });
   const send = await api('POST', '/api/sends', { messageId: message.id, listIds: [list.id] });
   await api('POST', '/api/contact-fields', { key: 'size', label: 'Company size', type: 'number' });
+  // The forward form's link, as a sent email carries it (send × forwarder, sealed).
+  const { seal } = await loadInstallSecrets(spoor.storage.db, spoor.config.tokenKeys);
   return {
+    forwardTokens: [forwardToken(seal, send.id, contact.id)],
     websites: [website.id],
     contacts: [contact.id, other.id],
     lists: [list.id],

@@ -248,10 +248,12 @@ export function forwardRoutes(scope: FastifyInstance, deps: ForwardDeps): void {
       response: {
         200: page('The honeypot link: a page no person sees.'),
         302: noContent('To the stored destination.'),
+        400: page('A malformed request (a page says why).'),
         404: page('An invalid or unknown link (a page).'),
         422: page('The destination stored for this link cannot be redirected to (a page).'),
         429: page('Too many requests (a page).'),
         500: page("A fault on Spoor's side (a page)."),
+        503: page('The database cannot be used right now (a page).'),
       },
     },
     handler: async (request, reply) => {
