@@ -135,6 +135,37 @@ export interface paths {
      */
     post: operations["confirmSignup"];
   };
+  "/forward": {
+    /**
+     * The forward-to-a-friend form a message's {{ forward_url }} opens.
+     * @description Up to 5 address fields and a button; no script. Changes nothing (link scanners fetch every link). The link names the send and the forwarder, sealed; it lasts 90 days (410 after).
+     */
+    get: operations["getForwardForm"];
+    /**
+     * Forward the email: each address entered is logged as a forward and sent a copy.
+     * @description Posted by the form (application/x-www-form-urlencoded) with its sealed token and up to 5 `email` fields. Each address is logged as a forward; each gets a copy without any of the forwarder’s links unless it is suppressed, belongs to a contact who unsubscribed, or has had its copies for the day — the answer is the same either way. Refused with the form and a message (422) for an invalid address, more than 5 at once, or past the forwarder’s limit for this email. A filled honeypot gets the same answer and leaves nothing.
+     */
+    post: operations["forwardToFriends"];
+  };
+  "/e/fo/{token}": {
+    /**
+     * The open pixel of a friend's forwarded copy: records a forwarded open, answers a 1×1 GIF.
+     * @description Answers its GIF whatever the token. A genuine token records an open of the copy: the send’s and the forwarder’s, never a contact’s (machine opens labelled as for contacts).
+     */
+    get: operations["recordForwardedOpen"];
+  };
+  "/e/fc/{token}": {
+    /**
+     * A tracked link of a friend's forwarded copy: records the click, redirects to the stored destination.
+     * @description The destination is the send’s stored link for the position; nothing in the URL chooses it. Scanner clicks are labelled as for contacts; no cookie is set. An invalid link is a 404 page (limited per client address: 429).
+     */
+    get: operations["followForwardedLink"];
+    /**
+     * A tracked link of a friend's forwarded copy: records the click, redirects to the stored destination.
+     * @description The destination is the send’s stored link for the position; nothing in the URL chooses it. Scanner clicks are labelled as for contacts; no cookie is set. An invalid link is a 404 page (limited per client address: 429).
+     */
+    head: operations["followForwardedLinkHead"];
+  };
   "/": {
     /**
      * What this server is and where to go (API docs, the demo).
@@ -2144,6 +2175,290 @@ export interface operations {
         };
       };
       /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The forward-to-a-friend form a message's {{ forward_url }} opens.
+   * @description Up to 5 address fields and a button; no script. Changes nothing (link scanners fetch every link). The link names the send and the forwarder, sealed; it lasts 90 days (410 after).
+   */
+  getForwardForm: {
+    parameters: {
+      query?: {
+        token?: string;
+      };
+    };
+    responses: {
+      /** @description The form. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid, or names nothing we hold (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link (a page). */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Forward the email: each address entered is logged as a forward and sent a copy.
+   * @description Posted by the form (application/x-www-form-urlencoded) with its sealed token and up to 5 `email` fields. Each address is logged as a forward; each gets a copy without any of the forwarder’s links unless it is suppressed, belongs to a contact who unsubscribed, or has had its copies for the day — the answer is the same either way. Refused with the form and a message (422) for an invalid address, more than 5 at once, or past the forwarder’s limit for this email. A filled honeypot gets the same answer and leaves nothing.
+   */
+  forwardToFriends: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          token: string;
+          email?: string | string[];
+          website?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Thank you (the same whatever became of each copy). */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid, or names nothing we hold (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link (a page). */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The form again, saying what to correct. */
+      422: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The open pixel of a friend's forwarded copy: records a forwarded open, answers a 1×1 GIF.
+   * @description Answers its GIF whatever the token. A genuine token records an open of the copy: the send’s and the forwarder’s, never a contact’s (machine opens labelled as for contacts).
+   */
+  recordForwardedOpen: {
+    parameters: {
+      path: {
+        /** @description {token}.gif */
+        token: string;
+      };
+    };
+    responses: {
+      /** @description A transparent 1×1 GIF. */
+      200: {
+        content: {
+          "image/gif": string;
+        };
+      };
+    };
+  };
+  /**
+   * A tracked link of a friend's forwarded copy: records the click, redirects to the stored destination.
+   * @description The destination is the send’s stored link for the position; nothing in the URL chooses it. Scanner clicks are labelled as for contacts; no cookie is set. An invalid link is a 404 page (limited per client address: 429).
+   */
+  followForwardedLink: {
+    parameters: {
+      path: {
+        /** @description The click token. */
+        token: string;
+      };
+    };
+    responses: {
+      /** @description The honeypot link: a page no person sees. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description To the stored destination. */
+      302: {
+        content: never;
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An invalid or unknown link (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The destination stored for this link cannot be redirected to (a page). */
+      422: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * A tracked link of a friend's forwarded copy: records the click, redirects to the stored destination.
+   * @description The destination is the send’s stored link for the position; nothing in the URL chooses it. Scanner clicks are labelled as for contacts; no cookie is set. An invalid link is a 404 page (limited per client address: 429).
+   */
+  followForwardedLinkHead: {
+    parameters: {
+      path: {
+        /** @description The click token. */
+        token: string;
+      };
+    };
+    responses: {
+      /** @description The honeypot link: a page no person sees. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description To the stored destination. */
+      302: {
+        content: never;
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An invalid or unknown link (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The destination stored for this link cannot be redirected to (a page). */
+      422: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests (a page). */
       429: {
         content: {
           "text/html": string;
@@ -9087,6 +9402,42 @@ export interface operations {
                   machine: number;
                 };
               }[];
+            /** @description Forward to a friend: unique figures count copies (a copy opened twice by a person is one unique human open). Attributed to the send and the forwarder, never to a contact. */
+            forwards: {
+              /** @description Addresses entered in the forward form, each logged as a forward. */
+              forwards: number;
+              /** @description Recipients who forwarded the email. */
+              forwarders: number;
+              copies: {
+                sent: number;
+                /** @description Not sent: suppressed, or the address’s contact unsubscribed. */
+                blocked: number;
+                /** @description Not sent: the address had its copies for the day. */
+                limited: number;
+                failed: number;
+                pending: number;
+              };
+              opens: {
+                human: {
+                  total: number;
+                  unique: number;
+                };
+                machine: {
+                  total: number;
+                  unique: number;
+                };
+              };
+              clicks: {
+                human: {
+                  total: number;
+                  unique: number;
+                };
+                scanner: {
+                  total: number;
+                  unique: number;
+                };
+              };
+            };
             /**
              * Format: date-time
              * @description When the counters were read.

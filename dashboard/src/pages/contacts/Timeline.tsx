@@ -62,7 +62,13 @@ interface OtherItem {
   id: string;
   kind?: string;
 }
-type Item = VisitItem | SubmissionItem | EmailItem | EmailSentItem | OtherItem;
+/** The feed's item for a forward (history has no shape of its own for it). */
+interface ForwardItem extends OtherItem {
+  type: 'email_forward';
+  subjects: Record<string, { id: string; name: string | null }>;
+  attributes: { addresses?: number };
+}
+type Item = VisitItem | SubmissionItem | EmailItem | EmailSentItem | ForwardItem | OtherItem;
 
 const EMAIL_EVENT = { open: 'Opened', click: 'Clicked', unsubscribe: 'Unsubscribed from' } as const;
 
@@ -150,6 +156,17 @@ function EmailSentEntry({ item }: { item: EmailSentItem }) {
   );
 }
 
+/** A post of an email's forward-to-a-friend form (the friends are no contacts: only how many). */
+function ForwardEntry({ item }: { item: ForwardItem }) {
+  const addresses = Number(item.attributes.addresses ?? 0);
+  const send = item.subjects['send'];
+  return (
+    <p className="timeline-title">
+      Forwarded “{send?.name ?? 'a deleted email'}” to {addresses} {addresses === 1 ? 'address' : 'addresses'}
+    </p>
+  );
+}
+
 /** The suppression list keeps the address from every email after a hard bounce. */
 function Suppressed({ contactId }: { contactId: string }) {
   const emails = useQuery({
@@ -176,6 +193,8 @@ function Entry({ item }: { item: Item }) {
       return <EmailEntry item={item as EmailItem} />;
     case 'email_sent':
       return <EmailSentEntry item={item as EmailSentItem} />;
+    case 'email_forward':
+      return <ForwardEntry item={item as ForwardItem} />;
     default:
       return <p className="timeline-title">{(item as OtherItem).kind ?? item.type}</p>;
   }

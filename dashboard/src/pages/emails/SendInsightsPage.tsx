@@ -7,6 +7,7 @@ import { ErrorState } from '../../ui/ErrorState';
 import { formatNumber, formatPercent } from '../../ui/format';
 import { Page, Section } from '../../ui/Page';
 import { TimeChart } from '../../ui/TimeChart';
+import { type ForwardFigures, ForwardsSection } from './ForwardsSection';
 import { BLOCK_REASON_LABELS, COUNT_MEANING, DELIVERY_LABELS, figureLabel, RATE_LABELS } from './labels';
 
 type Tallies = { total: number; unique: number };
@@ -30,6 +31,7 @@ interface Insights {
     opens: { human: number; machine: number };
     clicks: { human: number; machine: number };
   }[];
+  forwards?: ForwardFigures;
   asOf: string;
 }
 interface DomainRow {
@@ -190,6 +192,7 @@ export function SendInsightsPage() {
           </table>
         </div>
       </Section>
+      <ForwardsSection forwards={s.forwards} />
       <Section title="Over time">
         {s.timeline.length === 0 ? (
           <p>No opens or clicks yet.</p>
