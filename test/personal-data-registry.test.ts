@@ -154,6 +154,7 @@ describe('personal-data registry lists', () => {
       'email-engagement',
       'email-sends',
       'email-outcomes',
+      'email-forwards',
     ]);
   });
 });
