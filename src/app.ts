@@ -123,7 +123,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   // Forward to a friend: the form, and the friends' copies' pixel and links (beside the contacts').
   forwardRoutes(app, { storage, config, secrets });
   // Email providers' signed webhooks (bounces, complaints).
-  webhookRoutes(app, { storage, config });
+  webhookRoutes(app, { storage, config, secrets });
   webRoutes(app, { demoWebsiteId: options.demoWebsiteId });
   dashboardRoutes(app);
 

@@ -20,6 +20,7 @@ import * as subscriptionCenter from './migrations/017-subscription-center.ts';
 import * as dashboardLatency from './migrations/018-dashboard-latency.ts';
 import * as listSuppressedCounts from './migrations/019-list-suppressed-counts.ts';
 import * as forwards from './migrations/020-forwards.ts';
+import * as webhookTokens from './migrations/021-webhook-tokens.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '018-dashboard-latency': dashboardLatency,
   '019-list-suppressed-counts': listSuppressedCounts,
   '020-forwards': forwards,
+  '021-webhook-tokens': webhookTokens,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {
