@@ -35,7 +35,7 @@ import { forwardedPage, forwardFormPage, HONEYPOT_FIELD } from './pages.ts';
 import { recordCopyEvent } from './record-copy-event.ts';
 import { recordForward } from './record-forward.ts';
 
-export interface ForwardDeps {
+export interface ForwardRoutesDeps {
   storage: Storage;
   config: Config;
   secrets: InstallSecrets;
@@ -56,7 +56,7 @@ const PAGE_ERRORS = {
 /** As the contacts' links: opens and clicks recorded per copy per minute; over it, answered but not recorded. */
 const RECORDED_HITS_PER_COPY_PER_MINUTE = 30;
 
-export function forwardRoutes(scope: FastifyInstance, deps: ForwardDeps): void {
+export function forwardRoutes(scope: FastifyInstance, deps: ForwardRoutesDeps): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { storage, config, secrets } = deps;
   const db = storage.db;
