@@ -69,11 +69,12 @@ describe.skipIf(!postfixAvailable)('bounces through a real Postfix', () => {
         sendgridWebhookKey: undefined,
       };
       const storage = database.open();
-      const { seal } = await loadInstallSecrets(storage.db, undefined);
+      const secrets = await loadInstallSecrets(storage.db, undefined);
       receiver = (await startBounceReceiver({
-        db: storage.db,
-        seal,
+        storage,
+        secrets,
         bounces,
+        engagement: { maxBatch: 64, trackingDefault: true },
         log: silentLog,
       })) as BounceReceiver;
       postfix = await startPostfix({
