@@ -463,7 +463,9 @@ describe('spoor doctor', () => {
       /^warn {2}envelope +The envelope sender's domain esp\.example \(SPOOR_EMAIL_ENVELOPE_FROM\) is not in the From domain's organisational domain example\.invalid .*DMARC rests on the DKIM signature of example\.invalid alone/m,
     );
     const aligned = await spoor(['doctor'], { ...good(), SPOOR_BOUNCE_DOMAIN: 'bounce.example.invalid' });
-    expect(aligned.stdout).toMatch(/^ok {4}envelope +envelope sender b\+…@bounce\.example\.invalid \(VERP\), aligned/m);
+    expect(aligned.stdout).toMatch(
+      /^ok {4}envelope +envelope sender b\+…@bounce\.example\.invalid \(VERP\), aligned/m,
+    );
   });
 
   it('fails a bad one: SMTP port nobody listens on, wrong login, broken DKIM key, http in production', async () => {

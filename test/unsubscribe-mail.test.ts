@@ -187,7 +187,12 @@ describeEachEngine('unsubscribe by mail, and STARTTLS on the receiver', (engine)
     expect(first.response).toMatch(/unsubscribed/);
     expect(await membership(email)).toEqual({ status: 'unsubscribed', unsubscribed_send_id: sendId });
     expect(await consentEvents(email)).toEqual([
-      expect.objectContaining({ source: 'unsubscribe_mail', send_id: sendId, before: 'subscribed', after: 'unsubscribed' }),
+      expect.objectContaining({
+        source: 'unsubscribe_mail',
+        send_id: sendId,
+        before: 'subscribed',
+        after: 'unsubscribed',
+      }),
     ]);
     expect(await unsubscribes()).toBe(1);
 
@@ -222,7 +227,9 @@ describeEachEngine('unsubscribe by mail, and STARTTLS on the receiver', (engine)
     const altered = `${local.slice(0, -3)}${local.at(-3) === 'A' ? 'B' : 'A'}${local.slice(-2)}@${DOMAIN}`;
     const result = await deliver({ from: email, to: altered, subject: 'unsubscribe', text: '' });
     expect(result.code).toBe(550);
-    expect(result.response).toMatch(/not an unsubscribe address Spoor made \(altered or forged\); nothing was changed/);
+    expect(result.response).toMatch(
+      /not an unsubscribe address Spoor made \(altered or forged\); nothing was changed/,
+    );
     // Another recipient's return path under the u+ prefix does not open either (another seal purpose).
     const returnPath = sent.get(email)?.envelope.mailFrom as string;
     const crossed = await deliver({ from: email, to: returnPath.replace(/^b\+/, 'u+'), text: '' });
@@ -241,7 +248,9 @@ describeEachEngine('unsubscribe by mail, and STARTTLS on the receiver', (engine)
       .replaceAll('{{MESSAGE_ID}}', '<x@y>');
     const reply = await deliver({ envelope: { from: '', to: address }, raw: vacation });
     expect(reply.code, reply.response).toBe(250);
-    expect(reply.response).toMatch(/not an unsubscribe request \(an automatic reply answers another message\)/);
+    expect(reply.response).toMatch(
+      /not an unsubscribe request \(an automatic reply answers another message\)/,
+    );
     expect(await membership(email)).toMatchObject({ status: 'subscribed' });
     expect(await unsubscribes()).toBe(1);
     // A mail provider's button may mark its message auto-generated: still the person's request.
@@ -282,7 +291,9 @@ describeEachEngine('unsubscribe by mail, and STARTTLS on the receiver', (engine)
     // nodemailer delivers to the accepted recipient and reports the other as refused for now (452).
     expect(result.code, result.response).toBe(250);
     expect(result.rejected).toEqual([
-      expect.stringMatching(/^postmaster@bounce\.spoor\.test 452 .*send this recipient in a message of its own/),
+      expect.stringMatching(
+        /^postmaster@bounce\.spoor\.test 452 .*send this recipient in a message of its own/,
+      ),
     ]);
     expect(await membership(email)).toMatchObject({ status: 'unsubscribed' });
   });

@@ -56,11 +56,21 @@ describe('bounce settings', () => {
         'Set both SPOOR_BOUNCE_TLS_KEY and SPOOR_BOUNCE_TLS_CERT, or neither.',
       );
       expect(() =>
-        loadConfig({ SPOOR_BOUNCE_TLS_CERT: join(dir, 'missing.pem'), SPOOR_BOUNCE_TLS_KEY: join(dir, 'key.pem') }),
-      ).toThrow(`Cannot read SPOOR_BOUNCE_TLS_CERT (${join(dir, 'missing.pem')}) for the bounce receiver's STARTTLS: ENOENT.`);
+        loadConfig({
+          SPOOR_BOUNCE_TLS_CERT: join(dir, 'missing.pem'),
+          SPOOR_BOUNCE_TLS_KEY: join(dir, 'key.pem'),
+        }),
+      ).toThrow(
+        `Cannot read SPOOR_BOUNCE_TLS_CERT (${join(dir, 'missing.pem')}) for the bounce receiver's STARTTLS: ENOENT.`,
+      );
       expect(() =>
-        loadConfig({ SPOOR_BOUNCE_TLS_CERT: join(dir, 'not-a-cert.pem'), SPOOR_BOUNCE_TLS_KEY: join(dir, 'key.pem') }),
-      ).toThrow(/SPOOR_BOUNCE_TLS_KEY and SPOOR_BOUNCE_TLS_CERT must be a PEM private key and its certificate/);
+        loadConfig({
+          SPOOR_BOUNCE_TLS_CERT: join(dir, 'not-a-cert.pem'),
+          SPOOR_BOUNCE_TLS_KEY: join(dir, 'key.pem'),
+        }),
+      ).toThrow(
+        /SPOOR_BOUNCE_TLS_KEY and SPOOR_BOUNCE_TLS_CERT must be a PEM private key and its certificate/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

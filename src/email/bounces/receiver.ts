@@ -49,7 +49,11 @@ export async function startBounceReceiver(deps: BounceReceiverDeps): Promise<Bou
   // Unsubscribes go through the engagement hot path, as the one-click link's do (shares the writer thread).
   const writer = createEngagementWriter(deps.storage, deps.engagement);
   const reportDeps: ReportDeps = { db: deps.storage.db, seal, bounces: { ...deps.bounces, domain } };
-  const unsubscribeDeps: UnsubscribeMailDeps = { ...reportDeps, hash: deps.secrets.hash, record: writer.record };
+  const unsubscribeDeps: UnsubscribeMailDeps = {
+    ...reportDeps,
+    hash: deps.secrets.hash,
+    record: writer.record,
+  };
   const isUnsubscribeAddress = (address: string) => /^u\+/i.test(address);
   const tls = deps.bounces.tls;
   const server = new SMTPServer({
@@ -111,7 +115,10 @@ export async function startBounceReceiver(deps: BounceReceiverDeps): Promise<Bou
               remoteAddress: session.remoteAddress,
             });
             // No address in the log: the sender is the person.
-            log.info({ answer: result.answer, bytes: raw.length }, `bounce receiver: unsubscribe mail: ${result.reason}`);
+            log.info(
+              { answer: result.answer, bytes: raw.length },
+              `bounce receiver: unsubscribe mail: ${result.reason}`,
+            );
             if (result.answer === 'retry') return callback(smtpError(451, `4.3.0 ${result.reason}`));
             if (result.answer === 'refuse') return callback(smtpError(550, `5.1.1 ${result.reason}`));
             return callback(null, `2.0.0 ${result.reason}`);

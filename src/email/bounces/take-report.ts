@@ -47,7 +47,12 @@ async function attribute(deps: ReportDeps, envelope: Envelope, original: Origina
     // A complaint report sent to a List-Unsubscribe address (unsubscribe-mail.ts) names its email so.
     const unsubscribe = readUnsubscribeAddress(deps.seal, deps.bounces.domain, to);
     if (unsubscribe.ok)
-      return { ok: true, sendId: unsubscribe.sendId, contactId: unsubscribe.contactId, via: 'the unsubscribe address' };
+      return {
+        ok: true,
+        sendId: unsubscribe.sendId,
+        contactId: unsubscribe.contactId,
+        via: 'the unsubscribe address',
+      };
   }
   if (original.sendHeader) {
     const named = parseSendHeader({ seal: deps.seal }, original.sendHeader);

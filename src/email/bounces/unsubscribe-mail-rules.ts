@@ -8,8 +8,7 @@ import { CHALLENGE_HEADERS } from './auto-reply-rules.ts';
 
 export type UnsubscribeMailVerdict =
   /** A request; `complaint`: an ARF report (a provider's "report spam and unsubscribe"), also a complaint. */
-  | { request: true; complaint: boolean }
-  | { request: false; reason: string };
+  { request: true; complaint: boolean } | { request: false; reason: string };
 
 const REQUEST: UnsubscribeMailVerdict = { request: true, complaint: false };
 
@@ -35,7 +34,10 @@ export function judgeUnsubscribeMail(headers: ReadonlyMap<string, string>): Unsu
     /auto[_-]?reply/i.test(headers.get('precedence') ?? '')
   )
     return { request: false, reason: 'an automatic reply answers another message' };
-  if (CHALLENGE_HEADERS.some((name) => headers.has(name)) || /tmda/i.test(headers.get('x-delivery-agent') ?? ''))
+  if (
+    CHALLENGE_HEADERS.some((name) => headers.has(name)) ||
+    /tmda/i.test(headers.get('x-delivery-agent') ?? '')
+  )
     return { request: false, reason: 'a challenge-response system asks to confirm a sender' };
   return REQUEST;
 }

@@ -32,7 +32,8 @@ export async function takeUnsubscribeMail(
   now = Date.now(),
 ): Promise<UnsubscribeMailResult> {
   const verdict = judgeUnsubscribeMail(headerFieldsOf(raw.subarray(0, 64_000).toString('utf8')));
-  if (!verdict.request) return { answer: 'ok', reason: `not an unsubscribe request (${verdict.reason}); nothing was changed` };
+  if (!verdict.request)
+    return { answer: 'ok', reason: `not an unsubscribe request (${verdict.reason}); nothing was changed` };
   let unsubscribed = 0;
   for (const to of envelope.to) {
     const named = readUnsubscribeAddress(deps.seal, deps.bounces.domain, to);
@@ -63,7 +64,10 @@ export async function takeUnsubscribeMail(
   if (verdict.complaint) {
     const report = await takeReport(deps, raw, envelope, now);
     if (report.answer === 'retry') return { answer: 'retry', reason: report.reason };
-    return { answer: 'ok', reason: `unsubscribed; the complaint report: ${report.verdict} (${report.reason})` };
+    return {
+      answer: 'ok',
+      reason: `unsubscribed; the complaint report: ${report.verdict} (${report.reason})`,
+    };
   }
   return { answer: 'ok', reason: 'unsubscribed' };
 }

@@ -37,7 +37,8 @@ export function readSealedAddress(
   if (at < 0 || address.slice(at + 1).toLowerCase() !== spec.domain.toLowerCase())
     return { ok: false, error: 'not_verp' };
   const local = address.slice(0, at);
-  if (local.slice(0, spec.prefix.length).toLowerCase() !== spec.prefix) return { ok: false, error: 'not_verp' };
+  if (local.slice(0, spec.prefix.length).toLowerCase() !== spec.prefix)
+    return { ok: false, error: 'not_verp' };
   const opened = seal.openText(spec.purpose, local.slice(spec.prefix.length));
   if (!opened.ok) return { ok: false, error: 'forged', why: opened.error };
   const [sendId = '', contactId = '', ...rest] = opened.value;

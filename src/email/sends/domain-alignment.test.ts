@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.ts';
-import { alignedRelaxed, domainOfAddress, envelopeAlignmentWarnings, organisationalDomain } from './domain-alignment.ts';
+import {
+  alignedRelaxed,
+  domainOfAddress,
+  envelopeAlignmentWarnings,
+  organisationalDomain,
+} from './domain-alignment.ts';
 
 describe('organisational domain (the simple rule)', () => {
   it.each([
@@ -68,7 +73,10 @@ describe('envelope alignment warnings', () => {
       /bounces\.esp\.example \(SPOOR_BOUNCE_DOMAIN\) is not in the From domain's organisational domain acme\.example.*DMARC will fail: no DKIM signature/,
     );
     const withDkim = { ...loadConfig({ ...base, SPOOR_EMAIL_ENVELOPE_FROM: 'returns@esp.example' }) };
-    withDkim.smtp = { ...withDkim.smtp, dkim: { domainName: 'acme.example', keySelector: 's', privateKey: '' } };
+    withDkim.smtp = {
+      ...withDkim.smtp,
+      dkim: { domainName: 'acme.example', keySelector: 's', privateKey: '' },
+    };
     expect(envelopeAlignmentWarnings(withDkim)[0]).toMatch(
       /domain esp\.example \(SPOOR_EMAIL_ENVELOPE_FROM\).*DMARC rests on the DKIM signature of acme\.example alone/,
     );

@@ -10,7 +10,22 @@
 // second-level names. docs/deployment.md says to confirm with DMARC reports.
 import type { Config } from '../../config.ts';
 
-const SECOND_LEVELS = new Set(['ac', 'co', 'com', 'edu', 'go', 'gov', 'ltd', 'me', 'ne', 'net', 'or', 'org', 'plc', 'sch']);
+const SECOND_LEVELS = new Set([
+  'ac',
+  'co',
+  'com',
+  'edu',
+  'go',
+  'gov',
+  'ltd',
+  'me',
+  'ne',
+  'net',
+  'or',
+  'org',
+  'plc',
+  'sch',
+]);
 
 export function organisationalDomain(domain: string): string {
   const labels = domain.toLowerCase().replace(/\.$/, '').split('.');
