@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generate } from 'selfsigned';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.ts';
 
@@ -46,12 +47,24 @@ describe('bounce settings', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
-  it('takes a certificate and key for STARTTLS; an unreadable or mismatched file stops the start with a clear message', () => {
+  it('takes a certificate and key for STARTTLS; an unreadable or mismatched file stops the start with a clear message', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spoor-bounce-tls-'));
     try {
       const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
       writeFileSync(join(dir, 'key.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
       writeFileSync(join(dir, 'not-a-cert.pem'), 'hello');
+      const pems = await generate([{ name: 'commonName', value: 'bounce.example.com' }], { keyType: 'ec' });
+      writeFileSync(join(dir, 'cert.pem'), pems.cert);
+      writeFileSync(join(dir, 'cert-key.pem'), pems.private);
+      const env = {
+        SPOOR_BOUNCE_TLS_CERT: join(dir, 'cert.pem'),
+        SPOOR_BOUNCE_TLS_KEY: join(dir, 'cert-key.pem'),
+      };
+      expect(loadConfig(env).bounces.tls).toEqual({ cert: pems.cert, key: pems.private });
+      // Another key than the certificate's.
+      expect(() => loadConfig({ ...env, SPOOR_BOUNCE_TLS_KEY: join(dir, 'key.pem') })).toThrow(
+        /must be a PEM private key and its certificate: .*key values mismatch/,
+      );
       expect(() => loadConfig({ SPOOR_BOUNCE_TLS_CERT: join(dir, 'cert.pem') })).toThrow(
         'Set both SPOOR_BOUNCE_TLS_KEY and SPOOR_BOUNCE_TLS_CERT, or neither.',
       );
