@@ -298,6 +298,19 @@ describeEachEngine('unsubscribe by mail, and STARTTLS on the receiver', (engine)
     expect(await membership(email)).toMatchObject({ status: 'unsubscribed' });
   });
 
+  it('an address whose contact was erased is refused after the data: nothing is left to unsubscribe', async () => {
+    const email = 'eve@mail.test';
+    const erased = await spoor.app.inject({
+      method: 'DELETE',
+      url: `/api/contacts/${contactIds.get(email)}`,
+      headers: spoor.auth,
+    });
+    expect(erased.statusCode).toBe(200);
+    const result = await unsubscribeMail(email);
+    expect(result.code).toBe(550);
+    expect(result.response).toMatch(/names an email Spoor no longer has; nothing was changed/);
+  });
+
   /** The EHLO answer of a receiver, read over a plain socket. */
   function ehlo(port: number): Promise<string> {
     return new Promise((resolve, reject) => {
