@@ -3,12 +3,14 @@
 // <https one-click>, <mailto:u+…@bounce domain>; mail to that address, sent through SMTP to the
 // receiver, unsubscribes the contact, attributed to the send and counted once however often it comes
 // (and once with the one-click link too); a forged address is refused at RCPT with nothing changed; an
-// automatic reply changes nothing; a complaint report sent there is a complaint too. With a certificate
+// automatic reply changes nothing; a complaint report sent there is a complaint too; a write that fails
+// is answered 451 with nothing changed, and an erased contact's address 550. With a certificate
 // in the settings the receiver offers STARTTLS and takes a report over it; without, it offers none.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -296,6 +298,38 @@ describeEachEngine('unsubscribe by mail, and STARTTLS on the receiver', (engine)
       ),
     ]);
     expect(await membership(email)).toMatchObject({ status: 'unsubscribed' });
+  });
+
+  it('answers 451 while the unsubscribe cannot be stored (nothing changes), then 250 once it is', async () => {
+    const email = 'bob@mail.test';
+    // A write that fails inside the unsubscribe's transaction: the whole transaction rolls back.
+    const failing =
+      engine === 'sqlite'
+        ? [
+            sql`create trigger fail_consent before insert on consent_events begin select raise(abort, 'disk on fire'); end`,
+          ]
+        : [
+            sql`create function fail_consent() returns trigger language plpgsql as $$ begin raise exception 'disk on fire'; end $$`,
+            sql`create trigger fail_consent before insert on consent_events for each row execute function fail_consent()`,
+          ];
+    for (const statement of failing) await statement.execute(db());
+    try {
+      const refused = await unsubscribeMail(email);
+      expect(refused.code, refused.response).toBe(451);
+      expect(await membership(email)).toMatchObject({ status: 'subscribed' });
+      expect(await consentEvents(email)).toHaveLength(0);
+      expect(await unsubscribes()).toBe(4);
+    } finally {
+      await sql`drop trigger fail_consent${engine === 'postgres' ? sql` on consent_events` : sql``}`.execute(
+        db(),
+      );
+      if (engine === 'postgres') await sql`drop function fail_consent`.execute(db());
+    }
+    // The sending server tries again.
+    const retried = await unsubscribeMail(email);
+    expect(retried.code, retried.response).toBe(250);
+    expect(await membership(email)).toMatchObject({ status: 'unsubscribed', unsubscribed_send_id: sendId });
+    expect(await unsubscribes()).toBe(5);
   });
 
   it('an address whose contact was erased is refused after the data: nothing is left to unsubscribe', async () => {
