@@ -57,6 +57,10 @@ async function migratorFor(db: Kysely<Database>): Promise<Migrator> {
   return new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    // Migrations are written in parallel and each only adds its own tables or columns, so one can land
+    // with a lower number than one a development database already has (020 after 021). Run it then
+    // instead of refusing to start; a fresh install still runs them in number order.
+    allowUnorderedMigrations: true,
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
 }
