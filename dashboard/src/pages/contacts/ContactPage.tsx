@@ -184,7 +184,10 @@ export function ContactPage({ id }: { id: string }) {
               <dd>{c.prefillAllowed ? 'Chosen' : 'Not chosen'}</dd>
             </div>
           </dl>
-          <p className="as-of">Consents given in forms show with each submission in the timeline.</p>
+          <p className="as-of">
+            Consents given in forms show with each submission in the timeline, as does every list joined or
+            left (how, after which email, with which wording).
+          </p>
         </Section>
         {canReadEmail ? (
           <Section title="Lists">
