@@ -148,7 +148,8 @@ describe.skipIf(!chromiumPath)('dashboard: bounces, suppressions and unsubscribe
       await page
         .getByRole('listitem')
         .filter({ hasText: /^Delivered/ })
-        .innerText(),
+        .textContent()
+        .then(String),
     ).toMatch(/: 4$/);
     const outcomes = page.getByRole('table', { name: /By kind and category/ });
     await outcomes.waitFor();
@@ -160,9 +161,9 @@ describe.skipIf(!chromiumPath)('dashboard: bounces, suppressions and unsubscribe
       ['Auto-reply', 'Auto-reply', '1', '1'],
     ]);
     const complaints = page.getByRole('term').filter({ hasText: 'Complaints' });
-    expect(await complaints.locator('xpath=following-sibling::dd').innerText()).toMatch(/^1 /);
+    expect(await complaints.locator('xpath=following-sibling::dd').textContent().then(String)).toMatch(/^1 /);
     const replies = page.getByRole('term').filter({ hasText: 'Auto-replies' });
-    expect(await replies.locator('xpath=following-sibling::dd').innerText()).toMatch(/^1 /);
+    expect(await replies.locator('xpath=following-sibling::dd').textContent().then(String)).toMatch(/^1 /);
     // Two people left, by the link and by the center (the complaint, which unsubscribes too, is a complaint).
     await page.getByText('2 people unsubscribed after this email').waitFor();
     const sources = await page
@@ -192,12 +193,12 @@ describe.skipIf(!chromiumPath)('dashboard: bounces, suppressions and unsubscribe
     const table = page.getByRole('table', { name: 'Suppressed addresses, in address order' });
     await table.getByText(HARD).waitFor();
     const hardRow = table.getByRole('row').filter({ hasText: HARD });
-    expect(await hardRow.innerText()).toContain('Hard bounce · Invalid mailbox');
+    expect(await hardRow.textContent().then(String)).toContain('Hard bounce · Invalid mailbox');
     expect(await hardRow.getByRole('link', { name: `Contact ${HARD}` }).getAttribute('href')).toBe(
       `/app/contacts/${contactIds.get(HARD)}`,
     );
     const complaintRow = table.getByRole('row').filter({ hasText: COMPLAINS });
-    expect(await complaintRow.innerText()).toContain('Permanent');
+    expect(await complaintRow.textContent().then(String)).toContain('Permanent');
     expect(await complaintRow.getByRole('button').count()).toBe(0);
     // The full mailbox bounced once of the 3-in-5 window: not suppressed.
     expect(await table.getByText(FULL).count()).toBe(0);
@@ -231,10 +232,12 @@ describe.skipIf(!chromiumPath)('dashboard: bounces, suppressions and unsubscribe
     await table.getByRole('link', { name: HARD, exact: true }).click();
     await page.getByRole('heading', { name: HARD, level: 1 }).waitFor();
     const history = page.getByRole('list', { name: 'Listings and lifts, newest first' });
-    expect(await history.innerText()).toMatch(
+    expect(await history.textContent().then(String)).toMatch(
       /Listed for hard bounce \(Invalid mailbox\), until .+ · 1st listing/,
     );
-    expect(await history.innerText()).toContain('From a delivery report (DSN) after acceptance on a send');
+    expect(await history.textContent().then(String)).toContain(
+      'From a delivery report (DSN) after acceptance on a send',
+    );
     await screenshotPage(page, 'suppression');
     await expectNoSeriousAxeViolations(page);
     await page.getByRole('button', { name: 'Lift suppression…' }).click();
@@ -260,7 +263,7 @@ describe.skipIf(!chromiumPath)('dashboard: bounces, suppressions and unsubscribe
     await waitFor('the filter', async () => (await reports.getByRole('listitem').count()) === 1);
     await reports.getByText('Show the message as received (text)').click();
     const raw = reports.locator('pre');
-    expect(await raw.innerText()).toContain(`This is not a report ${XSS}`);
+    expect(await raw.textContent().then(String)).toContain(`This is not a report ${XSS}`);
     expect(await reports.locator('img').count()).toBe(0);
     expect(await xssRan(page)).toBeNull();
     await page.getByLabel('Verdict').selectOption('');
@@ -275,12 +278,12 @@ describe.skipIf(!chromiumPath)('dashboard: bounces, suppressions and unsubscribe
     await page.goto(`${origin}/app/contacts/${contactIds.get(COMPLAINS)}`);
     const notice = page.getByRole('note', { name: 'Suppression' });
     await notice.getByText('The address is suppressed for good').waitFor();
-    expect(await notice.innerText()).toContain('complaint (marked as spam)');
+    expect(await notice.textContent().then(String)).toContain('complaint (marked as spam)');
     const timeline = page.getByRole('list', { name: 'Interactions, newest first' });
     await timeline.getByText('Unsubscribed from News').waitFor();
     const consent = timeline.getByRole('listitem').filter({ hasText: 'Unsubscribed from News' });
-    expect(await consent.innerText()).toContain('subscribed → unsubscribed');
-    expect(await consent.innerText()).toContain(
+    expect(await consent.textContent().then(String)).toContain('subscribed → unsubscribed');
+    expect(await consent.textContent().then(String)).toContain(
       'Through a complaint (marked an email as spam) · after the email “Spring news”',
     );
     await timeline.getByText('Complaint on “Spring news”').waitFor();
@@ -288,7 +291,7 @@ describe.skipIf(!chromiumPath)('dashboard: bounces, suppressions and unsubscribe
     await page.goto(`${origin}/app/contacts/${contactIds.get(CHOOSES)}`);
     const left = timeline.getByRole('listitem').filter({ hasText: 'Unsubscribed from News' });
     await left.waitFor();
-    expect(await left.innerText()).toMatch(
+    expect(await left.textContent().then(String)).toMatch(
       /Through the subscription center · after the email “Spring news” · wording version \S+/,
     );
     await screenshotPage(page, 'contact-consent');
@@ -296,7 +299,9 @@ describe.skipIf(!chromiumPath)('dashboard: bounces, suppressions and unsubscribe
 
     await page.goto(`${origin}/app/contacts/${contactIds.get(FULL)}`);
     await timeline.getByText('Soft bounce on “Spring news”').waitFor();
-    expect(await timeline.innerText()).toContain('From a delivery report (DSN) after acceptance · 5.2.2');
+    expect(await timeline.textContent().then(String)).toContain(
+      'From a delivery report (DSN) after acceptance · 5.2.2',
+    );
   });
 
   it('shows an analyst the suppression list without a change button, and no bounce report', {
@@ -362,7 +367,7 @@ describe.skipIf(!chromiumPath)('dashboard: bounces, suppressions and unsubscribe
     await dialog.getByLabel('Everyone').check();
     await dialog.getByLabel('Most people').check();
     await dialog.getByText('Between').waitFor();
-    const said = await dialog.getByRole('status').innerText();
+    const said = await dialog.getByRole('status').textContent().then(String);
     expect(said).toMatch(/^Between 1,100 and 2,100 will receive it\./);
     expect(said).toContain('These lists hold 2,100 memberships');
     expect(said).toContain('No one is blocked.');
