@@ -124,7 +124,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   const engagement = engagementRoutes(app, { storage, config, secrets });
   subscriptionCenterRoutes(app, { storage, config, secrets, engagement });
   // Email providers' signed webhooks (bounces, complaints).
-  webhookRoutes(app, { storage, config });
+  webhookRoutes(app, { storage, config, secrets });
   webRoutes(app, { demoWebsiteId: options.demoWebsiteId });
   dashboardRoutes(app);
 
