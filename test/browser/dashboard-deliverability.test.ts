@@ -240,6 +240,11 @@ describe.skipIf(!chromiumPath)('dashboard: bounces, suppressions and unsubscribe
     );
     await screenshotPage(page, 'suppression');
     await expectNoSeriousAxeViolations(page);
+    // Links to other areas stay in the dashboard (under /app).
+    await page.getByRole('link', { name: 'Open the contact' }).click();
+    await page.waitForURL(`${origin}/app/contacts/${contactIds.get(HARD)}`);
+    await page.getByRole('heading', { name: HARD, level: 1 }).waitFor();
+    await page.goBack();
     await page.getByRole('button', { name: 'Lift suppression…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Lift suppression' }).click();
     await page.getByText('The suppression is lifted: later sends attempt the address.').waitFor();
