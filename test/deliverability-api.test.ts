@@ -73,9 +73,15 @@ describeEachEngine('deliverability reads', (engine) => {
       { publicUrl: 'https://track.spoor.test', sendPollMs: 50, smtp: smtpConfigFor(sink), bounces },
       { workers: true },
     );
-    const { seal } = await loadInstallSecrets(spoor.storage.db, undefined);
+    const secrets = await loadInstallSecrets(spoor.storage.db, undefined);
     const log = { info() {}, error() {}, warn() {}, debug() {} } as never;
-    receiver = (await startBounceReceiver({ db: spoor.storage.db, seal, bounces, log })) as BounceReceiver;
+    receiver = (await startBounceReceiver({
+      storage: spoor.storage,
+      secrets,
+      bounces,
+      engagement: { maxBatch: 64, trackingDefault: true },
+      log,
+    })) as BounceReceiver;
     ({ sendId, contactIds } = await sendToNewList(spoor, [HARD, COMPLAINS, LEAVES]));
     await deliver(
       fixture('postfix-5.1.1-unknown-user.eml', HARD),

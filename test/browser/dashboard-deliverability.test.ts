@@ -87,9 +87,15 @@ describe.skipIf(!chromiumPath)('dashboard: bounces, suppressions and unsubscribe
 
   beforeAll(async () => {
     const { spoor } = suite.server;
-    const { seal } = await loadInstallSecrets(spoor.storage.db, undefined);
+    const secrets = await loadInstallSecrets(spoor.storage.db, undefined);
     const log = { info() {}, error() {}, warn() {}, debug() {} } as never;
-    receiver = (await startBounceReceiver({ db: spoor.storage.db, seal, bounces, log })) as BounceReceiver;
+    receiver = (await startBounceReceiver({
+      storage: spoor.storage,
+      secrets,
+      bounces,
+      engagement: { maxBatch: 64, trackingDefault: true },
+      log,
+    })) as BounceReceiver;
     const made = await sendToNewList(spoor, ADDRESSES, {
       subject: 'Spring news',
       html: '<p>Hi!</p><p><a id="prefs" href="{{ subscription_center_url }}">Choose your emails</a></p>',

@@ -45,7 +45,7 @@ export const UNSUBSCRIBE_SOURCE_LABELS: Record<string, string> = {
   unsubscribe_link: "The unsubscribe link or the mail provider's one-click button",
   subscription_center: 'The subscription center',
   complaint: 'A complaint (marked an email as spam)',
-  mailto: 'An email to the unsubscribe address',
+  unsubscribe_mail: 'An email to the unsubscribe address (List-Unsubscribe mailto:)',
   form: 'A form',
   double_opt_in: 'A confirmed sign-up',
   api: 'The API',
