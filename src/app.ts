@@ -9,6 +9,7 @@ import { contactImportJobRoutes } from './contacts/import-job-routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieRoutes } from './cookies/routes.ts';
 import { bounceReportRoutes } from './email/bounces/routes.ts';
+import { outcomeSourcesOf } from './email/bounces/store.ts';
 import { webhookRoutes } from './email/bounces/webhook-routes.ts';
 import { errorPage } from './email/engagement/pages.ts';
 import { engagementRoutes } from './email/engagement/routes.ts';
@@ -109,11 +110,14 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       listRoutes(email, { db: storage.db });
       messageRoutes(email, { db: storage.db });
       sendRoutes(email, { db: storage.db });
-      suppressionRoutes(email, { db: storage.db, config });
-      bounceReportRoutes(email, { db: storage.db });
+      suppressionRoutes(email, { db: storage.db, config, outcomeSources: outcomeSourcesOf });
       insightsRoutes(email, { db: storage.db });
       smtpStatusRoutes(email, { db: storage.db, config });
     });
+    // Reports kept whole hold other people's mail as received: administrators only (decision 032).
+    adminArea(admin, 'administration', (administration) =>
+      bounceReportRoutes(administration, { db: storage.db }),
+    );
   });
   publicFormRoutes(app, { config, storage, websites, handoffs });
 

@@ -656,6 +656,11 @@ export interface paths {
   };
   "/api/suppressions/{email}": {
     /**
+     * An address's suppression: in force or not, why, and every listing and lift with where it came from.
+     * @description An address that has never been listed answers 404.
+     */
+    get: operations["getSuppression"];
+    /**
      * Lift a suppression (the mailbox works again): later sends attempt the address.
      * @description An address that is not suppressed answers 404; one suppressed for a complaint 409 (only its owner can lift that, by subscribing anew). The history keeps the lift.
      */
@@ -668,19 +673,19 @@ export interface paths {
      */
     get: operations["getContactSuppression"];
   };
-  "/api/bounce-reports": {
-    /**
-     * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
-     * @description `verdict` keeps one verdict: `unparseable`, `forged` and `unmatched` reports changed nothing and carry the message.
-     */
-    get: operations["listBounceReports"];
-  };
   "/api/sends/{id}/insights": {
     /**
      * Insights of a send: delivery, opens, clicks, rates, unsubscribes and clicks per link.
      * @description Recipients, sent, blocked by reason, delivered, bounces, opens and clicks (human and machine apart), rates, unsubscribes and clicks per link. Read from counters kept up as events arrive.
      */
     get: operations["getSendInsights"];
+  };
+  "/api/sends/{id}/outcomes": {
+    /**
+     * What a send's bounces, complaints, auto-replies and unsubscribes are made of.
+     * @description Outcomes by kind (`hard_bounce`, `soft_bounce`, `blocked`, `complaint`, `auto_reply`) and category (D365's bounce categories), with how many arrived after the SMTP server accepted the email (`late`); the people who unsubscribed by source (`unsubscribe_link`: the link or a mail provider's one-click button; `subscription_center`; …), each person once per source.
+     */
+    get: operations["getSendOutcomes"];
   };
   "/api/sends/{id}/domains": {
     /**
@@ -709,6 +714,13 @@ export interface paths {
      * @description Connects, starts TLS and logs in as sending does (no mail is sent; up to 5 seconds), and reports the latest failure to reach the server recorded on any send. The settings come from the environment (docs/configuration.md).
      */
     get: operations["getSmtpStatus"];
+  };
+  "/api/bounce-reports": {
+    /**
+     * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
+     * @description `verdict` keeps one verdict: `unparseable`, `forged` and `unmatched` reports changed nothing and carry the message.
+     */
+    get: operations["listBounceReports"];
   };
   "/e/o/{token}": {
     /**
@@ -9042,6 +9054,8 @@ export interface operations {
           "application/json": {
             suppressions: ({
                 email: string;
+                /** @description The contact the address belonged to when it was listed. */
+                contactId: string | null;
                 /** @description hard_bounce, soft_bounces (the window filled) or complaint. */
                 reason: string;
                 /** @description The bounce category (invalid-mailbox, full-mailbox …) or complaint. */
@@ -9074,6 +9088,98 @@ export interface operations {
       };
       /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * An address's suppression: in force or not, why, and every listing and lift with where it came from.
+   * @description An address that has never been listed answers 404.
+   */
+  getSuppression: {
+    parameters: {
+      path: {
+        email: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description The suppression in force now; null when the address may be emailed. */
+            current: ({
+              /** @description hard_bounce, soft_bounces or complaint. */
+              reason: string;
+              category: string | null;
+              sendId: string | null;
+              detail: string | null;
+              /** Format: date-time */
+              since: string;
+              /** @description null = permanent (a complaint). */
+              until: string | null;
+              listing: number;
+            }) | null;
+            /** @description Every listing and lift of the address, newest first. */
+            history: ({
+                action: "listed" | "lifted";
+                reason: string;
+                category: string | null;
+                sendId: string | null;
+                /** @description How the outcome behind a listing arrived: smtp (the answer while sending), dsn, arf, reply or webhook; null for a lift. */
+                via: string | null;
+                detail: string | null;
+                listing: number | null;
+                until: string | null;
+                /** Format: date-time */
+                at: string;
+              })[];
+            /** @description Soft bounces suppress when `limit` of the last `window` sends soft-bounced. */
+            softBounceRule: {
+              limit: number;
+              window: number;
+            };
+            /** @description The address (lower-cased). */
+            email: string;
+            /** @description The contact the address belonged to when it was listed. */
+            contactId: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
@@ -9199,6 +9305,8 @@ export interface operations {
                 reason: string;
                 category: string | null;
                 sendId: string | null;
+                /** @description How the outcome behind a listing arrived: smtp (the answer while sending), dsn, arf, reply or webhook; null for a lift. */
+                via: string | null;
                 detail: string | null;
                 listing: number | null;
                 until: string | null;
@@ -9233,73 +9341,6 @@ export interface operations {
       };
       /** @description Not found. */
       404: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description A fault on Spoor's side (logged); nothing was recorded. */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
-      503: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-    };
-  };
-  /**
-   * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
-   * @description `verdict` keeps one verdict: `unparseable`, `forged` and `unmatched` reports changed nothing and carry the message.
-   */
-  listBounceReports: {
-    parameters: {
-      query?: {
-        verdict?: "recorded" | "duplicate" | "unparseable" | "forged" | "unmatched" | "ignored";
-        limit?: number;
-        cursor?: string;
-      };
-    };
-    responses: {
-      /** @description Default Response */
-      200: {
-        content: {
-          "application/json": {
-            reports: ({
-                id: string;
-                /** Format: date-time */
-                receivedAt: string;
-                source: string;
-                verdict: "recorded" | "duplicate" | "unparseable" | "forged" | "unmatched" | "ignored";
-                /** @description What was recorded, or why nothing was. */
-                reason: string;
-                envelopeFrom: string | null;
-                envelopeTo: string | null;
-                size: number;
-                /** @description The message as received, kept only when nothing could be recorded from it. */
-                raw: string | null;
-              })[];
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description Bad request: a value is malformed or missing (the message names it). */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description No API key or session, or an unknown, revoked or ended one. */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
-      403: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
@@ -9464,6 +9505,77 @@ export interface operations {
              * @description When the counters were read.
              */
             asOf: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * What a send's bounces, complaints, auto-replies and unsubscribes are made of.
+   * @description Outcomes by kind (`hard_bounce`, `soft_bounce`, `blocked`, `complaint`, `auto_reply`) and category (D365's bounce categories), with how many arrived after the SMTP server accepted the email (`late`); the people who unsubscribed by source (`unsubscribe_link`: the link or a mail provider's one-click button; `subscription_center`; …), each person once per source.
+   */
+  getSendOutcomes: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            outcomes: {
+                /** @description hard_bounce, soft_bounce, blocked, complaint or auto_reply. */
+                kind: string;
+                /** @description D365's bounce category, auto-reply, challenge-response or complaint. */
+                category: string;
+                count: number;
+                /** @description Of these, reported after the SMTP server accepted the email. */
+                late: number;
+              }[];
+            unsubscribes: {
+                /** @description unsubscribe_link, subscription_center, … */
+                source: string;
+                /** @description People, each once per source. */
+                count: number;
+              }[];
           };
         };
       };
@@ -9783,6 +9895,73 @@ export interface operations {
               /** Format: date-time */
               at: string;
             } | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
+   * @description `verdict` keeps one verdict: `unparseable`, `forged` and `unmatched` reports changed nothing and carry the message.
+   */
+  listBounceReports: {
+    parameters: {
+      query?: {
+        verdict?: "recorded" | "duplicate" | "unparseable" | "forged" | "unmatched" | "ignored";
+        limit?: number;
+        cursor?: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            reports: ({
+                id: string;
+                /** Format: date-time */
+                receivedAt: string;
+                source: string;
+                verdict: "recorded" | "duplicate" | "unparseable" | "forged" | "unmatched" | "ignored";
+                /** @description What was recorded, or why nothing was. */
+                reason: string;
+                envelopeFrom: string | null;
+                envelopeTo: string | null;
+                size: number;
+                /** @description The message as received, kept only when nothing could be recorded from it. */
+                raw: string | null;
+              })[];
+            nextCursor: string | null;
           };
         };
       };

@@ -1,13 +1,15 @@
 // A contact's timeline: every interaction newest first, visits grouped with their pages and engaged time,
 // form submissions with what was sent, and emails sent (or bounced), opened, clicked and unsubscribed
 // from. Pages load on demand. Above it, whether the address is suppressed: why no email appears after.
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, data } from '../../api/client';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorState } from '../../ui/ErrorState';
 import { formatDuration } from '../../ui/format';
 import { Loading } from '../../ui/NotFound';
 import { formatDateTime } from '../../ui/Page';
+import { ConsentEntry, type FeedItem, OutcomeEntry } from './LifecycleEntries';
+import { SuppressionNotice } from './SuppressionNotice';
 
 interface Pageview {
   url: string;
@@ -167,22 +169,6 @@ function ForwardEntry({ item }: { item: ForwardItem }) {
   );
 }
 
-/** The suppression list keeps the address from every email after a hard bounce. */
-function Suppressed({ contactId }: { contactId: string }) {
-  const emails = useQuery({
-    queryKey: ['contact-emails', contactId],
-    queryFn: () => data(api.GET('/api/contacts/{id}/emails', { params: { path: { id: contactId } } })),
-  });
-  const suppressed = emails.data?.suppressed;
-  if (!suppressed) return null;
-  return (
-    <p className="notice warning">
-      The address is suppressed since {formatDateTime(suppressed.since)} ({suppressed.reason}
-      {suppressed.detail ? `: ${suppressed.detail}` : ''}); no email is attempted.
-    </p>
-  );
-}
-
 function Entry({ item }: { item: Item }) {
   switch (item.type) {
     case 'visit':
@@ -195,6 +181,10 @@ function Entry({ item }: { item: Item }) {
       return <EmailSentEntry item={item as EmailSentItem} />;
     case 'email_forward':
       return <ForwardEntry item={item as ForwardItem} />;
+    case 'consent':
+      return <ConsentEntry item={item as FeedItem} />;
+    case 'email_outcome':
+      return <OutcomeEntry item={item as FeedItem} />;
     default:
       return <p className="timeline-title">{(item as OtherItem).kind ?? item.type}</p>;
   }
@@ -203,7 +193,7 @@ function Entry({ item }: { item: Item }) {
 export function Timeline({ contactId }: { contactId: string }) {
   return (
     <>
-      <Suppressed contactId={contactId} />
+      <SuppressionNotice contactId={contactId} />
       <Interactions contactId={contactId} />
     </>
   );
