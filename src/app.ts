@@ -9,9 +9,11 @@ import { contactImportJobRoutes } from './contacts/import-job-routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieRoutes } from './cookies/routes.ts';
 import { bounceReportRoutes } from './email/bounces/routes.ts';
+import { outcomeSourcesOf } from './email/bounces/store.ts';
 import { webhookRoutes } from './email/bounces/webhook-routes.ts';
 import { errorPage } from './email/engagement/pages.ts';
 import { engagementRoutes } from './email/engagement/routes.ts';
+import { forwardRoutes } from './email/forwards/routes.ts';
 import { insightsRoutes } from './email/insights/routes.ts';
 import { messageRoutes } from './email/messages/routes.ts';
 import { sendRoutes } from './email/sends/routes.ts';
@@ -112,11 +114,14 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       messageRoutes(email, { db: storage.db, unknownOffers });
       offerRoutes(email, { db: storage.db });
       sendRoutes(email, { db: storage.db });
-      suppressionRoutes(email, { db: storage.db, config });
-      bounceReportRoutes(email, { db: storage.db });
+      suppressionRoutes(email, { db: storage.db, config, outcomeSources: outcomeSourcesOf });
       insightsRoutes(email, { db: storage.db });
       smtpStatusRoutes(email, { db: storage.db, config });
     });
+    // Reports kept whole hold other people's mail as received: administrators only (decision 032).
+    adminArea(admin, 'administration', (administration) =>
+      bounceReportRoutes(administration, { db: storage.db }),
+    );
   });
   publicFormRoutes(app, { config, storage, websites, handoffs });
 
@@ -124,6 +129,8 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   const engagement = engagementRoutes(app, { storage, config, secrets });
   subscriptionCenterRoutes(app, { storage, config, secrets, engagement });
   offerPublicRoutes(app, { storage, config, secrets });
+  // Forward to a friend: the form, and the friends' copies' pixel and links (beside the contacts').
+  forwardRoutes(app, { storage, config, secrets });
   // Email providers' signed webhooks (bounces, complaints).
   webhookRoutes(app, { storage, config, secrets });
   webRoutes(app, { demoWebsiteId: options.demoWebsiteId });

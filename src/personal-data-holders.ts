@@ -5,6 +5,7 @@
 import { contactsPersonalData } from './contacts/personal-data.ts';
 import { bouncesPersonalData } from './email/bounces/personal-data.ts';
 import { engagementPersonalData } from './email/engagement/personal-data.ts';
+import { forwardsPersonalData } from './email/forwards/personal-data.ts';
 import { sendsPersonalData } from './email/sends/personal-data.ts';
 import { formsPersonalData } from './forms/personal-data.ts';
 import { identityPersonalData } from './identity/personal-data.ts';
@@ -23,4 +24,5 @@ export const personalData = new PersonalDataRegistry([
   sendsPersonalData,
   offersPersonalData, // claims and follows name the contact; nothing names them
   bouncesPersonalData, // erased first: outcomes name send recipients
+  forwardsPersonalData, // the forwarder's forwards and copies: no other holder's rows name them
 ]);

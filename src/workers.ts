@@ -1,6 +1,7 @@
 // This node's background work: one job runner with every domain's job kinds. The server (main) starts
 // it; the HTTP app never does, and a test starts it only when it needs it. A new kind is one line here.
 import type { Config } from './config.ts';
+import { forwardCopyJobKind } from './email/forwards/copy-job.ts';
 import { leaseMsFor, sendJobKind } from './email/sends/send-job.ts';
 import { confirmationMailJobKind, expiredSignupsJobKind } from './email/subscription-center/signup-jobs.ts';
 import { submissionRetryJobKind } from './forms/retry-submissions.ts';
@@ -45,6 +46,7 @@ export async function createWorkers({ storage, config, log }: WorkerDeps): Promi
   runner.register(submissionRetryJobKind(storage));
   runner.register(confirmationMailJobKind({ storage, config, seal: secrets.seal }));
   runner.register(expiredSignupsJobKind(storage));
+  runner.register(forwardCopyJobKind({ storage, config, secrets }));
   return runner;
 }
 

@@ -42,6 +42,7 @@ const AREA_OF: Record<string, Area> = {
   '/api/sends/{id}/resume': 'email',
   '/api/sends/{id}/recipients': 'email',
   '/api/sends/{id}/insights': 'email',
+  '/api/sends/{id}/outcomes': 'email',
   '/api/suppressions': 'email',
   '/api/suppressions/{email}': 'email',
   '/api/users': 'administration',
@@ -51,6 +52,8 @@ const AREA_OF: Record<string, Area> = {
   '/api/api-keys': 'administration',
   '/api/api-keys/{id}': 'administration',
   '/api/audit-log': 'administration',
+  // Kept reports hold other people's mail (decision 032).
+  '/api/bounce-reports': 'administration',
   // A signed-in user's own session: the cookie only, never a key (401).
   '/api/session': 'own session',
   '/api/sessions': 'own session',

@@ -6,7 +6,9 @@
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { forwardToken } from '../src/email/forwards/forward-links.ts';
 import { subscribeContact } from '../src/lists/store.ts';
+import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import {
   type FuzzRequest,
@@ -28,7 +30,7 @@ const SITE = 'https://shop.example';
 console.info(`[fuzz] seed ${SEED} (replay with FUZZ_SEED=${SEED}), ${RUNS} cases per route`);
 
 /** Routes people meet in a browser or an email: their refusals may be pages or scripts instead of JSON. */
-const PEOPLE_FACING = /^\/((p|s|f|e|o|account)\/|subscriptions\b|offers\/)/;
+const PEOPLE_FACING = /^\/((p|s|f|e|o|account)\/|subscriptions\b|forward\b|offers\/)/;
 
 /** Known-good bodies by route (one, or a list to use in turn), which the fuzzer varies one property at a time. */
 function examples(seeds: Seeds): Record<string, unknown> {
@@ -101,6 +103,10 @@ function examples(seeds: Seeds): Record<string, unknown> {
       endedUrl: 'https://shop.example/over',
     },
     'PATCH /api/offers/{id}': { claimLimit: null, timeZone: 'America/New_York', exhaustedUrl: null },
+    'POST /forward': {
+      token: seeds['forwardTokens']![0],
+      email: ['friend@other.example', 'second@other.example'],
+    },
   };
 }
 
@@ -146,8 +152,11 @@ async function seed(spoor: RunningSpoor): Promise<Seeds> {
     timeZone: 'UTC',
     claimLimit: 5,
   });
+  // The forward form's link, as a sent email carries it (send × forwarder, sealed).
+  const { seal } = await loadInstallSecrets(spoor.storage.db, spoor.config.tokenKeys);
   return {
     offers: [offer.id],
+    forwardTokens: [forwardToken(seal, send.id, contact.id)],
     websites: [website.id],
     contacts: [contact.id, other.id],
     lists: [list.id],

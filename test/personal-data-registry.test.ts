@@ -155,6 +155,7 @@ describe('personal-data registry lists', () => {
       'email-sends',
       'offers',
       'email-outcomes',
+      'email-forwards',
     ]);
   });
 });

@@ -11,6 +11,7 @@ const Forms = lazy(() => import('./pages/forms/routes'));
 const Lists = lazy(() => import('./pages/lists/routes'));
 const Emails = lazy(() => import('./pages/emails/routes'));
 const Offers = lazy(() => import('./pages/offers/routes'));
+const Suppressions = lazy(() => import('./pages/suppressions/routes'));
 const Settings = lazy(() => import('./pages/settings/routes'));
 
 export function AppRoutes() {
@@ -24,6 +25,7 @@ export function AppRoutes() {
         <Route path="/lists" nest component={Lists} />
         <Route path="/emails" nest component={Emails} />
         <Route path="/offers" nest component={Offers} />
+        <Route path="/suppressions" nest component={Suppressions} />
         <Route path="/settings" nest component={Settings} />
         <Route component={NotFound} />
       </Switch>

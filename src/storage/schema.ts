@@ -726,6 +726,52 @@ export interface Database {
   offer_claims: OfferClaimsTable;
   offer_hits: OfferHitsTable;
   send_offers: SendOffersTable;
+  forwards: ForwardsTable;
+  forward_copies: ForwardCopiesTable;
+  forward_events: ForwardEventsTable;
+}
+
+/** A post of the forward-to-a-friend form: the forwarder's interaction (migration 020). */
+export interface ForwardsTable {
+  id: string;
+  send_id: string;
+  contact_id: string;
+  addresses: number;
+  created_at: number;
+}
+
+export type ForwardCopyStatus = 'queued' | 'sent' | 'blocked' | 'limited' | 'failed';
+
+/** One address entered in the forward form: the friend's copy. */
+export interface ForwardCopiesTable {
+  id: string;
+  forward_id: string;
+  send_id: string;
+  /** The forwarder. */
+  contact_id: string;
+  /** Keyed hash of the friend's address (never the address once sent). */
+  friend_hash: string;
+  /** The plain address until the copy is sent or given up. */
+  email: string | null;
+  status: ForwardCopyStatus;
+  detail: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+/** An open or click of a forwarded copy: the send's and the forwarder's, never a contact's. */
+export interface ForwardEventsTable {
+  id: string;
+  copy_id: string;
+  send_id: string;
+  kind: 'open' | 'click';
+  link_position: number | null;
+  occurred_at: number;
+  machine: Generated<number>;
+  machine_reason: string | null;
+  implied: Generated<number>;
+  source_hash: string | null;
+  user_agent: string | null;
 }
 
 /** A connection or a transaction: what every store's functions take. */

@@ -138,12 +138,12 @@ export interface paths {
   "/o/{token}": {
     /**
      * A recipient's offer link in sent email: claims the offer for them while it can, and redirects.
-     * @description A person's follow (not a scanner's, a preview's or a HEAD) takes a claim while the offer is valid and has claims left and the contact holds fewer than its per-contact limit; the follow and its reason (claimed, already_claimed, not_started, ended, exhausted, withdrawn, machine) are recorded. Always a 302 with `Cache-Control: no-store` to the offer's URL for that reason (Spoor's page for a closed state without one). An invalid link is a 404 page (limited per client address: 429).
+     * @description A person's follow (not a scanner's, a preview's or a HEAD) takes a claim while the offer is valid and has claims left and the contact holds fewer than its per-contact limit; the follow and its reason (claimed, already_claimed, not_started, ended, exhausted, withdrawn, machine) are recorded. Always a 302 with `Cache-Control: no-store` to the offer's URL for that reason (Spoor's page for a closed state without one). An invalid link is a 404 page (limited per client address: 429); more than 30 follows of one recipient's link a minute answer 429.
      */
     get: operations["followOfferLink"];
     /**
      * A recipient's offer link in sent email: claims the offer for them while it can, and redirects.
-     * @description A person's follow (not a scanner's, a preview's or a HEAD) takes a claim while the offer is valid and has claims left and the contact holds fewer than its per-contact limit; the follow and its reason (claimed, already_claimed, not_started, ended, exhausted, withdrawn, machine) are recorded. Always a 302 with `Cache-Control: no-store` to the offer's URL for that reason (Spoor's page for a closed state without one). An invalid link is a 404 page (limited per client address: 429).
+     * @description A person's follow (not a scanner's, a preview's or a HEAD) takes a claim while the offer is valid and has claims left and the contact holds fewer than its per-contact limit; the follow and its reason (claimed, already_claimed, not_started, ended, exhausted, withdrawn, machine) are recorded. Always a 302 with `Cache-Control: no-store` to the offer's URL for that reason (Spoor's page for a closed state without one). An invalid link is a 404 page (limited per client address: 429); more than 30 follows of one recipient's link a minute answer 429.
      */
     head: operations["followOfferLinkHead"];
   };
@@ -165,6 +165,37 @@ export interface paths {
      * @description Where an offer without a URL of its own for a state sends people: plain HTML, no script. An unknown offer is a 404 page.
      */
     get: operations["offerStatePage"];
+  };
+  "/forward": {
+    /**
+     * The forward-to-a-friend form a message's {{ forward_url }} opens.
+     * @description Up to 5 address fields and a button; no script. Changes nothing (link scanners fetch every link). The link names the send and the forwarder, sealed; it lasts 90 days (410 after).
+     */
+    get: operations["getForwardForm"];
+    /**
+     * Forward the email: each address entered is logged as a forward and sent a copy.
+     * @description Posted by the form (application/x-www-form-urlencoded) with its sealed token and up to 5 `email` fields. Each address is logged as a forward; each gets a copy without any of the forwarder’s links unless it is suppressed, belongs to a contact who unsubscribed, or has had its copies for the day — the answer is the same either way. Refused with the form and a message (422) for an invalid address, more than 5 at once, or past the forwarder’s limit for this email. A filled honeypot gets the same answer and leaves nothing.
+     */
+    post: operations["forwardToFriends"];
+  };
+  "/e/fo/{token}": {
+    /**
+     * The open pixel of a friend's forwarded copy: records a forwarded open, answers a 1×1 GIF.
+     * @description Answers its GIF whatever the token. A genuine token records an open of the copy: the send’s and the forwarder’s, never a contact’s (machine opens labelled as for contacts).
+     */
+    get: operations["recordForwardedOpen"];
+  };
+  "/e/fc/{token}": {
+    /**
+     * A tracked link of a friend's forwarded copy: records the click, redirects to the stored destination.
+     * @description The destination is the send’s stored link for the position; nothing in the URL chooses it. Scanner clicks are labelled as for contacts; no cookie is set. An invalid link is a 404 page (limited per client address: 429).
+     */
+    get: operations["followForwardedLink"];
+    /**
+     * A tracked link of a friend's forwarded copy: records the click, redirects to the stored destination.
+     * @description The destination is the send’s stored link for the position; nothing in the URL chooses it. Scanner clicks are labelled as for contacts; no cookie is set. An invalid link is a 404 page (limited per client address: 429).
+     */
+    head: operations["followForwardedLinkHead"];
   };
   "/": {
     /**
@@ -694,6 +725,11 @@ export interface paths {
   };
   "/api/suppressions/{email}": {
     /**
+     * An address's suppression: in force or not, why, and every listing and lift with where it came from.
+     * @description An address that has never been listed answers 404.
+     */
+    get: operations["getSuppression"];
+    /**
      * Lift a suppression (the mailbox works again): later sends attempt the address.
      * @description An address that is not suppressed answers 404; one suppressed for a complaint 409 (only its owner can lift that, by subscribing anew). The history keeps the lift.
      */
@@ -706,19 +742,19 @@ export interface paths {
      */
     get: operations["getContactSuppression"];
   };
-  "/api/bounce-reports": {
-    /**
-     * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
-     * @description `verdict` keeps one verdict: `unparseable`, `forged` and `unmatched` reports changed nothing and carry the message.
-     */
-    get: operations["listBounceReports"];
-  };
   "/api/sends/{id}/insights": {
     /**
      * Insights of a send: delivery, opens, clicks, rates, unsubscribes and clicks per link.
      * @description Recipients, sent, blocked by reason, delivered, bounces, opens and clicks (human and machine apart), rates, unsubscribes and clicks per link. Read from counters kept up as events arrive.
      */
     get: operations["getSendInsights"];
+  };
+  "/api/sends/{id}/outcomes": {
+    /**
+     * What a send's bounces, complaints, auto-replies and unsubscribes are made of.
+     * @description Outcomes by kind (`hard_bounce`, `soft_bounce`, `blocked`, `complaint`, `auto_reply`) and category (D365's bounce categories), with how many arrived after the SMTP server accepted the email (`late`); the people who unsubscribed by source (`unsubscribe_link`: the link or a mail provider's one-click button; `subscription_center`; …), each person once per source.
+     */
+    get: operations["getSendOutcomes"];
   };
   "/api/sends/{id}/domains": {
     /**
@@ -747,6 +783,13 @@ export interface paths {
      * @description Connects, starts TLS and logs in as sending does (no mail is sent; up to 5 seconds), and reports the latest failure to reach the server recorded on any send. The settings come from the environment (docs/configuration.md).
      */
     get: operations["getSmtpStatus"];
+  };
+  "/api/bounce-reports": {
+    /**
+     * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
+     * @description `verdict` keeps one verdict: `unparseable`, `forged` and `unmatched` reports changed nothing and carry the message.
+     */
+    get: operations["listBounceReports"];
   };
   "/e/o/{token}": {
     /**
@@ -2255,7 +2298,7 @@ export interface operations {
   };
   /**
    * A recipient's offer link in sent email: claims the offer for them while it can, and redirects.
-   * @description A person's follow (not a scanner's, a preview's or a HEAD) takes a claim while the offer is valid and has claims left and the contact holds fewer than its per-contact limit; the follow and its reason (claimed, already_claimed, not_started, ended, exhausted, withdrawn, machine) are recorded. Always a 302 with `Cache-Control: no-store` to the offer's URL for that reason (Spoor's page for a closed state without one). An invalid link is a 404 page (limited per client address: 429).
+   * @description A person's follow (not a scanner's, a preview's or a HEAD) takes a claim while the offer is valid and has claims left and the contact holds fewer than its per-contact limit; the follow and its reason (claimed, already_claimed, not_started, ended, exhausted, withdrawn, machine) are recorded. Always a 302 with `Cache-Control: no-store` to the offer's URL for that reason (Spoor's page for a closed state without one). An invalid link is a 404 page (limited per client address: 429); more than 30 follows of one recipient's link a minute answer 429.
    */
   followOfferLink: {
     parameters: {
@@ -2303,7 +2346,7 @@ export interface operations {
   };
   /**
    * A recipient's offer link in sent email: claims the offer for them while it can, and redirects.
-   * @description A person's follow (not a scanner's, a preview's or a HEAD) takes a claim while the offer is valid and has claims left and the contact holds fewer than its per-contact limit; the follow and its reason (claimed, already_claimed, not_started, ended, exhausted, withdrawn, machine) are recorded. Always a 302 with `Cache-Control: no-store` to the offer's URL for that reason (Spoor's page for a closed state without one). An invalid link is a 404 page (limited per client address: 429).
+   * @description A person's follow (not a scanner's, a preview's or a HEAD) takes a claim while the offer is valid and has claims left and the contact holds fewer than its per-contact limit; the follow and its reason (claimed, already_claimed, not_started, ended, exhausted, withdrawn, machine) are recorded. Always a 302 with `Cache-Control: no-store` to the offer's URL for that reason (Spoor's page for a closed state without one). An invalid link is a 404 page (limited per client address: 429); more than 30 follows of one recipient's link a minute answer 429.
    */
   followOfferLinkHead: {
     parameters: {
@@ -2486,6 +2529,290 @@ export interface operations {
         };
       };
       /** @description The database cannot be used right now; `Retry-After` says when to try again (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The forward-to-a-friend form a message's {{ forward_url }} opens.
+   * @description Up to 5 address fields and a button; no script. Changes nothing (link scanners fetch every link). The link names the send and the forwarder, sealed; it lasts 90 days (410 after).
+   */
+  getForwardForm: {
+    parameters: {
+      query?: {
+        token?: string;
+      };
+    };
+    responses: {
+      /** @description The form. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid, or names nothing we hold (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link (a page). */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Forward the email: each address entered is logged as a forward and sent a copy.
+   * @description Posted by the form (application/x-www-form-urlencoded) with its sealed token and up to 5 `email` fields. Each address is logged as a forward; each gets a copy without any of the forwarder’s links unless it is suppressed, belongs to a contact who unsubscribed, or has had its copies for the day — the answer is the same either way. Refused with the form and a message (422) for an invalid address, more than 5 at once, or past the forwarder’s limit for this email. A filled honeypot gets the same answer and leaves nothing.
+   */
+  forwardToFriends: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          token: string;
+          email?: string | string[];
+          website?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Thank you (the same whatever became of each copy). */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid, or names nothing we hold (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link (a page). */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The form again, saying what to correct. */
+      422: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The open pixel of a friend's forwarded copy: records a forwarded open, answers a 1×1 GIF.
+   * @description Answers its GIF whatever the token. A genuine token records an open of the copy: the send’s and the forwarder’s, never a contact’s (machine opens labelled as for contacts).
+   */
+  recordForwardedOpen: {
+    parameters: {
+      path: {
+        /** @description {token}.gif */
+        token: string;
+      };
+    };
+    responses: {
+      /** @description A transparent 1×1 GIF. */
+      200: {
+        content: {
+          "image/gif": string;
+        };
+      };
+    };
+  };
+  /**
+   * A tracked link of a friend's forwarded copy: records the click, redirects to the stored destination.
+   * @description The destination is the send’s stored link for the position; nothing in the URL chooses it. Scanner clicks are labelled as for contacts; no cookie is set. An invalid link is a 404 page (limited per client address: 429).
+   */
+  followForwardedLink: {
+    parameters: {
+      path: {
+        /** @description The click token. */
+        token: string;
+      };
+    };
+    responses: {
+      /** @description The honeypot link: a page no person sees. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description To the stored destination. */
+      302: {
+        content: never;
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An invalid or unknown link (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The destination stored for this link cannot be redirected to (a page). */
+      422: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * A tracked link of a friend's forwarded copy: records the click, redirects to the stored destination.
+   * @description The destination is the send’s stored link for the position; nothing in the URL chooses it. Scanner clicks are labelled as for contacts; no cookie is set. An invalid link is a 404 page (limited per client address: 429).
+   */
+  followForwardedLinkHead: {
+    parameters: {
+      path: {
+        /** @description The click token. */
+        token: string;
+      };
+    };
+    responses: {
+      /** @description The honeypot link: a page no person sees. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description To the stored destination. */
+      302: {
+        content: never;
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An invalid or unknown link (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The destination stored for this link cannot be redirected to (a page). */
+      422: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
       503: {
         content: {
           "text/html": string;
@@ -9641,6 +9968,8 @@ export interface operations {
           "application/json": {
             suppressions: ({
                 email: string;
+                /** @description The contact the address belonged to when it was listed. */
+                contactId: string | null;
                 /** @description hard_bounce, soft_bounces (the window filled) or complaint. */
                 reason: string;
                 /** @description The bounce category (invalid-mailbox, full-mailbox …) or complaint. */
@@ -9673,6 +10002,98 @@ export interface operations {
       };
       /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * An address's suppression: in force or not, why, and every listing and lift with where it came from.
+   * @description An address that has never been listed answers 404.
+   */
+  getSuppression: {
+    parameters: {
+      path: {
+        email: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description The suppression in force now; null when the address may be emailed. */
+            current: ({
+              /** @description hard_bounce, soft_bounces or complaint. */
+              reason: string;
+              category: string | null;
+              sendId: string | null;
+              detail: string | null;
+              /** Format: date-time */
+              since: string;
+              /** @description null = permanent (a complaint). */
+              until: string | null;
+              listing: number;
+            }) | null;
+            /** @description Every listing and lift of the address, newest first. */
+            history: ({
+                action: "listed" | "lifted";
+                reason: string;
+                category: string | null;
+                sendId: string | null;
+                /** @description How the outcome behind a listing arrived: smtp (the answer while sending), dsn, arf, reply or webhook; null for a lift. */
+                via: string | null;
+                detail: string | null;
+                listing: number | null;
+                until: string | null;
+                /** Format: date-time */
+                at: string;
+              })[];
+            /** @description Soft bounces suppress when `limit` of the last `window` sends soft-bounced. */
+            softBounceRule: {
+              limit: number;
+              window: number;
+            };
+            /** @description The address (lower-cased). */
+            email: string;
+            /** @description The contact the address belonged to when it was listed. */
+            contactId: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
@@ -9798,6 +10219,8 @@ export interface operations {
                 reason: string;
                 category: string | null;
                 sendId: string | null;
+                /** @description How the outcome behind a listing arrived: smtp (the answer while sending), dsn, arf, reply or webhook; null for a lift. */
+                via: string | null;
                 detail: string | null;
                 listing: number | null;
                 until: string | null;
@@ -9832,73 +10255,6 @@ export interface operations {
       };
       /** @description Not found. */
       404: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description A fault on Spoor's side (logged); nothing was recorded. */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
-      503: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-    };
-  };
-  /**
-   * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
-   * @description `verdict` keeps one verdict: `unparseable`, `forged` and `unmatched` reports changed nothing and carry the message.
-   */
-  listBounceReports: {
-    parameters: {
-      query?: {
-        verdict?: "recorded" | "duplicate" | "unparseable" | "forged" | "unmatched" | "ignored";
-        limit?: number;
-        cursor?: string;
-      };
-    };
-    responses: {
-      /** @description Default Response */
-      200: {
-        content: {
-          "application/json": {
-            reports: ({
-                id: string;
-                /** Format: date-time */
-                receivedAt: string;
-                source: string;
-                verdict: "recorded" | "duplicate" | "unparseable" | "forged" | "unmatched" | "ignored";
-                /** @description What was recorded, or why nothing was. */
-                reason: string;
-                envelopeFrom: string | null;
-                envelopeTo: string | null;
-                size: number;
-                /** @description The message as received, kept only when nothing could be recorded from it. */
-                raw: string | null;
-              })[];
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description Bad request: a value is malformed or missing (the message names it). */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description No API key or session, or an unknown, revoked or ended one. */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
-      403: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
@@ -10022,11 +10378,118 @@ export interface operations {
                   machine: number;
                 };
               }[];
+            /** @description Forward to a friend: unique figures count copies (a copy opened twice by a person is one unique human open). Attributed to the send and the forwarder, never to a contact. */
+            forwards: {
+              /** @description Addresses entered in the forward form, each logged as a forward. */
+              forwards: number;
+              /** @description Recipients who forwarded the email. */
+              forwarders: number;
+              copies: {
+                sent: number;
+                /** @description Not sent: suppressed, or the address’s contact unsubscribed. */
+                blocked: number;
+                /** @description Not sent: the address had its copies for the day. */
+                limited: number;
+                failed: number;
+                pending: number;
+              };
+              opens: {
+                human: {
+                  total: number;
+                  unique: number;
+                };
+                machine: {
+                  total: number;
+                  unique: number;
+                };
+              };
+              clicks: {
+                human: {
+                  total: number;
+                  unique: number;
+                };
+                scanner: {
+                  total: number;
+                  unique: number;
+                };
+              };
+            };
             /**
              * Format: date-time
              * @description When the counters were read.
              */
             asOf: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * What a send's bounces, complaints, auto-replies and unsubscribes are made of.
+   * @description Outcomes by kind (`hard_bounce`, `soft_bounce`, `blocked`, `complaint`, `auto_reply`) and category (D365's bounce categories), with how many arrived after the SMTP server accepted the email (`late`); the people who unsubscribed by source (`unsubscribe_link`: the link or a mail provider's one-click button; `subscription_center`; …), each person once per source.
+   */
+  getSendOutcomes: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            outcomes: {
+                /** @description hard_bounce, soft_bounce, blocked, complaint or auto_reply. */
+                kind: string;
+                /** @description D365's bounce category, auto-reply, challenge-response or complaint. */
+                category: string;
+                count: number;
+                /** @description Of these, reported after the SMTP server accepted the email. */
+                late: number;
+              }[];
+            unsubscribes: {
+                /** @description unsubscribe_link, subscription_center, … */
+                source: string;
+                /** @description People, each once per source. */
+                count: number;
+              }[];
           };
         };
       };
@@ -10346,6 +10809,73 @@ export interface operations {
               /** Format: date-time */
               at: string;
             } | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
+   * @description `verdict` keeps one verdict: `unparseable`, `forged` and `unmatched` reports changed nothing and carry the message.
+   */
+  listBounceReports: {
+    parameters: {
+      query?: {
+        verdict?: "recorded" | "duplicate" | "unparseable" | "forged" | "unmatched" | "ignored";
+        limit?: number;
+        cursor?: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            reports: ({
+                id: string;
+                /** Format: date-time */
+                receivedAt: string;
+                source: string;
+                verdict: "recorded" | "duplicate" | "unparseable" | "forged" | "unmatched" | "ignored";
+                /** @description What was recorded, or why nothing was. */
+                reason: string;
+                envelopeFrom: string | null;
+                envelopeTo: string | null;
+                size: number;
+                /** @description The message as received, kept only when nothing could be recorded from it. */
+                raw: string | null;
+              })[];
+            nextCursor: string | null;
           };
         };
       };

@@ -254,3 +254,39 @@ export async function moveOutcomes(db: Db, fromContactId: string, toContactId: s
     .where('contact_id', '=', fromContactId)
     .execute();
 }
+
+/** Where an address's outcomes on these sends came from (a suppression history's listings say it). */
+export async function outcomeSourcesOf(db: Db, emailMatch: string, sendIds: readonly string[]) {
+  if (sendIds.length === 0) return [];
+  return db
+    .selectFrom('bounce_outcomes')
+    .select(['send_id', 'kind', 'source'])
+    .where('email_match', '=', emailMatch)
+    .where('send_id', 'in', [...new Set(sendIds)])
+    .execute();
+}
+
+/**
+ * A send's outcomes by kind and category, with how many of each arrived after the SMTP server had
+ * accepted the email (every source but `smtp`). Reads the send's rows on the unique key's index: as
+ * many rows as the send had bounces, complaints and auto-replies.
+ */
+export async function outcomeCountsOfSend(db: Db, sendId: string) {
+  const rows = await db
+    .selectFrom('bounce_outcomes')
+    .select((eb) => [
+      'kind',
+      'category',
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.sum<number>(sql<number>`case when source = 'smtp' then 0 else 1 end`).as('late'),
+    ])
+    .where('send_id', '=', sendId)
+    .groupBy(['kind', 'category'])
+    .execute();
+  return rows.map((row) => ({
+    kind: row.kind,
+    category: row.category,
+    count: Number(row.n),
+    late: Number(row.late ?? 0),
+  }));
+}

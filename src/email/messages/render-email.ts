@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { Liquid, type Template } from 'liquidjs';
 import { AppError } from '../../lib/errors.ts';
 import { escapeHtml } from '../../lib/html.ts';
-import type { RecipientTrackingUrls } from '../engagement/tracking-urls.ts';
+import type { CopyTrackingUrls, RecipientTrackingUrls } from '../engagement/tracking-urls.ts';
 import { type LinkEntry, markLinks, markTextLinks, type RefusedLink } from './email-links.ts';
 
 export type { LinkEntry };
@@ -37,6 +37,28 @@ export interface RenderedEmail {
   text: string;
 }
 
+/**
+ * Whom a rendering is for. `contact`: a recipient's own email (their merge fields, their links). A
+ * `forwarded_copy` is the copy a recipient forwarded to a friend (src/email/forwards): there is no contact
+ * at all, so merge fields render empty (or their `default`) and every link that acts for a recipient
+ * (unsubscribe, subscription center, forward form; any per-recipient tag added later) renders neutrally.
+ * Templates and tags can read it as `{{ recipient.kind }}` / `{{ recipient.forwarded_copy }}`.
+ */
+export type RenderAudience = 'contact' | 'forwarded_copy';
+
+/** What a template sees as `recipient` (and a custom tag in its context's `recipient`). */
+export interface RecipientContext {
+  kind: RenderAudience;
+  forwarded_copy: boolean;
+}
+
+/** Per-recipient links where there is no recipient (previews, forwarded copies): inert anchors. */
+export const NEUTRAL_LINKS = {
+  unsubscribe: '#unsubscribe',
+  subscriptionCenter: '#subscription-center',
+  forward: '#forward',
+} as const;
+
 export interface PreparedMessage {
   /** The send's link table: tracked links by position, the honeypot last. */
   links: LinkEntry[];
@@ -46,6 +68,11 @@ export interface PreparedMessage {
   offerIds: string[];
   /** `urls` null renders a preview: original links, no pixel, no honeypot. */
   render(contact: MergeContact, urls: RecipientTrackingUrls | null): RenderedEmail;
+  /**
+   * A forwarded copy for a friend: no contact (defaults apply), no link of the forwarder's, the copy's own
+   * pixel and click redirects (`urls`), and the honeypot.
+   */
+  renderForwardedCopy(urls: CopyTrackingUrls): RenderedEmail;
 }
 
 function emailEngine(escapeOutput: boolean): Liquid {
@@ -98,7 +125,10 @@ function withPixel(html: string, url: string): string {
 const OFFER_TAG = /\{\{-?\s*offer\s+(?:"([A-Za-z0-9_-]{1,64})"|'([A-Za-z0-9_-]{1,64})')\s*-?\}\}/g;
 
 export interface PrepareOptions {
-  /** An offer's untracked public link, for renders without a recipient (`urls` null). */
+  /**
+   * An offer's untracked public link, for renders without the recipient's own links (a preview, a
+   * forwarded copy): it claims for no one. Without it, `#offer-ID`.
+   */
   offerPage?: (offerId: string) => string;
 }
 
@@ -109,6 +139,7 @@ export function prepareMessage(content: MessageContent, options: PrepareOptions 
   const sentinelPattern = new RegExp(`https://spoor\\.invalid/${nonce}/link/(\\d+)/`, 'g');
   const unsubscribeSentinel = `https://spoor.invalid/${nonce}/unsubscribe/`;
   const centerSentinel = `https://spoor.invalid/${nonce}/subscription-center/`;
+  const forwardSentinel = `https://spoor.invalid/${nonce}/forward/`;
   // Not http(s): the link finder leaves it alone (an offer link is tracked by the offer, not as a link).
   const offerSentinelPattern = new RegExp(`spoor-offer:${nonce}:([A-Za-z0-9_-]+):`, 'g');
   const offerIds = new Set<string>();
@@ -150,44 +181,66 @@ export function prepareMessage(content: MessageContent, options: PrepareOptions 
   const honeypot: LinkEntry = { position: links.length, url: 'about:blank', honeypot: true };
   const original = new Map(links.map((link) => [link.position, link.url]));
 
+  function renderFor(
+    contact: MergeContact,
+    tracking: CopyTrackingUrls | null,
+    own: RecipientTrackingUrls | null,
+    audience: RenderAudience,
+  ): RenderedEmail {
+    const recipient: RecipientContext = { kind: audience, forwarded_copy: audience === 'forwarded_copy' };
+    const data = {
+      contact,
+      recipient,
+      unsubscribe_url: unsubscribeSentinel,
+      subscription_center_url: centerSentinel,
+      forward_url: forwardSentinel,
+    };
+    const linkOf = (position: number) =>
+      tracking ? tracking.click(position) : (original.get(position) ?? '');
+    const unsubscribe = own?.unsubscribe ?? NEUTRAL_LINKS.unsubscribe;
+    const finish = (rendered: string, forHtml: boolean) => {
+      const escapeUrl = forHtml ? escapeHtml : (url: string) => url;
+      let linked = rendered
+        .replace(sentinelPattern, (_match, position: string) => escapeUrl(linkOf(Number(position))))
+        // Only the recipient's own render claims; any other (a preview, a forwarded copy) claims for no one.
+        .replace(offerSentinelPattern, (_match, id: string) =>
+          escapeUrl(own?.offer ? own.offer(id) : (options.offerPage?.(id) ?? `#offer-${id}`)),
+        )
+        .replaceAll(unsubscribeSentinel, escapeUrl(unsubscribe));
+      // The center's and the forward form's links are sealed only for messages that carry them.
+      if (linked.includes(centerSentinel))
+        linked = linked.replaceAll(
+          centerSentinel,
+          escapeUrl(own?.subscriptionCenter ?? NEUTRAL_LINKS.subscriptionCenter),
+        );
+      if (linked.includes(forwardSentinel))
+        linked = linked.replaceAll(forwardSentinel, escapeUrl(own?.forward ?? NEUTRAL_LINKS.forward));
+      return linked;
+    };
+    try {
+      const subject = textEngine
+        .renderSync(templates.subject, data)
+        .replace(/[\r\n]+/g, ' ')
+        .trim();
+      const renderedHtml = htmlEngine.renderSync(templates.html, data);
+      const text = finish(
+        templates.text ? textEngine.renderSync(templates.text, data) : textFromHtml(renderedHtml),
+        false,
+      );
+      let html = finish(renderedHtml, true);
+      if (tracking) html = withPixel(withHoneypot(html, tracking.click(honeypot.position)), tracking.pixel);
+      return { subject, html, text };
+    } catch (error) {
+      throw new AppError('unprocessable', `The message could not be rendered: ${(error as Error).message}`);
+    }
+  }
+
   return {
     links: [...links, honeypot],
     refusedLinks,
     offerIds: [...offerIds],
-    render(contact, urls) {
-      const data = { contact, unsubscribe_url: unsubscribeSentinel, subscription_center_url: centerSentinel };
-      const linkOf = (position: number) => (urls ? urls.click(position) : (original.get(position) ?? ''));
-      const unsubscribe = urls?.unsubscribe ?? '#unsubscribe';
-      const finish = (rendered: string, forHtml: boolean) => {
-        const escapeUrl = forHtml ? escapeHtml : (url: string) => url;
-        const linked = rendered
-          .replace(sentinelPattern, (_match, position: string) => escapeUrl(linkOf(Number(position))))
-          // Without a recipient (a preview, a copy for someone else), a link that claims for no one.
-          .replace(offerSentinelPattern, (_match, id: string) =>
-            escapeUrl(urls?.offer ? urls.offer(id) : (options.offerPage?.(id) ?? `#offer-${id}`)),
-          )
-          .replaceAll(unsubscribeSentinel, escapeUrl(unsubscribe));
-        // The center's link is sealed only for messages that carry it.
-        return linked.includes(centerSentinel)
-          ? linked.replaceAll(centerSentinel, escapeUrl(urls?.subscriptionCenter ?? '#subscription-center'))
-          : linked;
-      };
-      try {
-        const subject = textEngine
-          .renderSync(templates.subject, data)
-          .replace(/[\r\n]+/g, ' ')
-          .trim();
-        const renderedHtml = htmlEngine.renderSync(templates.html, data);
-        const text = finish(
-          templates.text ? textEngine.renderSync(templates.text, data) : textFromHtml(renderedHtml),
-          false,
-        );
-        let html = finish(renderedHtml, true);
-        if (urls) html = withPixel(withHoneypot(html, urls.click(honeypot.position)), urls.pixel);
-        return { subject, html, text };
-      } catch (error) {
-        throw new AppError('unprocessable', `The message could not be rendered: ${(error as Error).message}`);
-      }
-    },
+    render: (contact, urls) => renderFor(contact, urls, urls, 'contact'),
+    // No contact is ever passed: nothing of the forwarder's can reach the copy.
+    renderForwardedCopy: (urls) => renderFor({}, urls, null, 'forwarded_copy'),
   };
 }
