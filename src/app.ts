@@ -17,6 +17,8 @@ import { messageRoutes } from './email/messages/routes.ts';
 import { sendRoutes } from './email/sends/routes.ts';
 import { subscriptionCenterRoutes } from './email/subscription-center/routes.ts';
 import { suppressionRoutes } from './email/suppression/routes.ts';
+import { eventWebsiteRoutes } from './events/public-routes.ts';
+import { eventRoutes } from './events/routes.ts';
 import { formsUsingContactField } from './forms/contact-field-users.ts';
 import { publicFormRoutes } from './forms/public-routes.ts';
 import { formRoutes } from './forms/routes.ts';
@@ -112,6 +114,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       bounceReportRoutes(email, { db: storage.db });
       insightsRoutes(email, { db: storage.db });
       smtpStatusRoutes(email, { db: storage.db, config });
+      eventRoutes(email, { db: storage.db, publicUrl: config.publicUrl });
     });
   });
   publicFormRoutes(app, { config, storage, websites, handoffs });
@@ -119,6 +122,8 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   // Email: the engagement endpoints (sending is a job: src/workers.ts).
   const engagement = engagementRoutes(app, { storage, config, secrets });
   subscriptionCenterRoutes(app, { storage, config, secrets, engagement });
+  // The event website: public event pages, contacts' sign-in and portal.
+  eventWebsiteRoutes(app, { storage, config, secrets });
   // Email providers' signed webhooks (bounces, complaints).
   webhookRoutes(app, { storage, config });
   webRoutes(app, { demoWebsiteId: options.demoWebsiteId });

@@ -3,6 +3,7 @@
 import type { Config } from './config.ts';
 import { leaseMsFor, sendJobKind } from './email/sends/send-job.ts';
 import { confirmationMailJobKind, expiredSignupsJobKind } from './email/subscription-center/signup-jobs.ts';
+import { expiredSignInsJobKind, signInMailJobKind } from './events/sign-in-jobs.ts';
 import { submissionRetryJobKind } from './forms/retry-submissions.ts';
 import type { Logger } from './lib/logger.ts';
 import { outageLog } from './lib/outage-log.ts';
@@ -39,6 +40,8 @@ export async function createWorkers({ storage, config, log }: WorkerDeps): Promi
   runner.register(submissionRetryJobKind(storage));
   runner.register(confirmationMailJobKind({ storage, config, seal: secrets.seal }));
   runner.register(expiredSignupsJobKind(storage));
+  runner.register(signInMailJobKind({ storage, config, secrets }));
+  runner.register(expiredSignInsJobKind(storage));
   return runner;
 }
 

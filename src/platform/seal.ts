@@ -69,6 +69,13 @@ export const PURPOSES = {
   'subscription center': { id: 17, spelling: 'text', lifetimeMs: 90 * 24 * 3_600_000 },
   /** A double opt-in confirmation link: names the pending sign-up, which lasts as long (30 days). */
   'sign-up confirmation': { id: 18, spelling: 'text', lifetimeMs: 30 * 24 * 3_600_000 },
+  /** An event website sign-in link (src/events/sign-in.ts): names the sign-in row, which is single use. */
+  'event sign-in': { id: 14, spelling: 'text', lifetimeMs: 30 * 60_000 },
+  /**
+   * The event portal session cookie: names the portal session row (sign-out ends it); 12 hours at most,
+   * though the cookie itself lasts the browser session.
+   */
+  'event portal session': { id: 15, spelling: 'text', lifetimeMs: 12 * 3_600_000 },
 } as const satisfies Record<string, PurposeSpec>;
 
 export type Purpose = keyof typeof PURPOSES;
