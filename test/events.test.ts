@@ -100,7 +100,11 @@ describeEachEngine('event website', (engine) => {
       [{ ...EVENT, start: '2027-03-28T02:30', end: '2027-03-28T05:00' }, 'start', /clocks skip/],
       [{ ...EVENT, slug: 'portal' }, 'slug', /event website itself/],
       [{ ...EVENT, onlineUrl: 'javascript:alert(1)' }, 'onlineUrl', /http or https/],
-      [{ ...EVENT, registrationCloses: '2027-09-20T00:00' }, 'registrationCloses', /by the time the event ends/],
+      [
+        { ...EVENT, registrationCloses: '2027-09-20T00:00' },
+        'registrationCloses',
+        /by the time the event ends/,
+      ],
     ];
     for (const [body, field, message] of cases) {
       const res = await api('POST', '/api/events', body);
@@ -135,15 +139,23 @@ describeEachEngine('event website', (engine) => {
     expect((await api('POST', '/api/events', { ...EVENT, slug: 'a-event' })).statusCode).toBe(409);
     expect((await api('GET', '/api/events/nope')).statusCode).toBe(404);
     // Nothing stored by the refusals: only the events made on purpose.
-    const count = await spoor.storage.db.selectFrom('events').select((e) => e.fn.countAll().as('n')).executeTakeFirst();
+    const count = await spoor.storage.db
+      .selectFrom('events')
+      .select((e) => e.fn.countAll().as('n'))
+      .executeTakeFirst();
     expect(Number(count?.n)).toBe(3);
   });
 
   it('shows the published event in its zone and languages, keeping the chosen language in the cookie', async () => {
     const websiteId = await createWebsite(spoor, ['https://www.shop.test']);
-    const event = (await api('POST', '/api/events', { ...EVENT, slug: 'tokyo-day', timeZone: 'Asia/Tokyo', websiteId })).json();
+    const event = (
+      await api('POST', '/api/events', { ...EVENT, slug: 'tokyo-day', timeZone: 'Asia/Tokyo', websiteId })
+    ).json();
     await api('POST', `/api/events/${event.id}/publish`);
-    const english = await spoor.app.inject({ url: '/events/tokyo-day', headers: { 'accept-language': 'en-GB' } });
+    const english = await spoor.app.inject({
+      url: '/events/tokyo-day',
+      headers: { 'accept-language': 'en-GB' },
+    });
     expect(english.statusCode).toBe(200);
     expect(english.body).toContain('<html lang="en">');
     expect(english.body).toContain('Spring summit');
@@ -156,11 +168,19 @@ describeEachEngine('event website', (engine) => {
     const french = await spoor.app.inject({ url: '/events/tokyo-day?lang=fr' });
     expect(french.body).toContain('<html lang="fr">');
     expect(french.body).toContain('Sommet de printemps');
-    expect(french.headers['set-cookie']).toBe('spoor_lang=fr; Max-Age=31536000; Path=/events; Secure; HttpOnly; SameSite=Lax');
-    const kept = await spoor.app.inject({ url: '/events/tokyo-day', headers: { cookie: 'spoor_lang=fr', 'accept-language': 'en' } });
+    expect(french.headers['set-cookie']).toBe(
+      'spoor_lang=fr; Max-Age=31536000; Path=/events; Secure; HttpOnly; SameSite=Lax',
+    );
+    const kept = await spoor.app.inject({
+      url: '/events/tokyo-day',
+      headers: { cookie: 'spoor_lang=fr', 'accept-language': 'en' },
+    });
     expect(kept.body).toContain('Sommet de printemps');
     // A language the event does not have is ignored.
-    const unknown = await spoor.app.inject({ url: '/events/tokyo-day?lang=ja', headers: { 'accept-language': 'fr' } });
+    const unknown = await spoor.app.inject({
+      url: '/events/tokyo-day?lang=ja',
+      headers: { 'accept-language': 'fr' },
+    });
     expect(unknown.body).toContain('<html lang="fr">');
 
     const listed = await spoor.app.inject({ url: '/events' });
@@ -177,7 +197,13 @@ describeEachEngine('event website', (engine) => {
 
   it('escapes what marketers wrote', async () => {
     const event = (
-      await api('POST', '/api/events', { ...EVENT, slug: 'xss', languages: ['en'], name: { en: '<script>alert(1)</script>' }, description: { en: '"><img src=x onerror=alert(1)>' } })
+      await api('POST', '/api/events', {
+        ...EVENT,
+        slug: 'xss',
+        languages: ['en'],
+        name: { en: '<script>alert(1)</script>' },
+        description: { en: '"><img src=x onerror=alert(1)>' },
+      })
     ).json();
     await api('POST', `/api/events/${event.id}/publish`);
     const page = await spoor.app.inject({ url: '/events/xss' });
@@ -199,7 +225,9 @@ describeEachEngine('event website', (engine) => {
     expect(sink.messages.length).toBe(before + 1);
     const mail = sink.messages.at(-1)!;
     expect(mail.envelope.rcptTo).toEqual(['ann@example.com']);
-    const link = /https:\/\/spoor\.test\/events\/portal\/sign-in\/link\?token=[^\s]+/.exec(mail.parsed.text ?? '')?.[0];
+    const link = /https:\/\/spoor\.test\/events\/portal\/sign-in\/link\?token=[^\s]+/.exec(
+      mail.parsed.text ?? '',
+    )?.[0];
     expect(link).toBeDefined();
     const path = link!.slice(ORIGIN.length);
     const token = new URL(link!).searchParams.get('token')!;
@@ -210,7 +238,9 @@ describeEachEngine('event website', (engine) => {
     expect(shown.headers['set-cookie']).toBeUndefined();
     const altered = `${token.slice(0, -3)}${token.endsWith('A') ? 'BBB' : 'AAA'}`;
     expect((await form('/events/portal/sign-in/link', { token: altered })).statusCode).toBe(404);
-    expect((await form('/events/portal/sign-in/link', { token }, { origin: 'https://evil.test' })).statusCode).toBe(403);
+    expect(
+      (await form('/events/portal/sign-in/link', { token }, { origin: 'https://evil.test' })).statusCode,
+    ).toBe(403);
 
     const signedIn = await form('/events/portal/sign-in/link', { token });
     expect(signedIn.statusCode).toBe(303);
@@ -224,7 +254,10 @@ describeEachEngine('event website', (engine) => {
     expect(portal.statusCode).toBe(200);
     expect(portal.body).toContain('Signed in as ann@example.com.');
     expect(portal.body).toContain('You have no registrations yet.');
-    const forged = await spoor.app.inject({ url: '/events/portal', headers: { cookie: `${cookie.slice(0, -2)}xx` } });
+    const forged = await spoor.app.inject({
+      url: '/events/portal',
+      headers: { cookie: `${cookie.slice(0, -2)}xx` },
+    });
     expect(forged.statusCode).toBe(303);
 
     const out = await form('/events/portal/sign-out', {}, { cookie });
@@ -241,7 +274,11 @@ describeEachEngine('event website', (engine) => {
     expect(exported.eventSignIns[0].email).toBe('bob@example.com');
     const erased = await api('DELETE', `/api/contacts/${contact.id}`);
     expect(erased.statusCode, erased.body).toBeLessThan(300);
-    const left = await spoor.storage.db.selectFrom('event_sign_ins').selectAll().where('contact_id', '=', contact.id).execute();
+    const left = await spoor.storage.db
+      .selectFrom('event_sign_ins')
+      .selectAll()
+      .where('contact_id', '=', contact.id)
+      .execute();
     expect(left).toEqual([]);
   });
 });

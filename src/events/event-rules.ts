@@ -80,8 +80,10 @@ export function slugOf(name: string): string {
 
 function checkLanguages(given: readonly string[], problems: Problems): string[] {
   const codes: string[] = [];
-  if (given.length === 0) problems['languages'] = 'An event needs at least one language (a code like en or fr).';
-  if (given.length > MAX_LANGUAGES) problems['languages'] = `An event has at most ${MAX_LANGUAGES} languages.`;
+  if (given.length === 0)
+    problems['languages'] = 'An event needs at least one language (a code like en or fr).';
+  if (given.length > MAX_LANGUAGES)
+    problems['languages'] = `An event has at most ${MAX_LANGUAGES} languages.`;
   for (const raw of given) {
     const code = canonicalLanguage(raw);
     if (!code) problems['languages'] = `"${raw.slice(0, 40)}" is not a language code (like en, fr or pt-BR).`;
@@ -115,15 +117,19 @@ export function checkTexts(
           `The ${field} in "${raw.slice(0, 40)}" is not in one of the event's languages (${languages.join(', ')}).`;
         continue;
       }
-      const entry = (texts[code] ??= { name: '', description: null });
+      texts[code] ??= { name: '', description: null };
+      const entry = texts[code];
       if (field === 'name') entry.name = text.trim();
       else entry.description = text.trim() || null;
     }
   }
+  const which =
+    required.length === languages.length ? "each of the event's languages" : "the event's default language";
   for (const code of required)
-    if (!texts[code]?.name) problems['name'] = `A name in ${code} is needed (each of the event's languages).`;
+    if (!texts[code]?.name) problems['name'] = `A name in ${code} is needed (${which}).`;
   for (const [code, entry] of Object.entries(texts))
-    if (!entry.name && entry.description) problems['name'] = `A description in ${code} needs a name in ${code} too.`;
+    if (!entry.name && entry.description)
+      problems['name'] = `A description in ${code} needs a name in ${code} too.`;
   return texts;
 }
 
@@ -231,7 +237,8 @@ export function checkEvent(
     if (!SLUG.test(slug) || slug.length > 80)
       problems['slug'] =
         'The slug is what follows /events/ in the address: lower-case letters, digits and single hyphens, at most 80.';
-    else if (RESERVED_SLUGS.has(slug)) problems['slug'] = `The slug "${slug}" is used by the event website itself.`;
+    else if (RESERVED_SLUGS.has(slug))
+      problems['slug'] = `The slug "${slug}" is used by the event website itself.`;
   } else if (!current) slug = slugOf(texts[languages[0] ?? '']?.name ?? '');
 
   const capacity = change.capacity === undefined ? (current?.capacity ?? null) : change.capacity;
@@ -242,20 +249,22 @@ export function checkEvent(
       ? (current?.onlineUrl ?? null)
       : optionalUrl(change.onlineUrl, 'onlineUrl', problems);
   if (Object.keys(problems).length > 0 || startsAt === null || endsAt === null) return { problems };
-  return { value: {
-    slug,
-    timeZone,
-    startsAt,
-    endsAt,
-    venue,
-    onlineUrl,
-    languages,
-    texts,
-    capacity,
-    registrationOpensAt: opens,
-    registrationClosesAt: closes,
-    websiteId: change.websiteId === undefined ? (current?.websiteId ?? null) : change.websiteId,
-  } };
+  return {
+    value: {
+      slug,
+      timeZone,
+      startsAt,
+      endsAt,
+      venue,
+      onlineUrl,
+      languages,
+      texts,
+      capacity,
+      registrationOpensAt: opens,
+      registrationClosesAt: closes,
+      websiteId: change.websiteId === undefined ? (current?.websiteId ?? null) : change.websiteId,
+    },
+  };
 }
 
 export interface SessionFields {
@@ -303,16 +312,19 @@ export function checkSession(
       problems['start'] = "The session must take place within the event's start and end.";
   }
   const speakers = (change.speakers ?? current?.speakers ?? []).map((s) => s.trim()).filter(Boolean);
-  if (speakers.length > MAX_SPEAKERS) problems['speakers'] = `A session has at most ${MAX_SPEAKERS} speakers.`;
+  if (speakers.length > MAX_SPEAKERS)
+    problems['speakers'] = `A session has at most ${MAX_SPEAKERS} speakers.`;
   if (Object.keys(problems).length > 0 || startsAt === null || endsAt === null) return { problems };
-  return { value: {
-    startsAt,
-    endsAt,
-    room: change.room === undefined ? (current?.room ?? null) : change.room?.trim() || null,
-    speakers,
-    texts,
-    capacity: change.capacity === undefined ? (current?.capacity ?? null) : change.capacity,
-  } };
+  return {
+    value: {
+      startsAt,
+      endsAt,
+      room: change.room === undefined ? (current?.room ?? null) : change.room?.trim() || null,
+      speakers,
+      texts,
+      capacity: change.capacity === undefined ? (current?.capacity ?? null) : change.capacity,
+    },
+  };
 }
 
 export interface PassFields {
@@ -336,7 +348,7 @@ export function checkPass(
   eventSessionIds: readonly string[],
 ): Checked<PassFields> {
   const problems: Problems = {};
-  if (!current && change.name === undefined) problems['name'] = 'A new pass needs a name.';
+  if (!current && change.name === undefined) return { problems: { name: 'A new pass needs a name.' } };
   const texts = checkTexts(
     change.name ?? namesOf(current?.texts ?? {}),
     change.description === undefined ? descriptionsOf(current?.texts ?? {}) : change.description,
@@ -364,10 +376,8 @@ export type EventAction = 'publish' | 'unpublish' | 'cancel';
 /** The status an action leads to from `status`, or the sentence refusing it (409). */
 export function nextStatus(status: EventStatus, action: EventAction): EventStatus | string {
   if (status === 'cancelled') return 'This event is cancelled; a cancelled event cannot be changed back.';
-  if (action === 'publish')
-    return status === 'draft' ? 'published' : 'This event is published already.';
-  if (action === 'unpublish')
-    return status === 'published' ? 'draft' : 'This event is not published.';
+  if (action === 'publish') return status === 'draft' ? 'published' : 'This event is published already.';
+  if (action === 'unpublish') return status === 'published' ? 'draft' : 'This event is not published.';
   return 'cancelled';
 }
 

@@ -19,8 +19,7 @@ import {
 } from './event-rules.ts';
 import * as store from './store.ts';
 
-const FULLER =
-  'places are already taken beyond it; raise the capacity, or cancel registrations first';
+const FULLER = 'places are already taken beyond it; raise the capacity, or cancel registrations first';
 
 function valid<T>(checked: Checked<T>): T {
   if (checked.problems) throw problemsError(checked.problems);
@@ -46,12 +45,16 @@ async function checkWebsite(db: Db, websiteId: string | null | undefined): Promi
 /** A free slug: the one asked for must be free (409); one made from the name gets a suffix instead. */
 async function freeSlug(db: Db, slug: string, asked: boolean, exceptId?: string): Promise<string> {
   if (!(await store.slugTaken(db, slug, exceptId))) return slug;
-  if (asked) throw new AppError('conflict', `Another event has the address /events/${slug}; choose another slug.`);
+  if (asked)
+    throw new AppError('conflict', `Another event has the address /events/${slug}; choose another slug.`);
   for (let n = 2; n < 100; n += 1) {
     const next = `${slug}-${n}`;
     if (!(await store.slugTaken(db, next, exceptId))) return next;
   }
-  return `${slug}-${newId().slice(0, 6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+  return `${slug}-${newId()
+    .slice(0, 6)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, 'x')}`;
 }
 
 export async function createEvent(db: Db, change: EventChange, now = Date.now()): Promise<EventWhole> {

@@ -91,8 +91,11 @@ export function eventPage(context: PageContext, whole: EventWhole): string {
   ];
   if (event.venue) rows.push(`<dt>${h(t.where)}</dt><dd>${h(event.venue)}</dd>`);
   if (event.onlineUrl)
-    rows.push(`<dt>${h(t.online)}</dt><dd><a href="${h(event.onlineUrl)}" rel="noopener">${h(t.joinOnline)}</a></dd>`);
-  if (event.capacity !== null) rows.push(`<dt>${h(t.places)}</dt><dd>${h(t.placesLimit(event.capacity))}</dd>`);
+    rows.push(
+      `<dt>${h(t.online)}</dt><dd><a href="${h(event.onlineUrl)}" rel="noopener">${h(t.joinOnline)}</a></dd>`,
+    );
+  if (event.capacity !== null)
+    rows.push(`<dt>${h(t.places)}</dt><dd>${h(t.placesLimit(event.capacity))}</dd>`);
   if (event.registrationOpensAt !== null || event.registrationClosesAt !== null) {
     const parts = [
       event.registrationOpensAt !== null
@@ -120,13 +123,19 @@ export function eventPage(context: PageContext, whole: EventWhole): string {
     .map((p) => {
       const pt = textIn(p.texts, lang, fallback);
       const opens = p.sessionIds.length
-        ? `<p class="meta">${h(t.opensSessions)}: ${h(p.sessionIds.map((id) => sessionName.get(id) ?? '').filter(Boolean).join(', '))}</p>`
+        ? `<p class="meta">${h(t.opensSessions)}: ${h(
+            p.sessionIds
+              .map((id) => sessionName.get(id) ?? '')
+              .filter(Boolean)
+              .join(', '),
+          )}</p>`
         : `<p class="meta">${h(t.allSessions)}</p>`;
       const places = p.capacity !== null ? `<p class="meta">${h(t.placesLimit(p.capacity))}</p>` : '';
       return `<li class="card"><h3>${h(pt.name)}</h3>${paragraphs(pt.description)}${opens}${places}</li>`;
     })
     .join('');
-  const cancelled = event.status === 'cancelled' ? `<p class="notice" role="status">${h(t.cancelled)}</p>` : '';
+  const cancelled =
+    event.status === 'cancelled' ? `<p class="notice" role="status">${h(t.cancelled)}</p>` : '';
   const body =
     `<h1>${h(text.name)}</h1>${cancelled}<dl>${rows.join('')}</dl>${paragraphs(text.description)}` +
     (sessionCards ? `<h2>${h(t.sessions)}</h2><ul class="plain">${sessionCards}</ul>` : '') +
@@ -137,7 +146,11 @@ export function eventPage(context: PageContext, whole: EventWhole): string {
 export function notFoundPage(context: PageContext): string {
   const t = stringsFor(context.language);
   const [title, text] = t.notFound;
-  return layout(context, title, `<h1>${h(title)}</h1><p>${h(text)}</p><p><a href="/events">${h(t.allEvents)}</a></p>`);
+  return layout(
+    context,
+    title,
+    `<h1>${h(title)}</h1><p>${h(text)}</p><p><a href="/events">${h(t.allEvents)}</a></p>`,
+  );
 }
 
 export function signInPage(context: PageContext): string {

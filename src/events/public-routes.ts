@@ -4,12 +4,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
-import { media, noContent } from '../api-contract.ts';
 import { ownOrigins } from '../access/admin-api.ts';
+import { media, noContent } from '../api-contract.ts';
 import type { Config } from '../config.ts';
+import { findContact } from '../contacts/store.ts';
 import { LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, PORTAL_COOKIE } from '../cookies/definitions.ts';
 import { cookieOptions, sessionCookieSetter } from '../cookies/set-cookie.ts';
-import { findContact } from '../contacts/store.ts';
 import { AppError } from '../lib/errors.ts';
 import { limitPerClient } from '../lib/rate-limited.ts';
 import { WindowCounter } from '../lib/window-counter.ts';
@@ -40,7 +40,14 @@ import {
   SIGN_OUT_PATH,
   signOut,
 } from './sign-in.ts';
-import { findEventBySlug, listPasses, listSessions, listUpcomingPublished, registrationsOf, findEvent } from './store.ts';
+import {
+  findEvent,
+  findEventBySlug,
+  listPasses,
+  listSessions,
+  listUpcomingPublished,
+  registrationsOf,
+} from './store.ts';
 import { UI_LANGUAGES } from './strings.ts';
 import { formatSpan } from './zoned-time.ts';
 
@@ -62,7 +69,9 @@ const PAGE_ERRORS = {
   503: page('The database cannot be used right now (a page).'),
 };
 const LangQuery = Type.Object({
-  lang: Type.Optional(Type.String({ maxLength: 35, description: 'A language to show (and keep in the language cookie).' })),
+  lang: Type.Optional(
+    Type.String({ maxLength: 35, description: 'A language to show (and keep in the language cookie).' }),
+  ),
 });
 /** Requests for a sign-in link per address per 15 minutes: a person needs one or two; more is someone else. */
 const LINKS_PER_ADDRESS = 5;
@@ -103,7 +112,11 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
   const fromOwnPages: onRequestHookHandler = (request, _reply, done) => {
     const origin = request.headers.origin;
     const refused = typeof origin === 'string' && !ownOrigins(request, publicOrigin).includes(origin);
-    done(refused ? new AppError('forbidden', `Refused: this form is posted from ${publicOrigin} only.`) : undefined);
+    done(
+      refused
+        ? new AppError('forbidden', `Refused: this form is posted from ${publicOrigin} only.`)
+        : undefined,
+    );
   };
   const perAddress = new WindowCounter(LINKS_PER_ADDRESS, 15 * 60_000);
 
@@ -137,7 +150,8 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
         operationId: 'getEventList',
         tags: ['event website'],
         summary: 'The event website: published events not yet over, the soonest first.',
-        description: 'Server-rendered; `?lang=` picks the language of the page (kept in the language cookie).',
+        description:
+          'Server-rendered; `?lang=` picks the language of the page (kept in the language cookie).',
         querystring: LangQuery,
         response: { 200: page('The list.'), ...PAGE_ERRORS },
       },
@@ -160,7 +174,11 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
           "Times in the event's time zone, named on the page. In the event's languages: `?lang=` picks one and the language cookie keeps it; otherwise the browser's language, else the event's first. Carries the tracking script of the event's website. A draft (unpublished) event answers 404; a cancelled one says so.",
         params: Type.Object({ slug: Type.String({ maxLength: 100 }) }),
         querystring: LangQuery,
-        response: { 200: page('The event.'), 404: page('No published event with this slug.'), ...PAGE_ERRORS },
+        response: {
+          200: page('The event.'),
+          404: page('No published event with this slug.'),
+          ...PAGE_ERRORS,
+        },
       },
     },
     async (request, reply) => {
@@ -170,8 +188,19 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
         return send(reply, 404, notFoundPage({ ...context, languages: [] }), false);
       }
       const scriptSrc = event.websiteId ? `/s/${encodeURIComponent(event.websiteId)}.js` : null;
-      const context = contextFor(request, reply, event.languages, `/events/${event.slug}`, scriptSrc, request.query.lang);
-      const whole = { event, sessions: await listSessions(db, event.id), passes: await listPasses(db, event.id) };
+      const context = contextFor(
+        request,
+        reply,
+        event.languages,
+        `/events/${event.slug}`,
+        scriptSrc,
+        request.query.lang,
+      );
+      const whole = {
+        event,
+        sessions: await listSessions(db, event.id),
+        passes: await listPasses(db, event.id),
+      };
       return send(reply, 200, eventPage(context, whole), scriptSrc !== null);
     },
   );

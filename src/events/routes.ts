@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { errors, noContent } from '../api-contract.ts';
 import type { Database } from '../storage/schema.ts';
-import { eventJson, type EventJson } from './event-json.ts';
+import { type EventJson, eventJson } from './event-json.ts';
 import {
   addPass,
   addSession,
@@ -38,7 +38,10 @@ const Capacity = Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), T
 
 const EventFieldsBody = {
   slug: Type.Optional(
-    Type.String({ maxLength: 80, description: 'The public address /events/{slug} (made from the name when absent).' }),
+    Type.String({
+      maxLength: 80,
+      description: 'The public address /events/{slug} (made from the name when absent).',
+    }),
   ),
   name: Type.Optional(Localized('The name', 200)),
   description: Type.Optional(Type.Union([Localized('The description (plain text)', 20_000), Type.Null()])),
@@ -85,7 +88,14 @@ const SessionBody = Type.Object(
   },
   {
     examples: [
-      { name: { en: 'Keynote', fr: "Discours d'ouverture" }, start: '2026-09-14T09:30', end: '2026-09-14T10:30', room: 'Hall A', speakers: ['Ada Lovelace'], capacity: 300 },
+      {
+        name: { en: 'Keynote', fr: "Discours d'ouverture" },
+        start: '2026-09-14T09:30',
+        end: '2026-09-14T10:30',
+        room: 'Hall A',
+        speakers: ['Ada Lovelace'],
+        capacity: 300,
+      },
     ],
   },
 );
@@ -95,7 +105,10 @@ const PassBody = Type.Object(
     description: Type.Optional(Type.Union([Localized('The description', 5000), Type.Null()])),
     capacity: Type.Optional(Capacity),
     sessionIds: Type.Optional(
-      Type.Array(Type.String({ maxLength: 64 }), { maxItems: 500, description: "The sessions it opens (this event's)." }),
+      Type.Array(Type.String({ maxLength: 64 }), {
+        maxItems: 500,
+        description: "The sessions it opens (this event's).",
+      }),
     ),
   },
   { examples: [{ name: { en: 'Day pass', fr: 'Pass journée' }, capacity: 200, sessionIds: [] }] },
@@ -127,7 +140,11 @@ export function eventRoutes(scope: FastifyInstance, deps: { db: Kysely<Database>
     },
     async () => ({
       events: (await listEvents(db)).map((event) => {
-        const { sessions: _s, passes: _p, ...summary } = eventJson({ event, sessions: [], passes: [] }, publicUrl);
+        const {
+          sessions: _s,
+          passes: _p,
+          ...summary
+        } = eventJson({ event, sessions: [], passes: [] }, publicUrl);
         return summary;
       }),
     }),
@@ -215,7 +232,8 @@ export function eventRoutes(scope: FastifyInstance, deps: { db: Kysely<Database>
         response: { 201: EventSchema(), ...errors(404, 409, Unprocessable, 503) },
       },
     },
-    async (request, reply) => reply.code(201).send(json(await addSession(db, request.params.id, request.body))),
+    async (request, reply) =>
+      reply.code(201).send(json(await addSession(db, request.params.id, request.body))),
   );
 
   app.patch(
@@ -306,7 +324,9 @@ export function eventRoutes(scope: FastifyInstance, deps: { db: Kysely<Database>
 
 // The response schemas (functions: TypeBox schemas are objects the document generator may annotate).
 const LocalizedOut = Type.Record(Type.String(), Type.String());
-const TimeOut = Type.String({ description: 'RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00.' });
+const TimeOut = Type.String({
+  description: 'RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00.',
+});
 const SessionOut = Type.Object(
   {
     id: Type.String(),

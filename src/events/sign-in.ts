@@ -24,7 +24,12 @@ export type LinkProblem = 'invalid' | 'expired' | 'used';
  * Emails a sign-in link when `email` is a contact's (the oldest with that address); nothing otherwise.
  * Answers nothing either way: the page is the same whoever asks.
  */
-export async function requestSignIn(db: Db, email: string, language: string, now = Date.now()): Promise<void> {
+export async function requestSignIn(
+  db: Db,
+  email: string,
+  language: string,
+  now = Date.now(),
+): Promise<void> {
   const normalized = normalizeEmail(email);
   if (!normalized) return;
   const [contact] = await findContactsByEmail(db, normalized.match);
@@ -40,7 +45,12 @@ export async function requestSignIn(db: Db, email: string, language: string, now
   await enqueueJob(db, { kind: SIGN_IN_MAIL_JOB, key: id, payload: { signInId: id, language } }, now);
 }
 
-export function signInLink(publicUrl: string, secrets: LinkSecrets, signInId: string, now = Date.now()): string {
+export function signInLink(
+  publicUrl: string,
+  secrets: LinkSecrets,
+  signInId: string,
+  now = Date.now(),
+): string {
   const token = secrets.seal.sealText('event sign-in', [signInId], now);
   return `${publicUrl}${SIGN_IN_LINK_PATH}?token=${encodeURIComponent(token)}`;
 }

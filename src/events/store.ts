@@ -184,7 +184,12 @@ export async function insertSession(
     .execute();
 }
 
-export async function updateSession(db: Db, id: string, fields: SessionFields, now: number): Promise<boolean> {
+export async function updateSession(
+  db: Db,
+  id: string,
+  fields: SessionFields,
+  now: number,
+): Promise<boolean> {
   let query = db
     .updateTable('event_sessions')
     .set({ ...sessionColumns(fields), updated_at: now })
@@ -430,7 +435,10 @@ export async function deleteContactEventRows(db: Db, contactId: string) {
     .deleteFrom('event_registrations')
     .where('contact_id', '=', contactId)
     .executeTakeFirst();
-  const signIns = await db.deleteFrom('event_sign_ins').where('contact_id', '=', contactId).executeTakeFirst();
+  const signIns = await db
+    .deleteFrom('event_sign_ins')
+    .where('contact_id', '=', contactId)
+    .executeTakeFirst();
   const sessions = await db
     .deleteFrom('event_portal_sessions')
     .where('contact_id', '=', contactId)
@@ -444,7 +452,11 @@ export async function deleteContactEventRows(db: Db, contactId: string) {
 
 /** A merge: the loser's sign-ins and sessions become the winner's (registrations come with part 4). */
 export async function moveContactEventRows(db: Db, loserId: string, winnerId: string): Promise<void> {
-  await db.updateTable('event_sign_ins').set({ contact_id: winnerId }).where('contact_id', '=', loserId).execute();
+  await db
+    .updateTable('event_sign_ins')
+    .set({ contact_id: winnerId })
+    .where('contact_id', '=', loserId)
+    .execute();
   await db
     .updateTable('event_portal_sessions')
     .set({ contact_id: winnerId })

@@ -42,11 +42,23 @@ const en = {
   signedInAs: (email: string) => `Signed in as ${email}.`,
   noRegistrations: 'You have no registrations yet.',
   signOut: 'Sign out',
-  problemInvalid: ['This sign-in link is not valid', 'The link may have been changed or copied incompletely. Ask for a new one.'] as [string, string],
-  problemExpired: ['This sign-in link has expired', 'Sign-in links work for a short time only. Ask for a new one.'] as [string, string],
-  problemUsed: ['This sign-in link was already used', 'Each sign-in link works once. Ask for a new one.'] as [string, string],
+  problemInvalid: [
+    'This sign-in link is not valid',
+    'The link may have been changed or copied incompletely. Ask for a new one.',
+  ] as [string, string],
+  problemExpired: [
+    'This sign-in link has expired',
+    'Sign-in links work for a short time only. Ask for a new one.',
+  ] as [string, string],
+  problemUsed: ['This sign-in link was already used', 'Each sign-in link works once. Ask for a new one.'] as [
+    string,
+    string,
+  ],
   askAgain: 'Get a new link',
-  notFound: ['This event does not exist', 'It may have been moved, or it is not published yet.'] as [string, string],
+  notFound: ['This event does not exist', 'It may have been moved, or it is not published yet.'] as [
+    string,
+    string,
+  ],
   mailSubject: 'Your sign-in link for our events',
   mailLines: (minutes: number) => [
     'Someone (probably you) asked to sign in to our event website with this address.',
@@ -96,9 +108,18 @@ const fr: Strings = {
   signedInAs: (email) => `Connecté en tant que ${email}.`,
   noRegistrations: "Vous n'avez encore aucune inscription.",
   signOut: 'Se déconnecter',
-  problemInvalid: ["Ce lien de connexion n'est pas valide", 'Le lien a peut-être été modifié ou copié en partie. Demandez-en un nouveau.'],
-  problemExpired: ['Ce lien de connexion a expiré', 'Les liens de connexion ne durent que peu de temps. Demandez-en un nouveau.'],
-  problemUsed: ['Ce lien de connexion a déjà servi', 'Chaque lien de connexion ne sert qu’une fois. Demandez-en un nouveau.'],
+  problemInvalid: [
+    "Ce lien de connexion n'est pas valide",
+    'Le lien a peut-être été modifié ou copié en partie. Demandez-en un nouveau.',
+  ],
+  problemExpired: [
+    'Ce lien de connexion a expiré',
+    'Les liens de connexion ne durent que peu de temps. Demandez-en un nouveau.',
+  ],
+  problemUsed: [
+    'Ce lien de connexion a déjà servi',
+    'Chaque lien de connexion ne sert qu’une fois. Demandez-en un nouveau.',
+  ],
   askAgain: 'Recevoir un nouveau lien',
   notFound: ["Cet événement n'existe pas", "Il a peut-être été déplacé, ou il n'est pas encore publié."],
   mailSubject: 'Votre lien de connexion à nos événements',
@@ -148,11 +169,23 @@ const de: Strings = {
   signedInAs: (email) => `Angemeldet als ${email}.`,
   noRegistrations: 'Sie haben noch keine Anmeldungen.',
   signOut: 'Abmelden',
-  problemInvalid: ['Dieser Anmeldelink ist ungültig', 'Der Link wurde vielleicht verändert oder unvollständig kopiert. Fordern Sie einen neuen an.'],
-  problemExpired: ['Dieser Anmeldelink ist abgelaufen', 'Anmeldelinks gelten nur kurz. Fordern Sie einen neuen an.'],
-  problemUsed: ['Dieser Anmeldelink wurde schon benutzt', 'Jeder Anmeldelink gilt nur einmal. Fordern Sie einen neuen an.'],
+  problemInvalid: [
+    'Dieser Anmeldelink ist ungültig',
+    'Der Link wurde vielleicht verändert oder unvollständig kopiert. Fordern Sie einen neuen an.',
+  ],
+  problemExpired: [
+    'Dieser Anmeldelink ist abgelaufen',
+    'Anmeldelinks gelten nur kurz. Fordern Sie einen neuen an.',
+  ],
+  problemUsed: [
+    'Dieser Anmeldelink wurde schon benutzt',
+    'Jeder Anmeldelink gilt nur einmal. Fordern Sie einen neuen an.',
+  ],
   askAgain: 'Neuen Link anfordern',
-  notFound: ['Diese Veranstaltung gibt es nicht', 'Sie wurde vielleicht verschoben oder ist noch nicht veröffentlicht.'],
+  notFound: [
+    'Diese Veranstaltung gibt es nicht',
+    'Sie wurde vielleicht verschoben oder ist noch nicht veröffentlicht.',
+  ],
   mailSubject: 'Ihr Anmeldelink für unsere Veranstaltungen',
   mailLines: (minutes) => [
     'Jemand (wahrscheinlich Sie) möchte sich mit dieser Adresse bei unserer Veranstaltungsseite anmelden.',

@@ -63,8 +63,7 @@ export function offsetMinutesAt(instant: number, timeZone: string): number {
   return Math.round((asUtc(wallTimeAt(whole, timeZone)) - whole) / 60_000);
 }
 
-const TIME =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/;
+const TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/;
 
 export type TimeProblem = 'malformed' | 'nonexistent';
 

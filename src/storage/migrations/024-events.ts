@@ -120,7 +120,11 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('mail_sent_at', 'bigint')
     .addColumn('used_at', 'bigint')
     .execute();
-  await db.schema.createIndex('event_sign_ins_by_contact').on('event_sign_ins').column('contact_id').execute();
+  await db.schema
+    .createIndex('event_sign_ins_by_contact')
+    .on('event_sign_ins')
+    .column('contact_id')
+    .execute();
 
   // A signed-in contact on the event website; the cookie seals its id (seal purpose 15); sign-out ends it.
   await db.schema
