@@ -17,7 +17,7 @@ import type { InstallSecrets } from '../secrets/install-secrets.ts';
 import type { Storage } from '../storage/database.ts';
 import { readCookie } from '../tracking/tracking-cookies.ts';
 import { textIn } from './event.ts';
-import { chooseLanguage } from './languages.ts';
+import { chooseLanguage, matchLanguage } from './languages.ts';
 import {
   checkEmailPage,
   eventListPage,
@@ -276,10 +276,13 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
       },
     },
     async (request, reply) => {
-      const context = uiContext(request, reply, SIGN_IN_PATH, request.body.lang);
+      // The form's language is the page's, not a new choice: it names the email's, and sets no cookie.
+      const shown = uiContext(request, reply, SIGN_IN_PATH);
+      const language = (request.body.lang && matchLanguage(request.body.lang, UI_LANGUAGES)) || shown.language;
+      const context = { ...shown, language };
       const address = request.body.email.trim().toLowerCase();
       // Past the limit for this address, nothing is sent, and the page says the same as ever.
-      if (perAddress.allow(address)) await requestSignIn(db, request.body.email, context.language);
+      if (perAddress.allow(address)) await requestSignIn(db, request.body.email, language);
       return send(reply, 200, checkEmailPage(context), false);
     },
   );

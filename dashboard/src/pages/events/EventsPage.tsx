@@ -61,9 +61,11 @@ function NewEvent() {
     const languages = String(form.get('languages') ?? '')
       .split(/[\s,]+/)
       .filter(Boolean);
+    const name = String(form.get('name') ?? '').trim();
     setError(null);
     create.mutate({
-      name: { [languages[0] ?? 'en']: String(form.get('name') ?? '').trim() },
+      // The one name for every language until the editor translates it.
+      name: Object.fromEntries((languages.length ? languages : ['en']).map((code) => [code, name])),
       languages,
       timeZone: String(form.get('timeZone') ?? '').trim(),
       start: String(form.get('start') ?? ''),
@@ -79,7 +81,7 @@ function NewEvent() {
           name="languages"
           defaultValue="en"
           required
-          hint="Language codes, the default first (e.g. en, fr). Names in the others are added in the editor."
+          hint="Language codes, the default first (e.g. en, fr). The name stands for each until you translate it in the editor."
           error={fields['languages']}
         />
         <TextField
