@@ -5,8 +5,8 @@
 import { contactsPersonalData } from './contacts/personal-data.ts';
 import { bouncesPersonalData } from './email/bounces/personal-data.ts';
 import { engagementPersonalData } from './email/engagement/personal-data.ts';
-import { eventsPersonalData } from './events/personal-data.ts';
 import { sendsPersonalData } from './email/sends/personal-data.ts';
+import { eventsPersonalData } from './events/personal-data.ts';
 import { formsPersonalData } from './forms/personal-data.ts';
 import { identityPersonalData } from './identity/personal-data.ts';
 import { listsPersonalData } from './lists/personal-data.ts';

@@ -218,6 +218,15 @@ export function portalPage(
   );
 }
 
+export function signedOutPage(context: PageContext): string {
+  const t = stringsFor(context.language);
+  return layout(
+    context,
+    t.signedOut,
+    `<h1>${h(t.signedOut)}</h1><p class="status" role="status">${h(t.signedOutText)}</p><p><a href="/events">${h(t.allEvents)}</a></p>`,
+  );
+}
+
 /** The sign-in email, text and HTML, in the language of the page it was asked for on. */
 export function signInMail(input: { to: string; link: string; language: string }) {
   const t = stringsFor(input.language);

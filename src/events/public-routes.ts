@@ -9,7 +9,7 @@ import { media, noContent } from '../api-contract.ts';
 import type { Config } from '../config.ts';
 import { findContact } from '../contacts/store.ts';
 import { LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, PORTAL_COOKIE } from '../cookies/definitions.ts';
-import { cookieOptions, sessionCookieSetter } from '../cookies/set-cookie.ts';
+import { cookieSetter, sessionCookieSetter } from '../cookies/set-cookie.ts';
 import { AppError } from '../lib/errors.ts';
 import { limitPerClient } from '../lib/rate-limited.ts';
 import { WindowCounter } from '../lib/window-counter.ts';
@@ -26,6 +26,7 @@ import {
   notFoundPage,
   type PageContext,
   portalPage,
+  signedOutPage,
   signInLinkPage,
   signInPage,
 } from './pages.ts';
@@ -105,9 +106,9 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
   const db = storage.db;
   const https = config.publicUrl.startsWith('https:');
   const portalCookie = sessionCookieSetter(PORTAL_COOKIE, 'first-party (Spoor host)', true);
-  const lang = cookieOptions(LANGUAGE_COOKIE, 'first-party (Spoor host)', https);
+  const setLanguage = cookieSetter(LANGUAGE_COOKIE, 'first-party (Spoor host)', https);
   const languageCookie = (code: string) =>
-    `${LANGUAGE_COOKIE}=${encodeURIComponent(code)}; Max-Age=${LANGUAGE_COOKIE_DAYS * 86_400}; Path=${lang.path}${lang.secure ? '; Secure' : ''}${lang.httpOnly ? '; HttpOnly' : ''}; SameSite=${lang.sameSite}`;
+    setLanguage(encodeURIComponent(code), LANGUAGE_COOKIE_DAYS * 86_400);
   const publicOrigin = new URL(config.publicUrl).origin;
   const fromOwnPages: onRequestHookHandler = (request, _reply, done) => {
     const origin = request.headers.origin;
@@ -278,7 +279,8 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
     async (request, reply) => {
       // The form's language is the page's, not a new choice: it names the email's, and sets no cookie.
       const shown = uiContext(request, reply, SIGN_IN_PATH);
-      const language = (request.body.lang && matchLanguage(request.body.lang, UI_LANGUAGES)) || shown.language;
+      const language =
+        (request.body.lang && matchLanguage(request.body.lang, UI_LANGUAGES)) || shown.language;
       const context = { ...shown, language };
       const address = request.body.email.trim().toLowerCase();
       // Past the limit for this address, nothing is sent, and the page says the same as ever.
@@ -361,17 +363,16 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
         operationId: 'eventSignOut',
         tags: ['event website'],
         summary: 'Sign out of the event website: the session ends and its cookie is deleted.',
-        description: 'Posted by the portal’s button; answers 303 to the event list.',
-        response: { 303: noContent('To the event list.'), ...PAGE_ERRORS },
+        description:
+          'Posted by the portal’s button; answers a page saying so, with a way back to the events.',
+        response: { 200: page('Signed out.'), ...PAGE_ERRORS },
       },
     },
     async (request, reply) => {
       const session = await portalSessionOf(db, secrets, readCookie(request.headers.cookie, PORTAL_COOKIE));
       if (session) await signOut(db, session.sessionId);
-      return reply
-        .header('set-cookie', portalCookie.clear())
-        .header('cache-control', 'no-store')
-        .redirect('/events', 303);
+      reply.header('set-cookie', portalCookie.clear());
+      return send(reply, 200, signedOutPage(uiContext(request, reply, SIGN_IN_PATH)), false);
     },
   );
 }

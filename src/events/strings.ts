@@ -42,6 +42,8 @@ const en = {
   signedInAs: (email: string) => `Signed in as ${email}.`,
   noRegistrations: 'You have no registrations yet.',
   signOut: 'Sign out',
+  signedOut: 'You are signed out',
+  signedOutText: 'Sign in again with a new link whenever you like.',
   problemInvalid: [
     'This sign-in link is not valid',
     'The link may have been changed or copied incompletely. Ask for a new one.',
@@ -108,6 +110,8 @@ const fr: Strings = {
   signedInAs: (email) => `Connecté en tant que ${email}.`,
   noRegistrations: "Vous n'avez encore aucune inscription.",
   signOut: 'Se déconnecter',
+  signedOut: 'Vous êtes déconnecté',
+  signedOutText: 'Reconnectez-vous avec un nouveau lien quand vous le souhaitez.',
   problemInvalid: [
     "Ce lien de connexion n'est pas valide",
     'Le lien a peut-être été modifié ou copié en partie. Demandez-en un nouveau.',
@@ -169,6 +173,8 @@ const de: Strings = {
   signedInAs: (email) => `Angemeldet als ${email}.`,
   noRegistrations: 'Sie haben noch keine Anmeldungen.',
   signOut: 'Abmelden',
+  signedOut: 'Sie sind abgemeldet',
+  signedOutText: 'Melden Sie sich jederzeit mit einem neuen Link wieder an.',
   problemInvalid: [
     'Dieser Anmeldelink ist ungültig',
     'Der Link wurde vielleicht verändert oder unvollständig kopiert. Fordern Sie einen neuen an.',

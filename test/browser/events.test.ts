@@ -36,8 +36,12 @@ describe.skipIf(!chromiumPath)('browser: the event website', () => {
   let websiteId = '';
 
   it('creates, fills in and publishes an event in the dashboard', async () => {
-    websiteId = (await api<{ id: string }>('POST', '/api/websites', { name: 'Events', allowedOrigins: ['https://www.events.test'] }))
-      .id;
+    websiteId = (
+      await api<{ id: string }>('POST', '/api/websites', {
+        name: 'Events',
+        allowedOrigins: ['https://www.events.test'],
+      })
+    ).id;
     const { page } = await suite.signIn('marketer');
     await page.getByRole('link', { name: 'Events' }).click();
     await page.getByRole('heading', { name: 'Events', level: 1 }).waitFor();
@@ -217,7 +221,7 @@ describe.skipIf(!chromiumPath)('browser: the event website', () => {
 
     await page.goto(`${suite.server.origin}/events/portal`);
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('heading', { name: 'Events', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'You are signed out', level: 1 }).waitFor();
     expect((await context.cookies()).some((c) => c.name === 'spoor_portal')).toBe(false);
     await page.goto(`${suite.server.origin}/events/portal`);
     await page.getByRole('heading', { name: 'Sign in to the event website' }).waitFor();
