@@ -183,7 +183,7 @@ export interface paths {
   "/events/portal/sign-out": {
     /**
      * Sign out of the event website: the session ends and its cookie is deleted.
-     * @description Posted by the portal’s button; answers 303 to the event list.
+     * @description Posted by the portal’s button; answers a page saying so, with a way back to the events.
      */
     post: operations["eventSignOut"];
   };
@@ -2771,13 +2771,15 @@ export interface operations {
   };
   /**
    * Sign out of the event website: the session ends and its cookie is deleted.
-   * @description Posted by the portal’s button; answers 303 to the event list.
+   * @description Posted by the portal’s button; answers a page saying so, with a way back to the events.
    */
   eventSignOut: {
     responses: {
-      /** @description To the event list. */
-      303: {
-        content: never;
+      /** @description Signed out. */
+      200: {
+        content: {
+          "text/html": string;
+        };
       };
       /** @description A malformed request (a page says why). */
       400: {
