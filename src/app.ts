@@ -125,7 +125,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   // The event website: public event pages, contacts' sign-in and portal.
   eventWebsiteRoutes(app, { storage, config, secrets });
   // Email providers' signed webhooks (bounces, complaints).
-  webhookRoutes(app, { storage, config });
+  webhookRoutes(app, { storage, config, secrets });
   webRoutes(app, { demoWebsiteId: options.demoWebsiteId });
   dashboardRoutes(app);
 

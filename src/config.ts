@@ -63,6 +63,24 @@ export interface Config {
   signInAttemptsPerAddress: number;
   /** Bounces after acceptance: the VERP return path and the SMTP receiver for it (src/email/bounces). */
   bounces: BounceConfig;
+  /** Email providers' webhooks besides SendGrid's (src/email/bounces/webhook-routes.ts). */
+  espWebhooks: EspWebhookConfig;
+  /** Days the bounce reports kept for administrators (GET /api/bounce-reports) are kept. */
+  bounceReportDays: number;
+}
+
+export interface EspWebhookConfig {
+  /** The SNS topics whose SES notifications are taken (and whose subscriptions are confirmed); empty = none. */
+  sesTopicArns: string[];
+  /**
+   * Tests only, never read from the environment: the host rule and CA for SNS certificates and
+   * confirmations, so a local HTTPS server can stand in for SNS. Production: sns.<region>.amazonaws.com.
+   */
+  snsTrust?: { host: RegExp; ca: string };
+  /** Mailgun's HTTP webhook signing key; unset = no Mailgun webhook. */
+  mailgunSigningKey: string | undefined;
+  /** The Basic credentials put in Postmark's webhook URL; unset = no Postmark webhook. */
+  postmark: { user: string; password: string } | undefined;
 }
 
 export interface BounceConfig {
@@ -233,6 +251,44 @@ function sendgridKey(env: Env): string | undefined {
   return raw;
 }
 
+const TOPIC_ARN = /^arn:aws(?:-cn|-us-gov)?:sns:[a-z0-9-]{1,30}:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?$/;
+
+function espWebhooks(env: Env): EspWebhookConfig {
+  const arns = (env['SPOOR_SES_TOPIC_ARNS'] ?? '')
+    .split(',')
+    .map((arn) => arn.trim())
+    .filter(Boolean);
+  const wrong = arns.find((arn) => !TOPIC_ARN.test(arn));
+  if (wrong)
+    throw new ConfigError(
+      `SPOOR_SES_TOPIC_ARNS must be a comma-separated list of SNS topic ARNs such as arn:aws:sns:eu-west-1:123456789012:ses-bounces; got "${wrong}".`,
+    );
+  const mailgunSigningKey = env['SPOOR_MAILGUN_WEBHOOK_SIGNING_KEY']?.trim() || undefined;
+  if (mailgunSigningKey !== undefined && !/^[\x21-\x7e]{16,200}$/.test(mailgunSigningKey))
+    throw new ConfigError(
+      'SPOOR_MAILGUN_WEBHOOK_SIGNING_KEY must be the HTTP webhook signing key Mailgun shows (16 or more printable characters).',
+    );
+  const user = env['SPOOR_POSTMARK_WEBHOOK_USER'] || undefined;
+  const password = env['SPOOR_POSTMARK_WEBHOOK_PASSWORD'] || undefined;
+  if ((user === undefined) !== (password === undefined))
+    throw new ConfigError(
+      'Set both SPOOR_POSTMARK_WEBHOOK_USER and SPOOR_POSTMARK_WEBHOOK_PASSWORD, or neither.',
+    );
+  if (user !== undefined && !/^[\x21-\x39\x3b-\x7e]{1,100}$/.test(user))
+    throw new ConfigError(
+      'SPOOR_POSTMARK_WEBHOOK_USER must be printable characters without spaces or a colon.',
+    );
+  if (password !== undefined && !/^[\x21-\x7e]{16,200}$/.test(password))
+    throw new ConfigError(
+      'SPOOR_POSTMARK_WEBHOOK_PASSWORD must be at least 16 printable characters without spaces (e.g. openssl rand -hex 24).',
+    );
+  return {
+    sesTopicArns: arns,
+    mailgunSigningKey,
+    postmark: user && password ? { user, password } : undefined,
+  };
+}
+
 function metricsToken(env: Env): string | undefined {
   const token = env['SPOOR_METRICS_TOKEN'];
   if (!token) return undefined;
@@ -296,6 +352,8 @@ export function loadConfig(env: Env = process.env): Config {
     signInAttemptsPerAccount: integer(env, 'SPOOR_SIGN_IN_ATTEMPTS_PER_ACCOUNT', 10, 1, 1_000_000),
     signInAttemptsPerAddress: integer(env, 'SPOOR_SIGN_IN_ATTEMPTS_PER_ADDRESS', 50, 1, 1_000_000),
     bounces: bounces(env),
+    espWebhooks: espWebhooks(env),
+    bounceReportDays: integer(env, 'SPOOR_BOUNCE_REPORT_DAYS', 30, 1, 3650),
   };
 }
 

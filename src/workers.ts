@@ -36,7 +36,13 @@ export async function createWorkers({ storage, config, log }: WorkerDeps): Promi
   });
   const secrets = await loadInstallSecrets(storage.db, config.tokenKeys);
   runner.register(sendJobKind({ storage, config, secrets, log }));
-  runner.register(retentionJobKind(storage, { everyMs: config.retentionIntervalMinutes * 60_000, log }));
+  runner.register(
+    retentionJobKind(storage, {
+      everyMs: config.retentionIntervalMinutes * 60_000,
+      log,
+      bounceReportDays: config.bounceReportDays,
+    }),
+  );
   runner.register(submissionRetryJobKind(storage));
   runner.register(confirmationMailJobKind({ storage, config, seal: secrets.seal }));
   runner.register(expiredSignupsJobKind(storage));

@@ -208,6 +208,12 @@ describeEachEngine('fuzzing every documented route', (engine) => {
       smtp: smtpConfigFor(sink),
       collectRateLimit: 10_000_000,
       formRateLimit: 10_000_000,
+      // The providers' webhooks set up, so their refusals (not a 404) are what gets fuzzed.
+      espWebhooks: {
+        sesTopicArns: ['arn:aws:sns:eu-west-1:123456789012:ses-bounces'],
+        mailgunSigningKey: 'fuzz-mailgun-signing-key',
+        postmark: { user: 'postmark', password: 'fuzz-postmark-password' },
+      },
     });
     seeds = await seed(spoor);
   });

@@ -19,6 +19,7 @@ import * as bouncesAndSuppression from './migrations/016-bounces-and-suppression
 import * as subscriptionCenter from './migrations/017-subscription-center.ts';
 import * as dashboardLatency from './migrations/018-dashboard-latency.ts';
 import * as listSuppressedCounts from './migrations/019-list-suppressed-counts.ts';
+import * as webhookTokens from './migrations/021-webhook-tokens.ts';
 import * as events from './migrations/024-events.ts';
 import type { Database } from './schema.ts';
 
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '017-subscription-center': subscriptionCenter,
   '018-dashboard-latency': dashboardLatency,
   '019-list-suppressed-counts': listSuppressedCounts,
+  '021-webhook-tokens': webhookTokens,
   '024-events': events,
 };
 

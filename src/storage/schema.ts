@@ -526,6 +526,13 @@ export interface BounceReportsTable {
   raw: string | null;
 }
 
+/** Tokens of signed webhook requests already taken (Mailgun's replay rule; migration 021). */
+export interface WebhookTokensTable {
+  provider: string;
+  token: string;
+  seen_at: number;
+}
+
 /** The job runner's jobs (src/platform/jobs): leased by one node at a time. */
 export interface JobsTable {
   id: string;
@@ -735,6 +742,7 @@ export interface Database {
   email_suppression_history: EmailSuppressionHistoryTable;
   bounce_outcomes: BounceOutcomesTable;
   bounce_reports: BounceReportsTable;
+  webhook_tokens: WebhookTokensTable;
   jobs: JobsTable;
   interaction_log: InteractionLogTable;
   contact_imports: ContactImportsTable;

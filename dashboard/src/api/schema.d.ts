@@ -852,6 +852,27 @@ export interface paths {
      */
     post: operations["sendgridEvents"];
   };
+  "/webhooks/ses": {
+    /**
+     * Amazon SES notifications through an SNS HTTPS subscription: bounces and complaints become outcomes.
+     * @description Set SPOOR_SES_TOPIC_ARNS to the SNS topics SES publishes to. Each message's signature (SignatureVersion 1 or 2) is checked with the certificate SNS serves from sns.<region>.amazonaws.com before anything is read: 403 for another topic, a stale Timestamp, a certificate from elsewhere or a wrong signature, and nothing is recorded. A SubscriptionConfirmation for a configured topic is confirmed.
+     */
+    post: operations["sesNotifications"];
+  };
+  "/webhooks/mailgun": {
+    /**
+     * Mailgun's signed webhooks: permanent failures and complaints become outcomes.
+     * @description Set SPOOR_MAILGUN_WEBHOOK_SIGNING_KEY to Mailgun's HTTP webhook signing key. The HMAC-SHA256 of the body's timestamp and token is checked first: 403 when wrong or more than 15 minutes off, 409 for a token taken before (a replay); nothing recorded.
+     */
+    post: operations["mailgunEvents"];
+  };
+  "/webhooks/postmark": {
+    /**
+     * Postmark's bounce and spam-complaint webhooks (Basic credentials in the webhook URL).
+     * @description Postmark signs nothing; it documents HTTP Basic credentials in the webhook URL. Set SPOOR_POSTMARK_WEBHOOK_USER and SPOOR_POSTMARK_WEBHOOK_PASSWORD and put them in the URL (https://user:password@host/webhooks/postmark): 401 without them, nothing recorded.
+     */
+    post: operations["postmarkEvents"];
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -12178,6 +12199,218 @@ export interface operations {
       };
       /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Amazon SES notifications through an SNS HTTPS subscription: bounces and complaints become outcomes.
+   * @description Set SPOOR_SES_TOPIC_ARNS to the SNS topics SES publishes to. Each message's signature (SignatureVersion 1 or 2) is checked with the certificate SNS serves from sns.<region>.amazonaws.com before anything is read: 403 for another topic, a stale Timestamp, a certificate from elsewhere or a wrong signature, and nothing is recorded. A SubscriptionConfirmation for a configured topic is confirmed.
+   */
+  sesNotifications: {
+    /** @description The SNS message, JSON (SNS posts it as text/plain). */
+    requestBody: {
+      content: {
+        /** @example {"Type":"Notification","MessageId":"8b0c3d61-5f0e-5a58-9a4e-6d0c4c1e2f10","TopicArn":"arn:aws:sns:eu-west-1:123456789012:ses-bounces","Message":"{\"notificationType\":\"Bounce\"}","Timestamp":"2026-12-06T12:00:00.000Z","SignatureVersion":"2","Signature":"c2lnbmF0dXJl","SigningCertURL":"https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-0123456789abcdef.pem"} */
+        "application/json": string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            recorded: number;
+            duplicates: number;
+            unmatched: number;
+            ignored: number;
+            /** @description What became of a (un)subscription confirmation; null for a notification. */
+            subscription: "confirmed" | "unsubscribed" | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Mailgun's signed webhooks: permanent failures and complaints become outcomes.
+   * @description Set SPOOR_MAILGUN_WEBHOOK_SIGNING_KEY to Mailgun's HTTP webhook signing key. The HMAC-SHA256 of the body's timestamp and token is checked first: 403 when wrong or more than 15 minutes off, 409 for a token taken before (a replay); nothing recorded.
+   */
+  mailgunEvents: {
+    /** @description The JSON body Mailgun posts: {signature: {timestamp, token, signature}, "event-data": {…}}. */
+    requestBody: {
+      content: {
+        /** @example {"signature":{"timestamp":"1780000000","token":"0123456789abcdef0123456789abcdef0123456789abcdef01","signature":"00"},"event-data":{"event":"failed","severity":"permanent","recipient":"ada@example.com","message":{"headers":{"message-id":"a1b2@track.example.com"}}}} */
+        "application/json": string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            recorded: number;
+            duplicates: number;
+            unmatched: number;
+            ignored: number;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Postmark's bounce and spam-complaint webhooks (Basic credentials in the webhook URL).
+   * @description Postmark signs nothing; it documents HTTP Basic credentials in the webhook URL. Set SPOOR_POSTMARK_WEBHOOK_USER and SPOOR_POSTMARK_WEBHOOK_PASSWORD and put them in the URL (https://user:password@host/webhooks/postmark): 401 without them, nothing recorded.
+   */
+  postmarkEvents: {
+    /** @description One Postmark Bounce or SpamComplaint record, JSON. */
+    requestBody: {
+      content: {
+        /** @example {"RecordType":"Bounce","Type":"HardBounce","TypeCode":1,"MessageID":"883953f4-6105-42a2-a16a-77a8eac79483","Email":"ada@example.com","Details":"smtp;550 5.1.1 User unknown","Metadata":{"spoor-send":"2.abc.def.tag"}} */
+        "application/json": string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            recorded: number;
+            duplicates: number;
+            unmatched: number;
+            ignored: number;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

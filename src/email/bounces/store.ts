@@ -50,6 +50,56 @@ export async function pageReports(
     .execute();
 }
 
+/** Deletes up to `limit` reports received before `before`, oldest first; how many it deleted. */
+export async function deleteReportsBefore(db: Db, before: number, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('bounce_reports')
+    .where(
+      'id',
+      'in',
+      db
+        .selectFrom('bounce_reports')
+        .select('id')
+        .where('received_at', '<', before)
+        .orderBy('received_at')
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Whether a signed webhook request with this token was taken before (a replay). */
+export async function webhookTokenSeen(db: Db, provider: string, token: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('webhook_tokens')
+    .select('seen_at')
+    .where('provider', '=', provider)
+    .where('token', '=', token)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Notes the token as taken; false when it already was (two deliveries of one request raced). */
+export async function rememberWebhookToken(
+  db: Db,
+  provider: string,
+  token: string,
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .insertInto('webhook_tokens')
+    .values({ provider, token, seen_at: now })
+    .onConflict((oc) => oc.columns(['provider', 'token']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** Tokens older than any request that still passes the freshness window. */
+export async function forgetWebhookTokensBefore(db: Db, before: number): Promise<number> {
+  const result = await db.deleteFrom('webhook_tokens').where('seen_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export async function findReport(db: Db, id: string) {
   return db.selectFrom('bounce_reports').selectAll().where('id', '=', id).executeTakeFirst();
 }

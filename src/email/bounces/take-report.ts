@@ -7,7 +7,7 @@ import type { BounceConfig } from '../../config.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Seal } from '../../platform/seal.ts';
 import type { Database, OutcomeKind, OutcomeSource, ReportVerdict } from '../../storage/schema.ts';
-import { classifyDsnRecipient } from './outcome-rules.ts';
+import { COMPLAINT_FEEDBACK_TYPES, classifyDsnRecipient } from './outcome-rules.ts';
 import { type OriginalRefs, type ParsedReport, parseReport } from './parse-report.ts';
 import { type OutcomeResult, recordOutcome } from './record-outcome.ts';
 import { parseSendHeader } from './send-header.ts';
@@ -29,9 +29,6 @@ export interface Envelope {
 export type TakeResult =
   | { answer: 'ok'; verdict: ReportVerdict; reason: string }
   | { answer: 'retry'; reason: string };
-
-/** Feedback types that are a person's complaint (RFC 5965, IANA MARF registry). */
-const COMPLAINTS = new Set(['abuse', 'fraud', 'virus', 'other']);
 
 type Attribution =
   | { ok: true; sendId: string; contactId: string; via: string }
@@ -92,7 +89,7 @@ async function outcomeOf(
       return { ...verdict, detail: block.diagnostic ?? block.status, source: 'dsn' };
     }
     case 'arf':
-      if (!COMPLAINTS.has(report.feedbackType))
+      if (!COMPLAINT_FEEDBACK_TYPES.has(report.feedbackType))
         return `a ${report.feedbackType} report is no complaint by the recipient`;
       return {
         kind: 'complaint',
