@@ -54,6 +54,7 @@ const AREA_OF: Record<string, Area> = {
   '/api/events/{id}/sessions/{sessionId}': 'email',
   '/api/events/{id}/passes': 'email',
   '/api/events/{id}/passes/{passId}': 'email',
+  '/api/events/{id}/registrations': 'email',
   '/api/users': 'administration',
   '/api/users/{id}': 'administration',
   '/api/users/{id}/reset': 'administration',

@@ -79,6 +79,7 @@ function examples(seeds: Seeds): Record<string, unknown> {
     'POST /api/events/{id}/passes': { name: { en: 'Pass' }, capacity: 10 },
     'PATCH /api/events/{id}/passes/{passId}': { capacity: 20 },
     'POST /events/portal/sign-in': { email: 'ann@shop.example' },
+    'POST /api/events/{id}/registrations': { contactId: contact, passId: seeds['eventPasses']![0] },
     'PATCH /api/websites/{id}': { name: 'Shop 2', allowedOrigins: [SITE], gpcMode: 'anonymize' },
     'POST /api/contacts': { email: 'cy@shop.example', firstName: 'Cy', custom: { size: 12 } },
     'PATCH /api/contacts/{id}': { lastName: 'Lee', custom: { size: 3 } },

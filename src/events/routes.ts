@@ -19,7 +19,8 @@ import {
   removePass,
   removeSession,
 } from './manage-events.ts';
-import { listEvents } from './store.ts';
+import { registerContact } from './register.ts';
+import { listEvents, listRegistrations } from './store.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Localized = (what: string, maxLength: number) =>
@@ -303,6 +304,73 @@ export function eventRoutes(scope: FastifyInstance, deps: { db: Kysely<Database>
     async (request) => json(await changePass(db, request.params.id, request.params.passId, request.body)),
   );
 
+  app.post(
+    '/api/events/:id/registrations',
+    {
+      schema: {
+        operationId: 'registerForEvent',
+        tags: ['events'],
+        summary: 'Register a contact for a published event, with a pass and sessions.',
+        description:
+          'Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already.',
+        params: IdParams,
+        body: Type.Object(
+          {
+            contactId: Type.String({ maxLength: 64 }),
+            passId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+            sessionIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200 })),
+          },
+          { examples: [{ contactId: 'c1StIdXyZ12345678abcde', passId: null, sessionIds: [] }] },
+        ),
+        response: { 201: RegistrationOut, ...errors(404, 409, Unprocessable, 503) },
+      },
+    },
+    async (request, reply) => {
+      const made = await registerContact(db, {
+        eventId: request.params.id,
+        contactId: request.body.contactId,
+        passId: request.body.passId ?? null,
+        sessionIds: request.body.sessionIds ?? [],
+      });
+      return reply.code(201).send({
+        ...made,
+        status: 'registered' as const,
+        createdAt: new Date(made.createdAt).toISOString(),
+        cancelledAt: null,
+      });
+    },
+  );
+
+  app.get(
+    '/api/events/:id/registrations',
+    {
+      schema: {
+        operationId: 'listEventRegistrations',
+        tags: ['events'],
+        summary: "An event's registrations, the oldest first.",
+        description: 'Cancelled ones included (status `cancelled`).',
+        params: IdParams,
+        response: { 200: Type.Object({ registrations: Type.Array(RegistrationOut) }), ...errors(404, 503) },
+      },
+    },
+    async (request) => {
+      await readEvent(db, request.params.id);
+      const rows = await listRegistrations(db, request.params.id);
+      return {
+        registrations: rows.map((r) => ({
+          id: r.id,
+          eventId: request.params.id,
+          contactId: r.contactId,
+          passId: r.passId,
+          sessionIds: r.sessionIds,
+          status: r.status,
+          createdAt: new Date(r.createdAt).toISOString(),
+          cancelledAt: r.cancelledAt === null ? null : new Date(r.cancelledAt).toISOString(),
+        })),
+      };
+    },
+  );
+
   app.delete(
     '/api/events/:id/passes/:passId',
     {
@@ -351,6 +419,19 @@ const PassOut = Type.Object(
     sessionIds: Type.Array(Type.String()),
   },
   { title: 'EventPass' },
+);
+const RegistrationOut = Type.Object(
+  {
+    id: Type.String(),
+    eventId: Type.String(),
+    contactId: Type.String(),
+    passId: Type.Union([Type.String(), Type.Null()]),
+    sessionIds: Type.Array(Type.String()),
+    status: Type.Union([Type.Literal('registered'), Type.Literal('cancelled')]),
+    createdAt: Type.String({ format: 'date-time' }),
+    cancelledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { title: 'EventRegistration' },
 );
 const SummaryFields = {
   id: Type.String(),

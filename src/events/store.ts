@@ -479,3 +479,88 @@ export async function moveContactEventRows(db: Db, loserId: string, winnerId: st
     .execute();
   await db.deleteFrom('event_registrations').where('contact_id', '=', loserId).execute();
 }
+
+// Registrations (capacity: one conditional update per counter, decision 031).
+
+export async function contactExists(db: Db, contactId: string): Promise<boolean> {
+  return (
+    (await db.selectFrom('contacts').select('id').where('id', '=', contactId).executeTakeFirst()) !==
+    undefined
+  );
+}
+
+/** Takes one place of an event, pass or session unless it is full: true when taken. */
+export async function takePlace(
+  db: Db,
+  table: 'events' | 'event_passes' | 'event_sessions',
+  id: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable(table)
+    .set((eb) => ({ taken: eb('taken', '+', 1) }))
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('capacity', 'is', null), eb('taken', '<', eb.ref('capacity'))]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function insertRegistration(
+  db: Db,
+  row: {
+    id: string;
+    eventId: string;
+    contactId: string;
+    passId: string | null;
+    sessionIds: readonly string[];
+    createdAt: number;
+  },
+): Promise<void> {
+  await db
+    .insertInto('event_registrations')
+    .values({
+      id: row.id,
+      event_id: row.eventId,
+      contact_id: row.contactId,
+      pass_id: row.passId,
+      status: 'registered',
+      created_at: row.createdAt,
+    })
+    .execute();
+  if (row.sessionIds.length > 0)
+    await db
+      .insertInto('event_registration_sessions')
+      .values(row.sessionIds.map((session_id) => ({ registration_id: row.id, session_id })))
+      .execute();
+}
+
+/** An event's registrations, the oldest first, with their sessions. */
+export async function listRegistrations(db: Db, eventId: string) {
+  const rows = await db
+    .selectFrom('event_registrations')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const links =
+    rows.length === 0
+      ? []
+      : await db
+          .selectFrom('event_registration_sessions')
+          .selectAll()
+          .where(
+            'registration_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    contactId: r.contact_id,
+    passId: r.pass_id,
+    status: r.status,
+    createdAt: num(r.created_at),
+    cancelledAt: numOrNull(r.cancelled_at),
+    sessionIds: links.filter((l) => l.registration_id === r.id).map((l) => l.session_id),
+  }));
+}

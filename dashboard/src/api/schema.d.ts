@@ -814,6 +814,18 @@ export interface paths {
      */
     patch: operations["changeEventPass"];
   };
+  "/api/events/{id}/registrations": {
+    /**
+     * An event's registrations, the oldest first.
+     * @description Cancelled ones included (status `cancelled`).
+     */
+    get: operations["listEventRegistrations"];
+    /**
+     * Register a contact for a published event, with a pass and sessions.
+     * @description Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already.
+     */
+    post: operations["registerForEvent"];
+  };
   "/e/o/{token}": {
     /**
      * The open pixel in sent email: records an open, answers a 1×1 GIF.
@@ -11850,6 +11862,178 @@ export interface operations {
                 taken: number;
                 sessionIds: string[];
               })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not a valid event, session or pass; `details.fields` names each problem. */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * An event's registrations, the oldest first.
+   * @description Cancelled ones included (status `cancelled`).
+   */
+  listEventRegistrations: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            registrations: ({
+                id: string;
+                eventId: string;
+                contactId: string;
+                passId: string | null;
+                sessionIds: string[];
+                status: "registered" | "cancelled";
+                /** Format: date-time */
+                createdAt: string;
+                cancelledAt: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Register a contact for a published event, with a pass and sessions.
+   * @description Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already.
+   */
+  registerForEvent: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "contactId": "c1StIdXyZ12345678abcde",
+         *   "passId": null,
+         *   "sessionIds": []
+         * }
+         */
+        "application/json": {
+          contactId: string;
+          passId?: string | null;
+          sessionIds?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            eventId: string;
+            contactId: string;
+            passId: string | null;
+            sessionIds: string[];
+            status: "registered" | "cancelled";
+            /** Format: date-time */
+            createdAt: string;
+            cancelledAt: string | null;
           };
         };
       };
