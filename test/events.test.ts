@@ -254,6 +254,21 @@ describeEachEngine('event website', (engine) => {
     expect(portal.statusCode).toBe(200);
     expect(portal.body).toContain('Signed in as ann@example.com.');
     expect(portal.body).toContain('You have no registrations yet.');
+    // Once registered, the portal lists the event.
+    const summit = (await api('GET', '/api/events'))
+      .json()
+      .events.find((e: { slug: string }) => e.slug === 'spring-summit');
+    const whole = (await api('GET', `/api/events/${summit.id}`)).json();
+    const ann = (await api('GET', '/api/contacts?q=ann%40example.com')).json().contacts[0];
+    const registered = await api('POST', `/api/events/${summit.id}/registrations`, {
+      contactId: ann.id,
+      passId: whole.passes[0].id,
+      sessionIds: [whole.sessions[0].id],
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    const listed = await spoor.app.inject({ url: '/events/portal', headers: { cookie } });
+    expect(listed.body).toContain('href="/events/spring-summit">Spring summit</a>');
+    expect(listed.body).not.toContain('You have no registrations yet.');
     const forged = await spoor.app.inject({
       url: '/events/portal',
       headers: { cookie: `${cookie.slice(0, -2)}xx` },
