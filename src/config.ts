@@ -1,6 +1,7 @@
 // The only reader of process.env: every setting Spoor takes, validated once at start-up.
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import type { SigningKey } from './lib/tokens.ts';
 
 export interface Config {
@@ -96,6 +97,8 @@ export interface BounceConfig {
   softWindow: number;
   /** SendGrid's event webhook verification key (base64 DER, as SendGrid shows it); unset = no webhook. */
   sendgridWebhookKey: string | undefined;
+  /** The receiver's certificate and key (PEM): set, it offers STARTTLS; unset, it offers none. */
+  tls?: { key: string; cert: string } | undefined;
 }
 
 export interface SmtpConfig {
@@ -114,6 +117,11 @@ export interface SmtpConfig {
   /** Messages per second per node; 0 = as fast as the server takes them. */
   rate: number;
   dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
+  /**
+   * The envelope sender (MAIL FROM, which becomes Return-Path) of mail without a VERP return path: every
+   * email when there is no bounce domain, and Spoor's own mail. Undefined = the From address.
+   */
+  envelopeFrom?: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -209,7 +217,22 @@ function smtp(env: Env): SmtpConfig {
     pool: integer(env, 'SPOOR_SMTP_POOL', 5, 1, 100),
     rate: integer(env, 'SPOOR_SMTP_RATE', 0, 0, 100_000),
     dkim: dkim(env),
+    envelopeFrom: envelopeFrom(env),
   };
+}
+
+/** A bare address (no name, no angle brackets): it goes into MAIL FROM as it is. */
+const ENVELOPE_ADDRESS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9.-]{1,253}$/;
+
+function envelopeFrom(env: Env): string | undefined {
+  const raw = env['SPOOR_EMAIL_ENVELOPE_FROM']?.trim();
+  if (!raw) return undefined;
+  const domain = raw.slice(raw.lastIndexOf('@') + 1).toLowerCase();
+  if (!ENVELOPE_ADDRESS.test(raw) || !DOMAIN.test(domain))
+    throw new ConfigError(
+      `SPOOR_EMAIL_ENVELOPE_FROM must be a bare address such as bounces@mail.example.com (no name, no <>); got "${raw.slice(0, 100)}".`,
+    );
+  return `${raw.slice(0, raw.lastIndexOf('@'))}@${domain}`;
 }
 
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
@@ -234,7 +257,35 @@ function bounces(env: Env): BounceConfig {
     softLimit,
     softWindow,
     sendgridWebhookKey: sendgridKey(env),
+    tls: bounceTlsFiles(env),
   };
+}
+
+/** The bounce receiver's STARTTLS certificate and key, read here so a bad path stops the start. */
+function bounceTlsFiles(env: Env): BounceConfig['tls'] {
+  const keyPath = env['SPOOR_BOUNCE_TLS_KEY'];
+  const certPath = env['SPOOR_BOUNCE_TLS_CERT'];
+  if (!keyPath && !certPath) return undefined;
+  if (!keyPath || !certPath)
+    throw new ConfigError('Set both SPOOR_BOUNCE_TLS_KEY and SPOOR_BOUNCE_TLS_CERT, or neither.');
+  const read = (name: string, path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new ConfigError(
+        `Cannot read ${name} (${path}) for the bounce receiver's STARTTLS: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+      );
+    }
+  };
+  const tls = { key: read('SPOOR_BOUNCE_TLS_KEY', keyPath), cert: read('SPOOR_BOUNCE_TLS_CERT', certPath) };
+  try {
+    createSecureContext(tls);
+  } catch (error) {
+    throw new ConfigError(
+      `SPOOR_BOUNCE_TLS_KEY and SPOOR_BOUNCE_TLS_CERT must be a PEM private key and its certificate: ${(error as Error).message}.`,
+    );
+  }
+  return tls;
 }
 
 function sendgridKey(env: Env): string | undefined {

@@ -63,6 +63,12 @@ export const PURPOSES = {
    */
   'bounce address': { id: 20, spelling: 'text' },
   /**
+   * The `mailto:` of an email's List-Unsubscribe (src/email/bounces/unsubscribe-address.ts): names send
+   * × contact. No expiry, as the one-click link's token (id 3) has none: an unsubscribe must work
+   * whenever the email is read; retiring the key is what ends it (decision 028).
+   */
+  'unsubscribe address': { id: 12, spelling: 'text' },
+  /**
    * A subscription center link in sent email ({{ subscription_center_url }}): names the send and the
    * contact; 90 days, so an email read weeks later still lets its reader choose (decision 023).
    */

@@ -12,6 +12,7 @@ import { type OriginalRefs, type ParsedReport, parseReport } from './parse-repor
 import { type OutcomeResult, recordOutcome } from './record-outcome.ts';
 import { parseSendHeader } from './send-header.ts';
 import { insertReport, recipientByMessageId, recipientFor } from './store.ts';
+import { readUnsubscribeAddress } from './unsubscribe-address.ts';
 import { readVerpAddress } from './verp.ts';
 
 export interface ReportDeps {
@@ -40,6 +41,15 @@ async function attribute(deps: ReportDeps, envelope: Envelope, original: Origina
     const verp = readVerpAddress(deps.seal, deps.bounces.domain, to);
     if (verp.ok) return { ok: true, sendId: verp.sendId, contactId: verp.contactId, via: 'the return path' };
     if (verp.error === 'forged') forged = `the return path ${to.slice(0, 120)} is not one Spoor made`;
+    // A complaint report sent to a List-Unsubscribe address (unsubscribe-mail.ts) names its email so.
+    const unsubscribe = readUnsubscribeAddress(deps.seal, deps.bounces.domain, to);
+    if (unsubscribe.ok)
+      return {
+        ok: true,
+        sendId: unsubscribe.sendId,
+        contactId: unsubscribe.contactId,
+        via: 'the unsubscribe address',
+      };
   }
   if (original.sendHeader) {
     const named = parseSendHeader({ seal: deps.seal }, original.sendHeader);
