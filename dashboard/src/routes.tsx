@@ -11,6 +11,7 @@ const Forms = lazy(() => import('./pages/forms/routes'));
 const Lists = lazy(() => import('./pages/lists/routes'));
 const Emails = lazy(() => import('./pages/emails/routes'));
 const Suppressions = lazy(() => import('./pages/suppressions/routes'));
+const Events = lazy(() => import('./pages/events/routes'));
 const Settings = lazy(() => import('./pages/settings/routes'));
 
 export function AppRoutes() {
@@ -24,6 +25,7 @@ export function AppRoutes() {
         <Route path="/lists" nest component={Lists} />
         <Route path="/emails" nest component={Emails} />
         <Route path="/suppressions" nest component={Suppressions} />
+        <Route path="/events" nest component={Events} />
         <Route path="/settings" nest component={Settings} />
         <Route component={NotFound} />
       </Switch>

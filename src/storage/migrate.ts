@@ -21,6 +21,7 @@ import * as dashboardLatency from './migrations/018-dashboard-latency.ts';
 import * as listSuppressedCounts from './migrations/019-list-suppressed-counts.ts';
 import * as forwards from './migrations/020-forwards.ts';
 import * as webhookTokens from './migrations/021-webhook-tokens.ts';
+import * as events from './migrations/024-events.ts';
 import * as unsubscribesBySend from './migrations/025-unsubscribes-by-send.ts';
 import type { Database } from './schema.ts';
 
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '020-forwards': forwards,
   '021-webhook-tokens': webhookTokens,
   '025-unsubscribes-by-send': unsubscribesBySend,
+  '024-events': events,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {
