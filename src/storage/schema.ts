@@ -752,6 +752,14 @@ export interface Database {
   forwards: ForwardsTable;
   forward_copies: ForwardCopiesTable;
   forward_events: ForwardEventsTable;
+  events: EventsTable;
+  event_sessions: EventSessionsTable;
+  event_passes: EventPassesTable;
+  event_pass_sessions: EventPassSessionsTable;
+  event_registrations: EventRegistrationsTable;
+  event_registration_sessions: EventRegistrationSessionsTable;
+  event_sign_ins: EventSignInsTable;
+  event_portal_sessions: EventPortalSessionsTable;
 }
 
 /** A post of the forward-to-a-friend form: the forwarder's interaction (migration 020). */
@@ -795,14 +803,6 @@ export interface ForwardEventsTable {
   implied: Generated<number>;
   source_hash: string | null;
   user_agent: string | null;
-  events: EventsTable;
-  event_sessions: EventSessionsTable;
-  event_passes: EventPassesTable;
-  event_pass_sessions: EventPassSessionsTable;
-  event_registrations: EventRegistrationsTable;
-  event_registration_sessions: EventRegistrationSessionsTable;
-  event_sign_ins: EventSignInsTable;
-  event_portal_sessions: EventPortalSessionsTable;
 }
 
 /** A connection or a transaction: what every store's functions take. */
