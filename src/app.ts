@@ -19,6 +19,8 @@ import { messageRoutes } from './email/messages/routes.ts';
 import { sendRoutes } from './email/sends/routes.ts';
 import { subscriptionCenterRoutes } from './email/subscription-center/routes.ts';
 import { suppressionRoutes } from './email/suppression/routes.ts';
+import { eventWebsiteRoutes } from './events/public-routes.ts';
+import { eventRoutes } from './events/routes.ts';
 import { formsUsingContactField } from './forms/contact-field-users.ts';
 import { publicFormRoutes } from './forms/public-routes.ts';
 import { formRoutes } from './forms/routes.ts';
@@ -117,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       suppressionRoutes(email, { db: storage.db, config, outcomeSources: outcomeSourcesOf });
       insightsRoutes(email, { db: storage.db });
       smtpStatusRoutes(email, { db: storage.db, config });
+      eventRoutes(email, { db: storage.db, publicUrl: config.publicUrl });
     });
     // Reports kept whole hold other people's mail as received: administrators only (decision 032).
     adminArea(admin, 'administration', (administration) =>
@@ -131,6 +134,8 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   offerPublicRoutes(app, { storage, config, secrets });
   // Forward to a friend: the form, and the friends' copies' pixel and links (beside the contacts').
   forwardRoutes(app, { storage, config, secrets });
+  // The event website: public event pages, contacts' sign-in and portal.
+  eventWebsiteRoutes(app, { storage, config, secrets });
   // Email providers' signed webhooks (bounces, complaints).
   webhookRoutes(app, { storage, config, secrets });
   webRoutes(app, { demoWebsiteId: options.demoWebsiteId });

@@ -151,6 +151,7 @@ describe('personal-data registry lists', () => {
       'identity',
       'tracking',
       'lists',
+      'events',
       'email-engagement',
       'email-sends',
       'offers',

@@ -13,6 +13,7 @@ export interface NavEntry {
     | 'emails'
     | 'offers'
     | 'suppressions'
+    | 'events'
     | 'settings';
   label: string;
   /** Under the /app base: '/' for the overview. */
@@ -30,5 +31,6 @@ export const NAV: NavEntry[] = [
   { area: 'emails', label: 'Emails', href: '/emails', needs: 'email' },
   { area: 'offers', label: 'Offers', href: '/offers', needs: 'email' },
   { area: 'suppressions', label: 'Suppressions', href: '/suppressions', needs: 'email' },
+  { area: 'events', label: 'Events', href: '/events', needs: 'email' },
   { area: 'settings', label: 'Settings', href: '/settings' },
 ];

@@ -89,6 +89,13 @@ export const PURPOSES = {
   'forward open': { id: 10, spelling: 'compact' },
   /** A tracked link of a friend's forwarded copy: the send, the copy and the link's position. */
   'forward click': { id: 11, spelling: 'compact' },
+  /** An event website sign-in link (src/events/sign-in.ts): names the sign-in row, which is single use. */
+  'event sign-in': { id: 14, spelling: 'text', lifetimeMs: 30 * 60_000 },
+  /**
+   * The event portal session cookie: names the portal session row (sign-out ends it); 12 hours at most,
+   * though the cookie itself lasts the browser session.
+   */
+  'event portal session': { id: 15, spelling: 'text', lifetimeMs: 12 * 3_600_000 },
 } as const satisfies Record<string, PurposeSpec>;
 
 export type Purpose = keyof typeof PURPOSES;

@@ -22,6 +22,7 @@ import * as listSuppressedCounts from './migrations/019-list-suppressed-counts.t
 import * as forwards from './migrations/020-forwards.ts';
 import * as webhookTokens from './migrations/021-webhook-tokens.ts';
 import * as offers from './migrations/023-offers.ts';
+import * as events from './migrations/024-events.ts';
 import * as unsubscribesBySend from './migrations/025-unsubscribes-by-send.ts';
 import type { Database } from './schema.ts';
 
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   '020-forwards': forwards,
   '021-webhook-tokens': webhookTokens,
   '023-offers': offers,
+  '024-events': events,
   '025-unsubscribes-by-send': unsubscribesBySend,
 };
 

@@ -674,6 +674,98 @@ export interface FormDailyCountsTable {
   updated: Generated<number>;
 }
 
+export type EventStatus = 'draft' | 'published' | 'cancelled';
+
+/** An event of the event website (src/events, migration 024); times are instants, shown in `time_zone`. */
+export interface EventsTable {
+  id: string;
+  slug: string;
+  status: EventStatus;
+  website_id: string | null;
+  time_zone: string;
+  starts_at: number;
+  ends_at: number;
+  venue: string | null;
+  online_url: string | null;
+  /** JSON array of language codes, the first the default. */
+  languages: string;
+  /** JSON { [language]: { name, description } }. */
+  texts: string;
+  capacity: number | null;
+  /** Places taken (registrations), raised by one conditional update so it never passes `capacity`. */
+  taken: Generated<number>;
+  registration_opens_at: number | null;
+  registration_closes_at: number | null;
+  created_at: number;
+  updated_at: number;
+  published_at: number | null;
+  cancelled_at: number | null;
+}
+
+export interface EventSessionsTable {
+  id: string;
+  event_id: string;
+  starts_at: number;
+  ends_at: number;
+  room: string | null;
+  /** JSON array of names. */
+  speakers: string;
+  texts: string;
+  capacity: number | null;
+  taken: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EventPassesTable {
+  id: string;
+  event_id: string;
+  texts: string;
+  capacity: number | null;
+  taken: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EventPassSessionsTable {
+  pass_id: string;
+  session_id: string;
+}
+
+export interface EventRegistrationsTable {
+  id: string;
+  event_id: string;
+  contact_id: string;
+  pass_id: string | null;
+  status: 'registered' | 'cancelled';
+  created_at: number;
+  cancelled_at: number | null;
+}
+
+export interface EventRegistrationSessionsTable {
+  registration_id: string;
+  session_id: string;
+}
+
+/** An emailed sign-in link of the event website: single use, short-lived. */
+export interface EventSignInsTable {
+  id: string;
+  contact_id: string;
+  email: string;
+  created_at: number;
+  expires_at: number;
+  mail_sent_at: number | null;
+  used_at: number | null;
+}
+
+export interface EventPortalSessionsTable {
+  id: string;
+  contact_id: string;
+  created_at: number;
+  expires_at: number;
+  ended_at: number | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -729,6 +821,14 @@ export interface Database {
   forwards: ForwardsTable;
   forward_copies: ForwardCopiesTable;
   forward_events: ForwardEventsTable;
+  events: EventsTable;
+  event_sessions: EventSessionsTable;
+  event_passes: EventPassesTable;
+  event_pass_sessions: EventPassSessionsTable;
+  event_registrations: EventRegistrationsTable;
+  event_registration_sessions: EventRegistrationSessionsTable;
+  event_sign_ins: EventSignInsTable;
+  event_portal_sessions: EventPortalSessionsTable;
 }
 
 /** A post of the forward-to-a-friend form: the forwarder's interaction (migration 020). */

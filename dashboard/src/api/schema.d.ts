@@ -197,6 +197,58 @@ export interface paths {
      */
     head: operations["followForwardedLinkHead"];
   };
+  "/events": {
+    /**
+     * The event website: published events not yet over, the soonest first.
+     * @description Server-rendered; `?lang=` picks the language of the page (kept in the language cookie).
+     */
+    get: operations["getEventList"];
+  };
+  "/events/{slug}": {
+    /**
+     * An event's public page: when and where, its sessions and passes.
+     * @description Times in the event's time zone, named on the page. In the event's languages: `?lang=` picks one and the language cookie keeps it; otherwise the browser's language, else the event's first. Carries the tracking script of the event's website. A draft (unpublished) event answers 404; a cancelled one says so.
+     */
+    get: operations["getEventPage"];
+  };
+  "/events/portal": {
+    /**
+     * A signed-in contact's registrations (the event portal session cookie).
+     * @description Without a live session: a 303 to the sign-in page.
+     */
+    get: operations["getEventPortal"];
+  };
+  "/events/portal/sign-in": {
+    /**
+     * The sign-in page: a contact asks for a sign-in link by email.
+     * @description A form that works without JavaScript. No passwords: the link is the sign-in.
+     */
+    get: operations["getEventSignIn"];
+    /**
+     * Email a sign-in link to the address, if it is a contact's.
+     * @description The same page whatever the address (nothing tells whether it is known). The link works once, for 30 minutes. Limited per client address and per email address.
+     */
+    post: operations["requestEventSignIn"];
+  };
+  "/events/portal/sign-in/link": {
+    /**
+     * The page a sign-in link opens: a button that signs in.
+     * @description Signs no one in (mail scanners open links): the button posts the sealed token. A forged, used or expired link gets a page saying so.
+     */
+    get: operations["getEventSignInLink"];
+    /**
+     * Sign in with a sign-in link: sets the event portal session cookie.
+     * @description Posted by the button of the link page. Uses the link up (a second post answers 404) and answers 303 to the portal with `Set-Cookie: spoor_portal` (browser session, Secure, HttpOnly, SameSite=Lax, Path=/events).
+     */
+    post: operations["completeEventSignIn"];
+  };
+  "/events/portal/sign-out": {
+    /**
+     * Sign out of the event website: the session ends and its cookie is deleted.
+     * @description Posted by the portal’s button; answers a page saying so, with a way back to the events.
+     */
+    post: operations["eventSignOut"];
+  };
   "/": {
     /**
      * What this server is and where to go (API docs, the demo).
@@ -783,6 +835,101 @@ export interface paths {
      * @description Connects, starts TLS and logs in as sending does (no mail is sent; up to 5 seconds), and reports the latest failure to reach the server recorded on any send. The settings come from the environment (docs/configuration.md).
      */
     get: operations["getSmtpStatus"];
+  };
+  "/api/events": {
+    /**
+     * Every event, the latest start first.
+     * @description Drafts, published and cancelled events, without their sessions and passes.
+     */
+    get: operations["listEvents"];
+    /**
+     * Create an event (a draft: publish it to show its page).
+     * @description Needs name (in every language listed), timeZone, start, end and languages. Times without an offset are read in the event’s time zone.
+     */
+    post: operations["createEvent"];
+  };
+  "/api/events/{id}": {
+    /**
+     * One event with its sessions and passes.
+     * @description Times are given with the offset of the event’s time zone at that moment.
+     */
+    get: operations["getEvent"];
+    /**
+     * Change an event (fields left out keep their values).
+     * @description Checked whole: the end after the start, every session within the event, registration closing by the end, a capacity not below the places taken. A cancelled event cannot be changed (409).
+     */
+    patch: operations["changeEvent"];
+  };
+  "/api/events/{id}/publish": {
+    /**
+     * Publish a draft: its page appears on the event website.
+     * @description Answers 409 when the event is not in a state this applies to (the message says why).
+     */
+    post: operations["publishEvent"];
+  };
+  "/api/events/{id}/unpublish": {
+    /**
+     * Take a published event back to draft: its page answers 404 again.
+     * @description Answers 409 when the event is not in a state this applies to (the message says why).
+     */
+    post: operations["unpublishEvent"];
+  };
+  "/api/events/{id}/cancel": {
+    /**
+     * Cancel an event (for good): its page says it is cancelled.
+     * @description Answers 409 when the event is not in a state this applies to (the message says why).
+     */
+    post: operations["cancelEvent"];
+  };
+  "/api/events/{id}/sessions": {
+    /**
+     * Add a session (within the event’s times; named at least in its default language).
+     * @description Answers the whole event.
+     */
+    post: operations["addEventSession"];
+  };
+  "/api/events/{id}/sessions/{sessionId}": {
+    /**
+     * Delete a session no one has a place in (passes stop opening it).
+     * @description 409 when places in it are taken.
+     */
+    delete: operations["deleteEventSession"];
+    /**
+     * Change a session (fields left out keep their values).
+     * @description Answers the whole event.
+     */
+    patch: operations["changeEventSession"];
+  };
+  "/api/events/{id}/passes": {
+    /**
+     * Add a pass (a kind of ticket): its capacity and the sessions it opens.
+     * @description A pass opens only sessions of its own event (422 otherwise). Answers the whole event.
+     */
+    post: operations["addEventPass"];
+  };
+  "/api/events/{id}/passes/{passId}": {
+    /**
+     * Delete a pass no one holds.
+     * @description 409 when places with it are taken.
+     */
+    delete: operations["deleteEventPass"];
+    /**
+     * Change a pass (fields left out keep their values; sessionIds replaces the list).
+     * @description Answers the whole event.
+     */
+    patch: operations["changeEventPass"];
+  };
+  "/api/events/{id}/registrations": {
+    /**
+     * An event's registrations, the oldest first.
+     * @description Cancelled ones included (status `cancelled`).
+     */
+    get: operations["listEventRegistrations"];
+    /**
+     * Register a contact for a published event, with a pass and sessions.
+     * @description Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already.
+     */
+    post: operations["registerForEvent"];
   };
   "/api/bounce-reports": {
     /**
@@ -2801,6 +2948,533 @@ export interface operations {
         };
       };
       /** @description Too many requests (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The event website: published events not yet over, the soonest first.
+   * @description Server-rendered; `?lang=` picks the language of the page (kept in the language cookie).
+   */
+  getEventList: {
+    parameters: {
+      query?: {
+        /** @description A language to show (and keep in the language cookie). */
+        lang?: string;
+      };
+    };
+    responses: {
+      /** @description The list. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * An event's public page: when and where, its sessions and passes.
+   * @description Times in the event's time zone, named on the page. In the event's languages: `?lang=` picks one and the language cookie keeps it; otherwise the browser's language, else the event's first. Carries the tracking script of the event's website. A draft (unpublished) event answers 404; a cancelled one says so.
+   */
+  getEventPage: {
+    parameters: {
+      query?: {
+        /** @description A language to show (and keep in the language cookie). */
+        lang?: string;
+      };
+      path: {
+        slug: string;
+      };
+    };
+    responses: {
+      /** @description The event. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description No published event with this slug. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * A signed-in contact's registrations (the event portal session cookie).
+   * @description Without a live session: a 303 to the sign-in page.
+   */
+  getEventPortal: {
+    parameters: {
+      query?: {
+        /** @description A language to show (and keep in the language cookie). */
+        lang?: string;
+      };
+    };
+    responses: {
+      /** @description The portal. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description To the sign-in page. */
+      303: {
+        content: never;
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The sign-in page: a contact asks for a sign-in link by email.
+   * @description A form that works without JavaScript. No passwords: the link is the sign-in.
+   */
+  getEventSignIn: {
+    parameters: {
+      query?: {
+        /** @description A language to show (and keep in the language cookie). */
+        lang?: string;
+      };
+    };
+    responses: {
+      /** @description The form. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Email a sign-in link to the address, if it is a contact's.
+   * @description The same page whatever the address (nothing tells whether it is known). The link works once, for 30 minutes. Limited per client address and per email address.
+   */
+  requestEventSignIn: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          email: string;
+          lang?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The same page for every address. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The page a sign-in link opens: a button that signs in.
+   * @description Signs no one in (mail scanners open links): the button posts the sealed token. A forged, used or expired link gets a page saying so.
+   */
+  getEventSignInLink: {
+    parameters: {
+      query?: {
+        token?: string;
+      };
+    };
+    responses: {
+      /** @description The button. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid or was used. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link. */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Sign in with a sign-in link: sets the event portal session cookie.
+   * @description Posted by the button of the link page. Uses the link up (a second post answers 404) and answers 303 to the portal with `Set-Cookie: spoor_portal` (browser session, Secure, HttpOnly, SameSite=Lax, Path=/events).
+   */
+  completeEventSignIn: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Signed in: to the portal. */
+      303: {
+        content: never;
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid or was used. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link. */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Sign out of the event website: the session ends and its cookie is deleted.
+   * @description Posted by the portal’s button; answers a page saying so, with a way back to the events.
+   */
+  eventSignOut: {
+    responses: {
+      /** @description Signed out. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
       429: {
         content: {
           "text/html": string;
@@ -10826,6 +11500,1964 @@ export interface operations {
       };
       /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Every event, the latest start first.
+   * @description Drafts, published and cancelled events, without their sessions and passes.
+   */
+  listEvents: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            events: ({
+                id: string;
+                slug: string;
+                status: "draft" | "published" | "cancelled";
+                /** @description The public page (404 until published). */
+                publicUrl: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                timeZone: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                venue: string | null;
+                onlineUrl: string | null;
+                languages: string[];
+                capacity: number | null;
+                /** @description Places taken by registrations. */
+                taken: number;
+                registrationOpens: string | null;
+                registrationCloses: string | null;
+                websiteId: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                publishedAt: string | null;
+                cancelledAt: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Create an event (a draft: publish it to show its page).
+   * @description Needs name (in every language listed), timeZone, start, end and languages. Times without an offset are read in the event’s time zone.
+   */
+  createEvent: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "name": {
+         *     "en": "Spring summit",
+         *     "fr": "Sommet de printemps"
+         *   },
+         *   "description": {
+         *     "en": "A day of talks.",
+         *     "fr": "Une journée de conférences."
+         *   },
+         *   "timeZone": "Europe/Paris",
+         *   "start": "2026-09-14T09:00",
+         *   "end": "2026-09-14T18:00",
+         *   "venue": "Palais des congrès, Paris",
+         *   "languages": [
+         *     "en",
+         *     "fr"
+         *   ],
+         *   "capacity": 300
+         * }
+         */
+        "application/json": {
+          /** @description The public address /events/{slug} (made from the name when absent). */
+          slug?: string;
+          /** @description The name per language code, e.g. {"en": "…", "fr": "…"}. */
+          name?: {
+            [key: string]: string;
+          };
+          description?: {
+            [key: string]: string;
+          } | null;
+          /** @description IANA time zone, e.g. Europe/Paris. */
+          timeZone?: string;
+          /** @description Start: a wall-clock time in the event's time zone (2026-09-14T09:00) or an instant with an offset (2026-09-14T09:00+02:00). */
+          start?: string;
+          /** @description End: a wall-clock time in the event's time zone (2026-09-14T09:00) or an instant with an offset (2026-09-14T09:00+02:00). */
+          end?: string;
+          venue?: string | null;
+          onlineUrl?: string | null;
+          /** @description Language codes (BCP 47, e.g. en, fr, pt-BR), the default first. */
+          languages?: string[];
+          /** @description Places; null: no limit. */
+          capacity?: number | null;
+          registrationOpens?: string | null;
+          registrationCloses?: string | null;
+          /** @description The website whose tracking script the event's public pages carry (visits count there). */
+          websiteId?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not a valid event, session or pass; `details.fields` names each problem. */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * One event with its sessions and passes.
+   * @description Times are given with the offset of the event’s time zone at that moment.
+   */
+  getEvent: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Change an event (fields left out keep their values).
+   * @description Checked whole: the end after the start, every session within the event, registration closing by the end, a capacity not below the places taken. A cancelled event cannot be changed (409).
+   */
+  changeEvent: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "capacity": 400,
+         *   "venue": "Hall B"
+         * }
+         */
+        "application/json": {
+          /** @description The public address /events/{slug} (made from the name when absent). */
+          slug?: string;
+          /** @description The name per language code, e.g. {"en": "…", "fr": "…"}. */
+          name?: {
+            [key: string]: string;
+          };
+          description?: {
+            [key: string]: string;
+          } | null;
+          /** @description IANA time zone, e.g. Europe/Paris. */
+          timeZone?: string;
+          /** @description Start: a wall-clock time in the event's time zone (2026-09-14T09:00) or an instant with an offset (2026-09-14T09:00+02:00). */
+          start?: string;
+          /** @description End: a wall-clock time in the event's time zone (2026-09-14T09:00) or an instant with an offset (2026-09-14T09:00+02:00). */
+          end?: string;
+          venue?: string | null;
+          onlineUrl?: string | null;
+          /** @description Language codes (BCP 47, e.g. en, fr, pt-BR), the default first. */
+          languages?: string[];
+          /** @description Places; null: no limit. */
+          capacity?: number | null;
+          registrationOpens?: string | null;
+          registrationCloses?: string | null;
+          /** @description The website whose tracking script the event's public pages carry (visits count there). */
+          websiteId?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not a valid event, session or pass; `details.fields` names each problem. */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Publish a draft: its page appears on the event website.
+   * @description Answers 409 when the event is not in a state this applies to (the message says why).
+   */
+  publishEvent: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Take a published event back to draft: its page answers 404 again.
+   * @description Answers 409 when the event is not in a state this applies to (the message says why).
+   */
+  unpublishEvent: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Cancel an event (for good): its page says it is cancelled.
+   * @description Answers 409 when the event is not in a state this applies to (the message says why).
+   */
+  cancelEvent: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Add a session (within the event’s times; named at least in its default language).
+   * @description Answers the whole event.
+   */
+  addEventSession: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "name": {
+         *     "en": "Keynote",
+         *     "fr": "Discours d'ouverture"
+         *   },
+         *   "start": "2026-09-14T09:30",
+         *   "end": "2026-09-14T10:30",
+         *   "room": "Hall A",
+         *   "speakers": [
+         *     "Ada Lovelace"
+         *   ],
+         *   "capacity": 300
+         * }
+         */
+        "application/json": {
+          /** @description The name per language code, e.g. {"en": "…", "fr": "…"}. */
+          name?: {
+            [key: string]: string;
+          };
+          description?: {
+            [key: string]: string;
+          } | null;
+          /** @description Start: a wall-clock time in the event's time zone (2026-09-14T09:00) or an instant with an offset (2026-09-14T09:00+02:00). */
+          start?: string;
+          /** @description End: a wall-clock time in the event's time zone (2026-09-14T09:00) or an instant with an offset (2026-09-14T09:00+02:00). */
+          end?: string;
+          room?: string | null;
+          speakers?: string[];
+          /** @description Places; null: no limit. */
+          capacity?: number | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not a valid event, session or pass; `details.fields` names each problem. */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Delete a session no one has a place in (passes stop opening it).
+   * @description 409 when places in it are taken.
+   */
+  deleteEventSession: {
+    parameters: {
+      path: {
+        id: string;
+        sessionId: string;
+      };
+    };
+    responses: {
+      /** @description Deleted. */
+      204: {
+        content: never;
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Change a session (fields left out keep their values).
+   * @description Answers the whole event.
+   */
+  changeEventSession: {
+    parameters: {
+      path: {
+        id: string;
+        sessionId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "name": {
+         *     "en": "Keynote",
+         *     "fr": "Discours d'ouverture"
+         *   },
+         *   "start": "2026-09-14T09:30",
+         *   "end": "2026-09-14T10:30",
+         *   "room": "Hall A",
+         *   "speakers": [
+         *     "Ada Lovelace"
+         *   ],
+         *   "capacity": 300
+         * }
+         */
+        "application/json": {
+          /** @description The name per language code, e.g. {"en": "…", "fr": "…"}. */
+          name?: {
+            [key: string]: string;
+          };
+          description?: {
+            [key: string]: string;
+          } | null;
+          /** @description Start: a wall-clock time in the event's time zone (2026-09-14T09:00) or an instant with an offset (2026-09-14T09:00+02:00). */
+          start?: string;
+          /** @description End: a wall-clock time in the event's time zone (2026-09-14T09:00) or an instant with an offset (2026-09-14T09:00+02:00). */
+          end?: string;
+          room?: string | null;
+          speakers?: string[];
+          /** @description Places; null: no limit. */
+          capacity?: number | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not a valid event, session or pass; `details.fields` names each problem. */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Add a pass (a kind of ticket): its capacity and the sessions it opens.
+   * @description A pass opens only sessions of its own event (422 otherwise). Answers the whole event.
+   */
+  addEventPass: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "name": {
+         *     "en": "Day pass",
+         *     "fr": "Pass journée"
+         *   },
+         *   "capacity": 200,
+         *   "sessionIds": []
+         * }
+         */
+        "application/json": {
+          /** @description The name per language code, e.g. {"en": "…", "fr": "…"}. */
+          name?: {
+            [key: string]: string;
+          };
+          description?: {
+            [key: string]: string;
+          } | null;
+          /** @description Places; null: no limit. */
+          capacity?: number | null;
+          /** @description The sessions it opens (this event's). */
+          sessionIds?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not a valid event, session or pass; `details.fields` names each problem. */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Delete a pass no one holds.
+   * @description 409 when places with it are taken.
+   */
+  deleteEventPass: {
+    parameters: {
+      path: {
+        id: string;
+        passId: string;
+      };
+    };
+    responses: {
+      /** @description Deleted. */
+      204: {
+        content: never;
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Change a pass (fields left out keep their values; sessionIds replaces the list).
+   * @description Answers the whole event.
+   */
+  changeEventPass: {
+    parameters: {
+      path: {
+        id: string;
+        passId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "name": {
+         *     "en": "Day pass",
+         *     "fr": "Pass journée"
+         *   },
+         *   "capacity": 200,
+         *   "sessionIds": []
+         * }
+         */
+        "application/json": {
+          /** @description The name per language code, e.g. {"en": "…", "fr": "…"}. */
+          name?: {
+            [key: string]: string;
+          };
+          description?: {
+            [key: string]: string;
+          } | null;
+          /** @description Places; null: no limit. */
+          capacity?: number | null;
+          /** @description The sessions it opens (this event's). */
+          sessionIds?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not a valid event, session or pass; `details.fields` names each problem. */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * An event's registrations, the oldest first.
+   * @description Cancelled ones included (status `cancelled`).
+   */
+  listEventRegistrations: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            registrations: ({
+                id: string;
+                eventId: string;
+                contactId: string;
+                passId: string | null;
+                sessionIds: string[];
+                status: "registered" | "cancelled";
+                /** Format: date-time */
+                createdAt: string;
+                cancelledAt: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Register a contact for a published event, with a pass and sessions.
+   * @description Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already.
+   */
+  registerForEvent: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "contactId": "c1StIdXyZ12345678abcde",
+         *   "passId": null,
+         *   "sessionIds": []
+         * }
+         */
+        "application/json": {
+          contactId: string;
+          passId?: string | null;
+          sessionIds?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            eventId: string;
+            contactId: string;
+            passId: string | null;
+            sessionIds: string[];
+            status: "registered" | "cancelled";
+            /** Format: date-time */
+            createdAt: string;
+            cancelledAt: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not a valid event, session or pass; `details.fields` names each problem. */
+      422: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
