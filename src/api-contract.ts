@@ -108,6 +108,10 @@ const TAGS = [
     name: 'subscription center',
     description: "The pages a recipient's subscription center and double opt-in links open (public).",
   },
+  {
+    name: 'forward to a friend',
+    description: "The form a message's forward link opens, and the friends' copies' pixel and links (public).",
+  },
   { name: 'email insights', description: 'What recipients did with a send.' },
   { name: 'events', description: 'Events, their sessions and passes: created, changed and published.' },
   {
