@@ -700,6 +700,8 @@ export interface EventsTable {
   updated_at: number;
   published_at: number | null;
   cancelled_at: number | null;
+  /** iCalendar SEQUENCE, raised when the times or place change (migration 029). */
+  calendar_sequence: Generated<number>;
 }
 
 export interface EventSessionsTable {
@@ -740,6 +742,11 @@ export interface EventRegistrationsTable {
   status: 'registered' | 'cancelled';
   created_at: number;
   cancelled_at: number | null;
+  /** The language of the confirmation and invitation (migration 029); null: the event's default. */
+  language?: string | null;
+  /** The last invitation sent: 'request' or 'cancel', and its SEQUENCE (migration 029). */
+  invitation_method?: string | null;
+  invitation_sequence?: number | null;
 }
 
 export interface EventRegistrationSessionsTable {
