@@ -19,6 +19,7 @@ import { messageRoutes } from './email/messages/routes.ts';
 import { sendRoutes } from './email/sends/routes.ts';
 import { subscriptionCenterRoutes } from './email/subscription-center/routes.ts';
 import { suppressionRoutes } from './email/suppression/routes.ts';
+import { calendarRoutes } from './events/calendar/routes.ts';
 import { eventWebsiteRoutes } from './events/public-routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { formsUsingContactField } from './forms/contact-field-users.ts';
@@ -136,6 +137,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   forwardRoutes(app, { storage, config, secrets });
   // The event website: public event pages, contacts' sign-in and portal.
   eventWebsiteRoutes(app, { storage, config, secrets });
+  calendarRoutes(app, { storage, config, secrets });
   // Email providers' signed webhooks (bounces, complaints).
   webhookRoutes(app, { storage, config, secrets });
   webRoutes(app, { demoWebsiteId: options.demoWebsiteId });

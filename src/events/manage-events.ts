@@ -4,6 +4,7 @@ import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { Db } from '../storage/schema.ts';
 import { findWebsite } from '../websites/store.ts';
+import { noteEventChange } from './calendar/mail.ts';
 import type { EventWhole } from './event.ts';
 import {
   type Checked,
@@ -76,6 +77,7 @@ export async function changeEvent(db: Db, id: string, change: EventChange, now =
   if (change.slug !== undefined) fields.slug = await freeSlug(db, fields.slug, true, id);
   if (!(await store.updateEvent(db, id, fields, now)))
     throw problemsError({ capacity: `The capacity cannot be ${fields.capacity}: ${FULLER}.` });
+  await noteEventChange(db, id, { before: event, after: fields }, now);
   return readEvent(db, id);
 }
 
@@ -85,6 +87,7 @@ export async function changeEventStatus(db: Db, id: string, action: EventAction,
   if (next !== 'draft' && next !== 'published' && next !== 'cancelled') throw new AppError('conflict', next);
   if (!(await store.setEventStatus(db, id, event.status, next, now)))
     throw new AppError('conflict', 'The event changed meanwhile; read it again and retry.');
+  if (next === 'cancelled') await noteEventChange(db, id, 'cancelled', now);
   return readEvent(db, id);
 }
 

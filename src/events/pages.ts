@@ -2,6 +2,8 @@
 // (src/lib/html.ts). Times are shown in the event's time zone, which is named beside them; the page is
 // in the language chosen (languages.ts), and carries the tracking script of the event's website.
 import { escapeHtml as h } from '../lib/html.ts';
+import { calendarStrings } from './calendar/strings.ts';
+import { eventCalendarPath } from './calendar/paths.ts';
 import { type EventRecord, type EventWhole, textIn } from './event.ts';
 import { languageName } from './languages.ts';
 import { PORTAL_PATH, SIGN_IN_LINK_PATH, SIGN_IN_MINUTES, SIGN_IN_PATH, SIGN_OUT_PATH } from './sign-in.ts';
@@ -107,6 +109,9 @@ export function eventPage(context: PageContext, whole: EventWhole): string {
     ].filter(Boolean);
     rows.push(`<dt>${h(t.registration)}</dt><dd>${parts.join('<br>')}</dd>`);
   }
+  rows.push(
+    `<dt>${h(calendarStrings(lang).calendar)}</dt><dd><a href="${h(eventCalendarPath(event.slug))}" download>${h(calendarStrings(lang).addToCalendar)}</a></dd>`,
+  );
   const sessionName = new Map(sessions.map((s) => [s.id, textIn(s.texts, lang, fallback).name]));
   const sessionCards = sessions
     .map((s) => {
@@ -196,6 +201,8 @@ export interface PortalRegistration {
   slug: string;
   when: string;
   status: string;
+  /** The registration's .ics (registered ones). */
+  calendarUrl?: string;
 }
 
 export function portalPage(
@@ -207,7 +214,7 @@ export function portalPage(
     ? `<ul class="plain">${input.registrations
         .map(
           (r) =>
-            `<li class="card"><h2 style="margin:0;font-size:1.1rem"><a href="/events/${h(r.slug)}">${h(r.eventName)}</a></h2><p class="meta">${h(r.when)}</p></li>`,
+            `<li class="card"><h2 style="margin:0;font-size:1.1rem"><a href="/events/${h(r.slug)}">${h(r.eventName)}</a></h2><p class="meta">${h(r.when)}</p>${r.calendarUrl ? `<p class="meta"><a href="${h(r.calendarUrl)}" download>${h(calendarStrings(context.language).addToCalendar)}</a></p>` : ''}</li>`,
         )
         .join('')}</ul>`
     : `<p>${h(t.noRegistrations)}</p>`;

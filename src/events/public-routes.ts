@@ -16,6 +16,7 @@ import { WindowCounter } from '../lib/window-counter.ts';
 import type { InstallSecrets } from '../secrets/install-secrets.ts';
 import type { Storage } from '../storage/database.ts';
 import { readCookie } from '../tracking/tracking-cookies.ts';
+import { registrationCalendarPath } from './calendar/paths.ts';
 import { textIn } from './event.ts';
 import { chooseLanguage, matchLanguage } from './languages.ts';
 import {
@@ -233,6 +234,9 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
           slug: event.slug,
           when: formatSpan(event.startsAt, event.endsAt, event.timeZone, context.language),
           status: registration.status,
+          ...(registration.status === 'registered'
+            ? { calendarUrl: registrationCalendarPath(registration.id) }
+            : {}),
         });
       }
       return send(reply, 200, portalPage(context, { email: contact.email ?? '', registrations }), false);

@@ -6,6 +6,7 @@ import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { uniqueViolationColumns } from '../lib/unique-violation.ts';
 import type { Db } from '../storage/schema.ts';
+import { enqueueRegistrationMail } from './calendar/mail.ts';
 import { type RegistrationAsk, registrationProblem } from './registration-rules.ts';
 import * as store from './store.ts';
 
@@ -20,7 +21,7 @@ export interface Registration {
 
 export async function registerContact(
   db: Db,
-  input: RegistrationAsk & { eventId: string; contactId: string },
+  input: RegistrationAsk & { eventId: string; contactId: string; language?: string | null },
   now = Date.now(),
 ): Promise<Registration> {
   const event = await store.findEvent(db, input.eventId);
@@ -31,6 +32,11 @@ export async function registerContact(
   const sessions = await store.listSessions(db, event.id);
   const problem = registrationProblem(event, passes, sessions, { ...input, sessionIds }, now);
   if (problem) throw new AppError('unprocessable', problem);
+  if (input.language && !event.languages.includes(input.language))
+    throw new AppError(
+      'unprocessable',
+      `The language must be one of the event's: ${event.languages.join(', ')}.`,
+    );
   if (!(await store.contactExists(db, input.contactId)))
     throw new AppError('unprocessable', `No contact with id "${input.contactId.slice(0, 64)}".`);
   const registration = {
@@ -51,6 +57,7 @@ export async function registerContact(
           `The session "${sessions.find((s) => s.id === id)?.texts[event.languages[0] ?? '']?.name ?? id}"`,
         );
     await store.insertRegistration(tx, registration);
+    await enqueueRegistrationMail(tx, registration.id, 'request', { language: input.language }, now);
   };
   try {
     await (db.isTransaction ? work(db) : db.transaction().execute(work));

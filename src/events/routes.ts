@@ -312,13 +312,20 @@ export function eventRoutes(scope: FastifyInstance, deps: { db: Kysely<Database>
         tags: ['events'],
         summary: 'Register a contact for a published event, with a pass and sessions.',
         description:
-          'Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already.',
+          'Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already. The contact is emailed a confirmation with a calendar invitation (iCalendar `METHOD:REQUEST`) in `language`.',
         params: IdParams,
         body: Type.Object(
           {
             contactId: Type.String({ maxLength: 64 }),
             passId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
             sessionIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200 })),
+            language: Type.Optional(
+              Type.String({
+                maxLength: 35,
+                description:
+                  "One of the event's languages: the confirmation email and its calendar invitation are in it (default: the event's first).",
+              }),
+            ),
           },
           { examples: [{ contactId: 'c1StIdXyZ12345678abcde', passId: null, sessionIds: [] }] },
         ),
@@ -331,6 +338,7 @@ export function eventRoutes(scope: FastifyInstance, deps: { db: Kysely<Database>
         contactId: request.body.contactId,
         passId: request.body.passId ?? null,
         sessionIds: request.body.sessionIds ?? [],
+        language: request.body.language ?? null,
       });
       return reply.code(201).send({
         ...made,
