@@ -229,7 +229,9 @@ describeEachEngine('event calendar invitations', (engine) => {
     await spoor.runDueJobs();
     await spoor.runDueJobs();
     expect(sink.receivedBy('zoe@example.com')).toHaveLength(3);
-    const cancelledIcs = parseCalendar((await spoor.app.inject({ url: '/events/nyc-summit/calendar.ics' })).body);
+    const cancelledIcs = parseCalendar(
+      (await spoor.app.inject({ url: '/events/nyc-summit/calendar.ics' })).body,
+    );
     expect(cancelledIcs.status).toBe('CANCELLED');
     expect(cancelledIcs.sequence).toBe(third.sequence);
   });

@@ -2,8 +2,8 @@
 // (src/lib/html.ts). Times are shown in the event's time zone, which is named beside them; the page is
 // in the language chosen (languages.ts), and carries the tracking script of the event's website.
 import { escapeHtml as h } from '../lib/html.ts';
-import { calendarStrings } from './calendar/strings.ts';
 import { eventCalendarPath } from './calendar/paths.ts';
+import { calendarStrings } from './calendar/strings.ts';
 import { type EventRecord, type EventWhole, textIn } from './event.ts';
 import { languageName } from './languages.ts';
 import { PORTAL_PATH, SIGN_IN_LINK_PATH, SIGN_IN_MINUTES, SIGN_IN_PATH, SIGN_OUT_PATH } from './sign-in.ts';

@@ -2,6 +2,8 @@ import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { instantOf } from '../zoned-time.ts';
 import { type CalendarEntry, escapeText, foldLine, localStamp, utcStamp, writeCalendar } from './ical.ts';
+import { dueInvitation, organizerOf } from './invitation.ts';
+import { changeMatters } from './mail.ts';
 import { transitions, vtimezoneLines } from './vtimezone.ts';
 
 const at = (text: string, zone: string) => instantOf(text, zone) as number;
@@ -177,4 +179,78 @@ describe('writeCalendar', () => {
     expect(lines.filter((l) => l.startsWith('BEGIN:')).slice(1)).toEqual(['BEGIN:STANDARD']);
     expect(lines).toContain('TZOFFSETTO:+0900');
   });
+});
+
+describe('dueInvitation', () => {
+  const base = {
+    registrationStatus: 'registered',
+    eventStatus: 'published',
+    eventSequence: 0,
+    lastMethod: null,
+    lastSequence: null,
+  } as const;
+  it.each([
+    ['first confirmation', {}, { method: 'request', sequence: 0 }],
+    ['first, event already changed twice', { eventSequence: 2 }, { method: 'request', sequence: 2 }],
+    ['already sent (a retry)', { lastMethod: 'request', lastSequence: 0 }, null],
+    [
+      'event changed since',
+      { eventSequence: 1, lastMethod: 'request', lastSequence: 0 },
+      { method: 'request', sequence: 1 },
+    ],
+    [
+      'registration cancelled',
+      { registrationStatus: 'cancelled', lastMethod: 'request', lastSequence: 1, eventSequence: 1 },
+      { method: 'cancel', sequence: 2 },
+    ],
+    [
+      'event cancelled (sequence raised)',
+      { eventStatus: 'cancelled', eventSequence: 2, lastMethod: 'request', lastSequence: 1 },
+      { method: 'cancel', sequence: 2 },
+    ],
+    ['cancelled, never invited', { registrationStatus: 'cancelled' }, null],
+    ['cancel already sent', { registrationStatus: 'cancelled', lastMethod: 'cancel', lastSequence: 2 }, null],
+    [
+      'registered again after a cancel',
+      { lastMethod: 'cancel', lastSequence: 2, eventSequence: 1 },
+      { method: 'request', sequence: 3 },
+    ],
+    ['waitlisted: nothing', { registrationStatus: 'waitlisted' }, null],
+  ] as const)('%s', (_name, change, expected) => {
+    expect(dueInvitation({ ...base, ...change })).toEqual(expected);
+  });
+});
+
+describe('changeMatters and organizerOf', () => {
+  const event = {
+    slug: 's',
+    websiteId: null,
+    timeZone: 'Europe/Paris',
+    startsAt: 1,
+    endsAt: 2,
+    venue: 'A',
+    onlineUrl: null,
+    languages: ['en'],
+    texts: { en: { name: 'N', description: null } },
+    capacity: null,
+    registrationOpensAt: null,
+    registrationClosesAt: null,
+  };
+  it.each([
+    ['nothing', {}, false],
+    ['a text', { texts: { en: { name: 'Other', description: 'x' } } }, false],
+    ['the capacity', { capacity: 3 }, false],
+    ['the start', { startsAt: 0 }, true],
+    ['the end', { endsAt: 3 }, true],
+    ['the zone', { timeZone: 'Europe/Berlin' }, true],
+    ['the venue', { venue: 'B' }, true],
+    ['the online link', { onlineUrl: 'https://x.example' }, true],
+  ])('%s changed → %s', (_name, change, expected) => {
+    expect(changeMatters(event, { ...event, ...change })).toBe(expected);
+  });
+  it.each([
+    ['Spoor Events <events@spoor.test>', { name: 'Spoor Events', email: 'events@spoor.test' }],
+    ['"Acme, Inc." <a@acme.test>', { name: 'Acme, Inc.', email: 'a@acme.test' }],
+    ['plain@acme.test', { email: 'plain@acme.test' }],
+  ])('%s', (from, expected) => expect(organizerOf(from)).toEqual(expected));
 });

@@ -171,7 +171,7 @@ export function invitationMail(
     .join('\n\n');
 
   const row = (label: string, value: string) =>
-    `<tr><th scope="row" style="text-align:left;vertical-align:top;padding:.35rem 1rem .35rem 0;white-space:nowrap">${h(label)}</th><td style="padding:.35rem 0">${value}</td></tr>`;
+    `<tr><th scope="row" style="text-align:left;vertical-align:top;padding:.35rem 1rem .35rem 0;white-space:nowrap">${h(label)}</th><td style="padding:.35rem 0;overflow-wrap:anywhere">${value}</td></tr>`;
   const rows = [
     row(t.when, `${h(d.when)}<br><span style="color:#3a4254">${h(t.timeZone)} ${h(d.zone)}</span>`),
     where ? row(t.where, h(where)) : '',
@@ -192,7 +192,7 @@ export function invitationMail(
     `<main style="max-width:36rem;margin:0 auto;padding:1.5rem 1.25rem"><div style="background:#fff;border:1px solid #d5dae2;border-radius:8px;padding:1.25rem">` +
     `<h1 style="font-size:1.5rem;line-height:1.25;margin:0 0 .75rem;overflow-wrap:anywhere">${h(d.name)}</h1>` +
     `<p style="margin:0 0 1rem;font-weight:600">${h(lead)}</p>` +
-    `<table role="presentation" style="border-collapse:collapse;width:100%"><tbody>${rows}</tbody></table>${sessions}` +
+    `<table style="border-collapse:collapse;width:100%"><tbody>${rows}</tbody></table>${sessions}` +
     `<p style="margin:1.5rem 0 .5rem"><a href="${h(d.page)}" style="color:#1a56c4">${h(t.eventPage)}</a></p>` +
     `<p style="margin:.5rem 0"><a href="${h(portal)}" style="color:#1a56c4">${h(t.portal)}</a></p>` +
     (cancel ? '' : `<p style="margin:1rem 0 0;color:#3a4254;font-size:.95rem">${h(t.invitation)}</p>`) +
