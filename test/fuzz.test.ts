@@ -182,6 +182,10 @@ async function seed(spoor: RunningSpoor): Promise<Seeds> {
     sessionIds: [withSession.sessions[0].id],
   });
   await api('POST', `/api/events/${event.id}/publish`, {});
+  const registration = await api('POST', `/api/events/${event.id}/registrations`, {
+    contactId: contact.id,
+    passId: withPass.passes[0].id,
+  });
   // The forward form's link, as a sent email carries it (send × forwarder, sealed).
   const { seal } = await loadInstallSecrets(spoor.storage.db, spoor.config.tokenKeys);
   return {
@@ -191,6 +195,7 @@ async function seed(spoor: RunningSpoor): Promise<Seeds> {
     eventSessions: [withSession.sessions[0].id],
     eventPasses: [withPass.passes[0].id],
     eventSlugs: [event.slug],
+    eventRegistrations: [registration.id],
     websites: [website.id],
     contacts: [contact.id, other.id],
     lists: [list.id],

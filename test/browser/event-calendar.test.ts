@@ -80,7 +80,7 @@ describe.skipIf(!chromiumPath)('browser: the event confirmation email', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
       'Tokyo product forum: what is new in the spring release',
     );
-    const body = await page.locator('body').innerText();
+    const body = await page.locator('body').textContent();
     expect(body).toContain('Asia/Tokyo (UTC+09:00)');
     expect(body).toContain('09:00');
     await expectNoSeriousAxeViolations(page);
