@@ -249,6 +249,20 @@ export interface paths {
      */
     post: operations["eventSignOut"];
   };
+  "/events/{slug}/calendar.ics": {
+    /**
+     * The event as an iCalendar file ("Add to calendar" on its page).
+     * @description `METHOD:PUBLISH`, the event's own UID (the same for everyone; nothing personal), times in the event's time zone with its VTIMEZONE; SEQUENCE raised whenever the times or place change, `STATUS:CANCELLED` once it is cancelled. A draft answers 404.
+     */
+    get: operations["getEventCalendar"];
+  };
+  "/events/portal/registrations/{registrationId}/calendar.ics": {
+    /**
+     * A signed-in contact's registration as an iCalendar file (the event portal).
+     * @description The emailed invitation's UID and SEQUENCE, with the pass and sessions, as `METHOD:PUBLISH`. Only the signed-in contact's own registrations: another's, or none signed in, answers 404.
+     */
+    get: operations["getRegistrationCalendar"];
+  };
   "/": {
     /**
      * What this server is and where to go (API docs, the demo).
@@ -927,7 +941,7 @@ export interface paths {
     get: operations["listEventRegistrations"];
     /**
      * Register a contact for a published event, with a pass and sessions.
-     * @description Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already.
+     * @description Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already. The contact is emailed a confirmation with a calendar invitation (iCalendar `METHOD:REQUEST`) in `language`.
      */
     post: operations["registerForEvent"];
   };
@@ -3475,6 +3489,108 @@ export interface operations {
         };
       };
       /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The event as an iCalendar file ("Add to calendar" on its page).
+   * @description `METHOD:PUBLISH`, the event's own UID (the same for everyone; nothing personal), times in the event's time zone with its VTIMEZONE; SEQUENCE raised whenever the times or place change, `STATUS:CANCELLED` once it is cancelled. A draft answers 404.
+   */
+  getEventCalendar: {
+    parameters: {
+      query?: {
+        /** @description The language of the texts. */
+        lang?: string;
+      };
+      path: {
+        slug: string;
+      };
+    };
+    responses: {
+      /** @description The iCalendar file (RFC 5545). */
+      200: {
+        content: {
+          "text/calendar": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description No published event with this slug. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * A signed-in contact's registration as an iCalendar file (the event portal).
+   * @description The emailed invitation's UID and SEQUENCE, with the pass and sessions, as `METHOD:PUBLISH`. Only the signed-in contact's own registrations: another's, or none signed in, answers 404.
+   */
+  getRegistrationCalendar: {
+    parameters: {
+      path: {
+        registrationId: string;
+      };
+    };
+    responses: {
+      /** @description The iCalendar file (RFC 5545). */
+      200: {
+        content: {
+          "text/calendar": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Not a registration of the signed-in contact. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests (a page). */
       429: {
         content: {
           "text/html": string;
@@ -13373,7 +13489,7 @@ export interface operations {
   };
   /**
    * Register a contact for a published event, with a pass and sessions.
-   * @description Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already.
+   * @description Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already. The contact is emailed a confirmation with a calendar invitation (iCalendar `METHOD:REQUEST`) in `language`.
    */
   registerForEvent: {
     parameters: {
@@ -13394,6 +13510,8 @@ export interface operations {
           contactId: string;
           passId?: string | null;
           sessionIds?: string[];
+          /** @description One of the event's languages: the confirmation email and its calendar invitation are in it (default: the event's first). */
+          language?: string;
         };
       };
     };
