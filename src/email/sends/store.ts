@@ -471,27 +471,37 @@ export async function markBlocked(db: Db, sendId: string, contactId: string, rea
  * Records an attempt's outcome, only if the recipient is still 'sending': when another node has since
  * declared it unconfirmed (this node lost its lease), the late answer changes nothing.
  */
-export async function recordAttempt(
-  db: Db,
-  sendId: string,
-  contactId: string,
-  row: {
-    status: RecipientStatus;
-    attempts: number;
-    next_attempt_at: number;
-    last_response: string;
-    sent_at: number | null;
-    smtp_message_id: string | null;
-  },
-): Promise<boolean> {
-  const result = await db
-    .updateTable('send_recipients')
-    .set(row)
-    .where('send_id', '=', sendId)
-    .where('contact_id', '=', contactId)
-    .where('status', '=', 'sending')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+export interface AttemptRow {
+  contact_id: string;
+  status: RecipientStatus;
+  attempts: number;
+  next_attempt_at: number;
+  last_response: string;
+  sent_at: number | null;
+  smtp_message_id: string | null;
+}
+
+/**
+ * Records the outcomes of a batch of attempts in one statement (UPDATE … FROM VALUES, which SQLite and
+ * PostgreSQL both take); only recipients still 'sending' are touched. Returns the contacts recorded: one
+ * missing was declared unconfirmed by another node after this one lost the send.
+ */
+export async function recordAttempts(db: Db, sendId: string, rows: readonly AttemptRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  // Typed in every row: PostgreSQL takes untyped parameters in VALUES as text.
+  const values = rows.map(
+    (row) =>
+      sql`(cast(${row.contact_id} as text), cast(${row.status} as text), cast(${row.attempts} as integer), cast(${row.next_attempt_at} as bigint), cast(${row.last_response} as text), cast(${row.sent_at} as bigint), cast(${row.smtp_message_id} as text))`,
+  );
+  // VALUES columns are column1… in both engines (SQLite takes no column list after the alias).
+  const result = await sql<{ contact_id: string }>`
+    update send_recipients set status = v.column2, attempts = v.column3, next_attempt_at = v.column4,
+      last_response = v.column5, sent_at = v.column6, smtp_message_id = v.column7
+    from (values ${sql.join(values)}) as v
+    where send_recipients.send_id = ${sendId} and send_recipients.contact_id = v.column1
+      and send_recipients.status = 'sending'
+    returning send_recipients.contact_id`.execute(db);
+  return new Set(result.rows.map((row) => row.contact_id));
 }
 
 /**
