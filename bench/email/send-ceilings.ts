@@ -3,6 +3,8 @@
 // is the sink's) and bare nodemailer's (the same pooled transport Spoor uses sending one pre-rendered
 // email of the same size again and again: no database, no rendering, no sealing).
 import { connect } from 'node:net';
+import { Readable } from 'node:stream';
+import { mimeOf } from '../../src/email/sends/mime-sync.ts';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { dkimSigningStream, type DkimKey } from '../../src/email/sends/dkim.ts';
 
@@ -132,6 +134,12 @@ export async function bareNodemailerCeiling(
   if (dkim)
     transporter.use('stream', (composed, done) => {
       composed.message.processFunc((input) => dkimSigningStream(input, dkim));
+      done();
+    });
+  if (process.env['CEIL_SYNC'])
+    transporter.use('stream', (composed, done) => {
+      const message = composed.message;
+      message.createReadStream = () => Readable.from([mimeOf(message)!]);
       done();
     });
   try {

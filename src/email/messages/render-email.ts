@@ -113,7 +113,14 @@ export function prepareMessage(content: MessageContent): PreparedMessage {
     );
   } else {
     try {
-      const derived = textTemplateFromHtml(markedHtml);
+      // A link to a URL tag (href="{{ unsubscribe_url }}", in most messages) is a tag inside an HTML
+      // tag, which the converter cannot keep in place; its value is a fixed placeholder, so it is put in
+      // literally and the text is still made once per message, not per recipient.
+      const literal = markedHtml.replace(
+        /\{\{\s*(unsubscribe_url|subscription_center_url)\s*\}\}/g,
+        (_tag, name: string) => (name === 'unsubscribe_url' ? unsubscribeSentinel : centerSentinel),
+      );
+      const derived = textTemplateFromHtml(literal);
       if (derived !== null) templates.text = textEngine.parse(derived);
     } catch {
       // Left null: each rendered email is converted instead (HTML nested past the converter's
