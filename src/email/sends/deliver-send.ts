@@ -93,7 +93,6 @@ export async function deliverSend(context: DeliveryContext, send: SendRow): Prom
     const free: number = canClaim ? window - inFlight.size : 0;
     const batch = finished;
     finished = [];
-    const t0 = performance.now();
     const claim: { claimed: Claimed[]; active: boolean } = await storage.db
       .transaction()
       .execute(async (trx) => {
@@ -105,7 +104,6 @@ export async function deliverSend(context: DeliveryContext, send: SendRow): Prom
         return claimRecipients(trx, send, owner, now, free);
       });
     active = claim.active;
-    if (process.env['DEBUG_TX']) console.error('tx', batch.length, claim.claimed.length, (performance.now() - t0).toFixed(2));
     for (const claimed of claim.claimed) {
       const attempt = attemptOne(context, send, prepared, bulk, claimed).then((done) => {
         inFlight.delete(attempt);
@@ -125,9 +123,9 @@ export async function deliverSend(context: DeliveryContext, send: SendRow): Prom
       return { done: true };
     }
     // Outcomes are recorded, and as many recipients claimed, a group at a time: each transaction is a
-    // commit (on SQLite an fsync that holds the event loop ~1 ms), so one per answer would cost more
-    // than the email. A connection waits at most for a quarter of the window to finish.
-    const gather = active && !context.shouldStop() ? Math.ceil(window / 4) : 1;
+    // commit (on SQLite an fsync that holds the event loop 1 ms or more), so one per answer would cost
+    // more than the email. Half the window waits for the other half to finish (decision 029).
+    const gather = active && !context.shouldStop() ? Math.ceil(window / 2) : 1;
     if (inFlight.size > 0 && finished.length < gather) {
       while (inFlight.size > 0 && finished.length < gather)
         await new Promise<void>((resolve) => {

@@ -5,9 +5,24 @@
 // encodings, boundaries all nodemailer's) is written out here with nodemailer's own encoders, byte for
 // byte what its streams write (mime-sync.test.ts). Any other content (a stream, a file, a URL, a raw
 // message) is left to nodemailer's streams: the function answers null.
-import type MimeNode from 'nodemailer/lib/mime-node';
+import MimeNode from 'nodemailer/lib/mime-node';
 import { Encoder as Base64Encoder } from 'nodemailer/lib/base64';
 import { Encoder as QpEncoder } from 'nodemailer/lib/qp';
+
+// nodemailer normalises a header name with five regular expressions on every getHeader and setHeader
+// (dozens per email); the result depends on the name alone, so it is remembered (a few names recur).
+const normalise = MimeNode.prototype as unknown as { _normalizeHeaderKey(key: unknown): string };
+const normaliseOnce = normalise._normalizeHeaderKey;
+const normalised = new Map<string, string>();
+normalise._normalizeHeaderKey = function (this: unknown, key: unknown): string {
+  if (typeof key !== 'string') return normaliseOnce.call(this, key);
+  let name = normalised.get(key);
+  if (name === undefined) {
+    name = normaliseOnce.call(this, key);
+    if (normalised.size < 1000) normalised.set(key, name);
+  }
+  return name;
+};
 
 /** What this module reads of a MimeNode beyond its typed API. */
 interface NodeInternals {
