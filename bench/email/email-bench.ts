@@ -2,13 +2,8 @@
 // start Spoor on that database, drive the open pixel and the click redirect with genuine signed URLs
 // against the bare server answering the same GIF / 302 (alternating at each connection count), check
 // that every answered request is an event in the database, then measure sending throughput.
-import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { pairedLoad, sliceSeconds } from '../lib/paired.ts';
-import { createSchema, dropSchema, urlWithSearchPath } from '../lib/postgres.ts';
-import { type Child, freePort, owed, startChild } from '../lib/processes.ts';
-import { TMP_DIR } from '../lib/settings.ts';
+import { type Child, freePort, startChild } from '../lib/processes.ts';
 import { startSpoor } from '../lib/spoor-child.ts';
 import { countEmailEvents, type GetLoadResult, runGetLoad, seedEmailSend } from './email-load.ts';
 import { benchSending, type SendingBenchResult } from './sending-bench.ts';
@@ -136,7 +131,9 @@ export async function benchEmail(
     } finally {
       await spoor.stop();
     }
-    console.log(`  sending ${fmt(settings.sendRecipients)} messages to a loopback SMTP sink (its own process)`);
+    console.log(
+      `  sending ${fmt(settings.sendRecipients)} messages to a loopback SMTP sink (its own process)`,
+    );
     const send = await benchSending(
       { recipients: settings.sendRecipients, connections: settings.sendConnections, dkim: settings.sendDkim },
       () => temporaryDatabase(engine, settings.postgresUrl),

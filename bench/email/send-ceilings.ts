@@ -3,10 +3,8 @@
 // is the sink's) and bare nodemailer's (the same pooled transport Spoor uses sending one pre-rendered
 // email of the same size again and again: no database, no rendering, no sealing).
 import { connect } from 'node:net';
-import { Readable } from 'node:stream';
-import { mimeOf } from '../../src/email/sends/mime-sync.ts';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
-import { dkimSigningStream, type DkimKey } from '../../src/email/sends/dkim.ts';
+import { type DkimKey, dkimSigningStream } from '../../src/email/sends/dkim.ts';
 
 export interface CeilingResult {
   messages: number;
@@ -53,8 +51,7 @@ function rawConnection(port: number, body: Buffer, take: () => number | undefine
     };
     socket.on('data', (chunk) => {
       buffered += chunk.toString('latin1');
-      let at: number;
-      while ((at = buffered.indexOf('\r\n')) >= 0) {
+      for (let at = buffered.indexOf('\r\n'); at >= 0; at = buffered.indexOf('\r\n')) {
         const line = buffered.slice(0, at);
         buffered = buffered.slice(at + 2);
         if (line[3] === '-') continue; // a multi-line reply goes on
@@ -134,12 +131,6 @@ export async function bareNodemailerCeiling(
   if (dkim)
     transporter.use('stream', (composed, done) => {
       composed.message.processFunc((input) => dkimSigningStream(input, dkim));
-      done();
-    });
-  if (process.env['CEIL_SYNC'])
-    transporter.use('stream', (composed, done) => {
-      const message = composed.message;
-      message.createReadStream = () => Readable.from([mimeOf(message)!]);
       done();
     });
   try {

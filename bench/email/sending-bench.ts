@@ -11,7 +11,6 @@ import { prepareMessage } from '../../src/email/messages/render-email.ts';
 import { composeEmail } from '../../src/email/sends/compose-email.ts';
 import { TokenSigner } from '../../src/lib/tokens.ts';
 import { loadBenchSettings } from '../lib/settings.ts';
-import { temporaryDatabase } from './temporary-database.ts';
 import { bareNodemailerCeiling, type CeilingResult, rawSinkCeiling } from './send-ceilings.ts';
 import {
   benchDkimKey,
@@ -21,6 +20,7 @@ import {
   type SmtpSinkProcess,
   startSinkProcess,
 } from './send-throughput.ts';
+import { temporaryDatabase } from './temporary-database.ts';
 
 export interface SendingCeilings {
   /** The minimal pipelining client: what the sink itself takes. */
@@ -46,10 +46,22 @@ export interface SendingBenchSettings {
 
 /** One recipient's email as Spoor renders it (a sample for the ceilings). */
 async function sampleEmail() {
-  const prepared = prepareMessage({ subject: 'Spring news for {{ contact.first_name }}', html: HTML, text: null });
+  const prepared = prepareMessage({
+    subject: 'Spring news for {{ contact.first_name }}',
+    html: HTML,
+    text: null,
+  });
   const signer = new TokenSigner([{ version: 1, secret: randomBytes(32) }]);
-  const urls = trackingUrlsFor('https://track.bench.example', signer, 'BenchSendId000000000', 'BenchContact00000000');
-  const rendered = prepared.render({ first_name: 'Reader1', last_name: 'Bench', company: 'Example Ltd' }, urls);
+  const urls = trackingUrlsFor(
+    'https://track.bench.example',
+    signer,
+    'BenchSendId000000000',
+    'BenchContact00000000',
+  );
+  const rendered = prepared.render(
+    { first_name: 'Reader1', last_name: 'Bench', company: 'Example Ltd' },
+    urls,
+  );
   const mail = composeEmail({
     to: 'reader1@bench.example',
     from: 'News <news@bench.example>',
@@ -58,7 +70,12 @@ async function sampleEmail() {
     urls,
     messageId: '<sample@track.bench.example>',
     sendHeader: 'BenchSendId000000000.BenchContact00000000.AAAAAAAAAAAAAAAAAAAAAAAA',
-    bulk: { sendId: 'BenchSendId000000000', messageId: 'BenchMessage', listId: 'BenchList', host: 'track.bench.example' },
+    bulk: {
+      sendId: 'BenchSendId000000000',
+      messageId: 'BenchMessage',
+      listId: 'BenchList',
+      host: 'track.bench.example',
+    },
   });
   const raw = (await new MailComposer(mail).compile().build()).toString('latin1');
   // Dot-stuffed and ended as the DATA command wants it.

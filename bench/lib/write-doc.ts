@@ -124,7 +124,7 @@ function emailSection(run: BenchRun): string[] {
   }
   lines.push('', '### Sending throughput', '');
   lines.push(
-    'A queued send to a list, through the real send worker: preparing recipients, the permission re-check, Liquid rendering, sealing a token for every link, the pixel and the unsubscribe URL, the MIME message, nodemailer\'s SMTP pool (PIPELINING) to a loopback SMTP server (`smtp-server` counting messages, in its own process: `bench/email/smtp-sink-server.ts`), and every outcome recorded. CPU is per message sent, user + system, of the Spoor process and of the sink process. DKIM (2048-bit RSA, over-signed as Spoor signs) is off unless `SPOOR_DKIM_*` is set.',
+    "A queued send to a list, through the real send worker: preparing recipients, the permission re-check, Liquid rendering, sealing a token for every link, the pixel and the unsubscribe URL, the MIME message, nodemailer's SMTP pool (PIPELINING) to a loopback SMTP server (`smtp-server` counting messages, in its own process: `bench/email/smtp-sink-server.ts`), and every outcome recorded. CPU is per message sent, user + system, of the Spoor process and of the sink process. DKIM (2048-bit RSA, over-signed as Spoor signs) is off unless `SPOOR_DKIM_*` is set.",
     '',
     '| engine | messages | SMTP connections | DKIM | preparing | sending | messages/s | Spoor CPU per message | sink CPU per message |',
     '|---|---:|---:|---|---:|---:|---:|---:|---:|',
@@ -137,7 +137,7 @@ function emailSection(run: BenchRun): string[] {
   }
   lines.push(
     '',
-    'What bounds it, measured in the same run before and after Spoor\'s runs (same sink process, largest connection count): the sink alone (a minimal client pipelining a pre-encoded copy of the same email), and bare nodemailer (its pool sending one pre-rendered email again and again: no database, rendering, sealing; nodemailer\'s own MIME streams), without and with DKIM.',
+    "What bounds it, measured in the same run before and after Spoor's runs (same sink process, largest connection count): the sink alone (a minimal client pipelining a pre-encoded copy of the same email), and bare nodemailer (its pool sending one pre-rendered email again and again: no database, rendering, sealing; nodemailer's own MIME streams), without and with DKIM.",
     '',
     '| engine | sink alone | sink CPU per message | bare nodemailer | its CPU per message | bare nodemailer, DKIM | its CPU per message | load average (1 min) at start / end |',
     '|---|---:|---:|---:|---:|---:|---:|---|',

@@ -25,8 +25,8 @@ import { DELIVERY_SOURCE, deliveryItemId } from './send-interactions.ts';
 import { pauseAfterUnreached, planAfterAttempt, type SmtpVerdict } from './smtp-outcome.ts';
 import {
   advanceStatus,
-  claimDue,
   type ContactRow,
+  claimDue,
   contactsWithMemberships,
   type DueRecipient,
   FEED_STATUSES,

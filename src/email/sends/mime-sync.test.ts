@@ -18,7 +18,10 @@ const CASES: Record<string, { subject: string; html: string; text?: string }> = 
     html: `<p>${long}</p>\n<p>trailing   \n.dot line\nFrom here</p>${'x'.repeat(300)}`,
     text: `${long}\ntrailing \t\n.\nFrom me`,
   },
-  'html only': { subject: 'Only HTML', html: `<html><body><a href="https://t.example/e/c/${'A'.repeat(90)}">x</a></body></html>` },
+  'html only': {
+    subject: 'Only HTML',
+    html: `<html><body><a href="https://t.example/e/c/${'A'.repeat(90)}">x</a></body></html>`,
+  },
   'CRLF and lone CR': { subject: 'Line ends', html: '<p>a\r\nb\rc\nd</p>', text: 'a\r\nb\rc\nd' },
 };
 
@@ -49,7 +52,11 @@ describe('mimeOf', () => {
   }
 
   it('leaves anything but strings to nodemailer', () => {
-    const root = new MailComposer({ from: 'a@example.com', to: 'b@example.com', raw: 'Subject: x\r\n\r\nhi' }).compile();
+    const root = new MailComposer({
+      from: 'a@example.com',
+      to: 'b@example.com',
+      raw: 'Subject: x\r\n\r\nhi',
+    }).compile();
     expect(mimeOf(root)).toBeNull();
   });
 });

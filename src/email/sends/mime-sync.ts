@@ -5,8 +5,9 @@
 // encodings, boundaries all nodemailer's) is written out here with nodemailer's own encoders, byte for
 // byte what its streams write (mime-sync.test.ts). Any other content (a stream, a file, a URL, a raw
 // message) is left to nodemailer's streams: the function answers null.
-import MimeNode from 'nodemailer/lib/mime-node';
+
 import { Encoder as Base64Encoder } from 'nodemailer/lib/base64';
+import MimeNode from 'nodemailer/lib/mime-node';
 import { Encoder as QpEncoder } from 'nodemailer/lib/qp';
 
 // nodemailer normalises a header name with five regular expressions on every getHeader and setHeader

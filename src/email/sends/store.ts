@@ -489,7 +489,11 @@ export interface AttemptRow {
  * PostgreSQL both take); only recipients still 'sending' are touched. Returns the contacts recorded: one
  * missing was declared unconfirmed by another node after this one lost the send.
  */
-export async function recordAttempts(db: Db, sendId: string, rows: readonly AttemptRow[]): Promise<Set<string>> {
+export async function recordAttempts(
+  db: Db,
+  sendId: string,
+  rows: readonly AttemptRow[],
+): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   // Typed in every row: PostgreSQL takes untyped parameters in VALUES as text.
   const values = rows.map(
