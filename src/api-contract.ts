@@ -104,6 +104,11 @@ const TAGS = [
     description: "The pages a recipient's subscription center and double opt-in links open (public).",
   },
   { name: 'email insights', description: 'What recipients did with a send.' },
+  { name: 'events', description: 'Events, their sessions and passes: created, changed and published.' },
+  {
+    name: 'event website',
+    description: "The public event pages, contacts' sign-in by emailed link and their portal (public).",
+  },
   { name: 'privacy', description: "Exporting and erasing a contact's data; the cookie declaration." },
   { name: 'accounts', description: 'Signing in, users, invitations, API keys and the audit log.' },
   { name: 'health', description: 'Health and metrics, for load balancers, monitors and Prometheus.' },

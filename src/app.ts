@@ -9,14 +9,18 @@ import { contactImportJobRoutes } from './contacts/import-job-routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { cookieRoutes } from './cookies/routes.ts';
 import { bounceReportRoutes } from './email/bounces/routes.ts';
+import { outcomeSourcesOf } from './email/bounces/store.ts';
 import { webhookRoutes } from './email/bounces/webhook-routes.ts';
 import { errorPage } from './email/engagement/pages.ts';
 import { engagementRoutes } from './email/engagement/routes.ts';
+import { forwardRoutes } from './email/forwards/routes.ts';
 import { insightsRoutes } from './email/insights/routes.ts';
 import { messageRoutes } from './email/messages/routes.ts';
 import { sendRoutes } from './email/sends/routes.ts';
 import { subscriptionCenterRoutes } from './email/subscription-center/routes.ts';
 import { suppressionRoutes } from './email/suppression/routes.ts';
+import { eventWebsiteRoutes } from './events/public-routes.ts';
+import { eventRoutes } from './events/routes.ts';
 import { formsUsingContactField } from './forms/contact-field-users.ts';
 import { publicFormRoutes } from './forms/public-routes.ts';
 import { formRoutes } from './forms/routes.ts';
@@ -108,19 +112,27 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       listRoutes(email, { db: storage.db });
       messageRoutes(email, { db: storage.db });
       sendRoutes(email, { db: storage.db });
-      suppressionRoutes(email, { db: storage.db, config });
-      bounceReportRoutes(email, { db: storage.db });
+      suppressionRoutes(email, { db: storage.db, config, outcomeSources: outcomeSourcesOf });
       insightsRoutes(email, { db: storage.db });
       smtpStatusRoutes(email, { db: storage.db, config });
+      eventRoutes(email, { db: storage.db, publicUrl: config.publicUrl });
     });
+    // Reports kept whole hold other people's mail as received: administrators only (decision 032).
+    adminArea(admin, 'administration', (administration) =>
+      bounceReportRoutes(administration, { db: storage.db }),
+    );
   });
   publicFormRoutes(app, { config, storage, websites, handoffs });
 
   // Email: the engagement endpoints (sending is a job: src/workers.ts).
   const engagement = engagementRoutes(app, { storage, config, secrets });
   subscriptionCenterRoutes(app, { storage, config, secrets, engagement });
+  // Forward to a friend: the form, and the friends' copies' pixel and links (beside the contacts').
+  forwardRoutes(app, { storage, config, secrets });
+  // The event website: public event pages, contacts' sign-in and portal.
+  eventWebsiteRoutes(app, { storage, config, secrets });
   // Email providers' signed webhooks (bounces, complaints).
-  webhookRoutes(app, { storage, config });
+  webhookRoutes(app, { storage, config, secrets });
   webRoutes(app, { demoWebsiteId: options.demoWebsiteId });
   dashboardRoutes(app);
 

@@ -1,6 +1,7 @@
 // The only reader of process.env: every setting Spoor takes, validated once at start-up.
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import type { SigningKey } from './lib/tokens.ts';
 
 export interface Config {
@@ -63,6 +64,35 @@ export interface Config {
   signInAttemptsPerAddress: number;
   /** Bounces after acceptance: the VERP return path and the SMTP receiver for it (src/email/bounces). */
   bounces: BounceConfig;
+  /** Forward to a friend's limits (src/email/forwards, decision 026): the form is no open relay. */
+  forwards: ForwardConfig;
+  /** Email providers' webhooks besides SendGrid's (src/email/bounces/webhook-routes.ts). */
+  espWebhooks: EspWebhookConfig;
+  /** Days the bounce reports kept for administrators (GET /api/bounce-reports) are kept. */
+  bounceReportDays: number;
+}
+
+export interface ForwardConfig {
+  /** Addresses one post of the form may enter (the issue's 5 at most). */
+  perPost: number;
+  /** Addresses one recipient may forward one email to, over all their posts. */
+  perForwarderPerSend: number;
+  /** Copies one address may receive in 24 hours, from every forwarder and email together. */
+  perAddressPerDay: number;
+}
+
+export interface EspWebhookConfig {
+  /** The SNS topics whose SES notifications are taken (and whose subscriptions are confirmed); empty = none. */
+  sesTopicArns: string[];
+  /**
+   * Tests only, never read from the environment: the host rule and CA for SNS certificates and
+   * confirmations, so a local HTTPS server can stand in for SNS. Production: sns.<region>.amazonaws.com.
+   */
+  snsTrust?: { host: RegExp; ca: string };
+  /** Mailgun's HTTP webhook signing key; unset = no Mailgun webhook. */
+  mailgunSigningKey: string | undefined;
+  /** The Basic credentials put in Postmark's webhook URL; unset = no Postmark webhook. */
+  postmark: { user: string; password: string } | undefined;
 }
 
 export interface BounceConfig {
@@ -78,6 +108,8 @@ export interface BounceConfig {
   softWindow: number;
   /** SendGrid's event webhook verification key (base64 DER, as SendGrid shows it); unset = no webhook. */
   sendgridWebhookKey: string | undefined;
+  /** The receiver's certificate and key (PEM): set, it offers STARTTLS; unset, it offers none. */
+  tls?: { key: string; cert: string } | undefined;
 }
 
 export interface SmtpConfig {
@@ -96,6 +128,11 @@ export interface SmtpConfig {
   /** Messages per second per node; 0 = as fast as the server takes them. */
   rate: number;
   dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
+  /**
+   * The envelope sender (MAIL FROM, which becomes Return-Path) of mail without a VERP return path: every
+   * email when there is no bounce domain, and Spoor's own mail. Undefined = the From address.
+   */
+  envelopeFrom?: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -191,7 +228,22 @@ function smtp(env: Env): SmtpConfig {
     pool: integer(env, 'SPOOR_SMTP_POOL', 5, 1, 100),
     rate: integer(env, 'SPOOR_SMTP_RATE', 0, 0, 100_000),
     dkim: dkim(env),
+    envelopeFrom: envelopeFrom(env),
   };
+}
+
+/** A bare address (no name, no angle brackets): it goes into MAIL FROM as it is. */
+const ENVELOPE_ADDRESS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9.-]{1,253}$/;
+
+function envelopeFrom(env: Env): string | undefined {
+  const raw = env['SPOOR_EMAIL_ENVELOPE_FROM']?.trim();
+  if (!raw) return undefined;
+  const domain = raw.slice(raw.lastIndexOf('@') + 1).toLowerCase();
+  if (!ENVELOPE_ADDRESS.test(raw) || !DOMAIN.test(domain))
+    throw new ConfigError(
+      `SPOOR_EMAIL_ENVELOPE_FROM must be a bare address such as bounces@mail.example.com (no name, no <>); got "${raw.slice(0, 100)}".`,
+    );
+  return `${raw.slice(0, raw.lastIndexOf('@'))}@${domain}`;
 }
 
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
@@ -216,7 +268,35 @@ function bounces(env: Env): BounceConfig {
     softLimit,
     softWindow,
     sendgridWebhookKey: sendgridKey(env),
+    tls: bounceTlsFiles(env),
   };
+}
+
+/** The bounce receiver's STARTTLS certificate and key, read here so a bad path stops the start. */
+function bounceTlsFiles(env: Env): BounceConfig['tls'] {
+  const keyPath = env['SPOOR_BOUNCE_TLS_KEY'];
+  const certPath = env['SPOOR_BOUNCE_TLS_CERT'];
+  if (!keyPath && !certPath) return undefined;
+  if (!keyPath || !certPath)
+    throw new ConfigError('Set both SPOOR_BOUNCE_TLS_KEY and SPOOR_BOUNCE_TLS_CERT, or neither.');
+  const read = (name: string, path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new ConfigError(
+        `Cannot read ${name} (${path}) for the bounce receiver's STARTTLS: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+      );
+    }
+  };
+  const tls = { key: read('SPOOR_BOUNCE_TLS_KEY', keyPath), cert: read('SPOOR_BOUNCE_TLS_CERT', certPath) };
+  try {
+    createSecureContext(tls);
+  } catch (error) {
+    throw new ConfigError(
+      `SPOOR_BOUNCE_TLS_KEY and SPOOR_BOUNCE_TLS_CERT must be a PEM private key and its certificate: ${(error as Error).message}.`,
+    );
+  }
+  return tls;
 }
 
 function sendgridKey(env: Env): string | undefined {
@@ -231,6 +311,44 @@ function sendgridKey(env: Env): string | undefined {
     );
   }
   return raw;
+}
+
+const TOPIC_ARN = /^arn:aws(?:-cn|-us-gov)?:sns:[a-z0-9-]{1,30}:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?$/;
+
+function espWebhooks(env: Env): EspWebhookConfig {
+  const arns = (env['SPOOR_SES_TOPIC_ARNS'] ?? '')
+    .split(',')
+    .map((arn) => arn.trim())
+    .filter(Boolean);
+  const wrong = arns.find((arn) => !TOPIC_ARN.test(arn));
+  if (wrong)
+    throw new ConfigError(
+      `SPOOR_SES_TOPIC_ARNS must be a comma-separated list of SNS topic ARNs such as arn:aws:sns:eu-west-1:123456789012:ses-bounces; got "${wrong}".`,
+    );
+  const mailgunSigningKey = env['SPOOR_MAILGUN_WEBHOOK_SIGNING_KEY']?.trim() || undefined;
+  if (mailgunSigningKey !== undefined && !/^[\x21-\x7e]{16,200}$/.test(mailgunSigningKey))
+    throw new ConfigError(
+      'SPOOR_MAILGUN_WEBHOOK_SIGNING_KEY must be the HTTP webhook signing key Mailgun shows (16 or more printable characters).',
+    );
+  const user = env['SPOOR_POSTMARK_WEBHOOK_USER'] || undefined;
+  const password = env['SPOOR_POSTMARK_WEBHOOK_PASSWORD'] || undefined;
+  if ((user === undefined) !== (password === undefined))
+    throw new ConfigError(
+      'Set both SPOOR_POSTMARK_WEBHOOK_USER and SPOOR_POSTMARK_WEBHOOK_PASSWORD, or neither.',
+    );
+  if (user !== undefined && !/^[\x21-\x39\x3b-\x7e]{1,100}$/.test(user))
+    throw new ConfigError(
+      'SPOOR_POSTMARK_WEBHOOK_USER must be printable characters without spaces or a colon.',
+    );
+  if (password !== undefined && !/^[\x21-\x7e]{16,200}$/.test(password))
+    throw new ConfigError(
+      'SPOOR_POSTMARK_WEBHOOK_PASSWORD must be at least 16 printable characters without spaces (e.g. openssl rand -hex 24).',
+    );
+  return {
+    sesTopicArns: arns,
+    mailgunSigningKey,
+    postmark: user && password ? { user, password } : undefined,
+  };
 }
 
 function metricsToken(env: Env): string | undefined {
@@ -296,6 +414,13 @@ export function loadConfig(env: Env = process.env): Config {
     signInAttemptsPerAccount: integer(env, 'SPOOR_SIGN_IN_ATTEMPTS_PER_ACCOUNT', 10, 1, 1_000_000),
     signInAttemptsPerAddress: integer(env, 'SPOOR_SIGN_IN_ATTEMPTS_PER_ADDRESS', 50, 1, 1_000_000),
     bounces: bounces(env),
+    forwards: {
+      perPost: integer(env, 'SPOOR_FORWARD_MAX_PER_POST', 5, 1, 5),
+      perForwarderPerSend: integer(env, 'SPOOR_FORWARD_MAX_PER_FORWARDER', 10, 1, 1_000),
+      perAddressPerDay: integer(env, 'SPOOR_FORWARD_MAX_PER_ADDRESS_PER_DAY', 3, 1, 100),
+    },
+    espWebhooks: espWebhooks(env),
+    bounceReportDays: integer(env, 'SPOOR_BOUNCE_REPORT_DAYS', 30, 1, 3650),
   };
 }
 

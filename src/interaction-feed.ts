@@ -2,6 +2,7 @@
 // capability (bounces, offers, events) adds its source here and logs its items (docs/architecture.md).
 import { outcomeInteractions } from './email/bounces/outcome-interactions.ts';
 import { emailInteractions } from './email/engagement/email-interactions.ts';
+import { forwardInteractions } from './email/forwards/forward-interactions.ts';
 import { deliveryInteractions } from './email/sends/send-interactions.ts';
 import { submissionInteractions } from './forms/submission-interactions.ts';
 import { consentInteractions } from './lists/consent-interactions.ts';
@@ -15,5 +16,6 @@ export function createInteractionFeed(): InteractionRegistry {
     .register(emailInteractions)
     .register(deliveryInteractions)
     .register(outcomeInteractions)
-    .register(consentInteractions);
+    .register(consentInteractions)
+    .register(forwardInteractions);
 }

@@ -5,7 +5,9 @@
 import { contactsPersonalData } from './contacts/personal-data.ts';
 import { bouncesPersonalData } from './email/bounces/personal-data.ts';
 import { engagementPersonalData } from './email/engagement/personal-data.ts';
+import { forwardsPersonalData } from './email/forwards/personal-data.ts';
 import { sendsPersonalData } from './email/sends/personal-data.ts';
+import { eventsPersonalData } from './events/personal-data.ts';
 import { formsPersonalData } from './forms/personal-data.ts';
 import { identityPersonalData } from './identity/personal-data.ts';
 import { listsPersonalData } from './lists/personal-data.ts';
@@ -18,7 +20,9 @@ export const personalData = new PersonalDataRegistry([
   identityPersonalData, // browsers: erased after tracking has locked them and deleted their visits
   trackingPersonalData, // page views before browsers, the tracking writer's lock order
   listsPersonalData,
+  eventsPersonalData,
   engagementPersonalData, // events after recipient rows, which the engagement writer share-locks
   sendsPersonalData,
   bouncesPersonalData, // erased first: outcomes name send recipients
+  forwardsPersonalData, // the forwarder's forwards and copies: no other holder's rows name them
 ]);

@@ -7,6 +7,7 @@ import { bootstrap } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { DEMO_PAGE_SLUG } from './demo/routes.ts';
 import { startBounceReceiver } from './email/bounces/receiver.ts';
+import { envelopeAlignmentWarnings } from './email/sends/domain-alignment.ts';
 import { jsonLogLine } from './lib/logger.ts';
 import { listenForMetrics } from './metrics/routes.ts';
 import { loadInstallSecrets } from './secrets/install-secrets.ts';
@@ -29,11 +30,14 @@ export async function runServer(): Promise<void> {
   // after the app only so that they log through its logger.
   const workers = await startWorkers({ storage, config, log: app.log });
   // The SMTP receiver for delivery reports, when a return-path domain is set (src/email/bounces).
-  const { seal } = await loadInstallSecrets(storage.db, config.tokenKeys);
+  // An envelope sender SPF cannot align for DMARC works, but is worth saying at every start.
+  for (const warning of envelopeAlignmentWarnings(config)) app.log.warn(warning);
+  const secrets = await loadInstallSecrets(storage.db, config.tokenKeys);
   const bounceReceiver = await startBounceReceiver({
-    db: storage.db,
-    seal,
+    storage,
+    secrets,
     bounces: config.bounces,
+    engagement: { maxBatch: config.maxBatchSize, trackingDefault: config.emailTrackingDefault },
     log: app.log,
   }).catch((error: unknown) => {
     throw listenFailure('SPOOR_BOUNCE_SMTP_PORT', config.bounces.smtpHost, config.bounces.smtpPort, error);

@@ -1,8 +1,10 @@
 // This node's background work: one job runner with every domain's job kinds. The server (main) starts
 // it; the HTTP app never does, and a test starts it only when it needs it. A new kind is one line here.
 import type { Config } from './config.ts';
+import { forwardCopyJobKind } from './email/forwards/copy-job.ts';
 import { leaseMsFor, sendJobKind } from './email/sends/send-job.ts';
 import { confirmationMailJobKind, expiredSignupsJobKind } from './email/subscription-center/signup-jobs.ts';
+import { expiredSignInsJobKind, signInMailJobKind } from './events/sign-in-jobs.ts';
 import { submissionRetryJobKind } from './forms/retry-submissions.ts';
 import type { Logger } from './lib/logger.ts';
 import { outageLog } from './lib/outage-log.ts';
@@ -35,10 +37,19 @@ export async function createWorkers({ storage, config, log }: WorkerDeps): Promi
   });
   const secrets = await loadInstallSecrets(storage.db, config.tokenKeys);
   runner.register(sendJobKind({ storage, config, secrets, log }));
-  runner.register(retentionJobKind(storage, { everyMs: config.retentionIntervalMinutes * 60_000, log }));
+  runner.register(
+    retentionJobKind(storage, {
+      everyMs: config.retentionIntervalMinutes * 60_000,
+      log,
+      bounceReportDays: config.bounceReportDays,
+    }),
+  );
   runner.register(submissionRetryJobKind(storage));
   runner.register(confirmationMailJobKind({ storage, config, seal: secrets.seal }));
   runner.register(expiredSignupsJobKind(storage));
+  runner.register(forwardCopyJobKind({ storage, config, secrets }));
+  runner.register(signInMailJobKind({ storage, config, secrets }));
+  runner.register(expiredSignInsJobKind(storage));
   return runner;
 }
 

@@ -11,6 +11,9 @@ import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
 const PIXEL_HAS_NO_4XX =
   'operation-4xx-response: Operation must have at least one `4XX` response. at #/paths/~1e~1o~1{token}/get';
 const PIXEL = 'GET /e/o/{token}';
+/** Signing in by an event sign-in link posts, then redirects (Post/Redirect/Get): its success is the 303. */
+const SIGN_IN_REDIRECTS =
+  'operation-2xx-response: Operation must have at least one `2XX` response. at #/paths/~1events~1portal~1sign-in~1link/post';
 
 interface Operation {
   operationId?: string;
@@ -63,7 +66,9 @@ describeEachEngine('the API contract', (engine) => {
     );
     if (described.length) console.warn(`[redocly] ${described.join('\n')}`);
     expect(described.filter((line) => line.startsWith('error'))).toEqual([]);
-    expect(described.filter((line) => !line.includes(PIXEL_HAS_NO_4XX))).toEqual([]);
+    expect(
+      described.filter((line) => !line.includes(PIXEL_HAS_NO_4XX) && !line.includes(SIGN_IN_REDIRECTS)),
+    ).toEqual([]);
   });
 
   it('names, describes and tags every operation, with ids that are unique and camelCase', () => {

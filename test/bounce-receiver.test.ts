@@ -61,8 +61,14 @@ describeEachEngine('bounce receiver', (engine) => {
       { workers: true },
     );
     storage = database.open();
-    const { seal } = await loadInstallSecrets(storage.db, undefined);
-    receiver = (await startBounceReceiver({ db: storage.db, seal, bounces, log })) as BounceReceiver;
+    const secrets = await loadInstallSecrets(storage.db, undefined);
+    receiver = (await startBounceReceiver({
+      storage,
+      secrets,
+      bounces,
+      engagement: { maxBatch: 64, trackingDefault: true },
+      log,
+    })) as BounceReceiver;
     const made = await sendToNewList(spoor, ADDRESSES);
     sendId = made.sendId;
     const ids = made.contactIds;

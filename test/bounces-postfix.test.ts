@@ -2,7 +2,9 @@
 // Spoor sends through it with a VERP return path per recipient; Postfix accepts every recipient, then
 // delivers one, bounces an unknown mailbox (5.1.1) and a full one (5.2.2), gives up on a domain that
 // defers, and sends its own DSNs to Spoor's receiver. Each recipient's outcome, the suppressions and
-// the send's insights follow; three soft bounces of the full mailbox in a row suppress it.
+// the send's insights follow; three soft bounces of the full mailbox in a row suppress it; a person's
+// mail to an email's List-Unsubscribe mailto travels through Postfix to the receiver and unsubscribes.
+import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BounceReceiver, startBounceReceiver } from '../src/email/bounces/receiver.ts';
 import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
@@ -69,11 +71,12 @@ describe.skipIf(!postfixAvailable)('bounces through a real Postfix', () => {
         sendgridWebhookKey: undefined,
       };
       const storage = database.open();
-      const { seal } = await loadInstallSecrets(storage.db, undefined);
+      const secrets = await loadInstallSecrets(storage.db, undefined);
       receiver = (await startBounceReceiver({
-        db: storage.db,
-        seal,
+        storage,
+        secrets,
         bounces,
+        engagement: { maxBatch: 64, trackingDefault: true },
         log: silentLog,
       })) as BounceReceiver;
       postfix = await startPostfix({
@@ -196,6 +199,43 @@ describe.skipIf(!postfixAvailable)('bounces through a real Postfix', () => {
         'full@mail.test': 'blocked',
         'nobody@mail.test': 'blocked',
       });
+    });
+
+    it("a person's mail to the List-Unsubscribe mailto reaches the receiver through Postfix and unsubscribes", async () => {
+      const mbox = await postfix.mailbox('ada');
+      const header = /^List-Unsubscribe:([^\n]*(?:\n[ \t][^\n]*)*)/im
+        .exec(mbox)?.[1]
+        ?.replace(/\n[ \t]+/g, ' ');
+      const address = /<mailto:([^?>]+)\?subject=unsubscribe>/.exec(header ?? '')?.[1];
+      expect(address, header).toMatch(/^u\+[A-Za-z0-9_.-]+@bounce\.spoor\.test$/);
+      // Submitted to Postfix, which routes the bounce domain to Spoor's receiver.
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: postfix.port,
+        ignoreTLS: true,
+      });
+      try {
+        await transport.sendMail({ from: 'ada@mail.test', to: address, subject: 'unsubscribe', text: '' });
+      } finally {
+        transport.close();
+      }
+      const event = await waitFor(
+        'the unsubscribe to be recorded',
+        async () =>
+          (
+            await spoor.storage.db
+              .selectFrom('consent_events')
+              .select(['send_id', 'source', 'after'])
+              .where('contact_id', '=', contacts.get('ada@mail.test') as string)
+              .where('source', '=', 'unsubscribe_mail')
+              .execute()
+          )[0],
+        { timeoutMs: 30_000, intervalMs: 100 },
+      ).catch(async (error) => {
+        throw new Error(`${(error as Error).message}\n${await postfix.log()}`);
+      });
+      expect(event).toMatchObject({ after: 'unsubscribed', send_id: expect.any(String) });
+      expect((await get(spoor, `/api/sends/${event.send_id}/insights`)).unsubscribes).toBe(1);
     });
   });
 });

@@ -447,12 +447,25 @@ describe('spoor doctor', () => {
       'ok smtp',
       // .invalid has no DNS record: the key parses, and the record to publish is named.
       'warn dkim',
+      'ok envelope',
       'ok public-url',
     ]);
     expect(lines[1]).toContain('reachable, migrations applied');
     expect(lines[2]).toContain(`127.0.0.1:${sink.port} answers and accepts the login of mailer`);
     expect(lines[3]).toContain('the key parses; no DNS record found at spoor._domainkey.example.invalid');
     expect(lines[3]).toMatch(/publish "v=DKIM1; k=rsa; p=[A-Za-z0-9+/=]+"/);
+  });
+
+  it('warns when the envelope sender is outside the From domain (SPF cannot align for DMARC)', async () => {
+    const run = await spoor(['doctor'], { ...good(), SPOOR_EMAIL_ENVELOPE_FROM: 'returns@esp.example' });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stdout).toMatch(
+      /^warn {2}envelope +The envelope sender's domain esp\.example \(SPOOR_EMAIL_ENVELOPE_FROM\) is not in the From domain's organisational domain example\.invalid .*DMARC rests on the DKIM signature of example\.invalid alone/m,
+    );
+    const aligned = await spoor(['doctor'], { ...good(), SPOOR_BOUNCE_DOMAIN: 'bounce.example.invalid' });
+    expect(aligned.stdout).toMatch(
+      /^ok {4}envelope +envelope sender b\+…@bounce\.example\.invalid \(VERP\), aligned/m,
+    );
   });
 
   it('fails a bad one: SMTP port nobody listens on, wrong login, broken DKIM key, http in production', async () => {

@@ -6,7 +6,9 @@
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { forwardToken } from '../src/email/forwards/forward-links.ts';
 import { subscribeContact } from '../src/lists/store.ts';
+import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import {
   type FuzzRequest,
@@ -28,7 +30,22 @@ const SITE = 'https://shop.example';
 console.info(`[fuzz] seed ${SEED} (replay with FUZZ_SEED=${SEED}), ${RUNS} cases per route`);
 
 /** Routes people meet in a browser or an email: their refusals may be pages or scripts instead of JSON. */
-const PEOPLE_FACING = /^\/((p|s|f|e|account)\/|subscriptions\b)/;
+const PEOPLE_FACING = /^\/((p|s|f|e|account)\/|subscriptions\b|forward\b|events\b)/;
+
+const EVENT_EXAMPLE = {
+  name: { en: 'Spring summit', fr: 'Sommet' },
+  timeZone: 'Europe/Paris',
+  start: '2027-09-14T09:00',
+  end: '2027-09-14T18:00',
+  languages: ['en', 'fr'],
+  capacity: 300,
+};
+const SESSION_EXAMPLE = {
+  name: { en: 'Keynote' },
+  start: '2027-09-14T09:30',
+  end: '2027-09-14T10:30',
+  room: 'Hall A',
+};
 
 /** Known-good bodies by route (one, or a list to use in turn), which the fuzzer varies one property at a time. */
 function examples(seeds: Seeds): Record<string, unknown> {
@@ -57,6 +74,14 @@ function examples(seeds: Seeds): Record<string, unknown> {
       ti: 'Shop',
     },
     'POST /api/websites': { name: 'Blog', allowedOrigins: ['https://blog.example'] },
+    'POST /api/events': EVENT_EXAMPLE,
+    'PATCH /api/events/{id}': { capacity: 400, venue: 'Hall B' },
+    'POST /api/events/{id}/sessions': SESSION_EXAMPLE,
+    'PATCH /api/events/{id}/sessions/{sessionId}': { room: 'Hall C' },
+    'POST /api/events/{id}/passes': { name: { en: 'Pass' }, capacity: 10 },
+    'PATCH /api/events/{id}/passes/{passId}': { capacity: 20 },
+    'POST /events/portal/sign-in': { email: 'ann@shop.example' },
+    'POST /api/events/{id}/registrations': { contactId: contact, passId: seeds['eventPasses']![0] },
     'PATCH /api/websites/{id}': { name: 'Shop 2', allowedOrigins: [SITE], gpcMode: 'anonymize' },
     'POST /api/contacts': { email: 'cy@shop.example', firstName: 'Cy', custom: { size: 12 } },
     'PATCH /api/contacts/{id}': { lastName: 'Lee', custom: { size: 3 } },
@@ -91,6 +116,10 @@ function examples(seeds: Seeds): Record<string, unknown> {
     'POST /api/invitations': { email: 'jo@shop.example', role: 'marketer', name: 'Jo' },
     'POST /api/api-keys': { name: 'fuzzed key', scopes: ['read-only'] },
     'POST /api/session': { email: 'ida@shop.example', password: 'a long enough password' },
+    'POST /forward': {
+      token: seeds['forwardTokens']![0],
+      email: ['friend@other.example', 'second@other.example'],
+    },
   };
 }
 
@@ -128,7 +157,21 @@ async function seed(spoor: RunningSpoor): Promise<Seeds> {
   });
   const send = await api('POST', '/api/sends', { messageId: message.id, listIds: [list.id] });
   await api('POST', '/api/contact-fields', { key: 'size', label: 'Company size', type: 'number' });
+  const event = await api('POST', '/api/events', EVENT_EXAMPLE);
+  const withSession = await api('POST', `/api/events/${event.id}/sessions`, SESSION_EXAMPLE);
+  const withPass = await api('POST', `/api/events/${event.id}/passes`, {
+    name: { en: 'Day pass' },
+    sessionIds: [withSession.sessions[0].id],
+  });
+  await api('POST', `/api/events/${event.id}/publish`, {});
+  // The forward form's link, as a sent email carries it (send × forwarder, sealed).
+  const { seal } = await loadInstallSecrets(spoor.storage.db, spoor.config.tokenKeys);
   return {
+    forwardTokens: [forwardToken(seal, send.id, contact.id)],
+    events: [event.id],
+    eventSessions: [withSession.sessions[0].id],
+    eventPasses: [withPass.passes[0].id],
+    eventSlugs: [event.slug],
     websites: [website.id],
     contacts: [contact.id, other.id],
     lists: [list.id],
@@ -175,6 +218,12 @@ describeEachEngine('fuzzing every documented route', (engine) => {
       smtp: smtpConfigFor(sink),
       collectRateLimit: 10_000_000,
       formRateLimit: 10_000_000,
+      // The providers' webhooks set up, so their refusals (not a 404) are what gets fuzzed.
+      espWebhooks: {
+        sesTopicArns: ['arn:aws:sns:eu-west-1:123456789012:ses-bounces'],
+        mailgunSigningKey: 'fuzz-mailgun-signing-key',
+        postmark: { user: 'postmark', password: 'fuzz-postmark-password' },
+      },
     });
     seeds = await seed(spoor);
   });

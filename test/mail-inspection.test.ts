@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/engines.ts';
 import { type ReceivedMessage, type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
 import { type RunningSpoor, runnerLetGo, sendFinished, startSpoor } from './helpers/spoor.ts';
@@ -56,6 +57,8 @@ describe('mail that passes inspection', () => {
         smtp: smtpConfigFor(sink, {
           dkim: { domainName: 'spoor.test', keySelector: 'mail2026', privateKey },
         }),
+        // A bounce domain: VERP, and a mailto beside the one-click URL in the signed List-Unsubscribe.
+        bounces: { ...loadConfig({}).bounces, domain: 'bounce.spoor.test' },
       },
       { workers: true },
     );
@@ -117,6 +120,9 @@ describe('mail that passes inspection', () => {
         expect(times(name), name).toBe(2);
       expect(times('x-spoor-send')).toBe(1);
 
+      expect(rawHeader('list-unsubscribe')).toMatch(
+        /^list-unsubscribe: <https:\/\/track\.spoor\.test\/e\/u\/[^>]+>, <mailto:u\+[^>]+@bounce\.spoor\.test\?subject=unsubscribe>$/,
+      );
       const message = received.raw;
       expect(dkimpyVerifies(message)).toBe(true);
 

@@ -151,9 +151,11 @@ describe('personal-data registry lists', () => {
       'identity',
       'tracking',
       'lists',
+      'events',
       'email-engagement',
       'email-sends',
       'email-outcomes',
+      'email-forwards',
     ]);
   });
 });

@@ -8,6 +8,7 @@ import { Router } from 'wouter';
 import { App } from './App';
 import { ApiError } from './api/client';
 import { SESSION_KEY } from './api/session';
+import { APP_BASE } from './ui/app-path';
 import { applyStoredTheme } from './ui/theme';
 
 applyStoredTheme();
@@ -31,7 +32,7 @@ const queryClient: QueryClient = new QueryClient({
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <Router base="/app">
+      <Router base={APP_BASE}>
         <App />
       </Router>
     </QueryClientProvider>

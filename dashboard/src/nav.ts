@@ -4,7 +4,16 @@ import type { AdminArea } from './api/session';
 
 export interface NavEntry {
   /** The page area (its folder under pages/). */
-  area: 'overview' | 'websites' | 'contacts' | 'forms' | 'lists' | 'emails' | 'settings';
+  area:
+    | 'overview'
+    | 'websites'
+    | 'contacts'
+    | 'forms'
+    | 'lists'
+    | 'emails'
+    | 'suppressions'
+    | 'events'
+    | 'settings';
   label: string;
   /** Under the /app base: '/' for the overview. */
   href: string;
@@ -19,5 +28,7 @@ export const NAV: NavEntry[] = [
   { area: 'forms', label: 'Forms', href: '/forms', needs: 'tracking' },
   { area: 'lists', label: 'Lists', href: '/lists', needs: 'email' },
   { area: 'emails', label: 'Emails', href: '/emails', needs: 'email' },
+  { area: 'suppressions', label: 'Suppressions', href: '/suppressions', needs: 'email' },
+  { area: 'events', label: 'Events', href: '/events', needs: 'email' },
   { area: 'settings', label: 'Settings', href: '/settings' },
 ];

@@ -1,9 +1,10 @@
-// spoor doctor: checks what a running Spoor depends on (settings, database, SMTP, DKIM, public URL) and
+// spoor doctor: checks what a running Spoor depends on (settings, database, SMTP, DKIM, envelope, public URL) and
 // prints one line per check; any failure makes the exit code 1.
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { promises as dns } from 'node:dns';
 import { existsSync } from 'node:fs';
 import { type Config, ConfigError, loadConfig, type SmtpConfig } from '../config.ts';
+import { alignedRelaxed, envelopeAlignmentWarnings } from '../email/sends/domain-alignment.ts';
 import type { Command } from './command.ts';
 
 export type Status = 'ok' | 'warn' | 'fail';
@@ -26,6 +27,8 @@ Checks, with the settings in the environment (docs/configuration.md):
   smtp           the SMTP server answers and accepts the login (nodemailer's verify)
   dkim           the private key parses, the selector and domain are well-formed, the sender's
                  domain is aligned, and the DNS record (when published) holds the matching key
+  envelope       the envelope sender's domain (SPOOR_BOUNCE_DOMAIN, SPOOR_EMAIL_ENVELOPE_FROM) aligns
+                 with the From domain as DMARC judges it (the same organisational domain)
   public-url     SPOOR_PUBLIC_URL is well-formed, and https unless local (a fail in production)
 Prints one line per check (ok, warn or fail); exits 1 when any check fails.
 
@@ -49,6 +52,7 @@ Options:
     print(await checkDatabase(config));
     print(await checkSmtp(config.smtp));
     print(await checkDkim(config));
+    print(checkEnvelope(config));
     print(checkPublicUrl(config.publicUrl, process.env['NODE_ENV'] === 'production'));
     return checks.some((check) => check.status === 'fail') ? 1 : 0;
   },
@@ -125,11 +129,11 @@ async function checkDkim(config: Config): Promise<Check> {
     return { name, status: 'fail', message: `SPOOR_DKIM_SELECTOR "${dkim.keySelector}" is not a DNS label` };
   const fromDomain = /@([^>\s]+)>?\s*$/.exec(config.emailFrom)?.[1]?.toLowerCase();
   const domain = dkim.domainName.toLowerCase();
-  if (fromDomain && fromDomain !== domain && !fromDomain.endsWith(`.${domain}`))
+  if (fromDomain && !alignedRelaxed(fromDomain, domain))
     return {
       name,
       status: 'warn',
-      message: `the sender's domain ${fromDomain} (SPOOR_EMAIL_FROM) is not ${domain} or under it: DMARC will not count the signature`,
+      message: `the sender's domain ${fromDomain} (SPOOR_EMAIL_FROM) is not in ${domain}'s organisational domain: DMARC will not count the signature`,
     };
   const record = `${dkim.keySelector}._domainkey.${domain}`;
   let published: string | undefined;
@@ -153,6 +157,17 @@ async function checkDkim(config: Config): Promise<Check> {
       message: `the DNS record at ${record} does not hold this key's public key: publish "v=DKIM1; k=rsa; p=${publicKey}"`,
     };
   return { name, status: 'ok', message: `the key parses and matches the DNS record at ${record}` };
+}
+
+/** Pure: whether SPF can align for DMARC with the envelope senders in use (domain-alignment.ts). */
+export function checkEnvelope(config: Config): Check {
+  const name = 'envelope';
+  const warnings = envelopeAlignmentWarnings(config);
+  if (warnings.length > 0) return { name, status: 'warn', message: warnings.join(' ') };
+  const envelope = config.bounces.domain
+    ? `b+…@${config.bounces.domain} (VERP)`
+    : (config.smtp.envelopeFrom ?? 'the From address');
+  return { name, status: 'ok', message: `envelope sender ${envelope}, aligned with the From domain` };
 }
 
 const LOCAL_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;

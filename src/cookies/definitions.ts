@@ -32,6 +32,12 @@ export const VISITOR_COOKIE = 'spoor_vid';
 export const VISIT_COOKIE = 'spoor_sid';
 export const PREFILL_COOKIE = 'spoor_pf';
 export const SESSION_COOKIE = 'spoor_session';
+/** The event website's signed-in contact (src/events). */
+export const PORTAL_COOKIE = 'spoor_portal';
+/** The event website's language, as the visitor chose it (src/events). */
+export const LANGUAGE_COOKIE = 'spoor_lang';
+/** How long the language cookie keeps a choice. */
+export const LANGUAGE_COOKIE_DAYS = 365;
 
 /** Browsers cap cookie lifetimes at 400 days (RFC 6265bis); we never ask for more. */
 export const MAX_COOKIE_AGE_DAYS = 400;
@@ -156,6 +162,45 @@ export const COOKIES: readonly CookieDefinition[] = [
         sameSite: 'Strict',
         path: '/',
         when: 'Set when a user signs in to the dashboard (POST /api/session); deleted at sign-out.',
+      },
+    ],
+  },
+  {
+    name: PORTAL_COOKIE,
+    essential: true,
+    purpose:
+      'Keeps a contact signed in on the event website (after they followed the sign-in link emailed to them), to show and manage their registrations. Holds a sealed random session id; no readable personal data. Never set for dashboard users or by the tracking script.',
+    lifetime:
+      'Browser session (deleted when the browser closes); the session itself ends 12 hours after sign-in at the latest, and at sign-out.',
+    containsPersonalData: false,
+    variants: [
+      {
+        party: 'first-party (Spoor host)',
+        setBy: 'server',
+        httpOnly: true,
+        secure: true,
+        sameSite: 'Lax',
+        path: '/events',
+        when: 'Set when a contact signs in on the event website (POST /events/portal/sign-in/link); deleted at sign-out.',
+      },
+    ],
+  },
+  {
+    name: LANGUAGE_COOKIE,
+    essential: true,
+    purpose:
+      "Keeps the language a visitor chose on the event website's pages (a language code such as en or fr); nothing else.",
+    lifetime: '1 year, renewed each time the visitor picks a language.',
+    containsPersonalData: false,
+    variants: [
+      {
+        party: 'first-party (Spoor host)',
+        setBy: 'server',
+        httpOnly: true,
+        secure: 'when the public URL is https',
+        sameSite: 'Lax',
+        path: '/events',
+        when: "Set when a visitor picks one of an event's languages on an event page (a link with ?lang=).",
       },
     ],
   },

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { COOKIES, PREFILL_COOKIE, SESSION_COOKIE, VISITOR_COOKIE } from './definitions.ts';
+import { COOKIES, LANGUAGE_COOKIE, PREFILL_COOKIE, SESSION_COOKIE, VISITOR_COOKIE } from './definitions.ts';
 import { cookieOptions, cookieSetter, sessionCookieSetter } from './set-cookie.ts';
 
 /** Server cookies with a lifetime (the session cookie is a browser-session one: below). */
-const serverSet = COOKIES.filter((cookie) => cookie.name !== SESSION_COOKIE).flatMap((cookie) =>
-  cookie.variants.filter((v) => v.setBy === 'server').map((v) => [cookie.name, v] as const),
+// Cookies Secure only when the public URL is https have their own cases below.
+const serverSet = COOKIES.flatMap((cookie) =>
+  cookie.variants
+    .filter((v) => v.setBy === 'server' && v.secure !== 'when the public URL is https')
+    .map((v) => [cookie.name, v] as const),
 );
 
 describe('cookieSetter', () => {
@@ -26,6 +29,16 @@ describe('cookieSetter', () => {
     expect(https.clear()).toBe('spoor_session=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Strict');
     const http = sessionCookieSetter(SESSION_COOKIE, 'first-party (Spoor host)', false);
     expect(http.set('abc')).toBe('spoor_session=abc; Path=/; HttpOnly; SameSite=Strict');
+  });
+
+  it('sets the language cookie on /events, Secure when the public URL is https', () => {
+    const party = 'first-party (Spoor host)';
+    expect(cookieSetter(LANGUAGE_COOKIE, party, true)('fr', 60)).toBe(
+      'spoor_lang=fr; Max-Age=60; Path=/events; Secure; HttpOnly; SameSite=Lax',
+    );
+    expect(cookieSetter(LANGUAGE_COOKIE, party, false)('fr', 60)).toBe(
+      'spoor_lang=fr; Max-Age=60; Path=/events; HttpOnly; SameSite=Lax',
+    );
   });
 
   it('the prefill cookie stays on /f/, the tracking cookies on /', () => {

@@ -44,8 +44,8 @@ function attributeSuffix(options: CookieOptions): string {
 export type CookieSetter = (value: string, maxAgeSeconds: number) => string;
 
 /** A setter for a cookie the definitions declare as set by the server for `party`. */
-export function cookieSetter(name: string, party: CookieParty): CookieSetter {
-  const suffix = attributeSuffix(cookieOptions(name, party));
+export function cookieSetter(name: string, party: CookieParty, publicUrlIsHttps = true): CookieSetter {
+  const suffix = attributeSuffix(cookieOptions(name, party, publicUrlIsHttps));
   return (value, maxAgeSeconds) => `${name}=${value}; Max-Age=${maxAgeSeconds}${suffix}`;
 }
 

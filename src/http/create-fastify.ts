@@ -10,6 +10,7 @@ import Fastify, {
 import type { Config } from '../config.ts';
 import { PIXEL_GIF, PIXEL_HEADERS } from '../email/engagement/pixel-gif.ts';
 import { PIXEL_PATH } from '../email/engagement/tracking-urls.ts';
+import { COPY_PIXEL_PATH } from '../email/forwards/forward-links.ts';
 
 /** Fastify logger; off in tests. */
 export type LoggerOption = boolean | { level: string } | undefined;
@@ -40,10 +41,11 @@ export function createFastify(config: Config, logger: LoggerOption): FastifyInst
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
     // A URL Fastify cannot even parse (bad percent-encoding) gets the same clear 400 as any bad request,
-    // except under the open pixel's path, which answers its GIF to everything.
+    // except under the open pixels' paths (a contact's, a forwarded copy's), which answer their GIF to everything.
     frameworkErrors: (error, request, reply) => {
       const raw = reply as unknown as FastifyReply;
-      if (request.url.startsWith(PIXEL_PATH)) return raw.code(200).headers(PIXEL_HEADERS).send(PIXEL_GIF);
+      if (request.url.startsWith(PIXEL_PATH) || request.url.startsWith(COPY_PIXEL_PATH))
+        return raw.code(200).headers(PIXEL_HEADERS).send(PIXEL_GIF);
       return raw.code(400).send({ error: 'bad_request', message: `Invalid request: ${error.message}.` });
     },
     ...(config.tls ? { https: config.tls } : {}),

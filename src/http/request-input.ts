@@ -1,6 +1,7 @@
 // What every request passes before a route sees it: the body parsers (JSON, text/plain, url-encoded) and the NUL check.
 import type { FastifyInstance } from 'fastify';
 import { PIXEL_PATH } from '../email/engagement/tracking-urls.ts';
+import { COPY_PIXEL_PATH } from '../email/forwards/forward-links.ts';
 import { AppError } from '../lib/errors.ts';
 import { parseJsonBody } from '../lib/json-body.ts';
 import { NUL_MESSAGE, requestHoldsNul } from '../lib/nul.ts';
@@ -28,9 +29,13 @@ export function registerRequestInput(app: FastifyInstance): void {
   registerFormBody(app);
 
   // NUL in a path id, a query value or a stored header, refused before routing on both engines alike; the
-  // open pixel is left alone, as it answers its GIF to everything under its path.
+  // open pixels (a contact's, a forwarded copy's) are left alone, as they answer their GIF to everything.
   app.addHook('onRequest', (request, _reply, done) => {
-    if (requestHoldsNul(request.url, request.headers) && !request.url.startsWith(PIXEL_PATH))
+    if (
+      requestHoldsNul(request.url, request.headers) &&
+      !request.url.startsWith(PIXEL_PATH) &&
+      !request.url.startsWith(COPY_PIXEL_PATH)
+    )
       return done(new AppError('bad_request', NUL_MESSAGE));
     done();
   });

@@ -209,3 +209,19 @@ export async function deleteExpiredSignups(db: Db, now: number): Promise<number>
   const result = await db.deleteFrom('pending_signups').where('expires_at', '<', now).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/**
+ * The people a send's email led to unsubscribe, by what they used (the unsubscribe link or a mail
+ * provider's one-click button, the subscription center, a reply to the `mailto:` address …): each person
+ * once per source, however many lists they left (index from migration 025).
+ */
+export async function unsubscribeSourcesOfSend(db: Db, sendId: string) {
+  const rows = await db
+    .selectFrom('consent_events')
+    .select((eb) => ['source', eb.fn.count<number>('contact_id').distinct().as('n')])
+    .where('send_id', '=', sendId)
+    .where('after', '=', 'unsubscribed')
+    .groupBy('source')
+    .execute();
+  return rows.map((row) => ({ source: row.source, count: Number(row.n) }));
+}

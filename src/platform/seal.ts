@@ -63,12 +63,34 @@ export const PURPOSES = {
    */
   'bounce address': { id: 20, spelling: 'text' },
   /**
+   * The `mailto:` of an email's List-Unsubscribe (src/email/bounces/unsubscribe-address.ts): names send
+   * × contact. No expiry, as the one-click link's token (id 3) has none: an unsubscribe must work
+   * whenever the email is read; retiring the key is what ends it (decision 028).
+   */
+  'unsubscribe address': { id: 12, spelling: 'text' },
+  /**
    * A subscription center link in sent email ({{ subscription_center_url }}): names the send and the
    * contact; 90 days, so an email read weeks later still lets its reader choose (decision 023).
    */
   'subscription center': { id: 17, spelling: 'text', lifetimeMs: 90 * 24 * 3_600_000 },
   /** A double opt-in confirmation link: names the pending sign-up, which lasts as long (30 days). */
   'sign-up confirmation': { id: 18, spelling: 'text', lifetimeMs: 30 * 24 * 3_600_000 },
+  /**
+   * A forward-to-a-friend form link ({{ forward_url }}, src/email/forwards): names the send and the
+   * forwarder; 90 days, as the subscription center's (decision 026).
+   */
+  'forward form': { id: 9, spelling: 'text', lifetimeMs: 90 * 24 * 3_600_000 },
+  /** The open pixel of a friend's forwarded copy: names the send and the copy (never a contact). */
+  'forward open': { id: 10, spelling: 'compact' },
+  /** A tracked link of a friend's forwarded copy: the send, the copy and the link's position. */
+  'forward click': { id: 11, spelling: 'compact' },
+  /** An event website sign-in link (src/events/sign-in.ts): names the sign-in row, which is single use. */
+  'event sign-in': { id: 14, spelling: 'text', lifetimeMs: 30 * 60_000 },
+  /**
+   * The event portal session cookie: names the portal session row (sign-out ends it); 12 hours at most,
+   * though the cookie itself lasts the browser session.
+   */
+  'event portal session': { id: 15, spelling: 'text', lifetimeMs: 12 * 3_600_000 },
 } as const satisfies Record<string, PurposeSpec>;
 
 export type Purpose = keyof typeof PURPOSES;

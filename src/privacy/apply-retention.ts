@@ -1,11 +1,14 @@
 // Retention: anonymous tracking data of a website older than its retention period is deleted, in
 // small transactions so ingest is never held up for long. Identified history (visits with a contact)
 // is kept: it is the contact's, governed by export and erasure. Report rollups are aggregates and stay.
+// The bounce reports kept for administrators go after SPOOR_BOUNCE_REPORT_DAYS (the outcomes recorded
+// from them stay), and spent webhook tokens once no request carrying them can pass its window.
 //
 // Several nodes may run this at once: every delete is idempotent (it re-checks its conditions), and on
 // PostgreSQL rows another transaction holds are skipped (SKIP LOCKED) rather than waited on, so two
 // passes split the work or leave rows to the next pass; neither fails nor deletes anything it should not.
 
+import { deleteReportsBefore, forgetWebhookTokensBefore } from '../email/bounces/store.ts';
 import { deleteOrphanVisitorBatch } from '../identity/store.ts';
 import { DAY_MS } from '../lib/time.ts';
 import type { Storage } from '../storage/database.ts';
@@ -23,6 +26,8 @@ export interface RetentionResult {
   /** Browsers with no contact and no visit left, and their alias ids. */
   visitors: number;
   visitorAliases: number;
+  /** Bounce reports past their days. */
+  bounceReports: number;
 }
 
 export interface RetentionOptions {
@@ -30,7 +35,12 @@ export interface RetentionOptions {
   batchSize?: number;
   /** Stops between batches (shutdown). */
   signal?: AbortSignal;
+  /** Days bounce reports are kept (SPOOR_BOUNCE_REPORT_DAYS); unset: kept. */
+  bounceReportDays?: number;
 }
+
+/** A spent webhook token is kept a day: far past any freshness window (Mailgun's is 15 minutes). */
+const WEBHOOK_TOKEN_MS = DAY_MS;
 
 export async function applyRetention(
   storage: Storage,
@@ -47,6 +57,7 @@ export async function applyRetention(
     anonymousPageviews: 0,
     visitors: 0,
     visitorAliases: 0,
+    bounceReports: 0,
   };
 
   for (const website of websites) {
@@ -85,5 +96,15 @@ export async function applyRetention(
       afterId = batch.lastId;
     }
   }
+
+  if (options.bounceReportDays !== undefined) {
+    const before = now - options.bounceReportDays * DAY_MS;
+    while (!stopped()) {
+      const deleted = await deleteReportsBefore(storage.db, before, limit);
+      result.bounceReports += deleted;
+      if (deleted < limit) break;
+    }
+  }
+  if (!stopped()) await forgetWebhookTokensBefore(storage.db, now - WEBHOOK_TOKEN_MS);
   return result;
 }

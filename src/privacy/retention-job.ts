@@ -8,18 +8,21 @@ import { applyRetention } from './apply-retention.ts';
 
 export const RETENTION_JOB = 'privacy.retention';
 
-export function retentionJobKind(storage: Storage, options: { everyMs: number; log?: Logger }): JobKind {
+export function retentionJobKind(
+  storage: Storage,
+  options: { everyMs: number; log?: Logger; bounceReportDays?: number },
+): JobKind {
   return {
     kind: RETENTION_JOB,
     everyMs: options.everyMs,
     retry: { maxAttempts: 3, baseMs: 60_000, maxMs: options.everyMs },
     async run(job) {
-      const result = await applyRetention(storage, Date.now(), { signal: job.signal });
-      if (result.visits + result.anonymousPageviews + result.visitors > 0)
-        options.log?.info(
-          { retention: result },
-          'retention: deleted anonymous tracking data past its period',
-        );
+      const result = await applyRetention(storage, Date.now(), {
+        signal: job.signal,
+        ...(options.bounceReportDays !== undefined ? { bounceReportDays: options.bounceReportDays } : {}),
+      });
+      if (result.visits + result.anonymousPageviews + result.visitors + result.bounceReports > 0)
+        options.log?.info({ retention: result }, 'retention: deleted data past its period');
       return undefined;
     },
   };

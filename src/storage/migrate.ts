@@ -19,6 +19,10 @@ import * as bouncesAndSuppression from './migrations/016-bounces-and-suppression
 import * as subscriptionCenter from './migrations/017-subscription-center.ts';
 import * as dashboardLatency from './migrations/018-dashboard-latency.ts';
 import * as listSuppressedCounts from './migrations/019-list-suppressed-counts.ts';
+import * as forwards from './migrations/020-forwards.ts';
+import * as webhookTokens from './migrations/021-webhook-tokens.ts';
+import * as events from './migrations/024-events.ts';
+import * as unsubscribesBySend from './migrations/025-unsubscribes-by-send.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -41,6 +45,10 @@ const migrations: Record<string, Migration> = {
   '017-subscription-center': subscriptionCenter,
   '018-dashboard-latency': dashboardLatency,
   '019-list-suppressed-counts': listSuppressedCounts,
+  '020-forwards': forwards,
+  '021-webhook-tokens': webhookTokens,
+  '025-unsubscribes-by-send': unsubscribesBySend,
+  '024-events': events,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {
@@ -53,6 +61,10 @@ async function migratorFor(db: Kysely<Database>): Promise<Migrator> {
   return new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    // Migrations are written in parallel and each only adds its own tables or columns, so one can land
+    // with a lower number than one a development database already has (020 after 021). Run it then
+    // instead of refusing to start; a fresh install still runs them in number order.
+    allowUnorderedMigrations: true,
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
 }

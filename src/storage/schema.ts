@@ -526,6 +526,13 @@ export interface BounceReportsTable {
   raw: string | null;
 }
 
+/** Tokens of signed webhook requests already taken (Mailgun's replay rule; migration 021). */
+export interface WebhookTokensTable {
+  provider: string;
+  token: string;
+  seen_at: number;
+}
+
 /** The job runner's jobs (src/platform/jobs): leased by one node at a time. */
 export interface JobsTable {
   id: string;
@@ -602,6 +609,98 @@ export interface FormDailyCountsTable {
   updated: Generated<number>;
 }
 
+export type EventStatus = 'draft' | 'published' | 'cancelled';
+
+/** An event of the event website (src/events, migration 024); times are instants, shown in `time_zone`. */
+export interface EventsTable {
+  id: string;
+  slug: string;
+  status: EventStatus;
+  website_id: string | null;
+  time_zone: string;
+  starts_at: number;
+  ends_at: number;
+  venue: string | null;
+  online_url: string | null;
+  /** JSON array of language codes, the first the default. */
+  languages: string;
+  /** JSON { [language]: { name, description } }. */
+  texts: string;
+  capacity: number | null;
+  /** Places taken (registrations), raised by one conditional update so it never passes `capacity`. */
+  taken: Generated<number>;
+  registration_opens_at: number | null;
+  registration_closes_at: number | null;
+  created_at: number;
+  updated_at: number;
+  published_at: number | null;
+  cancelled_at: number | null;
+}
+
+export interface EventSessionsTable {
+  id: string;
+  event_id: string;
+  starts_at: number;
+  ends_at: number;
+  room: string | null;
+  /** JSON array of names. */
+  speakers: string;
+  texts: string;
+  capacity: number | null;
+  taken: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EventPassesTable {
+  id: string;
+  event_id: string;
+  texts: string;
+  capacity: number | null;
+  taken: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EventPassSessionsTable {
+  pass_id: string;
+  session_id: string;
+}
+
+export interface EventRegistrationsTable {
+  id: string;
+  event_id: string;
+  contact_id: string;
+  pass_id: string | null;
+  status: 'registered' | 'cancelled';
+  created_at: number;
+  cancelled_at: number | null;
+}
+
+export interface EventRegistrationSessionsTable {
+  registration_id: string;
+  session_id: string;
+}
+
+/** An emailed sign-in link of the event website: single use, short-lived. */
+export interface EventSignInsTable {
+  id: string;
+  contact_id: string;
+  email: string;
+  created_at: number;
+  expires_at: number;
+  mail_sent_at: number | null;
+  used_at: number | null;
+}
+
+export interface EventPortalSessionsTable {
+  id: string;
+  contact_id: string;
+  created_at: number;
+  expires_at: number;
+  ended_at: number | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -643,12 +742,67 @@ export interface Database {
   email_suppression_history: EmailSuppressionHistoryTable;
   bounce_outcomes: BounceOutcomesTable;
   bounce_reports: BounceReportsTable;
+  webhook_tokens: WebhookTokensTable;
   jobs: JobsTable;
   interaction_log: InteractionLogTable;
   contact_imports: ContactImportsTable;
   form_daily_counts: FormDailyCountsTable;
   list_audience_counts: ListAudienceCountsTable;
   list_suppressed_counts: ListSuppressedCountsTable;
+  forwards: ForwardsTable;
+  forward_copies: ForwardCopiesTable;
+  forward_events: ForwardEventsTable;
+  events: EventsTable;
+  event_sessions: EventSessionsTable;
+  event_passes: EventPassesTable;
+  event_pass_sessions: EventPassSessionsTable;
+  event_registrations: EventRegistrationsTable;
+  event_registration_sessions: EventRegistrationSessionsTable;
+  event_sign_ins: EventSignInsTable;
+  event_portal_sessions: EventPortalSessionsTable;
+}
+
+/** A post of the forward-to-a-friend form: the forwarder's interaction (migration 020). */
+export interface ForwardsTable {
+  id: string;
+  send_id: string;
+  contact_id: string;
+  addresses: number;
+  created_at: number;
+}
+
+export type ForwardCopyStatus = 'queued' | 'sent' | 'blocked' | 'limited' | 'failed';
+
+/** One address entered in the forward form: the friend's copy. */
+export interface ForwardCopiesTable {
+  id: string;
+  forward_id: string;
+  send_id: string;
+  /** The forwarder. */
+  contact_id: string;
+  /** Keyed hash of the friend's address (never the address once sent). */
+  friend_hash: string;
+  /** The plain address until the copy is sent or given up. */
+  email: string | null;
+  status: ForwardCopyStatus;
+  detail: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+/** An open or click of a forwarded copy: the send's and the forwarder's, never a contact's. */
+export interface ForwardEventsTable {
+  id: string;
+  copy_id: string;
+  send_id: string;
+  kind: 'open' | 'click';
+  link_position: number | null;
+  occurred_at: number;
+  machine: Generated<number>;
+  machine_reason: string | null;
+  implied: Generated<number>;
+  source_hash: string | null;
+  user_agent: string | null;
 }
 
 /** A connection or a transaction: what every store's functions take. */

@@ -297,6 +297,8 @@ export function requestsFor(
 
 function seedsFor(path: string, param: string, seeds: Seeds): string[] {
   if (param === 'contactId') return seeds['contacts'] ?? [];
+  if (param === 'sessionId') return seeds['eventSessions'] ?? [];
+  if (param === 'passId') return seeds['eventPasses'] ?? [];
   const resource: [string, string][] = [
     ['/api/websites', 'websites'],
     ['/api/contacts', 'contacts'],
@@ -308,6 +310,8 @@ function seedsFor(path: string, param: string, seeds: Seeds): string[] {
     ['/api/messages', 'messages'],
     ['/api/sends', 'sends'],
     ['/api/suppressions', 'emails'],
+    ['/api/events', 'events'],
+    ['/events/', 'eventSlugs'],
   ];
   const found = resource.find(([prefix]) => path.startsWith(prefix));
   return found ? (seeds[found[1]] ?? []) : Object.values(seeds).flat();
@@ -321,6 +325,7 @@ function bodyHints(seeds: Seeds): Seeds {
     messageId: seeds['messages'] ?? [],
     listId: seeds['lists'] ?? [],
     listIds: seeds['lists'] ?? [],
+    sessionIds: seeds['eventSessions'] ?? [],
     contactIds: seeds['contacts'] ?? [],
     email: ['ann@shop.example', 'new@shop.example'],
     allowedOrigins: ['https://shop.example', 'https://www.shop.example'],

@@ -135,6 +135,89 @@ export interface paths {
      */
     post: operations["confirmSignup"];
   };
+  "/forward": {
+    /**
+     * The forward-to-a-friend form a message's {{ forward_url }} opens.
+     * @description Up to 5 address fields and a button; no script. Changes nothing (link scanners fetch every link). The link names the send and the forwarder, sealed; it lasts 90 days (410 after).
+     */
+    get: operations["getForwardForm"];
+    /**
+     * Forward the email: each address entered is logged as a forward and sent a copy.
+     * @description Posted by the form (application/x-www-form-urlencoded) with its sealed token and up to 5 `email` fields. Each address is logged as a forward; each gets a copy without any of the forwarder’s links unless it is suppressed, belongs to a contact who unsubscribed, or has had its copies for the day — the answer is the same either way. Refused with the form and a message (422) for an invalid address, more than 5 at once, or past the forwarder’s limit for this email. A filled honeypot gets the same answer and leaves nothing.
+     */
+    post: operations["forwardToFriends"];
+  };
+  "/e/fo/{token}": {
+    /**
+     * The open pixel of a friend's forwarded copy: records a forwarded open, answers a 1×1 GIF.
+     * @description Answers its GIF whatever the token. A genuine token records an open of the copy: the send’s and the forwarder’s, never a contact’s (machine opens labelled as for contacts).
+     */
+    get: operations["recordForwardedOpen"];
+  };
+  "/e/fc/{token}": {
+    /**
+     * A tracked link of a friend's forwarded copy: records the click, redirects to the stored destination.
+     * @description The destination is the send’s stored link for the position; nothing in the URL chooses it. Scanner clicks are labelled as for contacts; no cookie is set. An invalid link is a 404 page (limited per client address: 429).
+     */
+    get: operations["followForwardedLink"];
+    /**
+     * A tracked link of a friend's forwarded copy: records the click, redirects to the stored destination.
+     * @description The destination is the send’s stored link for the position; nothing in the URL chooses it. Scanner clicks are labelled as for contacts; no cookie is set. An invalid link is a 404 page (limited per client address: 429).
+     */
+    head: operations["followForwardedLinkHead"];
+  };
+  "/events": {
+    /**
+     * The event website: published events not yet over, the soonest first.
+     * @description Server-rendered; `?lang=` picks the language of the page (kept in the language cookie).
+     */
+    get: operations["getEventList"];
+  };
+  "/events/{slug}": {
+    /**
+     * An event's public page: when and where, its sessions and passes.
+     * @description Times in the event's time zone, named on the page. In the event's languages: `?lang=` picks one and the language cookie keeps it; otherwise the browser's language, else the event's first. Carries the tracking script of the event's website. A draft (unpublished) event answers 404; a cancelled one says so.
+     */
+    get: operations["getEventPage"];
+  };
+  "/events/portal": {
+    /**
+     * A signed-in contact's registrations (the event portal session cookie).
+     * @description Without a live session: a 303 to the sign-in page.
+     */
+    get: operations["getEventPortal"];
+  };
+  "/events/portal/sign-in": {
+    /**
+     * The sign-in page: a contact asks for a sign-in link by email.
+     * @description A form that works without JavaScript. No passwords: the link is the sign-in.
+     */
+    get: operations["getEventSignIn"];
+    /**
+     * Email a sign-in link to the address, if it is a contact's.
+     * @description The same page whatever the address (nothing tells whether it is known). The link works once, for 30 minutes. Limited per client address and per email address.
+     */
+    post: operations["requestEventSignIn"];
+  };
+  "/events/portal/sign-in/link": {
+    /**
+     * The page a sign-in link opens: a button that signs in.
+     * @description Signs no one in (mail scanners open links): the button posts the sealed token. A forged, used or expired link gets a page saying so.
+     */
+    get: operations["getEventSignInLink"];
+    /**
+     * Sign in with a sign-in link: sets the event portal session cookie.
+     * @description Posted by the button of the link page. Uses the link up (a second post answers 404) and answers 303 to the portal with `Set-Cookie: spoor_portal` (browser session, Secure, HttpOnly, SameSite=Lax, Path=/events).
+     */
+    post: operations["completeEventSignIn"];
+  };
+  "/events/portal/sign-out": {
+    /**
+     * Sign out of the event website: the session ends and its cookie is deleted.
+     * @description Posted by the portal’s button; answers a page saying so, with a way back to the events.
+     */
+    post: operations["eventSignOut"];
+  };
   "/": {
     /**
      * What this server is and where to go (API docs, the demo).
@@ -625,6 +708,11 @@ export interface paths {
   };
   "/api/suppressions/{email}": {
     /**
+     * An address's suppression: in force or not, why, and every listing and lift with where it came from.
+     * @description An address that has never been listed answers 404.
+     */
+    get: operations["getSuppression"];
+    /**
      * Lift a suppression (the mailbox works again): later sends attempt the address.
      * @description An address that is not suppressed answers 404; one suppressed for a complaint 409 (only its owner can lift that, by subscribing anew). The history keeps the lift.
      */
@@ -637,19 +725,19 @@ export interface paths {
      */
     get: operations["getContactSuppression"];
   };
-  "/api/bounce-reports": {
-    /**
-     * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
-     * @description `verdict` keeps one verdict: `unparseable`, `forged` and `unmatched` reports changed nothing and carry the message.
-     */
-    get: operations["listBounceReports"];
-  };
   "/api/sends/{id}/insights": {
     /**
      * Insights of a send: delivery, opens, clicks, rates, unsubscribes and clicks per link.
      * @description Recipients, sent, blocked by reason, delivered, bounces, opens and clicks (human and machine apart), rates, unsubscribes and clicks per link. Read from counters kept up as events arrive.
      */
     get: operations["getSendInsights"];
+  };
+  "/api/sends/{id}/outcomes": {
+    /**
+     * What a send's bounces, complaints, auto-replies and unsubscribes are made of.
+     * @description Outcomes by kind (`hard_bounce`, `soft_bounce`, `blocked`, `complaint`, `auto_reply`) and category (D365's bounce categories), with how many arrived after the SMTP server accepted the email (`late`); the people who unsubscribed by source (`unsubscribe_link`: the link or a mail provider's one-click button; `subscription_center`; …), each person once per source.
+     */
+    get: operations["getSendOutcomes"];
   };
   "/api/sends/{id}/domains": {
     /**
@@ -678,6 +766,108 @@ export interface paths {
      * @description Connects, starts TLS and logs in as sending does (no mail is sent; up to 5 seconds), and reports the latest failure to reach the server recorded on any send. The settings come from the environment (docs/configuration.md).
      */
     get: operations["getSmtpStatus"];
+  };
+  "/api/events": {
+    /**
+     * Every event, the latest start first.
+     * @description Drafts, published and cancelled events, without their sessions and passes.
+     */
+    get: operations["listEvents"];
+    /**
+     * Create an event (a draft: publish it to show its page).
+     * @description Needs name (in every language listed), timeZone, start, end and languages. Times without an offset are read in the event’s time zone.
+     */
+    post: operations["createEvent"];
+  };
+  "/api/events/{id}": {
+    /**
+     * One event with its sessions and passes.
+     * @description Times are given with the offset of the event’s time zone at that moment.
+     */
+    get: operations["getEvent"];
+    /**
+     * Change an event (fields left out keep their values).
+     * @description Checked whole: the end after the start, every session within the event, registration closing by the end, a capacity not below the places taken. A cancelled event cannot be changed (409).
+     */
+    patch: operations["changeEvent"];
+  };
+  "/api/events/{id}/publish": {
+    /**
+     * Publish a draft: its page appears on the event website.
+     * @description Answers 409 when the event is not in a state this applies to (the message says why).
+     */
+    post: operations["publishEvent"];
+  };
+  "/api/events/{id}/unpublish": {
+    /**
+     * Take a published event back to draft: its page answers 404 again.
+     * @description Answers 409 when the event is not in a state this applies to (the message says why).
+     */
+    post: operations["unpublishEvent"];
+  };
+  "/api/events/{id}/cancel": {
+    /**
+     * Cancel an event (for good): its page says it is cancelled.
+     * @description Answers 409 when the event is not in a state this applies to (the message says why).
+     */
+    post: operations["cancelEvent"];
+  };
+  "/api/events/{id}/sessions": {
+    /**
+     * Add a session (within the event’s times; named at least in its default language).
+     * @description Answers the whole event.
+     */
+    post: operations["addEventSession"];
+  };
+  "/api/events/{id}/sessions/{sessionId}": {
+    /**
+     * Delete a session no one has a place in (passes stop opening it).
+     * @description 409 when places in it are taken.
+     */
+    delete: operations["deleteEventSession"];
+    /**
+     * Change a session (fields left out keep their values).
+     * @description Answers the whole event.
+     */
+    patch: operations["changeEventSession"];
+  };
+  "/api/events/{id}/passes": {
+    /**
+     * Add a pass (a kind of ticket): its capacity and the sessions it opens.
+     * @description A pass opens only sessions of its own event (422 otherwise). Answers the whole event.
+     */
+    post: operations["addEventPass"];
+  };
+  "/api/events/{id}/passes/{passId}": {
+    /**
+     * Delete a pass no one holds.
+     * @description 409 when places with it are taken.
+     */
+    delete: operations["deleteEventPass"];
+    /**
+     * Change a pass (fields left out keep their values; sessionIds replaces the list).
+     * @description Answers the whole event.
+     */
+    patch: operations["changeEventPass"];
+  };
+  "/api/events/{id}/registrations": {
+    /**
+     * An event's registrations, the oldest first.
+     * @description Cancelled ones included (status `cancelled`).
+     */
+    get: operations["listEventRegistrations"];
+    /**
+     * Register a contact for a published event, with a pass and sessions.
+     * @description Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already.
+     */
+    post: operations["registerForEvent"];
+  };
+  "/api/bounce-reports": {
+    /**
+     * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
+     * @description `verdict` keeps one verdict: `unparseable`, `forged` and `unmatched` reports changed nothing and carry the message.
+     */
+    get: operations["listBounceReports"];
   };
   "/e/o/{token}": {
     /**
@@ -716,6 +906,27 @@ export interface paths {
      * @description Set SPOOR_SENDGRID_WEBHOOK_KEY to the verification key SendGrid shows. The ECDSA signature over the timestamp and the raw body is checked first (403 when missing, stale or wrong; nothing recorded). Each event is recorded once.
      */
     post: operations["sendgridEvents"];
+  };
+  "/webhooks/ses": {
+    /**
+     * Amazon SES notifications through an SNS HTTPS subscription: bounces and complaints become outcomes.
+     * @description Set SPOOR_SES_TOPIC_ARNS to the SNS topics SES publishes to. Each message's signature (SignatureVersion 1 or 2) is checked with the certificate SNS serves from sns.<region>.amazonaws.com before anything is read: 403 for another topic, a stale Timestamp, a certificate from elsewhere or a wrong signature, and nothing is recorded. A SubscriptionConfirmation for a configured topic is confirmed.
+     */
+    post: operations["sesNotifications"];
+  };
+  "/webhooks/mailgun": {
+    /**
+     * Mailgun's signed webhooks: permanent failures and complaints become outcomes.
+     * @description Set SPOOR_MAILGUN_WEBHOOK_SIGNING_KEY to Mailgun's HTTP webhook signing key. The HMAC-SHA256 of the body's timestamp and token is checked first: 403 when wrong or more than 15 minutes off, 409 for a token taken before (a replay); nothing recorded.
+     */
+    post: operations["mailgunEvents"];
+  };
+  "/webhooks/postmark": {
+    /**
+     * Postmark's bounce and spam-complaint webhooks (Basic credentials in the webhook URL).
+     * @description Postmark signs nothing; it documents HTTP Basic credentials in the webhook URL. Set SPOOR_POSTMARK_WEBHOOK_USER and SPOOR_POSTMARK_WEBHOOK_PASSWORD and put them in the URL (https://user:password@host/webhooks/postmark): 401 without them, nothing recorded.
+     */
+    post: operations["postmarkEvents"];
   };
 }
 
@@ -2127,6 +2338,817 @@ export interface operations {
       };
       /** @description An expired link (a page). */
       410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The forward-to-a-friend form a message's {{ forward_url }} opens.
+   * @description Up to 5 address fields and a button; no script. Changes nothing (link scanners fetch every link). The link names the send and the forwarder, sealed; it lasts 90 days (410 after).
+   */
+  getForwardForm: {
+    parameters: {
+      query?: {
+        token?: string;
+      };
+    };
+    responses: {
+      /** @description The form. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid, or names nothing we hold (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link (a page). */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Forward the email: each address entered is logged as a forward and sent a copy.
+   * @description Posted by the form (application/x-www-form-urlencoded) with its sealed token and up to 5 `email` fields. Each address is logged as a forward; each gets a copy without any of the forwarder’s links unless it is suppressed, belongs to a contact who unsubscribed, or has had its copies for the day — the answer is the same either way. Refused with the form and a message (422) for an invalid address, more than 5 at once, or past the forwarder’s limit for this email. A filled honeypot gets the same answer and leaves nothing.
+   */
+  forwardToFriends: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          token: string;
+          email?: string | string[];
+          website?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Thank you (the same whatever became of each copy). */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid, or names nothing we hold (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link (a page). */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The form again, saying what to correct. */
+      422: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The open pixel of a friend's forwarded copy: records a forwarded open, answers a 1×1 GIF.
+   * @description Answers its GIF whatever the token. A genuine token records an open of the copy: the send’s and the forwarder’s, never a contact’s (machine opens labelled as for contacts).
+   */
+  recordForwardedOpen: {
+    parameters: {
+      path: {
+        /** @description {token}.gif */
+        token: string;
+      };
+    };
+    responses: {
+      /** @description A transparent 1×1 GIF. */
+      200: {
+        content: {
+          "image/gif": string;
+        };
+      };
+    };
+  };
+  /**
+   * A tracked link of a friend's forwarded copy: records the click, redirects to the stored destination.
+   * @description The destination is the send’s stored link for the position; nothing in the URL chooses it. Scanner clicks are labelled as for contacts; no cookie is set. An invalid link is a 404 page (limited per client address: 429).
+   */
+  followForwardedLink: {
+    parameters: {
+      path: {
+        /** @description The click token. */
+        token: string;
+      };
+    };
+    responses: {
+      /** @description The honeypot link: a page no person sees. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description To the stored destination. */
+      302: {
+        content: never;
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An invalid or unknown link (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The destination stored for this link cannot be redirected to (a page). */
+      422: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * A tracked link of a friend's forwarded copy: records the click, redirects to the stored destination.
+   * @description The destination is the send’s stored link for the position; nothing in the URL chooses it. Scanner clicks are labelled as for contacts; no cookie is set. An invalid link is a 404 page (limited per client address: 429).
+   */
+  followForwardedLinkHead: {
+    parameters: {
+      path: {
+        /** @description The click token. */
+        token: string;
+      };
+    };
+    responses: {
+      /** @description The honeypot link: a page no person sees. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description To the stored destination. */
+      302: {
+        content: never;
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An invalid or unknown link (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The destination stored for this link cannot be redirected to (a page). */
+      422: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The event website: published events not yet over, the soonest first.
+   * @description Server-rendered; `?lang=` picks the language of the page (kept in the language cookie).
+   */
+  getEventList: {
+    parameters: {
+      query?: {
+        /** @description A language to show (and keep in the language cookie). */
+        lang?: string;
+      };
+    };
+    responses: {
+      /** @description The list. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * An event's public page: when and where, its sessions and passes.
+   * @description Times in the event's time zone, named on the page. In the event's languages: `?lang=` picks one and the language cookie keeps it; otherwise the browser's language, else the event's first. Carries the tracking script of the event's website. A draft (unpublished) event answers 404; a cancelled one says so.
+   */
+  getEventPage: {
+    parameters: {
+      query?: {
+        /** @description A language to show (and keep in the language cookie). */
+        lang?: string;
+      };
+      path: {
+        slug: string;
+      };
+    };
+    responses: {
+      /** @description The event. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description No published event with this slug. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * A signed-in contact's registrations (the event portal session cookie).
+   * @description Without a live session: a 303 to the sign-in page.
+   */
+  getEventPortal: {
+    parameters: {
+      query?: {
+        /** @description A language to show (and keep in the language cookie). */
+        lang?: string;
+      };
+    };
+    responses: {
+      /** @description The portal. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description To the sign-in page. */
+      303: {
+        content: never;
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The sign-in page: a contact asks for a sign-in link by email.
+   * @description A form that works without JavaScript. No passwords: the link is the sign-in.
+   */
+  getEventSignIn: {
+    parameters: {
+      query?: {
+        /** @description A language to show (and keep in the language cookie). */
+        lang?: string;
+      };
+    };
+    responses: {
+      /** @description The form. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Email a sign-in link to the address, if it is a contact's.
+   * @description The same page whatever the address (nothing tells whether it is known). The link works once, for 30 minutes. Limited per client address and per email address.
+   */
+  requestEventSignIn: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          email: string;
+          lang?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The same page for every address. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The page a sign-in link opens: a button that signs in.
+   * @description Signs no one in (mail scanners open links): the button posts the sealed token. A forged, used or expired link gets a page saying so.
+   */
+  getEventSignInLink: {
+    parameters: {
+      query?: {
+        token?: string;
+      };
+    };
+    responses: {
+      /** @description The button. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid or was used. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link. */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Sign in with a sign-in link: sets the event portal session cookie.
+   * @description Posted by the button of the link page. Uses the link up (a second post answers 404) and answers 303 to the portal with `Set-Cookie: spoor_portal` (browser session, Secure, HttpOnly, SameSite=Lax, Path=/events).
+   */
+  completeEventSignIn: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Signed in: to the portal. */
+      303: {
+        content: never;
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that is not valid or was used. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An expired link. */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Sign out of the event website: the session ends and its cookie is deleted.
+   * @description Posted by the portal’s button; answers a page saying so, with a way back to the events.
+   */
+  eventSignOut: {
+    responses: {
+      /** @description Signed out. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
         content: {
           "text/html": string;
         };
@@ -8706,6 +9728,8 @@ export interface operations {
           "application/json": {
             suppressions: ({
                 email: string;
+                /** @description The contact the address belonged to when it was listed. */
+                contactId: string | null;
                 /** @description hard_bounce, soft_bounces (the window filled) or complaint. */
                 reason: string;
                 /** @description The bounce category (invalid-mailbox, full-mailbox …) or complaint. */
@@ -8738,6 +9762,98 @@ export interface operations {
       };
       /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * An address's suppression: in force or not, why, and every listing and lift with where it came from.
+   * @description An address that has never been listed answers 404.
+   */
+  getSuppression: {
+    parameters: {
+      path: {
+        email: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description The suppression in force now; null when the address may be emailed. */
+            current: ({
+              /** @description hard_bounce, soft_bounces or complaint. */
+              reason: string;
+              category: string | null;
+              sendId: string | null;
+              detail: string | null;
+              /** Format: date-time */
+              since: string;
+              /** @description null = permanent (a complaint). */
+              until: string | null;
+              listing: number;
+            }) | null;
+            /** @description Every listing and lift of the address, newest first. */
+            history: ({
+                action: "listed" | "lifted";
+                reason: string;
+                category: string | null;
+                sendId: string | null;
+                /** @description How the outcome behind a listing arrived: smtp (the answer while sending), dsn, arf, reply or webhook; null for a lift. */
+                via: string | null;
+                detail: string | null;
+                listing: number | null;
+                until: string | null;
+                /** Format: date-time */
+                at: string;
+              })[];
+            /** @description Soft bounces suppress when `limit` of the last `window` sends soft-bounced. */
+            softBounceRule: {
+              limit: number;
+              window: number;
+            };
+            /** @description The address (lower-cased). */
+            email: string;
+            /** @description The contact the address belonged to when it was listed. */
+            contactId: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
@@ -8863,6 +9979,8 @@ export interface operations {
                 reason: string;
                 category: string | null;
                 sendId: string | null;
+                /** @description How the outcome behind a listing arrived: smtp (the answer while sending), dsn, arf, reply or webhook; null for a lift. */
+                via: string | null;
                 detail: string | null;
                 listing: number | null;
                 until: string | null;
@@ -8897,73 +10015,6 @@ export interface operations {
       };
       /** @description Not found. */
       404: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description A fault on Spoor's side (logged); nothing was recorded. */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
-      503: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-    };
-  };
-  /**
-   * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
-   * @description `verdict` keeps one verdict: `unparseable`, `forged` and `unmatched` reports changed nothing and carry the message.
-   */
-  listBounceReports: {
-    parameters: {
-      query?: {
-        verdict?: "recorded" | "duplicate" | "unparseable" | "forged" | "unmatched" | "ignored";
-        limit?: number;
-        cursor?: string;
-      };
-    };
-    responses: {
-      /** @description Default Response */
-      200: {
-        content: {
-          "application/json": {
-            reports: ({
-                id: string;
-                /** Format: date-time */
-                receivedAt: string;
-                source: string;
-                verdict: "recorded" | "duplicate" | "unparseable" | "forged" | "unmatched" | "ignored";
-                /** @description What was recorded, or why nothing was. */
-                reason: string;
-                envelopeFrom: string | null;
-                envelopeTo: string | null;
-                size: number;
-                /** @description The message as received, kept only when nothing could be recorded from it. */
-                raw: string | null;
-              })[];
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description Bad request: a value is malformed or missing (the message names it). */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description No API key or session, or an unknown, revoked or ended one. */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"];
-        };
-      };
-      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
-      403: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
@@ -9087,11 +10138,118 @@ export interface operations {
                   machine: number;
                 };
               }[];
+            /** @description Forward to a friend: unique figures count copies (a copy opened twice by a person is one unique human open). Attributed to the send and the forwarder, never to a contact. */
+            forwards: {
+              /** @description Addresses entered in the forward form, each logged as a forward. */
+              forwards: number;
+              /** @description Recipients who forwarded the email. */
+              forwarders: number;
+              copies: {
+                sent: number;
+                /** @description Not sent: suppressed, or the address’s contact unsubscribed. */
+                blocked: number;
+                /** @description Not sent: the address had its copies for the day. */
+                limited: number;
+                failed: number;
+                pending: number;
+              };
+              opens: {
+                human: {
+                  total: number;
+                  unique: number;
+                };
+                machine: {
+                  total: number;
+                  unique: number;
+                };
+              };
+              clicks: {
+                human: {
+                  total: number;
+                  unique: number;
+                };
+                scanner: {
+                  total: number;
+                  unique: number;
+                };
+              };
+            };
             /**
              * Format: date-time
              * @description When the counters were read.
              */
             asOf: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * What a send's bounces, complaints, auto-replies and unsubscribes are made of.
+   * @description Outcomes by kind (`hard_bounce`, `soft_bounce`, `blocked`, `complaint`, `auto_reply`) and category (D365's bounce categories), with how many arrived after the SMTP server accepted the email (`late`); the people who unsubscribed by source (`unsubscribe_link`: the link or a mail provider's one-click button; `subscription_center`; …), each person once per source.
+   */
+  getSendOutcomes: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            outcomes: {
+                /** @description hard_bounce, soft_bounce, blocked, complaint or auto_reply. */
+                kind: string;
+                /** @description D365's bounce category, auto-reply, challenge-response or complaint. */
+                category: string;
+                count: number;
+                /** @description Of these, reported after the SMTP server accepted the email. */
+                late: number;
+              }[];
+            unsubscribes: {
+                /** @description unsubscribe_link, subscription_center, … */
+                source: string;
+                /** @description People, each once per source. */
+                count: number;
+              }[];
           };
         };
       };
@@ -9447,6 +10605,2031 @@ export interface operations {
     };
   };
   /**
+   * Every event, the latest start first.
+   * @description Drafts, published and cancelled events, without their sessions and passes.
+   */
+  listEvents: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            events: ({
+                id: string;
+                slug: string;
+                status: "draft" | "published" | "cancelled";
+                /** @description The public page (404 until published). */
+                publicUrl: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                timeZone: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                venue: string | null;
+                onlineUrl: string | null;
+                languages: string[];
+                capacity: number | null;
+                /** @description Places taken by registrations. */
+                taken: number;
+                registrationOpens: string | null;
+                registrationCloses: string | null;
+                websiteId: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                publishedAt: string | null;
+                cancelledAt: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Create an event (a draft: publish it to show its page).
+   * @description Needs name (in every language listed), timeZone, start, end and languages. Times without an offset are read in the event’s time zone.
+   */
+  createEvent: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "name": {
+         *     "en": "Spring summit",
+         *     "fr": "Sommet de printemps"
+         *   },
+         *   "description": {
+         *     "en": "A day of talks.",
+         *     "fr": "Une journée de conférences."
+         *   },
+         *   "timeZone": "Europe/Paris",
+         *   "start": "2026-09-14T09:00",
+         *   "end": "2026-09-14T18:00",
+         *   "venue": "Palais des congrès, Paris",
+         *   "languages": [
+         *     "en",
+         *     "fr"
+         *   ],
+         *   "capacity": 300
+         * }
+         */
+        "application/json": {
+          /** @description The public address /events/{slug} (made from the name when absent). */
+          slug?: string;
+          /** @description The name per language code, e.g. {"en": "…", "fr": "…"}. */
+          name?: {
+            [key: string]: string;
+          };
+          description?: {
+            [key: string]: string;
+          } | null;
+          /** @description IANA time zone, e.g. Europe/Paris. */
+          timeZone?: string;
+          /** @description Start: a wall-clock time in the event's time zone (2026-09-14T09:00) or an instant with an offset (2026-09-14T09:00+02:00). */
+          start?: string;
+          /** @description End: a wall-clock time in the event's time zone (2026-09-14T09:00) or an instant with an offset (2026-09-14T09:00+02:00). */
+          end?: string;
+          venue?: string | null;
+          onlineUrl?: string | null;
+          /** @description Language codes (BCP 47, e.g. en, fr, pt-BR), the default first. */
+          languages?: string[];
+          /** @description Places; null: no limit. */
+          capacity?: number | null;
+          registrationOpens?: string | null;
+          registrationCloses?: string | null;
+          /** @description The website whose tracking script the event's public pages carry (visits count there). */
+          websiteId?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not a valid event, session or pass; `details.fields` names each problem. */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * One event with its sessions and passes.
+   * @description Times are given with the offset of the event’s time zone at that moment.
+   */
+  getEvent: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Change an event (fields left out keep their values).
+   * @description Checked whole: the end after the start, every session within the event, registration closing by the end, a capacity not below the places taken. A cancelled event cannot be changed (409).
+   */
+  changeEvent: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "capacity": 400,
+         *   "venue": "Hall B"
+         * }
+         */
+        "application/json": {
+          /** @description The public address /events/{slug} (made from the name when absent). */
+          slug?: string;
+          /** @description The name per language code, e.g. {"en": "…", "fr": "…"}. */
+          name?: {
+            [key: string]: string;
+          };
+          description?: {
+            [key: string]: string;
+          } | null;
+          /** @description IANA time zone, e.g. Europe/Paris. */
+          timeZone?: string;
+          /** @description Start: a wall-clock time in the event's time zone (2026-09-14T09:00) or an instant with an offset (2026-09-14T09:00+02:00). */
+          start?: string;
+          /** @description End: a wall-clock time in the event's time zone (2026-09-14T09:00) or an instant with an offset (2026-09-14T09:00+02:00). */
+          end?: string;
+          venue?: string | null;
+          onlineUrl?: string | null;
+          /** @description Language codes (BCP 47, e.g. en, fr, pt-BR), the default first. */
+          languages?: string[];
+          /** @description Places; null: no limit. */
+          capacity?: number | null;
+          registrationOpens?: string | null;
+          registrationCloses?: string | null;
+          /** @description The website whose tracking script the event's public pages carry (visits count there). */
+          websiteId?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not a valid event, session or pass; `details.fields` names each problem. */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Publish a draft: its page appears on the event website.
+   * @description Answers 409 when the event is not in a state this applies to (the message says why).
+   */
+  publishEvent: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Take a published event back to draft: its page answers 404 again.
+   * @description Answers 409 when the event is not in a state this applies to (the message says why).
+   */
+  unpublishEvent: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Cancel an event (for good): its page says it is cancelled.
+   * @description Answers 409 when the event is not in a state this applies to (the message says why).
+   */
+  cancelEvent: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Add a session (within the event’s times; named at least in its default language).
+   * @description Answers the whole event.
+   */
+  addEventSession: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "name": {
+         *     "en": "Keynote",
+         *     "fr": "Discours d'ouverture"
+         *   },
+         *   "start": "2026-09-14T09:30",
+         *   "end": "2026-09-14T10:30",
+         *   "room": "Hall A",
+         *   "speakers": [
+         *     "Ada Lovelace"
+         *   ],
+         *   "capacity": 300
+         * }
+         */
+        "application/json": {
+          /** @description The name per language code, e.g. {"en": "…", "fr": "…"}. */
+          name?: {
+            [key: string]: string;
+          };
+          description?: {
+            [key: string]: string;
+          } | null;
+          /** @description Start: a wall-clock time in the event's time zone (2026-09-14T09:00) or an instant with an offset (2026-09-14T09:00+02:00). */
+          start?: string;
+          /** @description End: a wall-clock time in the event's time zone (2026-09-14T09:00) or an instant with an offset (2026-09-14T09:00+02:00). */
+          end?: string;
+          room?: string | null;
+          speakers?: string[];
+          /** @description Places; null: no limit. */
+          capacity?: number | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not a valid event, session or pass; `details.fields` names each problem. */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Delete a session no one has a place in (passes stop opening it).
+   * @description 409 when places in it are taken.
+   */
+  deleteEventSession: {
+    parameters: {
+      path: {
+        id: string;
+        sessionId: string;
+      };
+    };
+    responses: {
+      /** @description Deleted. */
+      204: {
+        content: never;
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Change a session (fields left out keep their values).
+   * @description Answers the whole event.
+   */
+  changeEventSession: {
+    parameters: {
+      path: {
+        id: string;
+        sessionId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "name": {
+         *     "en": "Keynote",
+         *     "fr": "Discours d'ouverture"
+         *   },
+         *   "start": "2026-09-14T09:30",
+         *   "end": "2026-09-14T10:30",
+         *   "room": "Hall A",
+         *   "speakers": [
+         *     "Ada Lovelace"
+         *   ],
+         *   "capacity": 300
+         * }
+         */
+        "application/json": {
+          /** @description The name per language code, e.g. {"en": "…", "fr": "…"}. */
+          name?: {
+            [key: string]: string;
+          };
+          description?: {
+            [key: string]: string;
+          } | null;
+          /** @description Start: a wall-clock time in the event's time zone (2026-09-14T09:00) or an instant with an offset (2026-09-14T09:00+02:00). */
+          start?: string;
+          /** @description End: a wall-clock time in the event's time zone (2026-09-14T09:00) or an instant with an offset (2026-09-14T09:00+02:00). */
+          end?: string;
+          room?: string | null;
+          speakers?: string[];
+          /** @description Places; null: no limit. */
+          capacity?: number | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not a valid event, session or pass; `details.fields` names each problem. */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Add a pass (a kind of ticket): its capacity and the sessions it opens.
+   * @description A pass opens only sessions of its own event (422 otherwise). Answers the whole event.
+   */
+  addEventPass: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "name": {
+         *     "en": "Day pass",
+         *     "fr": "Pass journée"
+         *   },
+         *   "capacity": 200,
+         *   "sessionIds": []
+         * }
+         */
+        "application/json": {
+          /** @description The name per language code, e.g. {"en": "…", "fr": "…"}. */
+          name?: {
+            [key: string]: string;
+          };
+          description?: {
+            [key: string]: string;
+          } | null;
+          /** @description Places; null: no limit. */
+          capacity?: number | null;
+          /** @description The sessions it opens (this event's). */
+          sessionIds?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not a valid event, session or pass; `details.fields` names each problem. */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Delete a pass no one holds.
+   * @description 409 when places with it are taken.
+   */
+  deleteEventPass: {
+    parameters: {
+      path: {
+        id: string;
+        passId: string;
+      };
+    };
+    responses: {
+      /** @description Deleted. */
+      204: {
+        content: never;
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Change a pass (fields left out keep their values; sessionIds replaces the list).
+   * @description Answers the whole event.
+   */
+  changeEventPass: {
+    parameters: {
+      path: {
+        id: string;
+        passId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "name": {
+         *     "en": "Day pass",
+         *     "fr": "Pass journée"
+         *   },
+         *   "capacity": 200,
+         *   "sessionIds": []
+         * }
+         */
+        "application/json": {
+          /** @description The name per language code, e.g. {"en": "…", "fr": "…"}. */
+          name?: {
+            [key: string]: string;
+          };
+          description?: {
+            [key: string]: string;
+          } | null;
+          /** @description Places; null: no limit. */
+          capacity?: number | null;
+          /** @description The sessions it opens (this event's). */
+          sessionIds?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            slug: string;
+            status: "draft" | "published" | "cancelled";
+            /** @description The public page (404 until published). */
+            publicUrl: string;
+            name: {
+              [key: string]: string;
+            };
+            description: {
+              [key: string]: string;
+            };
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+            end: string;
+            venue: string | null;
+            onlineUrl: string | null;
+            languages: string[];
+            capacity: number | null;
+            /** @description Places taken by registrations. */
+            taken: number;
+            registrationOpens: string | null;
+            registrationCloses: string | null;
+            websiteId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            publishedAt: string | null;
+            cancelledAt: string | null;
+            sessions: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset, e.g. 2026-09-14T09:00:00+02:00. */
+                end: string;
+                room: string | null;
+                speakers: string[];
+                capacity: number | null;
+                taken: number;
+              })[];
+            passes: ({
+                id: string;
+                name: {
+                  [key: string]: string;
+                };
+                description: {
+                  [key: string]: string;
+                };
+                capacity: number | null;
+                taken: number;
+                sessionIds: string[];
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not a valid event, session or pass; `details.fields` names each problem. */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * An event's registrations, the oldest first.
+   * @description Cancelled ones included (status `cancelled`).
+   */
+  listEventRegistrations: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            registrations: ({
+                id: string;
+                eventId: string;
+                contactId: string;
+                passId: string | null;
+                sessionIds: string[];
+                status: "registered" | "cancelled";
+                /** Format: date-time */
+                createdAt: string;
+                cancelledAt: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Register a contact for a published event, with a pass and sessions.
+   * @description Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already.
+   */
+  registerForEvent: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "contactId": "c1StIdXyZ12345678abcde",
+         *   "passId": null,
+         *   "sessionIds": []
+         * }
+         */
+        "application/json": {
+          contactId: string;
+          passId?: string | null;
+          sessionIds?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            eventId: string;
+            contactId: string;
+            passId: string | null;
+            sessionIds: string[];
+            status: "registered" | "cancelled";
+            /** Format: date-time */
+            createdAt: string;
+            cancelledAt: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not a valid event, session or pass; `details.fields` names each problem. */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
+   * @description `verdict` keeps one verdict: `unparseable`, `forged` and `unmatched` reports changed nothing and carry the message.
+   */
+  listBounceReports: {
+    parameters: {
+      query?: {
+        verdict?: "recorded" | "duplicate" | "unparseable" | "forged" | "unmatched" | "ignored";
+        limit?: number;
+        cursor?: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            reports: ({
+                id: string;
+                /** Format: date-time */
+                receivedAt: string;
+                source: string;
+                verdict: "recorded" | "duplicate" | "unparseable" | "forged" | "unmatched" | "ignored";
+                /** @description What was recorded, or why nothing was. */
+                reason: string;
+                envelopeFrom: string | null;
+                envelopeTo: string | null;
+                size: number;
+                /** @description The message as received, kept only when nothing could be recorded from it. */
+                raw: string | null;
+              })[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
    * The open pixel in sent email: records an open, answers a 1×1 GIF.
    * @description Answers its GIF to everything under its path, whatever the token: a mail client never sees an error. An open with a genuine token is recorded (at most 30 per recipient a minute).
    */
@@ -9730,6 +12913,218 @@ export interface operations {
       };
       /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Amazon SES notifications through an SNS HTTPS subscription: bounces and complaints become outcomes.
+   * @description Set SPOOR_SES_TOPIC_ARNS to the SNS topics SES publishes to. Each message's signature (SignatureVersion 1 or 2) is checked with the certificate SNS serves from sns.<region>.amazonaws.com before anything is read: 403 for another topic, a stale Timestamp, a certificate from elsewhere or a wrong signature, and nothing is recorded. A SubscriptionConfirmation for a configured topic is confirmed.
+   */
+  sesNotifications: {
+    /** @description The SNS message, JSON (SNS posts it as text/plain). */
+    requestBody: {
+      content: {
+        /** @example {"Type":"Notification","MessageId":"8b0c3d61-5f0e-5a58-9a4e-6d0c4c1e2f10","TopicArn":"arn:aws:sns:eu-west-1:123456789012:ses-bounces","Message":"{\"notificationType\":\"Bounce\"}","Timestamp":"2026-12-06T12:00:00.000Z","SignatureVersion":"2","Signature":"c2lnbmF0dXJl","SigningCertURL":"https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-0123456789abcdef.pem"} */
+        "application/json": string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            recorded: number;
+            duplicates: number;
+            unmatched: number;
+            ignored: number;
+            /** @description What became of a (un)subscription confirmation; null for a notification. */
+            subscription: "confirmed" | "unsubscribed" | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Mailgun's signed webhooks: permanent failures and complaints become outcomes.
+   * @description Set SPOOR_MAILGUN_WEBHOOK_SIGNING_KEY to Mailgun's HTTP webhook signing key. The HMAC-SHA256 of the body's timestamp and token is checked first: 403 when wrong or more than 15 minutes off, 409 for a token taken before (a replay); nothing recorded.
+   */
+  mailgunEvents: {
+    /** @description The JSON body Mailgun posts: {signature: {timestamp, token, signature}, "event-data": {…}}. */
+    requestBody: {
+      content: {
+        /** @example {"signature":{"timestamp":"1780000000","token":"0123456789abcdef0123456789abcdef0123456789abcdef01","signature":"00"},"event-data":{"event":"failed","severity":"permanent","recipient":"ada@example.com","message":{"headers":{"message-id":"a1b2@track.example.com"}}}} */
+        "application/json": string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            recorded: number;
+            duplicates: number;
+            unmatched: number;
+            ignored: number;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Conflict with the current state (the message says which). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Postmark's bounce and spam-complaint webhooks (Basic credentials in the webhook URL).
+   * @description Postmark signs nothing; it documents HTTP Basic credentials in the webhook URL. Set SPOOR_POSTMARK_WEBHOOK_USER and SPOOR_POSTMARK_WEBHOOK_PASSWORD and put them in the URL (https://user:password@host/webhooks/postmark): 401 without them, nothing recorded.
+   */
+  postmarkEvents: {
+    /** @description One Postmark Bounce or SpamComplaint record, JSON. */
+    requestBody: {
+      content: {
+        /** @example {"RecordType":"Bounce","Type":"HardBounce","TypeCode":1,"MessageID":"883953f4-6105-42a2-a16a-77a8eac79483","Email":"ada@example.com","Details":"smtp;550 5.1.1 User unknown","Metadata":{"spoor-send":"2.abc.def.tag"}} */
+        "application/json": string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            recorded: number;
+            duplicates: number;
+            unmatched: number;
+            ignored: number;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

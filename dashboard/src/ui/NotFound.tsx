@@ -1,5 +1,6 @@
 // What an unknown address under /app/ shows, and what shows while a page area's code loads.
 import { Link } from 'wouter';
+import { inApp } from './app-path';
 import { EmptyState } from './EmptyState';
 import { Page } from './Page';
 
@@ -7,7 +8,7 @@ export function NotFound() {
   return (
     <Page title="Page not found">
       <EmptyState title="There is no page at this address.">
-        <Link href="~/">Go to the overview</Link>
+        <Link href={inApp('/')}>Go to the overview</Link>
       </EmptyState>
     </Page>
   );

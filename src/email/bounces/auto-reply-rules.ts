@@ -5,7 +5,12 @@
 
 export type AutoReplyKind = 'auto-reply' | 'challenge-response';
 
-const CHALLENGE_HEADERS = ['x-boxtrapper', 'x-bluebottle-request', 'x-challengeresponse', 'x-spamarrest'];
+export const CHALLENGE_HEADERS = [
+  'x-boxtrapper',
+  'x-bluebottle-request',
+  'x-challengeresponse',
+  'x-spamarrest',
+];
 const CHALLENGE_SUBJECT =
   /please confirm|confirm (?:that )?you|verify (?:that )?you|verification required|sender verification|challenge|awaiting your confirmation|approval (?:needed|required)/i;
 const AUTO_SUBJECT =

@@ -32,6 +32,14 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
+/** Feedback types that are a person's complaint (RFC 5965, IANA MARF registry), in ARF and ESP reports alike. */
+export const COMPLAINT_FEEDBACK_TYPES: ReadonlySet<string> = new Set(['abuse', 'fraud', 'virus', 'other']);
+
+/** The category the words of a refusal name (null when none does): for a provider's own bounce type. */
+export function categoryByWords(text: string): Category | null {
+  return WORDS.find(([words]) => words.test(text))?.[1] ?? null;
+}
+
 export type BounceKind = Extract<OutcomeKind, 'hard_bounce' | 'soft_bounce' | 'blocked'>;
 
 export interface BounceVerdict {

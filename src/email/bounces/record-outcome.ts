@@ -89,7 +89,12 @@ export async function recordOutcome(
   if (input.kind === 'complaint') {
     // A complaint unsubscribes the contact from everything, attributed to the email complained about.
     const lists = (await membershipsOf(db, input.contactId)).map((membership) => membership.list_id);
-    await unsubscribeFromLists(db, input.contactId, lists, { sendId: input.sendId, now });
+    // Its consent events say so (not the link's default source): the person never used the link.
+    await unsubscribeFromLists(db, input.contactId, lists, {
+      sendId: input.sendId,
+      now,
+      source: 'complaint',
+    });
   }
   if (!emailMatch) return { recorded: true, outcomeId, suppression: null };
   const suppression = await suppressIfDue(db, input, emailMatch, policy, now);

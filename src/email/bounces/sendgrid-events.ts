@@ -3,8 +3,8 @@
 // key as SendGrid shows it), then each event of the JSON array read into an outcome. Pure apart from
 // the crypto; nothing is parsed before the signature holds.
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import type { OutcomeKind } from '../../storage/schema.ts';
 import { classifyDsnRecipient } from './outcome-rules.ts';
+import type { WebhookEvent } from './webhook-event.ts';
 
 export const SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature';
 export const TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp';
@@ -39,26 +39,17 @@ export function checkSignature(
   return valid ? { ok: true } : { ok: false, reason: 'the signature does not match' };
 }
 
-export interface WebhookEvent {
-  /** The email's Message-ID (SendGrid's smtp-id), with angle brackets. */
-  messageId: string | null;
-  email: string | null;
-  outcome: { kind: OutcomeKind; category: string; status: string | null; detail: string | null } | null;
-  /** Why an event records nothing (delivered, opened, deferred, dropped …). */
-  ignored: string | null;
-}
-
 const text = (value: unknown, max = 1000) => (typeof value === 'string' ? value.slice(0, max) : null);
 
 /** One event of the array into what it means; never throws. */
 export function readSendgridEvent(event: unknown): WebhookEvent {
   if (typeof event !== 'object' || event === null || Array.isArray(event))
-    return { messageId: null, email: null, outcome: null, ignored: 'not an event object' };
+    return { sendHeader: null, messageId: null, email: null, outcome: null, ignored: 'not an event object' };
   const fields = event as Record<string, unknown>;
   const smtpId = text(fields['smtp-id'], 300)?.trim() ?? null;
   const messageId = smtpId ? (smtpId.startsWith('<') ? smtpId : `<${smtpId}>`) : null;
   const email = text(fields['email'], 320)?.trim().toLowerCase() ?? null;
-  const base = { messageId, email };
+  const base = { sendHeader: null, messageId, email };
   switch (fields['event']) {
     case 'bounce': {
       const status = text(fields['status'], 20);

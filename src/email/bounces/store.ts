@@ -50,6 +50,56 @@ export async function pageReports(
     .execute();
 }
 
+/** Deletes up to `limit` reports received before `before`, oldest first; how many it deleted. */
+export async function deleteReportsBefore(db: Db, before: number, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('bounce_reports')
+    .where(
+      'id',
+      'in',
+      db
+        .selectFrom('bounce_reports')
+        .select('id')
+        .where('received_at', '<', before)
+        .orderBy('received_at')
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Whether a signed webhook request with this token was taken before (a replay). */
+export async function webhookTokenSeen(db: Db, provider: string, token: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('webhook_tokens')
+    .select('seen_at')
+    .where('provider', '=', provider)
+    .where('token', '=', token)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Notes the token as taken; false when it already was (two deliveries of one request raced). */
+export async function rememberWebhookToken(
+  db: Db,
+  provider: string,
+  token: string,
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .insertInto('webhook_tokens')
+    .values({ provider, token, seen_at: now })
+    .onConflict((oc) => oc.columns(['provider', 'token']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** Tokens older than any request that still passes the freshness window. */
+export async function forgetWebhookTokensBefore(db: Db, before: number): Promise<number> {
+  const result = await db.deleteFrom('webhook_tokens').where('seen_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export async function findReport(db: Db, id: string) {
   return db.selectFrom('bounce_reports').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -203,4 +253,40 @@ export async function moveOutcomes(db: Db, fromContactId: string, toContactId: s
     .set({ contact_id: toContactId })
     .where('contact_id', '=', fromContactId)
     .execute();
+}
+
+/** Where an address's outcomes on these sends came from (a suppression history's listings say it). */
+export async function outcomeSourcesOf(db: Db, emailMatch: string, sendIds: readonly string[]) {
+  if (sendIds.length === 0) return [];
+  return db
+    .selectFrom('bounce_outcomes')
+    .select(['send_id', 'kind', 'source'])
+    .where('email_match', '=', emailMatch)
+    .where('send_id', 'in', [...new Set(sendIds)])
+    .execute();
+}
+
+/**
+ * A send's outcomes by kind and category, with how many of each arrived after the SMTP server had
+ * accepted the email (every source but `smtp`). Reads the send's rows on the unique key's index: as
+ * many rows as the send had bounces, complaints and auto-replies.
+ */
+export async function outcomeCountsOfSend(db: Db, sendId: string) {
+  const rows = await db
+    .selectFrom('bounce_outcomes')
+    .select((eb) => [
+      'kind',
+      'category',
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.sum<number>(sql<number>`case when source = 'smtp' then 0 else 1 end`).as('late'),
+    ])
+    .where('send_id', '=', sendId)
+    .groupBy(['kind', 'category'])
+    .execute();
+  return rows.map((row) => ({
+    kind: row.kind,
+    category: row.category,
+    count: Number(row.n),
+    late: Number(row.late ?? 0),
+  }));
 }

@@ -7,11 +7,12 @@ import type { BounceConfig } from '../../config.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Seal } from '../../platform/seal.ts';
 import type { Database, OutcomeKind, OutcomeSource, ReportVerdict } from '../../storage/schema.ts';
-import { classifyDsnRecipient } from './outcome-rules.ts';
+import { COMPLAINT_FEEDBACK_TYPES, classifyDsnRecipient } from './outcome-rules.ts';
 import { type OriginalRefs, type ParsedReport, parseReport } from './parse-report.ts';
 import { type OutcomeResult, recordOutcome } from './record-outcome.ts';
 import { parseSendHeader } from './send-header.ts';
 import { insertReport, recipientByMessageId, recipientFor } from './store.ts';
+import { readUnsubscribeAddress } from './unsubscribe-address.ts';
 import { readVerpAddress } from './verp.ts';
 
 export interface ReportDeps {
@@ -30,9 +31,6 @@ export type TakeResult =
   | { answer: 'ok'; verdict: ReportVerdict; reason: string }
   | { answer: 'retry'; reason: string };
 
-/** Feedback types that are a person's complaint (RFC 5965, IANA MARF registry). */
-const COMPLAINTS = new Set(['abuse', 'fraud', 'virus', 'other']);
-
 type Attribution =
   | { ok: true; sendId: string; contactId: string; via: string }
   | { ok: false; verdict: 'forged' | 'unmatched'; reason: string };
@@ -43,6 +41,15 @@ async function attribute(deps: ReportDeps, envelope: Envelope, original: Origina
     const verp = readVerpAddress(deps.seal, deps.bounces.domain, to);
     if (verp.ok) return { ok: true, sendId: verp.sendId, contactId: verp.contactId, via: 'the return path' };
     if (verp.error === 'forged') forged = `the return path ${to.slice(0, 120)} is not one Spoor made`;
+    // A complaint report sent to a List-Unsubscribe address (unsubscribe-mail.ts) names its email so.
+    const unsubscribe = readUnsubscribeAddress(deps.seal, deps.bounces.domain, to);
+    if (unsubscribe.ok)
+      return {
+        ok: true,
+        sendId: unsubscribe.sendId,
+        contactId: unsubscribe.contactId,
+        via: 'the unsubscribe address',
+      };
   }
   if (original.sendHeader) {
     const named = parseSendHeader({ seal: deps.seal }, original.sendHeader);
@@ -92,7 +99,7 @@ async function outcomeOf(
       return { ...verdict, detail: block.diagnostic ?? block.status, source: 'dsn' };
     }
     case 'arf':
-      if (!COMPLAINTS.has(report.feedbackType))
+      if (!COMPLAINT_FEEDBACK_TYPES.has(report.feedbackType))
         return `a ${report.feedbackType} report is no complaint by the recipient`;
       return {
         kind: 'complaint',

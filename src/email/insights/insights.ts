@@ -8,6 +8,7 @@ import type { Db } from '../../storage/schema.ts';
 import { COUNTER, HOURLY_PREFIX, hourStart, parseHourlyCounter } from '../counters/counter-names.ts';
 import { readCounterFamily, readCounters } from '../counters/store.ts';
 import { findSendForInsights, linksOfSend } from '../engagement/store.ts';
+import { type ForwardInsights, forwardInsightsOf } from '../forwards/forward-counters.ts';
 
 export interface Tallies {
   total: number;
@@ -53,6 +54,8 @@ export interface SendInsights {
   honeypot: { position: number; scanner: Tallies } | null;
   /** Hours with activity, oldest first (the chart fills the hours between with zeros). */
   timeline: HourOfActivity[];
+  /** Forward to a friend: addresses forwarded to, what became of the copies, and their opens and clicks. */
+  forwards: ForwardInsights;
   /** When these figures were read: they are live counters, kept up as events arrive. */
   asOf: string;
 }
@@ -160,6 +163,7 @@ export function buildInsights(
         }
       : null,
     timeline: timelineOf(hourly),
+    forwards: forwardInsightsOf(counters),
     asOf: new Date(now).toISOString(),
   };
 }

@@ -10,6 +10,7 @@ import { getDomainResults } from './domain-results.ts';
 import { CSV_COLUMNS, figureContactsCsv, listFigureContacts } from './figure-contacts.ts';
 import { type Audience, CONTACT_FIGURES, type ContactFigure } from './figure-labels.ts';
 import { getSendInsights } from './insights.ts';
+import { getOutcomeBreakdown } from './outcome-breakdown.ts';
 
 const Count = Type.Integer({ minimum: 0 });
 const Tallies = Type.Object({ total: Count, unique: Count });
@@ -59,6 +60,34 @@ const SendInsights = Type.Object(
         clicks: Type.Object({ human: Count, machine: Count }),
       }),
       { description: 'Total opens and clicks per hour with activity, oldest first.' },
+    ),
+    forwards: Type.Object(
+      {
+        forwards: Type.Integer({
+          minimum: 0,
+          description: 'Addresses entered in the forward form, each logged as a forward.',
+        }),
+        forwarders: Type.Integer({ minimum: 0, description: 'Recipients who forwarded the email.' }),
+        copies: Type.Object({
+          sent: Count,
+          blocked: Type.Integer({
+            minimum: 0,
+            description: 'Not sent: suppressed, or the address’s contact unsubscribed.',
+          }),
+          limited: Type.Integer({
+            minimum: 0,
+            description: 'Not sent: the address had its copies for the day.',
+          }),
+          failed: Count,
+          pending: Count,
+        }),
+        opens: Type.Object({ human: Tallies, machine: Tallies }),
+        clicks: Type.Object({ human: Tallies, scanner: Tallies }),
+      },
+      {
+        description:
+          'Forward to a friend: unique figures count copies (a copy opened twice by a person is one unique human open). Attributed to the send and the forwarder, never to a contact.',
+      },
     ),
     asOf: Type.String({ format: 'date-time', description: 'When the counters were read.' }),
   },
@@ -185,6 +214,39 @@ type FigureParams = {
   domain?: string;
 };
 
+const SendOutcomes = Type.Object(
+  {
+    outcomes: Type.Array(
+      Type.Object({
+        kind: Type.String({ description: 'hard_bounce, soft_bounce, blocked, complaint or auto_reply.' }),
+        category: Type.String({
+          description: "D365's bounce category, auto-reply, challenge-response or complaint.",
+        }),
+        count: Count,
+        late: Type.Integer({
+          minimum: 0,
+          description: 'Of these, reported after the SMTP server accepted the email.',
+        }),
+      }),
+    ),
+    unsubscribes: Type.Array(
+      Type.Object({
+        source: Type.String({ description: 'unsubscribe_link, subscription_center, …' }),
+        count: Type.Integer({ minimum: 0, description: 'People, each once per source.' }),
+      }),
+    ),
+  },
+  {
+    title: 'SendOutcomes',
+    examples: [
+      {
+        outcomes: [{ kind: 'hard_bounce', category: 'invalid-mailbox', count: 12, late: 9 }],
+        unsubscribes: [{ source: 'unsubscribe_link', count: 4 }],
+      },
+    ],
+  },
+);
+
 export function insightsRoutes(scope: FastifyInstance, deps: { db: Db }): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
@@ -201,6 +263,22 @@ export function insightsRoutes(scope: FastifyInstance, deps: { db: Db }): void {
       },
     },
     async (request) => getSendInsights(deps.db, request.params.id),
+  );
+
+  app.get(
+    '/api/sends/:id/outcomes',
+    {
+      schema: {
+        operationId: 'getSendOutcomes',
+        tags: ['email insights'],
+        summary: "What a send's bounces, complaints, auto-replies and unsubscribes are made of.",
+        description:
+          "Outcomes by kind (`hard_bounce`, `soft_bounce`, `blocked`, `complaint`, `auto_reply`) and category (D365's bounce categories), with how many arrived after the SMTP server accepted the email (`late`); the people who unsubscribed by source (`unsubscribe_link`: the link or a mail provider's one-click button; `subscription_center`; …), each person once per source.",
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: SendOutcomes, ...errors(404, 503) },
+      },
+    },
+    async (request) => getOutcomeBreakdown(deps.db, request.params.id),
   );
 
   app.get(

@@ -178,6 +178,11 @@ export function mergeFields(): { tag: string; description: string }[] {
       description:
         "The recipient's subscription center: their lists, to change or leave (put it in an href).",
     },
+    {
+      tag: '{{ forward_url }}',
+      description:
+        "The recipient's forward-to-a-friend form: up to 5 addresses, each sent a copy with none of the recipient's links (put it in an href).",
+    },
   ];
 }
 

@@ -8,6 +8,7 @@ const urls: RecipientTrackingUrls = {
   click: (position) => `https://t.test/e/c/T${position}`,
   unsubscribe: 'https://t.test/e/u/U',
   subscriptionCenter: 'https://t.test/subscriptions?token=S.1&x=2',
+  forward: 'https://t.test/forward?token=F.1&y=3',
 };
 
 const ada: MergeContact = {
@@ -249,6 +250,29 @@ const cases: Case[] = [
     content: { html: '<a href="{{ subscription_center_url }}">Your lists</a>' },
     tracked: false,
     htmlHas: ['<a href="#subscription-center">Your lists</a>'],
+  },
+  {
+    name: 'the forward form merge field, in both parts (escaped in the HTML), never tracked',
+    content: {
+      html: '<a href="{{ forward_url }}">Forward</a>',
+      text: 'Forward: {{ forward_url }}',
+    },
+    links: [],
+    htmlHas: ['<a href="https://t.test/forward?token=F.1&amp;y=3">Forward</a>'],
+    text: 'Forward: https://t.test/forward?token=F.1&y=3',
+  },
+  {
+    name: 'the forward form in a preview is a placeholder',
+    content: { html: '<a href="{{ forward_url }}">Forward</a>' },
+    tracked: false,
+    htmlHas: ['<a href="#forward">Forward</a>'],
+  },
+  {
+    name: "a contact's own email says so to templates",
+    content: {
+      html: '<p>{{ recipient.kind }} {% if recipient.forwarded_copy %}copy{% else %}own{% endif %}</p>',
+    },
+    htmlHas: ['<p>contact own</p>'],
   },
   {
     name: 'a merge value cannot pose as a link placeholder',

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { Liquid, type Template } from 'liquidjs';
 import { AppError } from '../../lib/errors.ts';
 import { escapeHtml } from '../../lib/html.ts';
-import type { RecipientTrackingUrls } from '../engagement/tracking-urls.ts';
+import type { CopyTrackingUrls, RecipientTrackingUrls } from '../engagement/tracking-urls.ts';
 import { type LinkEntry, markLinks, markTextLinks, type RefusedLink } from './email-links.ts';
 
 export type { LinkEntry };
@@ -37,6 +37,28 @@ export interface RenderedEmail {
   text: string;
 }
 
+/**
+ * Whom a rendering is for. `contact`: a recipient's own email (their merge fields, their links). A
+ * `forwarded_copy` is the copy a recipient forwarded to a friend (src/email/forwards): there is no contact
+ * at all, so merge fields render empty (or their `default`) and every link that acts for a recipient
+ * (unsubscribe, subscription center, forward form; any per-recipient tag added later) renders neutrally.
+ * Templates and tags can read it as `{{ recipient.kind }}` / `{{ recipient.forwarded_copy }}`.
+ */
+export type RenderAudience = 'contact' | 'forwarded_copy';
+
+/** What a template sees as `recipient` (and a custom tag in its context's `recipient`). */
+export interface RecipientContext {
+  kind: RenderAudience;
+  forwarded_copy: boolean;
+}
+
+/** Per-recipient links where there is no recipient (previews, forwarded copies): inert anchors. */
+export const NEUTRAL_LINKS = {
+  unsubscribe: '#unsubscribe',
+  subscriptionCenter: '#subscription-center',
+  forward: '#forward',
+} as const;
+
 export interface PreparedMessage {
   /** The send's link table: tracked links by position, the honeypot last. */
   links: LinkEntry[];
@@ -44,6 +66,11 @@ export interface PreparedMessage {
   refusedLinks: RefusedLink[];
   /** `urls` null renders a preview: original links, no pixel, no honeypot. */
   render(contact: MergeContact, urls: RecipientTrackingUrls | null): RenderedEmail;
+  /**
+   * A forwarded copy for a friend: no contact (defaults apply), no link of the forwarder's, the copy's own
+   * pixel and click redirects (`urls`), and the honeypot.
+   */
+  renderForwardedCopy(urls: CopyTrackingUrls): RenderedEmail;
 }
 
 function emailEngine(escapeOutput: boolean): Liquid {
@@ -96,6 +123,7 @@ export function prepareMessage(content: MessageContent): PreparedMessage {
   const sentinelPattern = new RegExp(`https://spoor\\.invalid/${nonce}/link/(\\d+)/`, 'g');
   const unsubscribeSentinel = `https://spoor.invalid/${nonce}/unsubscribe/`;
   const centerSentinel = `https://spoor.invalid/${nonce}/subscription-center/`;
+  const forwardSentinel = `https://spoor.invalid/${nonce}/forward/`;
 
   const links: LinkEntry[] = [];
   const refusedLinks: RefusedLink[] = [];
@@ -130,39 +158,61 @@ export function prepareMessage(content: MessageContent): PreparedMessage {
   const honeypot: LinkEntry = { position: links.length, url: 'about:blank', honeypot: true };
   const original = new Map(links.map((link) => [link.position, link.url]));
 
+  function renderFor(
+    contact: MergeContact,
+    tracking: CopyTrackingUrls | null,
+    own: RecipientTrackingUrls | null,
+    audience: RenderAudience,
+  ): RenderedEmail {
+    const recipient: RecipientContext = { kind: audience, forwarded_copy: audience === 'forwarded_copy' };
+    const data = {
+      contact,
+      recipient,
+      unsubscribe_url: unsubscribeSentinel,
+      subscription_center_url: centerSentinel,
+      forward_url: forwardSentinel,
+    };
+    const linkOf = (position: number) =>
+      tracking ? tracking.click(position) : (original.get(position) ?? '');
+    const unsubscribe = own?.unsubscribe ?? NEUTRAL_LINKS.unsubscribe;
+    const finish = (rendered: string, forHtml: boolean) => {
+      const escapeUrl = forHtml ? escapeHtml : (url: string) => url;
+      let linked = rendered
+        .replace(sentinelPattern, (_match, position: string) => escapeUrl(linkOf(Number(position))))
+        .replaceAll(unsubscribeSentinel, escapeUrl(unsubscribe));
+      // The center's and the forward form's links are sealed only for messages that carry them.
+      if (linked.includes(centerSentinel))
+        linked = linked.replaceAll(
+          centerSentinel,
+          escapeUrl(own?.subscriptionCenter ?? NEUTRAL_LINKS.subscriptionCenter),
+        );
+      if (linked.includes(forwardSentinel))
+        linked = linked.replaceAll(forwardSentinel, escapeUrl(own?.forward ?? NEUTRAL_LINKS.forward));
+      return linked;
+    };
+    try {
+      const subject = textEngine
+        .renderSync(templates.subject, data)
+        .replace(/[\r\n]+/g, ' ')
+        .trim();
+      const renderedHtml = htmlEngine.renderSync(templates.html, data);
+      const text = finish(
+        templates.text ? textEngine.renderSync(templates.text, data) : textFromHtml(renderedHtml),
+        false,
+      );
+      let html = finish(renderedHtml, true);
+      if (tracking) html = withPixel(withHoneypot(html, tracking.click(honeypot.position)), tracking.pixel);
+      return { subject, html, text };
+    } catch (error) {
+      throw new AppError('unprocessable', `The message could not be rendered: ${(error as Error).message}`);
+    }
+  }
+
   return {
     links: [...links, honeypot],
     refusedLinks,
-    render(contact, urls) {
-      const data = { contact, unsubscribe_url: unsubscribeSentinel, subscription_center_url: centerSentinel };
-      const linkOf = (position: number) => (urls ? urls.click(position) : (original.get(position) ?? ''));
-      const unsubscribe = urls?.unsubscribe ?? '#unsubscribe';
-      const finish = (rendered: string, forHtml: boolean) => {
-        const escapeUrl = forHtml ? escapeHtml : (url: string) => url;
-        const linked = rendered
-          .replace(sentinelPattern, (_match, position: string) => escapeUrl(linkOf(Number(position))))
-          .replaceAll(unsubscribeSentinel, escapeUrl(unsubscribe));
-        // The center's link is sealed only for messages that carry it.
-        return linked.includes(centerSentinel)
-          ? linked.replaceAll(centerSentinel, escapeUrl(urls?.subscriptionCenter ?? '#subscription-center'))
-          : linked;
-      };
-      try {
-        const subject = textEngine
-          .renderSync(templates.subject, data)
-          .replace(/[\r\n]+/g, ' ')
-          .trim();
-        const renderedHtml = htmlEngine.renderSync(templates.html, data);
-        const text = finish(
-          templates.text ? textEngine.renderSync(templates.text, data) : textFromHtml(renderedHtml),
-          false,
-        );
-        let html = finish(renderedHtml, true);
-        if (urls) html = withPixel(withHoneypot(html, urls.click(honeypot.position)), urls.pixel);
-        return { subject, html, text };
-      } catch (error) {
-        throw new AppError('unprocessable', `The message could not be rendered: ${(error as Error).message}`);
-      }
-    },
+    render: (contact, urls) => renderFor(contact, urls, urls, 'contact'),
+    // No contact is ever passed: nothing of the forwarder's can reach the copy.
+    renderForwardedCopy: (urls) => renderFor({}, urls, null, 'forwarded_copy'),
   };
 }

@@ -1,5 +1,5 @@
 // One recipient's email as nodemailer takes it: the rendered parts, sender, the RFC 8058 one-click
-// unsubscribe headers, a Message-ID on the public host, the X-Spoor-Send attribution header, and the
+// unsubscribe headers (with a mailto beside the URL when there is a bounce domain), a Message-ID on the public host, the X-Spoor-Send attribution header, and the
 // headers mail administrators and mailbox providers look for in bulk mail (decision 025): List-Id
 // (RFC 2919), Feedback-ID (Gmail's feedback loop), Precedence: bulk and X-Auto-Response-Suppress (so
 // out-of-office robots do not answer a campaign).
@@ -60,8 +60,13 @@ export function composeEmail(input: {
   urls: RecipientTrackingUrls;
   messageId: string;
   sendHeader: string;
-  /** The VERP return path (src/email/bounces/verp.ts); without it the From address is the envelope sender. */
+  /**
+   * The VERP return path (src/email/bounces/verp.ts); without it the envelope sender is
+   * SPOOR_EMAIL_ENVELOPE_FROM, else the From address (transport.ts).
+   */
   returnPath?: string | undefined;
+  /** The List-Unsubscribe `mailto:` the bounce receiver answers (src/email/bounces/unsubscribe-address.ts). */
+  unsubscribeMailto?: string | undefined;
   bulk: BulkIdentity;
 }): SendMailOptions & { messageId: string } {
   return {
@@ -73,7 +78,11 @@ export function composeEmail(input: {
     html: input.rendered.html,
     text: input.rendered.text,
     messageId: input.messageId,
-    list: { unsubscribe: { url: input.urls.unsubscribe, comment: '' } },
+    // One List-Unsubscribe header (the inner array): the https one-click URL first, which RFC 8058
+    // requires and List-Unsubscribe-Post names; the mailto after it for clients that only mail.
+    list: {
+      unsubscribe: [[input.urls.unsubscribe, ...(input.unsubscribeMailto ? [input.unsubscribeMailto] : [])]],
+    },
     headers: {
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       [SEND_HEADER]: input.sendHeader,

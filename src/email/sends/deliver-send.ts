@@ -12,6 +12,7 @@ import type { Storage } from '../../storage/database.ts';
 import { smtpTimeOutcome } from '../bounces/outcome-rules.ts';
 import { recordOutcome } from '../bounces/record-outcome.ts';
 import { messageIdFor, sendHeaderValue } from '../bounces/send-header.ts';
+import { unsubscribeMailto } from '../bounces/unsubscribe-address.ts';
 import { verpAddress } from '../bounces/verp.ts';
 import { COUNTER, domainFigureOf, domainOf } from '../counters/counter-names.ts';
 import { addToCounters } from '../counters/store.ts';
@@ -210,6 +211,9 @@ async function attemptOne(
         sendHeader: sendHeaderValue(secrets, send.id, contactId),
         returnPath: config.bounces.domain
           ? verpAddress(secrets.seal, config.bounces.domain, send.id, contactId)
+          : undefined,
+        unsubscribeMailto: config.bounces.domain
+          ? unsubscribeMailto(secrets.seal, config.bounces.domain, send.id, contactId)
           : undefined,
         bulk,
       }),

@@ -271,6 +271,8 @@ export async function listRecipients(
 
 export interface Suppression {
   email: string;
+  /** The contact the address belonged to when it was listed (null for listings older than 016). */
+  contactId: string | null;
   /** hard_bounce, soft_bounces (the window filled) or complaint. */
   reason: string;
   /** The bounce category (invalid-mailbox, full-mailbox …) or complaint. */
@@ -296,6 +298,7 @@ export async function listSuppressions(
   return {
     suppressions: page.rows.map((row) => ({
       email: row.email_match,
+      contactId: row.contact_id,
       reason: row.reason,
       category: row.category,
       sendId: row.send_id,

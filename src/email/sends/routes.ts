@@ -135,6 +135,9 @@ const Recipient = Type.Object(
 const Suppression = Type.Object(
   {
     email: Type.String(),
+    contactId: Type.Union([Type.String(), Type.Null()], {
+      description: 'The contact the address belonged to when it was listed.',
+    }),
     reason: Type.String({ description: 'hard_bounce, soft_bounces (the window filled) or complaint.' }),
     category: Type.Union([Type.String(), Type.Null()], {
       description: 'The bounce category (invalid-mailbox, full-mailbox …) or complaint.',

@@ -1,5 +1,5 @@
 // The SMTP side of sending: one pooled nodemailer transport per node built from the SMTP settings
-// (connections, rate, TLS, login, DKIM), and deliver(), which turns nodemailer's answer into a verdict.
+// (connections, rate, TLS, login, DKIM, envelope sender), and deliver(), which turns nodemailer's answer into a verdict.
 // Connections end with QUIT: a relay logs a session dropped without it as a lost connection.
 import type { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
@@ -77,7 +77,13 @@ export function createMailTransport(smtp: SmtpConfig): MailTransport {
   });
 
   return {
-    async deliver(mail) {
+    async deliver(input) {
+      // SPOOR_EMAIL_ENVELOPE_FROM for mail without a VERP return path of its own (nodemailer would
+      // otherwise take the From address); an envelope's recipients are the message's.
+      const mail =
+        smtp.envelopeFrom && !input.envelope
+          ? { ...input, envelope: { from: smtp.envelopeFrom, to: input.to ?? [] } }
+          : input;
       handedOver.set(mail.messageId, false);
       try {
         const info = await transporter.sendMail(mail);

@@ -29,7 +29,8 @@ const STYLE =
   '.list .about,.state,.for{color:#bbb}button.quiet{background:#161618;color:#ff8a80;border-color:#ff8a80}' +
   '.status{background:#1b3a1f;color:#b9f6ca}.all{border-color:#333}}';
 
-function page(title: string, body: string): string {
+/** A hosted page for people (also the forward form's, src/email/forwards/pages.ts): no script, one inline style. */
+export function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><meta name="color-scheme" content="light dark"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 

@@ -58,7 +58,8 @@ const STATUS: Record<ProblemPage, number> = {
   signup_expired: 410,
 };
 
-function html(reply: FastifyReply, status: number, body: string) {
+/** A hosted page's reply: no cache, no referrer, no frames, no script (the forward form answers so too). */
+export function html(reply: FastifyReply, status: number, body: string) {
   return (
     reply
       .code(status)
@@ -77,7 +78,7 @@ function html(reply: FastifyReply, status: number, body: string) {
 }
 
 /** Only the page's own form posts: nothing else has a reason to post here (a script would be someone else's). */
-const formPostsOnly: onRequestHookHandler = (request, _reply, done) => {
+export const formPostsOnly: onRequestHookHandler = (request, _reply, done) => {
   const type = request.headers['content-type'] ?? '';
   done(
     /^application\/x-www-form-urlencoded\b/i.test(type)
@@ -86,7 +87,8 @@ const formPostsOnly: onRequestHookHandler = (request, _reply, done) => {
   );
 };
 
-const problem = (reply: FastifyReply, which: ProblemPage) => html(reply, STATUS[which], problemPage(which));
+export const problem = (reply: FastifyReply, which: ProblemPage) =>
+  html(reply, STATUS[which], problemPage(which));
 const asList = (value: string | string[] | undefined) =>
   Array.isArray(value) ? value : value === undefined ? [] : [value];
 

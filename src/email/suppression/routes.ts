@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import { errors } from '../../api-contract.ts';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../storage/schema.ts';
-import { contactSuppression } from './contact-suppression.ts';
+import { addressSuppression, contactSuppression, type OutcomeSources } from './contact-suppression.ts';
 
 const OrNull = Type.Union([Type.String(), Type.Null()]);
 const Time = Type.String({ format: 'date-time' });
@@ -36,6 +36,10 @@ const ContactSuppression = Type.Object(
         reason: Type.String(),
         category: OrNull,
         sendId: OrNull,
+        via: Type.Union([Type.String(), Type.Null()], {
+          description:
+            'How the outcome behind a listing arrived: smtp (the answer while sending), dsn, arf, reply or webhook; null for a lift.',
+        }),
         detail: OrNull,
         listing: Type.Union([Type.Integer(), Type.Null()]),
         until: OrNever,
@@ -69,9 +73,22 @@ const ContactSuppression = Type.Object(
   },
 );
 
+const AddressSuppression = Type.Composite(
+  [
+    Type.Omit(ContactSuppression, ['email']),
+    Type.Object({
+      email: Type.String({ description: 'The address (lower-cased).' }),
+      contactId: Type.Union([Type.String(), Type.Null()], {
+        description: 'The contact the address belonged to when it was listed.',
+      }),
+    }),
+  ],
+  { title: 'AddressSuppression' },
+);
+
 export function suppressionRoutes(
   scope: FastifyInstance,
-  deps: { db: Kysely<Database>; config: Config },
+  deps: { db: Kysely<Database>; config: Config; outcomeSources?: OutcomeSources },
 ): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
@@ -87,6 +104,24 @@ export function suppressionRoutes(
         response: { 200: ContactSuppression, ...errors(404, 503) },
       },
     },
-    async (request) => contactSuppression(deps.db, deps.config, request.params.id),
+    async (request) =>
+      contactSuppression(deps.db, deps.config, request.params.id, Date.now(), deps.outcomeSources),
+  );
+
+  app.get(
+    '/api/suppressions/:email',
+    {
+      schema: {
+        operationId: 'getSuppression',
+        tags: ['sends'],
+        summary:
+          "An address's suppression: in force or not, why, and every listing and lift with where it came from.",
+        description: 'An address that has never been listed answers 404.',
+        params: Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }) }),
+        response: { 200: AddressSuppression, ...errors(404, 503) },
+      },
+    },
+    async (request) =>
+      addressSuppression(deps.db, deps.config, request.params.email, Date.now(), deps.outcomeSources),
   );
 }

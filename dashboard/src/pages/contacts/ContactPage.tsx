@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { api, data } from '../../api/client';
 import { useCanRead, useCanWrite } from '../../api/session';
+import { inApp } from '../../ui/app-path';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { ErrorState } from '../../ui/ErrorState';
 import { Loading } from '../../ui/NotFound';
@@ -26,7 +27,7 @@ function Lists({ id }: { id: string }) {
     <ul className="plain">
       {lists.data.lists.map((m) => (
         <li key={m.listId}>
-          <Link href={`~/lists/${m.listId}`}>{m.listName}</Link>:{' '}
+          <Link href={inApp(`/lists/${m.listId}`)}>{m.listName}</Link>:{' '}
           {m.status === 'subscribed'
             ? `subscribed since ${formatDateTime(m.addedAt)} (${m.source})`
             : `unsubscribed ${m.unsubscribedAt ? formatDateTime(m.unsubscribedAt) : ''}`}
@@ -183,7 +184,10 @@ export function ContactPage({ id }: { id: string }) {
               <dd>{c.prefillAllowed ? 'Chosen' : 'Not chosen'}</dd>
             </div>
           </dl>
-          <p className="as-of">Consents given in forms show with each submission in the timeline.</p>
+          <p className="as-of">
+            Consents given in forms show with each submission in the timeline, as does every list joined or
+            left (how, after which email, with which wording).
+          </p>
         </Section>
         {canReadEmail ? (
           <Section title="Lists">

@@ -1,13 +1,15 @@
 // A contact's timeline: every interaction newest first, visits grouped with their pages and engaged time,
 // form submissions with what was sent, and emails sent (or bounced), opened, clicked and unsubscribed
 // from. Pages load on demand. Above it, whether the address is suppressed: why no email appears after.
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, data } from '../../api/client';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorState } from '../../ui/ErrorState';
 import { formatDuration } from '../../ui/format';
 import { Loading } from '../../ui/NotFound';
 import { formatDateTime } from '../../ui/Page';
+import { ConsentEntry, type FeedItem, OutcomeEntry } from './LifecycleEntries';
+import { SuppressionNotice } from './SuppressionNotice';
 
 interface Pageview {
   url: string;
@@ -62,7 +64,13 @@ interface OtherItem {
   id: string;
   kind?: string;
 }
-type Item = VisitItem | SubmissionItem | EmailItem | EmailSentItem | OtherItem;
+/** The feed's item for a forward (history has no shape of its own for it). */
+interface ForwardItem extends OtherItem {
+  type: 'email_forward';
+  subjects: Record<string, { id: string; name: string | null }>;
+  attributes: { addresses?: number };
+}
+type Item = VisitItem | SubmissionItem | EmailItem | EmailSentItem | ForwardItem | OtherItem;
 
 const EMAIL_EVENT = { open: 'Opened', click: 'Clicked', unsubscribe: 'Unsubscribed from' } as const;
 
@@ -150,18 +158,13 @@ function EmailSentEntry({ item }: { item: EmailSentItem }) {
   );
 }
 
-/** The suppression list keeps the address from every email after a hard bounce. */
-function Suppressed({ contactId }: { contactId: string }) {
-  const emails = useQuery({
-    queryKey: ['contact-emails', contactId],
-    queryFn: () => data(api.GET('/api/contacts/{id}/emails', { params: { path: { id: contactId } } })),
-  });
-  const suppressed = emails.data?.suppressed;
-  if (!suppressed) return null;
+/** A post of an email's forward-to-a-friend form (the friends are no contacts: only how many). */
+function ForwardEntry({ item }: { item: ForwardItem }) {
+  const addresses = Number(item.attributes.addresses ?? 0);
+  const send = item.subjects['send'];
   return (
-    <p className="notice warning">
-      The address is suppressed since {formatDateTime(suppressed.since)} ({suppressed.reason}
-      {suppressed.detail ? `: ${suppressed.detail}` : ''}); no email is attempted.
+    <p className="timeline-title">
+      Forwarded “{send?.name ?? 'a deleted email'}” to {addresses} {addresses === 1 ? 'address' : 'addresses'}
     </p>
   );
 }
@@ -176,6 +179,12 @@ function Entry({ item }: { item: Item }) {
       return <EmailEntry item={item as EmailItem} />;
     case 'email_sent':
       return <EmailSentEntry item={item as EmailSentItem} />;
+    case 'email_forward':
+      return <ForwardEntry item={item as ForwardItem} />;
+    case 'consent':
+      return <ConsentEntry item={item as FeedItem} />;
+    case 'email_outcome':
+      return <OutcomeEntry item={item as FeedItem} />;
     default:
       return <p className="timeline-title">{(item as OtherItem).kind ?? item.type}</p>;
   }
@@ -184,7 +193,7 @@ function Entry({ item }: { item: Item }) {
 export function Timeline({ contactId }: { contactId: string }) {
   return (
     <>
-      <Suppressed contactId={contactId} />
+      <SuppressionNotice contactId={contactId} />
       <Interactions contactId={contactId} />
     </>
   );

@@ -2,6 +2,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useParams, useSearch } from 'wouter';
 import { api, data } from '../../api/client';
+import { inApp } from '../../ui/app-path';
 import { DataTable } from '../../ui/DataTable';
 import { ErrorState } from '../../ui/ErrorState';
 import { Page } from '../../ui/Page';
@@ -51,7 +52,7 @@ export function FigureContactsPage() {
         caption={all[0]?.label ?? 'Contacts'}
         rows={rows}
         rowId={(r) => r.contactId}
-        rowHref={(r) => `~/contacts/${r.contactId}`}
+        rowHref={(r) => inApp(`/contacts/${r.contactId}`)}
         columns={[
           { id: 'email', header: 'Email', value: (r) => r.email ?? '' },
           { id: 'status', header: 'Status', value: (r) => r.status },

@@ -79,13 +79,20 @@ export function SendDialog({
               {DELIVERY_LABELS.blocked.label.toLowerCase()}: {formatNumber(e.blocked.total)}.
             </p>
           ) : (
-            <p>
-              Between <strong>{formatNumber(e.willReceiveAtLeast)}</strong> and{' '}
-              <strong>{formatNumber(e.willReceive)}</strong> will receive it: a contact on several of these
-              lists gets one email. {DELIVERY_LABELS.recipients.label}: {formatNumber(e.recipients)},{' '}
-              {DELIVERY_LABELS.blocked.label.toLowerCase()}: at most {formatNumber(e.blocked.total)}. The
-              send&apos;s page shows the exact figures once it is prepared.
-            </p>
+            <>
+              <p>
+                Between <strong>{formatNumber(e.willReceiveAtLeast)}</strong> and{' '}
+                <strong>{formatNumber(e.willReceive)}</strong> will receive it.
+              </p>
+              <p>
+                These lists hold {formatNumber(e.recipients)} memberships, and a contact on several of them
+                gets one email: Spoor counts those exactly when it prepares the send, and the send&apos;s page
+                then shows the exact figures.{' '}
+                {e.blocked.total > 0
+                  ? `${DELIVERY_LABELS.blocked.label}: at most ${formatNumber(e.blocked.total)}.`
+                  : 'No one is blocked.'}
+              </p>
+            </>
           )}
           {e.blocked.total > 0 ? (
             <ul>

@@ -7,6 +7,8 @@ import { ErrorState } from '../../ui/ErrorState';
 import { formatNumber, formatPercent } from '../../ui/format';
 import { Page, Section } from '../../ui/Page';
 import { TimeChart } from '../../ui/TimeChart';
+import { DeliveryOutcomes, LateBounces } from './DeliveryOutcomes';
+import { type ForwardFigures, ForwardsSection } from './ForwardsSection';
 import { BLOCK_REASON_LABELS, COUNT_MEANING, DELIVERY_LABELS, figureLabel, RATE_LABELS } from './labels';
 
 type Tallies = { total: number; unique: number };
@@ -19,7 +21,9 @@ interface Insights {
   blocked: { total: number; byReason: Record<string, number> };
   sent: number;
   delivered: number;
-  bounces: { hard: number; soft: number };
+  bounces: { hard: number; soft: number; late?: number };
+  complaints?: number;
+  autoReplies?: number;
   opens: { human: Tallies; machine: Tallies };
   clicks: { human: Tallies; scanner: Tallies };
   rates: Record<'openRate' | 'clickThroughRate' | 'clickToOpenRate', number | null>;
@@ -30,6 +34,7 @@ interface Insights {
     opens: { human: number; machine: number };
     clicks: { human: number; machine: number };
   }[];
+  forwards?: ForwardFigures;
   asOf: string;
 }
 interface DomainRow {
@@ -119,6 +124,7 @@ export function SendInsightsPage() {
           <li>
             {DELIVERY_LABELS.hardBounces.label}: {figure(s.bounces.hard, { figure: 'hard_bounce' })} ·{' '}
             {DELIVERY_LABELS.softBounces.label}: {figure(s.bounces.soft, { figure: 'soft_bounce' })}
+            <LateBounces late={s.bounces.late} />
           </li>
           {pending > 0 ? (
             <li>
@@ -127,6 +133,7 @@ export function SendInsightsPage() {
           ) : null}
         </ol>
       </Section>
+      <DeliveryOutcomes sendId={id} totals={s} />
       <Section title="Rates">
         <dl className="rates">
           {(Object.keys(RATE_LABELS) as (keyof typeof RATE_LABELS)[]).map((key) => (
@@ -190,6 +197,7 @@ export function SendInsightsPage() {
           </table>
         </div>
       </Section>
+      <ForwardsSection forwards={s.forwards} />
       <Section title="Over time">
         {s.timeline.length === 0 ? (
           <p>No opens or clicks yet.</p>

@@ -4,6 +4,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { api, data } from '../../api/client';
 import { useCanRead, useCanWrite } from '../../api/session';
+import { inApp } from '../../ui/app-path';
 import { type Column, DataTable } from '../../ui/DataTable';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorState } from '../../ui/ErrorState';
@@ -76,7 +77,11 @@ export function FormPage({ id }: { id: string }) {
       id: 'contact',
       header: 'Contact',
       cell: (s) =>
-        s.contactId && canReadContacts ? <Link href={`~/contacts/${s.contactId}`}>Open contact</Link> : '—',
+        s.contactId && canReadContacts ? (
+          <Link href={inApp(`/contacts/${s.contactId}`)}>Open contact</Link>
+        ) : (
+          '—'
+        ),
     },
   ];
   const rows = (submissions.data?.pages ?? []).flatMap((page) => page.submissions) as Submission[];

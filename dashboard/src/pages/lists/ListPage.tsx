@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { api, data } from '../../api/client';
 import { useCanWrite } from '../../api/session';
+import { inApp } from '../../ui/app-path';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { type Column, DataTable } from '../../ui/DataTable';
 import { EmptyState } from '../../ui/EmptyState';
@@ -50,7 +51,7 @@ const columns: Column<Member>[] = [
             <>
               {' '}
               after “
-              <Link href={`~/emails/sends/${m.unsubscribedSendId}`}>
+              <Link href={inApp(`/emails/sends/${m.unsubscribedSendId}`)}>
                 {m.unsubscribedSendSubject ?? 'a deleted email'}
               </Link>
               ”
@@ -289,7 +290,7 @@ export function ListPage({ id }: { id: string }) {
             columns={columns}
             rows={rows}
             rowId={(m) => m.contactId}
-            rowHref={(m) => `~/contacts/${m.contactId}`}
+            rowHref={(m) => inApp(`/contacts/${m.contactId}`)}
             pageSize={500}
             empty={<EmptyState title="No members yet." />}
             more={

@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { api, data } from '../../api/client';
+import { inApp } from '../../ui/app-path';
 import { ErrorState } from '../../ui/ErrorState';
 import { Loading } from '../../ui/NotFound';
 import { formatDateTime, Section } from '../../ui/Page';
@@ -68,7 +69,7 @@ export function EmailStatusPage() {
               <p>
                 {formatDateTime(status.data.lastSendError.at)}:{' '}
                 <code>{status.data.lastSendError.message}</code> (on{' '}
-                <Link href={`~/emails/sends/${status.data.lastSendError.sendId}`}>this send</Link>)
+                <Link href={inApp(`/emails/sends/${status.data.lastSendError.sendId}`)}>this send</Link>)
               </p>
             ) : (
               <p>No send has failed to reach the server.</p>

@@ -30,6 +30,12 @@ export const SETTINGS_SECTIONS: SettingsSection[] = [
     description: 'Who changed what, and when.',
     needs: 'administration',
   },
+  {
+    href: '/bounce-reports',
+    label: 'Bounce reports',
+    description: 'Delivery reports and complaints received, and the messages nothing could be recorded from.',
+    needs: 'administration',
+  },
   { href: '/cookies', label: 'Cookies', description: 'Every cookie Spoor sets, for your cookie banner.' },
   {
     href: '/email',

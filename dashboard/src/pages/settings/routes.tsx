@@ -6,6 +6,7 @@ import { useCanRead } from '../../api/session';
 import { NotFound } from '../../ui/NotFound';
 import { ApiKeysPage } from './ApiKeysPage';
 import { AuditLogPage } from './AuditLogPage';
+import { BounceReportsPage } from './BounceReportsPage';
 import { CookiesPage } from './CookiesPage';
 import { EmailStatusPage } from './EmailStatusPage';
 import { PrivacyPage } from './PrivacyPage';
@@ -22,6 +23,7 @@ export default function SettingsRoutes() {
       {administration ? <Route path="/users" component={UsersPage} /> : null}
       {administration ? <Route path="/api-keys" component={ApiKeysPage} /> : null}
       {administration ? <Route path="/audit-log" component={AuditLogPage} /> : null}
+      {administration ? <Route path="/bounce-reports" component={BounceReportsPage} /> : null}
       <Route path="/cookies" component={CookiesPage} />
       {email ? <Route path="/email" component={EmailStatusPage} /> : null}
       {tracking ? <Route path="/privacy" component={PrivacyPage} /> : null}

@@ -1,0 +1,332 @@
+// An event's sessions and passes in its editor: each one's form (open it to change it), a form to add one,
+// and deleting. Times are wall times in the event's zone; texts per language (the default one required).
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { api, data } from '../../api/client';
+import { CheckboxField, FormError, TextAreaField, TextField } from '../../ui/fields';
+import { Section } from '../../ui/Page';
+import {
+  defaultText,
+  type EventDoc,
+  type EventPass,
+  type EventSession,
+  fieldErrors,
+  localized,
+  optionalNumber,
+  shownTime,
+  wall,
+} from './event-types';
+
+/** Name (and description) fields per language of the event. */
+export function LocalizedFields({
+  prefix,
+  languages,
+  name,
+  description,
+  errors,
+}: {
+  prefix: string;
+  languages: readonly string[];
+  name?: Record<string, string>;
+  description?: Record<string, string>;
+  errors: Record<string, string>;
+}) {
+  return (
+    <div className="event-languages">
+      {languages.map((code, i) => (
+        <div key={code}>
+          <TextField
+            label={`Name (${code})`}
+            name={`name.${code}`}
+            id={`${prefix}-name-${code}`}
+            defaultValue={name?.[code] ?? ''}
+            maxLength={200}
+            required={i === 0}
+            error={i === 0 ? errors['name'] : undefined}
+          />
+          <TextAreaField
+            label={`Description (${code})`}
+            name={`description.${code}`}
+            id={`${prefix}-description-${code}`}
+            defaultValue={description?.[code] ?? ''}
+            rows={3}
+            maxLength={5000}
+          />
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function useEventChange(eventId: string) {
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<unknown>(null);
+  return {
+    error,
+    setError,
+    done: (event: EventDoc) => {
+      queryClient.setQueryData(['event', eventId], event);
+      queryClient.invalidateQueries({ queryKey: ['events'] });
+      setError(null);
+    },
+  };
+}
+
+function SessionForm({
+  event,
+  session,
+  onDone,
+}: {
+  event: EventDoc;
+  session?: EventSession;
+  onDone?: () => void;
+}) {
+  const change = useEventChange(event.id);
+  const save = useMutation({
+    mutationFn: (body: Record<string, unknown>) =>
+      session
+        ? data(
+            api.PATCH('/api/events/{id}/sessions/{sessionId}', {
+              params: { path: { id: event.id, sessionId: session.id } },
+              body,
+            }),
+          )
+        : data(api.POST('/api/events/{id}/sessions', { params: { path: { id: event.id } }, body })),
+    onSuccess: (saved) => {
+      change.done(saved);
+      onDone?.();
+    },
+    onError: change.setError,
+  });
+  const fields = fieldErrors(change.error);
+  const prefix = session ? `session-${session.id}` : 'new-session';
+  function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    save.mutate({
+      name: localized(form, 'name', event.languages),
+      description: localized(form, 'description', event.languages),
+      start: String(form.get('start') ?? ''),
+      end: String(form.get('end') ?? ''),
+      room: String(form.get('room') ?? '').trim() || null,
+      speakers: String(form.get('speakers') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      capacity: optionalNumber(form.get('capacity')),
+    });
+    if (!session) e.currentTarget.reset();
+  }
+  return (
+    <form onSubmit={submit}>
+      <LocalizedFields
+        prefix={prefix}
+        languages={event.languages}
+        name={session?.name}
+        description={session?.description}
+        errors={fields}
+      />
+      <TextField
+        label={`Starts (${event.timeZone})`}
+        id={`${prefix}-start`}
+        name="start"
+        type="datetime-local"
+        required
+        defaultValue={wall(session?.start ?? event.start)}
+        error={fields['start']}
+      />
+      <TextField
+        label={`Ends (${event.timeZone})`}
+        id={`${prefix}-end`}
+        name="end"
+        type="datetime-local"
+        required
+        defaultValue={wall(session?.end ?? event.end)}
+        error={fields['end']}
+      />
+      <TextField
+        label="Room"
+        id={`${prefix}-room`}
+        name="room"
+        maxLength={200}
+        defaultValue={session?.room ?? ''}
+      />
+      <TextField
+        label="Speakers"
+        id={`${prefix}-speakers`}
+        name="speakers"
+        hint="Names, separated by commas."
+        defaultValue={session?.speakers.join(', ') ?? ''}
+      />
+      <TextField
+        label="Capacity"
+        id={`${prefix}-capacity`}
+        name="capacity"
+        type="number"
+        min={1}
+        hint="Empty: no limit."
+        defaultValue={session?.capacity ?? ''}
+        error={fields['capacity']}
+      />
+      <FormError error={change.error ? (change.error as Error).message : null} />
+      <button type="submit" className="primary" disabled={save.isPending}>
+        {session ? 'Save session' : 'Add session'}
+      </button>
+    </form>
+  );
+}
+
+function PassForm({ event, pass }: { event: EventDoc; pass?: EventPass }) {
+  const change = useEventChange(event.id);
+  const save = useMutation({
+    mutationFn: (body: Record<string, unknown>) =>
+      pass
+        ? data(
+            api.PATCH('/api/events/{id}/passes/{passId}', {
+              params: { path: { id: event.id, passId: pass.id } },
+              body,
+            }),
+          )
+        : data(api.POST('/api/events/{id}/passes', { params: { path: { id: event.id } }, body })),
+    onSuccess: change.done,
+    onError: change.setError,
+  });
+  const fields = fieldErrors(change.error);
+  const prefix = pass ? `pass-${pass.id}` : 'new-pass';
+  function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    save.mutate({
+      name: localized(form, 'name', event.languages),
+      description: localized(form, 'description', event.languages),
+      capacity: optionalNumber(form.get('capacity')),
+      sessionIds: form.getAll('sessionIds').map(String),
+    });
+    if (!pass) e.currentTarget.reset();
+  }
+  return (
+    <form onSubmit={submit}>
+      <LocalizedFields
+        prefix={prefix}
+        languages={event.languages}
+        name={pass?.name}
+        description={pass?.description}
+        errors={fields}
+      />
+      <TextField
+        label="Capacity"
+        id={`${prefix}-capacity`}
+        name="capacity"
+        type="number"
+        min={1}
+        hint="Empty: no limit."
+        defaultValue={pass?.capacity ?? ''}
+        error={fields['capacity']}
+      />
+      {event.sessions.length > 0 ? (
+        <fieldset className="event-checks">
+          <legend>Sessions it opens</legend>
+          {event.sessions.map((s) => (
+            <CheckboxField
+              key={s.id}
+              id={`${prefix}-session-${s.id}`}
+              name="sessionIds"
+              value={s.id}
+              label={`${defaultText(s.name, event.languages)} (${shownTime(s.start)})`}
+              defaultChecked={pass?.sessionIds.includes(s.id) ?? false}
+            />
+          ))}
+        </fieldset>
+      ) : null}
+      <FormError error={change.error ? (change.error as Error).message : null} />
+      <button type="submit" className="primary" disabled={save.isPending}>
+        {pass ? 'Save pass' : 'Add pass'}
+      </button>
+    </form>
+  );
+}
+
+function DeleteButton({ label, run }: { label: string; run: () => Promise<unknown> }) {
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <>
+      <button type="button" className="danger" onClick={() => run().catch((e: Error) => setError(e.message))}>
+        {label}
+      </button>
+      <FormError error={error} />
+    </>
+  );
+}
+
+export function SessionsSection({ event, canWrite }: { event: EventDoc; canWrite: boolean }) {
+  const queryClient = useQueryClient();
+  const remove = async (sessionId: string) => {
+    await api.DELETE('/api/events/{id}/sessions/{sessionId}', {
+      params: { path: { id: event.id, sessionId } },
+    });
+    await queryClient.invalidateQueries({ queryKey: ['event', event.id] });
+  };
+  return (
+    <Section title="Sessions">
+      {event.sessions.length === 0 ? <p>No sessions yet.</p> : null}
+      {event.sessions.map((s) => (
+        <details key={s.id} className="event-item">
+          <summary>
+            {defaultText(s.name, event.languages)} · {shownTime(s.start)} – {shownTime(s.end).slice(11)}
+          </summary>
+          <p className="as-of">
+            {[s.room, s.speakers.join(', '), s.capacity === null ? null : `${s.taken} / ${s.capacity} places`]
+              .filter(Boolean)
+              .join(' · ')}
+          </p>
+          {canWrite ? (
+            <>
+              <SessionForm event={event} session={s} />
+              <DeleteButton label="Delete session" run={() => remove(s.id)} />
+            </>
+          ) : null}
+        </details>
+      ))}
+      {canWrite ? (
+        <details className="event-item">
+          <summary>Add a session</summary>
+          <SessionForm event={event} />
+        </details>
+      ) : null}
+    </Section>
+  );
+}
+
+export function PassesSection({ event, canWrite }: { event: EventDoc; canWrite: boolean }) {
+  const queryClient = useQueryClient();
+  const remove = async (passId: string) => {
+    await api.DELETE('/api/events/{id}/passes/{passId}', { params: { path: { id: event.id, passId } } });
+    await queryClient.invalidateQueries({ queryKey: ['event', event.id] });
+  };
+  return (
+    <Section title="Passes">
+      {event.passes.length === 0 ? <p>No passes yet.</p> : null}
+      {event.passes.map((p) => (
+        <details key={p.id} className="event-item">
+          <summary>{defaultText(p.name, event.languages)}</summary>
+          <p className="as-of">
+            {p.capacity === null ? 'No limit' : `${p.taken} / ${p.capacity} places`} · opens{' '}
+            {p.sessionIds.length === 0 ? 'the event' : `${p.sessionIds.length} session(s)`}
+          </p>
+          {canWrite ? (
+            <>
+              <PassForm event={event} pass={p} />
+              <DeleteButton label="Delete pass" run={() => remove(p.id)} />
+            </>
+          ) : null}
+        </details>
+      ))}
+      {canWrite ? (
+        <details className="event-item">
+          <summary>Add a pass</summary>
+          <PassForm event={event} />
+        </details>
+      ) : null}
+    </Section>
+  );
+}
