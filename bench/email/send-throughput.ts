@@ -1,7 +1,9 @@
-// Send throughput: messages per second from a queued send to a loopback SMTP server, through the real
-// send worker (preparing recipients, Liquid rendering, token signing for every link and the pixel,
-// DKIM-less nodemailer pool, outcome writes). Run alone: npx tsx bench/send-throughput.ts [recipients]
-// [DATABASE_URL]; defaults to 5000 recipients on a temporary SQLite file.
+// Send throughput: messages per second from a queued send to a loopback SMTP sink in its own process,
+// through the real send worker (preparing recipients, the permission re-check, Liquid rendering, a
+// sealed token for every link and the pixel, the MIME message, nodemailer's pool, DKIM when given,
+// outcome writes), with the CPU per message of Spoor and of the sink. Run alone:
+// BENCH_SEND_POOL=32 [BENCH_SEND_DKIM=true] npx tsx bench/email/send-throughput.ts [recipients]
+// [DATABASE_URL]; defaults to 5000 recipients, 5 connections, a temporary SQLite file.
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
