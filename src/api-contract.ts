@@ -96,12 +96,21 @@ const TAGS = [
   { name: 'messages', description: 'Email messages (templates) and previews.' },
   { name: 'sends', description: 'Sending a message to a list, its progress and recipients.' },
   {
+    name: 'offers',
+    description:
+      'Offers: managed links with a validity window and exact claim limits, their links and pages.',
+  },
+  {
     name: 'email engagement',
     description: 'Opens, clicks and one-click unsubscribes: the links inside sent email (public).',
   },
   {
     name: 'subscription center',
     description: "The pages a recipient's subscription center and double opt-in links open (public).",
+  },
+  {
+    name: 'forward to a friend',
+    description: "The form a message's forward link opens, and the friends' copies' pixel and links (public).",
   },
   { name: 'email insights', description: 'What recipients did with a send.' },
   { name: 'events', description: 'Events, their sessions and passes: created, changed and published.' },

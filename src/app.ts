@@ -35,6 +35,9 @@ import { createInteractionFeed } from './interaction-feed.ts';
 import { importListHooks } from './lists/import-hooks.ts';
 import { listRoutes } from './lists/routes.ts';
 import { metricsRoutes } from './metrics/routes.ts';
+import { unknownOffers } from './offers/manage-offers.ts';
+import { offerPublicRoutes } from './offers/public-routes.ts';
+import { offerRoutes } from './offers/routes.ts';
 import { overviewRoutes } from './overview/routes.ts';
 import { interactionRoutes } from './platform/interactions/routes.ts';
 import { privacyRoutes } from './privacy/routes.ts';
@@ -110,7 +113,8 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     });
     adminArea(admin, 'email', (email) => {
       listRoutes(email, { db: storage.db });
-      messageRoutes(email, { db: storage.db });
+      messageRoutes(email, { db: storage.db, unknownOffers });
+      offerRoutes(email, { db: storage.db });
       sendRoutes(email, { db: storage.db });
       suppressionRoutes(email, { db: storage.db, config, outcomeSources: outcomeSourcesOf });
       insightsRoutes(email, { db: storage.db });
@@ -127,6 +131,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   // Email: the engagement endpoints (sending is a job: src/workers.ts).
   const engagement = engagementRoutes(app, { storage, config, secrets });
   subscriptionCenterRoutes(app, { storage, config, secrets, engagement });
+  offerPublicRoutes(app, { storage, config, secrets });
   // Forward to a friend: the form, and the friends' copies' pixel and links (beside the contacts').
   forwardRoutes(app, { storage, config, secrets });
   // The event website: public event pages, contacts' sign-in and portal.

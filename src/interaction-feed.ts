@@ -6,6 +6,7 @@ import { forwardInteractions } from './email/forwards/forward-interactions.ts';
 import { deliveryInteractions } from './email/sends/send-interactions.ts';
 import { submissionInteractions } from './forms/submission-interactions.ts';
 import { consentInteractions } from './lists/consent-interactions.ts';
+import { offerInteractions } from './offers/offer-interactions.ts';
 import { InteractionRegistry } from './platform/interactions/registry.ts';
 import { visitInteractions } from './tracking/visit-interactions.ts';
 
@@ -17,5 +18,6 @@ export function createInteractionFeed(): InteractionRegistry {
     .register(deliveryInteractions)
     .register(outcomeInteractions)
     .register(consentInteractions)
+    .register(offerInteractions)
     .register(forwardInteractions);
 }

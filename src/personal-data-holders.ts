@@ -11,6 +11,7 @@ import { eventsPersonalData } from './events/personal-data.ts';
 import { formsPersonalData } from './forms/personal-data.ts';
 import { identityPersonalData } from './identity/personal-data.ts';
 import { listsPersonalData } from './lists/personal-data.ts';
+import { offersPersonalData } from './offers/personal-data.ts';
 import { PersonalDataRegistry } from './platform/personal-data/registry.ts';
 import { trackingPersonalData } from './tracking/personal-data.ts';
 
@@ -23,6 +24,7 @@ export const personalData = new PersonalDataRegistry([
   eventsPersonalData,
   engagementPersonalData, // events after recipient rows, which the engagement writer share-locks
   sendsPersonalData,
+  offersPersonalData, // claims and follows name the contact; nothing names them
   bouncesPersonalData, // erased first: outcomes name send recipients
   forwardsPersonalData, // the forwarder's forwards and copies: no other holder's rows name them
 ]);

@@ -30,7 +30,7 @@ const SITE = 'https://shop.example';
 console.info(`[fuzz] seed ${SEED} (replay with FUZZ_SEED=${SEED}), ${RUNS} cases per route`);
 
 /** Routes people meet in a browser or an email: their refusals may be pages or scripts instead of JSON. */
-const PEOPLE_FACING = /^\/((p|s|f|e|account)\/|subscriptions\b|forward\b|events\b)/;
+const PEOPLE_FACING = /^\/((p|s|f|e|o|account)\/|subscriptions\b|forward\b|events\b|offers\/)/;
 
 const EVENT_EXAMPLE = {
   name: { en: 'Spring summit', fr: 'Sommet' },
@@ -116,6 +116,16 @@ function examples(seeds: Seeds): Record<string, unknown> {
     'POST /api/invitations': { email: 'jo@shop.example', role: 'marketer', name: 'Jo' },
     'POST /api/api-keys': { name: 'fuzzed key', scopes: ['read-only'] },
     'POST /api/session': { email: 'ida@shop.example', password: 'a long enough password' },
+    'POST /api/offers': {
+      name: 'Winter sale',
+      claimUrl: 'https://shop.example/winter?code=W20',
+      startsAt: '2026-12-01T09:00',
+      endsAt: '2026-12-24T18:00',
+      timeZone: 'Europe/Paris',
+      claimLimit: 100,
+      endedUrl: 'https://shop.example/over',
+    },
+    'PATCH /api/offers/{id}': { claimLimit: null, timeZone: 'America/New_York', exhaustedUrl: null },
     'POST /forward': {
       token: seeds['forwardTokens']![0],
       email: ['friend@other.example', 'second@other.example'],
@@ -157,6 +167,14 @@ async function seed(spoor: RunningSpoor): Promise<Seeds> {
   });
   const send = await api('POST', '/api/sends', { messageId: message.id, listIds: [list.id] });
   await api('POST', '/api/contact-fields', { key: 'size', label: 'Company size', type: 'number' });
+  const offer = await api('POST', '/api/offers', {
+    name: 'Seeded offer',
+    claimUrl: 'https://shop.example/offer',
+    startsAt: '2026-01-01T00:00',
+    endsAt: '2030-01-01T00:00',
+    timeZone: 'UTC',
+    claimLimit: 5,
+  });
   const event = await api('POST', '/api/events', EVENT_EXAMPLE);
   const withSession = await api('POST', `/api/events/${event.id}/sessions`, SESSION_EXAMPLE);
   const withPass = await api('POST', `/api/events/${event.id}/passes`, {
@@ -167,6 +185,7 @@ async function seed(spoor: RunningSpoor): Promise<Seeds> {
   // The forward form's link, as a sent email carries it (send × forwarder, sealed).
   const { seal } = await loadInstallSecrets(spoor.storage.db, spoor.config.tokenKeys);
   return {
+    offers: [offer.id],
     forwardTokens: [forwardToken(seal, send.id, contact.id)],
     events: [event.id],
     eventSessions: [withSession.sessions[0].id],

@@ -21,12 +21,12 @@ import { waitFor } from './support/wait-for.ts';
 const SHOP = 'https://www.shop.test';
 const BLOG = 'https://blog.shop.test';
 
-/** A source no domain of Spoor has: offer claims kept in memory, logged with recordInteraction. */
+/** A source no domain of Spoor has: voucher claims kept in memory, logged with recordInteraction. */
 function offerClaims() {
   const items = new Map<string, Interaction>();
   const source: InteractionSource = {
-    name: 'offer_claim',
-    kinds: ['offer_claim'],
+    name: 'voucher_claim',
+    kinds: ['voucher_claim'],
     async ofContact(_db, contactId, bound, limit) {
       return [...items.values()]
         .filter((item) => item.contactId === contactId)
@@ -47,8 +47,8 @@ function offerClaims() {
   const claim = (id: string, contactId: string): Interaction => {
     const item: Interaction = {
       id,
-      source: 'offer_claim',
-      kind: 'offer_claim',
+      source: 'voucher_claim',
+      kind: 'voucher_claim',
       contactId,
       occurredAt: new Date().toISOString(),
       subjects: { offer: { id: 'spring', name: 'Spring offer' } },
@@ -180,7 +180,7 @@ describeEachEngine('interaction feed', (engine) => {
     );
     await hit(ben!.urls.unsubscribe, 'POST');
     offers.claim('claim1', ben!.id);
-    await recordInteraction(db(), 'offer_claim', 'claim1');
+    await recordInteraction(db(), 'voucher_claim', 'claim1');
 
     // Per contact: newest first, each kind from its own domain, the registry-only kind included.
     const adaItems = (await interactionsOfContact(db(), sources(), ada!.id, { limit: 50 })).items;
@@ -200,8 +200,8 @@ describeEachEngine('interaction feed', (engine) => {
       'form_submission',
       // The unsubscribe's consent event (lists' source).
       'list_unsubscribed',
-      'offer_claim',
       'visit',
+      'voucher_claim',
     ]);
     // One shape: contact, subjects and the machine label on every item.
     const click = adaItems.find((i) => i.kind === 'email_click')!;
@@ -251,8 +251,8 @@ describeEachEngine('interaction feed', (engine) => {
           // A new visit of Ada's identified browser (another website: another visit).
           await pageview({ website: blogId, origin: BLOG, cookie: `spoor_vid=${adaBrowser.v}` });
           offers.claim('claim2', ada!.id);
-          await recordInteraction(db(), 'offer_claim', 'claim2');
-          added.push('visit', 'offer_claim');
+          await recordInteraction(db(), 'voucher_claim', 'claim2');
+          added.push('visit', 'voucher_claim');
         }
         if (page === 2) {
           await hit(ben!.urls.pixel);
@@ -268,9 +268,9 @@ describeEachEngine('interaction feed', (engine) => {
     expect(rest.items).toEqual([]);
     expect(rest.more).toBe(false);
     offers.claim('claim3', ada!.id);
-    await recordInteraction(db(), 'offer_claim', 'claim3');
+    await recordInteraction(db(), 'voucher_claim', 'claim3');
     const next = await readFeed(1, { limit: 10, after: rest.nextCursor });
-    expect(next.items.map(key)).toEqual(['offer_claim:claim3']);
+    expect(next.items.map(key)).toEqual(['voucher_claim:claim3']);
   });
 
   if (engine === 'postgres') {
@@ -292,12 +292,12 @@ describeEachEngine('interaction feed', (engine) => {
       const early = db()
         .transaction()
         .execute(async (tx) => {
-          await recordInteraction(tx, 'offer_claim', 'early');
+          await recordInteraction(tx, 'voucher_claim', 'early');
           logged();
           await held;
         });
       await earlyLogged;
-      await recordInteraction(db(), 'offer_claim', 'late');
+      await recordInteraction(db(), 'voucher_claim', 'late');
       // "late" is committed, but a reader that handed it out now would move its cursor past "early".
       const meanwhile = await interactionsAfter(db(), sources(), { limit: 10, after: cursor });
       expect(meanwhile.items).toEqual([]);
@@ -328,7 +328,7 @@ describeEachEngine('interaction feed', (engine) => {
       const direct = await interactionsAfter(db(), createInteractionFeed().all(), { limit: 500 });
       expect(all).toEqual(direct.items.map(key));
       expect(all.length).toBeGreaterThan(5);
-      expect(all.some((k) => k.startsWith('offer_claim:'))).toBe(false);
+      expect(all.some((k) => k.startsWith('voucher_claim:'))).toBe(false);
     });
 
     it.each([

@@ -154,6 +154,7 @@ describe('personal-data registry lists', () => {
       'events',
       'email-engagement',
       'email-sends',
+      'offers',
       'email-outcomes',
       'email-forwards',
     ]);

@@ -11,6 +11,7 @@ export interface NavEntry {
     | 'forms'
     | 'lists'
     | 'emails'
+    | 'offers'
     | 'suppressions'
     | 'events'
     | 'settings';
@@ -28,6 +29,7 @@ export const NAV: NavEntry[] = [
   { area: 'forms', label: 'Forms', href: '/forms', needs: 'tracking' },
   { area: 'lists', label: 'Lists', href: '/lists', needs: 'email' },
   { area: 'emails', label: 'Emails', href: '/emails', needs: 'email' },
+  { area: 'offers', label: 'Offers', href: '/offers', needs: 'email' },
   { area: 'suppressions', label: 'Suppressions', href: '/suppressions', needs: 'email' },
   { area: 'events', label: 'Events', href: '/events', needs: 'email' },
   { area: 'settings', label: 'Settings', href: '/settings' },

@@ -10,6 +10,7 @@ const Contacts = lazy(() => import('./pages/contacts/routes'));
 const Forms = lazy(() => import('./pages/forms/routes'));
 const Lists = lazy(() => import('./pages/lists/routes'));
 const Emails = lazy(() => import('./pages/emails/routes'));
+const Offers = lazy(() => import('./pages/offers/routes'));
 const Suppressions = lazy(() => import('./pages/suppressions/routes'));
 const Events = lazy(() => import('./pages/events/routes'));
 const Settings = lazy(() => import('./pages/settings/routes'));
@@ -24,6 +25,7 @@ export function AppRoutes() {
         <Route path="/forms" nest component={Forms} />
         <Route path="/lists" nest component={Lists} />
         <Route path="/emails" nest component={Emails} />
+        <Route path="/offers" nest component={Offers} />
         <Route path="/suppressions" nest component={Suppressions} />
         <Route path="/events" nest component={Events} />
         <Route path="/settings" nest component={Settings} />

@@ -76,6 +76,11 @@ export const PURPOSES = {
   /** A double opt-in confirmation link: names the pending sign-up, which lasts as long (30 days). */
   'sign-up confirmation': { id: 18, spelling: 'text', lifetimeMs: 30 * 24 * 3_600_000 },
   /**
+   * An offer link in sent email ({{ offer "ID" }}): names offer × send × contact. No expiry of its own: the
+   * offer's end date says when it stops claiming, and after it the link still leads to the ended page.
+   */
+  'offer link': { id: 13, spelling: 'text' },
+  /**
    * A forward-to-a-friend form link ({{ forward_url }}, src/email/forwards): names the send and the
    * forwarder; 90 days, as the subscription center's (decision 026).
    */

@@ -21,6 +21,7 @@ import * as dashboardLatency from './migrations/018-dashboard-latency.ts';
 import * as listSuppressedCounts from './migrations/019-list-suppressed-counts.ts';
 import * as forwards from './migrations/020-forwards.ts';
 import * as webhookTokens from './migrations/021-webhook-tokens.ts';
+import * as offers from './migrations/023-offers.ts';
 import * as events from './migrations/024-events.ts';
 import * as unsubscribesBySend from './migrations/025-unsubscribes-by-send.ts';
 import type { Database } from './schema.ts';
@@ -47,8 +48,9 @@ const migrations: Record<string, Migration> = {
   '019-list-suppressed-counts': listSuppressedCounts,
   '020-forwards': forwards,
   '021-webhook-tokens': webhookTokens,
-  '025-unsubscribes-by-send': unsubscribesBySend,
+  '023-offers': offers,
   '024-events': events,
+  '025-unsubscribes-by-send': unsubscribesBySend,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {

@@ -600,6 +600,71 @@ export interface ContactImportsTable {
 }
 
 /** A form's counters per UTC day: shown, submitted, and what the submissions did to contacts. */
+/** A managed offer link (src/offers): valid from starts_at (inclusive) to ends_at (exclusive). */
+export interface OffersTable {
+  id: string;
+  name: string;
+  claim_url: string;
+  /** Where a person goes in each state; null = Spoor's own page. */
+  not_started_url: string | null;
+  ended_url: string | null;
+  exhausted_url: string | null;
+  withdrawn_url: string | null;
+  /** IANA time zone the marketer gave start and end in, and the local times as given. */
+  time_zone: string;
+  starts_local: string;
+  ends_local: string;
+  starts_at: number;
+  ends_at: number;
+  /** null = no total limit. */
+  claim_limit: number | null;
+  per_contact_limit: Generated<number>;
+  /** Claims taken; only ever raised by the one conditional update that takes a claim. */
+  claimed: Generated<number>;
+  withdrawn_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A contact's claims of an offer: one row per offer × contact. */
+export interface OfferClaimsTable {
+  offer_id: string;
+  contact_id: string;
+  claims: number;
+  first_claimed_at: number;
+  last_claimed_at: number;
+}
+
+export type OfferReason =
+  | 'claimed'
+  | 'already_claimed'
+  | 'not_started'
+  | 'ended'
+  | 'exhausted'
+  | 'withdrawn'
+  | 'machine';
+
+/** Every follow of an offer link and why it went where it went. */
+export interface OfferHitsTable {
+  id: string;
+  offer_id: string;
+  send_id: string;
+  contact_id: string;
+  reason: OfferReason;
+  /** The scanner rule that labelled a machine follow. */
+  machine_reason: string | null;
+  method: string;
+  user_agent: string | null;
+  source_hash: string | null;
+  occurred_at: number;
+}
+
+/** The offers a send's message carries (the sends domain's; "delivered" for an offer reads it). */
+export interface SendOffersTable {
+  send_id: string;
+  offer_id: string;
+}
+
 export interface FormDailyCountsTable {
   form_id: string;
   day: string;
@@ -749,6 +814,10 @@ export interface Database {
   form_daily_counts: FormDailyCountsTable;
   list_audience_counts: ListAudienceCountsTable;
   list_suppressed_counts: ListSuppressedCountsTable;
+  offers: OffersTable;
+  offer_claims: OfferClaimsTable;
+  offer_hits: OfferHitsTable;
+  send_offers: SendOffersTable;
   forwards: ForwardsTable;
   forward_copies: ForwardCopiesTable;
   forward_events: ForwardEventsTable;

@@ -44,7 +44,16 @@ describe.skipIf(!chromiumPath)('the dashboard shell', () => {
     await page.keyboard.press('Tab');
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
     const nav = page.getByRole('navigation', { name: 'Sections' });
-    for (const label of ['Overview', 'Websites', 'Contacts', 'Forms', 'Lists', 'Emails', 'Settings'])
+    for (const label of [
+      'Overview',
+      'Websites',
+      'Contacts',
+      'Forms',
+      'Lists',
+      'Emails',
+      'Offers',
+      'Settings',
+    ])
       await nav.getByRole('link', { name: label }).waitFor();
     await nav.getByRole('link', { name: 'Settings' }).focus();
     await page.keyboard.press('Enter');

@@ -310,6 +310,8 @@ function seedsFor(path: string, param: string, seeds: Seeds): string[] {
     ['/api/messages', 'messages'],
     ['/api/sends', 'sends'],
     ['/api/suppressions', 'emails'],
+    ['/api/offers', 'offers'],
+    ['/offers/', 'offers'],
     ['/api/events', 'events'],
     ['/events/', 'eventSlugs'],
   ];

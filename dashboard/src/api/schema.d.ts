@@ -135,6 +135,37 @@ export interface paths {
      */
     post: operations["confirmSignup"];
   };
+  "/o/{token}": {
+    /**
+     * A recipient's offer link in sent email: claims the offer for them while it can, and redirects.
+     * @description A person's follow (not a scanner's, a preview's or a HEAD) takes a claim while the offer is valid and has claims left and the contact holds fewer than its per-contact limit; the follow and its reason (claimed, already_claimed, not_started, ended, exhausted, withdrawn, machine) are recorded. Always a 302 with `Cache-Control: no-store` to the offer's URL for that reason (Spoor's page for a closed state without one). An invalid link is a 404 page (limited per client address: 429); more than 30 follows of one recipient's link a minute answer 429.
+     */
+    get: operations["followOfferLink"];
+    /**
+     * A recipient's offer link in sent email: claims the offer for them while it can, and redirects.
+     * @description A person's follow (not a scanner's, a preview's or a HEAD) takes a claim while the offer is valid and has claims left and the contact holds fewer than its per-contact limit; the follow and its reason (claimed, already_claimed, not_started, ended, exhausted, withdrawn, machine) are recorded. Always a 302 with `Cache-Control: no-store` to the offer's URL for that reason (Spoor's page for a closed state without one). An invalid link is a 404 page (limited per client address: 429); more than 30 follows of one recipient's link a minute answer 429.
+     */
+    head: operations["followOfferLinkHead"];
+  };
+  "/offers/{id}": {
+    /**
+     * An offer's public link: where the offer sends anyone now, claiming for no one.
+     * @description What a copy of an email rendered without a recipient (a preview, a forwarded copy) links to: a 302 with `Cache-Control: no-store` to the claim URL while the offer is valid, else to its URL (or page) for its state. Records nothing.
+     */
+    get: operations["openOffer"];
+    /**
+     * An offer's public link: where the offer sends anyone now, claiming for no one.
+     * @description What a copy of an email rendered without a recipient (a preview, a forwarded copy) links to: a 302 with `Cache-Control: no-store` to the claim URL while the offer is valid, else to its URL (or page) for its state. Records nothing.
+     */
+    head: operations["openOfferHead"];
+  };
+  "/offers/{id}/{state}": {
+    /**
+     * Spoor's page for an offer that cannot be claimed (not started, ended, exhausted, withdrawn).
+     * @description Where an offer without a URL of its own for a state sends people: plain HTML, no script. An unknown offer is a 404 page.
+     */
+    get: operations["offerStatePage"];
+  };
   "/forward": {
     /**
      * The forward-to-a-friend form a message's {{ forward_url }} opens.
@@ -651,6 +682,44 @@ export interface paths {
      * @description Liquid tags with what each one gives, for an editor to offer.
      */
     get: operations["listMergeFields"];
+  };
+  "/api/offers": {
+    /**
+     * The offers, newest first (at most 500).
+     * @description Each with its state now, its claims and what is left.
+     */
+    get: operations["listOffers"];
+    /**
+     * Define an offer.
+     * @description Put `tag` in a message (`<a href="{{ offer "ID" }}">`): each recipient gets their own link, which claims the offer for them while it is valid.
+     */
+    post: operations["createOffer"];
+  };
+  "/api/offers/{id}": {
+    /**
+     * One offer.
+     * @description Its terms, its tag for messages, its state now and its claims.
+     */
+    get: operations["getOffer"];
+    /**
+     * Change an offer.
+     * @description The fields given change (null clears an optional URL or the limit); the claims taken stay. A limit lowered under them leaves the offer exhausted.
+     */
+    patch: operations["changeOffer"];
+  };
+  "/api/offers/{id}/withdraw": {
+    /**
+     * Withdraw an offer: from now its links claim nothing and lead to its withdrawn URL.
+     * @description Idempotent: a second withdrawal keeps the first time.
+     */
+    post: operations["withdrawOffer"];
+  };
+  "/api/offers/{id}/insights": {
+    /**
+     * Delivered, unique clickers, claimed, refused by reason, remaining and claim rate.
+     * @description Delivered: contacts an email carrying the offer was delivered to. Unique clickers: contacts who followed their link themselves. Claim rate: contacts holding a claim ÷ delivered (null before a delivery).
+     */
+    get: operations["getOfferInsights"];
   };
   "/api/sends": {
     /**
@@ -2367,6 +2436,246 @@ export interface operations {
         };
       };
       /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * A recipient's offer link in sent email: claims the offer for them while it can, and redirects.
+   * @description A person's follow (not a scanner's, a preview's or a HEAD) takes a claim while the offer is valid and has claims left and the contact holds fewer than its per-contact limit; the follow and its reason (claimed, already_claimed, not_started, ended, exhausted, withdrawn, machine) are recorded. Always a 302 with `Cache-Control: no-store` to the offer's URL for that reason (Spoor's page for a closed state without one). An invalid link is a 404 page (limited per client address: 429); more than 30 follows of one recipient's link a minute answer 429.
+   */
+  followOfferLink: {
+    parameters: {
+      path: {
+        /** @description The sealed offer link. */
+        token: string;
+      };
+    };
+    responses: {
+      /** @description To the offer's URL for the reason. */
+      302: {
+        content: never;
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An invalid or unknown link (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many invalid links from this address; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now; `Retry-After` says when to try again (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * A recipient's offer link in sent email: claims the offer for them while it can, and redirects.
+   * @description A person's follow (not a scanner's, a preview's or a HEAD) takes a claim while the offer is valid and has claims left and the contact holds fewer than its per-contact limit; the follow and its reason (claimed, already_claimed, not_started, ended, exhausted, withdrawn, machine) are recorded. Always a 302 with `Cache-Control: no-store` to the offer's URL for that reason (Spoor's page for a closed state without one). An invalid link is a 404 page (limited per client address: 429); more than 30 follows of one recipient's link a minute answer 429.
+   */
+  followOfferLinkHead: {
+    parameters: {
+      path: {
+        /** @description The sealed offer link. */
+        token: string;
+      };
+    };
+    responses: {
+      /** @description To the offer's URL for the reason. */
+      302: {
+        content: never;
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An invalid or unknown link (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many invalid links from this address; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now; `Retry-After` says when to try again (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * An offer's public link: where the offer sends anyone now, claiming for no one.
+   * @description What a copy of an email rendered without a recipient (a preview, a forwarded copy) links to: a 302 with `Cache-Control: no-store` to the claim URL while the offer is valid, else to its URL (or page) for its state. Records nothing.
+   */
+  openOffer: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description To the offer's URL for its state. */
+      302: {
+        content: never;
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An invalid or unknown link (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many invalid links from this address; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now; `Retry-After` says when to try again (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * An offer's public link: where the offer sends anyone now, claiming for no one.
+   * @description What a copy of an email rendered without a recipient (a preview, a forwarded copy) links to: a 302 with `Cache-Control: no-store` to the claim URL while the offer is valid, else to its URL (or page) for its state. Records nothing.
+   */
+  openOfferHead: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description To the offer's URL for its state. */
+      302: {
+        content: never;
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An invalid or unknown link (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many invalid links from this address; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now; `Retry-After` says when to try again (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Spoor's page for an offer that cannot be claimed (not started, ended, exhausted, withdrawn).
+   * @description Where an offer without a URL of its own for a state sends people: plain HTML, no script. An unknown offer is a 404 page.
+   */
+  offerStatePage: {
+    parameters: {
+      path: {
+        id: string;
+        state: "not-started" | "ended" | "exhausted" | "withdrawn";
+      };
+    };
+    responses: {
+      /** @description The page. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An invalid or unknown link (a page). */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many invalid links from this address; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now; `Retry-After` says when to try again (a page). */
       503: {
         content: {
           "text/html": string;
@@ -8987,6 +9296,611 @@ export interface operations {
       };
       /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
       403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * The offers, newest first (at most 500).
+   * @description Each with its state now, its claims and what is left.
+   */
+  listOffers: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            offers: ({
+                id: string;
+                name: string;
+                /** @description The merge tag that puts this offer in a message. */
+                tag: string;
+                claimUrl: string;
+                notStartedUrl: string | null;
+                endedUrl: string | null;
+                exhaustedUrl: string | null;
+                withdrawnUrl: string | null;
+                timeZone: string;
+                /** @description As given, local to timeZone. */
+                startsAt: string;
+                /** @description As given, local to timeZone. */
+                endsAt: string;
+                /** Format: date-time */
+                startsAtUtc: string;
+                /** Format: date-time */
+                endsAtUtc: string;
+                claimLimit: number | null;
+                perContactLimit: number;
+                claimed: number;
+                /** @description null: no total limit. */
+                remaining: number | null;
+                /** @description The offer now. */
+                state: "valid" | "not_started" | "ended" | "exhausted" | "withdrawn";
+                withdrawnAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Define an offer.
+   * @description Put `tag` in a message (`<a href="{{ offer "ID" }}">`): each recipient gets their own link, which claims the offer for them while it is valid.
+   */
+  createOffer: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "name": "Winter sale: 20 % off",
+         *   "claimUrl": "https://shop.example/winter?code=WINTER20",
+         *   "startsAt": "2026-12-01T09:00",
+         *   "endsAt": "2026-12-24T18:00",
+         *   "timeZone": "Europe/Paris",
+         *   "claimLimit": 500
+         * }
+         */
+        "application/json": {
+          name: string;
+          /** @description Where a valid claim (and a contact who already claimed) goes. */
+          claimUrl: string;
+          /** @description When claims open (inclusive), a local date and time in `timeZone` ("2026-12-24T09:00"). */
+          startsAt: string;
+          /** @description When claims close (exclusive), a local date and time in `timeZone` ("2026-12-24T09:00"). */
+          endsAt: string;
+          /** @description An IANA time zone, such as "Europe/Paris". */
+          timeZone: string;
+          /** @description Total claims; null or absent: no limit. */
+          claimLimit?: number | null;
+          /** @description Claims one contact may take (default 1). */
+          perContactLimit?: number;
+          /** @description Where a follow before the start goes; null: Spoor's page. */
+          notStartedUrl?: string | null;
+          /** @description Where a follow after the end goes; null: Spoor's page. */
+          endedUrl?: string | null;
+          /** @description Where a follow goes once every claim is taken; null: Spoor's page. */
+          exhaustedUrl?: string | null;
+          /** @description Where a follow goes once the offer is withdrawn; null: Spoor's page. */
+          withdrawnUrl?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            /** @description The merge tag that puts this offer in a message. */
+            tag: string;
+            claimUrl: string;
+            notStartedUrl: string | null;
+            endedUrl: string | null;
+            exhaustedUrl: string | null;
+            withdrawnUrl: string | null;
+            timeZone: string;
+            /** @description As given, local to timeZone. */
+            startsAt: string;
+            /** @description As given, local to timeZone. */
+            endsAt: string;
+            /** Format: date-time */
+            startsAtUtc: string;
+            /** Format: date-time */
+            endsAtUtc: string;
+            claimLimit: number | null;
+            perContactLimit: number;
+            claimed: number;
+            /** @description null: no total limit. */
+            remaining: number | null;
+            /** @description The offer now. */
+            state: "valid" | "not_started" | "ended" | "exhausted" | "withdrawn";
+            withdrawnAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A value that is not valid (`details.fields` names each, with why). */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * One offer.
+   * @description Its terms, its tag for messages, its state now and its claims.
+   */
+  getOffer: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            /** @description The merge tag that puts this offer in a message. */
+            tag: string;
+            claimUrl: string;
+            notStartedUrl: string | null;
+            endedUrl: string | null;
+            exhaustedUrl: string | null;
+            withdrawnUrl: string | null;
+            timeZone: string;
+            /** @description As given, local to timeZone. */
+            startsAt: string;
+            /** @description As given, local to timeZone. */
+            endsAt: string;
+            /** Format: date-time */
+            startsAtUtc: string;
+            /** Format: date-time */
+            endsAtUtc: string;
+            claimLimit: number | null;
+            perContactLimit: number;
+            claimed: number;
+            /** @description null: no total limit. */
+            remaining: number | null;
+            /** @description The offer now. */
+            state: "valid" | "not_started" | "ended" | "exhausted" | "withdrawn";
+            withdrawnAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Change an offer.
+   * @description The fields given change (null clears an optional URL or the limit); the claims taken stay. A limit lowered under them leaves the offer exhausted.
+   */
+  changeOffer: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "claimLimit": 800,
+         *   "endedUrl": "https://shop.example/winter-is-over"
+         * }
+         */
+        "application/json": {
+          name?: string;
+          /** @description Where a valid claim (and a contact who already claimed) goes. */
+          claimUrl?: string;
+          /** @description When claims open (inclusive), a local date and time in `timeZone` ("2026-12-24T09:00"). */
+          startsAt?: string;
+          /** @description When claims close (exclusive), a local date and time in `timeZone` ("2026-12-24T09:00"). */
+          endsAt?: string;
+          /** @description An IANA time zone, such as "Europe/Paris". */
+          timeZone?: string;
+          /** @description Total claims; null or absent: no limit. */
+          claimLimit?: number | null;
+          /** @description Claims one contact may take (default 1). */
+          perContactLimit?: number;
+          /** @description Where a follow before the start goes; null: Spoor's page. */
+          notStartedUrl?: string | null;
+          /** @description Where a follow after the end goes; null: Spoor's page. */
+          endedUrl?: string | null;
+          /** @description Where a follow goes once every claim is taken; null: Spoor's page. */
+          exhaustedUrl?: string | null;
+          /** @description Where a follow goes once the offer is withdrawn; null: Spoor's page. */
+          withdrawnUrl?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            /** @description The merge tag that puts this offer in a message. */
+            tag: string;
+            claimUrl: string;
+            notStartedUrl: string | null;
+            endedUrl: string | null;
+            exhaustedUrl: string | null;
+            withdrawnUrl: string | null;
+            timeZone: string;
+            /** @description As given, local to timeZone. */
+            startsAt: string;
+            /** @description As given, local to timeZone. */
+            endsAt: string;
+            /** Format: date-time */
+            startsAtUtc: string;
+            /** Format: date-time */
+            endsAtUtc: string;
+            claimLimit: number | null;
+            perContactLimit: number;
+            claimed: number;
+            /** @description null: no total limit. */
+            remaining: number | null;
+            /** @description The offer now. */
+            state: "valid" | "not_started" | "ended" | "exhausted" | "withdrawn";
+            withdrawnAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A value that is not valid (`details.fields` names each, with why). */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Withdraw an offer: from now its links claim nothing and lead to its withdrawn URL.
+   * @description Idempotent: a second withdrawal keeps the first time.
+   */
+  withdrawOffer: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            /** @description The merge tag that puts this offer in a message. */
+            tag: string;
+            claimUrl: string;
+            notStartedUrl: string | null;
+            endedUrl: string | null;
+            exhaustedUrl: string | null;
+            withdrawnUrl: string | null;
+            timeZone: string;
+            /** @description As given, local to timeZone. */
+            startsAt: string;
+            /** @description As given, local to timeZone. */
+            endsAt: string;
+            /** Format: date-time */
+            startsAtUtc: string;
+            /** Format: date-time */
+            endsAtUtc: string;
+            claimLimit: number | null;
+            perContactLimit: number;
+            claimed: number;
+            /** @description null: no total limit. */
+            remaining: number | null;
+            /** @description The offer now. */
+            state: "valid" | "not_started" | "ended" | "exhausted" | "withdrawn";
+            withdrawnAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Delivered, unique clickers, claimed, refused by reason, remaining and claim rate.
+   * @description Delivered: contacts an email carrying the offer was delivered to. Unique clickers: contacts who followed their link themselves. Claim rate: contacts holding a claim ÷ delivered (null before a delivery).
+   */
+  getOfferInsights: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            offerId: string;
+            /** @description Contacts an email carrying the offer was delivered to. */
+            delivered: number;
+            /** @description Contacts who followed their link themselves (machines left out). */
+            uniqueClickers: number;
+            /** @description Claims taken. */
+            claimed: number;
+            /** @description Contacts holding a claim. */
+            claimants: number;
+            /** @description Follows that took no claim, by reason. */
+            refused: {
+              already_claimed: number;
+              not_started: number;
+              ended: number;
+              exhausted: number;
+              withdrawn: number;
+              machine: number;
+            };
+            remaining: number | null;
+            /** @description Claimants ÷ delivered; null before a delivery. */
+            claimRate: number | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

@@ -153,3 +153,26 @@ export async function moveEmailEvents(db: Db, fromContactId: string, toContactId
     .where('contact_id', '=', fromContactId)
     .execute();
 }
+
+/** A recipient's clicks on a send since `since`, for the scanner rules of a link served elsewhere (offers). */
+export async function recentClicksOf(db: Db, sendId: string, recipientKey: string, since: number) {
+  return db
+    .selectFrom('email_events')
+    .leftJoin('send_links', (join) =>
+      join
+        .onRef('send_links.send_id', '=', 'email_events.send_id')
+        .onRef('send_links.position', '=', 'email_events.link_position'),
+    )
+    .select([
+      'email_events.link_position',
+      'email_events.occurred_at',
+      'email_events.source_hash',
+      'email_events.machine',
+      'send_links.honeypot',
+    ])
+    .where('email_events.send_id', '=', sendId)
+    .where('email_events.recipient_key', '=', recipientKey)
+    .where('email_events.kind', '=', 'click')
+    .where('email_events.occurred_at', '>=', since)
+    .execute();
+}

@@ -15,6 +15,12 @@ export interface RecipientTrackingUrls extends CopyTrackingUrls {
   unsubscribe: string;
   /** The recipient's subscription center ({{ subscription_center_url }}); sealed only when a message uses it. */
   readonly subscriptionCenter: string;
+  /**
+   * The recipient's link to an offer ({{ offer "ID" }}), sealed per recipient (src/offers serves it).
+   * Absent (a copy for someone who is not the recipient): the offer's untracked public link, which claims
+   * for no one (prepareMessage's `offerPage`).
+   */
+  offer?(offerId: string): string;
   /** The recipient's forward-to-a-friend form ({{ forward_url }}); sealed only when a message uses it. */
   readonly forward: string;
 }
@@ -46,6 +52,21 @@ export function centerUrl(publicUrl: string, token: string): string {
   return `${publicUrl}${CENTER_PATH}?token=${encodeURIComponent(token)}`;
 }
 
+/** A recipient's offer link (src/offers/public-routes.ts serves it); the untracked one is OFFER_PAGE_PATH. */
+export const OFFER_LINK_PATH = '/o/';
+/** An offer's public address: where it sends anyone, never claiming (copies rendered without a contact). */
+export const OFFER_PAGE_PATH = '/offers/';
+
+/** An offer link token: offer × send × contact, sealed (src/platform/seal.ts, 'offer link'). */
+export function offerToken(seal: Seal, offerId: string, sendId: string, contactId: string): string {
+  return seal.sealText('offer link', [offerId, sendId, contactId]);
+}
+
+/** The offer's untracked public link, for an email rendered without a recipient (a preview, a forwarded copy). */
+export function publicOfferUrl(publicUrl: string, offerId: string): string {
+  return `${publicUrl}${OFFER_PAGE_PATH}${encodeURIComponent(offerId)}`;
+}
+
 export function trackingUrlsFor(
   publicUrl: string,
   signer: TokenSigner,
@@ -61,6 +82,8 @@ export function trackingUrlsFor(
     get subscriptionCenter() {
       return centerUrl(publicUrl, centerToken(signer.seal, sendId, contactId));
     },
+    offer: (offerId) =>
+      `${publicUrl}${OFFER_LINK_PATH}${offerToken(signer.seal, offerId, sendId, contactId)}`,
     get forward() {
       return forwardUrl(publicUrl, forwardToken(signer.seal, sendId, contactId));
     },

@@ -9,6 +9,7 @@ import type { JobKind } from '../../platform/jobs/runner.ts';
 import type { InstallSecrets } from '../../secrets/install-secrets.ts';
 import type { Storage } from '../../storage/database.ts';
 import { addToCounters } from '../counters/store.ts';
+import { publicOfferUrl } from '../engagement/tracking-urls.ts';
 import { type PreparedMessage, prepareMessage } from '../messages/render-email.ts';
 import { senderOf } from '../sends/compose-email.ts';
 import { listIdsOf, snapshotOf } from '../sends/prepare-send.ts';
@@ -35,7 +36,10 @@ export function forwardCopyJobKind(deps: {
     let message = prepared.get(send.id);
     if (!message) {
       if (prepared.size >= 20) prepared.clear();
-      message = prepareMessage(snapshotOf(send));
+      // An offer in the copy links to its public address: the friend is not a recipient, so it claims nothing.
+      message = prepareMessage(snapshotOf(send), {
+        offerPage: (offerId) => publicOfferUrl(config.publicUrl, offerId),
+      });
       prepared.set(send.id, message);
     }
     return message;

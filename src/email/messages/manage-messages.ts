@@ -30,6 +30,23 @@ export interface MessagePreview {
 /** Empty and blank optional text means "none". */
 const optional = (value: string | null | undefined) => (value?.trim() ? value : null);
 
+/**
+ * Which of these offer ids name no offer (src/offers answers; app.ts passes it in, so messages need not
+ * import offers, which reads sends).
+ */
+export type UnknownOffers = (db: Db, offerIds: readonly string[]) => Promise<string[]>;
+
+async function refuseUnknownOffers(db: Db, values: MessageValues, unknownOffers?: UnknownOffers) {
+  const { offerIds } = prepareMessage({ subject: values.subject, html: values.html, text: values.text });
+  const unknown = unknownOffers && offerIds.length > 0 ? await unknownOffers(db, offerIds) : [];
+  if (unknown.length > 0)
+    throw new AppError(
+      'unprocessable',
+      `The message links to an offer that does not exist: ${unknown.map((id) => `"${id}"`).join(', ')}. Copy the offer's tag from its page.`,
+      { fields: { html: 'links to an unknown offer' }, unknownOfferIds: unknown },
+    );
+}
+
 function checkValues(values: MessageValues): MessageValues {
   const problems: Record<string, string> = {};
   const name = values.name.trim();
@@ -100,17 +117,28 @@ async function requireMessage(db: Db, id: string): Promise<MessageRow> {
   return row;
 }
 
-export async function createMessage(db: Db, input: MessageInput): Promise<Message> {
+export async function createMessage(
+  db: Db,
+  input: MessageInput,
+  unknownOffers?: UnknownOffers,
+): Promise<Message> {
   const values = checkValues(valuesOf(input));
+  await refuseUnknownOffers(db, values, unknownOffers);
   const id = newId();
   await insertMessage(db, id, values, Date.now());
   return toMessage((await findMessageRow(db, id))!);
 }
 
 /** Changes the fields given; null clears an optional one (text, fromName, fromEmail, replyTo). */
-export async function changeMessage(db: Db, id: string, input: Partial<MessageInput>): Promise<Message> {
+export async function changeMessage(
+  db: Db,
+  id: string,
+  input: Partial<MessageInput>,
+  unknownOffers?: UnknownOffers,
+): Promise<Message> {
   const current = await requireMessage(db, id);
   const values = checkValues(valuesOf(input as MessageInput, current));
+  await refuseUnknownOffers(db, values, unknownOffers);
   await updateMessage(db, id, values, Date.now());
   return toMessage((await findMessageRow(db, id))!);
 }
@@ -172,6 +200,11 @@ export function mergeFields(): { tag: string; description: string }[] {
     {
       tag: '{{ unsubscribe_url }}',
       description: "The recipient's own unsubscribe link (put it in an href).",
+    },
+    {
+      tag: '{{ offer "ID" }}',
+      description:
+        "The recipient's own link to an offer, by the offer's id (put it in an href): it claims the offer for them while it is valid.",
     },
     {
       tag: '{{ subscription_center_url }}',

@@ -347,3 +347,43 @@ describe('templates that cannot be used', () => {
     expect(() => prepared.render({}, null)).toThrow(/could not be rendered/);
   });
 });
+
+describe('offer links ({{ offer "ID" }})', () => {
+  const html = `<p><a href='{{ offer "W1nterOffer" }}'>Claim</a> <a href="{{offer 'Spr1ng'}}">Spring</a>
+    <a href="https://shop.test/">Shop</a> {{ contact.first_name }}</p>`;
+  const withOffers = { ...urls, offer: (id: string) => `https://t.test/o/SEALED-${id}` };
+
+  it('finds each offer once and keeps them out of the tracked links', () => {
+    const prepared = prepareMessage({ subject: 'S', html: html + html, text: null });
+    expect(prepared.offerIds).toEqual(['W1nterOffer', 'Spr1ng']);
+    expect(prepared.links.filter((l) => !l.honeypot).map((l) => l.url)).toEqual([
+      'https://shop.test/',
+      'https://shop.test/',
+    ]);
+  });
+
+  it.each([
+    ['a recipient: their sealed link', withOffers, {}, 'https://t.test/o/SEALED-W1nterOffer'],
+    [
+      'a copy for someone else: the public link',
+      urls,
+      { offerPage: (id: string) => `https://t.test/offers/${id}` },
+      'https://t.test/offers/W1nterOffer',
+    ],
+    ['a preview: a placeholder', null, {}, '#offer-W1nterOffer'],
+  ] as const)('renders for %s', (_name, recipientUrls, options, expected) => {
+    const rendered = prepareMessage({ subject: 'S', html, text: null }, options).render(ada, recipientUrls);
+    expect(rendered.html).toContain(`href='${expected}'`);
+    expect(rendered.text).toContain(expected);
+    expect(rendered.html).not.toContain('spoor-offer');
+  });
+
+  it('leaves a look-alike written by a merge value alone', () => {
+    const rendered = prepareMessage({
+      subject: 'S',
+      html: '<p>{{ contact.first_name }}</p>',
+      text: null,
+    }).render({ first_name: 'spoor-offer:abc:W1nterOffer:' }, withOffers);
+    expect(rendered.html).toContain('spoor-offer:abc:W1nterOffer:');
+  });
+});

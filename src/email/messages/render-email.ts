@@ -64,6 +64,8 @@ export interface PreparedMessage {
   links: LinkEntry[];
   /** Links whose destination cannot be stored: left untracked here; saving a message refuses them. */
   refusedLinks: RefusedLink[];
+  /** The offers the message links to ({{ offer "ID" }}), each once. */
+  offerIds: string[];
   /** `urls` null renders a preview: original links, no pixel, no honeypot. */
   render(contact: MergeContact, urls: RecipientTrackingUrls | null): RenderedEmail;
   /**
@@ -116,7 +118,21 @@ function withPixel(html: string, url: string): string {
   return close === undefined ? html + pixel : html.slice(0, close) + pixel + html.slice(close);
 }
 
-export function prepareMessage(content: MessageContent): PreparedMessage {
+/**
+ * `{{ offer "ID" }}` (either quote): an offer's link, per recipient. Swapped for a placeholder before
+ * anything else reads the template, so it is neither a Liquid expression nor a tracked link.
+ */
+const OFFER_TAG = /\{\{-?\s*offer\s+(?:"([A-Za-z0-9_-]{1,64})"|'([A-Za-z0-9_-]{1,64})')\s*-?\}\}/g;
+
+export interface PrepareOptions {
+  /**
+   * An offer's untracked public link, for renders without the recipient's own links (a preview, a
+   * forwarded copy): it claims for no one. Without it, `#offer-ID`.
+   */
+  offerPage?: (offerId: string) => string;
+}
+
+export function prepareMessage(content: MessageContent, options: PrepareOptions = {}): PreparedMessage {
   // Placeholders carry a random part so no merge value can pose as one.
   const nonce = randomBytes(6).toString('hex');
   const sentinel = (position: number) => `https://spoor.invalid/${nonce}/link/${position}/`;
@@ -124,6 +140,20 @@ export function prepareMessage(content: MessageContent): PreparedMessage {
   const unsubscribeSentinel = `https://spoor.invalid/${nonce}/unsubscribe/`;
   const centerSentinel = `https://spoor.invalid/${nonce}/subscription-center/`;
   const forwardSentinel = `https://spoor.invalid/${nonce}/forward/`;
+  // Not http(s): the link finder leaves it alone (an offer link is tracked by the offer, not as a link).
+  const offerSentinelPattern = new RegExp(`spoor-offer:${nonce}:([A-Za-z0-9_-]+):`, 'g');
+  const offerIds = new Set<string>();
+  const withOffers = (source: string) =>
+    source.replace(OFFER_TAG, (_tag, double?: string, single?: string) => {
+      const id = (double ?? single) as string;
+      offerIds.add(id);
+      return `spoor-offer:${nonce}:${id}:`;
+    });
+  content = {
+    subject: content.subject,
+    html: withOffers(content.html),
+    text: content.text && withOffers(content.text),
+  };
 
   const links: LinkEntry[] = [];
   const refusedLinks: RefusedLink[] = [];
@@ -184,6 +214,10 @@ export function prepareMessage(content: MessageContent): PreparedMessage {
       const escapeUrl = forHtml ? escapeHtml : (url: string) => url;
       let linked = rendered
         .replace(sentinelPattern, (_match, position: string) => escapeUrl(linkOf(Number(position))))
+        // Only the recipient's own render claims; any other (a preview, a forwarded copy) claims for no one.
+        .replace(offerSentinelPattern, (_match, id: string) =>
+          escapeUrl(own?.offer ? own.offer(id) : (options.offerPage?.(id) ?? `#offer-${id}`)),
+        )
         .replaceAll(unsubscribeSentinel, escapeUrl(unsubscribe));
       // The center's and the forward form's links are sealed only for messages that carry them.
       if (linked.includes(centerSentinel))
@@ -216,6 +250,7 @@ export function prepareMessage(content: MessageContent): PreparedMessage {
   return {
     links: [...links, honeypot],
     refusedLinks,
+    offerIds: [...offerIds],
     render: (contact, urls) => renderFor(contact, urls, urls, 'contact'),
     // No contact is ever passed: nothing of the forwarder's can reach the copy.
     renderForwardedCopy: (urls) => renderFor({}, urls, null, 'forwarded_copy'),

@@ -15,6 +15,7 @@ import {
   mergeFields,
   previewDraft,
   previewMessage,
+  type UnknownOffers,
 } from './manage-messages.ts';
 import type { MessageInput } from './message.ts';
 
@@ -89,7 +90,10 @@ const templateErrors = errors([
   'A template that is not valid Liquid or cannot be rendered, or a field that cannot be used (`details.fields`).',
 ]);
 
-export function messageRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> }): void {
+export function messageRoutes(
+  scope: FastifyInstance,
+  deps: { db: Kysely<Database>; unknownOffers?: UnknownOffers },
+): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = deps;
 
@@ -109,7 +113,8 @@ export function messageRoutes(scope: FastifyInstance, deps: { db: Kysely<Databas
         response: { 201: Message, ...templateErrors, ...errors(503) },
       },
     },
-    async (request, reply) => reply.code(201).send(await createMessage(db, request.body as MessageInput)),
+    async (request, reply) =>
+      reply.code(201).send(await createMessage(db, request.body as MessageInput, deps.unknownOffers)),
   );
 
   app.get(
@@ -154,7 +159,8 @@ export function messageRoutes(scope: FastifyInstance, deps: { db: Kysely<Databas
         response: { 200: Message, ...errors(404), ...templateErrors, ...errors(503) },
       },
     },
-    async (request) => changeMessage(db, request.params.id, request.body as Partial<MessageInput>),
+    async (request) =>
+      changeMessage(db, request.params.id, request.body as Partial<MessageInput>, deps.unknownOffers),
   );
 
   app.delete(

@@ -136,7 +136,7 @@ export async function createSend(db: Db, input: { messageId: string; listIds: st
   if (!message) throw new AppError('unprocessable', `There is no message with id "${input.messageId}".`);
   const listIds = await requireLists(db, input.listIds);
   // A template that does not parse fails here, not hours later in the worker.
-  prepareMessage({ subject: message.subject, html: message.html, text: message.text });
+  const { offerIds } = prepareMessage({ subject: message.subject, html: message.html, text: message.text });
   const now = Date.now();
   const row = {
     id: newId(),
@@ -155,7 +155,7 @@ export async function createSend(db: Db, input: { messageId: string; listIds: st
     lease_owner: null,
     lease_until: null,
   };
-  await insertSend(db, row);
+  await insertSend(db, row, offerIds);
   return toSend(
     {
       ...row,

@@ -38,10 +38,19 @@ export async function existingListIds(db: Db, ids: readonly string[]): Promise<S
   return new Set(rows.map((row) => row.id));
 }
 
-/** Adds the send and its job, together. */
-export async function insertSend(db: Db, row: Insertable<SendsTable>): Promise<void> {
+/** Adds the send, the offers its message carries and its job, together. */
+export async function insertSend(
+  db: Db,
+  row: Insertable<SendsTable>,
+  offerIds: readonly string[] = [],
+): Promise<void> {
   await inTransaction(db, async (trx) => {
     await trx.insertInto('sends').values(row).execute();
+    if (offerIds.length > 0)
+      await trx
+        .insertInto('send_offers')
+        .values(offerIds.map((offerId) => ({ send_id: row.id, offer_id: offerId })))
+        .execute();
     await enqueueJob(trx, { kind: SEND_JOB, key: row.id, runAt: row.created_at }, row.created_at);
   });
 }
@@ -819,4 +828,28 @@ export async function suppressedReceivable(
     .groupBy('list_id')
     .execute();
   return new Map(rows.map((row) => [row.list_id, Number(row.n)]));
+}
+
+// ---- offers (src/offers reads these: "delivered", and when a recipient's email was handed over) ----
+
+/** Contacts an email carrying the offer was delivered to (sent − bounced, as the send's counters say). */
+export async function contactsDeliveredOffer(db: Db, offerId: string): Promise<number> {
+  const row = await db
+    .selectFrom('send_offers')
+    .innerJoin('send_recipients', 'send_recipients.send_id', 'send_offers.send_id')
+    .select((eb) => eb.fn.count<string | number>('send_recipients.contact_id').distinct().as('contacts'))
+    .where('send_offers.offer_id', '=', offerId)
+    .where('send_recipients.status', 'in', ['sent', 'unconfirmed'])
+    .executeTakeFirst();
+  return Number(row?.contacts ?? 0);
+}
+
+/** One recipient of a send: whether it exists (a contact erased since has none) and when it was sent. */
+export async function recipientSentAt(db: Db, sendId: string, contactId: string) {
+  return db
+    .selectFrom('send_recipients')
+    .select(['status', 'sent_at'])
+    .where('send_id', '=', sendId)
+    .where('contact_id', '=', contactId)
+    .executeTakeFirst();
 }
