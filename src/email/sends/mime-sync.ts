@@ -12,18 +12,20 @@ import { Encoder as QpEncoder } from 'nodemailer/lib/qp';
 
 // nodemailer normalises a header name with five regular expressions on every getHeader and setHeader
 // (dozens per email); the result depends on the name alone, so it is remembered (a few names recur).
-const normalise = MimeNode.prototype as unknown as { _normalizeHeaderKey(key: unknown): string };
+// It is nodemailer's internal: should a later version rename it, nothing is patched and only speed is lost.
+const normalise = MimeNode.prototype as unknown as { _normalizeHeaderKey?: (key: unknown) => string };
 const normaliseOnce = normalise._normalizeHeaderKey;
 const normalised = new Map<string, string>();
-normalise._normalizeHeaderKey = function (this: unknown, key: unknown): string {
-  if (typeof key !== 'string') return normaliseOnce.call(this, key);
-  let name = normalised.get(key);
-  if (name === undefined) {
-    name = normaliseOnce.call(this, key);
-    if (normalised.size < 1000) normalised.set(key, name);
-  }
-  return name;
-};
+if (typeof normaliseOnce === 'function')
+  normalise._normalizeHeaderKey = function (this: unknown, key: unknown): string {
+    if (typeof key !== 'string') return normaliseOnce.call(this, key);
+    let name = normalised.get(key);
+    if (name === undefined) {
+      name = normaliseOnce.call(this, key);
+      if (normalised.size < 1000) normalised.set(key, name);
+    }
+    return name;
+  };
 
 /** What this module reads of a MimeNode beyond its typed API. */
 interface NodeInternals {
