@@ -2,11 +2,12 @@
 // through the API sends an iMIP message (text, HTML, text/calendar; method=REQUEST, invite.ics) whose
 // calendar a real parser (ical.js) reads with the right local times in the event's zone (New York and
 // Tokyo); changing the event's times sends a REQUEST with a higher SEQUENCE, a change that does not
-// matter sends nothing, cancelling the event sends a CANCEL with the same UID; the public and the
+// matter sends nothing, cancelling the event or the registration sends a CANCEL with the same UID; the public and the
 // portal's .ics downloads parse, and the public one carries nothing personal.
 import ICAL from 'ical.js';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { enqueueRegistrationMail } from '../src/events/calendar/mail.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
 import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
@@ -291,6 +292,34 @@ describeEachEngine('event calendar invitations', (engine) => {
       (await spoor.app.inject({ url: '/events/portal/registrations/nope/calendar.ics', headers: { cookie } }))
         .statusCode,
     ).toBe(404);
+    // Cancelling the registration (as the cancelling code does: the change and the mail in one
+    // transaction) withdraws the invitation: CANCEL, same UID, one above the last SEQUENCE.
+    await spoor.storage.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('event_registrations')
+        .set({ status: 'cancelled', cancelled_at: Date.now() })
+        .where('id', '=', registered.json().id)
+        .execute();
+      await enqueueRegistrationMail(tx, registered.json().id, 'cancel');
+    });
+    const [withdrawn] = await mailsTo('ken@example.com', 1);
+    expect(withdrawn!.subject).toBe('Registration cancelled: Tokyo meetup');
+    const cancel = parseCalendar(calendarParts(withdrawn!).attachment!.content.toString('utf8'));
+    expect(cancel).toMatchObject({
+      method: 'CANCEL',
+      uid: invitation.uid,
+      status: 'CANCELLED',
+      partstat: 'DECLINED',
+    });
+    expect(cancel.sequence).toBe(invitation.sequence + 1);
+    await spoor.runDueJobs();
+    expect(sink.receivedBy('ken@example.com')).toHaveLength(3);
+    const after = await spoor.app.inject({ url: '/events/portal', headers: { cookie } });
+    expect(after.body).not.toContain(`href="${path}"`);
+    expect(parseCalendar((await spoor.app.inject({ url: path, headers: { cookie } })).body).status).toBe(
+      'CANCELLED',
+    );
+
     // A draft has no public file.
     const draft = (
       await api('POST', '/api/events', {
