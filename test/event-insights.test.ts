@@ -135,7 +135,8 @@ describeEachEngine('event insights', (engine) => {
       taken,
       placesLeft: 10 - taken,
     });
-    const byName = (rows: { name: string }[], name: string) => rows.find((r) => r.name === name);
+    const byName = (rows: { name: string; noShows?: number | null }[], name: string) =>
+      rows.find((r) => r.name === name) ?? { name, noShows: undefined };
     expect(byName(insights.passes, 'Day')).toMatchObject({
       id: day,
       registered: 3,
