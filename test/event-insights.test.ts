@@ -189,6 +189,7 @@ describeEachEngine('event insights', (engine) => {
     ]);
     const talkIn = await json(`/api/events/${id}/registrants?figure=checked_in&session=${talk}`);
     expect(talkIn.label).toBe('Checked in · Talk');
+    expect(talkIn.eventName).toBe('Autumn summit');
     expect(talkIn.registrants).toHaveLength(2);
     expect(talkIn.registrants[0]).toMatchObject({
       registrationId: regs[0],
@@ -262,7 +263,7 @@ describeEachEngine('event insights', (engine) => {
         .trim()
         .split('\r\n')
         .slice(1)
-        .map((l: string) => l.split(',')[1]),
+        .map((l: string) => l.split(',')[1]?.replace(/^'/, '')),
     ).toEqual([people[3]]);
   });
 

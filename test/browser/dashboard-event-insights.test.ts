@@ -74,7 +74,7 @@ describe.skipIf(!chromiumPath)('dashboard: event insights', () => {
     const db = spoor.storage.db;
     const base = Date.now() - 7 * 86_400_000;
     for (const [i, reg] of regs.entries()) {
-      const values: Record<string, unknown> = { created_at: base + Math.floor(i / 2) * 86_400_000 };
+      const values: Record<string, unknown> = { created_at: base + i * 43_200_000 };
       if (i === 4 || i === 5)
         Object.assign(values, { status: 'cancelled', cancelled_at: base + 6 * 86_400_000 });
       if (i === 10 || i === 11) values['status'] = 'waitlisted';
@@ -121,6 +121,7 @@ describe.skipIf(!chromiumPath)('dashboard: event insights', () => {
     // Checked in → the three who did, with a CSV of them.
     await stat('Checked in').getByRole('link', { name: '3' }).click();
     await page.getByRole('heading', { name: 'Checked in', level: 1 }).waitFor();
+    await page.getByText(`Spring summit ${XSS} ·`).waitFor();
     const table = page.getByRole('table', { name: 'Checked in' });
     await expect.poll(() => table.locator('tbody tr').count()).toBe(3);
     expect(await table.locator('tbody').textContent()).toContain('guest1@summit.example');
@@ -134,7 +135,8 @@ describe.skipIf(!chromiumPath)('dashboard: event insights', () => {
     expect(download.suggestedFilename()).toBe(`event-${id.replace(/[^A-Za-z0-9_-]/g, '')}-checked_in.csv`);
     const lines = (await readFile((await download.path()) as string, 'utf8')).trim().split('\r\n');
     expect(lines).toHaveLength(4);
-    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(regs.slice(0, 3));
+    // An id may start with '-' (1 in 64): the CSV neutralises it as it would a formula.
+    expect(lines.slice(1).map((l) => l.split(',')[0]?.replace(/^'/, ''))).toEqual(regs.slice(0, 3));
 
     // Per pass: VIP's registered leads to its four.
     await page.getByRole('link', { name: 'Back to the insights' }).click();

@@ -13657,6 +13657,8 @@ export interface operations {
       200: {
         content: {
           "application/json": {
+            /** @description In the event’s default language. */
+            eventName: string;
             figure: string;
             /** @description The figure as the insights name it, with the pass or session. */
             label: string;

@@ -35,6 +35,7 @@ export interface Registrant {
 }
 
 export interface Registrants {
+  eventName: string;
   figure: RegistrantFigure;
   label: string;
   registrants: Registrant[];
@@ -97,6 +98,7 @@ export async function listRegistrants(db: Db, eventId: string, query: Registrant
   });
   const within = [pass && passName.get(pass.id), session && sessionName.get(session.id)].filter(Boolean);
   return {
+    eventName: textIn(event.texts, lang, lang).name,
     figure: query.figure,
     label: [FIGURE_LABELS[query.figure], ...within].join(' · '),
     registrants: page.map(toRegistrant),

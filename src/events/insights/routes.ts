@@ -67,6 +67,7 @@ const RegistrantsQuery = {
 };
 const Registrants = Type.Object(
   {
+    eventName: Type.String({ description: 'In the event’s default language.' }),
     figure: Type.String(),
     label: Type.String({ description: 'The figure as the insights name it, with the pass or session.' }),
     registrants: Type.Array(

@@ -34,7 +34,12 @@ export function EventRegistrantsPage({ id }: { id: string }) {
   return (
     <Page
       title={title}
-      description={<Link href={`/${encodeURIComponent(id)}/insights`}>Back to the insights</Link>}
+      description={
+        <>
+          {all[0]?.eventName ? `${all[0].eventName} · ` : null}
+          <Link href={`/${encodeURIComponent(id)}/insights`}>Back to the insights</Link>
+        </>
+      }
       actions={
         <a
           className="button"
