@@ -20,6 +20,7 @@ import { sendRoutes } from './email/sends/routes.ts';
 import { subscriptionCenterRoutes } from './email/subscription-center/routes.ts';
 import { suppressionRoutes } from './email/suppression/routes.ts';
 import { calendarRoutes } from './events/calendar/routes.ts';
+import { eventInsightsRoutes } from './events/insights/routes.ts';
 import { eventWebsiteRoutes } from './events/public-routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { formsUsingContactField } from './forms/contact-field-users.ts';
@@ -121,6 +122,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       insightsRoutes(email, { db: storage.db });
       smtpStatusRoutes(email, { db: storage.db, config });
       eventRoutes(email, { db: storage.db, publicUrl: config.publicUrl });
+      eventInsightsRoutes(email, { db: storage.db });
     });
     // Reports kept whole hold other people's mail as received: administrators only (decision 032).
     adminArea(admin, 'administration', (administration) =>

@@ -739,7 +739,7 @@ export interface EventRegistrationsTable {
   event_id: string;
   contact_id: string;
   pass_id: string | null;
-  status: 'registered' | 'cancelled';
+  status: RegistrationStatus;
   created_at: number;
   cancelled_at: number | null;
   /** The language of the confirmation and invitation (migration 029); null: the event's default. */
@@ -747,7 +747,13 @@ export interface EventRegistrationsTable {
   /** The last invitation sent: 'request' or 'cancel', and its SEQUENCE (migration 029). */
   invitation_method?: string | null;
   invitation_sequence?: number | null;
+  /** When the registrant checked in at the door (migration 028), and by which user. */
+  checked_in_at: number | null;
+  checked_in_by: string | null;
 }
+
+/** 'waitlisted': waiting for a place (migration 027). */
+export type RegistrationStatus = 'registered' | 'waitlisted' | 'cancelled';
 
 export interface EventRegistrationSessionsTable {
   registration_id: string;
