@@ -19,6 +19,7 @@ import { messageRoutes } from './email/messages/routes.ts';
 import { sendRoutes } from './email/sends/routes.ts';
 import { subscriptionCenterRoutes } from './email/subscription-center/routes.ts';
 import { suppressionRoutes } from './email/suppression/routes.ts';
+import { checkInRoutes } from './events/check-in/routes.ts';
 import { eventWebsiteRoutes } from './events/public-routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { formsUsingContactField } from './forms/contact-field-users.ts';
@@ -120,6 +121,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       insightsRoutes(email, { db: storage.db });
       smtpStatusRoutes(email, { db: storage.db, config });
       eventRoutes(email, { db: storage.db, publicUrl: config.publicUrl });
+      checkInRoutes(email, { db: storage.db, secrets });
     });
     // Reports kept whole hold other people's mail as received: administrators only (decision 032).
     adminArea(admin, 'administration', (administration) =>

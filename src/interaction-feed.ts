@@ -1,5 +1,6 @@
 // This install's interaction feed: each domain's interaction source, registered in one place. A new
 // capability (bounces, offers, events) adds its source here and logs its items (docs/architecture.md).
+import { checkInInteractions } from './events/check-in/check-in-interactions.ts';
 import { outcomeInteractions } from './email/bounces/outcome-interactions.ts';
 import { emailInteractions } from './email/engagement/email-interactions.ts';
 import { forwardInteractions } from './email/forwards/forward-interactions.ts';
@@ -19,5 +20,6 @@ export function createInteractionFeed(): InteractionRegistry {
     .register(outcomeInteractions)
     .register(consentInteractions)
     .register(offerInteractions)
-    .register(forwardInteractions);
+    .register(forwardInteractions)
+    .register(checkInInteractions);
 }

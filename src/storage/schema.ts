@@ -740,6 +740,10 @@ export interface EventRegistrationsTable {
   status: 'registered' | 'cancelled';
   created_at: number;
   cancelled_at: number | null;
+  /** When it was checked in at the door (migration 028); null until then. */
+  checked_in_at: Generated<number | null>;
+  /** The user (or API key) who checked it in. */
+  checked_in_by: Generated<string | null>;
 }
 
 export interface EventRegistrationSessionsTable {
