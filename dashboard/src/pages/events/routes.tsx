@@ -3,6 +3,7 @@ import { Route, Switch } from 'wouter';
 import { NotFound } from '../../ui/NotFound';
 import '../contacts/contacts.css';
 import './events.css';
+import { CheckInPage } from './CheckInPage';
 import { EventPage } from './EventPage';
 import { EventsPage } from './EventsPage';
 
@@ -10,6 +11,7 @@ export default function EventsRoutes() {
   return (
     <Switch>
       <Route path="/" component={EventsPage} />
+      <Route path="/:id/check-in">{(params) => <CheckInPage id={params.id} />}</Route>
       <Route path="/:id">{(params) => <EventPage id={params.id} />}</Route>
       <Route component={NotFound} />
     </Switch>
