@@ -31,6 +31,12 @@ export const VERDICT: Record<Verdict, { word: string; symbol: string; tone: 'goo
   unknown: { word: 'Unknown', symbol: '?', tone: 'bad' },
 };
 
+/** The message without its leading word (shown large above it): "Valid: checked in now." → "Checked in now." */
+const afterWord = (message: string) => {
+  const rest = message.slice(message.indexOf(':') + 1).trim();
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
+};
+
 function Answer({ result }: { result: Result }) {
   const v = VERDICT[result.verdict];
   const r = result.registration;
@@ -40,10 +46,10 @@ function Answer({ result }: { result: Result }) {
         <span aria-hidden="true" className="checkin-symbol">
           {v.symbol}
         </span>{' '}
-        {v.word}
+        <span>{v.word}</span>
       </p>
       {r ? <p className="checkin-name">{r.name}</p> : null}
-      <p>{result.message.slice(result.message.indexOf(':') + 1).trim()}</p>
+      <p>{afterWord(result.message)}</p>
       {r?.pass ? <p>Pass: {r.pass.name}</p> : null}
       {r && r.sessions.length > 0 ? <p>Sessions: {r.sessions.map((s) => s.name).join(', ')}</p> : null}
       {result.verdict === 'already_checked_in' && r?.checkedInAt ? (
