@@ -187,7 +187,10 @@ async function seed(spoor: RunningSpoor): Promise<Seeds> {
   // The forward form's link, as a sent email carries it (send × forwarder, sealed).
   const { seal } = await loadInstallSecrets(spoor.storage.db, spoor.config.tokenKeys);
   // A registration's pass code, as its QR code holds it (the other contact: the first registers in the fuzz).
-  const registration = await api('POST', `/api/events/${event.id}/registrations`, { contactId: other.id });
+  const registration = await api('POST', `/api/events/${event.id}/registrations`, {
+    contactId: other.id,
+    passId: withPass.passes[0].id,
+  });
   return {
     offers: [offer.id],
     forwardTokens: [forwardToken(seal, send.id, contact.id)],
