@@ -1,10 +1,11 @@
 // This install's interaction feed: each domain's interaction source, registered in one place. A new
 // capability (bounces, offers, events) adds its source here and logs its items (docs/architecture.md).
-import { checkInInteractions } from './events/check-in/check-in-interactions.ts';
+
 import { outcomeInteractions } from './email/bounces/outcome-interactions.ts';
 import { emailInteractions } from './email/engagement/email-interactions.ts';
 import { forwardInteractions } from './email/forwards/forward-interactions.ts';
 import { deliveryInteractions } from './email/sends/send-interactions.ts';
+import { checkInInteractions } from './events/check-in/check-in-interactions.ts';
 import { submissionInteractions } from './forms/submission-interactions.ts';
 import { consentInteractions } from './lists/consent-interactions.ts';
 import { offerInteractions } from './offers/offer-interactions.ts';
