@@ -427,7 +427,7 @@ const RegistrationOut = Type.Object(
     contactId: Type.String(),
     passId: Type.Union([Type.String(), Type.Null()]),
     sessionIds: Type.Array(Type.String()),
-    status: Type.Union([Type.Literal('registered'), Type.Literal('cancelled')]),
+    status: Type.Union([Type.Literal('registered'), Type.Literal('waitlisted'), Type.Literal('cancelled')]),
     createdAt: Type.String({ format: 'date-time' }),
     cancelledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   },

@@ -737,7 +737,7 @@ export interface EventRegistrationsTable {
   event_id: string;
   contact_id: string;
   pass_id: string | null;
-  status: 'registered' | 'cancelled';
+  status: RegistrationStatus;
   created_at: number;
   cancelled_at: number | null;
   /** When it was checked in at the door (migration 028); null until then. */
@@ -745,6 +745,9 @@ export interface EventRegistrationsTable {
   /** The user (or API key) who checked it in. */
   checked_in_by: Generated<string | null>;
 }
+
+/** 'waitlisted': waiting for a place (migration 027). */
+export type RegistrationStatus = 'registered' | 'waitlisted' | 'cancelled';
 
 export interface EventRegistrationSessionsTable {
   registration_id: string;
