@@ -164,8 +164,7 @@ describeEachEngine('event check-in', (engine) => {
     const waiting = await registered('waiting');
     await nodes[0].storage.db
       .updateTable('event_registrations')
-      // biome-ignore lint/suspicious/noExplicitAny: 'waitlisted' arrives with the waiting list (migration 027).
-      .set({ status: 'waitlisted' as any })
+      .set({ status: 'waitlisted' })
       .where('id', '=', waiting.registrationId)
       .execute();
     const w = (await checkIn(summit.id, { code: await code(waiting.registrationId) })).json();
