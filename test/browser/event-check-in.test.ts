@@ -180,6 +180,17 @@ describe.skipIf(!chromiumPath)('browser: check-in at the door', () => {
     await page.getByText('Checked in at “Harbour summit”').waitFor();
   }, 90_000);
 
+  it('shows an analyst the counts and the latest check-ins, without the scanner or the field', async () => {
+    const { page } = await suite.signIn('analyst');
+    await page.goto(`${suite.server.origin}/app/events/${eventId}/check-in`);
+    await page.getByRole('heading', { name: 'Check-in: Harbour summit', level: 1 }).waitFor();
+    await page.getByText('1 of 1 registered checked in').waitFor();
+    await page.getByText('checking people in needs a marketer or an administrator').waitFor();
+    expect(await page.getByRole('button', { name: 'Scan with the camera' }).count()).toBe(0);
+    expect(await page.getByLabel('Pass code').count()).toBe(0);
+    await expectNoSeriousAxeViolations(page);
+  }, 60_000);
+
   it('checks a pass in from the camera (Chromium’s fake camera showing the QR code)', async () => {
     const otherId = await registeredContact('kofi@reader.test', 'Kofi');
     const context = await suite.newContext();
