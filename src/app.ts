@@ -20,6 +20,7 @@ import { sendRoutes } from './email/sends/routes.ts';
 import { subscriptionCenterRoutes } from './email/subscription-center/routes.ts';
 import { suppressionRoutes } from './email/suppression/routes.ts';
 import { calendarRoutes } from './events/calendar/routes.ts';
+import { checkInRoutes } from './events/check-in/routes.ts';
 import { eventInsightsRoutes } from './events/insights/routes.ts';
 import { eventWebsiteRoutes } from './events/public-routes.ts';
 import { eventRoutes } from './events/routes.ts';
@@ -122,6 +123,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       insightsRoutes(email, { db: storage.db });
       smtpStatusRoutes(email, { db: storage.db, config });
       eventRoutes(email, { db: storage.db, publicUrl: config.publicUrl });
+      checkInRoutes(email, { db: storage.db, secrets });
       eventInsightsRoutes(email, { db: storage.db });
     });
     // Reports kept whole hold other people's mail as received: administrators only (decision 032).

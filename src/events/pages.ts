@@ -27,7 +27,8 @@ const STYLE =
   'ul.plain{list-style:none;padding:0}label{display:block;font-weight:600;margin:.75rem 0 .25rem}' +
   'input[type=email]{font:inherit;width:100%;max-width:24rem;box-sizing:border-box;padding:.5rem .6rem;border:1px solid #6b7385;border-radius:6px}' +
   'button{font:inherit;margin-top:1rem;padding:.55rem 1.3rem;border-radius:6px;border:1px solid #1a56c4;background:#1a56c4;color:#fff;cursor:pointer}' +
-  'button.quiet{background:#fff;color:#1a56c4}p{margin:.5rem 0 1rem}';
+  'button.quiet{background:#fff;color:#1a56c4}p{margin:.5rem 0 1rem}' +
+  '.pass{margin:.75rem 0 0}.pass img{display:block;background:#fff}.pass code{overflow-wrap:anywhere;font-size:.85rem}';
 
 export interface PageContext {
   language: string;
@@ -203,6 +204,14 @@ export interface PortalRegistration {
   status: string;
   /** The registration's .ics (registered ones). */
   calendarUrl?: string;
+  /** The pass to show at the door (a registration holding a place): its code and its QR code's data: URL. */
+  pass?: { code: string; qr: string } | null;
+}
+
+/** The pass of a portal registration: the QR code, with the code beneath it to type when a camera fails. */
+function passFigure(t: Strings, pass: PortalRegistration['pass']): string {
+  if (!pass) return '';
+  return `<figure class="pass"><img src="${h(pass.qr)}" alt="${h(t.passQrAlt)}" width="200" height="200"><figcaption>${h(t.passCode)}: <code>${h(pass.code)}</code></figcaption></figure>`;
 }
 
 export function portalPage(
@@ -214,7 +223,7 @@ export function portalPage(
     ? `<ul class="plain">${input.registrations
         .map(
           (r) =>
-            `<li class="card"><h2 style="margin:0;font-size:1.1rem"><a href="/events/${h(r.slug)}">${h(r.eventName)}</a></h2><p class="meta">${h(r.when)}</p>${r.calendarUrl ? `<p class="meta"><a href="${h(r.calendarUrl)}" download>${h(calendarStrings(context.language).addToCalendar)}</a></p>` : ''}</li>`,
+            `<li class="card"><h2 style="margin:0;font-size:1.1rem"><a href="/events/${h(r.slug)}">${h(r.eventName)}</a></h2><p class="meta">${h(r.when)}</p>${passFigure(t, r.pass)}${r.calendarUrl ? `<p class="meta"><a href="${h(r.calendarUrl)}" download>${h(calendarStrings(context.language).addToCalendar)}</a></p>` : ''}</li>`,
         )
         .join('')}</ul>`
     : `<p>${h(t.noRegistrations)}</p>`;

@@ -17,6 +17,7 @@ import type { InstallSecrets } from '../secrets/install-secrets.ts';
 import type { Storage } from '../storage/database.ts';
 import { readCookie } from '../tracking/tracking-cookies.ts';
 import { registrationCalendarPath } from './calendar/paths.ts';
+import { passCodeFor, passQrDataUrl } from './check-in/pass-code.ts';
 import { textIn } from './event.ts';
 import { chooseLanguage, matchLanguage } from './languages.ts';
 import {
@@ -119,6 +120,12 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
         ? new AppError('forbidden', `Refused: this form is posted from ${publicOrigin} only.`)
         : undefined,
     );
+  };
+  /** A registration holding a place shows its pass (decision 035); a cancelled one does not. */
+  const portalPass = async (registration: { id: string; status: string }) => {
+    if (registration.status !== 'registered') return null;
+    const code = passCodeFor(secrets, registration.id);
+    return { code, qr: await passQrDataUrl(code) };
   };
   const perAddress = new WindowCounter(LINKS_PER_ADDRESS, 15 * 60_000);
 
@@ -237,6 +244,7 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
           ...(registration.status === 'registered'
             ? { calendarUrl: registrationCalendarPath(registration.id) }
             : {}),
+          pass: await portalPass(registration),
         });
       }
       return send(reply, 200, portalPage(context, { email: contact.email ?? '', registrations }), false);

@@ -96,6 +96,11 @@ export const PURPOSES = {
    * though the cookie itself lasts the browser session.
    */
   'event portal session': { id: 15, spelling: 'text', lifetimeMs: 12 * 3_600_000 },
+  /**
+   * An event pass code, the QR code of a registration (src/events/check-in/pass-code.ts): names the
+   * registration only. No expiry: the registration's status says whether it admits (decision 035).
+   */
+  'event pass': { id: 16, spelling: 'text' },
 } as const satisfies Record<string, PurposeSpec>;
 
 export type Purpose = keyof typeof PURPOSES;

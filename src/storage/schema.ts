@@ -742,14 +742,15 @@ export interface EventRegistrationsTable {
   status: RegistrationStatus;
   created_at: number;
   cancelled_at: number | null;
+  /** When it was checked in at the door (migration 028); null until then. */
+  checked_in_at: Generated<number | null>;
+  /** The user (or API key) who checked it in. */
+  checked_in_by: Generated<string | null>;
   /** The language of the confirmation and invitation (migration 029); null: the event's default. */
   language?: string | null;
   /** The last invitation sent: 'request' or 'cancel', and its SEQUENCE (migration 029). */
   invitation_method?: string | null;
   invitation_sequence?: number | null;
-  /** When the registrant checked in at the door (migration 028), and by which user. */
-  checked_in_at: number | null;
-  checked_in_by: string | null;
 }
 
 /** 'waitlisted': waiting for a place (migration 027). */

@@ -945,6 +945,18 @@ export interface paths {
      */
     post: operations["registerForEvent"];
   };
+  "/api/events/{id}/check-ins": {
+    /**
+     * An event's check-ins: how many of the registered are in, and the latest.
+     * @description For the check-in page and anyone watching the door.
+     */
+    get: operations["listEventCheckIns"];
+    /**
+     * Check a registration in at the door with its pass code (the QR code’s text).
+     * @description Answers at once with a verdict (200 for every verdict: each is an answer, not an error). Idempotent: a pass is checked in once, by one conditional update; a repeated scan answers `already_checked_in` with when and by whom. An altered or made-up code is `unknown` (the seal refuses it).
+     */
+    post: operations["checkInToEvent"];
+  };
   "/api/events/{id}/insights": {
     /**
      * An event's insights: registered, waitlisted, cancelled, checked in, per pass, session and day.
@@ -13597,6 +13609,182 @@ export interface operations {
       };
       /** @description Not a valid event, session or pass; `details.fields` names each problem. */
       422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * An event's check-ins: how many of the registered are in, and the latest.
+   * @description For the check-in page and anyone watching the door.
+   */
+  listEventCheckIns: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description Registrations holding a place (not cancelled or waitlisted). */
+            registered: number;
+            checkedIn: number;
+            /** @description The latest check-ins, the newest first (20 at most). */
+            latest: ({
+                registrationId: string;
+                contactId: string;
+                name: string;
+                /** Format: date-time */
+                checkedInAt: string;
+                checkedInBy: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Check a registration in at the door with its pass code (the QR code’s text).
+   * @description Answers at once with a verdict (200 for every verdict: each is an answer, not an error). Idempotent: a pass is checked in once, by one conditional update; a repeated scan answers `already_checked_in` with when and by whom. An altered or made-up code is `unknown` (the seal refuses it).
+   */
+  checkInToEvent: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "code": "Q2xhcmEtMjAyNy1wYXNzMDE.AhDk3m2yV0l8Qm9r8pN4xg"
+         * }
+         */
+        "application/json": {
+          /** @description The pass code (spaces ignored). */
+          code: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description `valid`: checked in now. `already_checked_in`: this pass was used before (when and by whom below). `cancelled`: the registration or the event is cancelled. `waitlisted`: no place yet. `wrong_event`: the pass is for another event (`otherEvent`). `unknown`: not a genuine pass code (altered, made up) or its registration is gone. */
+            verdict: "valid" | "already_checked_in" | "cancelled" | "waitlisted" | "wrong_event" | "unknown";
+            /** @description A sentence for door staff, starting with the verdict in words. */
+            message: string;
+            registration: ({
+              id: string;
+              contactId: string;
+              /** @description The contact's name (or email when there is none). */
+              name: string;
+              email: string | null;
+              pass: {
+                id: string;
+                name: string;
+              } | null;
+              sessions: {
+                  id: string;
+                  name: string;
+                }[];
+              checkedInAt: string | null;
+              /** @description Who checked it in: a user’s name or email, or an API key’s name. */
+              checkedInBy: string | null;
+            }) | null;
+            /** @description For `wrong_event`: the event the pass is for. */
+            otherEvent: {
+              id: string;
+              name: string;
+            } | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
