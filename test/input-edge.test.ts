@@ -34,6 +34,8 @@ describeEachEngine('input refused at the edge', (engine) => {
     await database?.drop();
   });
 
+  const PEOPLE_FACING = /^\/(e|o|offers|events)\//;
+
   function expectRefusal(res: { statusCode: number; body: string }, words: string) {
     expect(res.statusCode, res.body).toBe(400);
     expect(JSON.parse(res.body)).toMatchObject({
@@ -68,8 +70,9 @@ describeEachEngine('input refused at the edge', (engine) => {
     const document = (await spoor.app.inject({ method: 'GET', url: '/docs/json' })).json();
     let checked = 0;
     for (const [path, operations] of Object.entries(document.paths as Record<string, object>)) {
-      // The open pixel answers its GIF to anything under its path: its own test below.
-      if (!path.includes('{') || path.startsWith('/e/o/')) continue;
+      // The open pixels (a contact's, a forwarded copy's) answer their GIF to anything under their path:
+      // their own test below.
+      if (!path.includes('{') || /^\/e\/f?o\//.test(path)) continue;
       for (const method of Object.keys(operations)) {
         const url = path.replace(/\{\w+\}/g, 'a%00b');
         const res = await spoor.app.inject({
@@ -77,8 +80,9 @@ describeEachEngine('input refused at the edge', (engine) => {
           url,
           headers: spoor.auth,
         });
-        // Email links are met by people: their refusals are pages saying the same.
-        if (path.startsWith('/e/')) {
+        // Email links, offer links and the event website are met by people: their refusals are pages
+        // saying the same.
+        if (PEOPLE_FACING.test(path)) {
           expect(res.statusCode, res.body).toBe(400);
           if (method !== 'head') expect(res.body).toContain('NUL character');
         } else expectRefusal(res, 'NUL character');
