@@ -96,6 +96,13 @@ export const PURPOSES = {
    * though the cookie itself lasts the browser session.
    */
   'event portal session': { id: 15, spelling: 'text', lifetimeMs: 12 * 3_600_000 },
+  /**
+   * A waitlist place offer link (src/events/waitlist.ts): names the registration and the offer (its
+   * offered_at), so it is single use and dies with the offer; the offer's own time (config) ends it.
+   */
+  'event waitlist offer': { id: 19, spelling: 'text' },
+  /** A "leave the waitlist" link in a waitlisted person's emails: names the registration; works while it waits. */
+  'event waitlist leave': { id: 21, spelling: 'text' },
 } as const satisfies Record<string, PurposeSpec>;
 
 export type Purpose = keyof typeof PURPOSES;

@@ -23,6 +23,7 @@ import * as forwards from './migrations/020-forwards.ts';
 import * as webhookTokens from './migrations/021-webhook-tokens.ts';
 import * as offers from './migrations/023-offers.ts';
 import * as events from './migrations/024-events.ts';
+import * as eventWaitlist from './migrations/027-event-waitlist.ts';
 import * as unsubscribesBySend from './migrations/025-unsubscribes-by-send.ts';
 import type { Database } from './schema.ts';
 
@@ -51,6 +52,7 @@ const migrations: Record<string, Migration> = {
   '023-offers': offers,
   '024-events': events,
   '025-unsubscribes-by-send': unsubscribesBySend,
+  '027-event-waitlist': eventWaitlist,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {
