@@ -119,7 +119,11 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       suppressionRoutes(email, { db: storage.db, config, outcomeSources: outcomeSourcesOf });
       insightsRoutes(email, { db: storage.db });
       smtpStatusRoutes(email, { db: storage.db, config });
-      eventRoutes(email, { db: storage.db, publicUrl: config.publicUrl });
+      eventRoutes(email, {
+        db: storage.db,
+        publicUrl: config.publicUrl,
+        waitlistOfferHours: config.eventWaitlistOfferHours,
+      });
     });
     // Reports kept whole hold other people's mail as received: administrators only (decision 032).
     adminArea(admin, 'administration', (administration) =>

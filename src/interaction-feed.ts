@@ -3,6 +3,7 @@
 import { outcomeInteractions } from './email/bounces/outcome-interactions.ts';
 import { emailInteractions } from './email/engagement/email-interactions.ts';
 import { forwardInteractions } from './email/forwards/forward-interactions.ts';
+import { registrationInteractions } from './events/registration-interactions.ts';
 import { deliveryInteractions } from './email/sends/send-interactions.ts';
 import { submissionInteractions } from './forms/submission-interactions.ts';
 import { consentInteractions } from './lists/consent-interactions.ts';
@@ -19,5 +20,6 @@ export function createInteractionFeed(): InteractionRegistry {
     .register(outcomeInteractions)
     .register(consentInteractions)
     .register(offerInteractions)
-    .register(forwardInteractions);
+    .register(forwardInteractions)
+    .register(registrationInteractions);
 }

@@ -5,6 +5,7 @@ import { forwardCopyJobKind } from './email/forwards/copy-job.ts';
 import { leaseMsFor, sendJobKind } from './email/sends/send-job.ts';
 import { confirmationMailJobKind, expiredSignupsJobKind } from './email/subscription-center/signup-jobs.ts';
 import { expiredSignInsJobKind, signInMailJobKind } from './events/sign-in-jobs.ts';
+import { waitlistExpiryJobKind, waitlistMailJobKind } from './events/waitlist-jobs.ts';
 import { submissionRetryJobKind } from './forms/retry-submissions.ts';
 import type { Logger } from './lib/logger.ts';
 import { outageLog } from './lib/outage-log.ts';
@@ -50,6 +51,8 @@ export async function createWorkers({ storage, config, log }: WorkerDeps): Promi
   runner.register(forwardCopyJobKind({ storage, config, secrets }));
   runner.register(signInMailJobKind({ storage, config, secrets }));
   runner.register(expiredSignInsJobKind(storage));
+  runner.register(waitlistMailJobKind({ storage, config, secrets }));
+  runner.register(waitlistExpiryJobKind({ storage, config }));
   return runner;
 }
 

@@ -20,7 +20,9 @@ import {
   removeSession,
 } from './manage-events.ts';
 import { registerContact } from './register.ts';
-import { listEvents, listRegistrations } from './store.ts';
+import { findRegistration, listEvents, listRegistrations } from './store.ts';
+import { endRegistration } from './waitlist.ts';
+import { AppError } from '../lib/errors.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Localized = (what: string, maxLength: number) =>
@@ -123,7 +125,10 @@ const Unprocessable = [422, 'Not a valid event, session or pass; `details.fields
   string,
 ];
 
-export function eventRoutes(scope: FastifyInstance, deps: { db: Kysely<Database>; publicUrl: string }): void {
+export function eventRoutes(
+  scope: FastifyInstance,
+  deps: { db: Kysely<Database>; publicUrl: string; waitlistOfferHours: number },
+): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { db, publicUrl } = deps;
   const json = (whole: Awaited<ReturnType<typeof readEvent>>): EventJson => eventJson(whole, publicUrl);
@@ -319,6 +324,12 @@ export function eventRoutes(scope: FastifyInstance, deps: { db: Kysely<Database>
             contactId: Type.String({ maxLength: 64 }),
             passId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
             sessionIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200 })),
+            waitlist: Type.Optional(
+              Type.Boolean({
+                description:
+                  'When full, join the waitlist (201 with status `waitlisted`) instead of a 409. Default false.',
+              }),
+            ),
           },
           { examples: [{ contactId: 'c1StIdXyZ12345678abcde', passId: null, sessionIds: [] }] },
         ),
@@ -331,10 +342,10 @@ export function eventRoutes(scope: FastifyInstance, deps: { db: Kysely<Database>
         contactId: request.body.contactId,
         passId: request.body.passId ?? null,
         sessionIds: request.body.sessionIds ?? [],
+        waitlist: request.body.waitlist === true,
       });
       return reply.code(201).send({
         ...made,
-        status: 'registered' as const,
         createdAt: new Date(made.createdAt).toISOString(),
         cancelledAt: null,
       });
@@ -368,6 +379,31 @@ export function eventRoutes(scope: FastifyInstance, deps: { db: Kysely<Database>
           cancelledAt: r.cancelledAt === null ? null : new Date(r.cancelledAt).toISOString(),
         })),
       };
+    },
+  );
+
+  app.post(
+    '/api/events/:id/registrations/:registrationId/cancel',
+    {
+      schema: {
+        operationId: 'cancelEventRegistration',
+        tags: ['events'],
+        summary: 'Cancel a registration or a place on the waitlist; a freed place goes to the waitlist.',
+        description:
+          'The places it held are given back in the same transaction, and offered at once to the next waitlisted person whose pass and sessions fit (held for them, with an email). 404 when there is no such live registration.',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }), registrationId: Type.String({ maxLength: 64 }) }),
+        response: { 204: noContent('Cancelled.'), ...errors(404, 503) },
+      },
+    },
+    async (request, reply) => {
+      const registration = await findRegistration(db, request.params.registrationId);
+      const ended =
+        registration?.eventId === request.params.id
+          ? await endRegistration(db, registration.id, 'cancel', { offerMs: deps.waitlistOfferHours * 3_600_000 })
+          : 'gone';
+      if (ended === 'gone')
+        throw new AppError('not_found', 'No live registration with this id for this event.');
+      return reply.code(204).send();
     },
   );
 
@@ -427,7 +463,7 @@ const RegistrationOut = Type.Object(
     contactId: Type.String(),
     passId: Type.Union([Type.String(), Type.Null()]),
     sessionIds: Type.Array(Type.String()),
-    status: Type.Union([Type.Literal('registered'), Type.Literal('cancelled')]),
+    status: Type.Union([Type.Literal('registered'), Type.Literal('waitlisted'), Type.Literal('cancelled')]),
     createdAt: Type.String({ format: 'date-time' }),
     cancelledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   },

@@ -399,7 +399,7 @@ export async function registrationsOf(db: Db, contactId: string) {
   const rows = await db
     .selectFrom('event_registrations as r')
     .innerJoin('events as e', 'e.id', 'r.event_id')
-    .select(['r.id', 'r.status', 'r.created_at', 'e.id as event_id'])
+    .select(['r.id', 'r.status', 'r.created_at', 'e.id as event_id', 'r.offered_at', 'r.offer_expires_at'])
     .where('r.contact_id', '=', contactId)
     .orderBy('e.starts_at')
     .execute();
@@ -408,6 +408,8 @@ export async function registrationsOf(db: Db, contactId: string) {
     status: r.status,
     createdAt: num(r.created_at),
     eventId: r.event_id,
+    offeredAt: numOrNull(r.offered_at),
+    offerExpiresAt: numOrNull(r.offer_expires_at),
   }));
 }
 
@@ -445,6 +447,7 @@ export async function deleteContactEventRows(db: Db, contactId: string) {
     .deleteFrom('event_portal_sessions')
     .where('contact_id', '=', contactId)
     .executeTakeFirst();
+  await db.deleteFrom('event_registration_changes').where('contact_id', '=', contactId).execute();
   return {
     eventRegistrations: Number(registrations.numDeletedRows),
     eventSignIns: Number(signIns.numDeletedRows),
@@ -480,6 +483,12 @@ export async function moveContactEventRows(db: Db, loserId: string, winnerId: st
     )
     .execute();
   await db.deleteFrom('event_registrations').where('contact_id', '=', loserId).execute();
+  // The loser's history follows the winner (a registration the winner had already keeps the winner's).
+  await db
+    .updateTable('event_registration_changes')
+    .set({ contact_id: winnerId })
+    .where('contact_id', '=', loserId)
+    .execute();
 }
 
 // Registrations (capacity: one conditional update per counter, decision 031).
