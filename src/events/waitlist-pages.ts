@@ -59,10 +59,11 @@ export function registrationSection(context: PageContext, whole: EventWhole, sta
       // The forms' honeypot: people never see it; a bot that fills it stores nothing.
       '<div style="position:absolute;left:-9999px" aria-hidden="true"><input name="_hp" tabindex="-1" autocomplete="off"></div>';
   const full = state.eventFull
-    ? '<p class="notice">This event is full. Join the waitlist: when a place frees, we hold it for you and email you.</p><input type="hidden" name="waitlist" value="1">'
+    ? '<p class="notice">This event is full. Join the waitlist: when a place frees, we hold it for you and email you.</p>'
     : '';
+  const waitlist = state.eventFull ? '<input type="hidden" name="waitlist" value="1">' : '';
   const button = state.eventFull ? 'Join the waitlist' : 'Register';
-  return `${heading}${full}<form method="post" action="/events/${h(event.slug)}${REGISTER_SUFFIX}"><input type="hidden" name="lang" value="${h(lang)}">${passChoice}${sessionChoice}${who}<br><button type="submit">${button}</button></form>`;
+  return `${heading}${full}<form method="post" action="/events/${h(event.slug)}${REGISTER_SUFFIX}"><input type="hidden" name="lang" value="${h(lang)}">${waitlist}${passChoice}${sessionChoice}${who}<br><button type="submit">${button}</button></form>`;
 }
 
 /** A portal card's status line and buttons: cancel (registration or waitlist place), take a held place. */
