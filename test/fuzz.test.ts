@@ -82,6 +82,8 @@ function examples(seeds: Seeds): Record<string, unknown> {
     'PATCH /api/events/{id}/passes/{passId}': { capacity: 20 },
     'POST /events/portal/sign-in': { email: 'ann@shop.example' },
     'POST /api/events/{id}/registrations': { contactId: contact, passId: seeds['eventPasses']![0] },
+    'POST /events/{slug}/register': { pass: seeds['eventPasses']![0], email: 'fay@shop.example', firstName: 'Fay' },
+    'POST /events/portal/cancel': { registration: seeds['eventRegistrations']![0] },
     'PATCH /api/websites/{id}': { name: 'Shop 2', allowedOrigins: [SITE], gpcMode: 'anonymize' },
     'POST /api/contacts': { email: 'cy@shop.example', firstName: 'Cy', custom: { size: 12 } },
     'PATCH /api/contacts/{id}': { lastName: 'Lee', custom: { size: 3 } },
@@ -182,6 +184,10 @@ async function seed(spoor: RunningSpoor): Promise<Seeds> {
     sessionIds: [withSession.sessions[0].id],
   });
   await api('POST', `/api/events/${event.id}/publish`, {});
+  const registration = await api('POST', `/api/events/${event.id}/registrations`, {
+    contactId: contact.id,
+    passId: withPass.passes[0].id,
+  });
   // The forward form's link, as a sent email carries it (send × forwarder, sealed).
   const { seal } = await loadInstallSecrets(spoor.storage.db, spoor.config.tokenKeys);
   return {
@@ -191,6 +197,7 @@ async function seed(spoor: RunningSpoor): Promise<Seeds> {
     eventSessions: [withSession.sessions[0].id],
     eventPasses: [withPass.passes[0].id],
     eventSlugs: [event.slug],
+    eventRegistrations: [registration.id],
     websites: [website.id],
     contacts: [contact.id, other.id],
     lists: [list.id],

@@ -299,6 +299,7 @@ function seedsFor(path: string, param: string, seeds: Seeds): string[] {
   if (param === 'contactId') return seeds['contacts'] ?? [];
   if (param === 'sessionId') return seeds['eventSessions'] ?? [];
   if (param === 'passId') return seeds['eventPasses'] ?? [];
+  if (param === 'registrationId') return seeds['eventRegistrations'] ?? [];
   const resource: [string, string][] = [
     ['/api/websites', 'websites'],
     ['/api/contacts', 'contacts'],
