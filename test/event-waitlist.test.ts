@@ -288,4 +288,16 @@ describeEachEngine('event registration and waitlist', (engine) => {
     expect(await kinds('dan')).toEqual(['event_offer_expired', 'event_place_offered', 'event_waitlisted']);
     expect(await kinds('eve')).toEqual(['event_left_waitlist', 'event_place_offered', 'event_waitlisted']);
   });
+
+  it('gives the places of an erased contact back, and exports their registration history', async () => {
+    const event = await newEvent(`erase-${engine}`, { capacity: 1 });
+    await publish(event.id);
+    const zoe = (await api('POST', '/api/contacts', { email: `zoe@erase-${engine}.test` })).json().id;
+    await api('POST', `/api/events/${event.id}/registrations`, { contactId: zoe });
+    const exported = (await api('GET', `/api/contacts/${zoe}/export`)).json();
+    expect(JSON.stringify(exported)).toContain('"change":"registered"');
+    expect((await spoor.app.inject({ method: 'DELETE', url: `/api/contacts/${zoe}`, headers: spoor.auth })).statusCode).toBeLessThan(300);
+    expect((await countersOf(db(), event.id)).event).toBe(0);
+    expect(await registrations(event.id)).toEqual([]);
+  });
 });

@@ -431,10 +431,42 @@ export async function contactEventRows(db: Db, contactId: string) {
     .select(['id', 'created_at', 'ended_at'])
     .where('contact_id', '=', contactId)
     .execute();
-  return { registrations, signIns, sessions };
+  const changes = await db
+    .selectFrom('event_registration_changes')
+    .select(['registration_id', 'event_id', 'change', 'occurred_at'])
+    .where('contact_id', '=', contactId)
+    .orderBy('occurred_at')
+    .execute();
+  return { registrations, signIns, sessions, changes };
 }
 
+/**
+ * Before registrations are deleted (erasure, or a merge's duplicates): the places the rows hold (registered,
+ * or a place held on the waitlist) go back to the free places, each event's row locked first.
+ */
+async function givePlacesBack(
+  db: Db,
+  which: (q: ReturnType<typeof registrationsQuery>) => ReturnType<typeof registrationsQuery>,
+): Promise<void> {
+  const rows = await withSessions(db, await which(registrationsQuery(db)).execute());
+  for (const row of rows) {
+    if (row.status === 'cancelled' || (row.status === 'waitlisted' && row.offeredAt === null)) continue;
+    await lockEvent(db, row.eventId);
+    const gone = await db
+      .deleteFrom('event_registrations')
+      .where('id', '=', row.id)
+      .where('status', '=', row.status)
+      .executeTakeFirst();
+    if (Number(gone.numDeletedRows) === 0) continue;
+    await releasePlace(db, 'events', row.eventId);
+    if (row.passId) await releasePlace(db, 'event_passes', row.passId);
+    for (const id of row.sessionIds) await releasePlace(db, 'event_sessions', id);
+  }
+}
+const registrationsQuery = (db: Db) => db.selectFrom('event_registrations').selectAll();
+
 export async function deleteContactEventRows(db: Db, contactId: string) {
+  await givePlacesBack(db, (q) => q.where('contact_id', '=', contactId));
   const registrations = await db
     .deleteFrom('event_registrations')
     .where('contact_id', '=', contactId)
@@ -482,6 +514,7 @@ export async function moveContactEventRows(db: Db, loserId: string, winnerId: st
       ),
     )
     .execute();
+  await givePlacesBack(db, (q) => q.where('contact_id', '=', loserId));
   await db.deleteFrom('event_registrations').where('contact_id', '=', loserId).execute();
   // The loser's history follows the winner (a registration the winner had already keeps the winner's).
   await db
