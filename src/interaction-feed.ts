@@ -3,8 +3,8 @@
 import { outcomeInteractions } from './email/bounces/outcome-interactions.ts';
 import { emailInteractions } from './email/engagement/email-interactions.ts';
 import { forwardInteractions } from './email/forwards/forward-interactions.ts';
-import { registrationInteractions } from './events/registration-interactions.ts';
 import { deliveryInteractions } from './email/sends/send-interactions.ts';
+import { registrationInteractions } from './events/registration-interactions.ts';
 import { submissionInteractions } from './forms/submission-interactions.ts';
 import { consentInteractions } from './lists/consent-interactions.ts';
 import { offerInteractions } from './offers/offer-interactions.ts';

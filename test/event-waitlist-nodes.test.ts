@@ -50,7 +50,9 @@ describe.runIf(postgresUrl)('event waitlist on two nodes of one PostgreSQL', () 
   }
   async function expectExact(eventId: string, capacity: number, passId: string, passCapacity: number) {
     const all = await rows(eventId);
-    const holding = all.filter((r) => r.status === 'registered' || (r.status === 'waitlisted' && r.offered_at !== null));
+    const holding = all.filter(
+      (r) => r.status === 'registered' || (r.status === 'waitlisted' && r.offered_at !== null),
+    );
     const counters = await countersOf(db(), eventId);
     expect(counters.event).toBe(holding.length);
     expect(counters.event).toBeLessThanOrEqual(capacity);
@@ -62,11 +64,17 @@ describe.runIf(postgresUrl)('event waitlist on two nodes of one PostgreSQL', () 
   async function offerTokens(addresses: readonly string[]) {
     await Promise.all(nodes.map((n) => n.runDueJobs()));
     await waitFor('the offer emails', () =>
-      addresses.every((a) => sink.messages.some((m) => m.envelope.rcptTo.includes(a) && /held/.test(m.parsed.subject ?? ''))),
+      addresses.every((a) =>
+        sink.messages.some((m) => m.envelope.rcptTo.includes(a) && /held/.test(m.parsed.subject ?? '')),
+      ),
     );
     return addresses.map((a) => {
-      const mail = sink.messages.filter((m) => m.envelope.rcptTo.includes(a) && /held/.test(m.parsed.subject ?? '')).at(-1)!;
-      const link = /https:\/\/spoor\.test\/events\/waitlist\/offer\?token=[^\s]+/.exec(mail.parsed.text ?? '')![0];
+      const mail = sink.messages
+        .filter((m) => m.envelope.rcptTo.includes(a) && /held/.test(m.parsed.subject ?? ''))
+        .at(-1)!;
+      const link = /https:\/\/spoor\.test\/events\/waitlist\/offer\?token=[^\s]+/.exec(
+        mail.parsed.text ?? '',
+      )![0];
       return new URL(link).searchParams.get('token')!;
     });
   }
@@ -84,11 +92,12 @@ describe.runIf(postgresUrl)('event waitlist on two nodes of one PostgreSQL', () 
         capacity: 6,
       })
     ).json();
-    const small = (await api(a, 'POST', `/api/events/${event.id}/passes`, { name: { en: 'Lab' }, capacity: 3 })).json()
-      .passes[0].id;
-    const day = (await api(a, 'POST', `/api/events/${event.id}/passes`, { name: { en: 'Day' } })).json().passes.find(
-      (p: { id: string }) => p.id !== small,
-    ).id;
+    const small = (
+      await api(a, 'POST', `/api/events/${event.id}/passes`, { name: { en: 'Lab' }, capacity: 3 })
+    ).json().passes[0].id;
+    const day = (await api(a, 'POST', `/api/events/${event.id}/passes`, { name: { en: 'Day' } }))
+      .json()
+      .passes.find((p: { id: string }) => p.id !== small).id;
     await api(a, 'POST', `/api/events/${event.id}/publish`);
     const emails: string[] = [];
     const ids: string[] = [];
@@ -109,9 +118,13 @@ describe.runIf(postgresUrl)('event waitlist on two nodes of one PostgreSQL', () 
 
     // Round 1: every registration and three waitlisted cancelled at once, each on both nodes.
     const first = await rows(event.id);
-    const toCancel = first.filter((r) => r.status === 'registered').concat(first.filter((r) => r.status === 'waitlisted').slice(0, 3));
+    const toCancel = first
+      .filter((r) => r.status === 'registered')
+      .concat(first.filter((r) => r.status === 'waitlisted').slice(0, 3));
     const cancels = await Promise.all(
-      toCancel.flatMap((r) => nodes.map((n) => api(n, 'POST', `/api/events/${event.id}/registrations/${r.id}/cancel`))),
+      toCancel.flatMap((r) =>
+        nodes.map((n) => api(n, 'POST', `/api/events/${event.id}/registrations/${r.id}/cancel`)),
+      ),
     );
     expect(cancels.filter((c) => c.statusCode === 204)).toHaveLength(toCancel.length);
     expect(cancels.filter((c) => c.statusCode !== 204 && c.statusCode !== 404)).toEqual([]);
@@ -124,14 +137,30 @@ describe.runIf(postgresUrl)('event waitlist on two nodes of one PostgreSQL', () 
     const tokens = await offerTokens(offered.map((r) => emails[ids.indexOf(r.contact_id)]!));
     const expiring = offered.slice(0, 2).map((r) => r.id);
     const past = Date.now() - 1;
-    await db().updateTable('event_registrations').set({ offer_expires_at: past }).where('id', 'in', expiring).execute();
-    await db().updateTable('jobs').set({ run_at: past }).where('kind', '=', 'events.waitlist-offer-expiry').where('key', 'like', `${expiring[0]}.%`).execute();
-    await db().updateTable('jobs').set({ run_at: past }).where('kind', '=', 'events.waitlist-offer-expiry').where('key', 'like', `${expiring[1]}.%`).execute();
+    await db()
+      .updateTable('event_registrations')
+      .set({ offer_expires_at: past })
+      .where('id', 'in', expiring)
+      .execute();
+    await db()
+      .updateTable('jobs')
+      .set({ run_at: past })
+      .where('kind', '=', 'events.waitlist-offer-expiry')
+      .where('key', 'like', `${expiring[0]}.%`)
+      .execute();
+    await db()
+      .updateTable('jobs')
+      .set({ run_at: past })
+      .where('kind', '=', 'events.waitlist-offer-expiry')
+      .where('key', 'like', `${expiring[1]}.%`)
+      .execute();
     const waiting = round1.all.filter((r) => r.status === 'waitlisted' && r.offered_at === null).slice(-2);
     const answers = await Promise.all([
       ...tokens.flatMap((token) => nodes.map((n) => post(n, '/events/waitlist/offer/accept', token))),
       ...nodes.map((n) => n.runDueJobs()),
-      ...waiting.flatMap((r) => nodes.map((n) => api(n, 'POST', `/api/events/${event.id}/registrations/${r.id}/cancel`))),
+      ...waiting.flatMap((r) =>
+        nodes.map((n) => api(n, 'POST', `/api/events/${event.id}/registrations/${r.id}/cancel`)),
+      ),
     ]);
     for (const answer of answers)
       if (typeof answer === 'object') expect([200, 204, 404, 410]).toContain(answer.statusCode);
@@ -142,11 +171,22 @@ describe.runIf(postgresUrl)('event waitlist on two nodes of one PostgreSQL', () 
 
     // Round 3: every offer left runs out, on both nodes at once, until the queue is done.
     for (let round = 0; round < 10; round += 1) {
-      const held = (await rows(event.id)).filter((r) => r.status === 'waitlisted' && r.offered_at !== null).map((r) => r.id);
+      const held = (await rows(event.id))
+        .filter((r) => r.status === 'waitlisted' && r.offered_at !== null)
+        .map((r) => r.id);
       if (held.length === 0) break;
       const then = Date.now() - 1;
-      await db().updateTable('event_registrations').set({ offer_expires_at: then }).where('id', 'in', held).execute();
-      await db().updateTable('jobs').set({ run_at: then }).where('kind', '=', 'events.waitlist-offer-expiry').where('status', '=', 'pending').execute();
+      await db()
+        .updateTable('event_registrations')
+        .set({ offer_expires_at: then })
+        .where('id', 'in', held)
+        .execute();
+      await db()
+        .updateTable('jobs')
+        .set({ run_at: then })
+        .where('kind', '=', 'events.waitlist-offer-expiry')
+        .where('status', '=', 'pending')
+        .execute();
       await Promise.all(nodes.map((n) => n.runDueJobs()));
       await expectExact(event.id, 6, small, 3);
     }
@@ -159,7 +199,9 @@ describe.runIf(postgresUrl)('event waitlist on two nodes of one PostgreSQL', () 
       .where('event_id', '=', event.id)
       .execute();
     // One ending per ended registration: nothing applied twice.
-    const endings = changes.filter((c) => ['cancelled', 'left_waitlist', 'offer_expired', 'offer_declined'].includes(c.change));
+    const endings = changes.filter((c) =>
+      ['cancelled', 'left_waitlist', 'offer_expired', 'offer_declined'].includes(c.change),
+    );
     expect(endings).toHaveLength(end.all.filter((r) => r.status === 'cancelled').length);
     expect(new Set(endings.map((c) => c.registration_id)).size).toBe(endings.length);
   }, 180_000);

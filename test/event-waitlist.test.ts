@@ -42,9 +42,14 @@ describeEachEngine('event registration and waitlist', (engine) => {
 
   const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
     spoor.app.inject({ method, url, headers: spoor.auth, ...(payload ? { payload } : {}) });
-  const form = (url: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}) => {
+  const form = (
+    url: string,
+    fields: Record<string, string | string[]>,
+    headers: Record<string, string> = {},
+  ) => {
     const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+    for (const [k, v] of Object.entries(fields))
+      for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
     return spoor.app.inject({
       method: 'POST',
       url,
@@ -54,8 +59,19 @@ describeEachEngine('event registration and waitlist', (engine) => {
   };
   const db = () => spoor.storage.db;
   const count = async (table: 'contacts' | 'form_submissions' | 'event_registrations') =>
-    Number((await db().selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  const stored = async () => [await count('contacts'), await count('form_submissions'), await count('event_registrations')];
+    Number(
+      (
+        await db()
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const stored = async () => [
+    await count('contacts'),
+    await count('form_submissions'),
+    await count('event_registrations'),
+  ];
   async function newEvent(slug: string, extra: object = {}) {
     const event = (await api('POST', '/api/events', { ...EVENT, slug, ...extra })).json();
     return event as { id: string; slug: string };
@@ -72,7 +88,9 @@ describeEachEngine('event registration and waitlist', (engine) => {
     await waitFor(`mail to ${address}`, () =>
       sink.messages.some((m) => m.envelope.rcptTo.includes(address) && subject.test(m.parsed.subject ?? '')),
     );
-    return sink.messages.filter((m) => m.envelope.rcptTo.includes(address) && subject.test(m.parsed.subject ?? '')).at(-1)!;
+    return sink.messages
+      .filter((m) => m.envelope.rcptTo.includes(address) && subject.test(m.parsed.subject ?? ''))
+      .at(-1)!;
   }
   const linkIn = (text: string, path: string) =>
     new RegExp(`${ORIGIN}${path}\\?token=[^\\s]+`).exec(text)?.[0]?.slice(ORIGIN.length);
@@ -83,7 +101,9 @@ describeEachEngine('event registration and waitlist', (engine) => {
       .select(['id', 'pass_id', 'status', 'offered_at'])
       .where('event_id', '=', eventId)
       .execute();
-    const holding = rows.filter((r) => r.status === 'registered' || (r.status === 'waitlisted' && r.offered_at !== null));
+    const holding = rows.filter(
+      (r) => r.status === 'registered' || (r.status === 'waitlisted' && r.offered_at !== null),
+    );
     const counters = await countersOf(db(), eventId);
     expect(counters.event).toBe(holding.length);
     for (const [passId, taken] of Object.entries(counters.passes))
@@ -93,7 +113,9 @@ describeEachEngine('event registration and waitlist', (engine) => {
   async function signIn(email: string): Promise<string> {
     await form('/events/portal/sign-in', { email });
     const mail = await mailTo(email, /sign/i);
-    const token = new URL(`${ORIGIN}${linkIn(mail.parsed.text ?? '', '/events/portal/sign-in/link')}`).searchParams.get('token')!;
+    const token = new URL(
+      `${ORIGIN}${linkIn(mail.parsed.text ?? '', '/events/portal/sign-in/link')}`,
+    ).searchParams.get('token')!;
     const signed = await form('/events/portal/sign-in/link', { token });
     return String(signed.headers['set-cookie']).split(';')[0]!;
   }
@@ -105,11 +127,18 @@ describeEachEngine('event registration and waitlist', (engine) => {
     expect(page.body).toContain(`action="/events/${event.slug}/register"`);
     expect(page.body).toContain('>Register</button>');
 
-    const ann = await form(`/events/${event.slug}/register`, { firstName: 'Ann', lastName: 'Lee', email: 'ann@garden.test' });
+    const ann = await form(`/events/${event.slug}/register`, {
+      firstName: 'Ann',
+      lastName: 'Lee',
+      email: 'ann@garden.test',
+    });
     expect(ann.statusCode, ann.body).toBe(200);
     expect(ann.body).toContain('You are registered for Garden day.');
     const bob = (await api('POST', '/api/contacts', { email: 'bob@garden.test', firstName: 'Bob' })).json();
-    const bobPost = await form(`/events/${event.slug}/register`, { firstName: 'Robert', email: 'Bob@Garden.test' });
+    const bobPost = await form(`/events/${event.slug}/register`, {
+      firstName: 'Robert',
+      email: 'Bob@Garden.test',
+    });
     expect(bobPost.statusCode).toBe(200);
     const rows = await registrations(event.id);
     expect(rows.map((r) => r.status)).toEqual(['registered', 'registered']);
@@ -118,7 +147,9 @@ describeEachEngine('event registration and waitlist', (engine) => {
     expect(annContact).toMatchObject({ email: 'ann@garden.test', firstName: 'Ann', lastName: 'Lee' });
     // The form is a Spoor form like any other, with its submissions.
     const forms = (await api('GET', '/api/forms')).json();
-    const eventForm = (forms.forms ?? forms).find((f: { name: string }) => f.name === 'Event registration: Garden day');
+    const eventForm = (forms.forms ?? forms).find(
+      (f: { name: string }) => f.name === 'Event registration: Garden day',
+    );
     expect(eventForm).toBeDefined();
     const submissions = (await api('GET', `/api/forms/${eventForm.id}/submissions`)).json().submissions;
     expect(submissions).toHaveLength(2);
@@ -137,7 +168,11 @@ describeEachEngine('event registration and waitlist', (engine) => {
     expect(carol.body).toContain('You are on the waitlist for Garden day.');
     const mail = await mailTo('carol@garden.test', /On the waitlist/);
     expect(linkIn(mail.parsed.text ?? '', '/events/waitlist/leave')).toBeDefined();
-    expect((await registrations(event.id)).map((r) => r.status)).toEqual(['registered', 'registered', 'waitlisted']);
+    expect((await registrations(event.id)).map((r) => r.status)).toEqual([
+      'registered',
+      'registered',
+      'waitlisted',
+    ]);
     expect(await expectCountersMatchRows(event.id)).toBe(2);
   });
 
@@ -156,12 +191,16 @@ describeEachEngine('event registration and waitlist', (engine) => {
         start: '2027-09-14T12:00',
         end: '2027-09-14T13:00',
       })
-    ).json().sessions.find((s: { id: string }) => s.id !== lab).id;
-    const labPass = (await api('POST', `/api/events/${open.id}/passes`, { name: { en: 'Lab pass' }, sessionIds: [lab] })).json()
-      .passes[0].id;
+    )
+      .json()
+      .sessions.find((s: { id: string }) => s.id !== lab).id;
+    const labPass = (
+      await api('POST', `/api/events/${open.id}/passes`, { name: { en: 'Lab pass' }, sessionIds: [lab] })
+    ).json().passes[0].id;
     await publish(open.id);
     const other = await newEvent(`other-${engine}`);
-    const otherPass = (await api('POST', `/api/events/${other.id}/passes`, { name: { en: 'Other' } })).json().passes[0].id;
+    const otherPass = (await api('POST', `/api/events/${other.id}/passes`, { name: { en: 'Other' } })).json()
+      .passes[0].id;
     await publish(other.id);
     const draft = await newEvent(`draft-${engine}`);
     const closed = await newEvent(`closed-${engine}`, { registrationOpens: '2027-09-01T00:00' });
@@ -189,7 +228,15 @@ describeEachEngine('event registration and waitlist', (engine) => {
     }
     expect(await stored()).toEqual(before);
     // Posted from another site: refused before anything.
-    expect((await form(`/events/${open.slug}/register`, { ...who, pass: labPass }, { origin: 'https://evil.test' })).statusCode).toBe(403);
+    expect(
+      (
+        await form(
+          `/events/${open.slug}/register`,
+          { ...who, pass: labPass },
+          { origin: 'https://evil.test' },
+        )
+      ).statusCode,
+    ).toBe(403);
     expect(await stored()).toEqual(before);
   });
 
@@ -198,19 +245,30 @@ describeEachEngine('event registration and waitlist', (engine) => {
     await publish(event.id);
     const people: Record<string, string> = {};
     for (const name of ['ann', 'bob', 'cat', 'dan', 'eve'])
-      people[name] = (await api('POST', '/api/contacts', { email: `${name}@queue-${engine}.test` })).json().id;
+      people[name] = (
+        await api('POST', '/api/contacts', { email: `${name}@queue-${engine}.test` })
+      ).json().id;
     const register = (name: string) =>
       api('POST', `/api/events/${event.id}/registrations`, { contactId: people[name], waitlist: true });
     expect((await register('ann')).json().status).toBe('registered');
     for (const name of ['bob', 'cat', 'dan']) expect((await register(name)).json().status).toBe('waitlisted');
-    const rowOf = async (name: string) => (await registrations(event.id)).find((r) => r.contactId === people[name])!;
+    const rowOf = async (name: string) =>
+      (await registrations(event.id)).find((r) => r.contactId === people[name])!;
 
     // Ann, signed in, sees her registration and cancels it (from Spoor's pages only).
     const cookie = await signIn(`ann@queue-${engine}.test`);
     const portal = await spoor.app.inject({ url: '/events/portal', headers: { cookie } });
     expect(portal.body).toContain('Cancel my registration');
     const annRow = await rowOf('ann');
-    expect((await form('/events/portal/cancel', { registration: annRow.id }, { cookie, origin: 'https://evil.test' })).statusCode).toBe(403);
+    expect(
+      (
+        await form(
+          '/events/portal/cancel',
+          { registration: annRow.id },
+          { cookie, origin: 'https://evil.test' },
+        )
+      ).statusCode,
+    ).toBe(403);
     const signedOut = await form('/events/portal/cancel', { registration: annRow.id });
     expect(signedOut.statusCode).toBe(303);
     expect(signedOut.headers.location).toBe('/events/portal/sign-in');
@@ -218,7 +276,9 @@ describeEachEngine('event registration and waitlist', (engine) => {
     const cancelled = await form('/events/portal/cancel', { registration: annRow.id }, { cookie });
     expect(cancelled.statusCode).toBe(303);
     expect((await rowOf('ann')).status).toBe('cancelled');
-    expect((await form('/events/portal/cancel', { registration: annRow.id }, { cookie })).statusCode).toBe(404);
+    expect((await form('/events/portal/cancel', { registration: annRow.id }, { cookie })).statusCode).toBe(
+      404,
+    );
 
     // The place is Bob's to take: held (the counter stays taken), emailed with an offer link.
     expect(await expectCountersMatchRows(event.id)).toBe(1);
@@ -242,9 +302,14 @@ describeEachEngine('event registration and waitlist', (engine) => {
     expect(await expectCountersMatchRows(event.id)).toBe(1);
 
     // Bob cancels (the API): Cat is offered the place and declines it: it goes to Dan.
-    expect((await api('POST', `/api/events/${event.id}/registrations/${(await rowOf('bob')).id}/cancel`)).statusCode).toBe(204);
+    expect(
+      (await api('POST', `/api/events/${event.id}/registrations/${(await rowOf('bob')).id}/cancel`))
+        .statusCode,
+    ).toBe(204);
     const catMail = await mailTo(`cat@queue-${engine}.test`, /A place is held/);
-    const catToken = new URL(`${ORIGIN}${linkIn(catMail.parsed.text ?? '', '/events/waitlist/offer')}`).searchParams.get('token')!;
+    const catToken = new URL(
+      `${ORIGIN}${linkIn(catMail.parsed.text ?? '', '/events/waitlist/offer')}`,
+    ).searchParams.get('token')!;
     const declined = await form('/events/waitlist/offer/decline', { token: catToken });
     expect(declined.statusCode).toBe(200);
     expect((await rowOf('cat')).status).toBe('cancelled');
@@ -260,8 +325,17 @@ describeEachEngine('event registration and waitlist', (engine) => {
     expect((await rowOf('dan')).status).toBe('waitlisted'); // not due yet
     // The clock moves on: the offer's end and its job's due time are now past.
     const past = Date.now() - 1;
-    await db().updateTable('event_registrations').set({ offer_expires_at: past }).where('id', '=', danRow.id).execute();
-    await db().updateTable('jobs').set({ run_at: past }).where('kind', '=', 'events.waitlist-offer-expiry').where('status', '=', 'pending').execute();
+    await db()
+      .updateTable('event_registrations')
+      .set({ offer_expires_at: past })
+      .where('id', '=', danRow.id)
+      .execute();
+    await db()
+      .updateTable('jobs')
+      .set({ run_at: past })
+      .where('kind', '=', 'events.waitlist-offer-expiry')
+      .where('status', '=', 'pending')
+      .execute();
     await spoor.runDueJobs();
     expect((await rowOf('dan')).status).toBe('cancelled');
     expect((await rowOf('eve')).status).toBe('waitlisted');
@@ -279,11 +353,17 @@ describeEachEngine('event registration and waitlist', (engine) => {
 
     // Each change is in the contact's timeline.
     const kinds = async (name: string) =>
-      (await api('GET', `/api/contacts/${people[name]}/history`)).json().items
-        .filter((i: { type: string }) => i.type === 'event_registration')
+      (await api('GET', `/api/contacts/${people[name]}/history`))
+        .json()
+        .items.filter((i: { type: string }) => i.type === 'event_registration')
         .map((i: { kind: string }) => i.kind);
     expect(await kinds('ann')).toEqual(['event_cancelled', 'event_registered']);
-    expect(await kinds('bob')).toEqual(['event_cancelled', 'event_offer_accepted', 'event_place_offered', 'event_waitlisted']);
+    expect(await kinds('bob')).toEqual([
+      'event_cancelled',
+      'event_offer_accepted',
+      'event_place_offered',
+      'event_waitlisted',
+    ]);
     expect(await kinds('cat')).toEqual(['event_offer_declined', 'event_place_offered', 'event_waitlisted']);
     expect(await kinds('dan')).toEqual(['event_offer_expired', 'event_place_offered', 'event_waitlisted']);
     expect(await kinds('eve')).toEqual(['event_left_waitlist', 'event_place_offered', 'event_waitlisted']);
@@ -296,7 +376,10 @@ describeEachEngine('event registration and waitlist', (engine) => {
     await api('POST', `/api/events/${event.id}/registrations`, { contactId: zoe });
     const exported = (await api('GET', `/api/contacts/${zoe}/export`)).json();
     expect(JSON.stringify(exported)).toContain('"change":"registered"');
-    expect((await spoor.app.inject({ method: 'DELETE', url: `/api/contacts/${zoe}`, headers: spoor.auth })).statusCode).toBeLessThan(300);
+    expect(
+      (await spoor.app.inject({ method: 'DELETE', url: `/api/contacts/${zoe}`, headers: spoor.auth }))
+        .statusCode,
+    ).toBeLessThan(300);
     expect((await countersOf(db(), event.id)).event).toBe(0);
     expect(await registrations(event.id)).toEqual([]);
   });

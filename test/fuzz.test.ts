@@ -82,7 +82,11 @@ function examples(seeds: Seeds): Record<string, unknown> {
     'PATCH /api/events/{id}/passes/{passId}': { capacity: 20 },
     'POST /events/portal/sign-in': { email: 'ann@shop.example' },
     'POST /api/events/{id}/registrations': { contactId: contact, passId: seeds['eventPasses']![0] },
-    'POST /events/{slug}/register': { pass: seeds['eventPasses']![0], email: 'fay@shop.example', firstName: 'Fay' },
+    'POST /events/{slug}/register': {
+      pass: seeds['eventPasses']![0],
+      email: 'fay@shop.example',
+      firstName: 'Fay',
+    },
     'POST /events/portal/cancel': { registration: seeds['eventRegistrations']![0] },
     'PATCH /api/websites/{id}': { name: 'Shop 2', allowedOrigins: [SITE], gpcMode: 'anonymize' },
     'POST /api/contacts': { email: 'cy@shop.example', firstName: 'Cy', custom: { size: 12 } },

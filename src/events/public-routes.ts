@@ -17,10 +17,6 @@ import type { InstallSecrets } from '../secrets/install-secrets.ts';
 import type { Storage } from '../storage/database.ts';
 import { readCookie } from '../tracking/tracking-cookies.ts';
 import { type EventWhole, textIn } from './event.ts';
-import { registrationRoutes } from './registration-routes.ts';
-import { registrationProblem } from './registration-rules.ts';
-import { type FormState, portalActions, registrationSection } from './waitlist-pages.ts';
-import { offerToken } from './waitlist-links.ts';
 import { chooseLanguage, matchLanguage } from './languages.ts';
 import {
   checkEmailPage,
@@ -34,6 +30,8 @@ import {
   signInLinkPage,
   signInPage,
 } from './pages.ts';
+import { registrationRoutes } from './registration-routes.ts';
+import { registrationProblem } from './registration-rules.ts';
 import {
   completeSignIn,
   openSignInLink,
@@ -55,6 +53,8 @@ import {
   registrationsOf,
 } from './store.ts';
 import { UI_LANGUAGES } from './strings.ts';
+import { offerToken } from './waitlist-links.ts';
+import { type FormState, portalActions, registrationSection } from './waitlist-pages.ts';
 import { formatSpan, formatWhen } from './zoned-time.ts';
 
 export interface EventWebsiteDeps {

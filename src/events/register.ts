@@ -5,11 +5,11 @@
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { uniqueViolationColumns } from '../lib/unique-violation.ts';
+import { enqueueJob } from '../platform/jobs/store.ts';
 import type { Db } from '../storage/schema.ts';
 import { type RegistrationAsk, registrationProblem } from './registration-rules.ts';
 import * as store from './store.ts';
 import { recordChange, takePlaces, WAITLIST_MAIL_JOB } from './waitlist.ts';
-import { enqueueJob } from '../platform/jobs/store.ts';
 
 export interface Registration {
   id: string;
@@ -76,7 +76,11 @@ export async function registerContact(
     if (status === 'waitlisted')
       await enqueueJob(
         tx,
-        { kind: WAITLIST_MAIL_JOB, key: `${registration.id}.joined.${now}`, payload: { registrationId: registration.id } },
+        {
+          kind: WAITLIST_MAIL_JOB,
+          key: `${registration.id}.joined.${now}`,
+          payload: { registrationId: registration.id },
+        },
         now,
       );
     return registration;

@@ -2,9 +2,10 @@
 // first use, listed with the others, so a marketer sees its submissions and may add consent boxes or
 // lists), and a post is a form submission like any other: its duplicate detection (the form's match
 // rule), the browser's identity and consents are the forms domain's (submitForm), not a second matcher.
+
+import type { Form } from '../forms/form.ts';
 import { defineForm } from '../forms/manage-forms.ts';
 import { findForm } from '../forms/store.ts';
-import type { Form } from '../forms/form.ts';
 import { type SubmissionRequest, submitForm } from '../forms/submit-form.ts';
 import type { Storage } from '../storage/database.ts';
 import type { EventRecord } from './event.ts';

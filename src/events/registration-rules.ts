@@ -44,7 +44,8 @@ export function fullPart(
   sessions: readonly Pick<SessionRecord, 'id' | 'capacity' | 'taken'>[],
   ask: RegistrationAsk,
 ): string | null {
-  const full = (c: { capacity: number | null; taken: number }) => c.capacity !== null && c.taken >= c.capacity;
+  const full = (c: { capacity: number | null; taken: number }) =>
+    c.capacity !== null && c.taken >= c.capacity;
   if (full(event)) return 'event';
   const pass = passes.find((p) => p.id === ask.passId);
   if (pass && full(pass)) return 'pass';

@@ -5,6 +5,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { errors, noContent } from '../api-contract.ts';
+import { AppError } from '../lib/errors.ts';
 import type { Database } from '../storage/schema.ts';
 import { type EventJson, eventJson } from './event-json.ts';
 import {
@@ -22,7 +23,6 @@ import {
 import { registerContact } from './register.ts';
 import { findRegistration, listEvents, listRegistrations } from './store.ts';
 import { endRegistration } from './waitlist.ts';
-import { AppError } from '../lib/errors.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Localized = (what: string, maxLength: number) =>
@@ -391,7 +391,10 @@ export function eventRoutes(
         summary: 'Cancel a registration or a place on the waitlist; a freed place goes to the waitlist.',
         description:
           'The places it held are given back in the same transaction, and offered at once to the next waitlisted person whose pass and sessions fit (held for them, with an email). 404 when there is no such live registration.',
-        params: Type.Object({ id: Type.String({ maxLength: 64 }), registrationId: Type.String({ maxLength: 64 }) }),
+        params: Type.Object({
+          id: Type.String({ maxLength: 64 }),
+          registrationId: Type.String({ maxLength: 64 }),
+        }),
         response: { 204: noContent('Cancelled.'), ...errors(404, 503) },
       },
     },
@@ -399,7 +402,9 @@ export function eventRoutes(
       const registration = await findRegistration(db, request.params.registrationId);
       const ended =
         registration?.eventId === request.params.id
-          ? await endRegistration(db, registration.id, 'cancel', { offerMs: deps.waitlistOfferHours * 3_600_000 })
+          ? await endRegistration(db, registration.id, 'cancel', {
+              offerMs: deps.waitlistOfferHours * 3_600_000,
+            })
           : 'gone';
       if (ended === 'gone')
         throw new AppError('not_found', 'No live registration with this id for this event.');

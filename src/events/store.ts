@@ -625,7 +625,10 @@ export interface RegistrationRow {
   sessionIds: string[];
 }
 
-async function withSessions(db: Db, rows: Selectable<import('../storage/schema.ts').EventRegistrationsTable>[]) {
+async function withSessions(
+  db: Db,
+  rows: Selectable<import('../storage/schema.ts').EventRegistrationsTable>[],
+) {
   const links =
     rows.length === 0
       ? []
@@ -703,7 +706,13 @@ export async function releasePlace(
 /** Makes a cancelled registration live again (a contact registering anew): its old sessions go. */
 export async function reviveRegistration(
   db: Db,
-  row: { id: string; passId: string | null; sessionIds: readonly string[]; status: 'registered' | 'waitlisted'; createdAt: number },
+  row: {
+    id: string;
+    passId: string | null;
+    sessionIds: readonly string[];
+    status: 'registered' | 'waitlisted';
+    createdAt: number;
+  },
 ): Promise<boolean> {
   const result = await db
     .updateTable('event_registrations')
@@ -741,7 +750,12 @@ export async function changeRegistration(
   db: Db,
   id: string,
   from: { status: RegistrationStatus; offeredAt?: number | null; expiredBy?: number; liveAt?: number },
-  to: { status: RegistrationStatus; offeredAt: number | null; offerExpiresAt: number | null; cancelledAt?: number },
+  to: {
+    status: RegistrationStatus;
+    offeredAt: number | null;
+    offerExpiresAt: number | null;
+    cancelledAt?: number;
+  },
 ): Promise<boolean> {
   let query = db
     .updateTable('event_registrations')
@@ -777,7 +791,14 @@ export async function waitingQueue(db: Db, eventId: string, limit: number): Prom
 
 export async function insertRegistrationChange(
   db: Db,
-  row: { id: string; registrationId: string; eventId: string; contactId: string; change: string; occurredAt: number },
+  row: {
+    id: string;
+    registrationId: string;
+    eventId: string;
+    contactId: string;
+    change: string;
+    occurredAt: number;
+  },
 ): Promise<void> {
   await db
     .insertInto('event_registration_changes')
@@ -813,7 +834,11 @@ export async function registrationFormOf(db: Db, eventId: string): Promise<strin
 /** How many places are taken per counter (tests and the two-node check compare them with the rows). */
 export async function countersOf(db: Db, eventId: string) {
   const event = await db.selectFrom('events').select('taken').where('id', '=', eventId).executeTakeFirst();
-  const passes = await db.selectFrom('event_passes').select(['id', 'taken']).where('event_id', '=', eventId).execute();
+  const passes = await db
+    .selectFrom('event_passes')
+    .select(['id', 'taken'])
+    .where('event_id', '=', eventId)
+    .execute();
   const sessions = await db
     .selectFrom('event_sessions')
     .select(['id', 'taken'])
@@ -832,7 +857,16 @@ function changes(db: Db) {
   return db
     .selectFrom('event_registration_changes as c')
     .leftJoin('events as e', 'e.id', 'c.event_id')
-    .select(['c.id', 'c.contact_id', 'c.event_id', 'c.change', 'c.occurred_at', 'c.registration_id', 'e.texts', 'e.languages']);
+    .select([
+      'c.id',
+      'c.contact_id',
+      'c.event_id',
+      'c.change',
+      'c.occurred_at',
+      'c.registration_id',
+      'e.texts',
+      'e.languages',
+    ]);
 }
 
 export async function changesOfContact(db: Db, contactId: string, bound: SourceBound | null, limit: number) {

@@ -21,7 +21,11 @@ interface MailPayload {
   offeredAt?: number;
 }
 
-export function waitlistMailJobKind(deps: { storage: Storage; config: Config; secrets: LinkSecrets }): JobKind {
+export function waitlistMailJobKind(deps: {
+  storage: Storage;
+  config: Config;
+  secrets: LinkSecrets;
+}): JobKind {
   const { storage, config, secrets } = deps;
   let transport: MailTransport | undefined;
   return {
@@ -32,7 +36,7 @@ export function waitlistMailJobKind(deps: { storage: Storage; config: Config; se
       const row = await findRegistration(storage.db, registrationId);
       const now = Date.now();
       // Only while it still says something true: waiting, or this very offer still held.
-      if (!row || row.status !== 'waitlisted') return undefined;
+      if (row?.status !== 'waitlisted') return undefined;
       if (offeredAt !== undefined && (row.offeredAt !== offeredAt || (row.offerExpiresAt ?? 0) <= now))
         return undefined;
       const event = await findEvent(storage.db, row.eventId);
@@ -53,7 +57,11 @@ export function waitlistMailJobKind(deps: { storage: Storage; config: Config; se
       });
       transport ??= createMailTransport(config.smtp);
       const domain = config.emailFrom.match(/@([^>\s]+)/)?.[1] ?? 'spoor.invalid';
-      const verdict = await transport.deliver({ ...mail, from: config.emailFrom, messageId: `<${newId()}@${domain}>` });
+      const verdict = await transport.deliver({
+        ...mail,
+        from: config.emailFrom,
+        messageId: `<${newId()}@${domain}>`,
+      });
       if (verdict.kind === 'refused_permanently') return undefined;
       if (verdict.kind !== 'accepted')
         throw new Error(`The waitlist email was not accepted: ${verdict.response.slice(0, 200)}`);

@@ -34,8 +34,12 @@ export async function openLeaveToken(secrets: LinkSecrets, token: string): Promi
   return registrationId && rest.length === 0 ? registrationId : null;
 }
 
-export const offerLink = (publicUrl: string, secrets: LinkSecrets, registrationId: string, offeredAt: number) =>
-  `${publicUrl}${OFFER_PATH}?token=${encodeURIComponent(offerToken(secrets, registrationId, offeredAt))}`;
+export const offerLink = (
+  publicUrl: string,
+  secrets: LinkSecrets,
+  registrationId: string,
+  offeredAt: number,
+) => `${publicUrl}${OFFER_PATH}?token=${encodeURIComponent(offerToken(secrets, registrationId, offeredAt))}`;
 
 export const leaveLink = (publicUrl: string, secrets: LinkSecrets, registrationId: string) =>
   `${publicUrl}${LEAVE_PATH}?token=${encodeURIComponent(leaveToken(secrets, registrationId))}`;

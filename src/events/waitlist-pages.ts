@@ -116,7 +116,9 @@ export function registrationResultPage(
     ? `<form method="post" action="/events/${h(input.slug)}${REGISTER_SUFFIX}">${Object.entries(
         input.retryAsWaitlist,
       )
-        .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((one) => `<input type="hidden" name="${h(k)}" value="${h(one)}">`))
+        .flatMap(([k, v]) =>
+          (Array.isArray(v) ? v : [v]).map((one) => `<input type="hidden" name="${h(k)}" value="${h(one)}">`),
+        )
         .join(
           '',
         )}<input type="hidden" name="waitlist" value="1"><button type="submit">Join the waitlist</button></form>`
@@ -170,7 +172,10 @@ export function waitlistMail(input: {
         `A place at ${input.eventName} has freed, and we are holding it for you until ${input.offer.until}.`,
         'Open this link to take it or to let it go:',
       ]
-    : [`You are on the waitlist for ${input.eventName}.`, 'When a place frees, we hold it for you and email you.'];
+    : [
+        `You are on the waitlist for ${input.eventName}.`,
+        'When a place frees, we hold it for you and email you.',
+      ];
   const leave = 'To leave the waitlist:';
   const text = `${lines.join('\n\n')}\n\n${input.offer ? `${input.offer.link}\n\n` : ''}${leave}\n${input.leaveLink}\n`;
   const html =
@@ -178,6 +183,8 @@ export function waitlistMail(input: {
     lines.map((line) => `<p>${h(line)}</p>`).join('') +
     (input.offer ? `<p><a href="${h(input.offer.link)}">${h(input.offer.link)}</a></p>` : '') +
     `<p>${h(leave)} <a href="${h(input.leaveLink)}">${h(input.leaveLink)}</a></p></body></html>`;
-  const subject = input.offer ? `A place is held for you: ${input.eventName}` : `On the waitlist: ${input.eventName}`;
+  const subject = input.offer
+    ? `A place is held for you: ${input.eventName}`
+    : `On the waitlist: ${input.eventName}`;
   return { to: input.to, subject, text, html };
 }

@@ -6,8 +6,8 @@
 import { newId } from '../lib/ids.ts';
 import { enqueueJob } from '../platform/jobs/store.ts';
 import type { Db } from '../storage/schema.ts';
-import { nextOfferProblem, type OfferState, offerState } from './waitlist-rules.ts';
 import * as store from './store.ts';
+import { nextOfferProblem, type OfferState, offerState } from './waitlist-rules.ts';
 
 export const WAITLIST_MAIL_JOB = 'events.waitlist-mail';
 export const WAITLIST_EXPIRY_JOB = 'events.waitlist-offer-expiry';
@@ -52,7 +52,9 @@ export async function takePlaces(tx: Db, places: Places): Promise<'event' | 'pas
   const steps: Array<['events' | 'event_passes' | 'event_sessions', string, string]> = [
     ['events', places.eventId, 'event'],
     ...(places.passId ? [['event_passes', places.passId, 'pass'] as ['event_passes', string, string]] : []),
-    ...[...places.sessionIds].sort().map((id) => ['event_sessions', id, id] as ['event_sessions', string, string]),
+    ...[...places.sessionIds]
+      .sort()
+      .map((id) => ['event_sessions', id, id] as ['event_sessions', string, string]),
   ];
   for (const [table, id, name] of steps) {
     if (!(await store.takePlace(tx, table, id))) {
@@ -74,7 +76,12 @@ export async function releasePlaces(tx: Db, places: Places): Promise<void> {
  * Holds freed places for the waitlist, first come first served among those whose pass and sessions fit,
  * until none is left or the event is full. Call inside the transaction that freed them (event locked).
  */
-export async function offerFreedPlaces(tx: Db, eventId: string, offerMs: number, now: number): Promise<number> {
+export async function offerFreedPlaces(
+  tx: Db,
+  eventId: string,
+  offerMs: number,
+  now: number,
+): Promise<number> {
   let offered = 0;
   for (const row of await store.waitingQueue(tx, eventId, QUEUE_LOOK)) {
     const full = await takePlaces(tx, row);
@@ -93,10 +100,19 @@ export async function offerFreedPlaces(tx: Db, eventId: string, offerMs: number,
     }
     await recordChange(tx, row, 'place_offered', now);
     const key = `${row.id}.${now}`;
-    await enqueueJob(tx, { kind: WAITLIST_MAIL_JOB, key, payload: { registrationId: row.id, offeredAt: now } }, now);
     await enqueueJob(
       tx,
-      { kind: WAITLIST_EXPIRY_JOB, key, payload: { registrationId: row.id, offeredAt: now }, runAt: expiresAt },
+      { kind: WAITLIST_MAIL_JOB, key, payload: { registrationId: row.id, offeredAt: now } },
+      now,
+    );
+    await enqueueJob(
+      tx,
+      {
+        kind: WAITLIST_EXPIRY_JOB,
+        key,
+        payload: { registrationId: row.id, offeredAt: now },
+        runAt: expiresAt,
+      },
       now,
     );
     offered++;
@@ -105,7 +121,11 @@ export async function offerFreedPlaces(tx: Db, eventId: string, offerMs: number,
 }
 
 /** Runs `work` in a transaction with the event's row locked (or in the caller's transaction). */
-export async function inEventTransaction<T>(db: Db, eventId: string, work: (tx: Db) => Promise<T>): Promise<T> {
+export async function inEventTransaction<T>(
+  db: Db,
+  eventId: string,
+  work: (tx: Db) => Promise<T>,
+): Promise<T> {
   const run = async (tx: Db) => {
     await store.lockEvent(tx, eventId);
     return work(tx);
@@ -177,7 +197,7 @@ export async function acceptOffer(
   if (!first) return 'gone';
   return inEventTransaction(db, first.eventId, async (tx) => {
     const row = await store.findRegistration(tx, registrationId);
-    if (!row || row.status !== 'waitlisted' || row.offeredAt !== offeredAt) return 'gone';
+    if (row?.status !== 'waitlisted' || row.offeredAt !== offeredAt) return 'gone';
     const accepted = await store.changeRegistration(
       tx,
       row.id,

@@ -40,7 +40,10 @@ describe.skipIf(!chromiumPath)('browser: registering for an event', () => {
     await api('POST', `/api/events/${event.id}/passes`, { name: { en: 'Walker' }, sessionIds: [session] });
     await api('POST', `/api/events/${event.id}/publish`);
 
-    const first = await suite.browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
+    const first = await suite.browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 1280, height: 800 },
+    });
     const page = await first.newPage();
     await page.goto(`${suite.server.origin}/events/${event.slug}`);
     await page.getByRole('heading', { name: 'Register' }).waitFor();
@@ -54,7 +57,10 @@ describe.skipIf(!chromiumPath)('browser: registering for an event', () => {
     expect(await page.getByText('You are registered for Night walk.').count()).toBe(1);
     await first.close();
 
-    const second = await suite.browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+    const second = await suite.browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 390, height: 844 },
+    });
     const full = await second.newPage();
     await full.goto(`${suite.server.origin}/events/${event.slug}`);
     await full.getByText('This event is full.').waitFor();
