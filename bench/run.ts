@@ -135,6 +135,8 @@ async function main(): Promise<void> {
               postgresUrl: settings.postgresUrl,
               recipients: settings.emailRecipients,
               sendRecipients: settings.sendRecipients,
+              sendConnections: settings.sendConnections,
+              sendDkim: settings.sendDkim,
             },
             43,
           ),

@@ -110,7 +110,8 @@ const TAGS = [
   },
   {
     name: 'forward to a friend',
-    description: "The form a message's forward link opens, and the friends' copies' pixel and links (public).",
+    description:
+      "The form a message's forward link opens, and the friends' copies' pixel and links (public).",
   },
   { name: 'email insights', description: 'What recipients did with a send.' },
   { name: 'events', description: 'Events, their sessions and passes: created, changed and published.' },

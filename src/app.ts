@@ -19,6 +19,7 @@ import { messageRoutes } from './email/messages/routes.ts';
 import { sendRoutes } from './email/sends/routes.ts';
 import { subscriptionCenterRoutes } from './email/subscription-center/routes.ts';
 import { suppressionRoutes } from './email/suppression/routes.ts';
+import { eventInsightsRoutes } from './events/insights/routes.ts';
 import { eventWebsiteRoutes } from './events/public-routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { formsUsingContactField } from './forms/contact-field-users.ts';
@@ -124,6 +125,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
         publicUrl: config.publicUrl,
         waitlistOfferHours: config.eventWaitlistOfferHours,
       });
+      eventInsightsRoutes(email, { db: storage.db });
     });
     // Reports kept whole hold other people's mail as received: administrators only (decision 032).
     adminArea(admin, 'administration', (administration) =>

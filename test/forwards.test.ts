@@ -7,6 +7,8 @@
 // kept once sent; the send's insights, the forwarder's history, export and erasure show it.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { forwardToken } from '../src/email/forwards/forward-links.ts';
+import { DAY_MS } from '../src/lib/time.ts';
+import { applyRetention } from '../src/privacy/apply-retention.ts';
 import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import { pathOf } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
@@ -428,5 +430,20 @@ describeEachEngine('forward to a friend', (engine) => {
     // The form link of an erased forwarder names no one any more.
     const gone = await spoor.app.inject({ method: 'GET', url: formUrl(PEOPLE.ada) });
     expect(gone.statusCode).toBe(404);
+  });
+
+  it("the retention pass forgets friends' address hashes after 30 days and keeps the copies for the figures", async () => {
+    const copies = () =>
+      db().selectFrom('forward_copies').select(['id', 'friend_hash', 'status']).orderBy('id').execute();
+    const before = await copies();
+    expect(before.filter((copy) => copy.friend_hash !== '').length).toBeGreaterThan(0);
+
+    // Within 30 days nothing is forgotten (the per-address limit still needs them).
+    expect((await applyRetention(spoor.storage, Date.now() + 29 * DAY_MS)).forwardFriendHashes).toBe(0);
+    expect(await copies()).toEqual(before);
+
+    const later = await applyRetention(spoor.storage, Date.now() + 31 * DAY_MS, { batchSize: 2 });
+    expect(later.forwardFriendHashes).toBe(before.filter((copy) => copy.friend_hash !== '').length);
+    expect(await copies()).toEqual(before.map((copy) => ({ ...copy, friend_hash: '' })));
   });
 });

@@ -2,16 +2,12 @@
 // start Spoor on that database, drive the open pixel and the click redirect with genuine signed URLs
 // against the bare server answering the same GIF / 302 (alternating at each connection count), check
 // that every answered request is an event in the database, then measure sending throughput.
-import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { pairedLoad, sliceSeconds } from '../lib/paired.ts';
-import { createSchema, dropSchema, urlWithSearchPath } from '../lib/postgres.ts';
-import { type Child, freePort, owed, startChild } from '../lib/processes.ts';
-import { TMP_DIR } from '../lib/settings.ts';
+import { type Child, freePort, startChild } from '../lib/processes.ts';
 import { startSpoor } from '../lib/spoor-child.ts';
 import { countEmailEvents, type GetLoadResult, runGetLoad, seedEmailSend } from './email-load.ts';
-import { benchSendThroughput, type SendThroughputResult } from './send-throughput.ts';
+import { benchSending, type SendingBenchResult } from './sending-bench.ts';
+import { temporaryDatabase } from './temporary-database.ts';
 
 export interface EmailLoadRow {
   connections: number;
@@ -29,7 +25,7 @@ export interface EmailBenchResult {
   pixel: EmailLoadRow[];
   click: EmailLoadRow[];
   /** Spoor's HTTP path with lighter stores, on the same send (empty when not run). */
-  send: SendThroughputResult;
+  send: SendingBenchResult;
 }
 
 export interface EmailBenchSettings {
@@ -40,8 +36,12 @@ export interface EmailBenchSettings {
   postgresUrl: string;
   /** Contacts on the stored send (pixel and click URLs are drawn from them at random). */
   recipients: number;
-  /** Recipients of the sending-throughput run. */
+  /** Recipients of each sending-throughput run. */
   sendRecipients: number;
+  /** SMTP connection counts of the sending runs. */
+  sendConnections: number[];
+  /** Also send with DKIM on (at the largest connection count). */
+  sendDkim: boolean;
 }
 
 const fmt = (n: number, digits = 0) =>
@@ -60,28 +60,6 @@ export async function startBareEmailServer(): Promise<Child> {
     port,
     readyPath: '/healthz',
   });
-}
-
-async function temporaryDatabase(
-  engine: 'sqlite' | 'postgres',
-  postgresUrl: string,
-): Promise<{ url: string; dispose: () => Promise<void> }> {
-  const tag = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  if (engine === 'sqlite') {
-    const file = join(TMP_DIR, `email-${tag}.db`);
-    return {
-      url: `sqlite:${file}`,
-      dispose: owed(async () => {
-        for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-      }),
-    };
-  }
-  const schema = `spoor_bench_email_${tag}`;
-  await createSchema(postgresUrl, schema);
-  return {
-    url: urlWithSearchPath(postgresUrl, schema),
-    dispose: owed(() => dropSchema(postgresUrl, schema)),
-  };
 }
 
 export async function benchEmail(
@@ -153,19 +131,12 @@ export async function benchEmail(
     } finally {
       await spoor.stop();
     }
-    console.log(`  sending ${fmt(settings.sendRecipients)} messages to a loopback SMTP sink`);
-    const sendDatabase = await temporaryDatabase(engine, settings.postgresUrl);
-    let send: SendThroughputResult;
-    try {
-      send = await benchSendThroughput({
-        recipients: settings.sendRecipients,
-        databaseUrl: sendDatabase.url,
-      });
-    } finally {
-      await sendDatabase.dispose();
-    }
     console.log(
-      `  send: ${fmt(send.messagesPerSecond)} messages/s (pool ${send.pool}), preparing ${fmt(send.prepareMs)} ms`,
+      `  sending ${fmt(settings.sendRecipients)} messages to a loopback SMTP sink (its own process)`,
+    );
+    const send = await benchSending(
+      { recipients: settings.sendRecipients, connections: settings.sendConnections, dkim: settings.sendDkim },
+      () => temporaryDatabase(engine, settings.postgresUrl),
     );
     return { engine, recipients: settings.recipients, pixel, click, send };
   } finally {

@@ -1,74 +1,98 @@
-// Send throughput: messages per second from a queued send to a loopback SMTP server, through the real
-// send worker (preparing recipients, Liquid rendering, token signing for every link and the pixel,
-// DKIM-less nodemailer pool, outcome writes). Run alone: npx tsx bench/send-throughput.ts [recipients]
-// [DATABASE_URL]; defaults to 5000 recipients on a temporary SQLite file.
+// Send throughput: messages per second from a queued send to a loopback SMTP sink in its own process,
+// through the real send worker (preparing recipients, the permission re-check, Liquid rendering, a
+// sealed token for every link and the pixel, the MIME message, nodemailer's pool, DKIM when given,
+// outcome writes), with the CPU per message of Spoor and of the sink. Run alone:
+// BENCH_SEND_POOL=32 [BENCH_SEND_DKIM=true] npx tsx bench/email/send-throughput.ts [recipients]
+// [DATABASE_URL]; defaults to 5000 recipients, 5 connections, a temporary SQLite file.
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../../src/config.ts';
 import { insertContacts } from '../../src/contacts/store.ts';
+import type { DkimKey } from '../../src/email/sends/dkim.ts';
 import { createSend } from '../../src/email/sends/manage-sends.ts';
 import { newId } from '../../src/lib/ids.ts';
 import { stderrLogger } from '../../src/lib/logger.ts';
 import { openStorage } from '../../src/storage/database.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { startWorkers } from '../../src/workers.ts';
+import { freePort, startChild } from '../lib/processes.ts';
+import type { SinkHandle } from './send-ceilings.ts';
 
 export interface SendThroughputResult {
   recipients: number;
   pool: number;
+  dkim: boolean;
   engine: 'sqlite' | 'postgres';
   /** Queued → every recipient expanded (status 'sending'). */
   prepareMs: number;
   /** First claim → done. */
   sendMs: number;
   messagesPerSecond: number;
+  /** CPU of the Spoor process (the send worker) per message while sending, µs (user + system). */
+  spoorCpuMicros: number;
+  /** CPU of the sink process per message, µs. */
+  sinkCpuMicros: number;
 }
 
-const HTML = `<html><body><h1>Spring news for {{ contact.first_name }}</h1>
+export const HTML = `<html><body><h1>Spring news for {{ contact.first_name }}</h1>
 <p>Dear {{ contact.first_name }} {{ contact.last_name }}, here is what is new at {{ contact.company }}.</p>
 ${Array.from({ length: 8 }, (_, i) => `<p><a href="https://www.shop.example/item/${i}?utm_source=news">Item ${i}</a></p>`).join('\n')}
 <p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p></body></html>`;
 
-/** A loopback SMTP server that takes every message and only counts them (no parsing: the sender is measured). */
-async function startCountingSink(): Promise<{
-  port: number;
-  count: () => number;
-  close: () => Promise<void>;
-}> {
-  let received = 0;
-  const server = new SMTPServer({
-    logger: false,
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    onData(stream, _session, callback) {
-      stream.on('data', () => {});
-      stream.on('end', () => {
-        received += 1;
-        callback(null, 'OK');
-      });
-    },
+/** The sink process (bench/email/smtp-sink-server.ts): its SMTP port and counters. */
+export interface SmtpSinkProcess extends SinkHandle {
+  stop(): Promise<void>;
+}
+
+export async function startSinkProcess(): Promise<SmtpSinkProcess> {
+  const httpPort = await freePort();
+  const smtpPort = await freePort();
+  const child = await startChild({
+    name: 'loopback SMTP sink',
+    nodeArgs: ['--import', 'tsx', 'bench/email/smtp-sink-server.ts', String(httpPort), String(smtpPort)],
+    env: {},
+    port: httpPort,
+    readyPath: '/healthz',
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.server.address();
   return {
-    port: typeof address === 'object' && address ? address.port : 0,
-    count: () => received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    port: smtpPort,
+    async stats() {
+      const response = await fetch(`${child.url}/count`);
+      return (await response.json()) as { received: number; cpuMicros: number };
+    },
+    stop: () => child.stop(),
+  };
+}
+
+/** A DKIM key for the bench (2048-bit RSA, as a real sender would use). */
+export function benchDkimKey(): DkimKey {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    domainName: 'bench.example',
+    keySelector: 'bench',
+    privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   };
 }
 
 export async function benchSendThroughput(
-  options: { recipients?: number; databaseUrl?: string; pool?: number } = {},
+  options: {
+    recipients?: number;
+    databaseUrl?: string;
+    pool?: number;
+    dkim?: DkimKey;
+    /** A running sink (else one is started and stopped). */
+    sink?: SmtpSinkProcess;
+  } = {},
 ): Promise<SendThroughputResult> {
   const recipients = options.recipients ?? 5000;
   const pool = options.pool ?? 5;
   const dir = options.databaseUrl ? undefined : mkdtempSync(join(tmpdir(), 'spoor-send-bench-'));
   const databaseUrl = options.databaseUrl ?? `sqlite:${join(dir!, 'bench.db')}`;
   const storage = openStorage(databaseUrl);
-  const sink = await startCountingSink();
+  const sink = options.sink ?? (await startSinkProcess());
   try {
     await migrateToLatest(storage.db);
     const now = Date.now();
@@ -137,13 +161,16 @@ export async function benchSendThroughput(
         password: undefined,
         pool,
         rate: 0,
-        dkim: undefined,
+        dkim: options.dkim,
       },
     };
+    const sinkBefore = await sink.stats();
     const send = await createSend(storage.db, { messageId, listIds: [listId] });
     const queuedAt = performance.now();
     const workers = await startWorkers({ storage, config, log: stderrLogger });
     let preparedAt = 0;
+    let cpuAtPrepared = process.cpuUsage();
+    let sinkAtPrepared = sinkBefore;
     try {
       for (;;) {
         const row = await storage.db
@@ -151,8 +178,11 @@ export async function benchSendThroughput(
           .select('status')
           .where('id', '=', send.id)
           .executeTakeFirstOrThrow();
-        if (!preparedAt && (row.status === 'sending' || row.status === 'done'))
+        if (!preparedAt && (row.status === 'sending' || row.status === 'done')) {
           preparedAt = performance.now();
+          cpuAtPrepared = process.cpuUsage();
+          sinkAtPrepared = await sink.stats();
+        }
         if (row.status === 'done') break;
         await new Promise((r) => setTimeout(r, 10));
       }
@@ -160,25 +190,37 @@ export async function benchSendThroughput(
       await workers.stop();
     }
     const doneAt = performance.now();
-    if (sink.count() !== recipients) throw new Error(`sink received ${sink.count()} of ${recipients}`);
+    const cpu = process.cpuUsage(cpuAtPrepared);
+    const sinkAfter = await sink.stats();
+    const received = sinkAfter.received - sinkBefore.received;
+    if (received !== recipients) throw new Error(`sink received ${received} of ${recipients}`);
+    const sentAfterPrepared = sinkAfter.received - sinkAtPrepared.received;
     return {
       recipients,
       pool,
+      dkim: options.dkim !== undefined,
       engine: storage.engine,
       prepareMs: Math.round(preparedAt - queuedAt),
       sendMs: Math.round(doneAt - preparedAt),
       messagesPerSecond: Math.round((recipients / (doneAt - preparedAt)) * 1000),
+      spoorCpuMicros: Math.round((cpu.user + cpu.system) / Math.max(1, sentAfterPrepared)),
+      sinkCpuMicros: Math.round(
+        (sinkAfter.cpuMicros - sinkAtPrepared.cpuMicros) / Math.max(1, sentAfterPrepared),
+      ),
     };
   } finally {
     await storage.close();
-    await sink.close();
+    if (!options.sink) await sink.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const recipients = Number(process.argv[2] ?? 5000);
-  benchSendThroughput({ recipients, databaseUrl: process.argv[3] }).then(
+  const databaseUrl = process.argv[3] || undefined;
+  const pool = Number(process.env['BENCH_SEND_POOL'] ?? 5);
+  const dkim = process.env['BENCH_SEND_DKIM'] === 'true' ? benchDkimKey() : undefined;
+  benchSendThroughput({ recipients, databaseUrl, pool, ...(dkim ? { dkim } : {}) }).then(
     (result) => console.log(JSON.stringify(result, null, 2)),
     (error: unknown) => {
       console.error(error);

@@ -20,8 +20,12 @@ export interface BenchSettings {
   runEmail: boolean;
   /** Contacts on the stored send whose pixel and links the email load fetches. */
   emailRecipients: number;
-  /** Messages in the sending-throughput run. */
+  /** Messages in each sending-throughput run. */
   sendRecipients: number;
+  /** SMTP connection counts of the sending runs (BENCH_SEND_CONNECTIONS). */
+  sendConnections: number[];
+  /** Also a sending run with DKIM on, at the largest count (BENCH_SEND_DKIM). */
+  sendDkim: boolean;
   /** Contacts and recipients of the send behind the dashboard requests (0: overview and report only). */
   dashboardRecipients: number;
   /** Timed runs of each dashboard request. */
@@ -57,6 +61,14 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   return ['1', 'true', 'yes', 'on'].includes(raw);
 }
 
+function wholeNumbers(env: Env, name: string, fallback: string): number[] {
+  return (env[name] || fallback).split(',').map((c) => {
+    const n = Number(c.trim());
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must list whole numbers; got "${c}".`);
+    return n;
+  });
+}
+
 export function loadBenchSettings(env: Env = process.env): BenchSettings {
   const connections = (env['BENCH_CONNECTIONS'] || '1,16,64').split(',').map((c) => {
     const n = Number(c.trim());
@@ -83,6 +95,8 @@ export function loadBenchSettings(env: Env = process.env): BenchSettings {
     runEmail: flag(env, 'BENCH_EMAIL', true),
     emailRecipients: positiveInteger(env, 'BENCH_EMAIL_RECIPIENTS', 20_000),
     sendRecipients: positiveInteger(env, 'BENCH_SEND_RECIPIENTS', 5_000),
+    sendConnections: wholeNumbers(env, 'BENCH_SEND_CONNECTIONS', '5,32'),
+    sendDkim: flag(env, 'BENCH_SEND_DKIM', true),
     dashboardRecipients: wholeNumber(env, 'BENCH_DASHBOARD_RECIPIENTS', 1_000_000),
     dashboardRuns: positiveInteger(env, 'BENCH_DASHBOARD_RUNS', 20),
   };

@@ -2,13 +2,15 @@
 // small transactions so ingest is never held up for long. Identified history (visits with a contact)
 // is kept: it is the contact's, governed by export and erasure. Report rollups are aggregates and stay.
 // The bounce reports kept for administrators go after SPOOR_BOUNCE_REPORT_DAYS (the outcomes recorded
-// from them stay), and spent webhook tokens once no request carrying them can pass its window.
+// from them stay), and spent webhook tokens once no request carrying them can pass its window. Forwarded
+// friends' address hashes go after 30 days, as D365 deletes forwarded addresses (decision 026).
 //
 // Several nodes may run this at once: every delete is idempotent (it re-checks its conditions), and on
 // PostgreSQL rows another transaction holds are skipped (SKIP LOCKED) rather than waited on, so two
 // passes split the work or leave rows to the next pass; neither fails nor deletes anything it should not.
 
 import { deleteReportsBefore, forgetWebhookTokensBefore } from '../email/bounces/store.ts';
+import { forgetFriendHashesBefore } from '../email/forwards/store.ts';
 import { deleteOrphanVisitorBatch } from '../identity/store.ts';
 import { DAY_MS } from '../lib/time.ts';
 import type { Storage } from '../storage/database.ts';
@@ -28,6 +30,8 @@ export interface RetentionResult {
   visitorAliases: number;
   /** Bounce reports past their days. */
   bounceReports: number;
+  /** Forwarded copies whose friend's address hash was forgotten (30 days). */
+  forwardFriendHashes: number;
 }
 
 export interface RetentionOptions {
@@ -41,6 +45,8 @@ export interface RetentionOptions {
 
 /** A spent webhook token is kept a day: far past any freshness window (Mailgun's is 15 minutes). */
 const WEBHOOK_TOKEN_MS = DAY_MS;
+/** A forwarded friend's address hash is kept 30 days (D365's period), far past the daily limit it serves. */
+const FRIEND_HASH_MS = 30 * DAY_MS;
 
 export async function applyRetention(
   storage: Storage,
@@ -58,6 +64,7 @@ export async function applyRetention(
     visitors: 0,
     visitorAliases: 0,
     bounceReports: 0,
+    forwardFriendHashes: 0,
   };
 
   for (const website of websites) {
@@ -104,6 +111,11 @@ export async function applyRetention(
       result.bounceReports += deleted;
       if (deleted < limit) break;
     }
+  }
+  while (!stopped()) {
+    const forgotten = await forgetFriendHashesBefore(storage.db, now - FRIEND_HASH_MS, limit);
+    result.forwardFriendHashes += forgotten;
+    if (forgotten < limit) break;
   }
   if (!stopped()) await forgetWebhookTokensBefore(storage.db, now - WEBHOOK_TOKEN_MS);
   return result;

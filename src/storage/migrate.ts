@@ -25,6 +25,7 @@ import * as offers from './migrations/023-offers.ts';
 import * as events from './migrations/024-events.ts';
 import * as eventWaitlist from './migrations/027-event-waitlist.ts';
 import * as unsubscribesBySend from './migrations/025-unsubscribes-by-send.ts';
+import * as eventInsights from './migrations/031-event-insights.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '024-events': events,
   '025-unsubscribes-by-send': unsubscribesBySend,
   '027-event-waitlist': eventWaitlist,
+  '031-event-insights': eventInsights,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {

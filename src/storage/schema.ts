@@ -739,9 +739,12 @@ export interface EventRegistrationsTable {
   event_id: string;
   contact_id: string;
   pass_id: string | null;
-  status: 'registered' | 'waitlisted' | 'cancelled';
+  status: RegistrationStatus;
   created_at: number;
   cancelled_at: number | null;
+  /** When the registrant checked in at the door (migration 028), and by which user. */
+  checked_in_at: number | null;
+  checked_in_by: string | null;
   /** Set while a freed place is held for this waitlisted row (its counters taken; migration 027). */
   offered_at: number | null;
   offer_expires_at: number | null;
@@ -756,6 +759,9 @@ export interface EventRegistrationChangesTable {
   change: string;
   occurred_at: number;
 }
+
+/** 'waitlisted': waiting for a place (migration 027). */
+export type RegistrationStatus = 'registered' | 'waitlisted' | 'cancelled';
 
 export interface EventRegistrationSessionsTable {
   registration_id: string;

@@ -2,11 +2,8 @@
 // from an email Spoor really sent (loopback SMTP sink), a refused post (too many addresses for the
 // forwarder's limit) showing what to correct with the addresses kept, then two friends entered and the
 // thank-you page; each friend's copy arrives without the forwarder's links. Screenshots at 1280 and 390 px
-// (light and dark) into docs/screenshots/, and axe on every page.
-import { mkdirSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+// (light and dark; written to docs/screenshots/ with SPOOR_SCREENSHOTS=1), and axe on every page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAxe } from '../helpers/accessibility.ts';
 import {
   adminApi,
   chromiumPath,
@@ -17,40 +14,7 @@ import {
 } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/engines.ts';
 import { type SmtpSink, smtpConfigFor, startSmtpSink } from '../helpers/smtp-sink.ts';
-import { SCREENSHOTS_DIR } from '../support/dashboard.ts';
-
-const VIEWPORTS = [
-  { name: 'desktop', width: 1280, height: 800 },
-  { name: 'mobile', width: 390, height: 844 },
-] as const;
-
-/** Screenshots at both widths in light and dark; nothing may be wider than a 390 px screen. */
-async function screenshots(page: Page, name: string) {
-  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
-  for (const viewport of VIEWPORTS) {
-    await page.setViewportSize({ width: viewport.width, height: viewport.height });
-    for (const colorScheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme });
-      if (viewport.name === 'mobile') {
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        expect(overflow, `${name} is wider than 390 px by ${overflow} px`).toBeLessThanOrEqual(0);
-      }
-      await page.screenshot({
-        path: `${SCREENSHOTS_DIR}${name}-${viewport.name}-${colorScheme}.png`,
-        fullPage: true,
-      });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
-
-async function expectAccessible(page: Page) {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    expect(await runAxe(page), colorScheme).toEqual([]);
-  }
-}
+import { expectNoAxeViolations, screenshotPage } from '../support/dashboard.ts';
 
 describe.skipIf(!chromiumPath)('browser: forward to a friend', () => {
   let database: TestDatabase;
@@ -117,8 +81,8 @@ describe.skipIf(!chromiumPath)('browser: forward to a friend', () => {
 
     const checked = await browser({ axe: true });
     await checked.goto(href!);
-    await expectAccessible(checked);
-    await screenshots(checked, 'forward-form');
+    await expectNoAxeViolations(checked);
+    await screenshotPage(checked, 'forward-form', '');
 
     // Five addresses: over this forwarder's limit of four for the email. The page says so and keeps them.
     const five = ['ann', 'ben', 'cy', 'dee', 'eli'].map((name) => `${name}@friends.test`);
@@ -130,8 +94,8 @@ describe.skipIf(!chromiumPath)('browser: forward to a friend', () => {
     );
     expect(await page.getByLabel('Friend’s email address 5').inputValue()).toBe('eli@friends.test');
     await checked.setContent(await page.content());
-    await expectAccessible(checked);
-    await screenshots(checked, 'forward-form-refused');
+    await expectNoAxeViolations(checked);
+    await screenshotPage(checked, 'forward-form-refused', '');
 
     await page.getByLabel('Friend’s email address 3').fill('');
     await page.getByLabel('Friend’s email address 4').fill('');
@@ -142,8 +106,8 @@ describe.skipIf(!chromiumPath)('browser: forward to a friend', () => {
       'We will send the email to the addresses you entered.',
     );
     await checked.setContent(await page.content());
-    await expectAccessible(checked);
-    await screenshots(checked, 'forward-thanks');
+    await expectNoAxeViolations(checked);
+    await screenshotPage(checked, 'forward-thanks', '');
 
     for (const friend of ['ann@friends.test', 'ben@friends.test']) {
       const copy = await mailTo(friend);

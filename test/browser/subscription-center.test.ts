@@ -3,10 +3,7 @@
 // unsubscribed from all, while a scanner's GET changes nothing; a sign-up on a hosted form page, its
 // confirmation email, the page the email's button opens and its confirm button, and an expired link.
 // Screenshots at 1280 and 390 px (light and dark) into docs/screenshots/, and axe on every page.
-import { mkdirSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAxe } from '../helpers/accessibility.ts';
 import {
   adminApi,
   chromiumPath,
@@ -19,43 +16,10 @@ import {
 } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/engines.ts';
 import { type SmtpSink, smtpConfigFor, startSmtpSink } from '../helpers/smtp-sink.ts';
-import { SCREENSHOTS_DIR } from '../support/dashboard.ts';
+import { expectNoAxeViolations, screenshotPage } from '../support/dashboard.ts';
 
 let counter = 0;
 const uniqueEmail = (name: string) => `${name}-${Date.now().toString(36)}-${++counter}@reader.test`;
-
-const VIEWPORTS = [
-  { name: 'desktop', width: 1280, height: 800 },
-  { name: 'mobile', width: 390, height: 844 },
-] as const;
-
-/** Screenshots at both widths in light and dark; nothing may be wider than a 390 px screen. */
-async function screenshots(page: Page, name: string) {
-  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
-  for (const viewport of VIEWPORTS) {
-    await page.setViewportSize({ width: viewport.width, height: viewport.height });
-    for (const colorScheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme });
-      if (viewport.name === 'mobile') {
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        expect(overflow, `${name} is wider than 390 px by ${overflow} px`).toBeLessThanOrEqual(0);
-      }
-      await page.screenshot({
-        path: `${SCREENSHOTS_DIR}${name}-${viewport.name}-${colorScheme}.png`,
-        fullPage: true,
-      });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
-
-async function expectAccessible(page: Page) {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    expect(await runAxe(page), colorScheme).toEqual([]);
-  }
-}
 
 describe.skipIf(!chromiumPath)('browser: subscription center and double opt-in', () => {
   let database: TestDatabase;
@@ -154,8 +118,8 @@ describe.skipIf(!chromiumPath)('browser: subscription center and double opt-in',
     // The same page with JavaScript, for axe and the screenshots.
     const checked = await browser({ axe: true });
     await checked.goto(href!);
-    await expectAccessible(checked);
-    await screenshots(checked, 'subscription-center');
+    await expectNoAxeViolations(checked);
+    await screenshotPage(checked, 'subscription-center', '');
 
     await newsBox.uncheck();
     await offersBox.check();
@@ -239,12 +203,12 @@ describe.skipIf(!chromiumPath)('browser: subscription center and double opt-in',
 
     const checked = await browser({ axe: true });
     await checked.goto(page.url());
-    await expectAccessible(checked);
-    await screenshots(checked, 'subscription-confirm');
+    await expectNoAxeViolations(checked);
+    await screenshotPage(checked, 'subscription-confirm', '');
 
     await page.getByRole('button', { name: 'Confirm my subscription' }).click();
     expect(await page.locator('h1').textContent()).toBe('Your subscription is confirmed');
-    await expectAccessible(checked);
+    await expectNoAxeViolations(checked);
     const contact = await contactOf(email);
     expect(contact?.first_name).toBe('Fern');
     expect(await statuses(contact!.id)).toEqual({ [tips.id]: 'subscribed' });
@@ -267,6 +231,6 @@ describe.skipIf(!chromiumPath)('browser: subscription center and double opt-in',
     expect(await contactOf(late)).toBeUndefined();
     const expiredChecked = await browser({ axe: true });
     await expiredChecked.goto(latePage.url());
-    await expectAccessible(expiredChecked);
+    await expectNoAxeViolations(expiredChecked);
   }, 180_000);
 });

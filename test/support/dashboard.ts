@@ -128,9 +128,10 @@ const VIEWPORTS = [
 /**
  * The page as it is now at 1280 and 390 px wide, in light and dark: checks that nothing is wider than the
  * 390 px screen (a page must not scroll sideways; wide tables scroll inside their own box) and, when
- * SPOOR_SCREENSHOTS=1, writes docs/screenshots/dashboard-<name>-<desktop|mobile>-<light|dark>.png.
+ * SPOOR_SCREENSHOTS=1, writes docs/screenshots/<prefix><name>-<desktop|mobile>-<light|dark>.png. The
+ * prefix is `dashboard-` for the dashboard's pages; hosted pages people meet from an email pass `''`.
  */
-export async function screenshotPage(page: Page, name: string): Promise<void> {
+export async function screenshotPage(page: Page, name: string, prefix = 'dashboard-'): Promise<void> {
   if (WRITE_SCREENSHOTS) mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   const original = page.viewportSize();
   try {
@@ -147,7 +148,7 @@ export async function screenshotPage(page: Page, name: string): Promise<void> {
         }
         if (WRITE_SCREENSHOTS)
           await page.screenshot({
-            path: `${SCREENSHOTS_DIR}dashboard-${name}-${viewport.name}-${colorScheme}.png`,
+            path: `${SCREENSHOTS_DIR}${prefix}${name}-${viewport.name}-${colorScheme}.png`,
             fullPage: true,
             animations: 'disabled',
           });
@@ -157,6 +158,15 @@ export async function screenshotPage(page: Page, name: string): Promise<void> {
     await page.emulateMedia({ colorScheme: 'light' });
     if (original) await page.setViewportSize(original);
   }
+}
+
+/** axe-core on the page as it is now, in light and dark: no violation at all (hosted pages hold to this). */
+export async function expectNoAxeViolations(page: Page): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    expect(await runAxe(page), colorScheme).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 /** axe-core on the page as it is now, in light and dark: no serious or critical violation. */

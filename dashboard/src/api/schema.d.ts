@@ -985,6 +985,27 @@ export interface paths {
      */
     post: operations["cancelEventRegistration"];
   };
+  "/api/events/{id}/insights": {
+    /**
+     * An event's insights: registered, waitlisted, cancelled, checked in, per pass, session and day.
+     * @description Registered, waitlisted, cancelled, checked in and (once the event has ended) no-shows, with capacity and places left, for the event, each pass and each session; registrations, cancellations and check-ins per day in the event’s time zone.
+     */
+    get: operations["getEventInsights"];
+  };
+  "/api/events/{id}/registrants": {
+    /**
+     * The registrants behind a figure of the insights, a page at a time.
+     * @description In registration order (a waitlist in its queue order), optionally of one pass or session. Pass `nextCursor` back as `cursor`. A pass or session of another event answers 400; no_show before the event has ended 409.
+     */
+    get: operations["listEventRegistrants"];
+  };
+  "/api/events/{id}/registrants.csv": {
+    /**
+     * Every registrant behind a figure of the insights, as CSV.
+     * @description The same registrants as listEventRegistrants, all of them, one line each: registration_id, contact_id, email, name, status, pass, sessions, registered_at, cancelled_at, checked_in_at. Times in the event’s zone. Text a spreadsheet would run as a formula is prefixed with an apostrophe.
+     */
+    get: operations["exportEventRegistrants"];
+  };
   "/api/bounce-reports": {
     /**
      * Reports the bounce receiver took (DSNs, complaints, auto-replies), newest first, with what became of each.
@@ -14111,6 +14132,303 @@ export interface operations {
       };
       /** @description The body has a content type this operation does not take. */
       415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * An event's insights: registered, waitlisted, cancelled, checked in, per pass, session and day.
+   * @description Registered, waitlisted, cancelled, checked in and (once the event has ended) no-shows, with capacity and places left, for the event, each pass and each session; registrations, cancellations and check-ins per day in the event’s time zone.
+   */
+  getEventInsights: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            eventId: string;
+            /** @description In the event’s default language. */
+            name: string;
+            status: string;
+            timeZone: string;
+            /** @description RFC 3339 with the event zone’s offset. */
+            start: string;
+            /** @description RFC 3339 with the event zone’s offset. */
+            end: string;
+            ended: boolean;
+            /** @description Holding a place (checked in or not). */
+            registered: number;
+            waitlisted: number;
+            cancelled: number;
+            /** @description Registered and checked in at the door. */
+            checkedIn: number;
+            /** @description Registered and not checked in; null until the event has ended. */
+            noShows: number | null;
+            /** @description Places; null: no limit. */
+            capacity: number | null;
+            /** @description Places taken (the counter registration takes them by). */
+            taken: number;
+            /** @description null: no limit. */
+            placesLeft: number | null;
+            passes: ({
+                id: string;
+                name: string;
+                /** @description Holding a place (checked in or not). */
+                registered: number;
+                waitlisted: number;
+                cancelled: number;
+                /** @description Registered and checked in at the door. */
+                checkedIn: number;
+                /** @description Registered and not checked in; null until the event has ended. */
+                noShows: number | null;
+                /** @description Places; null: no limit. */
+                capacity: number | null;
+                /** @description Places taken (the counter registration takes them by). */
+                taken: number;
+                /** @description null: no limit. */
+                placesLeft: number | null;
+              })[];
+            /** @description Per session: the registrations that chose it (check-in is at the event’s door). */
+            sessions: ({
+                id: string;
+                name: string;
+                /** @description RFC 3339 with the event zone’s offset. */
+                start: string;
+                /** @description RFC 3339 with the event zone’s offset. */
+                end: string;
+                /** @description Holding a place (checked in or not). */
+                registered: number;
+                waitlisted: number;
+                cancelled: number;
+                /** @description Registered and checked in at the door. */
+                checkedIn: number;
+                /** @description Registered and not checked in; null until the event has ended. */
+                noShows: number | null;
+                /** @description Places; null: no limit. */
+                capacity: number | null;
+                /** @description Places taken (the counter registration takes them by). */
+                taken: number;
+                /** @description null: no limit. */
+                placesLeft: number | null;
+              })[];
+            /** @description Days with any activity, oldest first. */
+            timeline: {
+                /** @description A day in the event’s time zone, YYYY-MM-DD. */
+                day: string;
+                /** @description Registrations made (any status now). */
+                registrations: number;
+                cancellations: number;
+                checkIns: number;
+              }[];
+            /**
+             * Format: date-time
+             * @description When the figures were read.
+             */
+            asOf: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * The registrants behind a figure of the insights, a page at a time.
+   * @description In registration order (a waitlist in its queue order), optionally of one pass or session. Pass `nextCursor` back as `cursor`. A pass or session of another event answers 400; no_show before the event has ended 409.
+   */
+  listEventRegistrants: {
+    parameters: {
+      query: {
+        /** @description Which figure to list the registrants of (no_show: once the event has ended). */
+        figure: "registered" | "waitlisted" | "cancelled" | "checked_in" | "no_show";
+        /** @description Only holders of this pass. */
+        pass?: string;
+        /** @description Only those who chose this session. */
+        session?: string;
+        limit?: number;
+        cursor?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description In the event’s default language. */
+            eventName: string;
+            figure: string;
+            /** @description The figure as the insights name it, with the pass or session. */
+            label: string;
+            registrants: ({
+                registrationId: string;
+                contactId: string;
+                email: string | null;
+                name: string | null;
+                status: string;
+                passId: string | null;
+                pass: string | null;
+                sessionIds: string[];
+                sessions: string[];
+                /** @description RFC 3339 with the event zone’s offset. */
+                registeredAt: string;
+                cancelledAt: string | null;
+                checkedInAt: string | null;
+              })[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description figure=no_show before the event has ended. */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Every registrant behind a figure of the insights, as CSV.
+   * @description The same registrants as listEventRegistrants, all of them, one line each: registration_id, contact_id, email, name, status, pass, sessions, registered_at, cancelled_at, checked_in_at. Times in the event’s zone. Text a spreadsheet would run as a formula is prefixed with an apostrophe.
+   */
+  exportEventRegistrants: {
+    parameters: {
+      query: {
+        /** @description Which figure to list the registrants of (no_show: once the event has ended). */
+        figure: "registered" | "waitlisted" | "cancelled" | "checked_in" | "no_show";
+        /** @description Only holders of this pass. */
+        pass?: string;
+        /** @description Only those who chose this session. */
+        session?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description The registrants, a header line first. */
+      200: {
+        content: {
+          "text/csv": string;
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description figure=no_show before the event has ended. */
+      409: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

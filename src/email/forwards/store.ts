@@ -30,6 +30,30 @@ export async function copiesToFriendSince(db: Db, friendHash: string, since: num
   return Number(row?.n ?? 0);
 }
 
+/**
+ * Blanks the friends' hashes of copies logged before `before`, up to `limit` of them; returns how many.
+ * The hash only serves the per-address daily limit; D365 deletes forwarded addresses after 30 days, and
+ * so does the retention pass (src/privacy/apply-retention.ts). The copy row stays for the figures.
+ */
+export async function forgetFriendHashesBefore(db: Db, before: number, limit: number): Promise<number> {
+  const result = await db
+    .updateTable('forward_copies')
+    .set({ friend_hash: '' })
+    .where(
+      'id',
+      'in',
+      db
+        .selectFrom('forward_copies')
+        .select('id')
+        .where('created_at', '<', before)
+        .where('friend_hash', '<>', '')
+        .where('email', 'is', null)
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export async function insertForward(
   db: Db,
   row: { id: string; send_id: string; contact_id: string; addresses: number; created_at: number },

@@ -236,6 +236,15 @@ const cases: Case[] = [
     text: 'Unsubscribe: https://t.test/e/u/U',
   },
   {
+    // Made once per message (the URL tags put in literally before conversion), read as made per recipient.
+    name: 'a text part made from HTML linking the URL tags keeps each link after its label',
+    content: {
+      html: '<h1>Hi {{ contact.first_name }}</h1><p><a href="{{ unsubscribe_url }}">Unsubscribe</a> or <a href="{{forward_url}}">forward it</a></p>',
+      text: null,
+    },
+    text: 'Hi Ada\n\nUnsubscribe [https://t.test/e/u/U] or forward it [https://t.test/forward?token=F.1&y=3]',
+  },
+  {
     name: 'the subscription center merge field, in both parts (escaped in the HTML), never tracked',
     content: {
       html: '<a href="{{ subscription_center_url }}">Your lists</a>',

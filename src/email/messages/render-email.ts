@@ -171,7 +171,19 @@ export function prepareMessage(content: MessageContent, options: PrepareOptions 
     );
   } else {
     try {
-      const derived = textTemplateFromHtml(markedHtml);
+      // A link to a URL tag (href="{{ unsubscribe_url }}", in most messages) is a tag inside an HTML
+      // tag, which the converter cannot keep in place; its value is a fixed placeholder, so it is put in
+      // literally and the text is still made once per message, not per recipient.
+      const urlTags = new Map([
+        ['unsubscribe_url', unsubscribeSentinel],
+        ['subscription_center_url', centerSentinel],
+        ['forward_url', forwardSentinel],
+      ]);
+      const literal = markedHtml.replace(
+        /\{\{\s*([a-z_]+)\s*\}\}/g,
+        (tag, name: string) => urlTags.get(name) ?? tag,
+      );
+      const derived = textTemplateFromHtml(literal);
       if (derived !== null) templates.text = textEngine.parse(derived);
     } catch {
       // Left null: each rendered email is converted instead (HTML nested past the converter's

@@ -166,6 +166,14 @@ function foldBase64(value: string): string {
   return (value.match(/.{1,72}/g) ?? []).join('\r\n ');
 }
 
+/** The whole message with its DKIM-Signature on top. */
+export function dkimSigned(raw: Buffer, key: DkimKey): Buffer {
+  // Bare LFs (nodemailer leaves some in encoded parts) become CRLF on the wire anyway; signing the
+  // wire form is the only way the signature matches what arrives.
+  const message = raw.toString('latin1').replace(/\r?\n/g, '\r\n');
+  return Buffer.from(dkimSignatureFor(message, key) + message, 'latin1');
+}
+
 /**
  * A stream that reads a whole message and gives it back with its DKIM-Signature on top (as nodemailer's
  * processFunc takes it). Messages are read whole because the body hash comes first; they are small.
@@ -177,10 +185,7 @@ export function dkimSigningStream(input: Readable, key: DkimKey): Readable {
   input.once('error', (error) => output.destroy(error));
   input.once('end', () => {
     try {
-      // Bare LFs (nodemailer leaves some in encoded parts) become CRLF on the wire anyway; signing the
-      // wire form is the only way the signature matches what arrives.
-      const message = Buffer.concat(chunks).toString('latin1').replace(/\r?\n/g, '\r\n');
-      output.end(Buffer.from(dkimSignatureFor(message, key) + message, 'latin1'));
+      output.end(dkimSigned(Buffer.concat(chunks), key));
     } catch (error) {
       output.destroy(error as Error);
     }

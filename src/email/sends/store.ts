@@ -398,43 +398,56 @@ export interface DueRecipient {
   attempts: number;
 }
 
-export async function dueRecipients(db: Db, sendId: string, now: number, limit: number) {
-  const rows = await db
-    .selectFrom('send_recipients')
-    .select(['contact_id', 'email', 'attempts'])
-    .where('send_id', '=', sendId)
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', now)
-    .orderBy('next_attempt_at')
-    .limit(limit)
-    .execute();
-  return rows.map((row): DueRecipient => ({ ...row, attempts: Number(row.attempts) }));
+/**
+ * Claims up to `limit` due recipients as 'sending' in one statement, only while `owner` holds the send
+ * and it is sending (so a node that lost its lease claims nothing). Returns what was claimed.
+ */
+export async function claimDue(
+  db: Db,
+  sendId: string,
+  owner: string,
+  now: number,
+  limit: number,
+): Promise<DueRecipient[]> {
+  const result = await sql<{ contact_id: string; email: string | null; attempts: number }>`
+    update send_recipients set status = 'sending'
+    where send_id = ${sendId} and status = 'pending' and contact_id in (
+      select contact_id from send_recipients
+      where send_id = ${sendId} and status = 'pending' and next_attempt_at <= ${now}
+      order by next_attempt_at limit ${limit})
+    and exists (select 1 from sends where id = ${sendId} and lease_owner = ${owner} and status = 'sending')
+    returning contact_id, email, attempts`.execute(db);
+  return result.rows.map((row) => ({ ...row, attempts: Number(row.attempts) }));
 }
 
-export async function contactsByIds(db: Db, ids: readonly string[]): Promise<Map<string, ContactRow>> {
+export type ContactWithMemberships = ContactRow & { memberships: number; subscribed: number };
+
+/** The contacts, each with its memberships on the send's lists now (for the permission re-check). */
+export async function contactsWithMemberships(
+  db: Db,
+  listIds: readonly string[],
+  ids: readonly string[],
+): Promise<Map<string, ContactWithMemberships>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('contacts').selectAll().where('id', 'in', ids).execute();
-  return new Map(rows.map((row) => [row.id, row]));
-}
-
-/** Memberships on the send's lists now, per contact: for the permission re-check before sending. */
-export async function membershipsNow(db: Db, listIds: readonly string[], contactIds: readonly string[]) {
-  const counts = new Map<string, { memberships: number; subscribed: number }>();
-  if (contactIds.length === 0) return counts;
   const rows = await db
-    .selectFrom('list_members')
+    .selectFrom('contacts as c')
+    .selectAll('c')
     .select([
-      'contact_id',
-      sql<number>`count(*)`.as('memberships'),
-      sql<number>`sum(case when status = 'subscribed' then 1 else 0 end)`.as('subscribed'),
+      sql<number>`(select count(*) from list_members lm where lm.contact_id = c.id and lm.list_id in (${sql.join(listIds)}))`.as(
+        'memberships',
+      ),
+      sql<number>`(select count(*) from list_members lm where lm.contact_id = c.id and lm.list_id in (${sql.join(listIds)}) and lm.status = 'subscribed')`.as(
+        'subscribed',
+      ),
     ])
-    .where('list_id', 'in', listIds)
-    .where('contact_id', 'in', contactIds)
-    .groupBy('contact_id')
+    .where('c.id', 'in', ids)
     .execute();
-  for (const row of rows)
-    counts.set(row.contact_id, { memberships: Number(row.memberships), subscribed: Number(row.subscribed) });
-  return counts;
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      { ...row, memberships: Number(row.memberships), subscribed: Number(row.subscribed) },
+    ]),
+  );
 }
 
 /** The addresses among these with a suppression in force at `now` (lower-cased). */
@@ -454,24 +467,14 @@ export async function suppressedAmong(
   return new Set(rows.map((row) => row.email_match));
 }
 
-export async function markSending(db: Db, sendId: string, contactIds: readonly string[]): Promise<void> {
-  if (contactIds.length === 0) return;
-  await db
-    .updateTable('send_recipients')
-    .set({ status: 'sending' })
-    .where('send_id', '=', sendId)
-    .where('contact_id', 'in', contactIds)
-    .where('status', '=', 'pending')
-    .execute();
-}
-
+/** A claimed recipient the permission re-check refuses: blocked (in the transaction that claimed it). */
 export async function markBlocked(db: Db, sendId: string, contactId: string, reason: BlockReason) {
   const result = await db
     .updateTable('send_recipients')
     .set({ status: 'blocked', block_reason: reason })
     .where('send_id', '=', sendId)
     .where('contact_id', '=', contactId)
-    .where('status', '=', 'pending')
+    .where('status', '=', 'sending')
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
@@ -480,27 +483,41 @@ export async function markBlocked(db: Db, sendId: string, contactId: string, rea
  * Records an attempt's outcome, only if the recipient is still 'sending': when another node has since
  * declared it unconfirmed (this node lost its lease), the late answer changes nothing.
  */
-export async function recordAttempt(
+export interface AttemptRow {
+  contact_id: string;
+  status: RecipientStatus;
+  attempts: number;
+  next_attempt_at: number;
+  last_response: string;
+  sent_at: number | null;
+  smtp_message_id: string | null;
+}
+
+/**
+ * Records the outcomes of a batch of attempts in one statement (UPDATE … FROM VALUES, which SQLite and
+ * PostgreSQL both take); only recipients still 'sending' are touched. Returns the contacts recorded: one
+ * missing was declared unconfirmed by another node after this one lost the send.
+ */
+export async function recordAttempts(
   db: Db,
   sendId: string,
-  contactId: string,
-  row: {
-    status: RecipientStatus;
-    attempts: number;
-    next_attempt_at: number;
-    last_response: string;
-    sent_at: number | null;
-    smtp_message_id: string | null;
-  },
-): Promise<boolean> {
-  const result = await db
-    .updateTable('send_recipients')
-    .set(row)
-    .where('send_id', '=', sendId)
-    .where('contact_id', '=', contactId)
-    .where('status', '=', 'sending')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  rows: readonly AttemptRow[],
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  // Typed in every row: PostgreSQL takes untyped parameters in VALUES as text.
+  const values = rows.map(
+    (row) =>
+      sql`(cast(${row.contact_id} as text), cast(${row.status} as text), cast(${row.attempts} as integer), cast(${row.next_attempt_at} as bigint), cast(${row.last_response} as text), cast(${row.sent_at} as bigint), cast(${row.smtp_message_id} as text))`,
+  );
+  // VALUES columns are column1… in both engines (SQLite takes no column list after the alias).
+  const result = await sql<{ contact_id: string }>`
+    update send_recipients set status = v.column2, attempts = v.column3, next_attempt_at = v.column4,
+      last_response = v.column5, sent_at = v.column6, smtp_message_id = v.column7
+    from (values ${sql.join(values)}) as v
+    where send_recipients.send_id = ${sendId} and send_recipients.contact_id = v.column1
+      and send_recipients.status = 'sending'
+    returning send_recipients.contact_id`.execute(db);
+  return new Set(result.rows.map((row) => row.contact_id));
 }
 
 /**

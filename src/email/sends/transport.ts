@@ -2,10 +2,11 @@
 // (connections, rate, TLS, login, DKIM, envelope sender), and deliver(), which turns nodemailer's answer into a verdict.
 // Connections end with QUIT: a relay logs a session dropped without it as a lost connection.
 import type { EventEmitter } from 'node:events';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { SmtpConfig } from '../../config.ts';
-import { dkimSigningStream } from './dkim.ts';
+import { dkimSigned, dkimSigningStream } from './dkim.ts';
+import { mimeOf } from './mime-sync.ts';
 import { classifySmtpError, type SmtpError, type SmtpVerdict } from './smtp-outcome.ts';
 
 export interface MailTransport {
@@ -60,18 +61,18 @@ export function createMailTransport(smtp: SmtpConfig): MailTransport {
   const handedOver = new Map<string, boolean>();
   const dkim = smtp.dkim;
   transporter.use('stream', (mail, done) => {
+    const message = mail.message;
     // Signed here, over-signing what readers act on (dkim.ts); nodemailer's own signer cannot.
-    if (dkim) mail.message.processFunc((input: Readable) => dkimSigningStream(input, dkim));
+    if (dkim) message.processFunc((input: Readable) => dkimSigningStream(input, dkim));
     const messageId = mail.data.messageId;
-    if (messageId && handedOver.has(messageId)) {
-      const message = mail.message;
-      const create = message.createReadStream.bind(message);
-      message.createReadStream = (options) => {
-        const stream = create(options);
-        stream.once('end', () => handedOver.set(messageId, true));
-        return stream;
-      };
-    }
+    const create = message.createReadStream.bind(message);
+    message.createReadStream = (options) => {
+      // Written in one pass when the email is all strings (mime-sync.ts), else by nodemailer's streams.
+      const built = mimeOf(message);
+      const stream = built ? Readable.from([dkim ? dkimSigned(built, dkim) : built]) : create(options);
+      if (messageId && handedOver.has(messageId)) stream.once('end', () => handedOver.set(messageId, true));
+      return stream;
+    };
     done();
   });
 

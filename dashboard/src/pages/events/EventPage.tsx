@@ -2,6 +2,7 @@
 // cancelling, and its sessions and passes.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { Link } from 'wouter';
 import { api, data } from '../../api/client';
 import { useCanWrite } from '../../api/session';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
@@ -204,7 +205,8 @@ export function EventPage({ id }: { id: string }) {
             'Its page appears once published.'
           ) : (
             <a href={`/events/${e.slug}`}>Public page</a>
-          )}
+          )}{' '}
+          · <Link href={`/${encodeURIComponent(e.id)}/insights`}>Insights</Link>
         </>
       }
       actions={canWrite ? <StatusActions event={e} /> : null}
