@@ -176,6 +176,25 @@ describeEachEngine('event registration and waitlist', (engine) => {
     expect(await expectCountersMatchRows(event.id)).toBe(2);
   });
 
+  it('registers a signed-in portal contact without retyping anything', async () => {
+    const event = await newEvent(`signed-${engine}`);
+    await publish(event.id);
+    const fay = (await api('POST', '/api/contacts', { email: `fay@signed-${engine}.test` })).json().id;
+    const cookie = await signIn(`fay@signed-${engine}.test`);
+    const page = await spoor.app.inject({ url: `/events/${event.slug}`, headers: { cookie } });
+    expect(page.body).toContain(`Registering as fay@signed-${engine}.test.`);
+    expect(page.body).not.toContain('name="email"');
+    const submissions = await count('form_submissions');
+    const posted = await form(`/events/${event.slug}/register`, {}, { cookie });
+    expect(posted.statusCode, posted.body).toBe(200);
+    expect((await registrations(event.id)).map((r) => r.contactId)).toEqual([fay]);
+    expect(await count('form_submissions')).toBe(submissions);
+    const again = await spoor.app.inject({ url: `/events/${event.slug}`, headers: { cookie } });
+    expect(again.body).toContain('You are registered for this event.');
+    const portal = await spoor.app.inject({ url: '/events/portal', headers: { cookie } });
+    expect(portal.body).toContain('Cancel my registration');
+  });
+
   it('refuses with a page saying why and stores nothing', async () => {
     const open = await newEvent(`open-${engine}`, { capacity: 10 });
     const lab = (
