@@ -19,6 +19,8 @@ import { messageRoutes } from './email/messages/routes.ts';
 import { sendRoutes } from './email/sends/routes.ts';
 import { subscriptionCenterRoutes } from './email/subscription-center/routes.ts';
 import { suppressionRoutes } from './email/suppression/routes.ts';
+import { calendarRoutes } from './events/calendar/routes.ts';
+import { checkInRoutes } from './events/check-in/routes.ts';
 import { eventInsightsRoutes } from './events/insights/routes.ts';
 import { eventWebsiteRoutes } from './events/public-routes.ts';
 import { eventRoutes } from './events/routes.ts';
@@ -125,6 +127,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
         publicUrl: config.publicUrl,
         waitlistOfferHours: config.eventWaitlistOfferHours,
       });
+      checkInRoutes(email, { db: storage.db, secrets });
       eventInsightsRoutes(email, { db: storage.db });
     });
     // Reports kept whole hold other people's mail as received: administrators only (decision 032).
@@ -142,6 +145,7 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
   forwardRoutes(app, { storage, config, secrets });
   // The event website: public event pages, contacts' sign-in and portal.
   eventWebsiteRoutes(app, { storage, config, secrets });
+  calendarRoutes(app, { storage, config, secrets });
   // Email providers' signed webhooks (bounces, complaints).
   webhookRoutes(app, { storage, config, secrets });
   webRoutes(app, { demoWebsiteId: options.demoWebsiteId });

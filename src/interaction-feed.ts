@@ -1,9 +1,11 @@
 // This install's interaction feed: each domain's interaction source, registered in one place. A new
 // capability (bounces, offers, events) adds its source here and logs its items (docs/architecture.md).
+
 import { outcomeInteractions } from './email/bounces/outcome-interactions.ts';
 import { emailInteractions } from './email/engagement/email-interactions.ts';
 import { forwardInteractions } from './email/forwards/forward-interactions.ts';
 import { deliveryInteractions } from './email/sends/send-interactions.ts';
+import { checkInInteractions } from './events/check-in/check-in-interactions.ts';
 import { registrationInteractions } from './events/registration-interactions.ts';
 import { submissionInteractions } from './forms/submission-interactions.ts';
 import { consentInteractions } from './lists/consent-interactions.ts';
@@ -21,5 +23,6 @@ export function createInteractionFeed(): InteractionRegistry {
     .register(consentInteractions)
     .register(offerInteractions)
     .register(forwardInteractions)
-    .register(registrationInteractions);
+    .register(registrationInteractions)
+    .register(checkInInteractions);
 }

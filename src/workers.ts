@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { forwardCopyJobKind } from './email/forwards/copy-job.ts';
 import { leaseMsFor, sendJobKind } from './email/sends/send-job.ts';
 import { confirmationMailJobKind, expiredSignupsJobKind } from './email/subscription-center/signup-jobs.ts';
+import { eventCalendarJobKind, registrationMailJobKind } from './events/calendar/mail.ts';
 import { expiredSignInsJobKind, signInMailJobKind } from './events/sign-in-jobs.ts';
 import { waitlistExpiryJobKind, waitlistMailJobKind } from './events/waitlist-jobs.ts';
 import { submissionRetryJobKind } from './forms/retry-submissions.ts';
@@ -53,6 +54,8 @@ export async function createWorkers({ storage, config, log }: WorkerDeps): Promi
   runner.register(expiredSignInsJobKind(storage));
   runner.register(waitlistMailJobKind({ storage, config, secrets }));
   runner.register(waitlistExpiryJobKind({ storage, config }));
+  runner.register(registrationMailJobKind({ storage, config }));
+  runner.register(eventCalendarJobKind(storage));
   return runner;
 }
 

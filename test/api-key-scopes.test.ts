@@ -56,6 +56,7 @@ const AREA_OF: Record<string, Area> = {
   '/api/events/{id}/passes': 'email',
   '/api/events/{id}/passes/{passId}': 'email',
   '/api/events/{id}/registrations': 'email',
+  '/api/events/{id}/check-ins': 'email',
   '/api/users': 'administration',
   '/api/users/{id}': 'administration',
   '/api/users/{id}/reset': 'administration',

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { forwardToken } from '../src/email/forwards/forward-links.ts';
+import { passCodeFor } from '../src/events/check-in/pass-code.ts';
 import { subscribeContact } from '../src/lists/store.ts';
 import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
@@ -90,6 +91,7 @@ function examples(seeds: Seeds): Record<string, unknown> {
       firstName: 'Fay',
     },
     'POST /events/portal/cancel': { registration: seeds['eventRegistrations']![0] },
+    'POST /api/events/{id}/check-ins': { code: seeds['passCodes']![0] },
     'PATCH /api/websites/{id}': { name: 'Shop 2', allowedOrigins: [SITE], gpcMode: 'anonymize' },
     'POST /api/contacts': { email: 'cy@shop.example', firstName: 'Cy', custom: { size: 12 } },
     'PATCH /api/contacts/{id}': { lastName: 'Lee', custom: { size: 3 } },
@@ -190,12 +192,13 @@ async function seed(spoor: RunningSpoor): Promise<Seeds> {
     sessionIds: [withSession.sessions[0].id],
   });
   await api('POST', `/api/events/${event.id}/publish`, {});
-  const registration = await api('POST', `/api/events/${event.id}/registrations`, {
-    contactId: contact.id,
-    passId: withPass.passes[0].id,
-  });
   // The forward form's link, as a sent email carries it (send × forwarder, sealed).
   const { seal } = await loadInstallSecrets(spoor.storage.db, spoor.config.tokenKeys);
+  // A registration's pass code, as its QR code holds it (the other contact: the first registers in the fuzz).
+  const registration = await api('POST', `/api/events/${event.id}/registrations`, {
+    contactId: other.id,
+    passId: withPass.passes[0].id,
+  });
   return {
     offers: [offer.id],
     forwardTokens: [forwardToken(seal, send.id, contact.id)],
@@ -204,6 +207,7 @@ async function seed(spoor: RunningSpoor): Promise<Seeds> {
     eventPasses: [withPass.passes[0].id],
     eventSlugs: [event.slug],
     eventRegistrations: [registration.id],
+    passCodes: [passCodeFor({ seal }, registration.id)],
     websites: [website.id],
     contacts: [contact.id, other.id],
     lists: [list.id],

@@ -4,6 +4,7 @@ import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { Db } from '../storage/schema.ts';
 import { findWebsite } from '../websites/store.ts';
+import { noteEventChange } from './calendar/mail.ts';
 import type { EventWhole } from './event.ts';
 import {
   type Checked,
@@ -74,8 +75,12 @@ export async function changeEvent(db: Db, id: string, change: EventChange, now =
   const fields = valid(checkEvent(change, event, sessions));
   await checkWebsite(db, change.websiteId);
   if (change.slug !== undefined) fields.slug = await freeSlug(db, fields.slug, true, id);
-  if (!(await store.updateEvent(db, id, fields, now)))
-    throw problemsError({ capacity: `The capacity cannot be ${fields.capacity}: ${FULLER}.` });
+  // The change and the invitations it calls for (a raised SEQUENCE, the job) commit together.
+  await db.transaction().execute(async (tx) => {
+    if (!(await store.updateEvent(tx, id, fields, now)))
+      throw problemsError({ capacity: `The capacity cannot be ${fields.capacity}: ${FULLER}.` });
+    await noteEventChange(tx, id, { before: event, after: fields }, now);
+  });
   return readEvent(db, id);
 }
 
@@ -83,8 +88,11 @@ export async function changeEventStatus(db: Db, id: string, action: EventAction,
   const event = await eventOr404(db, id);
   const next = nextStatus(event.status, action);
   if (next !== 'draft' && next !== 'published' && next !== 'cancelled') throw new AppError('conflict', next);
-  if (!(await store.setEventStatus(db, id, event.status, next, now)))
-    throw new AppError('conflict', 'The event changed meanwhile; read it again and retry.');
+  await db.transaction().execute(async (tx) => {
+    if (!(await store.setEventStatus(tx, id, event.status, next, now)))
+      throw new AppError('conflict', 'The event changed meanwhile; read it again and retry.');
+    if (next === 'cancelled') await noteEventChange(tx, id, 'cancelled', now);
+  });
   return readEvent(db, id);
 }
 

@@ -2,6 +2,8 @@
 // (src/lib/html.ts). Times are shown in the event's time zone, which is named beside them; the page is
 // in the language chosen (languages.ts), and carries the tracking script of the event's website.
 import { escapeHtml as h } from '../lib/html.ts';
+import { eventCalendarPath } from './calendar/paths.ts';
+import { calendarStrings } from './calendar/strings.ts';
 import { type EventRecord, type EventWhole, textIn } from './event.ts';
 import { languageName } from './languages.ts';
 import { PORTAL_PATH, SIGN_IN_LINK_PATH, SIGN_IN_MINUTES, SIGN_IN_PATH, SIGN_OUT_PATH } from './sign-in.ts';
@@ -27,7 +29,8 @@ const STYLE =
   'button{font:inherit;margin-top:1rem;padding:.55rem 1.3rem;border-radius:6px;border:1px solid #1a56c4;background:#1a56c4;color:#fff;cursor:pointer}' +
   'button.quiet{background:#fff;color:#1a56c4}p{margin:.5rem 0 1rem}' +
   'fieldset{border:1px solid #d5dae2;border-radius:6px;margin:1rem 0;padding:.5rem 1rem}legend{font-weight:600;padding:0 .25rem}' +
-  'label.choice{font-weight:400;display:flex;gap:.5rem;align-items:baseline;margin:.35rem 0}';
+  'label.choice{font-weight:400;display:flex;gap:.5rem;align-items:baseline;margin:.35rem 0}' +
+  '.pass{margin:.75rem 0 0}.pass img{display:block;background:#fff}.pass code{overflow-wrap:anywhere;font-size:.85rem}';
 
 export interface PageContext {
   language: string;
@@ -110,6 +113,9 @@ export function eventPage(context: PageContext, whole: EventWhole, registration 
     ].filter(Boolean);
     rows.push(`<dt>${h(t.registration)}</dt><dd>${parts.join('<br>')}</dd>`);
   }
+  rows.push(
+    `<dt>${h(calendarStrings(lang).calendar)}</dt><dd><a href="${h(eventCalendarPath(event.slug))}" download>${h(calendarStrings(lang).addToCalendar)}</a></dd>`,
+  );
   const sessionName = new Map(sessions.map((s) => [s.id, textIn(s.texts, lang, fallback).name]));
   const sessionCards = sessions
     .map((s) => {
@@ -202,6 +208,16 @@ export interface PortalRegistration {
   status: string;
   /** The registration's status and buttons (cancel; take a held place): waitlist-pages.ts. */
   actions?: string;
+  /** The registration's .ics (registered ones). */
+  calendarUrl?: string;
+  /** The pass to show at the door (a registration holding a place): its code and its QR code's data: URL. */
+  pass?: { code: string; qr: string } | null;
+}
+
+/** The pass of a portal registration: the QR code, with the code beneath it to type when a camera fails. */
+function passFigure(t: Strings, pass: PortalRegistration['pass']): string {
+  if (!pass) return '';
+  return `<figure class="pass"><img src="${h(pass.qr)}" alt="${h(t.passQrAlt)}" width="200" height="200"><figcaption>${h(t.passCode)}: <code>${h(pass.code)}</code></figcaption></figure>`;
 }
 
 export function portalPage(
@@ -213,7 +229,7 @@ export function portalPage(
     ? `<ul class="plain">${input.registrations
         .map(
           (r) =>
-            `<li class="card"><h2 style="margin:0;font-size:1.1rem"><a href="/events/${h(r.slug)}">${h(r.eventName)}</a></h2><p class="meta">${h(r.when)}</p>${r.actions ?? ''}</li>`,
+            `<li class="card"><h2 style="margin:0;font-size:1.1rem"><a href="/events/${h(r.slug)}">${h(r.eventName)}</a></h2><p class="meta">${h(r.when)}</p>${passFigure(t, r.pass)}${r.calendarUrl ? `<p class="meta"><a href="${h(r.calendarUrl)}" download>${h(calendarStrings(context.language).addToCalendar)}</a></p>` : ''}${r.actions ?? ''}</li>`,
         )
         .join('')}</ul>`
     : `<p>${h(t.noRegistrations)}</p>`;

@@ -16,6 +16,7 @@ export const eventsPersonalData: PersonalDataHolder = {
         status: r.status,
         createdAt: iso(r.created_at),
         cancelledAt: isoOrNull(r.cancelled_at),
+        language: r.language ?? null,
       })),
       eventSignIns: rows.signIns.map((s) => ({
         email: s.email,

@@ -16,6 +16,8 @@ import { WindowCounter } from '../lib/window-counter.ts';
 import type { InstallSecrets } from '../secrets/install-secrets.ts';
 import type { Storage } from '../storage/database.ts';
 import { readCookie } from '../tracking/tracking-cookies.ts';
+import { registrationCalendarPath } from './calendar/paths.ts';
+import { passCodeFor, passQrDataUrl } from './check-in/pass-code.ts';
 import { type EventWhole, textIn } from './event.ts';
 import { chooseLanguage, matchLanguage } from './languages.ts';
 import {
@@ -123,6 +125,12 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
         ? new AppError('forbidden', `Refused: this form is posted from ${publicOrigin} only.`)
         : undefined,
     );
+  };
+  /** A registration holding a place shows its pass (decision 035); a cancelled one does not. */
+  const portalPass = async (registration: { id: string; status: string }) => {
+    if (registration.status !== 'registered') return null;
+    const code = passCodeFor(secrets, registration.id);
+    return { code, qr: await passQrDataUrl(code) };
   };
   const perAddress = new WindowCounter(LINKS_PER_ADDRESS, 15 * 60_000);
 
@@ -266,6 +274,10 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
                   }
                 : null,
           }),
+          ...(registration.status === 'registered'
+            ? { calendarUrl: registrationCalendarPath(registration.id) }
+            : {}),
+          pass: await portalPass(registration),
         });
       }
       return send(reply, 200, portalPage(context, { email: contact.email ?? '', registrations }), false);

@@ -7,6 +7,7 @@ import { newId } from '../lib/ids.ts';
 import { uniqueViolationColumns } from '../lib/unique-violation.ts';
 import { enqueueJob } from '../platform/jobs/store.ts';
 import type { Db } from '../storage/schema.ts';
+import { enqueueRegistrationMail } from './calendar/mail.ts';
 import { type RegistrationAsk, registrationProblem } from './registration-rules.ts';
 import * as store from './store.ts';
 import { recordChange, takePlaces, WAITLIST_MAIL_JOB } from './waitlist.ts';
@@ -24,7 +25,12 @@ export interface Registration {
 
 export async function registerContact(
   db: Db,
-  input: RegistrationAsk & { eventId: string; contactId: string; waitlist?: boolean },
+  input: RegistrationAsk & {
+    eventId: string;
+    contactId: string;
+    waitlist?: boolean;
+    language?: string | null;
+  },
   now = Date.now(),
 ): Promise<Registration> {
   const event = await store.findEvent(db, input.eventId);
@@ -35,6 +41,11 @@ export async function registerContact(
   const sessions = await store.listSessions(db, event.id);
   const problem = registrationProblem(event, passes, sessions, { ...input, sessionIds }, now);
   if (problem) throw new AppError('unprocessable', problem);
+  if (input.language && !event.languages.includes(input.language))
+    throw new AppError(
+      'unprocessable',
+      `The language must be one of the event's: ${event.languages.join(', ')}.`,
+    );
   if (!(await store.contactExists(db, input.contactId)))
     throw new AppError('unprocessable', `No contact with id "${input.contactId.slice(0, 64)}".`);
   const registered = () => new AppError('conflict', 'This contact is registered for this event already.');
@@ -73,6 +84,8 @@ export async function registerContact(
       if (status === 'waitlisted') await store.markWaitlisted(tx, registration.id);
     }
     await recordChange(tx, registration, status, now);
+    if (status === 'registered')
+      await enqueueRegistrationMail(tx, registration.id, 'request', { language: input.language }, now);
     if (status === 'waitlisted')
       await enqueueJob(
         tx,

@@ -317,7 +317,7 @@ export function eventRoutes(
         tags: ['events'],
         summary: 'Register a contact for a published event, with a pass and sessions.',
         description:
-          'Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already.',
+          'Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already. The contact is emailed a confirmation with a calendar invitation (iCalendar `METHOD:REQUEST`) in `language`.',
         params: IdParams,
         body: Type.Object(
           {
@@ -328,6 +328,13 @@ export function eventRoutes(
               Type.Boolean({
                 description:
                   'When full, join the waitlist (201 with status `waitlisted`) instead of a 409. Default false.',
+              }),
+            ),
+            language: Type.Optional(
+              Type.String({
+                maxLength: 35,
+                description:
+                  "One of the event's languages: the confirmation email and its calendar invitation are in it (default: the event's first).",
               }),
             ),
           },
@@ -343,6 +350,7 @@ export function eventRoutes(
         passId: request.body.passId ?? null,
         sessionIds: request.body.sessionIds ?? [],
         waitlist: request.body.waitlist === true,
+        language: request.body.language ?? null,
       });
       return reply.code(201).send({
         ...made,

@@ -42,6 +42,8 @@ const en = {
   signedInAs: (email: string) => `Signed in as ${email}.`,
   noRegistrations: 'You have no registrations yet.',
   signOut: 'Sign out',
+  passQrAlt: 'Your pass: a QR code to show at the entrance',
+  passCode: 'Pass code',
   signedOut: 'You are signed out',
   signedOutText: 'Sign in again with a new link whenever you like.',
   problemInvalid: [
@@ -110,6 +112,8 @@ const fr: Strings = {
   signedInAs: (email) => `Connecté en tant que ${email}.`,
   noRegistrations: "Vous n'avez encore aucune inscription.",
   signOut: 'Se déconnecter',
+  passQrAlt: "Votre pass : un code QR à présenter à l'entrée",
+  passCode: 'Code du pass',
   signedOut: 'Vous êtes déconnecté',
   signedOutText: 'Reconnectez-vous avec un nouveau lien quand vous le souhaitez.',
   problemInvalid: [
@@ -173,6 +177,8 @@ const de: Strings = {
   signedInAs: (email) => `Angemeldet als ${email}.`,
   noRegistrations: 'Sie haben noch keine Anmeldungen.',
   signOut: 'Abmelden',
+  passQrAlt: 'Ihr Pass: ein QR-Code zum Vorzeigen am Eingang',
+  passCode: 'Pass-Code',
   signedOut: 'Sie sind abgemeldet',
   signedOutText: 'Melden Sie sich jederzeit mit einem neuen Link wieder an.',
   problemInvalid: [

@@ -103,6 +103,11 @@ export const PURPOSES = {
   'event waitlist offer': { id: 19, spelling: 'text' },
   /** A "leave the waitlist" link in a waitlisted person's emails: names the registration; works while it waits. */
   'event waitlist leave': { id: 21, spelling: 'text' },
+  /**
+   * An event pass code, the QR code of a registration (src/events/check-in/pass-code.ts): names the
+   * registration only. No expiry: the registration's status says whether it admits (decision 035).
+   */
+  'event pass': { id: 16, spelling: 'text' },
 } as const satisfies Record<string, PurposeSpec>;
 
 export type Purpose = keyof typeof PURPOSES;

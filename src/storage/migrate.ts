@@ -25,6 +25,8 @@ import * as offers from './migrations/023-offers.ts';
 import * as events from './migrations/024-events.ts';
 import * as eventWaitlist from './migrations/027-event-waitlist.ts';
 import * as unsubscribesBySend from './migrations/025-unsubscribes-by-send.ts';
+import * as eventCheckIns from './migrations/028-event-check-ins.ts';
+import * as eventCalendar from './migrations/029-event-calendar.ts';
 import * as eventInsights from './migrations/031-event-insights.ts';
 import type { Database } from './schema.ts';
 
@@ -54,6 +56,8 @@ const migrations: Record<string, Migration> = {
   '024-events': events,
   '025-unsubscribes-by-send': unsubscribesBySend,
   '027-event-waitlist': eventWaitlist,
+  '028-event-check-ins': eventCheckIns,
+  '029-event-calendar': eventCalendar,
   '031-event-insights': eventInsights,
 };
 

@@ -702,6 +702,8 @@ export interface EventsTable {
   updated_at: number;
   published_at: number | null;
   cancelled_at: number | null;
+  /** iCalendar SEQUENCE, raised when the times or place change (migration 029). */
+  calendar_sequence: Generated<number>;
 }
 
 export interface EventSessionsTable {
@@ -742,12 +744,18 @@ export interface EventRegistrationsTable {
   status: RegistrationStatus;
   created_at: number;
   cancelled_at: number | null;
-  /** When the registrant checked in at the door (migration 028), and by which user. */
-  checked_in_at: number | null;
-  checked_in_by: string | null;
   /** Set while a freed place is held for this waitlisted row (its counters taken; migration 027). */
   offered_at: number | null;
   offer_expires_at: number | null;
+  /** When it was checked in at the door (migration 028); null until then. */
+  checked_in_at: Generated<number | null>;
+  /** The user (or API key) who checked it in. */
+  checked_in_by: Generated<string | null>;
+  /** The language of the confirmation and invitation (migration 029); null: the event's default. */
+  language?: string | null;
+  /** The last invitation sent: 'request' or 'cancel', and its SEQUENCE (migration 029). */
+  invitation_method?: string | null;
+  invitation_sequence?: number | null;
 }
 
 /** A change of a registration, for the contact's timeline (migration 027). */

@@ -296,6 +296,20 @@ export interface paths {
      */
     post: operations["leaveWaitlist"];
   };
+  "/events/{slug}/calendar.ics": {
+    /**
+     * The event as an iCalendar file ("Add to calendar" on its page).
+     * @description `METHOD:PUBLISH`, the event's own UID (the same for everyone; nothing personal), times in the event's time zone with its VTIMEZONE; SEQUENCE raised whenever the times or place change, `STATUS:CANCELLED` once it is cancelled. A draft answers 404.
+     */
+    get: operations["getEventCalendar"];
+  };
+  "/events/portal/registrations/{registrationId}/calendar.ics": {
+    /**
+     * A signed-in contact's registration as an iCalendar file (the event portal).
+     * @description The emailed invitation's UID and SEQUENCE, with the pass and sessions, as `METHOD:PUBLISH`. Only the signed-in contact's own registrations: another's, or none signed in, answers 404.
+     */
+    get: operations["getRegistrationCalendar"];
+  };
   "/": {
     /**
      * What this server is and where to go (API docs, the demo).
@@ -974,7 +988,7 @@ export interface paths {
     get: operations["listEventRegistrations"];
     /**
      * Register a contact for a published event, with a pass and sessions.
-     * @description Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already.
+     * @description Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already. The contact is emailed a confirmation with a calendar invitation (iCalendar `METHOD:REQUEST`) in `language`.
      */
     post: operations["registerForEvent"];
   };
@@ -984,6 +998,18 @@ export interface paths {
      * @description The places it held are given back in the same transaction, and offered at once to the next waitlisted person whose pass and sessions fit (held for them, with an email). 404 when there is no such live registration.
      */
     post: operations["cancelEventRegistration"];
+  };
+  "/api/events/{id}/check-ins": {
+    /**
+     * An event's check-ins: how many of the registered are in, and the latest.
+     * @description For the check-in page and anyone watching the door.
+     */
+    get: operations["listEventCheckIns"];
+    /**
+     * Check a registration in at the door with its pass code (the QR code’s text).
+     * @description Answers at once with a verdict (200 for every verdict: each is an answer, not an error). Idempotent: a pass is checked in once, by one conditional update; a repeated scan answers `already_checked_in` with when and by whom. An altered or made-up code is `unknown` (the seal refuses it).
+     */
+    post: operations["checkInToEvent"];
   };
   "/api/events/{id}/insights": {
     /**
@@ -4081,6 +4107,108 @@ export interface operations {
         };
       };
       /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The event as an iCalendar file ("Add to calendar" on its page).
+   * @description `METHOD:PUBLISH`, the event's own UID (the same for everyone; nothing personal), times in the event's time zone with its VTIMEZONE; SEQUENCE raised whenever the times or place change, `STATUS:CANCELLED` once it is cancelled. A draft answers 404.
+   */
+  getEventCalendar: {
+    parameters: {
+      query?: {
+        /** @description The language of the texts. */
+        lang?: string;
+      };
+      path: {
+        slug: string;
+      };
+    };
+    responses: {
+      /** @description The iCalendar file (RFC 5545). */
+      200: {
+        content: {
+          "text/calendar": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description No published event with this slug. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * A signed-in contact's registration as an iCalendar file (the event portal).
+   * @description The emailed invitation's UID and SEQUENCE, with the pass and sessions, as `METHOD:PUBLISH`. Only the signed-in contact's own registrations: another's, or none signed in, answers 404.
+   */
+  getRegistrationCalendar: {
+    parameters: {
+      path: {
+        registrationId: string;
+      };
+    };
+    responses: {
+      /** @description The iCalendar file (RFC 5545). */
+      200: {
+        content: {
+          "text/calendar": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Not a registration of the signed-in contact. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests (a page). */
       429: {
         content: {
           "text/html": string;
@@ -13979,7 +14107,7 @@ export interface operations {
   };
   /**
    * Register a contact for a published event, with a pass and sessions.
-   * @description Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already.
+   * @description Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already. The contact is emailed a confirmation with a calendar invitation (iCalendar `METHOD:REQUEST`) in `language`.
    */
   registerForEvent: {
     parameters: {
@@ -14002,6 +14130,8 @@ export interface operations {
           sessionIds?: string[];
           /** @description When full, join the waitlist (201 with status `waitlisted`) instead of a 409. Default false. */
           waitlist?: boolean;
+          /** @description One of the event's languages: the confirmation email and its calendar invitation are in it (default: the event's first). */
+          language?: string;
         };
       };
     };
@@ -14099,6 +14229,182 @@ export interface operations {
       /** @description Cancelled. */
       204: {
         content: never;
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * An event's check-ins: how many of the registered are in, and the latest.
+   * @description For the check-in page and anyone watching the door.
+   */
+  listEventCheckIns: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description Registrations holding a place (not cancelled or waitlisted). */
+            registered: number;
+            checkedIn: number;
+            /** @description The latest check-ins, the newest first (20 at most). */
+            latest: ({
+                registrationId: string;
+                contactId: string;
+                name: string;
+                /** Format: date-time */
+                checkedInAt: string;
+                checkedInBy: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Check a registration in at the door with its pass code (the QR code’s text).
+   * @description Answers at once with a verdict (200 for every verdict: each is an answer, not an error). Idempotent: a pass is checked in once, by one conditional update; a repeated scan answers `already_checked_in` with when and by whom. An altered or made-up code is `unknown` (the seal refuses it).
+   */
+  checkInToEvent: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "code": "Q2xhcmEtMjAyNy1wYXNzMDE.AhDk3m2yV0l8Qm9r8pN4xg"
+         * }
+         */
+        "application/json": {
+          /** @description The pass code (spaces ignored). */
+          code: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description `valid`: checked in now. `already_checked_in`: this pass was used before (when and by whom below). `cancelled`: the registration or the event is cancelled. `waitlisted`: no place yet. `wrong_event`: the pass is for another event (`otherEvent`). `unknown`: not a genuine pass code (altered, made up) or its registration is gone. */
+            verdict: "valid" | "already_checked_in" | "cancelled" | "waitlisted" | "wrong_event" | "unknown";
+            /** @description A sentence for door staff, starting with the verdict in words. */
+            message: string;
+            registration: ({
+              id: string;
+              contactId: string;
+              /** @description The contact's name (or email when there is none). */
+              name: string;
+              email: string | null;
+              pass: {
+                id: string;
+                name: string;
+              } | null;
+              sessions: {
+                  id: string;
+                  name: string;
+                }[];
+              checkedInAt: string | null;
+              /** @description Who checked it in: a user’s name or email, or an API key’s name. */
+              checkedInBy: string | null;
+            }) | null;
+            /** @description For `wrong_event`: the event the pass is for. */
+            otherEvent: {
+              id: string;
+              name: string;
+            } | null;
+          };
+        };
       };
       /** @description Bad request: a value is malformed or missing (the message names it). */
       400: {

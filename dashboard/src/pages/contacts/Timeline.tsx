@@ -208,6 +208,12 @@ function Entry({ item }: { item: Item }) {
       return <OutcomeEntry item={item as FeedItem} />;
     case 'event_registration':
       return <EventRegistrationEntry item={item as FeedItem} />;
+    case 'event_check_ins':
+      return (
+        <p className="timeline-title">
+          Checked in at “{(item as FeedItem).subjects?.['event']?.name ?? 'a deleted event'}”
+        </p>
+      );
     default:
       return <p className="timeline-title">{(item as OtherItem).kind ?? item.type}</p>;
   }

@@ -206,7 +206,8 @@ export function EventPage({ id }: { id: string }) {
           ) : (
             <a href={`/events/${e.slug}`}>Public page</a>
           )}{' '}
-          · <Link href={`/${encodeURIComponent(e.id)}/insights`}>Insights</Link>
+          · <Link href={`/${e.id}/check-in`}>Check-in</Link>·{' '}
+          <Link href={`/${encodeURIComponent(e.id)}/insights`}>Insights</Link>
         </>
       }
       actions={canWrite ? <StatusActions event={e} /> : null}

@@ -4,6 +4,7 @@ import { Route, Switch } from 'wouter';
 import { NotFound } from '../../ui/NotFound';
 import '../contacts/contacts.css';
 import './events.css';
+import { CheckInPage } from './CheckInPage';
 import { EventInsightsPage } from './EventInsightsPage';
 import { EventPage } from './EventPage';
 import { EventRegistrantsPage } from './EventRegistrantsPage';
@@ -13,6 +14,7 @@ export default function EventsRoutes() {
   return (
     <Switch>
       <Route path="/" component={EventsPage} />
+      <Route path="/:id/check-in">{(params) => <CheckInPage id={params.id} />}</Route>
       <Route path="/:id/insights">{(params) => <EventInsightsPage id={params.id} />}</Route>
       <Route path="/:id/registrants">{(params) => <EventRegistrantsPage id={params.id} />}</Route>
       <Route path="/:id">{(params) => <EventPage id={params.id} />}</Route>
