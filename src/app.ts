@@ -122,7 +122,11 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       suppressionRoutes(email, { db: storage.db, config, outcomeSources: outcomeSourcesOf });
       insightsRoutes(email, { db: storage.db });
       smtpStatusRoutes(email, { db: storage.db, config });
-      eventRoutes(email, { db: storage.db, publicUrl: config.publicUrl });
+      eventRoutes(email, {
+        db: storage.db,
+        publicUrl: config.publicUrl,
+        waitlistOfferHours: config.eventWaitlistOfferHours,
+      });
       checkInRoutes(email, { db: storage.db, secrets });
       eventInsightsRoutes(email, { db: storage.db });
     });

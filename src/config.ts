@@ -70,6 +70,8 @@ export interface Config {
   espWebhooks: EspWebhookConfig;
   /** Days the bounce reports kept for administrators (GET /api/bounce-reports) are kept. */
   bounceReportDays: number;
+  /** How long a freed event place is held for the next waitlisted person (decision 033). */
+  eventWaitlistOfferHours: number;
 }
 
 export interface ForwardConfig {
@@ -421,6 +423,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     espWebhooks: espWebhooks(env),
     bounceReportDays: integer(env, 'SPOOR_BOUNCE_REPORT_DAYS', 30, 1, 3650),
+    eventWaitlistOfferHours: integer(env, 'SPOOR_EVENT_WAITLIST_OFFER_HOURS', 48, 1, 720),
   };
 }
 

@@ -6,6 +6,7 @@ import { emailInteractions } from './email/engagement/email-interactions.ts';
 import { forwardInteractions } from './email/forwards/forward-interactions.ts';
 import { deliveryInteractions } from './email/sends/send-interactions.ts';
 import { checkInInteractions } from './events/check-in/check-in-interactions.ts';
+import { registrationInteractions } from './events/registration-interactions.ts';
 import { submissionInteractions } from './forms/submission-interactions.ts';
 import { consentInteractions } from './lists/consent-interactions.ts';
 import { offerInteractions } from './offers/offer-interactions.ts';
@@ -22,5 +23,6 @@ export function createInteractionFeed(): InteractionRegistry {
     .register(consentInteractions)
     .register(offerInteractions)
     .register(forwardInteractions)
+    .register(registrationInteractions)
     .register(checkInInteractions);
 }

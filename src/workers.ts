@@ -6,6 +6,7 @@ import { leaseMsFor, sendJobKind } from './email/sends/send-job.ts';
 import { confirmationMailJobKind, expiredSignupsJobKind } from './email/subscription-center/signup-jobs.ts';
 import { eventCalendarJobKind, registrationMailJobKind } from './events/calendar/mail.ts';
 import { expiredSignInsJobKind, signInMailJobKind } from './events/sign-in-jobs.ts';
+import { waitlistExpiryJobKind, waitlistMailJobKind } from './events/waitlist-jobs.ts';
 import { submissionRetryJobKind } from './forms/retry-submissions.ts';
 import type { Logger } from './lib/logger.ts';
 import { outageLog } from './lib/outage-log.ts';
@@ -51,6 +52,8 @@ export async function createWorkers({ storage, config, log }: WorkerDeps): Promi
   runner.register(forwardCopyJobKind({ storage, config, secrets }));
   runner.register(signInMailJobKind({ storage, config, secrets }));
   runner.register(expiredSignInsJobKind(storage));
+  runner.register(waitlistMailJobKind({ storage, config, secrets }));
+  runner.register(waitlistExpiryJobKind({ storage, config }));
   runner.register(registrationMailJobKind({ storage, config }));
   runner.register(eventCalendarJobKind(storage));
   return runner;

@@ -15,7 +15,7 @@ export const MAX_LANGUAGES = 10;
 export const MAX_SPEAKERS = 50;
 const MAX_EVENT_DAYS = 366;
 /** Slugs the event website's own pages use under /events/. */
-const RESERVED_SLUGS = new Set(['portal']);
+const RESERVED_SLUGS = new Set(['portal', 'waitlist']);
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 export type Problems = Record<string, string>;

@@ -25,9 +25,11 @@ const STYLE =
   '.notice{padding:.75rem 1rem;border-radius:6px;background:#fdecea;color:#7a1010;font-weight:600}' +
   '.status{padding:.75rem 1rem;border-radius:6px;background:#e8f5e9;color:#1b5e20;font-weight:600}' +
   'ul.plain{list-style:none;padding:0}label{display:block;font-weight:600;margin:.75rem 0 .25rem}' +
-  'input[type=email]{font:inherit;width:100%;max-width:24rem;box-sizing:border-box;padding:.5rem .6rem;border:1px solid #6b7385;border-radius:6px}' +
+  'input[type=email],input[type=text]{font:inherit;width:100%;max-width:24rem;box-sizing:border-box;padding:.5rem .6rem;border:1px solid #6b7385;border-radius:6px}' +
   'button{font:inherit;margin-top:1rem;padding:.55rem 1.3rem;border-radius:6px;border:1px solid #1a56c4;background:#1a56c4;color:#fff;cursor:pointer}' +
   'button.quiet{background:#fff;color:#1a56c4}p{margin:.5rem 0 1rem}' +
+  'fieldset{border:1px solid #d5dae2;border-radius:6px;margin:1rem 0;padding:.5rem 1rem}legend{font-weight:600;padding:0 .25rem}' +
+  'label.choice{font-weight:400;display:flex;gap:.5rem;align-items:baseline;margin:.35rem 0}' +
   '.pass{margin:.75rem 0 0}.pass img{display:block;background:#fff}.pass code{overflow-wrap:anywhere;font-size:.85rem}';
 
 export interface PageContext {
@@ -51,7 +53,7 @@ function languageNav(context: PageContext, t: Strings): string {
   return `<nav aria-label="${h(t.language)}"><ul>${links}</ul></nav>`;
 }
 
-function layout(context: PageContext, title: string, body: string): string {
+export function layout(context: PageContext, title: string, body: string): string {
   const t = stringsFor(context.language);
   const script = context.scriptSrc ? `<script async src="${h(context.scriptSrc)}"></script>` : '';
   const site = `<nav aria-label="${h(t.events)}"><ul><li><a href="/events">${h(t.allEvents)}</a></li><li><a href="${PORTAL_PATH}">${h(t.yourRegistrations)}</a></li></ul></nav>`;
@@ -82,7 +84,8 @@ export function eventListPage(context: PageContext, events: readonly EventRecord
   return layout(context, t.events, `<h1>${h(t.events)}</h1>${body}`);
 }
 
-export function eventPage(context: PageContext, whole: EventWhole): string {
+/** `registration`: the registration form or what stands in its place (waitlist-pages.ts). */
+export function eventPage(context: PageContext, whole: EventWhole, registration = ''): string {
   const { event, sessions, passes } = whole;
   const t = stringsFor(context.language);
   const lang = context.language;
@@ -145,7 +148,8 @@ export function eventPage(context: PageContext, whole: EventWhole): string {
   const body =
     `<h1>${h(text.name)}</h1>${cancelled}<dl>${rows.join('')}</dl>${paragraphs(text.description)}` +
     (sessionCards ? `<h2>${h(t.sessions)}</h2><ul class="plain">${sessionCards}</ul>` : '') +
-    (passCards ? `<h2>${h(t.passes)}</h2><ul class="plain">${passCards}</ul>` : '');
+    (passCards ? `<h2>${h(t.passes)}</h2><ul class="plain">${passCards}</ul>` : '') +
+    registration;
   return layout(context, text.name, body);
 }
 
@@ -202,6 +206,8 @@ export interface PortalRegistration {
   slug: string;
   when: string;
   status: string;
+  /** The registration's status and buttons (cancel; take a held place): waitlist-pages.ts. */
+  actions?: string;
   /** The registration's .ics (registered ones). */
   calendarUrl?: string;
   /** The pass to show at the door (a registration holding a place): its code and its QR code's data: URL. */
@@ -223,7 +229,7 @@ export function portalPage(
     ? `<ul class="plain">${input.registrations
         .map(
           (r) =>
-            `<li class="card"><h2 style="margin:0;font-size:1.1rem"><a href="/events/${h(r.slug)}">${h(r.eventName)}</a></h2><p class="meta">${h(r.when)}</p>${passFigure(t, r.pass)}${r.calendarUrl ? `<p class="meta"><a href="${h(r.calendarUrl)}" download>${h(calendarStrings(context.language).addToCalendar)}</a></p>` : ''}</li>`,
+            `<li class="card"><h2 style="margin:0;font-size:1.1rem"><a href="/events/${h(r.slug)}">${h(r.eventName)}</a></h2><p class="meta">${h(r.when)}</p>${passFigure(t, r.pass)}${r.calendarUrl ? `<p class="meta"><a href="${h(r.calendarUrl)}" download>${h(calendarStrings(context.language).addToCalendar)}</a></p>` : ''}${r.actions ?? ''}</li>`,
         )
         .join('')}</ul>`
     : `<p>${h(t.noRegistrations)}</p>`;

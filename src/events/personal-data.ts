@@ -23,6 +23,12 @@ export const eventsPersonalData: PersonalDataHolder = {
         requestedAt: iso(s.created_at),
         usedAt: isoOrNull(s.used_at),
       })),
+      eventRegistrationChanges: rows.changes.map((c) => ({
+        registrationId: c.registration_id,
+        eventId: c.event_id,
+        change: c.change,
+        at: iso(c.occurred_at),
+      })),
       eventPortalSessions: rows.sessions.map((s) => ({
         startedAt: iso(s.created_at),
         endedAt: isoOrNull(s.ended_at),

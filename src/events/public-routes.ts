@@ -18,7 +18,7 @@ import type { Storage } from '../storage/database.ts';
 import { readCookie } from '../tracking/tracking-cookies.ts';
 import { registrationCalendarPath } from './calendar/paths.ts';
 import { passCodeFor, passQrDataUrl } from './check-in/pass-code.ts';
-import { textIn } from './event.ts';
+import { type EventWhole, textIn } from './event.ts';
 import { chooseLanguage, matchLanguage } from './languages.ts';
 import {
   checkEmailPage,
@@ -32,6 +32,8 @@ import {
   signInLinkPage,
   signInPage,
 } from './pages.ts';
+import { registrationRoutes } from './registration-routes.ts';
+import { registrationProblem } from './registration-rules.ts';
 import {
   completeSignIn,
   openSignInLink,
@@ -46,13 +48,16 @@ import {
 import {
   findEvent,
   findEventBySlug,
+  findRegistrationOf,
   listPasses,
   listSessions,
   listUpcomingPublished,
   registrationsOf,
 } from './store.ts';
 import { UI_LANGUAGES } from './strings.ts';
-import { formatSpan } from './zoned-time.ts';
+import { offerToken } from './waitlist-links.ts';
+import { type FormState, portalActions, registrationSection } from './waitlist-pages.ts';
+import { formatSpan, formatWhen } from './zoned-time.ts';
 
 export interface EventWebsiteDeps {
   storage: Storage;
@@ -128,6 +133,22 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
     return { code, qr: await passQrDataUrl(code) };
   };
   const perAddress = new WindowCounter(LINKS_PER_ADDRESS, 15 * 60_000);
+
+  /** What the event page's registration section shows for this visitor (registration-routes.ts posts it). */
+  async function formState(request: FastifyRequest, whole: EventWhole): Promise<FormState> {
+    const session = await portalSessionOf(db, secrets, readCookie(request.headers.cookie, PORTAL_COOKIE));
+    const contact = session && (await findContact(db, session.contactId));
+    const mine = contact ? await findRegistrationOf(db, whole.event.id, contact.id) : undefined;
+    const { event } = whole;
+    // The pass and sessions are the person's choice: only the event's own opening and room are known here.
+    const problem = registrationProblem(event, [], [], { passId: null, sessionIds: [] }, Date.now());
+    return {
+      signedInAs: contact ? (contact.email ?? '') : null,
+      closedText: problem,
+      eventFull: event.capacity !== null && event.taken >= event.capacity,
+      current: mine && mine.status !== 'cancelled' ? mine.status : null,
+    };
+  }
 
   /** The page's language among `available`, setting the language cookie when the visitor picked one. */
   function contextFor(
@@ -210,7 +231,8 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
         sessions: await listSessions(db, event.id),
         passes: await listPasses(db, event.id),
       };
-      return send(reply, 200, eventPage(context, whole), scriptSrc !== null);
+      const registration = registrationSection(context, whole, await formState(request, whole));
+      return send(reply, 200, eventPage(context, whole, registration), scriptSrc !== null);
     },
   );
 
@@ -241,6 +263,17 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
           slug: event.slug,
           when: formatSpan(event.startsAt, event.endsAt, event.timeZone, context.language),
           status: registration.status,
+          actions: portalActions(context, {
+            id: registration.id,
+            status: registration.status,
+            offer:
+              registration.offeredAt !== null && registration.offerExpiresAt !== null
+                ? {
+                    token: offerToken(secrets, registration.id, registration.offeredAt),
+                    until: formatWhen(registration.offerExpiresAt, event.timeZone, context.language),
+                  }
+                : null,
+          }),
           ...(registration.status === 'registered'
             ? { calendarUrl: registrationCalendarPath(registration.id) }
             : {}),
@@ -387,4 +420,16 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
       return send(reply, 200, signedOutPage(uiContext(request, reply, SIGN_IN_PATH)), false);
     },
   );
+
+  registrationRoutes(scope, {
+    storage,
+    config,
+    secrets,
+    uiContext: (request, reply, path) => uiContext(request, reply, path),
+    eventContext: (request, reply, languages, path) => contextFor(request, reply, languages, path),
+    send: (reply, status, body) => send(reply, status, body, false),
+    fromOwnPages,
+    formPostsOnly,
+    pageErrors: PAGE_ERRORS,
+  });
 }

@@ -5,10 +5,12 @@
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { uniqueViolationColumns } from '../lib/unique-violation.ts';
+import { enqueueJob } from '../platform/jobs/store.ts';
 import type { Db } from '../storage/schema.ts';
 import { enqueueRegistrationMail } from './calendar/mail.ts';
 import { type RegistrationAsk, registrationProblem } from './registration-rules.ts';
 import * as store from './store.ts';
+import { recordChange, takePlaces, WAITLIST_MAIL_JOB } from './waitlist.ts';
 
 export interface Registration {
   id: string;
@@ -17,11 +19,18 @@ export interface Registration {
   passId: string | null;
   sessionIds: string[];
   createdAt: number;
+  /** 'waitlisted' when full and the person asked to wait (`waitlist`). */
+  status: 'registered' | 'waitlisted';
 }
 
 export async function registerContact(
   db: Db,
-  input: RegistrationAsk & { eventId: string; contactId: string; language?: string | null },
+  input: RegistrationAsk & {
+    eventId: string;
+    contactId: string;
+    waitlist?: boolean;
+    language?: string | null;
+  },
   now = Date.now(),
 ): Promise<Registration> {
   const event = await store.findEvent(db, input.eventId);
@@ -39,32 +48,60 @@ export async function registerContact(
     );
   if (!(await store.contactExists(db, input.contactId)))
     throw new AppError('unprocessable', `No contact with id "${input.contactId.slice(0, 64)}".`);
-  const registration = {
-    id: newId(),
-    eventId: event.id,
-    contactId: input.contactId,
-    passId: input.passId,
-    sessionIds,
-    createdAt: now,
-  };
-  const work = async (tx: Db) => {
-    const full = (what: string) => new AppError('conflict', `${what} is full; no place was taken.`);
-    if (!(await store.takePlace(tx, 'events', event.id))) throw full('This event');
-    if (input.passId && !(await store.takePlace(tx, 'event_passes', input.passId))) throw full('This pass');
-    for (const id of sessionIds)
-      if (!(await store.takePlace(tx, 'event_sessions', id)))
-        throw full(
-          `The session "${sessions.find((s) => s.id === id)?.texts[event.languages[0] ?? '']?.name ?? id}"`,
-        );
-    await store.insertRegistration(tx, registration);
-    await enqueueRegistrationMail(tx, registration.id, 'request', { language: input.language }, now);
+  const registered = () => new AppError('conflict', 'This contact is registered for this event already.');
+  const work = async (tx: Db): Promise<Registration> => {
+    // The event's row first: counters and queue of one event change one at a time (waitlist.ts).
+    await store.lockEvent(tx, event.id);
+    const earlier = await store.findRegistrationOf(tx, event.id, input.contactId);
+    if (earlier && earlier.status !== 'cancelled')
+      throw earlier.status === 'waitlisted'
+        ? new AppError('conflict', 'This contact is on the waitlist for this event already.')
+        : registered();
+    const full = await takePlaces(tx, { eventId: event.id, passId: input.passId, sessionIds });
+    if (full !== null && !input.waitlist) {
+      const what =
+        full === 'event'
+          ? 'This event'
+          : full === 'pass'
+            ? 'This pass'
+            : `The session "${sessions.find((s) => s.id === full)?.texts[event.languages[0] ?? '']?.name ?? full}"`;
+      throw new AppError('conflict', `${what} is full; no place was taken.`, { full });
+    }
+    const status = full === null ? 'registered' : 'waitlisted';
+    const registration = {
+      id: earlier?.id ?? newId(),
+      eventId: event.id,
+      contactId: input.contactId,
+      passId: input.passId,
+      sessionIds,
+      createdAt: now,
+      status,
+    } as const;
+    if (earlier) {
+      if (!(await store.reviveRegistration(tx, registration))) throw registered();
+    } else {
+      await store.insertRegistration(tx, registration);
+      if (status === 'waitlisted') await store.markWaitlisted(tx, registration.id);
+    }
+    await recordChange(tx, registration, status, now);
+    if (status === 'registered')
+      await enqueueRegistrationMail(tx, registration.id, 'request', { language: input.language }, now);
+    if (status === 'waitlisted')
+      await enqueueJob(
+        tx,
+        {
+          kind: WAITLIST_MAIL_JOB,
+          key: `${registration.id}.joined.${now}`,
+          payload: { registrationId: registration.id },
+        },
+        now,
+      );
+    return registration;
   };
   try {
-    await (db.isTransaction ? work(db) : db.transaction().execute(work));
+    return await (db.isTransaction ? work(db) : db.transaction().execute(work));
   } catch (error) {
-    if (uniqueViolationColumns(error) !== null)
-      throw new AppError('conflict', 'This contact is registered for this event already.');
+    if (uniqueViolationColumns(error) !== null) throw registered();
     throw error;
   }
-  return registration;
 }

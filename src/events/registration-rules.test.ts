@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRecord, PassRecord, SessionRecord } from './event.ts';
-import { registrationProblem } from './registration-rules.ts';
+import { fullPart, registrationProblem } from './registration-rules.ts';
 
 const NOW = Date.parse('2027-09-01T00:00:00Z');
 const event: EventRecord = {
@@ -62,5 +62,28 @@ describe('registration rules', () => {
 
   it('takes no pass when the event has none', () => {
     expect(registrationProblem(event, [], sessions, { passId: null, sessionIds: ['s1'] }, NOW)).toBeNull();
+  });
+});
+
+describe('fullPart', () => {
+  const ev = (capacity: number | null, taken: number) => ({ capacity, taken });
+  const passes = [
+    { id: 'p1', capacity: 2, taken: 2 },
+    { id: 'p2', capacity: null, taken: 9 },
+  ];
+  const sessions = [
+    { id: 's1', capacity: 1, taken: 0 },
+    { id: 's2', capacity: 1, taken: 1 },
+  ];
+  it.each([
+    [ev(null, 100), null, [], null],
+    [ev(10, 10), null, [], 'event'],
+    [ev(10, 11), 'p2', [], 'event'],
+    [ev(10, 3), 'p1', [], 'pass'],
+    [ev(10, 3), 'p2', ['s1'], null],
+    [ev(10, 3), 'p2', ['s2', 's1'], 's2'],
+    [ev(10, 3), null, ['s1'], null],
+  ] as const)('event %o, pass %s, sessions %o: %s', (event, passId, sessionIds, expected) => {
+    expect(fullPart(event, passes, sessions, { passId, sessionIds })).toBe(expected);
   });
 });

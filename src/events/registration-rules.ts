@@ -32,3 +32,26 @@ export function registrationProblem(
   }
   return null;
 }
+
+/**
+ * Which counter the registration would find full as the rows were read ('event', 'pass' or a session's id),
+ * or null. A first look only, to answer before anything is stored: the transaction's conditional updates
+ * decide (a place may go between the look and the take).
+ */
+export function fullPart(
+  event: Pick<EventRecord, 'capacity' | 'taken'>,
+  passes: readonly Pick<PassRecord, 'id' | 'capacity' | 'taken'>[],
+  sessions: readonly Pick<SessionRecord, 'id' | 'capacity' | 'taken'>[],
+  ask: RegistrationAsk,
+): string | null {
+  const full = (c: { capacity: number | null; taken: number }) =>
+    c.capacity !== null && c.taken >= c.capacity;
+  if (full(event)) return 'event';
+  const pass = passes.find((p) => p.id === ask.passId);
+  if (pass && full(pass)) return 'pass';
+  for (const id of [...ask.sessionIds].sort()) {
+    const session = sessions.find((s) => s.id === id);
+    if (session && full(session)) return id;
+  }
+  return null;
+}

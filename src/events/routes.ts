@@ -5,6 +5,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { errors, noContent } from '../api-contract.ts';
+import { AppError } from '../lib/errors.ts';
 import type { Database } from '../storage/schema.ts';
 import { type EventJson, eventJson } from './event-json.ts';
 import {
@@ -20,7 +21,8 @@ import {
   removeSession,
 } from './manage-events.ts';
 import { registerContact } from './register.ts';
-import { listEvents, listRegistrations } from './store.ts';
+import { findRegistration, listEvents, listRegistrations } from './store.ts';
+import { endRegistration } from './waitlist.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Localized = (what: string, maxLength: number) =>
@@ -123,7 +125,10 @@ const Unprocessable = [422, 'Not a valid event, session or pass; `details.fields
   string,
 ];
 
-export function eventRoutes(scope: FastifyInstance, deps: { db: Kysely<Database>; publicUrl: string }): void {
+export function eventRoutes(
+  scope: FastifyInstance,
+  deps: { db: Kysely<Database>; publicUrl: string; waitlistOfferHours: number },
+): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { db, publicUrl } = deps;
   const json = (whole: Awaited<ReturnType<typeof readEvent>>): EventJson => eventJson(whole, publicUrl);
@@ -319,6 +324,12 @@ export function eventRoutes(scope: FastifyInstance, deps: { db: Kysely<Database>
             contactId: Type.String({ maxLength: 64 }),
             passId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
             sessionIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200 })),
+            waitlist: Type.Optional(
+              Type.Boolean({
+                description:
+                  'When full, join the waitlist (201 with status `waitlisted`) instead of a 409. Default false.',
+              }),
+            ),
             language: Type.Optional(
               Type.String({
                 maxLength: 35,
@@ -338,11 +349,11 @@ export function eventRoutes(scope: FastifyInstance, deps: { db: Kysely<Database>
         contactId: request.body.contactId,
         passId: request.body.passId ?? null,
         sessionIds: request.body.sessionIds ?? [],
+        waitlist: request.body.waitlist === true,
         language: request.body.language ?? null,
       });
       return reply.code(201).send({
         ...made,
-        status: 'registered' as const,
         createdAt: new Date(made.createdAt).toISOString(),
         cancelledAt: null,
       });
@@ -376,6 +387,36 @@ export function eventRoutes(scope: FastifyInstance, deps: { db: Kysely<Database>
           cancelledAt: r.cancelledAt === null ? null : new Date(r.cancelledAt).toISOString(),
         })),
       };
+    },
+  );
+
+  app.post(
+    '/api/events/:id/registrations/:registrationId/cancel',
+    {
+      schema: {
+        operationId: 'cancelEventRegistration',
+        tags: ['events'],
+        summary: 'Cancel a registration or a place on the waitlist; a freed place goes to the waitlist.',
+        description:
+          'The places it held are given back in the same transaction, and offered at once to the next waitlisted person whose pass and sessions fit (held for them, with an email). 404 when there is no such live registration.',
+        params: Type.Object({
+          id: Type.String({ maxLength: 64 }),
+          registrationId: Type.String({ maxLength: 64 }),
+        }),
+        response: { 204: noContent('Cancelled.'), ...errors(404, 503) },
+      },
+    },
+    async (request, reply) => {
+      const registration = await findRegistration(db, request.params.registrationId);
+      const ended =
+        registration?.eventId === request.params.id
+          ? await endRegistration(db, registration.id, 'cancel', {
+              offerMs: deps.waitlistOfferHours * 3_600_000,
+            })
+          : 'gone';
+      if (ended === 'gone')
+        throw new AppError('not_found', 'No live registration with this id for this event.');
+      return reply.code(204).send();
     },
   );
 

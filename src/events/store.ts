@@ -1,6 +1,8 @@
 // The only file that touches the event website's tables: events, sessions, passes, registrations, the
 // sign-in links and the portal's sessions (migration 024).
 import type { Selectable } from 'kysely';
+import { afterBound } from '../platform/interactions/after-bound.ts';
+import type { SourceBound } from '../platform/interactions/interaction.ts';
 import type {
   Db,
   EventPassesTable,
@@ -397,7 +399,7 @@ export async function registrationsOf(db: Db, contactId: string) {
   const rows = await db
     .selectFrom('event_registrations as r')
     .innerJoin('events as e', 'e.id', 'r.event_id')
-    .select(['r.id', 'r.status', 'r.created_at', 'e.id as event_id'])
+    .select(['r.id', 'r.status', 'r.created_at', 'e.id as event_id', 'r.offered_at', 'r.offer_expires_at'])
     .where('r.contact_id', '=', contactId)
     .orderBy('e.starts_at')
     .execute();
@@ -406,6 +408,8 @@ export async function registrationsOf(db: Db, contactId: string) {
     status: r.status,
     createdAt: num(r.created_at),
     eventId: r.event_id,
+    offeredAt: numOrNull(r.offered_at),
+    offerExpiresAt: numOrNull(r.offer_expires_at),
   }));
 }
 
@@ -427,10 +431,42 @@ export async function contactEventRows(db: Db, contactId: string) {
     .select(['id', 'created_at', 'ended_at'])
     .where('contact_id', '=', contactId)
     .execute();
-  return { registrations, signIns, sessions };
+  const changes = await db
+    .selectFrom('event_registration_changes')
+    .select(['registration_id', 'event_id', 'change', 'occurred_at'])
+    .where('contact_id', '=', contactId)
+    .orderBy('occurred_at')
+    .execute();
+  return { registrations, signIns, sessions, changes };
 }
 
+/**
+ * Before registrations are deleted (erasure, or a merge's duplicates): the places the rows hold (registered,
+ * or a place held on the waitlist) go back to the free places, each event's row locked first.
+ */
+async function givePlacesBack(
+  db: Db,
+  which: (q: ReturnType<typeof registrationsQuery>) => ReturnType<typeof registrationsQuery>,
+): Promise<void> {
+  const rows = await withSessions(db, await which(registrationsQuery(db)).execute());
+  for (const row of rows) {
+    if (row.status === 'cancelled' || (row.status === 'waitlisted' && row.offeredAt === null)) continue;
+    await lockEvent(db, row.eventId);
+    const gone = await db
+      .deleteFrom('event_registrations')
+      .where('id', '=', row.id)
+      .where('status', '=', row.status)
+      .executeTakeFirst();
+    if (Number(gone.numDeletedRows) === 0) continue;
+    await releasePlace(db, 'events', row.eventId);
+    if (row.passId) await releasePlace(db, 'event_passes', row.passId);
+    for (const id of row.sessionIds) await releasePlace(db, 'event_sessions', id);
+  }
+}
+const registrationsQuery = (db: Db) => db.selectFrom('event_registrations').selectAll();
+
 export async function deleteContactEventRows(db: Db, contactId: string) {
+  await givePlacesBack(db, (q) => q.where('contact_id', '=', contactId));
   const registrations = await db
     .deleteFrom('event_registrations')
     .where('contact_id', '=', contactId)
@@ -443,6 +479,7 @@ export async function deleteContactEventRows(db: Db, contactId: string) {
     .deleteFrom('event_portal_sessions')
     .where('contact_id', '=', contactId)
     .executeTakeFirst();
+  await db.deleteFrom('event_registration_changes').where('contact_id', '=', contactId).execute();
   return {
     eventRegistrations: Number(registrations.numDeletedRows),
     eventSignIns: Number(signIns.numDeletedRows),
@@ -477,7 +514,14 @@ export async function moveContactEventRows(db: Db, loserId: string, winnerId: st
       ),
     )
     .execute();
+  await givePlacesBack(db, (q) => q.where('contact_id', '=', loserId));
   await db.deleteFrom('event_registrations').where('contact_id', '=', loserId).execute();
+  // The loser's history follows the winner (a registration the winner had already keeps the winner's).
+  await db
+    .updateTable('event_registration_changes')
+    .set({ contact_id: winnerId })
+    .where('contact_id', '=', loserId)
+    .execute();
 }
 
 // Registrations (capacity: one conditional update per counter, decision 031).
@@ -563,4 +607,277 @@ export async function listRegistrations(db: Db, eventId: string) {
     cancelledAt: numOrNull(r.cancelled_at),
     sessionIds: links.filter((l) => l.registration_id === r.id).map((l) => l.session_id),
   }));
+}
+
+// Registration changes and the waitlist (migration 027, decision 033).
+
+export type RegistrationStatus = 'registered' | 'waitlisted' | 'cancelled';
+
+export interface RegistrationRow {
+  id: string;
+  eventId: string;
+  contactId: string;
+  passId: string | null;
+  status: RegistrationStatus;
+  createdAt: number;
+  offeredAt: number | null;
+  offerExpiresAt: number | null;
+  sessionIds: string[];
+}
+
+async function withSessions(
+  db: Db,
+  rows: Selectable<import('../storage/schema.ts').EventRegistrationsTable>[],
+) {
+  const links =
+    rows.length === 0
+      ? []
+      : await db
+          .selectFrom('event_registration_sessions')
+          .selectAll()
+          .where(
+            'registration_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .orderBy('session_id')
+          .execute();
+  return rows.map(
+    (r): RegistrationRow => ({
+      id: r.id,
+      eventId: r.event_id,
+      contactId: r.contact_id,
+      passId: r.pass_id,
+      status: r.status,
+      createdAt: num(r.created_at),
+      offeredAt: numOrNull(r.offered_at),
+      offerExpiresAt: numOrNull(r.offer_expires_at),
+      sessionIds: links.filter((l) => l.registration_id === r.id).map((l) => l.session_id),
+    }),
+  );
+}
+
+export async function findRegistration(db: Db, id: string): Promise<RegistrationRow | undefined> {
+  const rows = await db.selectFrom('event_registrations').selectAll().where('id', '=', id).execute();
+  return (await withSessions(db, rows))[0];
+}
+
+export async function findRegistrationOf(
+  db: Db,
+  eventId: string,
+  contactId: string,
+): Promise<RegistrationRow | undefined> {
+  const rows = await db
+    .selectFrom('event_registrations')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .where('contact_id', '=', contactId)
+    .execute();
+  return (await withSessions(db, rows))[0];
+}
+
+/**
+ * Locks the event's row for the rest of the transaction (a no-op update): every change of an event's
+ * counters or queue takes it first, so they run one at a time per event and never wait on each other
+ * in a cycle.
+ */
+export async function lockEvent(db: Db, eventId: string): Promise<void> {
+  await db
+    .updateTable('events')
+    .set((eb) => ({ taken: eb.ref('taken') }))
+    .where('id', '=', eventId)
+    .execute();
+}
+
+/** Gives one place of an event, pass or session back (a cancellation, a declined or expired offer). */
+export async function releasePlace(
+  db: Db,
+  table: 'events' | 'event_passes' | 'event_sessions',
+  id: string,
+): Promise<void> {
+  await db
+    .updateTable(table)
+    .set((eb) => ({ taken: eb('taken', '-', 1) }))
+    .where('id', '=', id)
+    .where('taken', '>', 0)
+    .execute();
+}
+
+/** Makes a cancelled registration live again (a contact registering anew): its old sessions go. */
+export async function reviveRegistration(
+  db: Db,
+  row: {
+    id: string;
+    passId: string | null;
+    sessionIds: readonly string[];
+    status: 'registered' | 'waitlisted';
+    createdAt: number;
+  },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('event_registrations')
+    .set({
+      status: row.status,
+      pass_id: row.passId,
+      created_at: row.createdAt,
+      cancelled_at: null,
+      offered_at: null,
+      offer_expires_at: null,
+    })
+    .where('id', '=', row.id)
+    .where('status', '=', 'cancelled')
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) return false;
+  await db.deleteFrom('event_registration_sessions').where('registration_id', '=', row.id).execute();
+  if (row.sessionIds.length > 0)
+    await db
+      .insertInto('event_registration_sessions')
+      .values(row.sessionIds.map((session_id) => ({ registration_id: row.id, session_id })))
+      .execute();
+  return true;
+}
+
+/** Sets the status of a waitlisted row (insertRegistration writes 'registered'). */
+export async function markWaitlisted(db: Db, id: string): Promise<void> {
+  await db.updateTable('event_registrations').set({ status: 'waitlisted' }).where('id', '=', id).execute();
+}
+
+/**
+ * A conditional change of one registration: applied only when the row is still as `from` says
+ * (status, and which offer it holds: its offered_at, or none), so two nodes never both apply it.
+ */
+export async function changeRegistration(
+  db: Db,
+  id: string,
+  from: { status: RegistrationStatus; offeredAt?: number | null; expiredBy?: number; liveAt?: number },
+  to: {
+    status: RegistrationStatus;
+    offeredAt: number | null;
+    offerExpiresAt: number | null;
+    cancelledAt?: number;
+  },
+): Promise<boolean> {
+  let query = db
+    .updateTable('event_registrations')
+    .set({
+      status: to.status,
+      offered_at: to.offeredAt,
+      offer_expires_at: to.offerExpiresAt,
+      ...(to.cancelledAt !== undefined ? { cancelled_at: to.cancelledAt } : {}),
+    })
+    .where('id', '=', id)
+    .where('status', '=', from.status);
+  if (from.offeredAt === null) query = query.where('offered_at', 'is', null);
+  else if (from.offeredAt !== undefined) query = query.where('offered_at', '=', from.offeredAt);
+  if (from.expiredBy !== undefined) query = query.where('offer_expires_at', '<=', from.expiredBy);
+  if (from.liveAt !== undefined) query = query.where('offer_expires_at', '>', from.liveAt);
+  return Number((await query.executeTakeFirst()).numUpdatedRows) > 0;
+}
+
+/** The event's waitlisted rows no place is held for, first come first served. */
+export async function waitingQueue(db: Db, eventId: string, limit: number): Promise<RegistrationRow[]> {
+  const rows = await db
+    .selectFrom('event_registrations')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .where('status', '=', 'waitlisted')
+    .where('offered_at', 'is', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return withSessions(db, rows);
+}
+
+export async function insertRegistrationChange(
+  db: Db,
+  row: {
+    id: string;
+    registrationId: string;
+    eventId: string;
+    contactId: string;
+    change: string;
+    occurredAt: number;
+  },
+): Promise<void> {
+  await db
+    .insertInto('event_registration_changes')
+    .values({
+      id: row.id,
+      registration_id: row.registrationId,
+      event_id: row.eventId,
+      contact_id: row.contactId,
+      change: row.change,
+      occurred_at: row.occurredAt,
+    })
+    .execute();
+}
+
+export async function setRegistrationForm(db: Db, eventId: string, formId: string): Promise<void> {
+  await db
+    .updateTable('events')
+    .set({ registration_form_id: formId })
+    .where('id', '=', eventId)
+    .where('registration_form_id', 'is', null)
+    .execute();
+}
+
+export async function registrationFormOf(db: Db, eventId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('events')
+    .select('registration_form_id')
+    .where('id', '=', eventId)
+    .executeTakeFirst();
+  return row?.registration_form_id ?? null;
+}
+
+/** How many places are taken per counter (tests and the two-node check compare them with the rows). */
+export async function countersOf(db: Db, eventId: string) {
+  const event = await db.selectFrom('events').select('taken').where('id', '=', eventId).executeTakeFirst();
+  const passes = await db
+    .selectFrom('event_passes')
+    .select(['id', 'taken'])
+    .where('event_id', '=', eventId)
+    .execute();
+  const sessions = await db
+    .selectFrom('event_sessions')
+    .select(['id', 'taken'])
+    .where('event_id', '=', eventId)
+    .execute();
+  return {
+    event: Number(event?.taken ?? 0),
+    passes: Object.fromEntries(passes.map((p) => [p.id, Number(p.taken)])),
+    sessions: Object.fromEntries(sessions.map((s) => [s.id, Number(s.taken)])),
+  };
+}
+
+export type RegistrationChangeRow = Awaited<ReturnType<typeof changesOfContact>>[number];
+
+function changes(db: Db) {
+  return db
+    .selectFrom('event_registration_changes as c')
+    .leftJoin('events as e', 'e.id', 'c.event_id')
+    .select([
+      'c.id',
+      'c.contact_id',
+      'c.event_id',
+      'c.change',
+      'c.occurred_at',
+      'c.registration_id',
+      'e.texts',
+      'e.languages',
+    ]);
+}
+
+export async function changesOfContact(db: Db, contactId: string, bound: SourceBound | null, limit: number) {
+  let query = changes(db).where('c.contact_id', '=', contactId);
+  if (bound) query = query.where(afterBound('c.occurred_at', 'c.id', bound));
+  return query.orderBy('c.occurred_at', 'desc').orderBy('c.id', 'desc').limit(limit).execute();
+}
+
+export async function changesByIds(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return changes(db)
+    .where('c.id', 'in', [...ids])
+    .execute();
 }

@@ -97,6 +97,13 @@ export const PURPOSES = {
    */
   'event portal session': { id: 15, spelling: 'text', lifetimeMs: 12 * 3_600_000 },
   /**
+   * A waitlist place offer link (src/events/waitlist.ts): names the registration and the offer (its
+   * offered_at), so it is single use and dies with the offer; the offer's own time (config) ends it.
+   */
+  'event waitlist offer': { id: 19, spelling: 'text' },
+  /** A "leave the waitlist" link in a waitlisted person's emails: names the registration; works while it waits. */
+  'event waitlist leave': { id: 21, spelling: 'text' },
+  /**
    * An event pass code, the QR code of a registration (src/events/check-in/pass-code.ts): names the
    * registration only. No expiry: the registration's status says whether it admits (decision 035).
    */

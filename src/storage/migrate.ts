@@ -23,6 +23,7 @@ import * as forwards from './migrations/020-forwards.ts';
 import * as webhookTokens from './migrations/021-webhook-tokens.ts';
 import * as offers from './migrations/023-offers.ts';
 import * as events from './migrations/024-events.ts';
+import * as eventWaitlist from './migrations/027-event-waitlist.ts';
 import * as unsubscribesBySend from './migrations/025-unsubscribes-by-send.ts';
 import * as eventCheckIns from './migrations/028-event-check-ins.ts';
 import * as eventCalendar from './migrations/029-event-calendar.ts';
@@ -54,6 +55,7 @@ const migrations: Record<string, Migration> = {
   '023-offers': offers,
   '024-events': events,
   '025-unsubscribes-by-send': unsubscribesBySend,
+  '027-event-waitlist': eventWaitlist,
   '028-event-check-ins': eventCheckIns,
   '029-event-calendar': eventCalendar,
   '031-event-insights': eventInsights,

@@ -696,6 +696,8 @@ export interface EventsTable {
   taken: Generated<number>;
   registration_opens_at: number | null;
   registration_closes_at: number | null;
+  /** The Spoor form the event page's registration form submits through, made on first use (migration 027). */
+  registration_form_id: string | null;
   created_at: number;
   updated_at: number;
   published_at: number | null;
@@ -742,6 +744,9 @@ export interface EventRegistrationsTable {
   status: RegistrationStatus;
   created_at: number;
   cancelled_at: number | null;
+  /** Set while a freed place is held for this waitlisted row (its counters taken; migration 027). */
+  offered_at: number | null;
+  offer_expires_at: number | null;
   /** When it was checked in at the door (migration 028); null until then. */
   checked_in_at: Generated<number | null>;
   /** The user (or API key) who checked it in. */
@@ -751,6 +756,16 @@ export interface EventRegistrationsTable {
   /** The last invitation sent: 'request' or 'cancel', and its SEQUENCE (migration 029). */
   invitation_method?: string | null;
   invitation_sequence?: number | null;
+}
+
+/** A change of a registration, for the contact's timeline (migration 027). */
+export interface EventRegistrationChangesTable {
+  id: string;
+  registration_id: string;
+  event_id: string;
+  contact_id: string;
+  change: string;
+  occurred_at: number;
 }
 
 /** 'waitlisted': waiting for a place (migration 027). */
@@ -841,6 +856,7 @@ export interface Database {
   event_pass_sessions: EventPassSessionsTable;
   event_registrations: EventRegistrationsTable;
   event_registration_sessions: EventRegistrationSessionsTable;
+  event_registration_changes: EventRegistrationChangesTable;
   event_sign_ins: EventSignInsTable;
   event_portal_sessions: EventPortalSessionsTable;
 }

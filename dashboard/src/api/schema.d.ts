@@ -249,6 +249,53 @@ export interface paths {
      */
     post: operations["eventSignOut"];
   };
+  "/events/{slug}/register": {
+    /**
+     * The event page's registration form: register (or join the waitlist) through the event's form.
+     * @description A form submission of the event's Spoor form (duplicate detection, identity, consents as for any form), then a registration with exact capacity. A signed-in portal contact sends no name or email. Refusals (closed, unpublished or cancelled event, a pass or session not the event's, a session the pass does not open, full without `waitlist`) are a page saying why, and store nothing; a full one offers to join the waitlist.
+     */
+    post: operations["registerOnEventPage"];
+  };
+  "/events/portal/cancel": {
+    /**
+     * The portal's cancel button: cancels the signed-in contact's registration or waitlist place.
+     * @description The places it held are given back in the same transaction and offered at once to the waitlist. Without a live portal session: a 303 to the sign-in page. Another contact’s registration, or one cancelled already: 404, nothing changed.
+     */
+    post: operations["cancelEventRegistrationInPortal"];
+  };
+  "/events/waitlist/offer": {
+    /**
+     * The page a waitlist offer link opens: buttons to take the held place or let it go.
+     * @description Changes nothing (mail scanners open links); the buttons post. A forged link: 404; an offer run out or ended: 410.
+     */
+    get: operations["getWaitlistOffer"];
+  };
+  "/events/waitlist/offer/accept": {
+    /**
+     * Take the place held for a waitlisted person.
+     * @description Posted by the offer page’s buttons. Single use: the offer ends with it (a second post answers 410).
+     */
+    post: operations["acceptWaitlistOffer"];
+  };
+  "/events/waitlist/offer/decline": {
+    /**
+     * Let the held place go to the next in the queue.
+     * @description Posted by the offer page’s buttons. Single use: the offer ends with it (a second post answers 410).
+     */
+    post: operations["declineWaitlistOffer"];
+  };
+  "/events/waitlist/leave": {
+    /**
+     * The page a "leave the waitlist" link opens: a button that leaves.
+     * @description Changes nothing (mail scanners open links). A forged link: 404; no longer on the waitlist: 410.
+     */
+    get: operations["getLeaveWaitlist"];
+    /**
+     * Leave the waitlist; a place held for this person goes to the next.
+     * @description Posted by the leave page’s button. Never cancels a registration (an old email’s link after the place was taken): 410.
+     */
+    post: operations["leaveWaitlist"];
+  };
   "/events/{slug}/calendar.ics": {
     /**
      * The event as an iCalendar file ("Add to calendar" on its page).
@@ -944,6 +991,13 @@ export interface paths {
      * @description Capacity is exact across nodes: the event, the pass and each session take a place by one conditional update each, in one transaction; when any is full nothing is taken (409). 422 when the event is not open for registration (a draft, cancelled, outside its registration window), the pass or a session is not the event’s, or a session is not one the pass opens; 409 when the contact is registered already. The contact is emailed a confirmation with a calendar invitation (iCalendar `METHOD:REQUEST`) in `language`.
      */
     post: operations["registerForEvent"];
+  };
+  "/api/events/{id}/registrations/{registrationId}/cancel": {
+    /**
+     * Cancel a registration or a place on the waitlist; a freed place goes to the waitlist.
+     * @description The places it held are given back in the same transaction, and offered at once to the next waitlisted person whose pass and sessions fit (held for them, with an email). 404 when there is no such live registration.
+     */
+    post: operations["cancelEventRegistration"];
   };
   "/api/events/{id}/check-ins": {
     /**
@@ -3505,6 +3559,537 @@ export interface operations {
       };
       /** @description Posted from another site (a page). */
       403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The event page's registration form: register (or join the waitlist) through the event's form.
+   * @description A form submission of the event's Spoor form (duplicate detection, identity, consents as for any form), then a registration with exact capacity. A signed-in portal contact sends no name or email. Refusals (closed, unpublished or cancelled event, a pass or session not the event's, a session the pass does not open, full without `waitlist`) are a page saying why, and store nothing; a full one offers to join the waitlist.
+   */
+  registerOnEventPage: {
+    parameters: {
+      path: {
+        slug: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          pass?: string;
+          session?: string | string[];
+          firstName?: string;
+          lastName?: string;
+          email?: string;
+          waitlist?: string;
+          lang?: string;
+          _hp?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Registered, or on the waitlist. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description No published event with this slug. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Full (with a button joining the waitlist), or registered already. */
+      409: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Not open for registration, or a choice that is not allowed: nothing stored. */
+      422: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The portal's cancel button: cancels the signed-in contact's registration or waitlist place.
+   * @description The places it held are given back in the same transaction and offered at once to the waitlist. Without a live portal session: a 303 to the sign-in page. Another contact’s registration, or one cancelled already: 404, nothing changed.
+   */
+  cancelEventRegistrationInPortal: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          registration: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Cancelled (to the portal), or to the sign-in page. */
+      303: {
+        content: never;
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description No live registration of this contact with this id. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The page a waitlist offer link opens: buttons to take the held place or let it go.
+   * @description Changes nothing (mail scanners open links); the buttons post. A forged link: 404; an offer run out or ended: 410.
+   */
+  getWaitlistOffer: {
+    parameters: {
+      query?: {
+        token?: string;
+      };
+    };
+    responses: {
+      /** @description The buttons. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Not a valid link. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The offer ended. */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Take the place held for a waitlisted person.
+   * @description Posted by the offer page’s buttons. Single use: the offer ends with it (a second post answers 410).
+   */
+  acceptWaitlistOffer: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Done. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Not a valid link. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The offer ended. */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Let the held place go to the next in the queue.
+   * @description Posted by the offer page’s buttons. Single use: the offer ends with it (a second post answers 410).
+   */
+  declineWaitlistOffer: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Done. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Not a valid link. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The offer ended. */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * The page a "leave the waitlist" link opens: a button that leaves.
+   * @description Changes nothing (mail scanners open links). A forged link: 404; no longer on the waitlist: 410.
+   */
+  getLeaveWaitlist: {
+    parameters: {
+      query?: {
+        token?: string;
+      };
+    };
+    responses: {
+      /** @description The button. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Not a valid link. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Not on the waitlist. */
+      410: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The body is too large. */
+      413: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A body that is not a form post. */
+      415: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many requests; `Retry-After` says when to try again (a page). */
+      429: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A fault on Spoor's side (a page). */
+      500: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The database cannot be used right now (a page). */
+      503: {
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  /**
+   * Leave the waitlist; a place held for this person goes to the next.
+   * @description Posted by the leave page’s button. Never cancels a registration (an old email’s link after the place was taken): 410.
+   */
+  leaveWaitlist: {
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": {
+          token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Left. */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A malformed request (a page says why). */
+      400: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Posted from another site (a page). */
+      403: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Not a valid link. */
+      404: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Not on the waitlist. */
+      410: {
         content: {
           "text/html": string;
         };
@@ -13543,6 +14128,8 @@ export interface operations {
           contactId: string;
           passId?: string | null;
           sessionIds?: string[];
+          /** @description When full, join the waitlist (201 with status `waitlisted`) instead of a 409. Default false. */
+          waitlist?: boolean;
           /** @description One of the event's languages: the confirmation email and its calendar invitation are in it (default: the event's first). */
           language?: string;
         };
@@ -13609,6 +14196,72 @@ export interface operations {
       };
       /** @description Not a valid event, session or pass; `details.fields` names each problem. */
       422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Cancel a registration or a place on the waitlist; a freed place goes to the waitlist.
+   * @description The places it held are given back in the same transaction, and offered at once to the next waitlisted person whose pass and sessions fit (held for them, with an email). 404 when there is no such live registration.
+   */
+  cancelEventRegistration: {
+    parameters: {
+      path: {
+        id: string;
+        registrationId: string;
+      };
+    };
+    responses: {
+      /** @description Cancelled. */
+      204: {
+        content: never;
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

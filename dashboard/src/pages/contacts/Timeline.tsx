@@ -169,6 +169,27 @@ function ForwardEntry({ item }: { item: ForwardItem }) {
   );
 }
 
+const EVENT_CHANGE: Record<string, string> = {
+  event_registered: 'Registered for',
+  event_waitlisted: 'Joined the waitlist for',
+  event_cancelled: 'Cancelled their registration for',
+  event_left_waitlist: 'Left the waitlist for',
+  event_place_offered: 'Was offered a freed place at',
+  event_offer_accepted: 'Took the place offered at',
+  event_offer_declined: 'Declined the place offered at',
+  event_offer_expired: 'Let the offered place run out at',
+};
+
+/** A change of a registration for an event (the event website): one readable line naming the event. */
+function EventRegistrationEntry({ item }: { item: FeedItem }) {
+  const event = item.subjects?.['event'];
+  return (
+    <p className="timeline-title">
+      {EVENT_CHANGE[item.kind ?? ''] ?? item.kind} “{event?.name ?? 'a deleted event'}”
+    </p>
+  );
+}
+
 function Entry({ item }: { item: Item }) {
   switch (item.type) {
     case 'visit':
@@ -185,6 +206,8 @@ function Entry({ item }: { item: Item }) {
       return <ConsentEntry item={item as FeedItem} />;
     case 'email_outcome':
       return <OutcomeEntry item={item as FeedItem} />;
+    case 'event_registration':
+      return <EventRegistrationEntry item={item as FeedItem} />;
     case 'event_check_ins':
       return (
         <p className="timeline-title">

@@ -1,0 +1,90 @@
+// The waitlist's jobs on the project's runner: the emails (joined the waitlist; a place is held for you,
+// with the offer's accept/decline link), sent through the SMTP settings sends use like the sign-in email,
+// and each offer's expiry, due at the instant it runs out: the held place goes to the next in the queue.
+import type { Config } from '../config.ts';
+import { findContact } from '../contacts/store.ts';
+import { createMailTransport, type MailTransport } from '../email/sends/transport.ts';
+import { newId } from '../lib/ids.ts';
+import type { JobKind } from '../platform/jobs/runner.ts';
+import type { Storage } from '../storage/database.ts';
+import { textIn } from './event.ts';
+import type { LinkSecrets } from './sign-in.ts';
+import { findEvent, findRegistration } from './store.ts';
+import { endRegistration, WAITLIST_EXPIRY_JOB, WAITLIST_MAIL_JOB } from './waitlist.ts';
+import { leaveLink, offerLink } from './waitlist-links.ts';
+import { waitlistMail } from './waitlist-pages.ts';
+import { formatWhen } from './zoned-time.ts';
+
+interface MailPayload {
+  registrationId: string;
+  /** The offer this mail is about; absent for the "you are on the waitlist" mail. */
+  offeredAt?: number;
+}
+
+export function waitlistMailJobKind(deps: {
+  storage: Storage;
+  config: Config;
+  secrets: LinkSecrets;
+}): JobKind {
+  const { storage, config, secrets } = deps;
+  let transport: MailTransport | undefined;
+  return {
+    kind: WAITLIST_MAIL_JOB,
+    concurrency: 2,
+    async run(job) {
+      const { registrationId, offeredAt } = job.payload as MailPayload;
+      const row = await findRegistration(storage.db, registrationId);
+      const now = Date.now();
+      // Only while it still says something true: waiting, or this very offer still held.
+      if (row?.status !== 'waitlisted') return undefined;
+      if (offeredAt !== undefined && (row.offeredAt !== offeredAt || (row.offerExpiresAt ?? 0) <= now))
+        return undefined;
+      const event = await findEvent(storage.db, row.eventId);
+      const contact = await findContact(storage.db, row.contactId);
+      if (!event || !contact?.email) return undefined;
+      const language = event.languages[0] ?? 'en';
+      const mail = waitlistMail({
+        to: contact.email,
+        eventName: textIn(event.texts, language, language).name,
+        offer:
+          offeredAt === undefined
+            ? null
+            : {
+                link: offerLink(config.publicUrl, secrets, row.id, offeredAt),
+                until: formatWhen(row.offerExpiresAt ?? now, event.timeZone, language),
+              },
+        leaveLink: leaveLink(config.publicUrl, secrets, row.id),
+      });
+      transport ??= createMailTransport(config.smtp);
+      const domain = config.emailFrom.match(/@([^>\s]+)/)?.[1] ?? 'spoor.invalid';
+      const verdict = await transport.deliver({
+        ...mail,
+        from: config.emailFrom,
+        messageId: `<${newId()}@${domain}>`,
+      });
+      if (verdict.kind === 'refused_permanently') return undefined;
+      if (verdict.kind !== 'accepted')
+        throw new Error(`The waitlist email was not accepted: ${verdict.response.slice(0, 200)}`);
+      return undefined;
+    },
+    async close() {
+      await transport?.close();
+    },
+  };
+}
+
+export function waitlistExpiryJobKind(deps: { storage: Storage; config: Config }): JobKind {
+  const offerMs = deps.config.eventWaitlistOfferHours * 3_600_000;
+  return {
+    kind: WAITLIST_EXPIRY_JOB,
+    async run(job) {
+      const { registrationId, offeredAt } = job.payload as { registrationId: string; offeredAt: number };
+      const row = await findRegistration(deps.storage.db, registrationId);
+      // Taken up early (a clock ahead on the node that enqueued): come back when it is due.
+      if (row?.offeredAt === offeredAt && row.offerExpiresAt !== null && row.offerExpiresAt > Date.now())
+        return { runAt: row.offerExpiresAt };
+      await endRegistration(deps.storage.db, registrationId, 'expire', { offerMs, offeredAt });
+      return undefined;
+    },
+  };
+}
