@@ -92,6 +92,15 @@ describeEachEngine('event registration and waitlist', (engine) => {
       .filter((m) => m.envelope.rcptTo.includes(address) && subject.test(m.parsed.subject ?? ''))
       .at(-1)!;
   }
+  /** Waits for a calendar invitation with this METHOD (REQUEST, CANCEL) to the address. */
+  async function invitationTo(address: string, method: 'REQUEST' | 'CANCEL') {
+    await spoor.runDueJobs();
+    await waitFor(`a ${method} invitation to ${address}`, () =>
+      sink.messages.some(
+        (m) => m.envelope.rcptTo.includes(address) && m.raw.toString().includes(`METHOD:${method}`),
+      ),
+    );
+  }
   const linkIn = (text: string, path: string) =>
     new RegExp(`${ORIGIN}${path}\\?token=[^\\s]+`).exec(text)?.[0]?.slice(ORIGIN.length);
   /** The counters equal the rows: registered and held places each hold one of each counter they name. */
@@ -317,6 +326,7 @@ describeEachEngine('event registration and waitlist', (engine) => {
     expect(accepted.statusCode).toBe(200);
     expect(accepted.body).toContain('The place at Garden day is yours.');
     expect((await rowOf('bob')).status).toBe('registered');
+    await invitationTo(`bob@queue-${engine}.test`, 'REQUEST'); // the place taken: a calendar invitation
     expect((await form('/events/waitlist/offer/decline', { token })).statusCode).toBe(410);
     expect(await expectCountersMatchRows(event.id)).toBe(1);
 
@@ -325,6 +335,7 @@ describeEachEngine('event registration and waitlist', (engine) => {
       (await api('POST', `/api/events/${event.id}/registrations/${(await rowOf('bob')).id}/cancel`))
         .statusCode,
     ).toBe(204);
+    await invitationTo(`bob@queue-${engine}.test`, 'CANCEL'); // his calendar drops it
     const catMail = await mailTo(`cat@queue-${engine}.test`, /A place is held/);
     const catToken = new URL(
       `${ORIGIN}${linkIn(catMail.parsed.text ?? '', '/events/waitlist/offer')}`,

@@ -3,9 +3,11 @@
 // event change one at a time across nodes; each place moves by one conditional update (decision 033).
 // A freed place is held for the next waitlisted person whose pass and sessions fit (their counters are
 // taken at once: nobody else can grab it), and a mail job and an expiry job are enqueued with it.
+
 import { newId } from '../lib/ids.ts';
 import { enqueueJob } from '../platform/jobs/store.ts';
 import type { Db } from '../storage/schema.ts';
+import { enqueueRegistrationMail } from './calendar/mail.ts';
 import * as store from './store.ts';
 import { nextOfferProblem, type OfferState, offerState } from './waitlist-rules.ts';
 
@@ -178,6 +180,8 @@ export async function endRegistration(
             ? 'left_waitlist'
             : 'cancelled';
     await recordChange(tx, row, change, now);
+    // A registered person's calendar drops the event; someone never invited gets nothing (the mail's rule).
+    await enqueueRegistrationMail(tx, row.id, 'cancel', {}, now);
     if (holds) {
       await releasePlaces(tx, row);
       await offerFreedPlaces(tx, row.eventId, options.offerMs, now);
@@ -206,6 +210,7 @@ export async function acceptOffer(
     );
     if (!accepted) return 'expired';
     await recordChange(tx, row, 'offer_accepted', now);
+    await enqueueRegistrationMail(tx, row.id, 'request', {}, now);
     return 'accepted';
   });
 }
