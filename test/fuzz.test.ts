@@ -291,6 +291,8 @@ describeEachEngine('fuzzing every documented route', (engine) => {
         seed: SEED + index,
         numRuns: RUNS,
       });
+      // A quick local run names each route as it starts, so a route that hangs is named.
+      if (ONLY) console.info(`[fuzz ${engine}] ${route.method} ${route.path}`);
       let accepted = 0;
       for (const requests of cases) {
         for (const request of requests) {
