@@ -148,6 +148,15 @@ describe.skipIf(!chromiumPath)('browser: tracked email click', () => {
       expect(received).toHaveLength(1);
       const html = String(received[0]!.parsed.html);
       expect(html).toContain(`${sites.trackOrigin}/e/c/`);
+      // The worker records the delivery (its sent_at) after the server took the message, with its group of
+      // answers: wait for it, or moving the delivery back below races with it and the click looks like a
+      // gateway's scan.
+      await waitFor(
+        'the send to be recorded as done',
+        async () =>
+          (await adminApi<{ status: string }>(sites, 'GET', `/api/sends/${send.id}`)).status === 'done',
+        { timeoutMs: 20_000, intervalMs: 50 },
+      );
       // A person reads and clicks later than a gateway scans on delivery: move the delivery back.
       await sites.spoor.storage.db
         .updateTable('send_recipients')
