@@ -28,6 +28,7 @@ import * as eventWaitlist from './migrations/027-event-waitlist.ts';
 import * as eventCheckIns from './migrations/028-event-check-ins.ts';
 import * as eventCalendar from './migrations/029-event-calendar.ts';
 import * as eventInsights from './migrations/031-event-insights.ts';
+import * as feedConsumers from './migrations/032-feed-consumers.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   '028-event-check-ins': eventCheckIns,
   '029-event-calendar': eventCalendar,
   '031-event-insights': eventInsights,
+  '032-feed-consumers': feedConsumers,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {

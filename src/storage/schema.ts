@@ -533,6 +533,14 @@ export interface WebhookTokensTable {
   seen_at: number;
 }
 
+/** Each interaction-feed consumer's cursor (src/platform/interactions/feed-consumer.ts; migration 032). */
+export interface FeedConsumersTable {
+  name: string;
+  cursor: string;
+  items_handled: Generated<number>;
+  updated_at: number;
+}
+
 /** The job runner's jobs (src/platform/jobs): leased by one node at a time. */
 export interface JobsTable {
   id: string;
@@ -839,6 +847,7 @@ export interface Database {
   webhook_tokens: WebhookTokensTable;
   jobs: JobsTable;
   interaction_log: InteractionLogTable;
+  feed_consumers: FeedConsumersTable;
   contact_imports: ContactImportsTable;
   form_daily_counts: FormDailyCountsTable;
   list_audience_counts: ListAudienceCountsTable;

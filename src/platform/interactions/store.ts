@@ -69,3 +69,73 @@ export async function recordInteractions(db: Db, source: string, itemIds: readon
     .values(itemIds.map((item_id) => ({ source, item_id })))
     .execute();
 }
+
+/**
+ * The newest log position any reader can see now: a consumer that starts here reads only what is logged
+ * from now on (on PostgreSQL, rows of transactions still running sort after it, so none is skipped).
+ */
+export async function logEnd(db: Db): Promise<FeedPosition> {
+  if (isPostgres(db)) {
+    const { rows } = await sql<{ xid: string; seq: number }>`
+      select xid::text as xid, seq from interaction_log
+      where xid < pg_snapshot_xmin(pg_current_snapshot())
+      order by xid desc, seq desc
+      limit 1`.execute(db);
+    const last = rows[0];
+    return last ? { xid: last.xid, seq: Number(last.seq) } : { xid: '0', seq: 0 };
+  }
+  const last = await db
+    .selectFrom('interaction_log')
+    .select('seq')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return { xid: '0', seq: last ? Number(last.seq) : 0 };
+}
+
+/** A feed consumer's cursor, created at `start` the first time the consumer is asked for. */
+export async function feedConsumerCursor(
+  db: Db,
+  name: string,
+  start: () => Promise<string>,
+): Promise<string> {
+  const found = await db
+    .selectFrom('feed_consumers')
+    .select('cursor')
+    .where('name', '=', name)
+    .executeTakeFirst();
+  if (found) return found.cursor;
+  await db
+    .insertInto('feed_consumers')
+    .values({ name, cursor: await start(), updated_at: Date.now() })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  const created = await db
+    .selectFrom('feed_consumers')
+    .select('cursor')
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
+  return created.cursor;
+}
+
+/**
+ * Moves a consumer's cursor from `from` to `to`, in the transaction that wrote what the consumer did with
+ * the items between: false when the cursor is no longer at `from` (another node moved it meanwhile).
+ */
+export async function moveFeedConsumer(
+  tx: Db,
+  name: string,
+  move: { from: string; to: string; handled: number },
+): Promise<boolean> {
+  const result = await tx
+    .updateTable('feed_consumers')
+    .set((eb) => ({
+      cursor: move.to,
+      items_handled: eb('items_handled', '+', move.handled),
+      updated_at: Date.now(),
+    }))
+    .where('name', '=', name)
+    .where('cursor', '=', move.from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
