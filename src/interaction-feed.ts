@@ -11,6 +11,7 @@ import { submissionInteractions } from './forms/submission-interactions.ts';
 import { consentInteractions } from './lists/consent-interactions.ts';
 import { offerInteractions } from './offers/offer-interactions.ts';
 import { InteractionRegistry } from './platform/interactions/registry.ts';
+import { scoringInteractions } from './scoring/scoring-interactions.ts';
 import { visitInteractions } from './tracking/visit-interactions.ts';
 
 export function createInteractionFeed(): InteractionRegistry {
@@ -24,5 +25,6 @@ export function createInteractionFeed(): InteractionRegistry {
     .register(offerInteractions)
     .register(forwardInteractions)
     .register(registrationInteractions)
-    .register(checkInInteractions);
+    .register(checkInInteractions)
+    .register(scoringInteractions);
 }

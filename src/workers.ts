@@ -8,10 +8,13 @@ import { eventCalendarJobKind, registrationMailJobKind } from './events/calendar
 import { expiredSignInsJobKind, signInMailJobKind } from './events/sign-in-jobs.ts';
 import { waitlistExpiryJobKind, waitlistMailJobKind } from './events/waitlist-jobs.ts';
 import { submissionRetryJobKind } from './forms/retry-submissions.ts';
+import { createInteractionFeed } from './interaction-feed.ts';
 import type { Logger } from './lib/logger.ts';
 import { outageLog } from './lib/outage-log.ts';
 import { createJobRunner, type JobRunner } from './platform/jobs/runner.ts';
 import { retentionJobKind } from './privacy/retention-job.ts';
+import { publishJobKind } from './scoring/publish-model.ts';
+import { scoringDecayJobKind, scoringFeedJobKind } from './scoring/score-feed.ts';
 import { loadInstallSecrets } from './secrets/install-secrets.ts';
 import type { Storage } from './storage/database.ts';
 import { unavailableReason } from './storage/unavailable.ts';
@@ -56,6 +59,11 @@ export async function createWorkers({ storage, config, log }: WorkerDeps): Promi
   runner.register(waitlistExpiryJobKind({ storage, config }));
   runner.register(registrationMailJobKind({ storage, config }));
   runner.register(eventCalendarJobKind(storage));
+  // Lead scoring: scores follow the interaction feed, decay on time, and publishing recomputes as a job.
+  const feed = createInteractionFeed();
+  runner.register(scoringFeedJobKind(storage, feed, config.scoringIntervalMs));
+  runner.register(scoringDecayJobKind(storage));
+  runner.register(publishJobKind(storage, feed));
   return runner;
 }
 

@@ -29,6 +29,7 @@ import * as eventCheckIns from './migrations/028-event-check-ins.ts';
 import * as eventCalendar from './migrations/029-event-calendar.ts';
 import * as eventInsights from './migrations/031-event-insights.ts';
 import * as feedConsumers from './migrations/032-feed-consumers.ts';
+import * as scoring from './migrations/033-scoring.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -61,6 +62,7 @@ const migrations: Record<string, Migration> = {
   '029-event-calendar': eventCalendar,
   '031-event-insights': eventInsights,
   '032-feed-consumers': feedConsumers,
+  '033-scoring': scoring,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {
