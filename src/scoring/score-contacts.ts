@@ -84,7 +84,7 @@ export function planAwards(
   rows: readonly LedgerRow[],
   now: number,
 ): { ledger: LedgerRow[]; fresh: LedgerRow[] } {
-  const { version, spec } = scoring;
+  const { spec } = scoring;
   const ledger = [...rows];
   const seen = new Set(ledger.map((row) => `${row.source}\u0000${row.item_id}\u0000${row.rule_id}`));
   const fresh: LedgerRow[] = [];

@@ -295,21 +295,30 @@ export async function deleteScoresOfVersion(db: Db, versionId: string): Promise<
 
 /** Counts of a version's scores: by grade, and in buckets of `width` points. */
 export async function scoreDistribution(db: Db, versionId: string, width: number) {
-  const [grades, buckets] = await Promise.all([
+  const [grades, scores] = await Promise.all([
     db
       .selectFrom('contact_scores')
       .select(['grade', (eb) => eb.fn.countAll().as('n')])
       .where('version_id', '=', versionId)
       .groupBy('grade')
       .execute(),
-    sql<{ bucket: number; n: number }>`select floor(score / ${width}.0) as bucket, count(*) as n
-      from contact_scores where version_id = ${versionId} group by floor(score / ${width}.0) order by bucket`.execute(
-      db,
-    ),
+    db
+      .selectFrom('contact_scores')
+      .select(['score', (eb) => eb.fn.countAll().as('n')])
+      .where('version_id', '=', versionId)
+      .groupBy('score')
+      .execute(),
   ]);
+  const buckets = new Map<number, number>();
+  for (const row of scores) {
+    const from = Math.floor(Number(row.score) / width) * width;
+    buckets.set(from, (buckets.get(from) ?? 0) + Number(row.n));
+  }
   return {
     grades: grades.map((row) => ({ grade: row.grade, contacts: Number(row.n) })),
-    buckets: buckets.rows.map((row) => ({ from: Number(row.bucket) * width, contacts: Number(row.n) })),
+    buckets: [...buckets.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([from, contacts]) => ({ from, contacts })),
   };
 }
 
