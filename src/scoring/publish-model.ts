@@ -140,7 +140,7 @@ export function publishJobKind(
     async run(job) {
       const { versionId } = job.payload as { versionId: string };
       const version = await versionById(storage.db, versionId);
-      if (!version || version.state !== 'publishing') return undefined;
+      if (version?.state !== 'publishing') return undefined;
       const model = await modelById(storage.db, version.model_id);
       const scoring: ScoringVersion = {
         version,

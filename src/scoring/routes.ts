@@ -320,6 +320,7 @@ export function scoringRoutes(
         tags,
         summary:
           'The scoring models (at most 500), each with its published version, draft and any publish under way.',
+        description: 'Oldest first; archived ones included (`archived`).',
         response: { 200: Type.Object({ models: Type.Array(Model) }), ...errors(503) },
       },
     },
@@ -349,6 +350,8 @@ export function scoringRoutes(
         operationId: 'saveScoringModelDraft',
         tags,
         summary: 'Write the model’s draft (a published version never changes; publish the draft to use it).',
+        description:
+          'The first edit after a publish starts a new draft version; later ones change it. Every problem of the model is answered at once (422, `details.fields`).',
         params: IdParams,
         body: Type.Object(
           { name: Type.Optional(Text(LIMITS.name)), model: ModelSpecSchema },
@@ -367,6 +370,7 @@ export function scoringRoutes(
         operationId: 'discardScoringModelDraft',
         tags,
         summary: 'Discard the model’s draft.',
+        description: 'The published version, and any publish under way, stay.',
         params: IdParams,
         response: { 200: Model, ...errors(404, 503) },
       },
@@ -418,6 +422,7 @@ export function scoringRoutes(
         operationId: 'archiveScoringModel',
         tags,
         summary: 'Archive a model: it stops scoring; its ledger and sales-ready history stay.',
+        description: 'Idempotent. An archived model is neither edited nor published again.',
         params: IdParams,
         response: { 200: Model, ...errors(404, 503) },
       },
@@ -433,6 +438,8 @@ export function scoringRoutes(
         tags,
         summary:
           'Score distribution (buckets of 10 points), contacts per grade, and sales-ready contacts per day.',
+        description:
+          'From the published version’s scores; `salesReadyOverTime` counts contacts holding the status at the end of each UTC day, and those who became sales-ready that day.',
         params: IdParams,
         querystring: Type.Object({
           days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, default: 30 })),
@@ -474,6 +481,8 @@ export function scoringRoutes(
         operationId: 'listSalesReadyContacts',
         tags,
         summary: 'The model’s sales-ready contacts, most recent first.',
+        description:
+          'Each with their current score and grade; pass `nextCursor` as `cursor` for the next page.',
         params: IdParams,
         querystring: listQuery,
         response: {
@@ -517,6 +526,8 @@ export function scoringRoutes(
         operationId: 'getContactScores',
         tags,
         summary: 'The contact’s score in each published model, with its explanation and sales-ready history.',
+        description:
+          'Read from the ledger at the time of the request, so decay shows even before the decay job has stored it.',
         params: IdParams,
         response: { 200: Type.Object({ scores: Type.Array(Score) }), ...errors(404, 503) },
       },
@@ -531,6 +542,7 @@ export function scoringRoutes(
         operationId: 'adjustContactScore',
         tags,
         summary: 'Add or take away points by hand, with a reason (a ledger row naming who did it).',
+        description: 'Counted like any award (no decay); may make the contact sales-ready.',
         params: ScoreParams,
         body: Type.Object(
           {
@@ -560,8 +572,13 @@ export function scoringRoutes(
         tags,
         summary:
           'End the contact’s sales-ready status (it stays until cleared; it comes back when the score reaches the threshold again).',
+        description:
+          'It stays until cleared; it comes back when the score reaches the threshold again. 409 when the contact is not sales-ready.',
         params: ScoreParams,
-        body: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }),
+        body: Type.Object(
+          { reason: Type.Optional(Type.String({ maxLength: 500 })) },
+          { examples: [{ reason: 'Handed to sales' }] },
+        ),
         response: { 200: Score, ...errors(404, notPublished, 503) },
       },
     },

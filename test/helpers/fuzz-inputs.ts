@@ -300,6 +300,7 @@ function seedsFor(path: string, param: string, seeds: Seeds): string[] {
   if (param === 'sessionId') return seeds['eventSessions'] ?? [];
   if (param === 'passId') return seeds['eventPasses'] ?? [];
   if (param === 'registrationId') return seeds['eventRegistrations'] ?? [];
+  if (param === 'modelId') return seeds['scoringModels'] ?? [];
   const resource: [string, string][] = [
     ['/api/websites', 'websites'],
     ['/api/contacts', 'contacts'],
@@ -314,6 +315,7 @@ function seedsFor(path: string, param: string, seeds: Seeds): string[] {
     ['/api/offers', 'offers'],
     ['/offers/', 'offers'],
     ['/api/events', 'events'],
+    ['/api/scoring', 'scoringModels'],
     ['/events/', 'eventSlugs'],
   ];
   const found = resource.find(([prefix]) => path.startsWith(prefix));
