@@ -33,7 +33,7 @@ export const scoringPersonalData: PersonalDataHolder = {
         author: row.author,
       })),
       /** The contact's score in each model version, as last computed. */
-      scores: data.scores.map((row) => ({
+      leadScores: data.scores.map((row) => ({
         modelId: row.model_id,
         versionId: row.version_id,
         score: row.score,

@@ -537,9 +537,9 @@ const CONTACT_TABLES = [
 
 export async function deleteScoringOf(db: Db, contactId: string): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const table of CONTACT_TABLES) {
+  for (const [name, table] of Object.entries(CONTACT_TABLES)) {
     const result = await db.deleteFrom(table).where('contact_id', '=', contactId).executeTakeFirst();
-    counts[table] = Number(result.numDeletedRows);
+    counts[name] = Number(result.numDeletedRows);
   }
   return counts;
 }
