@@ -87,7 +87,8 @@ function Overview({ model }: { model: ScoringModel }) {
           ))}
         </ul>
         <p className="as-of">
-          {formatNumber(i.scored)} contacts scored. Score distribution (10-point steps):{' '}
+          {formatNumber(i.scored)} {i.scored === 1 ? 'contact' : 'contacts'} scored. Score distribution
+          (10-point steps):{' '}
           {i.distribution.map((d) => `${d.from}–${d.from + 9}: ${formatNumber(d.contacts)}`).join(' · ') ||
             'none yet'}
           .

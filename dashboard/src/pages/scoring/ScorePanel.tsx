@@ -26,7 +26,9 @@ function Adjust({ contactId, score }: { contactId: string; score: ContactScore }
       ),
     onSuccess: () => {
       setOpen(false);
+      // The score's change (and becoming sales-ready) also shows in the timeline.
       queryClient.invalidateQueries({ queryKey: ['contact-scores', contactId] });
+      queryClient.invalidateQueries({ queryKey: ['contact-history', contactId] });
     },
     onError: (thrown) => setError(thrown.message),
   });
