@@ -26,6 +26,7 @@ import {
   insertScoringEvent,
   type LedgerRow,
   markSalesReady,
+  type ScoreRow,
   salesReadyOf,
   saveScore,
   scoreRow,
@@ -200,12 +201,14 @@ export async function settleScore(
   announce: boolean,
   /** The score shown before (a publish compares with the retiring version's); default: this version's. */
   shownBefore?: number,
+  /** What the caller already read for this contact (a page's batch read): saves two queries each. */
+  known?: { before: ScoreRow | undefined; salesReady: boolean },
 ): Promise<{ score: number; previousScore: number }> {
   const { version, spec } = scoring;
   const entries = rows.map(entryOf);
   const score = scoreAt(spec.decay, entries, now);
   const grade = gradeOf(spec.grades, score);
-  const before = await scoreRow(tx, contactId, version.id);
+  const before = known ? known.before : await scoreRow(tx, contactId, version.id);
   await saveScore(tx, {
     contact_id: contactId,
     version_id: version.id,
@@ -218,7 +221,9 @@ export async function settleScore(
   const previousScore = shownBefore ?? before?.score ?? 0;
   if (!announce) return { score, previousScore };
   const threshold = spec.salesReadyThreshold;
-  let salesReady = (await salesReadyOf(tx, contactId, version.model_id)) !== undefined;
+  let salesReady = known
+    ? known.salesReady
+    : (await salesReadyOf(tx, contactId, version.model_id)) !== undefined;
   const becomes = !salesReady && threshold !== null && score >= threshold;
   if (becomes) {
     await markSalesReady(tx, {

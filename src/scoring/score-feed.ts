@@ -11,13 +11,22 @@ import type { Storage } from '../storage/database.ts';
 import type { Db } from '../storage/schema.ts';
 import {
   applyFit,
-  awardItems,
   parseSpec,
+  planAwards,
   SCORING_SOURCE,
   type ScoringVersion,
   settleScore,
 } from './score-contacts.ts';
-import { dueScores, ledgerOf, lockContactScores, scoringVersions, versionById } from './store.ts';
+import {
+  contactsState,
+  dueScores,
+  insertLedgerRows,
+  type LedgerRow,
+  ledgerOf,
+  lockContactScores,
+  scoringVersions,
+  versionById,
+} from './store.ts';
 
 export const SCORING_CONSUMER = 'scoring';
 
@@ -49,11 +58,28 @@ export async function scoreItems(tx: Db, items: readonly Interaction[], now: num
       await lockContactScores(tx, contactIds, scoring.version.model_id);
       lockedModels.add(scoring.version.model_id);
     }
+    // One read of the page's contacts' ledgers, scores and status, one write of the new awards.
+    const state = await contactsState(tx, contactIds, scoring.version.id, scoring.version.model_id);
+    const ledgers = new Map<string, LedgerRow[]>();
+    const fresh: LedgerRow[] = [];
     for (const contactId of contactIds) {
-      const existing = await ledgerOf(tx, contactId, scoring.version.id);
-      const awarded = await awardItems(tx, scoring, contactId, byContact.get(contactId) ?? [], existing, now);
-      const rows = await applyFit(tx, scoring, contactId, awarded, now);
-      await settleScore(tx, scoring, contactId, rows, now, scoring.version.state === 'published');
+      const planned = planAwards(
+        scoring,
+        contactId,
+        byContact.get(contactId) ?? [],
+        state.ledgers.get(contactId) ?? [],
+        now,
+      );
+      ledgers.set(contactId, planned.ledger);
+      fresh.push(...planned.fresh);
+    }
+    for (let i = 0; i < fresh.length; i += 500) await insertLedgerRows(tx, fresh.slice(i, i + 500));
+    for (const contactId of contactIds) {
+      const rows = await applyFit(tx, scoring, contactId, ledgers.get(contactId) ?? [], now);
+      await settleScore(tx, scoring, contactId, rows, now, scoring.version.state === 'published', undefined, {
+        before: state.scores.get(contactId),
+        salesReady: state.salesReady.has(contactId),
+      });
     }
   }
 }

@@ -207,6 +207,45 @@ export async function ledgerOf(db: Db, contactId: string, versionId: string): Pr
   return rows.map(ledgerOut);
 }
 
+/** The ledgers, scores and sales-ready status of several contacts in one version (a page's batch read). */
+export async function contactsState(
+  db: Db,
+  contactIds: readonly string[],
+  versionId: string,
+  modelId: string,
+) {
+  const ids = [...contactIds];
+  const [ledger, scores, ready] = await Promise.all([
+    db
+      .selectFrom('score_ledger')
+      .selectAll()
+      .where('version_id', '=', versionId)
+      .where('contact_id', 'in', ids)
+      .orderBy('awarded_at')
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('contact_scores')
+      .selectAll()
+      .where('version_id', '=', versionId)
+      .where('contact_id', 'in', ids)
+      .execute(),
+    db
+      .selectFrom('sales_ready')
+      .select('contact_id')
+      .where('model_id', '=', modelId)
+      .where('contact_id', 'in', ids)
+      .execute(),
+  ]);
+  const ledgers = new Map<string, LedgerRow[]>(ids.map((id) => [id, []]));
+  for (const row of ledger) ledgers.get(row.contact_id)?.push(ledgerOut(row));
+  return {
+    ledgers,
+    scores: new Map(scores.map((row) => [row.contact_id, scoreOut(row)])),
+    salesReady: new Set(ready.map((row) => row.contact_id)),
+  };
+}
+
 /** Writes awards; one already there for the same version, item and rule is kept and this one dropped. */
 export async function insertLedgerRows(db: Db, rows: readonly LedgerRow[]): Promise<void> {
   if (rows.length === 0) return;
