@@ -12,16 +12,29 @@ const SITE = 'https://www.shop.test';
 /** How the nodes reach PostgreSQL: the DATABASE_URL they are given for the test's database, and what to stop after. */
 interface Route {
   name: string;
-  connect(database: TestDatabase): Promise<{ url: string; close(): Promise<void> }>;
+  viaPgBouncer: boolean;
+  connect(database: TestDatabase): Promise<Connection>;
+}
+
+interface Connection {
+  url: string;
+  close(): Promise<void>;
+  /** Through PgBouncer: what it saw of the nodes. */
+  bouncer?: PgBouncer;
 }
 
 const routes: Route[] = [
-  { name: 'directly', connect: async (database) => ({ url: database.url, close: async () => {} }) },
+  {
+    name: 'directly',
+    viaPgBouncer: false,
+    connect: async (database) => ({ url: database.url, close: async () => {} }),
+  },
   {
     name: 'through PgBouncer in transaction pooling mode',
+    viaPgBouncer: true,
     connect: async (database) => {
-      const bouncer: PgBouncer = await startPgBouncer(postgresUrl!, [database.schema!]);
-      return { url: bouncer.url(database.schema!), close: () => bouncer.stop() };
+      const bouncer = await startPgBouncer(postgresUrl!, [database.schema!]);
+      return { url: bouncer.url(database.schema!), close: () => bouncer.stop(), bouncer };
     },
   },
 ];
@@ -31,12 +44,13 @@ for (const route of routes) describeTwoNodes(route);
 function describeTwoNodes(route: Route): void {
   describe.runIf(postgresUrl)(`two nodes on one PostgreSQL, ${route.name}`, () => {
     let database: TestDatabase;
-    let connection: Awaited<ReturnType<Route['connect']>> | undefined;
+    let connection: Connection | undefined;
     let nodes: SpoorProcess[] = [];
     let websiteId: string;
 
     beforeAll(async () => {
-      database = await createTestDatabase('postgres');
+      // An empty schema: the two nodes, started at once, migrate it (one waits for the other's lock).
+      database = await createTestDatabase('postgres', { migrate: false });
       connection = await route.connect(database);
       const url = connection.url;
       nodes = await Promise.all([startSpoorProcess(url), startSpoorProcess(url)]);
@@ -176,5 +190,33 @@ function describeTwoNodes(route: Route): void {
         expect(new Set(results.map((r) => r.s)).size).toBe(1);
       }
     });
+    it('runs jobs on the nodes: the retention pass of the first start finished and is due again an interval on', async () => {
+      const storage = database.open();
+      try {
+        for (let i = 0; ; i++) {
+          const job = await storage.db
+            .selectFrom('jobs')
+            .select(['run_at', 'attempts', 'last_error', 'status'])
+            .where('kind', '=', 'privacy.retention')
+            .executeTakeFirst();
+          if (job && job.run_at > Date.now()) {
+            expect(job).toMatchObject({ status: 'pending', last_error: null });
+            break;
+          }
+          if (i === 100) throw new Error(`The retention job did not finish: ${JSON.stringify(job)}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      } finally {
+        await storage.close();
+      }
+    });
+
+    // Only through PgBouncer (declared only there: no skipped test directly).
+    if (route.viaPgBouncer)
+      it("sent both nodes' transactions through PgBouncer", async () => {
+        const stats = await connection!.bouncer!.stats();
+        expect(stats.clients).toBeGreaterThanOrEqual(2);
+        expect(stats.transactions).toBeGreaterThan(100);
+      });
   });
 }

@@ -23,8 +23,14 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database: a temp SQLite file, or a new PostgreSQL schema. */
-export async function createTestDatabase(engine: EngineName): Promise<TestDatabase> {
+/**
+ * A fresh, migrated database: a temp SQLite file, or a new PostgreSQL schema. `migrate: false` leaves a
+ * PostgreSQL schema empty, for suites whose servers migrate it themselves.
+ */
+export async function createTestDatabase(
+  engine: EngineName,
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   if (engine === 'sqlite') {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
@@ -48,9 +54,11 @@ export async function createTestDatabase(engine: EngineName): Promise<TestDataba
   await admin.connect();
   await admin.query(`create schema ${schema}`);
   await admin.end();
-  const storage = openStorage(postgresUrl, { schema });
-  await migrateToLatest(storage.db);
-  await storage.close();
+  if (options.migrate !== false) {
+    const storage = openStorage(postgresUrl, { schema });
+    await migrateToLatest(storage.db);
+    await storage.close();
+  }
   const url = withSearchPath(postgresUrl, schema);
   return {
     engine,

@@ -5,6 +5,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { freePort } from './server-process.ts';
 
 const BINARY = '/usr/sbin/pgbouncer';
@@ -15,6 +16,8 @@ export interface PgBouncer {
   /** postgres://… of the entry for `schema` (given to startPgBouncer): a pool whose connections use it. */
   url(schema: string): string;
   output(): string;
+  /** From PgBouncer's admin console: transactions it has passed to PostgreSQL, and its clients now. */
+  stats(): Promise<{ transactions: number; clients: number }>;
   stop(): Promise<void>;
 }
 
@@ -60,6 +63,7 @@ export async function startPgBouncer(
       'auth_type = trust',
       `auth_file = ${join(dir, 'users.txt')}`,
       'pool_mode = transaction',
+      `admin_users = ${user}`,
       `default_pool_size = ${options.poolSize ?? 8}`,
       'max_client_conn = 200',
       // A query waiting for a server connection fails after this rather than hanging a test for ever.
@@ -84,6 +88,25 @@ export async function startPgBouncer(
     port,
     url: (schema) => `postgres://${encodeURIComponent(user)}@127.0.0.1:${port}/${schema}`,
     output: () => log,
+    stats: async () => {
+      // The admin console speaks only the simple query protocol: pg uses it for a query without parameters.
+      const admin = new pg.Client({
+        connectionString: `postgres://${encodeURIComponent(user)}@127.0.0.1:${port}/pgbouncer`,
+      });
+      await admin.connect();
+      try {
+        const stats = await admin.query<{ database: string; total_xact_count: string }>('show stats');
+        const clients = await admin.query<{ database: string }>('show clients');
+        return {
+          transactions: stats.rows
+            .filter((r) => schemas.includes(r.database))
+            .reduce((sum, r) => sum + Number(r.total_xact_count), 0),
+          clients: clients.rows.filter((r) => schemas.includes(r.database)).length,
+        };
+      } finally {
+        await admin.end();
+      }
+    },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
       await exited;
