@@ -177,14 +177,10 @@ export async function deleteAnonymousVisitBatch(
   const pageviews = deletedCount(
     await tx.deleteFrom('pageviews').where('visit_id', 'in', ids).executeTakeFirst(),
   );
-  const visits = deletedCount(
-    await tx
-      .deleteFrom('visits')
-      .where('id', 'in', ids)
-      .where('contact_id', 'is', null)
-      .where('last_seen_at', '<', cutoff)
-      .executeTakeFirst(),
-  );
+  // By id alone: the conditions were checked in this transaction, whose rows nobody else may change (the
+  // write lock on SQLite, FOR UPDATE on PostgreSQL). Repeating `contact_id is null` here made SQLite's
+  // planner take visits_by_contact for a long IN list and walk every anonymous visit (decision 039).
+  const visits = deletedCount(await tx.deleteFrom('visits').where('id', 'in', ids).executeTakeFirst());
   return { more, last, visits, pageviews };
 }
 
