@@ -13,7 +13,7 @@ import { collectBodyMaker } from '../load/collect-bodies.ts';
 
 const DAY_MS = 86_400_000;
 const env = process.env;
-const VISITS = Number(env['SPOOR_BENCH_RETENTION_VISITS'] ?? 1_000_000);
+const VISITS = Number(env['SPOOR_BENCH_RETENTION_VISITS'] ?? 500_000);
 const PAGEVIEWS_PER_VISIT = 2;
 const CONNECTIONS = Number(env['SPOOR_BENCH_CONNECTIONS'] ?? 64);
 /** Seconds of load without retention, and again while the pass runs (the pass may take longer). */
