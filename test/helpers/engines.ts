@@ -23,14 +23,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/**
- * A fresh, migrated database: a temp SQLite file, or a new PostgreSQL schema. `migrate: false` leaves a
- * PostgreSQL schema empty, for suites whose servers migrate it themselves.
- */
-export async function createTestDatabase(
-  engine: EngineName,
-  options: { migrate?: boolean } = {},
-): Promise<TestDatabase> {
+/** A fresh, migrated database: a temp SQLite file, or a new PostgreSQL schema. */
+export async function createTestDatabase(engine: EngineName): Promise<TestDatabase> {
   if (engine === 'sqlite') {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
@@ -54,11 +48,9 @@ export async function createTestDatabase(
   await admin.connect();
   await admin.query(`create schema ${schema}`);
   await admin.end();
-  if (options.migrate !== false) {
-    const storage = openStorage(postgresUrl, { schema });
-    await migrateToLatest(storage.db);
-    await storage.close();
-  }
+  const storage = openStorage(postgresUrl, { schema });
+  await migrateToLatest(storage.db);
+  await storage.close();
   const url = withSearchPath(postgresUrl, schema);
   return {
     engine,
