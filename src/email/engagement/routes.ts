@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { media, noContent } from '../../api-contract.ts';
 import type { Config } from '../../config.ts';
 import { VISITOR_COOKIE } from '../../cookies/definitions.ts';
+import { FOR_PEOPLE, page } from '../../http/people-pages.ts';
 import { signHandoff, withHandoff } from '../../identity/handoff.ts';
 import { redirectTargetOf } from '../../lib/destination-url.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -41,8 +42,6 @@ export interface EngagementDeps {
 }
 
 const ONE_CLICK_BODY_LIMIT = 4_096;
-/** People (and mail providers) meet these endpoints, not API clients: the error mapper answers with short pages. */
-const FOR_PEOPLE = { errorsAs: 'page' } as const;
 /**
  * Limits per recipient (per token), not per client address: opens and clicks of thousands of people
  * arrive through a few mail-proxy and gateway addresses (Gmail, Apple, Safe Links), and a limit per
@@ -54,8 +53,6 @@ const RECORDED_CLICKS_PER_RECIPIENT_PER_MINUTE = 30;
 /** Unsubscribes are idempotent; more than this per recipient per minute is abuse and gets a 429. */
 const UNSUBSCRIBE_REQUESTS_PER_RECIPIENT_PER_MINUTE = 10;
 
-/** A page for people; the error mapper answers these endpoints' errors as pages too (FOR_PEOPLE). */
-const page = (description: string) => media('text/html', description);
 const PAGE_ERRORS: Record<number, string> = {
   400: 'A malformed request (a page says why).',
   404: 'An invalid or unknown link (a page).',
