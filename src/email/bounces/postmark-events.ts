@@ -4,7 +4,7 @@
 // (with TypeCode when Type is absent) decides the outcome. Postmark's MessageID is Postmark's own, so
 // the email is named by our X-Spoor-Send header (in Metadata, or quoted in the bounce's Content when
 // the webhook includes it) or by our Message-ID quoted in that Content.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../../lib/same-secret.ts';
 import { type Category, categoryByWords } from './outcome-rules.ts';
 import { parseReport } from './parse-report.ts';
 import {
@@ -16,14 +16,11 @@ import {
   type WebhookOutcome,
 } from './webhook-event.ts';
 
-const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-
 /** True when the Authorization header carries exactly these Basic credentials. */
 export function basicAuthMatches(header: string | undefined, user: string, password: string): boolean {
   const match = /^Basic\s+([A-Za-z0-9+/=]{1,1000})\s*$/i.exec(header ?? '');
   const given = match ? Buffer.from(match[1] as string, 'base64').toString('utf8') : '';
-  // Hashing first makes both sides the same length, so the comparison time says nothing about either.
-  return timingSafeEqual(digest(given), digest(`${user}:${password}`)) && match !== null;
+  return sameSecret(given, `${user}:${password}`) && match !== null;
 }
 
 type Mapped = [WebhookOutcome['kind'], Category] | string;
