@@ -1,10 +1,12 @@
 // What the hosted pages for people share (the subscription center, forward to a friend, an offer's link,
 // the account pages, the links in an email): the route config that has the error mapper answer with pages,
-// a page's entry in the API contract, the reply of a page that holds a token, and the guard that takes only
-// the page's own form posts.
-import type { FastifyReply, onRequestHookHandler } from 'fastify';
+// a page's entry in the API contract, the reply of a page that holds a token, the answer to a link that is
+// not genuine, and the guard that takes only the page's own form posts.
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { media } from '../api-contract.ts';
 import { AppError } from '../lib/errors.ts';
+import { rateLimited } from '../lib/rate-limited.ts';
+import type { WindowCounter } from '../lib/window-counter.ts';
 
 /** People meet these endpoints, not API clients: the error mapper answers their errors with short pages. */
 export const FOR_PEOPLE = { errorsAs: 'page' } as const;
@@ -47,6 +49,21 @@ export function sendPage(
       "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     )
     .send(body);
+}
+
+/**
+ * A link that is not genuine (forged, garbled, unknown): `page` saying so, 404, not cached. An address
+ * sending more of them than `guesses` allows is guessing tokens: 429 with Retry-After.
+ */
+export function answerInvalidLink(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  guesses: WindowCounter,
+  page: string,
+) {
+  if (!guesses.allow(request.ip ?? ''))
+    throw rateLimited(reply, guesses.secondsLeft(), 'requests for this link');
+  return reply.code(404).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(page);
 }
 
 /** Only the page's own form posts: nothing else has a reason to post here (a script would be someone else's). */

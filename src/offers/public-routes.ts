@@ -9,7 +9,7 @@ import type { Config } from '../config.ts';
 import { loadMachineRanges } from '../email/engagement/machine-ranges.ts';
 import { invalidLinkPage } from '../email/engagement/pages.ts';
 import { OFFER_LINK_PATH, OFFER_PAGE_PATH } from '../email/engagement/tracking-urls.ts';
-import { FOR_PEOPLE, page } from '../http/people-pages.ts';
+import { answerInvalidLink, FOR_PEOPLE, page } from '../http/people-pages.ts';
 import { rateLimited } from '../lib/rate-limited.ts';
 import { WindowCounter } from '../lib/window-counter.ts';
 import type { InstallSecrets } from '../secrets/install-secrets.ts';
@@ -51,15 +51,8 @@ export function offerPublicRoutes(app: FastifyInstance, deps: OfferPublicDeps): 
   const spoorPage = (offerId: string, state: ClosedState) =>
     `${config.publicUrl}${offerStatePath(offerId, state)}`;
 
-  const invalid = (request: FastifyRequest, reply: FastifyReply) => {
-    if (!invalidLimit.allow(request.ip ?? ''))
-      throw rateLimited(reply, invalidLimit.secondsLeft(), 'requests for this link');
-    return reply
-      .code(404)
-      .header('cache-control', 'no-store')
-      .type('text/html; charset=utf-8')
-      .send(invalidLinkPage());
-  };
+  const invalid = (request: FastifyRequest, reply: FastifyReply) =>
+    answerInvalidLink(request, reply, invalidLimit, invalidLinkPage());
   const redirect = (reply: FastifyReply, location: string) =>
     reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex').redirect(location, 302);
 

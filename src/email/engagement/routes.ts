@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { media, noContent } from '../../api-contract.ts';
 import type { Config } from '../../config.ts';
 import { VISITOR_COOKIE } from '../../cookies/definitions.ts';
-import { FOR_PEOPLE, page } from '../../http/people-pages.ts';
+import { answerInvalidLink, FOR_PEOPLE, page } from '../../http/people-pages.ts';
 import { signHandoff, withHandoff } from '../../identity/handoff.ts';
 import { redirectTargetOf } from '../../lib/destination-url.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -131,14 +131,8 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): En
 
   const tooMany = (reply: FastifyReply, limit: WindowCounter) =>
     rateLimited(reply, limit.secondsLeft(), 'requests for this link');
-  const invalid = (request: FastifyRequest, reply: FastifyReply, limit: WindowCounter) => {
-    if (!limit.allow(request.ip ?? '')) throw tooMany(reply, limit);
-    return reply
-      .code(404)
-      .header('cache-control', 'no-store')
-      .type('text/html; charset=utf-8')
-      .send(invalidLinkPage());
-  };
+  const invalid = (request: FastifyRequest, reply: FastifyReply, limit: WindowCounter) =>
+    answerInvalidLink(request, reply, limit, invalidLinkPage());
 
   app.register(async (scope) => {
     // Only here: RFC 8058 asks mail providers for multipart/form-data; nothing else in Spoor takes it.

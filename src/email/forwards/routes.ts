@@ -9,10 +9,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { media, noContent } from '../../api-contract.ts';
 import type { Config } from '../../config.ts';
 import { findContactRow } from '../../contacts/store.ts';
-import { FOR_PEOPLE, formPostsOnly, page, sendPage, TOKEN_PAGE_ERRORS } from '../../http/people-pages.ts';
+import {
+  answerInvalidLink,
+  FOR_PEOPLE,
+  formPostsOnly,
+  page,
+  sendPage,
+  TOKEN_PAGE_ERRORS,
+} from '../../http/people-pages.ts';
 import { redirectTargetOf } from '../../lib/destination-url.ts';
 import { Memo } from '../../lib/memo.ts';
-import { limitPerClient, rateLimited } from '../../lib/rate-limited.ts';
+import { limitPerClient } from '../../lib/rate-limited.ts';
 import { WindowCounter } from '../../lib/window-counter.ts';
 import type { InstallSecrets } from '../../secrets/install-secrets.ts';
 import type { Storage } from '../../storage/database.ts';
@@ -189,15 +196,8 @@ export function forwardRoutes(scope: FastifyInstance, deps: ForwardRoutesDeps): 
       request.log.error({ err: error }, `a forwarded copy's ${kind} could not be recorded`);
     }
   };
-  const invalid = (request: FastifyRequest, reply: FastifyReply) => {
-    if (!invalidLimit.allow(request.ip ?? ''))
-      throw rateLimited(reply, invalidLimit.secondsLeft(), 'requests for this link');
-    return reply
-      .code(404)
-      .header('cache-control', 'no-store')
-      .type('text/html; charset=utf-8')
-      .send(invalidLinkPage());
-  };
+  const invalid = (request: FastifyRequest, reply: FastifyReply) =>
+    answerInvalidLink(request, reply, invalidLimit, invalidLinkPage());
 
   app.get(
     `${COPY_PIXEL_PATH}*`,
