@@ -9,7 +9,7 @@ import type { Config } from '../config.ts';
 import { loadMachineRanges } from '../email/engagement/machine-ranges.ts';
 import { invalidLinkPage } from '../email/engagement/pages.ts';
 import { OFFER_LINK_PATH, OFFER_PAGE_PATH } from '../email/engagement/tracking-urls.ts';
-import { answerInvalidLink, FOR_PEOPLE, page } from '../http/people-pages.ts';
+import { answerInvalidLink, FOR_PEOPLE, page } from '../lib/people-pages.ts';
 import { rateLimited } from '../lib/rate-limited.ts';
 import { WindowCounter } from '../lib/window-counter.ts';
 import type { InstallSecrets } from '../secrets/install-secrets.ts';

@@ -6,8 +6,8 @@ import type { FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastif
 import type { Kysely } from 'kysely';
 import { SESSION_COOKIE } from '../../cookies/definitions.ts';
 import { sessionCookieSetter } from '../../cookies/set-cookie.ts';
-import { FOR_PEOPLE, page, sendPage } from '../../http/people-pages.ts';
 import { AppError } from '../../lib/errors.ts';
+import { FOR_PEOPLE, page, sendPage } from '../../lib/people-pages.ts';
 import { limitPerClient } from '../../lib/rate-limited.ts';
 import type { Database } from '../../storage/schema.ts';
 import { readCookie } from '../../tracking/tracking-cookies.ts';

@@ -9,6 +9,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { media, noContent } from '../../api-contract.ts';
 import type { Config } from '../../config.ts';
 import { findContactRow } from '../../contacts/store.ts';
+import { redirectTargetOf } from '../../lib/destination-url.ts';
+import { Memo } from '../../lib/memo.ts';
 import {
   answerInvalidLink,
   FOR_PEOPLE,
@@ -16,9 +18,7 @@ import {
   page,
   sendPage,
   TOKEN_PAGE_ERRORS,
-} from '../../http/people-pages.ts';
-import { redirectTargetOf } from '../../lib/destination-url.ts';
-import { Memo } from '../../lib/memo.ts';
+} from '../../lib/people-pages.ts';
 import { limitPerClient } from '../../lib/rate-limited.ts';
 import { WindowCounter } from '../../lib/window-counter.ts';
 import type { InstallSecrets } from '../../secrets/install-secrets.ts';

@@ -6,7 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Config } from '../../config.ts';
-import { FOR_PEOPLE, formPostsOnly, page, sendPage, TOKEN_PAGE_ERRORS } from '../../http/people-pages.ts';
+import { FOR_PEOPLE, formPostsOnly, page, sendPage, TOKEN_PAGE_ERRORS } from '../../lib/people-pages.ts';
 import { limitPerClient } from '../../lib/rate-limited.ts';
 import { unsubscribeFromLists } from '../../lists/store.ts';
 import type { InstallSecrets } from '../../secrets/install-secrets.ts';

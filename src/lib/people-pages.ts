@@ -4,9 +4,9 @@
 // not genuine, and the guard that takes only the page's own form posts.
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { media } from '../api-contract.ts';
-import { AppError } from '../lib/errors.ts';
-import { rateLimited } from '../lib/rate-limited.ts';
-import type { WindowCounter } from '../lib/window-counter.ts';
+import { AppError } from './errors.ts';
+import { rateLimited } from './rate-limited.ts';
+import type { WindowCounter } from './window-counter.ts';
 
 /** People meet these endpoints, not API clients: the error mapper answers their errors with short pages. */
 export const FOR_PEOPLE = { errorsAs: 'page' } as const;
