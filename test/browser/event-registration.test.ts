@@ -3,20 +3,12 @@
 // joins the waitlist from the same page. Screenshots (of the form when full and of the waitlist page) at 1280 and 390 px and axe-core on each page.
 import { describe, expect, it } from 'vitest';
 import { chromiumPath } from '../helpers/browser.ts';
-import { expectNoSeriousAxeViolations, screenshotPage, setUpDashboardSuite } from '../support/dashboard.ts';
+import { expectNoSeriousAxeViolations, screenshotPage } from '../support/dashboard.ts';
+import { setUpEventSiteSuite } from '../support/event-site.ts';
 
 describe.skipIf(!chromiumPath)('browser: registering for an event', () => {
-  const suite = setUpDashboardSuite('sqlite', () => ({ formRateLimit: 100_000 }));
-  const api = async <T>(method: 'GET' | 'POST', url: string, payload?: object): Promise<T> => {
-    const res = await suite.server.spoor.app.inject({
-      method,
-      url,
-      headers: suite.server.spoor.auth,
-      ...(payload ? { payload } : {}),
-    });
-    expect(res.statusCode, res.body).toBeLessThan(300);
-    return res.json() as T;
-  };
+  const suite = setUpEventSiteSuite();
+  const api = suite.api;
 
   it('registers through the page form without JavaScript, then joins the waitlist when full', async () => {
     const event = await api<{ id: string; slug: string }>('POST', '/api/events', {
