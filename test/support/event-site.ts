@@ -2,7 +2,8 @@
 // (the job runner on), the admin API as the suites call it, and the contact's sign-in by the emailed link —
 // taken from the sign-in email that arrives after asking (a contact also gets confirmations, and an earlier
 // test's used link may be the newest mail).
-import type { Page } from 'playwright-core';
+import jsQRModule from 'jsqr';
+import type { Locator, Page } from 'playwright-core';
 import { beforeAll, expect } from 'vitest';
 import type { Config } from '../../src/config.ts';
 import { type SmtpSink, smtpConfigFor, startSmtpSink } from '../helpers/smtp-sink.ts';
@@ -64,6 +65,9 @@ export function setUpEventSiteSuite(overrides: Partial<Config> = {}): EventSiteS
   };
 }
 
+// jsqr is CommonJS: under Node's ESM its default import is module.exports, whose `default` is the function.
+const jsQR = jsQRModule.default;
+
 const SIGN_IN_LINK = /https?:\/\/[^\s/]+\/events\/portal\/sign-in\/link\?token=[^\s"<>]+/;
 
 /** The sign-in link in the first sign-in email `to` received after it had `before` emails. */
@@ -95,4 +99,19 @@ export async function signInToPortal(page: Page, origin: string, sink: SmtpSink,
   await page.goto(await askForSignInLink(page, sink, email));
   await page.getByRole('button', { name: 'Sign me in' }).click();
   await page.getByRole('heading', { name: 'Your registrations' }).waitFor();
+}
+
+/** The text of the QR code an `<img>` shows: its pixels read through a canvas, decoded by jsqr (a phone's camera). */
+export async function decodeQrImage(image: Locator): Promise<string | null> {
+  await image.waitFor();
+  const pixels = await image.evaluate((img: HTMLImageElement) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const context2d = canvas.getContext('2d')!;
+    context2d.drawImage(img, 0, 0);
+    const data = context2d.getImageData(0, 0, canvas.width, canvas.height);
+    return { width: data.width, height: data.height, data: Array.from(data.data) };
+  });
+  return jsQR(Uint8ClampedArray.from(pixels.data), pixels.width, pixels.height)?.data ?? null;
 }
