@@ -1,7 +1,7 @@
 // An event's sessions and passes in its editor: each one's form (open it to change it), a form to add one,
 // and deleting. Times are wall times in the event's zone; texts per language (the default one required).
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { api, data } from '../../api/client';
 import { CheckboxField, FormError, TextAreaField, TextField } from '../../ui/fields';
 import { Section } from '../../ui/Page';
@@ -258,75 +258,93 @@ function DeleteButton({ label, run }: { label: string; run: () => Promise<unknow
   );
 }
 
-export function SessionsSection({ event, canWrite }: { event: EventDoc; canWrite: boolean }) {
-  const queryClient = useQueryClient();
-  const remove = async (sessionId: string) => {
-    await api.DELETE('/api/events/{id}/sessions/{sessionId}', {
-      params: { path: { id: event.id, sessionId } },
-    });
-    await queryClient.invalidateQueries({ queryKey: ['event', event.id] });
-  };
+/** A section listing an event's sessions or passes: each opens to its form and a delete button. */
+function ItemsSection<T extends { id: string }>(props: {
+  title: string;
+  /** "session" or "pass": the words of the buttons and the empty state. */
+  noun: string;
+  items: readonly T[];
+  canWrite: boolean;
+  summary: (item: T) => ReactNode;
+  meta: (item: T) => ReactNode;
+  /** The form editing `item`, or adding one when absent. */
+  form: (item?: T) => ReactNode;
+  remove: (id: string) => Promise<unknown>;
+}) {
+  const { noun, canWrite } = props;
   return (
-    <Section title="Sessions">
-      {event.sessions.length === 0 ? <p>No sessions yet.</p> : null}
-      {event.sessions.map((s) => (
-        <details key={s.id} className="event-item">
-          <summary>
-            {defaultText(s.name, event.languages)} · {shownTime(s.start)} – {shownTime(s.end).slice(11)}
-          </summary>
-          <p className="as-of">
-            {[s.room, s.speakers.join(', '), s.capacity === null ? null : `${s.taken} / ${s.capacity} places`]
-              .filter(Boolean)
-              .join(' · ')}
-          </p>
+    <Section title={props.title}>
+      {props.items.length === 0 ? <p>No {props.title.toLowerCase()} yet.</p> : null}
+      {props.items.map((item) => (
+        <details key={item.id} className="event-item">
+          <summary>{props.summary(item)}</summary>
+          <p className="as-of">{props.meta(item)}</p>
           {canWrite ? (
             <>
-              <SessionForm event={event} session={s} />
-              <DeleteButton label="Delete session" run={() => remove(s.id)} />
+              {props.form(item)}
+              <DeleteButton label={`Delete ${noun}`} run={() => props.remove(item.id)} />
             </>
           ) : null}
         </details>
       ))}
       {canWrite ? (
         <details className="event-item">
-          <summary>Add a session</summary>
-          <SessionForm event={event} />
+          <summary>Add a {noun}</summary>
+          {props.form()}
         </details>
       ) : null}
     </Section>
   );
 }
 
+export function SessionsSection({ event, canWrite }: { event: EventDoc; canWrite: boolean }) {
+  const queryClient = useQueryClient();
+  return (
+    <ItemsSection
+      title="Sessions"
+      noun="session"
+      items={event.sessions}
+      canWrite={canWrite}
+      summary={(s) => (
+        <>
+          {defaultText(s.name, event.languages)} · {shownTime(s.start)} – {shownTime(s.end).slice(11)}
+        </>
+      )}
+      meta={(s) =>
+        [s.room, s.speakers.join(', '), s.capacity === null ? null : `${s.taken} / ${s.capacity} places`]
+          .filter(Boolean)
+          .join(' · ')
+      }
+      form={(s) => <SessionForm event={event} {...(s ? { session: s } : {})} />}
+      remove={async (sessionId) => {
+        await api.DELETE('/api/events/{id}/sessions/{sessionId}', {
+          params: { path: { id: event.id, sessionId } },
+        });
+        await queryClient.invalidateQueries({ queryKey: ['event', event.id] });
+      }}
+    />
+  );
+}
+
 export function PassesSection({ event, canWrite }: { event: EventDoc; canWrite: boolean }) {
   const queryClient = useQueryClient();
-  const remove = async (passId: string) => {
-    await api.DELETE('/api/events/{id}/passes/{passId}', { params: { path: { id: event.id, passId } } });
-    await queryClient.invalidateQueries({ queryKey: ['event', event.id] });
-  };
   return (
-    <Section title="Passes">
-      {event.passes.length === 0 ? <p>No passes yet.</p> : null}
-      {event.passes.map((p) => (
-        <details key={p.id} className="event-item">
-          <summary>{defaultText(p.name, event.languages)}</summary>
-          <p className="as-of">
-            {p.capacity === null ? 'No limit' : `${p.taken} / ${p.capacity} places`} · opens{' '}
-            {p.sessionIds.length === 0 ? 'the event' : `${p.sessionIds.length} session(s)`}
-          </p>
-          {canWrite ? (
-            <>
-              <PassForm event={event} pass={p} />
-              <DeleteButton label="Delete pass" run={() => remove(p.id)} />
-            </>
-          ) : null}
-        </details>
-      ))}
-      {canWrite ? (
-        <details className="event-item">
-          <summary>Add a pass</summary>
-          <PassForm event={event} />
-        </details>
-      ) : null}
-    </Section>
+    <ItemsSection
+      title="Passes"
+      noun="pass"
+      items={event.passes}
+      canWrite={canWrite}
+      summary={(p) => defaultText(p.name, event.languages)}
+      meta={(p) =>
+        `${p.capacity === null ? 'No limit' : `${p.taken} / ${p.capacity} places`} · opens ${
+          p.sessionIds.length === 0 ? 'the event' : `${p.sessionIds.length} session(s)`
+        }`
+      }
+      form={(p) => <PassForm event={event} {...(p ? { pass: p } : {})} />}
+      remove={async (passId) => {
+        await api.DELETE('/api/events/{id}/passes/{passId}', { params: { path: { id: event.id, passId } } });
+        await queryClient.invalidateQueries({ queryKey: ['event', event.id] });
+      }}
+    />
   );
 }
