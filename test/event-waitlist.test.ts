@@ -197,6 +197,14 @@ describeEachEngine('event registration and waitlist', (engine) => {
     const draft = await newEvent(`draft-${engine}`);
     const closed = await newEvent(`closed-${engine}`, { registrationOpens: '2027-09-01T00:00' });
     expect((await publish(closed.id)).statusCode).toBe(200);
+    const over = await newEvent(`over-${engine}`, { registrationCloses: '2026-01-01T00:00' });
+    expect((await publish(over.id)).statusCode).toBe(200);
+    const full = await newEvent(`full-${engine}`, { capacity: 1 });
+    await publish(full.id);
+    const taken = (await api('POST', '/api/contacts', { email: `first@full-${engine}.test` })).json().id;
+    expect((await api('POST', `/api/events/${full.id}/registrations`, { contactId: taken })).statusCode).toBe(
+      201,
+    );
     const cancelled = await newEvent(`cancelled-${engine}`);
     await publish(cancelled.id);
     await api('POST', `/api/events/${cancelled.id}/cancel`);
@@ -212,6 +220,8 @@ describeEachEngine('event registration and waitlist', (engine) => {
       [open.slug, { pass: labPass }, 422, /Please give your email address/],
     ];
     cases.push([closed.slug, { ...who }, 422, /has not opened yet/]);
+    cases.push([over.slug, { ...who }, 422, /Registration for this event is closed\./]);
+    cases.push([full.slug, { ...who }, 409, /This event is full; no place was taken\./]);
     for (const [slug, fields, status, message] of cases) {
       const answer = await form(`/events/${slug}/register`, fields);
       expect(answer.statusCode, `${slug} ${JSON.stringify(fields)}`).toBe(status);
@@ -219,6 +229,25 @@ describeEachEngine('event registration and waitlist', (engine) => {
       expect(answer.headers['content-type']).toMatch(/text\/html/);
     }
     expect(await stored()).toEqual(before);
+    // The same refusals through the API (a known contact): a clear 4xx each, nothing stored.
+    const dora = (await api('POST', '/api/contacts', who)).json().id;
+    const storedBefore = await stored();
+    const apiCases: Array<[string, object, number, RegExp]> = [
+      [draft.id, {}, 422, /not published/],
+      [cancelled.id, {}, 422, /cancelled/],
+      [closed.id, {}, 422, /has not opened yet/],
+      [over.id, {}, 422, /is closed/],
+      [full.id, {}, 409, /is full/],
+      [open.id, { passId: labPass, sessionIds: [talk] }, 422, /is not one the pass opens/],
+      [open.id, { passId: otherPass }, 422, /is not a pass of this event/],
+      [open.id, { passId: labPass, sessionIds: ['no-such-session'] }, 422, /is not a session of this event/],
+    ];
+    for (const [eventId, ask, status, message] of apiCases) {
+      const answer = await api('POST', `/api/events/${eventId}/registrations`, { contactId: dora, ...ask });
+      expect(answer.statusCode, `${eventId} ${JSON.stringify(ask)}: ${answer.body}`).toBe(status);
+      expect(answer.json().message).toMatch(message);
+    }
+    expect(await stored()).toEqual(storedBefore);
     // Posted from another site: refused before anything.
     expect(
       (
@@ -229,7 +258,7 @@ describeEachEngine('event registration and waitlist', (engine) => {
         )
       ).statusCode,
     ).toBe(403);
-    expect(await stored()).toEqual(before);
+    expect(await stored()).toEqual(storedBefore);
   });
 
   it('cancels from the portal, holds the freed place for the next waitlisted, and accepts, declines and expires offers', async () => {

@@ -211,6 +211,21 @@ describeEachEngine('event website', (engine) => {
     expect(shown.headers['set-cookie']).toBeUndefined();
     const altered = `${token.slice(0, -3)}${token.endsWith('A') ? 'BBB' : 'AAA'}`;
     expect((await form('/events/portal/sign-in/link', { token: altered })).statusCode).toBe(404);
+    // An altered link and one never issued get the same page, naming no address and setting no cookie.
+    const linkPage = (t: string) =>
+      server.spoor.app.inject({ url: `/events/portal/sign-in/link?token=${encodeURIComponent(t)}` });
+    const alteredPage = await linkPage(altered);
+    const unknownPage = await linkPage('bm9ib2R5.AAAAAAAAAAAAAAAAAAAAAAAA');
+    for (const refused of [alteredPage, unknownPage]) {
+      expect(refused.statusCode).toBe(404);
+      expect(refused.body).toContain('This sign-in link is not valid');
+      expect(refused.body).not.toContain('ann@example.com');
+      expect(refused.headers['set-cookie']).toBeUndefined();
+    }
+    expect(unknownPage.body).toBe(alteredPage.body);
+    expect(
+      (await form('/events/portal/sign-in/link', { token: 'bm9ib2R5.AAAAAAAAAAAAAAAAAAAAAAAA' })).statusCode,
+    ).toBe(404);
     expect(
       (await form('/events/portal/sign-in/link', { token }, { origin: 'https://evil.test' })).statusCode,
     ).toBe(403);
