@@ -141,7 +141,7 @@ describe.skipIf(!chromiumPath)('browser: the event website', () => {
         .where('website_id', '=', websiteId)
         .execute();
       return rows.some((r) => r.path === `/events/${slug}`);
-    });
+    }, 30_000);
     await expectNoSeriousAxeViolations(page);
     await screenshotPage(page, 'event-page');
     await page.goto(`${suite.server.origin}/events`);
