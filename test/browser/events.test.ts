@@ -134,14 +134,18 @@ describe.skipIf(!chromiumPath)('browser: the event website', () => {
     const page = await context.newPage();
     await page.goto(`${suite.server.origin}/events/${slug}`);
     const db = suite.server.spoor.storage.db;
-    await waitFor('the page view of the event page', async () => {
-      const rows = await db
-        .selectFrom('pageviews')
-        .select('path')
-        .where('website_id', '=', websiteId)
-        .execute();
-      return rows.some((r) => r.path === `/events/${slug}`);
-    }, 30_000);
+    await waitFor(
+      'the page view of the event page',
+      async () => {
+        const rows = await db
+          .selectFrom('pageviews')
+          .select('path')
+          .where('website_id', '=', websiteId)
+          .execute();
+        return rows.some((r) => r.path === `/events/${slug}`);
+      },
+      30_000,
+    );
     await expectNoSeriousAxeViolations(page);
     await screenshotPage(page, 'event-page');
     await page.goto(`${suite.server.origin}/events`);
