@@ -6,14 +6,11 @@
 // portal's .ics downloads parse, and the public one carries nothing personal.
 import ICAL from 'ical.js';
 import type { ParsedMail } from 'mailparser';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { enqueueRegistrationMail } from '../src/events/calendar/mail.ts';
-import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
-import { type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
-import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { describeEachEngine } from './helpers/engines.ts';
+import { EVENT_ORIGIN as ORIGIN, useEventServer } from './support/event-server.ts';
 import { waitFor } from './support/wait-for.ts';
-
-const ORIGIN = 'https://spoor.test';
 
 function parseCalendar(text: string) {
   const root = new ICAL.Component(ICAL.parse(text));
@@ -49,49 +46,24 @@ function calendarParts(mail: ParsedMail) {
 }
 
 describeEachEngine('event calendar invitations', (engine) => {
-  let database: TestDatabase;
-  let spoor: RunningSpoor;
-  let sink: SmtpSink;
+  const server = useEventServer(engine, { emailFrom: 'Spoor Events <events@spoor.test>' });
 
-  beforeAll(async () => {
-    database = await createTestDatabase(engine);
-    sink = await startSmtpSink();
-    spoor = await startSpoor(database, {
-      publicUrl: ORIGIN,
-      formRateLimit: 100_000,
-      emailFrom: 'Spoor Events <events@spoor.test>',
-      smtp: smtpConfigFor(sink, { pool: 1 }),
-    });
-  });
-  afterAll(async () => {
-    await spoor?.close();
-    await sink?.close();
-    await database?.drop();
-  });
-
-  const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
-    spoor.app.inject({ method, url, headers: spoor.auth, ...(payload ? { payload } : {}) });
+  const { api, form } = server;
 
   /** Runs the due jobs until `count` more messages reached `address`; answers the new ones. */
   async function mailsTo(address: string, count: number): Promise<ParsedMail[]> {
-    const before = sink.receivedBy(address).length;
+    const before = server.sink.receivedBy(address).length;
     await waitFor(`${count} email(s) to ${address}`, async () => {
-      await spoor.runDueJobs();
-      return sink.receivedBy(address).length >= before + count;
+      await server.spoor.runDueJobs();
+      return server.sink.receivedBy(address).length >= before + count;
     });
-    return sink
+    return server.sink
       .receivedBy(address)
       .slice(before)
       .map((m) => m.parsed);
   }
 
-  async function newEvent(slug: string, fields: object) {
-    const created = await api('POST', '/api/events', { slug, ...fields });
-    expect(created.statusCode, created.body).toBe(201);
-    const event = created.json();
-    expect((await api('POST', `/api/events/${event.id}/publish`)).statusCode).toBe(200);
-    return event;
-  }
+  const newEvent = (slug: string, fields: object) => server.newEvent({ slug, ...fields });
 
   it('confirms a registration with an invitation in the event zone, updates it on a change, cancels it with the event', async () => {
     const event = await newEvent('nyc-summit', {
@@ -145,7 +117,7 @@ describeEachEngine('event calendar invitations', (engine) => {
     expect(confirmation!.text).toContain('Ouverture');
     expect(confirmation!.html).toContain('<html lang="fr">');
     // iMIP: the calendar as a text/calendar alternative with its method, and as invite.ics.
-    const raw = sink.receivedBy('zoe@example.com').at(-1)!.raw.toString();
+    const raw = server.sink.receivedBy('zoe@example.com').at(-1)!.raw.toString();
     expect(raw).toMatch(/Content-Type: multipart\/mixed/);
     expect(raw).toMatch(/Content-Type: multipart\/alternative/);
     expect(raw).toMatch(/Content-Type: text\/calendar; charset=utf-8; method=REQUEST/i);
@@ -177,9 +149,9 @@ describeEachEngine('event calendar invitations', (engine) => {
       (await api('PATCH', `/api/events/${event.id}`, { description: { en: 'More talks.', fr: 'Plus.' } }))
         .statusCode,
     ).toBe(200);
-    await spoor.runDueJobs();
-    await spoor.runDueJobs();
-    const beforeChange = sink.receivedBy('zoe@example.com').length;
+    await server.spoor.runDueJobs();
+    await server.spoor.runDueJobs();
+    const beforeChange = server.sink.receivedBy('zoe@example.com').length;
     expect(beforeChange).toBe(1);
     const moved = await api('PATCH', `/api/events/${event.id}`, {
       start: '2027-11-10T08:00',
@@ -198,7 +170,7 @@ describeEachEngine('event calendar invitations', (engine) => {
     expect(second.sequence).toBeGreaterThan(first.sequence);
 
     // The public download: the event's own UID, nothing personal, and the same times.
-    const ics = await spoor.app.inject({ url: '/events/nyc-summit/calendar.ics?lang=en' });
+    const ics = await server.spoor.app.inject({ url: '/events/nyc-summit/calendar.ics?lang=en' });
     expect(ics.statusCode).toBe(200);
     expect(ics.headers['content-type']).toMatch(/^text\/calendar/);
     expect(ics.body).not.toContain('zoe');
@@ -213,7 +185,7 @@ describeEachEngine('event calendar invitations', (engine) => {
       sequence: second.sequence,
     });
     // The page links to it and shows the same local time with the zone named.
-    const page = await spoor.app.inject({ url: '/events/nyc-summit?lang=en' });
+    const page = await server.spoor.app.inject({ url: '/events/nyc-summit?lang=en' });
     expect(page.body).toContain('href="/events/nyc-summit/calendar.ics"');
     expect(page.body).toContain('datetime="2027-11-10T08:00:00-05:00"');
     expect(page.body).toContain('America/New_York (UTC-05:00)');
@@ -222,16 +194,16 @@ describeEachEngine('event calendar invitations', (engine) => {
     expect((await api('POST', `/api/events/${event.id}/cancel`)).statusCode).toBe(200);
     const [cancel] = await mailsTo('zoe@example.com', 1);
     expect(cancel!.subject).toBe('Annulé : Sommet de New York');
-    expect(sink.receivedBy('zoe@example.com').at(-1)!.raw.toString()).toMatch(/method=CANCEL/i);
+    expect(server.sink.receivedBy('zoe@example.com').at(-1)!.raw.toString()).toMatch(/method=CANCEL/i);
     const third = parseCalendar(calendarParts(cancel!).attachment!.content.toString('utf8'));
     expect(third).toMatchObject({ method: 'CANCEL', uid: first.uid, status: 'CANCELLED' });
     expect(third.sequence).toBeGreaterThan(second.sequence);
     // Repeated runs send nothing more; the public file says cancelled.
-    await spoor.runDueJobs();
-    await spoor.runDueJobs();
-    expect(sink.receivedBy('zoe@example.com')).toHaveLength(3);
+    await server.spoor.runDueJobs();
+    await server.spoor.runDueJobs();
+    expect(server.sink.receivedBy('zoe@example.com')).toHaveLength(3);
     const cancelledIcs = parseCalendar(
-      (await spoor.app.inject({ url: '/events/nyc-summit/calendar.ics' })).body,
+      (await server.spoor.app.inject({ url: '/events/nyc-summit/calendar.ics' })).body,
     );
     expect(cancelledIcs.status).toBe('CANCELLED');
     expect(cancelledIcs.sequence).toBe(third.sequence);
@@ -260,17 +232,10 @@ describeEachEngine('event calendar invitations', (engine) => {
       start: '2027-04-02T00:00:00.000Z',
       location: 'https://meet.example/tokyo',
     });
-    const page = await spoor.app.inject({ url: '/events/tokyo-meetup' });
+    const page = await server.spoor.app.inject({ url: '/events/tokyo-meetup' });
     expect(page.body).toContain('datetime="2027-04-02T09:00:00+09:00"');
 
     // The portal offers the registration's own file (the invitation's UID), to its contact only.
-    const form = (url: string, fields: Record<string, string>) =>
-      spoor.app.inject({
-        method: 'POST',
-        url,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
-        payload: new URLSearchParams(fields).toString(),
-      });
     await form('/events/portal/sign-in', { email: 'ken@example.com' });
     const [signInMail] = await mailsTo('ken@example.com', 1);
     const token = new URL(/https:\/\/spoor\.test\/\S+/.exec(signInMail!.text ?? '')![0]).searchParams.get(
@@ -279,22 +244,26 @@ describeEachEngine('event calendar invitations', (engine) => {
     const cookie = String((await form('/events/portal/sign-in/link', { token })).headers['set-cookie']).split(
       ';',
     )[0]!;
-    const portal = await spoor.app.inject({ url: '/events/portal', headers: { cookie } });
+    const portal = await server.spoor.app.inject({ url: '/events/portal', headers: { cookie } });
     const path = `/events/portal/registrations/${registered.json().id}/calendar.ics`;
     expect(portal.body).toContain(`href="${path}"`);
-    const own = await spoor.app.inject({ url: path, headers: { cookie } });
+    const own = await server.spoor.app.inject({ url: path, headers: { cookie } });
     expect(own.statusCode).toBe(200);
     const file = parseCalendar(own.body);
     expect(file).toMatchObject({ method: 'PUBLISH', uid: invitation.uid, localStart: '2027-04-02T09:00:00' });
     // Signed out or someone else's: 404, nothing disclosed.
-    expect((await spoor.app.inject({ url: path })).statusCode).toBe(404);
+    expect((await server.spoor.app.inject({ url: path })).statusCode).toBe(404);
     expect(
-      (await spoor.app.inject({ url: '/events/portal/registrations/nope/calendar.ics', headers: { cookie } }))
-        .statusCode,
+      (
+        await server.spoor.app.inject({
+          url: '/events/portal/registrations/nope/calendar.ics',
+          headers: { cookie },
+        })
+      ).statusCode,
     ).toBe(404);
     // Cancelling the registration (as the cancelling code does: the change and the mail in one
     // transaction) withdraws the invitation: CANCEL, same UID, one above the last SEQUENCE.
-    await spoor.storage.db.transaction().execute(async (tx) => {
+    await server.spoor.storage.db.transaction().execute(async (tx) => {
       await tx
         .updateTable('event_registrations')
         .set({ status: 'cancelled', cancelled_at: Date.now() })
@@ -312,13 +281,13 @@ describeEachEngine('event calendar invitations', (engine) => {
       partstat: 'DECLINED',
     });
     expect(cancel.sequence).toBe(invitation.sequence + 1);
-    await spoor.runDueJobs();
-    expect(sink.receivedBy('ken@example.com')).toHaveLength(3);
-    const after = await spoor.app.inject({ url: '/events/portal', headers: { cookie } });
+    await server.spoor.runDueJobs();
+    expect(server.sink.receivedBy('ken@example.com')).toHaveLength(3);
+    const after = await server.spoor.app.inject({ url: '/events/portal', headers: { cookie } });
     expect(after.body).not.toContain(`href="${path}"`);
-    expect(parseCalendar((await spoor.app.inject({ url: path, headers: { cookie } })).body).status).toBe(
-      'CANCELLED',
-    );
+    expect(
+      parseCalendar((await server.spoor.app.inject({ url: path, headers: { cookie } })).body).status,
+    ).toBe('CANCELLED');
 
     // A draft has no public file.
     const draft = (
@@ -332,6 +301,6 @@ describeEachEngine('event calendar invitations', (engine) => {
       })
     ).json();
     expect(draft.status).toBe('draft');
-    expect((await spoor.app.inject({ url: '/events/draft-one/calendar.ics' })).statusCode).toBe(404);
+    expect((await server.spoor.app.inject({ url: '/events/draft-one/calendar.ics' })).statusCode).toBe(404);
   });
 });

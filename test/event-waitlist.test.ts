@@ -3,14 +3,12 @@
 // portal cancels (origin-checked), a freed place is held for the next waitlisted person and emailed over
 // real SMTP with an offer link (GET changes nothing; accept, decline, expiry on the job runner moving it
 // on), the leave link, the changes in the contact's timeline, and the counters equal to the rows.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { countersOf } from '../src/events/store.ts';
-import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
-import { type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
-import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { describeEachEngine } from './helpers/engines.ts';
+import { EVENT_ORIGIN as ORIGIN, useEventServer } from './support/event-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
-const ORIGIN = 'https://spoor.test';
 const EVENT = {
   name: { en: 'Garden day' },
   timeZone: 'Europe/Paris',
@@ -20,44 +18,10 @@ const EVENT = {
 };
 
 describeEachEngine('event registration and waitlist', (engine) => {
-  let database: TestDatabase;
-  let spoor: RunningSpoor;
-  let sink: SmtpSink;
+  const server = useEventServer(engine, { eventWaitlistOfferHours: 2 });
 
-  beforeAll(async () => {
-    database = await createTestDatabase(engine);
-    sink = await startSmtpSink();
-    spoor = await startSpoor(database, {
-      publicUrl: ORIGIN,
-      formRateLimit: 100_000,
-      smtp: smtpConfigFor(sink, { pool: 1 }),
-      eventWaitlistOfferHours: 2,
-    });
-  });
-  afterAll(async () => {
-    await spoor?.close();
-    await sink?.close();
-    await database?.drop();
-  });
-
-  const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
-    spoor.app.inject({ method, url, headers: spoor.auth, ...(payload ? { payload } : {}) });
-  const form = (
-    url: string,
-    fields: Record<string, string | string[]>,
-    headers: Record<string, string> = {},
-  ) => {
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(fields))
-      for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
-    return spoor.app.inject({
-      method: 'POST',
-      url,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...headers },
-      payload: body.toString(),
-    });
-  };
-  const db = () => spoor.storage.db;
+  const { api, form } = server;
+  const db = () => server.spoor.storage.db;
   const count = async (table: 'contacts' | 'form_submissions' | 'event_registrations') =>
     Number(
       (
@@ -72,10 +36,8 @@ describeEachEngine('event registration and waitlist', (engine) => {
     await count('form_submissions'),
     await count('event_registrations'),
   ];
-  async function newEvent(slug: string, extra: object = {}) {
-    const event = (await api('POST', '/api/events', { ...EVENT, slug, ...extra })).json();
-    return event as { id: string; slug: string };
-  }
+  const newEvent = (slug: string, extra: object = {}) =>
+    server.newEvent({ ...EVENT, slug, ...extra }, { publish: false });
   const publish = (id: string) => api('POST', `/api/events/${id}/publish`);
   const registrations = async (eventId: string) =>
     (await api('GET', `/api/events/${eventId}/registrations`)).json().registrations as Array<{
@@ -84,19 +46,21 @@ describeEachEngine('event registration and waitlist', (engine) => {
       status: string;
     }>;
   async function mailTo(address: string, subject: RegExp) {
-    await spoor.runDueJobs();
+    await server.spoor.runDueJobs();
     await waitFor(`mail to ${address}`, () =>
-      sink.messages.some((m) => m.envelope.rcptTo.includes(address) && subject.test(m.parsed.subject ?? '')),
+      server.sink.messages.some(
+        (m) => m.envelope.rcptTo.includes(address) && subject.test(m.parsed.subject ?? ''),
+      ),
     );
-    return sink.messages
+    return server.sink.messages
       .filter((m) => m.envelope.rcptTo.includes(address) && subject.test(m.parsed.subject ?? ''))
       .at(-1)!;
   }
   /** Waits for a calendar invitation with this METHOD (REQUEST, CANCEL) to the address. */
   async function invitationTo(address: string, method: 'REQUEST' | 'CANCEL') {
-    await spoor.runDueJobs();
+    await server.spoor.runDueJobs();
     await waitFor(`a ${method} invitation to ${address}`, () =>
-      sink.messages.some(
+      server.sink.messages.some(
         (m) => m.envelope.rcptTo.includes(address) && m.raw.toString().includes(`METHOD:${method}`),
       ),
     );
@@ -132,7 +96,7 @@ describeEachEngine('event registration and waitlist', (engine) => {
   it('registers from the event page through its form: a new contact made, a known one matched, then the waitlist', async () => {
     const event = await newEvent(`garden-${engine}`, { capacity: 2 });
     await publish(event.id);
-    const page = await spoor.app.inject({ url: `/events/${event.slug}` });
+    const page = await server.spoor.app.inject({ url: `/events/${event.slug}` });
     expect(page.body).toContain(`action="/events/${event.slug}/register"`);
     expect(page.body).toContain('>Register</button>');
 
@@ -164,7 +128,7 @@ describeEachEngine('event registration and waitlist', (engine) => {
     expect(submissions).toHaveLength(2);
 
     // Full: the page offers the waitlist; a post without it stores nothing and offers the waitlist.
-    const fullPage = await spoor.app.inject({ url: `/events/${event.slug}` });
+    const fullPage = await server.spoor.app.inject({ url: `/events/${event.slug}` });
     expect(fullPage.body).toContain('Join the waitlist');
     const before = await stored();
     const carolFull = await form(`/events/${event.slug}/register`, { email: 'carol@garden.test' });
@@ -190,7 +154,7 @@ describeEachEngine('event registration and waitlist', (engine) => {
     await publish(event.id);
     const fay = (await api('POST', '/api/contacts', { email: `fay@signed-${engine}.test` })).json().id;
     const cookie = await signIn(`fay@signed-${engine}.test`);
-    const page = await spoor.app.inject({ url: `/events/${event.slug}`, headers: { cookie } });
+    const page = await server.spoor.app.inject({ url: `/events/${event.slug}`, headers: { cookie } });
     expect(page.body).toContain(`Registering as fay@signed-${engine}.test.`);
     expect(page.body).not.toContain('name="email"');
     const submissions = await count('form_submissions');
@@ -198,9 +162,9 @@ describeEachEngine('event registration and waitlist', (engine) => {
     expect(posted.statusCode, posted.body).toBe(200);
     expect((await registrations(event.id)).map((r) => r.contactId)).toEqual([fay]);
     expect(await count('form_submissions')).toBe(submissions);
-    const again = await spoor.app.inject({ url: `/events/${event.slug}`, headers: { cookie } });
+    const again = await server.spoor.app.inject({ url: `/events/${event.slug}`, headers: { cookie } });
     expect(again.body).toContain('You are registered for this event.');
-    const portal = await spoor.app.inject({ url: '/events/portal', headers: { cookie } });
+    const portal = await server.spoor.app.inject({ url: '/events/portal', headers: { cookie } });
     expect(portal.body).toContain('Cancel my registration');
   });
 
@@ -233,6 +197,14 @@ describeEachEngine('event registration and waitlist', (engine) => {
     const draft = await newEvent(`draft-${engine}`);
     const closed = await newEvent(`closed-${engine}`, { registrationOpens: '2027-09-01T00:00' });
     expect((await publish(closed.id)).statusCode).toBe(200);
+    const over = await newEvent(`over-${engine}`, { registrationCloses: '2026-01-01T00:00' });
+    expect((await publish(over.id)).statusCode).toBe(200);
+    const full = await newEvent(`full-${engine}`, { capacity: 1 });
+    await publish(full.id);
+    const taken = (await api('POST', '/api/contacts', { email: `first@full-${engine}.test` })).json().id;
+    expect((await api('POST', `/api/events/${full.id}/registrations`, { contactId: taken })).statusCode).toBe(
+      201,
+    );
     const cancelled = await newEvent(`cancelled-${engine}`);
     await publish(cancelled.id);
     await api('POST', `/api/events/${cancelled.id}/cancel`);
@@ -248,6 +220,8 @@ describeEachEngine('event registration and waitlist', (engine) => {
       [open.slug, { pass: labPass }, 422, /Please give your email address/],
     ];
     cases.push([closed.slug, { ...who }, 422, /has not opened yet/]);
+    cases.push([over.slug, { ...who }, 422, /Registration for this event is closed\./]);
+    cases.push([full.slug, { ...who }, 409, /This event is full; no place was taken\./]);
     for (const [slug, fields, status, message] of cases) {
       const answer = await form(`/events/${slug}/register`, fields);
       expect(answer.statusCode, `${slug} ${JSON.stringify(fields)}`).toBe(status);
@@ -255,6 +229,25 @@ describeEachEngine('event registration and waitlist', (engine) => {
       expect(answer.headers['content-type']).toMatch(/text\/html/);
     }
     expect(await stored()).toEqual(before);
+    // The same refusals through the API (a known contact): a clear 4xx each, nothing stored.
+    const dora = (await api('POST', '/api/contacts', who)).json().id;
+    const storedBefore = await stored();
+    const apiCases: Array<[string, object, number, RegExp]> = [
+      [draft.id, {}, 422, /not published/],
+      [cancelled.id, {}, 422, /cancelled/],
+      [closed.id, {}, 422, /has not opened yet/],
+      [over.id, {}, 422, /is closed/],
+      [full.id, {}, 409, /is full/],
+      [open.id, { passId: labPass, sessionIds: [talk] }, 422, /is not one the pass opens/],
+      [open.id, { passId: otherPass }, 422, /is not a pass of this event/],
+      [open.id, { passId: labPass, sessionIds: ['no-such-session'] }, 422, /is not a session of this event/],
+    ];
+    for (const [eventId, ask, status, message] of apiCases) {
+      const answer = await api('POST', `/api/events/${eventId}/registrations`, { contactId: dora, ...ask });
+      expect(answer.statusCode, `${eventId} ${JSON.stringify(ask)}: ${answer.body}`).toBe(status);
+      expect(answer.json().message).toMatch(message);
+    }
+    expect(await stored()).toEqual(storedBefore);
     // Posted from another site: refused before anything.
     expect(
       (
@@ -265,7 +258,7 @@ describeEachEngine('event registration and waitlist', (engine) => {
         )
       ).statusCode,
     ).toBe(403);
-    expect(await stored()).toEqual(before);
+    expect(await stored()).toEqual(storedBefore);
   });
 
   it('cancels from the portal, holds the freed place for the next waitlisted, and accepts, declines and expires offers', async () => {
@@ -285,7 +278,7 @@ describeEachEngine('event registration and waitlist', (engine) => {
 
     // Ann, signed in, sees her registration and cancels it (from Spoor's pages only).
     const cookie = await signIn(`ann@queue-${engine}.test`);
-    const portal = await spoor.app.inject({ url: '/events/portal', headers: { cookie } });
+    const portal = await server.spoor.app.inject({ url: '/events/portal', headers: { cookie } });
     expect(portal.body).toContain('Cancel my registration');
     const annRow = await rowOf('ann');
     expect(
@@ -315,7 +308,7 @@ describeEachEngine('event registration and waitlist', (engine) => {
     const offerMail = await mailTo(`bob@queue-${engine}.test`, /A place is held for you/);
     const offerPath = linkIn(offerMail.parsed.text ?? '', '/events/waitlist/offer')!;
     expect(linkIn(offerMail.parsed.text ?? '', '/events/waitlist/leave')).toBeDefined();
-    const shown = await spoor.app.inject({ url: offerPath });
+    const shown = await server.spoor.app.inject({ url: offerPath });
     expect(shown.statusCode).toBe(200);
     expect(shown.body).toContain('Take the place');
     expect((await rowOf('bob')).status).toBe('waitlisted'); // a GET (a link scanner) accepts nothing
@@ -350,7 +343,7 @@ describeEachEngine('event registration and waitlist', (engine) => {
     // Eve joins the queue; Dan lets his offer run out: the expiry job (on the runner, when due) moves it to Eve.
     expect((await register('eve')).json().status).toBe('waitlisted');
     const danRow = await rowOf('dan');
-    const early = await spoor.runDueJobs();
+    const early = await server.spoor.runDueJobs();
     expect(early).toBeGreaterThanOrEqual(0);
     expect((await rowOf('dan')).status).toBe('waitlisted'); // not due yet
     // The clock moves on: the offer's end and its job's due time are now past.
@@ -366,7 +359,7 @@ describeEachEngine('event registration and waitlist', (engine) => {
       .where('kind', '=', 'events.waitlist-offer-expiry')
       .where('status', '=', 'pending')
       .execute();
-    await spoor.runDueJobs();
+    await server.spoor.runDueJobs();
     expect((await rowOf('dan')).status).toBe('cancelled');
     expect((await rowOf('eve')).status).toBe('waitlisted');
     const eveMail = await mailTo(`eve@queue-${engine}.test`, /A place is held/);
@@ -374,7 +367,7 @@ describeEachEngine('event registration and waitlist', (engine) => {
 
     // Eve leaves by her email's link (a GET shows a button; the POST leaves): the place is free again.
     const leavePath = linkIn(eveMail.parsed.text ?? '', '/events/waitlist/leave')!;
-    expect((await spoor.app.inject({ url: leavePath })).body).toContain('Leave the waitlist');
+    expect((await server.spoor.app.inject({ url: leavePath })).body).toContain('Leave the waitlist');
     expect((await rowOf('eve')).status).toBe('waitlisted');
     const leaveToken = new URL(`${ORIGIN}${leavePath}`).searchParams.get('token')!;
     expect((await form('/events/waitlist/leave', { token: leaveToken })).statusCode).toBe(200);
@@ -407,8 +400,13 @@ describeEachEngine('event registration and waitlist', (engine) => {
     const exported = (await api('GET', `/api/contacts/${zoe}/export`)).json();
     expect(JSON.stringify(exported)).toContain('"change":"registered"');
     expect(
-      (await spoor.app.inject({ method: 'DELETE', url: `/api/contacts/${zoe}`, headers: spoor.auth }))
-        .statusCode,
+      (
+        await server.spoor.app.inject({
+          method: 'DELETE',
+          url: `/api/contacts/${zoe}`,
+          headers: server.spoor.auth,
+        })
+      ).statusCode,
     ).toBeLessThan(300);
     expect((await countersOf(db(), event.id)).event).toBe(0);
     expect(await registrations(event.id)).toEqual([]);

@@ -3,14 +3,12 @@
 // event's zone, the language cookie, the tracking script); the contact sign-in by an emailed link over
 // real SMTP (same answer for unknown addresses, GET signs no one in, single use, forged links refused),
 // the portal session cookie's attributes, sign-out; and the contact's data in export and erasure.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
-import { type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
-import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
+import { expect, it } from 'vitest';
+import { describeEachEngine } from './helpers/engines.ts';
+import { EVENT_ORIGIN as ORIGIN, useEventServer } from './support/event-server.ts';
 import { createWebsite } from './support/factories.ts';
 import { waitFor } from './support/wait-for.ts';
 
-const ORIGIN = 'https://spoor.test';
 const EVENT = {
   name: { en: 'Spring summit', fr: 'Sommet de printemps' },
   description: { en: 'A day of talks.', fr: 'Une journée de conférences.' },
@@ -23,34 +21,9 @@ const EVENT = {
 };
 
 describeEachEngine('event website', (engine) => {
-  let database: TestDatabase;
-  let spoor: RunningSpoor;
-  let sink: SmtpSink;
+  const server = useEventServer(engine);
 
-  beforeAll(async () => {
-    database = await createTestDatabase(engine);
-    sink = await startSmtpSink();
-    spoor = await startSpoor(database, {
-      publicUrl: ORIGIN,
-      formRateLimit: 100_000,
-      smtp: smtpConfigFor(sink, { pool: 1 }),
-    });
-  });
-  afterAll(async () => {
-    await spoor?.close();
-    await sink?.close();
-    await database?.drop();
-  });
-
-  const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-    spoor.app.inject({ method, url, headers: spoor.auth, ...(payload ? { payload } : {}) });
-  const form = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-    spoor.app.inject({
-      method: 'POST',
-      url,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...headers },
-      payload: new URLSearchParams(fields).toString(),
-    });
+  const { api, form } = server;
 
   it('creates an event with sessions and passes, times in its zone, and publishes it', async () => {
     const created = await api('POST', '/api/events', EVENT);
@@ -82,7 +55,7 @@ describeEachEngine('event website', (engine) => {
     expect(withPass.statusCode, withPass.body).toBe(201);
     expect(withPass.json().passes[0]).toMatchObject({ name: { en: 'Day pass' }, sessionIds: [sessionId] });
 
-    expect((await spoor.app.inject({ url: '/events/spring-summit' })).statusCode).toBe(404);
+    expect((await server.spoor.app.inject({ url: '/events/spring-summit' })).statusCode).toBe(404);
     const published = await api('POST', `/api/events/${event.id}/publish`);
     expect(published.json().status).toBe('published');
     expect((await api('POST', `/api/events/${event.id}/publish`)).statusCode).toBe(409);
@@ -139,7 +112,7 @@ describeEachEngine('event website', (engine) => {
     expect((await api('POST', '/api/events', { ...EVENT, slug: 'a-event' })).statusCode).toBe(409);
     expect((await api('GET', '/api/events/nope')).statusCode).toBe(404);
     // Nothing stored by the refusals: only the events made on purpose.
-    const count = await spoor.storage.db
+    const count = await server.spoor.storage.db
       .selectFrom('events')
       .select((e) => e.fn.countAll().as('n'))
       .executeTakeFirst();
@@ -147,12 +120,12 @@ describeEachEngine('event website', (engine) => {
   });
 
   it('shows the published event in its zone and languages, keeping the chosen language in the cookie', async () => {
-    const websiteId = await createWebsite(spoor, ['https://www.shop.test']);
+    const websiteId = await createWebsite(server.spoor, ['https://www.shop.test']);
     const event = (
       await api('POST', '/api/events', { ...EVENT, slug: 'tokyo-day', timeZone: 'Asia/Tokyo', websiteId })
     ).json();
     await api('POST', `/api/events/${event.id}/publish`);
-    const english = await spoor.app.inject({
+    const english = await server.spoor.app.inject({
       url: '/events/tokyo-day',
       headers: { 'accept-language': 'en-GB' },
     });
@@ -165,32 +138,32 @@ describeEachEngine('event website', (engine) => {
     expect(english.body).toContain(`<script async src="/s/${websiteId}.js"></script>`);
     expect(english.headers['set-cookie']).toBeUndefined();
 
-    const french = await spoor.app.inject({ url: '/events/tokyo-day?lang=fr' });
+    const french = await server.spoor.app.inject({ url: '/events/tokyo-day?lang=fr' });
     expect(french.body).toContain('<html lang="fr">');
     expect(french.body).toContain('Sommet de printemps');
     expect(french.headers['set-cookie']).toBe(
       'spoor_lang=fr; Max-Age=31536000; Path=/events; Secure; HttpOnly; SameSite=Lax',
     );
-    const kept = await spoor.app.inject({
+    const kept = await server.spoor.app.inject({
       url: '/events/tokyo-day',
       headers: { cookie: 'spoor_lang=fr', 'accept-language': 'en' },
     });
     expect(kept.body).toContain('Sommet de printemps');
     // A language the event does not have is ignored.
-    const unknown = await spoor.app.inject({
+    const unknown = await server.spoor.app.inject({
       url: '/events/tokyo-day?lang=ja',
       headers: { 'accept-language': 'fr' },
     });
     expect(unknown.body).toContain('<html lang="fr">');
 
-    const listed = await spoor.app.inject({ url: '/events' });
+    const listed = await server.spoor.app.inject({ url: '/events' });
     expect(listed.body).toContain('/events/tokyo-day');
     expect(listed.body).not.toContain('/events/a-event');
     await api('POST', `/api/events/${event.id}/unpublish`);
-    expect((await spoor.app.inject({ url: '/events/tokyo-day' })).statusCode).toBe(404);
+    expect((await server.spoor.app.inject({ url: '/events/tokyo-day' })).statusCode).toBe(404);
     await api('POST', `/api/events/${event.id}/publish`);
     await api('POST', `/api/events/${event.id}/cancel`);
-    const cancelled = await spoor.app.inject({ url: '/events/tokyo-day' });
+    const cancelled = await server.spoor.app.inject({ url: '/events/tokyo-day' });
     expect(cancelled.body).toContain('This event is cancelled.');
     expect((await api('PATCH', `/api/events/${event.id}`, { capacity: 5 })).statusCode).toBe(409);
   });
@@ -206,7 +179,7 @@ describeEachEngine('event website', (engine) => {
       })
     ).json();
     await api('POST', `/api/events/${event.id}/publish`);
-    const page = await spoor.app.inject({ url: '/events/xss' });
+    const page = await server.spoor.app.inject({ url: '/events/xss' });
     expect(page.body).not.toContain('<script>alert(1)</script>');
     expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page.body).not.toContain('<img src=x');
@@ -214,16 +187,16 @@ describeEachEngine('event website', (engine) => {
 
   it('signs a contact in by an emailed link: same answer for strangers, GET changes nothing, one use', async () => {
     await api('POST', '/api/contacts', { email: 'ann@example.com', firstName: 'Ann' });
-    const before = sink.messages.length;
+    const before = server.sink.messages.length;
     const stranger = await form('/events/portal/sign-in', { email: 'nobody@example.com' });
     const known = await form('/events/portal/sign-in', { email: 'Ann@Example.com' });
     expect(stranger.statusCode).toBe(200);
     expect(known.statusCode).toBe(200);
     expect(known.body).toBe(stranger.body);
-    await spoor.runDueJobs();
-    await waitFor('the sign-in email', () => sink.messages.length > before);
-    expect(sink.messages.length).toBe(before + 1);
-    const mail = sink.messages.at(-1)!;
+    await server.spoor.runDueJobs();
+    await waitFor('the sign-in email', () => server.sink.messages.length > before);
+    expect(server.sink.messages.length).toBe(before + 1);
+    const mail = server.sink.messages.at(-1)!;
     expect(mail.envelope.rcptTo).toEqual(['ann@example.com']);
     const link = /https:\/\/spoor\.test\/events\/portal\/sign-in\/link\?token=[^\s]+/.exec(
       mail.parsed.text ?? '',
@@ -232,12 +205,27 @@ describeEachEngine('event website', (engine) => {
     const path = link!.slice(ORIGIN.length);
     const token = new URL(link!).searchParams.get('token')!;
 
-    const shown = await spoor.app.inject({ url: path });
+    const shown = await server.spoor.app.inject({ url: path });
     expect(shown.statusCode).toBe(200);
     expect(shown.body).toContain('ann@example.com');
     expect(shown.headers['set-cookie']).toBeUndefined();
     const altered = `${token.slice(0, -3)}${token.endsWith('A') ? 'BBB' : 'AAA'}`;
     expect((await form('/events/portal/sign-in/link', { token: altered })).statusCode).toBe(404);
+    // An altered link and one never issued get the same page, naming no address and setting no cookie.
+    const linkPage = (t: string) =>
+      server.spoor.app.inject({ url: `/events/portal/sign-in/link?token=${encodeURIComponent(t)}` });
+    const alteredPage = await linkPage(altered);
+    const unknownPage = await linkPage('bm9ib2R5.AAAAAAAAAAAAAAAAAAAAAAAA');
+    for (const refused of [alteredPage, unknownPage]) {
+      expect(refused.statusCode).toBe(404);
+      expect(refused.body).toContain('This sign-in link is not valid');
+      expect(refused.body).not.toContain('ann@example.com');
+      expect(refused.headers['set-cookie']).toBeUndefined();
+    }
+    expect(unknownPage.body).toBe(alteredPage.body);
+    expect(
+      (await form('/events/portal/sign-in/link', { token: 'bm9ib2R5.AAAAAAAAAAAAAAAAAAAAAAAA' })).statusCode,
+    ).toBe(404);
     expect(
       (await form('/events/portal/sign-in/link', { token }, { origin: 'https://evil.test' })).statusCode,
     ).toBe(403);
@@ -250,7 +238,7 @@ describeEachEngine('event website', (engine) => {
     const cookie = setCookie.split(';')[0]!;
     expect((await form('/events/portal/sign-in/link', { token })).statusCode).toBe(404);
 
-    const portal = await spoor.app.inject({ url: '/events/portal', headers: { cookie } });
+    const portal = await server.spoor.app.inject({ url: '/events/portal', headers: { cookie } });
     expect(portal.statusCode).toBe(200);
     expect(portal.body).toContain('Signed in as ann@example.com.');
     expect(portal.body).toContain('You have no registrations yet.');
@@ -266,10 +254,10 @@ describeEachEngine('event website', (engine) => {
       sessionIds: [whole.sessions[0].id],
     });
     expect(registered.statusCode, registered.body).toBe(201);
-    const listed = await spoor.app.inject({ url: '/events/portal', headers: { cookie } });
+    const listed = await server.spoor.app.inject({ url: '/events/portal', headers: { cookie } });
     expect(listed.body).toContain('href="/events/spring-summit">Spring summit</a>');
     expect(listed.body).not.toContain('You have no registrations yet.');
-    const forged = await spoor.app.inject({
+    const forged = await server.spoor.app.inject({
       url: '/events/portal',
       headers: { cookie: `${cookie.slice(0, -2)}xx` },
     });
@@ -279,7 +267,9 @@ describeEachEngine('event website', (engine) => {
     expect(out.statusCode).toBe(200);
     expect(out.body).toContain('You are signed out');
     expect(String(out.headers['set-cookie'])).toMatch(/^spoor_portal=; Max-Age=0/);
-    expect((await spoor.app.inject({ url: '/events/portal', headers: { cookie } })).statusCode).toBe(303);
+    expect((await server.spoor.app.inject({ url: '/events/portal', headers: { cookie } })).statusCode).toBe(
+      303,
+    );
   });
 
   it("puts the contact's sign-ins and sessions in export and erasure", async () => {
@@ -290,7 +280,7 @@ describeEachEngine('event website', (engine) => {
     expect(exported.eventSignIns[0].email).toBe('bob@example.com');
     const erased = await api('DELETE', `/api/contacts/${contact.id}`);
     expect(erased.statusCode, erased.body).toBeLessThan(300);
-    const left = await spoor.storage.db
+    const left = await server.spoor.storage.db
       .selectFrom('event_sign_ins')
       .selectAll()
       .where('contact_id', '=', contact.id)

@@ -34,6 +34,7 @@ import {
 } from './pages.ts';
 import { registrationRoutes } from './registration-routes.ts';
 import { registrationProblem } from './registration-rules.ts';
+import { registrationStrings } from './registration-strings.ts';
 import {
   completeSignIn,
   openSignInLink,
@@ -135,13 +136,21 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
   const perAddress = new WindowCounter(LINKS_PER_ADDRESS, 15 * 60_000);
 
   /** What the event page's registration section shows for this visitor (registration-routes.ts posts it). */
-  async function formState(request: FastifyRequest, whole: EventWhole): Promise<FormState> {
+  async function formState(request: FastifyRequest, whole: EventWhole, language: string): Promise<FormState> {
     const session = await portalSessionOf(db, secrets, readCookie(request.headers.cookie, PORTAL_COOKIE));
     const contact = session && (await findContact(db, session.contactId));
     const mine = contact ? await findRegistrationOf(db, whole.event.id, contact.id) : undefined;
     const { event } = whole;
     // The pass and sessions are the person's choice: only the event's own opening and room are known here.
-    const problem = registrationProblem(event, [], [], { passId: null, sessionIds: [] }, Date.now());
+    const ask = { passId: null, sessionIds: [] };
+    const problem = registrationProblem(
+      event,
+      [],
+      [],
+      ask,
+      Date.now(),
+      registrationStrings(language).problems,
+    );
     return {
       signedInAs: contact ? (contact.email ?? '') : null,
       closedText: problem,
@@ -231,7 +240,11 @@ export function eventWebsiteRoutes(scope: FastifyInstance, deps: EventWebsiteDep
         sessions: await listSessions(db, event.id),
         passes: await listPasses(db, event.id),
       };
-      const registration = registrationSection(context, whole, await formState(request, whole));
+      const registration = registrationSection(
+        context,
+        whole,
+        await formState(request, whole, context.language),
+      );
       return send(reply, 200, eventPage(context, whole, registration), scriptSrc !== null);
     },
   );

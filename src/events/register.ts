@@ -48,14 +48,17 @@ export async function registerContact(
     );
   if (!(await store.contactExists(db, input.contactId)))
     throw new AppError('unprocessable', `No contact with id "${input.contactId.slice(0, 64)}".`);
-  const registered = () => new AppError('conflict', 'This contact is registered for this event already.');
+  const registered = () =>
+    new AppError('conflict', 'This contact is registered for this event already.', { already: 'registered' });
   const work = async (tx: Db): Promise<Registration> => {
     // The event's row first: counters and queue of one event change one at a time (waitlist.ts).
     await store.lockEvent(tx, event.id);
     const earlier = await store.findRegistrationOf(tx, event.id, input.contactId);
     if (earlier && earlier.status !== 'cancelled')
       throw earlier.status === 'waitlisted'
-        ? new AppError('conflict', 'This contact is on the waitlist for this event already.')
+        ? new AppError('conflict', 'This contact is on the waitlist for this event already.', {
+            already: 'waitlisted',
+          })
         : registered();
     const full = await takePlaces(tx, { eventId: event.id, passId: input.passId, sessionIds });
     if (full !== null && !input.waitlist) {

@@ -19,8 +19,10 @@ import type { PageContext } from './pages.ts';
 import { registerContact } from './register.ts';
 import { contactFromForm } from './registration-form.ts';
 import { fullPart, registrationProblem } from './registration-rules.ts';
+import { type RegistrationStrings, registrationStrings } from './registration-strings.ts';
 import { PORTAL_PATH, portalSessionOf, SIGN_IN_PATH } from './sign-in.ts';
 import { findEvent, findEventBySlug, findRegistration, listPasses, listSessions } from './store.ts';
+import { stringsFor } from './strings.ts';
 import { acceptOffer, endRegistration } from './waitlist.ts';
 import {
   ACCEPT_PATH,
@@ -120,19 +122,13 @@ export function registrationRoutes(scope: FastifyInstance, deps: RegistrationRou
     async (request, reply) => {
       const event = await findEventBySlug(db, request.params.slug.toLowerCase());
       if (!event || event.status === 'draft') {
-        return send(
-          reply,
-          404,
-          outcomePage(
-            deps.uiContext(request, reply, '/events'),
-            'This event does not exist',
-            'It may have been moved, or it is not published yet.',
-            false,
-          ),
-        );
+        const context = deps.uiContext(request, reply, '/events');
+        const [title, text] = stringsFor(context.language).notFound;
+        return send(reply, 404, outcomePage(context, title, text, false));
       }
       const context = deps.eventContext(request, reply, event.languages, `/events/${event.slug}`);
       const eventName = textIn(event.texts, context.language, event.languages[0] ?? '').name;
+      const words = registrationStrings(context.language);
       const body = request.body;
       const ask = { passId: body.pass || null, sessionIds: [...new Set(list(body.session))].sort() };
       const waitlist = body.waitlist === '1';
@@ -155,15 +151,15 @@ export function registrationRoutes(scope: FastifyInstance, deps: RegistrationRou
         );
       };
       // Everything that can be told before storing anything is told first: nothing is stored on a refusal.
-      const problem = registrationProblem(event, passes, sessions, ask, Date.now());
+      const problem = registrationProblem(event, passes, sessions, ask, Date.now(), words.problems);
       if (problem) return refuse(422, problem);
       const full = fullPart(event, passes, sessions, ask);
       if (full && !waitlist)
-        return refuse(409, fullText(full, sessions, context.language, event.languages[0] ?? ''), true);
+        return refuse(409, fullText(words, full, sessions, context.language, event.languages[0] ?? ''), true);
       const session = await sessionOf(request);
       let contactId = session?.contactId ?? null;
       if (!contactId) {
-        if (!body.email?.trim()) return refuse(422, 'Please give your email address.');
+        if (!body.email?.trim()) return refuse(422, words.giveEmail);
         try {
           contactId = await contactFromForm(storage, event, {
             fields: { firstName: body.firstName ?? '', lastName: body.lastName ?? '', email: body.email },
@@ -197,19 +193,29 @@ export function registrationRoutes(scope: FastifyInstance, deps: RegistrationRou
           );
       }
       try {
-        const made = await registerContact(db, { eventId: event.id, contactId, ...ask, waitlist });
+        // The page's language is the registration's: its emails (confirmation, waitlist) speak it.
+        const language = event.languages.includes(context.language) ? context.language : null;
+        const made = await registerContact(db, { eventId: event.id, contactId, ...ask, waitlist, language });
         return send(
           reply,
           200,
           registrationResultPage(context, { eventName, slug: event.slug, outcome: made.status }),
         );
       } catch (error) {
-        if (error instanceof AppError && (error.code === 'conflict' || error.code === 'unprocessable'))
-          return refuse(
-            error.code === 'conflict' ? 409 : 422,
-            error.message,
-            error.details?.['full'] !== undefined,
-          );
+        if (error instanceof AppError && (error.code === 'conflict' || error.code === 'unprocessable')) {
+          // The store's sentence is the API's (English): the page says it in its own words.
+          const full = error.details?.['full'];
+          const already = error.details?.['already'];
+          const problem =
+            typeof full === 'string'
+              ? fullText(words, full, sessions, context.language, event.languages[0] ?? '')
+              : already === 'registered'
+                ? words.alreadyRegistered
+                : already === 'waitlisted'
+                  ? words.alreadyWaitlisted
+                  : error.message;
+          return refuse(error.code === 'conflict' ? 409 : 422, problem, full !== undefined);
+        }
         throw error;
       }
     },
@@ -243,17 +249,11 @@ export function registrationRoutes(scope: FastifyInstance, deps: RegistrationRou
         offerMs,
         contactId: session.contactId,
       });
-      if (ended === 'gone')
-        return send(
-          reply,
-          404,
-          outcomePage(
-            deps.uiContext(request, reply, PORTAL_PATH),
-            'Nothing to cancel',
-            'This registration is not yours, or it is cancelled already.',
-            false,
-          ),
-        );
+      if (ended === 'gone') {
+        const context = deps.uiContext(request, reply, PORTAL_PATH);
+        const [title, text] = registrationStrings(context.language).nothingToCancel;
+        return send(reply, 404, outcomePage(context, title, text, false));
+      }
       return reply.header('cache-control', 'no-store').redirect(PORTAL_PATH, 303);
     },
   );
@@ -279,23 +279,16 @@ export function registrationRoutes(scope: FastifyInstance, deps: RegistrationRou
     problem: 'invalid' | 'gone' | 'expired' | 'accepted',
   ) => {
     const context = deps.uiContext(request, reply, OFFER_PATH);
-    const [status, title, text] =
+    const words = registrationStrings(context.language);
+    const [status, [title, text]] =
       problem === 'invalid'
-        ? [404, 'This link is not valid', 'The link may have been changed or copied incompletely.']
+        ? [404, words.linkInvalid]
         : problem === 'expired'
-          ? [
-              410,
-              'This offer has run out',
-              'The place was held for a set time, and it has passed: it goes to the next person.',
-            ]
+          ? [410, words.offerRanOut]
           : problem === 'accepted'
-            ? [200, 'You are registered', 'You took this place already.']
-            : [410, 'This offer is no longer open', 'It was taken up or declined, or you left the waitlist.'];
-    return send(
-      reply,
-      status as number,
-      outcomePage(context, title as string, text as string, problem === 'accepted'),
-    );
+            ? [200, [words.registeredTitle, words.tookAlready] as const]
+            : [410, words.offerClosed];
+    return send(reply, status, outcomePage(context, title, text, problem === 'accepted'));
   };
 
   app.get(
@@ -369,30 +362,18 @@ export function registrationRoutes(scope: FastifyInstance, deps: RegistrationRou
           return offerProblem(request, reply, held === 'accepted' && how === 'decline' ? 'gone' : held);
         const context = deps.eventContext(request, reply, held.event.languages, OFFER_PATH);
         const name = textIn(held.event.texts, context.language, held.event.languages[0] ?? '').name;
+        const words = registrationStrings(context.language);
         if (how === 'accept') {
           const outcome = await acceptOffer(db, held.row.id, held.offeredAt);
           if (outcome !== 'accepted') return offerProblem(request, reply, outcome);
-          return send(
-            reply,
-            200,
-            outcomePage(context, 'You are registered', `The place at ${name} is yours.`, true),
-          );
+          return send(reply, 200, outcomePage(context, words.registeredTitle, words.placeYours(name), true));
         }
         const ended = await endRegistration(db, held.row.id, 'decline', {
           offerMs,
           offeredAt: held.offeredAt,
         });
         if (ended === 'gone') return offerProblem(request, reply, 'gone');
-        return send(
-          reply,
-          200,
-          outcomePage(
-            context,
-            'Place let go',
-            `The place at ${name} goes to the next person. You have left the waitlist.`,
-            true,
-          ),
-        );
+        return send(reply, 200, outcomePage(context, words.placeLetGo, words.placeLetGoText(name), true));
       },
     );
 
@@ -422,19 +403,11 @@ export function registrationRoutes(scope: FastifyInstance, deps: RegistrationRou
       const event = row && (await findEvent(db, row.eventId));
       if (!row || !event) return offerProblem(request, reply, 'invalid');
       const context = deps.eventContext(request, reply, event.languages, LEAVE_PATH);
-      if (row.status !== 'waitlisted')
-        return send(
-          reply,
-          410,
-          outcomePage(
-            context,
-            'Not on the waitlist',
-            row.status === 'registered'
-              ? 'You are registered for this event: cancel from your registrations.'
-              : 'You left the waitlist already.',
-            false,
-          ),
-        );
+      if (row.status !== 'waitlisted') {
+        const words = registrationStrings(context.language);
+        const text = row.status === 'registered' ? words.cancelFromPortal : words.leftAlready;
+        return send(reply, 410, outcomePage(context, words.notOnWaitlist, text, false));
+      }
       return send(
         reply,
         200,
@@ -471,36 +444,27 @@ export function registrationRoutes(scope: FastifyInstance, deps: RegistrationRou
       const id = await openLeaveToken(secrets, request.body.token);
       const row = id ? await findRegistration(db, id) : undefined;
       if (!row) return offerProblem(request, reply, 'invalid');
-      const context = deps.uiContext(request, reply, LEAVE_PATH);
+      const event = await findEvent(db, row.eventId);
+      const context = event
+        ? deps.eventContext(request, reply, event.languages, LEAVE_PATH)
+        : deps.uiContext(request, reply, LEAVE_PATH);
+      const words = registrationStrings(context.language);
       const ended = await endRegistration(db, row.id, 'leave', { offerMs });
       if (ended === 'gone')
-        return send(
-          reply,
-          410,
-          outcomePage(context, 'Not on the waitlist', 'You are not on this waitlist (any more).', false),
-        );
-      return send(
-        reply,
-        200,
-        outcomePage(
-          context,
-          'You left the waitlist',
-          'You will get no more emails about places at this event.',
-          true,
-        ),
-      );
+        return send(reply, 410, outcomePage(context, words.notOnWaitlist, words.notOnThisWaitlist, false));
+      return send(reply, 200, outcomePage(context, words.leftTitle, words.leftText, true));
     },
   );
 }
 
 function fullText(
+  words: RegistrationStrings,
   full: string,
   sessions: readonly { id: string; texts: Record<string, { name: string }> }[],
   language: string,
   fallback: string,
 ): string {
-  if (full === 'event') return 'This event is full; no place was taken.';
-  if (full === 'pass') return 'This pass is full; no place was taken.';
+  if (full === 'event' || full === 'pass') return words.full(full);
   const session = sessions.find((s) => s.id === full);
-  return `The session "${session ? textIn(session.texts as never, language, fallback).name : full}" is full; no place was taken.`;
+  return words.full({ session: session ? textIn(session.texts as never, language, fallback).name : full });
 }

@@ -1,34 +1,36 @@
 // Whether a registration may be taken: the event open for it, the pass and sessions its own, the sessions
 // within the pass. Pure; places are taken by the store's conditional updates (store.ts, takePlace).
 import type { EventRecord, PassRecord, SessionRecord } from './event.ts';
+import { ENGLISH_PROBLEMS, type RegistrationProblems } from './registration-strings.ts';
 
 export interface RegistrationAsk {
   passId: string | null;
   sessionIds: readonly string[];
 }
 
-/** The sentence refusing a registration (422), or null when it may go ahead. */
+/**
+ * The sentence refusing a registration (422), or null when it may go ahead; in `words` (the API's English
+ * unless a page passes its language's).
+ */
 export function registrationProblem(
   event: EventRecord,
   passes: readonly PassRecord[],
   sessions: readonly SessionRecord[],
   ask: RegistrationAsk,
   now: number,
+  words: RegistrationProblems = ENGLISH_PROBLEMS,
 ): string | null {
-  if (event.status === 'cancelled') return 'This event is cancelled.';
-  if (event.status !== 'published') return 'This event is not published.';
-  if (event.registrationOpensAt !== null && now < event.registrationOpensAt)
-    return 'Registration for this event has not opened yet.';
-  if ((event.registrationClosesAt ?? event.endsAt) <= now) return 'Registration for this event is closed.';
+  if (event.status === 'cancelled') return words.cancelled;
+  if (event.status !== 'published') return words.notPublished;
+  if (event.registrationOpensAt !== null && now < event.registrationOpensAt) return words.notOpenYet;
+  if ((event.registrationClosesAt ?? event.endsAt) <= now) return words.closed;
   const pass = ask.passId === null ? undefined : passes.find((p) => p.id === ask.passId);
-  if (ask.passId !== null && !pass)
-    return `The pass "${ask.passId.slice(0, 64)}" is not a pass of this event.`;
-  if (ask.passId === null && passes.length > 0) return 'Choose a pass: this event has passes.';
+  if (ask.passId !== null && !pass) return words.notPass(ask.passId.slice(0, 64));
+  if (ask.passId === null && passes.length > 0) return words.choosePass;
   for (const id of ask.sessionIds) {
-    if (!sessions.some((s) => s.id === id))
-      return `The session "${id.slice(0, 64)}" is not a session of this event.`;
+    if (!sessions.some((s) => s.id === id)) return words.notSession(id.slice(0, 64));
     if (pass && pass.sessionIds.length > 0 && !pass.sessionIds.includes(id))
-      return `The session "${id.slice(0, 64)}" is not one the pass opens.`;
+      return words.notInPass(id.slice(0, 64));
   }
   return null;
 }

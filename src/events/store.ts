@@ -1,6 +1,6 @@
 // The only file that touches the event website's tables: events, sessions, passes, registrations, the
 // sign-in links and the portal's sessions (migration 024).
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { afterBound } from '../platform/interactions/after-bound.ts';
 import type { SourceBound } from '../platform/interactions/interaction.ts';
 import type {
@@ -231,22 +231,31 @@ export async function listPasses(db: Db, eventId: string): Promise<PassRecord[]>
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  if (rows.length === 0) return [];
-  const links = await db
-    .selectFrom('event_pass_sessions')
-    .select(['pass_id', 'session_id'])
-    .where(
-      'pass_id',
-      'in',
-      rows.map((r) => r.id),
-    )
-    .execute();
-  return rows.map((row) =>
-    toPass(
-      row,
-      links.filter((l) => l.pass_id === row.id).map((l) => l.session_id),
-    ),
+  const sessionsOf = await linkedSessions(
+    db,
+    'event_pass_sessions',
+    rows.map((r) => r.id),
   );
+  return rows.map((row) => toPass(row, sessionsOf.get(row.id) ?? []));
+}
+
+/**
+ * The sessions each pass or registration in `ids` opens or holds (a link table's rows, in session-id
+ * order), in one query; every id is in the map, with none for those without sessions.
+ */
+export async function linkedSessions(
+  db: Db,
+  table: 'event_pass_sessions' | 'event_registration_sessions',
+  ids: readonly string[],
+): Promise<Map<string, string[]>> {
+  const byOwner = new Map<string, string[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return byOwner;
+  const owner = table === 'event_pass_sessions' ? 'pass_id' : 'registration_id';
+  const { rows } = await sql<{ owner: string; session_id: string }>`
+    select ${sql.ref(owner)} as owner, session_id from ${sql.table(table)}
+    where ${sql.ref(owner)} in (${sql.join([...ids])}) order by session_id`.execute(db);
+  for (const link of rows) byOwner.get(link.owner)?.push(link.session_id);
+  return byOwner;
 }
 
 async function setPassSessions(db: Db, passId: string, sessionIds: readonly string[]): Promise<void> {
@@ -586,18 +595,11 @@ export async function listRegistrations(db: Db, eventId: string) {
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  const links =
-    rows.length === 0
-      ? []
-      : await db
-          .selectFrom('event_registration_sessions')
-          .selectAll()
-          .where(
-            'registration_id',
-            'in',
-            rows.map((r) => r.id),
-          )
-          .execute();
+  const sessionsOf = await linkedSessions(
+    db,
+    'event_registration_sessions',
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     id: r.id,
     contactId: r.contact_id,
@@ -605,7 +607,7 @@ export async function listRegistrations(db: Db, eventId: string) {
     status: r.status,
     createdAt: num(r.created_at),
     cancelledAt: numOrNull(r.cancelled_at),
-    sessionIds: links.filter((l) => l.registration_id === r.id).map((l) => l.session_id),
+    sessionIds: sessionsOf.get(r.id) ?? [],
   }));
 }
 
@@ -629,19 +631,11 @@ async function withSessions(
   db: Db,
   rows: Selectable<import('../storage/schema.ts').EventRegistrationsTable>[],
 ) {
-  const links =
-    rows.length === 0
-      ? []
-      : await db
-          .selectFrom('event_registration_sessions')
-          .selectAll()
-          .where(
-            'registration_id',
-            'in',
-            rows.map((r) => r.id),
-          )
-          .orderBy('session_id')
-          .execute();
+  const sessionsOf = await linkedSessions(
+    db,
+    'event_registration_sessions',
+    rows.map((r) => r.id),
+  );
   return rows.map(
     (r): RegistrationRow => ({
       id: r.id,
@@ -652,7 +646,7 @@ async function withSessions(
       createdAt: num(r.created_at),
       offeredAt: numOrNull(r.offered_at),
       offerExpiresAt: numOrNull(r.offer_expires_at),
-      sessionIds: links.filter((l) => l.registration_id === r.id).map((l) => l.session_id),
+      sessionIds: sessionsOf.get(r.id) ?? [],
     }),
   );
 }

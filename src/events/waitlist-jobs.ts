@@ -7,6 +7,8 @@ import { createMailTransport, type MailTransport } from '../email/sends/transpor
 import { newId } from '../lib/ids.ts';
 import type { JobKind } from '../platform/jobs/runner.ts';
 import type { Storage } from '../storage/database.ts';
+import { languageFor } from './calendar/invitation.ts';
+import { findInvitationRow } from './calendar/store.ts';
 import { textIn } from './event.ts';
 import type { LinkSecrets } from './sign-in.ts';
 import { findEvent, findRegistration } from './store.ts';
@@ -42,9 +44,11 @@ export function waitlistMailJobKind(deps: {
       const event = await findEvent(storage.db, row.eventId);
       const contact = await findContact(storage.db, row.contactId);
       if (!event || !contact?.email) return undefined;
-      const language = event.languages[0] ?? 'en';
+      // The language the person registered in (the page's), else the event's first.
+      const language = languageFor(event, (await findInvitationRow(storage.db, row.id))?.language);
       const mail = waitlistMail({
         to: contact.email,
+        language,
         eventName: textIn(event.texts, language, language).name,
         offer:
           offeredAt === undefined

@@ -1,10 +1,12 @@
 // The registration form on an event's page, and the pages and emails of registering, the waitlist and its
-// place offers: server-rendered, no JavaScript, every value escaped. Spoor's words here are English for
-// now (strings.ts holds the pages' words in English, French and German; these join it when translated).
+// place offers: server-rendered, no JavaScript, every value escaped, in the page's (or the registration's)
+// language (registration-strings.ts: English, French, German).
 import { escapeHtml as h } from '../lib/html.ts';
 import { type EventWhole, textIn } from './event.ts';
 import { layout, type PageContext } from './pages.ts';
+import { registrationStrings } from './registration-strings.ts';
 import { PORTAL_PATH } from './sign-in.ts';
+import { stringsFor } from './strings.ts';
 import { ACCEPT_PATH, DECLINE_PATH, LEAVE_PATH } from './waitlist-links.ts';
 
 export const REGISTER_SUFFIX = '/register';
@@ -29,57 +31,60 @@ export function registrationSection(context: PageContext, whole: EventWhole, sta
   const { event, sessions, passes } = whole;
   const lang = context.language;
   const fallback = event.languages[0] ?? lang;
-  const heading = '<h2 id="register">Register</h2>';
+  const t = registrationStrings(lang);
+  const yours = `<a href="${PORTAL_PATH}">${h(stringsFor(lang).yourRegistrations)}</a>`;
+  const heading = `<h2 id="register">${h(t.register)}</h2>`;
   if (state.current === 'registered')
-    return `${heading}<p class="status" role="status">You are registered for this event. <a href="${PORTAL_PATH}">Your registrations</a></p>`;
+    return `${heading}<p class="status" role="status">${h(t.registeredHere)} ${yours}</p>`;
   if (state.current === 'waitlisted')
-    return `${heading}<p class="status" role="status">You are on the waitlist for this event. <a href="${PORTAL_PATH}">Your registrations</a></p>`;
+    return `${heading}<p class="status" role="status">${h(t.waitlistedHere)} ${yours}</p>`;
   if (state.closedText) return `${heading}<p class="notice" role="status">${h(state.closedText)}</p>`;
+  const fullMark = (c: { capacity: number | null; taken: number }) =>
+    c.capacity !== null && c.taken >= c.capacity ? h(t.fullWaitlist) : '';
   const passChoice = passes.length
-    ? `<fieldset><legend>Pass</legend>${passes
-        .map((p, i) => {
-          const full = p.capacity !== null && p.taken >= p.capacity ? ' (full: waitlist)' : '';
-          return `<label class="choice"><input type="radio" name="pass" value="${h(p.id)}"${i === 0 ? ' checked' : ''} required> ${h(textIn(p.texts, lang, fallback).name)}${full}</label>`;
-        })
+    ? `<fieldset><legend>${h(t.pass)}</legend>${passes
+        .map(
+          (p, i) =>
+            `<label class="choice"><input type="radio" name="pass" value="${h(p.id)}"${i === 0 ? ' checked' : ''} required> ${h(textIn(p.texts, lang, fallback).name)}${fullMark(p)}</label>`,
+        )
         .join('')}</fieldset>`
     : '';
   const sessionChoice = sessions.length
-    ? `<fieldset><legend>Sessions</legend>${sessions
-        .map((s) => {
-          const full = s.capacity !== null && s.taken >= s.capacity ? ' (full: waitlist)' : '';
-          return `<label class="choice"><input type="checkbox" name="session" value="${h(s.id)}"> ${h(textIn(s.texts, lang, fallback).name)}${full}</label>`;
-        })
+    ? `<fieldset><legend>${h(t.sessions)}</legend>${sessions
+        .map(
+          (s) =>
+            `<label class="choice"><input type="checkbox" name="session" value="${h(s.id)}"> ${h(textIn(s.texts, lang, fallback).name)}${fullMark(s)}</label>`,
+        )
         .join('')}</fieldset>`
     : '';
   const who = state.signedInAs
-    ? `<p>Registering as ${h(state.signedInAs)}.</p>`
-    : field('firstName', 'First name', 'text', 'given-name', false) +
-      field('lastName', 'Last name', 'text', 'family-name', false) +
-      field('email', 'Email address', 'email', 'email', true) +
+    ? `<p>${h(t.registeringAs(state.signedInAs))}</p>`
+    : field('firstName', t.firstName, 'text', 'given-name', false) +
+      field('lastName', t.lastName, 'text', 'family-name', false) +
+      field('email', t.email, 'email', 'email', true) +
       // The forms' honeypot: people never see it; a bot that fills it stores nothing.
       '<div style="position:absolute;left:-9999px" aria-hidden="true"><input name="_hp" tabindex="-1" autocomplete="off"></div>';
-  const full = state.eventFull
-    ? '<p class="notice">This event is full. Join the waitlist: when a place frees, we hold it for you and email you.</p>'
-    : '';
+  const full = state.eventFull ? `<p class="notice">${h(t.eventFull)}</p>` : '';
   const waitlist = state.eventFull ? '<input type="hidden" name="waitlist" value="1">' : '';
-  const button = state.eventFull ? 'Join the waitlist' : 'Register';
-  return `${heading}${full}<form method="post" action="/events/${h(event.slug)}${REGISTER_SUFFIX}"><input type="hidden" name="lang" value="${h(lang)}">${waitlist}${passChoice}${sessionChoice}${who}<br><button type="submit">${button}</button></form>`;
+  const button = state.eventFull ? t.joinWaitlist : t.register;
+  return `${heading}${full}<form method="post" action="/events/${h(event.slug)}${REGISTER_SUFFIX}"><input type="hidden" name="lang" value="${h(lang)}">${waitlist}${passChoice}${sessionChoice}${who}<br><button type="submit">${h(button)}</button></form>`;
 }
 
 /** A portal card's status line and buttons: cancel (registration or waitlist place), take a held place. */
 export function portalActions(
-  _context: PageContext,
+  context: PageContext,
   r: { id: string; status: string; offer: { token: string; until: string } | null },
 ): string {
-  if (r.status === 'cancelled') return '<p class="meta">Cancelled.</p>';
+  const t = registrationStrings(context.language);
+  if (r.status === 'cancelled') return `<p class="meta">${h(t.cancelledShort)}</p>`;
   const status =
     r.status === 'registered'
-      ? '<p class="meta">Registered.</p>'
+      ? `<p class="meta">${h(t.registeredShort)}</p>`
       : r.offer
-        ? `<p class="status">A place is held for you until ${h(r.offer.until)}.</p><form method="post" action="${ACCEPT_PATH}"><input type="hidden" name="token" value="${h(r.offer.token)}"><button type="submit">Take the place</button></form>`
-        : '<p class="meta">On the waitlist.</p>';
-  const label = r.status === 'registered' ? 'Cancel my registration' : 'Leave the waitlist';
-  return `${status}<form method="post" action="${PORTAL_CANCEL_PATH}"><input type="hidden" name="registration" value="${h(r.id)}"><button type="submit" class="quiet">${label}</button></form>`;
+        ? `<p class="status">${h(t.heldUntil(r.offer.until))}</p><form method="post" action="${ACCEPT_PATH}"><input type="hidden" name="token" value="${h(r.offer.token)}"><button type="submit">${h(t.takePlace)}</button></form>`
+        : `<p class="meta">${h(t.waitlistedShort)}</p>`;
+  const label = r.status === 'registered' ? t.cancelMine : t.leaveWaitlist;
+  return `${status}<form method="post" action="${PORTAL_CANCEL_PATH}"><input type="hidden" name="registration" value="${h(r.id)}"><button type="submit" class="quiet">${h(label)}</button></form>`;
 }
 
 /** After a registration post: registered, waitlisted, or why not (with a waitlist button when full). */
@@ -93,18 +98,19 @@ export function registrationResultPage(
     retryAsWaitlist?: Record<string, string | string[]> | null;
   },
 ): string {
-  const back = `<p><a href="/events/${h(input.slug)}">Back to the event</a> · <a href="${PORTAL_PATH}">Your registrations</a></p>`;
+  const t = registrationStrings(context.language);
+  const back = `<p><a href="/events/${h(input.slug)}">${h(t.backToEvent)}</a> · <a href="${PORTAL_PATH}">${h(stringsFor(context.language).yourRegistrations)}</a></p>`;
   if (input.outcome === 'registered')
     return layout(
       context,
-      'You are registered',
-      `<h1>You are registered</h1><p class="status" role="status">You are registered for ${h(input.eventName)}.</p>${back}`,
+      t.registeredTitle,
+      `<h1>${h(t.registeredTitle)}</h1><p class="status" role="status">${h(t.registeredFor(input.eventName))}</p>${back}`,
     );
   if (input.outcome === 'waitlisted')
     return layout(
       context,
-      'You are on the waitlist',
-      `<h1>You are on the waitlist</h1><p class="status" role="status">You are on the waitlist for ${h(input.eventName)}. When a place frees, we hold it for you and email you a link to take it.</p>${back}`,
+      t.waitlistedTitle,
+      `<h1>${h(t.waitlistedTitle)}</h1><p class="status" role="status">${h(t.waitlistedFor(input.eventName))}</p>${back}`,
     );
   const { problem, fieldErrors } = input.outcome;
   const errors = fieldErrors
@@ -121,12 +127,12 @@ export function registrationResultPage(
         )
         .join(
           '',
-        )}<input type="hidden" name="waitlist" value="1"><button type="submit">Join the waitlist</button></form>`
+        )}<input type="hidden" name="waitlist" value="1"><button type="submit">${h(t.joinWaitlist)}</button></form>`
     : '';
   return layout(
     context,
-    'Not registered',
-    `<h1>Not registered</h1><p class="notice" role="alert">${h(problem)}</p>${errors}${retry}${back}`,
+    t.notRegistered,
+    `<h1>${h(t.notRegistered)}</h1><p class="notice" role="alert">${h(problem)}</p>${errors}${retry}${back}`,
   );
 }
 
@@ -135,56 +141,53 @@ export function offerPage(
   context: PageContext,
   input: { eventName: string; until: string; token: string; leaveToken: string },
 ): string {
+  const t = registrationStrings(context.language);
   const hidden = `<input type="hidden" name="token" value="${h(input.token)}">`;
   return layout(
     context,
-    'A place is held for you',
-    `<h1>A place is held for you</h1><p>A place at ${h(input.eventName)} is held for you until ${h(input.until)}.</p><form method="post" action="${ACCEPT_PATH}">${hidden}<button type="submit">Take the place</button></form><form method="post" action="${DECLINE_PATH}">${hidden}<button type="submit" class="quiet">No, thank you</button></form>`,
+    t.placeHeldTitle,
+    `<h1>${h(t.placeHeldTitle)}</h1><p>${h(t.placeHeldText(input.eventName, input.until))}</p><form method="post" action="${ACCEPT_PATH}">${hidden}<button type="submit">${h(t.takePlace)}</button></form><form method="post" action="${DECLINE_PATH}">${hidden}<button type="submit" class="quiet">${h(t.declinePlace)}</button></form>`,
   );
 }
 
 export function leavePage(context: PageContext, input: { eventName: string; token: string }): string {
+  const t = registrationStrings(context.language);
   return layout(
     context,
-    'Leave the waitlist',
-    `<h1>Leave the waitlist</h1><p>Leave the waitlist for ${h(input.eventName)}? A place held for you goes to the next person.</p><form method="post" action="${LEAVE_PATH}"><input type="hidden" name="token" value="${h(input.token)}"><button type="submit">Leave the waitlist</button></form>`,
+    t.leaveWaitlist,
+    `<h1>${h(t.leaveWaitlist)}</h1><p>${h(t.leaveText(input.eventName))}</p><form method="post" action="${LEAVE_PATH}"><input type="hidden" name="token" value="${h(input.token)}"><button type="submit">${h(t.leaveWaitlist)}</button></form>`,
   );
 }
 
 /** What a link or button did, or why it did nothing. */
 export function outcomePage(context: PageContext, title: string, text: string, ok: boolean): string {
+  const t = stringsFor(context.language);
   return layout(
     context,
     title,
-    `<h1>${h(title)}</h1><p class="${ok ? 'status' : 'notice'}" role="status">${h(text)}</p><p><a href="/events">All events</a> · <a href="${PORTAL_PATH}">Your registrations</a></p>`,
+    `<h1>${h(title)}</h1><p class="${ok ? 'status' : 'notice'}" role="status">${h(text)}</p><p><a href="/events">${h(t.allEvents)}</a> · <a href="${PORTAL_PATH}">${h(t.yourRegistrations)}</a></p>`,
   );
 }
 
 /** The waitlist's emails: on the waitlist, or a place held (with its link); both with the leave link. */
 export function waitlistMail(input: {
   to: string;
+  language: string;
   eventName: string;
   offer: { link: string; until: string } | null;
   leaveLink: string;
 }) {
+  const t = registrationStrings(input.language);
   const lines = input.offer
-    ? [
-        `A place at ${input.eventName} has freed, and we are holding it for you until ${input.offer.until}.`,
-        'Open this link to take it or to let it go:',
-      ]
-    : [
-        `You are on the waitlist for ${input.eventName}.`,
-        'When a place frees, we hold it for you and email you.',
-      ];
-  const leave = 'To leave the waitlist:';
+    ? t.mailOffer(input.eventName, input.offer.until)
+    : t.mailWaiting(input.eventName);
+  const leave = t.mailLeave;
   const text = `${lines.join('\n\n')}\n\n${input.offer ? `${input.offer.link}\n\n` : ''}${leave}\n${input.leaveLink}\n`;
   const html =
-    `<!doctype html><html lang="en"><body style="font:16px/1.5 system-ui,sans-serif;color:#1d1d1f">` +
+    `<!doctype html><html lang="${h(input.language)}"><body style="font:16px/1.5 system-ui,sans-serif;color:#1d1d1f">` +
     lines.map((line) => `<p>${h(line)}</p>`).join('') +
     (input.offer ? `<p><a href="${h(input.offer.link)}">${h(input.offer.link)}</a></p>` : '') +
     `<p>${h(leave)} <a href="${h(input.leaveLink)}">${h(input.leaveLink)}</a></p></body></html>`;
-  const subject = input.offer
-    ? `A place is held for you: ${input.eventName}`
-    : `On the waitlist: ${input.eventName}`;
+  const subject = input.offer ? t.subjectOffer(input.eventName) : t.subjectWaiting(input.eventName);
   return { to: input.to, subject, text, html };
 }

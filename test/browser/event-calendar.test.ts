@@ -3,33 +3,15 @@
 // a mail client would show it, at 1280 and 390 px (nothing wider than the phone), with axe-core; the
 // event page's "Add to calendar" link downloads a file a calendar reads.
 import ICAL from 'ical.js';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chromiumPath } from '../helpers/browser.ts';
-import { type SmtpSink, smtpConfigFor, startSmtpSink } from '../helpers/smtp-sink.ts';
-import { expectNoSeriousAxeViolations, screenshotPage, setUpDashboardSuite } from '../support/dashboard.ts';
+import { expectNoSeriousAxeViolations, screenshotPage } from '../support/dashboard.ts';
+import { setUpEventSiteSuite } from '../support/event-site.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 describe.skipIf(!chromiumPath)('browser: the event confirmation email', () => {
-  let sink: SmtpSink;
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    return () => sink.close();
-  });
-  const suite = setUpDashboardSuite(
-    'sqlite',
-    () => ({ smtp: smtpConfigFor(sink, { pool: 1 }), sendPollMs: 50, formRateLimit: 100_000 }),
-    { workers: true },
-  );
-  const api = async <T>(method: 'GET' | 'POST', url: string, payload?: object): Promise<T> => {
-    const res = await suite.server.spoor.app.inject({
-      method,
-      url,
-      headers: suite.server.spoor.auth,
-      ...(payload ? { payload } : {}),
-    });
-    expect(res.statusCode, res.body).toBeLessThan(300);
-    return res.json() as T;
-  };
+  const suite = setUpEventSiteSuite();
+  const api = suite.api;
 
   it('shows the confirmation readably on a desktop and a phone, and passes axe', async () => {
     const event = await api<{ id: string; slug: string }>('POST', '/api/events', {
@@ -65,7 +47,7 @@ describe.skipIf(!chromiumPath)('browser: the event confirmation email', () => {
       passId: pass.passes[0]!.id,
       sessionIds: [withSessions.sessions[0]!.id],
     });
-    const mail = await waitFor('the confirmation email', () => sink.receivedBy('mika@example.com')[0]);
+    const mail = await waitFor('the confirmation email', () => suite.sink.receivedBy('mika@example.com')[0]);
     const html = mail.parsed.html;
     expect(html).toBeTruthy();
 

@@ -6,45 +6,21 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jsQRModule from 'jsqr';
-import { chromium, type Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import QRCode from 'qrcode';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chromiumPath } from '../helpers/browser.ts';
-import { type SmtpSink, smtpConfigFor, startSmtpSink } from '../helpers/smtp-sink.ts';
 import {
   expectNoSeriousAxeViolations,
   makeUser,
   screenshotPage,
-  setUpDashboardSuite,
   signInThroughForm,
 } from '../support/dashboard.ts';
-import { waitFor } from '../support/wait-for.ts';
-
-// jsqr is CommonJS: under Node's ESM its default import is module.exports, whose `default` is the function.
-const jsQR = jsQRModule.default;
+import { decodeQrImage, setUpEventSiteSuite, signInToPortal } from '../support/event-site.ts';
 
 describe.skipIf(!chromiumPath)('browser: check-in at the door', () => {
-  let sink: SmtpSink;
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    return () => sink.close();
-  });
-  const suite = setUpDashboardSuite(
-    'sqlite',
-    () => ({ smtp: smtpConfigFor(sink, { pool: 1 }), sendPollMs: 50, formRateLimit: 100_000 }),
-    { workers: true },
-  );
-  const api = async <T>(method: 'GET' | 'POST', url: string, payload?: object): Promise<T> => {
-    const res = await suite.server.spoor.app.inject({
-      method,
-      url,
-      headers: suite.server.spoor.auth,
-      ...(payload ? { payload } : {}),
-    });
-    expect(res.statusCode, res.body).toBeLessThan(300);
-    return res.json() as T;
-  };
+  const suite = setUpEventSiteSuite();
+  const api = suite.api;
   let eventId = '';
   let code = '';
 
@@ -65,32 +41,6 @@ describe.skipIf(!chromiumPath)('browser: check-in at the door', () => {
       sessionIds: [event.sessions[0]!.id],
     });
     return contact.id;
-  }
-
-  /** Signs the contact in to the portal by the link emailed to them. */
-  async function portalOf(page: Page, email: string): Promise<void> {
-    const signInLink = (text: string) =>
-      /http:\/\/127\.0\.0\.1:\d+\/events\/portal\/sign-in\/link\?token=\S+/.exec(text)?.[0];
-    // The contact also gets other mail (the registration's confirmation): take the sign-in email that
-    // arrives after asking.
-    const before = sink.receivedBy(email).length;
-    await page.goto(`${suite.server.origin}/events/portal/sign-in`);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-    const link = await waitFor(
-      `the sign-in email to ${email}`,
-      () =>
-        sink
-          .receivedBy(email)
-          .slice(before)
-          .map((mail) => signInLink(mail.parsed.text ?? ''))
-          .find((found) => found !== undefined) ?? false,
-      20_000,
-    );
-    await page.goto(link);
-    await page.getByRole('button', { name: 'Sign me in' }).click();
-    await page.getByRole('heading', { name: 'Your registrations' }).waitFor();
   }
 
   it('shows the pass as a QR code in the portal that decodes to the pass code', async () => {
@@ -117,22 +67,12 @@ describe.skipIf(!chromiumPath)('browser: check-in at the door', () => {
 
     const context = await suite.newContext();
     const page = await context.newPage();
-    await portalOf(page, 'nia@reader.test');
+    await signInToPortal(page, suite.server.origin, suite.sink, 'nia@reader.test');
     const image = page.getByRole('img', { name: 'Your pass: a QR code to show at the entrance' });
-    await image.waitFor();
     // The image's pixels, read through a canvas, decoded by jsqr here in the test.
-    const pixels = await image.evaluate((img: HTMLImageElement) => {
-      const canvas = document.createElement('canvas');
-      canvas.width = img.naturalWidth;
-      canvas.height = img.naturalHeight;
-      const context2d = canvas.getContext('2d')!;
-      context2d.drawImage(img, 0, 0);
-      const data = context2d.getImageData(0, 0, canvas.width, canvas.height);
-      return { width: data.width, height: data.height, data: Array.from(data.data) };
-    });
-    const read = jsQR(Uint8ClampedArray.from(pixels.data), pixels.width, pixels.height);
-    expect(read?.data).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{24}$/);
-    code = read!.data;
+    const read = await decodeQrImage(image);
+    expect(read).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{24}$/);
+    code = read!;
     // The code is printed beneath for typing, and holds nothing personal: only the registration's id.
     await page.getByText(code).waitFor();
     expect(code).not.toMatch(/nia|reader|okafor/i);
@@ -202,7 +142,7 @@ describe.skipIf(!chromiumPath)('browser: check-in at the door', () => {
     const otherId = await registeredContact('kofi@reader.test', 'Kofi');
     const context = await suite.newContext();
     const page = await context.newPage();
-    await portalOf(page, 'kofi@reader.test');
+    await signInToPortal(page, suite.server.origin, suite.sink, 'kofi@reader.test');
     const otherCode = (await page.locator('figure.pass code').textContent())!;
     // The camera's picture: the QR code as a Y4M video (luma from the code's modules, neutral chroma).
     const video = join(tmpdir(), `spoor-pass-${process.pid}.y4m`);

@@ -3,20 +3,12 @@
 // joins the waitlist from the same page. Screenshots (of the form when full and of the waitlist page) at 1280 and 390 px and axe-core on each page.
 import { describe, expect, it } from 'vitest';
 import { chromiumPath } from '../helpers/browser.ts';
-import { expectNoSeriousAxeViolations, screenshotPage, setUpDashboardSuite } from '../support/dashboard.ts';
+import { expectNoSeriousAxeViolations, screenshotPage } from '../support/dashboard.ts';
+import { setUpEventSiteSuite } from '../support/event-site.ts';
 
 describe.skipIf(!chromiumPath)('browser: registering for an event', () => {
-  const suite = setUpDashboardSuite('sqlite', () => ({ formRateLimit: 100_000 }));
-  const api = async <T>(method: 'GET' | 'POST', url: string, payload?: object): Promise<T> => {
-    const res = await suite.server.spoor.app.inject({
-      method,
-      url,
-      headers: suite.server.spoor.auth,
-      ...(payload ? { payload } : {}),
-    });
-    expect(res.statusCode, res.body).toBeLessThan(300);
-    return res.json() as T;
-  };
+  const suite = setUpEventSiteSuite();
+  const api = suite.api;
 
   it('registers through the page form without JavaScript, then joins the waitlist when full', async () => {
     const event = await api<{ id: string; slug: string }>('POST', '/api/events', {
@@ -89,5 +81,39 @@ describe.skipIf(!chromiumPath)('browser: registering for an event', () => {
     );
     expect(rows.registrations.map((r) => r.status)).toEqual(['registered', 'waitlisted', 'waitlisted']);
     expect(rows.registrations[0]!.sessionIds).toEqual([session]);
+  }, 120_000);
+
+  it('shows the form and the waitlist page in German, readable on a phone', async () => {
+    const event = await api<{ id: string; slug: string }>('POST', '/api/events', {
+      name: { de: 'Nachtwanderung durch die Altstadt' },
+      description: { de: 'Eine Führung durch die Altstadt nach Einbruch der Dunkelheit.' },
+      timeZone: 'Europe/Berlin',
+      start: '2027-10-02T20:00',
+      end: '2027-10-02T23:00',
+      venue: 'Marktplatz, Heidelberg',
+      languages: ['de'],
+      capacity: 1,
+    });
+    await api('POST', `/api/events/${event.id}/passes`, { name: { de: 'Wanderticket' } });
+    await api('POST', `/api/events/${event.id}/publish`);
+    const context = await suite.newContext();
+    const page = await context.newPage();
+    await page.goto(`${suite.server.origin}/events/${event.slug}`);
+    await page.getByRole('heading', { name: 'Anmelden', level: 2 }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('de');
+    await page.getByLabel('Vorname').fill('Jonas');
+    await page.getByLabel('E-Mail-Adresse').fill('jonas@walk.test');
+    await expectNoSeriousAxeViolations(page);
+    await screenshotPage(page, 'event-registration-de');
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.getByRole('heading', { name: 'Sie sind angemeldet' }).waitFor();
+
+    await page.goto(`${suite.server.origin}/events/${event.slug}`);
+    await page.getByText('Diese Veranstaltung ist ausgebucht.').waitFor();
+    await page.getByLabel('E-Mail-Adresse').fill('mia@walk.test');
+    await page.getByRole('button', { name: 'Auf die Warteliste' }).click();
+    await page.getByRole('heading', { name: 'Sie stehen auf der Warteliste' }).waitFor();
+    await expectNoSeriousAxeViolations(page);
+    await screenshotPage(page, 'event-waitlisted-de');
   }, 120_000);
 });

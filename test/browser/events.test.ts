@@ -5,33 +5,15 @@
 // emailed to the loopback SMTP sink, sees the portal (the session cookie's attributes checked) and signs
 // out; an altered link is refused. Screenshots at 1280 and 390 px and axe-core on every page.
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chromiumPath } from '../helpers/browser.ts';
-import { type SmtpSink, smtpConfigFor, startSmtpSink } from '../helpers/smtp-sink.ts';
-import { expectNoSeriousAxeViolations, screenshotPage, setUpDashboardSuite } from '../support/dashboard.ts';
+import { expectNoSeriousAxeViolations, screenshotPage } from '../support/dashboard.ts';
+import { askForSignInLink, setUpEventSiteSuite } from '../support/event-site.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 describe.skipIf(!chromiumPath)('browser: the event website', () => {
-  let sink: SmtpSink;
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    return () => sink.close();
-  });
-  const suite = setUpDashboardSuite(
-    'sqlite',
-    () => ({ smtp: smtpConfigFor(sink, { pool: 1 }), sendPollMs: 50, formRateLimit: 100_000 }),
-    { workers: true },
-  );
-  const api = async <T>(method: 'GET' | 'POST', url: string, payload?: object): Promise<T> => {
-    const res = await suite.server.spoor.app.inject({
-      method,
-      url,
-      headers: suite.server.spoor.auth,
-      ...(payload ? { payload } : {}),
-    });
-    expect(res.statusCode, res.body).toBeLessThan(300);
-    return res.json() as T;
-  };
+  const suite = setUpEventSiteSuite();
+  const api = suite.api;
   let slug = '';
   let websiteId = '';
 
@@ -152,33 +134,23 @@ describe.skipIf(!chromiumPath)('browser: the event website', () => {
     const page = await context.newPage();
     await page.goto(`${suite.server.origin}/events/${slug}`);
     const db = suite.server.spoor.storage.db;
-    await waitFor('the page view of the event page', async () => {
-      const rows = await db
-        .selectFrom('pageviews')
-        .select('path')
-        .where('website_id', '=', websiteId)
-        .execute();
-      return rows.some((r) => r.path === `/events/${slug}`);
-    });
+    await waitFor(
+      'the page view of the event page',
+      async () => {
+        const rows = await db
+          .selectFrom('pageviews')
+          .select('path')
+          .where('website_id', '=', websiteId)
+          .execute();
+        return rows.some((r) => r.path === `/events/${slug}`);
+      },
+      30_000,
+    );
     await expectNoSeriousAxeViolations(page);
     await screenshotPage(page, 'event-page');
     await page.goto(`${suite.server.origin}/events`);
     await expectNoSeriousAxeViolations(page);
   });
-
-  /** The link in the sign-in email that arrives after the `before` emails `to` already had. */
-  async function linkFromEmail(to: string, before: number): Promise<string> {
-    const mail = await waitFor(
-      `sign-in email number ${before + 1} to ${to}`,
-      () => sink.receivedBy(to)[before] ?? false,
-      20_000,
-    );
-    const link = /http:\/\/127\.0\.0\.1:\d+\/events\/portal\/sign-in\/link\?token=\S+/.exec(
-      mail.parsed.text ?? '',
-    )?.[0];
-    expect(link).toBeDefined();
-    return link!;
-  }
 
   it('signs a contact in by the emailed link (no JavaScript), shows the portal, signs out; refuses an altered link', async () => {
     await api('POST', '/api/contacts', { email: 'cleo@reader.test', firstName: 'Cleo' });
@@ -186,11 +158,7 @@ describe.skipIf(!chromiumPath)('browser: the event website', () => {
     const page = await context.newPage();
     await page.goto(`${suite.server.origin}/events/portal`);
     await page.getByRole('heading', { name: 'Sign in to the event website' }).waitFor();
-    await page.getByLabel('Email address').fill('cleo@reader.test');
-    const before = sink.receivedBy('cleo@reader.test').length;
-    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-    const link = await linkFromEmail('cleo@reader.test', before);
+    const link = await askForSignInLink(page, suite.sink, 'cleo@reader.test');
 
     // An altered link: refused, nothing said about the address.
     const token = new URL(link).searchParams.get('token')!;
@@ -236,11 +204,7 @@ describe.skipIf(!chromiumPath)('browser: the event website', () => {
     await page.goto(`${suite.server.origin}/events/portal/sign-in`);
     await expectNoSeriousAxeViolations(page);
     await screenshotPage(page, 'event-sign-in');
-    await page.getByLabel('Email address').fill('cleo@reader.test');
-    const before = sink.receivedBy('cleo@reader.test').length;
-    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-    await page.goto(await linkFromEmail('cleo@reader.test', before));
+    await page.goto(await askForSignInLink(page, suite.sink, 'cleo@reader.test'));
     await page.getByRole('button', { name: 'Sign me in' }).click();
     await page.getByRole('heading', { name: 'Your registrations' }).waitFor();
     await expectNoSeriousAxeViolations(page);

@@ -4,6 +4,7 @@
 // event_registrations_by_event_status (event_id, status, created_at, id; migration 031).
 import { sql } from 'kysely';
 import type { Db, RegistrationStatus } from '../../storage/schema.ts';
+import { linkedSessions } from '../store.ts';
 import { type FigureRows, type Series, SLOT_MS, type Tally } from './figures.ts';
 
 const checked = sql<number>`case when checked_in_at is null then 0 else 1 end`;
@@ -132,21 +133,11 @@ export async function pageRegistrants(
     .orderBy('r.id')
     .limit(query.limit + 1)
     .execute();
-  const links =
-    rows.length === 0
-      ? []
-      : await db
-          .selectFrom('event_registration_sessions')
-          .select(['registration_id', 'session_id'])
-          .where(
-            'registration_id',
-            'in',
-            rows.map((r) => r.id),
-          )
-          .execute();
-  const sessionsOf = new Map<string, string[]>();
-  for (const l of links)
-    sessionsOf.set(l.registration_id, [...(sessionsOf.get(l.registration_id) ?? []), l.session_id]);
+  const sessionsOf = await linkedSessions(
+    db,
+    'event_registration_sessions',
+    rows.map((r) => r.id),
+  );
   const num = (v: number | string | null) => (v === null ? null : Number(v));
   return rows.map((r) => ({
     id: r.id,

@@ -1,6 +1,7 @@
 // A contact's timeline: every interaction newest first, visits grouped with their pages and engaged time,
-// form submissions with what was sent, and emails sent (or bounced), opened, clicked and unsubscribed
-// from. Pages load on demand. Above it, whether the address is suppressed: why no email appears after.
+// form submissions with what was sent, emails sent (or bounced), opened, clicked and unsubscribed from,
+// forwards, consent changes, offer claims, and event registrations, waitlist moves and check-ins. Pages
+// load on demand. Above it, whether the address is suppressed: why no email appears after.
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, data } from '../../api/client';
 import { EmptyState } from '../../ui/EmptyState';
@@ -207,6 +208,15 @@ function ScoringEntry({ item }: { item: FeedItem }) {
     <p className="timeline-title">
       Score in “{model}” went from {a.previousScore} to {a.score}
       {a.grade ? ` (grade ${a.grade})` : ''}
+      </p>
+  );
+}
+
+/** A claim of an offer (a human click on the offer's link in an email, while it was valid). */
+function OfferClaimEntry({ item }: { item: FeedItem }) {
+  return (
+    <p className="timeline-title">
+      Claimed the offer “{item.subjects?.['offer']?.name ?? 'a deleted offer'}”
     </p>
   );
 }
@@ -229,6 +239,8 @@ function Entry({ item }: { item: Item }) {
       return <OutcomeEntry item={item as FeedItem} />;
     case 'event_registration':
       return <EventRegistrationEntry item={item as FeedItem} />;
+    case 'offers':
+      return <OfferClaimEntry item={item as FeedItem} />;
     case 'event_check_ins':
       return (
         <p className="timeline-title">
