@@ -208,7 +208,7 @@ function ScoringEntry({ item }: { item: FeedItem }) {
     <p className="timeline-title">
       Score in “{model}” went from {a.previousScore} to {a.score}
       {a.grade ? ` (grade ${a.grade})` : ''}
-      </p>
+    </p>
   );
 }
 
