@@ -8,6 +8,7 @@ import { eventCalendarJobKind, registrationMailJobKind } from './events/calendar
 import { expiredSignInsJobKind, signInMailJobKind } from './events/sign-in-jobs.ts';
 import { waitlistExpiryJobKind, waitlistMailJobKind } from './events/waitlist-jobs.ts';
 import { submissionRetryJobKind } from './forms/retry-submissions.ts';
+import { createInteractionFeed } from './interaction-feed.ts';
 import type { Logger } from './lib/logger.ts';
 import { outageLog } from './lib/outage-log.ts';
 import { createJobRunner, type JobRunner } from './platform/jobs/runner.ts';
@@ -15,6 +16,7 @@ import { retentionJobKind } from './privacy/retention-job.ts';
 import { loadInstallSecrets } from './secrets/install-secrets.ts';
 import type { Storage } from './storage/database.ts';
 import { unavailableReason } from './storage/unavailable.ts';
+import { webhookJobKinds } from './webhooks/jobs.ts';
 
 export interface WorkerDeps {
   storage: Storage;
@@ -56,6 +58,8 @@ export async function createWorkers({ storage, config, log }: WorkerDeps): Promi
   runner.register(waitlistExpiryJobKind({ storage, config }));
   runner.register(registrationMailJobKind({ storage, config }));
   runner.register(eventCalendarJobKind(storage));
+  for (const kind of webhookJobKinds({ storage, config, feed: createInteractionFeed(), log }))
+    runner.register(kind);
   return runner;
 }
 

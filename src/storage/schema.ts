@@ -581,6 +581,8 @@ export interface WebhookDeliveriesTable {
   attempts: Generated<number>;
   next_attempt_at: number;
   created_at: number;
+  /** Retries stop 3 days after this: the delivery's creation, or its last replay. */
+  window_start: number;
   last_attempt_at: number | null;
   delivered_at: number | null;
   last_status: number | null;

@@ -38,9 +38,9 @@ describe('retryAfterMs', () => {
   it.each([
     [undefined, null],
     ['120', 120_000],
-    [' 0 ', 0],
+    [' 0 ', 1_000], // at least a second
     ['Sun, 06 Dec 2026 12:05:00 GMT', 300_000],
-    ['Sun, 06 Dec 2026 11:00:00 GMT', 0], // in the past: now
+    ['Sun, 06 Dec 2026 11:00:00 GMT', 1_000], // in the past: a second
     ['999999', 86_400_000], // at most a day
     ['soon', null],
   ])('%j → %j', (header, expected) => {

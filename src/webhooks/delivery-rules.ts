@@ -9,6 +9,8 @@ export const GIVE_UP_AFTER_MS = 3 * 24 * 3_600_000;
 /** An endpoint whose every attempt failed for this long is paused. */
 export const PAUSE_AFTER_MS = 24 * 3_600_000;
 const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
+/** A Retry-After of 0 or in the past still waits this long: no tight loop against a receiver. */
+const MIN_RETRY_AFTER_MS = 1_000;
 
 /** The wait after the `attempts`-th failed try; `random` in [0, 1) makes the jitter (±20 %). */
 export function retryDelayMs(attempts: number, random: number): number {
@@ -16,7 +18,7 @@ export function retryDelayMs(attempts: number, random: number): number {
   return Math.round(step * (0.8 + 0.4 * random));
 }
 
-/** A Retry-After header in ms from now (seconds or an HTTP date), within a day; null when absent or unreadable. */
+/** A Retry-After header in ms from now (seconds or an HTTP date), within 1 s to a day; null when absent or unreadable. */
 export function retryAfterMs(header: string | undefined, now: number): number | null {
   if (header === undefined) return null;
   const text = header.trim();
@@ -27,7 +29,7 @@ export function retryAfterMs(header: string | undefined, now: number): number | 
     if (Number.isNaN(at)) return null;
     ms = at - now;
   }
-  return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+  return Math.min(Math.max(ms, MIN_RETRY_AFTER_MS), MAX_RETRY_AFTER_MS);
 }
 
 export type AttemptVerdict = 'delivered' | 'gone' | 'failed';

@@ -22,6 +22,7 @@ export async function up(db: AnyDb): Promise<void> {
       attempts integer not null default 0,
       next_attempt_at bigint not null,
       created_at bigint not null,
+      window_start bigint not null,
       last_attempt_at bigint,
       delivered_at bigint,
       last_status integer,
