@@ -90,7 +90,8 @@ export async function sendSigned(
 
 async function attempt(deps: DeliverDeps, endpoint: EndpointRow, delivery: DeliveryRow): Promise<void> {
   const now = deps.now ?? Date.now;
-  const secrets = signingSecrets(JSON.parse(endpoint.secrets) as StoredSecret[], now());
+  // Secrets expire on the wall clock, as the signature's timestamp is.
+  const secrets = signingSecrets(JSON.parse(endpoint.secrets) as StoredSecret[], Date.now());
   const result = await sendSigned(deps.config, endpoint.url, secrets, {
     id: delivery.id,
     body: delivery.payload,

@@ -3,7 +3,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { errors } from '../api-contract.ts';
+import { errors, noContent } from '../api-contract.ts';
 import type { WebhookConfig } from '../config.ts';
 import type { Db } from '../storage/schema.ts';
 import { EVENT_TYPE_NAMES, WEBHOOK_EVENT_TYPES } from './event-types.ts';
@@ -66,13 +66,14 @@ const Endpoint = Type.Object(
   },
   { title: 'WebhookEndpoint' },
 );
-const EndpointDetail = Type.Intersect(
-  [
-    Endpoint,
-    Type.Object({
-      deliveries: Type.Object({ pending: Type.Integer(), delivered: Type.Integer(), failed: Type.Integer() }),
-    }),
-  ],
+const EndpointDetail = Type.Object(
+  {
+    ...Endpoint.properties,
+    deliveries: Type.Object(
+      { pending: Type.Integer(), delivered: Type.Integer(), failed: Type.Integer() },
+      { description: "The endpoint's deliveries by state." },
+    ),
+  },
   { title: 'WebhookEndpointDetail' },
 );
 const WithSecret = Type.Object({
@@ -215,13 +216,12 @@ export function webhookRoutes(scope: FastifyInstance, deps: { db: Db; config: We
         tags,
         summary: 'Removes an endpoint with its deliveries and their log.',
         params: Params,
-        response: { 204: Type.Null(), ...errors(404) },
+        response: { 204: noContent('Removed.'), ...errors(404) },
       },
     },
     async (request, reply) => {
       await removeEndpoint(db, request.params.id);
-      reply.code(204);
-      return null;
+      return reply.code(204).send();
     },
   );
 
@@ -304,10 +304,10 @@ export function webhookRoutes(scope: FastifyInstance, deps: { db: Db; config: We
           'One delivery: its body and every attempt (status, the first 2 KB of the answer, duration, error).',
         params: DeliveryParams,
         response: {
-          200: Type.Intersect([
-            Delivery,
-            Type.Object({
-              payload: Type.Unknown(),
+          200: Type.Object(
+            {
+              ...Delivery.properties,
+              payload: Type.Unknown({ description: 'The body sent: {type, timestamp, data}.' }),
               attemptLog: Type.Array(
                 Type.Object({
                   attemptedAt: Type.String({ format: 'date-time' }),
@@ -317,8 +317,9 @@ export function webhookRoutes(scope: FastifyInstance, deps: { db: Db; config: We
                   error: OrNull,
                 }),
               ),
-            }),
-          ]),
+            },
+            { title: 'WebhookDeliveryDetail' },
+          ),
           ...errors(404),
         },
       },
