@@ -2,17 +2,21 @@
 // interactions turned into deliveries by the feed consumer, sent to a real HTTPS receiver that verifies
 // each with the `standardwebhooks` reference library; outages, 410, a day of failures, 3 days of retries,
 // per-contact order, secret rotation, replay, and the SSRF refusals. The delivery clock is the test's.
+
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Config } from '../src/config.ts';
 import { createInteractionFeed } from '../src/interaction-feed.ts';
 import type { Logger } from '../src/lib/logger.ts';
 import { consumeFeed } from '../src/platform/interactions/feed-consumer.ts';
+import { decodeFeedCursor } from '../src/platform/interactions/feed-cursor.ts';
 import { deliverDue } from '../src/webhooks/deliver.ts';
 import { webhookFeedConsumer } from '../src/webhooks/feed-to-deliveries.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
 import { makeTestCa, type TestCa } from './helpers/test-ca.ts';
 import { bodyOf, startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.ts';
+import { waitFor } from './support/wait-for.ts';
 
 const HOUR = 3_600_000;
 const feed = createInteractionFeed();
