@@ -124,6 +124,8 @@ export function webhookRoutes(scope: FastifyInstance, deps: { db: Db; config: We
     {
       schema: {
         operationId: 'listWebhookEventTypes',
+        description:
+          "Each type's `dynamics` names the Dynamics 365 Marketing interaction(s) it corresponds to, for integrations moving over. Machine opens and scanner clicks are sent labelled (`data.machine`), not dropped.",
         tags,
         summary:
           'The event types a webhook endpoint can receive, with the Dynamics 365 interaction names each corresponds to.',
@@ -144,6 +146,8 @@ export function webhookRoutes(scope: FastifyInstance, deps: { db: Db; config: We
     {
       schema: {
         operationId: 'listWebhookEndpoints',
+        description:
+          'Secrets are never shown again after creation or rotation: `secrets` has only their first characters.',
         tags,
         summary: 'Webhook endpoints, oldest first, with their health.',
         response: { 200: Type.Object({ endpoints: Type.Array(Endpoint) }) },
@@ -157,13 +161,26 @@ export function webhookRoutes(scope: FastifyInstance, deps: { db: Db; config: We
     {
       schema: {
         operationId: 'createWebhookEndpoint',
+        description:
+          'The URL must be https (unless an administrator allowed http for its host: SPOOR_EGRESS_HTTP_HOSTS) and must not be or resolve to a private, loopback, link-local or metadata address (unless allowed: SPOOR_EGRESS_PRIVATE_HOSTS); 400 says which rule refused it. Events logged from now on are delivered.',
         tags,
         summary: 'Registers an endpoint; the answer carries its secret, shown this once.',
-        body: Type.Object({
-          url: Url,
-          description: Type.Optional(Type.String({ maxLength: 500 })),
-          eventTypes: EventTypes,
-        }),
+        body: Type.Object(
+          {
+            url: Url,
+            description: Type.Optional(Type.String({ maxLength: 500 })),
+            eventTypes: EventTypes,
+          },
+          {
+            examples: [
+              {
+                url: 'https://crm.example.com/hooks/spoor',
+                description: 'CRM',
+                eventTypes: ['form.submitted', 'email.clicked', 'contact.sales_ready'],
+              },
+            ],
+          },
+        ),
         response: { 201: WithSecret, ...errors(400) },
       },
     },
@@ -178,6 +195,8 @@ export function webhookRoutes(scope: FastifyInstance, deps: { db: Db; config: We
     {
       schema: {
         operationId: 'getWebhookEndpoint',
+        description:
+          '`failingSince` is set while every attempt fails; a day of it pauses the endpoint (`state` paused, `stateReason` says why).',
         tags,
         summary: 'One endpoint, its health and its deliveries by state.',
         params: Params,
@@ -192,16 +211,21 @@ export function webhookRoutes(scope: FastifyInstance, deps: { db: Db; config: We
     {
       schema: {
         operationId: 'updateWebhookEndpoint',
+        description:
+          'Setting `state` to enabled resumes a paused or disabled endpoint: deliveries waiting for it go out in order.',
         tags,
         summary:
           'Changes the URL, description, event types or state (enabled resumes a paused or disabled endpoint).',
         params: Params,
-        body: Type.Object({
-          url: Type.Optional(Url),
-          description: Type.Optional(Type.String({ maxLength: 500 })),
-          eventTypes: Type.Optional(EventTypes),
-          state: Type.Optional(State),
-        }),
+        body: Type.Object(
+          {
+            url: Type.Optional(Url),
+            description: Type.Optional(Type.String({ maxLength: 500 })),
+            eventTypes: Type.Optional(EventTypes),
+            state: Type.Optional(State),
+          },
+          { examples: [{ state: 'enabled' }, { eventTypes: ['contact.created', 'contact.updated'] }] },
+        ),
         response: { 200: EndpointDetail, ...errors(400, 404) },
       },
     },
@@ -213,6 +237,7 @@ export function webhookRoutes(scope: FastifyInstance, deps: { db: Db; config: We
     {
       schema: {
         operationId: 'deleteWebhookEndpoint',
+        description: 'Deliveries not yet made are dropped with it.',
         tags,
         summary: 'Removes an endpoint with its deliveries and their log.',
         params: Params,
@@ -230,12 +255,14 @@ export function webhookRoutes(scope: FastifyInstance, deps: { db: Db; config: We
     {
       schema: {
         operationId: 'rotateWebhookSecret',
+        description:
+          'During the overlap each delivery carries two `v1,` signatures, so a receiver verifying with either secret accepts it.',
         tags,
         summary:
           'A new secret, shown this once; the previous one keeps signing (both signatures in webhook-signature) for the overlap.',
         params: Params,
-        body: Type.Optional(
-          Type.Object({
+        body: Type.Object(
+          {
             overlapHours: Type.Optional(
               Type.Integer({
                 minimum: 0,
@@ -244,12 +271,13 @@ export function webhookRoutes(scope: FastifyInstance, deps: { db: Db; config: We
                 description: 'How long the old secret still signs (0: not at all).',
               }),
             ),
-          }),
+          },
+          { examples: [{ overlapHours: 24 }] },
         ),
         response: { 200: WithSecret, ...errors(404) },
       },
     },
-    async (request) => rotateEndpointSecret(db, request.params.id, request.body?.overlapHours ?? 24),
+    async (request) => rotateEndpointSecret(db, request.params.id, request.body.overlapHours ?? 24),
   );
 
   app.post(
@@ -257,6 +285,8 @@ export function webhookRoutes(scope: FastifyInstance, deps: { db: Db; config: We
     {
       schema: {
         operationId: 'testWebhookEndpoint',
+        description:
+          'Body `{"type":"webhook.test","timestamp":…,"data":{"endpointId":…}}`, signed with the current secrets.',
         tags,
         summary:
           'Sends a signed `webhook.test` event now and answers what the receiver said (nothing is stored).',
@@ -272,6 +302,7 @@ export function webhookRoutes(scope: FastifyInstance, deps: { db: Db; config: We
     {
       schema: {
         operationId: 'listWebhookDeliveries',
+        description: '`cursor`: the `nextCursor` of the previous page.',
         tags,
         summary: "The endpoint's deliveries, newest first.",
         params: Params,
@@ -299,6 +330,8 @@ export function webhookRoutes(scope: FastifyInstance, deps: { db: Db; config: We
     {
       schema: {
         operationId: 'getWebhookDelivery',
+        description:
+          'Attempts oldest first. `error` is set when no answer came (refused address, connection, timeout) or the answer was not 2xx.',
         tags,
         summary:
           'One delivery: its body and every attempt (status, the first 2 KB of the answer, duration, error).',
@@ -332,6 +365,7 @@ export function webhookRoutes(scope: FastifyInstance, deps: { db: Db; config: We
     {
       schema: {
         operationId: 'replayWebhookDelivery',
+        description: 'A delivered one is sent again too: receivers deduplicate by webhook-id.',
         tags,
         summary: 'Sends a delivery again (same webhook-id), with a fresh 3 days of retries.',
         params: DeliveryParams,
@@ -349,10 +383,14 @@ export function webhookRoutes(scope: FastifyInstance, deps: { db: Db; config: We
     {
       schema: {
         operationId: 'replayFailedWebhookDeliveries',
+        description: 'Only deliveries given up on (after 3 days of retries) are sent again, in their order.',
         tags,
         summary: 'Sends again every delivery of the endpoint given up on, created since `since`.',
         params: Params,
-        body: Type.Object({ since: Type.String({ format: 'date-time', maxLength: 40 }) }),
+        body: Type.Object(
+          { since: Type.String({ format: 'date-time', maxLength: 40 }) },
+          { examples: [{ since: '2026-12-01T00:00:00Z' }] },
+        ),
         response: { 202: Replayed, ...errors(400, 404) },
       },
     },

@@ -42,8 +42,6 @@ export function refusedTarget(url: URL, policy: EgressPolicy): string | null {
   if (host === '') return 'the URL has no host';
   if (isIP(host) !== 0 && isPrivateAddress(host) && !privateAllowed(host, policy))
     return `${host} is a private, loopback, link-local or reserved address`;
-  if ((host === 'localhost' || host.endsWith('.localhost')) && !privateAllowed(host, policy))
-    return `${host} is this machine`;
   return null;
 }
 
