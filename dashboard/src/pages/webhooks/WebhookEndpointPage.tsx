@@ -148,17 +148,19 @@ export function WebhookEndpointPage({ id }: { id: string }) {
       id: 'attempts',
       header: 'Attempts',
       value: (d) => d.attempts,
-      cell: (d) => (
-        <button
-          type="button"
-          className="link"
-          onClick={() => setSelected(d.id)}
-          aria-label={`Attempts of ${d.id}`}
-        >
-          {d.attempts}
-          {d.lastStatus ? ` (last ${d.lastStatus})` : d.lastError ? ' (no answer)' : ''}
-        </button>
-      ),
+      cell: (d) => {
+        const text = `${d.attempts}${d.lastStatus ? ` (last ${d.lastStatus})` : d.lastError ? ' (no answer)' : ''}`;
+        return (
+          <button
+            type="button"
+            className="link"
+            onClick={() => setSelected(d.id)}
+            aria-label={`${text}: attempts of ${d.id}`}
+          >
+            {text}
+          </button>
+        );
+      },
     },
     {
       id: 'next',
