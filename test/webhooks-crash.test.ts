@@ -50,14 +50,14 @@ describeEachEngine('webhooks across a crash', (engine) => {
         headers: { authorization: `Bearer ${first.apiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-      return { status: res.status, body: (await res.json()) as Record<string, any> };
+      return { status: res.status, body: (await res.json()) as Record<string, string> };
     };
     const endpoint = await call('POST', '/api/webhooks', {
       url: receiver.url,
       eventTypes: ['contact.created'],
     });
     expect(endpoint.status).toBe(201);
-    receiver.secrets = [endpoint.body['secret']];
+    receiver.secrets = [String(endpoint.body['secret'])];
 
     // The receiver takes the request and never answers: the server dies with the delivery in flight.
     receiver.mode = { kind: 'hold' };

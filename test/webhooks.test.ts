@@ -51,6 +51,7 @@ describeEachEngine('outgoing webhooks', (engine) => {
     await database?.drop();
   });
 
+  // biome-ignore lint/suspicious/noExplicitAny: the tests read whatever JSON the route answers.
   async function api<T = any>(
     method: string,
     url: string,
@@ -65,13 +66,43 @@ describeEachEngine('outgoing webhooks', (engine) => {
     return { status: res.statusCode, body: res.body ? res.json() : (undefined as T) };
   }
 
-  /** The outbox read, then one sending pass, at the test's clock. */
-  async function pump(): Promise<number> {
-    await consumeFeed(
-      spoor.storage.db,
-      feed,
-      webhookFeedConsumer(() => clock),
+  /**
+   * The outbox read to its end: on PostgreSQL a committed row becomes readable once every older
+   * transaction in the cluster has ended (decision 013), so read until none is left behind the cursor.
+   */
+  async function settle(): Promise<void> {
+    const db = spoor.storage.db;
+    await waitFor(
+      'the webhooks consumer to read the feed to its end',
+      async () => {
+        await consumeFeed(
+          db,
+          feed,
+          webhookFeedConsumer(() => clock),
+        );
+        const row = await db
+          .selectFrom('feed_consumers')
+          .select('cursor')
+          .where('name', '=', 'webhooks')
+          .executeTakeFirst();
+        if (!row) return true;
+        const at = decodeFeedCursor(row.cursor);
+        const { rows } =
+          engine === 'postgres'
+            ? await sql<{ n: number }>`select count(*)::int as n from interaction_log
+                where (xid, seq) > (${at.xid}::xid8, ${at.seq})`.execute(db)
+            : await sql<{
+                n: number;
+              }>`select count(*) as n from interaction_log where seq > ${at.seq}`.execute(db);
+        return Number(rows[0]?.n) === 0;
+      },
+      { timeoutMs: 60_000 },
     );
+  }
+
+  /** The outbox read to its end, then one sending pass, at the test's clock. */
+  async function pump(): Promise<number> {
+    await settle();
     return deliverDue({
       db: spoor.storage.db,
       config: spoor.config.webhooks,
