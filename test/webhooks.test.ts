@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Config } from '../src/config.ts';
+import { mergeContacts } from '../src/identity/merge-contacts.ts';
 import { createInteractionFeed } from '../src/interaction-feed.ts';
 import type { Logger } from '../src/lib/logger.ts';
 import { consumeFeed } from '../src/platform/interactions/feed-consumer.ts';
@@ -188,6 +189,29 @@ describeEachEngine('outgoing webhooks', (engine) => {
     await api('PATCH', `/api/contacts/${contactId}`, { lastName: 'Hopper' });
     await pump();
     expect(about(contactId).map((r) => bodyOf(r).type)).toEqual(['contact.updated']);
+  });
+
+  it('tells of a merge: the survivor, and the contact merged into it', async () => {
+    await createEndpoint(['contact.merged']);
+    const winner = await createContact('one@example.com');
+    const loser = await createContact('two@example.com');
+    await spoor.storage.db
+      .transaction()
+      .execute((tx) =>
+        mergeContacts(tx, spoor.storage.engine, {
+          winnerId: winner,
+          loserId: loser,
+          reason: 'test',
+          now: clock,
+        }),
+      );
+    await pump();
+    expect(about(winner).map((r) => bodyOf(r))).toEqual([
+      expect.objectContaining({
+        type: 'contact.merged',
+        data: expect.objectContaining({ contactId: winner, attributes: { mergedContactId: loser } }),
+      }),
+    ]);
   });
 
   it("keeps each contact's order, one delivery in flight per contact, while the receiver fails", async () => {
