@@ -24,7 +24,7 @@ module.exports = {
           '^src/web/',
           // The framework's set-up (body parsers, the error mapper, creating the Fastify instance).
           '^src/http/',
-          '^src/lib/(client-hang-up|json-body|page|rate-limited)\\.[jt]s$',
+          '^src/lib/(client-hang-up|json-body|page|people-pages|rate-limited)\\.[jt]s$',
           // HTTP glue that routes share: the admin API's one door, and the CORS headers and preflight.
           '^src/access/admin-api\\.[jt]s$',
           // …and the audit log's hook on that door (every admin write recorded in one place).

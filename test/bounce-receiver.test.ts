@@ -3,20 +3,23 @@
 // VERP address, the quoted X-Spoor-Send header or the Message-ID; complaints unsubscribe and suppress
 // for good; auto-replies are counted apart; duplicates count once; and malformed, oversized,
 // truncated, forged or unmatched reports change nothing and are kept for an administrator.
-import { readFileSync } from 'node:fs';
-import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type BounceReceiver, startBounceReceiver } from '../src/email/bounces/receiver.ts';
+import type { BounceReceiver } from '../src/email/bounces/receiver.ts';
 import { verpAddress } from '../src/email/bounces/verp.ts';
 import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
 import type { Storage } from '../src/storage/database.ts';
+import {
+  bounceFixture,
+  bounceSettings,
+  BOUNCE_DOMAIN as DOMAIN,
+  deliverReport,
+  startTestBounceReceiver,
+} from './helpers/bounce-reports.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
 import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
 import { sendToNewList } from './support/factories.ts';
 
-const DOMAIN = 'bounce.spoor.test';
-const FIXTURES = new URL('./fixtures/bounces/', import.meta.url);
 const ADDRESSES = [
   'hard@mail.test',
   'header@mail.test',
@@ -28,8 +31,6 @@ const ADDRESSES = [
 
 interface Sent {
   returnPath: string;
-  sendHeader: string;
-  messageId: string;
   contactId: string;
 }
 
@@ -41,16 +42,7 @@ describeEachEngine('bounce receiver', (engine) => {
   let receiver: BounceReceiver;
   let sendId: string;
   const sent = new Map<string, Sent>();
-  const bounces = {
-    domain: DOMAIN,
-    smtpPort: 0,
-    smtpHost: '127.0.0.1',
-    maxBytes: 20_000,
-    softLimit: 3,
-    softWindow: 5,
-    sendgridWebhookKey: undefined,
-  };
-  const log = { info() {}, error() {}, warn() {}, debug() {} } as never;
+  const bounces = bounceSettings();
 
   beforeAll(async () => {
     database = await createTestDatabase(engine);
@@ -61,14 +53,7 @@ describeEachEngine('bounce receiver', (engine) => {
       { workers: true },
     );
     storage = database.open();
-    const secrets = await loadInstallSecrets(storage.db, undefined);
-    receiver = (await startBounceReceiver({
-      storage,
-      secrets,
-      bounces,
-      engagement: { maxBatch: 64, trackingDefault: true },
-      log,
-    })) as BounceReceiver;
+    receiver = await startTestBounceReceiver(storage, bounces);
     const made = await sendToNewList(spoor, ADDRESSES);
     sendId = made.sendId;
     const ids = made.contactIds;
@@ -77,8 +62,6 @@ describeEachEngine('bounce receiver', (engine) => {
       if (!message) throw new Error(`nothing sent to ${email}`);
       sent.set(email, {
         returnPath: message.envelope.mailFrom,
-        sendHeader: String(message.parsed.headers.get('x-spoor-send')),
-        messageId: `<${String(message.parsed.messageId).replace(/^<|>$/g, '')}>`,
         contactId: ids.get(email) as string,
       });
     }
@@ -91,36 +74,15 @@ describeEachEngine('bounce receiver', (engine) => {
     await database?.drop();
   });
 
-  function fixture(name: string, email: string, overrides: Partial<Record<string, string>> = {}): string {
-    const facts = sent.get(email) as Sent;
-    const values: Record<string, string> = {
-      RETURN_PATH: facts.returnPath,
-      TO: email,
-      SEND_HEADER: facts.sendHeader,
-      MESSAGE_ID: facts.messageId,
-      ...overrides,
-    };
-    return readFileSync(new URL(name, FIXTURES), 'utf8').replace(
-      /\{\{(\w+)\}\}/g,
-      (_, key: string) => values[key] ?? '',
-    );
-  }
+  const fixture = (name: string, email: string, overrides: Partial<Record<string, string>> = {}) =>
+    bounceFixture(sink, name, email, overrides);
 
   async function deliver(raw: string, to: string, from = ''): Promise<{ code: number; response: string }> {
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: receiver.port,
-      secure: false,
-      ignoreTLS: true,
-    });
     try {
-      const info = await transport.sendMail({ envelope: { from, to }, raw });
-      return { code: 250, response: info.response };
+      return { code: 250, response: await deliverReport(receiver.port, raw, to, from) };
     } catch (error) {
       const failed = error as { responseCode?: number; response?: string; message: string };
       return { code: failed.responseCode ?? 0, response: failed.response ?? failed.message };
-    } finally {
-      transport.close();
     }
   }
 

@@ -6,15 +6,14 @@
 // mail to an email's List-Unsubscribe mailto travels through Postfix to the receiver and unsubscribes.
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BounceReceiver, startBounceReceiver } from '../src/email/bounces/receiver.ts';
-import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
+import type { BounceReceiver } from '../src/email/bounces/receiver.ts';
+import { BOUNCE_DOMAIN, bounceSettings, startTestBounceReceiver } from './helpers/bounce-reports.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type Postfix, postfixAvailable, startPostfix } from './helpers/postfix.ts';
 import { type RunningSpoor, sendFinished, startSpoor } from './helpers/spoor.ts';
 import { addToList, createContact, createList, createMessage } from './support/factories.ts';
 import { waitFor } from './support/wait-for.ts';
 
-const BOUNCE_DOMAIN = 'bounce.spoor.test';
 let mailings = 0;
 
 async function get(spoor: RunningSpoor, url: string) {
@@ -61,24 +60,9 @@ describe.skipIf(!postfixAvailable)('bounces through a real Postfix', () => {
 
     beforeAll(async () => {
       database = await createTestDatabase(engine);
-      const bounces = {
-        domain: BOUNCE_DOMAIN,
-        smtpPort: 0,
-        smtpHost: '127.0.0.1',
-        maxBytes: 2_000_000,
-        softLimit: 3,
-        softWindow: 5,
-        sendgridWebhookKey: undefined,
-      };
+      const bounces = bounceSettings({ maxBytes: 2_000_000 });
       const storage = database.open();
-      const secrets = await loadInstallSecrets(storage.db, undefined);
-      receiver = (await startBounceReceiver({
-        storage,
-        secrets,
-        bounces,
-        engagement: { maxBatch: 64, trackingDefault: true },
-        log: silentLog,
-      })) as BounceReceiver;
+      receiver = await startTestBounceReceiver(storage, bounces);
       postfix = await startPostfix({
         domain: 'mail.test',
         mailboxes: ['ada', 'grace'],
@@ -239,10 +223,3 @@ describe.skipIf(!postfixAvailable)('bounces through a real Postfix', () => {
     });
   });
 });
-
-const silentLog = {
-  info() {},
-  error() {},
-  warn() {},
-  debug() {},
-} as unknown as Parameters<typeof startBounceReceiver>[0]['log'];

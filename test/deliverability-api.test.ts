@@ -2,20 +2,22 @@
 // through the bounce receiver about an email Spoor sent: a send's outcomes by kind and category (late
 // ones counted) and its unsubscribes by source; an address's suppression with where each listing came
 // from and its contact; bounce reports for administrators and full keys only.
-import { readFileSync } from 'node:fs';
-import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiKey } from '../src/access/api-keys.ts';
-import { type BounceReceiver, startBounceReceiver } from '../src/email/bounces/receiver.ts';
-import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
+import type { BounceReceiver } from '../src/email/bounces/receiver.ts';
+import {
+  bounceFixture,
+  bounceSettings,
+  BOUNCE_DOMAIN as DOMAIN,
+  deliverReport,
+  startTestBounceReceiver,
+} from './helpers/bounce-reports.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
 import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
 import { sendToNewList } from './support/factories.ts';
 import { waitFor } from './support/wait-for.ts';
 
-const DOMAIN = 'bounce.spoor.test';
-const FIXTURES = new URL('./fixtures/bounces/', import.meta.url);
 const HARD = 'hard@mail.test';
 const COMPLAINS = 'complains@mail.test';
 const LEAVES = 'leaves@mail.test';
@@ -27,38 +29,10 @@ describeEachEngine('deliverability reads', (engine) => {
   let receiver: BounceReceiver;
   let sendId: string;
   let contactIds: Map<string, string>;
-  const bounces = {
-    domain: DOMAIN,
-    smtpPort: 0,
-    smtpHost: '127.0.0.1',
-    maxBytes: 20_000,
-    softLimit: 3,
-    softWindow: 5,
-    sendgridWebhookKey: undefined,
-  };
+  const bounces = bounceSettings();
 
-  const fixture = (name: string, email: string) => {
-    const message = sink.receivedBy(email)[0];
-    if (!message) throw new Error(`nothing sent to ${email}`);
-    const values: Record<string, string> = {
-      RETURN_PATH: message.envelope.mailFrom,
-      TO: email,
-      SEND_HEADER: String(message.parsed.headers.get('x-spoor-send')),
-      MESSAGE_ID: `<${String(message.parsed.messageId).replace(/^<|>$/g, '')}>`,
-    };
-    return readFileSync(new URL(name, FIXTURES), 'utf8').replace(
-      /\{\{(\w+)\}\}/g,
-      (_, k: string) => values[k] ?? '',
-    );
-  };
-  async function deliver(raw: string, to: string) {
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: receiver.port, ignoreTLS: true });
-    try {
-      await transport.sendMail({ envelope: { from: '', to }, raw });
-    } finally {
-      transport.close();
-    }
-  }
+  const fixture = (name: string, email: string) => bounceFixture(sink, name, email);
+  const deliver = (raw: string, to: string) => deliverReport(receiver.port, raw, to);
   async function get(url: string, status = 200, authorization = spoor.auth.authorization) {
     const res = await spoor.app.inject({ method: 'GET', url, headers: { authorization } });
     expect(res.statusCode, res.body).toBe(status);
@@ -73,15 +47,7 @@ describeEachEngine('deliverability reads', (engine) => {
       { publicUrl: 'https://track.spoor.test', sendPollMs: 50, smtp: smtpConfigFor(sink), bounces },
       { workers: true },
     );
-    const secrets = await loadInstallSecrets(spoor.storage.db, undefined);
-    const log = { info() {}, error() {}, warn() {}, debug() {} } as never;
-    receiver = (await startBounceReceiver({
-      storage: spoor.storage,
-      secrets,
-      bounces,
-      engagement: { maxBatch: 64, trackingDefault: true },
-      log,
-    })) as BounceReceiver;
+    receiver = await startTestBounceReceiver(spoor.storage, bounces);
     ({ sendId, contactIds } = await sendToNewList(spoor, [HARD, COMPLAINS, LEAVES]));
     await deliver(
       fixture('postfix-5.1.1-unknown-user.eml', HARD),

@@ -599,6 +599,127 @@ describeEachEngine('privacy', (engine) => {
       expect(await pageviewsOf(website)).toEqual([]);
     });
 
+    it('a pass over many rows deletes exactly the expired ones, in several batches, while collects keep being acknowledged', async () => {
+      const origin = 'https://many.shop.test';
+      const website = await registerWebsite('Many', origin, 30);
+      const now = Date.now();
+      const old = now - 40 * DAY;
+      const visitRow = (id: string, startedAt: number, lastSeenAt: number, contactId: string | null) => ({
+        id,
+        website_id: website,
+        visitor_id: `${id}-browser`,
+        started_at: startedAt,
+        last_seen_at: lastSeenAt,
+        pageviews: 2,
+        engaged_ms: 0,
+        entry_path: '/',
+        bot: 0,
+        identified: contactId ? 1 : 0,
+        contact_id: contactId,
+      });
+      const pageviewRow = (eventId: string, visitId: string | null, occurredAt: number) => ({
+        website_id: website,
+        event_id: eventId,
+        visit_id: visitId,
+        visitor_id: visitId ? `${visitId}-browser` : null,
+        occurred_at: occurredAt,
+        url: `${origin}/`,
+        path: '/',
+        engaged_ms: 0,
+        bot: 0,
+        anonymous: visitId ? 0 : 1,
+      });
+      const EXPIRED = 400;
+      const expired = Array.from({ length: EXPIRED }, (_, i) =>
+        visitRow(`exp-${i}`, old + i * 1000, old + i * 1000 + 5, null),
+      );
+      // Kept among them (the cursor passes them once): identified visits, and an old visit still going on.
+      const kept = [
+        ...Array.from({ length: 30 }, (_, i) =>
+          visitRow(`known-${i}`, old + i * 1000 + 500, old + i * 1000 + 600, 'c-kept'),
+        ),
+        visitRow('ongoing', old + 100, now - DAY, null),
+        visitRow('recent', now - DAY, now - DAY, null),
+      ];
+      const allVisits = [...expired, ...kept];
+      for (let i = 0; i < allVisits.length; i += 100)
+        await db()
+          .insertInto('visits')
+          .values(allVisits.slice(i, i + 100))
+          .execute();
+      const pageviews = [
+        ...allVisits.flatMap((v) => [
+          pageviewRow(`${v.id}-a`, v.id, v.started_at),
+          pageviewRow(`${v.id}-b`, v.id, v.last_seen_at),
+        ]),
+        ...Array.from({ length: 150 }, (_, i) => pageviewRow(`anon-old-${i}`, null, old + i)),
+        ...Array.from({ length: 5 }, (_, i) => pageviewRow(`anon-new-${i}`, null, now - DAY + i)),
+      ];
+      for (let i = 0; i < pageviews.length; i += 100)
+        await db()
+          .insertInto('pageviews')
+          .values(pageviews.slice(i, i + 100))
+          .execute();
+      const expiredLeft = async () =>
+        Number(
+          (
+            await db()
+              .selectFrom('visits')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('id', 'like', 'exp-%')
+              .where('website_id', '=', website)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+
+      // Collects, one after another, for as long as the pass runs; after each answer, how much was left.
+      let passing = true;
+      const pass = applyRetention(spoor.storage, now, { batchSize: 20 }).finally(() => {
+        passing = false;
+      });
+      const leftAtAnswers: number[] = [];
+      let answered = 0;
+      while (passing) {
+        await pageview({ website, origin, path: '/live' });
+        answered += 1;
+        leftAtAnswers.push(await expiredLeft());
+      }
+      const result = await pass;
+
+      // Some collects were answered while the pass was half-way through the expired visits.
+      expect(
+        leftAtAnswers.some((left) => left > 0 && left < EXPIRED),
+        JSON.stringify(leftAtAnswers),
+      ).toBe(true);
+      expect(result).toMatchObject({ visits: EXPIRED, pageviews: EXPIRED * 2, anonymousPageviews: 150 });
+      expect(result.batches).toBeGreaterThanOrEqual(EXPIRED / 20 + 150 / 20);
+      expect(await expiredLeft()).toBe(0);
+      const left = await db()
+        .selectFrom('visits')
+        .select('id')
+        .where('website_id', '=', website)
+        .where('id', 'not like', 'exp-%')
+        .execute();
+      expect(left.map((v) => v.id)).toEqual(expect.arrayContaining(kept.map((v) => v.id)));
+      const pageviewsLeft = await db()
+        .selectFrom('pageviews')
+        .select(['event_id', 'path'])
+        .where('website_id', '=', website)
+        .execute();
+      expect(pageviewsLeft.filter((p) => p.path === '/live')).toHaveLength(answered);
+      expect(
+        pageviewsLeft
+          .filter((p) => p.path !== '/live')
+          .map((p) => p.event_id)
+          .sort(),
+      ).toEqual(
+        [
+          ...kept.flatMap((v) => [`${v.id}-a`, `${v.id}-b`]),
+          ...Array.from({ length: 5 }, (_, i) => `anon-new-${i}`),
+        ].sort(),
+      );
+    });
+
     it('a fake "now" decides what is old: nothing is deleted before the period has passed', async () => {
       const origin = 'https://clock.shop.test';
       const website = await registerWebsite('Clock', origin, 10);

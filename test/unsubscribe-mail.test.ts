@@ -6,7 +6,7 @@
 // automatic reply changes nothing; a complaint report sent there is a complaint too; a write that fails
 // is answered 451 with nothing changed, and an erased contact's address 550. With a certificate
 // in the settings the receiver offers STARTTLS and takes a report over it; without, it offers none.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,17 +15,14 @@ import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type BounceConfig, loadConfig } from '../src/config.ts';
-import { type BounceReceiver, startBounceReceiver } from '../src/email/bounces/receiver.ts';
-import { loadInstallSecrets } from '../src/secrets/install-secrets.ts';
+import type { BounceReceiver } from '../src/email/bounces/receiver.ts';
+import { bounceFixture, BOUNCE_DOMAIN as DOMAIN, startTestBounceReceiver } from './helpers/bounce-reports.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type ReceivedMessage, type SmtpSink, smtpConfigFor, startSmtpSink } from './helpers/smtp-sink.ts';
 import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
 import { sendToNewList } from './support/factories.ts';
 
-const DOMAIN = 'bounce.spoor.test';
-const FIXTURES = new URL('./fixtures/bounces/', import.meta.url);
 const ADDRESSES = ['ann@mail.test', 'bob@mail.test', 'cy@mail.test', 'dee@mail.test', 'eve@mail.test'];
-const log = { info() {}, error() {}, warn() {}, debug() {} } as never;
 
 describeEachEngine('unsubscribe by mail, and STARTTLS on the receiver', (engine) => {
   let database: TestDatabase;
@@ -70,23 +67,9 @@ describeEachEngine('unsubscribe by mail, and STARTTLS on the receiver', (engine)
       { publicUrl: 'https://track.spoor.test', sendPollMs: 50, smtp: smtpConfigFor(sink), bounces },
       { workers: true },
     );
-    const secrets = await loadInstallSecrets(spoor.storage.db, undefined);
-    const engagement = { maxBatch: 64, trackingDefault: true };
     // The server's receiver shares the app's storage handle (and so its writer thread on SQLite).
-    receiver = (await startBounceReceiver({
-      storage: spoor.storage,
-      secrets,
-      bounces,
-      engagement,
-      log,
-    })) as BounceReceiver;
-    plainReceiver = (await startBounceReceiver({
-      storage: spoor.storage,
-      secrets,
-      bounces: { ...bounces, tls: undefined },
-      engagement,
-      log,
-    })) as BounceReceiver;
+    receiver = await startTestBounceReceiver(spoor.storage, bounces);
+    plainReceiver = await startTestBounceReceiver(spoor.storage, { ...bounces, tls: undefined });
     const made = await sendToNewList(spoor, ADDRESSES);
     sendId = made.sendId;
     contactIds = made.contactIds;
@@ -244,10 +227,10 @@ describeEachEngine('unsubscribe by mail, and STARTTLS on the receiver', (engine)
   it('an automatic reply sent there is accepted and changes nothing; a person’s mail after it still counts', async () => {
     const email = 'cy@mail.test';
     const { address } = mailtoOf(email);
-    const vacation = readFileSync(new URL('auto-reply-vacation.eml', FIXTURES), 'utf8')
-      .replaceAll('{{TO}}', email)
-      .replaceAll('{{RETURN_PATH}}', address)
-      .replaceAll('{{MESSAGE_ID}}', '<x@y>');
+    const vacation = bounceFixture(sink, 'auto-reply-vacation.eml', email, {
+      RETURN_PATH: address,
+      MESSAGE_ID: '<x@y>',
+    });
     const reply = await deliver({ envelope: { from: '', to: address }, raw: vacation });
     expect(reply.code, reply.response).toBe(250);
     expect(reply.response).toMatch(
@@ -265,11 +248,7 @@ describeEachEngine('unsubscribe by mail, and STARTTLS on the receiver', (engine)
   it('a complaint report sent to it unsubscribes and records the complaint', async () => {
     const email = 'dee@mail.test';
     const { address } = mailtoOf(email);
-    const arf = readFileSync(new URL('arf-abuse.eml', FIXTURES), 'utf8')
-      .replaceAll('{{RETURN_PATH}}', sent.get(email)?.envelope.mailFrom as string)
-      .replaceAll('{{TO}}', email)
-      .replaceAll('{{SEND_HEADER}}', '')
-      .replaceAll('{{MESSAGE_ID}}', '<none@x>');
+    const arf = bounceFixture(sink, 'arf-abuse.eml', email, { SEND_HEADER: '', MESSAGE_ID: '<none@x>' });
     const result = await deliver({ envelope: { from: '', to: address }, raw: arf });
     expect(result.code, result.response).toBe(250);
     expect(await membership(email)).toMatchObject({ status: 'unsubscribed', unsubscribed_send_id: sendId });
@@ -371,11 +350,10 @@ describeEachEngine('unsubscribe by mail, and STARTTLS on the receiver', (engine)
     expect(await ehlo(receiver.port)).toMatch(/^250-STARTTLS\r$/m);
     const email = 'bob@mail.test';
     const returnPath = sent.get(email)?.envelope.mailFrom as string;
-    const dsn = readFileSync(new URL('postfix-5.1.1-unknown-user.eml', FIXTURES), 'utf8').replace(
-      /\{\{(\w+)\}\}/g,
-      (_, key: string) =>
-        ({ RETURN_PATH: returnPath, TO: email, SEND_HEADER: '', MESSAGE_ID: '<none@x>' })[key] ?? '',
-    );
+    const dsn = bounceFixture(sink, 'postfix-5.1.1-unknown-user.eml', email, {
+      SEND_HEADER: '',
+      MESSAGE_ID: '<none@x>',
+    });
     // requireTLS: the client fails unless the upgrade succeeds, and it checks the certificate.
     const result = await deliver({ envelope: { from: '', to: returnPath }, raw: dsn }, { tls: true });
     expect(result.code, result.response).toBe(250);

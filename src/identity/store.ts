@@ -1,4 +1,5 @@
 // Storage for identity: which browser belongs to which contact, and contact merges.
+import { sql } from 'kysely';
 import { findContactRow } from '../contacts/store.ts';
 import { newId } from '../lib/ids.ts';
 import type { Engine } from '../storage/database.ts';
@@ -239,7 +240,10 @@ export async function deleteOrphanVisitorBatch(
   let query = tx
     .selectFrom('visitors')
     .select('id')
-    .where('contact_id', 'is', null)
+    // Not `contact_id is null`: SQLite's planner would take visitors_by_contact for it, read every anonymous
+    // browser and sort them all, in every batch. Written so, the batch walks the primary key from the
+    // cursor and stops at `limit` (decision 039).
+    .where(sql<string>`coalesce(contact_id, '')`, '=', '')
     .where('last_seen_at', '<', cutoff)
     .where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom('visits').select('visits.id').whereRef('visits.visitor_id', '=', 'visitors.id'))),
@@ -255,7 +259,9 @@ export async function deleteOrphanVisitorBatch(
     await tx.deleteFrom('visitor_aliases').where('visitor_id', 'in', ids).executeTakeFirst(),
   );
   const visitors = deletedCount(
-    await tx.deleteFrom('visitors').where('id', 'in', ids).where('contact_id', 'is', null).executeTakeFirst(),
+    // By id alone (checked above in this transaction, which holds the rows): `contact_id is null` here made
+    // SQLite's planner walk visitors_by_contact, every anonymous browser, for a long IN list (decision 039).
+    await tx.deleteFrom('visitors').where('id', 'in', ids).executeTakeFirst(),
   );
   return { scanned: ids.length, lastId: ids[ids.length - 1] ?? afterId, visitors, aliases };
 }

@@ -1,13 +1,13 @@
 // Where /metrics is served and who may read it: on the main listener behind a bearer token
 // (SPOOR_METRICS_TOKEN), or on a listener of its own (SPOOR_METRICS_PORT, loopback by default); with
 // neither set there is no /metrics at all (404). Also counts every request by route pattern.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onResponseHookHandler } from 'fastify';
 import { errors, media } from '../api-contract.ts';
 import type { Config } from '../config.ts';
 import { countSendsByStatus } from '../email/sends/store.ts';
 import { AppError } from '../lib/errors.ts';
+import { sameSecret } from '../lib/same-secret.ts';
 import type { CounterChild, HistogramChild } from '../platform/metrics/hot-metrics.ts';
 import { httpDuration, httpRequests, metricsRegistry, storages } from '../platform/metrics/metrics.ts';
 import type { Storage } from '../storage/database.ts';
@@ -22,9 +22,7 @@ export function metricsEnabled(config: MetricsConfig): boolean {
 /** Whether `authorization` carries the metrics token (compared in constant time). */
 export function carriesToken(authorization: string | undefined, token: string | undefined): boolean {
   if (token === undefined) return true;
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  const given = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1] ?? '';
-  return timingSafeEqual(digest(given), digest(token));
+  return sameSecret(/^Bearer (.+)$/i.exec(authorization ?? '')?.[1] ?? '', token);
 }
 
 /**

@@ -4,11 +4,12 @@
 // limit) to one of the offer's stored URLs, never to anything the request names.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { media, noContent } from '../api-contract.ts';
+import { noContent } from '../api-contract.ts';
 import type { Config } from '../config.ts';
 import { loadMachineRanges } from '../email/engagement/machine-ranges.ts';
 import { invalidLinkPage } from '../email/engagement/pages.ts';
 import { OFFER_LINK_PATH, OFFER_PAGE_PATH } from '../email/engagement/tracking-urls.ts';
+import { answerInvalidLink, FOR_PEOPLE, page } from '../lib/people-pages.ts';
 import { rateLimited } from '../lib/rate-limited.ts';
 import { WindowCounter } from '../lib/window-counter.ts';
 import type { InstallSecrets } from '../secrets/install-secrets.ts';
@@ -25,13 +26,11 @@ export interface OfferPublicDeps {
   secrets: InstallSecrets;
 }
 
-const FOR_PEOPLE = { errorsAs: 'page' } as const;
 /**
  * Follows of one recipient's link per minute (per node), over which a 429 page answers: every follow is a
  * row, and a genuine link must not let anyone fill the disk. A person clicks a few times at most.
  */
 const FOLLOWS_PER_RECIPIENT_PER_MINUTE = 30;
-const page = (description: string) => media('text/html', description);
 const PAGES = {
   400: page('A malformed request (a page says why).'),
   404: page('An invalid or unknown link (a page).'),
@@ -52,15 +51,8 @@ export function offerPublicRoutes(app: FastifyInstance, deps: OfferPublicDeps): 
   const spoorPage = (offerId: string, state: ClosedState) =>
     `${config.publicUrl}${offerStatePath(offerId, state)}`;
 
-  const invalid = (request: FastifyRequest, reply: FastifyReply) => {
-    if (!invalidLimit.allow(request.ip ?? ''))
-      throw rateLimited(reply, invalidLimit.secondsLeft(), 'requests for this link');
-    return reply
-      .code(404)
-      .header('cache-control', 'no-store')
-      .type('text/html; charset=utf-8')
-      .send(invalidLinkPage());
-  };
+  const invalid = (request: FastifyRequest, reply: FastifyReply) =>
+    answerInvalidLink(request, reply, invalidLimit, invalidLinkPage());
   const redirect = (reply: FastifyReply, location: string) =>
     reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex').redirect(location, 302);
 

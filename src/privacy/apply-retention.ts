@@ -1,5 +1,5 @@
 // Retention: anonymous tracking data of a website older than its retention period is deleted, in
-// small transactions so ingest is never held up for long. Identified history (visits with a contact)
+// small transactions with a pause between them so ingest is never held up for long (decision 039). Identified history (visits with a contact)
 // is kept: it is the contact's, governed by export and erasure. Report rollups are aggregates and stay.
 // The bounce reports kept for administrators go after SPOOR_BOUNCE_REPORT_DAYS (the outcomes recorded
 // from them stay), and spent webhook tokens once no request carrying them can pass its window. Forwarded
@@ -14,7 +14,11 @@ import { forgetFriendHashesBefore } from '../email/forwards/store.ts';
 import { deleteOrphanVisitorBatch } from '../identity/store.ts';
 import { DAY_MS } from '../lib/time.ts';
 import type { Storage } from '../storage/database.ts';
-import { deleteAnonymousPageviewBatch, deleteAnonymousVisitBatch } from '../tracking/store.ts';
+import {
+  deleteAnonymousPageviewBatch,
+  deleteAnonymousVisitBatch,
+  type RetentionCursor,
+} from '../tracking/store.ts';
 import { websitesWithRetention } from '../websites/store.ts';
 
 export interface RetentionResult {
@@ -32,10 +36,15 @@ export interface RetentionResult {
   bounceReports: number;
   /** Forwarded copies whose friend's address hash was forgotten (30 days). */
   forwardFriendHashes: number;
+  /** Transactions the pass committed. */
+  batches: number;
 }
 
 export interface RetentionOptions {
-  /** Rows per transaction (visits, page views or visitors). */
+  /**
+   * Rows per transaction (visits, page views or visitors); a batch of visits also stops taking visits
+   * once their page views pass four times this. Default: 100 on SQLite, 500 on PostgreSQL.
+   */
   batchSize?: number;
   /** Stops between batches (shutdown). */
   signal?: AbortSignal;
@@ -47,13 +56,28 @@ export interface RetentionOptions {
 const WEBHOOK_TOKEN_MS = DAY_MS;
 /** A forwarded friend's address hash is kept 30 days (D365's period), far past the daily limit it serves. */
 const FRIEND_HASH_MS = 30 * DAY_MS;
+/** Page views a batch of visits may take with it, per row of the batch size. */
+const PAGEVIEWS_PER_VISIT_ROW = 4;
+
+/**
+ * Between two batches the pass gives way (decision 039). On SQLite a batch runs synchronously on the main
+ * thread and holds the one write lock: without a real pause the event loop would not answer a request
+ * until the whole pass ended, and the ingest writer thread (waiting in SQLite's busy handler) would rarely
+ * find the lock free. So the pass waits as long as the batch took, a timer rather than a microtask: it
+ * never holds more than half of the write lock's time, and requests are served between batches. On
+ * PostgreSQL a batch locks only its rows: yielding to the event loop is enough.
+ */
+async function giveWay(storage: Storage, batchMs: number): Promise<void> {
+  if (storage.engine === 'sqlite') await new Promise((resolve) => setTimeout(resolve, Math.max(1, batchMs)));
+  else await new Promise((resolve) => setImmediate(resolve));
+}
 
 export async function applyRetention(
   storage: Storage,
   now: number,
   options: RetentionOptions = {},
 ): Promise<RetentionResult> {
-  const limit = options.batchSize ?? 500;
+  const limit = options.batchSize ?? (storage.engine === 'sqlite' ? 100 : 500);
   const stopped = () => options.signal?.aborted === true;
   const websites = await websitesWithRetention(storage.db);
   const result: RetentionResult = {
@@ -65,26 +89,51 @@ export async function applyRetention(
     visitorAliases: 0,
     bounceReports: 0,
     forwardFriendHashes: 0,
+    batches: 0,
+  };
+  /** Runs `batch` (one transaction each) until it has no more or the pass is stopped, giving way between. */
+  const inBatches = async (batch: () => Promise<boolean>) => {
+    while (!stopped()) {
+      const started = performance.now();
+      const more = await batch();
+      result.batches += 1;
+      if (!more) return;
+      await giveWay(storage, performance.now() - started);
+    }
   };
 
   for (const website of websites) {
     const cutoff = now - website.retentionDays * DAY_MS;
-    while (!stopped()) {
+    let visitsAfter: RetentionCursor | null = null;
+    await inBatches(async () => {
+      const from = visitsAfter;
       const batch = await storage.db
         .transaction()
-        .execute((tx) => deleteAnonymousVisitBatch(tx, storage.engine, website.id, cutoff, limit));
+        .execute((tx) =>
+          deleteAnonymousVisitBatch(
+            tx,
+            storage.engine,
+            website.id,
+            cutoff,
+            { visits: limit, pageviews: limit * PAGEVIEWS_PER_VISIT_ROW },
+            from,
+          ),
+        );
       result.visits += batch.visits;
       result.pageviews += batch.pageviews;
-      // Fewer than a batch: done. Nothing deletable in a full batch: others hold it; the next pass retries.
-      if (batch.candidates < limit || batch.visits === 0) break;
-    }
-    while (!stopped()) {
+      visitsAfter = batch.last;
+      return batch.more;
+    });
+    let pageviewsAfter: RetentionCursor | null = null;
+    await inBatches(async () => {
+      const from = pageviewsAfter;
       const batch = await storage.db
         .transaction()
-        .execute((tx) => deleteAnonymousPageviewBatch(tx, storage.engine, website.id, cutoff, limit));
+        .execute((tx) => deleteAnonymousPageviewBatch(tx, storage.engine, website.id, cutoff, limit, from));
       result.anonymousPageviews += batch.pageviews;
-      if (batch.candidates < limit) break;
-    }
+      pageviewsAfter = batch.last;
+      return batch.more;
+    });
   }
 
   // Browsers are install-wide, not per website: one is removed once no website has a visit of it left,
@@ -92,31 +141,31 @@ export async function applyRetention(
   if (websites.length > 0) {
     const cutoff = now - Math.min(...websites.map((w) => w.retentionDays)) * DAY_MS;
     let afterId: string | null = null;
-    while (!stopped()) {
+    await inBatches(async () => {
       const from = afterId;
-      const batch: Awaited<ReturnType<typeof deleteOrphanVisitorBatch>> = await storage.db
+      const batch = await storage.db
         .transaction()
         .execute((tx) => deleteOrphanVisitorBatch(tx, storage.engine, cutoff, from, limit));
       result.visitors += batch.visitors;
       result.visitorAliases += batch.aliases;
-      if (batch.scanned < limit) break;
       afterId = batch.lastId;
-    }
+      return batch.scanned === limit;
+    });
   }
 
   if (options.bounceReportDays !== undefined) {
     const before = now - options.bounceReportDays * DAY_MS;
-    while (!stopped()) {
+    await inBatches(async () => {
       const deleted = await deleteReportsBefore(storage.db, before, limit);
       result.bounceReports += deleted;
-      if (deleted < limit) break;
-    }
+      return deleted === limit;
+    });
   }
-  while (!stopped()) {
+  await inBatches(async () => {
     const forgotten = await forgetFriendHashesBefore(storage.db, now - FRIEND_HASH_MS, limit);
     result.forwardFriendHashes += forgotten;
-    if (forgotten < limit) break;
-  }
+    return forgotten === limit;
+  });
   if (!stopped()) await forgetWebhookTokensBefore(storage.db, now - WEBHOOK_TOKEN_MS);
   return result;
 }

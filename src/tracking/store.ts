@@ -1,6 +1,6 @@
 // Storage for tracking beyond the hot path (whose batch store is batch-store.ts): a contact's visits and
 // page views (personal data, the interaction feed) and retention.
-import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
 import { afterBound } from '../platform/interactions/after-bound.ts';
 import type { SourceBound } from '../platform/interactions/interaction.ts';
 import type { Engine } from '../storage/database.ts';
@@ -94,34 +94,61 @@ export async function moveVisits(db: Tx, fromContactId: string, toContactId: str
 // ---------------------------------------------------------------------------------------------------
 // Retention (privacy/apply-retention.ts): anonymous data past a website's retention period
 
+/** Where a retention pass has got to in a website's rows: the last (time, id) it looked at. */
+export interface RetentionCursor {
+  at: number;
+  id: string;
+}
+
+/** Rows strictly after the cursor in (time, id) order; `>=` on the time alone lets the index seek to it. */
+function afterCursor(
+  atColumn: 'started_at' | 'occurred_at',
+  idColumn: 'id' | 'event_id',
+  after: RetentionCursor,
+) {
+  return sql<boolean>`${sql.ref(atColumn)} >= ${after.at} and (${sql.ref(atColumn)} > ${after.at} or ${sql.ref(idColumn)} > ${after.id})`;
+}
+
 /**
- * Deletes up to `limit` anonymous visits of a website whose last activity is before `cutoff`, with
- * their page views. On PostgreSQL the page views are locked first (the order the tracking writer
+ * Deletes a batch of a website's anonymous visits that ended before `cutoff`, with their page views:
+ * looks at up to `limit` visits after `after` in (start, id) order, and stops taking them once their page
+ * views pass `pageviewLimit` (one visit at least), so a batch's work is bounded by both. The cursor moves
+ * past every visit looked at, kept ones (identified, or still going on) included, so a pass never reads
+ * the same kept rows twice. On PostgreSQL the page views are locked first (the order the tracking writer
  * locks in), then the visits with SKIP LOCKED, so a visit being identified or written by another
- * transaction — or being deleted by another node — is left for later rather than waited on.
+ * transaction — or being deleted by another node — is left for the next pass rather than waited on.
  */
 export async function deleteAnonymousVisitBatch(
   tx: Tx,
   engine: Engine,
   websiteId: string,
   cutoff: number,
-  limit: number,
-): Promise<{ candidates: number; visits: number; pageviews: number }> {
-  const candidates = (
-    await tx
-      .selectFrom('visits')
-      .select('id')
-      .where('website_id', '=', websiteId)
-      // started_at narrows through the (website_id, started_at) index; a visit ends after it starts.
-      .where('started_at', '<', cutoff)
-      .where('last_seen_at', '<', cutoff)
-      .where('contact_id', 'is', null)
-      .orderBy('started_at')
-      .orderBy('id')
-      .limit(limit)
-      .execute()
-  ).map((row) => row.id);
-  if (candidates.length === 0) return { candidates: 0, visits: 0, pageviews: 0 };
+  limits: { visits: number; pageviews: number },
+  after: RetentionCursor | null,
+): Promise<{ more: boolean; last: RetentionCursor | null; visits: number; pageviews: number }> {
+  let query = tx
+    .selectFrom('visits')
+    .select(['id', 'started_at', 'last_seen_at', 'contact_id', 'pageviews'])
+    .where('website_id', '=', websiteId)
+    // started_at narrows through the (website_id, started_at) index; a visit ends after it starts.
+    .where('started_at', '<', cutoff);
+  if (after) query = query.where(afterCursor('started_at', 'id', after));
+  const rows = await query.orderBy('started_at').orderBy('id').limit(limits.visits).execute();
+  let taken = 0;
+  let budget = limits.pageviews;
+  for (const row of rows) {
+    if (taken > 0 && budget < row.pageviews) break;
+    budget -= row.pageviews;
+    taken += 1;
+  }
+  const scanned = rows.slice(0, taken);
+  const lastRow = scanned[scanned.length - 1];
+  const last = lastRow ? { at: lastRow.started_at, id: lastRow.id } : after;
+  const more = taken < rows.length || rows.length === limits.visits;
+  const candidates = scanned
+    .filter((row) => row.contact_id === null && row.last_seen_at < cutoff)
+    .map((row) => row.id);
+  if (candidates.length === 0) return { more, last, visits: 0, pageviews: 0 };
 
   let ids = candidates;
   if (engine === 'postgres') {
@@ -145,20 +172,22 @@ export async function deleteAnonymousVisitBatch(
         .skipLocked()
         .execute()
     ).map((row) => row.id);
-    if (ids.length === 0) return { candidates: candidates.length, visits: 0, pageviews: 0 };
+    if (ids.length === 0) return { more, last, visits: 0, pageviews: 0 };
   }
   const pageviews = deletedCount(
     await tx.deleteFrom('pageviews').where('visit_id', 'in', ids).executeTakeFirst(),
   );
-  const visits = deletedCount(
-    await tx.deleteFrom('visits').where('id', 'in', ids).where('contact_id', 'is', null).executeTakeFirst(),
-  );
-  return { candidates: candidates.length, visits, pageviews };
+  // By id alone: the conditions were checked in this transaction, whose rows nobody else may change (the
+  // write lock on SQLite, FOR UPDATE on PostgreSQL). Repeating `contact_id is null` here made SQLite's
+  // planner take visits_by_contact for a long IN list and walk every anonymous visit (decision 039).
+  const visits = deletedCount(await tx.deleteFrom('visits').where('id', 'in', ids).executeTakeFirst());
+  return { more, last, visits, pageviews };
 }
 
 /**
- * Deletes up to `limit` page views recorded without identifiers (no visit) before `cutoff`. On
- * PostgreSQL rows another transaction holds (a late engaged-time update, another node's pass) are skipped.
+ * Deletes up to `limit` page views recorded without identifiers (no visit) before `cutoff`, after `after`
+ * in (time, event id) order. On PostgreSQL rows another transaction holds (a late engaged-time update,
+ * another node's pass) are skipped.
  */
 export async function deleteAnonymousPageviewBatch(
   tx: Tx,
@@ -166,28 +195,35 @@ export async function deleteAnonymousPageviewBatch(
   websiteId: string,
   cutoff: number,
   limit: number,
-): Promise<{ candidates: number; pageviews: number }> {
+  after: RetentionCursor | null,
+): Promise<{ more: boolean; last: RetentionCursor | null; pageviews: number }> {
   let query = tx
     .selectFrom('pageviews')
-    .select('event_id')
+    .select(['event_id', 'occurred_at'])
     .where('website_id', '=', websiteId)
     .where('occurred_at', '<', cutoff)
-    .where('visit_id', 'is', null)
-    .orderBy('occurred_at')
-    .orderBy('event_id')
-    .limit(limit);
+    .where('visit_id', 'is', null);
+  if (after) query = query.where(afterCursor('occurred_at', 'event_id', after));
+  query = query.orderBy('occurred_at').orderBy('event_id').limit(limit);
   if (engine === 'postgres') query = query.forUpdate().skipLocked();
-  const ids = (await query.execute()).map((row) => row.event_id);
-  if (ids.length === 0) return { candidates: 0, pageviews: 0 };
+  const rows = await query.execute();
+  const lastRow = rows[rows.length - 1];
+  const last = lastRow ? { at: lastRow.occurred_at, id: lastRow.event_id } : after;
+  const more = rows.length === limit;
+  if (rows.length === 0) return { more, last, pageviews: 0 };
   const pageviews = deletedCount(
     await tx
       .deleteFrom('pageviews')
       .where('website_id', '=', websiteId)
-      .where('event_id', 'in', ids)
+      .where(
+        'event_id',
+        'in',
+        rows.map((row) => row.event_id),
+      )
       .where('visit_id', 'is', null)
       .executeTakeFirst(),
   );
-  return { candidates: ids.length, pageviews };
+  return { more, last, pageviews };
 }
 
 // --- Reads for the interaction feed (src/tracking/visit-interactions.ts): a contact's visits. ---

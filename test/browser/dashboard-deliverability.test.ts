@@ -6,20 +6,22 @@
 // complaint cannot be lifted); bounce reports show the kept messages as text; a contact's page shows the
 // suppression and the consent events. An analyst sees no change button, and no bounce report. The send
 // estimate's bounds. Screenshots at 1280 and 390 px, axe-core.
-import { readFileSync } from 'node:fs';
-import nodemailer from 'nodemailer';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BounceReceiver, startBounceReceiver } from '../../src/email/bounces/receiver.ts';
-import { loadInstallSecrets } from '../../src/secrets/install-secrets.ts';
+import type { BounceReceiver } from '../../src/email/bounces/receiver.ts';
+import {
+  bounceFixture,
+  bounceSettings,
+  BOUNCE_DOMAIN as DOMAIN,
+  deliverReport,
+  startTestBounceReceiver,
+} from '../helpers/bounce-reports.ts';
 import { chromiumPath } from '../helpers/browser.ts';
 import { type SmtpSink, smtpConfigFor, startSmtpSink } from '../helpers/smtp-sink.ts';
 import { expectNoSeriousAxeViolations, screenshotPage, setUpDashboardSuite } from '../support/dashboard.ts';
 import { addToList, createList, createVia, sendToNewList } from '../support/factories.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-const DOMAIN = 'bounce.spoor.test';
-const FIXTURES = new URL('../fixtures/bounces/', import.meta.url);
 const HARD = 'hard@mail.test';
 const FULL = 'full@mail.test';
 const COMPLAINS = 'complains@mail.test';
@@ -35,15 +37,7 @@ describe.skipIf(!chromiumPath)('dashboard: bounces, suppressions and unsubscribe
   let receiver: BounceReceiver;
   let sendId: string;
   let contactIds: Map<string, string>;
-  const bounces = {
-    domain: DOMAIN,
-    smtpPort: 0,
-    smtpHost: '127.0.0.1',
-    maxBytes: 50_000,
-    softLimit: 3,
-    softWindow: 5,
-    sendgridWebhookKey: undefined,
-  };
+  const bounces = bounceSettings({ maxBytes: 50_000 });
   beforeAll(async () => {
     sink = await startSmtpSink();
   });
@@ -53,49 +47,15 @@ describe.skipIf(!chromiumPath)('dashboard: bounces, suppressions and unsubscribe
     { workers: true },
   );
 
-  /** A fixture report about the email sent to `email`, its placeholders filled in. */
-  function fixture(name: string, email: string, overrides: Record<string, string> = {}): string {
-    const [message] = sink.receivedBy(email);
-    if (!message) throw new Error(`nothing sent to ${email}`);
-    const values: Record<string, string> = {
-      RETURN_PATH: message.envelope.mailFrom,
-      TO: email,
-      SEND_HEADER: String(message.parsed.headers.get('x-spoor-send')),
-      MESSAGE_ID: `<${String(message.parsed.messageId).replace(/^<|>$/g, '')}>`,
-      ...overrides,
-    };
-    return readFileSync(new URL(name, FIXTURES), 'utf8').replace(
-      /\{\{(\w+)\}\}/g,
-      (_, key: string) => values[key] ?? '',
-    );
-  }
+  const fixture = (name: string, email: string, overrides: Record<string, string> = {}) =>
+    bounceFixture(sink, name, email, overrides);
   const returnPath = (email: string) => sink.receivedBy(email)[0]?.envelope.mailFrom as string;
 
-  async function deliver(raw: string, to: string): Promise<void> {
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: receiver.port,
-      secure: false,
-      ignoreTLS: true,
-    });
-    try {
-      await transport.sendMail({ envelope: { from: '', to }, raw });
-    } finally {
-      transport.close();
-    }
-  }
+  const deliver = (raw: string, to: string) => deliverReport(receiver.port, raw, to);
 
   beforeAll(async () => {
     const { spoor } = suite.server;
-    const secrets = await loadInstallSecrets(spoor.storage.db, undefined);
-    const log = { info() {}, error() {}, warn() {}, debug() {} } as never;
-    receiver = (await startBounceReceiver({
-      storage: spoor.storage,
-      secrets,
-      bounces,
-      engagement: { maxBatch: 64, trackingDefault: true },
-      log,
-    })) as BounceReceiver;
+    receiver = await startTestBounceReceiver(spoor.storage, bounces);
     const made = await sendToNewList(spoor, ADDRESSES, {
       subject: 'Spring news',
       html: '<p>Hi!</p><p><a id="prefs" href="{{ subscription_center_url }}">Choose your emails</a></p>',

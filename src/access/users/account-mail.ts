@@ -1,10 +1,9 @@
 // The two emails accounts send (an invitation, a password reset), composed as text and HTML, and the
-// sender that hands them to the SMTP server Spoor already uses for sends (src/email/sends/transport.ts).
+// sender that hands them to the SMTP server Spoor already uses for sends (src/email/sends/own-mail.ts).
 import type { SmtpConfig } from '../../config.ts';
-import { createMailTransport, type MailTransport } from '../../email/sends/transport.ts';
+import { ownMailer } from '../../email/sends/own-mail.ts';
 import { AppError } from '../../lib/errors.ts';
 import { escapeHtml } from '../../lib/html.ts';
-import { newId } from '../../lib/ids.ts';
 
 export interface AccountMail {
   to: string;
@@ -65,20 +64,16 @@ export function accountMailer(
   smtp: SmtpConfig,
   from: string,
 ): { send: SendAccountMail; close(): Promise<void> } {
-  let transport: MailTransport | undefined;
+  const mailer = ownMailer(smtp, from);
   return {
     async send(message) {
-      transport ??= createMailTransport(smtp);
-      const domain = from.match(/@([^>\s]+)/)?.[1] ?? 'spoor.invalid';
-      const verdict = await transport.deliver({ ...message, from, messageId: `<${newId()}@${domain}>` });
+      const verdict = await mailer.deliver(message);
       if (verdict.kind !== 'accepted')
         throw new AppError(
           'unavailable',
           `The email to ${message.to} could not be sent (the SMTP server answered: ${verdict.response.slice(0, 200)}). Check the SMTP settings (spoor doctor) and try again.`,
         );
     },
-    async close() {
-      await transport?.close();
-    },
+    close: () => mailer.close(),
   };
 }

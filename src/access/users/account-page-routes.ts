@@ -4,10 +4,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastify';
 import type { Kysely } from 'kysely';
-import { media } from '../../api-contract.ts';
 import { SESSION_COOKIE } from '../../cookies/definitions.ts';
 import { sessionCookieSetter } from '../../cookies/set-cookie.ts';
 import { AppError } from '../../lib/errors.ts';
+import { FOR_PEOPLE, page, sendPage } from '../../lib/people-pages.ts';
 import { limitPerClient } from '../../lib/rate-limited.ts';
 import type { Database } from '../../storage/schema.ts';
 import { readCookie } from '../../tracking/tracking-cookies.ts';
@@ -37,8 +37,6 @@ export interface AccountPageDeps {
 
 /** Posts per minute per client address on each page (each costs an argon2 hash or an email). */
 const POSTS_PER_MINUTE = 20;
-const FOR_PEOPLE = { errorsAs: 'page' } as const;
-const page = (description: string) => media('text/html', description);
 const PAGE_ERRORS = {
   400: page('A malformed request (a page says why).'),
   403: page('Posted from another site (a page).'),
@@ -51,24 +49,12 @@ const PAGE_ERRORS = {
 const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 400 })) });
 const field = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
 
-function html(reply: FastifyReply, status: number, body: string) {
-  return (
-    reply
-      .code(status)
-      .type('text/html; charset=utf-8')
-      // The token is in the address: no cache keeps it and no Referer carries it to another site.
-      // `same-origin`, not `no-referrer`: under no-referrer a browser posts the page's own form with
-      // `Origin: null`, which the origin check must refuse (Chromium did, on the first-administrator page).
-      .header('cache-control', 'no-store')
-      .header('referrer-policy', 'same-origin')
-      .header('x-frame-options', 'DENY')
-      .header(
-        'content-security-policy',
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-      )
-      .send(body)
-  );
-}
+/**
+ * `same-origin`, not `no-referrer`: under no-referrer a browser posts the page's own form with `Origin: null`,
+ * which the origin check must refuse (Chromium did, on the first-administrator page).
+ */
+const html = (reply: FastifyReply, status: number, body: string) =>
+  sendPage(reply, status, body, 'same-origin');
 
 /** The sentence of a refusal a person can fix on the page (a weak password, a taken email), or rethrows. */
 function fixable(error: unknown): string {

@@ -5,16 +5,22 @@
 // and `complained`, attributed by the message-id header and the recipient. Pure apart from the HMAC.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { classifyDsnRecipient } from './outcome-rules.ts';
-import { address, bracketed, ignore, type WebhookEvent } from './webhook-event.ts';
+import {
+  address,
+  bracketed,
+  type Fields,
+  fieldsOf,
+  ignore,
+  textOf,
+  type WebhookEvent,
+} from './webhook-event.ts';
 
 /** Mailgun retries a failed POST after 5 and 10 minutes with the same signature: the first retry must pass. */
 export const MAX_SKEW_MS = 15 * 60_000;
 
-type Fields = Record<string, unknown>;
-const object = (value: unknown): Fields | null =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : null;
+/** Mailgun gives some codes as numbers. */
 const str = (value: unknown, max = 1000): string | null =>
-  typeof value === 'string' ? value.slice(0, max) : typeof value === 'number' ? String(value) : null;
+  typeof value === 'number' ? String(value) : textOf(value, max);
 
 export interface MailgunSigned {
   token: string;
@@ -25,8 +31,8 @@ export type MailgunCheck = { ok: true; signed: MailgunSigned } | { ok: false; re
 
 /** The body's `signature` block checked against the key; the event data once it holds. */
 export function checkMailgunSignature(key: string, body: unknown, now: number): MailgunCheck {
-  const fields = object(body);
-  const signature = object(fields?.['signature']);
+  const fields = fieldsOf(body);
+  const signature = fieldsOf(fields?.['signature']);
   if (!signature) return { ok: false, reason: 'the body has no signature block' };
   const timestamp = signature['timestamp'];
   const token = signature['token'];
@@ -45,14 +51,14 @@ export function checkMailgunSignature(key: string, body: unknown, now: number): 
     .digest();
   if (!timingSafeEqual(expected, Buffer.from(given, 'hex')))
     return { ok: false, reason: 'the signature does not match' };
-  const eventData = object(fields?.['event-data']);
+  const eventData = fieldsOf(fields?.['event-data']);
   if (!eventData) return { ok: false, reason: 'the signed body has no event-data' };
   return { ok: true, signed: { token, eventData } };
 }
 
 /** One event's data into what it means; never throws. */
 export function readMailgunEvent(data: Fields): WebhookEvent {
-  const headers = object(object(data['message'])?.['headers']);
+  const headers = fieldsOf(fieldsOf(data['message'])?.['headers']);
   const refs = {
     sendHeader: null,
     messageId: bracketed(headers?.['message-id']),
@@ -74,7 +80,7 @@ export function readMailgunEvent(data: Fields): WebhookEvent {
     );
   if (severity !== 'permanent') return ignore(refs, 'a failure without a severity');
   const reason = str(data['reason'], 60) ?? '';
-  const delivery = object(data['delivery-status']) ?? {};
+  const delivery = fieldsOf(data['delivery-status']) ?? {};
   const code = str(delivery['code'], 10);
   const words = [str(delivery['message']), str(delivery['description'])].filter(Boolean).join(' ').trim();
   const detail = (code ? `${code} ${words}` : words).slice(0, 1000) || `failed (${reason || 'no reason'})`;

@@ -4,19 +4,23 @@
 // (with TypeCode when Type is absent) decides the outcome. Postmark's MessageID is Postmark's own, so
 // the email is named by our X-Spoor-Send header (in Metadata, or quoted in the bounce's Content when
 // the webhook includes it) or by our Message-ID quoted in that Content.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../../lib/same-secret.ts';
 import { type Category, categoryByWords } from './outcome-rules.ts';
 import { parseReport } from './parse-report.ts';
-import { address, ignore, type WebhookEvent, type WebhookOutcome } from './webhook-event.ts';
-
-const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+import {
+  address,
+  type Fields,
+  ignore,
+  textOf,
+  type WebhookEvent,
+  type WebhookOutcome,
+} from './webhook-event.ts';
 
 /** True when the Authorization header carries exactly these Basic credentials. */
 export function basicAuthMatches(header: string | undefined, user: string, password: string): boolean {
   const match = /^Basic\s+([A-Za-z0-9+/=]{1,1000})\s*$/i.exec(header ?? '');
   const given = match ? Buffer.from(match[1] as string, 'base64').toString('utf8') : '';
-  // Hashing first makes both sides the same length, so the comparison time says nothing about either.
-  return timingSafeEqual(digest(given), digest(`${user}:${password}`)) && match !== null;
+  return sameSecret(given, `${user}:${password}`) && match !== null;
 }
 
 type Mapped = [WebhookOutcome['kind'], Category] | string;
@@ -75,10 +79,6 @@ export function postmarkOutcome(
   return { kind, category, status, detail: details };
 }
 
-type Fields = Record<string, unknown>;
-const str = (value: unknown, max = 1000): string | null =>
-  typeof value === 'string' ? value.slice(0, max) : null;
-
 /** Our header in the record's Metadata (`X-PM-Metadata-spoor-send` when sending through Postmark). */
 function metadataSendHeader(metadata: unknown): string | null {
   if (typeof metadata !== 'object' || metadata === null) return null;
@@ -91,7 +91,7 @@ function metadataSendHeader(metadata: unknown): string | null {
 /** One record into its event; never throws. */
 export async function readPostmarkRecord(record: Fields): Promise<WebhookEvent> {
   const email = address(record['Email']);
-  const content = str(record['Content'], 2_000_000);
+  const content = textOf(record['Content'], 2_000_000);
   const quoted = content ? await parseReport(Buffer.from(content, 'utf8')) : null;
   const original = quoted && quoted.type !== 'unparseable' ? quoted.original : null;
   const refs = {
@@ -101,10 +101,10 @@ export async function readPostmarkRecord(record: Fields): Promise<WebhookEvent> 
   };
   const typeCode = typeof record['TypeCode'] === 'number' ? record['TypeCode'] : null;
   const outcome = postmarkOutcome(
-    str(record['RecordType'], 40),
-    str(record['Type'], 40),
+    textOf(record['RecordType'], 40),
+    textOf(record['Type'], 40),
     typeCode,
-    str(record['Details']) ?? str(record['Description']),
+    textOf(record['Details']) ?? textOf(record['Description']),
   );
   return typeof outcome === 'string' ? ignore(refs, outcome) : { ...refs, outcome, ignored: null };
 }

@@ -10,25 +10,28 @@ import {
   classifyDsnRecipient,
 } from './outcome-rules.ts';
 import { SEND_HEADER } from './send-header.ts';
-import { address, bracketed, ignore, type WebhookEvent, type WebhookOutcome } from './webhook-event.ts';
-
-type Fields = Record<string, unknown>;
-const object = (value: unknown): Fields | null =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : null;
-const str = (value: unknown, max = 1000): string | null =>
-  typeof value === 'string' ? value.slice(0, max) : null;
+import {
+  address,
+  bracketed,
+  type Fields,
+  fieldsOf,
+  ignore,
+  textOf,
+  type WebhookEvent,
+  type WebhookOutcome,
+} from './webhook-event.ts';
 
 /** Our headers as SES quotes them in `mail`. */
 function refsOf(mail: Fields | null): Pick<WebhookEvent, 'sendHeader' | 'messageId'> {
   const headers = Array.isArray(mail?.['headers']) ? (mail['headers'] as unknown[]) : [];
   const header = (name: string) => {
     for (const entry of headers) {
-      const fields = object(entry);
-      if (str(fields?.['name'], 100)?.toLowerCase() === name) return str(fields?.['value'], 400);
+      const fields = fieldsOf(entry);
+      if (textOf(fields?.['name'], 100)?.toLowerCase() === name) return textOf(fields?.['value'], 400);
     }
     return null;
   };
-  const common = object(mail?.['commonHeaders']);
+  const common = fieldsOf(mail?.['commonHeaders']);
   return {
     sendHeader: header(SEND_HEADER.toLowerCase())?.trim() || null,
     messageId: bracketed(header('message-id') ?? common?.['messageId']),
@@ -68,15 +71,15 @@ export function sesBounceVerdict(
 }
 
 function bounceEvents(refs: Pick<WebhookEvent, 'sendHeader' | 'messageId'>, bounce: Fields): WebhookEvent[] {
-  const type = str(bounce['bounceType'], 40) ?? '';
-  const subType = str(bounce['bounceSubType'], 60) ?? '';
+  const type = textOf(bounce['bounceType'], 40) ?? '';
+  const subType = textOf(bounce['bounceSubType'], 60) ?? '';
   const recipients = Array.isArray(bounce['bouncedRecipients']) ? bounce['bouncedRecipients'] : [];
   if (recipients.length === 0) return [ignore({ ...refs, email: null }, 'a bounce naming no recipient')];
   return recipients.slice(0, 100).map((entry): WebhookEvent => {
-    const fields = object(entry) ?? {};
+    const fields = fieldsOf(entry) ?? {};
     const email = address(fields['emailAddress']);
-    const status = str(fields['status'], 20);
-    const diagnostic = str(fields['diagnosticCode']);
+    const status = textOf(fields['status'], 20);
+    const diagnostic = textOf(fields['diagnosticCode']);
     const verdict = sesBounceVerdict(type, subType, { status, diagnostic });
     const outcome: WebhookOutcome = {
       ...verdict,
@@ -93,10 +96,10 @@ function complaintEvents(
   const recipients = Array.isArray(complaint['complainedRecipients'])
     ? complaint['complainedRecipients']
     : [];
-  const feedbackType = str(complaint['complaintFeedbackType'], 40)?.toLowerCase() ?? null;
-  const subType = str(complaint['complaintSubType'], 60);
+  const feedbackType = textOf(complaint['complaintFeedbackType'], 40)?.toLowerCase() ?? null;
+  const subType = textOf(complaint['complaintSubType'], 60);
   return recipients.slice(0, 100).map((entry): WebhookEvent => {
-    const email = address(object(entry)?.['emailAddress']);
+    const email = address(fieldsOf(entry)?.['emailAddress']);
     // SES did not send: the address is on its suppression list for an earlier complaint.
     if (subType === 'OnAccountSuppressionList')
       return {
@@ -135,18 +138,18 @@ export function readSesNotification(message: string): WebhookEvent[] {
       ),
     ];
   }
-  const fields = object(parsed);
-  const type = str(fields?.['notificationType'] ?? fields?.['eventType'], 40);
-  const refs = refsOf(object(fields?.['mail']));
+  const fields = fieldsOf(parsed);
+  const type = textOf(fields?.['notificationType'] ?? fields?.['eventType'], 40);
+  const refs = refsOf(fieldsOf(fields?.['mail']));
   const none = { ...refs, email: null };
   if (!fields || !type) return [ignore(none, 'the SNS message is not an SES notification')];
   switch (type) {
     case 'Bounce': {
-      const bounce = object(fields['bounce']);
+      const bounce = fieldsOf(fields['bounce']);
       return bounce ? bounceEvents(refs, bounce) : [ignore(none, 'a Bounce without its bounce object')];
     }
     case 'Complaint': {
-      const complaint = object(fields['complaint']);
+      const complaint = fieldsOf(fields['complaint']);
       return complaint
         ? complaintEvents(refs, complaint)
         : [ignore(none, 'a Complaint without its complaint object')];

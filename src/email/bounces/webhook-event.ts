@@ -4,6 +4,17 @@
 // ses-events.ts, mailgun-events.ts, postmark-events.ts) makes these; record-webhook-events.ts records them.
 import type { OutcomeKind } from '../../storage/schema.ts';
 
+/** A JSON object's fields, as a provider's payload holds them. */
+export type Fields = Record<string, unknown>;
+
+/** The value as a JSON object's fields; null for anything else (an array, a string, null). */
+export const fieldsOf = (value: unknown): Fields | null =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : null;
+
+/** The value when it is a string, cut to `max` characters; null for anything else. */
+export const textOf = (value: unknown, max = 1000): string | null =>
+  typeof value === 'string' ? value.slice(0, max) : null;
+
 export interface WebhookOutcome {
   kind: OutcomeKind;
   category: string;

@@ -31,6 +31,14 @@ export interface KnownEvent {
   honeypot: boolean;
 }
 
+/** The human open a click implied (same instant, same source): relabelled with the click. */
+export function impliedOpenOf<T extends KnownEvent>(events: readonly T[], click: KnownEvent): T | undefined {
+  return events.find(
+    (e) =>
+      e.kind === 'open' && e.implied && !e.machine && e.at === click.at && e.sourceHash === click.sourceHash,
+  );
+}
+
 export interface Tally {
   human: number;
   machine: number;
@@ -360,14 +368,7 @@ class Planner {
       count(slot.counters, COUNTER.hourly(event.kind, 'machine', event.at), 1);
     }
     if (event.kind !== 'click') return;
-    const impliedOpen = slot.recent.find(
-      (e) =>
-        e.kind === 'open' &&
-        e.implied &&
-        !e.machine &&
-        e.at === event.at &&
-        e.sourceHash === event.sourceHash,
-    );
+    const impliedOpen = impliedOpenOf(slot.recent, event);
     if (impliedOpen) this.relabel(slot, impliedOpen, reason);
   }
 

@@ -10,6 +10,7 @@ import { redirectTargetOf } from '../../lib/destination-url.ts';
 import { AppError } from '../../lib/errors.ts';
 import { Memo } from '../../lib/memo.ts';
 import { outageLog } from '../../lib/outage-log.ts';
+import { answerInvalidLink, FOR_PEOPLE, page } from '../../lib/people-pages.ts';
 import { rateLimited } from '../../lib/rate-limited.ts';
 import type { TokenClaims } from '../../lib/tokens.ts';
 import { WindowCounter } from '../../lib/window-counter.ts';
@@ -41,8 +42,6 @@ export interface EngagementDeps {
 }
 
 const ONE_CLICK_BODY_LIMIT = 4_096;
-/** People (and mail providers) meet these endpoints, not API clients: the error mapper answers with short pages. */
-const FOR_PEOPLE = { errorsAs: 'page' } as const;
 /**
  * Limits per recipient (per token), not per client address: opens and clicks of thousands of people
  * arrive through a few mail-proxy and gateway addresses (Gmail, Apple, Safe Links), and a limit per
@@ -54,8 +53,6 @@ const RECORDED_CLICKS_PER_RECIPIENT_PER_MINUTE = 30;
 /** Unsubscribes are idempotent; more than this per recipient per minute is abuse and gets a 429. */
 const UNSUBSCRIBE_REQUESTS_PER_RECIPIENT_PER_MINUTE = 10;
 
-/** A page for people; the error mapper answers these endpoints' errors as pages too (FOR_PEOPLE). */
-const page = (description: string) => media('text/html', description);
 const PAGE_ERRORS: Record<number, string> = {
   400: 'A malformed request (a page says why).',
   404: 'An invalid or unknown link (a page).',
@@ -134,14 +131,8 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): En
 
   const tooMany = (reply: FastifyReply, limit: WindowCounter) =>
     rateLimited(reply, limit.secondsLeft(), 'requests for this link');
-  const invalid = (request: FastifyRequest, reply: FastifyReply, limit: WindowCounter) => {
-    if (!limit.allow(request.ip ?? '')) throw tooMany(reply, limit);
-    return reply
-      .code(404)
-      .header('cache-control', 'no-store')
-      .type('text/html; charset=utf-8')
-      .send(invalidLinkPage());
-  };
+  const invalid = (request: FastifyRequest, reply: FastifyReply, limit: WindowCounter) =>
+    answerInvalidLink(request, reply, limit, invalidLinkPage());
 
   app.register(async (scope) => {
     // Only here: RFC 8058 asks mail providers for multipart/form-data; nothing else in Spoor takes it.

@@ -47,17 +47,22 @@ export async function linksOfSend(db: Db, sendId: string) {
     .execute();
 }
 
-/** An email event with its send, message and link, for the interaction feed (email-interactions.ts). */
-function emailEventsWithSend(db: Db) {
+/** Email events with the link each click followed (none for an open). */
+function eventsWithLinks(db: Db) {
   return db
     .selectFrom('email_events')
-    .leftJoin('sends', 'sends.id', 'email_events.send_id')
-    .leftJoin('messages', 'messages.id', 'sends.message_id')
     .leftJoin('send_links', (join) =>
       join
         .onRef('send_links.send_id', '=', 'email_events.send_id')
         .onRef('send_links.position', '=', 'email_events.link_position'),
-    )
+    );
+}
+
+/** An email event with its send, message and link, for the interaction feed (email-interactions.ts). */
+function emailEventsWithSend(db: Db) {
+  return eventsWithLinks(db)
+    .leftJoin('sends', 'sends.id', 'email_events.send_id')
+    .leftJoin('messages', 'messages.id', 'sends.message_id')
     .select([
       'email_events.id',
       'email_events.contact_id',
@@ -109,13 +114,7 @@ export async function contactEmailEventsByIds(db: Db, ids: readonly string[]) {
 }
 
 export async function emailEventsForExport(db: Db, contactId: string) {
-  return db
-    .selectFrom('email_events')
-    .leftJoin('send_links', (join) =>
-      join
-        .onRef('send_links.send_id', '=', 'email_events.send_id')
-        .onRef('send_links.position', '=', 'email_events.link_position'),
-    )
+  return eventsWithLinks(db)
     .select([
       'email_events.id',
       'email_events.send_id',
@@ -156,13 +155,7 @@ export async function moveEmailEvents(db: Db, fromContactId: string, toContactId
 
 /** A recipient's clicks on a send since `since`, for the scanner rules of a link served elsewhere (offers). */
 export async function recentClicksOf(db: Db, sendId: string, recipientKey: string, since: number) {
-  return db
-    .selectFrom('email_events')
-    .leftJoin('send_links', (join) =>
-      join
-        .onRef('send_links.send_id', '=', 'email_events.send_id')
-        .onRef('send_links.position', '=', 'email_events.link_position'),
-    )
+  return eventsWithLinks(db)
     .select([
       'email_events.link_position',
       'email_events.occurred_at',

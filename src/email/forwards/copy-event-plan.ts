@@ -4,23 +4,15 @@
 // copies (a copy opened twice by a person is one unique human open), moved only when a tally leaves or
 // reaches zero, as the contacts' engagement planner does.
 import type { Audience } from '../counters/counter-names.ts';
+import { impliedOpenOf, type KnownEvent } from '../engagement/engagement-plan.ts';
 import { classifyOpen } from '../engagement/machine-open-rules.ts';
 import type { NetworkLabel } from '../engagement/machine-ranges.ts';
 import { burstMembers, classifyClick, nearHoneypot } from '../engagement/scanner-rules.ts';
 import { type CopyKind, FORWARD_COUNTER } from './forward-counters.ts';
 
-export interface CopyEvent {
-  id: string;
+/** An event of a copy already stored (or planned for this hit): the shape of a contact's. */
+export interface CopyEvent extends KnownEvent {
   kind: CopyKind;
-  /** Link position; -1 for opens. */
-  position: number;
-  at: number;
-  sourceHash: string | null;
-  machine: boolean;
-  reason: string | null;
-  implied: boolean;
-  /** A click on the honeypot link itself. */
-  honeypot: boolean;
 }
 
 export interface CopyHit {
@@ -80,14 +72,7 @@ export function planCopyHit(earlier: readonly CopyEvent[], hit: CopyHit, makeId:
     event.reason = reason;
     if (!insert.includes(event)) relabelled.set(event.id, reason);
     if (event.kind !== 'click') return;
-    const impliedOpen = events.find(
-      (e) =>
-        e.kind === 'open' &&
-        e.implied &&
-        !e.machine &&
-        e.at === event.at &&
-        e.sourceHash === event.sourceHash,
-    );
+    const impliedOpen = impliedOpenOf(events, event);
     if (impliedOpen) relabel(impliedOpen, reason);
   };
 

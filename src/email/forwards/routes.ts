@@ -11,7 +11,15 @@ import type { Config } from '../../config.ts';
 import { findContactRow } from '../../contacts/store.ts';
 import { redirectTargetOf } from '../../lib/destination-url.ts';
 import { Memo } from '../../lib/memo.ts';
-import { limitPerClient, rateLimited } from '../../lib/rate-limited.ts';
+import {
+  answerInvalidLink,
+  FOR_PEOPLE,
+  formPostsOnly,
+  page,
+  sendPage,
+  TOKEN_PAGE_ERRORS,
+} from '../../lib/people-pages.ts';
+import { limitPerClient } from '../../lib/rate-limited.ts';
 import { WindowCounter } from '../../lib/window-counter.ts';
 import type { InstallSecrets } from '../../secrets/install-secrets.ts';
 import type { Storage } from '../../storage/database.ts';
@@ -22,7 +30,7 @@ import { PIXEL_GIF, PIXEL_HEADERS } from '../engagement/pixel-gif.ts';
 import { mergeContactOf } from '../messages/merge-contact.ts';
 import { prepareMessage } from '../messages/render-email.ts';
 import { findSend } from '../sends/store.ts';
-import { formPostsOnly, html, problem } from '../subscription-center/routes.ts';
+import { problem } from '../subscription-center/routes.ts';
 import {
   COPY_CLICK_PATH,
   COPY_PIXEL_PATH,
@@ -41,18 +49,6 @@ export interface ForwardRoutesDeps {
   secrets: InstallSecrets;
 }
 
-const FOR_PEOPLE = { errorsAs: 'page' } as const;
-const page = (description: string) => media('text/html', description);
-const PAGE_ERRORS = {
-  400: page('A malformed request (a page says why).'),
-  404: page('A link that is not valid, or names nothing we hold (a page).'),
-  410: page('An expired link (a page).'),
-  413: page('The body is too large.'),
-  415: page('A body that is not a form post.'),
-  429: page('Too many requests; `Retry-After` says when to try again (a page).'),
-  500: page("A fault on Spoor's side (a page)."),
-  503: page('The database cannot be used right now (a page).'),
-};
 /** As the contacts' links: opens and clicks recorded per copy per minute; over it, answered but not recorded. */
 const RECORDED_HITS_PER_COPY_PER_MINUTE = 30;
 
@@ -100,14 +96,14 @@ export function forwardRoutes(scope: FastifyInstance, deps: ForwardRoutesDeps): 
         description:
           'Up to 5 address fields and a button; no script. Changes nothing (link scanners fetch every link). The link names the send and the forwarder, sealed; it lasts 90 days (410 after).',
         querystring: tokenQuery,
-        response: { 200: page('The form.'), ...PAGE_ERRORS },
+        response: { 200: page('The form.'), ...TOKEN_PAGE_ERRORS },
       },
     },
     async (request, reply) => {
       const token = request.query.token ?? '';
       const view = await formView(token);
       if (typeof view === 'string') return problem(reply, view);
-      return html(
+      return sendPage(
         reply,
         200,
         forwardFormPage({ token, subject: view.subject, slots: config.forwards.perPost }),
@@ -140,7 +136,7 @@ export function forwardRoutes(scope: FastifyInstance, deps: ForwardRoutesDeps): 
         response: {
           200: page('Thank you (the same whatever became of each copy).'),
           422: page('The form again, saying what to correct.'),
-          ...PAGE_ERRORS,
+          ...TOKEN_PAGE_ERRORS,
         },
       },
     },
@@ -161,8 +157,8 @@ export function forwardRoutes(scope: FastifyInstance, deps: ForwardRoutesDeps): 
         },
       );
       if (result === 'gone') return problem(reply, 'gone');
-      if (result.done) return html(reply, 200, forwardedPage());
-      return html(
+      if (result.done) return sendPage(reply, 200, forwardedPage());
+      return sendPage(
         reply,
         422,
         forwardFormPage({
@@ -200,15 +196,8 @@ export function forwardRoutes(scope: FastifyInstance, deps: ForwardRoutesDeps): 
       request.log.error({ err: error }, `a forwarded copy's ${kind} could not be recorded`);
     }
   };
-  const invalid = (request: FastifyRequest, reply: FastifyReply) => {
-    if (!invalidLimit.allow(request.ip ?? ''))
-      throw rateLimited(reply, invalidLimit.secondsLeft(), 'requests for this link');
-    return reply
-      .code(404)
-      .header('cache-control', 'no-store')
-      .type('text/html; charset=utf-8')
-      .send(invalidLinkPage());
-  };
+  const invalid = (request: FastifyRequest, reply: FastifyReply) =>
+    answerInvalidLink(request, reply, invalidLimit, invalidLinkPage());
 
   app.get(
     `${COPY_PIXEL_PATH}*`,

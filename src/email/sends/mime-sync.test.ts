@@ -1,6 +1,7 @@
 // The synchronous MIME writer must write exactly what nodemailer's streams write for the same tree:
 // checked byte for byte over the shapes Spoor sends (ASCII, accents and emoji, long lines, trailing
 // spaces, dots and "From " at line starts, no text part), with the boundary and date pinned.
+import { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
 import { mimeOf } from './mime-sync.ts';
@@ -56,6 +57,17 @@ describe('mimeOf', () => {
       from: 'a@example.com',
       to: 'b@example.com',
       raw: 'Subject: x\r\n\r\nhi',
+    }).compile();
+    expect(mimeOf(root)).toBeNull();
+  });
+
+  it('leaves a message with a part that is not a string to nodemailer', () => {
+    const root = new MailComposer({
+      from: 'a@example.com',
+      to: 'b@example.com',
+      text: 'hi',
+      html: '<p>hi</p>',
+      attachments: [{ filename: 'a.txt', content: Readable.from(['streamed']) }],
     }).compile();
     expect(mimeOf(root)).toBeNull();
   });

@@ -64,6 +64,7 @@ function encodeWhole(encoder: QpEncoder | Base64Encoder, input: Buffer): string 
   return out.join('');
 }
 
+/** Writes the node and its children into `parts`; false when any of them is not all strings. */
 function serialise(node: MimeNode & NodeInternals, parts: string[]): boolean {
   if (node._raw !== undefined && node._raw !== null && node._raw !== false) return false;
   const content = node.content;
@@ -79,16 +80,14 @@ function serialise(node: MimeNode & NodeInternals, parts: string[]): boolean {
     else parts.push(bytes.toString('utf8'));
   }
   if (node.multipart) {
-    node.childNodes.forEach((child, index) => {
+    for (const [index, child] of node.childNodes.entries()) {
       parts.push(`${index > 0 ? '\r\n' : ''}--${node.boundary}\r\n`);
-      if (!serialise(child as MimeNode & NodeInternals, parts)) throw new NotPlain();
-    });
+      if (!serialise(child as MimeNode & NodeInternals, parts)) return false;
+    }
     parts.push(`\r\n--${node.boundary}--\r\n`);
   }
   return true;
 }
-
-class NotPlain extends Error {}
 
 /** The message nodemailer would stream from this root node (before DKIM), or null when it is not all strings. */
 export function mimeOf(root: MimeNode): Buffer | null {
@@ -96,12 +95,7 @@ export function mimeOf(root: MimeNode): Buffer | null {
   // Transforms and a newline conversion change the stream: leave those to nodemailer.
   if (node._transforms.length > 0 || node.newline) return null;
   const parts: string[] = [];
-  try {
-    if (!serialise(node, parts)) return null;
-  } catch (error) {
-    if (error instanceof NotPlain) return null;
-    throw error;
-  }
+  if (!serialise(node, parts)) return null;
   let text = parts.join('');
   // nodemailer's LastNewline: the message ends with a line break.
   if (!text.endsWith('\n')) text += '\r\n';

@@ -4,10 +4,9 @@
 // token gets a page saying so (404, 410), never a change.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastify';
-import { media } from '../../api-contract.ts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Config } from '../../config.ts';
-import { AppError } from '../../lib/errors.ts';
+import { FOR_PEOPLE, formPostsOnly, page, sendPage, TOKEN_PAGE_ERRORS } from '../../lib/people-pages.ts';
 import { limitPerClient } from '../../lib/rate-limited.ts';
 import { unsubscribeFromLists } from '../../lists/store.ts';
 import type { InstallSecrets } from '../../secrets/install-secrets.ts';
@@ -33,18 +32,6 @@ export interface SubscriptionCenterDeps {
   engagement: EngagementEndpoints;
 }
 
-const FOR_PEOPLE = { errorsAs: 'page' } as const;
-const page = (description: string) => media('text/html', description);
-const PAGE_ERRORS = {
-  400: page('A malformed request (a page says why).'),
-  404: page('A link that is not valid, or names nothing we hold (a page).'),
-  410: page('An expired link (a page).'),
-  413: page('The body is too large.'),
-  415: page('A body that is not a form post.'),
-  429: page('Too many requests; `Retry-After` says when to try again (a page).'),
-  500: page("A fault on Spoor's side (a page)."),
-  503: page('The database cannot be used right now (a page).'),
-};
 const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 400 })) });
 const Ids = Type.Union([
   Type.String({ maxLength: 64 }),
@@ -58,37 +45,8 @@ const STATUS: Record<ProblemPage, number> = {
   signup_expired: 410,
 };
 
-/** A hosted page's reply: no cache, no referrer, no frames, no script (the forward form answers so too). */
-export function html(reply: FastifyReply, status: number, body: string) {
-  return (
-    reply
-      .code(status)
-      .type('text/html; charset=utf-8')
-      // The token is in the address: no cache keeps it and no Referer carries it to another site.
-      .header('cache-control', 'no-store')
-      .header('referrer-policy', 'no-referrer')
-      .header('x-frame-options', 'DENY')
-      .header('x-robots-tag', 'noindex')
-      .header(
-        'content-security-policy',
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-      )
-      .send(body)
-  );
-}
-
-/** Only the page's own form posts: nothing else has a reason to post here (a script would be someone else's). */
-export const formPostsOnly: onRequestHookHandler = (request, _reply, done) => {
-  const type = request.headers['content-type'] ?? '';
-  done(
-    /^application\/x-www-form-urlencoded\b/i.test(type)
-      ? undefined
-      : new AppError('bad_request', 'This page takes the form it shows (application/x-www-form-urlencoded).'),
-  );
-};
-
 export const problem = (reply: FastifyReply, which: ProblemPage) =>
-  html(reply, STATUS[which], problemPage(which));
+  sendPage(reply, STATUS[which], problemPage(which));
 const asList = (value: string | string[] | undefined) =>
   Array.isArray(value) ? value : value === undefined ? [] : [value];
 
@@ -108,7 +66,7 @@ export function subscriptionCenterRoutes(scope: FastifyInstance, deps: Subscript
         description:
           'The public lists with the contact’s status on each, a form to change them and one to unsubscribe from all. Changes nothing (link scanners fetch every link). The link names the send and the contact, sealed; it lasts 90 days (410 after).',
         querystring: TokenQuery,
-        response: { 200: page('The center.'), ...PAGE_ERRORS },
+        response: { 200: page('The center.'), ...TOKEN_PAGE_ERRORS },
       },
     },
     async (request, reply) => {
@@ -116,7 +74,7 @@ export function subscriptionCenterRoutes(scope: FastifyInstance, deps: Subscript
       if (typeof opened === 'string') return problem(reply, opened);
       const view = await readCenter(db, opened.contactId);
       if (!view) return problem(reply, 'gone');
-      return html(reply, 200, centerPage({ token: request.query.token ?? '', ...view }));
+      return sendPage(reply, 200, centerPage({ token: request.query.token ?? '', ...view }));
     },
   );
 
@@ -139,7 +97,7 @@ export function subscriptionCenterRoutes(scope: FastifyInstance, deps: Subscript
           list: Type.Optional(Ids),
           shown: Type.Optional(Ids),
         }),
-        response: { 200: page('The center with what changed.'), ...PAGE_ERRORS },
+        response: { 200: page('The center with what changed.'), ...TOKEN_PAGE_ERRORS },
       },
     },
     async (request, reply) => {
@@ -170,7 +128,7 @@ export function subscriptionCenterRoutes(scope: FastifyInstance, deps: Subscript
       });
       const view = await readCenter(db, opened.contactId);
       if (!view) return problem(reply, 'gone');
-      return html(
+      return sendPage(
         reply,
         200,
         centerPage({ token, ...view, notice: noticeOf(action as CenterAction, result) }),
@@ -189,7 +147,7 @@ export function subscriptionCenterRoutes(scope: FastifyInstance, deps: Subscript
         description:
           'Shows the address and the lists asked for; changes nothing (scanners fetch links). The link lasts 30 days (410 after); one already used answers 404.',
         querystring: TokenQuery,
-        response: { 200: page('The confirmation page.'), ...PAGE_ERRORS },
+        response: { 200: page('The confirmation page.'), ...TOKEN_PAGE_ERRORS },
       },
     },
     async (request, reply) => {
@@ -199,7 +157,7 @@ export function subscriptionCenterRoutes(scope: FastifyInstance, deps: Subscript
       if (typeof opened === 'string') return problem(reply, opened);
       const signup = await readSignup(db, opened.signupId, Date.now());
       if (typeof signup === 'string') return problem(reply, signup);
-      return html(reply, 200, confirmPage({ token, ...signup }));
+      return sendPage(reply, 200, confirmPage({ token, ...signup }));
     },
   );
 
@@ -217,7 +175,7 @@ export function subscriptionCenterRoutes(scope: FastifyInstance, deps: Subscript
           'Posted by the confirmation page (application/x-www-form-urlencoded) with its sealed token. Each list joined is a consent event with the evidence (form, submission time, email sent, confirmation time). A second post answers 404.',
         consumes: ['application/x-www-form-urlencoded'],
         body: Type.Object({ token: Type.String({ maxLength: 400 }) }),
-        response: { 200: page('Confirmed.'), ...PAGE_ERRORS },
+        response: { 200: page('Confirmed.'), ...TOKEN_PAGE_ERRORS },
       },
     },
     async (request, reply) => {
@@ -226,7 +184,7 @@ export function subscriptionCenterRoutes(scope: FastifyInstance, deps: Subscript
       if (typeof opened === 'string') return problem(reply, opened);
       const confirmed = await confirmSignup(storage, opened.signupId, Date.now());
       if (typeof confirmed === 'string') return problem(reply, confirmed);
-      return html(reply, 200, confirmedPage(confirmed.lists));
+      return sendPage(reply, 200, confirmedPage(confirmed.lists));
     },
   );
 }

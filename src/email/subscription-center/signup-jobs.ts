@@ -2,7 +2,6 @@
 // confirmation link (through the SMTP settings sends use; retried with the runner's backoff when the
 // server refuses), and deleting sign-ups not confirmed within 30 days (hourly).
 import type { Config } from '../../config.ts';
-import { newId } from '../../lib/ids.ts';
 import {
   deleteExpiredSignups,
   findPendingSignup,
@@ -13,7 +12,7 @@ import { CONFIRMATION_MAIL_JOB, type PendingPayload } from '../../lists/pending-
 import type { JobKind } from '../../platform/jobs/runner.ts';
 import type { Seal } from '../../platform/seal.ts';
 import type { Storage } from '../../storage/database.ts';
-import { createMailTransport, type MailTransport } from '../sends/transport.ts';
+import { acceptedOrRetry, ownMailer } from '../sends/own-mail.ts';
 import { confirmToken, confirmUrl } from './center-links.ts';
 import { confirmationMail } from './confirmation-mail.ts';
 
@@ -21,8 +20,7 @@ export const EXPIRED_SIGNUPS_JOB = 'subscriptions.expired-signups';
 
 export function confirmationMailJobKind(deps: { storage: Storage; config: Config; seal: Seal }): JobKind {
   const { storage, config, seal } = deps;
-  // Made on first use: most nodes never send a confirmation.
-  let transport: MailTransport | undefined;
+  const mailer = ownMailer(config.smtp, config.emailFrom);
   return {
     kind: CONFIRMATION_MAIL_JOB,
     concurrency: 2,
@@ -34,24 +32,12 @@ export function confirmationMailJobKind(deps: { storage: Storage; config: Config
       const payload = JSON.parse(row.payload) as PendingPayload;
       const lists = await listLabels(storage.db, [...payload.asked, ...payload.implied]);
       const link = confirmUrl(config.publicUrl, confirmToken(seal, row.id));
-      const mail = confirmationMail({ to: row.email, lists, link });
-      transport ??= createMailTransport(config.smtp);
-      const domain = config.emailFrom.match(/@([^>\s]+)/)?.[1] ?? 'spoor.invalid';
-      const verdict = await transport.deliver({
-        ...mail,
-        from: config.emailFrom,
-        messageId: `<${newId()}@${domain}>`,
-      });
-      // An address that does not work gets no second try; anything else is retried with backoff.
-      if (verdict.kind === 'refused_permanently') return undefined;
-      if (verdict.kind !== 'accepted')
-        throw new Error(`The confirmation email was not accepted: ${verdict.response.slice(0, 200)}`);
-      await markSignupMailSent(storage.db, row.id, Date.now());
+      const verdict = await mailer.deliver(confirmationMail({ to: row.email, lists, link }));
+      if (acceptedOrRetry(verdict, 'The confirmation email'))
+        await markSignupMailSent(storage.db, row.id, Date.now());
       return undefined;
     },
-    async close() {
-      await transport?.close();
-    },
+    close: () => mailer.close(),
   };
 }
 

@@ -11,7 +11,7 @@ import { formatNumber, formatPercent } from '../../ui/format';
 import { Loading } from '../../ui/NotFound';
 import { formatDateTime, Page, Section } from '../../ui/Page';
 import { Stat } from '../../ui/Stat';
-import { REASON_LABELS, STATE_BADGE, STATE_LABELS } from './offer-labels';
+import { CLOSED_STATE_URLS, REASON_LABELS, STATE_BADGE, STATE_LABELS } from './offer-labels';
 import './offers.css';
 
 export function OfferPage({ id }: { id: string }) {
@@ -36,10 +36,10 @@ export function OfferPage({ id }: { id: string }) {
   const o = offer.data;
   const urls: [string, string | null][] = [
     ['Claim', o.claimUrl],
-    ['Not started', o.notStartedUrl],
-    ['Ended', o.endedUrl],
-    ['Fully claimed', o.exhaustedUrl],
-    ['Withdrawn', o.withdrawnUrl],
+    ...CLOSED_STATE_URLS.map(({ name, state }): [string, string | null] => [
+      STATE_LABELS[state] ?? state,
+      o[name],
+    ]),
   ];
   return (
     <Page

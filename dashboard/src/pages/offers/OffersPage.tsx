@@ -12,7 +12,7 @@ import { FormError, TextField } from '../../ui/fields';
 import { formatNumber } from '../../ui/format';
 import { Loading } from '../../ui/NotFound';
 import { Page, Section } from '../../ui/Page';
-import { STATE_BADGE, STATE_LABELS } from './offer-labels';
+import { CLOSED_STATE_URLS, STATE_BADGE, STATE_LABELS } from './offer-labels';
 
 type Offer = paths['/api/offers']['get']['responses'][200]['content']['application/json']['offers'][number];
 type NewOfferBody = NonNullable<paths['/api/offers']['post']['requestBody']>['content']['application/json'];
@@ -85,7 +85,6 @@ function NewOffer() {
       withdrawnUrl: optionalUrl('withdrawnUrl'),
     });
   }
-  const pageHint = "Optional: Spoor's own page when empty.";
   return (
     <Section title="New offer">
       <form onSubmit={submit} className="offer-form">
@@ -124,28 +123,16 @@ function NewOffer() {
           defaultValue="1"
           error={fields['perContactLimit']}
         />
-        <TextField
-          label="Not started URL"
-          name="notStartedUrl"
-          type="url"
-          hint={pageHint}
-          error={fields['notStartedUrl']}
-        />
-        <TextField label="Ended URL" name="endedUrl" type="url" hint={pageHint} error={fields['endedUrl']} />
-        <TextField
-          label="Fully claimed URL"
-          name="exhaustedUrl"
-          type="url"
-          hint={pageHint}
-          error={fields['exhaustedUrl']}
-        />
-        <TextField
-          label="Withdrawn URL"
-          name="withdrawnUrl"
-          type="url"
-          hint={pageHint}
-          error={fields['withdrawnUrl']}
-        />
+        {CLOSED_STATE_URLS.map(({ name, state }) => (
+          <TextField
+            key={name}
+            label={`${STATE_LABELS[state]} URL`}
+            name={name}
+            type="url"
+            hint="Optional: Spoor's own page when empty."
+            error={fields[name]}
+          />
+        ))}
         <FormError error={error} />
         <button type="submit" className="primary" disabled={create.isPending}>
           Create offer

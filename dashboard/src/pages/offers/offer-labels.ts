@@ -7,6 +7,14 @@ export const STATE_LABELS: Record<string, string> = {
   withdrawn: 'Withdrawn',
 };
 
+/** The offer's own URL for each closed state (empty: Spoor's page), by the field that holds it. */
+export const CLOSED_STATE_URLS = [
+  { name: 'notStartedUrl', state: 'not_started' },
+  { name: 'endedUrl', state: 'ended' },
+  { name: 'exhaustedUrl', state: 'exhausted' },
+  { name: 'withdrawnUrl', state: 'withdrawn' },
+] as const;
+
 export const STATE_BADGE: Record<string, string> = {
   valid: 'badge good',
   not_started: 'badge',
