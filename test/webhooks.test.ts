@@ -195,16 +195,14 @@ describeEachEngine('outgoing webhooks', (engine) => {
     await createEndpoint(['contact.merged']);
     const winner = await createContact('one@example.com');
     const loser = await createContact('two@example.com');
-    await spoor.storage.db
-      .transaction()
-      .execute((tx) =>
-        mergeContacts(tx, spoor.storage.engine, {
-          winnerId: winner,
-          loserId: loser,
-          reason: 'test',
-          now: clock,
-        }),
-      );
+    await spoor.storage.db.transaction().execute((tx) =>
+      mergeContacts(tx, spoor.storage.engine, {
+        winnerId: winner,
+        loserId: loser,
+        reason: 'test',
+        now: clock,
+      }),
+    );
     await pump();
     expect(about(winner).map((r) => bodyOf(r))).toEqual([
       expect.objectContaining({
