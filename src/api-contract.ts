@@ -114,6 +114,11 @@ const TAGS = [
       "The form a message's forward link opens, and the friends' copies' pixel and links (public).",
   },
   { name: 'email insights', description: 'What recipients did with a send.' },
+  {
+    name: 'scoring',
+    description:
+      'Lead scoring: models with drafts and publishing, explained scores, grades and sales-ready contacts.',
+  },
   { name: 'events', description: 'Events, their sessions and passes: created, changed and published.' },
   {
     name: 'event website',

@@ -45,6 +45,7 @@ import { overviewRoutes } from './overview/routes.ts';
 import { interactionRoutes } from './platform/interactions/routes.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { scoringRoutes } from './scoring/routes.ts';
 import { loadInstallSecrets } from './secrets/install-secrets.ts';
 import { privacyDefaultsRoutes, smtpStatusRoutes } from './settings/routes.ts';
 import type { Storage } from './storage/database.ts';
@@ -113,6 +114,8 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       interactionRoutes(contacts, { db: storage.db, feed });
       contactChannelRoutes(contacts, { db: storage.db });
       contactImportJobRoutes(contacts, { db: storage.db, lists: importListHooks });
+      // Lead scoring: models are marketers' work; scores are about contacts.
+      scoringRoutes(contacts, { db: storage.db, feed });
       contacts.register(import('./contacts/import-routes.ts'), { storage, lists: importListHooks });
     });
     adminArea(admin, 'email', (email) => {

@@ -42,6 +42,8 @@ export interface Config {
   tokenKeys: SigningKey[] | undefined;
   /** How often each node's send worker looks for work, in ms. */
   sendPollMs: number;
+  /** How often lead scoring reads the interaction feed (ms): how soon a score follows an interaction. */
+  scoringIntervalMs: number;
   /** First retry delay after a temporary (4xx) SMTP refusal, in ms; doubles per attempt. */
   smtpRetryBaseMs: number;
   /** SMTP attempts per recipient before a temporary refusal counts as a soft bounce. */
@@ -460,6 +462,7 @@ export function loadConfig(env: Env = process.env): Config {
     emailTrackingDefault: boolean(env, 'SPOOR_EMAIL_TRACKING_DEFAULT', true),
     tokenKeys: tokenKeys(env),
     sendPollMs: integer(env, 'SPOOR_SEND_POLL_MS', 1000, 10, 600_000),
+    scoringIntervalMs: integer(env, 'SPOOR_SCORING_INTERVAL_MS', 2000, 100, 600_000),
     smtpRetryBaseMs: integer(env, 'SPOOR_SMTP_RETRY_MS', 60_000, 1, 86_400_000),
     smtpMaxAttempts: integer(env, 'SPOOR_SMTP_MAX_ATTEMPTS', 4, 1, 20),
     smtpPauseAfterRefusals: integer(env, 'SPOOR_SMTP_PAUSE_AFTER_REFUSALS', 5, 1, 1_000_000),

@@ -12,6 +12,7 @@ import { submissionInteractions } from './forms/submission-interactions.ts';
 import { consentInteractions } from './lists/consent-interactions.ts';
 import { offerInteractions } from './offers/offer-interactions.ts';
 import { InteractionRegistry } from './platform/interactions/registry.ts';
+import { scoringInteractions } from './scoring/scoring-interactions.ts';
 import { visitInteractions } from './tracking/visit-interactions.ts';
 
 export function createInteractionFeed(): InteractionRegistry {
@@ -26,5 +27,6 @@ export function createInteractionFeed(): InteractionRegistry {
     .register(forwardInteractions)
     .register(registrationInteractions)
     .register(checkInInteractions)
-    .register(contactChangeInteractions);
+    .register(contactChangeInteractions)
+    .register(scoringInteractions);
 }

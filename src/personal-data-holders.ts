@@ -13,6 +13,7 @@ import { identityPersonalData } from './identity/personal-data.ts';
 import { listsPersonalData } from './lists/personal-data.ts';
 import { offersPersonalData } from './offers/personal-data.ts';
 import { PersonalDataRegistry } from './platform/personal-data/registry.ts';
+import { scoringPersonalData } from './scoring/personal-data.ts';
 import { trackingPersonalData } from './tracking/personal-data.ts';
 import { webhooksPersonalData } from './webhooks/personal-data.ts';
 
@@ -29,4 +30,5 @@ export const personalData = new PersonalDataRegistry([
   bouncesPersonalData, // erased first: outcomes name send recipients
   forwardsPersonalData, // the forwarder's forwards and copies: no other holder's rows name them
   webhooksPersonalData, // deliveries name the contact; nothing names them
+  scoringPersonalData, // erased first: the ledger names other holders' items, nothing names it
 ]);

@@ -13,6 +13,8 @@ import type { Logger } from './lib/logger.ts';
 import { outageLog } from './lib/outage-log.ts';
 import { createJobRunner, type JobRunner } from './platform/jobs/runner.ts';
 import { retentionJobKind } from './privacy/retention-job.ts';
+import { publishJobKind } from './scoring/publish-model.ts';
+import { scoringDecayJobKind, scoringFeedJobKind } from './scoring/score-feed.ts';
 import { loadInstallSecrets } from './secrets/install-secrets.ts';
 import type { Storage } from './storage/database.ts';
 import { unavailableReason } from './storage/unavailable.ts';
@@ -58,8 +60,13 @@ export async function createWorkers({ storage, config, log }: WorkerDeps): Promi
   runner.register(waitlistExpiryJobKind({ storage, config }));
   runner.register(registrationMailJobKind({ storage, config }));
   runner.register(eventCalendarJobKind(storage));
-  for (const kind of webhookJobKinds({ storage, config, feed: createInteractionFeed(), log }))
-    runner.register(kind);
+  // Lead scoring: scores follow the interaction feed, decay on time, and publishing recomputes as a job.
+  const feed = createInteractionFeed();
+  runner.register(scoringFeedJobKind(storage, feed, config.scoringIntervalMs));
+  runner.register(scoringDecayJobKind(storage));
+  runner.register(publishJobKind(storage, feed));
+  // Outgoing webhooks: the feed read into deliveries (the outbox), and the sender (decision 037).
+  for (const kind of webhookJobKinds({ storage, config, feed, log })) runner.register(kind);
   return runner;
 }
 

@@ -50,6 +50,31 @@ const SESSION_EXAMPLE = {
   room: 'Hall A',
 };
 
+const SCORING_MODEL = {
+  rules: [
+    {
+      id: 'pricing',
+      name: 'Pricing',
+      condition: { type: 'page_visit', urlPattern: '/pricing*' },
+      points: 10,
+      frequency: 'each',
+    },
+    {
+      id: 'fit',
+      name: 'Director',
+      condition: { type: 'contact_field', field: 'job_title', operator: 'contains', value: 'director' },
+      points: 5,
+      frequency: 'first',
+    },
+  ],
+  decay: { type: 'half_life', days: 30 },
+  grades: [
+    { name: 'A', min: 50 },
+    { name: 'B', min: 0 },
+  ],
+  salesReadyThreshold: 50,
+};
+
 /** Known-good bodies by route (one, or a list to use in turn), which the fuzzer varies one property at a time. */
 function examples(seeds: Seeds): Record<string, unknown> {
   const website = seeds['websites']![0];
@@ -140,6 +165,9 @@ function examples(seeds: Seeds): Record<string, unknown> {
       endedUrl: 'https://shop.example/over',
     },
     'PATCH /api/offers/{id}': { claimLimit: null, timeZone: 'America/New_York', exhaustedUrl: null },
+    'POST /api/scoring/models': { name: 'Product B', model: SCORING_MODEL },
+    'PUT /api/scoring/models/{id}/draft': { model: SCORING_MODEL },
+    'POST /api/contacts/{id}/scores/{modelId}/adjustments': { points: 5, reason: 'Met at the fair' },
     'POST /forward': {
       token: seeds['forwardTokens']![0],
       email: ['friend@other.example', 'second@other.example'],
@@ -203,6 +231,10 @@ async function seed(spoor: RunningSpoor): Promise<Seeds> {
     contactId: other.id,
     passId: withPass.passes[0].id,
   });
+  // A published scoring model (publishing is a job: run it), so scores, adjustments and insights answer.
+  const model = await api('POST', '/api/scoring/models', { name: 'Product A', model: SCORING_MODEL });
+  await api('POST', `/api/scoring/models/${model.id}/publish`, {});
+  await spoor.runDueJobs();
   // A webhook endpoint (its host does not resolve: a test send fails fast) and one delivery of it.
   const endpoint = await api('POST', '/api/webhooks', {
     url: 'https://crm.example/hooks/spoor',
@@ -226,6 +258,7 @@ async function seed(spoor: RunningSpoor): Promise<Seeds> {
   return {
     webhooks: [endpoint.endpoint.id],
     webhookDeliveries: [deliveryId],
+    scoringModels: [model.id],
     offers: [offer.id],
     forwardTokens: [forwardToken(seal, send.id, contact.id)],
     events: [event.id],

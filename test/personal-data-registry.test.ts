@@ -158,6 +158,7 @@ describe('personal-data registry lists', () => {
       'email-outcomes',
       'email-forwards',
       'webhooks',
+      'scoring',
     ]);
   });
 });

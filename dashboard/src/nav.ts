@@ -12,6 +12,7 @@ export interface NavEntry {
     | 'lists'
     | 'emails'
     | 'offers'
+    | 'scoring'
     | 'suppressions'
     | 'events'
     | 'settings';
@@ -30,6 +31,7 @@ export const NAV: NavEntry[] = [
   { area: 'lists', label: 'Lists', href: '/lists', needs: 'email' },
   { area: 'emails', label: 'Emails', href: '/emails', needs: 'email' },
   { area: 'offers', label: 'Offers', href: '/offers', needs: 'email' },
+  { area: 'scoring', label: 'Lead scoring', href: '/scoring', needs: 'contacts' },
   { area: 'suppressions', label: 'Suppressions', href: '/suppressions', needs: 'email' },
   { area: 'events', label: 'Events', href: '/events', needs: 'email' },
   { area: 'settings', label: 'Settings', href: '/settings' },

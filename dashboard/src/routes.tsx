@@ -11,6 +11,7 @@ const Forms = lazy(() => import('./pages/forms/routes'));
 const Lists = lazy(() => import('./pages/lists/routes'));
 const Emails = lazy(() => import('./pages/emails/routes'));
 const Offers = lazy(() => import('./pages/offers/routes'));
+const Scoring = lazy(() => import('./pages/scoring/routes'));
 const Suppressions = lazy(() => import('./pages/suppressions/routes'));
 const Events = lazy(() => import('./pages/events/routes'));
 const Settings = lazy(() => import('./pages/settings/routes'));
@@ -26,6 +27,7 @@ export function AppRoutes() {
         <Route path="/lists" nest component={Lists} />
         <Route path="/emails" nest component={Emails} />
         <Route path="/offers" nest component={Offers} />
+        <Route path="/scoring" nest component={Scoring} />
         <Route path="/suppressions" nest component={Suppressions} />
         <Route path="/events" nest component={Events} />
         <Route path="/settings" nest component={Settings} />

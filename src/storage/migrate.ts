@@ -29,6 +29,7 @@ import * as eventCheckIns from './migrations/028-event-check-ins.ts';
 import * as eventCalendar from './migrations/029-event-calendar.ts';
 import * as eventInsights from './migrations/031-event-insights.ts';
 import * as feedConsumers from './migrations/032-feed-consumers.ts';
+import * as scoring from './migrations/033-scoring.ts';
 import * as webhookEndpoints from './migrations/035-webhook-endpoints.ts';
 import * as webhookDeliveries from './migrations/036-webhook-deliveries.ts';
 import type { Database } from './schema.ts';
@@ -63,6 +64,7 @@ const migrations: Record<string, Migration> = {
   '029-event-calendar': eventCalendar,
   '031-event-insights': eventInsights,
   '032-feed-consumers': feedConsumers,
+  '033-scoring': scoring,
   '035-webhook-endpoints': webhookEndpoints,
   '036-webhook-deliveries': webhookDeliveries,
 };

@@ -541,6 +541,96 @@ export interface FeedConsumersTable {
   updated_at: number;
 }
 
+/** Lead scoring's models (src/scoring, decision 036): the name; its versions hold the rules. */
+export interface ScoringModelsTable {
+  id: string;
+  name: string;
+  /** The version scores are read from; null until the first publish. */
+  published_version_id: string | null;
+  archived_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type ScoringVersionState = 'draft' | 'publishing' | 'published' | 'retired';
+
+export interface ScoringModelVersionsTable {
+  id: string;
+  model_id: string;
+  number: number;
+  /** The ModelSpec as JSON (src/scoring/model-rules.ts). */
+  spec: string;
+  state: ScoringVersionState;
+  /** Contacts recomputed so far / to recompute, while publishing. */
+  progress_done: number;
+  progress_total: number;
+  /** The last contact id a publish recomputed (it resumes after it). */
+  progress_after: string | null;
+  publish_started_at: number | null;
+  published_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One award of a rule for an interaction (source + item), or a manual adjustment (no rule, a reason). */
+export interface ScoreLedgerTable {
+  id: string;
+  model_id: string;
+  version_id: string;
+  contact_id: string;
+  rule_id: string | null;
+  source: string | null;
+  item_id: string | null;
+  points: number;
+  awarded_at: number;
+  expires_at: number | null;
+  reason: string | null;
+  author: string | null;
+  created_at: number;
+}
+
+/** What a version's ledger adds up to for a contact at computed_at. */
+export interface ContactScoresTable {
+  contact_id: string;
+  version_id: string;
+  model_id: string;
+  score: number;
+  grade: string | null;
+  computed_at: number;
+  /** When the score next changes by decay alone (the decay job's due time); null: never. */
+  next_change_at: number | null;
+}
+
+/** Sticky sales-ready status per contact × model: kept until a marketer clears it. */
+export interface SalesReadyTable {
+  contact_id: string;
+  model_id: string;
+  since: number;
+  score: number;
+}
+
+export interface SalesReadyChangesTable {
+  id: string;
+  contact_id: string;
+  model_id: string;
+  change: 'became' | 'cleared';
+  score: number;
+  author: string | null;
+  reason: string | null;
+  at: number;
+}
+
+/** Items of the `scoring` interaction source: score_changed, became_sales_ready. */
+export interface ScoringEventsTable {
+  id: string;
+  contact_id: string;
+  model_id: string;
+  kind: 'score_changed' | 'became_sales_ready';
+  /** JSON: { modelId, modelName, score, previousScore, grade, salesReady }. */
+  attributes: string;
+  occurred_at: number;
+}
+
 /** A contact's creation, change, merge or erasure: an outbox entry of the feed (decision 037). */
 export interface ContactChangesTable {
   id: string;
@@ -910,6 +1000,13 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  scoring_models: ScoringModelsTable;
+  scoring_model_versions: ScoringModelVersionsTable;
+  score_ledger: ScoreLedgerTable;
+  contact_scores: ContactScoresTable;
+  sales_ready: SalesReadyTable;
+  sales_ready_changes: SalesReadyChangesTable;
+  scoring_events: ScoringEventsTable;
   contact_imports: ContactImportsTable;
   form_daily_counts: FormDailyCountsTable;
   list_audience_counts: ListAudienceCountsTable;

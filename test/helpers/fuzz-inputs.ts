@@ -301,6 +301,7 @@ function seedsFor(path: string, param: string, seeds: Seeds): string[] {
   if (param === 'passId') return seeds['eventPasses'] ?? [];
   if (param === 'registrationId') return seeds['eventRegistrations'] ?? [];
   if (param === 'deliveryId') return seeds['webhookDeliveries'] ?? [];
+  if (param === 'modelId') return seeds['scoringModels'] ?? [];
   const resource: [string, string][] = [
     ['/api/websites', 'websites'],
     ['/api/contacts', 'contacts'],
@@ -315,6 +316,7 @@ function seedsFor(path: string, param: string, seeds: Seeds): string[] {
     ['/api/offers', 'offers'],
     ['/offers/', 'offers'],
     ['/api/events', 'events'],
+    ['/api/scoring', 'scoringModels'],
     ['/events/', 'eventSlugs'],
     ['/api/webhooks', 'webhooks'],
   ];

@@ -618,6 +618,100 @@ export interface paths {
      */
     get: operations["getContactImport"];
   };
+  "/api/scoring/models": {
+    /**
+     * The scoring models (at most 500), each with its published version, draft and any publish under way.
+     * @description Oldest first; archived ones included (`archived`).
+     */
+    get: operations["listScoringModels"];
+    /**
+     * Create a scoring model (as a draft).
+     * @description Publish it to start scoring (publishScoringModel).
+     */
+    post: operations["createScoringModel"];
+  };
+  "/api/scoring/models/{id}": {
+    /**
+     * One scoring model.
+     * @description While a version is being published, `publishing.progress` says how many contacts are recomputed.
+     */
+    get: operations["getScoringModel"];
+  };
+  "/api/scoring/models/{id}/draft": {
+    /**
+     * Write the model’s draft (a published version never changes; publish the draft to use it).
+     * @description The first edit after a publish starts a new draft version; later ones change it. Every problem of the model is answered at once (422, `details.fields`).
+     */
+    put: operations["saveScoringModelDraft"];
+    /**
+     * Discard the model’s draft.
+     * @description The published version, and any publish under way, stay.
+     */
+    delete: operations["discardScoringModelDraft"];
+  };
+  "/api/scoring/models/{id}/preview": {
+    /**
+     * What publishing the draft would do: how many scores change, how many contacts become sales-ready.
+     * @description Computed from every contact’s history now, in memory; nothing is written. On a large install it takes a while.
+     */
+    post: operations["previewScoringModel"];
+  };
+  "/api/scoring/models/{id}/publish": {
+    /**
+     * Publish the draft: a job recomputes every contact from their history, then the draft replaces the published version.
+     * @description Ingestion goes on meanwhile: new interactions score under both versions, none lost or counted twice. Follow `publishing.progress` with getScoringModel.
+     */
+    post: operations["publishScoringModel"];
+  };
+  "/api/scoring/models/{id}/archive": {
+    /**
+     * Archive a model: it stops scoring; its ledger and sales-ready history stay.
+     * @description Idempotent. An archived model is neither edited nor published again.
+     */
+    post: operations["archiveScoringModel"];
+  };
+  "/api/scoring/models/{id}/insights": {
+    /**
+     * Score distribution (buckets of 10 points), contacts per grade, and sales-ready contacts per day.
+     * @description From the published version’s scores; `salesReadyOverTime` counts contacts holding the status at the end of each UTC day, and those who became sales-ready that day.
+     */
+    get: operations["getScoringInsights"];
+  };
+  "/api/scoring/models/{id}/sales-ready": {
+    /**
+     * The model’s sales-ready contacts, most recent first.
+     * @description Each with their current score and grade; pass `nextCursor` as `cursor` for the next page.
+     */
+    get: operations["listSalesReadyContacts"];
+  };
+  "/api/scoring/models/{id}/sales-ready.csv": {
+    /**
+     * Every sales-ready contact of the model, as CSV.
+     * @description Columns: contact_id, email, first_name, last_name, company, job_title, country, score, grade, sales_ready_since. Text a spreadsheet would run as a formula is prefixed with an apostrophe.
+     */
+    get: operations["exportSalesReadyContacts"];
+  };
+  "/api/contacts/{id}/scores": {
+    /**
+     * The contact’s score in each published model, with its explanation and sales-ready history.
+     * @description Read from the ledger at the time of the request, so decay shows even before the decay job has stored it.
+     */
+    get: operations["getContactScores"];
+  };
+  "/api/contacts/{id}/scores/{modelId}/adjustments": {
+    /**
+     * Add or take away points by hand, with a reason (a ledger row naming who did it).
+     * @description Counted like any award (no decay); may make the contact sales-ready.
+     */
+    post: operations["adjustContactScore"];
+  };
+  "/api/contacts/{id}/scores/{modelId}/clear-sales-ready": {
+    /**
+     * End the contact’s sales-ready status (it stays until cleared; it comes back when the score reaches the threshold again).
+     * @description It stays until cleared; it comes back when the score reaches the threshold again. 409 when the contact is not sales-ready.
+     */
+    post: operations["clearContactSalesReady"];
+  };
   "/api/contacts/import": {
     /**
      * Import contacts from a CSV file (text/csv body, header row first).
@@ -8460,6 +8554,3804 @@ export interface operations {
       };
       /** @description Not found. */
       404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * The scoring models (at most 500), each with its published version, draft and any publish under way.
+   * @description Oldest first; archived ones included (`archived`).
+   */
+  listScoringModels: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            models: ({
+                id: string;
+                name: string;
+                archived: boolean;
+                published: ({
+                  id: string;
+                  number: number;
+                  state: "draft" | "publishing" | "published" | "retired";
+                  /** ScoringModelSpec */
+                  model: {
+                    rules: ({
+                        /** @description Stable within the model: ledger rows name it. */
+                        id: string;
+                        name: string;
+                        condition: {
+                          /** @enum {string} */
+                          type: "page_visit";
+                          /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                          urlPattern: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "engaged_time";
+                          seconds: number;
+                        } | {
+                          /** @enum {string} */
+                          type: "campaign_visit";
+                          utmSource?: string;
+                          utmMedium?: string;
+                          utmCampaign?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "form_submitted";
+                          /** @description Only this form. */
+                          formId?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "email_opened";
+                          /** @description Only this message. */
+                          messageId?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "email_clicked";
+                          /** @description Only this message. */
+                          messageId?: string;
+                          /** @description Only links whose URL matches this glob. */
+                          linkPattern?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "unsubscribed";
+                          /** @description Only this list. */
+                          listId?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "offer_claimed";
+                          /** @description Only this offer. */
+                          offerId?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "event_registered";
+                          /** @description Only this event. */
+                          eventId?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "event_attended";
+                          /** @description Only this event. */
+                          eventId?: string;
+                        } | ({
+                          /** @enum {string} */
+                          type: "contact_field";
+                          /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                          field: string;
+                          operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                          value?: string | number;
+                        });
+                        /** @description Negative takes points away; not 0. */
+                        points: number;
+                        /** @description Each time, or the first time only. */
+                        frequency: "each" | "first";
+                        /** @description Awards per contact per UTC day. */
+                        maxPerDay?: number | null;
+                        /** @description Points from this rule per contact, expired ones apart. */
+                        maxPoints?: number | null;
+                      })[];
+                    decay: {
+                      /** @enum {string} */
+                      type: "none";
+                    } | {
+                      /** @enum {string} */
+                      type: "expiry";
+                      days: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "half_life";
+                      days: number;
+                    };
+                    /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                    grades: {
+                        name: string;
+                        min: number;
+                      }[];
+                    salesReadyThreshold: number | null;
+                    /** @description Cap on engagement points. */
+                    maxScore?: number | null;
+                  };
+                  /** @description Contacts recomputed so far, while publishing. */
+                  progress: {
+                    done: number;
+                    total: number;
+                  } | null;
+                  publishedAt: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                }) | null;
+                publishing: ({
+                  id: string;
+                  number: number;
+                  state: "draft" | "publishing" | "published" | "retired";
+                  /** ScoringModelSpec */
+                  model: {
+                    rules: ({
+                        /** @description Stable within the model: ledger rows name it. */
+                        id: string;
+                        name: string;
+                        condition: {
+                          /** @enum {string} */
+                          type: "page_visit";
+                          /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                          urlPattern: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "engaged_time";
+                          seconds: number;
+                        } | {
+                          /** @enum {string} */
+                          type: "campaign_visit";
+                          utmSource?: string;
+                          utmMedium?: string;
+                          utmCampaign?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "form_submitted";
+                          /** @description Only this form. */
+                          formId?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "email_opened";
+                          /** @description Only this message. */
+                          messageId?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "email_clicked";
+                          /** @description Only this message. */
+                          messageId?: string;
+                          /** @description Only links whose URL matches this glob. */
+                          linkPattern?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "unsubscribed";
+                          /** @description Only this list. */
+                          listId?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "offer_claimed";
+                          /** @description Only this offer. */
+                          offerId?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "event_registered";
+                          /** @description Only this event. */
+                          eventId?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "event_attended";
+                          /** @description Only this event. */
+                          eventId?: string;
+                        } | ({
+                          /** @enum {string} */
+                          type: "contact_field";
+                          /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                          field: string;
+                          operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                          value?: string | number;
+                        });
+                        /** @description Negative takes points away; not 0. */
+                        points: number;
+                        /** @description Each time, or the first time only. */
+                        frequency: "each" | "first";
+                        /** @description Awards per contact per UTC day. */
+                        maxPerDay?: number | null;
+                        /** @description Points from this rule per contact, expired ones apart. */
+                        maxPoints?: number | null;
+                      })[];
+                    decay: {
+                      /** @enum {string} */
+                      type: "none";
+                    } | {
+                      /** @enum {string} */
+                      type: "expiry";
+                      days: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "half_life";
+                      days: number;
+                    };
+                    /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                    grades: {
+                        name: string;
+                        min: number;
+                      }[];
+                    salesReadyThreshold: number | null;
+                    /** @description Cap on engagement points. */
+                    maxScore?: number | null;
+                  };
+                  /** @description Contacts recomputed so far, while publishing. */
+                  progress: {
+                    done: number;
+                    total: number;
+                  } | null;
+                  publishedAt: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                }) | null;
+                draft: ({
+                  id: string;
+                  number: number;
+                  state: "draft" | "publishing" | "published" | "retired";
+                  /** ScoringModelSpec */
+                  model: {
+                    rules: ({
+                        /** @description Stable within the model: ledger rows name it. */
+                        id: string;
+                        name: string;
+                        condition: {
+                          /** @enum {string} */
+                          type: "page_visit";
+                          /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                          urlPattern: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "engaged_time";
+                          seconds: number;
+                        } | {
+                          /** @enum {string} */
+                          type: "campaign_visit";
+                          utmSource?: string;
+                          utmMedium?: string;
+                          utmCampaign?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "form_submitted";
+                          /** @description Only this form. */
+                          formId?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "email_opened";
+                          /** @description Only this message. */
+                          messageId?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "email_clicked";
+                          /** @description Only this message. */
+                          messageId?: string;
+                          /** @description Only links whose URL matches this glob. */
+                          linkPattern?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "unsubscribed";
+                          /** @description Only this list. */
+                          listId?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "offer_claimed";
+                          /** @description Only this offer. */
+                          offerId?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "event_registered";
+                          /** @description Only this event. */
+                          eventId?: string;
+                        } | {
+                          /** @enum {string} */
+                          type: "event_attended";
+                          /** @description Only this event. */
+                          eventId?: string;
+                        } | ({
+                          /** @enum {string} */
+                          type: "contact_field";
+                          /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                          field: string;
+                          operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                          value?: string | number;
+                        });
+                        /** @description Negative takes points away; not 0. */
+                        points: number;
+                        /** @description Each time, or the first time only. */
+                        frequency: "each" | "first";
+                        /** @description Awards per contact per UTC day. */
+                        maxPerDay?: number | null;
+                        /** @description Points from this rule per contact, expired ones apart. */
+                        maxPoints?: number | null;
+                      })[];
+                    decay: {
+                      /** @enum {string} */
+                      type: "none";
+                    } | {
+                      /** @enum {string} */
+                      type: "expiry";
+                      days: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "half_life";
+                      days: number;
+                    };
+                    /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                    grades: {
+                        name: string;
+                        min: number;
+                      }[];
+                    salesReadyThreshold: number | null;
+                    /** @description Cap on engagement points. */
+                    maxScore?: number | null;
+                  };
+                  /** @description Contacts recomputed so far, while publishing. */
+                  progress: {
+                    done: number;
+                    total: number;
+                  } | null;
+                  publishedAt: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                }) | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Create a scoring model (as a draft).
+   * @description Publish it to start scoring (publishScoringModel).
+   */
+  createScoringModel: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "name": "Product A",
+         *   "model": {
+         *     "rules": [
+         *       {
+         *         "id": "pricing",
+         *         "name": "Pricing page visit",
+         *         "condition": {
+         *           "type": "page_visit",
+         *           "urlPattern": "/pricing*"
+         *         },
+         *         "points": 10,
+         *         "frequency": "each",
+         *         "maxPerDay": 3
+         *       },
+         *       {
+         *         "id": "webinar",
+         *         "name": "Webinar registration",
+         *         "condition": {
+         *           "type": "event_registered"
+         *         },
+         *         "points": 15,
+         *         "frequency": "each"
+         *       },
+         *       {
+         *         "id": "unsub",
+         *         "name": "Unsubscribed",
+         *         "condition": {
+         *           "type": "unsubscribed"
+         *         },
+         *         "points": -3,
+         *         "frequency": "each"
+         *       },
+         *       {
+         *         "id": "director",
+         *         "name": "Director",
+         *         "condition": {
+         *           "type": "contact_field",
+         *           "field": "job_title",
+         *           "operator": "contains",
+         *           "value": "director"
+         *         },
+         *         "points": 20,
+         *         "frequency": "first"
+         *       }
+         *     ],
+         *     "decay": {
+         *       "type": "expiry",
+         *       "days": 90
+         *     },
+         *     "grades": [
+         *       {
+         *         "name": "A",
+         *         "min": 80
+         *       },
+         *       {
+         *         "name": "B",
+         *         "min": 50
+         *       },
+         *       {
+         *         "name": "C",
+         *         "min": 20
+         *       },
+         *       {
+         *         "name": "D",
+         *         "min": 0
+         *       }
+         *     ],
+         *     "salesReadyThreshold": 60,
+         *     "maxScore": null
+         *   }
+         * }
+         */
+        "application/json": {
+          name: string;
+          /** ScoringModelSpec */
+          model: {
+            rules: ({
+                /** @description Stable within the model: ledger rows name it. */
+                id: string;
+                name: string;
+                condition: {
+                  /** @enum {string} */
+                  type: "page_visit";
+                  /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                  urlPattern: string;
+                } | {
+                  /** @enum {string} */
+                  type: "engaged_time";
+                  seconds: number;
+                } | {
+                  /** @enum {string} */
+                  type: "campaign_visit";
+                  utmSource?: string;
+                  utmMedium?: string;
+                  utmCampaign?: string;
+                } | {
+                  /** @enum {string} */
+                  type: "form_submitted";
+                  /** @description Only this form. */
+                  formId?: string;
+                } | {
+                  /** @enum {string} */
+                  type: "email_opened";
+                  /** @description Only this message. */
+                  messageId?: string;
+                } | {
+                  /** @enum {string} */
+                  type: "email_clicked";
+                  /** @description Only this message. */
+                  messageId?: string;
+                  /** @description Only links whose URL matches this glob. */
+                  linkPattern?: string;
+                } | {
+                  /** @enum {string} */
+                  type: "unsubscribed";
+                  /** @description Only this list. */
+                  listId?: string;
+                } | {
+                  /** @enum {string} */
+                  type: "offer_claimed";
+                  /** @description Only this offer. */
+                  offerId?: string;
+                } | {
+                  /** @enum {string} */
+                  type: "event_registered";
+                  /** @description Only this event. */
+                  eventId?: string;
+                } | {
+                  /** @enum {string} */
+                  type: "event_attended";
+                  /** @description Only this event. */
+                  eventId?: string;
+                } | ({
+                  /** @enum {string} */
+                  type: "contact_field";
+                  /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                  field: string;
+                  operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                  value?: string | number;
+                });
+                /** @description Negative takes points away; not 0. */
+                points: number;
+                /** @description Each time, or the first time only. */
+                frequency: "each" | "first";
+                /** @description Awards per contact per UTC day. */
+                maxPerDay?: number | null;
+                /** @description Points from this rule per contact, expired ones apart. */
+                maxPoints?: number | null;
+              })[];
+            decay: {
+              /** @enum {string} */
+              type: "none";
+            } | {
+              /** @enum {string} */
+              type: "expiry";
+              days: number;
+            } | {
+              /** @enum {string} */
+              type: "half_life";
+              days: number;
+            };
+            /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+            grades: {
+                name: string;
+                min: number;
+              }[];
+            salesReadyThreshold: number | null;
+            /** @description Cap on engagement points. */
+            maxScore?: number | null;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            archived: boolean;
+            published: ({
+              id: string;
+              number: number;
+              state: "draft" | "publishing" | "published" | "retired";
+              /** ScoringModelSpec */
+              model: {
+                rules: ({
+                    /** @description Stable within the model: ledger rows name it. */
+                    id: string;
+                    name: string;
+                    condition: {
+                      /** @enum {string} */
+                      type: "page_visit";
+                      /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                      urlPattern: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "engaged_time";
+                      seconds: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "campaign_visit";
+                      utmSource?: string;
+                      utmMedium?: string;
+                      utmCampaign?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "form_submitted";
+                      /** @description Only this form. */
+                      formId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_opened";
+                      /** @description Only this message. */
+                      messageId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_clicked";
+                      /** @description Only this message. */
+                      messageId?: string;
+                      /** @description Only links whose URL matches this glob. */
+                      linkPattern?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "unsubscribed";
+                      /** @description Only this list. */
+                      listId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "offer_claimed";
+                      /** @description Only this offer. */
+                      offerId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_registered";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_attended";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | ({
+                      /** @enum {string} */
+                      type: "contact_field";
+                      /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                      field: string;
+                      operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                      value?: string | number;
+                    });
+                    /** @description Negative takes points away; not 0. */
+                    points: number;
+                    /** @description Each time, or the first time only. */
+                    frequency: "each" | "first";
+                    /** @description Awards per contact per UTC day. */
+                    maxPerDay?: number | null;
+                    /** @description Points from this rule per contact, expired ones apart. */
+                    maxPoints?: number | null;
+                  })[];
+                decay: {
+                  /** @enum {string} */
+                  type: "none";
+                } | {
+                  /** @enum {string} */
+                  type: "expiry";
+                  days: number;
+                } | {
+                  /** @enum {string} */
+                  type: "half_life";
+                  days: number;
+                };
+                /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                grades: {
+                    name: string;
+                    min: number;
+                  }[];
+                salesReadyThreshold: number | null;
+                /** @description Cap on engagement points. */
+                maxScore?: number | null;
+              };
+              /** @description Contacts recomputed so far, while publishing. */
+              progress: {
+                done: number;
+                total: number;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }) | null;
+            publishing: ({
+              id: string;
+              number: number;
+              state: "draft" | "publishing" | "published" | "retired";
+              /** ScoringModelSpec */
+              model: {
+                rules: ({
+                    /** @description Stable within the model: ledger rows name it. */
+                    id: string;
+                    name: string;
+                    condition: {
+                      /** @enum {string} */
+                      type: "page_visit";
+                      /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                      urlPattern: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "engaged_time";
+                      seconds: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "campaign_visit";
+                      utmSource?: string;
+                      utmMedium?: string;
+                      utmCampaign?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "form_submitted";
+                      /** @description Only this form. */
+                      formId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_opened";
+                      /** @description Only this message. */
+                      messageId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_clicked";
+                      /** @description Only this message. */
+                      messageId?: string;
+                      /** @description Only links whose URL matches this glob. */
+                      linkPattern?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "unsubscribed";
+                      /** @description Only this list. */
+                      listId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "offer_claimed";
+                      /** @description Only this offer. */
+                      offerId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_registered";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_attended";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | ({
+                      /** @enum {string} */
+                      type: "contact_field";
+                      /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                      field: string;
+                      operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                      value?: string | number;
+                    });
+                    /** @description Negative takes points away; not 0. */
+                    points: number;
+                    /** @description Each time, or the first time only. */
+                    frequency: "each" | "first";
+                    /** @description Awards per contact per UTC day. */
+                    maxPerDay?: number | null;
+                    /** @description Points from this rule per contact, expired ones apart. */
+                    maxPoints?: number | null;
+                  })[];
+                decay: {
+                  /** @enum {string} */
+                  type: "none";
+                } | {
+                  /** @enum {string} */
+                  type: "expiry";
+                  days: number;
+                } | {
+                  /** @enum {string} */
+                  type: "half_life";
+                  days: number;
+                };
+                /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                grades: {
+                    name: string;
+                    min: number;
+                  }[];
+                salesReadyThreshold: number | null;
+                /** @description Cap on engagement points. */
+                maxScore?: number | null;
+              };
+              /** @description Contacts recomputed so far, while publishing. */
+              progress: {
+                done: number;
+                total: number;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }) | null;
+            draft: ({
+              id: string;
+              number: number;
+              state: "draft" | "publishing" | "published" | "retired";
+              /** ScoringModelSpec */
+              model: {
+                rules: ({
+                    /** @description Stable within the model: ledger rows name it. */
+                    id: string;
+                    name: string;
+                    condition: {
+                      /** @enum {string} */
+                      type: "page_visit";
+                      /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                      urlPattern: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "engaged_time";
+                      seconds: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "campaign_visit";
+                      utmSource?: string;
+                      utmMedium?: string;
+                      utmCampaign?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "form_submitted";
+                      /** @description Only this form. */
+                      formId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_opened";
+                      /** @description Only this message. */
+                      messageId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_clicked";
+                      /** @description Only this message. */
+                      messageId?: string;
+                      /** @description Only links whose URL matches this glob. */
+                      linkPattern?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "unsubscribed";
+                      /** @description Only this list. */
+                      listId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "offer_claimed";
+                      /** @description Only this offer. */
+                      offerId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_registered";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_attended";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | ({
+                      /** @enum {string} */
+                      type: "contact_field";
+                      /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                      field: string;
+                      operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                      value?: string | number;
+                    });
+                    /** @description Negative takes points away; not 0. */
+                    points: number;
+                    /** @description Each time, or the first time only. */
+                    frequency: "each" | "first";
+                    /** @description Awards per contact per UTC day. */
+                    maxPerDay?: number | null;
+                    /** @description Points from this rule per contact, expired ones apart. */
+                    maxPoints?: number | null;
+                  })[];
+                decay: {
+                  /** @enum {string} */
+                  type: "none";
+                } | {
+                  /** @enum {string} */
+                  type: "expiry";
+                  days: number;
+                } | {
+                  /** @enum {string} */
+                  type: "half_life";
+                  days: number;
+                };
+                /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                grades: {
+                    name: string;
+                    min: number;
+                  }[];
+                salesReadyThreshold: number | null;
+                /** @description Cap on engagement points. */
+                maxScore?: number | null;
+              };
+              /** @description Contacts recomputed so far, while publishing. */
+              progress: {
+                done: number;
+                total: number;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }) | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The model is not valid (`details.fields` names each problem). */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * One scoring model.
+   * @description While a version is being published, `publishing.progress` says how many contacts are recomputed.
+   */
+  getScoringModel: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            archived: boolean;
+            published: ({
+              id: string;
+              number: number;
+              state: "draft" | "publishing" | "published" | "retired";
+              /** ScoringModelSpec */
+              model: {
+                rules: ({
+                    /** @description Stable within the model: ledger rows name it. */
+                    id: string;
+                    name: string;
+                    condition: {
+                      /** @enum {string} */
+                      type: "page_visit";
+                      /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                      urlPattern: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "engaged_time";
+                      seconds: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "campaign_visit";
+                      utmSource?: string;
+                      utmMedium?: string;
+                      utmCampaign?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "form_submitted";
+                      /** @description Only this form. */
+                      formId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_opened";
+                      /** @description Only this message. */
+                      messageId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_clicked";
+                      /** @description Only this message. */
+                      messageId?: string;
+                      /** @description Only links whose URL matches this glob. */
+                      linkPattern?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "unsubscribed";
+                      /** @description Only this list. */
+                      listId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "offer_claimed";
+                      /** @description Only this offer. */
+                      offerId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_registered";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_attended";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | ({
+                      /** @enum {string} */
+                      type: "contact_field";
+                      /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                      field: string;
+                      operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                      value?: string | number;
+                    });
+                    /** @description Negative takes points away; not 0. */
+                    points: number;
+                    /** @description Each time, or the first time only. */
+                    frequency: "each" | "first";
+                    /** @description Awards per contact per UTC day. */
+                    maxPerDay?: number | null;
+                    /** @description Points from this rule per contact, expired ones apart. */
+                    maxPoints?: number | null;
+                  })[];
+                decay: {
+                  /** @enum {string} */
+                  type: "none";
+                } | {
+                  /** @enum {string} */
+                  type: "expiry";
+                  days: number;
+                } | {
+                  /** @enum {string} */
+                  type: "half_life";
+                  days: number;
+                };
+                /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                grades: {
+                    name: string;
+                    min: number;
+                  }[];
+                salesReadyThreshold: number | null;
+                /** @description Cap on engagement points. */
+                maxScore?: number | null;
+              };
+              /** @description Contacts recomputed so far, while publishing. */
+              progress: {
+                done: number;
+                total: number;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }) | null;
+            publishing: ({
+              id: string;
+              number: number;
+              state: "draft" | "publishing" | "published" | "retired";
+              /** ScoringModelSpec */
+              model: {
+                rules: ({
+                    /** @description Stable within the model: ledger rows name it. */
+                    id: string;
+                    name: string;
+                    condition: {
+                      /** @enum {string} */
+                      type: "page_visit";
+                      /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                      urlPattern: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "engaged_time";
+                      seconds: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "campaign_visit";
+                      utmSource?: string;
+                      utmMedium?: string;
+                      utmCampaign?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "form_submitted";
+                      /** @description Only this form. */
+                      formId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_opened";
+                      /** @description Only this message. */
+                      messageId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_clicked";
+                      /** @description Only this message. */
+                      messageId?: string;
+                      /** @description Only links whose URL matches this glob. */
+                      linkPattern?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "unsubscribed";
+                      /** @description Only this list. */
+                      listId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "offer_claimed";
+                      /** @description Only this offer. */
+                      offerId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_registered";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_attended";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | ({
+                      /** @enum {string} */
+                      type: "contact_field";
+                      /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                      field: string;
+                      operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                      value?: string | number;
+                    });
+                    /** @description Negative takes points away; not 0. */
+                    points: number;
+                    /** @description Each time, or the first time only. */
+                    frequency: "each" | "first";
+                    /** @description Awards per contact per UTC day. */
+                    maxPerDay?: number | null;
+                    /** @description Points from this rule per contact, expired ones apart. */
+                    maxPoints?: number | null;
+                  })[];
+                decay: {
+                  /** @enum {string} */
+                  type: "none";
+                } | {
+                  /** @enum {string} */
+                  type: "expiry";
+                  days: number;
+                } | {
+                  /** @enum {string} */
+                  type: "half_life";
+                  days: number;
+                };
+                /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                grades: {
+                    name: string;
+                    min: number;
+                  }[];
+                salesReadyThreshold: number | null;
+                /** @description Cap on engagement points. */
+                maxScore?: number | null;
+              };
+              /** @description Contacts recomputed so far, while publishing. */
+              progress: {
+                done: number;
+                total: number;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }) | null;
+            draft: ({
+              id: string;
+              number: number;
+              state: "draft" | "publishing" | "published" | "retired";
+              /** ScoringModelSpec */
+              model: {
+                rules: ({
+                    /** @description Stable within the model: ledger rows name it. */
+                    id: string;
+                    name: string;
+                    condition: {
+                      /** @enum {string} */
+                      type: "page_visit";
+                      /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                      urlPattern: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "engaged_time";
+                      seconds: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "campaign_visit";
+                      utmSource?: string;
+                      utmMedium?: string;
+                      utmCampaign?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "form_submitted";
+                      /** @description Only this form. */
+                      formId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_opened";
+                      /** @description Only this message. */
+                      messageId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_clicked";
+                      /** @description Only this message. */
+                      messageId?: string;
+                      /** @description Only links whose URL matches this glob. */
+                      linkPattern?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "unsubscribed";
+                      /** @description Only this list. */
+                      listId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "offer_claimed";
+                      /** @description Only this offer. */
+                      offerId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_registered";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_attended";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | ({
+                      /** @enum {string} */
+                      type: "contact_field";
+                      /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                      field: string;
+                      operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                      value?: string | number;
+                    });
+                    /** @description Negative takes points away; not 0. */
+                    points: number;
+                    /** @description Each time, or the first time only. */
+                    frequency: "each" | "first";
+                    /** @description Awards per contact per UTC day. */
+                    maxPerDay?: number | null;
+                    /** @description Points from this rule per contact, expired ones apart. */
+                    maxPoints?: number | null;
+                  })[];
+                decay: {
+                  /** @enum {string} */
+                  type: "none";
+                } | {
+                  /** @enum {string} */
+                  type: "expiry";
+                  days: number;
+                } | {
+                  /** @enum {string} */
+                  type: "half_life";
+                  days: number;
+                };
+                /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                grades: {
+                    name: string;
+                    min: number;
+                  }[];
+                salesReadyThreshold: number | null;
+                /** @description Cap on engagement points. */
+                maxScore?: number | null;
+              };
+              /** @description Contacts recomputed so far, while publishing. */
+              progress: {
+                done: number;
+                total: number;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }) | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Write the model’s draft (a published version never changes; publish the draft to use it).
+   * @description The first edit after a publish starts a new draft version; later ones change it. Every problem of the model is answered at once (422, `details.fields`).
+   */
+  saveScoringModelDraft: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "model": {
+         *     "rules": [
+         *       {
+         *         "id": "pricing",
+         *         "name": "Pricing page visit",
+         *         "condition": {
+         *           "type": "page_visit",
+         *           "urlPattern": "/pricing*"
+         *         },
+         *         "points": 10,
+         *         "frequency": "each",
+         *         "maxPerDay": 3
+         *       },
+         *       {
+         *         "id": "webinar",
+         *         "name": "Webinar registration",
+         *         "condition": {
+         *           "type": "event_registered"
+         *         },
+         *         "points": 15,
+         *         "frequency": "each"
+         *       },
+         *       {
+         *         "id": "unsub",
+         *         "name": "Unsubscribed",
+         *         "condition": {
+         *           "type": "unsubscribed"
+         *         },
+         *         "points": -3,
+         *         "frequency": "each"
+         *       },
+         *       {
+         *         "id": "director",
+         *         "name": "Director",
+         *         "condition": {
+         *           "type": "contact_field",
+         *           "field": "job_title",
+         *           "operator": "contains",
+         *           "value": "director"
+         *         },
+         *         "points": 20,
+         *         "frequency": "first"
+         *       }
+         *     ],
+         *     "decay": {
+         *       "type": "expiry",
+         *       "days": 90
+         *     },
+         *     "grades": [
+         *       {
+         *         "name": "A",
+         *         "min": 80
+         *       },
+         *       {
+         *         "name": "B",
+         *         "min": 50
+         *       },
+         *       {
+         *         "name": "C",
+         *         "min": 20
+         *       },
+         *       {
+         *         "name": "D",
+         *         "min": 0
+         *       }
+         *     ],
+         *     "salesReadyThreshold": 60,
+         *     "maxScore": null
+         *   }
+         * }
+         */
+        "application/json": {
+          name?: string;
+          /** ScoringModelSpec */
+          model: {
+            rules: ({
+                /** @description Stable within the model: ledger rows name it. */
+                id: string;
+                name: string;
+                condition: {
+                  /** @enum {string} */
+                  type: "page_visit";
+                  /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                  urlPattern: string;
+                } | {
+                  /** @enum {string} */
+                  type: "engaged_time";
+                  seconds: number;
+                } | {
+                  /** @enum {string} */
+                  type: "campaign_visit";
+                  utmSource?: string;
+                  utmMedium?: string;
+                  utmCampaign?: string;
+                } | {
+                  /** @enum {string} */
+                  type: "form_submitted";
+                  /** @description Only this form. */
+                  formId?: string;
+                } | {
+                  /** @enum {string} */
+                  type: "email_opened";
+                  /** @description Only this message. */
+                  messageId?: string;
+                } | {
+                  /** @enum {string} */
+                  type: "email_clicked";
+                  /** @description Only this message. */
+                  messageId?: string;
+                  /** @description Only links whose URL matches this glob. */
+                  linkPattern?: string;
+                } | {
+                  /** @enum {string} */
+                  type: "unsubscribed";
+                  /** @description Only this list. */
+                  listId?: string;
+                } | {
+                  /** @enum {string} */
+                  type: "offer_claimed";
+                  /** @description Only this offer. */
+                  offerId?: string;
+                } | {
+                  /** @enum {string} */
+                  type: "event_registered";
+                  /** @description Only this event. */
+                  eventId?: string;
+                } | {
+                  /** @enum {string} */
+                  type: "event_attended";
+                  /** @description Only this event. */
+                  eventId?: string;
+                } | ({
+                  /** @enum {string} */
+                  type: "contact_field";
+                  /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                  field: string;
+                  operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                  value?: string | number;
+                });
+                /** @description Negative takes points away; not 0. */
+                points: number;
+                /** @description Each time, or the first time only. */
+                frequency: "each" | "first";
+                /** @description Awards per contact per UTC day. */
+                maxPerDay?: number | null;
+                /** @description Points from this rule per contact, expired ones apart. */
+                maxPoints?: number | null;
+              })[];
+            decay: {
+              /** @enum {string} */
+              type: "none";
+            } | {
+              /** @enum {string} */
+              type: "expiry";
+              days: number;
+            } | {
+              /** @enum {string} */
+              type: "half_life";
+              days: number;
+            };
+            /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+            grades: {
+                name: string;
+                min: number;
+              }[];
+            salesReadyThreshold: number | null;
+            /** @description Cap on engagement points. */
+            maxScore?: number | null;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            archived: boolean;
+            published: ({
+              id: string;
+              number: number;
+              state: "draft" | "publishing" | "published" | "retired";
+              /** ScoringModelSpec */
+              model: {
+                rules: ({
+                    /** @description Stable within the model: ledger rows name it. */
+                    id: string;
+                    name: string;
+                    condition: {
+                      /** @enum {string} */
+                      type: "page_visit";
+                      /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                      urlPattern: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "engaged_time";
+                      seconds: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "campaign_visit";
+                      utmSource?: string;
+                      utmMedium?: string;
+                      utmCampaign?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "form_submitted";
+                      /** @description Only this form. */
+                      formId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_opened";
+                      /** @description Only this message. */
+                      messageId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_clicked";
+                      /** @description Only this message. */
+                      messageId?: string;
+                      /** @description Only links whose URL matches this glob. */
+                      linkPattern?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "unsubscribed";
+                      /** @description Only this list. */
+                      listId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "offer_claimed";
+                      /** @description Only this offer. */
+                      offerId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_registered";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_attended";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | ({
+                      /** @enum {string} */
+                      type: "contact_field";
+                      /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                      field: string;
+                      operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                      value?: string | number;
+                    });
+                    /** @description Negative takes points away; not 0. */
+                    points: number;
+                    /** @description Each time, or the first time only. */
+                    frequency: "each" | "first";
+                    /** @description Awards per contact per UTC day. */
+                    maxPerDay?: number | null;
+                    /** @description Points from this rule per contact, expired ones apart. */
+                    maxPoints?: number | null;
+                  })[];
+                decay: {
+                  /** @enum {string} */
+                  type: "none";
+                } | {
+                  /** @enum {string} */
+                  type: "expiry";
+                  days: number;
+                } | {
+                  /** @enum {string} */
+                  type: "half_life";
+                  days: number;
+                };
+                /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                grades: {
+                    name: string;
+                    min: number;
+                  }[];
+                salesReadyThreshold: number | null;
+                /** @description Cap on engagement points. */
+                maxScore?: number | null;
+              };
+              /** @description Contacts recomputed so far, while publishing. */
+              progress: {
+                done: number;
+                total: number;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }) | null;
+            publishing: ({
+              id: string;
+              number: number;
+              state: "draft" | "publishing" | "published" | "retired";
+              /** ScoringModelSpec */
+              model: {
+                rules: ({
+                    /** @description Stable within the model: ledger rows name it. */
+                    id: string;
+                    name: string;
+                    condition: {
+                      /** @enum {string} */
+                      type: "page_visit";
+                      /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                      urlPattern: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "engaged_time";
+                      seconds: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "campaign_visit";
+                      utmSource?: string;
+                      utmMedium?: string;
+                      utmCampaign?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "form_submitted";
+                      /** @description Only this form. */
+                      formId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_opened";
+                      /** @description Only this message. */
+                      messageId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_clicked";
+                      /** @description Only this message. */
+                      messageId?: string;
+                      /** @description Only links whose URL matches this glob. */
+                      linkPattern?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "unsubscribed";
+                      /** @description Only this list. */
+                      listId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "offer_claimed";
+                      /** @description Only this offer. */
+                      offerId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_registered";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_attended";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | ({
+                      /** @enum {string} */
+                      type: "contact_field";
+                      /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                      field: string;
+                      operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                      value?: string | number;
+                    });
+                    /** @description Negative takes points away; not 0. */
+                    points: number;
+                    /** @description Each time, or the first time only. */
+                    frequency: "each" | "first";
+                    /** @description Awards per contact per UTC day. */
+                    maxPerDay?: number | null;
+                    /** @description Points from this rule per contact, expired ones apart. */
+                    maxPoints?: number | null;
+                  })[];
+                decay: {
+                  /** @enum {string} */
+                  type: "none";
+                } | {
+                  /** @enum {string} */
+                  type: "expiry";
+                  days: number;
+                } | {
+                  /** @enum {string} */
+                  type: "half_life";
+                  days: number;
+                };
+                /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                grades: {
+                    name: string;
+                    min: number;
+                  }[];
+                salesReadyThreshold: number | null;
+                /** @description Cap on engagement points. */
+                maxScore?: number | null;
+              };
+              /** @description Contacts recomputed so far, while publishing. */
+              progress: {
+                done: number;
+                total: number;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }) | null;
+            draft: ({
+              id: string;
+              number: number;
+              state: "draft" | "publishing" | "published" | "retired";
+              /** ScoringModelSpec */
+              model: {
+                rules: ({
+                    /** @description Stable within the model: ledger rows name it. */
+                    id: string;
+                    name: string;
+                    condition: {
+                      /** @enum {string} */
+                      type: "page_visit";
+                      /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                      urlPattern: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "engaged_time";
+                      seconds: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "campaign_visit";
+                      utmSource?: string;
+                      utmMedium?: string;
+                      utmCampaign?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "form_submitted";
+                      /** @description Only this form. */
+                      formId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_opened";
+                      /** @description Only this message. */
+                      messageId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_clicked";
+                      /** @description Only this message. */
+                      messageId?: string;
+                      /** @description Only links whose URL matches this glob. */
+                      linkPattern?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "unsubscribed";
+                      /** @description Only this list. */
+                      listId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "offer_claimed";
+                      /** @description Only this offer. */
+                      offerId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_registered";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_attended";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | ({
+                      /** @enum {string} */
+                      type: "contact_field";
+                      /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                      field: string;
+                      operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                      value?: string | number;
+                    });
+                    /** @description Negative takes points away; not 0. */
+                    points: number;
+                    /** @description Each time, or the first time only. */
+                    frequency: "each" | "first";
+                    /** @description Awards per contact per UTC day. */
+                    maxPerDay?: number | null;
+                    /** @description Points from this rule per contact, expired ones apart. */
+                    maxPoints?: number | null;
+                  })[];
+                decay: {
+                  /** @enum {string} */
+                  type: "none";
+                } | {
+                  /** @enum {string} */
+                  type: "expiry";
+                  days: number;
+                } | {
+                  /** @enum {string} */
+                  type: "half_life";
+                  days: number;
+                };
+                /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                grades: {
+                    name: string;
+                    min: number;
+                  }[];
+                salesReadyThreshold: number | null;
+                /** @description Cap on engagement points. */
+                maxScore?: number | null;
+              };
+              /** @description Contacts recomputed so far, while publishing. */
+              progress: {
+                done: number;
+                total: number;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }) | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The model is archived. */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The model is not valid (`details.fields` names each problem). */
+      422: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Discard the model’s draft.
+   * @description The published version, and any publish under way, stay.
+   */
+  discardScoringModelDraft: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            archived: boolean;
+            published: ({
+              id: string;
+              number: number;
+              state: "draft" | "publishing" | "published" | "retired";
+              /** ScoringModelSpec */
+              model: {
+                rules: ({
+                    /** @description Stable within the model: ledger rows name it. */
+                    id: string;
+                    name: string;
+                    condition: {
+                      /** @enum {string} */
+                      type: "page_visit";
+                      /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                      urlPattern: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "engaged_time";
+                      seconds: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "campaign_visit";
+                      utmSource?: string;
+                      utmMedium?: string;
+                      utmCampaign?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "form_submitted";
+                      /** @description Only this form. */
+                      formId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_opened";
+                      /** @description Only this message. */
+                      messageId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_clicked";
+                      /** @description Only this message. */
+                      messageId?: string;
+                      /** @description Only links whose URL matches this glob. */
+                      linkPattern?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "unsubscribed";
+                      /** @description Only this list. */
+                      listId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "offer_claimed";
+                      /** @description Only this offer. */
+                      offerId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_registered";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_attended";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | ({
+                      /** @enum {string} */
+                      type: "contact_field";
+                      /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                      field: string;
+                      operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                      value?: string | number;
+                    });
+                    /** @description Negative takes points away; not 0. */
+                    points: number;
+                    /** @description Each time, or the first time only. */
+                    frequency: "each" | "first";
+                    /** @description Awards per contact per UTC day. */
+                    maxPerDay?: number | null;
+                    /** @description Points from this rule per contact, expired ones apart. */
+                    maxPoints?: number | null;
+                  })[];
+                decay: {
+                  /** @enum {string} */
+                  type: "none";
+                } | {
+                  /** @enum {string} */
+                  type: "expiry";
+                  days: number;
+                } | {
+                  /** @enum {string} */
+                  type: "half_life";
+                  days: number;
+                };
+                /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                grades: {
+                    name: string;
+                    min: number;
+                  }[];
+                salesReadyThreshold: number | null;
+                /** @description Cap on engagement points. */
+                maxScore?: number | null;
+              };
+              /** @description Contacts recomputed so far, while publishing. */
+              progress: {
+                done: number;
+                total: number;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }) | null;
+            publishing: ({
+              id: string;
+              number: number;
+              state: "draft" | "publishing" | "published" | "retired";
+              /** ScoringModelSpec */
+              model: {
+                rules: ({
+                    /** @description Stable within the model: ledger rows name it. */
+                    id: string;
+                    name: string;
+                    condition: {
+                      /** @enum {string} */
+                      type: "page_visit";
+                      /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                      urlPattern: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "engaged_time";
+                      seconds: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "campaign_visit";
+                      utmSource?: string;
+                      utmMedium?: string;
+                      utmCampaign?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "form_submitted";
+                      /** @description Only this form. */
+                      formId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_opened";
+                      /** @description Only this message. */
+                      messageId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_clicked";
+                      /** @description Only this message. */
+                      messageId?: string;
+                      /** @description Only links whose URL matches this glob. */
+                      linkPattern?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "unsubscribed";
+                      /** @description Only this list. */
+                      listId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "offer_claimed";
+                      /** @description Only this offer. */
+                      offerId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_registered";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_attended";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | ({
+                      /** @enum {string} */
+                      type: "contact_field";
+                      /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                      field: string;
+                      operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                      value?: string | number;
+                    });
+                    /** @description Negative takes points away; not 0. */
+                    points: number;
+                    /** @description Each time, or the first time only. */
+                    frequency: "each" | "first";
+                    /** @description Awards per contact per UTC day. */
+                    maxPerDay?: number | null;
+                    /** @description Points from this rule per contact, expired ones apart. */
+                    maxPoints?: number | null;
+                  })[];
+                decay: {
+                  /** @enum {string} */
+                  type: "none";
+                } | {
+                  /** @enum {string} */
+                  type: "expiry";
+                  days: number;
+                } | {
+                  /** @enum {string} */
+                  type: "half_life";
+                  days: number;
+                };
+                /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                grades: {
+                    name: string;
+                    min: number;
+                  }[];
+                salesReadyThreshold: number | null;
+                /** @description Cap on engagement points. */
+                maxScore?: number | null;
+              };
+              /** @description Contacts recomputed so far, while publishing. */
+              progress: {
+                done: number;
+                total: number;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }) | null;
+            draft: ({
+              id: string;
+              number: number;
+              state: "draft" | "publishing" | "published" | "retired";
+              /** ScoringModelSpec */
+              model: {
+                rules: ({
+                    /** @description Stable within the model: ledger rows name it. */
+                    id: string;
+                    name: string;
+                    condition: {
+                      /** @enum {string} */
+                      type: "page_visit";
+                      /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                      urlPattern: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "engaged_time";
+                      seconds: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "campaign_visit";
+                      utmSource?: string;
+                      utmMedium?: string;
+                      utmCampaign?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "form_submitted";
+                      /** @description Only this form. */
+                      formId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_opened";
+                      /** @description Only this message. */
+                      messageId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_clicked";
+                      /** @description Only this message. */
+                      messageId?: string;
+                      /** @description Only links whose URL matches this glob. */
+                      linkPattern?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "unsubscribed";
+                      /** @description Only this list. */
+                      listId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "offer_claimed";
+                      /** @description Only this offer. */
+                      offerId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_registered";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_attended";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | ({
+                      /** @enum {string} */
+                      type: "contact_field";
+                      /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                      field: string;
+                      operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                      value?: string | number;
+                    });
+                    /** @description Negative takes points away; not 0. */
+                    points: number;
+                    /** @description Each time, or the first time only. */
+                    frequency: "each" | "first";
+                    /** @description Awards per contact per UTC day. */
+                    maxPerDay?: number | null;
+                    /** @description Points from this rule per contact, expired ones apart. */
+                    maxPoints?: number | null;
+                  })[];
+                decay: {
+                  /** @enum {string} */
+                  type: "none";
+                } | {
+                  /** @enum {string} */
+                  type: "expiry";
+                  days: number;
+                } | {
+                  /** @enum {string} */
+                  type: "half_life";
+                  days: number;
+                };
+                /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                grades: {
+                    name: string;
+                    min: number;
+                  }[];
+                salesReadyThreshold: number | null;
+                /** @description Cap on engagement points. */
+                maxScore?: number | null;
+              };
+              /** @description Contacts recomputed so far, while publishing. */
+              progress: {
+                done: number;
+                total: number;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }) | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * What publishing the draft would do: how many scores change, how many contacts become sales-ready.
+   * @description Computed from every contact’s history now, in memory; nothing is written. On a large install it takes a while.
+   */
+  previewScoringModel: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description Contacts looked at. */
+            contacts: number;
+            /** @description Contacts whose score would change. */
+            changed: number;
+            /** @description Contacts who would become sales-ready. */
+            becomeSalesReady: number;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The model has no draft. */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Publish the draft: a job recomputes every contact from their history, then the draft replaces the published version.
+   * @description Ingestion goes on meanwhile: new interactions score under both versions, none lost or counted twice. Follow `publishing.progress` with getScoringModel.
+   */
+  publishScoringModel: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      202: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            archived: boolean;
+            published: ({
+              id: string;
+              number: number;
+              state: "draft" | "publishing" | "published" | "retired";
+              /** ScoringModelSpec */
+              model: {
+                rules: ({
+                    /** @description Stable within the model: ledger rows name it. */
+                    id: string;
+                    name: string;
+                    condition: {
+                      /** @enum {string} */
+                      type: "page_visit";
+                      /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                      urlPattern: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "engaged_time";
+                      seconds: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "campaign_visit";
+                      utmSource?: string;
+                      utmMedium?: string;
+                      utmCampaign?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "form_submitted";
+                      /** @description Only this form. */
+                      formId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_opened";
+                      /** @description Only this message. */
+                      messageId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_clicked";
+                      /** @description Only this message. */
+                      messageId?: string;
+                      /** @description Only links whose URL matches this glob. */
+                      linkPattern?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "unsubscribed";
+                      /** @description Only this list. */
+                      listId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "offer_claimed";
+                      /** @description Only this offer. */
+                      offerId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_registered";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_attended";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | ({
+                      /** @enum {string} */
+                      type: "contact_field";
+                      /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                      field: string;
+                      operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                      value?: string | number;
+                    });
+                    /** @description Negative takes points away; not 0. */
+                    points: number;
+                    /** @description Each time, or the first time only. */
+                    frequency: "each" | "first";
+                    /** @description Awards per contact per UTC day. */
+                    maxPerDay?: number | null;
+                    /** @description Points from this rule per contact, expired ones apart. */
+                    maxPoints?: number | null;
+                  })[];
+                decay: {
+                  /** @enum {string} */
+                  type: "none";
+                } | {
+                  /** @enum {string} */
+                  type: "expiry";
+                  days: number;
+                } | {
+                  /** @enum {string} */
+                  type: "half_life";
+                  days: number;
+                };
+                /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                grades: {
+                    name: string;
+                    min: number;
+                  }[];
+                salesReadyThreshold: number | null;
+                /** @description Cap on engagement points. */
+                maxScore?: number | null;
+              };
+              /** @description Contacts recomputed so far, while publishing. */
+              progress: {
+                done: number;
+                total: number;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }) | null;
+            publishing: ({
+              id: string;
+              number: number;
+              state: "draft" | "publishing" | "published" | "retired";
+              /** ScoringModelSpec */
+              model: {
+                rules: ({
+                    /** @description Stable within the model: ledger rows name it. */
+                    id: string;
+                    name: string;
+                    condition: {
+                      /** @enum {string} */
+                      type: "page_visit";
+                      /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                      urlPattern: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "engaged_time";
+                      seconds: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "campaign_visit";
+                      utmSource?: string;
+                      utmMedium?: string;
+                      utmCampaign?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "form_submitted";
+                      /** @description Only this form. */
+                      formId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_opened";
+                      /** @description Only this message. */
+                      messageId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_clicked";
+                      /** @description Only this message. */
+                      messageId?: string;
+                      /** @description Only links whose URL matches this glob. */
+                      linkPattern?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "unsubscribed";
+                      /** @description Only this list. */
+                      listId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "offer_claimed";
+                      /** @description Only this offer. */
+                      offerId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_registered";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_attended";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | ({
+                      /** @enum {string} */
+                      type: "contact_field";
+                      /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                      field: string;
+                      operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                      value?: string | number;
+                    });
+                    /** @description Negative takes points away; not 0. */
+                    points: number;
+                    /** @description Each time, or the first time only. */
+                    frequency: "each" | "first";
+                    /** @description Awards per contact per UTC day. */
+                    maxPerDay?: number | null;
+                    /** @description Points from this rule per contact, expired ones apart. */
+                    maxPoints?: number | null;
+                  })[];
+                decay: {
+                  /** @enum {string} */
+                  type: "none";
+                } | {
+                  /** @enum {string} */
+                  type: "expiry";
+                  days: number;
+                } | {
+                  /** @enum {string} */
+                  type: "half_life";
+                  days: number;
+                };
+                /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                grades: {
+                    name: string;
+                    min: number;
+                  }[];
+                salesReadyThreshold: number | null;
+                /** @description Cap on engagement points. */
+                maxScore?: number | null;
+              };
+              /** @description Contacts recomputed so far, while publishing. */
+              progress: {
+                done: number;
+                total: number;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }) | null;
+            draft: ({
+              id: string;
+              number: number;
+              state: "draft" | "publishing" | "published" | "retired";
+              /** ScoringModelSpec */
+              model: {
+                rules: ({
+                    /** @description Stable within the model: ledger rows name it. */
+                    id: string;
+                    name: string;
+                    condition: {
+                      /** @enum {string} */
+                      type: "page_visit";
+                      /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                      urlPattern: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "engaged_time";
+                      seconds: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "campaign_visit";
+                      utmSource?: string;
+                      utmMedium?: string;
+                      utmCampaign?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "form_submitted";
+                      /** @description Only this form. */
+                      formId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_opened";
+                      /** @description Only this message. */
+                      messageId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_clicked";
+                      /** @description Only this message. */
+                      messageId?: string;
+                      /** @description Only links whose URL matches this glob. */
+                      linkPattern?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "unsubscribed";
+                      /** @description Only this list. */
+                      listId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "offer_claimed";
+                      /** @description Only this offer. */
+                      offerId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_registered";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_attended";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | ({
+                      /** @enum {string} */
+                      type: "contact_field";
+                      /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                      field: string;
+                      operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                      value?: string | number;
+                    });
+                    /** @description Negative takes points away; not 0. */
+                    points: number;
+                    /** @description Each time, or the first time only. */
+                    frequency: "each" | "first";
+                    /** @description Awards per contact per UTC day. */
+                    maxPerDay?: number | null;
+                    /** @description Points from this rule per contact, expired ones apart. */
+                    maxPoints?: number | null;
+                  })[];
+                decay: {
+                  /** @enum {string} */
+                  type: "none";
+                } | {
+                  /** @enum {string} */
+                  type: "expiry";
+                  days: number;
+                } | {
+                  /** @enum {string} */
+                  type: "half_life";
+                  days: number;
+                };
+                /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                grades: {
+                    name: string;
+                    min: number;
+                  }[];
+                salesReadyThreshold: number | null;
+                /** @description Cap on engagement points. */
+                maxScore?: number | null;
+              };
+              /** @description Contacts recomputed so far, while publishing. */
+              progress: {
+                done: number;
+                total: number;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }) | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No draft, the model is archived, or a publish is under way. */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Archive a model: it stops scoring; its ledger and sales-ready history stay.
+   * @description Idempotent. An archived model is neither edited nor published again.
+   */
+  archiveScoringModel: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            archived: boolean;
+            published: ({
+              id: string;
+              number: number;
+              state: "draft" | "publishing" | "published" | "retired";
+              /** ScoringModelSpec */
+              model: {
+                rules: ({
+                    /** @description Stable within the model: ledger rows name it. */
+                    id: string;
+                    name: string;
+                    condition: {
+                      /** @enum {string} */
+                      type: "page_visit";
+                      /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                      urlPattern: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "engaged_time";
+                      seconds: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "campaign_visit";
+                      utmSource?: string;
+                      utmMedium?: string;
+                      utmCampaign?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "form_submitted";
+                      /** @description Only this form. */
+                      formId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_opened";
+                      /** @description Only this message. */
+                      messageId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_clicked";
+                      /** @description Only this message. */
+                      messageId?: string;
+                      /** @description Only links whose URL matches this glob. */
+                      linkPattern?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "unsubscribed";
+                      /** @description Only this list. */
+                      listId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "offer_claimed";
+                      /** @description Only this offer. */
+                      offerId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_registered";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_attended";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | ({
+                      /** @enum {string} */
+                      type: "contact_field";
+                      /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                      field: string;
+                      operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                      value?: string | number;
+                    });
+                    /** @description Negative takes points away; not 0. */
+                    points: number;
+                    /** @description Each time, or the first time only. */
+                    frequency: "each" | "first";
+                    /** @description Awards per contact per UTC day. */
+                    maxPerDay?: number | null;
+                    /** @description Points from this rule per contact, expired ones apart. */
+                    maxPoints?: number | null;
+                  })[];
+                decay: {
+                  /** @enum {string} */
+                  type: "none";
+                } | {
+                  /** @enum {string} */
+                  type: "expiry";
+                  days: number;
+                } | {
+                  /** @enum {string} */
+                  type: "half_life";
+                  days: number;
+                };
+                /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                grades: {
+                    name: string;
+                    min: number;
+                  }[];
+                salesReadyThreshold: number | null;
+                /** @description Cap on engagement points. */
+                maxScore?: number | null;
+              };
+              /** @description Contacts recomputed so far, while publishing. */
+              progress: {
+                done: number;
+                total: number;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }) | null;
+            publishing: ({
+              id: string;
+              number: number;
+              state: "draft" | "publishing" | "published" | "retired";
+              /** ScoringModelSpec */
+              model: {
+                rules: ({
+                    /** @description Stable within the model: ledger rows name it. */
+                    id: string;
+                    name: string;
+                    condition: {
+                      /** @enum {string} */
+                      type: "page_visit";
+                      /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                      urlPattern: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "engaged_time";
+                      seconds: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "campaign_visit";
+                      utmSource?: string;
+                      utmMedium?: string;
+                      utmCampaign?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "form_submitted";
+                      /** @description Only this form. */
+                      formId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_opened";
+                      /** @description Only this message. */
+                      messageId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_clicked";
+                      /** @description Only this message. */
+                      messageId?: string;
+                      /** @description Only links whose URL matches this glob. */
+                      linkPattern?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "unsubscribed";
+                      /** @description Only this list. */
+                      listId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "offer_claimed";
+                      /** @description Only this offer. */
+                      offerId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_registered";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_attended";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | ({
+                      /** @enum {string} */
+                      type: "contact_field";
+                      /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                      field: string;
+                      operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                      value?: string | number;
+                    });
+                    /** @description Negative takes points away; not 0. */
+                    points: number;
+                    /** @description Each time, or the first time only. */
+                    frequency: "each" | "first";
+                    /** @description Awards per contact per UTC day. */
+                    maxPerDay?: number | null;
+                    /** @description Points from this rule per contact, expired ones apart. */
+                    maxPoints?: number | null;
+                  })[];
+                decay: {
+                  /** @enum {string} */
+                  type: "none";
+                } | {
+                  /** @enum {string} */
+                  type: "expiry";
+                  days: number;
+                } | {
+                  /** @enum {string} */
+                  type: "half_life";
+                  days: number;
+                };
+                /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                grades: {
+                    name: string;
+                    min: number;
+                  }[];
+                salesReadyThreshold: number | null;
+                /** @description Cap on engagement points. */
+                maxScore?: number | null;
+              };
+              /** @description Contacts recomputed so far, while publishing. */
+              progress: {
+                done: number;
+                total: number;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }) | null;
+            draft: ({
+              id: string;
+              number: number;
+              state: "draft" | "publishing" | "published" | "retired";
+              /** ScoringModelSpec */
+              model: {
+                rules: ({
+                    /** @description Stable within the model: ledger rows name it. */
+                    id: string;
+                    name: string;
+                    condition: {
+                      /** @enum {string} */
+                      type: "page_visit";
+                      /** @description A glob over the visit’s entry path: `*` is any run of characters. */
+                      urlPattern: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "engaged_time";
+                      seconds: number;
+                    } | {
+                      /** @enum {string} */
+                      type: "campaign_visit";
+                      utmSource?: string;
+                      utmMedium?: string;
+                      utmCampaign?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "form_submitted";
+                      /** @description Only this form. */
+                      formId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_opened";
+                      /** @description Only this message. */
+                      messageId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "email_clicked";
+                      /** @description Only this message. */
+                      messageId?: string;
+                      /** @description Only links whose URL matches this glob. */
+                      linkPattern?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "unsubscribed";
+                      /** @description Only this list. */
+                      listId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "offer_claimed";
+                      /** @description Only this offer. */
+                      offerId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_registered";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | {
+                      /** @enum {string} */
+                      type: "event_attended";
+                      /** @description Only this event. */
+                      eventId?: string;
+                    } | ({
+                      /** @enum {string} */
+                      type: "contact_field";
+                      /** @description A contact field: job_title, country, company, … or a custom field’s key. */
+                      field: string;
+                      operator: "equals" | "contains" | "is_set" | "at_least" | "at_most";
+                      value?: string | number;
+                    });
+                    /** @description Negative takes points away; not 0. */
+                    points: number;
+                    /** @description Each time, or the first time only. */
+                    frequency: "each" | "first";
+                    /** @description Awards per contact per UTC day. */
+                    maxPerDay?: number | null;
+                    /** @description Points from this rule per contact, expired ones apart. */
+                    maxPoints?: number | null;
+                  })[];
+                decay: {
+                  /** @enum {string} */
+                  type: "none";
+                } | {
+                  /** @enum {string} */
+                  type: "expiry";
+                  days: number;
+                } | {
+                  /** @enum {string} */
+                  type: "half_life";
+                  days: number;
+                };
+                /** @description Highest first; each grade runs from its `min` up to the next one’s; the last holds everything below. */
+                grades: {
+                    name: string;
+                    min: number;
+                  }[];
+                salesReadyThreshold: number | null;
+                /** @description Cap on engagement points. */
+                maxScore?: number | null;
+              };
+              /** @description Contacts recomputed so far, while publishing. */
+              progress: {
+                done: number;
+                total: number;
+              } | null;
+              publishedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            }) | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Score distribution (buckets of 10 points), contacts per grade, and sales-ready contacts per day.
+   * @description From the published version’s scores; `salesReadyOverTime` counts contacts holding the status at the end of each UTC day, and those who became sales-ready that day.
+   */
+  getScoringInsights: {
+    parameters: {
+      query?: {
+        days?: number;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            modelId: string;
+            scored: number;
+            grades: ({
+                grade: string | null;
+                contacts: number;
+              })[];
+            distribution: {
+                from: number;
+                contacts: number;
+              }[];
+            salesReadyOverTime: {
+                /** Format: date */
+                day: string;
+                salesReady: number;
+                became: number;
+              }[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * The model’s sales-ready contacts, most recent first.
+   * @description Each with their current score and grade; pass `nextCursor` as `cursor` for the next page.
+   */
+  listSalesReadyContacts: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            contacts: ({
+                contactId: string;
+                email: string | null;
+                firstName: string | null;
+                lastName: string | null;
+                company: string | null;
+                jobTitle: string | null;
+                country: string | null;
+                score: number;
+                grade: string | null;
+                /** Format: date-time */
+                salesReadySince: string;
+              })[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Every sales-ready contact of the model, as CSV.
+   * @description Columns: contact_id, email, first_name, last_name, company, job_title, country, score, grade, sales_ready_since. Text a spreadsheet would run as a formula is prefixed with an apostrophe.
+   */
+  exportSalesReadyContacts: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description The contacts, a header line first. */
+      200: {
+        content: {
+          "text/csv": string;
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * The contact’s score in each published model, with its explanation and sales-ready history.
+   * @description Read from the ledger at the time of the request, so decay shows even before the decay job has stored it.
+   */
+  getContactScores: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            scores: ({
+                modelId: string;
+                modelName: string;
+                score: number;
+                grade: string | null;
+                salesReady: boolean;
+                salesReadySince: string | null;
+                explanation: {
+                  /** @description "42 = 3 × Pricing page visit (10) + …, 6 points expired" */
+                  text: string;
+                  score: number;
+                  /** @description Points awarded that no longer count. */
+                  expiredPoints: number;
+                  parts: ({
+                      /** @description null: a manual adjustment. */
+                      ruleId: string | null;
+                      label: string;
+                      awards: number;
+                      points: number;
+                    })[];
+                };
+                salesReadyHistory: ({
+                    change: "became" | "cleared";
+                    score: number;
+                    /** Format: date-time */
+                    at: string;
+                    author: string | null;
+                    reason: string | null;
+                  })[];
+                /** Format: date-time */
+                computedAt: string;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Add or take away points by hand, with a reason (a ledger row naming who did it).
+   * @description Counted like any award (no decay); may make the contact sales-ready.
+   */
+  adjustContactScore: {
+    parameters: {
+      path: {
+        id: string;
+        modelId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "points": 20,
+         *   "reason": "Met at the trade fair, asked for a demo"
+         * }
+         */
+        "application/json": {
+          points: number;
+          /** @description Why, for whoever reads the score later. */
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            modelId: string;
+            modelName: string;
+            score: number;
+            grade: string | null;
+            salesReady: boolean;
+            salesReadySince: string | null;
+            explanation: {
+              /** @description "42 = 3 × Pricing page visit (10) + …, 6 points expired" */
+              text: string;
+              score: number;
+              /** @description Points awarded that no longer count. */
+              expiredPoints: number;
+              parts: ({
+                  /** @description null: a manual adjustment. */
+                  ruleId: string | null;
+                  label: string;
+                  awards: number;
+                  points: number;
+                })[];
+            };
+            salesReadyHistory: ({
+                change: "became" | "cleared";
+                score: number;
+                /** Format: date-time */
+                at: string;
+                author: string | null;
+                reason: string | null;
+              })[];
+            /** Format: date-time */
+            computedAt: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The model is not published, or the state does not allow this (the message says why). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * End the contact’s sales-ready status (it stays until cleared; it comes back when the score reaches the threshold again).
+   * @description It stays until cleared; it comes back when the score reaches the threshold again. 409 when the contact is not sales-ready.
+   */
+  clearContactSalesReady: {
+    parameters: {
+      path: {
+        id: string;
+        modelId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "reason": "Handed to sales"
+         * }
+         */
+        "application/json": {
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            modelId: string;
+            modelName: string;
+            score: number;
+            grade: string | null;
+            salesReady: boolean;
+            salesReadySince: string | null;
+            explanation: {
+              /** @description "42 = 3 × Pricing page visit (10) + …, 6 points expired" */
+              text: string;
+              score: number;
+              /** @description Points awarded that no longer count. */
+              expiredPoints: number;
+              parts: ({
+                  /** @description null: a manual adjustment. */
+                  ruleId: string | null;
+                  label: string;
+                  awards: number;
+                  points: number;
+                })[];
+            };
+            salesReadyHistory: ({
+                change: "became" | "cleared";
+                score: number;
+                /** Format: date-time */
+                at: string;
+                author: string | null;
+                reason: string | null;
+              })[];
+            /** Format: date-time */
+            computedAt: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The model is not published, or the state does not allow this (the message says why). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

@@ -10,6 +10,7 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { ErrorState } from '../../ui/ErrorState';
 import { Loading } from '../../ui/NotFound';
 import { formatDateTime, Page, Section } from '../../ui/Page';
+import { ScorePanel } from '../scoring/ScorePanel';
 import { ContactEditForm } from './ContactEditForm';
 import { STANDARD_FIELDS, useContactFields } from './contact-fields';
 import { contactName } from './contact-names';
@@ -198,6 +199,7 @@ export function ContactPage({ id }: { id: string }) {
           <Browsers id={id} />
         </Section>
       </div>
+      <ScorePanel contactId={id} />
       <Section title="Timeline">
         <Timeline contactId={id} />
       </Section>

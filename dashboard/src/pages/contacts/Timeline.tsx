@@ -190,6 +190,27 @@ function EventRegistrationEntry({ item }: { item: FeedItem }) {
   );
 }
 
+/** A score change or becoming sales-ready (lead scoring): the model, the score before and after. */
+function ScoringEntry({ item }: { item: FeedItem }) {
+  const a = (item.attributes ?? {}) as {
+    modelName?: string;
+    score?: number;
+    previousScore?: number;
+    grade?: string | null;
+  };
+  const model = a.modelName ?? item.subjects?.['model']?.name ?? 'a model';
+  return item.kind === 'became_sales_ready' ? (
+    <p className="timeline-title">
+      Became sales-ready in “{model}” at {a.score} <span className="badge good">Sales-ready</span>
+    </p>
+  ) : (
+    <p className="timeline-title">
+      Score in “{model}” went from {a.previousScore} to {a.score}
+      {a.grade ? ` (grade ${a.grade})` : ''}
+    </p>
+  );
+}
+
 function Entry({ item }: { item: Item }) {
   switch (item.type) {
     case 'visit':
@@ -214,6 +235,8 @@ function Entry({ item }: { item: Item }) {
           Checked in at “{(item as FeedItem).subjects?.['event']?.name ?? 'a deleted event'}”
         </p>
       );
+    case 'scoring':
+      return <ScoringEntry item={item as FeedItem} />;
     default:
       return <p className="timeline-title">{(item as OtherItem).kind ?? item.type}</p>;
   }
