@@ -126,6 +126,11 @@ const TAGS = [
   },
   { name: 'privacy', description: "Exporting and erasing a contact's data; the cookie declaration." },
   { name: 'accounts', description: 'Signing in, users, invitations, API keys and the audit log.' },
+  {
+    name: 'webhooks',
+    description:
+      'Outgoing webhooks (administrators): endpoints, signed deliveries per Standard Webhooks, their log and replay.',
+  },
   { name: 'health', description: 'Health and metrics, for load balancers, monitors and Prometheus.' },
   { name: 'pages', description: 'Pages for people who open the server in a browser.' },
 ];

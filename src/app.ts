@@ -53,6 +53,7 @@ import type { Ingestor } from './tracking/ingest.ts';
 import { trackingRoutes } from './tracking/routes.ts';
 import { dashboardRoutes } from './web/dashboard-routes.ts';
 import { webRoutes } from './web/routes.ts';
+import { webhookRoutes as outgoingWebhookRoutes } from './webhooks/routes.ts';
 import { websiteRoutes } from './websites/routes.ts';
 import { WebsiteCache } from './websites/website-cache.ts';
 
@@ -134,9 +135,11 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
       eventInsightsRoutes(email, { db: storage.db });
     });
     // Reports kept whole hold other people's mail as received: administrators only (decision 032).
-    adminArea(admin, 'administration', (administration) =>
-      bounceReportRoutes(administration, { db: storage.db }),
-    );
+    adminArea(admin, 'administration', (administration) => {
+      bounceReportRoutes(administration, { db: storage.db });
+      // Webhooks send contacts' interactions to URLs they choose: administrators only (decision 037).
+      outgoingWebhookRoutes(administration, { db: storage.db, config: config.webhooks });
+    });
   });
   publicFormRoutes(app, { config, storage, websites, handoffs });
 

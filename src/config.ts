@@ -74,6 +74,19 @@ export interface Config {
   bounceReportDays: number;
   /** How long a freed event place is held for the next waitlisted person (decision 033). */
   eventWaitlistOfferHours: number;
+  /** Outgoing webhooks (src/webhooks, decision 037). */
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** How often the feed is read into deliveries and due deliveries are sent, in ms. */
+  pollMs: number;
+  /** The whole exchange with a receiver, connect to last byte. */
+  timeoutMs: number;
+  /** Deliveries one node sends at once (each to a different endpoint × contact). */
+  concurrency: number;
+  /** Where Spoor's outgoing requests may go (src/platform/egress). */
+  egress: { allowHttpHosts: string[]; allowPrivateHosts: string[]; ca: string | undefined };
 }
 
 export interface ForwardConfig {
@@ -355,6 +368,49 @@ function espWebhooks(env: Env): EspWebhookConfig {
   };
 }
 
+const HOST_NAME =
+  /^(?:\*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*|[0-9a-f:.]+)$/;
+
+function hostList(env: Env, name: string): string[] {
+  const hosts = (env[name] ?? '')
+    .split(',')
+    .map((h) =>
+      h
+        .trim()
+        .toLowerCase()
+        .replace(/^\[(.*)\]$/, '$1'),
+    )
+    .filter((h) => h !== '');
+  const wrong = hosts.find((h) => !HOST_NAME.test(h));
+  if (wrong !== undefined)
+    throw new ConfigError(
+      `${name} must be a comma-separated list of host names or addresses; got "${wrong}".`,
+    );
+  return hosts;
+}
+
+function webhooks(env: Env): WebhookConfig {
+  const caFile = env['SPOOR_EGRESS_CA_FILE'];
+  let ca: string | undefined;
+  if (caFile) {
+    try {
+      ca = readFileSync(caFile, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`SPOOR_EGRESS_CA_FILE could not be read: ${(error as Error).message}`);
+    }
+  }
+  return {
+    pollMs: integer(env, 'SPOOR_WEBHOOK_POLL_MS', 1000, 10, 600_000),
+    timeoutMs: integer(env, 'SPOOR_WEBHOOK_TIMEOUT_SECONDS', 15, 1, 120) * 1000,
+    concurrency: integer(env, 'SPOOR_WEBHOOK_CONCURRENCY', 8, 1, 256),
+    egress: {
+      allowHttpHosts: hostList(env, 'SPOOR_EGRESS_HTTP_HOSTS'),
+      allowPrivateHosts: hostList(env, 'SPOOR_EGRESS_PRIVATE_HOSTS'),
+      ca,
+    },
+  };
+}
+
 function metricsToken(env: Env): string | undefined {
   const token = env['SPOOR_METRICS_TOKEN'];
   if (!token) return undefined;
@@ -427,6 +483,7 @@ export function loadConfig(env: Env = process.env): Config {
     espWebhooks: espWebhooks(env),
     bounceReportDays: integer(env, 'SPOOR_BOUNCE_REPORT_DAYS', 30, 1, 3650),
     eventWaitlistOfferHours: integer(env, 'SPOOR_EVENT_WAITLIST_OFFER_HOURS', 48, 1, 720),
+    webhooks: webhooks(env),
   };
 }
 

@@ -1,6 +1,7 @@
 // This install's interaction feed: each domain's interaction source, registered in one place. A new
 // capability (bounces, offers, events) adds its source here and logs its items (docs/architecture.md).
 
+import { contactChangeInteractions } from './contacts/contact-change-interactions.ts';
 import { outcomeInteractions } from './email/bounces/outcome-interactions.ts';
 import { emailInteractions } from './email/engagement/email-interactions.ts';
 import { forwardInteractions } from './email/forwards/forward-interactions.ts';
@@ -26,5 +27,6 @@ export function createInteractionFeed(): InteractionRegistry {
     .register(forwardInteractions)
     .register(registrationInteractions)
     .register(checkInInteractions)
+    .register(contactChangeInteractions)
     .register(scoringInteractions);
 }

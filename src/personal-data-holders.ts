@@ -15,6 +15,7 @@ import { offersPersonalData } from './offers/personal-data.ts';
 import { PersonalDataRegistry } from './platform/personal-data/registry.ts';
 import { scoringPersonalData } from './scoring/personal-data.ts';
 import { trackingPersonalData } from './tracking/personal-data.ts';
+import { webhooksPersonalData } from './webhooks/personal-data.ts';
 
 export const personalData = new PersonalDataRegistry([
   contactsPersonalData, // erased last: every other holder's rows name the contact
@@ -28,5 +29,6 @@ export const personalData = new PersonalDataRegistry([
   offersPersonalData, // claims and follows name the contact; nothing names them
   bouncesPersonalData, // erased first: outcomes name send recipients
   forwardsPersonalData, // the forwarder's forwards and copies: no other holder's rows name them
+  webhooksPersonalData, // deliveries name the contact; nothing names them
   scoringPersonalData, // erased first: the ledger names other holders' items, nothing names it
 ]);

@@ -18,6 +18,7 @@ import { scoringDecayJobKind, scoringFeedJobKind } from './scoring/score-feed.ts
 import { loadInstallSecrets } from './secrets/install-secrets.ts';
 import type { Storage } from './storage/database.ts';
 import { unavailableReason } from './storage/unavailable.ts';
+import { webhookJobKinds } from './webhooks/jobs.ts';
 
 export interface WorkerDeps {
   storage: Storage;
@@ -64,6 +65,8 @@ export async function createWorkers({ storage, config, log }: WorkerDeps): Promi
   runner.register(scoringFeedJobKind(storage, feed, config.scoringIntervalMs));
   runner.register(scoringDecayJobKind(storage));
   runner.register(publishJobKind(storage, feed));
+  // Outgoing webhooks: the feed read into deliveries (the outbox), and the sender (decision 037).
+  for (const kind of webhookJobKinds({ storage, config, feed, log })) runner.register(kind);
   return runner;
 }
 

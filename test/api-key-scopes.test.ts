@@ -66,6 +66,16 @@ const AREA_OF: Record<string, Area> = {
   '/api/audit-log': 'administration',
   // Kept reports hold other people's mail (decision 032).
   '/api/bounce-reports': 'administration',
+  // Webhooks send contacts' interactions to URLs they name (decision 037).
+  '/api/webhooks': 'administration',
+  '/api/webhooks/{id}': 'administration',
+  '/api/webhooks/{id}/rotate-secret': 'administration',
+  '/api/webhooks/{id}/test': 'administration',
+  '/api/webhooks/{id}/deliveries': 'administration',
+  '/api/webhooks/{id}/deliveries/{deliveryId}': 'administration',
+  '/api/webhooks/{id}/deliveries/{deliveryId}/replay': 'administration',
+  '/api/webhooks/{id}/replay': 'administration',
+  '/api/webhook-event-types': 'administration',
   // A signed-in user's own session: the cookie only, never a key (401).
   '/api/session': 'own session',
   '/api/sessions': 'own session',

@@ -102,6 +102,10 @@ function examples(seeds: Seeds): Record<string, unknown> {
       ti: 'Shop',
     },
     'POST /api/websites': { name: 'Blog', allowedOrigins: ['https://blog.example'] },
+    'POST /api/webhooks': { url: 'https://crm.example/hooks/spoor', eventTypes: ['contact.created'] },
+    'PATCH /api/webhooks/{id}': { eventTypes: ['contact.updated', 'email.opened'], state: 'paused' },
+    'POST /api/webhooks/{id}/replay': { since: '2026-01-01T00:00:00Z' },
+    'POST /api/webhooks/{id}/rotate-secret': { overlapHours: 1 },
     'POST /api/events': EVENT_EXAMPLE,
     'PATCH /api/events/{id}': { capacity: 400, venue: 'Hall B' },
     'POST /api/events/{id}/sessions': SESSION_EXAMPLE,
@@ -231,7 +235,29 @@ async function seed(spoor: RunningSpoor): Promise<Seeds> {
   const model = await api('POST', '/api/scoring/models', { name: 'Product A', model: SCORING_MODEL });
   await api('POST', `/api/scoring/models/${model.id}/publish`, {});
   await spoor.runDueJobs();
+  // A webhook endpoint (its host does not resolve: a test send fails fast) and one delivery of it.
+  const endpoint = await api('POST', '/api/webhooks', {
+    url: 'https://crm.example/hooks/spoor',
+    eventTypes: ['contact.created'],
+  });
+  const deliveryId = 'msg_fuzzSeededDelivery0001';
+  await spoor.storage.db
+    .insertInto('webhook_deliveries')
+    .values({
+      id: deliveryId,
+      endpoint_id: endpoint.endpoint.id,
+      contact_id: contact.id,
+      event_type: 'contact.created',
+      payload: JSON.stringify({ type: 'contact.created', timestamp: new Date().toISOString(), data: {} }),
+      state: 'failed',
+      next_attempt_at: Date.now(),
+      created_at: Date.now(),
+      window_start: Date.now(),
+    })
+    .execute();
   return {
+    webhooks: [endpoint.endpoint.id],
+    webhookDeliveries: [deliveryId],
     scoringModels: [model.id],
     offers: [offer.id],
     forwardTokens: [forwardToken(seal, send.id, contact.id)],
@@ -292,6 +318,13 @@ describeEachEngine('fuzzing every documented route', (engine) => {
         sesTopicArns: ['arn:aws:sns:eu-west-1:123456789012:ses-bounces'],
         mailgunSigningKey: 'fuzz-mailgun-signing-key',
         postmark: { user: 'postmark', password: 'fuzz-postmark-password' },
+      },
+      // Test sends to the seeded endpoint end quickly (its host does not resolve).
+      webhooks: {
+        pollMs: 1000,
+        timeoutMs: 2_000,
+        concurrency: 8,
+        egress: { allowHttpHosts: [], allowPrivateHosts: [], ca: undefined },
       },
     });
     seeds = await seed(spoor);

@@ -157,6 +157,7 @@ describe('personal-data registry lists', () => {
       'offers',
       'email-outcomes',
       'email-forwards',
+      'webhooks',
       'scoring',
     ]);
   });

@@ -1,6 +1,15 @@
 // Storage for contacts and custom field definitions.
 import { PostgresAdapter, type RawBuilder, type Selectable, sql, type Updateable } from 'kysely';
-import type { ContactFieldsTable, ContactsTable, Db, ListMemberStatus } from '../storage/schema.ts';
+import { newId } from '../lib/ids.ts';
+import { recordInteractions } from '../platform/interactions/store.ts';
+import type {
+  ContactChangesTable,
+  ContactFieldsTable,
+  ContactsTable,
+  Db,
+  ListMemberStatus,
+} from '../storage/schema.ts';
+import { changedFields } from './changed-fields.ts';
 import type { Contact, CustomFieldDefinition, CustomValue, EmailPermissions } from './contact.ts';
 import { PREFIX_END, type SearchTerm } from './search-terms.ts';
 
@@ -55,12 +64,81 @@ export async function insertContact(db: Db, id: string, row: ContactRow, now: nu
   await insertContacts(db, [{ id, row }], now);
 }
 
-export async function updateContactRow(db: Db, id: string, row: ContactRow, now: number): Promise<void> {
-  await db
-    .updateTable('contacts')
-    .set({ ...row, email_match: emailMatch(row.email), custom: JSON.stringify(row.custom), updated_at: now })
-    .where('id', '=', id)
+/** Runs `work` in a transaction, or in the caller's when it already has one. */
+function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}
+
+/** The feed source of contact changes (contact-change-interactions.ts). */
+export const CONTACT_CHANGE_SOURCE = 'contact_change';
+
+export type ContactChange = 'created' | 'updated' | 'merged' | 'erased';
+
+/**
+ * Logs contact changes as feed items (the webhooks' outbox, decision 037), in the caller's transaction,
+ * which is the one that wrote the change.
+ */
+export async function recordContactChanges(
+  tx: Db,
+  changes: readonly {
+    contactId: string;
+    change: ContactChange;
+    otherContactId?: string;
+    fields?: string[];
+  }[],
+  now: number,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const rows = changes.map((c) => ({
+    id: newId(),
+    contact_id: c.contactId,
+    change: c.change,
+    other_contact_id: c.otherContactId ?? null,
+    fields: c.fields ? JSON.stringify(c.fields) : null,
+    occurred_at: now,
+  }));
+  for (let i = 0; i < rows.length; i += 1000)
+    await tx
+      .insertInto('contact_changes')
+      .values(rows.slice(i, i + 1000))
+      .execute();
+  await recordInteractions(
+    tx,
+    CONTACT_CHANGE_SOURCE,
+    rows.map((r) => r.id),
+  );
+}
+
+export type ContactChangeRow = Selectable<ContactChangesTable>;
+
+export async function contactChangesByIds(db: Db, ids: readonly string[]): Promise<ContactChangeRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('contact_changes')
+    .selectAll()
+    .where('id', 'in', [...ids])
     .execute();
+}
+
+/** Updates a contact's values; a change of any of them is logged (contact.updated), none is not. */
+export async function updateContactRow(db: Db, id: string, row: ContactRow, now: number): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    const before = await tx.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+    await tx
+      .updateTable('contacts')
+      .set({
+        ...row,
+        email_match: emailMatch(row.email),
+        custom: JSON.stringify(row.custom),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+    if (!before) return;
+    const fields = changedFields(contactRowOf(before), row);
+    if (fields.length > 0)
+      await recordContactChanges(tx, [{ contactId: id, change: 'updated', fields }], now);
+  });
 }
 
 export async function setPrefillAllowed(db: Db, id: string, allowed: boolean): Promise<void> {
@@ -439,22 +517,29 @@ export async function insertContacts(
   contacts: readonly { id: string; row: ContactRow }[],
   now: number,
 ): Promise<void> {
-  for (let i = 0; i < contacts.length; i += 1000) {
-    await db
-      .insertInto('contacts')
-      .values(
-        contacts.slice(i, i + 1000).map(({ id, row }) => ({
-          id,
-          ...row,
-          email_match: emailMatch(row.email),
-          custom: JSON.stringify(row.custom),
-          prefill_allowed: 0,
-          created_at: now,
-          updated_at: now,
-        })),
-      )
-      .execute();
-  }
+  await inTransaction(db, async (tx) => {
+    for (let i = 0; i < contacts.length; i += 1000) {
+      await tx
+        .insertInto('contacts')
+        .values(
+          contacts.slice(i, i + 1000).map(({ id, row }) => ({
+            id,
+            ...row,
+            email_match: emailMatch(row.email),
+            custom: JSON.stringify(row.custom),
+            prefill_allowed: 0,
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .execute();
+    }
+    await recordContactChanges(
+      tx,
+      contacts.map(({ id }) => ({ contactId: id, change: 'created' as const })),
+      now,
+    );
+  });
 }
 
 /** PostgreSQL: refreshes the planner's statistics for contacts after a bulk load (SQLite needs none). */

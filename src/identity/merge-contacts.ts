@@ -1,7 +1,7 @@
 // Merging two contacts found to be one person: every domain holding personal data gives the loser's
 // data to the winner (through the personal-data registry), a record keeps the loser's row, and the
 // loser goes.
-import { deleteContact, findContactRow } from '../contacts/store.ts';
+import { deleteContact, findContactRow, recordContactChanges } from '../contacts/store.ts';
 import { personalData } from '../personal-data-holders.ts';
 import type { Engine } from '../storage/database.ts';
 import type { Db } from '../storage/schema.ts';
@@ -34,4 +34,9 @@ export async function mergeContacts(db: Db, engine: Engine, merge: Merge): Promi
     loserSnapshot: loser,
   });
   await deleteContact(db, merge.loserId);
+  await recordContactChanges(
+    db,
+    [{ contactId: merge.winnerId, change: 'merged', otherContactId: merge.loserId }],
+    merge.now,
+  );
 }

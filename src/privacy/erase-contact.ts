@@ -1,6 +1,6 @@
 // Erasing a contact (right to erasure): every domain in the personal-data registry deletes what it
 // holds about them, in one transaction, and an audit entry without personal data records that it happened.
-import { lockContact } from '../contacts/store.ts';
+import { lockContact, recordContactChanges } from '../contacts/store.ts';
 import { requireContact } from '../history/require-contact.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
@@ -43,6 +43,8 @@ async function eraseIn(tx: Db, engine: Storage['engine'], contactId: string, now
   const { email_match: emailMatch } = await requireContact(tx, contactId);
   const deleted = await personalData.eraseContact({ tx, engine, contactId, emailMatch });
   const erasureId = newId();
+  // The outbox entry of the erasure (contact.erased): an id only, in the erasure's transaction.
+  await recordContactChanges(tx, [{ contactId, change: 'erased' }], now);
   await insertErasure(tx, { id: erasureId, contactId, erasedAt: now, counts: { ...deleted } });
   return { erasureId, contactId, erasedAt: new Date(now).toISOString(), deleted };
 }

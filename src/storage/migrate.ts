@@ -30,6 +30,8 @@ import * as eventCalendar from './migrations/029-event-calendar.ts';
 import * as eventInsights from './migrations/031-event-insights.ts';
 import * as feedConsumers from './migrations/032-feed-consumers.ts';
 import * as scoring from './migrations/033-scoring.ts';
+import * as webhookEndpoints from './migrations/035-webhook-endpoints.ts';
+import * as webhookDeliveries from './migrations/036-webhook-deliveries.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -63,6 +65,8 @@ const migrations: Record<string, Migration> = {
   '031-event-insights': eventInsights,
   '032-feed-consumers': feedConsumers,
   '033-scoring': scoring,
+  '035-webhook-endpoints': webhookEndpoints,
+  '036-webhook-deliveries': webhookDeliveries,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {

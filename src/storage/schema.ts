@@ -631,6 +631,64 @@ export interface ScoringEventsTable {
   occurred_at: number;
 }
 
+/** A contact's creation, change, merge or erasure: an outbox entry of the feed (decision 037). */
+export interface ContactChangesTable {
+  id: string;
+  contact_id: string;
+  change: 'created' | 'updated' | 'merged' | 'erased';
+  other_contact_id: string | null;
+  fields: string | null;
+  occurred_at: number;
+}
+
+/** An outgoing webhook endpoint (src/webhooks). */
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  description: Generated<string>;
+  event_types: string;
+  secrets: string;
+  state: 'enabled' | 'paused' | 'disabled';
+  state_reason: string | null;
+  state_changed_at: number;
+  failing_since: number | null;
+  last_success_at: number | null;
+  last_failure_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One feed item for one endpoint: sent in seq order per endpoint × contact. */
+export interface WebhookDeliveriesTable {
+  seq: Generated<number>;
+  id: string;
+  endpoint_id: string;
+  contact_id: string;
+  event_type: string;
+  payload: string;
+  /** pending (to send or retry) | delivered | failed (given up) */
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  created_at: number;
+  /** Retries stop 3 days after this: the delivery's creation, or its last replay. */
+  window_start: number;
+  last_attempt_at: number | null;
+  delivered_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempted_at: number;
+  duration_ms: number;
+  status: number | null;
+  response_body: string | null;
+  error: string | null;
+}
+
 /** The job runner's jobs (src/platform/jobs): leased by one node at a time. */
 export interface JobsTable {
   id: string;
@@ -938,6 +996,10 @@ export interface Database {
   jobs: JobsTable;
   interaction_log: InteractionLogTable;
   feed_consumers: FeedConsumersTable;
+  contact_changes: ContactChangesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
   scoring_models: ScoringModelsTable;
   scoring_model_versions: ScoringModelVersionsTable;
   score_ledger: ScoreLedgerTable;

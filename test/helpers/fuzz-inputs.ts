@@ -300,6 +300,7 @@ function seedsFor(path: string, param: string, seeds: Seeds): string[] {
   if (param === 'sessionId') return seeds['eventSessions'] ?? [];
   if (param === 'passId') return seeds['eventPasses'] ?? [];
   if (param === 'registrationId') return seeds['eventRegistrations'] ?? [];
+  if (param === 'deliveryId') return seeds['webhookDeliveries'] ?? [];
   if (param === 'modelId') return seeds['scoringModels'] ?? [];
   const resource: [string, string][] = [
     ['/api/websites', 'websites'],
@@ -317,6 +318,7 @@ function seedsFor(path: string, param: string, seeds: Seeds): string[] {
     ['/api/events', 'events'],
     ['/api/scoring', 'scoringModels'],
     ['/events/', 'eventSlugs'],
+    ['/api/webhooks', 'webhooks'],
   ];
   const found = resource.find(([prefix]) => path.startsWith(prefix));
   return found ? (seeds[found[1]] ?? []) : Object.values(seeds).flat();

@@ -1133,6 +1133,84 @@ export interface paths {
      */
     get: operations["listBounceReports"];
   };
+  "/api/webhook-event-types": {
+    /**
+     * The event types a webhook endpoint can receive, with the Dynamics 365 interaction names each corresponds to.
+     * @description Each type's `dynamics` names the Dynamics 365 Marketing interaction(s) it corresponds to, for integrations moving over. Machine opens and scanner clicks are sent labelled (`data.machine`), not dropped.
+     */
+    get: operations["listWebhookEventTypes"];
+  };
+  "/api/webhooks": {
+    /**
+     * Webhook endpoints, oldest first, with their health.
+     * @description Secrets are never shown again after creation or rotation: `secrets` has only their first characters.
+     */
+    get: operations["listWebhookEndpoints"];
+    /**
+     * Registers an endpoint; the answer carries its secret, shown this once.
+     * @description The URL must be https (unless an administrator allowed http for its host: SPOOR_EGRESS_HTTP_HOSTS) and must not be or resolve to a private, loopback, link-local or metadata address (unless allowed: SPOOR_EGRESS_PRIVATE_HOSTS); 400 says which rule refused it. Events logged from now on are delivered.
+     */
+    post: operations["createWebhookEndpoint"];
+  };
+  "/api/webhooks/{id}": {
+    /**
+     * One endpoint, its health and its deliveries by state.
+     * @description `failingSince` is set while every attempt fails; a day of it pauses the endpoint (`state` paused, `stateReason` says why).
+     */
+    get: operations["getWebhookEndpoint"];
+    /**
+     * Removes an endpoint with its deliveries and their log.
+     * @description Deliveries not yet made are dropped with it.
+     */
+    delete: operations["deleteWebhookEndpoint"];
+    /**
+     * Changes the URL, description, event types or state (enabled resumes a paused or disabled endpoint).
+     * @description Setting `state` to enabled resumes a paused or disabled endpoint: deliveries waiting for it go out in order.
+     */
+    patch: operations["updateWebhookEndpoint"];
+  };
+  "/api/webhooks/{id}/rotate-secret": {
+    /**
+     * A new secret, shown this once; the previous one keeps signing (both signatures in webhook-signature) for the overlap.
+     * @description During the overlap each delivery carries two `v1,` signatures, so a receiver verifying with either secret accepts it.
+     */
+    post: operations["rotateWebhookSecret"];
+  };
+  "/api/webhooks/{id}/test": {
+    /**
+     * Sends a signed `webhook.test` event now and answers what the receiver said (nothing is stored).
+     * @description Body `{"type":"webhook.test","timestamp":…,"data":{"endpointId":…}}`, signed with the current secrets.
+     */
+    post: operations["testWebhookEndpoint"];
+  };
+  "/api/webhooks/{id}/deliveries": {
+    /**
+     * The endpoint's deliveries, newest first.
+     * @description `cursor`: the `nextCursor` of the previous page.
+     */
+    get: operations["listWebhookDeliveries"];
+  };
+  "/api/webhooks/{id}/deliveries/{deliveryId}": {
+    /**
+     * One delivery: its body and every attempt (status, the first 2 KB of the answer, duration, error).
+     * @description Attempts oldest first. `error` is set when no answer came (refused address, connection, timeout) or the answer was not 2xx.
+     */
+    get: operations["getWebhookDelivery"];
+  };
+  "/api/webhooks/{id}/deliveries/{deliveryId}/replay": {
+    /**
+     * Sends a delivery again (same webhook-id), with a fresh 3 days of retries.
+     * @description A delivered one is sent again too: receivers deduplicate by webhook-id.
+     */
+    post: operations["replayWebhookDelivery"];
+  };
+  "/api/webhooks/{id}/replay": {
+    /**
+     * Sends again every delivery of the endpoint given up on, created since `since`.
+     * @description Only deliveries given up on (after 3 days of retries) are sent again, in their order.
+     */
+    post: operations["replayFailedWebhookDeliveries"];
+  };
   "/e/o/{token}": {
     /**
      * The open pixel in sent email: records an open, answers a 1×1 GIF.
@@ -18706,6 +18784,921 @@ export interface operations {
       };
       /** @description The database cannot be used right now (connection lost, disk full); nothing was done. Retry after `Retry-After` seconds. */
       503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * The event types a webhook endpoint can receive, with the Dynamics 365 interaction names each corresponds to.
+   * @description Each type's `dynamics` names the Dynamics 365 Marketing interaction(s) it corresponds to, for integrations moving over. Machine opens and scanner clicks are sent labelled (`data.machine`), not dropped.
+   */
+  listWebhookEventTypes: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            eventTypes: {
+                type: string;
+                description: string;
+                dynamics: string;
+              }[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Webhook endpoints, oldest first, with their health.
+   * @description Secrets are never shown again after creation or rotation: `secrets` has only their first characters.
+   */
+  listWebhookEndpoints: {
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            endpoints: ({
+                id: string;
+                url: string;
+                description: string;
+                eventTypes: string[];
+                /** @description enabled: deliveries go out. paused: kept and sent in order once enabled (Spoor pauses an endpoint whose every attempt failed for a day). disabled: nothing is kept for it (Spoor disables one that answered 410 Gone). */
+                state: "enabled" | "paused" | "disabled";
+                stateReason: string | null;
+                /** Format: date-time */
+                stateChangedAt: string;
+                failingSince: string | null;
+                lastSuccessAt: string | null;
+                lastFailureAt: string | null;
+                /** @description The secrets that sign now, newest first (two during a rotation). */
+                secrets: ({
+                    /** @description The start of the secret, to tell two apart. */
+                    hint: string;
+                    /** Format: date-time */
+                    createdAt: string;
+                    expiresAt: string | null;
+                  })[];
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Registers an endpoint; the answer carries its secret, shown this once.
+   * @description The URL must be https (unless an administrator allowed http for its host: SPOOR_EGRESS_HTTP_HOSTS) and must not be or resolve to a private, loopback, link-local or metadata address (unless allowed: SPOOR_EGRESS_PRIVATE_HOSTS); 400 says which rule refused it. Events logged from now on are delivered.
+   */
+  createWebhookEndpoint: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "url": "https://crm.example.com/hooks/spoor",
+         *   "description": "CRM",
+         *   "eventTypes": [
+         *     "form.submitted",
+         *     "email.clicked",
+         *     "contact.sales_ready"
+         *   ]
+         * }
+         */
+        "application/json": {
+          /** @description https only (unless an administrator allowed http for the host); never a private, loopback, link-local or metadata address. */
+          url: string;
+          description?: string;
+          /** @description The event types sent to this endpoint (GET /api/webhook-event-types). */
+          eventTypes: ("contact.created" | "contact.updated" | "contact.merged" | "contact.erased" | "form.submitted" | "website.visited" | "email.sent" | "email.delivered" | "email.bounced" | "email.opened" | "email.clicked" | "email.unsubscribed" | "email.complained" | "email.forwarded" | "list.subscribed" | "list.unsubscribed" | "offer.claimed" | "event.registered" | "event.waitlisted" | "event.cancelled" | "event.checked_in" | "score.changed" | "contact.sales_ready")[];
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        content: {
+          "application/json": {
+            /** WebhookEndpoint */
+            endpoint: {
+              id: string;
+              url: string;
+              description: string;
+              eventTypes: string[];
+              /** @description enabled: deliveries go out. paused: kept and sent in order once enabled (Spoor pauses an endpoint whose every attempt failed for a day). disabled: nothing is kept for it (Spoor disables one that answered 410 Gone). */
+              state: "enabled" | "paused" | "disabled";
+              stateReason: string | null;
+              /** Format: date-time */
+              stateChangedAt: string;
+              failingSince: string | null;
+              lastSuccessAt: string | null;
+              lastFailureAt: string | null;
+              /** @description The secrets that sign now, newest first (two during a rotation). */
+              secrets: ({
+                  /** @description The start of the secret, to tell two apart. */
+                  hint: string;
+                  /** Format: date-time */
+                  createdAt: string;
+                  expiresAt: string | null;
+                })[];
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+            /** @description whsec_…: shown this once. Verify deliveries with it (Standard Webhooks). */
+            secret: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * One endpoint, its health and its deliveries by state.
+   * @description `failingSince` is set while every attempt fails; a day of it pauses the endpoint (`state` paused, `stateReason` says why).
+   */
+  getWebhookEndpoint: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            url: string;
+            description: string;
+            eventTypes: string[];
+            /** @description enabled: deliveries go out. paused: kept and sent in order once enabled (Spoor pauses an endpoint whose every attempt failed for a day). disabled: nothing is kept for it (Spoor disables one that answered 410 Gone). */
+            state: "enabled" | "paused" | "disabled";
+            stateReason: string | null;
+            /** Format: date-time */
+            stateChangedAt: string;
+            failingSince: string | null;
+            lastSuccessAt: string | null;
+            lastFailureAt: string | null;
+            /** @description The secrets that sign now, newest first (two during a rotation). */
+            secrets: ({
+                /** @description The start of the secret, to tell two apart. */
+                hint: string;
+                /** Format: date-time */
+                createdAt: string;
+                expiresAt: string | null;
+              })[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The endpoint's deliveries by state. */
+            deliveries: {
+              pending: number;
+              delivered: number;
+              failed: number;
+            };
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Removes an endpoint with its deliveries and their log.
+   * @description Deliveries not yet made are dropped with it.
+   */
+  deleteWebhookEndpoint: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Removed. */
+      204: {
+        content: never;
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Changes the URL, description, event types or state (enabled resumes a paused or disabled endpoint).
+   * @description Setting `state` to enabled resumes a paused or disabled endpoint: deliveries waiting for it go out in order.
+   */
+  updateWebhookEndpoint: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @description https only (unless an administrator allowed http for the host); never a private, loopback, link-local or metadata address. */
+          url?: string;
+          description?: string;
+          /** @description The event types sent to this endpoint (GET /api/webhook-event-types). */
+          eventTypes?: ("contact.created" | "contact.updated" | "contact.merged" | "contact.erased" | "form.submitted" | "website.visited" | "email.sent" | "email.delivered" | "email.bounced" | "email.opened" | "email.clicked" | "email.unsubscribed" | "email.complained" | "email.forwarded" | "list.subscribed" | "list.unsubscribed" | "offer.claimed" | "event.registered" | "event.waitlisted" | "event.cancelled" | "event.checked_in" | "score.changed" | "contact.sales_ready")[];
+          /** @description enabled: deliveries go out. paused: kept and sent in order once enabled (Spoor pauses an endpoint whose every attempt failed for a day). disabled: nothing is kept for it (Spoor disables one that answered 410 Gone). */
+          state?: "enabled" | "paused" | "disabled";
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            url: string;
+            description: string;
+            eventTypes: string[];
+            /** @description enabled: deliveries go out. paused: kept and sent in order once enabled (Spoor pauses an endpoint whose every attempt failed for a day). disabled: nothing is kept for it (Spoor disables one that answered 410 Gone). */
+            state: "enabled" | "paused" | "disabled";
+            stateReason: string | null;
+            /** Format: date-time */
+            stateChangedAt: string;
+            failingSince: string | null;
+            lastSuccessAt: string | null;
+            lastFailureAt: string | null;
+            /** @description The secrets that sign now, newest first (two during a rotation). */
+            secrets: ({
+                /** @description The start of the secret, to tell two apart. */
+                hint: string;
+                /** Format: date-time */
+                createdAt: string;
+                expiresAt: string | null;
+              })[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The endpoint's deliveries by state. */
+            deliveries: {
+              pending: number;
+              delivered: number;
+              failed: number;
+            };
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * A new secret, shown this once; the previous one keeps signing (both signatures in webhook-signature) for the overlap.
+   * @description During the overlap each delivery carries two `v1,` signatures, so a receiver verifying with either secret accepts it.
+   */
+  rotateWebhookSecret: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "overlapHours": 24
+         * }
+         */
+        "application/json": {
+          /**
+           * @description How long the old secret still signs (0: not at all).
+           * @default 24
+           */
+          overlapHours?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** WebhookEndpoint */
+            endpoint: {
+              id: string;
+              url: string;
+              description: string;
+              eventTypes: string[];
+              /** @description enabled: deliveries go out. paused: kept and sent in order once enabled (Spoor pauses an endpoint whose every attempt failed for a day). disabled: nothing is kept for it (Spoor disables one that answered 410 Gone). */
+              state: "enabled" | "paused" | "disabled";
+              stateReason: string | null;
+              /** Format: date-time */
+              stateChangedAt: string;
+              failingSince: string | null;
+              lastSuccessAt: string | null;
+              lastFailureAt: string | null;
+              /** @description The secrets that sign now, newest first (two during a rotation). */
+              secrets: ({
+                  /** @description The start of the secret, to tell two apart. */
+                  hint: string;
+                  /** Format: date-time */
+                  createdAt: string;
+                  expiresAt: string | null;
+                })[];
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+            /** @description whsec_…: shown this once. Verify deliveries with it (Standard Webhooks). */
+            secret: string;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Sends a signed `webhook.test` event now and answers what the receiver said (nothing is stored).
+   * @description Body `{"type":"webhook.test","timestamp":…,"data":{"endpointId":…}}`, signed with the current secrets.
+   */
+  testWebhookEndpoint: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            delivered: boolean;
+            status: number | null;
+            durationMs: number;
+            /** @description The receiver's answer (first 2 KB). */
+            body: string | null;
+            error: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * The endpoint's deliveries, newest first.
+   * @description `cursor`: the `nextCursor` of the previous page.
+   */
+  listWebhookDeliveries: {
+    parameters: {
+      query?: {
+        state?: "pending" | "delivered" | "failed";
+        limit?: number;
+        cursor?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            deliveries: ({
+                /** @description The webhook-id header: the same on every retry. */
+                id: string;
+                eventType: string;
+                contactId: string;
+                state: "pending" | "delivered" | "failed";
+                attempts: number;
+                /** Format: date-time */
+                createdAt: string;
+                nextAttemptAt: string | null;
+                lastAttemptAt: string | null;
+                deliveredAt: string | null;
+                lastStatus: number | null;
+                lastError: string | null;
+              })[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * One delivery: its body and every attempt (status, the first 2 KB of the answer, duration, error).
+   * @description Attempts oldest first. `error` is set when no answer came (refused address, connection, timeout) or the answer was not 2xx.
+   */
+  getWebhookDelivery: {
+    parameters: {
+      path: {
+        id: string;
+        deliveryId: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        content: {
+          "application/json": {
+            /** @description The webhook-id header: the same on every retry. */
+            id: string;
+            eventType: string;
+            contactId: string;
+            state: "pending" | "delivered" | "failed";
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            nextAttemptAt: string | null;
+            lastAttemptAt: string | null;
+            deliveredAt: string | null;
+            lastStatus: number | null;
+            lastError: string | null;
+            /** @description The body sent: {type, timestamp, data}. */
+            payload: unknown;
+            attemptLog: ({
+                /** Format: date-time */
+                attemptedAt: string;
+                durationMs: number;
+                status: number | null;
+                responseBody: string | null;
+                error: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Sends a delivery again (same webhook-id), with a fresh 3 days of retries.
+   * @description A delivered one is sent again too: receivers deduplicate by webhook-id.
+   */
+  replayWebhookDelivery: {
+    parameters: {
+      path: {
+        id: string;
+        deliveryId: string;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      202: {
+        content: {
+          "application/json": {
+            replayed: number;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Sends again every delivery of the endpoint given up on, created since `since`.
+   * @description Only deliveries given up on (after 3 days of retries) are sent again, in their order.
+   */
+  replayFailedWebhookDeliveries: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "since": "2026-12-01T00:00:00Z"
+         * }
+         */
+        "application/json": {
+          /** Format: date-time */
+          since: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      202: {
+        content: {
+          "application/json": {
+            replayed: number;
+          };
+        };
+      };
+      /** @description Bad request: a value is malformed or missing (the message names it). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No API key or session, or an unknown, revoked or ended one. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The API key's scopes or the user's role do not allow this request, or a change made with the session cookie failed the forgery check (Origin, X-CSRF-Token). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request body is too large. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The body has a content type this operation does not take. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A fault on Spoor's side (logged); nothing was recorded. */
+      500: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

@@ -5,9 +5,7 @@
 // the string SNS signs, with the certificate's public key while it is valid.
 
 import { verify, X509Certificate } from 'node:crypto';
-import { lookup } from 'node:dns';
-import { request } from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { egressRequest } from '../../platform/egress/guarded-request.ts';
 import { type SnsMessage, stringToSign } from './sns-message.ts';
 
 const MAX_CERT_BYTES = 16_384;
@@ -20,83 +18,18 @@ export interface FetchTrust {
   allowPrivate?: boolean;
 }
 
-const PRIVATE = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-  ['224.0.0.0', 3],
-] as const)
-  PRIVATE.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [
-  ['::', 127],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['::ffff:0:0', 96],
-] as const)
-  PRIVATE.addSubnet(net, prefix, 'ipv6');
-
-/** DNS as usual, but an SNS host name that resolves to a private or loopback address is refused. */
-const publicOnly = ((
-  hostname: string,
-  options: { all?: boolean },
-  callback: (...args: unknown[]) => void,
-) => {
-  lookup(hostname, { all: true }, (error, addresses) => {
-    if (error) return callback(error);
-    const bad = addresses.find(
-      ({ address, family }) => isIP(address) === 0 || PRIVATE.check(address, family === 6 ? 'ipv6' : 'ipv4'),
-    );
-    if (bad || addresses.length === 0)
-      return callback(new Error(`${hostname} resolves to a private address`));
-    const first = addresses[0] as { address: string; family: number };
-    if (options.all) callback(null, addresses);
-    else callback(null, first.address, first.family);
+/** GETs an https URL (already checked by the SNS host rule) through the egress guard; the body, or throws. */
+export async function fetchHttps(url: URL, trust: FetchTrust, maxBytes: number): Promise<string> {
+  const response = await egressRequest(url, {
+    method: 'GET',
+    headers: { 'user-agent': 'Spoor SNS subscriber' },
+    timeoutMs: TIMEOUT_MS,
+    maxResponseBytes: maxBytes,
+    overflow: 'fail',
+    policy: { allowHttpHosts: [], allowPrivateHosts: trust.allowPrivate ? ['*'] : [], ca: trust.ca },
   });
-}) as unknown as LookupFunction;
-
-/** GETs an https URL (already checked by the SNS host rule); the body up to `maxBytes`, or throws. */
-export function fetchHttps(url: URL, trust: FetchTrust, maxBytes: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'GET',
-        timeout: TIMEOUT_MS,
-        // A connection of its own each time: a pooled socket would skip the address check below.
-        agent: false,
-        ...(trust.ca ? { ca: trust.ca } : {}),
-        ...(trust.allowPrivate ? {} : { lookup: publicOnly }),
-        headers: { 'user-agent': 'Spoor SNS subscriber' },
-      },
-      (res) => {
-        if (res.statusCode !== 200) {
-          res.resume();
-          reject(new Error(`${url.host} answered ${res.statusCode}`));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBytes) {
-            req.destroy(new Error(`${url.host} sent more than ${maxBytes} bytes`));
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${url.host} did not answer in time`)));
-    req.on('error', reject);
-    req.end();
-  });
+  if (response.status !== 200) throw new Error(`${url.host} answered ${response.status}`);
+  return response.body;
 }
 
 export interface CertificateSource {

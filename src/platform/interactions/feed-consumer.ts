@@ -42,6 +42,17 @@ export class FeedCursorMoved extends Error {
   }
 }
 
+/**
+ * Makes the consumer's cursor now if it has none (a `startAt: 'now'` consumer starts here): call it when
+ * what the consumer acts for begins (the first webhook endpoint), so nothing logged after is missed
+ * before the consumer's job first runs.
+ */
+export async function startFeedConsumer(db: Db, consumer: FeedConsumer): Promise<void> {
+  await feedConsumerCursor(db, consumer.name, async () =>
+    encodeFeedCursor(consumer.startAt === 'now' ? await logEnd(db) : FEED_START),
+  );
+}
+
 /** Reads and handles pages until the consumer has caught up; returns how many items it handled. */
 export async function consumeFeed(
   db: Db,

@@ -36,6 +36,12 @@ export const SETTINGS_SECTIONS: SettingsSection[] = [
     description: 'Delivery reports and complaints received, and the messages nothing could be recorded from.',
     needs: 'administration',
   },
+  {
+    href: '/webhooks',
+    label: 'Webhooks',
+    description: 'Endpoints told of what contacts do (a CRM), their health and delivery log.',
+    needs: 'administration',
+  },
   { href: '/cookies', label: 'Cookies', description: 'Every cookie Spoor sets, for your cookie banner.' },
   {
     href: '/email',

@@ -4,6 +4,8 @@ import { Route, Switch } from 'wouter';
 import './settings.css';
 import { useCanRead } from '../../api/session';
 import { NotFound } from '../../ui/NotFound';
+import { WebhookEndpointPage } from '../webhooks/WebhookEndpointPage';
+import { WebhooksPage } from '../webhooks/WebhooksPage';
 import { ApiKeysPage } from './ApiKeysPage';
 import { AuditLogPage } from './AuditLogPage';
 import { BounceReportsPage } from './BounceReportsPage';
@@ -24,6 +26,10 @@ export default function SettingsRoutes() {
       {administration ? <Route path="/api-keys" component={ApiKeysPage} /> : null}
       {administration ? <Route path="/audit-log" component={AuditLogPage} /> : null}
       {administration ? <Route path="/bounce-reports" component={BounceReportsPage} /> : null}
+      {administration ? <Route path="/webhooks" component={WebhooksPage} /> : null}
+      {administration ? (
+        <Route path="/webhooks/:id">{(params) => <WebhookEndpointPage id={params.id} />}</Route>
+      ) : null}
       <Route path="/cookies" component={CookiesPage} />
       {email ? <Route path="/email" component={EmailStatusPage} /> : null}
       {tracking ? <Route path="/privacy" component={PrivacyPage} /> : null}
