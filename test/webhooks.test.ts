@@ -16,7 +16,12 @@ import { webhookFeedConsumer } from '../src/webhooks/feed-to-deliveries.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
 import { makeTestCa, type TestCa } from './helpers/test-ca.ts';
-import { bodyOf, startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.ts';
+import {
+  bodyOf,
+  egressToReceiver,
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from './helpers/webhook-receiver.ts';
 import { waitFor } from './support/wait-for.ts';
 
 const HOUR = 3_600_000;
@@ -37,7 +42,7 @@ describeEachEngine('outgoing webhooks', (engine) => {
     pollMs: 50,
     timeoutMs: 1_500,
     concurrency: 8,
-    egress: { allowHttpHosts: [], allowPrivateHosts: ['localhost'], ca: ca.ca },
+    egress: egressToReceiver(ca),
   });
 
   beforeAll(async () => {

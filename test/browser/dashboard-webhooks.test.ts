@@ -9,7 +9,7 @@ import { deliverDue } from '../../src/webhooks/deliver.ts';
 import { webhookFeedConsumer } from '../../src/webhooks/feed-to-deliveries.ts';
 import { chromiumPath } from '../helpers/browser.ts';
 import { makeTestCa, type TestCa } from '../helpers/test-ca.ts';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
+import { egressToReceiver, startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { expectNoSeriousAxeViolations, screenshotPage, setUpDashboardSuite } from '../support/dashboard.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -25,7 +25,7 @@ describe.skipIf(!chromiumPath)('dashboard: webhooks', () => {
       pollMs: 60_000,
       timeoutMs: 2_000,
       concurrency: 4,
-      egress: { allowHttpHosts: [], allowPrivateHosts: ['localhost'], ca: ca.ca },
+      egress: egressToReceiver(ca),
     },
   }));
   const app = (route: string) => `${suite.server.origin}/app${route}`;

@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import type { Config } from '../../src/config.ts';
 import type { TestCa } from './test-ca.ts';
 
 export type ReceiverMode =
@@ -126,4 +127,12 @@ export async function startWebhookReceiver(ca: TestCa, port = 0): Promise<Webhoo
 /** The parsed body of a received webhook. */
 export function bodyOf(r: Received): { type: string; timestamp: string; data: Record<string, unknown> } {
   return JSON.parse(r.body);
+}
+
+/**
+ * Spoor's egress settings for sending to a receiver of `ca`: it listens on localhost, a private host the
+ * SSRF guard refuses unless it is allowed, with a certificate only the test's CA vouches for.
+ */
+export function egressToReceiver(ca: TestCa): Config['webhooks']['egress'] {
+  return { allowHttpHosts: [], allowPrivateHosts: ['localhost'], ca: ca.ca };
 }
