@@ -2,9 +2,9 @@
 // waitlisted, cancelled, left the waitlist, a place offered, the offer accepted, declined or run out),
 // kind `event_<change>`, naming the event. Check-ins join as another kind of the same source.
 import type { Interaction, InteractionSource } from '../platform/interactions/interaction.ts';
-import { changesByIds, changesOfContact, type RegistrationChangeRow } from './store.ts';
+import { changesByIds, changesOfContact, REGISTRATION_SOURCE, type RegistrationChangeRow } from './store.ts';
 
-export const REGISTRATION_SOURCE = 'event_registration';
+export { REGISTRATION_SOURCE };
 export const REGISTRATION_KINDS = [
   'event_registered',
   'event_waitlisted',

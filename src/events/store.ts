@@ -3,6 +3,7 @@
 import { type Selectable, sql } from 'kysely';
 import { afterBound } from '../platform/interactions/after-bound.ts';
 import type { SourceBound } from '../platform/interactions/interaction.ts';
+import { recordInteraction } from '../platform/interactions/store.ts';
 import type {
   Db,
   EventPassesTable,
@@ -783,6 +784,13 @@ export async function waitingQueue(db: Db, eventId: string, limit: number): Prom
   return withSessions(db, rows);
 }
 
+/** The interaction feed's name for registration changes (one item per `event_registration_changes` row). */
+export const REGISTRATION_SOURCE = 'event_registration';
+
+/**
+ * Stores a change of a registration and logs it as the contact's interaction, in the caller's transaction:
+ * the feed's consumers (lead scoring, webhooks) read the log, so a change not logged never scores.
+ */
 export async function insertRegistrationChange(
   db: Db,
   row: {
@@ -805,6 +813,7 @@ export async function insertRegistrationChange(
       occurred_at: row.occurredAt,
     })
     .execute();
+  await recordInteraction(db, REGISTRATION_SOURCE, row.id);
 }
 
 export async function setRegistrationForm(db: Db, eventId: string, formId: string): Promise<void> {

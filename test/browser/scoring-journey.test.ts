@@ -14,6 +14,8 @@ import {
   openBrowser,
   pageHtml,
   startSites,
+  storedPageviews,
+  storedVisits,
   type TestBrowser,
   type TestSites,
   uniquePath,
@@ -188,10 +190,15 @@ describe.skipIf(!chromiumPath)('scoring journey', () => {
         (await api<{ scores: ScoreJson[] }>('GET', `/api/contacts/${contactId}/scores`)).scores.find(
           (s) => s.modelId === model.id,
         );
+      // Fails naming the score it last saw and its explanation.
       const scoreReaches = (contactId: string, points: number) =>
         waitFor(
           `the score to reach ${points}`,
-          async () => (await scoreOf(contactId))?.score === points,
+          async () => {
+            const seen = await scoreOf(contactId);
+            if (seen?.score === points) return seen;
+            throw new Error(seen ? `the score is ${seen.explanation.text}` : 'no score yet');
+          },
           SLOW,
         );
 
@@ -206,16 +213,11 @@ describe.skipIf(!chromiumPath)('scoring journey', () => {
       await page.locator('[data-spoor-state=ready] form').waitFor();
       await waitFor(
         'the three anonymous page views',
-        async () =>
-          (
-            await sites.spoor.storage.db
-              .selectFrom('pageviews')
-              .select('id')
-              .where('website_id', '=', site.id)
-              .execute()
-          ).length === 3,
+        async () => (await storedPageviews(sites, site.id)).length === 3,
         SLOW,
       );
+      const anonymous = await storedVisits(sites, site.id);
+      expect(anonymous.map((v) => [v.entry_path, v.contact_id])).toEqual([[`${path}/pricing`, null]]);
 
       // The form identifies the browser: the earlier visit (entered on /pricing) joins the new contact.
       const email = `ada-${engine}@scoring-journey.example`;
