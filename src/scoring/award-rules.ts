@@ -24,12 +24,15 @@ export function meetsCondition(condition: Condition, item: Interaction): boolean
   if (item.machine !== null) return false;
   const a = item.attributes;
   switch (condition.type) {
-    case 'page_visit':
-      return (
-        item.kind === 'visit' &&
-        typeof a['entryPath'] === 'string' &&
-        globMatches(condition.urlPattern, a['entryPath'])
+    case 'page_visit': {
+      // Any page of the visit (withVisitPages adds them), its entry path included: a visit counts once.
+      if (item.kind !== 'visit') return false;
+      const paths = Array.isArray(a['paths']) ? (a['paths'] as unknown[]) : [];
+      return [a['entryPath'], ...paths].some(
+        (path) => typeof path === 'string' && globMatches(condition.urlPattern, path),
       );
+    }
+    // The visit's engaged time as its row holds it when read: settled again once the visit has ended.
     case 'engaged_time':
       return item.kind === 'visit' && Number(a['engagedMs'] ?? 0) >= condition.seconds * 1000;
     case 'campaign_visit': {

@@ -27,6 +27,7 @@ import {
   scoringVersions,
   versionById,
 } from './store.ts';
+import { withVisitPages } from './visit-pages.ts';
 
 export const SCORING_CONSUMER = 'scoring';
 
@@ -42,9 +43,10 @@ export async function activeVersions(db: Db): Promise<ScoringVersion[]> {
 }
 
 /** Scores one page of the feed under every active version; one score_changed per contact × model at most. */
-export async function scoreItems(tx: Db, items: readonly Interaction[], now: number): Promise<void> {
+export async function scoreItems(tx: Db, page: readonly Interaction[], now: number): Promise<void> {
   const versions = await activeVersions(tx);
-  if (versions.length === 0 || items.length === 0) return;
+  if (versions.length === 0 || page.length === 0) return;
+  const items = await withVisitPages(tx, page);
   const byContact = new Map<string, Interaction[]>();
   for (const item of items) {
     const list = byContact.get(item.contactId) ?? [];

@@ -619,3 +619,30 @@ export async function versionIdsOfContact(db: Db, contactId: string): Promise<st
 }
 
 export { newId };
+
+// ---------------------------------------------------------------------------------------------------
+// The visit-settling job's mark per website (migration 034)
+
+export interface VisitMark {
+  startedAt: number;
+  id: string;
+}
+
+export async function visitMarkOf(db: Db, websiteId: string): Promise<VisitMark | null> {
+  const row = await db
+    .selectFrom('scoring_visit_marks')
+    .select(['started_at', 'visit_id'])
+    .where('website_id', '=', websiteId)
+    .executeTakeFirst();
+  return row ? { startedAt: Number(row.started_at), id: row.visit_id } : null;
+}
+
+export async function saveVisitMark(db: Db, websiteId: string, mark: VisitMark, now: number): Promise<void> {
+  await db
+    .insertInto('scoring_visit_marks')
+    .values({ website_id: websiteId, started_at: mark.startedAt, visit_id: mark.id, updated_at: now })
+    .onConflict((oc) =>
+      oc.column('website_id').doUpdateSet({ started_at: mark.startedAt, visit_id: mark.id, updated_at: now }),
+    )
+    .execute();
+}
