@@ -59,6 +59,18 @@ describe('meetsCondition', () => {
       false,
     ],
     [
+      'a later page of the visit matches',
+      { type: 'page_visit', urlPattern: '/pricing*' },
+      visit({ entryPath: '/', paths: ['/', '/blog', '/pricing'] }),
+      true,
+    ],
+    [
+      'no page of the visit matches',
+      { type: 'page_visit', urlPattern: '/pricing*' },
+      visit({ entryPath: '/', paths: ['/', '/blog'] }),
+      false,
+    ],
+    [
       'a bot visit never scores',
       { type: 'page_visit', urlPattern: '*' },
       visit({ entryPath: '/' }, 'bot'),
