@@ -15,6 +15,15 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('visit_id', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
+  // An install upgrading settles the last day's visits, not its whole history (whose awards would be
+  // old and announce a flood of score changes): a publish recomputes the rest when a marketer wants it.
+  const since = Date.now() - 86_400_000;
+  const websites = await db.selectFrom('websites').select('id').execute();
+  for (const website of websites)
+    await db
+      .insertInto('scoring_visit_marks')
+      .values({ website_id: website.id, started_at: since, visit_id: '', updated_at: since })
+      .execute();
 }
 
 export async function down(db: AnyDb): Promise<void> {
