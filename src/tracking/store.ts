@@ -314,12 +314,15 @@ export async function humanVisitsAfter(
     .where('bot', '=', 0);
   if (after) {
     const { startedAt, id } = after;
-    query = query.where((eb) =>
-      eb.or([
-        eb('started_at', '>', startedAt),
-        eb.and([eb('started_at', '=', startedAt), eb('id', '>', id)]),
-      ]),
-    );
+    // The plain bound keeps the scan a range of the index; the OR breaks ties on started_at by id.
+    query = query
+      .where('started_at', '>=', startedAt)
+      .where((eb) =>
+        eb.or([
+          eb('started_at', '>', startedAt),
+          eb.and([eb('started_at', '=', startedAt), eb('id', '>', id)]),
+        ]),
+      );
   }
   const rows = await query.orderBy('started_at').orderBy('id').limit(limit).execute();
   return rows.map((row) => ({
