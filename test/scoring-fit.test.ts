@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createInteractionFeed } from '../src/interaction-feed.ts';
 import { interactionsOfContact } from '../src/platform/interactions/read-contact.ts';
 import { logEnd } from '../src/platform/interactions/store.ts';
+import { eraseContact } from '../src/privacy/erase-contact.ts';
 import { scoreFeedNow } from '../src/scoring/score-feed.ts';
 import { ledgerOf, scoreRow } from '../src/scoring/store.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
@@ -173,5 +174,15 @@ describeEachEngine('lead scoring: fit follows contact edits', (engine) => {
     await consume();
     expect(await ledgerOf(db(), cy, versionId)).toEqual([]);
     expect(await scoringItems(cy)).toEqual([]);
+  });
+
+  it('a contact edited then erased before the consumer runs leaves no score behind', async () => {
+    const dee = await createContact(spoor, { email: 'dee@example.test' });
+    await consume();
+    await edit(dee, { jobTitle: 'IT Director' });
+    await eraseContact(spoor.storage, dee);
+    await consume();
+    expect(await scoreRow(db(), dee, versionId)).toBeUndefined();
+    expect(await ledgerOf(db(), dee, versionId)).toEqual([]);
   });
 });
