@@ -3,6 +3,7 @@
 // (score, explanation, `score_changed`, `became_sales_ready`) and ends it when the edit is undone; an edit
 // of a field no fit rule reads writes nothing at all (no ledger row, no score, no item).
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mergeContacts } from '../src/identity/merge-contacts.ts';
 import { createInteractionFeed } from '../src/interaction-feed.ts';
 import { interactionsOfContact } from '../src/platform/interactions/read-contact.ts';
 import { logEnd } from '../src/platform/interactions/store.ts';
@@ -184,5 +185,30 @@ describeEachEngine('lead scoring: fit follows contact edits', (engine) => {
     await consume();
     expect(await scoreRow(db(), dee, versionId)).toBeUndefined();
     expect(await ledgerOf(db(), dee, versionId)).toEqual([]);
+  });
+
+  it('merging two contacts that each had a fit award counts it once', async () => {
+    const winner = await createContact(spoor, { email: 'eve@example.test', jobTitle: 'Sales Director' });
+    const loser = await createContact(spoor, { email: 'eve.b@example.test', jobTitle: 'Director' });
+    await consume();
+    expect((await scoreOf(winner)).score).toBe(20);
+    expect((await scoreOf(loser)).score).toBe(20);
+    await db()
+      .transaction()
+      .execute((tx) =>
+        mergeContacts(tx, spoor.storage.engine, {
+          winnerId: winner,
+          loserId: loser,
+          reason: 'same person',
+          now: Date.now(),
+        }),
+      );
+    await consume();
+    expect(await scoreOf(winner)).toMatchObject({
+      score: 20,
+      explanation: { text: '20 = Director 20, 20 points expired' },
+    });
+    const live = (await ledgerOf(db(), winner, versionId)).filter((r) => r.expires_at === null);
+    expect(live).toHaveLength(1);
   });
 });
