@@ -167,3 +167,29 @@ export function nextChangeAt(decay: Decay, entries: readonly LedgerEntry[], now:
   if (decay.type === 'half_life' && next !== null) next = Math.min(next, now + 3_600_000);
   return next;
 }
+
+/** The contact fields a model's fit rules read (as `contactFields` names them: `job_title`, a custom key). */
+export function fitFieldsOf(spec: Pick<ModelSpec, 'rules'>): Set<string> {
+  const fields = new Set<string>();
+  for (const rule of spec.rules)
+    if (rule.condition.type === 'contact_field') fields.add(rule.condition.field);
+  return fields;
+}
+
+/** A changed field as a contact change names it (`jobTitle`, `custom.size`) in fit's naming (`job_title`, `size`). */
+export const fitFieldOfChange = (name: string) =>
+  name.startsWith('custom.')
+    ? name.slice('custom.'.length)
+    : name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Whether a contact change (a `contact_change` item's kind and changed fields) may move the fit of a model
+ * whose fit rules read `fitFields`: a created contact when the model has fit rules at all, an update
+ * that changed one of them. A merge recomputes the winner itself and an erased contact has no scores.
+ */
+export function changeMovesFit(kind: string, changed: unknown, fitFields: ReadonlySet<string>): boolean {
+  if (fitFields.size === 0) return false;
+  if (kind === 'contact_created') return true;
+  if (kind !== 'contact_updated' || !Array.isArray(changed)) return false;
+  return changed.some((name) => typeof name === 'string' && fitFields.has(fitFieldOfChange(name)));
+}
