@@ -15,6 +15,7 @@ import { createJobRunner, type JobRunner } from './platform/jobs/runner.ts';
 import { retentionJobKind } from './privacy/retention-job.ts';
 import { publishJobKind } from './scoring/publish-model.ts';
 import { scoringDecayJobKind, scoringFeedJobKind } from './scoring/score-feed.ts';
+import { settleVisitsJobKind } from './scoring/settle-visits.ts';
 import { loadInstallSecrets } from './secrets/install-secrets.ts';
 import type { Storage } from './storage/database.ts';
 import { unavailableReason } from './storage/unavailable.ts';
@@ -64,6 +65,7 @@ export async function createWorkers({ storage, config, log }: WorkerDeps): Promi
   const feed = createInteractionFeed();
   runner.register(scoringFeedJobKind(storage, feed, config.scoringIntervalMs));
   runner.register(scoringDecayJobKind(storage));
+  runner.register(settleVisitsJobKind(storage));
   runner.register(publishJobKind(storage, feed));
   // Outgoing webhooks: the feed read into deliveries (the outbox), and the sender (decision 037).
   for (const kind of webhookJobKinds({ storage, config, feed, log })) runner.register(kind);

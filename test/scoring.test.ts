@@ -351,7 +351,9 @@ describeEachEngine('lead scoring', (engine) => {
         }),
       );
     const [merged] = await scores(winner);
-    expect(merged!.score).toBe(10);
+    // Both adjustments, and the winner's fit (a director) evaluated on its fields by the merge.
+    expect(merged!.score).toBe(30);
+    expect(merged!.explanation.text).toBe('30 = Director 20 + 2 × Manual adjustment: by hand (5)');
     const exported = await exportContact(spoor.storage, winner);
     expect(JSON.stringify(exported)).toContain('by hand');
     await eraseContact(spoor.storage, winner);

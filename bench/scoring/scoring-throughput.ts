@@ -4,13 +4,15 @@
 // interactions are visits of known contacts written straight to the tables (the log's trigger fires as
 // on collect). Run alone, on each engine:
 //   npx tsx bench/scoring/scoring-throughput.ts [interactions] [postgres://… for PostgreSQL]
-// defaults to 20000 interactions over 2000 contacts on a temporary SQLite file.
+// defaults to 20000 interactions over 2000 contacts on a temporary SQLite file. Then each visit is given
+// two page views (one on /pricing) and every visit, ended, is settled (settle-visits.ts): `settle`.
 
 import { createInteractionFeed } from '../../src/interaction-feed.ts';
 import { newId } from '../../src/lib/ids.ts';
 import { createModel, publishDraft } from '../../src/scoring/manage-models.ts';
 import { publishJobKind } from '../../src/scoring/publish-model.ts';
 import { scoreFeedNow } from '../../src/scoring/score-feed.ts';
+import { settleEndedVisits } from '../../src/scoring/settle-visits.ts';
 import { openStorage } from '../../src/storage/database.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { temporaryDatabase } from '../email/temporary-database.ts';
@@ -154,6 +156,34 @@ try {
     .selectFrom('score_ledger')
     .select((eb) => eb.fn.countAll().as('n'))
     .executeTakeFirstOrThrow();
+  const visitIds = (await db.selectFrom('visits').select(['id', 'visitor_id']).execute()).map((v) => v);
+  for (let i = 0; i < visitIds.length; i += 250) {
+    const rows = visitIds.slice(i, i + 250).flatMap((visit, j) =>
+      ['/', '/pricing'].map((path, k) => ({
+        website_id: websiteId,
+        event_id: `${i + j}-${k}`,
+        visit_id: visit.id,
+        visitor_id: visit.visitor_id,
+        occurred_at: now,
+        url: `https://shop.example${path}`,
+        path,
+        title: null,
+        referrer: null,
+        engaged_ms: 0,
+        bot: 0,
+        bot_reason: null,
+        anonymous: 0,
+      })),
+    );
+    await db.insertInto('pageviews').values(rows).execute();
+  }
+  const settleStarted = process.hrtime.bigint();
+  const settled = await settleEndedVisits(db, now + 3_600_000);
+  const settleMs = Number(process.hrtime.bigint() - settleStarted) / 1e6;
+  const after = await db
+    .selectFrom('score_ledger')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   console.log(
     JSON.stringify({
       engine,
@@ -162,6 +192,12 @@ try {
       ledgerRows: Number(ledger.n),
       ms: Math.round(ms),
       interactionsPerSecond: Math.round((handled / ms) * 1000),
+      settle: {
+        visits: settled,
+        newLedgerRows: Number(after.n) - Number(ledger.n),
+        ms: Math.round(settleMs),
+        visitsPerSecond: Math.round((settled / settleMs) * 1000),
+      },
     }),
   );
 } finally {

@@ -24,12 +24,15 @@ export function meetsCondition(condition: Condition, item: Interaction): boolean
   if (item.machine !== null) return false;
   const a = item.attributes;
   switch (condition.type) {
-    case 'page_visit':
-      return (
-        item.kind === 'visit' &&
-        typeof a['entryPath'] === 'string' &&
-        globMatches(condition.urlPattern, a['entryPath'])
+    case 'page_visit': {
+      // Any page of the visit (withVisitPages adds them), its entry path included: a visit counts once.
+      if (item.kind !== 'visit') return false;
+      const paths = Array.isArray(a['paths']) ? (a['paths'] as unknown[]) : [];
+      return [a['entryPath'], ...paths].some(
+        (path) => typeof path === 'string' && globMatches(condition.urlPattern, path),
       );
+    }
+    // The visit's engaged time as its row holds it when read: settled again once the visit has ended.
     case 'engaged_time':
       return item.kind === 'visit' && Number(a['engagedMs'] ?? 0) >= condition.seconds * 1000;
     case 'campaign_visit': {
@@ -163,4 +166,30 @@ export function nextChangeAt(decay: Decay, entries: readonly LedgerEntry[], now:
   }
   if (decay.type === 'half_life' && next !== null) next = Math.min(next, now + 3_600_000);
   return next;
+}
+
+/** The contact fields a model's fit rules read (as `contactFields` names them: `job_title`, a custom key). */
+export function fitFieldsOf(spec: Pick<ModelSpec, 'rules'>): Set<string> {
+  const fields = new Set<string>();
+  for (const rule of spec.rules)
+    if (rule.condition.type === 'contact_field') fields.add(rule.condition.field);
+  return fields;
+}
+
+/** A changed field as a contact change names it (`jobTitle`, `custom.size`) in fit's naming (`job_title`, `size`). */
+export const fitFieldOfChange = (name: string) =>
+  name.startsWith('custom.')
+    ? name.slice('custom.'.length)
+    : name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Whether a contact change (a `contact_change` item's kind and changed fields) may move the fit of a model
+ * whose fit rules read `fitFields`: a created contact when the model has fit rules at all, an update
+ * that changed one of them. A merge recomputes the winner itself and an erased contact has no scores.
+ */
+export function changeMovesFit(kind: string, changed: unknown, fitFields: ReadonlySet<string>): boolean {
+  if (fitFields.size === 0) return false;
+  if (kind === 'contact_created') return true;
+  if (kind !== 'contact_updated' || !Array.isArray(changed)) return false;
+  return changed.some((name) => typeof name === 'string' && fitFields.has(fitFieldOfChange(name)));
 }

@@ -72,6 +72,7 @@ function sentence(score: number, parts: readonly ExplanationPart[], expired: num
     return `${sign}${body}`;
   });
   const lost = decay.type === 'half_life' ? 'decayed' : 'expired';
-  const tail = expired !== 0 ? `${terms.length ? ', ' : ''}${expired} points ${lost}` : '';
+  // Everything gone (a fit award ended, every award expired): "0 = 0, 20 points expired".
+  const tail = expired !== 0 ? `, ${expired} points ${lost}` : '';
   return `${score} = ${terms.join('') || '0'}${tail}`;
 }

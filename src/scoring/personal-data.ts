@@ -3,7 +3,7 @@
 // moves the loser's ledger to the winner and recomputes the winner's scores from it; erasure deletes it all.
 import { iso } from '../platform/personal-data/export-values.ts';
 import type { PersonalDataHolder } from '../platform/personal-data/registry.ts';
-import { parseSpec, settleScore } from './score-contacts.ts';
+import { applyFit, parseSpec, settleScore } from './score-contacts.ts';
 import {
   deleteScoringOf,
   ledgerOf,
@@ -66,14 +66,9 @@ export const scoringPersonalData: PersonalDataHolder = {
       const model = await modelById(tx, version.model_id);
       await lockContactScores(tx, [winnerId], version.model_id);
       const scoring = { version, spec: parseSpec(version.spec), modelName: model?.name ?? '' };
-      await settleScore(
-        tx,
-        scoring,
-        winnerId,
-        await ledgerOf(tx, winnerId, versionId),
-        now,
-        version.state === 'published',
-      );
+      // The winner's fields decide its fit: a fit award both contacts had counts once.
+      const rows = await applyFit(tx, scoring, winnerId, await ledgerOf(tx, winnerId, versionId), now);
+      await settleScore(tx, scoring, winnerId, rows, now, version.state === 'published');
     }
   },
 };

@@ -38,6 +38,7 @@ import {
   updateVersion,
   versionById,
 } from './store.ts';
+import { withVisitPages } from './visit-pages.ts';
 
 export const PUBLISH_JOB = 'scoring:publish';
 const BATCH = 100;
@@ -77,7 +78,7 @@ async function recomputeContact(
 ) {
   await db.transaction().execute(async (tx) => {
     await lockContactScores(tx, [contactId], scoring.version.model_id);
-    const history = await historyOf(tx, sources, contactId);
+    const history = await withVisitPages(tx, await historyOf(tx, sources, contactId));
     const existing = await ledgerOf(tx, contactId, scoring.version.id);
     const awarded = await awardItems(tx, scoring, contactId, history, existing, now);
     const rows = await applyFit(tx, scoring, contactId, awarded, now);
@@ -188,7 +189,7 @@ export async function previewVersion(
   for (;;) {
     const ids = await contactIdsAfter(db, after, 500);
     for (const id of ids) {
-      const history = await historyOf(db, sources, id);
+      const history = await withVisitPages(db, await historyOf(db, sources, id));
       const { ledger } = planAwards(draft, id, history, [], now);
       ledger.push(...planFit(draft, id, (await contactFields(db, id)) ?? {}, now));
       const score = scoreAt(draft.spec.decay, ledger.map(entryOf), now);

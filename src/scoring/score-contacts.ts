@@ -159,7 +159,10 @@ export function planFit(
     .map((rule) => ledgerRow(scoring, contactId, rule.id, rule.points, now, now, null));
 }
 
-/** Fit: an award per fit rule while the contact's field holds it; ended (expired now) once it does not. */
+/**
+ * Fit: one award per fit rule while the contact's field holds it; ended (expired now) once it does not.
+ * A merge can leave two live awards of a rule (each contact had one): the later ones end.
+ */
 export async function applyFit(
   tx: Db,
   scoring: ScoringVersion,
@@ -172,15 +175,16 @@ export async function applyFit(
   const fields = (await contactFields(tx, contactId)) ?? {};
   const fresh: LedgerRow[] = [];
   for (const rule of fitRules) {
-    const active = rows.find((row) => row.rule_id === rule.id && row.source === 'fit' && live(row, now));
+    const active = rows.filter((row) => row.rule_id === rule.id && row.source === 'fit' && live(row, now));
     const holds = meetsFit(rule.condition, fields);
-    if (holds && !active) {
+    if (holds && active.length === 0) {
       const row = ledgerRow(scoring, contactId, rule.id, rule.points, now, now, null);
       rows.push(row);
       fresh.push(row);
-    } else if (!holds && active) {
-      await endLedgerRow(tx, active.id, now);
-      active.expires_at = now;
+    }
+    for (const row of holds ? active.slice(1) : active) {
+      await endLedgerRow(tx, row.id, now);
+      row.expires_at = now;
     }
   }
   await insertLedgerRows(tx, fresh);

@@ -2,6 +2,7 @@
 // first one ever, so a model published later still has the history) and awards them under every published
 // model version and any being published, in the transaction that moves its cursor — each interaction is
 // scored exactly once. A second repeating job applies decay on time. Decision 036.
+import { CONTACT_CHANGE_SOURCE } from '../contacts/store.ts';
 import type { FeedConsumer } from '../platform/interactions/feed-consumer.ts';
 import { consumeFeed, feedConsumerJobKind } from '../platform/interactions/feed-consumer.ts';
 import type { Interaction } from '../platform/interactions/interaction.ts';
@@ -9,6 +10,7 @@ import type { InteractionRegistry } from '../platform/interactions/registry.ts';
 import type { JobKind } from '../platform/jobs/runner.ts';
 import type { Storage } from '../storage/database.ts';
 import type { Db } from '../storage/schema.ts';
+import { changeMovesFit, fitFieldsOf } from './award-rules.ts';
 import {
   applyFit,
   parseSpec,
@@ -20,6 +22,7 @@ import {
 import {
   contactsState,
   dueScores,
+  existingContactIds,
   insertLedgerRows,
   type LedgerRow,
   ledgerOf,
@@ -27,6 +30,7 @@ import {
   scoringVersions,
   versionById,
 } from './store.ts';
+import { withVisitPages } from './visit-pages.ts';
 
 export const SCORING_CONSUMER = 'scoring';
 
@@ -42,18 +46,27 @@ export async function activeVersions(db: Db): Promise<ScoringVersion[]> {
 }
 
 /** Scores one page of the feed under every active version; one score_changed per contact × model at most. */
-export async function scoreItems(tx: Db, items: readonly Interaction[], now: number): Promise<void> {
+export async function scoreItems(tx: Db, page: readonly Interaction[], now: number): Promise<void> {
   const versions = await activeVersions(tx);
-  if (versions.length === 0 || items.length === 0) return;
+  if (versions.length === 0 || page.length === 0) return;
+  const items = await withVisitPages(tx, page);
   const byContact = new Map<string, Interaction[]>();
+  const changes: Interaction[] = [];
   for (const item of items) {
+    // A contact change is no interaction to award: it may only move the contact's fit (below).
+    if (item.source === CONTACT_CHANGE_SOURCE) {
+      changes.push(item);
+      continue;
+    }
     const list = byContact.get(item.contactId) ?? [];
     list.push(item);
     byContact.set(item.contactId, list);
   }
-  const contactIds = [...byContact.keys()].sort();
+  const refits = await contactsToRefit(tx, versions, changes);
   const lockedModels = new Set<string>();
   for (const scoring of versions) {
+    const contactIds = [...new Set([...byContact.keys(), ...(refits.get(scoring.version.id) ?? [])])].sort();
+    if (contactIds.length === 0) continue;
     if (!lockedModels.has(scoring.version.model_id)) {
       await lockContactScores(tx, contactIds, scoring.version.model_id);
       lockedModels.add(scoring.version.model_id);
@@ -82,6 +95,33 @@ export async function scoreItems(tx: Db, items: readonly Interaction[], now: num
       });
     }
   }
+}
+
+/**
+ * Per version, the contacts whose fit a page's contact changes may have moved: created ones, and updated
+ * ones whose changed fields the version's fit rules read, that still exist. Cheap: a change of a field no
+ * fit rule reads costs nothing, and the contacts left are checked in one query.
+ */
+async function contactsToRefit(
+  tx: Db,
+  versions: readonly ScoringVersion[],
+  changes: readonly Interaction[],
+): Promise<Map<string, Set<string>>> {
+  const refits = new Map<string, Set<string>>();
+  if (changes.length === 0) return refits;
+  for (const scoring of versions) {
+    const fields = fitFieldsOf(scoring.spec);
+    const ids = new Set<string>();
+    for (const change of changes)
+      if (changeMovesFit(change.kind, change.attributes['fields'], fields)) ids.add(change.contactId);
+    if (ids.size > 0) refits.set(scoring.version.id, ids);
+  }
+  if (refits.size === 0) return refits;
+  const existing = await existingContactIds(tx, [
+    ...new Set([...refits.values()].flatMap((ids) => [...ids])),
+  ]);
+  for (const ids of refits.values()) for (const id of ids) if (!existing.has(id)) ids.delete(id);
+  return refits;
 }
 
 /** The consumer: every source but scoring's own. */

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { Interaction } from '../platform/interactions/interaction.ts';
 import {
   awardPoints,
+  changeMovesFit,
   expiryOf,
+  fitFieldOfChange,
+  fitFieldsOf,
   globToPattern,
   meetsCondition,
   meetsFit,
@@ -56,6 +59,18 @@ describe('meetsCondition', () => {
       'regex characters are literal',
       { type: 'page_visit', urlPattern: '/a.b' },
       visit({ entryPath: '/axb' }),
+      false,
+    ],
+    [
+      'a later page of the visit matches',
+      { type: 'page_visit', urlPattern: '/pricing*' },
+      visit({ entryPath: '/', paths: ['/', '/blog', '/pricing'] }),
+      true,
+    ],
+    [
+      'no page of the visit matches',
+      { type: 'page_visit', urlPattern: '/pricing*' },
+      visit({ entryPath: '/', paths: ['/', '/blog'] }),
       false,
     ],
     [
@@ -450,5 +465,56 @@ describe('explainScore', () => {
   });
   it('nothing yet', () => {
     expect(explainScore(decay, rules, [], at).text).toBe('0: nothing scored yet');
+  });
+  it('everything expired (or a fit award ended)', () => {
+    expect(explainScore(decay, rules, [row('pricing', 10, 40)], at).text).toBe('0 = 0, 10 points expired');
+  });
+});
+
+describe('which contact changes move fit', () => {
+  const fields = fitFieldsOf({
+    rules: [
+      {
+        id: 'a',
+        name: 'A',
+        points: 5,
+        frequency: 'first',
+        condition: { type: 'contact_field', field: 'job_title', operator: 'is_set' },
+      },
+      {
+        id: 'b',
+        name: 'B',
+        points: 5,
+        frequency: 'first',
+        condition: { type: 'contact_field', field: 'employees', operator: 'at_least', value: 5 },
+      },
+      { id: 'c', name: 'C', points: 5, frequency: 'each', condition: { type: 'email_opened' } },
+    ],
+  });
+  it('reads the fields of the fit rules only', () => {
+    expect([...fields].sort()).toEqual(['employees', 'job_title']);
+  });
+  it.each([
+    ['jobTitle', 'job_title'],
+    ['firstName', 'first_name'],
+    ['country', 'country'],
+    ['custom.employees', 'employees'],
+    ['custom.jobTitle', 'jobTitle'],
+  ])('change %s is fit field %s', (change, field) => {
+    expect(fitFieldOfChange(change)).toBe(field);
+  });
+  it.each<[string, unknown, ReadonlySet<string>, boolean]>([
+    ['contact_updated', ['jobTitle'], fields, true],
+    ['contact_updated', ['phone', 'custom.employees'], fields, true],
+    ['contact_updated', ['phone', 'firstName'], fields, false],
+    ['contact_updated', ['custom.job_title_old'], fields, false],
+    ['contact_updated', undefined, fields, false],
+    ['contact_created', undefined, fields, true],
+    ['contact_created', undefined, new Set(), false],
+    ['contact_updated', ['jobTitle'], new Set(), false],
+    ['contact_merged', undefined, fields, false],
+    ['contact_erased', undefined, fields, false],
+  ])('%s of %j → %s', (kind, changed, fit, moves) => {
+    expect(changeMovesFit(kind, changed, fit)).toBe(moves);
   });
 });

@@ -170,6 +170,20 @@ export async function contactIdsAfter(db: Db, after: string | null, limit: numbe
   return (await query.execute()).map((row) => row.id);
 }
 
+/** Which of these contacts still exist (a change's contact may have been erased or merged away since). */
+export async function existingContactIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('contacts')
+      .select('id')
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const row of rows) found.add(row.id);
+  }
+  return found;
+}
+
 /** The fields fit rules read: the standard ones and the custom ones, by key (null: no such contact). */
 export async function contactFields(
   db: Db,
@@ -619,3 +633,30 @@ export async function versionIdsOfContact(db: Db, contactId: string): Promise<st
 }
 
 export { newId };
+
+// ---------------------------------------------------------------------------------------------------
+// The visit-settling job's mark per website (migration 034)
+
+export interface VisitMark {
+  startedAt: number;
+  id: string;
+}
+
+export async function visitMarkOf(db: Db, websiteId: string): Promise<VisitMark | null> {
+  const row = await db
+    .selectFrom('scoring_visit_marks')
+    .select(['started_at', 'visit_id'])
+    .where('website_id', '=', websiteId)
+    .executeTakeFirst();
+  return row ? { startedAt: Number(row.started_at), id: row.visit_id } : null;
+}
+
+export async function saveVisitMark(db: Db, websiteId: string, mark: VisitMark, now: number): Promise<void> {
+  await db
+    .insertInto('scoring_visit_marks')
+    .values({ website_id: websiteId, started_at: mark.startedAt, visit_id: mark.id, updated_at: now })
+    .onConflict((oc) =>
+      oc.column('website_id').doUpdateSet({ started_at: mark.startedAt, visit_id: mark.id, updated_at: now }),
+    )
+    .execute();
+}

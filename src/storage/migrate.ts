@@ -30,6 +30,7 @@ import * as eventCalendar from './migrations/029-event-calendar.ts';
 import * as eventInsights from './migrations/031-event-insights.ts';
 import * as feedConsumers from './migrations/032-feed-consumers.ts';
 import * as scoring from './migrations/033-scoring.ts';
+import * as scoringVisitMarks from './migrations/034-scoring-visit-marks.ts';
 import * as webhookEndpoints from './migrations/035-webhook-endpoints.ts';
 import * as webhookDeliveries from './migrations/036-webhook-deliveries.ts';
 import type { Database } from './schema.ts';
@@ -65,6 +66,7 @@ const migrations: Record<string, Migration> = {
   '031-event-insights': eventInsights,
   '032-feed-consumers': feedConsumers,
   '033-scoring': scoring,
+  '034-scoring-visit-marks': scoringVisitMarks,
   '035-webhook-endpoints': webhookEndpoints,
   '036-webhook-deliveries': webhookDeliveries,
 };

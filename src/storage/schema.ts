@@ -589,6 +589,14 @@ export interface ScoreLedgerTable {
   created_at: number;
 }
 
+/** Lead scoring's settling mark per website: every human visit started up to (started_at, visit_id) is settled. */
+export interface ScoringVisitMarksTable {
+  website_id: string;
+  started_at: number;
+  visit_id: string;
+  updated_at: number;
+}
+
 /** What a version's ledger adds up to for a contact at computed_at. */
 export interface ContactScoresTable {
   contact_id: string;
@@ -1007,6 +1015,7 @@ export interface Database {
   sales_ready: SalesReadyTable;
   sales_ready_changes: SalesReadyChangesTable;
   scoring_events: ScoringEventsTable;
+  scoring_visit_marks: ScoringVisitMarksTable;
   contact_imports: ContactImportsTable;
   form_daily_counts: FormDailyCountsTable;
   list_audience_counts: ListAudienceCountsTable;

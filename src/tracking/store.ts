@@ -274,3 +274,61 @@ export async function contactVisitsByIds(db: Db, ids: readonly string[]) {
     .where('visits.contact_id', 'is not', null)
     .execute();
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Visits as lead scoring settles them once they have ended (src/scoring/settle-visits.ts)
+
+/** The distinct paths of each visit's page views (a visit's entry path is its first). */
+export async function pathsOfVisits(db: Db, visitIds: readonly string[]): Promise<Map<string, string[]>> {
+  const paths = new Map<string, string[]>();
+  if (visitIds.length === 0) return paths;
+  const rows = await db
+    .selectFrom('pageviews')
+    .select(['visit_id', 'path'])
+    .distinct()
+    .where('visit_id', 'in', [...visitIds])
+    .execute();
+  for (const row of rows) {
+    if (row.visit_id === null) continue;
+    const list = paths.get(row.visit_id) ?? [];
+    list.push(row.path);
+    paths.set(row.visit_id, list);
+  }
+  return paths;
+}
+
+/**
+ * A website's human visits started after a (started_at, id) mark, in that order: a range scan of
+ * visits_by_website_time (website, started_at, bot, …).
+ */
+export async function humanVisitsAfter(
+  db: Db,
+  websiteId: string,
+  after: { startedAt: number; id: string } | null,
+  limit: number,
+) {
+  let query = db
+    .selectFrom('visits')
+    .select(['id', 'started_at', 'last_seen_at', 'contact_id'])
+    .where('website_id', '=', websiteId)
+    .where('bot', '=', 0);
+  if (after) {
+    const { startedAt, id } = after;
+    // The plain bound keeps the scan a range of the index; the OR breaks ties on started_at by id.
+    query = query
+      .where('started_at', '>=', startedAt)
+      .where((eb) =>
+        eb.or([
+          eb('started_at', '>', startedAt),
+          eb.and([eb('started_at', '=', startedAt), eb('id', '>', id)]),
+        ]),
+      );
+  }
+  const rows = await query.orderBy('started_at').orderBy('id').limit(limit).execute();
+  return rows.map((row) => ({
+    id: row.id,
+    startedAt: Number(row.started_at),
+    lastSeenAt: Number(row.last_seen_at),
+    contactId: row.contact_id,
+  }));
+}

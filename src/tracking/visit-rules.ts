@@ -22,3 +22,7 @@ export function decideVisit(
   const idleMs = now - latest.lastSeenAt;
   return idleMs <= timeoutMinutes * MINUTE_MS ? { kind: 'continue', visitId: latest.id } : { kind: 'start' };
 }
+
+/** Whether a visit last seen at `lastSeenAt` has ended by `now`: the next page view would start a new one. */
+export const visitEnded = (lastSeenAt: number, now: number, timeoutMinutes: number): boolean =>
+  decideVisit({ id: '', lastSeenAt }, now, timeoutMinutes).kind === 'start';
