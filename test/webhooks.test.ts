@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Config } from '../src/config.ts';
+import { setPrefillAllowed } from '../src/contacts/store.ts';
 import { mergeContacts } from '../src/identity/merge-contacts.ts';
 import { createInteractionFeed } from '../src/interaction-feed.ts';
 import type { Logger } from '../src/lib/logger.ts';
@@ -194,6 +195,21 @@ describeEachEngine('outgoing webhooks', (engine) => {
     await api('PATCH', `/api/contacts/${contactId}`, { lastName: 'Hopper' });
     await pump();
     expect(about(contactId).map((r) => bodyOf(r).type)).toEqual(['contact.updated']);
+  });
+
+  it('tells of a change of email permissions, in the same entry as the fields changed with it', async () => {
+    await createEndpoint(['contact.updated']);
+    const contactId = await createContact('ada@example.com');
+    await api('PATCH', `/api/contacts/${contactId}`, { doNotEmail: true });
+    await api('PATCH', `/api/contacts/${contactId}`, { doNotEmail: true }); // no change: nothing told
+    await api('PATCH', `/api/contacts/${contactId}`, { emailTracking: false, company: 'Analytical Engines' });
+    await setPrefillAllowed(spoor.storage.db, contactId, true);
+    await pump();
+    expect(about(contactId).map((r) => bodyOf(r).data['attributes'])).toEqual([
+      { fields: ['doNotEmail'] },
+      { fields: ['company', 'emailTracking'] },
+      { fields: ['prefillAllowed'] },
+    ]);
   });
 
   it('tells of a merge: the survivor, and the contact merged into it', async () => {

@@ -123,8 +123,8 @@ export async function changeContact(
   const result = applyValues(contactRowOf(current), values, await listCustomFields(db));
   if ('problems' in result) throw new ContactValidationError(result.problems);
   await inTransaction(db, async (tx) => {
-    await updateContactRow(tx, id, result.row, Date.now());
-    await setEmailPermissions(tx, id, values);
+    const permissionsChanged = await setEmailPermissions(tx, id, values);
+    await updateContactRow(tx, id, result.row, Date.now(), permissionsChanged);
   });
   return (await findContact(db, id))!;
 }

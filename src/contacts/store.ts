@@ -120,8 +120,17 @@ export async function contactChangesByIds(db: Db, ids: readonly string[]): Promi
     .execute();
 }
 
-/** Updates a contact's values; a change of any of them is logged (contact.updated), none is not. */
-export async function updateContactRow(db: Db, id: string, row: ContactRow, now: number): Promise<void> {
+/**
+ * Updates a contact's values; a change of any of them is logged (contact.updated), none is not.
+ * `alsoChanged`: fields the same write changed elsewhere (its email permissions), named in the same entry.
+ */
+export async function updateContactRow(
+  db: Db,
+  id: string,
+  row: ContactRow,
+  now: number,
+  alsoChanged: readonly string[] = [],
+): Promise<void> {
   await inTransaction(db, async (tx) => {
     const before = await tx.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
     await tx
@@ -135,28 +144,62 @@ export async function updateContactRow(db: Db, id: string, row: ContactRow, now:
       .where('id', '=', id)
       .execute();
     if (!before) return;
-    const fields = changedFields(contactRowOf(before), row);
+    const fields = [...changedFields(contactRowOf(before), row), ...alsoChanged];
     if (fields.length > 0)
       await recordContactChanges(tx, [{ contactId: id, change: 'updated', fields }], now);
   });
 }
 
+/** Sets whether forms may prefill the contact's values; a change is logged (contact.updated). */
 export async function setPrefillAllowed(db: Db, id: string, allowed: boolean): Promise<void> {
-  await db
-    .updateTable('contacts')
-    .set({ prefill_allowed: allowed ? 1 : 0 })
-    .where('id', '=', id)
-    .execute();
+  await inTransaction(db, async (tx) => {
+    const before = await tx
+      .selectFrom('contacts')
+      .select('prefill_allowed')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!before || Number(before.prefill_allowed) === (allowed ? 1 : 0)) return;
+    await tx
+      .updateTable('contacts')
+      .set({ prefill_allowed: allowed ? 1 : 0 })
+      .where('id', '=', id)
+      .execute();
+    await recordContactChanges(
+      tx,
+      [{ contactId: id, change: 'updated', fields: ['prefillAllowed'] }],
+      Date.now(),
+    );
+  });
 }
 
-/** Sets the email permissions given (absent ones stay as they are). */
-export async function setEmailPermissions(db: Db, id: string, permissions: EmailPermissions): Promise<void> {
+/**
+ * Sets the email permissions given (absent ones stay as they are); returns the API names of those that
+ * changed, for the caller's contact.updated entry (a CRM must hear that a contact stopped email).
+ */
+export async function setEmailPermissions(
+  db: Db,
+  id: string,
+  permissions: EmailPermissions,
+): Promise<string[]> {
   const values: { email_tracking?: number | null; do_not_email?: number } = {};
   if (permissions.emailTracking !== undefined)
     values.email_tracking = permissions.emailTracking === null ? null : permissions.emailTracking ? 1 : 0;
   if (permissions.doNotEmail !== undefined) values.do_not_email = permissions.doNotEmail ? 1 : 0;
-  if (Object.keys(values).length === 0) return;
+  if (Object.keys(values).length === 0) return [];
+  const before = await db
+    .selectFrom('contacts')
+    .select(['email_tracking', 'do_not_email'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   await db.updateTable('contacts').set(values).where('id', '=', id).execute();
+  if (!before) return [];
+  const changed: string[] = [];
+  const tracking = (value: number | null) => (value === null ? null : Number(value));
+  if ('email_tracking' in values && tracking(before.email_tracking) !== values.email_tracking)
+    changed.push('emailTracking');
+  if ('do_not_email' in values && Number(before.do_not_email) !== values.do_not_email)
+    changed.push('doNotEmail');
+  return changed;
 }
 
 export async function findContactRow(db: Db, id: string) {
