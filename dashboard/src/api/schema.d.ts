@@ -19647,7 +19647,7 @@ export interface operations {
          * }
          */
         "application/json": {
-          /** Format: date-time */
+          /** @description An ISO 8601 instant. */
           since: string;
         };
       };
