@@ -62,7 +62,9 @@ export async function startSpoorProcess(
   child.stderr?.on('data', (chunk) => (log += chunk));
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 30_000;
+  // A hang guard, not a speed check: on a loaded CI machine two nodes starting at once through PgBouncer
+  // took more than 30 s once.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Spoor exited during start-up:\n${log}`);
     try {
@@ -70,7 +72,7 @@ export async function startSpoorProcess(
     } catch {}
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`Spoor did not start within 30 s:\n${log}`);
+      throw new Error(`Spoor did not start within 60 s:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
