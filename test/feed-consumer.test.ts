@@ -6,11 +6,11 @@ import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { consumeFeed, type FeedConsumer } from '../src/platform/interactions/feed-consumer.ts';
 import type { Interaction, InteractionSource } from '../src/platform/interactions/interaction.ts';
 import { InteractionRegistry } from '../src/platform/interactions/registry.ts';
-import { logEnd, recordInteraction } from '../src/platform/interactions/store.ts';
+import { recordInteraction } from '../src/platform/interactions/store.ts';
 import type { Storage } from '../src/storage/database.ts';
 import type { Db } from '../src/storage/schema.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
-import { waitFor } from './support/wait-for.ts';
+import { waitForFeedVisible } from './support/feed-visible.ts';
 
 /** Stamps kept in memory, logged with recordInteraction: a source of the test's own. */
 function stampSource() {
@@ -96,14 +96,7 @@ describeEachEngine('feed consumer', (engine) => {
     );
   // On PostgreSQL any transaction still running in the cluster holds the feed back (decision 013): wait
   // until the newest logged row is one a reader can see, so "nothing read" means nothing there.
-  const allVisible = () =>
-    waitFor('every logged interaction to be visible to the feed', async () => {
-      const newest = await storage.db
-        .selectFrom('interaction_log')
-        .select((eb) => eb.fn.max('seq').as('seq'))
-        .executeTakeFirstOrThrow();
-      return (await logEnd(storage.db)).seq === Number(newest.seq ?? 0);
-    });
+  const allVisible = () => waitForFeedVisible(storage.db);
   const stampMany = async (prefix: string, count: number) => {
     const ids = Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
     for (const id of ids) await stamps.stamp(storage.db, id);

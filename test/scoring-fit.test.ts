@@ -6,14 +6,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mergeContacts } from '../src/identity/merge-contacts.ts';
 import { createInteractionFeed } from '../src/interaction-feed.ts';
 import { interactionsOfContact } from '../src/platform/interactions/read-contact.ts';
-import { logEnd } from '../src/platform/interactions/store.ts';
 import { eraseContact } from '../src/privacy/erase-contact.ts';
 import { scoreFeedNow } from '../src/scoring/score-feed.ts';
 import { ledgerOf, scoreRow } from '../src/scoring/store.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
 import { createContact, createContactField } from './support/factories.ts';
-import { waitFor } from './support/wait-for.ts';
+import { waitForFeedVisible } from './support/feed-visible.ts';
 
 const MODEL = {
   rules: [
@@ -62,13 +61,7 @@ describeEachEngine('lead scoring: fit follows contact edits', (engine) => {
   };
   // On PostgreSQL a transaction still running anywhere holds the feed back: wait until all is readable.
   const consume = async () => {
-    await waitFor('every logged interaction to be visible to the feed', async () => {
-      const newest = await db()
-        .selectFrom('interaction_log')
-        .select((eb) => eb.fn.max('seq').as('seq'))
-        .executeTakeFirstOrThrow();
-      return (await logEnd(db())).seq === Number(newest.seq ?? 0);
-    });
+    await waitForFeedVisible(db());
     return scoreFeedNow(db(), feed);
   };
   const scoreOf = async (contactId: string) => {

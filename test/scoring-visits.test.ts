@@ -3,14 +3,13 @@
 // recompute evaluates visits the same way (decision 036).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createInteractionFeed } from '../src/interaction-feed.ts';
-import { logEnd } from '../src/platform/interactions/store.ts';
 import { scoreFeedNow } from '../src/scoring/score-feed.ts';
 import { settleEndedVisits } from '../src/scoring/settle-visits.ts';
 import { ledgerOf } from '../src/scoring/store.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor, submitFormAsBrowser } from './helpers/spoor.ts';
 import { createForm, createWebsite, EMAIL_FIELD } from './support/factories.ts';
-import { waitFor } from './support/wait-for.ts';
+import { waitForFeedVisible } from './support/feed-visible.ts';
 
 const SHOP = 'https://www.shop.test';
 const MINUTE = 60_000;
@@ -90,13 +89,7 @@ describeEachEngine('lead scoring settles ended visits', (engine) => {
     return res.json() as { v: string };
   }
   const consume = async () => {
-    await waitFor('every logged interaction to be visible to the feed', async () => {
-      const newest = await db()
-        .selectFrom('interaction_log')
-        .select((eb) => eb.fn.max('seq').as('seq'))
-        .executeTakeFirstOrThrow();
-      return (await logEnd(db())).seq === Number(newest.seq ?? 0);
-    });
+    await waitForFeedVisible(db());
     return scoreFeedNow(db(), feed);
   };
   const publish = async () => {

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mergeContacts } from '../src/identity/merge-contacts.ts';
 import { createInteractionFeed } from '../src/interaction-feed.ts';
 import { interactionsOfContact } from '../src/platform/interactions/read-contact.ts';
-import { logEnd } from '../src/platform/interactions/store.ts';
 import { eraseContact } from '../src/privacy/erase-contact.ts';
 import { exportContact } from '../src/privacy/export-contact.ts';
 import { scoreAt } from '../src/scoring/award-rules.ts';
@@ -20,7 +19,7 @@ import { createSendFixture, pathOf, type SendFixture } from './helpers/email-fix
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor, submitFormAsBrowser } from './helpers/spoor.ts';
 import { createContact, createForm, createWebsite, EMAIL_FIELD } from './support/factories.ts';
-import { waitFor } from './support/wait-for.ts';
+import { waitForFeedVisible } from './support/feed-visible.ts';
 
 const SHOP = 'https://www.shop.test';
 const DAY = 86_400_000;
@@ -132,14 +131,7 @@ describeEachEngine('lead scoring', (engine) => {
     expect(res.statusCode, res.body).toBeLessThan(400);
   }
   // On PostgreSQL a transaction still running anywhere holds the feed back: wait until all is readable.
-  const allVisible = () =>
-    waitFor('every logged interaction to be visible to the feed', async () => {
-      const newest = await db()
-        .selectFrom('interaction_log')
-        .select((eb) => eb.fn.max('seq').as('seq'))
-        .executeTakeFirstOrThrow();
-      return (await logEnd(db())).seq === Number(newest.seq ?? 0);
-    });
+  const allVisible = () => waitForFeedVisible(db());
   const consume = async (now = Date.now()) => {
     await allVisible();
     return scoreFeedNow(db(), feed, () => now);
