@@ -1,7 +1,8 @@
 // Capacity at a latency target (issue 19 part 5, decision 044): the highest offered rate of a realistic
 // mix at which p99, measured from each request's due time, stays within 25 ms. An open-loop generator
 // in its own process (generator.ts) offers fixed rates stepped up by ×1.25 until p99 passes the target,
-// against the bare node:http servers, then Spoor on SQLite, then Spoor on PostgreSQL, in one run. Spoor
+// to Spoor on SQLite, then on PostgreSQL, each stepped together with the bare node:http servers (the
+// two alternate at every rate), in one run. Spoor
 // serves the mix (mix.ts) while its send worker delivers a queued send to a loopback SMTP sink. For each
 // step: p50/p99/max and errors, the node's RSS (max over the step, from /proc), and the CPU of the
 // generator, the server, PostgreSQL's backends for the node and the whole machine, so a reader can see
@@ -48,6 +49,8 @@ export interface CapacitySettings {
   recipients: number;
   /** Messages per second of the send in progress (SPOOR_SMTP_RATE of the node). */
   sendRate: number;
+  /** Whether a send is in progress during the steps (BENCH_CAPACITY_SEND=false: none). */
+  send: boolean;
 }
 
 function numberSetting(env: Env, name: string, fallback: number, min: number): number {
@@ -76,6 +79,7 @@ export function loadCapacitySettings(env: Env = process.env): CapacitySettings {
     postgresUrl: env['SPOOR_BENCH_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/test',
     recipients: numberSetting(env, 'BENCH_CAPACITY_RECIPIENTS', 20_000, 1),
     sendRate: numberSetting(env, 'BENCH_CAPACITY_SEND_RATE', 50, 1),
+    send: !['0', 'false', 'no', 'off'].includes((env['BENCH_CAPACITY_SEND'] ?? '').toLowerCase()),
   };
 }
 
@@ -261,10 +265,20 @@ async function startSpoorTarget(
     pid: node.process.pid as number,
     sink,
     async beforeStep() {
+      if (!settings.send) return;
       const status = sendId ? (await node.get<{ status: string }>(`/api/sends/${sendId}`)).status : 'done';
-      if (status === 'done' || status === 'cancelled' || status === 'failed')
-        sendId = (await node.post<{ id: string }>('/api/sends', { messageId: message.id, listIds: [listId] }))
-          .id;
+      if (status !== 'done' && status !== 'cancelled' && status !== 'failed') return;
+      // A new send: its recipients are expanded (one transaction per send) before the step starts, so
+      // the steps see the delivery, the part of a send that lasts.
+      sendId = (await node.post<{ id: string }>('/api/sends', { messageId: message.id, listIds: [listId] }))
+        .id;
+      const deadline = Date.now() + 120_000;
+      while (
+        ['queued', 'preparing'].includes((await node.get<{ status: string }>(`/api/sends/${sendId}`)).status)
+      ) {
+        if (Date.now() > deadline) throw new Error('The send was not prepared within 120 s.');
+        await new Promise((r) => setTimeout(r, 200));
+      }
     },
     ...(pool
       ? {
@@ -320,75 +334,106 @@ async function sumCpu(pids: readonly number[]): Promise<number> {
   return pids.reduce((sum, pid) => sum + (processCpuMs(pid) ?? 0), 0);
 }
 
-async function measureTarget(
+async function measureStep(
   measured: Measured,
   generator: Generator,
   settings: CapacitySettings,
-): Promise<TargetRun> {
-  console.log(`\n${measured.name}`);
-  const order = {
+  rate: number,
+  seed: number,
+): Promise<Step> {
+  await measured.beforeStep?.();
+  const sinkBefore = measured.sink ? (await measured.sink.stats()).received : null;
+  const pgPids = (await measured.postgresPids?.()) ?? [];
+  const before = {
+    server: processCpuMs(measured.pid),
+    postgres: await sumCpu(pgPids),
+    generator: processCpuMs(generator.pid),
+    machine: machineCpuMs(),
+    at: performance.now(),
+  };
+  let rss = residentBytes(measured.pid);
+  const sampler = setInterval(() => {
+    const now = residentBytes(measured.pid);
+    if (now !== null && (rss === null || now > rss)) rss = now;
+  }, 200);
+  const result = await generator.step({
     target: measured.target,
     data: measured.data,
     connections: settings.connections,
     graceMs: 5_000,
+    rate,
+    seconds: settings.stepSeconds,
+    seed,
+  });
+  clearInterval(sampler);
+  const wallMs = performance.now() - before.at;
+  const serverAfter = processCpuMs(measured.pid);
+  const machineAfter = machineCpuMs();
+  const share = (a: number | null, b: number | null) => (a === null || b === null ? null : (b - a) / wallMs);
+  return {
+    ...result,
+    passed: stepPasses(result.all, TARGET_P99_MS, MAX_ERROR_SHARE),
+    rssBytes: rss,
+    serverCpu: share(before.server, serverAfter),
+    postgresCpu: measured.postgresPids ? ((await sumCpu(pgPids)) - before.postgres) / wallMs : null,
+    generatorCpu: share(before.generator, processCpuMs(generator.pid)) ?? result.generatorCpuShare,
+    machineBusy:
+      before.machine && machineAfter
+        ? (machineAfter.busyMs - before.machine.busyMs) / (machineAfter.totalMs - before.machine.totalMs)
+        : null,
+    messagesSent:
+      measured.sink && sinkBefore !== null ? (await measured.sink.stats()).received - sinkBefore : null,
+    loadAverage: loadavg()[0] ?? 0,
   };
-  // Warm-up (JIT, caches, the first pages of the database), not reported.
-  await measured.beforeStep?.();
-  await generator.step({ ...order, rate: settings.startRate, seconds: 3, seed: 1 });
-  const steps: Step[] = [];
-  let rate = settings.startRate;
-  for (let i = 0; rate <= settings.maxRate; i++) {
+}
+
+/**
+ * Steps several servers up together: at each rate every server still in the race gets a step, in an
+ * order that alternates (A B, then B A, as bench/lib/paired.ts), so the bare server and Spoor meet the
+ * shared machine's drift at the same rates within the same minute. A server leaves the race after two
+ * failed steps in a row (one alone may be a moment of noise); its capacity is the highest rate it passed.
+ */
+async function stepTogether(
+  servers: readonly Measured[],
+  generator: Generator,
+  settings: CapacitySettings,
+): Promise<TargetRun[]> {
+  const runs = servers.map((measured) => ({ measured, steps: [] as Step[], out: false }));
+  for (const measured of servers) {
+    // Warm-up (JIT, caches, the first pages of the database), not reported.
     await measured.beforeStep?.();
-    const sinkBefore = measured.sink ? (await measured.sink.stats()).received : null;
-    const pgPids = (await measured.postgresPids?.()) ?? [];
-    const before = {
-      server: processCpuMs(measured.pid),
-      postgres: await sumCpu(pgPids),
-      generator: processCpuMs(generator.pid),
-      machine: machineCpuMs(),
-      at: performance.now(),
-    };
-    let rss = residentBytes(measured.pid);
-    const sampler = setInterval(() => {
-      const now = residentBytes(measured.pid);
-      if (now !== null && (rss === null || now > rss)) rss = now;
-    }, 200);
-    const result = await generator.step({ ...order, rate, seconds: settings.stepSeconds, seed: 100 + i });
-    clearInterval(sampler);
-    const wallMs = performance.now() - before.at;
-    const serverAfter = processCpuMs(measured.pid);
-    const machineAfter = machineCpuMs();
-    const share = (a: number | null, b: number | null) =>
-      a === null || b === null ? null : (b - a) / wallMs;
-    const step: Step = {
-      ...result,
-      passed: stepPasses(result.all, TARGET_P99_MS, MAX_ERROR_SHARE),
-      rssBytes: rss,
-      serverCpu: share(before.server, serverAfter),
-      postgresCpu: measured.postgresPids ? ((await sumCpu(pgPids)) - before.postgres) / wallMs : null,
-      generatorCpu: share(before.generator, processCpuMs(generator.pid)) ?? result.generatorCpuShare,
-      machineBusy:
-        before.machine && machineAfter
-          ? (machineAfter.busyMs - before.machine.busyMs) / (machineAfter.totalMs - before.machine.totalMs)
-          : null,
-      messagesSent:
-        measured.sink && sinkBefore !== null ? (await measured.sink.stats()).received - sinkBefore : null,
-      loadAverage: loadavg()[0] ?? 0,
-    };
-    steps.push(step);
-    console.log(describeStep(step));
-    if (!step.passed) break;
+    await generator.step({
+      target: measured.target,
+      data: measured.data,
+      connections: settings.connections,
+      graceMs: 5_000,
+      rate: settings.startRate,
+      seconds: 3,
+      seed: 1,
+    });
+  }
+  let rate = settings.startRate;
+  for (let i = 0; rate <= settings.maxRate && runs.some((r) => !r.out); i++) {
+    const order = i % 2 === 0 ? runs : [...runs].reverse();
+    for (const run of order) {
+      if (run.out) continue;
+      const step = await measureStep(run.measured, generator, settings, rate, 100 + i);
+      run.steps.push(step);
+      console.log(`  ${run.measured.name.padEnd(40)} ${describeStep(step)}`);
+      if (!step.passed && run.steps.length > 1 && !run.steps[run.steps.length - 2]!.passed) run.out = true;
+    }
     rate = nextRate(rate, settings.factor);
   }
-  const passed = steps.filter((s) => s.passed);
-  const run: TargetRun = {
-    name: measured.name,
-    steps,
-    capacity: passed.length > 0 ? passed[passed.length - 1]!.rate : null,
-  };
-  if (steps.length > 0 && steps[steps.length - 1]!.passed)
-    run.note = `still within the target at the ceiling of ${settings.maxRate} req/s`;
-  return run;
+  return runs.map(({ measured, steps, out }) => {
+    // The highest rate that passed (a pass after a failed step shows the failure was noise).
+    const passed = steps.filter((s) => s.passed).map((s) => s.rate);
+    return {
+      name: measured.name,
+      steps,
+      capacity: passed.length > 0 ? Math.max(...passed) : null,
+      ...(out ? {} : { note: `still within the target at the ceiling of ${settings.maxRate} req/s` }),
+    };
+  });
 }
 
 const fmt = (n: number, digits = 0) =>
@@ -397,20 +442,22 @@ const pct = (share: number | null) => (share === null ? '–' : `${Math.round(sh
 const mb = (bytes: number | null) => (bytes === null ? '–' : `${Math.round(bytes / 2 ** 20)} MB`);
 
 function describeStep(s: Step): string {
-  return `  ${fmt(s.rate).padStart(6)} req/s offered, ${fmt(s.answeredPerSecond).padStart(6)} answered  p50 ${fmt(s.all.p50Ms, 1)}  p99 ${fmt(s.all.p99Ms, 1)}  max ${fmt(s.all.maxMs, 0)} ms  errors ${s.all.errors}  RSS ${mb(s.rssBytes)}  CPU server ${pct(s.serverCpu)} pg ${pct(s.postgresCpu)} generator ${pct(s.generatorCpu)} machine ${pct(s.machineBusy)}${s.messagesSent === null ? '' : `  mails ${s.messagesSent}`}${s.passed ? '' : '  ← over'}${s.failures.length ? `\n      ${s.failures.join('\n      ')}` : ''}`;
+  return `${fmt(s.rate).padStart(6)} req/s offered, ${fmt(s.answeredPerSecond).padStart(6)} answered  p50 ${fmt(s.all.p50Ms, 1)}  p99 ${fmt(s.all.p99Ms, 1)}  max ${fmt(s.all.maxMs, 0)} ms  errors ${s.all.errors}  RSS ${mb(s.rssBytes)}  CPU server ${pct(s.serverCpu)} pg ${pct(s.postgresCpu)} generator ${pct(s.generatorCpu)} machine ${pct(s.machineBusy)}${s.messagesSent === null ? '' : `  mails ${s.messagesSent}`}${s.passed ? '' : '  ← over'}${s.failures.length ? `\n      ${s.failures.join('\n      ')}` : ''}`;
 }
 
 export function capacityTables(runs: readonly TargetRun[], settings: CapacitySettings): string {
   const lines = [
-    `Open-loop capacity at p99 ≤ ${TARGET_P99_MS} ms, latency from each request's due time (decision 044): rates from ${settings.startRate} req/s ×${settings.factor} per step of ${settings.stepSeconds} s until p99 passes ${TARGET_P99_MS} ms; ${settings.connections} keep-alive sockets per origin; a send in progress to ${fmt(settings.recipients)} contacts at ${settings.sendRate} messages/s into a loopback SMTP sink. Mix per 1,000 requests: ${MIX.map(([k, w]) => `${k} ${w}`).join(', ')}.`,
+    `Open-loop capacity at p99 ≤ ${TARGET_P99_MS} ms, latency from each request's due time (decision 044): rates from ${settings.startRate} req/s ×${settings.factor} per step of ${settings.stepSeconds} s until p99 passes ${TARGET_P99_MS} ms; ${settings.connections} keep-alive sockets per origin; ${settings.send ? `a send in progress to ${fmt(settings.recipients)} contacts at ${settings.sendRate} messages/s into a loopback SMTP sink` : 'no send in progress (BENCH_CAPACITY_SEND=false)'}. A run ends after two failed steps in a row. Mix per 1,000 requests: ${MIX.map(([k, w]) => `${k} ${w}`).join(', ')}.`,
     '',
-    '| server | capacity (req/s at p99 ≤ 25 ms) | p99 there | max RSS there (≤ 300 MB) | CPU there: server · PostgreSQL · generator · machine |',
-    '|---|---:|---:|---:|---|',
+    '| server | capacity (req/s at p99 ≤ 25 ms) | of bare | p99 there | max RSS there (≤ 300 MB) | CPU there: server · PostgreSQL · generator · machine |',
+    '|---|---:|---:|---:|---:|---|',
   ];
+  let bare: number | null = null;
   for (const run of runs) {
-    const at = run.steps.filter((s) => s.passed).at(-1);
+    if (run.name.startsWith('bare')) bare = run.capacity;
+    const at = run.steps.find((s) => s.passed && s.rate === run.capacity);
     lines.push(
-      `| ${run.name} | ${run.capacity === null ? 'below the first step' : fmt(run.capacity)}${run.note ? ` (${run.note})` : ''} | ${at ? `${fmt(at.all.p99Ms, 1)} ms` : '–'} | ${at ? `${mb(at.rssBytes)}${at.rssBytes !== null && at.rssBytes > RSS_TARGET_BYTES ? ' (over)' : ''}` : '–'} | ${at ? `${pct(at.serverCpu)} · ${pct(at.postgresCpu)} · ${pct(at.generatorCpu)} · ${pct(at.machineBusy)}` : '–'} |`,
+      `| ${run.name} | ${run.capacity === null ? 'below the first step' : fmt(run.capacity)}${run.note ? ` (${run.note})` : ''} | ${bare && run.capacity !== null && !run.name.startsWith('bare') ? (run.capacity / bare).toFixed(2) : '–'} | ${at ? `${fmt(at.all.p99Ms, 1)} ms` : '–'} | ${at ? `${mb(at.rssBytes)}${at.rssBytes !== null && at.rssBytes > RSS_TARGET_BYTES ? ' (over)' : ''}` : '–'} | ${at ? `${pct(at.serverCpu)} · ${pct(at.postgresCpu)} · ${pct(at.generatorCpu)} · ${pct(at.machineBusy)}` : '–'} |`,
     );
   }
   for (const run of runs) {
@@ -418,12 +465,12 @@ export function capacityTables(runs: readonly TargetRun[], settings: CapacitySet
       '',
       `${run.name}, every step (CPU as a share of one core; machine: all ${describeMachine(null).cores} cores, everyone's work):`,
       '',
-      '| offered req/s | answered req/s | p50 | p99 | max | errors | RSS max | CPU server | PostgreSQL | generator | machine | mails sent | load avg |',
-      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| offered req/s | answered req/s | p50 | p99 | max | errors | RSS max | CPU server | PostgreSQL | generator | generator lag p99 | machine | mails sent | load avg |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const s of run.steps)
       lines.push(
-        `| ${fmt(s.rate)}${s.passed ? '' : ' ✗'} | ${fmt(s.answeredPerSecond)} | ${fmt(s.all.p50Ms, 1)} ms | ${fmt(s.all.p99Ms, 1)} ms | ${fmt(s.all.maxMs)} ms | ${s.all.errors} | ${mb(s.rssBytes)} | ${pct(s.serverCpu)} | ${pct(s.postgresCpu)} | ${pct(s.generatorCpu)} | ${pct(s.machineBusy)} | ${s.messagesSent ?? '–'} | ${s.loadAverage.toFixed(1)} |`,
+        `| ${fmt(s.rate)}${s.passed ? '' : ' ✗'} | ${fmt(s.answeredPerSecond)} | ${fmt(s.all.p50Ms, 1)} ms | ${fmt(s.all.p99Ms, 1)} ms | ${fmt(s.all.maxMs)} ms | ${s.all.errors} | ${mb(s.rssBytes)} | ${pct(s.serverCpu)} | ${pct(s.postgresCpu)} | ${pct(s.generatorCpu)} | ${fmt(s.all.sendLagP99Ms, 1)} ms | ${pct(s.machineBusy)} | ${s.messagesSent ?? '–'} | ${s.loadAverage.toFixed(1)} |`,
       );
     const last = run.steps.at(-1);
     if (last) {
@@ -441,14 +488,9 @@ export function capacityTables(runs: readonly TargetRun[], settings: CapacitySet
 export async function benchCapacity(settings: CapacitySettings): Promise<TargetRun[]> {
   const generator = startGenerator();
   const sink = await startSinkProcess();
+  const bare = await startBareTarget();
   const runs: TargetRun[] = [];
   try {
-    const bare = await startBareTarget();
-    try {
-      runs.push(await measureTarget(bare, generator, settings));
-    } finally {
-      await bare.stop();
-    }
     for (const engine of settings.engines) {
       if (engine === 'postgres') {
         const probe = await probePostgres(settings.postgresUrl);
@@ -459,12 +501,18 @@ export async function benchCapacity(settings: CapacitySettings): Promise<TargetR
       }
       const spoor = await startSpoorTarget(engine, settings, sink);
       try {
-        runs.push(await measureTarget(spoor, generator, settings));
+        console.log(`\n${spoor.name}, stepped together with the bare server`);
+        const [bareRun, spoorRun] = await stepTogether([bare, spoor], generator, settings);
+        runs.push(
+          { ...bareRun!, name: `${bareRun!.name}, beside ${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}` },
+          spoorRun!,
+        );
       } finally {
         await spoor.stop();
       }
     }
   } finally {
+    await bare.stop();
     await generator.stop();
     await sink.stop();
   }
