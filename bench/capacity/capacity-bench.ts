@@ -13,6 +13,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { addMembers, MAX_MEMBERS_PER_REQUEST } from '../../src/lists/manage-lists.ts';
 import { openStorage } from '../../src/storage/database.ts';
 import { startBareEmailServer } from '../email/email-bench.ts';
 import { seedEmailSend } from '../email/email-load.ts';
@@ -161,7 +162,7 @@ interface Measured {
   stop(): Promise<void>;
 }
 
-/** Subscribes every recipient of the stored send to its list, so a new send to that list reaches them. */
+/** Subscribes every recipient of the stored send to its list (as the API's bulk add), so a new send to that list reaches them. */
 async function subscribeRecipients(databaseUrl: string, sendId: string): Promise<string> {
   const storage = openStorage(databaseUrl);
   try {
@@ -176,23 +177,9 @@ async function subscribeRecipients(databaseUrl: string, sendId: string): Promise
       .select('contact_id')
       .where('send_id', '=', sendId)
       .execute();
-    const now = Date.now();
-    for (let at = 0; at < recipients.length; at += 1000) {
-      await storage.db
-        .insertInto('list_members')
-        .values(
-          recipients.slice(at, at + 1000).map((r) => ({
-            list_id: listId,
-            contact_id: r.contact_id,
-            status: 'subscribed' as const,
-            source: 'api',
-            added_at: now,
-            unsubscribed_at: null,
-            unsubscribed_send_id: null,
-          })),
-        )
-        .execute();
-    }
+    const ids = recipients.map((r) => r.contact_id);
+    for (let at = 0; at < ids.length; at += MAX_MEMBERS_PER_REQUEST)
+      await addMembers(storage.db, listId, { contactIds: ids.slice(at, at + MAX_MEMBERS_PER_REQUEST) });
     return listId;
   } finally {
     await storage.close();
