@@ -149,7 +149,9 @@ export function WebhookEndpointPage({ id }: { id: string }) {
       header: 'Attempts',
       value: (d) => d.attempts,
       cell: (d) => {
-        const text = `${d.attempts}${d.lastStatus ? ` (last ${d.lastStatus})` : d.lastError ? ' (no answer)' : ''}`;
+        const tries = d.attempts === 1 ? '1 try' : `${d.attempts} tries`;
+        const last = d.lastStatus ? `, last answered ${d.lastStatus}` : d.lastError ? ', no answer' : '';
+        const text = `${tries}${last}`;
         return (
           <button
             type="button"
