@@ -155,7 +155,7 @@ describe('email insights for the dashboard', () => {
           type: 'email_sent',
           at: expect.any(String),
           id: `${sendId}.${ada}`,
-          send: { id: sendId, subject: 'Sale for {{ contact.first_name }}' },
+          send: { id: sendId, subject: 'Sale for Ada' },
           message: { id: message, name: 'Sale' },
           status: 'sent',
           response: expect.any(String),

@@ -813,7 +813,8 @@ describeEachEngine('email engagement', (engine) => {
         attributes: { before: 'subscribed', after: 'unsubscribed', source: 'unsubscribe_link' },
       });
       expect(items[2]).toMatchObject({
-        send: { id: fixture.sendId, subject: 'Spring sale, {{ contact.first_name }}' },
+        // The subject as the contact read it, rendered with their fields.
+        send: { id: fixture.sendId, subject: 'Spring sale, Reader 0' },
         message: { id: fixture.messageId, name: fixture.messageName },
         link: { position: 1, url: ARRIVALS, honeypot: false },
         machine: null,
