@@ -7,13 +7,13 @@
 // the bare server's per request, and their ratio. Not part of `npm run bench`: `npm run bench:light`,
 // which needs wrk (`apt-get install wrk`). Why it exists: decisions 008 and 043.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { utcDay } from '../../src/lib/time.ts';
 import { startBareEmailServer } from '../email/email-bench.ts';
 import { countEmailEvents, seedEmailSend } from '../email/email-load.ts';
 import { sliceOrder } from '../lib/paired.ts';
-import { type Child, freePort, owed, startChild } from '../lib/processes.ts';
+import { type Child, freePort, owed, type ProcessCpu, processCpu, startChild } from '../lib/processes.ts';
 import { type LightLoadSettings, loadLightLoadSettings, REPO_DIR, TMP_DIR } from '../lib/settings.ts';
 import { type SpoorChild, startSpoor } from '../lib/spoor-child.ts';
 import { settled } from './load-bench.ts';
@@ -28,12 +28,6 @@ interface WrkRun {
   errors: number;
 }
 
-/** CPU milliseconds a process has used so far: its event loop's thread, and all its other threads. */
-interface ProcessCpu {
-  mainMs: number;
-  otherMs: number;
-}
-
 interface Measured {
   runs: WrkRun[];
   cpu: ProcessCpu;
@@ -46,23 +40,6 @@ interface Row {
   target: Measured;
   /** Spoor only: events stored during the measured runs (page views, opens, clicks) against the answers. */
   stored?: { answered: number; stored: number; inFlight: number };
-}
-
-// /proc reports CPU time in USER_HZ ticks, which Linux fixes at 100 per second for user space.
-const MS_PER_TICK = 10;
-
-function processCpu(pid: number): ProcessCpu {
-  let mainMs = 0;
-  let otherMs = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start at "state"; utime and stime are 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ms = (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
-    if (Number(tid) === pid) mainMs += ms;
-    else otherMs += ms;
-  }
-  return { mainMs, otherMs };
 }
 
 /** What wrk drives: collect's page views for a website, or GETs of random paths from a file. */
