@@ -149,7 +149,9 @@ describeEachEngine('feed consumer', (engine) => {
     await stampMany(`f${run}`, 5);
     await allVisible();
     const before = stamps.reads.count;
-    expect(await consumeFeed(storage.db, feed, consumer({ idle: async () => true }), { pageSize: 2 })).toBe(0);
+    expect(await consumeFeed(storage.db, feed, consumer({ idle: async () => true }), { pageSize: 2 })).toBe(
+      0,
+    );
     expect(stamps.reads.count).toBe(before);
     expect(await handledIds()).toEqual([]);
     // Nothing is left for it afterwards: the cursor moved past every page.

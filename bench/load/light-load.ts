@@ -15,7 +15,7 @@ import { countEmailEvents, seedEmailSend } from '../email/email-load.ts';
 import { sliceOrder } from '../lib/paired.ts';
 import { type Child, freePort, owed, type ProcessCpu, processCpu, startChild } from '../lib/processes.ts';
 import { type LightLoadSettings, loadLightLoadSettings, REPO_DIR, TMP_DIR } from '../lib/settings.ts';
-import { type SpoorChild, startSpoor } from '../lib/spoor-child.ts';
+import { startSpoor } from '../lib/spoor-child.ts';
 import { settled } from './load-bench.ts';
 
 /** One wrk run, as bench/load/light-load.lua's done() reports it. */
