@@ -1,15 +1,15 @@
 // A/B of two Spoor builds on the hot paths (collect, open pixel, click; SQLite file, 64 connections): slices
-// alternate ABBA so the machine's drift hits both alike, and each build's CPU time (every thread) per
-// response is read from /proc, the figure that holds on a shared machine (decision 008). Usage: build both
-// trees (`npm run build` in each), then
+// alternate ABBA so the machine's drift hits both alike, and each build's CPU time per response is read
+// from /proc (its event loop's thread, and all threads), the figure that holds on a shared machine
+// (decision 008). Usage: build both trees (`npm run build` in each), then
 //   BASE=/path/to/base/tree NEW=/path/to/new/tree npx tsx bench/compare-builds.ts
 // Knobs: SLICES (default 6), SECONDS per slice (4), CONNECTIONS (64), ENDPOINTS (collect,pixel,click).
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGetLoad, seedEmailSend } from './email/email-load.ts';
 import { type LoadResult, mergeLoads, runLoad } from './lib/load.ts';
-import { type Child, freePort, startChild } from './lib/processes.ts';
+import { type Child, freePort, processCpu, startChild } from './lib/processes.ts';
 import { benchServerEnv, newApiKey } from './lib/spoor-child.ts';
 import { collectBodyMaker } from './load/collect-bodies.ts';
 
@@ -28,12 +28,6 @@ async function start(name: keyof typeof builds, databaseUrl: string, apiKey: str
     port,
     readyPath: '/healthz',
   });
-}
-
-/** CPU time (user + system, all threads) the process has used, in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'spoor-ab-'));
@@ -67,14 +61,19 @@ for (const endpoint of endpoints) {
   // Warm-up of both.
   for (const name of ['base', 'new']) await servers[name]!.run(99);
   const results: Record<string, LoadResult[]> = { base: [], new: [] };
-  const cpu: Record<string, number> = { base: 0, new: 0 };
+  const cpu: Record<string, { loop: number; all: number }> = {
+    base: { loop: 0, all: 0 },
+    new: { loop: 0, all: 0 },
+  };
   const pairs: number[] = [];
   for (let i = 0; i < SLICES; i++) {
     for (const name of i % 2 === 0 ? ['base', 'new'] : ['new', 'base']) {
       const pid = servers[name]!.child.process.pid!;
-      const before = cpuMs(pid);
+      const before = processCpu(pid);
       results[name]!.push(await servers[name]!.run(i));
-      cpu[name]! += cpuMs(pid) - before;
+      const after = processCpu(pid);
+      cpu[name]!.loop += after.mainMs - before.mainMs;
+      cpu[name]!.all += after.mainMs + after.otherMs - before.mainMs - before.otherMs;
     }
     pairs.push(results['new']![i]!.requestsPerSecond / results['base']![i]!.requestsPerSecond);
   }
@@ -84,7 +83,7 @@ for (const endpoint of endpoints) {
     `${endpoint} (${CONNECTIONS} conn, ${SLICES}×${SECONDS}s): base ${b.requestsPerSecond.toFixed(0)} req/s p99 ${b.p99Ms.toFixed(1)} ms errors ${b.errors}; ` +
       `new ${n.requestsPerSecond.toFixed(0)} req/s p99 ${n.p99Ms.toFixed(1)} ms errors ${n.errors}; new/base ${(n.requestsPerSecond / b.requestsPerSecond).toFixed(3)} ` +
       `(pairs ${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}); ` +
-      `CPU µs/request (all threads): base ${((cpu['base']! * 1000) / b.responses).toFixed(0)}, new ${((cpu['new']! * 1000) / n.responses).toFixed(0)}`,
+      `CPU µs/request (event loop / all threads): base ${((cpu['base']!.loop * 1000) / b.responses).toFixed(0)} / ${((cpu['base']!.all * 1000) / b.responses).toFixed(0)}, new ${((cpu['new']!.loop * 1000) / n.responses).toFixed(0)} / ${((cpu['new']!.all * 1000) / n.responses).toFixed(0)}`,
   );
   for (const s of Object.values(servers)) await s.child.stop();
 }

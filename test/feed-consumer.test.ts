@@ -19,10 +19,16 @@ function stampSource() {
     name: 'stamp',
     kinds: ['stamp'],
     ofContact: async () => [],
-    byIds: async (_db, ids) => ids.flatMap((id) => items.get(id) ?? []),
+    byIds: async (_db, ids) => {
+      reads.count += 1;
+      return ids.flatMap((id) => items.get(id) ?? []);
+    },
   };
+  const reads = { count: 0 };
   return {
     source,
+    /** How many times the feed read items of this source. */
+    reads,
     async stamp(db: Db, id: string) {
       items.set(id, {
         id,
@@ -137,6 +143,29 @@ describeEachEngine('feed consumer', (engine) => {
     await allVisible();
     await consumeFeed(storage.db, feed, consumer({ startAt: 'now' }));
     expect(await handledIds()).toEqual(later);
+  });
+
+  it('an idle consumer passes pages over without reading their items; one that wakes meanwhile reads the page', async () => {
+    await stampMany(`f${run}`, 5);
+    await allVisible();
+    const before = stamps.reads.count;
+    expect(await consumeFeed(storage.db, feed, consumer({ idle: async () => true }), { pageSize: 2 })).toBe(
+      0,
+    );
+    expect(stamps.reads.count).toBe(before);
+    expect(await handledIds()).toEqual([]);
+    // Nothing is left for it afterwards: the cursor moved past every page.
+    expect(await consumeFeed(storage.db, feed, consumer({ idle: async () => false }))).toBe(0);
+
+    // Idle when the page is read, not any more in the transaction that would move the cursor (a scoring
+    // version or a webhook endpoint made in between): the page is read again and handled, items and all.
+    name = `${name}-wakes`;
+    const ids = await stampMany(`g${run}`, 3);
+    await allVisible();
+    let asked = 0;
+    const waking = consumer({ idle: async () => ++asked === 1 });
+    expect(await consumeFeed(storage.db, feed, waking)).toBeGreaterThanOrEqual(3);
+    expect((await handledIds()).filter((id) => id.startsWith(`g${run}-`))).toEqual(ids);
   });
 
   it('two runs racing (two nodes) handle each item exactly once', async () => {

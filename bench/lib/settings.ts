@@ -121,6 +121,8 @@ export interface LightLoadSettings {
   /** Pairs of runs (bare, then the server measured, in ABBA order) per server. */
   rounds: number;
   connections: number;
+  /** Contacts of the stored send whose pixel and click URLs are fetched at random. */
+  recipients: number;
 }
 
 export function loadLightLoadSettings(env: Env = process.env): LightLoadSettings {
@@ -128,5 +130,6 @@ export function loadLightLoadSettings(env: Env = process.env): LightLoadSettings
     seconds: positiveInteger(env, 'BENCH_LIGHT_SECONDS', 4),
     rounds: positiveInteger(env, 'BENCH_LIGHT_ROUNDS', 4),
     connections: positiveInteger(env, 'BENCH_LIGHT_CONNECTIONS', 64),
+    recipients: positiveInteger(env, 'BENCH_LIGHT_RECIPIENTS', 20_000),
   };
 }

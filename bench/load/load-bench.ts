@@ -28,11 +28,16 @@ export function describeLoad(label: string, r: LoadResult): string {
 
 /** Waits until the report's page-view count stops moving (the last commits land after the load stops). */
 export async function settledPageviews(spoor: SpoorChild, websiteId: string, from: string): Promise<number> {
+  return settled(async () => (await spoor.report(websiteId, from, utcDay(Date.now()))).pageviews);
+}
+
+/** A count read until it stops moving (the last commits land just after a load stops). */
+export async function settled(read: () => Promise<number>): Promise<number> {
   let previous = -1;
   for (let i = 0; i < 50; i++) {
-    const { pageviews } = await spoor.report(websiteId, from, utcDay(Date.now()));
-    if (pageviews === previous) return pageviews;
-    previous = pageviews;
+    const count = await read();
+    if (count === previous) return count;
+    previous = count;
     await new Promise((r) => setTimeout(r, 200));
   }
   return previous;

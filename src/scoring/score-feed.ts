@@ -133,6 +133,7 @@ export function scoringConsumer(feed: InteractionRegistry, clock: Clock = Date.n
       .map((source) => source.name)
       .filter((name) => name !== SCORING_SOURCE),
     handle: (tx, items) => scoreItems(tx, items, clock()),
+    idle: async (db) => (await scoringVersions(db)).length === 0,
   };
 }
 

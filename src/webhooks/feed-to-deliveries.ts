@@ -42,5 +42,6 @@ export function webhookFeedConsumer(now: () => number = Date.now): FeedConsumer 
       }
       await insertDeliveries(tx, rows);
     },
+    idle: async (db) => (await receivingEndpoints(db)).length === 0,
   };
 }

@@ -6,7 +6,6 @@ import { media, noContent } from '../../api-contract.ts';
 import type { Config } from '../../config.ts';
 import { VISITOR_COOKIE } from '../../cookies/definitions.ts';
 import { signHandoff, withHandoff } from '../../identity/handoff.ts';
-import { redirectTargetOf } from '../../lib/destination-url.ts';
 import { AppError } from '../../lib/errors.ts';
 import { Memo } from '../../lib/memo.ts';
 import { outageLog } from '../../lib/outage-log.ts';
@@ -211,9 +210,9 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): En
         }
         reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex');
         if (link.honeypot) return reply.type('text/html; charset=utf-8').send(honeypotPage());
-        // Normalised again: a destination stored before saves were normalised must not make a 500.
-        const target = redirectTargetOf(link.url);
-        if (!target) return reply.code(422).type('text/html; charset=utf-8').send(unusableDestinationPage());
+        const { target, targetOrigin } = link;
+        if (!target || !targetOrigin)
+          return reply.code(422).type('text/html; charset=utf-8').send(unusableDestinationPage());
         if (!visitorId) return reply.redirect(target, 302);
         reply.header(
           'set-cookie',
@@ -222,8 +221,7 @@ export function engagementRoutes(app: FastifyInstance, deps: EngagementDeps): En
         // Browsers that block third-party cookies never send that cookie from the customer's site: a
         // short-lived handoff in the landing URL tells the site's script who this browser is (only for
         // pages that carry Spoor's script; another company's site gets the plain destination).
-        const destination = new URL(target);
-        if (!(await trackedOrigins.includes(destination.origin))) return reply.redirect(target, 302);
+        if (!(await trackedOrigins.includes(targetOrigin))) return reply.redirect(target, 302);
         return reply.redirect(withHandoff(target, signHandoff(secrets.seal, visitorId, Date.now())), 302);
       },
     });

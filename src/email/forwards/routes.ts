@@ -9,7 +9,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { media, noContent } from '../../api-contract.ts';
 import type { Config } from '../../config.ts';
 import { findContactRow } from '../../contacts/store.ts';
-import { redirectTargetOf } from '../../lib/destination-url.ts';
 import { Memo } from '../../lib/memo.ts';
 import {
   answerInvalidLink,
@@ -253,7 +252,7 @@ export function forwardRoutes(scope: FastifyInstance, deps: ForwardRoutesDeps): 
       await record(request, claims, 'click', link.honeypot);
       reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex');
       if (link.honeypot) return reply.type('text/html; charset=utf-8').send(honeypotPage());
-      const target = redirectTargetOf(link.url);
+      const { target } = link;
       if (!target) return reply.code(422).type('text/html; charset=utf-8').send(unusableDestinationPage());
       return reply.redirect(target, 302);
     },

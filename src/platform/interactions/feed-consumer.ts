@@ -27,6 +27,13 @@ export interface FeedConsumer {
    * Throwing rolls both back; the page is read again on the next run.
    */
   handle(tx: Db, items: readonly Interaction[]): Promise<void>;
+  /**
+   * True when handling items would do nothing now (scoring without a model version, webhooks without a
+   * receiving endpoint): the consumer then passes pages over without reading their items, which is most
+   * of a page's cost (decision 043). Asked again in the transaction that moves the cursor, so a version or
+   * endpoint made meanwhile misses nothing: the page is then read again, items and all.
+   */
+  idle?(db: Db): Promise<boolean>;
 }
 
 export interface ConsumeOptions {
@@ -69,10 +76,12 @@ export async function consumeFeed(
   );
   let handled = 0;
   for (;;) {
-    const page = await interactionsAfter(db, sources, { limit: pageSize, after: cursor });
+    const idle = (await consumer.idle?.(db)) ?? false;
+    const page = await interactionsAfter(db, sources, { limit: pageSize, after: cursor, rowsOnly: idle });
     if (page.nextCursor === cursor) return handled;
     const from = cursor;
-    await db.transaction().execute(async (tx) => {
+    const passed = await db.transaction().execute(async (tx) => {
+      if (idle && !(await consumer.idle?.(tx))) return false;
       if (page.items.length > 0) await consumer.handle(tx, page.items);
       const moved = await moveFeedConsumer(tx, consumer.name, {
         from,
@@ -80,7 +89,9 @@ export async function consumeFeed(
         handled: page.items.length,
       });
       if (!moved) throw new FeedCursorMoved(consumer.name);
+      return true;
     });
+    if (!passed) continue;
     cursor = page.nextCursor;
     handled += page.items.length;
     if (!page.more || options.signal?.aborted) return handled;

@@ -17,7 +17,12 @@ export interface FeedPage {
 export async function interactionsAfter(
   db: Db,
   sources: readonly InteractionSource[],
-  query: { limit: number; after?: string | undefined },
+  query: {
+    limit: number;
+    after?: string | undefined;
+    /** Read the log only, not the items (a consumer with nothing to do passes the page over). */
+    rowsOnly?: boolean;
+  },
 ): Promise<FeedPage> {
   const after = query.after ? decodeFeedCursor(query.after) : FEED_START;
   const rows = await logAfter(
@@ -28,13 +33,14 @@ export async function interactionsAfter(
   );
   const page = rows.slice(0, query.limit);
   const found = new Map<string, Interaction>();
-  await Promise.all(
-    sources.map(async (source) => {
-      const ids = page.filter((row) => row.source === source.name).map((row) => row.itemId);
-      if (ids.length === 0) return;
-      for (const item of await source.byIds(db, ids)) found.set(`${source.name}\u0000${item.id}`, item);
-    }),
-  );
+  if (!query.rowsOnly)
+    await Promise.all(
+      sources.map(async (source) => {
+        const ids = page.filter((row) => row.source === source.name).map((row) => row.itemId);
+        if (ids.length === 0) return;
+        for (const item of await source.byIds(db, ids)) found.set(`${source.name}\u0000${item.id}`, item);
+      }),
+    );
   // An item erased since it was logged is passed over; the cursor still moves past its row.
   const items = page.flatMap((row) => found.get(`${row.source}\u0000${row.itemId}`) ?? []);
   const last = page.at(-1);
