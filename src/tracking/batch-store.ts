@@ -1,8 +1,8 @@
 // The tracking hot path's store, written once: for a batch of page views and engaged time it reads what
 // the batch needs, lets the pure planner decide (batch-plan.ts) and writes the plan, all in one
 // transaction. It is a statement program (storage/statements.ts): the SQLite writer thread runs it on its
-// own connection (`threadBatchStore`), the in-process path — PostgreSQL, and SQLite `:memory:` — through
-// Kysely (`commitBatch`). The rules are the same on both engines; what differs is the shape of the
+// own connection (`threadBatchStore`), the in-process path (`commitBatch`) on a raw PostgreSQL client with
+// its statements pipelined (runOnPostgres, decision 042), or through Kysely on SQLite `:memory:`. The rules are the same on both engines; what differs is the shape of the
 // statements, and that difference lives here, beside each statement:
 // - SQLite: one row per statement, with fixed text, so the thread prepares each statement once and
 //   reuses it (decision 004: compiling list-sized SQL per batch cost the thread more than SQLite's work);

@@ -1,8 +1,8 @@
 // Email engagement's hot-path store, written once: one batch of opens, clicks and unsubscribes in one
 // transaction — read what the hits need, classify them (engagement-plan.ts), write the plan, link browsers,
 // unsubscribe — as one statement program (storage/statements.ts). The SQLite writer thread runs it on its
-// own connection (openThreadStore); the in-process path runs it through Kysely (commitHits: PostgreSQL,
-// and SQLite :memory:). Where the engines want different SQL, the program asks its dialect:
+// own connection (openThreadStore); the in-process path (commitHits) on a raw PostgreSQL client with its
+// statements pipelined (runOnPostgres, decision 042), or through Kysely on SQLite :memory:. Where the engines want different SQL, the program asks its dialect:
 // - SQLite: per-row statements whose text never changes, each prepared once per connection and run per
 //   row (decision 004: Kysely building and compiling each batch's list-sized SQL cost the thread more
 //   than SQLite's own work). The thread also remembers recipients between batches (recipient-cache.ts).
