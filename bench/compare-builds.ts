@@ -3,12 +3,16 @@
 // from /proc (its event loop's thread, and all threads), the figure that holds on a shared machine
 // (decision 008). Usage: build both trees (`npm run build` in each), then
 //   BASE=/path/to/base/tree NEW=/path/to/new/tree npx tsx bench/compare-builds.ts
-// Knobs: SLICES (default 6), SECONDS per slice (4), CONNECTIONS (64), ENDPOINTS (collect,pixel,click).
-import { mkdtempSync } from 'node:fs';
+// Knobs: SLICES (default 6), SECONDS per slice (4), CONNECTIONS (64), ENDPOINTS (collect,pixel,click),
+// ENGINE (sqlite, or postgres: each build on its own schema of SPOOR_BENCH_POSTGRES_URL, dropped after; the
+// CPU per request then adds the PostgreSQL backends' CPU, which runs on the same cores).
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGetLoad, seedEmailSend } from './email/email-load.ts';
 import { type LoadResult, mergeLoads, runLoad } from './lib/load.ts';
+import { createSchema, dropSchema, urlWithSearchPath } from './lib/postgres.ts';
+import { processCpuMs } from './lib/proc.ts';
 import { type Child, freePort, processCpu, startChild } from './lib/processes.ts';
 import { benchServerEnv, newApiKey } from './lib/spoor-child.ts';
 import { collectBodyMaker } from './load/collect-bodies.ts';
@@ -18,6 +22,56 @@ const SLICES = Number(process.env['SLICES'] ?? 6);
 const SECONDS = Number(process.env['SECONDS'] ?? 4);
 const CONNECTIONS = Number(process.env['CONNECTIONS'] ?? 64);
 const endpoints = (process.env['ENDPOINTS'] ?? 'collect,pixel,click').split(',');
+const ENGINE = process.env['ENGINE'] ?? 'sqlite';
+const POSTGRES_URL = process.env['SPOOR_BENCH_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
+const schemas: string[] = [];
+
+/** A database for one build and endpoint: a SQLite file, or a PostgreSQL schema of its own. */
+async function databaseFor(endpoint: string, name: string): Promise<string> {
+  if (ENGINE !== 'postgres') return `sqlite:${join(dir, `${endpoint}-${name}.db`)}`;
+  const schema = `spoor_ab_${endpoint}_${name}_${process.pid}`;
+  await createSchema(POSTGRES_URL, schema);
+  schemas.push(schema);
+  return urlWithSearchPath(POSTGRES_URL, schema);
+}
+
+/**
+ * CPU time of the PostgreSQL backends serving a process (other work on the server is not counted): its
+ * TCP connections to port 5432 by local port, matched to the backends, whose title names the client's
+ * address and port.
+ */
+function postgresCpu(pid: number): Map<number, number> {
+  const cpu = new Map<number, number>();
+  if (ENGINE !== 'postgres') return cpu;
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (link.startsWith('socket:[')) inodes.add(link.slice(8, -1));
+    } catch {}
+  }
+  const ports = new Set<number>();
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10 || !inodes.has(f[9]!) || !f[2]!.endsWith(':1538')) continue;
+    ports.add(Number.parseInt(f[1]!.split(':')[1]!, 16));
+  }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const port = /^postgres: .*\((\d+)\)/.exec(title)?.[1];
+      if (port && ports.has(Number(port))) cpu.set(Number(entry), processCpuMs(Number(entry)) ?? 0);
+    } catch {}
+  }
+  return cpu;
+}
+
+function cpuSince(pid: number, before: Map<number, number>): number {
+  let sum = 0;
+  for (const [backend, ms] of postgresCpu(pid)) sum += ms - (before.get(backend) ?? ms);
+  return sum;
+}
 
 async function start(name: keyof typeof builds, databaseUrl: string, apiKey: string): Promise<Child> {
   const port = await freePort();
@@ -34,7 +88,7 @@ const dir = mkdtempSync(join(tmpdir(), 'spoor-ab-'));
 for (const endpoint of endpoints) {
   const servers: Record<string, { child: Child; run: (seed: number) => Promise<LoadResult> }> = {};
   for (const name of ['base', 'new'] as const) {
-    const url = `sqlite:${join(dir, `${endpoint}-${name}.db`)}`;
+    const url = await databaseFor(endpoint, name);
     const apiKey = newApiKey();
     if (endpoint === 'collect') {
       const child = await start(name, url, apiKey);
@@ -65,15 +119,18 @@ for (const endpoint of endpoints) {
     base: { loop: 0, all: 0 },
     new: { loop: 0, all: 0 },
   };
+  const pgCpu: Record<string, number> = { base: 0, new: 0 };
   const pairs: number[] = [];
   for (let i = 0; i < SLICES; i++) {
     for (const name of i % 2 === 0 ? ['base', 'new'] : ['new', 'base']) {
       const pid = servers[name]!.child.process.pid!;
       const before = processCpu(pid);
+      const pgBefore = postgresCpu(pid);
       results[name]!.push(await servers[name]!.run(i));
       const after = processCpu(pid);
       cpu[name]!.loop += after.mainMs - before.mainMs;
       cpu[name]!.all += after.mainMs + after.otherMs - before.mainMs - before.otherMs;
+      pgCpu[name]! += cpuSince(pid, pgBefore);
     }
     pairs.push(results['new']![i]!.requestsPerSecond / results['base']![i]!.requestsPerSecond);
   }
@@ -83,8 +140,12 @@ for (const endpoint of endpoints) {
     `${endpoint} (${CONNECTIONS} conn, ${SLICES}×${SECONDS}s): base ${b.requestsPerSecond.toFixed(0)} req/s p99 ${b.p99Ms.toFixed(1)} ms errors ${b.errors}; ` +
       `new ${n.requestsPerSecond.toFixed(0)} req/s p99 ${n.p99Ms.toFixed(1)} ms errors ${n.errors}; new/base ${(n.requestsPerSecond / b.requestsPerSecond).toFixed(3)} ` +
       `(pairs ${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}); ` +
-      `CPU µs/request (event loop / all threads): base ${((cpu['base']!.loop * 1000) / b.responses).toFixed(0)} / ${((cpu['base']!.all * 1000) / b.responses).toFixed(0)}, new ${((cpu['new']!.loop * 1000) / n.responses).toFixed(0)} / ${((cpu['new']!.all * 1000) / n.responses).toFixed(0)}`,
+      `CPU µs/request (event loop / all threads): base ${((cpu['base']!.loop * 1000) / b.responses).toFixed(0)} / ${((cpu['base']!.all * 1000) / b.responses).toFixed(0)}, new ${((cpu['new']!.loop * 1000) / n.responses).toFixed(0)} / ${((cpu['new']!.all * 1000) / n.responses).toFixed(0)}` +
+      (ENGINE === 'postgres'
+        ? `; PostgreSQL backends' CPU µs/request: base ${((pgCpu['base']! * 1000) / b.responses).toFixed(0)}, new ${((pgCpu['new']! * 1000) / n.responses).toFixed(0)}`
+        : ''),
   );
   for (const s of Object.values(servers)) await s.child.stop();
 }
+for (const schema of schemas) await dropSchema(POSTGRES_URL, schema);
 process.exit(0);

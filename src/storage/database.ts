@@ -18,6 +18,11 @@ export interface Storage {
   sqliteMaxSizeMb?: number;
   /** PostgreSQL only: the pool's connections right now (read by /metrics). */
   poolStats?: () => { total: number; idle: number; waiting: number };
+  /**
+   * PostgreSQL only: the pool behind `db`, for the hot paths' transactions, which run on a raw client
+   * with their statements pipelined (storage/statements.ts runOnPostgres; decision 042).
+   */
+  pgPool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -127,6 +132,7 @@ function openPostgres(url: string, options: OpenOptions): Storage {
     db,
     engine: 'postgres',
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    pgPool: pool,
     close: () => db.destroy(),
   };
 }

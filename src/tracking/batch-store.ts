@@ -1,8 +1,8 @@
 // The tracking hot path's store, written once: for a batch of page views and engaged time it reads what
 // the batch needs, lets the pure planner decide (batch-plan.ts) and writes the plan, all in one
 // transaction. It is a statement program (storage/statements.ts): the SQLite writer thread runs it on its
-// own connection (`threadBatchStore`), the in-process path — PostgreSQL, and SQLite `:memory:` — through
-// Kysely (`commitBatch`). The rules are the same on both engines; what differs is the shape of the
+// own connection (`threadBatchStore`), the in-process path (`commitBatch`) on a raw PostgreSQL client with
+// its statements pipelined (runOnPostgres, decision 042), or through Kysely on SQLite `:memory:`. The rules are the same on both engines; what differs is the shape of the
 // statements, and that difference lives here, beside each statement:
 // - SQLite: one row per statement, with fixed text, so the thread prepares each statement once and
 //   reuses it (decision 004: compiling list-sized SQL per batch cost the thread more than SQLite's work);
@@ -26,12 +26,14 @@ import type {
 } from '../storage/schema.ts';
 import {
   all,
-  change,
+  allTogether,
   changeEach,
   firstEach,
   runOnDb,
+  runOnPostgres,
   runOnSqlite,
   type StatementProgram,
+  write,
 } from '../storage/statements.ts';
 import {
   type BatchState,
@@ -57,9 +59,10 @@ export interface CommittedBatch {
 
 /** One batch of events, one transaction, in process (PostgreSQL, SQLite `:memory:`). */
 export async function commitBatch(storage: Storage, events: TrackingEvent[]): Promise<IngestOutcome[]> {
-  const { outcomes } = await storage.db
-    .transaction()
-    .execute((tx) => runOnDb(tx, batchStatements(events, storage.engine, null)));
+  const program = batchStatements(events, storage.engine, null);
+  // PostgreSQL: a raw client, the statements pipelined (decision 042).
+  if (storage.pgPool) return (await runOnPostgres(storage.pgPool, program)).outcomes;
+  const { outcomes } = await storage.db.transaction().execute((tx) => runOnDb(tx, program));
   return outcomes;
 }
 
@@ -293,12 +296,23 @@ function* recall<V>(
   }
 }
 
-/** PostgreSQL: one statement per kind of row, whatever the batch's size. */
+/**
+ * PostgreSQL: one statement per kind of row, whatever the batch's size, sent in two round trips (three
+ * when an engaged-time event names a browser no event of the batch does): the page views with the
+ * aliases of the events' browsers, then the browsers' lock with the reads it guards (runOnPostgres).
+ */
 function* loadSets(events: readonly TrackingEvent[]): StatementProgram<BatchState> {
   const pageviews = new Map<string, KnownPageview>();
   const websiteIds = [...new Set(events.map((e) => e.websiteId))];
   const eventIds = [...new Set(events.map(pageviewKey))];
-  for (const row of yield* all(READ.postgres.pageviews, [websiteIds, eventIds])) {
+  const eventBrowsers = candidateVisitorIds(events, pageviews);
+  const [pageviewRows, aliasRows] = (yield* allTogether([
+    [READ.postgres.pageviews, [websiteIds, eventIds]],
+    ...(eventBrowsers.size > 0
+      ? ([[READ.postgres.aliases, [[...eventBrowsers]]]] as [string, unknown[]][])
+      : []),
+  ])) as [Row[], Row[] | undefined];
+  for (const row of pageviewRows) {
     const pageview = knownPageview(row);
     pageviews.set(`${pageview.websiteId}|${pageview.eventId}`, pageview);
   }
@@ -309,27 +323,33 @@ function* loadSets(events: readonly TrackingEvent[]): StatementProgram<BatchStat
   const latestVisits = new Map<string, KnownVisit>();
   if (candidateIds.size === 0) return { visitors, aliases, latestVisits, pageviews };
 
-  for (const row of yield* all(READ.postgres.aliases, [[...candidateIds]]))
-    aliases.set(row['alias_id'] as string, row['visitor_id'] as string);
+  for (const row of aliasRows ?? []) aliases.set(row['alias_id'] as string, row['visitor_id'] as string);
+  // Browsers only the stored page views name (engaged time of a page view whose event has no cookie).
+  const unread = [...candidateIds].filter((id) => !eventBrowsers.has(id));
+  if (unread.length > 0)
+    for (const row of yield* all(READ.postgres.aliases, [unread]))
+      aliases.set(row['alias_id'] as string, row['visitor_id'] as string);
   const visitorIds = [...new Set([...candidateIds, ...aliases.values()])].sort();
-  yield* all(READ.postgres.lockBrowsers, [visitorIds]);
-  for (const row of yield* all(READ.postgres.visitors, [visitorIds]))
-    visitors.set(row['id'] as string, knownVisitor(row));
-
-  if (visitors.size > 0) {
-    const { since } = reachOf(events);
-    const keyVisitors: string[] = [];
-    const keyWebsites: string[] = [];
-    for (const visitorId of visitors.keys()) {
-      for (const websiteId of websiteIds) {
-        keyVisitors.push(visitorId);
-        keyWebsites.push(websiteId);
-      }
+  const { since } = reachOf(events);
+  const keyVisitors: string[] = [];
+  const keyWebsites: string[] = [];
+  for (const visitorId of visitorIds) {
+    for (const websiteId of websiteIds) {
+      keyVisitors.push(visitorId);
+      keyWebsites.push(websiteId);
     }
-    for (const row of yield* all(READ.postgres.latestVisits, [keyVisitors, keyWebsites, since])) {
-      const visit = knownVisit(row);
-      latestVisits.set(`${visit.visitorId}|${visit.websiteId}`, visit);
-    }
+  }
+  // The lock first, then what it guards (each read after it: the rows it waited for are visible).
+  const [, visitorRows, visitRows] = (yield* allTogether([
+    [READ.postgres.lockBrowsers, [visitorIds]],
+    [READ.postgres.visitors, [visitorIds]],
+    [READ.postgres.latestVisits, [keyVisitors, keyWebsites, since]],
+  ])) as [Row[], Row[], Row[]];
+  for (const row of visitorRows) visitors.set(row['id'] as string, knownVisitor(row));
+  for (const row of visitRows) {
+    const visit = knownVisit(row);
+    // As on SQLite, a stored browser's visits only.
+    if (visitors.has(visit.visitorId)) latestVisits.set(`${visit.visitorId}|${visit.websiteId}`, visit);
   }
   return { visitors, aliases, latestVisits, pageviews };
 }
@@ -348,19 +368,23 @@ interface RowsWrite<R> {
   values(row: R): unknown[];
 }
 
-/** An insert: its columns (with their PostgreSQL types, for the arrays), what a conflict does, a row's values. */
+/**
+ * An insert: its columns (with their PostgreSQL types, for the arrays), what a conflict does (on each
+ * engine if they differ), a row's values.
+ */
 function insert<R>(
   table: string,
   columns: Record<string, 'text' | 'bigint' | 'integer'>,
-  onConflict: string,
+  onConflict: string | { sqlite: string; postgres: string },
   values: (row: R) => unknown[],
 ): RowsWrite<R> {
   const names = Object.keys(columns).join(', ');
   const placeholders = Object.keys(columns).map(() => '?');
   const arrays = Object.values(columns).map((type) => `?::${type}[]`);
+  const conflict = typeof onConflict === 'string' ? { sqlite: onConflict, postgres: onConflict } : onConflict;
   return {
-    sqlite: `insert into ${table} (${names}) values (${placeholders.join(', ')}) ${onConflict}`,
-    postgres: `insert into ${table} (${names}) select * from unnest(${arrays.join(', ')}) ${onConflict}`,
+    sqlite: `insert into ${table} (${names}) values (${placeholders.join(', ')}) ${conflict.sqlite}`,
+    postgres: `insert into ${table} (${names}) select * from unnest(${arrays.join(', ')}) ${conflict.postgres}`,
     values,
   };
 }
@@ -446,7 +470,8 @@ const WRITE = {
       v.contact_id,
     ],
   ),
-  // A page view another writer stored first is not inserted again: the batch fails and is retried.
+  // A page view another writer stored first is not inserted again: the batch fails and is retried (on
+  // PostgreSQL by the unique key's violation itself, so the insert need not be waited for).
   pageview: insert<PageviewsTable>(
     'pageviews',
     {
@@ -464,7 +489,7 @@ const WRITE = {
       bot_reason: 'text',
       anonymous: 'integer',
     },
-    'on conflict (website_id, event_id) do nothing',
+    { sqlite: 'on conflict (website_id, event_id) do nothing', postgres: '' },
     (p) => [
       p.website_id,
       p.event_id,
@@ -591,32 +616,39 @@ export function* writePlanStatements(plan: WritePlan, now: number, engine: Engin
     engine === 'postgres' ? entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : entries;
   const ordered = <T>(map: Map<string, T>): T[] =>
     engine === 'postgres' ? byKey([...map.entries()]).map(([, v]) => v) : [...map.values()];
-  const write = <R>(spec: RowsWrite<R>, rows: readonly R[]) => writeRows(spec, rows, engine);
-  yield* write(WRITE.visitor, plan.newVisitors);
-  yield* write(WRITE.alias, plan.newAliases);
+  const rowsWrite = <R>(spec: RowsWrite<R>, rows: readonly R[]) => writeRows(spec, rows, engine);
+  yield* rowsWrite(WRITE.visitor, plan.newVisitors);
+  yield* rowsWrite(WRITE.alias, plan.newAliases);
   const touched = [...plan.touchedVisitors].map((id): [string, { id: string; now: number }] => [
     id,
     { id, now },
   ]);
-  yield* write(
+  yield* rowsWrite(
     WRITE.touchVisitor,
     byKey(touched).map(([, t]) => t),
   );
-  yield* write(WRITE.visit, plan.newVisits);
-  yield* write(WRITE.incrementVisit, byKey([...plan.visitIncrements]));
-  // A page view another writer stored first is not inserted again: the batch fails and is retried.
-  if ((yield* write(WRITE.pageview, plan.newPageviews)) !== plan.newPageviews.length)
+  yield* rowsWrite(WRITE.visit, plan.newVisits);
+  yield* rowsWrite(WRITE.incrementVisit, byKey([...plan.visitIncrements]));
+  // A page view another writer stored first is not inserted again: the batch fails and is retried. On
+  // PostgreSQL the insert itself fails (the unique key), on SQLite its count tells.
+  if (
+    (yield* rowsWrite(WRITE.pageview, plan.newPageviews)) !== plan.newPageviews.length &&
+    engine === 'sqlite'
+  )
     throw new ConcurrentDuplicateError('A page view was stored concurrently.');
-  yield* write(WRITE.raiseEngaged, ordered(plan.pageviewEngaged));
-  yield* write(WRITE.stats, ordered(plan.dailyStats));
-  yield* write(WRITE.pages, ordered(plan.dailyPages));
-  yield* write(WRITE.referrers, ordered(plan.dailyReferrers));
-  yield* write(WRITE.campaigns, ordered(plan.dailyCampaigns));
-  yield* write(WRITE.entryPages, ordered(plan.dailyEntryPages));
-  yield* write(WRITE.sketch, ordered(plan.sketch));
+  yield* rowsWrite(WRITE.raiseEngaged, ordered(plan.pageviewEngaged));
+  yield* rowsWrite(WRITE.stats, ordered(plan.dailyStats));
+  yield* rowsWrite(WRITE.pages, ordered(plan.dailyPages));
+  yield* rowsWrite(WRITE.referrers, ordered(plan.dailyReferrers));
+  yield* rowsWrite(WRITE.campaigns, ordered(plan.dailyCampaigns));
+  yield* rowsWrite(WRITE.entryPages, ordered(plan.dailyEntryPages));
+  yield* rowsWrite(WRITE.sketch, ordered(plan.sketch));
 }
 
-/** Rows written the engine's way (RowsWrite); returns how many rows changed. */
+/**
+ * Rows written the engine's way (RowsWrite); returns how many rows changed on SQLite (on PostgreSQL the
+ * write is not waited for: `write`, counted as every row).
+ */
 function* writeRows<R>(spec: RowsWrite<R>, rows: readonly R[], engine: Engine): StatementProgram<number> {
   if (rows.length === 0) return 0;
   if (engine !== 'postgres') return yield* changeEach(spec.sqlite, rows.map(spec.values));
@@ -629,5 +661,6 @@ function* writeRows<R>(spec: RowsWrite<R>, rows: readonly R[], engine: Engine): 
       columns[i]?.push(values[i]);
     }
   }
-  return yield* change(spec.postgres, columns);
+  yield* write(spec.postgres, columns);
+  return rows.length;
 }

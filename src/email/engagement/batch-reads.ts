@@ -4,7 +4,7 @@
 // PostgreSQL a fixed number of set-based reads whatever the batch's size.
 
 import type { EmailEventKind } from '../../storage/schema.ts';
-import { all, first, type StatementProgram } from '../../storage/statements.ts';
+import { all, allTogether, first, type StatementProgram } from '../../storage/statements.ts';
 import type { EngagementHit } from './engagement-hit.ts';
 import { type KnownEvent, type PlanState, recentKey, recipientOf } from './engagement-plan.ts';
 import { forgetBefore, type RecipientCache, type RecipientFacts } from './recipient-cache.ts';
@@ -199,24 +199,41 @@ function* readRecipient(hit: EngagementHit): StatementProgram<RecipientFacts> {
 
 const unique = <T>(values: Iterable<T>) => [...new Set(values)];
 
-/** PostgreSQL: the batch's sends, recipients, tallies and recent events, four reads whatever its size. */
+/**
+ * PostgreSQL: the batch's sends, recipients, tallies and recent events, four reads after the lock whatever
+ * its size, sent together (one round trip in runOnPostgres).
+ */
 export function* readAtOnce(
   hits: readonly EngagementHit[],
   trackingDefault: boolean,
 ): StatementProgram<Read> {
   const sendIds = unique(hits.map((hit) => hit.sendId));
   const recipientKeys = unique(hits.map((hit) => hit.recipientKey));
-  yield* all(POSTGRES.lockRecipients, [recipientKeys]);
+  const { clicking, since } = lookBack(hits);
+  const clicks = hits.filter((hit) => hit.kind === 'click');
+  // One round trip on PostgreSQL: the lock, then the reads it guards (each after it, in order).
+  const [, sendRows, recipientRows, tallyRows, recentRows] = (yield* allTogether([
+    [POSTGRES.lockRecipients, [recipientKeys]],
+    [POSTGRES.sends, [sendIds]],
+    [POSTGRES.recipients, [sendIds, unique(hits.map((hit) => hit.contactId))]],
+    [POSTGRES.tallies, [sendIds, recipientKeys]],
+    ...(clicking.size > 0
+      ? ([
+          [
+            POSTGRES.recent,
+            [unique(clicks.map((hit) => hit.sendId)), unique(clicks.map((hit) => hit.recipientKey)), since],
+          ],
+        ] as [string, unknown[]][])
+      : []),
+  ])) as Row[][];
   const state = emptyState();
-  for (const row of yield* all(POSTGRES.sends, [sendIds]))
+  for (const row of sendRows ?? [])
     state.sends.set(row['id'] as string, { listIds: parseListIds(row['list_ids'] as string) });
   const found = new Map<string, Row>();
-  const recipientRows = yield* all(POSTGRES.recipients, [sendIds, unique(hits.map((hit) => hit.contactId))]);
-  for (const row of recipientRows)
+  for (const row of recipientRows ?? [])
     found.set(recipientOf(row['send_id'] as string, row['contact_id'] as string), row);
   const tallies = new Map<string, Map<string, { human: number; machine: number }>>();
-  const tallyRows = yield* all(POSTGRES.tallies, [sendIds, recipientKeys]);
-  for (const t of tallyRows) {
+  for (const t of tallyRows ?? []) {
     const key = recentKey(t['send_id'] as string, t['recipient_key'] as string);
     let scopes = tallies.get(key);
     if (!scopes) {
@@ -225,21 +242,12 @@ export function* readAtOnce(
     }
     scopes.set(t['scope'] as string, { human: Number(t['human']), machine: Number(t['machine']) });
   }
-  const { clicking, since } = lookBack(hits);
   const recent = new Map<string, KnownEvent[]>();
-  if (clicking.size > 0) {
-    const clicks = hits.filter((hit) => hit.kind === 'click');
-    const rows = yield* all(POSTGRES.recent, [
-      unique(clicks.map((hit) => hit.sendId)),
-      unique(clicks.map((hit) => hit.recipientKey)),
-      since,
-    ]);
-    for (const row of rows) {
-      const key = recentKey(row['send_id'] as string, row['recipient_key'] as string);
-      const list = recent.get(key);
-      if (list) list.push(knownEvent(row));
-      else recent.set(key, [knownEvent(row)]);
-    }
+  for (const row of recentRows ?? []) {
+    const key = recentKey(row['send_id'] as string, row['recipient_key'] as string);
+    const list = recent.get(key);
+    if (list) list.push(knownEvent(row));
+    else recent.set(key, [knownEvent(row)]);
   }
   const recipients = new Map<string, RecipientFacts>();
   for (const hit of hits) {

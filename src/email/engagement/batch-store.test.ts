@@ -12,7 +12,7 @@ import { waitFor } from '../../../test/support/wait-for.ts';
 import { sqliteWriterBacklog } from '../../platform/metrics/metrics.ts';
 import { openSqliteConnection, openStorage, type Storage } from '../../storage/database.ts';
 import { migrateToLatest } from '../../storage/migrate.ts';
-import { runOnDb, type Statement, type StatementProgram } from '../../storage/statements.ts';
+import { runOnDb, type Statement, type StatementProgram, textOf } from '../../storage/statements.ts';
 import { COUNTER } from '../counters/counter-names.ts';
 import { batchStatements, commitHits, openThreadStore } from './batch-store.ts';
 import type { EngagementHit, HitOutcome } from './engagement-hit.ts';
@@ -362,7 +362,7 @@ describe('the engagement store, every way it runs', () => {
       const small = await statementsOf(open, one);
       const big = await statementsOf(open, four);
       // Fixed texts: on SQLite each is prepared once per connection, on PostgreSQL each is one statement.
-      expect(new Set(big.map((s) => s.sql))).toEqual(new Set(small.map((s) => s.sql)));
+      expect(new Set(big.map(textOf))).toEqual(new Set(small.map(textOf)));
       // PostgreSQL reads and writes the batch set-based: as many statements for four recipients as for one.
       if (engine === 'PostgreSQL') expect(big).toHaveLength(small.length);
       else expect(big.length).toBeGreaterThan(small.length);

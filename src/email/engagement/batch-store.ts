@@ -1,8 +1,8 @@
 // Email engagement's hot-path store, written once: one batch of opens, clicks and unsubscribes in one
 // transaction — read what the hits need, classify them (engagement-plan.ts), write the plan, link browsers,
 // unsubscribe — as one statement program (storage/statements.ts). The SQLite writer thread runs it on its
-// own connection (openThreadStore); the in-process path runs it through Kysely (commitHits: PostgreSQL,
-// and SQLite :memory:). Where the engines want different SQL, the program asks its dialect:
+// own connection (openThreadStore); the in-process path (commitHits) on a raw PostgreSQL client with its
+// statements pipelined (runOnPostgres, decision 042), or through Kysely on SQLite :memory:. Where the engines want different SQL, the program asks its dialect:
 // - SQLite: per-row statements whose text never changes, each prepared once per connection and run per
 //   row (decision 004: Kysely building and compiling each batch's list-sized SQL cost the thread more
 //   than SQLite's own work). The thread also remembers recipients between batches (recipient-cache.ts).
@@ -15,7 +15,14 @@ import { linkBrowserStatements } from '../../identity/store.ts';
 import { isWellFormedId, newId } from '../../lib/ids.ts';
 import { unsubscribeStatements } from '../../lists/store.ts';
 import type { Engine, Storage } from '../../storage/database.ts';
-import { change, changeEach, runOnDb, runOnSqlite, type StatementProgram } from '../../storage/statements.ts';
+import {
+  changeEach,
+  runOnDb,
+  runOnPostgres,
+  runOnSqlite,
+  type StatementProgram,
+  write,
+} from '../../storage/statements.ts';
 import { LOOKED_BACK, readAtOnce, readOneByOne } from './batch-reads.ts';
 import type { EngagementHit, HitOutcome } from './engagement-hit.ts';
 import { type EngagementWrites, planEngagement } from './engagement-plan.ts';
@@ -62,10 +69,10 @@ export async function commitHits(
   hits: EngagementHit[],
   trackingDefault: boolean,
 ): Promise<HitOutcome[]> {
-  return storage.db.transaction().execute(async (tx) => {
-    const { outcomes } = await runOnDb(tx, batchStatements(hits, trackingDefault, storage.engine, null));
-    return outcomes;
-  });
+  const program = batchStatements(hits, trackingDefault, storage.engine, null);
+  // PostgreSQL: a raw client, the statements pipelined (decision 042).
+  if (storage.pgPool) return (await runOnPostgres(storage.pgPool, program)).outcomes;
+  return storage.db.transaction().execute(async (tx) => (await runOnDb(tx, program)).outcomes);
 }
 
 /** Recipients remembered across batches: about 0.6 KB each, some 12 MB when full. */
@@ -186,7 +193,7 @@ function* writeOneByOne(writes: EngagementWrites): StatementProgram<void> {
 function* writeAtOnce(writes: EngagementWrites): StatementProgram<void> {
   const { events, engagement } = writes;
   if (events.length > 0)
-    yield* change(POSTGRES.insertEvents, [
+    yield* write(POSTGRES.insertEvents, [
       events.map((e) => e.id),
       events.map((e) => e.send_id),
       events.map((e) => e.contact_id),
@@ -202,7 +209,7 @@ function* writeAtOnce(writes: EngagementWrites): StatementProgram<void> {
     ]);
   yield* changeEach(RELABEL, relabelRows(writes));
   if (engagement.length > 0)
-    yield* change(POSTGRES.upsertTallies, [
+    yield* write(POSTGRES.upsertTallies, [
       engagement.map((t) => t.send_id),
       engagement.map((t) => t.recipient_key),
       engagement.map((t) => t.scope),
@@ -214,7 +221,7 @@ function* writeAtOnce(writes: EngagementWrites): StatementProgram<void> {
     s1 < s2 ? -1 : s1 > s2 ? 1 : n1 < n2 ? -1 : n1 > n2 ? 1 : 0,
   );
   if (counters.length > 0)
-    yield* change(POSTGRES.addCounters, [
+    yield* write(POSTGRES.addCounters, [
       counters.map((c) => c[0]),
       counters.map((c) => c[1]),
       counters.map((c) => c[2]),
@@ -247,7 +254,7 @@ function* linkBrowsers(
       fresh.map((v) => [v.id, v.at, v.at, v.contactId]),
     );
   else
-    yield* change(POSTGRES.insertVisitors, [
+    yield* write(POSTGRES.insertVisitors, [
       fresh.map((v) => v.id),
       fresh.map((v) => v.at),
       fresh.map((v) => v.at),
