@@ -1,5 +1,6 @@
 // Collect endpoint, visits, cookies, consent, bots and bad input, over HTTP on SQLite and PostgreSQL.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { pageviewRows } from '../src/tracking/store.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
 import { createWebsite } from './support/factories.ts';
@@ -178,6 +179,44 @@ describeEachEngine('tracking', (engine) => {
       });
     });
 
+    it('stores what a page view repeats from its visit once, and reads it back whole (migration 039)', async () => {
+      const first = (await hit({ body: { u: `${SITE}/landing?utm_source=mail#top` } })).json();
+      const cookie = `spoor_vid=${first.v}`;
+      await hit({ cookie, body: { u: `${SITE}/next` } });
+      await hit({ cookie, body: { u: 'https://other.shop.test/elsewhere' } });
+      const raw = await spoor.storage.db
+        .selectFrom('pageviews')
+        .select(['path', 'url', 'url_query'])
+        .where('visit_id', '=', first.s)
+        .orderBy('occurred_at')
+        .orderBy('path')
+        .execute();
+      // The visit holds the origin; its page views on it keep only what follows the path.
+      expect(new Set(raw.map((r) => JSON.stringify(r)))).toEqual(
+        new Set(
+          [
+            { path: '/landing', url: null, url_query: '?utm_source=mail#top' },
+            { path: '/next', url: null, url_query: null },
+            { path: '/elsewhere', url: 'https://other.shop.test/elsewhere', url_query: null },
+          ].map((r) => JSON.stringify(r)),
+        ),
+      );
+      const visit = await spoor.storage.db
+        .selectFrom('visits')
+        .select('origin')
+        .where('id', '=', first.s)
+        .executeTakeFirstOrThrow();
+      expect(visit.origin).toBe(SITE);
+      const read = await pageviewRows(spoor.storage.db).where('pageviews.visit_id', '=', first.s).execute();
+      expect(read.map((r) => [r.url, r.visitor_id]).sort()).toEqual(
+        [
+          [`${SITE}/landing?utm_source=mail#top`, first.v],
+          [`${SITE}/next`, first.v],
+          ['https://other.shop.test/elsewhere', first.v],
+        ].sort(),
+      );
+    });
+
     it('groups page views into a visit and starts a new one after the timeout', async () => {
       vi.useFakeTimers({ toFake: ['Date'] });
       const start = Date.now();
@@ -296,10 +335,8 @@ describeEachEngine('tracking', (engine) => {
       for (const c of cookies) expect(c).toMatch(/^spoor_(vid|sid)=; Max-Age=0/);
       const clean = await hit({ body: { a: 1 } });
       expect(cookiesOf(clean)).toEqual([]);
-      const rows = await spoor.storage.db
-        .selectFrom('pageviews')
-        .selectAll()
-        .where('website_id', '=', websiteId)
+      const rows = await pageviewRows(spoor.storage.db)
+        .where('pageviews.website_id', '=', websiteId)
         .execute();
       expect(rows).toHaveLength(2);
       for (const row of rows) expect(row).toMatchObject({ anonymous: 1, visitor_id: null, visit_id: null });
