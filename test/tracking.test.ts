@@ -182,25 +182,41 @@ describeEachEngine('tracking', (engine) => {
     it('stores what a page view repeats from its visit once, and reads it back whole (migration 039)', async () => {
       const first = (await hit({ body: { u: `${SITE}/landing?utm_source=mail#top` } })).json();
       const cookie = `spoor_vid=${first.v}`;
-      await hit({ cookie, body: { u: `${SITE}/next` } });
-      await hit({ cookie, body: { u: 'https://other.shop.test/elsewhere' } });
+      await hit({ cookie, body: { u: `${SITE}/next`, r: `${SITE}/landing?utm_source=mail` } });
+      await hit({ cookie, body: { u: 'https://other.shop.test/elsewhere', r: 'https://news.test/' } });
       const raw = await spoor.storage.db
         .selectFrom('pageviews')
-        .select(['path', 'url', 'url_query'])
+        .select(['path', 'url', 'url_query', 'referrer', 'referrer_path'])
         .where('visit_id', '=', first.s)
         .orderBy('occurred_at')
         .orderBy('path')
         .execute();
-      // The visit holds the origin; its page views on it keep only what follows the path.
-      expect(new Set(raw.map((r) => JSON.stringify(r)))).toEqual(
-        new Set(
-          [
-            { path: '/landing', url: null, url_query: '?utm_source=mail#top' },
-            { path: '/next', url: null, url_query: null },
-            { path: '/elsewhere', url: 'https://other.shop.test/elsewhere', url_query: null },
-          ].map((r) => JSON.stringify(r)),
-        ),
-      );
+      // The visit holds the origin; its page views on it keep only what follows the path, and a referrer
+      // on it only what follows the origin.
+      const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path);
+      expect(raw.sort(byPath)).toEqual([
+        {
+          path: '/elsewhere',
+          url: 'https://other.shop.test/elsewhere',
+          url_query: null,
+          referrer: 'https://news.test/',
+          referrer_path: null,
+        },
+        {
+          path: '/landing',
+          url: null,
+          url_query: '?utm_source=mail#top',
+          referrer: null,
+          referrer_path: null,
+        },
+        {
+          path: '/next',
+          url: null,
+          url_query: null,
+          referrer: null,
+          referrer_path: '/landing?utm_source=mail',
+        },
+      ]);
       const visit = await spoor.storage.db
         .selectFrom('visits')
         .select('origin')
@@ -208,11 +224,11 @@ describeEachEngine('tracking', (engine) => {
         .executeTakeFirstOrThrow();
       expect(visit.origin).toBe(SITE);
       const read = await pageviewRows(spoor.storage.db).where('pageviews.visit_id', '=', first.s).execute();
-      expect(read.map((r) => [r.url, r.visitor_id]).sort()).toEqual(
+      expect(read.map((r) => [r.url, r.referrer, r.visitor_id]).sort()).toEqual(
         [
-          [`${SITE}/landing?utm_source=mail#top`, first.v],
-          [`${SITE}/next`, first.v],
-          ['https://other.shop.test/elsewhere', first.v],
+          [`${SITE}/landing?utm_source=mail#top`, null, first.v],
+          [`${SITE}/next`, `${SITE}/landing?utm_source=mail`, first.v],
+          ['https://other.shop.test/elsewhere', 'https://news.test/', first.v],
         ].sort(),
       );
     });

@@ -5,9 +5,13 @@
 //
 //   npx tsx bench/report/storage-bytes.ts load sqlite 1000000 [label]
 //   npx tsx bench/report/storage-bytes.ts measure postgres 1000000 [label]
+//   npx tsx bench/report/storage-bytes.ts migrate sqlite 1000000 label   (migrates, then measures)
+//   npx tsx bench/report/storage-bytes.ts report sqlite 1000000 labelA labelB
+// `report` times websiteReport over the month on two data sets in alternating runs (A, B, A, B…).
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { websiteReport } from '../../src/reports/website-report.ts';
 import { openStorage, type Storage } from '../../src/storage/database.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { codeVersion } from '../lib/machine.ts';
@@ -15,20 +19,51 @@ import { createSchema, dropSchema, schemaExists, vacuumSchema } from '../lib/pos
 import { TMP_DIR } from '../lib/settings.ts';
 import { generate } from './report-bench.ts';
 
-const [mode, engineArg, count, label = 'base'] = process.argv.slice(2);
+const [mode, engineArg, count, label = 'base', other = 'after'] = process.argv.slice(2);
 const engine = engineArg as 'sqlite' | 'postgres';
 const pageviews = Number(count);
 if (
-  (mode !== 'load' && mode !== 'measure' && mode !== 'migrate') ||
+  !['load', 'migrate', 'measure', 'report'].includes(mode ?? '') ||
   (engine !== 'sqlite' && engine !== 'postgres') ||
   !(pageviews > 0)
 )
-  throw new Error('Usage: storage-bytes.ts load|migrate|measure sqlite|postgres <pageviews> [label]');
+  throw new Error(
+    'Usage: storage-bytes.ts load|migrate|measure|report sqlite|postgres <pageviews> [label [other]]',
+  );
 const url = process.env['SPOOR_BENCH_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
-const file = join(TMP_DIR, `storage-${label}-${pageviews}.db`);
-const schema = `storage_${label}_${pageviews}`;
-const open = (): Storage =>
-  engine === 'sqlite' ? openStorage(`sqlite:${file}`) : openStorage(url, { schema, poolSize: 2 });
+const fileOf = (name: string) => join(TMP_DIR, `storage-${name}-${pageviews}.db`);
+const schemaOf = (name: string) => `storage_${name}_${pageviews}`;
+const file = fileOf(label);
+const schema = schemaOf(label);
+const openLabel = (name: string): Storage =>
+  engine === 'sqlite'
+    ? openStorage(`sqlite:${fileOf(name)}`)
+    : openStorage(url, { schema: schemaOf(name), poolSize: 2 });
+const open = () => openLabel(label);
+
+/** websiteReport over the month, alternating between two data sets; medians in ms. */
+async function compareReports(): Promise<void> {
+  const sides = [label, other].map((name) => ({ name, storage: openLabel(name), times: [] as number[] }));
+  const queries = [];
+  for (const side of sides) {
+    const site = await side.storage.db.selectFrom('websites').select('id').executeTakeFirstOrThrow();
+    queries.push({ websiteId: site.id, from: '2025-03-01', to: '2025-03-30', includeBots: false, limit: 10 });
+  }
+  for (let round = -3; round < 20; round++)
+    for (const [i, side] of sides.entries()) {
+      const t = performance.now();
+      await websiteReport(side.storage.db, queries[i]!);
+      if (round >= 0) side.times.push(performance.now() - t);
+    }
+  for (const side of sides) {
+    const sorted = side.times.sort((a, b) => a - b);
+    const median = (sorted[9]! + sorted[10]!) / 2;
+    console.log(
+      `websiteReport on ${side.name}: median ${median.toFixed(1)} ms, min ${sorted[0]!.toFixed(1)}, max ${sorted[19]!.toFixed(1)} (20 runs, alternating)`,
+    );
+    await side.storage.close();
+  }
+}
 
 interface Size {
   name: string;
@@ -73,6 +108,7 @@ async function sizes(storage: Storage): Promise<Size[]> {
 }
 
 async function main(): Promise<void> {
+  if (mode === 'report') return compareReports();
   if (mode === 'load') {
     if (engine === 'sqlite') for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
     else {

@@ -145,7 +145,9 @@ export interface PageviewsTable {
   url_query: string | null;
   path: string;
   title: string | null;
+  /** Null with `referrer_path` set: the visit's origin + referrer_path (navigation within the site). */
   referrer: string | null;
+  referrer_path: string | null;
   engaged_ms: number;
   bot: number;
   bot_reason: string | null;

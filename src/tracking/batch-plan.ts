@@ -4,7 +4,7 @@ import { newId } from '../lib/ids.ts';
 import { DAY_MS, MINUTE_MS, utcDay } from '../lib/time.ts';
 import { sketchEntry } from '../reports/visitor-sketch.ts';
 import type { PageviewsTable, VisitsTable } from '../storage/schema.ts';
-import { compactUrl, urlOrigin } from './compact-url.ts';
+import { compactReferrer, compactUrl, urlOrigin } from './compact-url.ts';
 import type { EngagementEvent, IngestOutcome, PageviewEvent, TrackingEvent } from './events.ts';
 import { decideVisit } from './visit-rules.ts';
 import {
@@ -157,7 +157,7 @@ class Planner {
       ...compactUrl(event.url, origin, event.attribution.path),
       path: event.attribution.path,
       title: event.title,
-      referrer: event.referrer,
+      ...compactReferrer(event.referrer, origin),
       engaged_ms: 0,
       bot,
       bot_reason: event.bot,

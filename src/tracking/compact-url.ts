@@ -1,6 +1,7 @@
-// A page view's URL is stored as what its visit does not already say (migration 039, decision 045):
-// the visit keeps its entry URL's origin once, and a page view on that origin keeps only what follows
-// its path (the query and fragment, usually nothing). Any other URL is stored whole.
+// A page view's URL and referrer are stored as what its visit does not already say (migration 039,
+// decision 045): the visit keeps its entry URL's origin once, a page view on that origin keeps only what
+// follows its path (the query and fragment, usually nothing), and a referrer on it (navigation within the
+// site) only what follows the origin. Any other URL or referrer is stored whole.
 
 /** The scheme and authority of an absolute http(s) URL, as written ("https://www.shop.example"), or null. */
 export function urlOrigin(url: string): string | null {
@@ -29,6 +30,16 @@ export function compactUrl(
     return { url: null, url_query: rest === '' ? null : rest };
   }
   return { url, url_query: null };
+}
+
+/** The stored form of a page view's referrer: `referrer` whole, or null with `referrer_path` what follows the origin. */
+export function compactReferrer(
+  referrer: string | null,
+  origin: string | null,
+): { referrer: string | null; referrer_path: string | null } {
+  if (referrer !== null && origin !== null && referrer.startsWith(origin) && referrer[origin.length] === '/')
+    return { referrer: null, referrer_path: referrer.slice(origin.length) };
+  return { referrer, referrer_path: null };
 }
 
 /** The URL a stored page view was recorded with (the inverse of compactUrl). */

@@ -44,8 +44,8 @@ export async function visitsOfContact(db: Tx, contactId: string) {
 }
 
 /**
- * A page view as recorded: its browser is its visit's, and its URL is rebuilt from the visit's origin
- * when stored without it (migration 039, src/tracking/compact-url.ts).
+ * A page view as recorded: its browser is its visit's, and its URL and referrer are rebuilt from the
+ * visit's origin when stored without it (migration 039, src/tracking/compact-url.ts).
  */
 export function pageviewRows(db: Tx) {
   return db
@@ -62,7 +62,9 @@ export function pageviewRows(db: Tx) {
       ),
       'pageviews.path',
       'pageviews.title',
-      'pageviews.referrer',
+      sql<string | null>`coalesce(pageviews.referrer, visits.origin || pageviews.referrer_path)`.as(
+        'referrer',
+      ),
       'pageviews.engaged_ms',
       'pageviews.bot',
       'pageviews.bot_reason',
