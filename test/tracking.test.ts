@@ -1,5 +1,6 @@
 // Collect endpoint, visits, cookies, consent, bots and bad input, over HTTP on SQLite and PostgreSQL.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { pageviewRows } from '../src/tracking/store.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor } from './helpers/spoor.ts';
 import { createWebsite } from './support/factories.ts';
@@ -178,6 +179,60 @@ describeEachEngine('tracking', (engine) => {
       });
     });
 
+    it('stores what a page view repeats from its visit once, and reads it back whole (migration 039)', async () => {
+      const first = (await hit({ body: { u: `${SITE}/landing?utm_source=mail#top` } })).json();
+      const cookie = `spoor_vid=${first.v}`;
+      await hit({ cookie, body: { u: `${SITE}/next`, r: `${SITE}/landing?utm_source=mail` } });
+      await hit({ cookie, body: { u: 'https://other.shop.test/elsewhere', r: 'https://news.test/' } });
+      const raw = await spoor.storage.db
+        .selectFrom('pageviews')
+        .select(['path', 'url', 'url_query', 'referrer', 'referrer_path'])
+        .where('visit_id', '=', first.s)
+        .orderBy('occurred_at')
+        .orderBy('path')
+        .execute();
+      // The visit holds the origin; its page views on it keep only what follows the path, and a referrer
+      // on it only what follows the origin.
+      const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path);
+      expect(raw.sort(byPath)).toEqual([
+        {
+          path: '/elsewhere',
+          url: 'https://other.shop.test/elsewhere',
+          url_query: null,
+          referrer: 'https://news.test/',
+          referrer_path: null,
+        },
+        {
+          path: '/landing',
+          url: null,
+          url_query: '?utm_source=mail#top',
+          referrer: null,
+          referrer_path: null,
+        },
+        {
+          path: '/next',
+          url: null,
+          url_query: null,
+          referrer: null,
+          referrer_path: '/landing?utm_source=mail',
+        },
+      ]);
+      const visit = await spoor.storage.db
+        .selectFrom('visits')
+        .select('origin')
+        .where('id', '=', first.s)
+        .executeTakeFirstOrThrow();
+      expect(visit.origin).toBe(SITE);
+      const read = await pageviewRows(spoor.storage.db).where('pageviews.visit_id', '=', first.s).execute();
+      expect(read.map((r) => [r.url, r.referrer, r.visitor_id]).sort()).toEqual(
+        [
+          [`${SITE}/landing?utm_source=mail#top`, null, first.v],
+          [`${SITE}/next`, `${SITE}/landing?utm_source=mail`, first.v],
+          ['https://other.shop.test/elsewhere', 'https://news.test/', first.v],
+        ].sort(),
+      );
+    });
+
     it('groups page views into a visit and starts a new one after the timeout', async () => {
       vi.useFakeTimers({ toFake: ['Date'] });
       const start = Date.now();
@@ -296,10 +351,8 @@ describeEachEngine('tracking', (engine) => {
       for (const c of cookies) expect(c).toMatch(/^spoor_(vid|sid)=; Max-Age=0/);
       const clean = await hit({ body: { a: 1 } });
       expect(cookiesOf(clean)).toEqual([]);
-      const rows = await spoor.storage.db
-        .selectFrom('pageviews')
-        .selectAll()
-        .where('website_id', '=', websiteId)
+      const rows = await pageviewRows(spoor.storage.db)
+        .where('pageviews.website_id', '=', websiteId)
         .execute();
       expect(rows).toHaveLength(2);
       for (const row of rows) expect(row).toMatchObject({ anonymous: 1, visitor_id: null, visit_id: null });

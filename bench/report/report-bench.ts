@@ -119,7 +119,7 @@ function prune(state: BatchState, earliest: number, timeoutMinutes: number): voi
   for (const [key, pv] of state.pageviews) if (pv.occurredAt < pageviewHorizon) state.pageviews.delete(key);
 }
 
-async function generate(
+export async function generate(
   storage: Storage,
   engine: Engine,
   pageviews: number,

@@ -127,18 +127,27 @@ export interface VisitsTable {
   identified: number;
   /** The contact this visit belongs to (set when the browser is identified, kept when it changes hands). */
   contact_id: string | null;
+  /** Its entry URL's scheme and authority ("https://www.shop.example"), which its page views' URLs leave out (migration 039). */
+  origin: string | null;
 }
 
+/**
+ * A page view. Its browser is its visit's (none without a visit). Read `url` through
+ * src/tracking/store.ts: null means the visit's origin + path + url_query (src/tracking/compact-url.ts).
+ */
 export interface PageviewsTable {
   website_id: string;
   event_id: string;
   visit_id: string | null;
-  visitor_id: string | null;
   occurred_at: number;
-  url: string;
+  url: string | null;
+  /** With `url` null: what follows the path (query and fragment), null when nothing does. */
+  url_query: string | null;
   path: string;
   title: string | null;
+  /** Null with `referrer_path` set: the visit's origin + referrer_path (navigation within the site). */
   referrer: string | null;
+  referrer_path: string | null;
   engaged_ms: number;
   bot: number;
   bot_reason: string | null;

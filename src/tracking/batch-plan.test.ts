@@ -168,7 +168,7 @@ describe('planBatch', () => {
     expect(outcomes).toEqual([{ visitorId: null, visitId: null }]);
     expect(plan.newVisitors).toEqual([]);
     expect(plan.newVisits).toEqual([]);
-    expect(plan.newPageviews[0]).toMatchObject({ anonymous: 1, visitor_id: null, visit_id: null });
+    expect(plan.newPageviews[0]).toMatchObject({ anonymous: 1, visit_id: null });
     expect(plan.dailyStats.get('w1|2026-11-20|0')).toMatchObject({
       pageviews: 1,
       anonymous_pageviews: 1,

@@ -4,6 +4,7 @@ import { newId } from '../lib/ids.ts';
 import { DAY_MS, MINUTE_MS, utcDay } from '../lib/time.ts';
 import { sketchEntry } from '../reports/visitor-sketch.ts';
 import type { PageviewsTable, VisitsTable } from '../storage/schema.ts';
+import { compactReferrer, compactUrl, urlOrigin } from './compact-url.ts';
 import type { EngagementEvent, IngestOutcome, PageviewEvent, TrackingEvent } from './events.ts';
 import { decideVisit } from './visit-rules.ts';
 import {
@@ -43,6 +44,8 @@ export interface KnownVisit {
   pageviews: number;
   bot: number;
   source: VisitSource;
+  /** The visit's stored origin (visits.origin), which its page views' URLs leave out; null for none. */
+  origin?: string | null;
 }
 
 /** Where a visit came from: the dimensions its figures are rolled up by (migration 013, report dimensions). */
@@ -145,16 +148,16 @@ class Planner {
       visitId = this.continueOrStartVisit(event, visitorId, day, bot);
     }
 
+    const origin = visitId === null ? null : (this.knownVisitsById.get(visitId)?.origin ?? null);
     const row: PageviewsTable = {
       website_id: event.websiteId,
       event_id: event.eventId,
       visit_id: visitId,
-      visitor_id: visitorId,
       occurred_at: event.receivedAt,
-      url: event.url,
+      ...compactUrl(event.url, origin, event.attribution.path),
       path: event.attribution.path,
       title: event.title,
-      referrer: event.referrer,
+      ...compactReferrer(event.referrer, origin),
       engaged_ms: 0,
       bot,
       bot_reason: event.bot,
@@ -300,6 +303,7 @@ class Planner {
       bot_reason: event.bot,
       identified,
       contact_id: contactId,
+      origin: urlOrigin(event.url),
     };
     this.plan.newVisits.push(visit);
     this.newVisitsById.set(visit.id, visit);
@@ -318,6 +322,7 @@ class Planner {
         utmMedium: a.utmMedium,
         utmCampaign: a.utmCampaign,
       },
+      origin: visit.origin,
     };
     this.state.latestVisits.set(visitKey, known);
     this.knownVisitsById.set(visit.id, known);

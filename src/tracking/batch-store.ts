@@ -116,15 +116,18 @@ export function* batchStatements(
 // ---------------------------------------------------------------------------------------------------
 // Reads: what storage holds of the batch's page views and browsers
 
-const PAGEVIEW_COLUMNS = 'website_id, event_id, visit_id, visitor_id, occurred_at, path, engaged_ms, bot';
+// A page view's browser is its visit's (migration 039 stopped storing it on the page view).
+const PAGEVIEW_COLUMNS =
+  'p.website_id, p.event_id, p.visit_id, v.visitor_id, p.occurred_at, p.path, p.engaged_ms, p.bot';
+const PAGEVIEW_FROM = 'pageviews p left join visits v on v.id = p.visit_id';
 // With the visit's source (entry page, referrer, campaign): later page views of the visit add to its
 // source's rollups (daily_entry_pages, daily_referrers, daily_campaigns).
 const LATEST_VISIT_COLUMNS =
-  'id, website_id, visitor_id, started_at, last_seen_at, pageviews, bot, entry_path, referrer_host, utm_source, utm_medium, utm_campaign';
+  'id, website_id, visitor_id, started_at, last_seen_at, pageviews, bot, entry_path, referrer_host, utm_source, utm_medium, utm_campaign, origin';
 
 const READ = {
   sqlite: {
-    pageview: `select ${PAGEVIEW_COLUMNS} from pageviews where website_id = ? and event_id = ?`,
+    pageview: `select ${PAGEVIEW_COLUMNS} from ${PAGEVIEW_FROM} where p.website_id = ? and p.event_id = ?`,
     alias: 'select visitor_id from visitor_aliases where alias_id = ?',
     visitor: 'select id, contact_id, last_seen_at from visitors where id = ?',
     // The visit started last is the browser's latest there (migration 005), however long ago: the
@@ -134,9 +137,9 @@ const READ = {
   },
   postgres: {
     // Locked in key order: a concurrent batch with the same page view waits, then finds it.
-    pageviews: `select ${PAGEVIEW_COLUMNS} from pageviews
-      where website_id = any(?::text[]) and event_id = any(?::text[])
-      order by website_id, event_id for update`,
+    pageviews: `select ${PAGEVIEW_COLUMNS} from ${PAGEVIEW_FROM}
+      where p.website_id = any(?::text[]) and p.event_id = any(?::text[])
+      order by p.website_id, p.event_id for update of p`,
     aliases: 'select alias_id, visitor_id from visitor_aliases where alias_id = any(?::text[])',
     // Visit decisions for one browser must not race: concurrent batches (several writers per node,
     // several nodes) take a transaction lock on every id the browser is known by — also ids not stored
@@ -188,6 +191,7 @@ const knownVisit = (row: Row): KnownVisit => ({
     utmMedium: row['utm_medium'] as string | null,
     utmCampaign: row['utm_campaign'] as string | null,
   },
+  origin: row['origin'] as string | null,
 });
 
 const pageviewKey = (e: TrackingEvent) => (e.kind === 'pageview' ? e.eventId : e.pageviewEventId);
@@ -446,6 +450,7 @@ const WRITE = {
       bot_reason: 'text',
       identified: 'integer',
       contact_id: 'text',
+      origin: 'text',
     },
     '',
     (v) => [
@@ -468,6 +473,7 @@ const WRITE = {
       v.bot_reason,
       v.identified,
       v.contact_id,
+      v.origin,
     ],
   ),
   // A page view another writer stored first is not inserted again: the batch fails and is retried (on
@@ -478,12 +484,13 @@ const WRITE = {
       website_id: 'text',
       event_id: 'text',
       visit_id: 'text',
-      visitor_id: 'text',
       occurred_at: 'bigint',
       url: 'text',
+      url_query: 'text',
       path: 'text',
       title: 'text',
       referrer: 'text',
+      referrer_path: 'text',
       engaged_ms: 'bigint',
       bot: 'integer',
       bot_reason: 'text',
@@ -494,12 +501,13 @@ const WRITE = {
       p.website_id,
       p.event_id,
       p.visit_id,
-      p.visitor_id,
       p.occurred_at,
       p.url,
+      p.url_query,
       p.path,
       p.title,
       p.referrer,
+      p.referrer_path,
       p.engaged_ms,
       p.bot,
       p.bot_reason,

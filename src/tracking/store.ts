@@ -43,16 +43,43 @@ export async function visitsOfContact(db: Tx, contactId: string) {
     .execute();
 }
 
+/**
+ * A page view as recorded: its browser is its visit's, and its URL and referrer are rebuilt from the
+ * visit's origin when stored without it (migration 039, src/tracking/compact-url.ts).
+ */
+export function pageviewRows(db: Tx) {
+  return db
+    .selectFrom('pageviews')
+    .leftJoin('visits', 'visits.id', 'pageviews.visit_id')
+    .select([
+      'pageviews.website_id',
+      'pageviews.event_id',
+      'pageviews.visit_id',
+      'visits.visitor_id',
+      'pageviews.occurred_at',
+      sql<string>`coalesce(pageviews.url, visits.origin || pageviews.path || coalesce(pageviews.url_query, ''))`.as(
+        'url',
+      ),
+      'pageviews.path',
+      'pageviews.title',
+      sql<string | null>`coalesce(pageviews.referrer, visits.origin || pageviews.referrer_path)`.as(
+        'referrer',
+      ),
+      'pageviews.engaged_ms',
+      'pageviews.bot',
+      'pageviews.bot_reason',
+      'pageviews.anonymous',
+    ]);
+}
+
 export async function pageviewsOfVisits(db: Tx, visitIds: readonly string[]) {
   const rows = [];
   for (let i = 0; i < visitIds.length; i += 500) {
     rows.push(
-      ...(await db
-        .selectFrom('pageviews')
-        .selectAll()
-        .where('visit_id', 'in', visitIds.slice(i, i + 500))
-        .orderBy('occurred_at')
-        .orderBy('event_id')
+      ...(await pageviewRows(db)
+        .where('pageviews.visit_id', 'in', visitIds.slice(i, i + 500))
+        .orderBy('pageviews.occurred_at')
+        .orderBy('pageviews.event_id')
         .execute()),
     );
   }

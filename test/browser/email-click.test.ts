@@ -11,6 +11,7 @@ import {
   pageHtml,
   spoorCookies,
   startSites,
+  storedPageviews,
   type TestBrowser,
   type TestSites,
   uniquePath,
@@ -89,11 +90,7 @@ describe.skipIf(!chromiumPath)('browser: tracked email click', () => {
       const browser = await clickInEmail(contact.html, landing);
 
       const [pageview] = await waitFor('the landing page view', async () => {
-        const rows = await sites.spoor.storage.db
-          .selectFrom('pageviews')
-          .selectAll()
-          .where('website_id', '=', site.id)
-          .execute();
+        const rows = await storedPageviews(sites, site.id);
         return rows.length > 0 && rows;
       });
       expect(pageview).toMatchObject({ path, anonymous: 0, bot: 0 });
@@ -187,11 +184,7 @@ describe.skipIf(!chromiumPath)('browser: tracked email click', () => {
       await waitFor('the handoff removed from the address bar', () => browser.page.url() === landing);
 
       const [pageview] = await waitFor('the landing page view', async () => {
-        const rows = await sites.spoor.storage.db
-          .selectFrom('pageviews')
-          .selectAll()
-          .where('website_id', '=', site.id)
-          .execute();
+        const rows = await storedPageviews(sites, site.id);
         return rows.length > 0 && rows;
       });
       expect(pageview).toMatchObject({ path, anonymous: 0 });
@@ -223,11 +216,7 @@ describe.skipIf(!chromiumPath)('browser: tracked email click', () => {
       const { site, landing, fixture, contact } = await emailToLandingPage({ tracking: false });
       const browser = await clickInEmail(contact.html, landing);
       const [pageview] = await waitFor('the landing page view', async () => {
-        const rows = await sites.spoor.storage.db
-          .selectFrom('pageviews')
-          .selectAll()
-          .where('website_id', '=', site.id)
-          .execute();
+        const rows = await storedPageviews(sites, site.id);
         return rows.length > 0 && rows;
       });
       const visits = await sites.spoor.storage.db

@@ -13,6 +13,7 @@ import { type BrowserContext, chromium, type LaunchOptions, type Page } from 'pl
 import { generate } from 'selfsigned';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.ts';
+import { pageviewRows } from '../../src/tracking/store.ts';
 import { createTestDatabase, type TestDatabase } from './engines.ts';
 import { freePort } from './server-process.ts';
 import { CHROME_UA, type RunningSpoor, type StartOptions, startSpoor } from './spoor.ts';
@@ -371,13 +372,11 @@ export function uniquePath(name: string): string {
   return `/${name}-${randomBytes(4).toString('hex')}`;
 }
 
-/** The page views Spoor stored for a website. */
+/** The page views Spoor stored for a website, as recorded (with their visit's browser and whole URL). */
 export function storedPageviews(sites: TestSites, websiteId: string) {
-  return sites.spoor.storage.db
-    .selectFrom('pageviews')
-    .selectAll()
-    .where('website_id', '=', websiteId)
-    .orderBy('occurred_at')
+  return pageviewRows(sites.spoor.storage.db)
+    .where('pageviews.website_id', '=', websiteId)
+    .orderBy('pageviews.occurred_at')
     .execute();
 }
 
