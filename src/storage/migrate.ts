@@ -33,6 +33,7 @@ import * as scoring from './migrations/033-scoring.ts';
 import * as scoringVisitMarks from './migrations/034-scoring-visit-marks.ts';
 import * as webhookEndpoints from './migrations/035-webhook-endpoints.ts';
 import * as webhookDeliveries from './migrations/036-webhook-deliveries.ts';
+import * as pageviewPartitions from './migrations/037-pageview-partitions.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -69,6 +70,7 @@ const migrations: Record<string, Migration> = {
   '034-scoring-visit-marks': scoringVisitMarks,
   '035-webhook-endpoints': webhookEndpoints,
   '036-webhook-deliveries': webhookDeliveries,
+  '037-pageview-partitions': pageviewPartitions,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {
