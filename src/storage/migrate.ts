@@ -123,6 +123,12 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   }
 }
 
+/** Applies the migrations up to and including `name` (tests of a migration over existing rows). */
+export async function migrateTo(db: Kysely<Database>, name: string): Promise<void> {
+  const { error } = await (await migratorFor(db)).migrateTo(name);
+  if (error) throw error;
+}
+
 /**
  * Before migrating, Kysely lists the columns of every table in every schema of the PostgreSQL database
  * (PostgresIntrospector.getTables), calling `pg_get_serial_sequence(schema.table, column)` for each. That
