@@ -136,19 +136,14 @@ function sqliteDatabase(): Database {
  * monthly partitions made as the partitions job would have made them over the past year; one visit in
  * 100 identified, so the pass moves those page views to the kept partition before dropping a month.
  */
-function postgresDatabase(): Database {
+async function postgresDatabase(): Promise<Database> {
   const schema = `part_bench_${Date.now().toString(36)}`;
   const url = urlWithSearchPath(POSTGRES_URL, schema);
   const client = new pg.Client({ connectionString: url });
-  let connected = false;
-  const q = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) => {
-    if (!connected) {
-      await createSchema(POSTGRES_URL, schema).catch(() => {});
-      await client.connect();
-      connected = true;
-    }
-    return (await client.query<R>(text, values)).rows;
-  };
+  await createSchema(POSTGRES_URL, schema);
+  await client.connect();
+  const q = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) =>
+    (await client.query<R>(text, values)).rows;
   return {
     url,
     async seed(websiteId) {
@@ -207,7 +202,7 @@ function postgresDatabase(): Database {
       return Number(row?.n);
     },
     async dispose() {
-      if (connected) await client.end();
+      await client.end();
       await dropSchema(POSTGRES_URL, schema);
     },
   };
@@ -221,7 +216,7 @@ async function main(): Promise<void> {
     if (!probe.ok) throw new Error(`PostgreSQL is not reachable: ${probe.reason}`);
     postgres = { version: probe.version, settings: probe.settings };
   }
-  const database = ENGINE === 'postgres' ? postgresDatabase() : sqliteDatabase();
+  const database = ENGINE === 'postgres' ? await postgresDatabase() : sqliteDatabase();
   const engineName = ENGINE === 'postgres' ? 'PostgreSQL' : 'SQLite';
   const machine = describeMachine(postgres);
   console.log(

@@ -14,6 +14,11 @@ const DDL_LOCK_TIMEOUT = '500ms';
 /** Partition DDL on every node is serialised by this transaction lock (works through PgBouncer). */
 const lockDdl = sql`select pg_advisory_xact_lock(hashtextextended('spoor:pageview-partitions', 0))`;
 
+const UNDEFINED_TABLE = '42P01';
+const LOCK_NOT_AVAILABLE = '55P03';
+const SERIALIZATION_FAILURE = '40001';
+const codeOf = (error: unknown) => (error as { code?: unknown } | undefined)?.code;
+
 export interface MonthPartition {
   name: string;
   /** The first instant (epoch ms, UTC) the partition holds, and the first it does not. */
@@ -119,9 +124,18 @@ export async function dropExpiredPageviewPartitions(
     // Expired for every website with a period; a website without one (or not yet expired) must hold no row.
     const present: PartitionWebsite[] = [];
     let droppable = true;
+    let gone = false;
     for (const website of websites) {
       const has = await sql<{ one: number }>`select 1 as one from ${sql.ref(partition.name)}
-        where website_id = ${website.id} limit 1`.execute(db);
+        where website_id = ${website.id} limit 1`
+        .execute(db)
+        .catch((error: unknown) => {
+          // Another node's pass dropped it since the list was read.
+          if (codeOf(error) !== UNDEFINED_TABLE) throw error;
+          gone = true;
+          return { rows: [] };
+        });
+      if (gone) break;
       if (has.rows.length === 0) continue;
       const cutoff = cutoffOf(website);
       if (cutoff === null || cutoff < partition.to) {
@@ -130,6 +144,7 @@ export async function dropExpiredPageviewPartitions(
       }
       present.push(website);
     }
+    if (gone) continue;
     if (!droppable) break;
     for (const website of present) {
       result.keptPageviews += await moveKeptPageviews(
@@ -141,8 +156,9 @@ export async function dropExpiredPageviewPartitions(
       );
     }
     if (options.stopped()) break;
-    if (await dropPartition(storage, partition.name, options.giveWay)) result.dropped.push(partition.name);
-    else break;
+    const outcome = await dropPartition(storage, partition.name, options.giveWay);
+    if (outcome === 'dropped') result.dropped.push(partition.name);
+    else if (outcome === 'busy') break;
   }
   return result;
 }
@@ -181,10 +197,20 @@ async function moveKeptPageviews(
     const last = visits[visits.length - 1];
     if (!last) break;
     after = { at: Number(last.started_at), id: last.id };
-    const updated = await sql`update pageviews set kept = 1
-      where visit_id = any(${visits.map((v) => v.id)}::text[]) and kept = 0
-        and occurred_at >= ${partition.from} and occurred_at < ${partition.to}`.execute(storage.db);
-    moved += Number(updated.numAffectedRows ?? 0n);
+    const ids = visits.map((v) => v.id);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const updated = await sql`update pageviews set kept = 1
+          where visit_id = any(${ids}::text[]) and kept = 0
+            and occurred_at >= ${partition.from} and occurred_at < ${partition.to}`.execute(storage.db);
+        moved += Number(updated.numAffectedRows ?? 0n);
+        break;
+      } catch (error) {
+        // Another node's pass moved some of these rows meanwhile (PostgreSQL refuses to follow a row into
+        // another partition): the batch again finds only what is left.
+        if (codeOf(error) !== SERIALIZATION_FAILURE || attempt === 3) throw error;
+      }
+    }
     if (visits.length < options.batchSize) break;
     await options.giveWay();
   }
@@ -196,21 +222,27 @@ async function moveKeptPageviews(
  * instant; waiting in the lock queue behind a long reader would hold up ingest behind it), trying a few
  * times with a pause. Returns whether it is gone.
  */
-async function dropPartition(storage: Storage, name: string, giveWay: () => Promise<void>): Promise<boolean> {
+async function dropPartition(
+  storage: Storage,
+  name: string,
+  giveWay: () => Promise<void>,
+): Promise<'dropped' | 'gone' | 'busy'> {
   for (let attempt = 1; attempt <= 5; attempt++) {
     try {
-      await storage.db.transaction().execute(async (tx) => {
+      return await storage.db.transaction().execute(async (tx) => {
         await sql`set local lock_timeout = ${sql.lit(DDL_LOCK_TIMEOUT)}`.execute(tx);
         await lockDdl.execute(tx);
-        await sql`drop table if exists ${sql.ref(name)}`.execute(tx);
+        // DROP looks the name up again once it holds the table's lock: gone means another pass dropped it.
+        await sql`drop table ${sql.ref(name)}`.execute(tx);
+        return 'dropped';
       });
-      return true;
     } catch (error) {
-      // 55P03: lock_not_available (the timeout). Anything else is a real failure.
-      if ((error as { code?: string }).code !== '55P03') throw error;
+      if (codeOf(error) === UNDEFINED_TABLE) return 'gone';
+      // The lock timeout; anything else is a real failure.
+      if (codeOf(error) !== LOCK_NOT_AVAILABLE) throw error;
       await giveWay();
       await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
     }
   }
-  return false;
+  return 'busy';
 }
