@@ -199,11 +199,23 @@ describe('email journey', () => {
       expect(insights.links.find((link) => link.url === SALE)?.human).toEqual({ total: 2, unique: 2 });
 
       // Ada's history shows her open, click and unsubscribe; Ben's shows no email interaction.
-      type Item = { type: string; event?: string; link?: { url: string } | null };
+      type Item = {
+        type: string;
+        event?: string;
+        link?: { url: string } | null;
+        send?: { subject: string | null };
+      };
       const adaHistory = await api<{ items: Item[] }>('GET', `/api/contacts/${ada.id}/history`);
       const adaEmail = adaHistory.items.filter((item) => item.type === 'email');
       expect(adaEmail.map((item) => item.event).sort()).toEqual(['click', 'click', 'open', 'unsubscribe']);
       expect(adaEmail.find((item) => item.event === 'click' && item.link?.url === SALE)).toBeDefined();
+      // Each names the email as Ada read it, not its template.
+      expect(new Set(adaEmail.map((item) => item.send?.subject))).toEqual(new Set(['Spring sale, Ada']));
+      const adaEmails = await api<{ emails: { subject: string | null }[] }>(
+        'GET',
+        `/api/contacts/${ada.id}/emails`,
+      );
+      expect(adaEmails.emails.map((email) => email.subject)).toEqual(['Spring sale, Ada']);
       const benHistory = await api<{ items: Item[] }>('GET', `/api/contacts/${ben.id}/history`);
       expect(benHistory.items.filter((item) => item.type === 'email')).toEqual([]);
 

@@ -90,8 +90,8 @@ describeEachEngine('offers', (engine) => {
       expect(res.json().details.fields[field]).toMatch(words);
       expect(res.json().message).toContain(field);
     };
-    await refused({ endsAt: '2026-11-30T09:00' }, 'endsAt', /after startsAt/);
-    await refused({ endsAt: '2026-12-01T09:00' }, 'endsAt', /after startsAt/);
+    await refused({ endsAt: '2026-11-30T09:00' }, 'endsAt', /later than the start/);
+    await refused({ endsAt: '2026-12-01T09:00' }, 'endsAt', /later than the start/);
     await refused({ timeZone: 'Mars/Olympus_Mons' }, 'timeZone', /not a time zone/);
     await refused({ startsAt: '2026-12-01T09:00+01:00' }, 'startsAt', /local date and time/);
     await refused({ startsAt: '2026-02-30T09:00' }, 'startsAt', /local date and time/);

@@ -589,3 +589,17 @@ export async function insertContacts(
 export async function refreshContactStatistics(db: Db, engine: 'sqlite' | 'postgres') {
   if (engine === 'postgres') await sql`analyze contacts`.execute(db);
 }
+
+/** Which of these ids are contacts (one may have been erased or merged away since it was read). */
+export async function existingContactIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('contacts')
+      .select('id')
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const row of rows) found.add(row.id);
+  }
+  return found;
+}

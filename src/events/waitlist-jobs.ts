@@ -3,8 +3,7 @@
 // and each offer's expiry, due at the instant it runs out: the held place goes to the next in the queue.
 import type { Config } from '../config.ts';
 import { findContact } from '../contacts/store.ts';
-import { createMailTransport, type MailTransport } from '../email/sends/transport.ts';
-import { newId } from '../lib/ids.ts';
+import { acceptedOrRetry, ownMailer } from '../email/sends/own-mail.ts';
 import type { JobKind } from '../platform/jobs/runner.ts';
 import type { Storage } from '../storage/database.ts';
 import { languageFor } from './calendar/invitation.ts';
@@ -29,7 +28,7 @@ export function waitlistMailJobKind(deps: {
   secrets: LinkSecrets;
 }): JobKind {
   const { storage, config, secrets } = deps;
-  let transport: MailTransport | undefined;
+  const mailer = ownMailer(config.smtp, config.emailFrom);
   return {
     kind: WAITLIST_MAIL_JOB,
     concurrency: 2,
@@ -59,21 +58,10 @@ export function waitlistMailJobKind(deps: {
               },
         leaveLink: leaveLink(config.publicUrl, secrets, row.id),
       });
-      transport ??= createMailTransport(config.smtp);
-      const domain = config.emailFrom.match(/@([^>\s]+)/)?.[1] ?? 'spoor.invalid';
-      const verdict = await transport.deliver({
-        ...mail,
-        from: config.emailFrom,
-        messageId: `<${newId()}@${domain}>`,
-      });
-      if (verdict.kind === 'refused_permanently') return undefined;
-      if (verdict.kind !== 'accepted')
-        throw new Error(`The waitlist email was not accepted: ${verdict.response.slice(0, 200)}`);
+      acceptedOrRetry(await mailer.deliver(mail), 'The waitlist email');
       return undefined;
     },
-    async close() {
-      await transport?.close();
-    },
+    close: () => mailer.close(),
   };
 }
 

@@ -1,5 +1,7 @@
 // What a contact's page shows beside the timeline: the browsers known to be theirs, and the emails sent
 // to them (sent, blocked or bounced, one per send) with whether their address is suppressed.
+import { mergeContactOf } from '../email/messages/merge-contact.ts';
+import { subjectFor } from '../email/messages/render-email.ts';
 import { sendRecipientsOf, suppressionsOf } from '../email/sends/store.ts';
 import { linkedVisitors } from '../identity/store.ts';
 import type { BlockReason, Db, RecipientStatus } from '../storage/schema.ts';
@@ -51,6 +53,7 @@ export async function emailsOfContact(db: Db, contactId: string): Promise<Contac
     suppressionsOf(db, contact.email_match),
   ]);
   // Only a suppression in force (an expired one is history: GET /api/contacts/{id}/suppression).
+  const merge = mergeContactOf(contact);
   const suppression = suppressions.find((s) => s.until === null || Number(s.until) > Date.now());
   return {
     suppressed: suppression
@@ -60,7 +63,7 @@ export async function emailsOfContact(db: Db, contactId: string): Promise<Contac
       .map((row) => ({
         sendId: row.send_id,
         messageId: row.message_id ?? null,
-        subject: row.subject ?? null,
+        subject: row.subject === null || row.subject === undefined ? null : subjectFor(row.subject, merge),
         status: row.status,
         blockReason: row.block_reason,
         sentAt: iso(row.sent_at),

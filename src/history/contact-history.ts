@@ -1,5 +1,7 @@
 // A contact's history: every interaction the feed holds for them, newest first, one page at a time, in
 // the shapes the history API has always answered with.
+import { mergeContactOf } from '../email/messages/merge-contact.ts';
+import { subjectFor } from '../email/messages/render-email.ts';
 import { decodeContactCursor } from '../platform/interactions/contact-cursor.ts';
 import { interactionsOfContact } from '../platform/interactions/read-contact.ts';
 import type { InteractionRegistry } from '../platform/interactions/registry.ts';
@@ -24,9 +26,13 @@ export async function getContactHistory(
 ): Promise<HistoryPage> {
   // A cursor this API never gave out is refused before the contact is looked up (400 before 404).
   if (query.cursor) decodeContactCursor(query.cursor);
-  await requireContact(db, contactId);
+  const contact = mergeContactOf(await requireContact(db, contactId));
   const page = await interactionsOfContact(db, feed.all(), contactId, query);
   const items = page.items.map(toHistoryItem);
+  // Sends carry their subject template; the contact's page shows it as they read it.
+  for (const item of items)
+    if ('send' in item && item.send.subject !== null)
+      item.send.subject = subjectFor(item.send.subject, contact);
   await addPageviews(db, items);
   return { contactId, order: 'newest-first', items, nextCursor: page.nextCursor };
 }

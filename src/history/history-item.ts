@@ -44,7 +44,7 @@ export interface EmailItem {
   at: string;
   id: string;
   event: 'open' | 'click' | 'unsubscribe';
-  /** The send (one mailing of a message); subject as sent. Null fields: the send was deleted. */
+  /** The send (one mailing of a message); its subject as the contact reads it (their fields now). Null fields: the send was deleted. */
   send: { id: string; subject: string | null };
   message: { id: string | null; name: string | null };
   /** Clicks: the link by its position in the message (the honeypot has no URL to show). */

@@ -1,6 +1,6 @@
 // Managing mailing lists through the API: the lists themselves, adding and removing members, paging
 // through them, and a contact's memberships.
-import { findContactRow } from '../contacts/store.ts';
+import { existingContactIds, findContactRow } from '../contacts/store.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { pageOf } from '../lib/page.ts';
@@ -9,7 +9,6 @@ import type { AddMembersResult, ListMember, MailingList, Membership } from './li
 import {
   allListRows,
   deleteListRows,
-  existingContactIds,
   findListRow,
   findMember,
   insertList,

@@ -242,20 +242,6 @@ export async function unfinishedSends(db: Db) {
     .execute();
 }
 
-/** Which of these ids are contacts. */
-export async function existingContactIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db
-      .selectFrom('contacts')
-      .select('id')
-      .where('id', 'in', ids.slice(i, i + 500))
-      .execute();
-    for (const row of rows) found.add(row.id);
-  }
-  return found;
-}
-
 /**
  * Subscribes many contacts (all known to exist) at once, with subscribeContact's rule for those who
  * unsubscribed earlier. Returns per-outcome counts.

@@ -67,7 +67,7 @@ export function checkOffer(input: OfferInput): OfferValues {
   if (timeZone && starts && ends) {
     startsAt = instantOf(starts, timeZone);
     endsAt = instantOf(ends, timeZone);
-    if (endsAt <= startsAt) problems['endsAt'] = 'must be after startsAt';
+    if (endsAt <= startsAt) problems['endsAt'] = 'must be later than the start';
   }
   const claimLimit = input.claimLimit ?? null;
   if (claimLimit !== null && (!Number.isInteger(claimLimit) || claimLimit < 1))

@@ -2,7 +2,7 @@
 // first one ever, so a model published later still has the history) and awards them under every published
 // model version and any being published, in the transaction that moves its cursor — each interaction is
 // scored exactly once. A second repeating job applies decay on time. Decision 036.
-import { CONTACT_CHANGE_SOURCE } from '../contacts/store.ts';
+import { CONTACT_CHANGE_SOURCE, existingContactIds } from '../contacts/store.ts';
 import type { FeedConsumer } from '../platform/interactions/feed-consumer.ts';
 import { consumeFeed, feedConsumerJobKind } from '../platform/interactions/feed-consumer.ts';
 import type { Interaction } from '../platform/interactions/interaction.ts';
@@ -22,7 +22,6 @@ import {
 import {
   contactsState,
   dueScores,
-  existingContactIds,
   insertLedgerRows,
   type LedgerRow,
   ledgerOf,

@@ -170,20 +170,6 @@ export async function contactIdsAfter(db: Db, after: string | null, limit: numbe
   return (await query.execute()).map((row) => row.id);
 }
 
-/** Which of these contacts still exist (a change's contact may have been erased or merged away since). */
-export async function existingContactIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db
-      .selectFrom('contacts')
-      .select('id')
-      .where('id', 'in', ids.slice(i, i + 500))
-      .execute();
-    for (const row of rows) found.add(row.id);
-  }
-  return found;
-}
-
 /** The fields fit rules read: the standard ones and the custom ones, by key (null: no such contact). */
 export async function contactFields(
   db: Db,

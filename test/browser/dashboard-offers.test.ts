@@ -31,7 +31,8 @@ describe.skipIf(!chromiumPath)('dashboard: offers', () => {
     await page.getByLabel('Time zone').fill(zone);
     await page.getByLabel('Total claims').fill('3');
     await page.getByRole('button', { name: 'Create offer' }).click();
-    await page.getByText('must be after startsAt').first().waitFor();
+    await page.getByText('must be later than the start').first().waitFor();
+    await page.getByText('One value is not valid: see the field marked above.').waitFor();
     await expectNoSeriousAxeViolations(page);
     await screenshotPage(page, 'offers');
 

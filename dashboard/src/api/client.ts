@@ -33,6 +33,27 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * What a form shows of a failed save: a message per field (beside each field it `shows`) and a summary
+ * under the form. When every problem is beside its field, the summary points there instead of repeating
+ * the API's field names; otherwise it is the API's message, which names them all.
+ */
+export function formProblems(
+  thrown: Error,
+  shows: readonly string[],
+): { summary: string; fields: Record<string, string> } {
+  const details = thrown instanceof ApiError ? thrown.details : undefined;
+  const fields = (details?.['fields'] ?? {}) as Record<string, string>;
+  const keys = Object.keys(fields);
+  if (keys.length === 0 || !keys.every((key) => shows.includes(key)))
+    return { summary: thrown.message, fields };
+  const summary =
+    keys.length === 1
+      ? 'One value is not valid: see the field marked above.'
+      : `${keys.length} values are not valid: see the fields marked above.`;
+  return { summary, fields };
+}
+
 const throwOnError: Middleware = {
   async onResponse({ response }) {
     if (response.ok) return response;

@@ -102,6 +102,24 @@ function parse(engine: Liquid, source: string, part: string): Template[] {
   }
 }
 
+/**
+ * A subject template as this contact reads it, for pages that show a contact's emails (timeline, emails
+ * list): rendered with the contact's fields as they are now. A template that no longer renders is shown
+ * as written rather than failing the page.
+ */
+export function subjectFor(template: string, contact: MergeContact): string {
+  if (!template.includes('{')) return template;
+  try {
+    const data = { contact, recipient: { kind: 'contact', forwarded_copy: false } };
+    return textEngine
+      .renderSync(textEngine.parse(template), data)
+      .replace(/[\r\n]+/g, ' ')
+      .trim();
+  } catch {
+    return template;
+  }
+}
+
 function withHoneypot(html: string, url: string): string {
   const link = `<a href="${escapeHtml(url)}" style="display:none;font-size:0;line-height:0;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all" aria-hidden="true" tabindex="-1"></a>`;
   const body = /<body\b[^>]*>/i.exec(html);

@@ -7,8 +7,7 @@
 // `text/calendar; method=…`, plus the same calendar as an `invite.ics` attachment (decision 034).
 import type { Config } from '../../config.ts';
 import { findContact } from '../../contacts/store.ts';
-import { createMailTransport, type MailTransport } from '../../email/sends/transport.ts';
-import { newId } from '../../lib/ids.ts';
+import { acceptedOrRetry, ownMailer } from '../../email/sends/own-mail.ts';
 import type { JobKind } from '../../platform/jobs/runner.ts';
 import { enqueueJob } from '../../platform/jobs/store.ts';
 import type { Storage } from '../../storage/database.ts';
@@ -106,7 +105,7 @@ export function registrationMailJobKind(deps: { storage: Storage; config: Config
   const { storage, config } = deps;
   const db = storage.db;
   const host = new URL(config.publicUrl).hostname;
-  let transport: MailTransport | undefined;
+  const mailer = ownMailer(config.smtp, config.emailFrom);
   return {
     kind: REGISTRATION_MAIL_JOB,
     concurrency: 2,
@@ -151,26 +150,18 @@ export function registrationMailJobKind(deps: { storage: Storage; config: Config
           partstat: due.method === 'cancel' ? 'DECLINED' : 'ACCEPTED',
         },
       });
-      transport ??= createMailTransport(config.smtp);
-      const domain = config.emailFrom.match(/@([^>\s]+)/)?.[1] ?? 'spoor.invalid';
-      const verdict = await transport.deliver({
+      const verdict = await mailer.deliver({
         to: contact.email,
-        from: config.emailFrom,
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
         // The text/calendar alternative with its method, and the same as invite.ics (nodemailer).
         icalEvent: { method: mail.method, filename: 'invite.ics', content: mail.ics },
-        messageId: `<${newId()}@${domain}>`,
       });
-      if (verdict.kind === 'refused_permanently') return undefined;
-      if (verdict.kind !== 'accepted')
-        throw new Error(`The invitation email was not accepted: ${verdict.response.slice(0, 200)}`);
-      await markInvitationSent(db, row.id, due.method, due.sequence);
+      if (acceptedOrRetry(verdict, 'The invitation email'))
+        await markInvitationSent(db, row.id, due.method, due.sequence);
       return undefined;
     },
-    async close() {
-      await transport?.close();
-    },
+    close: () => mailer.close(),
   };
 }

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useLocation } from 'wouter';
-import { ApiError, api, data } from '../../api/client';
+import { api, data, formProblems } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useCanWrite } from '../../api/session';
 import { type Column, DataTable } from '../../ui/DataTable';
@@ -13,6 +13,18 @@ import { formatNumber } from '../../ui/format';
 import { Loading } from '../../ui/NotFound';
 import { Page, Section } from '../../ui/Page';
 import { CLOSED_STATE_URLS, STATE_BADGE, STATE_LABELS } from './offer-labels';
+
+/** The fields the new-offer form marks when the API refuses one. */
+const FORM_FIELDS = [
+  'name',
+  'claimUrl',
+  'startsAt',
+  'endsAt',
+  'timeZone',
+  'claimLimit',
+  'perContactLimit',
+  ...CLOSED_STATE_URLS.map(({ name }) => name),
+];
 
 type Offer = paths['/api/offers']['get']['responses'][200]['content']['application/json']['offers'][number];
 type NewOfferBody = NonNullable<paths['/api/offers']['post']['requestBody']>['content']['application/json'];
@@ -58,9 +70,9 @@ function NewOffer() {
       navigate(`/${offer.id}`);
     },
     onError: (thrown) => {
-      setError(thrown.message);
-      const details = thrown instanceof ApiError ? thrown.details : undefined;
-      setFields((details?.['fields'] as Record<string, string> | undefined) ?? {});
+      const problems = formProblems(thrown, FORM_FIELDS);
+      setError(problems.summary);
+      setFields(problems.fields);
     },
   });
   function submit(event: FormEvent<HTMLFormElement>) {

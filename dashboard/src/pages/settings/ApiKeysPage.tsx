@@ -5,12 +5,12 @@ import { type FormEvent, useState } from 'react';
 import { api, data } from '../../api/client';
 import { useCanWrite } from '../../api/session';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { CopyButton } from '../../ui/CopyButton';
 import { type Column, DataTable } from '../../ui/DataTable';
 import { ErrorState } from '../../ui/ErrorState';
 import { CheckboxField, FormError, TextField } from '../../ui/fields';
 import { Loading } from '../../ui/NotFound';
 import { formatDateTime, Section } from '../../ui/Page';
+import { SecretOnce } from '../../ui/SecretOnce';
 import { SettingsPage } from './SettingsPage';
 
 type Scope = 'read-only' | 'tracking' | 'email' | 'full';
@@ -57,18 +57,13 @@ function CreateKeyForm() {
   return (
     <Section title="Create a key">
       {created ? (
-        <div className="notice success" role="status">
-          <p>
-            <strong>Copy the key for “{created.name}” now:</strong> it is shown only this once.
-          </p>
-          <div className="secret">
-            <code data-testid="new-api-key">{created.key}</code>
-            <CopyButton value={created.key} label="Copy key" />
-          </div>
-          <button type="button" className="link" onClick={() => setCreated(null)}>
-            I have copied it
-          </button>
-        </div>
+        <SecretOnce
+          heading={`Copy the key for “${created.name}” now:`}
+          value={created.key}
+          copyLabel="Copy key"
+          testId="new-api-key"
+          onDone={() => setCreated(null)}
+        />
       ) : null}
       <form onSubmit={submit}>
         <TextField

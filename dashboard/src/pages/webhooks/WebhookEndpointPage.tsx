@@ -5,12 +5,12 @@ import { type FormEvent, useState } from 'react';
 import { useLocation } from 'wouter';
 import { api, data } from '../../api/client';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { CopyButton } from '../../ui/CopyButton';
 import { type Column, DataTable } from '../../ui/DataTable';
 import { ErrorState } from '../../ui/ErrorState';
 import { FormError, TextField } from '../../ui/fields';
 import { Loading } from '../../ui/NotFound';
 import { formatDateTime, Section } from '../../ui/Page';
+import { SecretOnce } from '../../ui/SecretOnce';
 import { SettingsPage } from '../settings/SettingsPage';
 import { type Endpoint, StateBadge } from './webhook-parts';
 
@@ -149,7 +149,9 @@ export function WebhookEndpointPage({ id }: { id: string }) {
       header: 'Attempts',
       value: (d) => d.attempts,
       cell: (d) => {
-        const text = `${d.attempts}${d.lastStatus ? ` (last ${d.lastStatus})` : d.lastError ? ' (no answer)' : ''}`;
+        const tries = d.attempts === 1 ? '1 try' : `${d.attempts} tries`;
+        const last = d.lastStatus ? `, last answered ${d.lastStatus}` : d.lastError ? ', no answer' : '';
+        const text = `${tries}${last}`;
         return (
           <button
             type="button"
@@ -194,18 +196,13 @@ export function WebhookEndpointPage({ id }: { id: string }) {
         </div>
       ) : null}
       {secret ? (
-        <div className="notice success" role="status">
-          <p>
-            <strong>Copy the new secret now:</strong> it is shown only this once.
-          </p>
-          <div className="secret">
-            <code data-testid="new-webhook-secret">{secret}</code>
-            <CopyButton value={secret} label="Copy secret" />
-          </div>
-          <button type="button" className="link" onClick={() => setSecret(null)}>
-            I have copied it
-          </button>
-        </div>
+        <SecretOnce
+          heading="Copy the new secret now:"
+          value={secret}
+          copyLabel="Copy secret"
+          testId="new-webhook-secret"
+          onDone={() => setSecret(null)}
+        />
       ) : null}
       <FormError error={error} />
       <Section

@@ -4,12 +4,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'wouter';
 import { api, data } from '../../api/client';
-import { CopyButton } from '../../ui/CopyButton';
 import { type Column, DataTable } from '../../ui/DataTable';
 import { ErrorState } from '../../ui/ErrorState';
 import { CheckboxField, FormError, TextField } from '../../ui/fields';
 import { Loading } from '../../ui/NotFound';
 import { formatDateTime, Section } from '../../ui/Page';
+import { SecretOnce } from '../../ui/SecretOnce';
 import { SettingsPage } from '../settings/SettingsPage';
 import { type Endpoint, StateBadge } from './webhook-parts';
 
@@ -48,19 +48,15 @@ function CreateEndpointForm() {
   return (
     <Section title="Add an endpoint">
       {created ? (
-        <div className="notice success" role="status">
-          <p>
-            <strong>Copy the signing secret for {created.url} now:</strong> it is shown only this once. Verify
-            each delivery with it (any Standard Webhooks library).
-          </p>
-          <div className="secret">
-            <code data-testid="new-webhook-secret">{created.secret}</code>
-            <CopyButton value={created.secret} label="Copy secret" />
-          </div>
-          <button type="button" className="link" onClick={() => setCreated(null)}>
-            I have copied it
-          </button>
-        </div>
+        <SecretOnce
+          heading={`Copy the signing secret for ${created.url} now:`}
+          value={created.secret}
+          copyLabel="Copy secret"
+          testId="new-webhook-secret"
+          onDone={() => setCreated(null)}
+        >
+          Verify each delivery with it (any Standard Webhooks library).
+        </SecretOnce>
       ) : null}
       <form onSubmit={submit}>
         <TextField
