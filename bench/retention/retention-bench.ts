@@ -30,6 +30,12 @@ const MAX_WAIT_SECONDS = Number(env['SPOOR_BENCH_RETENTION_MAX_WAIT_SECONDS'] ??
 const SLICE_SECONDS = 2;
 const ENGINE = env['SPOOR_BENCH_RETENTION_ENGINE'] === 'postgres' ? 'postgres' : 'sqlite';
 const POSTGRES_URL = env['SPOOR_BENCH_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
+/**
+ * PostgreSQL: SPOOR_BENCH_RETENTION_PARTITIONS=0 leaves the old months without partitions (their rows in
+ * the default one, as if the partitions job had never run), so the pass deletes everything in batches
+ * (decision 039): the comparison for dropping.
+ */
+const DROP_MONTHS = env['SPOOR_BENCH_RETENTION_PARTITIONS'] !== '0';
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -149,8 +155,9 @@ async function postgresDatabase(): Promise<Database> {
     async seed(websiteId) {
       const now = Date.now();
       const storage = openStorage(POSTGRES_URL, { schema });
-      for (let at = now - 430 * DAY_MS; at < now; at += 28 * DAY_MS)
-        await ensurePageviewPartitions(storage, at);
+      if (DROP_MONTHS)
+        for (let at = now - 430 * DAY_MS; at < now; at += 28 * DAY_MS)
+          await ensurePageviewPartitions(storage, at);
       await storage.close();
       const started = `${now} - 60 * ${DAY_MS}::bigint - ((i::bigint * 7919) % ${VISITS}) * (360 * ${DAY_MS}::bigint / ${VISITS})`;
       await q(`insert into visitors (id, created_at, last_seen_at, contact_id)
@@ -220,7 +227,7 @@ async function main(): Promise<void> {
   const engineName = ENGINE === 'postgres' ? 'PostgreSQL' : 'SQLite';
   const machine = describeMachine(postgres);
   console.log(
-    `Retention bench (${engineName}) on ${machine.cpu} ×${machine.cores}, Node ${machine.node}, ` +
+    `Retention bench (${engineName}${ENGINE === 'postgres' && !DROP_MONTHS ? ', old months in the default partition' : ''}) on ${machine.cpu} ×${machine.cores}, Node ${machine.node}, ` +
       (postgres ? `PostgreSQL ${postgres.version} (${postgres.settings})` : `SQLite ${machine.sqlite}`),
   );
   let spoor: SpoorChild | undefined;

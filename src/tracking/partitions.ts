@@ -234,7 +234,7 @@ async function dropPartition(
         await lockDdl.execute(tx);
         // DROP looks the name up again once it holds the table's lock: gone means another pass dropped it.
         await sql`drop table ${sql.ref(name)}`.execute(tx);
-        return 'dropped';
+        return 'dropped' as const;
       });
     } catch (error) {
       if (codeOf(error) === UNDEFINED_TABLE) return 'gone';
