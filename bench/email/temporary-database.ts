@@ -10,10 +10,12 @@ import { TMP_DIR } from '../lib/settings.ts';
 export async function temporaryDatabase(
   engine: 'sqlite' | 'postgres',
   postgresUrl: string,
+  /** What the file or schema name starts with. */
+  prefix = 'email',
 ): Promise<{ url: string; dispose: () => Promise<void> }> {
   const tag = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   if (engine === 'sqlite') {
-    const file = join(TMP_DIR, `email-${tag}.db`);
+    const file = join(TMP_DIR, `${prefix}-${tag}.db`);
     return {
       url: `sqlite:${file}`,
       dispose: owed(async () => {
@@ -21,7 +23,7 @@ export async function temporaryDatabase(
       }),
     };
   }
-  const schema = `spoor_bench_email_${tag}`;
+  const schema = `spoor_bench_${prefix}_${tag}`;
   await createSchema(postgresUrl, schema);
   return {
     url: urlWithSearchPath(postgresUrl, schema),

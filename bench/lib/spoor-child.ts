@@ -24,6 +24,8 @@ export interface SpoorStart {
   databaseUrl: string;
   /** An admin key already stored in the database (the bootstrap key only installs into a key-less one). */
   apiKey?: string;
+  /** More settings for this node (SMTP for a send, limits), over the bench's own. */
+  env?: Record<string, string>;
 }
 
 export function newApiKey(): string {
@@ -50,7 +52,7 @@ export async function startSpoor(options: SpoorStart): Promise<SpoorChild> {
     name: options.name,
     // Spoor as shipped: the compiled dist/main.js that `npm run bench` builds first.
     nodeArgs: ['dist/main.js'],
-    env: benchServerEnv(port, options.databaseUrl, apiKey),
+    env: { ...benchServerEnv(port, options.databaseUrl, apiKey), ...options.env },
     port,
     readyPath: '/healthz',
   });

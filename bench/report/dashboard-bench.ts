@@ -1,13 +1,13 @@
 // Every request the dashboard makes while a marketer looks at the overview, a website's report, contacts,
 // a form and a send, timed through HTTP against Spoor as a child process on the report's data set plus the
 // dashboard data (dashboard-data.ts); on SQLite each request's statements are also explained (sql-plans.ts).
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createApiKey } from '../../src/access/api-keys.ts';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { websiteReport } from '../../src/reports/website-report.ts';
 import type { Storage } from '../../src/storage/database.ts';
+import { processCpuMs } from '../lib/proc.ts';
 import type { SpoorChild } from '../lib/spoor-child.ts';
 import type { DashboardData } from './dashboard-data.ts';
 import { captureStatements, explainAll, type RequestPlan } from './sql-plans.ts';
@@ -204,20 +204,6 @@ export async function planRequests(
 /** A request slower than this in its first warm-up is timed 3 times only (it is far over the bar anyway). */
 const SLOW_MS = 1_000;
 
-/** CPU time of a process so far (all threads), in ms; null where /proc is not there. */
-function cpuOf(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // After the command name (which may hold spaces): state is field 3, utime and stime are 14 and 15,
-    // in USER_HZ ticks (100 per second on Linux).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return null;
-  }
-}
-
 async function time(
   wanted: number,
   warmups: number,
@@ -234,13 +220,13 @@ async function time(
     }
   }
   const times: number[] = [];
-  const cpuBefore = cpuOf(pid);
+  const cpuBefore = processCpuMs(pid);
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
     await once();
     times.push(performance.now() - t);
   }
-  const cpuAfter = cpuOf(pid);
+  const cpuAfter = processCpuMs(pid);
   times.sort((a, b) => a - b);
   const mid = times.length >> 1;
   const median = times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
