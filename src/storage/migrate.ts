@@ -125,8 +125,14 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
 
 /** Applies the migrations up to and including `name` (tests of a migration over existing rows). */
 export async function migrateTo(db: Kysely<Database>, name: string): Promise<void> {
-  const { error } = await (await migratorFor(db)).migrateTo(name);
-  if (error) throw error;
+  const migrator = await migratorFor(db);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateTo(name);
+    if (!error) return;
+    // The same look at every schema's tables as migrateToLatest's (below): retried alike.
+    const failed = results?.some((r) => r.status === 'Error');
+    if (failed || attempt >= INTROSPECTION_ATTEMPTS || !isSchemaDroppedMeanwhile(error)) throw error;
+  }
 }
 
 /**
