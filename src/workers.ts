@@ -19,6 +19,7 @@ import { settleVisitsJobKind } from './scoring/settle-visits.ts';
 import { loadInstallSecrets } from './secrets/install-secrets.ts';
 import type { Storage } from './storage/database.ts';
 import { unavailableReason } from './storage/unavailable.ts';
+import { partitionsJobKind } from './tracking/partitions-job.ts';
 import { webhookJobKinds } from './webhooks/jobs.ts';
 
 export interface WorkerDeps {
@@ -51,6 +52,7 @@ export async function createWorkers({ storage, config, log }: WorkerDeps): Promi
       bounceReportDays: config.bounceReportDays,
     }),
   );
+  runner.register(partitionsJobKind(storage, log));
   runner.register(submissionRetryJobKind(storage));
   runner.register(confirmationMailJobKind({ storage, config, seal: secrets.seal }));
   runner.register(expiredSignupsJobKind(storage));

@@ -1,5 +1,6 @@
 // Retention: anonymous tracking data of a website older than its retention period is deleted, in
-// small transactions with a pause between them so ingest is never held up for long (decision 039). Identified history (visits with a contact)
+// small transactions with a pause between them so ingest is never held up for long (decision 039); on
+// PostgreSQL a month of page views whose every row has expired is dropped whole first (decision 041). Identified history (visits with a contact)
 // is kept: it is the contact's, governed by export and erasure. Report rollups are aggregates and stay.
 // The bounce reports kept for administrators go after SPOOR_BOUNCE_REPORT_DAYS (the outcomes recorded
 // from them stay), and spent webhook tokens once no request carrying them can pass its window. Forwarded
@@ -14,12 +15,13 @@ import { forgetFriendHashesBefore } from '../email/forwards/store.ts';
 import { deleteOrphanVisitorBatch } from '../identity/store.ts';
 import { DAY_MS } from '../lib/time.ts';
 import type { Storage } from '../storage/database.ts';
+import { dropExpiredPageviewPartitions } from '../tracking/partitions.ts';
 import {
   deleteAnonymousPageviewBatch,
   deleteAnonymousVisitBatch,
   type RetentionCursor,
 } from '../tracking/store.ts';
-import { websitesWithRetention } from '../websites/store.ts';
+import { listWebsites, websitesWithRetention } from '../websites/store.ts';
 
 export interface RetentionResult {
   /** Websites with a retention period set. */
@@ -36,6 +38,10 @@ export interface RetentionResult {
   bounceReports: number;
   /** Forwarded copies whose friend's address hash was forgotten (30 days). */
   forwardFriendHashes: number;
+  /** PostgreSQL: monthly page view partitions dropped whole (decision 041). */
+  partitionsDropped: number;
+  /** PostgreSQL: page views moved to the kept partition before their month was dropped. */
+  keptPageviews: number;
   /** Transactions the pass committed. */
   batches: number;
 }
@@ -89,6 +95,8 @@ export async function applyRetention(
     visitorAliases: 0,
     bounceReports: 0,
     forwardFriendHashes: 0,
+    partitionsDropped: 0,
+    keptPageviews: 0,
     batches: 0,
   };
   /** Runs `batch` (one transaction each) until it has no more or the pass is stopped, giving way between. */
@@ -101,6 +109,18 @@ export async function applyRetention(
       await giveWay(storage, performance.now() - started);
     }
   };
+
+  // PostgreSQL: months whose every row has expired go whole (their kept rows moved out first); what is
+  // left, here and in months that cannot go, is deleted in batches below.
+  if (storage.engine === 'postgres' && websites.length > 0) {
+    const partitions = await dropExpiredPageviewPartitions(storage, await listWebsites(storage.db), now, {
+      batchSize: limit,
+      stopped,
+      giveWay: () => giveWay(storage, 0),
+    });
+    result.partitionsDropped = partitions.dropped.length;
+    result.keptPageviews = partitions.keptPageviews;
+  }
 
   for (const website of websites) {
     const cutoff = now - website.retentionDays * DAY_MS;

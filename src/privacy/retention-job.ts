@@ -21,7 +21,14 @@ export function retentionJobKind(
         signal: job.signal,
         ...(options.bounceReportDays !== undefined ? { bounceReportDays: options.bounceReportDays } : {}),
       });
-      if (result.visits + result.anonymousPageviews + result.visitors + result.bounceReports > 0)
+      if (
+        result.visits +
+          result.anonymousPageviews +
+          result.visitors +
+          result.bounceReports +
+          result.partitionsDropped >
+        0
+      )
         options.log?.info({ retention: result }, 'retention: deleted data past its period');
       return undefined;
     },

@@ -196,6 +196,7 @@ class Planner {
           websiteId: target.websiteId,
           eventId: target.eventId,
           engagedMs: engaged,
+          occurredAt: target.occurredAt,
         });
 
       const day = this.dayOf(target.occurredAt);

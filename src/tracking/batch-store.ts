@@ -9,9 +9,9 @@
 //   only the thread remembers browsers between batches (browser-cache.ts).
 // - PostgreSQL: one set-based statement per read or write, the rows in array parameters (`= any(?)`,
 //   `unnest`), so a batch costs a fixed number of round trips whatever its size; several batches commit
-//   at once, so page views are row-locked, browsers advisory-locked and rows written in key order.
+//   at once, so page view keys and browsers are advisory-locked and rows written in key order.
 import type SqliteDatabase from 'better-sqlite3';
-import { MINUTE_MS } from '../lib/time.ts';
+import { DAY_MS, MINUTE_MS } from '../lib/time.ts';
 import type { Engine, Storage } from '../storage/database.ts';
 import type {
   DailyCampaignsTable,
@@ -125,6 +125,15 @@ const PAGEVIEW_FROM = 'pageviews p left join visits v on v.id = p.visit_id';
 const LATEST_VISIT_COLUMNS =
   'id, website_id, visitor_id, started_at, last_seen_at, pageviews, bot, entry_path, referrer_host, utm_source, utm_medium, utm_campaign, origin';
 
+/** The advisory lock class (two-key form) of page view keys; 21_037 after the migration that needed it. */
+const PAGEVIEW_LOCK_CLASS = 21_037;
+/**
+ * How far from a batch's arrivals PostgreSQL looks for a stored copy of its page views (and for the page
+ * view engaged time is reported for). The tracker retries within seconds and reports engaged time while
+ * the page is open; a copy arriving more than a day after the first would be stored again.
+ */
+export const PAGEVIEW_REACH_MS = DAY_MS;
+
 const READ = {
   sqlite: {
     pageview: `select ${PAGEVIEW_COLUMNS} from ${PAGEVIEW_FROM} where p.website_id = ? and p.event_id = ?`,
@@ -136,10 +145,18 @@ const READ = {
       where visitor_id = ? and website_id = ? order by started_at desc limit 1`,
   },
   postgres: {
-    // Locked in key order: a concurrent batch with the same page view waits, then finds it.
+    // A page view sent twice (retried, or to two nodes at once) is stored once: its copies have
+    // different occurred_at (each its own arrival) and the table is partitioned by it, so no unique key
+    // can catch them (decision 041). Instead every batch takes a transaction lock on each page view key
+    // it will read, in one order (distinct from the browsers' locks: the two-key form), before reading:
+    // a concurrent batch with the same page view waits until the first commits, then finds it.
+    lockPageviews: `select pg_advisory_xact_lock(${PAGEVIEW_LOCK_CLASS}, h) from (
+      select distinct hashtext(k) as h from unnest(?::text[]) as k order by h) as ordered`,
+    // Within PAGEVIEW_REACH_MS of the batch's arrivals: the one or two monthly partitions that can hold
+    // another copy, or the page view engaged time is reported for; never the kept partition.
     pageviews: `select ${PAGEVIEW_COLUMNS} from ${PAGEVIEW_FROM}
       where p.website_id = any(?::text[]) and p.event_id = any(?::text[])
-      order by p.website_id, p.event_id for update of p`,
+        and p.occurred_at between ? and ? and p.kept = 0`,
     aliases: 'select alias_id, visitor_id from visitor_aliases where alias_id = any(?::text[])',
     // Visit decisions for one browser must not race: concurrent batches (several writers per node,
     // several nodes) take a transaction lock on every id the browser is known by — also ids not stored
@@ -309,13 +326,23 @@ function* loadSets(events: readonly TrackingEvent[]): StatementProgram<BatchStat
   const pageviews = new Map<string, KnownPageview>();
   const websiteIds = [...new Set(events.map((e) => e.websiteId))];
   const eventIds = [...new Set(events.map(pageviewKey))];
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const e of events) {
+    if (e.receivedAt < first) first = e.receivedAt;
+    if (e.receivedAt > last) last = e.receivedAt;
+  }
+  const pageviewKeys = [...new Set(events.map((e) => `${e.websiteId}|${pageviewKey(e)}`))];
+  const reach = [first - PAGEVIEW_REACH_MS, last + PAGEVIEW_REACH_MS];
   const eventBrowsers = candidateVisitorIds(events, pageviews);
-  const [pageviewRows, aliasRows] = (yield* allTogether([
-    [READ.postgres.pageviews, [websiteIds, eventIds]],
+  // One round trip: the page views' locks, then (once they are held) the page views and the aliases.
+  const [, pageviewRows, aliasRows] = (yield* allTogether([
+    [READ.postgres.lockPageviews, [pageviewKeys]],
+    [READ.postgres.pageviews, [websiteIds, eventIds, ...reach]],
     ...(eventBrowsers.size > 0
       ? ([[READ.postgres.aliases, [[...eventBrowsers]]]] as [string, unknown[]][])
       : []),
-  ])) as [Row[], Row[] | undefined];
+  ])) as [Row[], Row[], Row[] | undefined];
   for (const row of pageviewRows) {
     const pageview = knownPageview(row);
     pageviews.set(`${pageview.websiteId}|${pageview.eventId}`, pageview);
@@ -496,6 +523,8 @@ const WRITE = {
       bot_reason: 'text',
       anonymous: 'integer',
     },
+    // SQLite: the primary key. PostgreSQL: none; its primary key also holds the partition keys (occurred_at,
+    // kept), so a copy with another arrival time passes it: the page view locks catch copies (decision 041).
     { sqlite: 'on conflict (website_id, event_id) do nothing', postgres: '' },
     (p) => [
       p.website_id,
@@ -602,16 +631,20 @@ const WRITE = {
     ],
   },
   raiseEngaged: {
-    sqlite: 'update pageviews set engaged_ms = ? where website_id = ? and event_id = ? and engaged_ms < ?',
+    sqlite:
+      'update pageviews set engaged_ms = ? where website_id = ? and event_id = ? and engaged_ms < ? and occurred_at = ?',
+    // The whole primary key (with the partition keys), so each row is one probe of its own partition.
     postgres: `update pageviews set engaged_ms = v.engaged_ms
-      from unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[]) as v (engaged_ms, website_id, event_id, below)
+      from unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[]) as v (engaged_ms, website_id, event_id, below, occurred_at)
       where pageviews.website_id = v.website_id and pageviews.event_id = v.event_id
+        and pageviews.occurred_at = v.occurred_at and pageviews.kept = 0
         and pageviews.engaged_ms < v.below`,
-    values: (pv: { websiteId: string; eventId: string; engagedMs: number }) => [
+    values: (pv: { websiteId: string; eventId: string; engagedMs: number; occurredAt: number }) => [
       pv.engagedMs,
       pv.websiteId,
       pv.eventId,
       pv.engagedMs,
+      pv.occurredAt,
     ],
   },
 } as const;

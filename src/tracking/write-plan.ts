@@ -20,7 +20,7 @@ export interface WritePlan {
   visitIncrements: Map<string, { pageviews: number; engagedMs: number; lastSeenAt: number }>;
   newPageviews: PageviewsTable[];
   /** New engaged totals for page views stored before this batch. */
-  pageviewEngaged: Map<string, { websiteId: string; eventId: string; engagedMs: number }>;
+  pageviewEngaged: Map<string, { websiteId: string; eventId: string; engagedMs: number; occurredAt: number }>;
   /** Rollup deltas, one row per key, added to the stored rows on write. */
   dailyStats: Map<string, DailyStatsTable>;
   dailyPages: Map<string, DailyPagesTable>;
