@@ -131,7 +131,7 @@ describe.skipIf(!postgresUrl)('page view partitions [postgres]', () => {
     const indexesBefore = await sql<{ name: string }>`
       select indexname as name from pg_indexes where schemaname = current_schema() and tablename = 'pageviews'
       order by 1`.execute(storage.db);
-    await migrateToLatest(storage.db);
+    await migrateTo(storage.db, '037-pageview-partitions');
 
     const places = await placeOf(storage);
     expect(Object.fromEntries(places)).toEqual({
@@ -148,9 +148,9 @@ describe.skipIf(!postgresUrl)('page view partitions [postgres]', () => {
       select indexname as name from pg_indexes where schemaname = current_schema() and tablename = 'pageviews'
       order by 1`.execute(storage.db);
     expect(indexesAfter.rows).toEqual(indexesBefore.rows);
-    // Later migrations alter the parent: a column added reaches every partition.
-    await sql`alter table pageviews add column part_probe integer`.execute(storage.db);
-    await sql`alter table pageviews drop column part_probe`.execute(storage.db);
+    // Later migrations alter the parent (039 drops a column and remakes indexes): they reach every partition.
+    await migrateToLatest(storage.db);
+    expect(Object.fromEntries(await placeOf(storage))).toEqual(Object.fromEntries(places));
   });
 
   it('makes the months ahead once, moving rows the default partition took for them; the hot path writes there', async () => {
