@@ -35,6 +35,7 @@ import * as webhookEndpoints from './migrations/035-webhook-endpoints.ts';
 import * as webhookDeliveries from './migrations/036-webhook-deliveries.ts';
 import * as pageviewPartitions from './migrations/037-pageview-partitions.ts';
 import * as compactPageviews from './migrations/039-compact-pageviews.ts';
+import * as emailEventsById from './migrations/040-email-events-by-id.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -73,6 +74,7 @@ const migrations: Record<string, Migration> = {
   '036-webhook-deliveries': webhookDeliveries,
   '037-pageview-partitions': pageviewPartitions,
   '039-compact-pageviews': compactPageviews,
+  '040-email-events-by-id': emailEventsById,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {
