@@ -11,66 +11,14 @@ import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { runOnPostgres, type Statement, type StatementProgram } from '../../src/storage/statements.ts';
 import { attributePageview } from '../../src/tracking/attribution.ts';
 import { batchStatements } from '../../src/tracking/batch-store.ts';
-import type { TrackingEvent } from '../../src/tracking/events.ts';
 import { createSchema, dropSchema, urlWithSearchPath } from '../lib/postgres.ts';
 import { processCpuMs } from '../lib/proc.ts';
+import { trackingTraffic } from './tracking-traffic.ts';
 
 const BATCHES = Number(process.env['BATCHES'] ?? 300);
 const BATCH = Number(process.env['BATCH'] ?? 16);
 const BROWSERS = 1000;
 const url = process.env['SPOOR_BENCH_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
-
-/** Page views and engaged time of BROWSERS browsers on one website, 700 ms apart (thread-store-feed's mix). */
-function traffic(count: number, start: number): TrackingEvent[][] {
-  const out: TrackingEvent[][] = [];
-  let at = Date.UTC(2026, 10, 20, 8, 0, 0) + start * 700;
-  let n = start;
-  const recent: { eventId: string; visitor: string }[] = [];
-  for (let b = 0; b < count; b++) {
-    const batch: TrackingEvent[] = [];
-    while (batch.length < BATCH) {
-      at += 700;
-      const visitor = `visitor${String((n * 7919) % BROWSERS).padStart(16, '0')}`;
-      const common = {
-        websiteId: 'w1',
-        receivedAt: at,
-        anonymous: false,
-        cookieVisitorId: visitor,
-        mirrorVisitorId: null,
-        bot: null,
-        visitTimeoutMinutes: 30,
-      };
-      const last = recent[n % recent.length];
-      if (n % 3 === 2 && last) {
-        batch.push({
-          ...common,
-          kind: 'engagement',
-          eventId: `eng${n}`,
-          pageviewEventId: last.eventId,
-          cookieVisitorId: last.visitor,
-          engagedMs: 1000 + (n % 9) * 500,
-        } as TrackingEvent);
-      } else {
-        const pageUrl = `https://shop.test/p${n % 40}${n % 7 === 0 ? `?utm_source=news&utm_campaign=c${n % 3}` : ''}`;
-        const referrer = n % 5 === 0 ? 'https://www.google.com/' : null;
-        const eventId = `event${String(n).padStart(12, '0')}`;
-        batch.push({
-          ...common,
-          kind: 'pageview',
-          eventId,
-          url: pageUrl,
-          title: `Page ${n % 40}`,
-          referrer,
-          attribution: attributePageview(pageUrl, referrer),
-        } as TrackingEvent);
-        recent[n % 50] = { eventId, visitor };
-      }
-      n++;
-    }
-    out.push(batch);
-  }
-  return out;
-}
 
 /** What PLANS=1 prints of each statement's last plan. */
 const planFields = [
@@ -98,8 +46,20 @@ try {
   if (!pool) throw new Error('PostgreSQL only.');
   const backend = Number((await pool.query('select pg_backend_pid() as pid')).rows[0].pid);
   // Warm-up, then the measured batches (the same connection: the pool holds one).
-  for (const batch of traffic(50, 0)) await runOnPostgres(pool, batchStatements(batch, 'postgres', null));
-  const measured = traffic(BATCHES, 50 * BATCH);
+  for (const batch of trackingTraffic({
+    batches: 50,
+    batchSize: BATCH,
+    browsers: BROWSERS,
+    attribute: attributePageview,
+  }))
+    await runOnPostgres(pool, batchStatements(batch, 'postgres', null));
+  const measured = trackingTraffic({
+    batches: BATCHES,
+    batchSize: BATCH,
+    browsers: BROWSERS,
+    attribute: attributePageview,
+    start: 50 * BATCH,
+  });
   const before = processCpuMs(backend) ?? 0;
   const started = performance.now();
   for (const batch of measured) await runOnPostgres(pool, batchStatements(batch, 'postgres', null));
@@ -149,7 +109,13 @@ try {
         } else throw new Error(`Not expected on PostgreSQL: ${s.kind}`);
       }
     });
-  for (const batch of traffic(100, (50 + BATCHES) * BATCH))
+  for (const batch of trackingTraffic({
+    batches: 100,
+    batchSize: BATCH,
+    browsers: BROWSERS,
+    attribute: attributePageview,
+    start: (50 + BATCHES) * BATCH,
+  }))
     await runExplained(batchStatements(batch, 'postgres', null));
   let planning = 0;
   let execution = 0;

@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { threadBatchStore } from '../../src/tracking/batch-store.ts';
 import type { TrackingEvent } from '../../src/tracking/events.ts';
+import { trackingTraffic } from './tracking-traffic.ts';
 
 type Store = (events: TrackingEvent[]) => unknown;
 interface TreeModules {
@@ -102,58 +103,6 @@ function countRuns(sqlite: Connection) {
   };
 }
 
-/** Returning browsers over simulated time: page views (a fifth from search, a seventh from a campaign), engaged time for most. */
-function traffic(attribute: TreeModules['attributePageview'], count: number): TrackingEvent[][] {
-  const out: TrackingEvent[][] = [];
-  let at = Date.UTC(2026, 10, 20, 8, 0, 0);
-  let n = 0;
-  const recent: { eventId: string; visitor: string }[] = [];
-  for (let b = 0; b < count; b++) {
-    const batch: TrackingEvent[] = [];
-    while (batch.length < BATCH) {
-      at += 700;
-      const visitor = `visitor${String((n * 7919) % BROWSERS).padStart(16, '0')}`;
-      const common = {
-        websiteId: 'w1',
-        receivedAt: at,
-        anonymous: false,
-        cookieVisitorId: visitor,
-        mirrorVisitorId: null,
-        bot: null,
-        visitTimeoutMinutes: 30,
-      };
-      const last = recent[n % recent.length];
-      if (n % 3 === 2 && last) {
-        batch.push({
-          ...common,
-          kind: 'engagement',
-          eventId: `eng${n}`,
-          pageviewEventId: last.eventId,
-          cookieVisitorId: last.visitor,
-          engagedMs: 1000 + (n % 9) * 500,
-        } as TrackingEvent);
-      } else {
-        const url = `https://shop.test/p${n % 40}${n % 7 === 0 ? `?utm_source=news&utm_campaign=c${n % 3}` : ''}`;
-        const referrer = n % 5 === 0 ? 'https://www.google.com/' : null;
-        const eventId = `event${String(n).padStart(12, '0')}`;
-        batch.push({
-          ...common,
-          kind: 'pageview',
-          eventId,
-          url,
-          title: `Page ${n % 40}`,
-          referrer,
-          attribution: attribute(url, referrer),
-        } as TrackingEvent);
-        recent[n % 50] = { eventId, visitor };
-      }
-      n++;
-    }
-    out.push(batch);
-  }
-  return out;
-}
-
 function cpuMicros(): number {
   const { user, system } = process.cpuUsage();
   return user + system;
@@ -191,7 +140,12 @@ function line(label: string, [a, b]: [number, number], names: [string, string]) 
 }
 
 const here = await treeOf(new URL('../../src/tracking/batch-store.ts', import.meta.url).pathname);
-const warmUp = traffic(here.attributePageview, Math.max(batches, warmBatches));
+const warmUp = trackingTraffic({
+  batches: Math.max(batches, warmBatches),
+  batchSize: BATCH,
+  browsers: BROWSERS,
+  attribute: here.attributePageview,
+});
 const events = warmUp.slice(0, batches);
 const newStore = (sqlite: never) => threadBatchStore(sqlite);
 async function oldStoreOf(): Promise<[TreeModules, (s: never) => Store]> {
