@@ -6,14 +6,14 @@
 // Knobs: SLICES (default 6), SECONDS per slice (4), CONNECTIONS (64), ENDPOINTS (collect,pixel,click),
 // ENGINE (sqlite, or postgres: each build on its own schema of SPOOR_BENCH_POSTGRES_URL, dropped after; the
 // CPU per request then adds the PostgreSQL backends' CPU, which runs on the same cores).
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGetLoad, seedEmailSend } from './email/email-load.ts';
 import { type LoadResult, mergeLoads, runLoad } from './lib/load.ts';
 import { createSchema, dropSchema, urlWithSearchPath } from './lib/postgres.ts';
-import { processCpuMs } from './lib/proc.ts';
-import { type Child, freePort, processCpu, startChild } from './lib/processes.ts';
+import { postgresBackendPids, processCpu, processCpuMs } from './lib/proc.ts';
+import { type Child, freePort, startChild } from './lib/processes.ts';
 import { benchServerEnv, newApiKey } from './lib/spoor-child.ts';
 import { collectBodyMaker } from './load/collect-bodies.ts';
 
@@ -35,35 +35,11 @@ async function databaseFor(endpoint: string, name: string): Promise<string> {
   return urlWithSearchPath(POSTGRES_URL, schema);
 }
 
-/**
- * CPU time of the PostgreSQL backends serving a process (other work on the server is not counted): its
- * TCP connections to port 5432 by local port, matched to the backends, whose title names the client's
- * address and port.
- */
+/** CPU so far of each PostgreSQL backend serving the process (none on SQLite). */
 function postgresCpu(pid: number): Map<number, number> {
   const cpu = new Map<number, number>();
   if (ENGINE !== 'postgres') return cpu;
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
-      if (link.startsWith('socket:[')) inodes.add(link.slice(8, -1));
-    } catch {}
-  }
-  const ports = new Set<number>();
-  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 10 || !inodes.has(f[9]!) || !f[2]!.endsWith(':1538')) continue;
-    ports.add(Number.parseInt(f[1]!.split(':')[1]!, 16));
-  }
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const port = /^postgres: .*\((\d+)\)/.exec(title)?.[1];
-      if (port && ports.has(Number(port))) cpu.set(Number(entry), processCpuMs(Number(entry)) ?? 0);
-    } catch {}
-  }
+  for (const backend of postgresBackendPids(pid)) cpu.set(backend, processCpuMs(backend) ?? 0);
   return cpu;
 }
 

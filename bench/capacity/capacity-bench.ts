@@ -12,7 +12,6 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
 import { addMembers, MAX_MEMBERS_PER_REQUEST } from '../../src/lists/manage-lists.ts';
 import { openStorage } from '../../src/storage/database.ts';
 import { startBareEmailServer } from '../email/email-bench.ts';
@@ -21,7 +20,7 @@ import { type SmtpSinkProcess, startSinkProcess } from '../email/send-throughput
 import { temporaryDatabase } from '../email/temporary-database.ts';
 import { describeMachine } from '../lib/machine.ts';
 import { probePostgres } from '../lib/postgres.ts';
-import { machineCpuMs, processCpuMs, residentBytes } from '../lib/proc.ts';
+import { machineCpuMs, postgresBackendPids, processCpuMs, residentBytes } from '../lib/proc.ts';
 import { type Child, freePort, owed, startChild } from '../lib/processes.ts';
 import { REPO_DIR, TMP_DIR } from '../lib/settings.ts';
 import { type SpoorChild, startSpoor } from '../lib/spoor-child.ts';
@@ -32,8 +31,6 @@ import { nextRate, stepPasses } from './open-loop.ts';
 const TARGET_P99_MS = 25;
 const MAX_ERROR_SHARE = 0.001;
 const RSS_TARGET_BYTES = 300 * 2 ** 20;
-/** The application_name of the node's PostgreSQL connections, to find their backends' CPU. */
-const PG_APPLICATION = 'spoor_capacity_bench';
 
 type Env = Record<string, string | undefined>;
 
@@ -157,7 +154,7 @@ interface Measured {
   /** Before each step: keep a send in progress; the sink's count so far. */
   beforeStep?: () => Promise<void>;
   sink?: SmtpSinkProcess;
-  /** PostgreSQL backends of the node, found by application_name (PostgreSQL only). */
+  /** PostgreSQL backends of the node, found by its connections (bench/lib/proc.ts) (PostgreSQL only). */
   postgresPids?: () => Promise<number[]>;
   stop(): Promise<void>;
 }
@@ -186,12 +183,6 @@ async function subscribeRecipients(databaseUrl: string, sendId: string): Promise
   }
 }
 
-function withApplicationName(url: string): string {
-  if (url.startsWith('sqlite:')) return url;
-  // Appended, not set through URL: the options parameter stays as urlWithSearchPath encoded it.
-  return `${url}${url.includes('?') ? '&' : '?'}application_name=${PG_APPLICATION}`;
-}
-
 async function startSpoorTarget(
   engine: 'sqlite' | 'postgres',
   settings: CapacitySettings,
@@ -207,7 +198,7 @@ async function startSpoorTarget(
   try {
     spoor = await startSpoor({
       name: `Spoor (${engine})`,
-      databaseUrl: withApplicationName(database.url),
+      databaseUrl: database.url,
       env: {
         SPOOR_SMTP_HOST: '127.0.0.1',
         SPOOR_SMTP_PORT: String(sink.port),
@@ -236,8 +227,6 @@ async function startSpoorTarget(
     html: '<p>Hi {{ contact.first_name }}, <a href="https://www.shop.example/news">the news</a>.</p>',
   });
   let sendId: string | undefined;
-  const pool =
-    engine === 'postgres' ? new pg.Pool({ connectionString: settings.postgresUrl, max: 1 }) : undefined;
   return {
     name: `Spoor, ${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`,
     target: { origin: node.url, emailOrigin: node.url, bare: false },
@@ -267,20 +256,11 @@ async function startSpoorTarget(
         await new Promise((r) => setTimeout(r, 200));
       }
     },
-    ...(pool
-      ? {
-          postgresPids: async () =>
-            (
-              await pool.query<{ pid: number }>(
-                'select pid from pg_stat_activity where application_name = $1',
-                [PG_APPLICATION],
-              )
-            ).rows.map((r) => r.pid),
-        }
+    ...(engine === 'postgres'
+      ? { postgresPids: async () => postgresBackendPids(node.process.pid as number) }
       : {}),
     async stop() {
       await node.stop();
-      await pool?.end();
       await database.dispose();
     },
   };

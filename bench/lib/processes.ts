@@ -1,7 +1,6 @@
 // Child processes of the bench (Spoor and the bare server): start, wait until they answer, stop, and
 // never leave one behind, even when the bench fails or is interrupted.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { REPO_DIR } from './settings.ts';
 
@@ -121,27 +120,4 @@ export async function startChild(options: StartOptions): Promise<Child> {
   }
   await handle.stop();
   throw new Error(`${options.name} did not start. Its output:\n${handle.output()}`);
-}
-
-/** CPU milliseconds a process has used so far: its event loop's thread, and all its other threads. */
-export interface ProcessCpu {
-  mainMs: number;
-  otherMs: number;
-}
-
-// /proc reports CPU time in USER_HZ ticks, which Linux fixes at 100 per second for user space.
-const MS_PER_TICK = 10;
-
-export function processCpu(pid: number): ProcessCpu {
-  let mainMs = 0;
-  let otherMs = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start at "state"; utime and stime are 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ms = (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
-    if (Number(tid) === pid) mainMs += ms;
-    else otherMs += ms;
-  }
-  return { mainMs, otherMs };
 }
