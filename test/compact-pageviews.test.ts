@@ -11,6 +11,23 @@ import { createTestDatabase, describeEachEngine, type TestDatabase } from './hel
 const NOW = Date.now();
 const SITE = 'https://www.shop.test';
 
+/** The website the page views belong to. */
+async function insertShop(db: Storage['db']): Promise<void> {
+  await db
+    .insertInto('websites')
+    .values({
+      id: 'w1',
+      name: 'Shop',
+      allowed_origins: JSON.stringify([SITE]),
+      visit_timeout_minutes: 30,
+      visitor_cookie_days: 400,
+      gpc_mode: 'anonymize',
+      created_at: NOW,
+      updated_at: NOW,
+    })
+    .execute();
+}
+
 describeEachEngine('compact page views (migration 039)', (engine) => {
   let database: TestDatabase;
   let storage: Storage;
@@ -27,19 +44,7 @@ describeEachEngine('compact page views (migration 039)', (engine) => {
   async function seedBefore(): Promise<void> {
     const db = storage.db;
     await compactPageviews.down(db);
-    await db
-      .insertInto('websites')
-      .values({
-        id: 'w1',
-        name: 'Shop',
-        allowed_origins: JSON.stringify([SITE]),
-        visit_timeout_minutes: 30,
-        visitor_cookie_days: 400,
-        gpc_mode: 'anonymize',
-        created_at: NOW,
-        updated_at: NOW,
-      })
-      .execute();
+    await insertShop(db);
     await sql`insert into visits (id, website_id, visitor_id, started_at, last_seen_at, pageviews, engaged_ms,
         entry_path, bot, identified)
       values ('v1', 'w1', 'browser-1', ${NOW - 60_000}, ${NOW - 30_000}, 2, 0, '/a', 0, 0)`.execute(db);
@@ -125,19 +130,7 @@ describeEachEngine('compact page views (migration 039)', (engine) => {
       await sql`create index pageviews_by_visit on pageviews (visit_id, occurred_at)`.execute(db);
       await sql`create index pageviews_by_website_time on pageviews (website_id, occurred_at)`.execute(db);
       await sql`drop table pageviews_plain`.execute(db);
-      await db
-        .insertInto('websites')
-        .values({
-          id: 'w1',
-          name: 'Shop',
-          allowed_origins: JSON.stringify([SITE]),
-          visit_timeout_minutes: 30,
-          visitor_cookie_days: 400,
-          gpc_mode: 'anonymize',
-          created_at: NOW,
-          updated_at: NOW,
-        })
-        .execute();
+      await insertShop(db);
       await sql`insert into pageviews (website_id, event_id, visit_id, visitor_id, occurred_at, url, path, engaged_ms, bot,
         anonymous)
       values ('w1', 'old', null, null, ${NOW - 40 * 86_400_000}, ${`${SITE}/old`}, '/old', 0, 0, 1),

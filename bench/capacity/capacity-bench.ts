@@ -22,7 +22,7 @@ import { describeMachine } from '../lib/machine.ts';
 import { probePostgres } from '../lib/postgres.ts';
 import { machineCpuMs, postgresBackendPids, processCpuMs, residentBytes } from '../lib/proc.ts';
 import { type Child, freePort, owed, startChild } from '../lib/processes.ts';
-import { REPO_DIR, TMP_DIR } from '../lib/settings.ts';
+import { benchEngines, REPO_DIR, TMP_DIR } from '../lib/settings.ts';
 import { type SpoorChild, startSpoor } from '../lib/spoor-child.ts';
 import type { StepOrder, StepResult } from './generator.ts';
 import { KINDS, MIX, type MixData, type MixTarget } from './mix.ts';
@@ -61,12 +61,7 @@ function numberSetting(env: Env, name: string, fallback: number, min: number): n
 }
 
 export function loadCapacitySettings(env: Env = process.env): CapacitySettings {
-  const engines = (env['BENCH_ENGINES'] || 'sqlite,postgres').split(',').map((e) => {
-    const name = e.trim();
-    if (name !== 'sqlite' && name !== 'postgres')
-      throw new Error(`BENCH_ENGINES lists sqlite and/or postgres; got "${e}".`);
-    return name;
-  });
+  const engines = benchEngines(env);
   return {
     startRate: numberSetting(env, 'BENCH_CAPACITY_START_RATE', 50, 1),
     factor: numberSetting(env, 'BENCH_CAPACITY_FACTOR', 1.25, 1.01),

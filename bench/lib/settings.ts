@@ -69,6 +69,18 @@ function wholeNumbers(env: Env, name: string, fallback: string): number[] {
   });
 }
 
+/** The engines a bench runs on: BENCH_ENGINES, both by default. */
+export function benchEngines(
+  env: Record<string, string | undefined> = process.env,
+): ('sqlite' | 'postgres')[] {
+  return (env['BENCH_ENGINES'] || 'sqlite,postgres').split(',').map((e) => {
+    const name = e.trim();
+    if (name !== 'sqlite' && name !== 'postgres')
+      throw new Error(`BENCH_ENGINES lists sqlite and/or postgres; got "${e}".`);
+    return name;
+  });
+}
+
 export function loadBenchSettings(env: Env = process.env): BenchSettings {
   const connections = (env['BENCH_CONNECTIONS'] || '1,16,64').split(',').map((c) => {
     const n = Number(c.trim());
@@ -76,12 +88,7 @@ export function loadBenchSettings(env: Env = process.env): BenchSettings {
       throw new Error(`BENCH_CONNECTIONS must list whole numbers; got "${c}".`);
     return n;
   });
-  const engines = (env['BENCH_ENGINES'] || 'sqlite,postgres').split(',').map((e) => {
-    const name = e.trim();
-    if (name !== 'sqlite' && name !== 'postgres')
-      throw new Error(`BENCH_ENGINES lists sqlite and/or postgres; got "${e}".`);
-    return name;
-  });
+  const engines = benchEngines(env);
   return {
     durationSeconds: positiveInteger(env, 'BENCH_DURATION', 10),
     slices: positiveInteger(env, 'BENCH_SLICES', 4),
