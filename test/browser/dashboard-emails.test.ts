@@ -110,7 +110,8 @@ describe.skipIf(!chromiumPath)('dashboard: emails', () => {
     // Ada's timeline: the email sent to her, then her open and her click, newest first.
     await page.goto(`${origin}/app/contacts/${ada}`);
     const timeline = page.getByRole('list', { name: 'Interactions, newest first' });
-    const subject = `Sale ${XSS} for {{ contact.first_name }}`;
+    // The subject as Ada read it: her name in place of the merge field, the markup shown as text.
+    const subject = `Sale ${XSS} for Ada`;
     await timeline.getByText(`Sent “${subject}”`).waitFor();
     const titles = await timeline.locator('.timeline-title').allInnerTexts();
     expect(titles.map((t) => t.split(' “')[0])).toEqual(['Clicked', 'Opened', 'Sent']);
