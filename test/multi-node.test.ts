@@ -58,7 +58,7 @@ function describeTwoNodes(route: Route): void {
       nodes = await Promise.all([startSpoorProcess(url), startSpoorProcess(url)]);
       websiteId = (await adminPost('/api/websites', { name: 'Shared', allowedOrigins: [SITE] })).id;
       expect(websiteId).toBeTruthy();
-    }, 150_000); // a hang guard above the start-up guard (60 s per node) and the schema's set-up
+    }, 400_000); // a hang guard above the start-up guard (180 s per node) and the schema's set-up
     afterAll(async () => {
       await Promise.all(nodes.map((n) => n.kill('SIGKILL')));
       await connection?.close();

@@ -62,9 +62,10 @@ export async function startSpoorProcess(
   child.stderr?.on('data', (chunk) => (log += chunk));
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // A hang guard, not a speed check: on a loaded CI machine two nodes starting at once through PgBouncer
-  // took more than 30 s once.
-  const deadline = Date.now() + 60_000;
+  // A hang guard, not a speed check. On PostgreSQL a node's start waits for the migrations' lock, which
+  // Kysely takes with one key for the whole database: in CI every suite migrating a fresh schema of the
+  // test database queues on it, and two nodes through PgBouncer once waited more than 60 s.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Spoor exited during start-up:\n${log}`);
     try {
@@ -72,7 +73,7 @@ export async function startSpoorProcess(
     } catch {}
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`Spoor did not start within 60 s:\n${log}`);
+      throw new Error(`Spoor did not start within 180 s:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
