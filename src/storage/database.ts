@@ -6,12 +6,20 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import { SpoorPostgresDialect } from './migration-lock.ts';
+import { ReaderThreadDialect } from './reader-dialect.ts';
 import type { Database } from './schema.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
 export interface Storage {
   db: Kysely<Database>;
+  /**
+   * For reads that may take a while (the dashboard's reports, overview, contact search), never for a read
+   * that belongs to a write's transaction. On a SQLite file its queries run on the reader thread, off the
+   * event loop, and it only reads (storage/reader-dialect.ts, decision 048); on PostgreSQL and `:memory:`
+   * SQLite it is `db` itself (PostgreSQL's reads never run on the event loop; `:memory:` has one connection).
+   */
+  reads: Kysely<Database>;
   engine: Engine;
   /** SQLite only: the database file, so another thread can open its own connection (none for :memory:). */
   sqliteFile?: string;
@@ -76,25 +84,32 @@ export function openSqliteConnection(path: string, maxSizeMb = 0): SqliteDatabas
 function openSqlite(path: string, maxSizeMb: number): Storage {
   const sqlite = openSqliteConnection(path, maxSizeMb);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const file = path === ':memory:' ? undefined : resolve(path);
+  const reads = file ? new Kysely<Database>({ dialect: new ReaderThreadDialect(file) }) : db;
   return {
     db,
+    reads,
     engine: 'sqlite',
-    ...(path === ':memory:' ? {} : { sqliteFile: resolve(path) }),
+    ...(file ? { sqliteFile: file } : {}),
     ...(maxSizeMb > 0 ? { sqliteMaxSizeMb: maxSizeMb } : {}),
-    close: () => db.destroy(),
+    // The reader first: it answers the queries it was sent, then its thread ends.
+    close: async () => {
+      if (reads !== db) await reads.destroy();
+      await db.destroy();
+    },
   };
 }
 
 /**
  * Kysely prepares every query anew; on the ingest path the same few statements repeat thousands of
- * times a second, so keep prepared statements by their SQL text.
+ * times a second, so keep prepared statements by their SQL text (the reader thread keeps its own so too).
  *
  * Transactions begin IMMEDIATE: the ingest writer (collect and email engagement) has its own connection
  * in another thread, and a deferred transaction that read before that writer committed could not write
  * afterwards (SQLITE_BUSY without waiting); taking the write lock at BEGIN makes it wait its turn
  * (busy_timeout) instead.
  */
-function withStatementCache(sqlite: SqliteDatabase.Database, limit = 2_000) {
+export function withStatementCache(sqlite: SqliteDatabase.Database, limit = 2_000) {
   // Eviction: the least recently used statement past `limit` (lru-cache); never stale (a statement is
   // its SQL text).
   const cache = new LRUCache<string, SqliteDatabase.Statement>({ max: limit });
@@ -131,6 +146,7 @@ function openPostgres(url: string, options: OpenOptions): Storage {
   const db = new Kysely<Database>({ dialect: new SpoorPostgresDialect({ pool }) });
   return {
     db,
+    reads: db,
     engine: 'postgres',
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     pgPool: pool,

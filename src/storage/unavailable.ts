@@ -46,6 +46,7 @@ const PG_MESSAGES: [pattern: RegExp, reason: string][] = [
     'the connection to the database was lost',
   ],
   [/The SQLite writer thread stopped/, 'the SQLite writer stopped'],
+  [/The SQLite reader thread stopped/, 'the SQLite reader stopped'],
 ];
 
 /**

@@ -3,8 +3,8 @@
 // handle (hot-path.ts); each batch is answered with its outcomes once its transaction is committed. Each
 // open path holds the thread; it stops when the last of them releases it.
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { moduleWorker } from '../../lib/module-worker.ts';
 import type { Storage } from '../../storage/database.ts';
 import { observeCommit, sqliteWriterBacklog } from '../metrics/metrics.ts';
 import type { BatchContext, ThreadStoreModule } from './thread-store.ts';
@@ -22,15 +22,6 @@ interface Thread {
   close(): Promise<void>;
 }
 
-/**
- * Compiled Spoor (dist/, what `npm start` runs) starts the thread from its JavaScript; under a TypeScript
- * runner (tests, the bench) this module is itself .ts and so is the entry.
- */
-const COMPILED = import.meta.url.endsWith('.js');
-const WRITER_ENTRY = new URL(
-  COMPILED ? './writer-thread-main.js' : './writer-thread-main.ts',
-  import.meta.url,
-);
 /**
  * How often the checkpoint thread copies committed WAL frames into the database file. A longer interval
  * copies fewer pages (a page many commits rewrite is copied once per checkpoint: under collect load
@@ -79,28 +70,6 @@ export function threadWriter(storage: Storage, maxBatch: number): ThreadWriter |
   };
 }
 
-/**
- * Under a TypeScript runner the thread runs TypeScript as this process does: it registers tsx's loader,
- * then imports its entry (a loader given to this process with --import does not reach worker threads on
- * Node 20). Compiled, it is started from its file with no loader.
- */
-function writerWorker(data: WriterData): Worker {
-  if (COMPILED) return new Worker(WRITER_ENTRY, { workerData: data });
-  return new Worker(tsxBootstrap(WRITER_ENTRY.href), { eval: true, workerData: data });
-}
-
-function tsxBootstrap(entry: string): string {
-  const require = createRequire(import.meta.url);
-  const manifest = require('tsx/package.json') as {
-    exports: { './esm/api': { import: { default: string } } };
-  };
-  const api = new URL(
-    manifest.exports['./esm/api'].import.default,
-    pathToFileURL(require.resolve('tsx/package.json')),
-  );
-  return `import(${JSON.stringify(api.href)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-}
-
 function startThread(data: WriterData): Thread {
   const pending = new Map<number, { resolve: (o: unknown[]) => void; reject: (e: Error) => void }>();
   let nextId = 0;
@@ -111,7 +80,7 @@ function startThread(data: WriterData): Thread {
   let told = new Set<string>();
 
   const spawn = (): Worker => {
-    const w = writerWorker(data);
+    const w = moduleWorker(import.meta.url, 'writer-thread-main', data);
     told = new Set();
     w.unref();
     checkpointer ??= startCheckpointThread(data.file);
