@@ -102,15 +102,19 @@ export async function buildApp(options: AppOptions): Promise<SpoorApp> {
     accounts.mountAdmin(admin);
     adminArea(admin, 'tracking', (tracking) => {
       websiteRoutes(tracking, { db: storage.db, cache: websites, publicUrl: config.publicUrl });
-      reportRoutes(tracking, { db: storage.db });
-      overviewRoutes(tracking, { db: storage.db });
+      reportRoutes(tracking, { db: storage.db, reads: storage.reads });
+      overviewRoutes(tracking, { db: storage.db, reads: storage.reads });
       formRoutes(tracking, { db: storage.db });
       historyRoutes(tracking, { db: storage.db, feed });
       privacyRoutes(tracking, { storage });
       privacyDefaultsRoutes(tracking, { config });
     });
     adminArea(admin, 'contacts', (contacts) => {
-      contactRoutes(contacts, { db: storage.db, fieldUsers: formsUsingContactField });
+      contactRoutes(contacts, {
+        db: storage.db,
+        reads: storage.reads,
+        fieldUsers: formsUsingContactField,
+      });
       interactionRoutes(contacts, { db: storage.db, feed });
       contactChannelRoutes(contacts, { db: storage.db });
       contactImportJobRoutes(contacts, { db: storage.db, lists: importListHooks });

@@ -110,10 +110,15 @@ const FieldKeyParams = Type.Object({ key: Type.String({ maxLength: 40 }) });
 
 export function contactRoutes(
   scope: FastifyInstance,
-  deps: { db: Kysely<Database>; fieldUsers: ContactFieldUsers },
+  deps: {
+    db: Kysely<Database>;
+    /** The list and search of contacts (storage.reads: off the event loop on SQLite); the rest on `db`. */
+    reads: Kysely<Database>;
+    fieldUsers: ContactFieldUsers;
+  },
 ) {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = deps;
+  const { db, reads } = deps;
 
   app.post(
     '/api/contacts',
@@ -186,7 +191,7 @@ export function contactRoutes(
       const visitedSince = query.visitedSince === undefined ? undefined : Date.parse(query.visitedSince);
       if (Number.isNaN(visitedSince))
         throw new AppError('bad_request', 'visitedSince must be a date and time (ISO 8601).');
-      return listContacts(db, {
+      return listContacts(reads, {
         search: query.q,
         filters: {
           ...(query.list !== undefined ? { listId: query.list } : {}),

@@ -100,7 +100,11 @@ const Realtime = Type.Object(
   },
 );
 
-export function overviewRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> }) {
+/** `reads`: the overview's and realtime's queries (storage.reads: off the event loop on SQLite); `db`: the website lookup. */
+export function overviewRoutes(
+  scope: FastifyInstance,
+  deps: { db: Kysely<Database>; reads: Kysely<Database> },
+) {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
     '/api/overview',
@@ -119,7 +123,7 @@ export function overviewRoutes(scope: FastifyInstance, deps: { db: Kysely<Databa
         response: { 200: Overview, ...errors(503) },
       },
     },
-    async (request) => overview(deps.db, request.query.from, request.query.to),
+    async (request) => overview(deps.reads, request.query.from, request.query.to),
   );
 
   app.get(
@@ -142,7 +146,7 @@ export function overviewRoutes(scope: FastifyInstance, deps: { db: Kysely<Databa
     async (request) => {
       const { websiteId } = request.query;
       if (websiteId !== undefined) await getWebsite(deps.db, websiteId);
-      return realtime(deps.db, websiteId);
+      return realtime(deps.reads, websiteId);
     },
   );
 }

@@ -167,7 +167,11 @@ const Report = Type.Object(
   },
 );
 
-export function reportRoutes(scope: FastifyInstance, deps: { db: Kysely<Database> }) {
+/** `reads`: the report's queries (storage.reads: off the event loop on SQLite); `db`: the website lookup. */
+export function reportRoutes(
+  scope: FastifyInstance,
+  deps: { db: Kysely<Database>; reads: Kysely<Database> },
+) {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
     '/api/websites/:id/report',
@@ -187,7 +191,7 @@ export function reportRoutes(scope: FastifyInstance, deps: { db: Kysely<Database
     async (request) => {
       const website = await getWebsite(deps.db, request.params.id);
       const { from, to, bots, limit } = request.query;
-      return websiteReport(deps.db, {
+      return websiteReport(deps.reads, {
         websiteId: website.id,
         from,
         to,
