@@ -3,19 +3,25 @@
 // from /proc (its event loop's thread, and all threads), the figure that holds on a shared machine
 // (decision 008). Usage: build both trees (`npm run build` in each), then
 //   BASE=/path/to/base/tree NEW=/path/to/new/tree npx tsx bench/compare-builds.ts
-// Knobs: SLICES (default 6), SECONDS per slice (4), CONNECTIONS (64), ENDPOINTS (collect,pixel,click),
+// Knobs: SLICES (default 6), SECONDS per slice (4), CONNECTIONS (64), ENDPOINTS (collect,pixel,click; also
+// report: the 30-day website report over REPORT_PAGEVIEWS generated page views, 100,000, the same file for
+// both builds — its event-loop CPU per request is what a report takes from tracking requests, decision 048),
 // ENGINE (sqlite, or postgres: each build on its own schema of SPOOR_BENCH_POSTGRES_URL, dropped after; the
 // CPU per request then adds the PostgreSQL backends' CPU, which runs on the same cores).
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
+import { openStorage } from '../src/storage/database.ts';
+import { migrateToLatest } from '../src/storage/migrate.ts';
 import { runGetLoad, seedEmailSend } from './email/email-load.ts';
-import { type LoadResult, mergeLoads, runLoad } from './lib/load.ts';
+import { type LoadResult, mergeLoads, runAutocannon, runLoad } from './lib/load.ts';
 import { createSchema, dropSchema, urlWithSearchPath } from './lib/postgres.ts';
 import { postgresBackendPids, processCpu, processCpuMs } from './lib/proc.ts';
 import { type Child, freePort, startChild } from './lib/processes.ts';
 import { benchServerEnv, newApiKey } from './lib/spoor-child.ts';
 import { collectBodyMaker } from './load/collect-bodies.ts';
+import { generate } from './report/report-bench.ts';
 
 const builds = { base: process.env['BASE']!, new: process.env['NEW']! };
 const SLICES = Number(process.env['SLICES'] ?? 6);
@@ -29,6 +35,7 @@ const schemas: string[] = [];
 /** A database for one build and endpoint: a SQLite file, or a PostgreSQL schema of its own. */
 async function databaseFor(endpoint: string, name: string): Promise<string> {
   if (ENGINE !== 'postgres') return `sqlite:${join(dir, `${endpoint}-${name}.db`)}`;
+  if (endpoint === 'report') throw new Error('ENDPOINTS=report runs on SQLite only.');
   const schema = `spoor_ab_${endpoint}_${name}_${process.pid}`;
   await createSchema(POSTGRES_URL, schema);
   schemas.push(schema);
@@ -61,6 +68,20 @@ async function start(name: keyof typeof builds, databaseUrl: string, apiKey: str
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'spoor-ab-'));
+const REPORT_PAGEVIEWS = Number(process.env['REPORT_PAGEVIEWS'] ?? 100_000);
+
+/** SQLite only: one generated data set, a copy per build; returns the report's path. */
+async function seedReport(): Promise<string> {
+  const file = join(dir, 'report-seed.db');
+  const storage = openStorage(`sqlite:${file}`);
+  await migrateToLatest(storage.db);
+  const record = await generate(storage, 'sqlite', REPORT_PAGEVIEWS, 'compare-builds');
+  await sql`pragma wal_checkpoint(truncate)`.execute(storage.db);
+  await storage.close();
+  for (const name of ['base', 'new']) copyFileSync(file, join(dir, `report-${name}.db`));
+  return `/api/websites/${record.websiteId}/report?from=${record.from}&to=${record.to}`;
+}
+let reportPath: string | undefined;
 for (const endpoint of endpoints) {
   const servers: Record<string, { child: Child; run: (seed: number) => Promise<LoadResult> }> = {};
   for (const name of ['base', 'new'] as const) {
@@ -77,6 +98,24 @@ for (const endpoint of endpoints) {
       // The same traffic for both builds.
       const bodies = collectBodyMaker(id, 1000, 1);
       servers[name] = { child, run: () => runLoad(child.url, CONNECTIONS, SECONDS, bodies) };
+    } else if (endpoint === 'report') {
+      reportPath ??= await seedReport();
+      const child = await start(name, url, apiKey);
+      const path = reportPath;
+      servers[name] = {
+        child,
+        run: () =>
+          runAutocannon(
+            {
+              url: child.url,
+              connections: CONNECTIONS,
+              duration: SECONDS,
+              headers: { authorization: `Bearer ${apiKey}` },
+              requests: [{ method: 'GET', path }],
+            },
+            (status) => status === 200,
+          ),
+      };
     } else {
       const data = await seedEmailSend(url, 20_000);
       const child = await start(name, url, apiKey);
