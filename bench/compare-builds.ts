@@ -5,7 +5,8 @@
 //   BASE=/path/to/base/tree NEW=/path/to/new/tree npx tsx bench/compare-builds.ts
 // Knobs: SLICES (default 6), SECONDS per slice (4), CONNECTIONS (64), ENDPOINTS (collect,pixel,click; also
 // report: the 30-day website report over REPORT_PAGEVIEWS generated page views, 100,000, the same file for
-// both builds — its event-loop CPU per request is what a report takes from tracking requests, decision 048),
+// both builds — its event-loop CPU per request is what a report takes from tracking requests, decision 048;
+// collect+report: collect's load while one client reads that report back to back, collect's figures),
 // ENGINE (sqlite, or postgres: each build on its own schema of SPOOR_BENCH_POSTGRES_URL, dropped after; the
 // CPU per request then adds the PostgreSQL backends' CPU, which runs on the same cores).
 import { copyFileSync, mkdtempSync } from 'node:fs';
@@ -35,7 +36,7 @@ const schemas: string[] = [];
 /** A database for one build and endpoint: a SQLite file, or a PostgreSQL schema of its own. */
 async function databaseFor(endpoint: string, name: string): Promise<string> {
   if (ENGINE !== 'postgres') return `sqlite:${join(dir, `${endpoint}-${name}.db`)}`;
-  if (endpoint === 'report') throw new Error('ENDPOINTS=report runs on SQLite only.');
+  if (endpoint.includes('report')) throw new Error(`ENDPOINTS=${endpoint} runs on SQLite only.`);
   const schema = `spoor_ab_${endpoint}_${name}_${process.pid}`;
   await createSchema(POSTGRES_URL, schema);
   schemas.push(schema);
@@ -70,24 +71,43 @@ async function start(name: keyof typeof builds, databaseUrl: string, apiKey: str
 const dir = mkdtempSync(join(tmpdir(), 'spoor-ab-'));
 const REPORT_PAGEVIEWS = Number(process.env['REPORT_PAGEVIEWS'] ?? 100_000);
 
-/** SQLite only: one generated data set, a copy per build; returns the report's path. */
-async function seedReport(): Promise<string> {
-  const file = join(dir, 'report-seed.db');
-  const storage = openStorage(`sqlite:${file}`);
-  await migrateToLatest(storage.db);
-  const record = await generate(storage, 'sqlite', REPORT_PAGEVIEWS, 'compare-builds');
-  await sql`pragma wal_checkpoint(truncate)`.execute(storage.db);
-  await storage.close();
-  for (const name of ['base', 'new']) copyFileSync(file, join(dir, `report-${name}.db`));
-  return `/api/websites/${record.websiteId}/report?from=${record.from}&to=${record.to}`;
+let reportSeed: { file: string; path: string } | undefined;
+/** SQLite only: one generated data set (made once), copied to `databaseUrl`; returns the report's path. */
+async function seedReport(databaseUrl: string): Promise<string> {
+  if (!reportSeed) {
+    const file = join(dir, 'report-seed.db');
+    const storage = openStorage(`sqlite:${file}`);
+    await migrateToLatest(storage.db);
+    const record = await generate(storage, 'sqlite', REPORT_PAGEVIEWS, 'compare-builds');
+    await sql`pragma wal_checkpoint(truncate)`.execute(storage.db);
+    await storage.close();
+    reportSeed = {
+      file,
+      path: `/api/websites/${record.websiteId}/report?from=${record.from}&to=${record.to}`,
+    };
+  }
+  copyFileSync(reportSeed.file, databaseUrl.slice('sqlite:'.length));
+  return reportSeed.path;
 }
-let reportPath: string | undefined;
+
+/** GET `path` with the API key, one request at a time, until `seconds` have passed; how many answered. */
+async function loopReports(origin: string, apiKey: string, path: string, seconds: number): Promise<number> {
+  const until = performance.now() + seconds * 1000;
+  let answered = 0;
+  while (performance.now() < until) {
+    const res = await fetch(`${origin}${path}`, { headers: { authorization: `Bearer ${apiKey}` } });
+    await res.arrayBuffer();
+    if (res.ok) answered += 1;
+  }
+  return answered;
+}
 for (const endpoint of endpoints) {
   const servers: Record<string, { child: Child; run: (seed: number) => Promise<LoadResult> }> = {};
   for (const name of ['base', 'new'] as const) {
     const url = await databaseFor(endpoint, name);
     const apiKey = newApiKey();
-    if (endpoint === 'collect') {
+    if (endpoint === 'collect' || endpoint === 'collect+report') {
+      const reportPath = endpoint === 'collect+report' ? await seedReport(url) : undefined;
       const child = await start(name, url, apiKey);
       const res = await fetch(`${child.url}/api/websites`, {
         method: 'POST',
@@ -97,11 +117,22 @@ for (const endpoint of endpoints) {
       const { id } = (await res.json()) as { id: string };
       // The same traffic for both builds.
       const bodies = collectBodyMaker(id, 1000, 1);
-      servers[name] = { child, run: () => runLoad(child.url, CONNECTIONS, SECONDS, bodies) };
+      servers[name] = {
+        child,
+        run: async () => {
+          if (!reportPath) return runLoad(child.url, CONNECTIONS, SECONDS, bodies);
+          // Collect's figures while a dashboard user reads the report back to back (decision 048).
+          const [load, reports] = await Promise.all([
+            runLoad(child.url, CONNECTIONS, SECONDS, bodies),
+            loopReports(child.url, apiKey, reportPath, SECONDS),
+          ]);
+          console.log(`  ${name}: ${reports} reports beside collect`);
+          return load;
+        },
+      };
     } else if (endpoint === 'report') {
-      reportPath ??= await seedReport();
+      const path = await seedReport(url);
       const child = await start(name, url, apiKey);
-      const path = reportPath;
       servers[name] = {
         child,
         run: () =>
