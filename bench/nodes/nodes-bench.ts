@@ -38,6 +38,7 @@ import {
   subtractCommits,
 } from './commit-metrics.ts';
 import { type Contention, readDatabaseCounters, sampleContention } from './contention.ts';
+import { type CpuShares, meterCpu } from './cpu.ts';
 import {
   addRuns,
   type Endpoint,
@@ -263,8 +264,14 @@ async function runPass(
     Promise.all(pass.nodes.map((node) => readCommitTotals(node.url, metricsToken, STREAM[endpoint])));
   const before = await commits();
   const sampler = await sampleContention(databaseUrl, database);
+  const meter = await meterCpu(
+    databaseUrl,
+    database,
+    pass.nodes.map((node) => node.process.pid as number),
+  );
   let loads: LoadResult[];
   let contention: Contention;
+  let cpu: CpuShares;
   try {
     loads = await Promise.all(
       pass.nodes.map((node, i) => {
@@ -277,13 +284,14 @@ async function runPass(
     );
   } finally {
     // Stopped (its connection closed) whether or not the load failed.
+    cpu = await meter.stop();
     contention = await sampler.stop();
   }
   const after = await commits();
   const spent = after
     .map((a, i) => subtractCommits(a, before[i] as CommitTotals))
     .reduce(addCommits, NO_COMMITS);
-  return { load: combineConcurrent(loads), commits: spent, contention };
+  return { load: combineConcurrent(loads), commits: spent, contention, cpu };
 }
 
 /** Opens and clicks of a send once the last commits have landed. */

@@ -74,6 +74,7 @@ describe('a pass against one node', () => {
         load: run(rate, 1, [1]),
         commits: { commits: 10, events: 100, seconds: 0.5 },
         contention: NO_CONTENTION,
+        cpu: { nodes: rate / 1000, postgres: 1, generator: 0.5, machine: 2 },
       })),
       mergeLoads,
     );
@@ -90,6 +91,8 @@ describe('a pass against one node', () => {
     expect(ratioToOne(b, a)).toBeCloseTo(ratio, 6);
     expect(roundRatios(b, a).map((r) => Number(r.toFixed(6)))).toEqual(rounds);
     expect(b.commits).toEqual({ commits: 20, events: 200, seconds: 1 });
+    expect(b.cpu.nodes).toBeCloseTo(two.reduce((s, r) => s + r, 0) / two.length / 1000, 6);
+    expect(b.cpu.machine).toBe(2);
   });
 
   it('has no ratio without one node to compare with', () => {

@@ -4,6 +4,7 @@
 import type { LoadResult } from '../lib/load.ts';
 import { addCommits, type CommitTotals, NO_COMMITS } from './commit-metrics.ts';
 import { addContention, type Contention, NO_CONTENTION, topShares } from './contention.ts';
+import { type CpuShares, meanCpu } from './cpu.ts';
 
 export type PassId = 'one' | 'several' | 'pgbouncer';
 export type Endpoint = 'collect' | 'pixel' | 'click';
@@ -21,6 +22,7 @@ export interface PassRun {
   load: LoadResult;
   commits: CommitTotals;
   contention: Contention;
+  cpu: CpuShares;
 }
 
 /** A pass's runs of one endpoint, added up. */
@@ -31,6 +33,8 @@ export interface PassTotals {
   load: LoadResult;
   commits: CommitTotals;
   contention: Contention;
+  /** Cores used on average over the runs. */
+  cpu: CpuShares;
 }
 
 export function addRuns(
@@ -44,6 +48,7 @@ export function addRuns(
     load: merge(runs.map((r) => r.load)),
     commits: runs.reduce((sum, r) => addCommits(sum, r.commits), NO_COMMITS),
     contention: runs.reduce((sum, r) => addContention(sum, r.contention), NO_CONTENTION),
+    cpu: meanCpu(runs.map((r) => r.cpu)),
   };
 }
 
@@ -64,8 +69,8 @@ const fmt = (n: number, digits = 0) =>
     : '—';
 
 export const TABLE_HEADER = [
-  '| endpoint | pass | req/s | ratio to one node (rounds) | p50 | p99 | non-2xx | errors | commits | events/commit | ms/commit | lock waits: samples with any (most at once) | waits of active sessions |',
-  '|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
+  '| endpoint | pass | req/s | ratio to one node (rounds) | p50 | p99 | non-2xx | errors | commits | events/commit | ms/commit | lock waits: samples with any (most at once) | waits of active sessions | CPU cores: nodes · PostgreSQL · generator · machine |',
+  '|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|',
 ];
 
 const PASS_NAMES: Record<PassId, (nodes: number) => string> = {
@@ -81,7 +86,8 @@ export function tableRow(
   one: PassTotals | undefined,
   nodes: number,
 ): string {
-  const { load, commits, contention } = totals;
+  const { load, commits, contention, cpu } = totals;
+  const cores = [cpu.nodes, cpu.postgres, cpu.generator, cpu.machine].map((c) => fmt(c, 2)).join(' · ');
   const nonOk = load.responses - load.ok;
   const ratio =
     totals.pass === 'one' || !one
@@ -90,7 +96,7 @@ export function tableRow(
           .map((r) => fmt(r, 2))
           .join(', ')})`;
   const lockWaits = `${contention.samplesWithLockWaits} of ${contention.samples} (${contention.mostLockWaits})`;
-  return `| ${endpoint} | ${PASS_NAMES[totals.pass](nodes)} | ${fmt(load.requestsPerSecond)} | ${ratio} | ${fmt(load.p50Ms, 1)} ms | ${fmt(load.p99Ms, 1)} ms | ${nonOk} | ${load.errors - nonOk} | ${fmt(commits.commits)} | ${fmt(commits.events / commits.commits, 1)} | ${fmt((1000 * commits.seconds) / commits.commits, 2)} | ${lockWaits} | ${topShares(contention.waits)} |`;
+  return `| ${endpoint} | ${PASS_NAMES[totals.pass](nodes)} | ${fmt(load.requestsPerSecond)} | ${ratio} | ${fmt(load.p50Ms, 1)} ms | ${fmt(load.p99Ms, 1)} ms | ${nonOk} | ${load.errors - nonOk} | ${fmt(commits.commits)} | ${fmt(commits.events / commits.commits, 1)} | ${fmt((1000 * commits.seconds) / commits.commits, 2)} | ${lockWaits} | ${topShares(contention.waits)} | ${cores} |`;
 }
 
 /** What a pass's lock waits were on: lock types not granted and the statements that waited. */
