@@ -69,8 +69,8 @@ const fmt = (n: number, digits = 0) =>
     : '—';
 
 export const TABLE_HEADER = [
-  '| endpoint | pass | req/s | ratio to one node (rounds) | p50 | p99 | non-2xx | errors | commits | events/commit | ms/commit | lock waits: samples with any (most at once) | waits of active sessions | CPU cores: nodes · PostgreSQL · generator · machine |',
-  '|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|',
+  '| endpoint | pass | req/s | ratio to one node (rounds) | p50 | p99 | non-2xx | errors | commits | events/commit | ms/commit | lock waits: samples with any (most at once) | waits of active sessions | CPU cores: nodes · PostgreSQL · generator · machine | CPU µs per request: nodes · PostgreSQL |',
+  '|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|',
 ];
 
 const PASS_NAMES: Record<PassId, (nodes: number) => string> = {
@@ -88,6 +88,9 @@ export function tableRow(
 ): string {
   const { load, commits, contention, cpu } = totals;
   const cores = [cpu.nodes, cpu.postgres, cpu.generator, cpu.machine].map((c) => fmt(c, 2)).join(' · ');
+  const perRequest = [cpu.nodes, cpu.postgres]
+    .map((c) => fmt((c * 1e6) / load.requestsPerSecond))
+    .join(' · ');
   const nonOk = load.responses - load.ok;
   const ratio =
     totals.pass === 'one' || !one
@@ -96,7 +99,7 @@ export function tableRow(
           .map((r) => fmt(r, 2))
           .join(', ')})`;
   const lockWaits = `${contention.samplesWithLockWaits} of ${contention.samples} (${contention.mostLockWaits})`;
-  return `| ${endpoint} | ${PASS_NAMES[totals.pass](nodes)} | ${fmt(load.requestsPerSecond)} | ${ratio} | ${fmt(load.p50Ms, 1)} ms | ${fmt(load.p99Ms, 1)} ms | ${nonOk} | ${load.errors - nonOk} | ${fmt(commits.commits)} | ${fmt(commits.events / commits.commits, 1)} | ${fmt((1000 * commits.seconds) / commits.commits, 2)} | ${lockWaits} | ${topShares(contention.waits)} | ${cores} |`;
+  return `| ${endpoint} | ${PASS_NAMES[totals.pass](nodes)} | ${fmt(load.requestsPerSecond)} | ${ratio} | ${fmt(load.p50Ms, 1)} ms | ${fmt(load.p99Ms, 1)} ms | ${nonOk} | ${load.errors - nonOk} | ${fmt(commits.commits)} | ${fmt(commits.events / commits.commits, 1)} | ${fmt((1000 * commits.seconds) / commits.commits, 2)} | ${lockWaits} | ${topShares(contention.waits)} | ${cores} | ${perRequest} |`;
 }
 
 /** What a pass's lock waits were on: lock types not granted and the statements that waited. */
