@@ -9,13 +9,10 @@
 // docs/benchmarks.md; writes no file.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import { utcDay } from '../../src/lib/time.ts';
 import { type PgBouncer, startPgBouncer } from '../../test/helpers/pgbouncer.ts';
-import { countEmailEvents, type EmailBenchData, runGetLoad, seedEmailSend } from '../email/email-load.ts';
-import { combineConcurrent, type LoadResult, mergeLoads, runLoad } from '../lib/load.ts';
+import { type EmailBenchData, seedEmailSend } from '../email/email-load.ts';
 import { codeVersion, describeMachine } from '../lib/machine.ts';
-import { roundOrder, sliceSeconds } from '../lib/paired.ts';
 import {
   createDatabase,
   createSchema,
@@ -25,26 +22,24 @@ import {
   urlWithSearchPath,
 } from '../lib/postgres.ts';
 import { owed } from '../lib/processes.ts';
-import { loadNodesBenchSettings, type NodesBenchSettings } from '../lib/settings.ts';
+import { loadNodesBenchSettings } from '../lib/settings.ts';
 import { newApiKey, type SpoorChild, startSpoor } from '../lib/spoor-child.ts';
-import { storedOnce, storedVerdict } from '../lib/stored-verdict.ts';
-import { type BodyMaker, collectBodyMaker } from '../load/collect-bodies.ts';
-import { settled, settledPageviews } from '../load/load-bench.ts';
+import { collectBodyMaker } from '../load/collect-bodies.ts';
+import { readDatabaseCounters } from './contention.ts';
 import {
-  addCommits,
-  type CommitTotals,
-  NO_COMMITS,
-  readCommitTotals,
-  subtractCommits,
-} from './commit-metrics.ts';
-import { type Contention, readDatabaseCounters, sampleContention } from './contention.ts';
-import { type CpuShares, meterCpu } from './cpu.ts';
+  checkStored,
+  ENDPOINTS,
+  load,
+  measureEndpoint,
+  type Pass,
+  type RunContext,
+  settledEmail,
+  warmUp,
+} from './pass-runs.ts';
 import {
-  addRuns,
   type Endpoint,
   lockLine,
   type PassId,
-  type PassRun,
   type PassTotals,
   splitConnections,
   TABLE_HEADER,
@@ -52,22 +47,6 @@ import {
 } from './passes.ts';
 
 const PGBOUNCER = '/usr/sbin/pgbouncer';
-const ENDPOINTS: Endpoint[] = ['collect', 'pixel', 'click'];
-const STREAM: Record<Endpoint, string> = { collect: 'tracking', pixel: 'engagement', click: 'engagement' };
-
-interface Pass {
-  id: PassId;
-  nodes: SpoorChild[];
-  websiteId: string;
-  bodies: BodyMaker;
-  send: EmailBenchData;
-}
-
-const load = () =>
-  os
-    .loadavg()
-    .map((n) => n.toFixed(2))
-    .join(' ');
 
 async function main(): Promise<void> {
   const settings = loadNodesBenchSettings();
@@ -149,57 +128,21 @@ async function main(): Promise<void> {
     for (const pass of passes) emailBefore.set(pass.id, await settledEmail(directUrl, pass.send.sendId));
     const countersBefore = await readDatabaseCounters(settings.postgresUrl, name);
 
-    const seconds = sliceSeconds(settings.durationSeconds, settings.rounds);
+    const run: RunContext = { settings, databaseUrl, database: name, metricsToken };
     const totals = new Map<Endpoint, PassTotals[]>();
-    for (const endpoint of ENDPOINTS) {
-      console.log(`${endpoint}: ${settings.rounds} rounds of ${seconds} s per pass · load average ${load()}`);
-      const runs = new Map<PassId, PassRun[]>(passIds.map((id) => [id, []]));
-      for (let round = 0; round < settings.rounds; round++) {
-        for (const pass of roundOrder(passes, round)) {
-          const run = await runPass(
-            pass,
-            endpoint,
-            seconds,
-            settings,
-            databaseUrl,
-            name,
-            metricsToken,
-            seed++,
-          );
-          runs.get(pass.id)?.push(run);
-        }
-      }
-      totals.set(
-        endpoint,
-        passIds.map((id) => addRuns(id, runs.get(id) ?? [], mergeLoads)),
-      );
-    }
+    for (const endpoint of ENDPOINTS)
+      totals.set(endpoint, await measureEndpoint(endpoint, passes, run, seed));
 
     console.log('waiting 11 s for the sessions to report their counters (pg_stat_database)');
     await new Promise((r) => setTimeout(r, 11_000));
     const countersAfter = await readDatabaseCounters(settings.postgresUrl, name);
 
-    // Every acknowledged event stored once, per pass.
-    const checks: string[] = [];
-    let allStored = true;
-    for (const pass of passes) {
-      for (const endpoint of ENDPOINTS) {
-        const row = totals.get(endpoint)?.find((t) => t.pass === pass.id);
-        if (!row) continue;
-        let stored: number;
-        if (endpoint === 'collect') stored = await settledPageviews(first, pass.websiteId, from);
-        else {
-          const after = await settledEmail(directUrl, pass.send.sendId);
-          const before = emailBefore.get(pass.id) ?? { opens: 0, clicks: 0 };
-          stored = endpoint === 'pixel' ? after.opens - before.opens : after.clicks - before.clicks;
-        }
-        const count = { ok: row.load.ok, stored, inFlight: row.load.sent - row.load.responses };
-        allStored &&= storedOnce(count);
-        checks.push(
-          `- ${endpoint}, ${pass.id}: ${row.load.ok} answered, ${stored} stored: ${storedVerdict(count)}`,
-        );
-      }
-    }
+    const checks = await checkStored(passes, totals, {
+      reader: first,
+      url: directUrl,
+      from,
+      emailBefore,
+    });
 
     console.log(`\nload average at the end ${load()}\n`);
     console.log(TABLE_HEADER.join('\n'));
@@ -220,8 +163,8 @@ async function main(): Promise<void> {
         `PgBouncer passed ${stats.transactions} transactions on ${settings.pgbouncerPool} server connections.`,
       );
     }
-    console.log(`\nStored once:\n${checks.join('\n')}`);
-    if (!allStored) process.exitCode = 1;
+    console.log(`\nStored once:\n${checks.lines.join('\n')}`);
+    if (!checks.allStored) process.exitCode = 1;
   } catch (error) {
     for (const node of started) console.error(`${node.name}'s last output:\n${node.output()}`);
     throw error;
@@ -230,78 +173,6 @@ async function main(): Promise<void> {
     await bouncer?.stop();
     await dispose();
   }
-}
-
-/** JIT, caches and the database's first pages: every node, every endpoint, before anything is measured. */
-async function warmUp(passes: Pass[], websiteId: string, settings: NodesBenchSettings): Promise<void> {
-  const seconds = Math.min(2, settings.durationSeconds);
-  // Page views on a website of their own (the passes' are counted); opens and clicks counted from after.
-  const bodies = collectBodyMaker(websiteId, settings.visitorPool, 1);
-  console.log(`warming up every node (${seconds} s per endpoint at 16 connections)`);
-  for (const pass of passes) {
-    if (pass.id === 'one') continue; // its node is the first of the direct pass
-    for (const node of pass.nodes) {
-      await runLoad(node.url, 16, seconds, bodies);
-      await runGetLoad(node.url, pass.send.pixelPaths, 200, 16, seconds, 1);
-      await runGetLoad(node.url, pass.send.clickPaths, 302, 16, seconds, 2);
-    }
-  }
-}
-
-/** One run of a pass: its nodes driven at once with their share of the connections, and what it cost. */
-async function runPass(
-  pass: Pass,
-  endpoint: Endpoint,
-  seconds: number,
-  settings: NodesBenchSettings,
-  databaseUrl: string,
-  database: string,
-  metricsToken: string,
-  seed: number,
-): Promise<PassRun> {
-  const split = splitConnections(settings.connections, pass.nodes.length);
-  const commits = () =>
-    Promise.all(pass.nodes.map((node) => readCommitTotals(node.url, metricsToken, STREAM[endpoint])));
-  const before = await commits();
-  const sampler = await sampleContention(databaseUrl, database);
-  const meter = await meterCpu(
-    databaseUrl,
-    database,
-    pass.nodes.map((node) => node.process.pid as number),
-  );
-  let loads: LoadResult[];
-  let contention: Contention;
-  let cpu: CpuShares;
-  try {
-    loads = await Promise.all(
-      pass.nodes.map((node, i) => {
-        const connections = split[i] as number;
-        if (endpoint === 'collect') return runLoad(node.url, connections, seconds, pass.bodies);
-        const [paths, status] =
-          endpoint === 'pixel' ? [pass.send.pixelPaths, 200] : [pass.send.clickPaths, 302];
-        return runGetLoad(node.url, paths, status, connections, seconds, seed * 10 + i);
-      }),
-    );
-  } finally {
-    // Stopped (its connection closed) whether or not the load failed.
-    cpu = await meter.stop();
-    contention = await sampler.stop();
-  }
-  const after = await commits();
-  const spent = after
-    .map((a, i) => subtractCommits(a, before[i] as CommitTotals))
-    .reduce(addCommits, NO_COMMITS);
-  return { load: combineConcurrent(loads), commits: spent, contention, cpu };
-}
-
-/** Opens and clicks of a send once the last commits have landed. */
-async function settledEmail(url: string, sendId: string): Promise<{ opens: number; clicks: number }> {
-  let last = { opens: 0, clicks: 0 };
-  await settled(async () => {
-    last = await countEmailEvents(url, sendId);
-    return last.opens * 1e9 + last.clicks;
-  });
-  return last;
 }
 
 await main();
