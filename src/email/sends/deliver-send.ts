@@ -8,7 +8,7 @@ import type { Logger } from '../../lib/logger.ts';
 import { recordInteractions } from '../../platform/interactions/store.ts';
 import { countSmtpOutcome } from '../../platform/metrics/metrics.ts';
 import type { InstallSecrets } from '../../secrets/install-secrets.ts';
-import type { Storage } from '../../storage/database.ts';
+import type { Engine, Storage } from '../../storage/database.ts';
 import { smtpTimeOutcome } from '../bounces/outcome-rules.ts';
 import { recordOutcome } from '../bounces/record-outcome.ts';
 import { messageIdFor, sendHeaderValue } from '../bounces/send-header.ts';
@@ -102,7 +102,7 @@ export async function deliverSend(context: DeliveryContext, send: SendRow): Prom
         if (await recordFinished(trx, context, send, batch, now, refusals))
           return { claimed: [], active: false };
         if (free <= 0) return { claimed: [], active };
-        return claimRecipients(trx, send, owner, now, free);
+        return claimRecipients(trx, storage.engine, send, owner, now, free);
       });
     active = claim.active;
     for (const claimed of claim.claimed) {
@@ -144,12 +144,13 @@ export async function deliverSend(context: DeliveryContext, send: SendRow): Prom
  */
 async function claimRecipients(
   trx: Db,
+  engine: Engine,
   send: SendRow,
   owner: string,
   now: number,
   limit: number,
 ): Promise<{ claimed: Claimed[]; active: boolean }> {
-  const due = await claimDue(trx, send.id, owner, now, limit);
+  const due = await claimDue(trx, engine, send.id, owner, now, limit);
   if (due.length === 0) return { claimed: [], active: await stillWorking(trx, send.id, owner, 'sending') };
   const contacts = await contactsWithMemberships(
     trx,

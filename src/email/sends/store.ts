@@ -2,6 +2,7 @@
 // claiming recipients for SMTP and recording what happened to each.
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import { enqueueJob } from '../../platform/jobs/store.ts';
+import type { Engine } from '../../storage/database.ts';
 import type {
   BlockReason,
   ContactsTable,
@@ -404,18 +405,38 @@ export interface DueRecipient {
  */
 export async function claimDue(
   db: Db,
+  engine: Engine,
   sendId: string,
   owner: string,
   now: number,
   limit: number,
 ): Promise<DueRecipient[]> {
-  const result = await sql<{ contact_id: string; email: string | null; attempts: number }>`
+  const leased = sql`exists (select 1 from sends where id = ${sendId} and lease_owner = ${owner} and status = 'sending')`;
+  // PostgreSQL: the due rows are picked by the index, locked, and updated by their tuple ids. The plain
+  // `contact_id in (…)` form let PostgreSQL join every pending recipient of the send against the
+  // sub-select, re-run once per pending row, whenever its statistics predate the send (a new send's id is
+  // in no histogram, and a big table is re-analysed only after 10 % of it changed): 174 ms per claim at
+  // 18,000 pending recipients, growing with the list, against 0.4 ms this way (decision 049).
+  // SKIP LOCKED lets another claimer pass rows this one holds instead of waiting on them.
+  const result =
+    engine === 'postgres'
+      ? await sql<{ contact_id: string; email: string | null; attempts: number }>`
+    update send_recipients set status = 'sending'
+    where ctid = any(array(
+      select ctid from send_recipients
+      where send_id = ${sendId} and status = 'pending' and next_attempt_at <= ${now}
+      order by next_attempt_at limit ${limit}
+      for update skip locked))
+    and status = 'pending' and ${leased}
+    returning contact_id, email, attempts`.execute(db)
+      : // SQLite looks each listed contact up in send_recipients_by_status_contact (its plan, checked).
+        await sql<{ contact_id: string; email: string | null; attempts: number }>`
     update send_recipients set status = 'sending'
     where send_id = ${sendId} and status = 'pending' and contact_id in (
       select contact_id from send_recipients
       where send_id = ${sendId} and status = 'pending' and next_attempt_at <= ${now}
       order by next_attempt_at limit ${limit})
-    and exists (select 1 from sends where id = ${sendId} and lease_owner = ${owner} and status = 'sending')
+    and ${leased}
     returning contact_id, email, attempts`.execute(db);
   return result.rows.map((row) => ({ ...row, attempts: Number(row.attempts) }));
 }
