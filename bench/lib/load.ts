@@ -95,6 +95,22 @@ export function mergeLoads(slices: readonly LoadResult[]): LoadResult {
   };
 }
 
+/**
+ * One result from runs of the same moment against different servers (a load split between nodes):
+ * responses add up over the runs' common time, percentiles over all responses.
+ */
+export function combineConcurrent(runs: readonly LoadResult[]): LoadResult {
+  if (runs.length === 0) throw new Error('combineConcurrent needs at least one run.');
+  const merged = mergeLoads(runs);
+  const durationSeconds = Math.max(...runs.map((r) => r.durationSeconds));
+  return {
+    ...merged,
+    connections: runs.reduce((sum, r) => sum + r.connections, 0),
+    durationSeconds,
+    requestsPerSecond: merged.responses / durationSeconds,
+  };
+}
+
 export async function runLoad(
   url: string,
   connections: number,

@@ -14,9 +14,17 @@ export interface PairedLoad {
   sliceRatios: number[];
 }
 
+/**
+ * The order of the runs in round `i`: as listed in even rounds, reversed in odd ones (ABBA for two, ABC CBA
+ * for three), so over an even number of rounds a steady drift favours none of them.
+ */
+export function roundOrder<T>(items: readonly T[], i: number): T[] {
+  return i % 2 === 0 ? [...items] : [...items].reverse();
+}
+
 /** The order of the two runs in pair `i`: ABBA, so a steady drift favours neither server. */
 export function sliceOrder(i: number): [Server, Server] {
-  return i % 2 === 0 ? ['bare', 'spoor'] : ['spoor', 'bare'];
+  return roundOrder(['bare', 'spoor'], i) as [Server, Server];
 }
 
 /** Seconds per slice: the run's duration split into `slices`, at least one second each. */

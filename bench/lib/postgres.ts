@@ -76,6 +76,26 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
   await withClient(url, (c) => c.query(`drop schema if exists ${checkSchemaName(schema)} cascade`));
 }
 
+/**
+ * A database of the bench's own: its statistics (pg_stat_database: commits, deadlocks) and sessions
+ * (pg_stat_activity) are then the bench's alone on a server others use too.
+ */
+export async function createDatabase(url: string, name: string): Promise<void> {
+  await withClient(url, (c) => c.query(`create database ${checkSchemaName(name)}`));
+}
+
+/** Drops a database the bench created, ending whatever sessions are still on it (PostgreSQL 13+). */
+export async function dropDatabase(url: string, name: string): Promise<void> {
+  await withClient(url, (c) => c.query(`drop database if exists ${checkSchemaName(name)} with (force)`));
+}
+
+/** `url` naming another database on the same server. */
+export function urlWithDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${checkSchemaName(database)}`;
+  return parsed.toString();
+}
+
 /** A DATABASE_URL whose connections use `schema` (libpq "options", which pg passes to the server). */
 export function urlWithSearchPath(url: string, schema: string): string {
   const parsed = new URL(url);

@@ -140,3 +140,48 @@ export function loadLightLoadSettings(env: Env = process.env): LightLoadSettings
     recipients: positiveInteger(env, 'BENCH_LIGHT_RECIPIENTS', 20_000),
   };
 }
+
+/** bench/nodes/nodes-bench.ts: one Spoor node against several on one PostgreSQL (decision 046). */
+export interface NodesBenchSettings {
+  /** Seconds of load per pass and endpoint, split into `rounds`. */
+  durationSeconds: number;
+  /** Rounds of the passes (one, several, several through PgBouncer), in alternating order. */
+  rounds: number;
+  /** Load connections of every pass, split evenly between its nodes. */
+  connections: number;
+  /** Nodes of the multi-node passes. */
+  nodes: number;
+  /** Also the pass through PgBouncer in transaction pooling mode (skipped with a note without it). */
+  pgbouncer: boolean;
+  /** PgBouncer's server connections (one node's pool by default: PostgreSQL sees what it sees with one). */
+  pgbouncerPool: number;
+  /** Contacts of each pass's send, whose pixel and click URLs are fetched at random. */
+  recipients: number;
+  visitorPool: number;
+  postgresUrl: string;
+  /** What the bench's own database is named with (a shared server: a prefix of yours). */
+  databasePrefix: string;
+  /** First port of a range for the nodes and PgBouncer; free ports when 0. */
+  portBase: number;
+}
+
+export function loadNodesBenchSettings(env: Env = process.env): NodesBenchSettings {
+  const databasePrefix = env['BENCH_DATABASE_PREFIX'] || 'spoor_bench_';
+  if (!/^[a-z_][a-z0-9_]{0,30}$/.test(databasePrefix))
+    throw new Error(
+      `BENCH_DATABASE_PREFIX must be lower-case letters, digits and _; got "${databasePrefix}".`,
+    );
+  return {
+    durationSeconds: positiveInteger(env, 'BENCH_DURATION', 10),
+    rounds: positiveInteger(env, 'BENCH_SLICES', 4),
+    connections: positiveInteger(env, 'BENCH_CONNECTIONS', 64),
+    nodes: positiveInteger(env, 'BENCH_NODES', 2),
+    pgbouncer: flag(env, 'BENCH_PGBOUNCER', true),
+    pgbouncerPool: positiveInteger(env, 'BENCH_PGBOUNCER_POOL', 10),
+    recipients: positiveInteger(env, 'BENCH_EMAIL_RECIPIENTS', 10_000),
+    visitorPool: positiveInteger(env, 'BENCH_VISITORS', 1000),
+    postgresUrl: env['SPOOR_BENCH_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/test',
+    databasePrefix,
+    portBase: wholeNumber(env, 'BENCH_PORT_BASE', 0),
+  };
+}

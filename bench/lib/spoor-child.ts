@@ -26,6 +26,8 @@ export interface SpoorStart {
   apiKey?: string;
   /** More settings for this node (SMTP for a send, limits), over the bench's own. */
   env?: Record<string, string>;
+  /** The port to listen on (a bench given a range of its own); a free one when absent. */
+  port?: number;
 }
 
 export function newApiKey(): string {
@@ -47,7 +49,7 @@ export function benchServerEnv(port: number, databaseUrl: string, apiKey: string
 
 export async function startSpoor(options: SpoorStart): Promise<SpoorChild> {
   const apiKey = options.apiKey ?? newApiKey();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = await startChild({
     name: options.name,
     // Spoor as shipped: the compiled dist/main.js that `npm run bench` builds first.

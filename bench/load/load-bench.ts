@@ -7,6 +7,7 @@ import { pairedLoad, sliceSeconds } from '../lib/paired.ts';
 import type { Child } from '../lib/processes.ts';
 import type { BenchSettings } from '../lib/settings.ts';
 import type { SpoorChild } from '../lib/spoor-child.ts';
+import { storedVerdict } from '../lib/stored-verdict.ts';
 import { collectBodyMaker } from './collect-bodies.ts';
 
 export interface LoadRow {
@@ -73,15 +74,11 @@ export async function benchLoad(
       runLoad(server === 'bare' ? bare.url : spoor.url, connections, seconds, bodies[server]),
     );
     const stored = await settledPageviews(spoor, websiteId, from);
-    const inFlight = spoorResult.sent - spoorResult.responses;
-    const verdict =
-      stored < spoorResult.ok
-        ? `${spoorResult.ok - stored} ANSWERED 2xx BUT NOT STORED`
-        : stored === spoorResult.ok
-          ? 'every 2xx stored'
-          : stored <= spoorResult.ok + inFlight
-            ? `every 2xx stored, plus ${stored - spoorResult.ok} of the ${inFlight} still in flight when a slice stopped`
-            : `${stored - spoorResult.ok - inFlight} MORE STORED THAN SENT`;
+    const verdict = storedVerdict({
+      ok: spoorResult.ok,
+      stored,
+      inFlight: spoorResult.sent - spoorResult.responses,
+    });
     console.log(`  ${String(connections).padStart(3)} conn  ${describeLoad('bare', bareResult)}`);
     console.log(`  ${String(connections).padStart(3)} conn  ${describeLoad('spoor', spoorResult)}`);
     console.log(

@@ -27,6 +27,8 @@ export interface PgBouncerOptions {
    * different clients (and nodes) really share server connections, as in production.
    */
   poolSize?: number;
+  /** The port to listen on (a caller given a range of its own); a free one when absent. */
+  port?: number;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function startPgBouncer(
   const target = new URL(postgresUrl);
   const user = decodeURIComponent(target.username || 'postgres');
   const dbname = decodeURIComponent(target.pathname.slice(1)) || user;
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'spoor-pgbouncer-'));
   const entries = schemas.map((schema) => {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Not a plain schema name: ${schema}`);
