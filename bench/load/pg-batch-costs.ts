@@ -113,67 +113,69 @@ try {
         `${((v.cpuMs * 1000) / (v.batches * BATCH)).toFixed(0)} µs/event, ${(v.cpuMs / v.batches).toFixed(2)} ms/batch; ` +
         `wall ${(v.wallMs / v.batches).toFixed(2)} ms/batch (one connection)`,
     );
-  if (process.env['EXPLAIN'] === '0') process.exit(0);
-  const storage = opened[0]!.storage;
+  // (2), unless EXPLAIN=0 (the schemas are dropped either way).
+  if (process.env['EXPLAIN'] !== '0') {
+    const storage = opened[0]!.storage;
 
-  // Per statement: planning and execution, from EXPLAIN (ANALYZE, SUMMARY) of each, in a transaction each batch.
-  const costs = new Map<string, { n: number; planning: number; execution: number }>();
-  const runExplained = async <T>(program: StatementProgram<T>) =>
-    storage.db.transaction().execute(async (tx) => {
-      const query = async (text: string, params: unknown[]) => {
-        const parts = `explain (analyze, summary, format json) ${text}`.split('?');
-        const strings = Object.assign([...parts], { raw: parts }) as unknown as TemplateStringsArray;
-        const plan = (await sql<{ 'QUERY PLAN': unknown }>(strings, ...params).execute(tx)).rows[0]?.[
-          'QUERY PLAN'
-        ] as [{ 'Planning Time': number; 'Execution Time': number; Plan: { 'Node Type': string } }];
-        const name = text.replace(/\s+/g, ' ').slice(0, 60);
-        const cost = costs.get(name) ?? { n: 0, planning: 0, execution: 0 };
-        cost.n += 1;
-        cost.planning += plan[0]['Planning Time'];
-        cost.execution += plan[0]['Execution Time'];
-        costs.set(name, cost);
-        if (process.env['PLANS'] && cost.n === 100)
-          console.log(name, JSON.stringify(plan[0].Plan, planFields));
-        const realParts = text.split('?');
-        const real = Object.assign([...realParts], { raw: realParts }) as unknown as TemplateStringsArray;
-        // Reads run again for their rows (writes ran under EXPLAIN ANALYZE already).
-        return /^\s*select/i.test(text)
-          ? (await sql<Record<string, unknown>>(real, ...params).execute(tx)).rows
-          : [];
-      };
-      for (let step = program.next(); ; ) {
-        if (step.done) return step.value;
-        const s: Statement = step.value;
-        if (s.kind === 'allTogether') {
-          const rows = [];
-          for (const [text, params] of s.reads) rows.push(await query(text, params));
-          step = program.next(rows);
-        } else if (s.kind === 'all') step = program.next(await query(s.sql, s.params));
-        else if (s.kind === 'write' || s.kind === 'change') {
-          await query(s.sql, s.params);
-          step = program.next(0);
-        } else throw new Error(`Not expected on PostgreSQL: ${s.kind}`);
-      }
-    });
-  for (const batch of trackingTraffic({
-    batches: 100,
-    batchSize: BATCH,
-    browsers: BROWSERS,
-    attribute: attributePageview,
-    start: (50 + BATCHES) * BATCH,
-  }))
-    await runExplained(asVariant(batchStatements(batch, 'postgres', null), opened[0]!.variant, batch));
-  let planning = 0;
-  let execution = 0;
-  console.log('statement (first 60 characters) | runs | planning ms | execution ms (mean)');
-  for (const [name, c] of costs) {
-    planning += c.planning;
-    execution += c.execution;
-    console.log(`${name} | ${c.n} | ${(c.planning / c.n).toFixed(3)} | ${(c.execution / c.n).toFixed(3)}`);
+    // Per statement: planning and execution, from EXPLAIN (ANALYZE, SUMMARY) of each, in a transaction each batch.
+    const costs = new Map<string, { n: number; planning: number; execution: number }>();
+    const runExplained = async <T>(program: StatementProgram<T>) =>
+      storage.db.transaction().execute(async (tx) => {
+        const query = async (text: string, params: unknown[]) => {
+          const parts = `explain (analyze, summary, format json) ${text}`.split('?');
+          const strings = Object.assign([...parts], { raw: parts }) as unknown as TemplateStringsArray;
+          const plan = (await sql<{ 'QUERY PLAN': unknown }>(strings, ...params).execute(tx)).rows[0]?.[
+            'QUERY PLAN'
+          ] as [{ 'Planning Time': number; 'Execution Time': number; Plan: { 'Node Type': string } }];
+          const name = text.replace(/\s+/g, ' ').slice(0, 60);
+          const cost = costs.get(name) ?? { n: 0, planning: 0, execution: 0 };
+          cost.n += 1;
+          cost.planning += plan[0]['Planning Time'];
+          cost.execution += plan[0]['Execution Time'];
+          costs.set(name, cost);
+          if (process.env['PLANS'] && cost.n === 100)
+            console.log(name, JSON.stringify(plan[0].Plan, planFields));
+          const realParts = text.split('?');
+          const real = Object.assign([...realParts], { raw: realParts }) as unknown as TemplateStringsArray;
+          // Reads run again for their rows (writes ran under EXPLAIN ANALYZE already).
+          return /^\s*select/i.test(text)
+            ? (await sql<Record<string, unknown>>(real, ...params).execute(tx)).rows
+            : [];
+        };
+        for (let step = program.next(); ; ) {
+          if (step.done) return step.value;
+          const s: Statement = step.value;
+          if (s.kind === 'allTogether') {
+            const rows = [];
+            for (const [text, params] of s.reads) rows.push(await query(text, params));
+            step = program.next(rows);
+          } else if (s.kind === 'all') step = program.next(await query(s.sql, s.params));
+          else if (s.kind === 'write' || s.kind === 'change') {
+            await query(s.sql, s.params);
+            step = program.next(0);
+          } else throw new Error(`Not expected on PostgreSQL: ${s.kind}`);
+        }
+      });
+    for (const batch of trackingTraffic({
+      batches: 100,
+      batchSize: BATCH,
+      browsers: BROWSERS,
+      attribute: attributePageview,
+      start: (50 + BATCHES) * BATCH,
+    }))
+      await runExplained(asVariant(batchStatements(batch, 'postgres', null), opened[0]!.variant, batch));
+    let planning = 0;
+    let execution = 0;
+    console.log('statement (first 60 characters) | runs | planning ms | execution ms (mean)');
+    for (const [name, c] of costs) {
+      planning += c.planning;
+      execution += c.execution;
+      console.log(`${name} | ${c.n} | ${(c.planning / c.n).toFixed(3)} | ${(c.execution / c.n).toFixed(3)}`);
+    }
+    console.log(
+      `per batch of ${BATCH}: planning ${(planning / 100).toFixed(2)} ms, execution ${(execution / 100).toFixed(2)} ms`,
+    );
   }
-  console.log(
-    `per batch of ${BATCH}: planning ${(planning / 100).toFixed(2)} ms, execution ${(execution / 100).toFixed(2)} ms`,
-  );
 } finally {
   for (const v of opened) await v.storage.close();
   if (process.env['KEEP'] !== '1') for (const schema of schemas) await dropSchema(url, schema);
