@@ -8,7 +8,9 @@
 // both builds — its event-loop CPU per request is what a report takes from tracking requests, decision 048;
 // collect+report: collect's load while one client reads that report back to back, collect's figures),
 // ENGINE (sqlite, or postgres: each build on its own schema of SPOOR_BENCH_POSTGRES_URL, dropped after; the
-// CPU per request then adds the PostgreSQL backends' CPU, which runs on the same cores).
+// CPU per request then adds the PostgreSQL backends' CPU, which runs on the same cores; or two engines,
+// base's then new's, e.g. `BASE=. NEW=. ENGINE=sqlite,postgres`: one build on both engines in one run, the
+// figures the bound of decisions 042 and 047 needs), SCHEMA_PREFIX (spoor_ab_: the schemas' names).
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,15 +31,17 @@ const SLICES = Number(process.env['SLICES'] ?? 6);
 const SECONDS = Number(process.env['SECONDS'] ?? 4);
 const CONNECTIONS = Number(process.env['CONNECTIONS'] ?? 64);
 const endpoints = (process.env['ENDPOINTS'] ?? 'collect,pixel,click').split(',');
-const ENGINE = process.env['ENGINE'] ?? 'sqlite';
+const [baseEngine = 'sqlite', newEngine = baseEngine] = (process.env['ENGINE'] ?? 'sqlite').split(',');
+const engines: Record<keyof typeof builds, string> = { base: baseEngine, new: newEngine };
+const SCHEMA_PREFIX = process.env['SCHEMA_PREFIX'] ?? 'spoor_ab_';
 const POSTGRES_URL = process.env['SPOOR_BENCH_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
 const schemas: string[] = [];
 
 /** A database for one build and endpoint: a SQLite file, or a PostgreSQL schema of its own. */
-async function databaseFor(endpoint: string, name: string): Promise<string> {
-  if (ENGINE !== 'postgres') return `sqlite:${join(dir, `${endpoint}-${name}.db`)}`;
+async function databaseFor(endpoint: string, name: keyof typeof builds): Promise<string> {
+  if (engines[name] !== 'postgres') return `sqlite:${join(dir, `${endpoint}-${name}.db`)}`;
   if (endpoint.includes('report')) throw new Error(`ENDPOINTS=${endpoint} runs on SQLite only.`);
-  const schema = `spoor_ab_${endpoint}_${name}_${process.pid}`;
+  const schema = `${SCHEMA_PREFIX}${endpoint}_${name}_${process.pid}`;
   await createSchema(POSTGRES_URL, schema);
   schemas.push(schema);
   return urlWithSearchPath(POSTGRES_URL, schema);
@@ -46,7 +50,7 @@ async function databaseFor(endpoint: string, name: string): Promise<string> {
 /** CPU so far of each PostgreSQL backend serving the process (none on SQLite). */
 function postgresCpu(pid: number): Map<number, number> {
   const cpu = new Map<number, number>();
-  if (ENGINE !== 'postgres') return cpu;
+  if (!Object.values(engines).includes('postgres')) return cpu;
   for (const backend of postgresBackendPids(pid)) cpu.set(backend, processCpuMs(backend) ?? 0);
   return cpu;
 }
@@ -183,11 +187,11 @@ for (const endpoint of endpoints) {
   const b = mergeLoads(results['base']!);
   const n = mergeLoads(results['new']!);
   console.log(
-    `${endpoint} (${CONNECTIONS} conn, ${SLICES}×${SECONDS}s): base ${b.requestsPerSecond.toFixed(0)} req/s p99 ${b.p99Ms.toFixed(1)} ms errors ${b.errors}; ` +
+    `${endpoint} (${CONNECTIONS} conn, ${SLICES}×${SECONDS}s, base on ${engines.base}, new on ${engines.new}): base ${b.requestsPerSecond.toFixed(0)} req/s p99 ${b.p99Ms.toFixed(1)} ms errors ${b.errors}; ` +
       `new ${n.requestsPerSecond.toFixed(0)} req/s p99 ${n.p99Ms.toFixed(1)} ms errors ${n.errors}; new/base ${(n.requestsPerSecond / b.requestsPerSecond).toFixed(3)} ` +
       `(pairs ${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}); ` +
       `CPU µs/request (event loop / all threads): base ${((cpu['base']!.loop * 1000) / b.responses).toFixed(0)} / ${((cpu['base']!.all * 1000) / b.responses).toFixed(0)}, new ${((cpu['new']!.loop * 1000) / n.responses).toFixed(0)} / ${((cpu['new']!.all * 1000) / n.responses).toFixed(0)}` +
-      (ENGINE === 'postgres'
+      (Object.values(engines).includes('postgres')
         ? `; PostgreSQL backends' CPU µs/request: base ${((pgCpu['base']! * 1000) / b.responses).toFixed(0)}, new ${((pgCpu['new']! * 1000) / n.responses).toFixed(0)}`
         : ''),
   );

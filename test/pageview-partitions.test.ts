@@ -1,6 +1,6 @@
 // PostgreSQL's monthly page view partitions (migration 037, decision 041): made ahead of time, written by
 // the hot path (a fresh partition and the default one), a page view sent twice stored once even across a
-// month's end, and retention dropping a month whose every anonymous row expired while the identified
+// month's end, engaged time raised on both sides of a month's end in one batch, and retention dropping a month whose every anonymous row expired while the identified
 // history of it and newer data stay. SQLite keeps one table (decision 039's batches).
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
@@ -12,7 +12,7 @@ import { openStorage, type Storage } from '../src/storage/database.ts';
 import { migrateTo, migrateToLatest } from '../src/storage/migrate.ts';
 import { attributePageview } from '../src/tracking/attribution.ts';
 import { commitBatch } from '../src/tracking/batch-store.ts';
-import type { PageviewEvent } from '../src/tracking/events.ts';
+import type { EngagementEvent, PageviewEvent } from '../src/tracking/events.ts';
 import {
   ensurePageviewPartitions,
   MONTHS_AHEAD,
@@ -222,6 +222,60 @@ describe.skipIf(!postgresUrl)('page view partitions [postgres]', () => {
       for (const row of rows.rows) expect(Number(row.n)).toBe(1);
       const visits = await nodeA.db.selectFrom('visits').select('pageviews').execute();
       expect(visits.map((v) => v.pageviews)).toEqual(cases.map(() => 1));
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it("raises engaged time of page views on both sides of a month's end in one batch, each website's own", async () => {
+    const database = await createTestDatabase('postgres');
+    const storage = database.open();
+    opened.push(storage);
+    try {
+      const end = Date.UTC(2034, 5, 1);
+      await ensurePageviewPartitions(storage, end - DAY_MS);
+      const browser = 'browser000000000000000d';
+      // Two page views a second either side of the month's end, and one on another website whose event id
+      // is one of the first's (the read pairs website and event; it does not cross them).
+      await commitBatch(storage, [
+        pageview('before-end', end - 1_000, browser),
+        pageview('after-end', end + 1_000, browser),
+        pageview('before-end', end + 2_000, 'browser000000000000000e', { websiteId: 'w2' }),
+      ]);
+      // One batch of engaged time for both months' page views: the update is bounded by their first and
+      // last occurred_at and must reach both partitions; the other website's copy of the id is not touched.
+      const engaged = (eventId: string, engagedMs: number, at: number): EngagementEvent => {
+        const {
+          websiteId,
+          receivedAt,
+          anonymous,
+          cookieVisitorId,
+          mirrorVisitorId,
+          bot,
+          visitTimeoutMinutes,
+        } = pageview(`eng-${eventId}`, at, browser);
+        return {
+          kind: 'engagement',
+          eventId: `eng-${eventId}`,
+          pageviewEventId: eventId,
+          engagedMs,
+          ...{ websiteId, receivedAt, anonymous, cookieVisitorId, mirrorVisitorId, bot, visitTimeoutMinutes },
+        };
+      };
+      await commitBatch(storage, [
+        engaged('before-end', 4_000, end + 5_000),
+        engaged('after-end', 7_000, end + 5_000),
+      ]);
+      const rows = await sql<{ website_id: string; event_id: string; engaged_ms: string; place: string }>`
+        select website_id, event_id, engaged_ms, tableoid::regclass::text as place from pageviews
+        order by website_id, event_id`.execute(storage.db);
+      expect(
+        rows.rows.map((r) => [r.website_id, r.event_id, Number(r.engaged_ms), r.place.replace(/^.*\./, '')]),
+      ).toEqual([
+        ['w1', 'after-end', 7_000, 'pageviews_p2034_06'],
+        ['w1', 'before-end', 4_000, 'pageviews_p2034_05'],
+        ['w2', 'before-end', 0, 'pageviews_p2034_06'],
+      ]);
     } finally {
       await database.drop();
     }

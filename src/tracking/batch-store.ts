@@ -153,10 +153,14 @@ const READ = {
     lockPageviews: `select pg_advisory_xact_lock(${PAGEVIEW_LOCK_CLASS}, h) from (
       select distinct hashtext(k) as h from unnest(?::text[]) as k order by h) as ordered`,
     // Within PAGEVIEW_REACH_MS of the batch's arrivals: the one or two monthly partitions that can hold
-    // another copy, or the page view engaged time is reported for; never the kept partition.
-    pageviews: `select ${PAGEVIEW_COLUMNS} from ${PAGEVIEW_FROM}
-      where p.website_id = any(?::text[]) and p.event_id = any(?::text[])
-        and p.occurred_at between ? and ? and p.kept = 0`,
+    // another copy, or the page view engaged time is reported for; never the kept partition. Joined to
+    // the (website, event) pairs, so the plan is one key probe per pair whatever the statistics: with
+    // `event_id = any(…)` a month's partition not yet analysed was read as every page view of the website
+    // within the reach, filtered (decision 047).
+    pageviews: `select ${PAGEVIEW_COLUMNS} from unnest(?::text[], ?::text[]) as k (website_id, event_id)
+      join pageviews p on p.website_id = k.website_id and p.event_id = k.event_id
+      left join visits v on v.id = p.visit_id
+      where p.occurred_at between ? and ? and p.kept = 0`,
     aliases: 'select alias_id, visitor_id from visitor_aliases where alias_id = any(?::text[])',
     // Visit decisions for one browser must not race: concurrent batches (several writers per node,
     // several nodes) take a transaction lock on every id the browser is known by — also ids not stored
@@ -325,20 +329,29 @@ function* recall<V>(
 function* loadSets(events: readonly TrackingEvent[]): StatementProgram<BatchState> {
   const pageviews = new Map<string, KnownPageview>();
   const websiteIds = [...new Set(events.map((e) => e.websiteId))];
-  const eventIds = [...new Set(events.map(pageviewKey))];
+  const keyWebsiteIds: string[] = [];
+  const keyEventIds: string[] = [];
+  const pageviewKeys = new Set<string>();
+  for (const e of events) {
+    const eventId = pageviewKey(e);
+    const k = `${e.websiteId}|${eventId}`;
+    if (pageviewKeys.has(k)) continue;
+    pageviewKeys.add(k);
+    keyWebsiteIds.push(e.websiteId);
+    keyEventIds.push(eventId);
+  }
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
   for (const e of events) {
     if (e.receivedAt < first) first = e.receivedAt;
     if (e.receivedAt > last) last = e.receivedAt;
   }
-  const pageviewKeys = [...new Set(events.map((e) => `${e.websiteId}|${pageviewKey(e)}`))];
   const reach = [first - PAGEVIEW_REACH_MS, last + PAGEVIEW_REACH_MS];
   const eventBrowsers = candidateVisitorIds(events, pageviews);
   // One round trip: the page views' locks, then (once they are held) the page views and the aliases.
   const [, pageviewRows, aliasRows] = (yield* allTogether([
-    [READ.postgres.lockPageviews, [pageviewKeys]],
-    [READ.postgres.pageviews, [websiteIds, eventIds, ...reach]],
+    [READ.postgres.lockPageviews, [[...pageviewKeys]]],
+    [READ.postgres.pageviews, [keyWebsiteIds, keyEventIds, ...reach]],
     ...(eventBrowsers.size > 0
       ? ([[READ.postgres.aliases, [[...eventBrowsers]]]] as [string, unknown[]][])
       : []),
@@ -397,6 +410,8 @@ interface RowsWrite<R> {
   sqlite: string;
   postgres: string;
   values(row: R): unknown[];
+  /** PostgreSQL: parameters after the arrays, of all the rows together (a range to prune partitions by). */
+  postgresAfter?(rows: readonly R[]): unknown[];
 }
 
 /**
@@ -438,6 +453,9 @@ function rollup<R>(
     values,
   );
 }
+
+/** A page view stored before the batch whose engaged time the batch raises. */
+type EngagedPageview = { websiteId: string; eventId: string; engagedMs: number; occurredAt: number };
 
 /** The figures every per-dimension visit rollup keeps (write-plan.ts VisitFigures). */
 const VISIT_FIGURES = ['visits', 'bounces', 'pageviews', 'engaged_ms'];
@@ -634,18 +652,24 @@ const WRITE = {
     sqlite:
       'update pageviews set engaged_ms = ? where website_id = ? and event_id = ? and engaged_ms < ? and occurred_at = ?',
     // The whole primary key (with the partition keys), so each row is one probe of its own partition.
+    // The rows' first and last occurred_at as constants too: the planner then plans only the months that
+    // hold them, instead of every month's partition (a join's keys cannot prune at planning; with a
+    // year's partitions, planning them was most of the batch's planning, decision 047).
     postgres: `update pageviews set engaged_ms = v.engaged_ms
       from unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[]) as v (engaged_ms, website_id, event_id, below, occurred_at)
       where pageviews.website_id = v.website_id and pageviews.event_id = v.event_id
         and pageviews.occurred_at = v.occurred_at and pageviews.kept = 0
-        and pageviews.engaged_ms < v.below`,
-    values: (pv: { websiteId: string; eventId: string; engagedMs: number; occurredAt: number }) => [
-      pv.engagedMs,
-      pv.websiteId,
-      pv.eventId,
-      pv.engagedMs,
-      pv.occurredAt,
-    ],
+        and pageviews.engaged_ms < v.below and pageviews.occurred_at between ? and ?`,
+    values: (pv: EngagedPageview) => [pv.engagedMs, pv.websiteId, pv.eventId, pv.engagedMs, pv.occurredAt],
+    postgresAfter: (rows: readonly EngagedPageview[]) => {
+      let first = Number.POSITIVE_INFINITY;
+      let last = Number.NEGATIVE_INFINITY;
+      for (const pv of rows) {
+        if (pv.occurredAt < first) first = pv.occurredAt;
+        if (pv.occurredAt > last) last = pv.occurredAt;
+      }
+      return [first, last];
+    },
   },
 } as const;
 
@@ -702,6 +726,6 @@ function* writeRows<R>(spec: RowsWrite<R>, rows: readonly R[], engine: Engine): 
       columns[i]?.push(values[i]);
     }
   }
-  yield* write(spec.postgres, columns);
+  yield* write(spec.postgres, spec.postgresAfter ? [...columns, ...spec.postgresAfter(rows)] : columns);
   return rows.length;
 }

@@ -50,9 +50,14 @@ const POSTGRES = {
     where r.send_id = any(?::text[]) and r.contact_id = any(?::text[]) for share of r`,
   tallies: `select send_id, recipient_key, scope, human, machine from send_engagement
     where send_id = any(?::text[]) and recipient_key = any(?::text[])`,
-  recent: `select send_id, recipient_key, ${RECENT_COLUMNS} from email_events
-    where send_id = any(?::text[]) and recipient_key = any(?::text[]) and occurred_at >= ?
-    and (${LOOKED_BACK}) order by occurred_at, id`,
+  // Joined to the clicking (send, recipient) pairs: one probe of the index per pair, whatever the
+  // statistics. With `recipient_key = any(…)` beside the range on occurred_at, a table not yet analysed
+  // was read through the index by send and time only, every click of the send since the look back
+  // filtered one by one: 87 ms at 60,000 clicks (decision 047).
+  recent: `select e.send_id, e.recipient_key, ${RECENT_COLUMNS}
+    from unnest(?::text[], ?::text[]) as k (send_id, recipient_key)
+    join email_events e on e.send_id = k.send_id and e.recipient_key = k.recipient_key
+    where occurred_at >= ? and (${LOOKED_BACK}) order by occurred_at, id`,
 };
 
 /** What a batch's reads found: its plan state, and each recipient's facts by recentKey (now as stored). */
@@ -210,7 +215,16 @@ export function* readAtOnce(
   const sendIds = unique(hits.map((hit) => hit.sendId));
   const recipientKeys = unique(hits.map((hit) => hit.recipientKey));
   const { clicking, since } = lookBack(hits);
-  const clicks = hits.filter((hit) => hit.kind === 'click');
+  const clickSends: string[] = [];
+  const clickRecipients: string[] = [];
+  const paired = new Set<string>();
+  for (const hit of hits) {
+    const key = recentKey(hit.sendId, hit.recipientKey);
+    if (hit.kind !== 'click' || paired.has(key)) continue;
+    paired.add(key);
+    clickSends.push(hit.sendId);
+    clickRecipients.push(hit.recipientKey);
+  }
   // One round trip on PostgreSQL: the lock, then the reads it guards (each after it, in order).
   const [, sendRows, recipientRows, tallyRows, recentRows] = (yield* allTogether([
     [POSTGRES.lockRecipients, [recipientKeys]],
@@ -218,12 +232,7 @@ export function* readAtOnce(
     [POSTGRES.recipients, [sendIds, unique(hits.map((hit) => hit.contactId))]],
     [POSTGRES.tallies, [sendIds, recipientKeys]],
     ...(clicking.size > 0
-      ? ([
-          [
-            POSTGRES.recent,
-            [unique(clicks.map((hit) => hit.sendId)), unique(clicks.map((hit) => hit.recipientKey)), since],
-          ],
-        ] as [string, unknown[]][])
+      ? ([[POSTGRES.recent, [clickSends, clickRecipients, since]]] as [string, unknown[]][])
       : []),
   ])) as Row[][];
   const state = emptyState();
