@@ -1,10 +1,11 @@
 // The interaction feed reads a contact's email events by id (scoring and webhook consumers, the feed API).
 // On SQLite email_events has no id key (migration 006); migration 040's partial index must serve the
 // feed's lookup, or each page of email items scans the whole table on the event loop (decision 043).
-import { CompiledQuery, type KyselyPlugin, type RootOperationNode } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contactEmailEventsByIds } from '../src/email/engagement/store.ts';
 import type { Storage } from '../src/storage/database.ts';
+import { catchingStatements } from './helpers/caught-statement.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/engines.ts';
 
 // PostgreSQL kept email_events' primary key on id.
@@ -21,20 +22,13 @@ describe('email events read by the feed [sqlite]', () => {
   });
 
   it('are found through an index, not by scanning every email event', async () => {
-    // The statement the store really sends, caught as Kysely compiles it.
-    const caught: RootOperationNode[] = [];
-    const catcher: KyselyPlugin = {
-      transformQuery: ({ node }) => {
-        caught.push(node);
-        return node;
-      },
-      transformResult: async ({ result }) => result,
-    };
-    await contactEmailEventsByIds(storage.db.withPlugin(catcher), ['e1', 'e2']);
-    expect(caught).toHaveLength(1);
-    const compiled = storage.db.getExecutor().compileQuery(caught[0]!, { queryId: 'feed-lookup' });
+    // The statement the store really sends.
+    const catching = catchingStatements(storage.db);
+    await contactEmailEventsByIds(catching.db, ['e1', 'e2']);
+    const compiled = catching.caught();
+    expect(compiled).toHaveLength(1);
     const plan = await storage.db.executeQuery<{ detail: string }>(
-      CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]),
+      CompiledQuery.raw(`explain query plan ${compiled[0]?.sql}`, [...(compiled[0]?.parameters ?? [])]),
     );
     const details = plan.rows.map((row) => row.detail).join('\n');
     expect(details).toMatch(/email_events USING INDEX email_events_feed_by_id/);

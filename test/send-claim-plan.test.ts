@@ -3,10 +3,11 @@
 // predate the send (a new send's id is in no histogram; a big table is re-analysed only after 10 % of it
 // changed). The old `contact_id in (…)` form joined every pending row against the sub-select, re-run
 // per row: 174 ms per claim at 18,000 pending (decision 049). Counted in rows PostgreSQL read, not time.
-import { CompiledQuery, type KyselyPlugin, type RootOperationNode, sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimDue } from '../src/email/sends/store.ts';
 import type { Storage } from '../src/storage/database.ts';
+import { catchingStatements } from './helpers/caught-statement.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/engines.ts';
 
 const OWNER = 'node-a';
@@ -78,20 +79,14 @@ describe('claiming a send’s next recipients [postgres]', () => {
   });
 
   it('claims the first due recipients in order, reading about as many rows as it claims', async () => {
-    const caught: RootOperationNode[] = [];
-    const catcher: KyselyPlugin = {
-      transformQuery: ({ node }) => {
-        caught.push(node);
-        return node;
-      },
-      transformResult: async ({ result }) => result,
-    };
     await storage.db.transaction().execute(async (trx) => {
-      const claimed = await claimDue(trx.withPlugin(catcher), 'postgres', 'new', OWNER, Date.now(), LIMIT);
+      const catching = catchingStatements(trx);
+      const claimed = await claimDue(catching.db, 'postgres', 'new', OWNER, Date.now(), LIMIT);
       expect(claimed.map((row) => row.contact_id)).toEqual(['c1', 'c2', 'c3', 'c4']);
       // The statement the store sent, run again (rolled back) under EXPLAIN ANALYZE.
+      const caught = catching.caught();
       expect(caught).toHaveLength(1);
-      const compiled = trx.getExecutor().compileQuery(caught[0] as RootOperationNode, { queryId: 'claim' });
+      const compiled = caught[0] as CompiledQuery;
       await sql`savepoint explained`.execute(trx);
       const explained = await trx.executeQuery<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
         CompiledQuery.raw(`explain (analyze, format json) ${compiled.sql}`, [...compiled.parameters]),
