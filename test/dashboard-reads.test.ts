@@ -28,7 +28,14 @@ import { openSqliteConnection, type Storage } from '../src/storage/database.ts';
 import { ReaderThreadDialect } from '../src/storage/reader-dialect.ts';
 import type { Database } from '../src/storage/schema.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/engines.ts';
-import { CHROME_UA, eventId, type RunningSpoor, startSpoor, submitFormAsBrowser } from './helpers/spoor.ts';
+import {
+  CHROME_UA,
+  collectAsBrowser,
+  eventId,
+  type RunningSpoor,
+  startSpoor,
+  submitFormAsBrowser,
+} from './helpers/spoor.ts';
 import { createContact, createForm, createWebsite } from './support/factories.ts';
 
 const SITE = 'https://www.reads.test';
@@ -58,21 +65,8 @@ function withRecordedReads(storage: Storage): Storage {
   };
 }
 
-async function hit(body: Record<string, unknown>, cookie?: string, userAgent = CHROME_UA) {
-  const res = await spoor.app.inject({
-    method: 'POST',
-    url: '/c',
-    headers: {
-      'content-type': 'text/plain;charset=UTF-8',
-      'user-agent': userAgent,
-      origin: SITE,
-      ...(cookie ? { cookie } : {}),
-    },
-    payload: JSON.stringify({ w: websiteId, e: eventId(), t: 'pv', u: `${SITE}/`, ...body }),
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json() as { v: string };
-}
+const hit = (body: Record<string, unknown>, cookie?: string, userAgent = CHROME_UA) =>
+  collectAsBrowser(spoor, websiteId, body, { origin: SITE, cookie, userAgent });
 
 beforeAll(async () => {
   database = await createTestDatabase('sqlite');

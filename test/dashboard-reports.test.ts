@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addToCounters } from '../src/email/counters/store.ts';
 import { DAY_MS, utcDay } from '../src/lib/time.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
-import { CHROME_UA, eventId, type RunningSpoor, startSpoor, submitFormAsBrowser } from './helpers/spoor.ts';
+import {
+  CHROME_UA,
+  collectAsBrowser,
+  eventId,
+  type RunningSpoor,
+  startSpoor,
+  submitFormAsBrowser,
+} from './helpers/spoor.ts';
 import { createContact, createForm, createWebsite } from './support/factories.ts';
 
 const SITE = 'https://www.reports.test';
@@ -16,21 +23,8 @@ describeEachEngine('dashboard reports', (engine) => {
   const today = utcDay(Date.now());
   const yesterday = utcDay(Date.now() - DAY_MS);
 
-  async function hit(body: Record<string, unknown>, cookie?: string, userAgent = CHROME_UA) {
-    const res = await spoor.app.inject({
-      method: 'POST',
-      url: '/c',
-      headers: {
-        'content-type': 'text/plain;charset=UTF-8',
-        'user-agent': userAgent,
-        origin: SITE,
-        ...(cookie ? { cookie } : {}),
-      },
-      payload: JSON.stringify({ w: websiteId, e: eventId(), t: 'pv', u: `${SITE}/`, ...body }),
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    return res.json() as { v: string; s: string };
-  }
+  const hit = (body: Record<string, unknown>, cookie?: string, userAgent = CHROME_UA) =>
+    collectAsBrowser(spoor, websiteId, body, { origin: SITE, cookie, userAgent });
 
   async function get(url: string, status = 200) {
     const res = await spoor.app.inject({ url, headers: spoor.auth });

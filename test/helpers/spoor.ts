@@ -96,6 +96,31 @@ export async function submitFormAsBrowser(
   return res.json();
 }
 
+/**
+ * Sends one tracker hit to `/c` as the script does from `origin` (a page view of its home page unless
+ * `body` says otherwise); expects 200 and returns the answer (visitor and visit ids).
+ */
+export async function collectAsBrowser(
+  spoor: RunningSpoor,
+  websiteId: string,
+  body: Record<string, unknown>,
+  options: { origin: string; cookie?: string | undefined; userAgent?: string },
+): Promise<{ v: string; s: string }> {
+  const res = await spoor.app.inject({
+    method: 'POST',
+    url: '/c',
+    headers: {
+      'content-type': 'text/plain;charset=UTF-8',
+      'user-agent': options.userAgent ?? CHROME_UA,
+      origin: options.origin,
+      ...(options.cookie ? { cookie: options.cookie } : {}),
+    },
+    payload: JSON.stringify({ w: websiteId, e: eventId(), t: 'pv', u: `${options.origin}/`, ...body }),
+  });
+  if (res.statusCode !== 200) throw new Error(`collect answered ${res.statusCode}: ${res.body}`);
+  return res.json();
+}
+
 /** Waits until a send is done or cancelled (through the admin API) and returns it. */
 export async function sendFinished(spoor: RunningSpoor, id: string, timeoutMs = 25_000) {
   return waitFor(
