@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { unsubscribeFromLists } from '../src/lists/store.ts';
+import { sendRow } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { CHROME_UA, eventId, type RunningSpoor, startSpoor, submitFormAsBrowser } from './helpers/spoor.ts';
 import { createContact, createForm, createList, createWebsite, EMAIL_FIELD } from './support/factories.ts';
@@ -61,26 +62,9 @@ describeEachEngine('dashboard contacts, lists and forms API', (engine) => {
 
   /** A send row as the sending job leaves it (sending itself is another suite's subject). */
   async function recordSend(id: string, subject: string) {
-    const now = Date.now();
     await spoor.storage.db
       .insertInto('sends')
-      .values({
-        id,
-        message_id: 'gone-message',
-        list_ids: '[]',
-        status: 'done',
-        subject,
-        html: '<p>Hi</p>',
-        text: null,
-        from_name: null,
-        from_email: null,
-        reply_to: null,
-        created_at: now,
-        prepared_at: now,
-        finished_at: now,
-        lease_owner: null,
-        lease_until: null,
-      })
+      .values(sendRow(id, { message_id: 'gone-message', subject, html: '<p>Hi</p>' }))
       .execute();
   }
 

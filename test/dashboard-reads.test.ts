@@ -27,6 +27,7 @@ import { type ReportFilter, websiteReport } from '../src/reports/website-report.
 import { openSqliteConnection, type Storage } from '../src/storage/database.ts';
 import { ReaderThreadDialect } from '../src/storage/reader-dialect.ts';
 import type { Database } from '../src/storage/schema.ts';
+import { sendRow } from './helpers/email-fixtures.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/engines.ts';
 import {
   CHROME_UA,
@@ -91,26 +92,7 @@ beforeAll(async () => {
     await createContact(spoor, { email: `${name}@reads.test`, firstName: name });
   const formId = await createForm(spoor, { websiteId });
   await submitFormAsBrowser(spoor, formId, { email: 'form@reads.test' }, { origin: SITE });
-  await spoor.storage.db
-    .insertInto('sends')
-    .values({
-      id: 'send-reads',
-      message_id: 'm1',
-      list_ids: '[]',
-      status: 'done',
-      subject: 'S',
-      html: '<p>H</p>',
-      text: null,
-      from_name: null,
-      from_email: null,
-      reply_to: null,
-      created_at: Date.now(),
-      prepared_at: Date.now(),
-      finished_at: Date.now(),
-      lease_owner: null,
-      lease_until: null,
-    })
-    .execute();
+  await spoor.storage.db.insertInto('sends').values(sendRow('send-reads')).execute();
   await addToCounters(
     spoor.storage.db,
     'send-reads',

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addToCounters } from '../src/email/counters/store.ts';
 import { DAY_MS, utcDay } from '../src/lib/time.ts';
+import { sendRow } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import {
   CHROME_UA,
@@ -65,23 +66,7 @@ describeEachEngine('dashboard reports', (engine) => {
     ] as const) {
       await spoor.storage.db
         .insertInto('sends')
-        .values({
-          id,
-          message_id: 'm1',
-          list_ids: '[]',
-          status: 'done',
-          subject: 'S',
-          html: '<p>H</p>',
-          text: null,
-          from_name: null,
-          from_email: null,
-          reply_to: null,
-          created_at: createdAt,
-          prepared_at: createdAt,
-          finished_at: createdAt,
-          lease_owner: null,
-          lease_until: null,
-        })
+        .values(sendRow(id, { created_at: createdAt, prepared_at: createdAt, finished_at: createdAt }))
         .execute();
       await addToCounters(
         spoor.storage.db,

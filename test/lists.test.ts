@@ -2,6 +2,7 @@
 // member paging, a contact's memberships, deleting a list beside its sends, and bad input everywhere.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moveMemberships, unsubscribeFromLists } from '../src/lists/store.ts';
+import { sendRow } from './helpers/email-fixtures.ts';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from './helpers/engines.ts';
 import { type RunningSpoor, startSpoor } from './helpers/spoor.ts';
 
@@ -185,23 +186,13 @@ describeEachEngine('lists API', (engine) => {
     const [a, b] = await contacts(2);
     await api('POST', `/api/lists/${listId}/members`, { contactIds: [a, b] });
     const now = Date.now();
-    const send = {
-      id: `send-${engine}-${now}`,
-      message_id: 'm1',
+    const send = sendRow(`send-${engine}-${now}`, {
       list_ids: JSON.stringify(['other-list', listId]),
-      status: 'queued' as const,
-      subject: 'S',
-      html: '<p>H</p>',
-      text: null,
-      from_name: null,
-      from_email: null,
-      reply_to: null,
+      status: 'queued',
       created_at: now,
       prepared_at: null,
       finished_at: null,
-      lease_owner: null,
-      lease_until: null,
-    };
+    });
     await db().insertInto('sends').values(send).execute();
 
     const refused = await api('DELETE', `/api/lists/${listId}`);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimDue } from '../src/email/sends/store.ts';
 import type { Storage } from '../src/storage/database.ts';
 import { catchingStatements } from './helpers/caught-statement.ts';
+import { sendRow } from './helpers/email-fixtures.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/engines.ts';
 
 const OWNER = 'node-a';
@@ -41,23 +42,14 @@ describe('claiming a send’s next recipients [postgres]', () => {
     const now = Date.now();
     await storage.db
       .insertInto('sends')
-      .values({
-        id,
-        message_id: `m-${id}`,
-        list_ids: '[]',
-        status,
-        subject: 'Hello',
-        html: '<p>Hello</p>',
-        text: null,
-        from_name: null,
-        from_email: null,
-        reply_to: null,
-        created_at: now,
-        prepared_at: now,
-        finished_at: null,
-        lease_owner: status === 'sending' ? OWNER : null,
-        lease_until: status === 'sending' ? now + 60_000 : null,
-      })
+      .values(
+        sendRow(id, {
+          status,
+          finished_at: null,
+          lease_owner: status === 'sending' ? OWNER : null,
+          lease_until: status === 'sending' ? now + 60_000 : null,
+        }),
+      )
       .execute();
     await sql`insert into send_recipients (send_id, contact_id, email, status, next_attempt_at)
       select ${id}, 'c' || i, 'c' || i || '@example.com', ${recipientStatus}, i

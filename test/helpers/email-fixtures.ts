@@ -1,12 +1,15 @@
 // Sets up a send directly in storage, the way the send job leaves it (message snapshot → prepareMessage →
 // sends, send_links and send_recipients rows, lists with their members), and returns each recipient's
 // signed tracking URLs. For the engagement tests, which must not depend on the SMTP send job.
+
+import type { Insertable } from 'kysely';
 import { type RecipientTrackingUrls, trackingUrlsFor } from '../../src/email/engagement/tracking-urls.ts';
 import { type LinkEntry, prepareMessage } from '../../src/email/messages/render-email.ts';
 import { DELIVERY_SOURCE, deliveryItemId } from '../../src/email/sends/send-interactions.ts';
 import { newId } from '../../src/lib/ids.ts';
 import { recordInteraction } from '../../src/platform/interactions/store.ts';
 import { type InstallSecrets, loadInstallSecrets } from '../../src/secrets/install-secrets.ts';
+import type { SendsTable } from '../../src/storage/schema.ts';
 import type { RunningSpoor } from './spoor.ts';
 
 export const FIXTURE_HTML = `<html><body><p>Hi {{ contact.first_name }},</p>
@@ -202,3 +205,29 @@ export const pathOf = (url: string) => {
   const parsed = new URL(url);
   return parsed.pathname + parsed.search;
 };
+
+/**
+ * A `sends` row to insert directly: a finished send of one message ("S", "<p>H</p>") to no list, made
+ * now, with `overrides` on top (status, times, lists, subject, lease).
+ */
+export function sendRow(id: string, overrides: Partial<Insertable<SendsTable>> = {}): Insertable<SendsTable> {
+  const now = Date.now();
+  return {
+    id,
+    message_id: 'm1',
+    list_ids: '[]',
+    status: 'done',
+    subject: 'S',
+    html: '<p>H</p>',
+    text: null,
+    from_name: null,
+    from_email: null,
+    reply_to: null,
+    created_at: now,
+    prepared_at: now,
+    finished_at: now,
+    lease_owner: null,
+    lease_until: null,
+    ...overrides,
+  };
+}
