@@ -29,6 +29,8 @@ describe('event rules', () => {
     ['too long', { ...EVENT, end: '2028-12-14T08:00' }, 'end', /at most 366 days/],
     ['unknown zone', { ...EVENT, timeZone: 'Europe/Atlantis' }, 'timeZone', /not a time zone/],
     ['garbled time', { ...EVENT, start: '14/09/2027 9am' }, 'start', /date and time like/],
+    ['empty end', { ...EVENT, end: '' }, 'end', /An event needs end: a date and time like/],
+    ['empty start', { ...EVENT, start: '' }, 'start', /An event needs start/],
     [
       'skipped hour',
       { ...EVENT, start: '2027-03-28T02:15', end: '2027-03-28T05:00' },
@@ -123,6 +125,12 @@ describe('session and pass rules', () => {
       /A name in en/,
     ],
     ['no times', { name: { en: 'Talk' } }, 'start', /needs start/],
+    [
+      'an empty end',
+      { name: { en: 'Talk' }, start: '2027-09-14T10:00', end: '' },
+      'end',
+      /A session needs end/,
+    ],
   ])('refuses a session %s', (_case, change, field, message) => {
     expect(checkSession(change, undefined, valid).problems?.[field]).toMatch(message);
   });

@@ -150,6 +150,26 @@ function optionalUrl(value: string | null, field: string, problems: Problems): s
   }
 }
 
+/**
+ * A time an event or session cannot be without (its start and end): empty is a problem to name, not a
+ * time cleared (timeOf's null).
+ */
+function requiredTimeOf(
+  text: string | null | undefined,
+  keep: number | null,
+  zone: string,
+  field: 'start' | 'end',
+  what: 'event' | 'session',
+  problems: Problems,
+): number | null {
+  if (text === null || text === '') {
+    problems[field] =
+      `${what === 'event' ? 'An event' : 'A session'} needs ${field}: a date and time like 2026-09-14T09:00.`;
+    return null;
+  }
+  return timeOf(text, keep, zone, field, problems);
+}
+
 function timeOf(
   text: string | null | undefined,
   keep: number | null,
@@ -198,8 +218,15 @@ export function checkEvent(
     problems,
   );
   if (problems['timeZone']) return { problems };
-  const startsAt = timeOf(change.start, current?.startsAt ?? null, timeZone, 'start', problems);
-  const endsAt = timeOf(change.end, current?.endsAt ?? null, timeZone, 'end', problems);
+  const startsAt = requiredTimeOf(
+    change.start,
+    current?.startsAt ?? null,
+    timeZone,
+    'start',
+    'event',
+    problems,
+  );
+  const endsAt = requiredTimeOf(change.end, current?.endsAt ?? null, timeZone, 'end', 'event', problems);
   if (startsAt !== null && endsAt !== null) {
     if (endsAt <= startsAt) problems['end'] = 'The event must end after it starts.';
     else if (endsAt - startsAt > MAX_EVENT_DAYS * 86_400_000)
@@ -304,8 +331,22 @@ export function checkSession(
     event.languages.slice(0, 1),
     problems,
   );
-  const startsAt = timeOf(change.start, current?.startsAt ?? null, event.timeZone, 'start', problems);
-  const endsAt = timeOf(change.end, current?.endsAt ?? null, event.timeZone, 'end', problems);
+  const startsAt = requiredTimeOf(
+    change.start,
+    current?.startsAt ?? null,
+    event.timeZone,
+    'start',
+    'session',
+    problems,
+  );
+  const endsAt = requiredTimeOf(
+    change.end,
+    current?.endsAt ?? null,
+    event.timeZone,
+    'end',
+    'session',
+    problems,
+  );
   if (startsAt !== null && endsAt !== null) {
     if (endsAt <= startsAt) problems['end'] = 'The session must end after it starts.';
     else if (startsAt < event.startsAt || endsAt > event.endsAt)

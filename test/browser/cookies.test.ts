@@ -154,7 +154,13 @@ describe.skipIf(!chromiumPath)('browser: cookies and visits', () => {
     await browser.page.goto(`${sites.shopOrigin}${path}/b`);
     const views = await suite.pageviews(site.id, 2);
 
-    // The tracking host's cookies never made it into the jar; only the script's mirrors did.
+    // The tracking host's cookies never made it into the jar; only the script's mirrors did. The second
+    // page's script may still be between writing its domain probe (spoor_t) and deleting it, two cookie
+    // writes the jar applies one after the other: wait for the probe to be gone, which a probe that
+    // stayed would never be.
+    await waitFor('the domain probe deleted', async () =>
+      (await spoorCookies(browser.context)).every((c) => c.name !== 'spoor_t'),
+    );
     const cookies = await spoorCookies(browser.context);
     expect(cookies.map((c) => [c.domain, c.name, c.value]).sort()).toEqual([
       ['.shop.test', 'spoor_sid', first!.visit_id],

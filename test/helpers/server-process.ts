@@ -30,12 +30,32 @@ export async function freePort(): Promise<number> {
  */
 export type StartCommand = 'node' | 'npm start' | 'spoor start';
 
+/** What Spoor logs when its port was taken (src/start-up-failure.ts). */
+const PORT_TAKEN = /the port is already in use/;
+
 export async function startSpoorProcess(
   databaseUrl: string,
   env: Record<string, string> = {},
   command: StartCommand = 'node',
 ): Promise<SpoorProcess> {
-  const port = await freePort();
+  // freePort's port is free when asked, but the kernel may hand it to another socket (another suite's
+  // server, or any outgoing connection's local port: they come from the same range) before the child
+  // binds it. Spoor then refuses to start, saying so; another free port is asked for.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnPort(databaseUrl, env, command, await freePort());
+    } catch (error) {
+      if (attempt === 3 || env['PORT'] !== undefined || !PORT_TAKEN.test(String(error))) throw error;
+    }
+  }
+}
+
+async function startOnPort(
+  databaseUrl: string,
+  env: Record<string, string>,
+  command: StartCommand,
+  port: number,
+): Promise<SpoorProcess> {
   const apiKey = `spk_${randomBytes(18).toString('base64url')}`;
   const [file, args] =
     command === 'node'
@@ -62,9 +82,8 @@ export async function startSpoorProcess(
   child.stderr?.on('data', (chunk) => (log += chunk));
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // A hang guard, not a speed check. On PostgreSQL a node's start waits for the migrations' lock, which
-  // Kysely takes with one key for the whole database: in CI every suite migrating a fresh schema of the
-  // test database queues on it, and two nodes through PgBouncer once waited more than 60 s.
+  // A hang guard, not a speed check: on a loaded CI machine a node's start (migrations on a fresh schema,
+  // behind PgBouncer) has taken more than 60 s.
   const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Spoor exited during start-up:\n${log}`);
