@@ -36,6 +36,7 @@ import * as webhookDeliveries from './migrations/036-webhook-deliveries.ts';
 import * as pageviewPartitions from './migrations/037-pageview-partitions.ts';
 import * as compactPageviews from './migrations/039-compact-pageviews.ts';
 import * as emailEventsById from './migrations/040-email-events-by-id.ts';
+import * as openRecipientsIndex from './migrations/041-open-recipients-index.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -75,6 +76,7 @@ const migrations: Record<string, Migration> = {
   '037-pageview-partitions': pageviewPartitions,
   '039-compact-pageviews': compactPageviews,
   '040-email-events-by-id': emailEventsById,
+  '041-open-recipients-index': openRecipientsIndex,
 };
 
 async function migratorFor(db: Kysely<Database>): Promise<Migrator> {

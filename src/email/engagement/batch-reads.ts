@@ -45,11 +45,16 @@ const POSTGRES = {
     as h from unnest(?::text[]) as k order by h) as ordered`,
   sends: 'select id, list_ids from sends where id = any(?::text[])',
   // An erasure deletes recipient rows first: it waits for this batch, or this batch finds them gone.
+  // This read and the next two are joined to the batch's key pairs: with `send_id = any(…) and contact_id
+  // = any(…)`, statistics that predate a send had the batch read every recipient of the send through the
+  // primary key by send alone and filter them (decisions 047, 050).
   recipients: `select r.send_id, r.contact_id, r.sent_at, r.email, c.id as contact, c.email_tracking
-    from send_recipients r left join contacts c on c.id = r.contact_id
-    where r.send_id = any(?::text[]) and r.contact_id = any(?::text[]) for share of r`,
-  tallies: `select send_id, recipient_key, scope, human, machine from send_engagement
-    where send_id = any(?::text[]) and recipient_key = any(?::text[])`,
+    from unnest(?::text[], ?::text[]) as k (send_id, contact_id)
+    join send_recipients r on r.send_id = k.send_id and r.contact_id = k.contact_id
+    left join contacts c on c.id = r.contact_id for share of r`,
+  tallies: `select e.send_id, e.recipient_key, scope, human, machine
+    from unnest(?::text[], ?::text[]) as k (send_id, recipient_key)
+    join send_engagement e on e.send_id = k.send_id and e.recipient_key = k.recipient_key`,
   // Joined to the clicking (send, recipient) pairs: one probe of the index per pair, whatever the
   // statistics. With `recipient_key = any(…)` beside the range on occurred_at, a table not yet analysed
   // was read through the index by send and time only, every click of the send since the look back
@@ -204,6 +209,24 @@ function* readRecipient(hit: EngagementHit): StatementProgram<RecipientFacts> {
 
 const unique = <T>(values: Iterable<T>) => [...new Set(values)];
 
+/** The hits' distinct (send, `other`) pairs as two arrays, for `unnest(?::text[], ?::text[])`. */
+function sendPairs(
+  hits: readonly EngagementHit[],
+  other: (hit: EngagementHit) => string,
+): [sends: string[], others: string[]] {
+  const sends: string[] = [];
+  const others: string[] = [];
+  const seen = new Set<string>();
+  for (const hit of hits) {
+    const key = `${hit.sendId}\n${other(hit)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    sends.push(hit.sendId);
+    others.push(other(hit));
+  }
+  return [sends, others];
+}
+
 /**
  * PostgreSQL: the batch's sends, recipients, tallies and recent events, four reads after the lock whatever
  * its size, sent together (one round trip in runOnPostgres).
@@ -215,22 +238,18 @@ export function* readAtOnce(
   const sendIds = unique(hits.map((hit) => hit.sendId));
   const recipientKeys = unique(hits.map((hit) => hit.recipientKey));
   const { clicking, since } = lookBack(hits);
-  const clickSends: string[] = [];
-  const clickRecipients: string[] = [];
-  const paired = new Set<string>();
-  for (const hit of hits) {
-    const key = recentKey(hit.sendId, hit.recipientKey);
-    if (hit.kind !== 'click' || paired.has(key)) continue;
-    paired.add(key);
-    clickSends.push(hit.sendId);
-    clickRecipients.push(hit.recipientKey);
-  }
+  const [recipientSends, recipientContacts] = sendPairs(hits, (hit) => hit.contactId);
+  const [tallySends, tallyRecipients] = sendPairs(hits, (hit) => hit.recipientKey);
+  const [clickSends, clickRecipients] = sendPairs(
+    hits.filter((hit) => hit.kind === 'click'),
+    (hit) => hit.recipientKey,
+  );
   // One round trip on PostgreSQL: the lock, then the reads it guards (each after it, in order).
   const [, sendRows, recipientRows, tallyRows, recentRows] = (yield* allTogether([
     [POSTGRES.lockRecipients, [recipientKeys]],
     [POSTGRES.sends, [sendIds]],
-    [POSTGRES.recipients, [sendIds, unique(hits.map((hit) => hit.contactId))]],
-    [POSTGRES.tallies, [sendIds, recipientKeys]],
+    [POSTGRES.recipients, [recipientSends, recipientContacts]],
+    [POSTGRES.tallies, [tallySends, tallyRecipients]],
     ...(clicking.size > 0
       ? ([[POSTGRES.recent, [clickSends, clickRecipients, since]]] as [string, unknown[]][])
       : []),

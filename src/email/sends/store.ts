@@ -417,7 +417,10 @@ export async function claimDue(
   // sub-select, re-run once per pending row, whenever its statistics predate the send (a new send's id is
   // in no histogram, and a big table is re-analysed only after 10 % of it changed): 174 ms per claim at
   // 18,000 pending recipients, growing with the list, against 0.4 ms this way (decision 049).
-  // SKIP LOCKED lets another claimer pass rows this one holds instead of waiting on them.
+  // SKIP LOCKED lets another claimer pass rows this one holds instead of waiting on them. The rows are
+  // locked from the sub-select on, so they are still pending when updated: the update repeats no status
+  // test, which, since send_recipients_by_status holds only open recipients (decision 050), PostgreSQL
+  // took as a reason to walk every pending recipient of every send and filter them by tuple id.
   const result =
     engine === 'postgres'
       ? await sql<{ contact_id: string; email: string | null; attempts: number }>`
@@ -427,7 +430,7 @@ export async function claimDue(
       where send_id = ${sendId} and status = 'pending' and next_attempt_at <= ${now}
       order by next_attempt_at limit ${limit}
       for update skip locked))
-    and status = 'pending' and ${leased}
+    and ${leased}
     returning contact_id, email, attempts`.execute(db)
       : // SQLite looks each listed contact up in send_recipients_by_status_contact (its plan, checked).
         await sql<{ contact_id: string; email: string | null; attempts: number }>`
