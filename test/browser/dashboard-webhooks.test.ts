@@ -97,6 +97,15 @@ describe.skipIf(!chromiumPath)('dashboard: webhooks', () => {
     await page.getByText('answered 500').first().waitFor();
     await screenshotPage(page, 'settings-webhook-endpoint');
     await expectNoSeriousAxeViolations(page);
+    // A delivery id is 22 random characters: one without a hyphen to break at must wrap too (CI once saw
+    // the page 29 px wider than a 390 px screen).
+    await page.setViewportSize({ width: 390, height: 844 });
+    const heading = page.getByRole('heading', { name: /^Attempts of msg_/ });
+    await heading.evaluate((h) => {
+      h.textContent = `Attempts of msg_${'W'.repeat(22)}`;
+    });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await page
       .getByRole('button', { name: /^Replay msg_/ })
