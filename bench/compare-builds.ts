@@ -10,7 +10,9 @@
 // ENGINE (sqlite, or postgres: each build on its own schema of SPOOR_BENCH_POSTGRES_URL, dropped after; the
 // CPU per request then adds the PostgreSQL backends' CPU, which runs on the same cores; or two engines,
 // base's then new's, e.g. `BASE=. NEW=. ENGINE=sqlite,postgres`: one build on both engines in one run, the
-// figures the bound of decisions 042 and 047 needs), SCHEMA_PREFIX (spoor_ab_: the schemas' names).
+// figures the bound of decisions 042 and 047 needs), SCHEMA_PREFIX (spoor_ab_: the schemas' names). Both
+// builds must have the same migrations: each database is seeded by this tree's code, and a build missing a
+// migration it finds applied refuses to start (to compare across a migration, give the base tree it too).
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
