@@ -6,7 +6,7 @@
 // the smaller (send_id, status, …) index over the primary key: a lookup of one recipient read every
 // recipient of the send — 18,000 rows for each bounce, each offer click and each batch of outcomes
 // (decision 050). Once the index leaves out finished recipients, a lookup without `status = 'pending'` or
-// `'sending'` can only use the primary key; the claim, the outcome write and the interrupted-send sweep
+// `'sending'` is planned on an index that holds both its columns (the primary key); the claim, the outcome write and the interrupted-send sweep
 // name those statuses and keep it. The index also shrinks to the open recipients: a send that has
 // finished leaves nothing in it.
 //
